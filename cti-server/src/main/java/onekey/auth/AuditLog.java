@@ -1,0 +1,13 @@
+package onekey.auth;
+
+import java.util.List;
+
+/**
+ * Audit trail required for personal data (architecture: an audit row for every profile view,
+ * recording playback and spy session). Writing must not fail silently: it throws on a storage error.
+ */
+public interface AuditLog {
+    void record(Account actor, String action, String targetType, String targetId, String detail);
+
+    List<AuditEntry> recent(String targetType, String targetId, int limit);
+}

@@ -1,0 +1,27 @@
+package onekey.elders;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * What a client sends to create or replace an elder record. Only {@code name} and at least one phone are
+ * required; the rest may be null. {@code language} is "zh" or "en"; {@code category} is one of
+ * "district-paid", "subsidised", "market" (service rules: who is served).
+ */
+public record ElderDraft(
+        String name,
+        LocalDate birthDate,
+        String gender,
+        List<String> phones,
+        String address,
+        String landmarks,
+        String district,
+        String language,
+        String category,
+        String healthConditions,
+        String medications,
+        String allergies,
+        String mobility,
+        String device,
+        String notes,
+        List<Contact> contacts) {}

@@ -1,0 +1,27 @@
+package onekey.elders;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Elder records. Implementations are thread-safe; every method is one short transaction. */
+public interface ElderRepository {
+
+    /** Stores a new elder with its phones (normalized) and contacts (in order). */
+    Elder create(ElderDraft draft);
+
+    /** Replaces the record (phones and contacts too); empty when no such elder. */
+    Optional<Elder> update(long id, ElderDraft draft);
+
+    Optional<Elder> get(long id);
+
+    /**
+     * The hot path of every inbound call: the elder owning this phone number. The argument is already
+     * normalized with {@link PhoneNumbers#normalize}. Must stay well under a millisecond with a million elders.
+     */
+    Optional<Elder> findByPhone(String normalizedPhone);
+
+    /** Elders ordered by id; {@code nameLike} filters by a name substring when not null. */
+    List<Elder> list(String nameLike, int offset, int limit);
+
+    long count();
+}

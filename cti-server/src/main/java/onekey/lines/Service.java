@@ -1,0 +1,17 @@
+package onekey.lines;
+
+import java.util.Locale;
+
+/** The button an elder pressed, known from the dialled number (service rules: terminals). */
+public enum Service {
+    SOS, REGISTRATION, TAXI, CONSULT, GENERAL;
+
+    /** Wire form: lower case ("sos", "registration", ...). */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Service fromWire(String s) {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+}
