@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# OneKey private Asterisk instance runner.
+#
+#   asterisk.sh render     RUNDIR            render templates into RUNDIR/etc/asterisk
+#   asterisk.sh start      RUNDIR            render, then exec asterisk in the foreground
+#   asterisk.sh wait-ready RUNDIR [SECONDS]  poll until fully booted (default 30 s)
+#   asterisk.sh cli        RUNDIR "command"  run one CLI command (asterisk -rx)
+#   asterisk.sh stop       RUNDIR [SECONDS]  "core stop now", wait for the process to end
+#
+# RUNDIR must be absolute and short (the control socket RUNDIR/run/asterisk.ctl must fit in
+# 107 bytes). Settings come from the environment (defaults in brackets):
+#   ONEKEY_SIP_PORT [5060] ONEKEY_AMI_PORT [5038] ONEKEY_AMI_USER [onekey]
+#   ONEKEY_AMI_SECRET [onekey-ami] ONEKEY_AGI_HOST [127.0.0.1] ONEKEY_AGI_PORT [4573]
+#   ONEKEY_RTP_START [10000] ONEKEY_RTP_END [10999] ONEKEY_TRUNK_MATCH [127.0.0.1]
+#   ONEKEY_BIND [127.0.0.1] ONEKEY_TRUNK_HOST [127.0.0.1] ONEKEY_TRUNK_PORT [5080]
+#   ONEKEY_ASTERISK_BIN [asterisk]
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TEMPLATES="$HERE/templates"
+AST="${ONEKEY_ASTERISK_BIN:-asterisk}"
+
+die() { echo "asterisk.sh: $*" >&2; exit 2; }
+
+usage() {
+    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+rundir_arg() {
+    [ -n "${1:-}" ] || usage
+    case "$1" in /*) ;; *) die "RUNDIR must be absolute: $1" ;; esac
+    RUNDIR="${1%/}"
+    CONF="$RUNDIR/etc/asterisk/asterisk.conf"
+}
+
+sed_escape() { printf '%s' "$1" | sed -e 's/[\/&|]/\\&/g'; }
+
+render() {
+    local sock="$RUNDIR/run/asterisk.ctl"
+    [ "${#sock}" -le 107 ] || die "RUNDIR too long for the control socket: $sock"
+    mkdir -p "$RUNDIR"/{run,log,spool,lib,lib/keys,lib/cache,agi-bin,recordings,sounds/onekey,etc/asterisk}
+
+    local -a vars=(
+        "RUNDIR=$RUNDIR"
+        "SIP_PORT=${ONEKEY_SIP_PORT:-5060}"
+        "AMI_PORT=${ONEKEY_AMI_PORT:-5038}"
+        "AMI_USER=${ONEKEY_AMI_USER:-onekey}"
+        "AMI_SECRET=${ONEKEY_AMI_SECRET:-onekey-ami}"
+        "AGI_HOST=${ONEKEY_AGI_HOST:-127.0.0.1}"
+        "AGI_PORT=${ONEKEY_AGI_PORT:-4573}"
+        "RTP_START=${ONEKEY_RTP_START:-10000}"
+        "RTP_END=${ONEKEY_RTP_END:-10999}"
+        "TRUNK_MATCH=${ONEKEY_TRUNK_MATCH:-127.0.0.1}"
+        "TRUNK_HOST=${ONEKEY_TRUNK_HOST:-127.0.0.1}"
+        "TRUNK_PORT=${ONEKEY_TRUNK_PORT:-5080}"
+        "BIND=${ONEKEY_BIND:-127.0.0.1}"
+        "MODDIR=${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
+        "DATADIR=${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
+    )
+    local -a sedargs=()
+    local kv
+    for kv in "${vars[@]}"; do
+        sedargs+=(-e "s|@@${kv%%=*}@@|$(sed_escape "${kv#*=}")|g")
+    done
+
+    local t out tmp
+    for t in "$TEMPLATES"/*.conf; do
+        out="$RUNDIR/etc/asterisk/$(basename "$t")"
+        tmp="$out.tmp.$$"
+        sed "${sedargs[@]}" "$t" > "$tmp"
+        if grep -q '@@[A-Z_]*@@' "$tmp"; then
+            rm -f "$tmp"
+            die "unrendered placeholder in $t"
+        fi
+        mv -f "$tmp" "$out"
+    done
+    # OneKey owns this file (agent endpoints); create it empty once, never overwrite it.
+    [ -e "$RUNDIR/etc/asterisk/pjsip.agents.conf" ] || : > "$RUNDIR/etc/asterisk/pjsip.agents.conf"
+}
+
+cli() {
+    [ -f "$CONF" ] || die "not rendered: $CONF"
+    "$AST" -C "$CONF" -rx "$1"
+}
+
+pid_of() {
+    local pidfile="$RUNDIR/run/asterisk.pid" pid
+    [ -s "$pidfile" ] || return 1
+    pid="$(cat "$pidfile" 2>/dev/null)" || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    echo "$pid"
+}
+
+now_ms() { date +%s%3N; }
+
+wait_ready() {
+    local timeout="${1:-30}" deadline
+    deadline=$(( $(now_ms) + timeout * 1000 ))
+    while :; do
+        # the conf may not exist yet if "start" was launched a moment ago
+        if [ -f "$CONF" ] && [ -S "$RUNDIR/run/asterisk.ctl" ] &&
+           "$AST" -C "$CONF" -rx "core waitfullybooted" >/dev/null 2>&1; then
+            return 0
+        fi
+        if [ "$(now_ms)" -ge "$deadline" ]; then
+            echo "asterisk.sh: not ready after ${timeout}s ($RUNDIR)" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+stop() {
+    local timeout="${1:-20}" pid deadline
+    [ -f "$CONF" ] || die "not rendered: $CONF"
+    pid="$(pid_of)" || { echo "asterisk.sh: not running ($RUNDIR)" >&2; return 0; }
+    "$AST" -C "$CONF" -rx "core stop now" >/dev/null 2>&1 || true
+    deadline=$(( $(now_ms) + timeout * 1000 ))
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ "$(now_ms)" -ge "$deadline" ]; then
+            echo "asterisk.sh: pid $pid still alive after ${timeout}s, sending SIGTERM" >&2
+            kill -TERM "$pid" 2>/dev/null || true
+            deadline=$(( $(now_ms) + 5000 ))
+            while kill -0 "$pid" 2>/dev/null; do
+                [ "$(now_ms)" -ge "$deadline" ] && { kill -KILL "$pid" 2>/dev/null || true; break; }
+                sleep 0.05
+            done
+            break
+        fi
+        sleep 0.05
+    done
+    return 0
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+    render)     rundir_arg "${1:-}"; render ;;
+    start)      rundir_arg "${1:-}"; render
+                # -f: foreground, no fork; no -c: no console, so stdin/TTY are never read.
+                # -n: no colour; -q: quiet;
+                exec "$AST" -f -n -q -C "$CONF" < /dev/null ;;
+    wait-ready) rundir_arg "${1:-}"; wait_ready "${2:-30}" ;;
+    cli)        rundir_arg "${1:-}"; [ -n "${2:-}" ] || usage; cli "$2" ;;
+    stop)       rundir_arg "${1:-}"; stop "${2:-20}" ;;
+    *)          usage ;;
+esac
