@@ -1,0 +1,269 @@
+package onekey.agents;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import onekey.auth.Account;
+import onekey.auth.AccountRepository;
+import onekey.events.EventHub;
+import onekey.telephony.ami.AmiClient;
+import onekey.telephony.ami.AmiException;
+import org.asteriskjava.manager.action.QueueAddAction;
+import org.asteriskjava.manager.action.QueuePauseAction;
+import org.asteriskjava.manager.action.QueueRemoveAction;
+import org.asteriskjava.manager.action.QueueStatusAction;
+import org.asteriskjava.manager.event.QueueMemberEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agents' states, and their queue membership in Asterisk made to follow them. OneKey is the truth
+ * for every agent it knows; after an AMI (re)connect the queue is made to match ({@link #reconcile}).
+ * Members found in Asterisk for agents OneKey does not know yet (the cti-server restarted while
+ * Asterisk kept running) are adopted as they are, so a restart of OneKey never empties the queue.
+ */
+public final class AgentService implements AgentCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentService.class);
+
+    private final AmiClient ami;
+    private final AccountRepository accounts;
+    private final EventHub hub;
+    private final String queue;
+    private final int wrapUpSeconds;
+    private final Map<Long, AgentStatus> agents = new ConcurrentHashMap<>();
+    private final Map<Long, ScheduledFuture<?>> wrapUps = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("agent-wrapup").daemon().factory());
+
+    public AgentService(AmiClient ami, AccountRepository accounts, EventHub hub, String queue, int wrapUpSeconds) {
+        this.ami = ami;
+        this.accounts = accounts;
+        this.hub = hub;
+        this.queue = queue;
+        this.wrapUpSeconds = wrapUpSeconds;
+    }
+
+    public static String iface(String extension) {
+        return "PJSIP/" + extension;
+    }
+
+    @Override
+    public AgentStatus ready(Account account) {
+        return change(account, AgentState.READY, null);
+    }
+
+    @Override
+    public AgentStatus pause(Account account, String reason) {
+        return change(account, AgentState.NOT_READY, reason == null || reason.isBlank() ? "break" : reason.strip());
+    }
+
+    @Override
+    public AgentStatus logout(Account account) {
+        return change(account, AgentState.LOGGED_OUT, null);
+    }
+
+    @Override
+    public Optional<AgentStatus> status(long accountId) {
+        return Optional.ofNullable(agents.get(accountId));
+    }
+
+    @Override
+    public List<AgentStatus> all() {
+        List<AgentStatus> l = new ArrayList<>(agents.values());
+        l.sort(Comparator.comparing(AgentStatus::username));
+        return l;
+    }
+
+    /** The agent at this queue interface ("PJSIP/1001"), if it is one of ours. */
+    public Optional<Account> accountForInterface(String iface) {
+        if (iface == null) {
+            return Optional.empty();
+        }
+        int slash = iface.indexOf('/');
+        String ext = slash < 0 ? iface : iface.substring(slash + 1);
+        for (AgentStatus s : agents.values()) {
+            if (ext.equals(s.extension())) {
+                return accounts.get(s.accountId());
+            }
+        }
+        return accounts.byExtension(ext);
+    }
+
+    /** Asterisk connected the agent to a caller. */
+    public void callConnected(long accountId) {
+        AgentStatus s = agents.get(accountId);
+        if (s != null && s.state() != AgentState.ON_CALL && s.state().canGoTo(AgentState.ON_CALL)) {
+            set(s, AgentState.ON_CALL, null);
+        }
+    }
+
+    /**
+     * The agent's call ended: wrap-up (paused, so notes can be written) for the configured time, then
+     * ready again unless the agent chose another state meanwhile.
+     */
+    public void callEnded(long accountId) {
+        AgentStatus s = agents.get(accountId);
+        if (s == null || s.state() != AgentState.ON_CALL) {
+            return;
+        }
+        Optional<Account> acc = accounts.get(accountId);
+        if (acc.isEmpty()) {
+            return;
+        }
+        if (wrapUpSeconds == 0) {
+            change(acc.get(), AgentState.READY, null);
+            return;
+        }
+        AgentStatus w = change(acc.get(), AgentState.WRAP_UP, null);
+        ScheduledFuture<?> f = timer.schedule(() -> {
+            wrapUps.remove(accountId);
+            AgentStatus now = agents.get(accountId);
+            if (now != null && now.state() == AgentState.WRAP_UP && now.since() == w.since()) {
+                try {
+                    change(acc.get(), AgentState.READY, null);
+                } catch (RuntimeException e) {
+                    log.warn("wrap-up end failed agent={} error={}", acc.get().username(), e.toString());
+                }
+            }
+        }, wrapUpSeconds, TimeUnit.SECONDS);
+        ScheduledFuture<?> old = wrapUps.put(accountId, f);
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    private synchronized AgentStatus change(Account account, AgentState next, String reason) {
+        if (account.extension() == null || account.extension().isBlank()) {
+            throw new IllegalStateException("account " + account.username() + " has no extension; an admin must set one");
+        }
+        AgentStatus cur = agents.get(account.id());
+        AgentState from = cur == null ? AgentState.LOGGED_OUT : cur.state();
+        if (!from.canGoTo(next) && !(from == next && next == AgentState.READY)) {
+            throw new IllegalStateException("agent " + account.username() + " cannot go from " + from.wire() + " to " + next.wire());
+        }
+        String iface = iface(account.extension());
+        try {
+            if (next == AgentState.LOGGED_OUT) {
+                ami.send(new QueueRemoveAction(queue, iface));
+            } else if (!from.inQueue()) {
+                ami.send(addAction(account, next.paused(), reason));
+            } else {
+                QueuePauseAction p = new QueuePauseAction(iface, queue, next.paused());
+                if (reason != null) {
+                    p.setReason(reason);
+                }
+                ami.send(p);
+            }
+        } catch (AmiException e) {
+            // OneKey keeps the state; the membership is applied when Asterisk is back (reconcile)
+            log.warn("agent={} state={} not applied in Asterisk yet: {}", account.username(), next.wire(), e.getMessage());
+        }
+        AgentStatus s = new AgentStatus(account.id(), account.username(), account.extension(), next, reason,
+                System.currentTimeMillis());
+        if (next == AgentState.LOGGED_OUT) {
+            agents.remove(account.id());
+            ScheduledFuture<?> f = wrapUps.remove(account.id());
+            if (f != null) {
+                f.cancel(false);
+            }
+        } else {
+            agents.put(account.id(), s);
+        }
+        publish(s);
+        return s;
+    }
+
+    private void set(AgentStatus cur, AgentState next, String reason) {
+        AgentStatus s = new AgentStatus(cur.accountId(), cur.username(), cur.extension(), next, reason,
+                System.currentTimeMillis());
+        agents.put(cur.accountId(), s);
+        publish(s);
+    }
+
+    private QueueAddAction addAction(Account account, boolean paused, String reason) {
+        QueueAddAction a = new QueueAddAction(queue, iface(account.extension()));
+        a.setMemberName(account.username());
+        a.setStateInterface(iface(account.extension()));
+        a.setPaused(paused);
+        return a;
+    }
+
+    private void publish(AgentStatus s) {
+        Map<String, Object> agent = wire(s);
+        hub.toAccount(s.accountId(), "agent.state", Map.of("agent", agent));
+        log.info("agent={} state={}{}", s.username(), s.state().wire(), s.reason() == null ? "" : " reason=" + s.reason());
+    }
+
+    public static Map<String, Object> wire(AgentStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accountId", s.accountId());
+        m.put("username", s.username());
+        m.put("extension", s.extension());
+        m.put("state", s.state().wire());
+        m.put("reason", s.reason());
+        m.put("since", s.since());
+        return m;
+    }
+
+    /**
+     * Makes Asterisk's queue membership match OneKey's agents; adopts members OneKey does not know.
+     * Runs after every AMI (re)connect.
+     */
+    public synchronized void reconcile() {
+        Map<String, QueueMemberEvent> members = new HashMap<>();
+        QueueStatusAction qs = new QueueStatusAction();
+        qs.setQueue(queue);
+        for (ResponseEvent e : ami.sendForEvents(qs)) {
+            if (e instanceof QueueMemberEvent m && queue.equals(m.getQueue())) {
+                members.put(m.getInterface() != null ? m.getInterface() : m.getLocation(), m);
+            }
+        }
+        int added = 0;
+        int adopted = 0;
+        for (AgentStatus s : agents.values()) {
+            String iface = iface(s.extension());
+            QueueMemberEvent m = members.remove(iface);
+            if (m == null) {
+                Optional<Account> acc = accounts.get(s.accountId());
+                if (acc.isPresent()) {
+                    ami.send(addAction(acc.get(), s.state().paused(), s.reason()));
+                    added++;
+                }
+            } else if (Boolean.TRUE.equals(m.getPaused()) != s.state().paused()) {
+                ami.send(new QueuePauseAction(iface, queue, s.state().paused()));
+            }
+        }
+        for (QueueMemberEvent m : members.values()) {
+            String iface = m.getInterface() != null ? m.getInterface() : m.getLocation();
+            Optional<Account> acc = accountForInterface(iface);
+            if (acc.isPresent()) {
+                boolean paused = Boolean.TRUE.equals(m.getPaused());
+                AgentStatus s = new AgentStatus(acc.get().id(), acc.get().username(), acc.get().extension(),
+                        paused ? AgentState.NOT_READY : AgentState.READY, paused ? m.getPausedreason() : null,
+                        System.currentTimeMillis());
+                agents.put(s.accountId(), s);
+                publish(s);
+                adopted++;
+            } else {
+                log.warn("queue={} member={} is no OneKey agent; removing it", queue, iface);
+                ami.send(new QueueRemoveAction(queue, iface));
+            }
+        }
+        log.info("queue={} reconciled members: re-added={} adopted={} agents={}", queue, added, adopted, agents.size());
+    }
+
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,186 @@
+package onekey.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Reads {@link OneKeyConfig}: built-in defaults, then the properties file, then environment variables
+ * ({@code ONEKEY_} + key upper-cased with dots as underscores). Every value is checked here; a bad one
+ * stops the start with a message naming the key and the expected form.
+ */
+public final class ConfigLoader {
+
+    /** Keys and defaults; the only keys a config file may contain. */
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("ami.host", "127.0.0.1"),
+            Map.entry("ami.port", "5038"),
+            Map.entry("ami.user", "onekey"),
+            Map.entry("ami.secret", "onekey-ami"),
+            Map.entry("ami.eventQueueCapacity", "10000"),
+            Map.entry("agi.bind", "127.0.0.1"),
+            Map.entry("agi.port", "4573"),
+            Map.entry("http.bind", "127.0.0.1"),
+            Map.entry("http.port", "8080"),
+            Map.entry("http.maxBodyBytes", "65536"),
+            Map.entry("http.tokenTtlMinutes", "720"),
+            Map.entry("db.url", "jdbc:h2:file:./run/data/onekey;MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
+            Map.entry("db.user", "onekey"),
+            Map.entry("db.password", ""),
+            Map.entry("db.poolSize", "8"),
+            Map.entry("asterisk.queue", "onekey"),
+            Map.entry("asterisk.agentsConf", ""),
+            Map.entry("asterisk.sipPort", "5060"),
+            Map.entry("paths.recordings", "./run/asterisk/recordings"),
+            Map.entry("paths.prompts", "./run/asterisk/sounds/onekey"),
+            Map.entry("calls.defaultAreaCode", "21"),
+            Map.entry("calls.wrapUpSeconds", "5"),
+            Map.entry("calls.defaultLanguage", "zh"));
+
+    private final Properties values = new Properties();
+    private final List<String> errors = new ArrayList<>();
+
+    private ConfigLoader() {
+        values.putAll(DEFAULTS);
+    }
+
+    /** Loads {@code file} (may be null or absent: defaults only) and the environment {@code env}. */
+    public static OneKeyConfig load(Path file, Map<String, String> env) {
+        ConfigLoader l = new ConfigLoader();
+        if (file != null && Files.exists(file)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+            }
+            Set<String> unknown = new TreeSet<>();
+            for (String k : p.stringPropertyNames()) {
+                if (!DEFAULTS.containsKey(k)) {
+                    unknown.add(k);
+                }
+                l.values.setProperty(k, p.getProperty(k).trim());
+            }
+            if (!unknown.isEmpty()) {
+                throw new ConfigException("unknown key(s) in " + file + ": " + unknown + "; known keys: "
+                        + new TreeSet<>(DEFAULTS.keySet()));
+            }
+        }
+        for (String k : DEFAULTS.keySet()) {
+            String v = env.get(envName(k));
+            if (v != null) {
+                l.values.setProperty(k, v.trim());
+            }
+        }
+        return l.build();
+    }
+
+    /** {@code ami.port} → {@code ONEKEY_AMI_PORT}; {@code http.maxBodyBytes} → {@code ONEKEY_HTTP_MAXBODYBYTES}. */
+    public static String envName(String key) {
+        return "ONEKEY_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    private OneKeyConfig build() {
+        OneKeyConfig c = new OneKeyConfig(
+                new OneKeyConfig.Ami(text("ami.host"), port("ami.port"), text("ami.user"), text("ami.secret"),
+                        integer("ami.eventQueueCapacity", 100, 10_000_000)),
+                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port")),
+                new OneKeyConfig.Http(text("http.bind"), port("http.port"),
+                        integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
+                        integer("http.tokenTtlMinutes", 1, 60 * 24 * 30) * 60_000L),
+                new OneKeyConfig.Db(jdbc("db.url"), values.getProperty("db.user"), values.getProperty("db.password"),
+                        integer("db.poolSize", 1, 200)),
+                new OneKeyConfig.Asterisk(text("asterisk.queue"), optionalPath("asterisk.agentsConf"),
+                        port("asterisk.sipPort")),
+                new OneKeyConfig.Paths(path("paths.recordings"), path("paths.prompts")),
+                new OneKeyConfig.Calls(digits("calls.defaultAreaCode"), integer("calls.wrapUpSeconds", 0, 3600),
+                        oneOf("calls.defaultLanguage", Set.of("zh", "en"))));
+        if (!errors.isEmpty()) {
+            throw new ConfigException("invalid configuration: " + String.join("; ", errors));
+        }
+        return c;
+    }
+
+    private String text(String key) {
+        String v = values.getProperty(key);
+        if (v == null || v.isBlank()) {
+            errors.add(key + " (" + envName(key) + ") must not be empty");
+            return "";
+        }
+        return v;
+    }
+
+    private <T> T parse(String key, String expected, Function<String, T> f, T fallback) {
+        String v = text(key);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return f.apply(v);
+        } catch (RuntimeException e) {
+            errors.add(key + " (" + envName(key) + ") is '" + v + "', expected " + expected);
+            return fallback;
+        }
+    }
+
+    private int integer(String key, int min, int max) {
+        String expected = "an integer " + min + ".." + max;
+        return parse(key, expected, v -> {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw new IllegalArgumentException();
+            }
+            return i;
+        }, min);
+    }
+
+    private int port(String key) {
+        return integer(key, 0, 65535);
+    }
+
+    private Path path(String key) {
+        return parse(key, "a file system path", v -> Path.of(v).toAbsolutePath().normalize(), Path.of("."));
+    }
+
+    private Path optionalPath(String key) {
+        String v = values.getProperty(key, "");
+        return v.isBlank() ? null : path(key);
+    }
+
+    private String digits(String key) {
+        return parse(key, "digits only", v -> {
+            if (!v.matches("[0-9]{1,6}")) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        }, "");
+    }
+
+    private String jdbc(String key) {
+        return parse(key, "a JDBC URL starting jdbc:h2: or jdbc:mariadb:", v -> {
+            if (!v.startsWith("jdbc:h2:") && !v.startsWith("jdbc:mariadb:") && !v.startsWith("jdbc:mysql:")) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        }, "");
+    }
+
+    private String oneOf(String key, Set<String> allowed) {
+        return parse(key, "one of " + allowed, v -> {
+            if (!allowed.contains(v)) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        }, allowed.iterator().next());
+    }
+}

@@ -1,0 +1,43 @@
+package onekey.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole configuration of a cti-server, read once at start by {@link ConfigLoader} from one
+ * properties file with environment overrides (key {@code ami.port} ← env {@code ONEKEY_AMI_PORT}).
+ */
+public record OneKeyConfig(
+        Ami ami,
+        Agi agi,
+        Http http,
+        Db db,
+        Asterisk asterisk,
+        Paths paths,
+        Calls calls) {
+
+    /** AMI connection: Asterisk's manager interface. */
+    public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
+
+    /** Where OneKey's FastAGI server listens (the dialplan's ONEKEY_AGI points here). */
+    public record Agi(String bind, int port) {}
+
+    public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis) {}
+
+    public record Db(String url, String user, String password, int poolSize) {}
+
+    /**
+     * What OneKey needs to know of the Asterisk it drives: the queue its agents sit in and the file
+     * it rewrites with agent PJSIP endpoints ({@code pjsip.agents.conf}, included by pjsip.conf);
+     * an empty agentsConf means endpoints are provisioned by someone else.
+     */
+    public record Asterisk(String queue, Path agentsConf, int sipPort) {}
+
+    /** Folders shared with Asterisk: where MixMonitor writes, where TTS prompts are cached. */
+    public record Paths(Path recordings, Path prompts) {}
+
+    /**
+     * Call handling: the default area code used to normalise local caller numbers, how long an agent
+     * stays in wrap-up after a call, and the language for callers we do not know.
+     */
+    public record Calls(String defaultAreaCode, int wrapUpSeconds, String defaultLanguage) {}
+}
