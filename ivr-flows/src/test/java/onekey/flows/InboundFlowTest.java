@@ -1,0 +1,136 @@
+package onekey.flows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InboundFlowTest {
+
+    final Flow inbound = FlowLoader.fromClasspath("inbound");
+    final FakeChannel channel = new FakeChannel();
+    final FakeHost host = new FakeHost();
+    final FlowRunner runner = new FlowRunner();
+
+    private void caller(String service, String name, String language) {
+        Map<String, String> v = new HashMap<>();
+        v.put("ELDER_ID", name.isEmpty() ? "" : "42");
+        v.put("ELDER_NAME", name);
+        v.put("LANGUAGE", language);
+        v.put("SERVICE", service);
+        v.put("PRIORITY", service.equals("sos") ? "10" : "5");
+        v.put("QUEUE", service);
+        v.put("RECFILE", "/var/spool/asterisk/monitor/onekey/2024/c1.wav");
+        host.lookups.put("caller", v);
+    }
+
+    private FlowResult run() {
+        return runner.run(inbound, channel, host, Map.of("CALLER", "13800001234", "DNIS", "96101"));
+    }
+
+    @Test
+    void sosLinePlaysNothingAndQueues() {
+        caller("sos", "王秀英", "zh");
+        FlowResult r = run();
+        assertTrue(r.ended(), r.reason());
+        assertEquals(List.of(), channel.plays());
+        assertTrue(host.spoken.isEmpty(), "no TTS on SOS lines");
+        assertEquals(List.of("answer", "record /var/spool/asterisk/monitor/onekey/2024/c1.wav",
+                "set ONEKEY_RECORDING=1", "set ONEKEY_PRIO=10", "set ONEKEY_QUEUE=sos"), channel.calls);
+    }
+
+    @Test
+    void generalLineGreetsInChineseThenQueuesWithQueueSetLast() {
+        caller("general", "王秀英", "zh");
+        FlowResult r = run();
+        assertTrue(r.ended(), r.reason());
+        assertEquals(List.of("zh:您好，王秀英，正在为您转接服务中心，请稍候。"), host.spoken);
+        assertEquals(List.of("play tts/zh/1"), channel.plays());
+        assertEquals("set ONEKEY_QUEUE=general", channel.calls.getLast());
+        assertEquals("5", r.variables().get("ONEKEY_PRIO"));
+    }
+
+    @Test
+    void registrationGreetsInEnglishForAnEnglishElder() {
+        caller("registration", "Mary", "en");
+        assertTrue(run().ended());
+        assertEquals(List.of("en:Hello Mary, connecting you to hospital registration, please hold."), host.spoken);
+    }
+
+    @Test
+    void eachNonSosServiceGetsItsOwnGreeting() {
+        for (String s : List.of("taxi", "consult")) {
+            FakeHost h = new FakeHost();
+            caller(s, "李", "zh");
+            h.lookups.putAll(host.lookups);
+            runner.run(inbound, new FakeChannel(), h, Map.of());
+            assertEquals(1, h.spoken.size());
+            assertTrue(h.spoken.getFirst().contains(s.equals("taxi") ? "叫车" : "咨询"), h.spoken.toString());
+        }
+    }
+
+    @Test
+    void unknownCallerGetsNeutralGreetingDefaultingToChinese() {
+        caller("general", "", "");
+        assertTrue(run().ended());
+        assertEquals(List.of("zh:您好，正在为您转接，请稍候。"), host.spoken);
+    }
+
+    @Test
+    void missingVoiceSkipsGreetingAndStillQueues() {
+        caller("taxi", "Mary", "en");
+        host.voices = Set.of("zh");
+        FlowResult r = run();
+        assertTrue(r.ended(), r.reason());
+        assertEquals(List.of(), channel.plays());
+        assertEquals("set ONEKEY_QUEUE=taxi", channel.calls.getLast());
+        assertTrue(r.steps().stream().anyMatch(s -> s.step().endsWith("play") && s.detail().contains("skipped")));
+    }
+
+    @Test
+    void lookupFailureFailsBeforeQueueSoDialplanFailsOpen() {
+        caller("general", "王", "zh");
+        host.lookupFailure = new IllegalStateException("database down");
+        FlowResult r = run();
+        assertTrue(r.failed());
+        assertTrue(r.reason().contains("lookup 'caller' failed"), r.reason());
+        assertFalse(channel.channelVars.containsKey("ONEKEY_QUEUE"));
+    }
+
+    @Test
+    void hangupDuringGreetingIsReportedAsHungUp() {
+        caller("general", "王", "zh");
+        channel.hangUpOn = "play";
+        FlowResult r = run();
+        assertTrue(r.hungUp());
+        assertFalse(channel.channelVars.containsKey("ONEKEY_QUEUE"));
+        assertTrue(r.steps().getLast().step().endsWith(" play"));
+    }
+
+    @Test
+    void emptyRecordingFileLeavesRecordingToTheDialplan() {
+        caller("sos", "王", "zh");
+        host.lookups.get("caller").put("RECFILE", "");
+        FlowResult r = run();
+        assertTrue(r.ended());
+        assertFalse(channel.channelVars.containsKey("ONEKEY_RECORDING"));
+        assertEquals("sos", channel.channelVars.get("ONEKEY_QUEUE"));
+    }
+
+    @Test
+    void stepLogHasMillisecondTimestampsInOrder() {
+        caller("sos", "王", "zh");
+        FlowResult r = run();
+        assertEquals("#1 answer", r.steps().getFirst().step());
+        for (int i = 1; i < r.steps().size(); i++) {
+            assertFalse(r.steps().get(i).at().isBefore(r.steps().get(i - 1).at()));
+            assertEquals(0, r.steps().get(i).at().getNano() % 1_000_000);
+        }
+        assertFalse(r.steps().toString().contains("王"), "no personal data in the step log");
+    }
+}
