@@ -1,0 +1,64 @@
+package onekey.auth;
+
+import static onekey.store.jooq.Tables.AUDIT_LOG;
+
+import java.time.Clock;
+import java.util.List;
+import onekey.store.Database;
+import onekey.store.jooq.tables.records.AuditLogRecord;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** Audit rows in table audit_log; every write is its own committed statement and throws on failure. */
+public final class JooqAuditLog implements AuditLog {
+
+    private static final int DETAIL_MAX = 4000;
+
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    public JooqAuditLog(Database db) {
+        this(db, Clock.systemUTC());
+    }
+
+    public JooqAuditLog(Database db, Clock clock) {
+        this.dsl = db.dsl();
+        this.clock = clock;
+    }
+
+    /** {@code actor} may be null for actions of OneKey itself (recorded as username "system"). */
+    @Override
+    public void record(Account actor, String action, String targetType, String targetId, String detail) {
+        if (action == null || action.isBlank()) {
+            throw new IllegalArgumentException("audit action is required");
+        }
+        dsl.insertInto(AUDIT_LOG)
+                .set(AUDIT_LOG.AT_MS, clock.millis())
+                .set(AUDIT_LOG.ACCOUNT_ID, actor == null ? null : actor.id())
+                .set(AUDIT_LOG.USERNAME, actor == null ? "system" : actor.username())
+                .set(AUDIT_LOG.AUDIT_ACTION, action)
+                .set(AUDIT_LOG.TARGET_TYPE, targetType)
+                .set(AUDIT_LOG.TARGET_ID, targetId)
+                .set(AUDIT_LOG.DETAIL, detail == null || detail.length() <= DETAIL_MAX ? detail : detail.substring(0, DETAIL_MAX))
+                .execute();
+    }
+
+    /** Newest first. A null {@code targetType} / {@code targetId} does not filter. */
+    @Override
+    public List<AuditEntry> recent(String targetType, String targetId, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.selectFrom(AUDIT_LOG)
+                .where(targetType == null ? DSL.noCondition() : AUDIT_LOG.TARGET_TYPE.eq(targetType))
+                .and(targetId == null ? DSL.noCondition() : AUDIT_LOG.TARGET_ID.eq(targetId))
+                .orderBy(AUDIT_LOG.AT_MS.desc(), AUDIT_LOG.ID.desc())
+                .limit(limit)
+                .fetch(JooqAuditLog::toEntry);
+    }
+
+    private static AuditEntry toEntry(AuditLogRecord r) {
+        return new AuditEntry(r.getId(), r.getAtMs(), r.getAccountId(), r.getUsername(), r.getAuditAction(),
+                r.getTargetType(), r.getTargetId(), r.getDetail());
+    }
+}

@@ -1,0 +1,161 @@
+package onekey.calls;
+
+import static onekey.store.jooq.Tables.CALLS;
+import static onekey.store.jooq.Tables.CALL_EVENTS;
+
+import java.util.List;
+import java.util.Optional;
+import onekey.lines.Service;
+import onekey.store.Constraints;
+import onekey.store.Database;
+import onekey.store.jooq.tables.records.CallEventsRecord;
+import onekey.store.jooq.tables.records.CallsRecord;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/** Calls (one row per linkedid) and their timelines, tables calls and call_events. */
+public final class JooqCallRepository implements CallRepository {
+
+    private static final String UQ_LINKEDID = "uq_calls_linkedid";
+    private static final int TEXT_MAX = 4000;
+
+    private final DSLContext dsl;
+
+    public JooqCallRepository(Database db) {
+        this.dsl = db.dsl();
+    }
+
+    @Override
+    public CallRecord insertIfAbsent(CallRecord call) {
+        if (call == null || call.linkedid() == null || call.linkedid().isBlank()) {
+            throw new IllegalArgumentException("linkedid is required");
+        }
+        Optional<CallRecord> existing = byLinkedid(call.linkedid());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            CallsRecord r = dsl.newRecord(CALLS);
+            apply(r, call);
+            r.setLinkedid(call.linkedid());
+            long id = dsl.insertInto(CALLS).set(r).returningResult(CALLS.ID).fetchOne().value1();
+            return get(id).orElseThrow();
+        } catch (DataAccessException e) {
+            // Two AMI events of one new call raced: the other insert won, which is the same outcome.
+            if (Constraints.violates(e, UQ_LINKEDID)) {
+                return byLinkedid(call.linkedid()).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void update(CallRecord call) {
+        CallsRecord r = dsl.newRecord(CALLS);
+        apply(r, call);
+        dsl.update(CALLS).set(r).where(CALLS.ID.eq(call.id())).execute();
+    }
+
+    @Override
+    public Optional<CallRecord> get(long id) {
+        return dsl.selectFrom(CALLS).where(CALLS.ID.eq(id)).fetchOptional().map(JooqCallRepository::toCall);
+    }
+
+    @Override
+    public Optional<CallRecord> byLinkedid(String linkedid) {
+        if (linkedid == null) {
+            return Optional.empty();
+        }
+        return dsl.selectFrom(CALLS).where(CALLS.LINKEDID.eq(linkedid)).fetchOptional().map(JooqCallRepository::toCall);
+    }
+
+    @Override
+    public List<CallRecord> find(Long elderId, Long since, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.selectFrom(CALLS)
+                .where(elderId == null ? DSL.noCondition() : CALLS.ELDER_ID.eq(elderId))
+                .and(since == null ? DSL.noCondition() : CALLS.ARRIVED_AT.ge(since))
+                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
+                .limit(limit)
+                .fetch(JooqCallRepository::toCall);
+    }
+
+    /** Oldest first. */
+    @Override
+    public List<CallRecord> unfinished() {
+        return dsl.selectFrom(CALLS)
+                .where(CALLS.ENDED_AT.isNull())
+                .orderBy(CALLS.ARRIVED_AT, CALLS.ID)
+                .fetch(JooqCallRepository::toCall);
+    }
+
+    @Override
+    public CallEvent addEvent(long callId, long at, String type, String detail) {
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("event type is required");
+        }
+        String d = clip(detail);
+        long id = dsl.insertInto(CALL_EVENTS)
+                .set(CALL_EVENTS.CALL_ID, callId)
+                .set(CALL_EVENTS.AT_MS, at)
+                .set(CALL_EVENTS.EVENT_TYPE, type)
+                .set(CALL_EVENTS.DETAIL, d)
+                .returningResult(CALL_EVENTS.ID)
+                .fetchOne()
+                .value1();
+        return new CallEvent(id, callId, at, type, d);
+    }
+
+    @Override
+    public List<CallEvent> timeline(long callId) {
+        return dsl.selectFrom(CALL_EVENTS)
+                .where(CALL_EVENTS.CALL_ID.eq(callId))
+                .orderBy(CALL_EVENTS.AT_MS, CALL_EVENTS.ID)
+                .fetch(JooqCallRepository::toEvent);
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= TEXT_MAX ? s : s.substring(0, TEXT_MAX);
+    }
+
+    /** Every column but id and linkedid. */
+    private static void apply(CallsRecord r, CallRecord c) {
+        r.setCallerChannel(c.callerChannel());
+        r.setCallerNumber(c.callerNumber());
+        r.setDnis(c.dnis());
+        r.setService(c.line() == null ? null : c.line().wire());
+        r.setPriority(c.priority());
+        r.setElderId(c.elderId());
+        r.setAgentId(c.agentId());
+        r.setAgentName(c.agentName());
+        r.setArrivedAt(c.arrivedAt());
+        r.setQueuedAt(c.queuedAt());
+        r.setAnsweredAt(c.answeredAt());
+        r.setEndedAt(c.endedAt());
+        r.setWaitMs(c.waitMs());
+        r.setTalkMs(c.talkMs());
+        r.setOutcome(c.outcome());
+        r.setDisposition(c.disposition());
+        r.setNotes(clip(c.notes()));
+        r.setFailOpen(c.failOpen());
+        r.setRecordingId(c.recordingId());
+        r.changed(CALLS.ID, false);
+        r.changed(CALLS.LINKEDID, false);
+    }
+
+    private static CallRecord toCall(CallsRecord r) {
+        return new CallRecord(r.getId(), r.getLinkedid(), r.getCallerChannel(), r.getCallerNumber(), r.getDnis(),
+                r.getService() == null ? null : Service.fromWire(r.getService()),
+                r.getPriority() == null ? 0 : r.getPriority(),
+                r.getElderId(), r.getAgentId(), r.getAgentName(), r.getArrivedAt(), r.getQueuedAt(),
+                r.getAnsweredAt(), r.getEndedAt(), r.getWaitMs(), r.getTalkMs(), r.getOutcome(), r.getDisposition(),
+                r.getNotes(), Boolean.TRUE.equals(r.getFailOpen()), r.getRecordingId());
+    }
+
+    private static CallEvent toEvent(CallEventsRecord r) {
+        return new CallEvent(r.getId(), r.getCallId(), r.getAtMs(), r.getEventType(), r.getDetail());
+    }
+}

@@ -1,0 +1,332 @@
+package onekey.elders;
+
+import static onekey.store.jooq.Tables.ELDERS;
+import static onekey.store.jooq.Tables.ELDER_CONTACTS;
+import static onekey.store.jooq.Tables.ELDER_PHONES;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import onekey.store.Constraints;
+import onekey.store.Database;
+import onekey.store.jooq.tables.records.EldersRecord;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * Elders in the database. Phones are normalized on write with the centre's default area code, so that
+ * {@link #findByPhone} (the hot path of every inbound call) is one indexed equality lookup: the elder row joined
+ * through the unique phone index, then one more query for its phones and contacts together.
+ */
+public final class JooqElderRepository implements ElderRepository {
+
+    private static final String UQ_PHONE = "uq_elder_phones_phone";
+
+    private final DSLContext dsl;
+    private final String defaultAreaCode;
+    private final Clock clock;
+
+    /** @param defaultAreaCode put before bare local numbers on write (config calls.defaultAreaCode, e.g. "21") */
+    public JooqElderRepository(Database db, String defaultAreaCode) {
+        this(db, defaultAreaCode, Clock.systemUTC());
+    }
+
+    public JooqElderRepository(Database db, String defaultAreaCode, Clock clock) {
+        this.dsl = db.dsl();
+        this.defaultAreaCode = defaultAreaCode;
+        this.clock = clock;
+    }
+
+    @Override
+    public Elder create(ElderDraft draft) {
+        List<String> phones = validate(draft);
+        long now = clock.millis();
+        try {
+            return dsl.transactionResult(cfg -> {
+                DSLContext tx = cfg.dsl();
+                requirePhonesFree(tx, phones, null);
+                long id = tx.insertInto(ELDERS)
+                        .set(fields(tx.newRecord(ELDERS), draft))
+                        .set(ELDERS.CREATED_AT, now)
+                        .set(ELDERS.UPDATED_AT, now)
+                        .returningResult(ELDERS.ID)
+                        .fetchOne()
+                        .value1();
+                insertChildren(tx, id, phones, draft.contacts());
+                return load(tx, id).orElseThrow();
+            });
+        } catch (DataAccessException e) {
+            throw translate(e, phones);
+        }
+    }
+
+    @Override
+    public Optional<Elder> update(long id, ElderDraft draft) {
+        List<String> phones = validate(draft);
+        long now = clock.millis();
+        try {
+            return dsl.transactionResult(cfg -> {
+                DSLContext tx = cfg.dsl();
+                // Lock the row: two concurrent edits of one elder must not interleave their phone lists.
+                if (tx.selectOne().from(ELDERS).where(ELDERS.ID.eq(id)).forUpdate().fetchOne() == null) {
+                    return Optional.<Elder>empty();
+                }
+                requirePhonesFree(tx, phones, id);
+                tx.update(ELDERS)
+                        .set(fields(tx.newRecord(ELDERS), draft))
+                        .set(ELDERS.UPDATED_AT, now)
+                        .where(ELDERS.ID.eq(id))
+                        .execute();
+                tx.deleteFrom(ELDER_PHONES).where(ELDER_PHONES.ELDER_ID.eq(id)).execute();
+                tx.deleteFrom(ELDER_CONTACTS).where(ELDER_CONTACTS.ELDER_ID.eq(id)).execute();
+                insertChildren(tx, id, phones, draft.contacts());
+                return load(tx, id);
+            });
+        } catch (DataAccessException e) {
+            throw translate(e, phones);
+        }
+    }
+
+    @Override
+    public Optional<Elder> get(long id) {
+        return dsl.connectionResult(c -> load(DSL.using(c, dsl.dialect(), dsl.settings()), id));
+    }
+
+    @Override
+    public Optional<Elder> findByPhone(String normalizedPhone) {
+        if (normalizedPhone == null || normalizedPhone.isEmpty()) {
+            return Optional.empty();
+        }
+        // One connection for both queries; no transaction (saves the commit round trip on MariaDB).
+        return dsl.connectionResult(c -> {
+            DSLContext q = DSL.using(c, dsl.dialect(), dsl.settings());
+            EldersRecord row = q.select(ELDERS.fields())
+                    .from(ELDER_PHONES)
+                    .join(ELDERS).on(ELDERS.ID.eq(ELDER_PHONES.ELDER_ID))
+                    .where(ELDER_PHONES.PHONE.eq(normalizedPhone))
+                    .fetchOneInto(ELDERS);
+            if (row == null) {
+                return Optional.empty();
+            }
+            Children ch = children(q, List.of(row.getId())).getOrDefault(row.getId(), Children.EMPTY);
+            return Optional.of(toElder(row, ch));
+        });
+    }
+
+    @Override
+    public List<Elder> list(String nameLike, int offset, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.connectionResult(c -> {
+            DSLContext q = DSL.using(c, dsl.dialect(), dsl.settings());
+            var rows = q.selectFrom(ELDERS)
+                    .where(nameLike == null || nameLike.isEmpty()
+                            ? DSL.noCondition()
+                            : ELDERS.NAME.contains(nameLike))
+                    .orderBy(ELDERS.ID)
+                    .limit(limit)
+                    .offset(Math.max(0, offset))
+                    .fetch();
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            Map<Long, Children> ch = children(q, rows.getValues(ELDERS.ID));
+            List<Elder> out = new ArrayList<>(rows.size());
+            for (EldersRecord r : rows) {
+                out.add(toElder(r, ch.getOrDefault(r.getId(), Children.EMPTY)));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long count() {
+        return dsl.fetchCount(ELDERS);
+    }
+
+    // --- internals ---------------------------------------------------------------------------------------
+
+    private record Children(List<String> phones, List<Contact> contacts) {
+        static final Children EMPTY = new Children(List.of(), List.of());
+    }
+
+    private List<String> validate(ElderDraft draft) {
+        if (draft == null) {
+            throw new IllegalArgumentException("elder is missing");
+        }
+        if (draft.name() == null || draft.name().isBlank()) {
+            throw new IllegalArgumentException("name is required");
+        }
+        Set<String> phones = new LinkedHashSet<>();
+        if (draft.phones() != null) {
+            for (String raw : draft.phones()) {
+                String p = PhoneNumbers.normalize(raw, defaultAreaCode);
+                if (p == null) {
+                    if (raw != null && !raw.isBlank()) {
+                        throw new IllegalArgumentException("phones: '" + raw + "' is not a phone number");
+                    }
+                    continue;
+                }
+                if (p.length() > 32) {
+                    throw new IllegalArgumentException("phones: " + PhoneNumbers.mask(p) + " is longer than 32 digits");
+                }
+                phones.add(p);
+            }
+        }
+        if (phones.isEmpty()) {
+            throw new IllegalArgumentException("phones: at least one phone number is required");
+        }
+        if (draft.contacts() != null) {
+            for (int i = 0; i < draft.contacts().size(); i++) {
+                Contact c = draft.contacts().get(i);
+                if (c == null || c.name() == null || c.name().isBlank()) {
+                    throw new IllegalArgumentException("contacts[" + i + "].name is required");
+                }
+            }
+        }
+        return List.copyOf(phones);
+    }
+
+    /** A clear message instead of a constraint error: which phone, which elder owns it. */
+    private static void requirePhonesFree(DSLContext tx, List<String> phones, Long self) {
+        var taken = tx.select(ELDER_PHONES.PHONE, ELDER_PHONES.ELDER_ID)
+                .from(ELDER_PHONES)
+                .where(ELDER_PHONES.PHONE.in(phones))
+                .and(self == null ? DSL.noCondition() : ELDER_PHONES.ELDER_ID.ne(self))
+                .fetchAny();
+        if (taken != null) {
+            throw phoneTaken(taken.value1(), taken.value2());
+        }
+    }
+
+    private static IllegalArgumentException phoneTaken(String phone, Long owner) {
+        return new IllegalArgumentException("phones: " + PhoneNumbers.mask(phone) + " already belongs to "
+                + (owner == null ? "another elder" : "elder " + owner));
+    }
+
+    private RuntimeException translate(DataAccessException e, List<String> phones) {
+        if (Constraints.violates(e, UQ_PHONE)) {
+            // Lost a race with a concurrent write of the same phone.
+            Long owner = null;
+            String phone = phones.get(0);
+            var r = dsl.select(ELDER_PHONES.PHONE, ELDER_PHONES.ELDER_ID).from(ELDER_PHONES)
+                    .where(ELDER_PHONES.PHONE.in(phones)).fetchAny();
+            if (r != null) {
+                phone = r.value1();
+                owner = r.value2();
+            }
+            return phoneTaken(phone, owner);
+        }
+        return e;
+    }
+
+    private static EldersRecord fields(EldersRecord r, ElderDraft d) {
+        r.setName(d.name().trim());
+        r.setBirthDate(d.birthDate());
+        r.setGender(d.gender());
+        r.setAddress(d.address());
+        r.setLandmarks(d.landmarks());
+        r.setDistrict(d.district());
+        r.setLanguage(d.language());
+        r.setCategory(d.category());
+        r.setHealthConditions(d.healthConditions());
+        r.setMedications(d.medications());
+        r.setAllergies(d.allergies());
+        r.setMobility(d.mobility());
+        r.setDevice(d.device());
+        r.setNotes(d.notes());
+        // Only the draft's columns are "changed": id and the timestamps are set by the caller.
+        r.changed(ELDERS.ID, false);
+        r.changed(ELDERS.CREATED_AT, false);
+        r.changed(ELDERS.UPDATED_AT, false);
+        return r;
+    }
+
+    private static void insertChildren(DSLContext tx, long id, List<String> phones, List<Contact> contacts) {
+        var ip = tx.insertInto(ELDER_PHONES, ELDER_PHONES.ELDER_ID, ELDER_PHONES.ORD, ELDER_PHONES.PHONE);
+        for (int i = 0; i < phones.size(); i++) {
+            ip = ip.values(id, i, phones.get(i));
+        }
+        ip.execute();
+        if (contacts != null && !contacts.isEmpty()) {
+            var ic = tx.insertInto(ELDER_CONTACTS, ELDER_CONTACTS.ELDER_ID, ELDER_CONTACTS.ORD,
+                    ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE);
+            for (int i = 0; i < contacts.size(); i++) {
+                Contact c = contacts.get(i);
+                // Contact phones are dialled out, so they are kept as entered (digits and '+' only).
+                ic = ic.values(id, i, c.name().trim(), c.relation(), cleanDial(c.phone()));
+            }
+            ic.execute();
+        }
+    }
+
+    private static String cleanDial(String phone) {
+        if (phone == null) {
+            return null;
+        }
+        String p = phone.replaceAll("[^0-9+]", "");
+        return p.isEmpty() ? null : p;
+    }
+
+    private static Optional<Elder> load(DSLContext q, long id) {
+        EldersRecord row = q.selectFrom(ELDERS).where(ELDERS.ID.eq(id)).fetchOne();
+        if (row == null) {
+            return Optional.empty();
+        }
+        return Optional.of(toElder(row, children(q, List.of(id)).getOrDefault(id, Children.EMPTY)));
+    }
+
+    /**
+     * Phones and contacts of some elders in one round trip: a UNION ALL of both child tables, ordered by
+     * elder and list position. kind 0 = phone (value in name), kind 1 = contact.
+     */
+    private static Map<Long, Children> children(DSLContext q, Collection<Long> elderIds) {
+        Field<Integer> kind = DSL.field(DSL.name("kind"), Integer.class);
+        var phones = q.select(ELDER_PHONES.ELDER_ID.as("elder_id"), DSL.inline(0).as("kind"),
+                        ELDER_PHONES.ORD.as("ord"), ELDER_PHONES.PHONE.as("name"),
+                        DSL.castNull(String.class).as("relation"), DSL.castNull(String.class).as("phone"))
+                .from(ELDER_PHONES)
+                .where(ELDER_PHONES.ELDER_ID.in(elderIds));
+        var contacts = q.select(ELDER_CONTACTS.ELDER_ID, DSL.inline(1), ELDER_CONTACTS.ORD,
+                        ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE)
+                .from(ELDER_CONTACTS)
+                .where(ELDER_CONTACTS.ELDER_ID.in(elderIds));
+        var rows = phones.unionAll(contacts)
+                .orderBy(DSL.field(DSL.name("elder_id")), kind, DSL.field(DSL.name("ord")))
+                .fetch();
+        Map<Long, List<String>> ph = new HashMap<>();
+        Map<Long, List<Contact>> co = new HashMap<>();
+        for (var r : rows) {
+            Long eid = r.get(0, Long.class);
+            int k = r.get(1, Integer.class);
+            if (k == 0) {
+                ph.computeIfAbsent(eid, x -> new ArrayList<>()).add(r.get(3, String.class));
+            } else {
+                co.computeIfAbsent(eid, x -> new ArrayList<>())
+                        .add(new Contact(r.get(3, String.class), r.get(4, String.class), r.get(5, String.class)));
+            }
+        }
+        Map<Long, Children> out = new HashMap<>();
+        for (Long eid : elderIds) {
+            out.put(eid, new Children(List.copyOf(ph.getOrDefault(eid, List.of())),
+                    List.copyOf(co.getOrDefault(eid, List.of()))));
+        }
+        return out;
+    }
+
+    private static Elder toElder(EldersRecord r, Children ch) {
+        return new Elder(r.getId(), r.getName(), r.getBirthDate(), r.getGender(), ch.phones(), r.getAddress(),
+                r.getLandmarks(), r.getDistrict(), r.getLanguage(), r.getCategory(), r.getHealthConditions(),
+                r.getMedications(), r.getAllergies(), r.getMobility(), r.getDevice(), r.getNotes(),
+                ch.contacts(), r.getCreatedAt(), r.getUpdatedAt());
+    }
+}

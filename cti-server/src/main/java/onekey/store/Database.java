@@ -1,0 +1,200 @@
+package onekey.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/**
+ * The database: a HikariCP pool, the Flyway migrations of {@code sql/} (classpath {@code db/migration}) run at
+ * open, and a jOOQ {@link DSLContext} for the repositories.
+ *
+ * <p>Two engines, same migrations, same jOOQ code:
+ * <ul>
+ *   <li><b>H2</b> (embedded, the default): the URL must open H2 in MariaDB compatibility mode with lowercase
+ *   identifiers. The required suffix is {@value #H2_FLAGS} — {@link #h2FileUrl(Path)} builds such a URL, and
+ *   {@link #open} appends {@code MODE} / {@code DATABASE_TO_LOWER} to a {@code jdbc:h2:} URL that lacks
+ *   them. {@code DEFAULT_NULL_ORDERING=LOW} makes NULLs sort as MariaDB sorts them (first ascending, last
+ *   descending); {@code CACHE_SIZE} (KB) keeps the caller-number index in memory.</li>
+ *   <li><b>MariaDB</b> 10.11+: {@code jdbc:mariadb://host:3306/onekey}; the database should have
+ *   {@code utf8mb4} as its default character set (elders' names are Chinese).</li>
+ * </ul>
+ * Names are rendered unquoted ({@link RenderQuotedNames#NEVER}) so the generated lowercase names work on both.
+ */
+public final class Database implements AutoCloseable {
+
+    /** The flags an H2 URL of OneKey carries after the file path. */
+    public static final String H2_FLAGS = ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=LOW;CACHE_SIZE=262144";
+
+    private static final Pattern SECRET_IN_URL =
+            Pattern.compile("(?i)(password|pwd)=([^;&]*)");
+
+    static {
+        // jOOQ prints a banner and tips on first use; not in a server's log.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    private final HikariDataSource pool;
+    private final SQLDialect dialect;
+    private final DSLContext dsl;
+    private final String maskedUrl;
+
+    private Database(HikariDataSource pool, SQLDialect dialect, String maskedUrl) {
+        this.pool = pool;
+        this.dialect = dialect;
+        this.maskedUrl = maskedUrl;
+        Settings settings = new Settings()
+                .withRenderQuotedNames(RenderQuotedNames.NEVER)
+                .withRenderSchema(false)
+                .withExecuteLogging(false)
+                .withRenderCatalog(false);
+        this.dsl = DSL.using(pool, dialect, settings);
+    }
+
+    /** The JDBC URL of an H2 file database at {@code dbFileWithoutExtension} (H2 adds {@code .mv.db}). */
+    public static String h2FileUrl(Path dbFileWithoutExtension) {
+        return "jdbc:h2:file:" + dbFileWithoutExtension.toAbsolutePath() + H2_FLAGS;
+    }
+
+    /**
+     * Opens the pool and migrates the schema.
+     *
+     * @throws IllegalStateException naming the URL (password masked) when the database cannot be reached or
+     *                               migrated
+     * @throws IllegalArgumentException for a URL that is neither H2 nor MariaDB/MySQL
+     */
+    public static Database open(String jdbcUrl, String user, String password, int maxPoolSize) {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            throw new IllegalArgumentException("database url is empty: expected jdbc:h2:file:/path/onekey"
+                    + H2_FLAGS + " or jdbc:mariadb://host:3306/onekey");
+        }
+        String url = jdbcUrl.trim();
+        SQLDialect dialect = dialectOf(url);
+        if (dialect == SQLDialect.H2) {
+            url = withH2Flags(url);
+        }
+        String masked = mask(url);
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(url);
+        cfg.setUsername(user);
+        cfg.setPassword(password);
+        cfg.setMaximumPoolSize(Math.max(1, maxPoolSize));
+        cfg.setMinimumIdle(Math.min(2, Math.max(1, maxPoolSize)));
+        cfg.setConnectionTimeout(5_000);
+        cfg.setValidationTimeout(2_000);
+        cfg.setPoolName("onekey-db");
+        cfg.setAutoCommit(true);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to database " + masked + " as user " + user + ": "
+                    + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new IllegalStateException("cannot migrate database " + masked + ": " + rootMessage(e), e);
+        }
+        return new Database(pool, dialect, masked);
+    }
+
+    /** H2 for {@code jdbc:h2:}, MariaDB for {@code jdbc:mariadb:} and {@code jdbc:mysql:}. */
+    static SQLDialect dialectOf(String url) {
+        String u = url.toLowerCase(Locale.ROOT);
+        if (u.startsWith("jdbc:h2:")) {
+            return SQLDialect.H2;
+        }
+        if (u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:")) {
+            return SQLDialect.MARIADB;
+        }
+        throw new IllegalArgumentException("unsupported database url " + mask(url)
+                + ": expected jdbc:h2:... or jdbc:mariadb://host:port/db");
+    }
+
+    /** Adds the flags the schema and the generated code rely on when an H2 URL lacks them. */
+    static String withH2Flags(String url) {
+        String u = url.toUpperCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(url);
+        if (!u.contains(";MODE=")) {
+            sb.append(";MODE=MariaDB");
+        }
+        if (!u.contains(";DATABASE_TO_LOWER=")) {
+            sb.append(";DATABASE_TO_LOWER=TRUE");
+        }
+        return sb.toString();
+    }
+
+    /** The URL with any password parameter replaced by ***. */
+    public static String mask(String url) {
+        return url == null ? null : SECRET_IN_URL.matcher(url).replaceAll("$1=***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return t == e ? String.valueOf(m) : e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + m + ")";
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** "h2" or "mariadb". */
+    public String dialect() {
+        return dialect == SQLDialect.H2 ? "h2" : "mariadb";
+    }
+
+    /** The URL this database was opened with, password masked (for health output and logs). */
+    public String url() {
+        return maskedUrl;
+    }
+
+    /**
+     * True when a connection answers within about two seconds (for /api/health). Never throws: a pool that
+     * cannot hand out a connection (database down, pool exhausted for 5 s) reports false.
+     */
+    public boolean ping() {
+        if (pool.isClosed()) {
+            return false;
+        }
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + dialect() + " " + maskedUrl + "]";
+    }
+}
