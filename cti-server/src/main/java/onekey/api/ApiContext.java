@@ -1,0 +1,84 @@
+package onekey.api;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Function;
+import onekey.HealthProbe;
+import onekey.agents.AgentCommands;
+import onekey.agents.SipProvisioner;
+import onekey.auth.AccountRepository;
+import onekey.auth.AuditLog;
+import onekey.auth.TokenStore;
+import onekey.calls.CallRepository;
+import onekey.elders.ElderRepository;
+import onekey.events.EventHub;
+import onekey.lines.LineRepository;
+import onekey.recording.RecordingRepository;
+
+/**
+ * Everything the REST + WebSocket API needs, built by the composition root.
+ *
+ * @param bindHost        address to listen on; null means all interfaces
+ * @param port            TCP port; 0 picks an ephemeral port (see {@link ApiServer#port()})
+ * @param defaultAreaCode passed to {@code PhoneNumbers.normalize} for numbers typed without one
+ * @param tokenTtlMillis  lifetime of a login token; 0 or less means 12 hours (one shift)
+ * @param maxBodyBytes    largest accepted request body (and WebSocket frame); 0 or less means 64 KiB
+ * @param recordingFile   maps {@code Recording.path} to a readable file; null means {@code Path::of}
+ * @param clock           time source for ages and timeline entries; null means the system clock
+ */
+public record ApiContext(
+        String bindHost,
+        int port,
+        ElderRepository elders,
+        LineRepository lines,
+        AccountRepository accounts,
+        TokenStore tokens,
+        AuditLog audit,
+        CallRepository calls,
+        RecordingRepository recordings,
+        AgentCommands agentCommands,
+        SipProvisioner sipProvisioner,
+        EventHub hub,
+        HealthProbe health,
+        String defaultAreaCode,
+        long tokenTtlMillis,
+        int maxBodyBytes,
+        Function<String, Path> recordingFile,
+        Clock clock) {
+
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+    public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
+
+    public ApiContext {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("api port must be 0..65535, got " + port);
+        }
+        Objects.requireNonNull(elders, "elders");
+        Objects.requireNonNull(lines, "lines");
+        Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(calls, "calls");
+        Objects.requireNonNull(recordings, "recordings");
+        Objects.requireNonNull(agentCommands, "agentCommands");
+        Objects.requireNonNull(sipProvisioner, "sipProvisioner");
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(health, "health");
+        if (bindHost == null || bindHost.isBlank()) {
+            bindHost = "0.0.0.0";
+        }
+        if (tokenTtlMillis <= 0) {
+            tokenTtlMillis = DEFAULT_TOKEN_TTL_MILLIS;
+        }
+        if (maxBodyBytes <= 0) {
+            maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        }
+        if (recordingFile == null) {
+            recordingFile = Path::of;
+        }
+        if (clock == null) {
+            clock = Clock.systemDefaultZone();
+        }
+    }
+}

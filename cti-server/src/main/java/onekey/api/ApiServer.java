@@ -1,0 +1,168 @@
+package onekey.api;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST + WebSocket API on Netty. Two NIO threads do the I/O; every request that touches the database,
+ * AMI or a file runs on its own virtual thread, so the event loop never blocks.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    final ApiContext ctx;
+    final Routes routes;
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private EventLoopGroup group;
+    private ExecutorService workers;
+    private Channel serverChannel;
+    private volatile int boundPort = -1;
+
+    public ApiServer(ApiContext ctx) {
+        this.ctx = ctx;
+        this.routes = new RestApi(ctx).routes();
+    }
+
+    /** Binds {@code bindHost:port} and returns once the server accepts connections. */
+    public synchronized ApiServer start() {
+        if (serverChannel != null) {
+            throw new IllegalStateException("api server already started");
+        }
+        group = new NioEventLoopGroup(2, new DefaultThreadFactory("api-io", true));
+        workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-req-", 0).factory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.closeFuture().addListener(f -> channels.remove(ch));
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregator", new BodyLimit(ctx.maxBodyBytes()))
+                                .addLast("api", new HttpApiHandler(ApiServer.this));
+                    }
+                });
+        try {
+            serverChannel = b.bind(ctx.bindHost(), ctx.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownResources();
+            throw new IllegalStateException("cannot bind api to " + ctx.bindHost() + ":" + ctx.port() + ": " + e.getMessage(), e);
+        }
+        boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        log.info("api.started host={} port={}", ctx.bindHost(), boundPort);
+        return this;
+    }
+
+    /** The bound port (the ephemeral one when configured with 0); -1 before {@link #start()}. */
+    public int port() {
+        return boundPort;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    /** Stops accepting, closes every connection (WebSocket clients get a 1001 close frame), stops all threads. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        for (Channel ch : channels) {
+            WsSession ws = ch.pipeline().get(WsSession.class);
+            if (ws != null) {
+                ws.closeWith(1001, "server shutting down");
+            } else {
+                ch.close();
+            }
+        }
+        shutdownResources();
+        serverChannel = null;
+        log.info("api.stopped port={}", boundPort);
+    }
+
+    private void shutdownResources() {
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                    workers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                workers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The aggregator answers an oversized body with the API's JSON error (413) instead of an empty page. */
+    private static final class BodyLimit extends HttpObjectAggregator {
+        private final int max;
+
+        BodyLimit(int max) {
+            super(max);
+            this.max = max;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("error", "body_too_large");
+            err.put("message", "request body exceeds " + max + " bytes");
+            err.put("field", null);
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(Json.writeBytes(err)));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            HttpUtil.setContentLength(resp, resp.content().readableBytes());
+            // like HttpObjectAggregator: keep a keep-alive connection and discard the rest of the body, so the
+            // client can read the answer instead of seeing a reset while it is still sending
+            boolean keep = !(oversized instanceof io.netty.handler.codec.http.FullHttpMessage)
+                    && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
+            if (!keep) {
+                resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            log.info("api method={} status=413 max={}", oversized instanceof io.netty.handler.codec.http.HttpRequest r
+                    ? r.method() : "?", max);
+            var f = ctx.writeAndFlush(resp);
+            f.addListener(keep ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package onekey.api;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import onekey.auth.Account;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Netty glue for one HTTP connection: hands each request to a virtual thread, authenticates, routes, writes
+ * the reply. Reading is paused while a request is served, so replies leave in request order.
+ * Logs method, path (never the query string: it may hold a phone number), status, time and username.
+ */
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
+
+    private final ApiServer server;
+
+    HttpApiHandler(ApiServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            writeError(ctx, false, ApiException.badRequest("bad_request", "malformed HTTP request", null));
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        req.retain();
+        try {
+            server.workers().execute(() -> {
+                try {
+                    serve(ctx, req);
+                } finally {
+                    req.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            req.release();
+            ctx.close();
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long t0 = System.nanoTime();
+        QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+        String path = qs.path();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        Account actor = null;
+        int status;
+        try {
+            if (path.equals("/ws") || path.equals("/ws/")) {
+                status = WsSession.upgrade(server, ctx, req, qs);
+                actor = null;
+            } else {
+                Routes.Match m = server.routes.match(req.method(), path);
+                String token = null;
+                if (m.route().roles() != null) {
+                    token = bearer(req.headers());
+                    actor = authenticate(server.ctx.tokens(), token);
+                    if (!m.route().roles().contains(actor.role())) {
+                        throw ApiException.forbidden("role " + actor.role().wire() + " may not "
+                                + req.method().name() + " " + path);
+                    }
+                }
+                Reply reply = m.route().handler().handle(new Req(req, qs, m.params(), actor, token));
+                status = write(ctx, keepAlive, reply);
+            }
+        } catch (ApiException e) {
+            status = writeError(ctx, keepAlive, e);
+        } catch (RuntimeException | Error e) {
+            log.error("api.failed method={} path={}", req.method(), path, e);
+            status = writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                    "internal error; see the server log", null));
+        } catch (Exception e) {
+            log.error("api.failed method={} path={}", req.method(), path, e);
+            status = writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                    "internal error; see the server log", null));
+        }
+        if (log.isInfoEnabled()) {
+            log.info("api method={} path={} status={} ms={} account={}", req.method(), path, status,
+                    (System.nanoTime() - t0) / 1_000_000, actor == null ? "-" : actor.username());
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    static String bearer(HttpHeaders headers) {
+        String h = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (h == null) {
+            return null;
+        }
+        h = h.trim();
+        if (h.length() > 7 && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String t = h.substring(7).trim();
+            return t.isEmpty() ? null : t;
+        }
+        return null;
+    }
+
+    static Account authenticate(onekey.auth.TokenStore tokens, String token) {
+        if (token == null) {
+            throw ApiException.unauthorized("missing bearer token; POST /api/login first", false);
+        }
+        Optional<Account> a = tokens.resolve(token);
+        if (a.isEmpty() || !a.get().enabled()) {
+            throw ApiException.unauthorized("invalid or expired token", true);
+        }
+        return a.get();
+    }
+
+    private static int write(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) throws IOException {
+        return switch (reply) {
+            case Reply.JsonReply j -> writeJson(ctx, keepAlive, j.status(), j.body(), j.headers());
+            case Reply.FileReply f -> writeFile(ctx, keepAlive, f);
+        };
+    }
+
+    static int writeError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code);
+        body.put("message", e.getMessage());
+        body.put("field", e.field);
+        return writeJson(ctx, keepAlive, e.status, body, e.headers);
+    }
+
+    static int writeJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body,
+                         Map<String, String> headers) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(Json.writeBytes(body)));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        HttpUtil.setContentLength(resp, resp.content().readableBytes());
+        common(resp, headers, keepAlive);
+        finish(ctx, ctx.writeAndFlush(resp), keepAlive);
+        return status.code();
+    }
+
+    private static int writeFile(ChannelHandlerContext ctx, boolean keepAlive, Reply.FileReply f) {
+        HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, f.status());
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
+        HttpUtil.setContentLength(resp, f.length());
+        common(resp, f.headers(), keepAlive);
+        ctx.write(resp);
+        // zero-copy from the file to the socket; the region closes the file once it is written
+        ctx.write(new DefaultFileRegion(f.file().getChannel(), f.offset(), f.length()));
+        finish(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+        return f.status().code();
+    }
+
+    private static void common(HttpResponse resp, Map<String, String> headers, boolean keepAlive) {
+        // responses carry personal data: never cached by a proxy or the browser
+        resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        resp.headers().set("X-Content-Type-Options", "nosniff");
+        headers.forEach((k, v) -> resp.headers().set(k, v));
+        if (keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    private static void finish(ChannelHandlerContext ctx, ChannelFuture f, boolean keepAlive) {
+        if (keepAlive) {
+            f.addListener((ChannelFutureListener) fut -> {
+                if (fut.isSuccess()) {
+                    fut.channel().config().setAutoRead(true);
+                } else {
+                    fut.channel().close();
+                }
+            });
+        } else {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("api.connection-error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

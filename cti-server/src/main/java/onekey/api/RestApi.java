@@ -1,0 +1,541 @@
+package onekey.api;
+
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
+import static onekey.api.Routes.ANY;
+import static onekey.api.Routes.PUBLIC;
+import static onekey.api.Routes.roles;
+import static onekey.auth.Role.ADMIN;
+import static onekey.auth.Role.AGENT;
+import static onekey.auth.Role.SUPERVISOR;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.FileNotFoundException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import onekey.agents.AgentStatus;
+import onekey.api.Requests.AgentBody;
+import onekey.api.Requests.ContactBody;
+import onekey.api.Requests.DispositionBody;
+import onekey.api.Requests.ElderBody;
+import onekey.api.Requests.Login;
+import onekey.auth.Account;
+import onekey.auth.AccountDraft;
+import onekey.auth.Passwords;
+import onekey.auth.Role;
+import onekey.calls.CallRecord;
+import onekey.elders.Contact;
+import onekey.elders.Elder;
+import onekey.elders.ElderDraft;
+import onekey.elders.PhoneNumbers;
+import onekey.recording.Recording;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The REST endpoints: validation at the edge, then one repository call; no business rules here. */
+final class RestApi {
+    private static final Logger log = LoggerFactory.getLogger(RestApi.class);
+
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{2,32}");
+    private static final Pattern EXTENSION = Pattern.compile("[0-9]{3,8}");
+    private static final Pattern PHONE_QUERY = Pattern.compile("[+0-9][0-9 ()-]{4,}");
+    private static final Set<String> LANGUAGES = Set.of("zh", "en");
+    private static final Set<String> CATEGORIES = Set.of("district-paid", "subsidised", "market");
+    private static final int MIN_PASSWORD = 8;
+    private static final int MIN_SIP_SECRET = 8;
+
+    private final ApiContext ctx;
+    private volatile String dummyHash;
+
+    RestApi(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Routes routes() {
+        return new Routes()
+                .add(POST, "/api/login", PUBLIC, this::login)
+                .add(POST, "/api/logout", ANY, this::logout)
+                .add(GET, "/api/health", PUBLIC, this::health)
+                .add(GET, "/api/agents", roles(ADMIN, SUPERVISOR), this::listAgents)
+                .add(POST, "/api/agents", roles(ADMIN), r -> saveAgent(r, null))
+                .add(GET, "/api/agents/{agent}", roles(ADMIN, SUPERVISOR), this::getAgent)
+                .add(PUT, "/api/agents/{agent}", roles(ADMIN), r -> saveAgent(r, r.id("agent")))
+                .add(GET, "/api/elders", ANY, this::listElders)
+                .add(POST, "/api/elders", roles(SUPERVISOR, ADMIN), r -> saveElder(r, null))
+                .add(GET, "/api/elders/{elder}", ANY, this::getElder)
+                .add(PUT, "/api/elders/{elder}", roles(SUPERVISOR, ADMIN), r -> saveElder(r, r.id("elder")))
+                .add(GET, "/api/calls", ANY, this::listCalls)
+                .add(GET, "/api/calls/{call}", ANY, this::getCall)
+                .add(PUT, "/api/calls/{call}/disposition", ANY, this::disposition)
+                .add(GET, "/api/recordings", ANY, this::listRecordings)
+                .add(GET, "/api/recordings/{recording}", ANY, this::playRecording)
+                .add(GET, "/api/lines", ANY, this::listLines)
+                .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
+    }
+
+    // ---- auth ----------------------------------------------------------------------------------------------
+
+    private Reply login(Req r) {
+        Login b = r.body(Login.class);
+        try {
+            if (b.username() == null || b.username().isBlank()) {
+                throw ApiException.missing("username");
+            }
+            if (b.password() == null || b.password().length == 0) {
+                throw ApiException.missing("password");
+            }
+            String username = b.username().trim().toLowerCase(java.util.Locale.ROOT);
+            Optional<String> hash = ctx.accounts().passwordHash(username);
+            // verify against a dummy hash for unknown users too, so timing does not reveal which usernames exist
+            boolean ok = Passwords.verify(b.password(), hash.orElseGet(this::dummyHash)) && hash.isPresent();
+            Optional<Account> account = ok ? ctx.accounts().byUsername(username).filter(Account::enabled)
+                    : Optional.empty();
+            if (account.isEmpty()) {
+                log.info("api.login-failed user={}", username.length() <= 32 ? username : "(long)");
+                throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "invalid_credentials",
+                        "wrong username or password", null).header("WWW-Authenticate", "Bearer realm=\"onekey\"");
+            }
+            Account a = account.get();
+            String token = ctx.tokens().issue(a, ctx.tokenTtlMillis());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("token", token);
+            m.put("role", a.role().wire());
+            m.put("accountId", a.id());
+            m.put("username", a.username());
+            m.put("extension", a.extension());
+            m.put("displayName", a.displayName());
+            m.put("expiresAt", ctx.clock().millis() + ctx.tokenTtlMillis());
+            return Reply.ok(m);
+        } finally {
+            if (b.password() != null) {
+                Arrays.fill(b.password(), '\0');
+            }
+        }
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = Passwords.hash("not-a-real-password".toCharArray());
+            dummyHash = h;
+        }
+        return h;
+    }
+
+    private Reply logout(Req r) {
+        ctx.tokens().revoke(r.token);
+        return Reply.ok(Map.of("loggedOut", true));
+    }
+
+    private Reply health(Req r) {
+        Map<String, Object> h;
+        try {
+            h = ctx.health().health();
+        } catch (RuntimeException e) {
+            log.warn("api.health-probe-failed error={}", e.toString());
+            h = new LinkedHashMap<>();
+            h.put("status", "degraded");
+            h.put("error", "health probe failed");
+        }
+        boolean ok = "ok".equals(h.get("status"));
+        return Reply.status(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, h);
+    }
+
+    // ---- agents (accounts) ---------------------------------------------------------------------------------
+
+    private Reply listAgents(Req r) {
+        Map<Long, AgentStatus> live = new HashMap<>();
+        for (AgentStatus s : ctx.agentCommands().all()) {
+            live.put(s.accountId(), s);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Account a : ctx.accounts().all()) {
+            out.add(agentView(a, r.is(ADMIN), live.get(a.id())));
+        }
+        return Reply.ok(out);
+    }
+
+    private Reply getAgent(Req r) {
+        long id = r.id("agent");
+        Account a = ctx.accounts().get(id).orElseThrow(() -> ApiException.notFound("no such agent: " + id));
+        return Reply.ok(agentView(a, r.is(ADMIN), ctx.agentCommands().status(id).orElse(null)));
+    }
+
+    private static Map<String, Object> agentView(Account a, boolean admin, AgentStatus s) {
+        Map<String, Object> m = Json.account(a, admin);
+        m.put("agent", s == null ? null : Json.agent(s));
+        return m;
+    }
+
+    private Reply saveAgent(Req r, Long id) {
+        AgentBody b = r.body(AgentBody.class);
+        String hash = null;
+        try {
+            String username = required("username", b.username());
+            if (!USERNAME.matcher(username).matches()) {
+                throw ApiException.invalid("username", "\"username\" must be 2-32 of a-z 0-9 . _ -");
+            }
+            String roleText = required("role", b.role());
+            Role role;
+            try {
+                role = Role.fromWire(roleText);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("role", "\"role\" must be agent, supervisor or admin");
+            }
+            String extension = blankToNull(b.extension());
+            if (extension == null && role == AGENT) {
+                throw ApiException.missing("extension");
+            }
+            if (extension != null && !EXTENSION.matcher(extension).matches()) {
+                throw ApiException.invalid("extension", "\"extension\" must be 3 to 8 digits");
+            }
+            String sipSecret = blankToNull(b.sipSecret());
+            if (extension != null && sipSecret == null) {
+                throw ApiException.missing("sipSecret");
+            }
+            // SIP endpoints are brute-forced from the internet: no short secrets
+            if (sipSecret != null && sipSecret.length() < MIN_SIP_SECRET) {
+                throw ApiException.invalid("sipSecret", "\"sipSecret\" must be at least " + MIN_SIP_SECRET + " characters");
+            }
+            if (b.password() == null || b.password().length == 0) {
+                if (id == null) {
+                    throw ApiException.missing("password");
+                }
+            } else if (b.password().length < MIN_PASSWORD) {
+                throw ApiException.invalid("password", "\"password\" must be at least " + MIN_PASSWORD + " characters");
+            } else {
+                hash = Passwords.hash(b.password());
+            }
+            String displayName = blankToNull(b.displayName());
+            if (displayName != null && displayName.length() > 100) {
+                throw ApiException.invalid("displayName", "\"displayName\" must be at most 100 characters");
+            }
+            AccountDraft draft = new AccountDraft(username, role, extension, sipSecret, displayName,
+                    b.enabled() == null || b.enabled());
+            Account saved;
+            try {
+                if (id == null) {
+                    saved = ctx.accounts().create(draft, hash);
+                } else {
+                    saved = ctx.accounts().update(id, draft, hash)
+                            .orElseThrow(() -> ApiException.notFound("no such agent: " + id));
+                }
+            } catch (IllegalArgumentException e) {
+                String msg = String.valueOf(e.getMessage());
+                throw ApiException.conflict(msg, msg.toLowerCase(java.util.Locale.ROOT).contains("extension")
+                        ? "extension" : "username");
+            }
+            ctx.audit().record(r.account, id == null ? "account.create" : "account.update", "account",
+                    Long.toString(saved.id()), "username=" + saved.username() + " role=" + saved.role().wire());
+            Map<String, Object> out = agentView(saved, true, ctx.agentCommands().status(saved.id()).orElse(null));
+            out.put("sipSynced", syncSip());
+            return id == null ? Reply.created(out) : Reply.ok(out);
+        } finally {
+            if (b.password() != null) {
+                Arrays.fill(b.password(), '\0');
+            }
+        }
+    }
+
+    /** Pushes the endpoints to Asterisk. The account is saved either way; a failure is reported, not hidden. */
+    private boolean syncSip() {
+        try {
+            ctx.sipProvisioner().sync(ctx.accounts().all());
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("api.sip-sync-failed error={}", e.toString());
+            return false;
+        }
+    }
+
+    // ---- elders --------------------------------------------------------------------------------------------
+
+    /**
+     * Summaries only, phones masked: the list is not audited, so it shows no more than an agent needs to pick
+     * a record; the full record comes from GET /api/elders/{id}, which is audited.
+     */
+    private Reply listElders(Req r) {
+        String q = r.param("q");
+        int offset = r.intParam("offset", 0, 0, Integer.MAX_VALUE);
+        int limit = r.intParam("limit", 50, 1, 500);
+        List<Elder> found;
+        if (q != null && PHONE_QUERY.matcher(q).matches()) {
+            String normalized = normalizeOrNull(q);
+            found = normalized == null ? List.of()
+                    : ctx.elders().findByPhone(normalized).map(List::of).orElse(List.of());
+        } else {
+            found = ctx.elders().list(q, offset, limit);
+        }
+        LocalDate today = LocalDate.now(ctx.clock());
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Elder e : found) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("name", e.name());
+            m.put("district", e.district());
+            m.put("age", e.age(today));
+            m.put("language", e.language());
+            m.put("category", e.category());
+            m.put("phones", e.phones() == null ? List.of() : e.phones().stream().map(PhoneNumbers::mask).toList());
+            out.add(m);
+        }
+        return Reply.ok(out);
+    }
+
+    private Reply getElder(Req r) {
+        long id = r.id("elder");
+        Elder e = ctx.elders().get(id).orElseThrow(() -> ApiException.notFound("no such elder: " + id));
+        // architecture: an audit row for every profile view; written before the record leaves the server
+        ctx.audit().record(r.account, "elder.view", "elder", Long.toString(id), null);
+        return Reply.ok(Json.elder(e, LocalDate.now(ctx.clock())));
+    }
+
+    private Reply saveElder(Req r, Long id) {
+        ElderDraft draft = elderDraft(r.body(ElderBody.class));
+        for (int i = 0; i < draft.phones().size(); i++) {
+            String p = draft.phones().get(i);
+            Optional<Elder> owner = ctx.elders().findByPhone(p);
+            if (owner.isPresent() && (id == null || owner.get().id() != id)) {
+                throw ApiException.conflict("phone " + PhoneNumbers.mask(p) + " already belongs to elder "
+                        + owner.get().id(), "phones[" + i + "]");
+            }
+        }
+        Elder saved;
+        try {
+            saved = id == null ? ctx.elders().create(draft)
+                    : ctx.elders().update(id, draft).orElseThrow(() -> ApiException.notFound("no such elder: " + id));
+        } catch (IllegalArgumentException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.toLowerCase(java.util.Locale.ROOT).contains("phone")) {
+                throw ApiException.conflict(msg, "phones");
+            }
+            throw ApiException.badRequest("invalid_field", msg, null);
+        }
+        ctx.audit().record(r.account, id == null ? "elder.create" : "elder.update", "elder",
+                Long.toString(saved.id()), null);
+        Map<String, Object> out = Json.elder(saved, LocalDate.now(ctx.clock()));
+        return id == null ? Reply.created(out) : Reply.ok(out);
+    }
+
+    private ElderDraft elderDraft(ElderBody b) {
+        String name = required("name", b.name());
+        if (name.length() > 100) {
+            throw ApiException.invalid("name", "\"name\" must be at most 100 characters");
+        }
+        if (b.phones() == null || b.phones().isEmpty()) {
+            throw ApiException.badRequest("missing_field", "\"phones\" needs at least one number", "phones");
+        }
+        List<String> phones = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < b.phones().size(); i++) {
+            String field = "phones[" + i + "]";
+            String p = phone(field, b.phones().get(i));
+            if (!seen.add(p)) {
+                throw ApiException.invalid(field, "\"" + field + "\" repeats another phone of this elder");
+            }
+            phones.add(p);
+        }
+        String language = blankToNull(b.language());
+        if (language == null) {
+            language = "zh"; // architecture: Mandarin by default
+        } else if (!LANGUAGES.contains(language)) {
+            throw ApiException.invalid("language", "\"language\" must be zh or en");
+        }
+        String category = blankToNull(b.category());
+        if (category != null && !CATEGORIES.contains(category)) {
+            throw ApiException.invalid("category", "\"category\" must be district-paid, subsidised or market");
+        }
+        LocalDate birthDate = null;
+        if (blankToNull(b.birthDate()) != null) {
+            try {
+                birthDate = LocalDate.parse(b.birthDate().trim());
+            } catch (DateTimeParseException e) {
+                throw ApiException.invalid("birthDate", "\"birthDate\" must be a date yyyy-MM-dd");
+            }
+            if (birthDate.isAfter(LocalDate.now(ctx.clock()))) {
+                throw ApiException.invalid("birthDate", "\"birthDate\" is in the future");
+            }
+        }
+        List<Contact> contacts = new ArrayList<>();
+        if (b.contacts() != null) {
+            for (int i = 0; i < b.contacts().size(); i++) {
+                ContactBody c = b.contacts().get(i);
+                String f = "contacts[" + i + "]";
+                if (c == null) {
+                    throw ApiException.invalid(f, "\"" + f + "\" must be an object");
+                }
+                contacts.add(new Contact(required(f + ".name", c.name()), blankToNull(c.relation()),
+                        phone(f + ".phone", c.phone())));
+            }
+        }
+        return new ElderDraft(name, birthDate, blankToNull(b.gender()), List.copyOf(phones), blankToNull(b.address()),
+                blankToNull(b.landmarks()), blankToNull(b.district()), language, category,
+                blankToNull(b.healthConditions()), blankToNull(b.medications()), blankToNull(b.allergies()),
+                blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts));
+    }
+
+    private String phone(String field, String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw ApiException.missing(field);
+        }
+        String n = normalizeOrNull(raw);
+        if (n == null) {
+            throw ApiException.invalid(field, "\"" + field + "\" is not a phone number");
+        }
+        return n;
+    }
+
+    private String normalizeOrNull(String raw) {
+        try {
+            String n = PhoneNumbers.normalize(raw, ctx.defaultAreaCode());
+            return n == null || n.length() < 3 || n.length() > 20 ? null : n;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    // ---- calls ---------------------------------------------------------------------------------------------
+
+    private Reply listCalls(Req r) {
+        Long elderId = r.longParam("elderId", 1);
+        Long since = r.longParam("since", 0);
+        int limit = r.intParam("limit", 50, 1, 500);
+        return Reply.ok(ctx.calls().find(elderId, since, limit).stream().map(Json::call).toList());
+    }
+
+    private CallRecord call(Req r) {
+        long id = r.id("call");
+        return ctx.calls().get(id).orElseThrow(() -> ApiException.notFound("no such call: " + id));
+    }
+
+    private Reply getCall(Req r) {
+        CallRecord c = call(r);
+        Map<String, Object> m = Json.call(c);
+        m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
+        return Reply.ok(m);
+    }
+
+    private Reply disposition(Req r) {
+        CallRecord c = call(r);
+        if (r.is(AGENT) && (c.agentId() == null || c.agentId() != r.account.id())) {
+            throw ApiException.forbidden("only the agent who took call " + c.id() + ", a supervisor or an admin may set its disposition");
+        }
+        DispositionBody b = r.body(DispositionBody.class);
+        String disposition = required("disposition", b.disposition());
+        if (disposition.length() > 64) {
+            throw ApiException.invalid("disposition", "\"disposition\" must be at most 64 characters");
+        }
+        String notes = b.notes();
+        if (notes != null && notes.length() > 4000) {
+            throw ApiException.invalid("notes", "\"notes\" must be at most 4000 characters");
+        }
+        CallRecord updated = new CallRecord(c.id(), c.linkedid(), c.callerChannel(), c.callerNumber(), c.dnis(),
+                c.line(), c.priority(), c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(),
+                c.answeredAt(), c.endedAt(), c.waitMs(), c.talkMs(), c.outcome(), disposition, notes, c.failOpen(),
+                c.recordingId());
+        ctx.calls().update(updated);
+        ctx.calls().addEvent(c.id(), ctx.clock().millis(), "disposition", disposition + " by " + r.account.username());
+        Map<String, Object> m = Json.call(updated);
+        m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
+        return Reply.ok(m);
+    }
+
+    // ---- recordings ----------------------------------------------------------------------------------------
+
+    private Reply listRecordings(Req r) {
+        Long callId = r.longParam("callId", 1);
+        if (callId == null) {
+            throw ApiException.badRequest("missing_param", "query parameter \"callId\" is required", "callId");
+        }
+        return Reply.ok(ctx.recordings().byCall(callId).map(Json::recording).stream().toList());
+    }
+
+    private Reply playRecording(Req r) throws java.io.IOException {
+        long id = r.id("recording");
+        Recording rec = ctx.recordings().get(id).orElseThrow(() -> ApiException.notFound("no such recording: " + id));
+        if (r.is(AGENT)) {
+            boolean own = rec.callId() != null && ctx.calls().get(rec.callId())
+                    .map(c -> c.agentId() != null && c.agentId() == r.account.id()).orElse(false);
+            if (!own) {
+                throw ApiException.forbidden("agents may play only the recordings of calls they took");
+            }
+        }
+        Path file = ctx.recordingFile().apply(rec.path());
+        RandomAccessFile raf;
+        try {
+            if (file == null || !Files.isRegularFile(file)) {
+                throw new FileNotFoundException();
+            }
+            raf = new RandomAccessFile(file.toFile(), "r");
+        } catch (FileNotFoundException | SecurityException e) {
+            log.warn("api.recording-gone recording={} call={}", id, rec.callId());
+            throw new ApiException(HttpResponseStatus.GONE, "recording_gone", "recording " + id
+                    + " is indexed but its audio file is no longer on the server", null);
+        }
+        try {
+            long size = raf.length();
+            ByteRange range = ByteRange.parse(r.http.headers().get(HttpHeaderNames.RANGE), size);
+            ctx.audit().record(r.account, "recording.play", "recording", Long.toString(id),
+                    "call=" + rec.callId() + (range == null ? "" : " bytes=" + range.start() + "-" + range.end()));
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept-Ranges", "bytes");
+            headers.put("Content-Disposition", "inline; filename=\"recording-" + id + ".wav\"");
+            if (range == null) {
+                return new Reply.FileReply(HttpResponseStatus.OK, raf, 0, size, "audio/wav", headers);
+            }
+            headers.put("Content-Range", range.contentRange(size));
+            return new Reply.FileReply(HttpResponseStatus.PARTIAL_CONTENT, raf, range.start(), range.length(),
+                    "audio/wav", headers);
+        } catch (RuntimeException | java.io.IOException e) {
+            raf.close();
+            throw e;
+        }
+    }
+
+    // ---- lines, audit --------------------------------------------------------------------------------------
+
+    private Reply listLines(Req r) {
+        return Reply.ok(ctx.lines().all().stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("number", l.number());
+            m.put("service", l.service() == null ? null : l.service().wire());
+            m.put("priority", l.priority());
+            m.put("name", l.name());
+            return m;
+        }).toList());
+    }
+
+    private Reply listAudit(Req r) {
+        int limit = r.intParam("limit", 100, 1, 1000);
+        return Reply.ok(ctx.audit().recent(r.param("targetType"), r.param("targetId"), limit).stream()
+                .map(Json::audit).toList());
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.missing(field);
+        }
+        return value.trim();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,381 @@
+package onekey.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import onekey.agents.AgentStatus;
+import onekey.auth.Account;
+import onekey.auth.Role;
+import onekey.events.Event;
+import onekey.events.EventHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket client (softphone or supervisor view). Events of the {@link EventHub} go out as
+ * {@code {"type","seq","at",...body}}; commands come in as {@code {"type":"agent.ready"}} etc.
+ *
+ * <p>Live events start after the client's first frame, or {@value #RESUME_WINDOW_MS} ms after the hello, so
+ * that a {@code resume} sent first gets the missed events and then the live ones, in seq order and without
+ * duplicates (the hub replays and subscribes in one step). Writes never block the hub's publishing thread: a
+ * client that stops reading is closed (1008) once {@value #MAX_PENDING_BYTES} bytes are queued for it or it
+ * has been unwritable for {@value #MAX_UNWRITABLE_MS} ms.
+ */
+final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WsSession.class);
+
+    static final long RESUME_WINDOW_MS = 1000;
+    static final long MAX_PENDING_BYTES = 4L * 1024 * 1024;
+    static final long MAX_UNWRITABLE_MS = 15_000;
+    static final int PING_SECONDS = 30;
+    static final int READ_IDLE_SECONDS = 95;
+
+    private final ApiServer server;
+    private final Account account;
+    private final long helloSeq;
+    private WebSocketServerHandshaker handshaker;
+    private Channel channel;
+    // the fields below are touched on the channel's event loop only
+    private boolean started;
+    private boolean closed;
+    private ScheduledFuture<?> startTimer;
+    private volatile EventHub.Subscription subscription;
+    private volatile long unwritableSince;
+
+    private WsSession(ApiServer server, Account account, long helloSeq) {
+        this.server = server;
+        this.account = account;
+        this.helloSeq = helloSeq;
+    }
+
+    /**
+     * Authenticates ({@code ?token=} or {@code Authorization: Bearer}) and upgrades. Runs on a virtual thread;
+     * the handshake itself runs on the channel's event loop. Returns the HTTP status for the access log.
+     */
+    static int upgrade(ApiServer server, ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
+        if (!req.method().equals(HttpMethod.GET)) {
+            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    "WebSocket upgrade needs GET", null).header("Allow", "GET");
+        }
+        String token = HttpApiHandler.bearer(req.headers());
+        if (token == null && qs.parameters().containsKey("token")) {
+            token = qs.parameters().get("token").get(0);
+        }
+        Account account = HttpApiHandler.authenticate(server.ctx.tokens(), token);
+        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            throw ApiException.badRequest("not_websocket", "/ws expects a WebSocket upgrade request", null);
+        }
+        Long afterSeq = null;
+        if (qs.parameters().containsKey("afterSeq")) {
+            try {
+                afterSeq = Long.parseLong(qs.parameters().get("afterSeq").get(0));
+            } catch (NumberFormatException e) {
+                afterSeq = -1L;
+            }
+            if (afterSeq < 0) {
+                throw ApiException.badRequest("invalid_param", "\"afterSeq\" must be an integer >= 0", "afterSeq");
+            }
+        }
+        AgentStatus agent = server.ctx.agentCommands().status(account.id()).orElse(null);
+        long seq = server.ctx.hub().lastSeq();
+        WsSession session = new WsSession(server, account, seq);
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("type", "hello");
+        hello.put("seq", seq);
+        hello.put("account", Json.account(account, false));
+        hello.put("agent", agent == null ? null : Json.agent(agent));
+        String helloText = Json.write(hello);
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null, false,
+                server.ctx.maxBodyBytes());
+        WebSocketServerHandshaker hs = factory.newHandshaker(req);
+        if (hs == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return 426;
+        }
+        Long resumeAt = afterSeq;
+        req.retain();
+        ctx.executor().execute(() -> {
+            try {
+                session.handshaker = hs;
+                session.channel = ctx.channel();
+                ctx.pipeline().replace(ctx.handler(), "ws", session);
+                hs.handshake(ctx.channel(), req).addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        f.channel().close();
+                        return;
+                    }
+                    f.channel().pipeline().addBefore("ws", "ws-aggregator",
+                            new WebSocketFrameAggregator(server.ctx.maxBodyBytes()));
+                    f.channel().pipeline().addBefore("ws-aggregator", "ws-idle",
+                            new IdleStateHandler(READ_IDLE_SECONDS, PING_SECONDS, 0, TimeUnit.SECONDS));
+                    session.opened(helloText, resumeAt);
+                    f.channel().config().setAutoRead(true);
+                });
+            } finally {
+                req.release();
+            }
+        });
+        log.info("ws.open account={} role={}", account.username(), account.role().wire());
+        return 101;
+    }
+
+    private void opened(String helloText, Long afterSeq) {
+        channel.writeAndFlush(new TextWebSocketFrame(helloText));
+        if (afterSeq != null) {
+            start(afterSeq, true);
+        } else {
+            startTimer = channel.eventLoop().schedule(() -> start(helloSeq, false), RESUME_WINDOW_MS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Subscribes: replays retained events after {@code afterSeq}, then goes live. Event loop only. */
+    private void start(long afterSeq, boolean resumed) {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        if (startTimer != null) {
+            startTimer.cancel(false);
+        }
+        EventHub hub = server.ctx.hub();
+        if (resumed) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "resumed");
+            m.put("afterSeq", afterSeq);
+            // false: events between afterSeq and the oldest retained one are gone; reload state over REST
+            m.put("complete", afterSeq + 1 >= hub.oldestRetainedSeq() || afterSeq >= hub.lastSeq());
+            send(m);
+        }
+        boolean seesAll = account.role() == Role.SUPERVISOR || account.role() == Role.ADMIN;
+        long me = account.id();
+        subscription = hub.subscribe(seesAll ? id -> true : id -> id == me, seesAll, afterSeq, this::deliver);
+    }
+
+    /** Called by the hub, on the publisher's thread, under the hub's lock: must not block. */
+    private void deliver(Event e) {
+        Channel ch = channel;
+        if (!ch.isActive()) {
+            return;
+        }
+        try {
+            if (!ch.isWritable()) {
+                long since = unwritableSince;
+                long now = System.currentTimeMillis();
+                if (since == 0) {
+                    unwritableSince = now;
+                } else if (now - since > MAX_UNWRITABLE_MS || ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
+                    log.warn("ws.slow-client account={} seq={} pendingBytes={}", account.username(), e.seq(),
+                            ch.bytesBeforeWritable());
+                    closeWith(1008, "client too slow: events not read");
+                    return;
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", e.type());
+            m.put("seq", e.seq());
+            m.put("at", e.at());
+            if (e.body() != null) {
+                e.body().forEach((k, v) -> {
+                    if (!m.containsKey(k)) {
+                        m.put(k, v);
+                    }
+                });
+            }
+            ch.writeAndFlush(new TextWebSocketFrame(Json.write(m)), ch.voidPromise());
+        } catch (RuntimeException ex) {
+            // never let one client's problem reach the publisher
+            log.warn("ws.deliver-failed account={} seq={} type={} error={}", account.username(), e.seq(), e.type(),
+                    ex.toString());
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            unwritableSince = 0;
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        switch (frame) {
+            case TextWebSocketFrame t -> onText(t.text());
+            case PingWebSocketFrame p -> ctx.writeAndFlush(new PongWebSocketFrame(p.content().retain()));
+            case PongWebSocketFrame p -> { }
+            case CloseWebSocketFrame c -> handshaker.close(ctx.channel(), c.retain());
+            case BinaryWebSocketFrame b -> error(null, "binary frames are not supported; send JSON text");
+            default -> { }
+        }
+    }
+
+    private void onText(String text) {
+        JsonNode msg;
+        try {
+            msg = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            startLive();
+            error(null, Requests.translate(e).getMessage());
+            return;
+        }
+        String type = msg != null && msg.isObject() && msg.path("type").isTextual() ? msg.get("type").asText() : null;
+        if (type == null) {
+            startLive();
+            error(null, "a frame must be a JSON object with a string \"type\"");
+            return;
+        }
+        switch (type) {
+            case "resume" -> {
+                JsonNode n = msg.get("afterSeq");
+                if (n == null || !n.canConvertToExactIntegral() || n.asLong() < 0) {
+                    error(type, "\"afterSeq\" must be an integer >= 0");
+                } else if (started) {
+                    error(type, "resume must be the first frame after connecting (or use /ws?afterSeq=)");
+                } else {
+                    start(n.asLong(), true);
+                }
+            }
+            case "ping" -> {
+                startLive();
+                send(Map.of("type", "pong"));
+            }
+            case "agent.ready", "agent.pause", "agent.logout" -> {
+                startLive();
+                JsonNode reason = msg.get("reason");
+                if (reason != null && !reason.isNull() && !reason.isTextual()) {
+                    error(type, "\"reason\" must be a string");
+                    return;
+                }
+                command(type, reason == null || reason.isNull() ? null : reason.asText());
+            }
+            default -> {
+                startLive();
+                error(type, "unknown frame type \"" + type + "\"");
+            }
+        }
+    }
+
+    private void startLive() {
+        start(helloSeq, false);
+    }
+
+    /** Agent commands go over AMI and the database: run them on a virtual thread, answer when done. */
+    private void command(String type, String reason) {
+        try {
+            server.workers().execute(() -> {
+                try {
+                    AgentStatus s = switch (type) {
+                        case "agent.ready" -> server.ctx.agentCommands().ready(account);
+                        case "agent.pause" -> server.ctx.agentCommands().pause(account, reason);
+                        default -> server.ctx.agentCommands().logout(account);
+                    };
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    m.put("state", s == null || s.state() == null ? null : s.state().wire());
+                    m.put("agent", s == null ? null : Json.agent(s));
+                    send(m);
+                    log.info("ws.command account={} command={} state={}", account.username(), type, m.get("state"));
+                } catch (IllegalStateException e) {
+                    error(type, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    private void error(String command, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "error");
+        if (command != null) {
+            m.put("command", command);
+        }
+        m.put("message", message);
+        send(m);
+    }
+
+    private void send(Map<String, Object> m) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new TextWebSocketFrame(Json.write(m)), channel.voidPromise());
+        }
+    }
+
+    /** Sends a close frame with a reason and closes (after 2 s at most, even if the client never reads it). */
+    void closeWith(int code, String reason) {
+        Channel ch = channel;
+        if (ch == null) {
+            return;
+        }
+        if (ch.isActive()) {
+            ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                log.info("ws.idle-close account={}", account.username());
+                closeWith(1001, "no traffic for " + READ_IDLE_SECONDS + " s");
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        if (startTimer != null) {
+            startTimer.cancel(false);
+        }
+        EventHub.Subscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        log.info("ws.close account={}", account.username());
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.info("ws.error account={} error={}", account.username(), cause.toString());
+        ctx.close();
+    }
+}
