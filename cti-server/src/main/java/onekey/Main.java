@@ -1,0 +1,68 @@
+package onekey;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import onekey.config.ConfigException;
+import onekey.config.ConfigLoader;
+import onekey.config.OneKeyConfig;
+
+/**
+ * {@code java onekey.Main [--config FILE] [--demo]}: runs the cti-server in the foreground until
+ * interrupted (Ctrl-C stops it cleanly).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path config = null;
+        boolean demo = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(args[++i]);
+                case "--demo" -> demo = true;
+                default -> {
+                    System.err.println("usage: onekey.Main [--config FILE] [--demo]; unknown argument " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        OneKeyConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("onekey: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Map<String, String> env = System.getenv();
+        OneKeyServer server = new OneKeyServer(cfg, demo, env);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "onekey-shutdown"));
+        printBanner(cfg, server);
+        stopped.await();
+    }
+
+    private static void printBanner(OneKeyConfig cfg, OneKeyServer server) {
+        StringBuilder b = new StringBuilder("\nOneKey cti-server is running\n");
+        b.append("  API        http://").append(cfg.http().bind()).append(':').append(server.apiPort()).append("/api/health\n");
+        b.append("  WebSocket  ws://").append(cfg.http().bind()).append(':').append(server.apiPort()).append("/ws?token=...\n");
+        b.append("  FastAGI    ").append(cfg.agi().bind()).append(':').append(cfg.agi().port()).append('\n');
+        b.append("  AMI        ").append(cfg.ami().host()).append(':').append(cfg.ami().port()).append('\n');
+        if (server.generatedAdminPassword() != null) {
+            b.append("  admin password (shown once; set ONEKEY_ADMIN_PASSWORD to choose it): ")
+                    .append(server.generatedAdminPassword()).append('\n');
+        }
+        if (server.seeded() != null && !server.seeded().passwords().isEmpty()) {
+            b.append("  demo accounts (user / password):\n");
+            server.seeded().passwords().forEach((u, p) -> b.append("    ").append(u).append(" / ").append(p).append('\n'));
+        }
+        System.out.println(b);
+        System.out.flush();
+    }
+}

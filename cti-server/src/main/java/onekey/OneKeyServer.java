@@ -1,0 +1,261 @@
+package onekey;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import onekey.agents.AgentService;
+import onekey.agents.PjsipFileProvisioner;
+import onekey.agents.SipProvisioner;
+import onekey.api.ApiContext;
+import onekey.api.ApiServer;
+import onekey.auth.AccountDraft;
+import onekey.auth.AccountRepository;
+import onekey.auth.JooqAccountRepository;
+import onekey.auth.JooqAuditLog;
+import onekey.auth.JooqTokenStore;
+import onekey.auth.Passwords;
+import onekey.auth.Role;
+import onekey.calls.CallTracker;
+import onekey.calls.InboundCalls;
+import onekey.calls.JooqCallRepository;
+import onekey.config.OneKeyConfig;
+import onekey.elders.JooqElderRepository;
+import onekey.events.EventHub;
+import onekey.flows.FlowLoader;
+import onekey.lines.JooqLineRepository;
+import onekey.recording.JooqRecordingRepository;
+import onekey.recording.RecordingIndexer;
+import onekey.store.Database;
+import onekey.store.DemoData;
+import onekey.telephony.agi.AgiFlowServer;
+import onekey.telephony.ami.AmiClient;
+import onekey.tts.PromptCache;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the whole cti-server from its configuration, by hand, and owns the
+ * order in which parts start and stop.
+ */
+public final class OneKeyServer implements AutoCloseable, HealthProbe {
+
+    private static final Logger log = LoggerFactory.getLogger(OneKeyServer.class);
+
+    private final OneKeyConfig cfg;
+    private final Database db;
+    private final AccountRepository accounts;
+    private final EventHub hub = new EventHub(5_000);
+    private final AmiClient ami;
+    private final AgentService agents;
+    private final SipProvisioner sip;
+    private final CallTracker calls;
+    private final RecordingIndexer recordings;
+    private final AgiFlowServer agi;
+    private final ApiServer api;
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
+    private final DemoData.Seeded seeded;
+    private final String generatedAdminPassword;
+
+    /** Builds and starts everything. {@code demo} seeds demo elders and agents into an empty database. */
+    public OneKeyServer(OneKeyConfig cfg, boolean demo, Map<String, String> env) throws IOException {
+        this.cfg = cfg;
+        Files.createDirectories(cfg.paths().recordings());
+        Files.createDirectories(cfg.paths().prompts());
+        this.db = Database.open(cfg.db().url(), cfg.db().user(), cfg.db().password(), cfg.db().poolSize());
+        Clock clock = Clock.systemUTC();
+        var elders = new JooqElderRepository(db, cfg.calls().defaultAreaCode());
+        var lines = new JooqLineRepository(db);
+        this.accounts = new JooqAccountRepository(db);
+        var audit = new JooqAuditLog(db);
+        var tokens = new JooqTokenStore(db);
+        var callRepo = new JooqCallRepository(db);
+        var recordingRepo = new JooqRecordingRepository(db);
+
+        DemoData.seedDefaultLinesIfEmpty(db, lines);
+        this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+        this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
+
+        this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
+            @Override
+            public void onConnected(AmiClient a) {
+                OneKeyServer.this.onAmiConnected();
+            }
+
+            @Override
+            public void onDisconnected() {
+                log.warn("asterisk unreachable: calls still queue in Asterisk (fail-open); OneKey catches up on reconnect");
+            }
+
+            @Override
+            public void onEvent(ManagerEvent e) {
+                calls.onEvent(e);
+            }
+        });
+        this.agents = new AgentService(ami, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
+        this.sip = cfg.asterisk().agentsConf() == null
+                ? list -> log.info("asterisk.agentsConf not set: agent endpoints are provisioned outside OneKey")
+                : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), ami);
+        this.calls = new CallTracker(callRepo, elders, lines, agents, audit, hub, cfg.calls().defaultAreaCode());
+        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo);
+        calls.setRecordingSink(recordings);
+
+        PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
+        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
+                Map.of("inbound", FlowLoader.fromClasspath("inbound")),
+                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
+        this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
+                audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock));
+
+        try {
+            writeAgentEndpoints();
+            agi.start();
+            api.start();
+            ami.start();
+            housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("onekey started api={}:{} agi={}:{} ami={}:{} db={}", cfg.http().bind(), api.port(), cfg.agi().bind(),
+                cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
+    }
+
+    private void writeAgentEndpoints() {
+        try {
+            sip.sync(accounts.all());
+        } catch (RuntimeException e) {
+            log.error("agent endpoints not provisioned: {}", e.getMessage());
+        }
+    }
+
+    private void onAmiConnected() {
+        writeAgentEndpoints();
+        try {
+            calls.resync(ami);
+        } catch (RuntimeException e) {
+            log.error("call resync after AMI connect failed: {}", e.toString());
+        }
+        try {
+            agents.reconcile();
+        } catch (RuntimeException e) {
+            log.error("queue membership reconcile after AMI connect failed: {}", e.toString());
+        }
+    }
+
+    private void reconcileRecordings() {
+        try {
+            recordings.reconcile();
+        } catch (RuntimeException e) {
+            log.error("recording reconciliation failed: {}", e.toString());
+        }
+    }
+
+    /** The first admin: password from ONEKEY_ADMIN_PASSWORD, else generated and printed once. */
+    private String ensureAdmin(String fromEnv) {
+        if (accounts.byUsername("admin").isPresent()) {
+            return null;
+        }
+        String password = fromEnv;
+        String generated = null;
+        if (password == null || password.isBlank()) {
+            byte[] b = new byte[12];
+            new SecureRandom().nextBytes(b);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            generated = password;
+        }
+        accounts.create(new AccountDraft("admin", Role.ADMIN, null, null, "Administrator", true),
+                Passwords.hash(password.toCharArray()));
+        log.info("admin account created{}", generated == null ? " with ONEKEY_ADMIN_PASSWORD" : " with a generated password");
+        return generated;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public DemoData.Seeded seeded() {
+        return seeded;
+    }
+
+    /** Non-null only on the run that created the admin without ONEKEY_ADMIN_PASSWORD. */
+    public String generatedAdminPassword() {
+        return generatedAdminPassword;
+    }
+
+    public CallTracker calls() {
+        return calls;
+    }
+
+    public AgentService agents() {
+        return agents;
+    }
+
+    public AmiClient ami() {
+        return ami;
+    }
+
+    public RecordingIndexer recordings() {
+        return recordings;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        boolean amiUp = ami.connected();
+        boolean dbUp = db.ping();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", amiUp && dbUp ? "ok" : "degraded");
+        Map<String, Object> asterisk = new LinkedHashMap<>(ami.metrics());
+        m.put("asterisk", asterisk);
+        m.put("database", Map.of("connected", dbUp, "dialect", db.dialect()));
+        m.put("queues", Map.of(cfg.asterisk().queue(), Map.of("waiting", calls.queuedCount(), "liveCalls", calls.liveCount(),
+                "agents", agents.all().size())));
+        m.put("agi", agi.metrics());
+        m.put("recordings", recordings.metrics());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly("api", api);
+        closeQuietly("agi", agi);
+        closeQuietly("ami", ami);
+        housekeeping.shutdownNow();
+        agents.close();
+        closeQuietly("calls", calls);
+        closeQuietly("recordings", recordings);
+        closeQuietly("database", db);
+        log.info("onekey stopped");
+    }
+
+    private static void closeQuietly(String what, AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", what, e.toString());
+        }
+    }
+
+    /** For tests: accounts known to OneKey. */
+    public List<onekey.auth.Account> accountList() {
+        return accounts.all();
+    }
+}

@@ -1,0 +1,81 @@
+package onekey.calls;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import onekey.elders.Elder;
+import onekey.flows.FlowHost;
+import onekey.flows.FlowResult;
+import onekey.lines.Line;
+import onekey.telephony.agi.AgiFlowServer;
+
+/**
+ * The server side of the one-key inbound flow (ARCHITECTURE flow 1): when the AGI session opens, the
+ * call is registered and the caller looked up; the flow's "caller" look-up gets the elder, the
+ * service and priority of the dialled line, the queue and the recording file; when the flow returns,
+ * its steps go into the call's timeline.
+ */
+public final class InboundCalls implements AgiFlowServer.Binding {
+
+    private final CallTracker tracker;
+    private final String queue;
+    private final String defaultLanguage;
+    private final BiFunction<String, String, Optional<String>> prompts;
+
+    /**
+     * @param prompts (text, language) → a sound path without extension, empty when no voice
+     */
+    public InboundCalls(CallTracker tracker, String queue, String defaultLanguage,
+                        BiFunction<String, String, Optional<String>> prompts) {
+        this.tracker = tracker;
+        this.queue = queue;
+        this.defaultLanguage = defaultLanguage;
+        this.prompts = prompts;
+    }
+
+    @Override
+    public FlowHost open(AgiFlowServer.Session s) {
+        Optional<Elder> elder = tracker.lookupCaller(s.callerNumber());
+        Line line = tracker.lineFor(s.dnis());
+        String linkedid = s.linkedid() == null || s.linkedid().isEmpty() ? s.uniqueid() : s.linkedid();
+        tracker.arrived(linkedid, s.channel(), s.callerNumber(), s.dnis(), line, elder.orElse(null), s.recordingFile(),
+                s.startedAt());
+        return new FlowHost() {
+            @Override
+            public Map<String, String> lookup(String name, Map<String, String> vars) {
+                if (!"caller".equals(name)) {
+                    throw new IllegalArgumentException("no host look-up named " + name);
+                }
+                Map<String, String> out = new LinkedHashMap<>();
+                out.put("ELDER_ID", elder.map(e -> String.valueOf(e.id())).orElse(""));
+                out.put("ELDER_NAME", elder.map(Elder::name).orElse(""));
+                out.put("LANGUAGE", elder.map(Elder::language).filter(l -> !l.isBlank()).orElse(defaultLanguage));
+                out.put("SERVICE", line.service().wire());
+                out.put("PRIORITY", String.valueOf(line.priority()));
+                out.put("QUEUE", queue);
+                out.put("RECFILE", s.recordingFile() == null ? "" : s.recordingFile());
+                return out;
+            }
+
+            @Override
+            public Optional<String> prompt(String text, String language) {
+                return prompts.apply(text, language);
+            }
+        };
+    }
+
+    @Override
+    public void closed(AgiFlowServer.Session s, FlowResult result) {
+        String linkedid = s.linkedid() == null || s.linkedid().isEmpty() ? s.uniqueid() : s.linkedid();
+        List<Map.Entry<Long, String>> steps = result.steps().stream()
+                .map(r -> Map.entry(r.at().toEpochMilli(), r.step() + (r.detail() == null || r.detail().isEmpty() ? "" : ": " + r.detail())))
+                .toList();
+        tracker.flowSteps(linkedid, new java.util.ArrayList<>(steps));
+        if (!result.ended()) {
+            tracker.flowSteps(linkedid, List.of(Map.entry(System.currentTimeMillis(),
+                    "flow " + result.status().name().toLowerCase() + (result.reason() == null ? "" : ": " + result.reason()))));
+        }
+    }
+}

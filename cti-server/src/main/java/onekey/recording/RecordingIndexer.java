@@ -1,0 +1,212 @@
+package onekey.recording;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import onekey.calls.CallRecord;
+import onekey.calls.CallRepository;
+import onekey.calls.CallTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Indexes every call's recording when the call ends (path, duration, size, SHA-256, against the call)
+ * and reconciles the recordings folder with the index: a file no call claims is indexed as an
+ * orphan, an indexed file that vanished is marked missing; both are reported, never silently lost.
+ * File names are {@code <linkedid>.wav} (the dialplan's ONEKEY_RECFILE), which ties a file to its call.
+ */
+public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingIndexer.class);
+    /** MixMonitor finishes writing after the hang-up; how long to wait for a complete file. */
+    private static final long SETTLE_TIMEOUT_MS = 30_000;
+
+    private final Path root;
+    private final RecordingRepository recordings;
+    private final CallRepository calls;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicLong indexed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile Map<String, Object> lastReconcile = Map.of("ranAt", 0L);
+
+    public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls) {
+        this.root = root;
+        this.recordings = recordings;
+        this.calls = calls;
+    }
+
+    @Override
+    public void callEnded(CallRecord call, String recordingFile) {
+        workers.execute(() -> {
+            try {
+                Optional<Path> file = recordingFile != null ? Optional.of(Path.of(recordingFile)) : findByLinkedid(call.linkedid());
+                if (file.isEmpty()) {
+                    failed.incrementAndGet();
+                    log.error("call={} ended without a recording file under {}", call.linkedid(), root);
+                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-missing", "no file for linkedid under " + root);
+                    return;
+                }
+                index(call, file.get(), SETTLE_TIMEOUT_MS);
+            } catch (Exception e) {
+                failed.incrementAndGet();
+                log.error("call={} recording not indexed: {}", call.linkedid(), e.toString());
+            }
+        });
+    }
+
+    /** Waits for MixMonitor to close the file, then stores its figures and links it to the call. */
+    Recording index(CallRecord call, Path file, long settleTimeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + settleTimeoutMs;
+        WavInfo info = null;
+        long lastSize = -1;
+        while (true) {
+            if (Files.exists(file)) {
+                info = WavInfo.read(file);
+                // complete header and no growth since the last look: MixMonitor has closed it
+                if (info.complete() && info.fileSize() == lastSize) {
+                    break;
+                }
+                lastSize = info.fileSize();
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        if (info == null) {
+            throw new IOException("recording " + file + " did not appear within " + settleTimeoutMs + " ms");
+        }
+        Recording r = recordings.save(new Recording(0, call.id(), file.toAbsolutePath().toString(), info.durationMs(),
+                Files.size(file), sha256(file), "ok", System.currentTimeMillis()));
+        CallRecord withRec = new CallRecord(call.id(), call.linkedid(), call.callerChannel(), call.callerNumber(),
+                call.dnis(), call.line(), call.priority(), call.elderId(), call.agentId(), call.agentName(),
+                call.arrivedAt(), call.queuedAt(), call.answeredAt(), call.endedAt(), call.waitMs(), call.talkMs(),
+                call.outcome(), call.disposition(), call.notes(), call.failOpen(), r.id());
+        // the call row may have been changed meanwhile (disposition): re-read and set only the recording
+        CallRecord current = calls.get(call.id()).orElse(withRec);
+        calls.update(new CallRecord(current.id(), current.linkedid(), current.callerChannel(), current.callerNumber(),
+                current.dnis(), current.line(), current.priority(), current.elderId(), current.agentId(),
+                current.agentName(), current.arrivedAt(), current.queuedAt(), current.answeredAt(), current.endedAt(),
+                current.waitMs(), current.talkMs(), current.outcome(), current.disposition(), current.notes(),
+                current.failOpen(), r.id()));
+        calls.addEvent(call.id(), System.currentTimeMillis(), "recorded",
+                "recording=" + r.id() + " durationMs=" + r.durationMs() + " bytes=" + r.sizeBytes());
+        indexed.incrementAndGet();
+        log.info("call={} recording={} durationMs={} bytes={}", call.linkedid(), r.id(), r.durationMs(), r.sizeBytes());
+        return r;
+    }
+
+    private Optional<Path> findByLinkedid(String linkedid) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        String name = linkedid + ".wav";
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+        }
+    }
+
+    /**
+     * Compares the folder with the index. Orphans are indexed (linked to their call when the
+     * linkedid in the name matches one); vanished files are marked missing. Returns the report.
+     */
+    public Map<String, Object> reconcile() {
+        int orphans = 0;
+        int linked = 0;
+        int missing = 0;
+        if (Files.isDirectory(root)) {
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(root)) {
+                files = s.filter(p -> p.getFileName().toString().endsWith(".wav") && Files.isRegularFile(p)).toList();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot scan recordings in " + root, e);
+            }
+            for (Path f : files) {
+                String path = f.toAbsolutePath().toString();
+                if (recordings.byPath(path).isPresent()) {
+                    continue;
+                }
+                try {
+                    WavInfo info = WavInfo.read(f);
+                    if (!info.complete() && Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 60_000) {
+                        continue; // still being written by a live call
+                    }
+                    String linkedid = f.getFileName().toString().replaceFirst("\\.wav$", "");
+                    Optional<CallRecord> call = calls.byLinkedid(linkedid);
+                    if (call.isPresent() && call.get().endedAt() != null) {
+                        index(call.get(), f, 0);
+                        linked++;
+                    } else if (call.isEmpty()) {
+                        recordings.save(new Recording(0, null, path, info.durationMs(), Files.size(f), sha256(f),
+                                "orphan", System.currentTimeMillis()));
+                        orphans++;
+                        log.warn("recording orphan file={} (no call with linkedid {})", path, linkedid);
+                    }
+                } catch (Exception e) {
+                    log.error("recording file={} not indexed: {}", path, e.toString());
+                }
+            }
+        }
+        for (Recording r : recordings.all()) {
+            if ("ok".equals(r.status()) && !Files.exists(Path.of(r.path()))) {
+                recordings.setStatus(r.id(), "missing");
+                missing++;
+                log.error("recording={} call={} file missing: {}", r.id(), r.callId(), r.path());
+            }
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("ranAt", System.currentTimeMillis());
+        report.put("orphansFound", orphans);
+        report.put("linkedLate", linked);
+        report.put("missingFound", missing);
+        lastReconcile = report;
+        log.info("recordings reconciled orphans={} linkedLate={} missing={}", orphans, linked, missing);
+        return report;
+    }
+
+    public Map<String, Object> metrics() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dir", root.toString());
+        m.put("indexed", indexed.get());
+        m.put("failed", failed.get());
+        m.put("lastReconcile", lastReconcile);
+        return m;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(35, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

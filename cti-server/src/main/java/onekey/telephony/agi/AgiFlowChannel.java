@@ -1,0 +1,87 @@
+package onekey.telephony.agi;
+
+import java.util.Optional;
+import onekey.flows.ChannelHungUpException;
+import onekey.flows.FlowChannel;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.AgiNetworkException;
+
+/** Binds an ivr-flows {@link FlowChannel} to a FastAGI session. */
+final class AgiFlowChannel implements FlowChannel {
+
+    private static final String ALL_DIGITS = "0123456789*#";
+    private final AgiChannel ch;
+
+    AgiFlowChannel(AgiChannel ch) {
+        this.ch = ch;
+    }
+
+    @FunctionalInterface
+    private interface AgiCall<T> {
+        T call() throws AgiException;
+    }
+
+    private <T> T agi(String what, AgiCall<T> c) throws ChannelHungUpException {
+        try {
+            return c.call();
+        } catch (AgiHangupException | AgiNetworkException e) {
+            throw new ChannelHungUpException(what + ": caller hung up", e);
+        } catch (AgiException e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void answer() throws ChannelHungUpException {
+        agi("answer", () -> {
+            ch.answer();
+            return null;
+        });
+    }
+
+    @Override
+    public void setVariable(String name, String value) throws ChannelHungUpException {
+        agi("set " + name, () -> {
+            ch.setVariable(name, value);
+            return null;
+        });
+    }
+
+    @Override
+    public String getVariable(String name) throws ChannelHungUpException {
+        return agi("get " + name, () -> ch.getVariable(name));
+    }
+
+    @Override
+    public Optional<String> playFile(String soundPath, boolean interruptOnDigits) throws ChannelHungUpException {
+        return agi("play", () -> {
+            if (!interruptOnDigits) {
+                ch.streamFile(soundPath);
+                return Optional.empty();
+            }
+            char c = ch.streamFile(soundPath, ALL_DIGITS);
+            return c == 0 ? Optional.<String>empty() : Optional.of(String.valueOf(c));
+        });
+    }
+
+    @Override
+    public String readDigits(String promptOrNull, int maxDigits, long timeoutMs) throws ChannelHungUpException {
+        String r = agi("read digits", () -> ch.getData(promptOrNull == null ? "silence/1" : promptOrNull, timeoutMs, maxDigits));
+        return r == null ? "" : r;
+    }
+
+    @Override
+    public void startRecording(String path) throws ChannelHungUpException {
+        agi("MixMonitor", () -> ch.exec("MixMonitor", path));
+    }
+
+    @Override
+    public void hangup() throws ChannelHungUpException {
+        agi("hangup", () -> {
+            ch.hangup();
+            return null;
+        });
+    }
+}

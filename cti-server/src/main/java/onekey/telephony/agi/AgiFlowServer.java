@@ -1,0 +1,172 @@
+package onekey.telephony.agi;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import onekey.flows.Flow;
+import onekey.flows.FlowHost;
+import onekey.flows.FlowResult;
+import onekey.flows.FlowRunner;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.fastagi.MappingStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OneKey's FastAGI server: {@code AGI(agi://host:port/<flow>)} runs the ivr-flows flow of that name
+ * on the channel. Each session runs on its own virtual thread, so a flow waiting on a prompt or a key
+ * press holds no platform thread. If a flow is unknown or fails, the session ends without setting
+ * ONEKEY_QUEUE and the dialplan's fail-open branch records and queues the call.
+ */
+public final class AgiFlowServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AgiFlowServer.class);
+
+    /** What a session knows before its flow runs. */
+    public record Session(String flow, String linkedid, String uniqueid, String channel, String callerNumber,
+                          String dnis, String recordingFile, long startedAt) {}
+
+    /** The server side of a session: data for the flow, and what to do with its result. */
+    public interface Binding {
+        FlowHost open(Session session);
+
+        void closed(Session session, FlowResult result);
+    }
+
+    private final Map<String, Flow> flows;
+    private final Binding binding;
+    private final FlowRunner runner = new FlowRunner();
+    private final Server server;
+    private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong active = new AtomicLong();
+    private Thread acceptor;
+
+    public AgiFlowServer(String bind, int port, Map<String, Flow> flows, Binding binding) throws IOException {
+        this.flows = Map.copyOf(flows);
+        this.binding = binding;
+        MappingStrategy mapping = (request, channel) -> this::service;
+        this.server = new Server(mapping);
+        server.setAddress(InetAddress.getByName(bind));
+        server.setPort(port);
+    }
+
+    /** asterisk-java's server with its thread pool replaced by one virtual thread per session. */
+    private static final class Server extends DefaultAgiServer {
+        final java.util.concurrent.CompletableFuture<Void> bound = new java.util.concurrent.CompletableFuture<>();
+
+        Server(MappingStrategy mapping) {
+            super(mapping);
+        }
+
+        @Override
+        protected org.asteriskjava.util.ServerSocketFacade createServerSocket() throws IOException {
+            try {
+                org.asteriskjava.util.ServerSocketFacade s = super.createServerSocket();
+                bound.complete(null);
+                return s;
+            } catch (IOException e) {
+                bound.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        @Override
+        protected void execute(Runnable command) {
+            if (isDie()) {
+                throw new java.util.concurrent.RejectedExecutionException("AGI server is shutting down");
+            }
+            Thread.ofVirtual().name("agi-session").start(command);
+        }
+    }
+
+    /** Binds and starts accepting; throws when the port cannot be bound. */
+    public void start() throws IOException {
+        acceptor = Thread.ofPlatform().name("agi-accept").daemon().start(() -> {
+            try {
+                server.startup();
+            } catch (IOException e) {
+                log.error("FastAGI server cannot listen on {}:{}: {}", server.getAddress(), server.getPort(), e.getMessage());
+            }
+        });
+        try {
+            server.bound.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding the FastAGI server", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("FastAGI server cannot listen on " + server.getAddress() + ":" + server.getPort()
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        }
+        log.info("FastAGI listening on {}:{} flows={}", server.getAddress().getHostAddress(), server.getPort(), flows.keySet());
+    }
+
+    private void service(AgiRequest request, AgiChannel channel) throws AgiException {
+        sessions.incrementAndGet();
+        active.incrementAndGet();
+        long started = System.currentTimeMillis();
+        String name = request.getScript() == null ? "" : request.getScript().replaceFirst("^/", "");
+        try {
+            Flow flow = flows.get(name);
+            if (flow == null) {
+                failures.incrementAndGet();
+                log.error("agi unknown flow={} channel={}: the dialplan fails open", name, request.getChannel());
+                return;
+            }
+            String linkedid = channel.getVariable("CHANNEL(linkedid)");
+            String dnis = firstNonEmpty(channel.getVariable("ONEKEY_DNIS"), request.getExtension());
+            Session s = new Session(name, linkedid, request.getUniqueId(), request.getChannel(),
+                    request.getCallerIdNumber(), dnis, emptyToNull(channel.getVariable("ONEKEY_RECFILE")), started);
+            FlowHost host = binding.open(s);
+            Map<String, String> vars = new HashMap<>();
+            vars.put("CALLER", s.callerNumber() == null ? "" : s.callerNumber());
+            vars.put("DNIS", dnis == null ? "" : dnis);
+            vars.put("LINKEDID", linkedid == null ? "" : linkedid);
+            FlowResult result = runner.run(flow, new AgiFlowChannel(channel), host, vars);
+            if (result.failed()) {
+                failures.incrementAndGet();
+                log.error("agi flow={} call={} failed: {} (the dialplan fails open)", name, linkedid, result.reason());
+            }
+            binding.closed(s, result);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            log.error("agi flow={} channel={} failed (the dialplan fails open)", name, request.getChannel(), e);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private static String firstNonEmpty(String a, String b) {
+        return a != null && !a.isEmpty() ? a : b;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    public Map<String, Object> metrics() {
+        return Map.of("sessions", sessions.get(), "active", active.get(), "failures", failures.get());
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown();
+        } catch (IllegalStateException e) {
+            log.debug("agi shutdown: {}", e.toString());
+        }
+        if (acceptor != null) {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
