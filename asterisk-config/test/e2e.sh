@@ -22,6 +22,7 @@ RUNDIR="$(mktemp -d /tmp/oke2e.XXXXXX)"
 WORK="$RUNDIR/sipp"; mkdir -p "$WORK"
 AUDIO="${ONEKEY_TEST_AUDIO:-/tmp/onekey-test-audio/hello.ul}"
 "$HERE/sipp/make-audio.sh" "$AUDIO"
+AGENT_AUDIO="${ONEKEY_TEST_AGENT_AUDIO:-$AUDIO}"
 
 AST_PID="" UAS_PID=""
 cleanup() {
@@ -65,7 +66,7 @@ poll 10 endpoint_known || fail "endpoint 1001 not loaded"
 
 cd "$WORK"
 sipp -sf "$HERE/sipp/agent-uas.xml" -i 127.0.0.1 -p $((BASE + 101)) -mp $((BASE + 300)) \
-     -d 1000 -key audio "$AUDIO,-1,0" -m 1 -nostdin -trace_stat -trace_err \
+     -d 1000 -key audio "$AGENT_AUDIO,-1,0" -m 1 -nostdin -trace_stat -trace_err \
      > uas.out 2>&1 < /dev/null &
 UAS_PID=$!
 
