@@ -52,7 +52,7 @@ record ByteRange(long start, long end) {
                 return new ByteRange(Math.max(0, size - n), size - 1);
             }
             long start = Long.parseLong(a);
-            long end = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long end = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (start < 0 || end < start) {
                 return null;
             }

@@ -1,0 +1,434 @@
+package onekey.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import onekey.agents.AgentCommands;
+import onekey.agents.AgentState;
+import onekey.agents.AgentStatus;
+import onekey.agents.SipProvisioner;
+import onekey.auth.Account;
+import onekey.auth.AccountDraft;
+import onekey.auth.AccountRepository;
+import onekey.auth.AuditEntry;
+import onekey.auth.AuditLog;
+import onekey.auth.Passwords;
+import onekey.auth.Role;
+import onekey.auth.TokenStore;
+import onekey.calls.CallEvent;
+import onekey.calls.CallRecord;
+import onekey.calls.CallRepository;
+import onekey.elders.Elder;
+import onekey.elders.ElderDraft;
+import onekey.elders.ElderRepository;
+import onekey.events.EventHub;
+import onekey.lines.Line;
+import onekey.lines.LineRepository;
+import onekey.recording.Recording;
+import onekey.recording.RecordingRepository;
+
+/** A real ApiServer on an ephemeral port over in-memory fakes of the repositories. */
+final class ApiFixture implements AutoCloseable {
+    static final String PASSWORD = "correct-horse";
+    private static final String HASH = Passwords.hash(PASSWORD.toCharArray());
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-06-01T08:00:00Z"), ZoneId.of("Asia/Shanghai"));
+
+    final Accounts accounts = new Accounts();
+    final Tokens tokens = new Tokens();
+    final Audit audit = new Audit();
+    final Elders elders = new Elders();
+    final Calls calls = new Calls();
+    final Recordings recordings = new Recordings();
+    final Agents agents = new Agents();
+    final List<List<Account>> sipSyncs = new CopyOnWriteArrayList<>();
+    final EventHub hub = new EventHub(100);
+    final AtomicReference<Map<String, Object>> health = new AtomicReference<>(Map.of("status", "ok"));
+    final Path recordingDir;
+    final ApiServer server;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final Account admin;
+    final Account supervisor;
+    final Account agent;
+    final Account agent2;
+
+    ApiFixture(Path recordingDir) {
+        this.recordingDir = recordingDir;
+        admin = accounts.create(new AccountDraft("admin", Role.ADMIN, null, null, "Admin", true), HASH);
+        supervisor = accounts.create(new AccountDraft("sup", Role.SUPERVISOR, "2001", "sup-secret-1", "Sup", true), HASH);
+        agent = accounts.create(new AccountDraft("ann", Role.AGENT, "1001", "ann-secret-1", "Ann", true), HASH);
+        agent2 = accounts.create(new AccountDraft("bob", Role.AGENT, "1002", "bob-secret-1", "Bob", true), HASH);
+        LineRepository lines = new LineRepository() {
+            @Override
+            public Optional<Line> find(String number) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<Line> all() {
+                return List.of();
+            }
+
+            @Override
+            public void save(Line line) {}
+        };
+        SipProvisioner sip = sipSyncs::add;
+        ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
+                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK);
+        server = new ApiServer(ctx).start();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    String token(Account a) {
+        return tokens.issue(a, 60_000);
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<String> send(HttpRequest req) {
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        http.close();
+    }
+
+    // ---- fakes ---------------------------------------------------------------------------------------------
+
+    static final class Accounts implements AccountRepository {
+        final Map<Long, Account> byId = new ConcurrentHashMap<>();
+        final Map<Long, String> hashes = new ConcurrentHashMap<>();
+        final AtomicLong ids = new AtomicLong();
+
+        @Override
+        public synchronized Account create(AccountDraft d, String passwordHash) {
+            if (byUsername(d.username()).isPresent()) {
+                throw new IllegalArgumentException("username taken: " + d.username());
+            }
+            if (d.extension() != null && byExtension(d.extension()).isPresent()) {
+                throw new IllegalArgumentException("extension taken: " + d.extension());
+            }
+            Account a = new Account(ids.incrementAndGet(), d.username(), d.role(), d.extension(), d.sipSecret(),
+                    d.displayName(), d.enabled());
+            byId.put(a.id(), a);
+            hashes.put(a.id(), passwordHash);
+            return a;
+        }
+
+        @Override
+        public synchronized Optional<Account> update(long id, AccountDraft d, String passwordHash) {
+            if (!byId.containsKey(id)) {
+                return Optional.empty();
+            }
+            Account a = new Account(id, d.username(), d.role(), d.extension(), d.sipSecret(), d.displayName(),
+                    d.enabled());
+            byId.put(id, a);
+            if (passwordHash != null) {
+                hashes.put(id, passwordHash);
+            }
+            return Optional.of(a);
+        }
+
+        @Override
+        public Optional<Account> get(long id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public Optional<Account> byUsername(String username) {
+            return byId.values().stream().filter(a -> a.username().equals(username)).findFirst();
+        }
+
+        @Override
+        public Optional<Account> byExtension(String extension) {
+            return byId.values().stream().filter(a -> extension.equals(a.extension())).findFirst();
+        }
+
+        @Override
+        public List<Account> all() {
+            return byId.values().stream().sorted(java.util.Comparator.comparingLong(Account::id)).toList();
+        }
+
+        @Override
+        public Optional<String> passwordHash(String username) {
+            return byUsername(username).filter(Account::enabled).map(a -> hashes.get(a.id()));
+        }
+
+        @Override
+        public long count() {
+            return byId.size();
+        }
+    }
+
+    final class Tokens implements TokenStore {
+        final Map<String, Long> live = new ConcurrentHashMap<>();
+
+        @Override
+        public String issue(Account account, long ttlMillis) {
+            String t = UUID.randomUUID().toString();
+            live.put(t, account.id());
+            return t;
+        }
+
+        @Override
+        public Optional<Account> resolve(String token) {
+            Long id = live.get(token);
+            return id == null ? Optional.empty() : accounts.get(id).filter(Account::enabled);
+        }
+
+        @Override
+        public void revoke(String token) {
+            live.remove(token);
+        }
+    }
+
+    static final class Audit implements AuditLog {
+        final List<AuditEntry> rows = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void record(Account actor, String action, String targetType, String targetId, String detail) {
+            rows.add(new AuditEntry(rows.size() + 1, System.currentTimeMillis(), actor == null ? null : actor.id(),
+                    actor == null ? null : actor.username(), action, targetType, targetId, detail));
+        }
+
+        @Override
+        public List<AuditEntry> recent(String targetType, String targetId, int limit) {
+            List<AuditEntry> out = new ArrayList<>();
+            for (int i = rows.size() - 1; i >= 0 && out.size() < limit; i--) {
+                AuditEntry e = rows.get(i);
+                if ((targetType == null || targetType.equals(e.targetType()))
+                        && (targetId == null || targetId.equals(e.targetId()))) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        long count(String action, String targetId) {
+            return rows.stream().filter(r -> r.action().equals(action) && r.targetId().equals(targetId)).count();
+        }
+    }
+
+    static final class Elders implements ElderRepository {
+        final Map<Long, Elder> byId = new ConcurrentHashMap<>();
+        final AtomicLong ids = new AtomicLong();
+
+        private Elder of(long id, ElderDraft d) {
+            return new Elder(id, d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
+                    d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
+                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L);
+        }
+
+        @Override
+        public Elder create(ElderDraft draft) {
+            Elder e = of(ids.incrementAndGet(), draft);
+            byId.put(e.id(), e);
+            return e;
+        }
+
+        @Override
+        public Optional<Elder> update(long id, ElderDraft draft) {
+            if (!byId.containsKey(id)) {
+                return Optional.empty();
+            }
+            Elder e = of(id, draft);
+            byId.put(id, e);
+            return Optional.of(e);
+        }
+
+        @Override
+        public Optional<Elder> get(long id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public Optional<Elder> findByPhone(String p) {
+            return byId.values().stream().filter(e -> e.phones().contains(p)).findFirst();
+        }
+
+        @Override
+        public List<Elder> list(String nameLike, int offset, int limit) {
+            return byId.values().stream().filter(e -> nameLike == null || e.name().contains(nameLike))
+                    .sorted(java.util.Comparator.comparingLong(Elder::id)).skip(offset).limit(limit).toList();
+        }
+
+        @Override
+        public long count() {
+            return byId.size();
+        }
+    }
+
+    static final class Calls implements CallRepository {
+        final Map<Long, CallRecord> byId = new ConcurrentHashMap<>();
+        final List<CallEvent> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CallRecord insertIfAbsent(CallRecord call) {
+            return byId.computeIfAbsent(call.id(), k -> call);
+        }
+
+        @Override
+        public void update(CallRecord call) {
+            byId.put(call.id(), call);
+        }
+
+        @Override
+        public Optional<CallRecord> get(long id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public Optional<CallRecord> byLinkedid(String linkedid) {
+            return byId.values().stream().filter(c -> c.linkedid().equals(linkedid)).findFirst();
+        }
+
+        @Override
+        public List<CallRecord> find(Long elderId, Long since, int limit) {
+            return byId.values().stream()
+                    .filter(c -> elderId == null || elderId.equals(c.elderId()))
+                    .filter(c -> since == null || c.arrivedAt() >= since)
+                    .sorted(java.util.Comparator.comparingLong(CallRecord::arrivedAt).reversed())
+                    .limit(limit).toList();
+        }
+
+        @Override
+        public List<CallRecord> unfinished() {
+            return byId.values().stream().filter(c -> c.endedAt() == null).toList();
+        }
+
+        @Override
+        public CallEvent addEvent(long callId, long at, String type, String detail) {
+            CallEvent e = new CallEvent(events.size() + 1, callId, at, type, detail);
+            events.add(e);
+            return e;
+        }
+
+        @Override
+        public List<CallEvent> timeline(long callId) {
+            return events.stream().filter(e -> e.callId() == callId).toList();
+        }
+    }
+
+    static final class Recordings implements RecordingRepository {
+        final Map<Long, Recording> byId = new ConcurrentHashMap<>();
+
+        @Override
+        public Recording save(Recording r) {
+            byId.put(r.id(), r);
+            return r;
+        }
+
+        @Override
+        public Optional<Recording> get(long id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public Optional<Recording> byPath(String path) {
+            return byId.values().stream().filter(r -> r.path().equals(path)).findFirst();
+        }
+
+        @Override
+        public Optional<Recording> byCall(long callId) {
+            return byId.values().stream().filter(r -> r.callId() != null && r.callId() == callId).findFirst();
+        }
+
+        @Override
+        public List<Recording> all() {
+            return List.copyOf(byId.values());
+        }
+
+        @Override
+        public void setStatus(long id, String status) {}
+    }
+
+    /** Agent commands that follow AgentState's transition table, recording every call. */
+    static final class Agents implements AgentCommands {
+        final Map<Long, AgentStatus> states = new ConcurrentHashMap<>();
+        final List<String> commands = new CopyOnWriteArrayList<>();
+
+        private AgentStatus go(Account a, AgentState to, String reason, String command) {
+            commands.add(a.username() + ":" + command);
+            AgentStatus cur = states.get(a.id());
+            AgentState from = cur == null ? AgentState.LOGGED_OUT : cur.state();
+            if (!from.canGoTo(to)) {
+                throw new IllegalStateException("cannot go from " + from.wire() + " to " + to.wire());
+            }
+            AgentStatus s = new AgentStatus(a.id(), a.username(), a.extension(), to, reason, 5L);
+            states.put(a.id(), s);
+            return s;
+        }
+
+        @Override
+        public AgentStatus ready(Account account) {
+            return go(account, AgentState.READY, null, "ready");
+        }
+
+        @Override
+        public AgentStatus pause(Account account, String reason) {
+            return go(account, AgentState.NOT_READY, reason, "pause");
+        }
+
+        @Override
+        public AgentStatus logout(Account account) {
+            return go(account, AgentState.LOGGED_OUT, null, "logout");
+        }
+
+        @Override
+        public Optional<AgentStatus> status(long accountId) {
+            return Optional.ofNullable(states.get(accountId));
+        }
+
+        @Override
+        public List<AgentStatus> all() {
+            return List.copyOf(states.values());
+        }
+    }
+
+    static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
