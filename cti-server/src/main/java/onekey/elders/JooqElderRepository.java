@@ -287,13 +287,15 @@ public final class JooqElderRepository implements ElderRepository {
 
     /**
      * Phones and contacts of some elders in one round trip: a UNION ALL of both child tables, ordered by
-     * elder and list position. kind 0 = phone (value in name), kind 1 = contact.
+     * elder and list position. kind 0 = phone (value in the name column), kind 1 = contact.
      */
     private static Map<Long, Children> children(DSLContext q, Collection<Long> elderIds) {
         Field<Integer> kind = DSL.field(DSL.name("kind"), Integer.class);
         var phones = q.select(ELDER_PHONES.ELDER_ID.as("elder_id"), DSL.inline(0).as("kind"),
                         ELDER_PHONES.ORD.as("ord"), ELDER_PHONES.PHONE.as("name"),
-                        DSL.castNull(String.class).as("relation"), DSL.castNull(String.class).as("phone"))
+                        // Unused for phones; real columns rather than CAST(NULL ..) so that MariaDB sees one
+                        // collation on both sides of the UNION.
+                        ELDER_PHONES.PHONE.as("relation"), ELDER_PHONES.PHONE.as("phone"))
                 .from(ELDER_PHONES)
                 .where(ELDER_PHONES.ELDER_ID.in(elderIds));
         var contacts = q.select(ELDER_CONTACTS.ELDER_ID, DSL.inline(1), ELDER_CONTACTS.ORD,

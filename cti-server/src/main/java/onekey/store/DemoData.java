@@ -1,0 +1,157 @@
+package onekey.store;
+
+import static onekey.store.jooq.Tables.ACCOUNTS;
+import static onekey.store.jooq.Tables.ELDERS;
+import static onekey.store.jooq.Tables.SERVICE_LINES;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import onekey.auth.AccountDraft;
+import onekey.auth.AccountRepository;
+import onekey.auth.Passwords;
+import onekey.auth.Role;
+import onekey.elders.Contact;
+import onekey.elders.ElderDraft;
+import onekey.elders.ElderRepository;
+import onekey.lines.Line;
+import onekey.lines.LineRepository;
+import onekey.lines.Service;
+
+/**
+ * Data for a first start and for demos.
+ *
+ * <ul>
+ *   <li>{@link #seedDefaultLinesIfEmpty} — the five dialled numbers of a centre (12349 general, 1234901 SOS,
+ *   1234902 registration, 1234903 taxi, 1234904 consult). The server calls it on EVERY start, production
+ *   included: without lines every call would be "general". It only writes into an empty table, so lines edited
+ *   through the API are never overwritten.</li>
+ *   <li>{@link #seedIfEmpty} — demo only: the lines above, five Shanghai elders (the first on 021-5555-0001,
+ *   the second on 021-5555-0002), agents 1001–1004 and supervisor "super", each part only when its table is
+ *   empty, so a second start seeds nothing.</li>
+ * </ul>
+ */
+public final class DemoData {
+
+    private DemoData() {}
+
+    /** What a seed created; {@code passwords} maps username → demo password of the accounts it created. */
+    public record Seeded(int lines, int elders, int accounts, Map<String, String> passwords) {
+        public boolean nothing() {
+            return lines == 0 && elders == 0 && accounts == 0;
+        }
+    }
+
+    /** The default dialled numbers; priority is app_queue's QUEUE_PRIO (higher first, SOS highest). */
+    public static final List<Line> DEFAULT_LINES = List.of(
+            new Line("12349", Service.GENERAL, 1, "一键通 综合服务"),
+            new Line("1234901", Service.SOS, 10, "一键通 紧急救助 SOS"),
+            new Line("1234902", Service.REGISTRATION, 5, "一键通 预约挂号"),
+            new Line("1234903", Service.TAXI, 5, "一键通 预约出租车"),
+            new Line("1234904", Service.CONSULT, 3, "一键通 专业咨询"));
+
+    /** Saves {@link #DEFAULT_LINES} when the lines table is empty; returns how many were saved. */
+    public static int seedDefaultLinesIfEmpty(Database db, LineRepository lines) {
+        if (db.dsl().fetchCount(SERVICE_LINES) > 0) {
+            return 0;
+        }
+        DEFAULT_LINES.forEach(lines::save);
+        return DEFAULT_LINES.size();
+    }
+
+    public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
+                                     AccountRepository accounts) {
+        int l = seedDefaultLinesIfEmpty(db, lines);
+        int e = 0;
+        if (db.dsl().fetchCount(ELDERS) == 0) {
+            for (ElderDraft d : demoElders()) {
+                elders.create(d);
+                e++;
+            }
+        }
+        Map<String, String> passwords = new LinkedHashMap<>();
+        if (db.dsl().fetchCount(ACCOUNTS) == 0) {
+            String[] names = {"王丽 (坐席1001)", "李强 (坐席1002)", "陈静 (坐席1003)", "赵敏 (坐席1004)"};
+            for (int i = 1; i <= 4; i++) {
+                String u = "100" + i;
+                accounts.create(new AccountDraft(u, Role.AGENT, u, "sip" + u, names[i - 1], true),
+                        Passwords.hash(("agent" + u).toCharArray()));
+                passwords.put(u, "agent" + u);
+            }
+            accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", "sip1099", "周班长 (班长)", true),
+                    Passwords.hash("super1234".toCharArray()));
+            passwords.put("super", "super1234");
+        }
+        return new Seeded(l, e, passwords.size(), Map.copyOf(passwords));
+    }
+
+    /** Five elders of Shanghai districts; contacts in calling order: child, 居委 (neighbourhood committee), 驿站. */
+    static List<ElderDraft> demoElders() {
+        return List.of(
+                new ElderDraft("张桂英", LocalDate.of(1938, 3, 12), "female", List.of("02155550001", "13917000001"),
+                        "上海市杨浦区控江路1029弄12号302室",
+                        "控江路长白新村菜场对面，弄口有全家便利店；3楼无电梯",
+                        "杨浦区", "zh", "district-paid",
+                        "高血压，2型糖尿病，2019年轻度脑梗",
+                        "氨氯地平 5mg 每日一次；二甲双胍 0.5g 每日两次；阿司匹林 100mg",
+                        "青霉素过敏",
+                        "拄拐杖，可缓慢行走，上下楼需搀扶",
+                        "one-key landline",
+                        "独居；听力较弱，说话请大声慢速；儿子周末来看望",
+                        List.of(new Contact("李建国", "儿子", "13816000001"),
+                                new Contact("控江路街道长白一村居委会", "居委", "02165430001"),
+                                new Contact("长白社区养老服务驿站", "驿站", "02165430099"))),
+                new ElderDraft("王德明", LocalDate.of(1940, 11, 5), "male", List.of("02155550002"),
+                        "上海市徐汇区天平路245弄5号101室",
+                        "天平路近衡山路，徐家汇公园南侧，弄堂口有邮局",
+                        "徐汇区", "zh", "subsidised",
+                        "冠心病（2017年放支架），慢性阻塞性肺病",
+                        "硝酸甘油（随身）；氯吡格雷 75mg；噻托溴铵吸入剂",
+                        "无已知过敏",
+                        "可自行行走，久走气喘",
+                        "portable SOS",
+                        "与老伴同住，老伴有阿尔茨海默症",
+                        List.of(new Contact("王晓红", "女儿", "13601000002"),
+                                new Contact("天平路街道天平居委会", "居委", "02164370002"),
+                                new Contact("天平社区长者照护之家驿站", "驿站", "02164370099"))),
+                new ElderDraft("陈秀兰", LocalDate.of(1935, 7, 21), "female", List.of("02155550003"),
+                        "上海市静安区彭浦新村临汾路380弄21号501室",
+                        "临汾路共和新路口，彭浦新村地铁站1号口往东200米，小区有电梯",
+                        "静安区", "zh", "district-paid",
+                        "骨质疏松，2022年髋部骨折术后，轻度认知障碍",
+                        "钙尔奇D 每日一片；多奈哌齐 5mg 睡前",
+                        "磺胺类药物过敏",
+                        "使用助行器，不能独自外出",
+                        "one-key landline",
+                        "有钥匙存放在居委会；下午常午睡，响铃久一点",
+                        List.of(new Contact("陈立民", "儿子", "13788000003"),
+                                new Contact("彭浦新村街道临汾居委会", "居委", "02156650003"),
+                                new Contact("临汾路社区综合为老服务中心驿站", "驿站", "02156650099"))),
+                new ElderDraft("Margaret Liu", LocalDate.of(1941, 2, 14), "female", List.of("02155550004", "13524000004"),
+                        "上海市长宁区古北路1000弄3号1202室 (Gubei Rd. Lane 1000, No. 3, Apt 1202)",
+                        "Near Gubei Carrefour, opposite Hongqiao Golden City; concierge at lobby",
+                        "长宁区", "en", "market",
+                        "Atrial fibrillation, cataract (right eye)",
+                        "Warfarin 3mg daily (bleeding risk); metoprolol 25mg twice daily",
+                        "Shellfish; iodine contrast",
+                        "Walks independently, poor vision at night",
+                        "portable SOS",
+                        "Returned overseas Chinese, prefers English; son lives in Singapore",
+                        List.of(new Contact("David Liu", "son", "+6591000004"),
+                                new Contact("虹桥街道古北居委会", "居委", "02162700004"),
+                                new Contact("古北社区养老服务驿站", "驿站", "02162700099"))),
+                new ElderDraft("刘福生", LocalDate.of(1937, 9, 30), "male", List.of("02155550005"),
+                        "上海市浦东新区潍坊路369弄8号204室",
+                        "潍坊新村，世纪大道地铁站6号口，小区门口有农工商超市",
+                        "浦东新区", "zh", "subsidised",
+                        "帕金森病，前列腺增生，夜间尿频",
+                        "多巴丝肼 0.25g 每日三次；坦索罗辛 0.2mg",
+                        "无已知过敏",
+                        "行动迟缓，夜间起床有跌倒风险，家中已装扶手",
+                        "one-key landline",
+                        "上海话交流更顺畅；女儿每天晚上电话问候",
+                        List.of(new Contact("刘美华", "女儿", "13901000005"),
+                                new Contact("潍坊新村街道潍坊四村居委会", "居委", "02158310005"))));
+    }
+}

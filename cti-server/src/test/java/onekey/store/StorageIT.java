@@ -1,0 +1,599 @@
+package onekey.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import onekey.auth.Account;
+import onekey.auth.AccountDraft;
+import onekey.auth.AuditEntry;
+import onekey.auth.JooqAccountRepository;
+import onekey.auth.JooqAuditLog;
+import onekey.auth.JooqTokenStore;
+import onekey.auth.Passwords;
+import onekey.auth.Role;
+import onekey.calls.CallEvent;
+import onekey.calls.CallRecord;
+import onekey.calls.JooqCallRepository;
+import onekey.elders.Contact;
+import onekey.elders.Elder;
+import onekey.elders.ElderDraft;
+import onekey.elders.JooqElderRepository;
+import onekey.elders.PhoneNumbers;
+import onekey.lines.JooqLineRepository;
+import onekey.lines.Line;
+import onekey.lines.Service;
+import onekey.recording.JooqRecordingRepository;
+import onekey.recording.Recording;
+import onekey.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every repository against both engines OneKey supports: H2 (a temp file) and a private MariaDB
+ * ({@link MariaDbServer}). Each test gets a fresh, migrated database.
+ */
+class StorageIT {
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("onekey.store.StorageIT#engines")
+    @interface OnBothEngines {}
+
+    static Stream<String> engines() {
+        return Stream.of("h2", "mariadb");
+    }
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static MariaDbServer maria;
+
+    @TempDir
+    static Path tmp;
+
+    private Database db;
+    private final TestClock clock = new TestClock(1_750_000_000_000L);
+
+    @BeforeAll
+    static void startMariaDb() {
+        maria = MariaDbServer.start();
+    }
+
+    @AfterAll
+    static void stopMariaDb() {
+        if (maria != null) {
+            maria.close();
+        }
+    }
+
+    @AfterEach
+    void closeDb() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private String freshUrl(String engine) {
+        return engine.equals("h2")
+                ? Database.h2FileUrl(tmp.resolve("onekey" + SEQ.incrementAndGet()))
+                : maria.createDatabase("it");
+    }
+
+    private Database open(String engine) {
+        db = openUrl(engine, freshUrl(engine));
+        return db;
+    }
+
+    private static Database openUrl(String engine, String url) {
+        return engine.equals("h2")
+                ? Database.open(url, "sa", "", 4)
+                : Database.open(url, maria.user(), maria.password(), 4);
+    }
+
+    private JooqElderRepository elders() {
+        return new JooqElderRepository(db, "21", clock);
+    }
+
+    private static ElderDraft draft(String name, List<String> phones, List<Contact> contacts) {
+        return new ElderDraft(name, LocalDate.of(1938, 3, 12), "female", phones, "上海市杨浦区控江路1029弄12号",
+                "长白新村菜场对面", "杨浦区", "zh", "district-paid", "高血压", "氨氯地平 5mg", "青霉素",
+                "拄拐杖", "one-key landline", "独居", contacts);
+    }
+
+    // --- database ------------------------------------------------------------------------------------
+
+    @OnBothEngines
+    void opensPingsAndNamesItsDialect(String engine) {
+        open(engine);
+        assertTrue(db.ping());
+        assertEquals(engine, db.dialect());
+        db.close();
+        assertFalse(db.ping(), "a closed database answers false, it does not throw");
+        db = null;
+    }
+
+    @OnBothEngines
+    void migrationsAreIdempotentOnReopen(String engine) {
+        String url = freshUrl(engine);
+        long id;
+        try (Database first = openUrl(engine, url)) {
+            db = first;
+            id = elders().create(draft("张桂英", List.of("02155550001"), List.of())).id();
+        }
+        try (Database again = openUrl(engine, url)) {
+            db = again;
+            assertEquals("张桂英", elders().get(id).orElseThrow().name());
+            assertEquals(1, again.dsl().fetchCount(onekey.store.jooq.Tables.ELDERS));
+        }
+        db = null;
+    }
+
+    @Test
+    void aFailedOpenNamesTheUrlButNotThePassword() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Database.open(
+                "jdbc:mariadb://127.0.0.1:1/onekey?connectTimeout=500&password=hunter2", "onekey", "hunter2", 2));
+        assertTrue(e.getMessage().contains("jdbc:mariadb://127.0.0.1:1/onekey"), e.getMessage());
+        assertTrue(e.getMessage().contains("password=***"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Database.open("jdbc:postgresql://x/y", "u", "p", 1));
+    }
+
+    // --- elders --------------------------------------------------------------------------------------
+
+    @OnBothEngines
+    void elderIsStoredWithNormalizedPhonesAndOrderedContacts(String engine) {
+        open(engine);
+        var repo = elders();
+        List<Contact> contacts = List.of(new Contact("李建国", "儿子", "138-1600-0001"),
+                new Contact("长白一村居委会", "居委", "021-6543-0001"),
+                new Contact("长白社区养老服务驿站", "驿站", "02165430099"));
+        Elder e = repo.create(draft("张桂英", List.of("021-5555-0001", "+86 139 1700 0001"), contacts));
+
+        assertTrue(e.id() > 0);
+        assertEquals(List.of("2155550001", "13917000001"), e.phones());
+        assertEquals(List.of("李建国", "长白一村居委会", "长白社区养老服务驿站"),
+                e.contacts().stream().map(Contact::name).toList());
+        assertEquals("13816000001", e.contacts().get(0).phone());
+        assertEquals(clock.millis(), e.createdAt());
+
+        Elder got = repo.get(e.id()).orElseThrow();
+        assertEquals(e, got);
+        assertEquals(LocalDate.of(1938, 3, 12), got.birthDate());
+        assertEquals("上海市杨浦区控江路1029弄12号", got.address());
+
+        // Any of the elder's phones, whatever form the caller number came in.
+        for (String caller : List.of("02155550001", "+86 21 5555 0001", "55550001", "13917000001", "+8613917000001")) {
+            assertEquals(e.id(), repo.findByPhone(PhoneNumbers.normalize(caller, "21")).orElseThrow().id(), caller);
+        }
+        assertTrue(repo.findByPhone("2155550009").isEmpty());
+        assertTrue(repo.findByPhone(null).isEmpty());
+        assertTrue(repo.get(e.id() + 1000).isEmpty());
+    }
+
+    @OnBothEngines
+    void updateReplacesPhonesAndContacts(String engine) {
+        open(engine);
+        var repo = elders();
+        Elder e = repo.create(draft("王德明", List.of("02155550002", "13601000002"),
+                List.of(new Contact("王晓红", "女儿", "13601000002"))));
+        clock.advance(60_000);
+        Elder u = repo.update(e.id(), draft("王德明", List.of("13601000002", "02155550012"),
+                List.of(new Contact("天平居委会", "居委", "02164370002"), new Contact("王晓红", "女儿", "13601000002"))))
+                .orElseThrow();
+
+        assertEquals(List.of("13601000002", "2155550012"), u.phones());
+        assertEquals(List.of("天平居委会", "王晓红"), u.contacts().stream().map(Contact::name).toList());
+        assertEquals(e.createdAt(), u.createdAt());
+        assertEquals(e.createdAt() + 60_000, u.updatedAt());
+        assertTrue(repo.findByPhone("2155550002").isEmpty(), "the removed phone no longer finds the elder");
+        assertEquals(e.id(), repo.findByPhone("2155550012").orElseThrow().id());
+        assertEquals(u, repo.get(e.id()).orElseThrow());
+        assertTrue(repo.update(e.id() + 1000, draft("x", List.of("13000000000"), List.of())).isEmpty());
+    }
+
+    @OnBothEngines
+    void aPhoneBelongsToOneElderOnly(String engine) {
+        open(engine);
+        var repo = elders();
+        Elder first = repo.create(draft("张桂英", List.of("02155550001"), List.of()));
+        Elder second = repo.create(draft("陈秀兰", List.of("02155550003"), List.of()));
+
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+                () -> repo.create(draft("冒名", List.of("55550001"), List.of())));
+        assertTrue(dup.getMessage().contains("0001") && dup.getMessage().contains("elder " + first.id()),
+                dup.getMessage());
+        assertFalse(dup.getMessage().contains("2155550001"), "the message masks the number: " + dup.getMessage());
+
+        IllegalArgumentException onUpdate = assertThrows(IllegalArgumentException.class,
+                () -> repo.update(second.id(), draft("陈秀兰", List.of("02155550003", "02155550001"), List.of())));
+        assertTrue(onUpdate.getMessage().contains("elder " + first.id()), onUpdate.getMessage());
+        assertEquals(List.of("2155550003"), repo.get(second.id()).orElseThrow().phones(), "failed update changed nothing");
+
+        // Keeping one's own phone is not a conflict; duplicates within one draft collapse.
+        assertEquals(List.of("2155550001"),
+                repo.update(first.id(), draft("张桂英", List.of("02155550001", "55550001"), List.of())).orElseThrow().phones());
+        assertEquals(2, repo.count());
+    }
+
+    @OnBothEngines
+    void badElderDraftsAreRejectedClearly(String engine) {
+        open(engine);
+        var repo = elders();
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> repo.create(draft(" ", List.of("13000000000"), List.of()))).getMessage().contains("name"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> repo.create(draft("无电话", List.of(), List.of()))).getMessage().contains("phone"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> repo.create(draft("坏号码", List.of("abc"), List.of()))).getMessage().contains("phone"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> repo.create(draft("坏联系人", List.of("13000000000"), List.of(new Contact(null, "儿子", "1")))))
+                .getMessage().contains("contacts[0]"));
+        assertEquals(0, repo.count());
+    }
+
+    @OnBothEngines
+    void eldersAreListedByIdWithNameFilter(String engine) {
+        open(engine);
+        var repo = elders();
+        Elder a = repo.create(draft("张桂英", List.of("02155550001"), List.of(new Contact("李建国", "儿子", "1"))));
+        Elder b = repo.create(draft("王德明", List.of("02155550002"), List.of()));
+        Elder c = repo.create(draft("张福生", List.of("02155550005"), List.of()));
+        assertEquals(List.of(a, b, c), repo.list(null, 0, 10));
+        assertEquals(List.of(b), repo.list(null, 1, 1));
+        assertEquals(List.of(a, c), repo.list("张", 0, 10));
+        assertEquals(List.of(), repo.list("赵", 0, 10));
+        assertEquals(3, repo.count());
+    }
+
+    // --- lines ---------------------------------------------------------------------------------------
+
+    @OnBothEngines
+    void linesAreSavedAndReplacedByNumber(String engine) {
+        open(engine);
+        var lines = new JooqLineRepository(db);
+        lines.save(new Line("12349", Service.GENERAL, 1, "综合"));
+        lines.save(new Line("1234901", Service.SOS, 10, "SOS"));
+        assertEquals(new Line("1234901", Service.SOS, 10, "SOS"), lines.find("1234901").orElseThrow());
+        lines.save(new Line("12349", Service.CONSULT, 3, "咨询"));
+        assertEquals(new Line("12349", Service.CONSULT, 3, "咨询"), lines.find("12349").orElseThrow());
+        assertEquals(List.of("1234901", "12349"), lines.all().stream().map(Line::number).toList());
+        assertTrue(lines.find("999").isEmpty());
+    }
+
+    // --- accounts, tokens, audit ----------------------------------------------------------------------
+
+    private static AccountDraft agent(String u, String ext) {
+        return new AccountDraft(u, Role.AGENT, ext, "sip" + u, "坐席" + u, true);
+    }
+
+    @OnBothEngines
+    void accountsAreCreatedUpdatedAndFound(String engine) {
+        open(engine);
+        var accounts = new JooqAccountRepository(db);
+        Account a = accounts.create(agent("1001", "1001"), "hash-1");
+        Account admin = accounts.create(new AccountDraft("admin", Role.ADMIN, null, null, "管理员", true), "hash-a");
+        Account qa = accounts.create(new AccountDraft("qa", Role.SUPERVISOR, " ", null, "质检", true), "hash-q");
+
+        assertEquals(new Account(a.id(), "1001", Role.AGENT, "1001", "sip1001", "坐席1001", true), a);
+        assertEquals(a, accounts.get(a.id()).orElseThrow());
+        assertEquals(a, accounts.byUsername("1001").orElseThrow());
+        assertEquals(a, accounts.byExtension("1001").orElseThrow());
+        assertEquals(null, qa.extension(), "a blank extension is stored as none");
+        assertEquals(List.of(a, admin, qa), accounts.all());
+        assertEquals(3, accounts.count());
+        assertEquals("hash-1", accounts.passwordHash("1001").orElseThrow());
+
+        Account changed = accounts.update(a.id(), new AccountDraft("1001", Role.SUPERVISOR, "1099", "s2", "王丽", false), null)
+                .orElseThrow();
+        assertEquals(new Account(a.id(), "1001", Role.SUPERVISOR, "1099", "s2", "王丽", false), changed);
+        assertTrue(accounts.passwordHash("1001").isEmpty(), "a disabled account has no usable password");
+        accounts.update(a.id(), agent("1001", "1001"), "hash-2");
+        assertEquals("hash-2", accounts.passwordHash("1001").orElseThrow());
+        accounts.update(a.id(), agent("1001", "1001"), null);
+        assertEquals("hash-2", accounts.passwordHash("1001").orElseThrow(), "null keeps the password");
+        assertTrue(accounts.update(9999, agent("x", null), null).isEmpty());
+        assertTrue(accounts.byUsername("nobody").isEmpty());
+        assertTrue(accounts.byExtension("7777").isEmpty());
+    }
+
+    @OnBothEngines
+    void takenUsernamesAndExtensionsAreNamed(String engine) {
+        open(engine);
+        var accounts = new JooqAccountRepository(db);
+        Account a = accounts.create(agent("1001", "1001"), "h");
+        Account b = accounts.create(agent("1002", "1002"), "h");
+        IllegalArgumentException user = assertThrows(IllegalArgumentException.class,
+                () -> accounts.create(agent("1001", "1005"), "h"));
+        assertTrue(user.getMessage().contains("username") && user.getMessage().contains("1001"), user.getMessage());
+        IllegalArgumentException ext = assertThrows(IllegalArgumentException.class,
+                () -> accounts.create(agent("1005", "1002"), "h"));
+        assertTrue(ext.getMessage().contains("extension") && ext.getMessage().contains("1002"), ext.getMessage());
+        IllegalArgumentException onUpdate = assertThrows(IllegalArgumentException.class,
+                () -> accounts.update(b.id(), agent("1002", "1001"), null));
+        assertTrue(onUpdate.getMessage().contains("extension"), onUpdate.getMessage());
+        assertEquals("1002", accounts.get(b.id()).orElseThrow().extension());
+        assertEquals(a, accounts.update(a.id(), agent("1001", "1001"), null).orElseThrow(), "own values are no conflict");
+        assertEquals(2, accounts.count());
+    }
+
+    @OnBothEngines
+    void tokensResolveUntilExpiryRevocationOrDisable(String engine) {
+        open(engine);
+        var accounts = new JooqAccountRepository(db);
+        var tokens = new JooqTokenStore(db, clock);
+        Account a = accounts.create(agent("1001", "1001"), Passwords.hash("agent1001".toCharArray()));
+
+        String t = tokens.issue(a, 60_000);
+        assertTrue(t.matches("[A-Za-z0-9_-]{43}"), t);
+        assertEquals(a, tokens.resolve(t).orElseThrow());
+        assertEquals(0, db.dsl().fetchCount(onekey.store.jooq.Tables.API_TOKENS,
+                onekey.store.jooq.Tables.API_TOKENS.TOKEN_SHA256.eq(t)), "the token itself is not stored");
+        assertTrue(tokens.resolve(t + "x").isEmpty());
+        assertTrue(tokens.resolve(null).isEmpty());
+
+        clock.advance(60_000);
+        assertTrue(tokens.resolve(t).isEmpty(), "expired");
+
+        String t2 = tokens.issue(a, 60_000);
+        String t3 = tokens.issue(a, 60_000);
+        assertNotEquals(t2, t3);
+        tokens.revoke(t2);
+        assertTrue(tokens.resolve(t2).isEmpty(), "revoked");
+        assertTrue(tokens.resolve(t3).isPresent());
+
+        accounts.update(a.id(), new AccountDraft("1001", Role.AGENT, "1001", "sip1001", "坐席1001", false), null);
+        assertTrue(tokens.resolve(t3).isEmpty(), "disabled account");
+    }
+
+    @OnBothEngines
+    void auditRowsAreKeptNewestFirst(String engine) {
+        open(engine);
+        var accounts = new JooqAccountRepository(db);
+        var audit = new JooqAuditLog(db, clock);
+        Account a = accounts.create(agent("1001", "1001"), "h");
+        audit.record(a, "elder.view", "elder", "7", "screen pop");
+        clock.advance(1000);
+        audit.record(a, "recording.play", "recording", "3", null);
+        clock.advance(1000);
+        audit.record(null, "elder.view", "elder", "7", "api");
+
+        List<AuditEntry> forElder = audit.recent("elder", "7", 10);
+        assertEquals(2, forElder.size());
+        assertEquals("system", forElder.get(0).username());
+        assertEquals(null, forElder.get(0).accountId());
+        AuditEntry older = forElder.get(1);
+        assertEquals(a.id(), older.accountId());
+        assertEquals("1001", older.username());
+        assertEquals("elder.view", older.action());
+        assertEquals("screen pop", older.detail());
+        assertEquals(clock.millis() - 2000, older.at());
+        assertEquals(3, audit.recent(null, null, 10).size());
+        assertEquals(1, audit.recent(null, null, 1).size());
+        assertEquals("recording.play", audit.recent("recording", null, 5).get(0).action());
+    }
+
+    // --- calls ---------------------------------------------------------------------------------------
+
+    private static CallRecord call(String linkedid, Long elderId, long arrivedAt) {
+        return new CallRecord(0, linkedid, "PJSIP/trunk-00000001", "02155550001", "1234901", Service.SOS, 10,
+                elderId, null, null, arrivedAt, null, null, null, null, null, "queued", null, null, false, null);
+    }
+
+    @OnBothEngines
+    void callsAreInsertedOncePerLinkedid(String engine) throws Exception {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        CallRecord first = calls.insertIfAbsent(call("1750000000.1", 7L, 1000));
+        assertTrue(first.id() > 0);
+        assertEquals(Service.SOS, first.line());
+        CallRecord again = calls.insertIfAbsent(call("1750000000.1", 8L, 2000));
+        assertEquals(first, again, "the stored row, unchanged");
+
+        // AMI events of one new call can race: all of them see the same row.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Long>> racers = Stream.<Callable<Long>>generate(
+                    () -> () -> calls.insertIfAbsent(call("1750000000.2", null, 3000)).id()).limit(8).toList();
+            Set<Long> ids = new HashSet<>();
+            for (Future<Long> f : pool.invokeAll(racers)) {
+                ids.add(f.get());
+            }
+            assertEquals(1, ids.size(), "one row for one linkedid: " + ids);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, calls.find(null, null, 10).size());
+    }
+
+    @OnBothEngines
+    void callsAreUpdatedFoundAndReconciled(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        CallRecord a = calls.insertIfAbsent(call("L1", 7L, 1000));
+        CallRecord b = calls.insertIfAbsent(call("L2", 8L, 2000));
+        CallRecord c = calls.insertIfAbsent(call("L3", 7L, 3000));
+
+        CallRecord done = new CallRecord(a.id(), "ignored", "PJSIP/trunk-00000001", "02155550001", "1234901",
+                Service.SOS, 10, 7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, "completed",
+                "resolved", "老人头晕，已联系女儿", true, 5L);
+        calls.update(done);
+        CallRecord stored = calls.get(a.id()).orElseThrow();
+        assertEquals(new CallRecord(a.id(), "L1", "PJSIP/trunk-00000001", "02155550001", "1234901", Service.SOS, 10,
+                7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, "completed", "resolved",
+                "老人头晕，已联系女儿", true, 5L), stored, "every column but id and linkedid replaced");
+        assertEquals(stored, calls.byLinkedid("L1").orElseThrow());
+        assertTrue(calls.byLinkedid("nope").isEmpty());
+
+        assertEquals(List.of(c.id(), b.id(), a.id()), ids(calls.find(null, null, 10)), "newest first");
+        assertEquals(List.of(c.id(), a.id()), ids(calls.find(7L, null, 10)));
+        assertEquals(List.of(c.id(), b.id()), ids(calls.find(null, 2000L, 10)));
+        assertEquals(List.of(c.id()), ids(calls.find(7L, 2000L, 10)));
+        assertEquals(List.of(c.id()), ids(calls.find(null, null, 1)));
+        assertEquals(List.of(b.id(), c.id()), ids(calls.unfinished()), "calls without endedAt, oldest first");
+    }
+
+    private static List<Long> ids(List<CallRecord> calls) {
+        return calls.stream().map(CallRecord::id).toList();
+    }
+
+    @OnBothEngines
+    void timelineIsOldestFirst(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        long id = calls.insertIfAbsent(call("L1", null, 1000)).id();
+        CallEvent queued = calls.addEvent(id, 1100, "queued", "prio=10");
+        calls.addEvent(id, 1000, "arrived", "caller=******0001");
+        calls.addEvent(id, 9000, "answered", "agent=1001");
+        calls.addEvent(id, 9000, "screen-pop", null);
+        assertEquals(id, queued.callId());
+        assertTrue(queued.id() > 0);
+        assertEquals(List.of("arrived", "queued", "answered", "screen-pop"),
+                calls.timeline(id).stream().map(CallEvent::type).toList());
+        assertEquals(queued, calls.timeline(id).get(1));
+        assertTrue(calls.timeline(id + 1).isEmpty());
+    }
+
+    // --- recordings ----------------------------------------------------------------------------------
+
+    @OnBothEngines
+    void recordingsAreIndexedByPathAndCall(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        var recs = new JooqRecordingRepository(db);
+        long callId = calls.insertIfAbsent(call("L1", null, 1000)).id();
+        String path = "/var/spool/asterisk/monitor/2025/06/15/" + "x".repeat(900) + "-1750000000.1.wav";
+
+        Recording r = recs.save(new Recording(0, callId, path, 61_000, 976_000, "ab".repeat(32), "ok", 5000));
+        assertTrue(r.id() > 0);
+        assertEquals(new Recording(r.id(), callId, path, 61_000, 976_000, "ab".repeat(32), "ok", 5000), r);
+        assertEquals(r, recs.byPath(path).orElseThrow());
+        assertEquals(r, recs.byCall(callId).orElseThrow());
+        assertEquals(r, recs.get(r.id()).orElseThrow());
+
+        Recording again = recs.save(new Recording(0, callId, path, 62_000, 990_000, "cd".repeat(32), "ok", 9999));
+        assertEquals(r.id(), again.id(), "same path: updated, not duplicated");
+        assertEquals(62_000, again.durationMs());
+        assertEquals(5000, again.createdAt());
+
+        Recording orphan = recs.save(new Recording(0, null, "/var/spool/asterisk/monitor/lost.wav", 0, 44, null, "orphan", 6000));
+        recs.setStatus(r.id(), "missing");
+        assertEquals("missing", recs.get(r.id()).orElseThrow().status());
+        assertEquals(List.of(r.id(), orphan.id()), recs.all().stream().map(Recording::id).toList());
+        assertTrue(recs.byPath("/nope.wav").isEmpty());
+        assertTrue(recs.byCall(callId + 1).isEmpty());
+    }
+
+    // --- demo data -----------------------------------------------------------------------------------
+
+    @OnBothEngines
+    void demoDataSeedsOnce(String engine) {
+        open(engine);
+        var elders = elders();
+        var lines = new JooqLineRepository(db);
+        var accounts = new JooqAccountRepository(db);
+
+        DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts);
+        assertEquals(5, seeded.lines());
+        assertTrue(seeded.elders() >= 4);
+        assertEquals(5, seeded.accounts());
+        assertEquals("agent1001", seeded.passwords().get("1001"));
+        assertEquals("super1234", seeded.passwords().get("super"));
+
+        Elder first = elders.findByPhone(PhoneNumbers.normalize("02155550001", "21")).orElseThrow();
+        assertEquals(List.of("李建国", "控江路街道长白一村居委会", "长白社区养老服务驿站"),
+                first.contacts().stream().map(Contact::name).toList());
+        assertTrue(first.age(LocalDate.of(2025, 1, 1)) >= 80);
+        assertTrue(elders.findByPhone("2155550002").isPresent());
+        assertTrue(elders.list(null, 0, 10).stream().anyMatch(e -> "en".equals(e.language())));
+        assertEquals(new Line("1234901", Service.SOS, 10, "一键通 紧急救助 SOS"), lines.find("1234901").orElseThrow());
+        assertEquals(5, lines.find("1234903").orElseThrow().priority());
+
+        for (int i = 1; i <= 4; i++) {
+            String u = "100" + i;
+            Account acc = accounts.byExtension(u).orElseThrow();
+            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "sip" + u, acc.displayName(), true), acc);
+            assertTrue(Passwords.verify(("agent" + u).toCharArray(), accounts.passwordHash(u).orElseThrow()));
+        }
+        Account sup = accounts.byUsername("super").orElseThrow();
+        assertEquals(Role.SUPERVISOR, sup.role());
+        assertEquals("1099", sup.extension());
+        assertEquals("sip1099", sup.sipSecret());
+        assertTrue(Passwords.verify("super1234".toCharArray(), accounts.passwordHash("super").orElseThrow()));
+
+        DemoData.Seeded second = DemoData.seedIfEmpty(db, elders, lines, accounts);
+        assertTrue(second.nothing(), second.toString());
+        assertTrue(second.passwords().isEmpty());
+        assertEquals(0, DemoData.seedDefaultLinesIfEmpty(db, lines));
+        assertEquals(seeded.elders(), elders.count());
+        assertEquals(5, accounts.count());
+    }
+
+    @OnBothEngines
+    void defaultLinesAreSeededIntoAnEmptyTableOnly(String engine) {
+        open(engine);
+        var lines = new JooqLineRepository(db);
+        lines.save(new Line("88888", Service.GENERAL, 2, "自定义"));
+        assertEquals(0, DemoData.seedDefaultLinesIfEmpty(db, lines), "a configured centre keeps its lines");
+        assertEquals(1, lines.all().size());
+    }
+
+    /** A clock tests move by hand. */
+    static final class TestClock extends Clock {
+        private final AtomicLong now;
+
+        TestClock(long start) {
+            now = new AtomicLong(start);
+        }
+
+        void advance(long ms) {
+            now.addAndGet(ms);
+        }
+
+        @Override
+        public long millis() {
+            return now.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

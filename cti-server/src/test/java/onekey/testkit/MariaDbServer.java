@@ -1,0 +1,329 @@
+package onekey.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A private MariaDB server for integration tests: its own data directory in a temp dir, TCP on a free loopback
+ * port, its own socket and pid files, a small buffer pool. Uses the Debian package mariadb-server (installed by
+ * {@code ./onekey setup}); a missing binary fails the test run, it is never skipped.
+ *
+ * <pre>{@code
+ * try (MariaDbServer maria = MariaDbServer.start()) {
+ *     Database db = Database.open(maria.jdbcUrl(), maria.user(), maria.password(), 4);   // database "onekey"
+ *     String other = maria.createDatabase("it_calls");   // a fresh, empty database on the same server
+ * }
+ * }</pre>
+ *
+ * Start one per test class ({@code @BeforeAll}), not per test: starting takes one to three seconds.
+ * The server runs with {@code --user=root} (tests run as root) and grants checked: the account
+ * {@link #user()} / {@link #password()} has all privileges. A JVM shutdown hook stops a server that was not
+ * closed.
+ */
+public final class MariaDbServer implements AutoCloseable {
+
+    public static final Path MARIADBD = Path.of(System.getProperty("onekey.mariadbd", "/usr/sbin/mariadbd"));
+    public static final Path INSTALL_DB = Path.of(System.getProperty("onekey.mariadb-install-db", "/usr/bin/mariadb-install-db"));
+
+    private static final String USER = "onekey";
+    private static final String PASSWORD = "onekey-it";
+    private static final AtomicInteger DB_SEQ = new AtomicInteger();
+
+    private final Path dir;
+    private final Process process;
+    private final int port;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private MariaDbServer(Path dir, Process process, int port) {
+        this.dir = dir;
+        this.process = process;
+        this.port = port;
+        this.shutdownHook = new Thread(this::stopQuietly, "mariadb-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a server with database {@code onekey}; waits (up to 60 s) until it accepts connections. */
+    public static MariaDbServer start() {
+        requireInstalled();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("onekey-mariadb-");
+            Files.createDirectories(dir.resolve("data"));
+            Files.createDirectories(dir.resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for MariaDB", e);
+        }
+        try {
+            installDb(dir);
+            // A free port can be taken between probing and binding: try a few.
+            IllegalStateException last = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                int port = freePort();
+                Process p = launch(dir, port);
+                try {
+                    waitReady(dir, p, port);
+                    MariaDbServer server = new MariaDbServer(dir, p, port);
+                    server.bootstrap();
+                    return server;
+                } catch (IllegalStateException e) {
+                    last = e;
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                    if (!errorLog(dir).contains("Address already in use")) {
+                        break;
+                    }
+                }
+            }
+            throw last;
+        } catch (RuntimeException | InterruptedException e) {
+            deleteTree(dir);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting MariaDB", e);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static void requireInstalled() {
+        if (!Files.isExecutable(MARIADBD) || !Files.isExecutable(INSTALL_DB)) {
+            throw new IllegalStateException("MariaDB is not installed (" + MARIADBD + " / " + INSTALL_DB
+                    + " missing): run ./onekey setup (it installs the Debian package mariadb-server)");
+        }
+    }
+
+    private static void installDb(Path dir) {
+        run(dir, List.of(INSTALL_DB.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
+                "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db",
+                "--skip-name-resolve"), "install.log");
+    }
+
+    private static Process launch(Path dir, int port) {
+        List<String> cmd = new ArrayList<>(List.of(
+                MARIADBD.toString(), "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--socket=" + dir.resolve("mariadbd.sock"),
+                "--pid-file=" + dir.resolve("mariadbd.pid"),
+                "--tmpdir=" + dir.resolve("tmp"),
+                "--log-error=" + dir.resolve("error.log"),
+                "--port=" + port,
+                "--bind-address=127.0.0.1",
+                "--user=root",
+                // Start without grant checks just long enough to create the test account (see bootstrap).
+                "--skip-grant-tables",
+                "--skip-name-resolve",
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_unicode_ci",
+                "--innodb-buffer-pool-size=64M",
+                "--innodb-log-file-size=16M",
+                "--innodb-flush-log-at-trx-commit=2",
+                "--max-connections=200",
+                "--skip-log-bin"));
+        try {
+            return new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + MARIADBD + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void waitReady(Path dir, Process p, int port) {
+        String url = "jdbc:mariadb://127.0.0.1:" + port + "/?connectTimeout=1000";
+        try {
+            await("MariaDB on port " + port + " accepting connections")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("mariadbd exited with " + p.exitValue()
+                                    + "; error log " + dir.resolve("error.log") + ":\n" + tail(errorLog(dir)));
+                        }
+                        try (Connection c = DriverManager.getConnection(url, "root", "")) {
+                            return c.isValid(1);
+                        } catch (SQLException e) {
+                            return false;
+                        }
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("MariaDB did not accept connections on port " + port
+                    + " within 60 s; error log:\n" + tail(errorLog(dir)), e);
+        }
+    }
+
+    /**
+     * Loads the grant tables (FLUSH PRIVILEGES ends skip-grant mode for new connections), then creates the
+     * test account and the database {@code onekey}.
+     */
+    private void bootstrap() {
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "");
+             Statement st = c.createStatement()) {
+            st.execute("FLUSH PRIVILEGES");
+            st.execute("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
+            st.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION");
+            st.execute("CREATE DATABASE onekey CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            close();
+            throw new IllegalStateException("cannot set up the MariaDB test account: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code jdbc:mariadb://127.0.0.1:PORT/onekey}. */
+    public String jdbcUrl() {
+        return jdbcUrl("onekey");
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The temp dir holding data, socket, pid and error.log (deleted on close). */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Creates an empty utf8mb4 database named {@code prefix} plus a unique suffix and returns its JDBC URL, so
+     * tests that need isolation do not see each other's rows.
+     */
+    public String createDatabase(String prefix) {
+        String name = (prefix == null ? "db" : prefix.replaceAll("[^A-Za-z0-9_]", "_")) + "_" + DB_SEQ.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(jdbcUrl(""), USER, PASSWORD);
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+        return jdbcUrl(name);
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 30 s) and deletes its directory. */
+    @Override
+    public void close() {
+        stopQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // JVM already shutting down: the hook is running or ran.
+        }
+    }
+
+    private synchronized void stopQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(dir);
+    }
+
+    private static void run(Path dir, List<String> cmd, String logName) {
+        Path log = dir.resolve(logName);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", cmd) + " did not finish within 120 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed with exit code " + p.exitValue()
+                        + ":\n" + tail(read(log)));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + cmd.get(0), e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static String errorLog(Path dir) {
+        return read(dir.resolve("error.log")) + read(dir.resolve("stdout.log"));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String tail(String s) {
+        String[] lines = s.split("\n");
+        int from = Math.max(0, lines.length - 20);
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp dir
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MariaDbServer[127.0.0.1:" + port + " " + dir + "]";
+    }
+}
