@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * espeak-ng as an external process: {@code espeak-ng -v <voice> -s <wpm> -b 1 --stdin -w <tmp.wav>}, then
@@ -27,6 +28,7 @@ public final class EspeakTts implements TtsEngine {
     private final String voice;
     private final int wordsPerMinute;
     private final Duration timeout;
+    private final ReentrantLock probeLock = new ReentrantLock();
     private volatile Boolean available;
     private volatile String unavailableReason = "";
 
@@ -63,9 +65,17 @@ public final class EspeakTts implements TtsEngine {
      * voice by prefix for unknown names (e.g. "no-such-voice" speaks Norwegian) and exits 0.
      */
     @Override
-    public synchronized boolean available() {
+    public boolean available() {
         Boolean a = available;
-        if (a == null) {
+        if (a != null) {
+            return a;
+        }
+        probeLock.lock();
+        try {
+            a = available;
+            if (a != null) {
+                return a;
+            }
             try {
                 String voices = run(List.of(executable, "--voices"), "");
                 if (!listsVoice(voices, voice)) {
@@ -78,8 +88,10 @@ public final class EspeakTts implements TtsEngine {
                 a = false;
             }
             available = a;
+            return a;
+        } finally {
+            probeLock.unlock();
         }
-        return a;
     }
 
     /** Matches the Language or VoiceName column, or the voice file name; "+variant" suffixes are ignored. */

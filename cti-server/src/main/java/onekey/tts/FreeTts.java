@@ -5,17 +5,20 @@ import com.sun.speech.freetts.VoiceManager;
 import com.sun.speech.freetts.audio.AudioPlayer;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sound.sampled.AudioFormat;
 
 /**
  * English through FreeTTS embedded (net.sf.sociaal:freetts, voice "kevin16": 16 kHz, resampled to 8 kHz).
- * A FreeTTS {@link Voice} is not thread-safe, so synthesis is serialized; prompts are cached anyway.
+ * A FreeTTS {@link Voice} is not thread-safe, so synthesis is serialized (a lock, not {@code synchronized}, so
+ * waiting virtual threads do not pin their carrier on Java 21); prompts are cached anyway.
  */
 public final class FreeTts implements TtsEngine {
 
     private static final String VOICE = "kevin16";
     private static final String VOICE_DIRECTORY = "com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory";
 
+    private final ReentrantLock lock = new ReentrantLock();
     private Voice voice;
     private String unavailableReason = "";
     private boolean probed;
@@ -26,7 +29,16 @@ public final class FreeTts implements TtsEngine {
     }
 
     @Override
-    public synchronized boolean available() {
+    public boolean available() {
+        lock.lock();
+        try {
+            return probe();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean probe() {
         if (!probed) {
             probed = true;
             try {
@@ -48,13 +60,27 @@ public final class FreeTts implements TtsEngine {
         return voice != null;
     }
 
-    public synchronized String unavailableReason() {
-        return unavailableReason;
+    public String unavailableReason() {
+        lock.lock();
+        try {
+            return unavailableReason;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
-    public synchronized void synthesize(String text, Path wav) {
-        if (!available()) {
+    public void synthesize(String text, Path wav) {
+        lock.lock();
+        try {
+            speak(text, wav);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void speak(String text, Path wav) {
+        if (!probe()) {
             throw new TtsException(unavailableReason);
         }
         Capture capture = new Capture();
