@@ -30,6 +30,8 @@ import onekey.calls.JooqCallRepository;
 import onekey.config.OneKeyConfig;
 import onekey.elders.JooqElderRepository;
 import onekey.events.EventHub;
+import onekey.flows.FixedPrompts;
+import onekey.flows.Flow;
 import onekey.flows.FlowLoader;
 import onekey.lines.JooqLineRepository;
 import onekey.recording.JooqRecordingRepository;
@@ -111,8 +113,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         calls.setRecordingSink(recordings);
 
         PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
-        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
-                Map.of("inbound", FlowLoader.fromClasspath("inbound")),
+        Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
+        warmPrompts(prompts, flows);
+        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(), flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
@@ -130,6 +133,21 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
         log.info("onekey started api={}:{} agi={}:{} ami={}:{} db={}", cfg.http().bind(), api.port(), cfg.agi().bind(),
                 cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
+    }
+
+    /** Synthesizes the flows' fixed prompts in the background so the first caller does not wait for TTS. */
+    private static void warmPrompts(PromptCache prompts, Map<String, Flow> flows) {
+        Thread.ofVirtual().name("prompt-warmup").start(() -> {
+            for (Flow f : flows.values()) {
+                for (FixedPrompts.Text t : FixedPrompts.of(f)) {
+                    try {
+                        prompts.prompt(t.text(), t.language());
+                    } catch (RuntimeException e) {
+                        log.warn("prompt not synthesized flow={} language={}: {}", f.name(), t.language(), e.getMessage());
+                    }
+                }
+            }
+        });
     }
 
     private void writeAgentEndpoints() {

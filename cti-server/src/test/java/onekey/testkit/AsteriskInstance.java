@@ -1,0 +1,115 @@
+package onekey.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private Asterisk for one test class: its own folder under /tmp (short, for the control socket),
+ * its own SIP, AMI and RTP ports, started with asterisk-config/asterisk.sh exactly as the demo does.
+ */
+public final class AsteriskInstance implements AutoCloseable {
+
+    public final Path rundir;
+    public final int sipPort;
+    public final int amiPort;
+    public final int agiPort;
+    public final int rtpStart;
+    private final Map<String, String> env = new HashMap<>();
+    private Process process;
+
+    public AsteriskInstance(int agiPort) {
+        Proc.require("asterisk");
+        try {
+            this.rundir = Files.createTempDirectory(Path.of("/tmp"), "okast");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        this.sipPort = Ports.free();
+        this.amiPort = Ports.free();
+        this.agiPort = agiPort;
+        this.rtpStart = Ports.freeRange(200);
+        env.put("ONEKEY_SIP_PORT", String.valueOf(sipPort));
+        env.put("ONEKEY_AMI_PORT", String.valueOf(amiPort));
+        env.put("ONEKEY_AGI_PORT", String.valueOf(agiPort));
+        env.put("ONEKEY_RTP_START", String.valueOf(rtpStart));
+        env.put("ONEKEY_RTP_END", String.valueOf(rtpStart + 199));
+        env.put("ONEKEY_TRUNK_PORT", String.valueOf(Ports.free()));
+        env.put("ONEKEY_AMI_USER", "onekey");
+        env.put("ONEKEY_AMI_SECRET", "test-ami-secret");
+    }
+
+    public AsteriskInstance start() {
+        process = Proc.start(List.of("bash", script(), "start", rundir.toString()), rundir, env, rundir.resolve("asterisk.out"));
+        Proc.run(List.of("bash", script(), "wait-ready", rundir.toString(), "30"), rundir, env, 40);
+        return this;
+    }
+
+    /** Stops Asterisk the way an operator would ("core stop now") and waits for the process. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        try {
+            Proc.run(List.of("bash", script(), "stop", rundir.toString(), "20"), rundir, env, 30);
+        } finally {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public String cli(String command) {
+        return Proc.run(List.of("bash", script(), "cli", rundir.toString(), command), rundir, env, 20);
+    }
+
+    public Path agentsConf() {
+        return rundir.resolve("etc/asterisk/pjsip.agents.conf");
+    }
+
+    public Path recordings() {
+        return rundir.resolve("recordings");
+    }
+
+    public Path prompts() {
+        return rundir.resolve("sounds/onekey");
+    }
+
+    public String amiSecret() {
+        return env.get("ONEKEY_AMI_SECRET");
+    }
+
+    public String messagesLog() {
+        return Proc.tail(rundir.resolve("log/messages"));
+    }
+
+    private static String script() {
+        return Repo.asteriskConfig().resolve("asterisk.sh").toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } finally {
+            deleteTree(rundir);
+        }
+    }
+
+    static void deleteTree(Path p) {
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort cleanup of a temp folder
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package onekey.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** sipp peers: elders' phones (UAC) and agents' phones (register + UAS), with real RTP audio. */
+public final class Sipp {
+
+    private static Path audio;
+
+    private Sipp() {
+    }
+
+    /** ~6 s of espeak-ng speech as headerless 8 kHz μ-law, made once per test JVM. */
+    public static synchronized Path audio() {
+        if (audio == null) {
+            Proc.require("sipp");
+            Proc.require("espeak-ng");
+            try {
+                Path dir = Files.createTempDirectory("okaudio");
+                Path f = dir.resolve("hello.ul");
+                Proc.run(List.of("bash", Repo.asteriskConfig().resolve("sipp/make-audio.sh").toString(), f.toString()),
+                        dir, Map.of(), 60);
+                audio = f;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return audio;
+    }
+
+    private static String scenario(String name) {
+        return Repo.asteriskConfig().resolve("sipp/" + name).toString();
+    }
+
+    /** An agent's phone: a sipp UAS answering after {@code ringMs}, registered as the extension. */
+    public static final class AgentPhone implements AutoCloseable {
+        public final String extension;
+        public final int uasPort;
+        private final Process uas;
+        private final Path dir;
+        private final AsteriskInstance ast;
+        private final String secret;
+
+        public AgentPhone(AsteriskInstance ast, String extension, String secret, long ringMs) {
+            this.ast = ast;
+            this.extension = extension;
+            this.secret = secret;
+            try {
+                this.dir = Files.createTempDirectory("okagent" + extension);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            this.uasPort = Ports.free();
+            int media = Ports.freeRange(4);
+            uas = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(uasPort),
+                    "-mp", String.valueOf(media), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
+                    "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
+            register();
+        }
+
+        /** (Re-)registers the phone with Asterisk; returns when Asterisk answered 200. */
+        public void register() {
+            Proc.run(List.of("sipp", "127.0.0.1:" + ast.sipPort, "-sf", scenario("agent-register.xml"), "-i", "127.0.0.1",
+                    "-p", String.valueOf(Ports.free()), "-s", extension, "-au", extension, "-ap", secret,
+                    "-key", "uas_port", String.valueOf(uasPort), "-m", "1", "-timeout", "10s", "-nostdin"), dir, Map.of(), 20);
+        }
+
+        /** Successful calls sipp counted so far (from its -trace_stat file). */
+        public int successfulCalls() {
+            return Stats.successful(dir);
+        }
+
+        public String log() {
+            return Proc.tail(dir.resolve("uas.out"));
+        }
+
+        @Override
+        public void close() {
+            uas.destroy();
+            try {
+                if (!uas.waitFor(5, TimeUnit.SECONDS)) {
+                    uas.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            AsteriskInstance.deleteTree(dir);
+        }
+    }
+
+    /** An elder's phone calling a one-key line, holding {@code holdMs} after the answer, then hanging up. */
+    public static final class Caller implements AutoCloseable {
+        private final Process p;
+        private final Path dir;
+
+        public Caller(int sipPort, String callerNumber, String dialled, long holdMs) {
+            try {
+                dir = Files.createTempDirectory("okcaller");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario("caller.xml"),
+                    "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-mp", String.valueOf(Ports.freeRange(4)),
+                    "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audio() + ",-1,0",
+                    "-d", String.valueOf(holdMs), "-m", "1", "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"));
+            p = Proc.start(cmd, dir, Map.of(), dir.resolve("caller.out"));
+        }
+
+        /** Waits for sipp to finish; returns its exit code (0 = the call succeeded). */
+        public int await(long seconds) {
+            try {
+                if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return -1;
+                }
+                return p.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        public String log() {
+            return Proc.tail(dir.resolve("caller.out"));
+        }
+
+        @Override
+        public void close() {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+            AsteriskInstance.deleteTree(dir);
+        }
+    }
+
+    /** Reads sipp's -trace_stat CSV (last row) for the SuccessfulCall(C) counter. */
+    static final class Stats {
+        static int successful(Path dir) {
+            try (var s = Files.list(dir)) {
+                Path stat = s.filter(f -> f.getFileName().toString().endsWith("_.csv")).findFirst().orElse(null);
+                if (stat == null) {
+                    return 0;
+                }
+                List<String> lines = Files.readAllLines(stat);
+                if (lines.size() < 2) {
+                    return 0;
+                }
+                String[] head = lines.get(0).split(";");
+                String[] last = lines.get(lines.size() - 1).split(";");
+                for (int i = 0; i < head.length && i < last.length; i++) {
+                    if (head[i].equals("SuccessfulCall(C)")) {
+                        return Integer.parseInt(last[i].trim());
+                    }
+                }
+                return 0;
+            } catch (IOException | NumberFormatException e) {
+                return 0;
+            }
+        }
+    }
+}

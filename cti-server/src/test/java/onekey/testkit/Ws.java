@@ -1,0 +1,82 @@
+package onekey.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/** A WebSocket client that keeps every frame it got, with the local receive time in ms. */
+public final class Ws implements AutoCloseable {
+
+    public record Frame(long receivedAt, JsonNode json) {}
+
+    private final List<Frame> frames = new CopyOnWriteArrayList<>();
+    private final WebSocket ws;
+
+    public Ws(int port, String token) {
+        StringBuilder partial = new StringBuilder();
+        try {
+            ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                long at = System.currentTimeMillis();
+                                try {
+                                    frames.add(new Frame(at, Api.JSON.readTree(partial.toString())));
+                                } catch (Exception e) {
+                                    throw new IllegalStateException("bad frame " + partial, e);
+                                }
+                                partial.setLength(0);
+                            }
+                            w.request(1);
+                            return CompletableFuture.completedFuture(null);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("websocket connect failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void send(String json) {
+        ws.sendText(json, true).join();
+    }
+
+    public List<Frame> frames() {
+        return new ArrayList<>(frames);
+    }
+
+    /** The first frame (from the start) of this type matching {@code p}, waiting up to {@code seconds}. */
+    public Frame await(String type, Predicate<JsonNode> p, long seconds) {
+        Frame[] found = new Frame[1];
+        Awaitility.await(type).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (Frame f : frames) {
+                if (type.equals(f.json().path("type").asText()) && p.test(f.json())) {
+                    found[0] = f;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    public Frame await(String type, long seconds) {
+        return await(type, j -> true, seconds);
+    }
+
+    @Override
+    public void close() {
+        ws.abort();
+    }
+}
