@@ -236,7 +236,8 @@ public final class ConsoleAgent {
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             if (!stopping) {
-                say("connection closed by server (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
+                say((statusCode == 1006 ? "connection lost (" : "connection closed by server (") + statusCode
+                        + (reason.isEmpty() ? "" : " " + reason) + ")");
             }
             closed.countDown();
             return null;
@@ -301,12 +302,14 @@ public final class ConsoleAgent {
     }
 
     private static String describe(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
         Throwable c = t;
         while (c.getCause() != null && c.getMessage() == null) {
             c = c.getCause();
-        }
-        if (c instanceof ConnectException) {
-            return "connection refused";
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
