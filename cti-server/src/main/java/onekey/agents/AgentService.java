@@ -42,6 +42,8 @@ public final class AgentService implements AgentCommands {
     private final String queue;
     private final int wrapUpSeconds;
     private final Map<Long, AgentStatus> agents = new ConcurrentHashMap<>();
+    /** Accounts of agents in the queue, by extension: the screen pop finds its agent without a query. */
+    private final Map<String, Account> byExtension = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> wrapUps = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("agent-wrapup").daemon().factory());
@@ -92,12 +94,8 @@ public final class AgentService implements AgentCommands {
         }
         int slash = iface.indexOf('/');
         String ext = slash < 0 ? iface : iface.substring(slash + 1);
-        for (AgentStatus s : agents.values()) {
-            if (ext.equals(s.extension())) {
-                return accounts.get(s.accountId());
-            }
-        }
-        return accounts.byExtension(ext);
+        Account known = byExtension.get(ext);
+        return known != null ? Optional.of(known) : accounts.byExtension(ext);
     }
 
     /** Asterisk connected the agent to a caller. */
@@ -172,6 +170,7 @@ public final class AgentService implements AgentCommands {
         AgentStatus s = new AgentStatus(account.id(), account.username(), account.extension(), next, reason,
                 System.currentTimeMillis());
         if (next == AgentState.LOGGED_OUT) {
+            byExtension.remove(account.extension());
             agents.remove(account.id());
             ScheduledFuture<?> f = wrapUps.remove(account.id());
             if (f != null) {
@@ -179,6 +178,7 @@ public final class AgentService implements AgentCommands {
             }
         } else {
             agents.put(account.id(), s);
+            byExtension.put(account.extension(), account);
         }
         publish(s);
         return s;
@@ -253,6 +253,7 @@ public final class AgentService implements AgentCommands {
                         paused ? AgentState.NOT_READY : AgentState.READY, paused ? m.getPausedreason() : null,
                         System.currentTimeMillis());
                 agents.put(s.accountId(), s);
+                byExtension.put(acc.get().extension(), acc.get());
                 publish(s);
                 adopted++;
             } else {

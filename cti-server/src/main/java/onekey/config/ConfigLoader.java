@@ -34,7 +34,7 @@ public final class ConfigLoader {
             Map.entry("http.port", "8080"),
             Map.entry("http.maxBodyBytes", "65536"),
             Map.entry("http.tokenTtlMinutes", "720"),
-            Map.entry("db.url", "jdbc:h2:file:./run/data/onekey;MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
+            Map.entry("db.url", "jdbc:h2:file:./run/data/onekey" + onekey.store.Database.H2_FLAGS),
             Map.entry("db.user", "onekey"),
             Map.entry("db.password", ""),
             Map.entry("db.poolSize", "8"),

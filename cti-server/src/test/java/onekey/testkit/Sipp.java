@@ -66,8 +66,13 @@ public final class Sipp {
 
         /** (Re-)registers the phone with Asterisk; returns when Asterisk answered 200. */
         public void register() {
+            registerAlso(extension, secret);
+        }
+
+        /** Registers another extension whose calls this same phone answers (load tests: one UAS, many agents). */
+        public void registerAlso(String ext, String sipSecret) {
             Proc.run(List.of("sipp", "127.0.0.1:" + ast.sipPort, "-sf", scenario("agent-register.xml"), "-i", "127.0.0.1",
-                    "-p", String.valueOf(Ports.free()), "-s", extension, "-au", extension, "-ap", secret,
+                    "-p", String.valueOf(Ports.free()), "-s", ext, "-au", ext, "-ap", sipSecret,
                     "-key", "uas_port", String.valueOf(uasPort), "-m", "1", "-timeout", "10s", "-nostdin"), dir, Map.of(), 20);
         }
 
@@ -139,9 +144,52 @@ public final class Sipp {
         }
     }
 
+    /** Calls at a fixed rate from one sipp (elders' phones), for benchmarks. */
+    public static final class Load {
+        public record Result(int exitCode, int successful, int failed) {}
+
+        /** Places {@code calls} calls at {@code perSecond}, each holding {@code holdMs}; waits for the end. */
+        public static Result run(int sipPort, String callerNumber, String dialled, double perSecond, int calls, long holdMs,
+                                 long timeoutSeconds) {
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("okload");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            try {
+                List<String> cmd = List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario("caller.xml"),
+                        "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-mp", String.valueOf(Ports.freeRange(4)),
+                        "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audio() + ",-1,0",
+                        "-d", String.valueOf(holdMs), "-r", String.valueOf(Math.round(perSecond * 1000)), "-rp", "1000000",
+                        "-m", String.valueOf(calls), "-nostdin", "-trace_stat", "-fd", "1", "-timeout_error",
+                        "-timeout", timeoutSeconds + "s", "-recv_timeout", "60000");
+                Process p = Proc.start(cmd, dir, Map.of(), dir.resolve("load.out"));
+                boolean done = p.waitFor(timeoutSeconds + 15, TimeUnit.SECONDS);
+                if (!done) {
+                    p.destroyForcibly();
+                }
+                return new Result(done ? p.exitValue() : -1, Stats.successful(dir), Stats.failed(dir));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                AsteriskInstance.deleteTree(dir);
+            }
+        }
+    }
+
     /** Reads sipp's -trace_stat CSV (last row) for the SuccessfulCall(C) counter. */
     static final class Stats {
+        static int failed(Path dir) {
+            return counter(dir, "FailedCall(C)");
+        }
+
         static int successful(Path dir) {
+            return counter(dir, "SuccessfulCall(C)");
+        }
+
+        static int counter(Path dir, String name) {
             try (var s = Files.list(dir)) {
                 Path stat = s.filter(f -> f.getFileName().toString().endsWith("_.csv")).findFirst().orElse(null);
                 if (stat == null) {
@@ -154,7 +202,7 @@ public final class Sipp {
                 String[] head = lines.get(0).split(";");
                 String[] last = lines.get(lines.size() - 1).split(";");
                 for (int i = 0; i < head.length && i < last.length; i++) {
-                    if (head[i].equals("SuccessfulCall(C)")) {
+                    if (head[i].equals(name)) {
                         return Integer.parseInt(last[i].trim());
                     }
                 }

@@ -24,6 +24,7 @@ public final class Stack implements AutoCloseable {
     private final String dbUrl;
     public OneKeyServer server;
     public Api api;
+    private final Map<String, String> overrides = new HashMap<>();
 
     public Stack() {
         this(null);
@@ -38,6 +39,12 @@ public final class Stack implements AutoCloseable {
         }
         this.httpPort = Ports.free();
         this.dbUrl = dbUrl != null ? dbUrl : Database.h2FileUrl(dataDir.resolve("onekey"));
+    }
+
+    /** Sets a configuration value (env form, e.g. ONEKEY_CALLS_WRAPUPSECONDS) for the next server start. */
+    public Stack with(String envKey, String value) {
+        overrides.put(envKey, value);
+        return this;
     }
 
     public Stack startAsterisk() {
@@ -58,6 +65,7 @@ public final class Stack implements AutoCloseable {
         env.put("ONEKEY_PATHS_RECORDINGS", asterisk.recordings().toString());
         env.put("ONEKEY_PATHS_PROMPTS", asterisk.prompts().toString());
         env.put("ONEKEY_CALLS_WRAPUPSECONDS", "1");
+        env.putAll(overrides);
         return ConfigLoader.load(null, env);
     }
 

@@ -49,7 +49,7 @@ class InboundFlowTest {
         caller("general", "王秀英", "zh");
         FlowResult r = run();
         assertTrue(r.ended(), r.reason());
-        assertEquals(List.of("zh:您好，王秀英，正在为您转接服务中心，请稍候。"), host.spoken);
+        assertEquals(List.of("zh:王秀英您好，马上为您接通。"), host.spoken);
         assertEquals(List.of("play tts/zh/1"), channel.plays());
         assertEquals("set ONEKEY_QUEUE=general", channel.calls.getLast());
         assertEquals("5", r.variables().get("ONEKEY_PRIO"));
@@ -59,7 +59,7 @@ class InboundFlowTest {
     void registrationGreetsInEnglishForAnEnglishElder() {
         caller("registration", "Mary", "en");
         assertTrue(run().ended());
-        assertEquals(List.of("en:Hello Mary, connecting you to hospital registration, please hold."), host.spoken);
+        assertEquals(List.of("en:Hello Mary, connecting you to registration."), host.spoken);
     }
 
     @Test
@@ -78,7 +78,7 @@ class InboundFlowTest {
     void unknownCallerGetsNeutralGreetingDefaultingToChinese() {
         caller("general", "", "");
         assertTrue(run().ended());
-        assertEquals(List.of("zh:您好，正在为您转接，请稍候。"), host.spoken);
+        assertEquals(List.of("zh:您好，马上为您接通。"), host.spoken);
     }
 
     @Test

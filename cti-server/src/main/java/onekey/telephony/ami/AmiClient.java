@@ -47,6 +47,11 @@ public final class AmiClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
     private static final long ACTION_TIMEOUT_MS = 5_000;
     private static final long PING_EVERY_MS = 5_000;
+    /**
+     * Event classes OneKey follows. Leaving out "dialplan" (Newexten, VarSet: several per dialplan
+     * step of every call) keeps the reader and the dispatcher free for the events calls are made of.
+     */
+    static final String EVENT_MASK = "system,call,agent,user";
 
     /** Receives events and connection changes, always on the single dispatcher thread. */
     public interface Listener {
@@ -169,7 +174,7 @@ public final class AmiClient implements AutoCloseable {
             disconnected = gone;
             c.addEventListener(e -> onReaderEvent(c, gone, e));
             try {
-                c.login();
+                c.login(EVENT_MASK);
                 current.set(c);
                 connects.incrementAndGet();
                 lastConnectedAt.set(System.currentTimeMillis());
