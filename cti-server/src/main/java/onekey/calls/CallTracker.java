@@ -125,6 +125,7 @@ public final class CallTracker implements AutoCloseable {
                 false, null);
         LiveCall lc = new LiveCall(rec, elder);
         lc.recordingFile = recordingFile;
+        lc.lastCalls = lastCalls(elder, linkedid);
         live.put(linkedid, lc);
         try {
             CallRecord stored = calls.insertIfAbsent(rec);
@@ -139,6 +140,25 @@ public final class CallTracker implements AutoCloseable {
         log.info("call={} arrived line={} caller={} elder={}", linkedid, line.service().wire(),
                 PhoneNumbers.mask(callerNumber), elder == null ? "unregistered" : elder.id());
         return lc.record;
+    }
+
+    private static final int LAST_CALLS = 5;
+
+    /** The elder's most recent earlier calls for the screen pop; empty on error (the pop goes on). */
+    private List<Map<String, Object>> lastCalls(Elder elder, String linkedid) {
+        if (elder == null) {
+            return List.of();
+        }
+        try {
+            return calls.find(elder.id(), null, LAST_CALLS + 1).stream()
+                    .filter(c -> !c.linkedid().equals(linkedid))
+                    .limit(LAST_CALLS)
+                    .map(CallTracker::wire)
+                    .toList();
+        } catch (RuntimeException e) {
+            log.error("last calls not loaded elder={} error={}", elder.id(), e.toString());
+            return List.of();
+        }
     }
 
     /** Timeline entries from the IVR flow (each step with its own millisecond timestamp). */
@@ -204,15 +224,22 @@ public final class CallTracker implements AutoCloseable {
         Account a = agent.get();
         CallRecord r;
         Elder elder;
+        List<Map<String, Object>> history;
         synchronized (lc) {
             lc.offeredToAccountId = a.id();
             r = with(lc.record, b -> b.outcome = "ringing");
             lc.record = r;
             elder = lc.elder;
+            history = lc.lastCalls;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("call", wire(r));
-        body.put("elder", elder == null ? null : onekey.api.Json.elder(elder, LocalDate.now()));
+        Map<String, Object> elderJson = null;
+        if (elder != null) {
+            elderJson = new LinkedHashMap<>(onekey.api.Json.elder(elder, LocalDate.now()));
+            elderJson.put("lastCalls", history);
+        }
+        body.put("elder", elderJson);
         body.put("registered", elder != null);
         body.put("callerNumber", r.callerNumber());
         body.put("agent", a.username());
@@ -331,6 +358,7 @@ public final class CallTracker implements AutoCloseable {
                 failOpen ? FAIL_OPEN_PRIORITY : line.priority(), elder == null ? null : elder.id(), null, null, at,
                 null, null, null, null, null, "queued", null, null, failOpen, null);
         LiveCall lc = new LiveCall(rec, elder);
+        lc.lastCalls = lastCalls(elder, linkedid);
         LiveCall prev = live.putIfAbsent(linkedid, lc);
         if (prev != null) {
             return prev;

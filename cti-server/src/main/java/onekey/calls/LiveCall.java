@@ -11,6 +11,8 @@ final class LiveCall {
     Elder elder;
     String recordingFile;
     Long offeredToAccountId;
+    /** The elder's previous calls (newest first), loaded when the call arrives, shown in the screen pop. */
+    java.util.List<java.util.Map<String, Object>> lastCalls = java.util.List.of();
 
     LiveCall(CallRecord record, Elder elder) {
         this.record = record;

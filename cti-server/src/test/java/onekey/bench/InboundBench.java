@@ -40,6 +40,8 @@ public final class InboundBench {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        // enough RTP ports that the port range is never what limits the call rate
+        System.setProperty("onekey.rtpPorts", System.getProperty("onekey.rtpPorts", "4000"));
         try (Stack stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "0").startAsterisk().startServer()) {
             Api api = stack.api;
             Awaitility.await().atMost(Duration.ofSeconds(20))

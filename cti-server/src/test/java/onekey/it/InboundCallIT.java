@@ -76,6 +76,8 @@ class InboundCallIT {
                 assertThat(elder.path("address").asText()).isNotBlank();
                 assertThat(elder.path("contacts").size()).isGreaterThan(0);
                 assertThat(elder.path("age").asInt()).isGreaterThanOrEqualTo(80);
+                assertThat(elder.path("healthConditions").asText()).isNotBlank();
+                assertThat(elder.path("lastCalls").isArray()).isTrue();
                 assertThat(offered.json().path("call").path("line").asText()).isEqualTo("sos");
 
                 assertThat(caller.await(40)).as(caller.log()).isZero();

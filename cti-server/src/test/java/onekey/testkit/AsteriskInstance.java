@@ -32,12 +32,14 @@ public final class AsteriskInstance implements AutoCloseable {
         this.sipPort = Ports.free();
         this.amiPort = Ports.free();
         this.agiPort = agiPort;
-        this.rtpStart = Ports.freeRange(200);
+        // each call leg needs an RTP port pair; benchmarks raise this with -Donekey.rtpPorts
+        int rtpPorts = Integer.getInteger("onekey.rtpPorts", 400);
+        this.rtpStart = Ports.freeRange(rtpPorts);
         env.put("ONEKEY_SIP_PORT", String.valueOf(sipPort));
         env.put("ONEKEY_AMI_PORT", String.valueOf(amiPort));
         env.put("ONEKEY_AGI_PORT", String.valueOf(agiPort));
         env.put("ONEKEY_RTP_START", String.valueOf(rtpStart));
-        env.put("ONEKEY_RTP_END", String.valueOf(rtpStart + 199));
+        env.put("ONEKEY_RTP_END", String.valueOf(rtpStart + rtpPorts - 1));
         env.put("ONEKEY_TRUNK_PORT", String.valueOf(Ports.free()));
         env.put("ONEKEY_AMI_USER", "onekey");
         env.put("ONEKEY_AMI_SECRET", "test-ami-secret");

@@ -40,7 +40,7 @@ public final class Ports {
     public static synchronized int freeRange(int n) {
         java.util.Random r = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20000 + 2 * r.nextInt(19000);
+            int base = 20000 + 2 * r.nextInt(Math.max(1, (60000 - 20000 - n) / 2));
             boolean ok = true;
             for (int p = base; p < base + n && ok; p++) {
                 if (given.contains(p)) {

@@ -1,0 +1,99 @@
+package onekey.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import onekey.calls.CallRecord;
+import onekey.calls.JooqCallRepository;
+import onekey.lines.Service;
+import onekey.store.Database;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Indexing on hang-up and the reconciliation pass, on a real (embedded H2) database and real files. */
+class RecordingIndexerTest {
+
+    @TempDir
+    Path dir;
+    Database db;
+    JooqCallRepository calls;
+    JooqRecordingRepository recordings;
+    RecordingIndexer indexer;
+    Path root;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = Database.open(Database.h2FileUrl(dir.resolve("db")), "onekey", "", 2);
+        calls = new JooqCallRepository(db);
+        recordings = new JooqRecordingRepository(db);
+        root = Files.createDirectories(dir.resolve("recordings/2026/11/23"));
+        indexer = new RecordingIndexer(dir.resolve("recordings"), recordings, calls);
+    }
+
+    @AfterEach
+    void tearDown() {
+        indexer.close();
+        db.close();
+    }
+
+    private CallRecord endedCall(String linkedid) {
+        long now = System.currentTimeMillis();
+        return calls.insertIfAbsent(new CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", Service.SOS, 10,
+                null, null, null, now - 5000, now - 4900, now - 4000, now, 1000L, 4000L, "completed", null, null, false, null));
+    }
+
+    @Test
+    void aFinishedCallsRecordingIsIndexedWithDurationSizeAndChecksum() throws Exception {
+        CallRecord call = endedCall("1700000000.1");
+        Path f = root.resolve("1700000000.1.wav");
+        Files.write(f, WavInfoTest.wav(16000 * 4, true));
+        indexer.callEnded(call, f.toString());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(call.id()).orElseThrow().recordingId() != null);
+        Recording r = recordings.get(calls.get(call.id()).orElseThrow().recordingId()).orElseThrow();
+        assertThat(r.durationMs()).isEqualTo(4000);
+        assertThat(r.sizeBytes()).isEqualTo(Files.size(f));
+        assertThat(r.sha256()).hasSize(64).isEqualTo(RecordingIndexer.sha256(f));
+        assertThat(r.status()).isEqualTo("ok");
+        assertThat(calls.timeline(call.id())).anyMatch(e -> e.type().equals("recorded"));
+    }
+
+    @Test
+    void aCallWithoutARecordingFileIsReportedOnItsTimeline() {
+        CallRecord call = endedCall("1700000000.2");
+        indexer.callEnded(call, null);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> calls.timeline(call.id()).stream().anyMatch(e -> e.type().equals("recording-missing")));
+        assertThat(indexer.metrics().get("failed")).isEqualTo(1L);
+    }
+
+    @Test
+    void reconciliationFindsOrphansLinksLateFilesAndMarksVanishedOnes() throws Exception {
+        // a file no call claims
+        Files.write(root.resolve("9999.9.wav"), WavInfoTest.wav(8000, true));
+        // a file of a known call that was never indexed (the cti-server was down at hang-up)
+        CallRecord late = endedCall("1700000000.3");
+        Files.write(root.resolve("1700000000.3.wav"), WavInfoTest.wav(16000, true));
+        // an indexed file that disappears
+        CallRecord gone = endedCall("1700000000.4");
+        Path goneFile = root.resolve("1700000000.4.wav");
+        Files.write(goneFile, WavInfoTest.wav(16000, true));
+        indexer.callEnded(gone, goneFile.toString());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> recordings.byCall(gone.id()).isPresent());
+        Files.delete(goneFile);
+
+        Map<String, Object> report = indexer.reconcile();
+
+        assertThat(report).containsEntry("orphansFound", 1).containsEntry("linkedLate", 1).containsEntry("missingFound", 1);
+        assertThat(recordings.byPath(root.resolve("9999.9.wav").toAbsolutePath().toString()).orElseThrow().status()).isEqualTo("orphan");
+        assertThat(calls.get(late.id()).orElseThrow().recordingId()).isNotNull();
+        assertThat(recordings.byCall(gone.id()).orElseThrow().status()).isEqualTo("missing");
+        // a second pass finds nothing new: nothing is reported twice
+        assertThat(indexer.reconcile()).containsEntry("orphansFound", 0).containsEntry("linkedLate", 0).containsEntry("missingFound", 0);
+    }
+}
