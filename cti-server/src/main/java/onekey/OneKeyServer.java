@@ -252,9 +252,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     public void close() {
         closeQuietly("api", api);
         closeQuietly("agi", agi);
+        agents.close(); // flushes queue-membership actions while AMI is still up
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
-        agents.close();
         closeQuietly("calls", calls);
         closeQuietly("recordings", recordings);
         closeQuietly("database", db);

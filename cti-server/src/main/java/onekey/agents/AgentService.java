@@ -17,6 +17,7 @@ import onekey.auth.AccountRepository;
 import onekey.events.EventHub;
 import onekey.telephony.ami.AmiClient;
 import onekey.telephony.ami.AmiException;
+import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.QueueAddAction;
 import org.asteriskjava.manager.action.QueuePauseAction;
 import org.asteriskjava.manager.action.QueueRemoveAction;
@@ -45,6 +46,12 @@ public final class AgentService implements AgentCommands {
     /** Accounts of agents in the queue, by extension: the screen pop finds its agent without a query. */
     private final Map<String, Account> byExtension = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> wrapUps = new ConcurrentHashMap<>();
+    /**
+     * Queue-membership actions run here, in order, so neither the AMI event dispatcher (which ends
+     * calls and so starts wrap-up) nor a WebSocket command waits for an AMI round trip.
+     */
+    private final java.util.concurrent.ExecutorService amiActions =
+            Executors.newSingleThreadExecutor(Thread.ofVirtual().name("agent-ami").factory());
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("agent-wrapup").daemon().factory());
 
@@ -151,22 +158,26 @@ public final class AgentService implements AgentCommands {
             throw new IllegalStateException("agent " + account.username() + " cannot go from " + from.wire() + " to " + next.wire());
         }
         String iface = iface(account.extension());
-        try {
-            if (next == AgentState.LOGGED_OUT) {
-                ami.send(new QueueRemoveAction(queue, iface));
-            } else if (!from.inQueue()) {
-                ami.send(addAction(account, next.paused(), reason));
-            } else {
-                QueuePauseAction p = new QueuePauseAction(iface, queue, next.paused());
-                if (reason != null) {
-                    p.setReason(reason);
-                }
-                ami.send(p);
+        ManagerAction action;
+        if (next == AgentState.LOGGED_OUT) {
+            action = new QueueRemoveAction(queue, iface);
+        } else if (!from.inQueue()) {
+            action = addAction(account, next.paused(), reason);
+        } else {
+            QueuePauseAction p = new QueuePauseAction(iface, queue, next.paused());
+            if (reason != null) {
+                p.setReason(reason);
             }
-        } catch (AmiException e) {
-            // OneKey keeps the state; the membership is applied when Asterisk is back (reconcile)
-            log.warn("agent={} state={} not applied in Asterisk yet: {}", account.username(), next.wire(), e.getMessage());
+            action = p;
         }
+        amiActions.execute(() -> {
+            try {
+                ami.send(action);
+            } catch (AmiException e) {
+                // OneKey keeps the state; the membership is applied when Asterisk is back (reconcile)
+                log.warn("agent={} state={} not applied in Asterisk yet: {}", account.username(), next.wire(), e.getMessage());
+            }
+        });
         AgentStatus s = new AgentStatus(account.id(), account.username(), account.extension(), next, reason,
                 System.currentTimeMillis());
         if (next == AgentState.LOGGED_OUT) {
@@ -266,5 +277,11 @@ public final class AgentService implements AgentCommands {
 
     public void close() {
         timer.shutdownNow();
+        amiActions.shutdown();
+        try {
+            amiActions.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

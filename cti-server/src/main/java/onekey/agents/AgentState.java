@@ -16,7 +16,7 @@ public enum AgentState {
             LOGGED_OUT, EnumSet.of(NOT_READY, READY),
             READY, EnumSet.of(NOT_READY, ON_CALL, LOGGED_OUT),
             NOT_READY, EnumSet.of(READY, NOT_READY, ON_CALL, LOGGED_OUT),
-            ON_CALL, EnumSet.of(WRAP_UP, NOT_READY, LOGGED_OUT),
+            ON_CALL, EnumSet.of(WRAP_UP, READY, NOT_READY, LOGGED_OUT), // READY: wrap-up time 0
             WRAP_UP, EnumSet.of(READY, NOT_READY, ON_CALL, LOGGED_OUT));
 
     public boolean canGoTo(AgentState next) {

@@ -23,6 +23,11 @@ public interface CallRepository {
 
     CallEvent addEvent(long callId, long at, String type, String detail);
 
+    /** Several events of one type at once (an IVR flow's steps: {@code at} → detail), in one statement. */
+    default void addEvents(long callId, String type, List<java.util.Map.Entry<Long, String>> atAndDetail) {
+        atAndDetail.forEach(e -> addEvent(callId, e.getKey(), type, e.getValue()));
+    }
+
     /** Oldest first. */
     List<CallEvent> timeline(long callId);
 }

@@ -167,7 +167,7 @@ public final class CallTracker implements AutoCloseable {
         if (lc == null) {
             return;
         }
-        write(lc, (id, r) -> steps.forEach(s -> calls.addEvent(id, s.getKey(), "flow", s.getValue())));
+        write(lc, (id, r) -> calls.addEvents(id, "flow", steps));
     }
 
     // ---- from AMI ----------------------------------------------------------------------------------
@@ -323,19 +323,24 @@ public final class CallTracker implements AutoCloseable {
             agentId = r.agentId() != null ? r.agentId() : lc.offeredToAccountId;
             recFile = lc.recordingFile;
         }
+        // the row and the recording first: nothing after this may keep them from being written
+        write(lc, (id, rec) -> {
+            calls.update(rec);
+            calls.addEvent(id, at, type, detail);
+            recordings.callEnded(rec, recFile);
+        });
         Map<String, Object> body = Map.of("call", wire(r));
         if (agentId != null) {
             hub.toAccount(agentId, "call.ended", body);
         }
         hub.broadcast("call.finished", body);
         if (r.agentId() != null) {
-            agents.callEnded(r.agentId());
+            try {
+                agents.callEnded(r.agentId());
+            } catch (RuntimeException e) {
+                log.error("call={} agent={} state after the call not set: {}", r.linkedid(), r.agentName(), e.toString());
+            }
         }
-        write(lc, (id, rec) -> {
-            calls.update(rec);
-            calls.addEvent(id, at, type, detail);
-            recordings.callEnded(rec, recFile);
-        });
         log.info("call={} ended outcome={} waitMs={} talkMs={} agent={}", r.linkedid(), r.outcome(), r.waitMs(), r.talkMs(), r.agentName());
     }
 

@@ -93,6 +93,18 @@ public final class JooqCallRepository implements CallRepository {
     }
 
     @Override
+    public void addEvents(long callId, String type, List<java.util.Map.Entry<Long, String>> atAndDetail) {
+        if (atAndDetail.isEmpty()) {
+            return;
+        }
+        var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE, CALL_EVENTS.DETAIL);
+        for (var e : atAndDetail) {
+            insert = insert.values(callId, e.getKey(), type, clip(e.getValue()));
+        }
+        insert.execute();
+    }
+
+    @Override
     public CallEvent addEvent(long callId, long at, String type, String detail) {
         if (type == null || type.isBlank()) {
             throw new IllegalArgumentException("event type is required");

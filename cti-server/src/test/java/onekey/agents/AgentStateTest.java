@@ -14,7 +14,7 @@ class AgentStateTest {
             AgentState.LOGGED_OUT, EnumSet.of(AgentState.NOT_READY, AgentState.READY),
             AgentState.READY, EnumSet.of(AgentState.NOT_READY, AgentState.ON_CALL, AgentState.LOGGED_OUT),
             AgentState.NOT_READY, EnumSet.of(AgentState.READY, AgentState.NOT_READY, AgentState.ON_CALL, AgentState.LOGGED_OUT),
-            AgentState.ON_CALL, EnumSet.of(AgentState.WRAP_UP, AgentState.NOT_READY, AgentState.LOGGED_OUT),
+            AgentState.ON_CALL, EnumSet.of(AgentState.WRAP_UP, AgentState.READY, AgentState.NOT_READY, AgentState.LOGGED_OUT),
             AgentState.WRAP_UP, EnumSet.of(AgentState.READY, AgentState.NOT_READY, AgentState.ON_CALL, AgentState.LOGGED_OUT));
 
     @Test

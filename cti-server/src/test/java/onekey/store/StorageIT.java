@@ -480,6 +480,19 @@ class StorageIT {
         assertTrue(calls.timeline(id + 1).isEmpty());
     }
 
+    @OnBothEngines
+    void flowStepsAreStoredInOneGoAndKeepTheirTimes(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        long id = calls.insertIfAbsent(call("L9", null, 1000)).id();
+        calls.addEvents(id, "flow", List.of(java.util.Map.entry(1001L, "#1 answer"), java.util.Map.entry(1003L, "#2 lookup caller"),
+                java.util.Map.entry(1007L, "#3 record")));
+        calls.addEvents(id, "flow", List.of());
+        assertEquals(List.of("#1 answer", "#2 lookup caller", "#3 record"),
+                calls.timeline(id).stream().map(CallEvent::detail).toList());
+        assertEquals(List.of(1001L, 1003L, 1007L), calls.timeline(id).stream().map(CallEvent::at).toList());
+    }
+
     // --- recordings ----------------------------------------------------------------------------------
 
     @OnBothEngines

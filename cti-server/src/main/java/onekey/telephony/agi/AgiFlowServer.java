@@ -119,10 +119,15 @@ public final class AgiFlowServer implements AutoCloseable {
                 log.error("agi unknown flow={} channel={}: the dialplan fails open", name, request.getChannel());
                 return;
             }
-            String linkedid = channel.getVariable("CHANNEL(linkedid)");
-            String dnis = firstNonEmpty(channel.getVariable("ONEKEY_DNIS"), request.getExtension());
+            // OneKey's dialplan passes linkedid, dialled number and recording file as arguments, which
+            // saves three round trips; a dialplan that does not is asked for the variables instead
+            String[] args = request.getArguments();
+            boolean given = args != null && args.length >= 3 && args[0] != null && !args[0].isEmpty();
+            String linkedid = given ? args[0] : channel.getVariable("CHANNEL(linkedid)");
+            String dnis = given ? args[1] : firstNonEmpty(channel.getVariable("ONEKEY_DNIS"), request.getExtension());
+            String recfile = given ? args[2] : channel.getVariable("ONEKEY_RECFILE");
             Session s = new Session(name, linkedid, request.getUniqueId(), request.getChannel(),
-                    request.getCallerIdNumber(), dnis, emptyToNull(channel.getVariable("ONEKEY_RECFILE")), started);
+                    request.getCallerIdNumber(), dnis, emptyToNull(recfile), started);
             FlowHost host = binding.open(s);
             Map<String, String> vars = new HashMap<>();
             vars.put("CALLER", s.callerNumber() == null ? "" : s.callerNumber());
