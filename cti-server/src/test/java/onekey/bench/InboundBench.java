@@ -36,7 +36,7 @@ public final class InboundBench {
     static final int AGENTS = Integer.getInteger("bench.agents", 250);
     static final long HOLD_MS = 2_000;
     static final int STEP_SECONDS = Integer.getInteger("bench.stepSeconds", 10);
-    static final int[] RATES = {10, 20, 30, 40, 50, 60, 70, 80, 100};
+    static final int[] RATES = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
@@ -114,7 +114,11 @@ public final class InboundBench {
                         heapAfterRun / 1048576.0);
                 System.out.println(rate);
                 System.out.println(heap);
-                append(out, List.of(latency, rate, heap));
+                String cpu = "| CPU per call at the highest passing steps (sipp's CPU not counted) | " + String.join("; ",
+                        cpuNotes.stream().filter(n -> n.contains(" " + onekeyMax + "/s") && n.startsWith("OneKey")
+                                || n.contains(" " + staticMax + "/s") && n.startsWith("static")).toList()) + " |";
+                System.out.println(cpu);
+                append(out, List.of(latency, rate, heap, cpu));
             }
         }
         System.exit(0);
@@ -135,6 +139,8 @@ public final class InboundBench {
         for (int rate : RATES) {
             int calls = rate * STEP_SECONDS;
             int answeredBefore = phones.successfulCalls();
+            long astCpu0 = asteriskCpuMs(stack);
+            long jvmCpu0 = jvmCpuMs();
             Sipp.Load.Result r = Sipp.Load.run(stack.asterisk.sipPort, "02155550001", dialled, rate, calls, HOLD_MS, STEP_SECONDS + 90);
             waitIdle(stack);
             try {
@@ -145,15 +151,41 @@ public final class InboundBench {
                 // fewer calls reached an agent than were placed: this step fails below
             }
             int answered = phones.successfulCalls() - answeredBefore;
+            long astCpu = asteriskCpuMs(stack) - astCpu0;
+            long jvmCpu = jvmCpuMs() - jvmCpu0;
             boolean ok = r.exitCode() == 0 && r.failed() == 0 && r.successful() == calls && answered >= calls;
-            System.out.printf("  %-18s %3d calls/s: %d ok, %d failed, %d answered by agents -> %s%n", label, rate,
-                    r.successful(), r.failed(), answered, ok ? "pass" : "FAIL");
+            System.out.printf("  %-18s %3d calls/s: %d ok, %d failed, %d answered by agents -> %s (CPU per call: Asterisk %.1f ms, JVM %.1f ms)%n",
+                    label, rate, r.successful(), r.failed(), answered, ok ? "pass" : "FAIL",
+                    (double) astCpu / calls, (double) jvmCpu / calls);
+            cpuNotes.add(String.format("%s %d/s: Asterisk %.1f ms, JVM %.1f ms", label, rate, (double) astCpu / calls,
+                    (double) jvmCpu / calls));
             if (!ok) {
                 break;
             }
             best = rate;
         }
         return best;
+    }
+
+    static final List<String> cpuNotes = new ArrayList<>();
+
+    /** CPU time (user + system) of the private Asterisk, from /proc. */
+    private static long asteriskCpuMs(Stack stack) {
+        try {
+            String pid = Files.readString(stack.asterisk.rundir.resolve("run/asterisk.pid")).trim();
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU time of this JVM: the cti-server and the bench's WebSocket clients. */
+    private static long jvmCpuMs() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : 0;
     }
 
     /** Until Asterisk has no channels left (every call of the step finished). */
