@@ -51,6 +51,8 @@ public final class ConsoleAgent {
     private volatile long lastSeq = -1;
     private volatile boolean everConnected;
     private volatile boolean stopping;
+    /** Counted down when the agent is stopping, so a reconnect back-off ends at once on Ctrl-C. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CountDownLatch logoutAck;
     private final Object lock = new Object();
 
@@ -124,7 +126,9 @@ public final class ConsoleAgent {
                 break;
             }
             say("reconnecting in " + backoff / 1000 + " s");
-            Thread.sleep(backoff);
+            if (stopped.await(backoff, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                break;
+            }
             backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         }
     }
@@ -263,6 +267,7 @@ public final class ConsoleAgent {
     /** Shutdown hook: log out (wait up to 3 s for the ack), close the socket. */
     void shutdown() {
         stopping = true;
+        stopped.countDown();
         WebSocket ws = socket;
         if (ws == null || ws.isOutputClosed()) {
             return;

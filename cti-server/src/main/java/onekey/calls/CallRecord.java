@@ -28,4 +28,11 @@ public record CallRecord(
         String disposition,
         String notes,
         boolean failOpen,
-        Long recordingId) {}
+        Long recordingId) {
+
+    /** This call with its recording set (everything else unchanged). */
+    public CallRecord withRecordingId(Long recording) {
+        return new CallRecord(id, linkedid, callerChannel, callerNumber, dnis, line, priority, elderId, agentId, agentName,
+                arrivedAt, queuedAt, answeredAt, endedAt, waitMs, talkMs, outcome, disposition, notes, failOpen, recording);
+    }
+}

@@ -92,17 +92,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         }
         Recording r = recordings.save(new Recording(0, call.id(), file.toAbsolutePath().toString(), info.durationMs(),
                 Files.size(file), sha256(file), "ok", System.currentTimeMillis()));
-        CallRecord withRec = new CallRecord(call.id(), call.linkedid(), call.callerChannel(), call.callerNumber(),
-                call.dnis(), call.line(), call.priority(), call.elderId(), call.agentId(), call.agentName(),
-                call.arrivedAt(), call.queuedAt(), call.answeredAt(), call.endedAt(), call.waitMs(), call.talkMs(),
-                call.outcome(), call.disposition(), call.notes(), call.failOpen(), r.id());
-        // the call row may have been changed meanwhile (disposition): re-read and set only the recording
-        CallRecord current = calls.get(call.id()).orElse(withRec);
-        calls.update(new CallRecord(current.id(), current.linkedid(), current.callerChannel(), current.callerNumber(),
-                current.dnis(), current.line(), current.priority(), current.elderId(), current.agentId(),
-                current.agentName(), current.arrivedAt(), current.queuedAt(), current.answeredAt(), current.endedAt(),
-                current.waitMs(), current.talkMs(), current.outcome(), current.disposition(), current.notes(),
-                current.failOpen(), r.id()));
+        // the call row may have changed meanwhile (disposition, notes): re-read it and set only the recording
+        calls.update(calls.get(call.id()).orElse(call).withRecordingId(r.id()));
         calls.addEvent(call.id(), System.currentTimeMillis(), "recorded",
                 "recording=" + r.id() + " durationMs=" + r.durationMs() + " bytes=" + r.sizeBytes());
         indexed.incrementAndGet();
