@@ -61,7 +61,12 @@ public final class Sipp {
             uas = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(uasPort),
                     "-mp", String.valueOf(media), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
                     "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
-            register();
+            try {
+                register();
+            } catch (RuntimeException e) {
+                close(); // a refused registration must not leave the phone process running
+                throw e;
+            }
         }
 
         /** (Re-)registers the phone with Asterisk; returns when Asterisk answered 200. */
