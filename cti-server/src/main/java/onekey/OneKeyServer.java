@@ -158,17 +158,30 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
     }
 
+    private int failedResyncs;
+
+    /** Runs on the AMI dispatcher after every (re)connect; a failed re-read is retried with back-off. */
     private void onAmiConnected() {
         writeAgentEndpoints();
+        boolean ok = true;
         try {
             calls.resync(ami);
         } catch (RuntimeException e) {
+            ok = false;
             log.error("call resync after AMI connect failed: {}", e.toString());
         }
         try {
             agents.reconcile();
         } catch (RuntimeException e) {
+            ok = false;
             log.error("queue membership reconcile after AMI connect failed: {}", e.toString());
+        }
+        if (ok) {
+            failedResyncs = 0;
+        } else {
+            long delay = Math.min(10_000, 500L << Math.min(failedResyncs++, 5));
+            log.warn("re-reading Asterisk state again in {} ms (Asterisk may still be loading its modules)", delay);
+            ami.requestResync(delay);
         }
     }
 

@@ -148,6 +148,19 @@ public final class AmiClient implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Asks for another {@link Listener#onConnected} pass after {@code delayMs}: used when re-reading
+     * state failed, e.g. because Asterisk accepted the login before all its modules had loaded.
+     */
+    public void requestResync(long delayMs) {
+        Thread.ofVirtual().name("ami-resync").start(() -> {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
+            if (running.get() && connected()) {
+                enqueueSignal(Signal.RESYNC);
+            }
+        });
+    }
+
     /** Figures for /api/health and the logs. */
     public Map<String, Object> metrics() {
         return Map.of(
