@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import onekey.auth.Account;
 import onekey.auth.AccountRepository;
 import onekey.events.EventHub;
+import onekey.events.Shapes;
 import onekey.telephony.ami.AmiClient;
 import onekey.telephony.ami.AmiException;
 import org.asteriskjava.manager.action.ManagerAction;
@@ -211,20 +212,9 @@ public final class AgentService implements AgentCommands {
     }
 
     private void publish(AgentStatus s) {
-        Map<String, Object> agent = wire(s);
+        Map<String, Object> agent = Shapes.agent(s);
         hub.toAccount(s.accountId(), "agent.state", Map.of("agent", agent));
         log.info("agent={} state={}{}", s.username(), s.state().wire(), s.reason() == null ? "" : " reason=" + s.reason());
-    }
-
-    public static Map<String, Object> wire(AgentStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accountId", s.accountId());
-        m.put("username", s.username());
-        m.put("extension", s.extension());
-        m.put("state", s.state().wire());
-        m.put("reason", s.reason());
-        m.put("since", s.since());
-        return m;
     }
 
     /**

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,6 @@ import onekey.auth.Account;
 import onekey.auth.AuditEntry;
 import onekey.auth.Role;
 import onekey.calls.CallEvent;
-import onekey.calls.CallRecord;
-import onekey.elders.Contact;
-import onekey.elders.Elder;
 import onekey.lines.Service;
 import onekey.recording.Recording;
 
@@ -58,7 +54,7 @@ public final class Json {
             @Override
             public void serialize(AgentStatus value, JsonGenerator gen, SerializerProvider serializers)
                     throws IOException {
-                serializers.defaultSerializeValue(agent(value), gen);
+                serializers.defaultSerializeValue(onekey.events.Shapes.agent(value), gen);
             }
         });
         ObjectMapper m = JsonMapper.builder()
@@ -109,96 +105,12 @@ public final class Json {
         }
     }
 
-    /**
-     * An elder's full record: every stored field, the computed {@code age} on {@code today} (null when the
-     * birth date is unknown), phones and contacts in their stored order (contacts are called in that order).
-     */
-    public static Map<String, Object> elder(Elder e, LocalDate today) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("name", e.name());
-        m.put("birthDate", e.birthDate() == null ? null : e.birthDate().toString());
-        m.put("age", e.age(today));
-        m.put("gender", e.gender());
-        m.put("phones", e.phones() == null ? List.of() : List.copyOf(e.phones()));
-        m.put("address", e.address());
-        m.put("landmarks", e.landmarks());
-        m.put("district", e.district());
-        m.put("language", e.language());
-        m.put("category", e.category());
-        m.put("healthConditions", e.healthConditions());
-        m.put("medications", e.medications());
-        m.put("allergies", e.allergies());
-        m.put("mobility", e.mobility());
-        m.put("device", e.device());
-        m.put("notes", e.notes());
-        List<Map<String, Object>> contacts = new ArrayList<>();
-        if (e.contacts() != null) {
-            for (Contact c : e.contacts()) {
-                contacts.add(contact(c));
-            }
-        }
-        m.put("contacts", contacts);
-        m.put("createdAt", e.createdAt());
-        m.put("updatedAt", e.updatedAt());
-        return m;
-    }
-
-    public static Map<String, Object> contact(Contact c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("relation", c.relation());
-        m.put("phone", c.phone());
-        return m;
-    }
-
-    /**
-     * A call: {@code id, elderId, line (Service.wire()), agent (username), arrivedAt, answeredAt, endedAt,
-     * waitMs, talkMs, recordingId} (times epoch ms, null when not happened) plus callerNumber, dnis,
-     * priority, outcome, disposition, notes, failOpen, agentId, linkedid.
-     */
-    public static Map<String, Object> call(CallRecord c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("elderId", c.elderId());
-        m.put("line", c.line() == null ? null : c.line().wire());
-        m.put("agent", c.agentName());
-        m.put("arrivedAt", c.arrivedAt());
-        m.put("answeredAt", c.answeredAt());
-        m.put("endedAt", c.endedAt());
-        m.put("waitMs", c.waitMs());
-        m.put("talkMs", c.talkMs());
-        m.put("recordingId", c.recordingId());
-        m.put("callerNumber", c.callerNumber());
-        m.put("dnis", c.dnis());
-        m.put("priority", c.priority());
-        m.put("outcome", c.outcome());
-        m.put("disposition", c.disposition());
-        m.put("notes", c.notes());
-        m.put("failOpen", c.failOpen());
-        m.put("agentId", c.agentId());
-        m.put("linkedid", c.linkedid());
-        return m;
-    }
-
     /** One timeline entry: {@code at, type, detail}. */
     public static Map<String, Object> callEvent(CallEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("at", e.at());
         m.put("type", e.type());
         m.put("detail", e.detail());
-        return m;
-    }
-
-    /** An agent's live state: {@code accountId, username, extension, state (wire form), reason, since}. */
-    public static Map<String, Object> agent(AgentStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accountId", s.accountId());
-        m.put("username", s.username());
-        m.put("extension", s.extension());
-        m.put("state", s.state() == null ? null : s.state().wire());
-        m.put("reason", s.reason());
-        m.put("since", s.since());
         return m;
     }
 

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import onekey.events.Shapes;
 import onekey.agents.AgentStatus;
 import onekey.api.Requests.AgentBody;
 import onekey.api.Requests.ContactBody;
@@ -178,7 +179,7 @@ final class RestApi {
 
     private static Map<String, Object> agentView(Account a, boolean admin, AgentStatus s) {
         Map<String, Object> m = Json.account(a, admin);
-        m.put("agent", s == null ? null : Json.agent(s));
+        m.put("agent", s == null ? null : Shapes.agent(s));
         return m;
     }
 
@@ -302,7 +303,7 @@ final class RestApi {
         Elder e = ctx.elders().get(id).orElseThrow(() -> ApiException.notFound("no such elder: " + id));
         // architecture: an audit row for every profile view; written before the record leaves the server
         ctx.audit().record(r.account, "elder.view", "elder", Long.toString(id), null);
-        return Reply.ok(Json.elder(e, LocalDate.now(ctx.clock())));
+        return Reply.ok(Shapes.elder(e, LocalDate.now(ctx.clock())));
     }
 
     private Reply saveElder(Req r, Long id) {
@@ -328,7 +329,7 @@ final class RestApi {
         }
         ctx.audit().record(r.account, id == null ? "elder.create" : "elder.update", "elder",
                 Long.toString(saved.id()), null);
-        Map<String, Object> out = Json.elder(saved, LocalDate.now(ctx.clock()));
+        Map<String, Object> out = Shapes.elder(saved, LocalDate.now(ctx.clock()));
         return id == null ? Reply.created(out) : Reply.ok(out);
     }
 
@@ -415,7 +416,7 @@ final class RestApi {
         Long elderId = r.longParam("elderId", 1);
         Long since = r.longParam("since", 0);
         int limit = r.intParam("limit", 50, 1, 500);
-        return Reply.ok(ctx.calls().find(elderId, since, limit).stream().map(Json::call).toList());
+        return Reply.ok(ctx.calls().find(elderId, since, limit).stream().map(Shapes::call).toList());
     }
 
     private CallRecord call(Req r) {
@@ -425,7 +426,7 @@ final class RestApi {
 
     private Reply getCall(Req r) {
         CallRecord c = call(r);
-        Map<String, Object> m = Json.call(c);
+        Map<String, Object> m = Shapes.call(c);
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);
     }
@@ -450,7 +451,7 @@ final class RestApi {
                 c.recordingId());
         ctx.calls().update(updated);
         ctx.calls().addEvent(c.id(), ctx.clock().millis(), "disposition", disposition + " by " + r.account.username());
-        Map<String, Object> m = Json.call(updated);
+        Map<String, Object> m = Shapes.call(updated);
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);
     }

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import onekey.events.Shapes;
 import onekey.agents.AgentStatus;
 import onekey.auth.Account;
 import onekey.auth.Role;
@@ -108,7 +109,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         hello.put("type", "hello");
         hello.put("seq", seq);
         hello.put("account", Json.account(account, false));
-        hello.put("agent", agent == null ? null : Json.agent(agent));
+        hello.put("agent", agent == null ? null : Shapes.agent(agent));
         String helloText = Json.write(hello);
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null, false,
@@ -300,7 +301,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     m.put("type", "ack");
                     m.put("command", type);
                     m.put("state", s == null || s.state() == null ? null : s.state().wire());
-                    m.put("agent", s == null ? null : Json.agent(s));
+                    m.put("agent", s == null ? null : Shapes.agent(s));
                     send(m);
                     log.info("ws.command account={} command={} state={}", account.username(), type, m.get("state"));
                 } catch (IllegalStateException e) {

@@ -20,6 +20,7 @@ import onekey.elders.Elder;
 import onekey.elders.ElderRepository;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
+import onekey.events.Shapes;
 import onekey.lines.Line;
 import onekey.lines.LineRepository;
 import onekey.lines.Service;
@@ -236,7 +237,7 @@ public final class CallTracker implements AutoCloseable {
         body.put("call", wire(r));
         Map<String, Object> elderJson = null;
         if (elder != null) {
-            elderJson = new LinkedHashMap<>(onekey.api.Json.elder(elder, LocalDate.now()));
+            elderJson = new LinkedHashMap<>(Shapes.elder(elder, LocalDate.now()));
             elderJson.put("lastCalls", history);
         }
         body.put("elder", elderJson);
@@ -487,7 +488,7 @@ public final class CallTracker implements AutoCloseable {
     }
 
     public static Map<String, Object> wire(CallRecord r) {
-        return onekey.api.Json.call(r);
+        return Shapes.call(r);
     }
 
     // ---- small builder to change a record's fields -------------------------------------------------
