@@ -53,7 +53,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     public void callEnded(CallRecord call, String recordingFile) {
         workers.execute(() -> {
             try {
-                Optional<Path> file = recordingFile != null ? Optional.of(Path.of(recordingFile)) : findByLinkedid(call.linkedid());
+                Optional<Path> file = recordingFile != null ? Optional.of(Path.of(recordingFile))
+                        : findByLinkedid(call.linkedid(), call.arrivedAt());
                 if (file.isEmpty()) {
                     failed.incrementAndGet();
                     log.error("call={} ended without a recording file under {}", call.linkedid(), root);
@@ -101,11 +102,23 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         return r;
     }
 
-    private Optional<Path> findByLinkedid(String linkedid) throws IOException {
+    /**
+     * The file of a call whose path OneKey did not learn (a fail-open call): first the dated folders the
+     * dialplan writes to (YYYY/MM/DD of the arrival, and the next day for calls around midnight), and
+     * only then the whole tree.
+     */
+    private Optional<Path> findByLinkedid(String linkedid, long arrivedAt) throws IOException {
+        String name = linkedid + ".wav";
+        java.time.LocalDate day = java.time.Instant.ofEpochMilli(arrivedAt).atZone(java.time.ZoneId.systemDefault()).toLocalDate();
+        for (java.time.LocalDate d : List.of(day, day.plusDays(1))) {
+            Path p = root.resolve(String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth())).resolve(name);
+            if (Files.exists(p)) {
+                return Optional.of(p);
+            }
+        }
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
-        String name = linkedid + ".wav";
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.getFileName().toString().equals(name)).findFirst();
         }
