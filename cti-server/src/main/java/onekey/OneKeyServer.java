@@ -24,7 +24,9 @@ import onekey.auth.JooqAuditLog;
 import onekey.auth.JooqTokenStore;
 import onekey.auth.Passwords;
 import onekey.auth.Role;
+import onekey.calls.CallJournal;
 import onekey.calls.CallTracker;
+import onekey.calls.CallerLookup;
 import onekey.calls.InboundCalls;
 import onekey.calls.JooqCallRepository;
 import onekey.config.OneKeyConfig;
@@ -34,12 +36,16 @@ import onekey.flows.FixedPrompts;
 import onekey.flows.Flow;
 import onekey.flows.FlowLoader;
 import onekey.lines.JooqLineRepository;
+import onekey.lines.LineCache;
 import onekey.recording.JooqRecordingRepository;
 import onekey.recording.RecordingIndexer;
 import onekey.store.Database;
 import onekey.store.DemoData;
+import onekey.telephony.Pbx;
 import onekey.telephony.agi.AgiFlowServer;
 import onekey.telephony.ami.AmiClient;
+import onekey.telephony.ami.AmiEvents;
+import onekey.telephony.ami.AmiPbx;
 import onekey.tts.PromptCache;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.slf4j.Logger;
@@ -61,6 +67,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final AgentService agents;
     private final SipProvisioner sip;
     private final CallTracker calls;
+    private final CallJournal journal;
+    private final LineCache lineCache;
+    private final Pbx pbx;
     private final RecordingIndexer recordings;
     private final AgiFlowServer agi;
     private final ApiServer api;
@@ -101,16 +110,26 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
             @Override
             public void onEvent(ManagerEvent e) {
-                calls.onEvent(e);
+                calls.onEvent(AmiEvents.translate(e));
             }
         });
+        this.pbx = new AmiPbx(ami);
         this.agents = new AgentService(ami, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
         this.sip = cfg.asterisk().agentsConf() == null
                 ? list -> log.info("asterisk.agentsConf not set: agent endpoints are provisioned outside OneKey")
                 : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), ami);
-        this.calls = new CallTracker(callRepo, elders, lines, agents, audit, hub, cfg.calls().defaultAreaCode());
+        this.lineCache = new LineCache(lines);
+        this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
+        this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),
+                cfg.calls().lookupTimeoutMs()), lineCache, agents, audit, hub, journal);
         this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo);
         calls.setRecordingSink(recordings);
+        // writes left from an earlier run (a crash, a database outage) go first, before any new call
+        journal.start(calls::apply, this::reconcileRecordings);
+        if (!journal.drain(10_000)) {
+            log.warn("journal: writes from an earlier run still pending ({}); they are written as the database allows",
+                    journal.pending());
+        }
 
         PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
@@ -160,12 +179,32 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
     private int failedResyncs;
 
+    /**
+     * What the dialplan needs to know without OneKey (lines, overflow), written into AstDB on every
+     * connect: Asterisk keeps it across restarts of either side.
+     */
+    private void publishDialplanSettings() {
+        lineCache.refresh();
+        lineCache.publish(pbx);
+        var e = cfg.escalation();
+        pbx.putSetting("onekey", "sos-wait", String.valueOf(e.sosWaitSeconds()));
+        pbx.putSetting("onekey", "other-wait", String.valueOf(e.otherWaitSeconds()));
+        pbx.putSetting("onekey", "escalation-ring", String.valueOf(e.ringSeconds()));
+        pbx.putSetting("onekey", "escalation-number", e.number());
+    }
+
     /** Runs on the AMI dispatcher after every (re)connect; a failed re-read is retried with back-off. */
     private void onAmiConnected() {
         writeAgentEndpoints();
         boolean ok = true;
         try {
-            calls.resync(ami);
+            publishDialplanSettings();
+        } catch (RuntimeException e) {
+            ok = false;
+            log.error("dialplan settings not written to AstDB: {}", e.toString());
+        }
+        try {
+            calls.resync(pbx);
         } catch (RuntimeException e) {
             ok = false;
             log.error("call resync after AMI connect failed: {}", e.toString());
@@ -249,13 +288,27 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     public Map<String, Object> health() {
         boolean amiUp = ami.connected();
         boolean dbUp = db.ping();
+        Map<String, Object> journalFigures = journal.metrics();
+        long sosWaiting = calls.sosWaiting();
+        long ready = agents.readyCount();
+        List<Map<String, Object>> alerts = new java.util.ArrayList<>();
+        if (sosWaiting > 0 && ready == 0) {
+            alerts.add(Map.of("kind", "no-agent-ready", "sosWaiting", sosWaiting,
+                    "message", sosWaiting + " SOS call(s) waiting and no agent is ready"));
+        }
+        if (((Number) journalFigures.get("failingSinceMs")).longValue() > 0) {
+            alerts.add(Map.of("kind", "journal-behind", "pending", journalFigures.get("pending"),
+                    "message", "call rows are not reaching the database; kept in the journal"));
+        }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", amiUp && dbUp ? "ok" : "degraded");
+        m.put("status", amiUp && dbUp && alerts.isEmpty() ? "ok" : "degraded");
+        m.put("alerts", alerts);
         Map<String, Object> asterisk = new LinkedHashMap<>(ami.metrics());
         m.put("asterisk", asterisk);
         m.put("database", Map.of("connected", dbUp, "dialect", db.dialect()));
-        m.put("queues", Map.of(cfg.asterisk().queue(), Map.of("waiting", calls.queuedCount(), "liveCalls", calls.liveCount(),
-                "agents", agents.all().size())));
+        m.put("queues", Map.of(cfg.asterisk().queue(), Map.of("waiting", calls.queuedCount(), "sosWaiting", sosWaiting,
+                "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)));
+        m.put("journal", journalFigures);
         m.put("agi", agi.metrics());
         m.put("recordings", recordings.metrics());
         return m;
@@ -269,6 +322,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("calls", calls);
+        closeQuietly("journal", journal);
         closeQuietly("recordings", recordings);
         closeQuietly("database", db);
         log.info("onekey stopped");

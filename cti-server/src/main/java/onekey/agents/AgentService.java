@@ -95,6 +95,11 @@ public final class AgentService implements AgentCommands {
         return l;
     }
 
+    /** Agents ready to take a call now (for the nobody-there alert). */
+    public long readyCount() {
+        return agents.values().stream().filter(a -> a.state() == AgentState.READY).count();
+    }
+
     /** The agent at this queue interface ("PJSIP/1001"), if it is one of ours. */
     public Optional<Account> accountForInterface(String iface) {
         if (iface == null) {

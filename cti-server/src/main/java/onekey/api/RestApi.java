@@ -445,12 +445,10 @@ final class RestApi {
         if (notes != null && notes.length() > 4000) {
             throw ApiException.invalid("notes", "\"notes\" must be at most 4000 characters");
         }
-        CallRecord updated = new CallRecord(c.id(), c.linkedid(), c.callerChannel(), c.callerNumber(), c.dnis(),
-                c.line(), c.priority(), c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(),
-                c.answeredAt(), c.endedAt(), c.waitMs(), c.talkMs(), c.outcome(), disposition, notes, c.failOpen(),
-                c.recordingId());
-        ctx.calls().update(updated);
+        // by column: a disposition never rewrites the call's state or recording from this (possibly stale) copy
+        ctx.calls().setDisposition(c.id(), disposition, notes);
         ctx.calls().addEvent(c.id(), ctx.clock().millis(), "disposition", disposition + " by " + r.account.username());
+        CallRecord updated = ctx.calls().get(c.id()).orElse(c);
         Map<String, Object> m = Shapes.call(updated);
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);

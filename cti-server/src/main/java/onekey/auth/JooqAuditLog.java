@@ -43,6 +43,29 @@ public final class JooqAuditLog implements AuditLog {
                 .execute();
     }
 
+    @Override
+    public boolean recordOnce(String opKey, long at, Long accountId, String username, String action, String targetType,
+                              String targetId, String detail) {
+        try {
+            dsl.insertInto(AUDIT_LOG)
+                    .set(AUDIT_LOG.AT_MS, at)
+                    .set(AUDIT_LOG.ACCOUNT_ID, accountId)
+                    .set(AUDIT_LOG.USERNAME, username == null ? "system" : username)
+                    .set(AUDIT_LOG.AUDIT_ACTION, action)
+                    .set(AUDIT_LOG.TARGET_TYPE, targetType)
+                    .set(AUDIT_LOG.TARGET_ID, targetId)
+                    .set(AUDIT_LOG.DETAIL, detail == null || detail.length() <= DETAIL_MAX ? detail : detail.substring(0, DETAIL_MAX))
+                    .set(AUDIT_LOG.OP_KEY, opKey)
+                    .execute();
+            return true;
+        } catch (org.jooq.exception.DataAccessException e) {
+            if (onekey.store.Constraints.violates(e, "uq_audit_log_op_key")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Newest first. A null {@code targetType} / {@code targetId} does not filter. */
     @Override
     public List<AuditEntry> recent(String targetType, String targetId, int limit) {

@@ -8,8 +8,18 @@ public interface CallRepository {
     /** Inserts the call unless one with its linkedid exists; returns the stored row either way. */
     CallRecord insertIfAbsent(CallRecord call);
 
-    /** Replaces every column but id and linkedid. */
-    void update(CallRecord call);
+    /**
+     * Sets the columns the call model owns (channel, numbers, line, priority, elder, agent, times,
+     * outcome, fail-open), never disposition, notes or recording: those belong to the agent and the
+     * recording indexer, and a write from a stale copy must not undo them.
+     */
+    void updateState(long id, CallRecord call);
+
+    /** Sets the disposition, and the notes when {@code notes} is not null (other columns untouched). */
+    void setDisposition(long id, String disposition, String notes);
+
+    /** Links the call's recording (other columns untouched). */
+    void setRecording(long id, long recordingId);
 
     Optional<CallRecord> get(long id);
 
@@ -27,6 +37,15 @@ public interface CallRepository {
     default void addEvents(long callId, String type, List<java.util.Map.Entry<Long, String>> atAndDetail) {
         atAndDetail.forEach(e -> addEvent(callId, e.getKey(), type, e.getValue()));
     }
+
+    /** A timeline event written through the journal: {@code opKey} makes a second write of it a no-op. */
+    record KeyedEvent(long at, String type, String detail, String opKey) {}
+
+    /**
+     * Adds events idempotently: an event whose opKey is already stored is skipped (the journal writes
+     * at least once). Returns how many were new.
+     */
+    int addKeyedEvents(long callId, List<KeyedEvent> events);
 
     /** Oldest first. */
     List<CallEvent> timeline(long callId);

@@ -8,51 +8,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import onekey.agents.AgentService;
 import onekey.auth.Account;
 import onekey.auth.AuditLog;
 import onekey.elders.Elder;
-import onekey.elders.ElderRepository;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
 import onekey.events.Shapes;
 import onekey.lines.Line;
-import onekey.lines.LineRepository;
+import onekey.lines.LineCache;
 import onekey.lines.Service;
-import onekey.telephony.ami.AmiClient;
-import org.asteriskjava.manager.action.CoreShowChannelsAction;
-import org.asteriskjava.manager.event.AgentCalledEvent;
-import org.asteriskjava.manager.event.AgentCompleteEvent;
-import org.asteriskjava.manager.event.AgentConnectEvent;
-import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
-import org.asteriskjava.manager.event.CoreShowChannelEvent;
-import org.asteriskjava.manager.event.HangupEvent;
-import org.asteriskjava.manager.event.ManagerEvent;
-import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
-import org.asteriskjava.manager.event.QueueCallerJoinEvent;
-import org.asteriskjava.manager.event.ResponseEvent;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The call model: groups Asterisk channels into calls by linkedid, keeps each call's timeline, and
+ * The call model: groups the PBX's channels into calls by linkedid, keeps each call's timeline, and
  * tells agents about their calls ({@code call.offered} with the elder's record, {@code call.answered},
- * {@code call.ended}).
+ * {@code call.ended}) and supervisors about trouble ({@code queue.alert}).
  *
- * <p>In-memory state changes on the thread that saw the event (the AGI session or the AMI
- * dispatcher) and events go out at once, so a screen pop never waits for the database; rows are
- * written afterwards by one ordered writer, so a call's timeline stays in order.
+ * <p>State changes on the thread that saw the event (the AGI session or the PBX event dispatcher) and
+ * never waits on the database: the caller's record is looked up off that thread with a deadline
+ * ({@link CallerLookup}), and everything owed to the database goes into the {@link CallJournal}, which
+ * writes it in order and keeps it through a database outage or a crash. What agents are told about a
+ * call goes out in order, once the lookup is done and the row stored (or their deadline passed).
  */
 public final class CallTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
-    /** Fail-open calls queue at SOS priority (dialplan context onekey-inbound, label failopen). */
+    /** Calls the dialplan queued without knowing their line queue at SOS priority ([onekey-inbound] failopen). */
     public static final int FAIL_OPEN_PRIORITY = 10;
+    /** The longest a screen pop waits for the call's row to be stored (its id goes into the pop). */
+    static final long STORE_WAIT_MS = 300;
+    /** Channel variables the dialplan sets that tell a restarted OneKey what it missed. */
+    static final List<String> CALLER_VARIABLES =
+            List.of("ONEKEY_DNIS", "ONEKEY_RECFILE", "ONEKEY_ARRIVED", "ONEKEY_FAILOPEN", "ONEKEY_DIRECT");
 
     /** Where a finished call's recording goes to be indexed: (call, file or null). */
     public interface RecordingSink {
@@ -60,178 +56,201 @@ public final class CallTracker implements AutoCloseable {
     }
 
     private final CallRepository calls;
-    private final ElderRepository elders;
-    private final LineRepository lines;
+    private final CallerLookup lookup;
+    private final LineCache lines;
     private final AgentService agents;
     private final AuditLog audit;
     private final EventHub hub;
-    private final String defaultAreaCode;
+    private final CallJournal journal;
     private RecordingSink recordings = (c, f) -> { };
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
-    private final ExecutorService writer =
-            Executors.newSingleThreadExecutor(Thread.ofVirtual().name("call-writer").factory());
+    /** linkedid → stored id, for journal writes after the live call is gone (bounded, oldest dropped). */
+    private final Map<String, Long> storedIds = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
 
-    public CallTracker(CallRepository calls, ElderRepository elders, LineRepository lines, AgentService agents,
-                       AuditLog audit, EventHub hub, String defaultAreaCode) {
+    public CallTracker(CallRepository calls, CallerLookup lookup, LineCache lines, AgentService agents, AuditLog audit,
+                       EventHub hub, CallJournal journal) {
         this.calls = calls;
-        this.elders = elders;
+        this.lookup = lookup;
         this.lines = lines;
         this.agents = agents;
         this.audit = audit;
         this.hub = hub;
-        this.defaultAreaCode = defaultAreaCode;
+        this.journal = journal;
     }
 
     public void setRecordingSink(RecordingSink sink) {
         this.recordings = sink;
     }
 
-    // ---- lookups used by the AGI flow --------------------------------------------------------------
+    // ---- from the AGI session (lines that run OneKey's flow) ---------------------------------------
 
-    /** The elder owning this caller number; empty for unknown callers or when the lookup fails. */
-    public Optional<Elder> lookupCaller(String callerNumber) {
-        String n = PhoneNumbers.normalize(callerNumber, defaultAreaCode);
-        if (n == null) {
-            return Optional.empty();
-        }
-        try {
-            return elders.findByPhone(n);
-        } catch (RuntimeException e) {
-            // degrade: the call is still queued, popped as unregistered
-            log.error("caller lookup failed caller={} error={}", PhoneNumbers.mask(callerNumber), e.toString());
-            return Optional.empty();
-        }
-    }
-
-    /** The line (service and priority) of a dialled number; unknown numbers are general help. */
+    /** The line of a dialled number, from memory. */
     public Line lineFor(String dnis) {
-        try {
-            Optional<Line> l = dnis == null ? Optional.empty() : lines.find(dnis);
-            if (l.isPresent()) {
-                return l.get();
-            }
-        } catch (RuntimeException e) {
-            log.error("line lookup failed dnis={} error={}", dnis, e.toString());
-        }
-        return new Line(dnis == null ? "" : dnis, Service.GENERAL, 1, "unknown line");
+        return lines.lineFor(dnis);
     }
 
-    // ---- from the AGI session ----------------------------------------------------------------------
-
-    /** A call entered OneKey's inbound flow. Returns the stored call (id 0 if the database failed). */
-    public CallRecord arrived(String linkedid, String channel, String callerNumber, String dnis, Line line,
-                              Elder elder, String recordingFile, long at) {
-        CallRecord rec = new CallRecord(0, linkedid, channel, callerNumber, dnis, line.service(), line.priority(),
-                elder == null ? null : elder.id(), null, null, at, null, null, null, null, null, "arrived", null, null,
-                false, null);
-        LiveCall lc = new LiveCall(rec, elder);
-        lc.recordingFile = recordingFile;
-        lc.lastCalls = lastCalls(elder, linkedid);
-        live.put(linkedid, lc);
-        try {
-            CallRecord stored = calls.insertIfAbsent(rec);
-            synchronized (lc) {
-                lc.record = stored;
-            }
-            calls.addEvent(stored.id(), at, "arrived", "line=" + line.service().wire() + " dnis=" + dnis
-                    + (elder == null ? " caller=unregistered" : " elder=" + elder.id()));
-        } catch (RuntimeException e) {
-            log.error("call not stored yet call={} error={}", linkedid, e.toString());
-        }
-        log.info("call={} arrived line={} caller={} elder={}", linkedid, line.service().wire(),
-                PhoneNumbers.mask(callerNumber), elder == null ? "unregistered" : elder.id());
-        return lc.record;
-    }
-
-    private static final int LAST_CALLS = 5;
-
-    /** The elder's most recent earlier calls for the screen pop; empty on error (the pop goes on). */
-    private List<Map<String, Object>> lastCalls(Elder elder, String linkedid) {
-        if (elder == null) {
-            return List.of();
-        }
-        try {
-            return calls.find(elder.id(), null, LAST_CALLS + 1).stream()
-                    .filter(c -> !c.linkedid().equals(linkedid))
-                    .limit(LAST_CALLS)
-                    .map(CallTracker::wire)
-                    .toList();
-        } catch (RuntimeException e) {
-            log.error("last calls not loaded elder={} error={}", elder.id(), e.toString());
-            return List.of();
+    /**
+     * A call entered OneKey's inbound flow: registers it and looks the caller up (bounded by the lookup
+     * deadline). The result tells the flow whom it greets.
+     */
+    public CallerLookup.Result flowArrived(String linkedid, String channel, String callerNumber, String dnis,
+                                           String recordingFile, long arrivedAt) {
+        Line line = lines.lineFor(dnis);
+        LiveCall lc = follow(linkedid, channel, callerNumber, dnis, line, line.priority(), false, "flow", recordingFile,
+                arrivedAt, null, "arrived", "line=" + line.service().wire() + " dnis=" + dnis + " path=flow");
+        lc.ready.join(); // bounded: lookup deadline and store wait
+        synchronized (lc) {
+            return new CallerLookup.Result(lc.elder, lc.lastCalls, lc.recordUnavailable);
         }
     }
 
     /** Timeline entries from the IVR flow (each step with its own millisecond timestamp). */
     public void flowSteps(String linkedid, List<Map.Entry<Long, String>> steps) {
         LiveCall lc = live.get(linkedid);
-        if (lc == null) {
+        if (lc == null || steps.isEmpty()) {
             return;
         }
-        write(lc, (id, r) -> calls.addEvents(id, "flow", steps));
-    }
-
-    // ---- from AMI ----------------------------------------------------------------------------------
-
-    public void onEvent(ManagerEvent e) {
-        switch (e) {
-            case QueueCallerJoinEvent j -> onJoin(j);
-            case AgentCalledEvent c -> onAgentCalled(c);
-            case AgentConnectEvent c -> onAgentConnect(c);
-            case AgentRingNoAnswerEvent r -> timeline(r.getLinkedId(), at(r), "ring-no-answer",
-                    "agent=" + r.getMemberName() + " ringtime=" + r.getRingtime());
-            case AgentCompleteEvent c -> timeline(c.getLinkedId(), at(c), "agent-complete",
-                    "agent=" + c.getMemberName() + " reason=" + c.getReason() + " talktime=" + c.getTalkTime());
-            case QueueCallerAbandonEvent a -> onAbandon(a);
-            case HangupEvent h -> onHangup(h);
-            default -> { }
+        synchronized (lc) {
+            journal.append(new JournalOp.Events(linkedid,
+                    steps.stream().map(s -> new JournalOp.Ev(s.getKey(), "flow", s.getValue())).toList()));
         }
     }
 
-    private void onJoin(QueueCallerJoinEvent j) {
-        long at = at(j);
-        LiveCall lc = live.get(j.getLinkedId());
+    // ---- from the PBX ------------------------------------------------------------------------------
+
+    public void onEvent(PbxEvent e) {
+        if (e == null || e.linkedid() == null) {
+            return;
+        }
+        switch (e) {
+            case PbxEvent.QueueEntry q -> onQueueEntry(q);
+            case PbxEvent.CallerQueued j -> onQueued(j);
+            case PbxEvent.MemberRinging c -> onRinging(c);
+            case PbxEvent.MemberConnected c -> onConnected(c);
+            case PbxEvent.MemberNoAnswer r -> timeline(r.linkedid(), r.at(), "ring-no-answer",
+                    "agent=" + r.memberName() + " ringtime=" + r.ringMs());
+            case PbxEvent.MemberComplete c -> timeline(c.linkedid(), c.at(), "agent-complete",
+                    "agent=" + c.memberName() + " reason=" + c.reason() + " talktime=" + c.talkSeconds());
+            case PbxEvent.CallerAbandoned a -> onAbandon(a);
+            case PbxEvent.ChannelHungUp h -> {
+                if (h.callerLeg()) {
+                    onHangup(h);
+                }
+            }
+            case PbxEvent.Overflow o -> onOverflow(o);
+            case PbxEvent.OverflowEnded o -> onOverflowEnded(o);
+        }
+    }
+
+    /** The dialplan is queueing the call: learn it if OneKey's flow did not see it (direct SOS, fail-open). */
+    private void onQueueEntry(PbxEvent.QueueEntry q) {
+        boolean failOpen = "failopen".equals(q.path());
+        Line line = lines.lineFor(q.dnis());
+        int priority = "unknown".equals(q.service()) ? FAIL_OPEN_PRIORITY : line.priority();
+        LiveCall lc = live.get(q.linkedid());
         if (lc == null) {
-            // no AGI session saw this call: the dialplan's fail-open path queued it
-            lc = discover(j.getLinkedId(), j.getChannel(), j.getCallerIdNum(), j.getExten(), at, true, "queued while OneKey's flow was unavailable");
+            String why = switch (q.path() == null ? "" : q.path()) {
+                case "direct" -> "line=" + line.service().wire() + " dnis=" + q.dnis() + " path=direct (queued by Asterisk, no AGI)";
+                case "failopen" -> "line=" + line.service().wire() + " dnis=" + q.dnis()
+                        + " path=failopen (OneKey's flow unreachable, failed or over its time bound)";
+                default -> "line=" + line.service().wire() + " dnis=" + q.dnis() + " path=" + q.path();
+            };
+            follow(q.linkedid(), q.channel(), q.callerNumber(), q.dnis(), line, priority, failOpen, q.path(),
+                    q.recordingFile(), q.arrivedAt() != null ? q.arrivedAt() : q.at(), null, "arrived", why);
+            return;
+        }
+        synchronized (lc) {
+            if (lc.recordingFile == null) {
+                lc.recordingFile = q.recordingFile();
+            }
+            if (failOpen && !lc.record.failOpen()) {
+                lc.path = "failopen";
+                setState(lc, b -> {
+                    b.failOpen = true;
+                    b.priority = priority;
+                });
+                event(lc, q.at(), "fail-open", "OneKey's flow did not finish in time: queued by Asterisk at priority " + priority);
+            }
+        }
+    }
+
+    private void onQueued(PbxEvent.CallerQueued j) {
+        LiveCall lc = live.get(j.linkedid());
+        if (lc == null) {
+            // no OneKey flow and no OneKey queue entry saw it (static dialplan path, or an older dialplan)
+            String dnis = j.exten() == null || "s".equals(j.exten()) ? null : j.exten();
+            Line line = lines.lineFor(dnis);
+            lc = follow(j.linkedid(), j.channel(), j.callerNumber(), dnis, line, FAIL_OPEN_PRIORITY, true, null, null, j.at(), null,
+                    "discovered", "queued while OneKey's flow was unavailable");
         }
         CallRecord r;
         synchronized (lc) {
-            r = with(lc.record, b -> {
-                b.queuedAt = at;
-                b.outcome = "queued";
+            boolean first = lc.record.queuedAt() == null;
+            r = setState(lc, b -> {
+                if (first) {
+                    b.queuedAt = j.at();
+                }
+                if (b.answeredAt == null) {
+                    b.outcome = "queued";
+                }
             });
-            lc.record = r;
+            event(lc, j.at(), first ? "queued" : "requeued",
+                    "queue=" + j.queue() + " position=" + j.position() + " priority=" + r.priority());
         }
-        hub.broadcast("call.queued", Map.of("call", wire(r), "queue", String.valueOf(j.getQueue()),
-                "position", j.getPosition() == null ? 0 : j.getPosition()));
-        write(lc, (id, rec) -> {
-            calls.update(rec);
-            calls.addEvent(id, at, "queued", "queue=" + j.getQueue() + " position=" + j.getPosition() + " priority=" + rec.priority());
-        });
+        CallRecord snap = r;
+        LiveCall call = lc;
+        publish(lc, () -> hub.broadcast("call.queued", Map.of("call", wire(withStoredId(call, snap)), "queue",
+                String.valueOf(j.queue()), "position", j.position())));
+        if (isSos(r) && agents.readyCount() == 0) {
+            // RULE (ARCHITECTURE "Faults": nobody ready) — supervisors are told at once, not after the lookup
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("kind", "no-agent-ready");
+            body.put("call", wire(r));
+            body.put("waiting", sosWaiting());
+            body.put("message", "SOS call waiting and no agent is ready");
+            hub.broadcast("queue.alert", body);
+            log.warn("call={} SOS waiting and no agent ready: supervisors alerted", r.linkedid());
+        }
     }
 
-    private void onAgentCalled(AgentCalledEvent c) {
-        long at = at(c);
-        LiveCall lc = live.get(c.getLinkedId());
+    private void onRinging(PbxEvent.MemberRinging c) {
+        LiveCall lc = live.get(c.linkedid());
         if (lc == null) {
-            lc = discover(c.getLinkedId(), c.getChannel(), c.getCallerIdNum(), c.getExten(), at, true, "offered before OneKey saw it");
+            lc = follow(c.linkedid(), null, null, null, lines.lineFor(null), FAIL_OPEN_PRIORITY, true, null, null, c.at(), null,
+                    "discovered", "offered before OneKey saw it");
         }
-        Optional<Account> agent = agents.accountForInterface(c.getInterface());
+        Optional<Account> agent = agents.accountForInterface(c.memberInterface());
         if (agent.isEmpty()) {
-            log.warn("call={} offered to unknown member={}", c.getLinkedId(), c.getInterface());
+            log.warn("call={} offered to unknown member={}", c.linkedid(), c.memberInterface());
             return;
         }
         Account a = agent.get();
         CallRecord r;
-        Elder elder;
-        List<Map<String, Object>> history;
         synchronized (lc) {
             lc.offeredToAccountId = a.id();
-            r = with(lc.record, b -> b.outcome = "ringing");
-            lc.record = r;
+            r = setState(lc, b -> b.outcome = "ringing");
+            event(lc, c.at(), "offered", "agent=" + a.username());
+        }
+        CallRecord snap = r;
+        LiveCall call = lc;
+        publish(lc, () -> pop(call, snap, a, c.at()));
+    }
+
+    /** The screen pop: the call, the elder's record (or why it is missing), to the agent whose phone rings. */
+    private void pop(LiveCall lc, CallRecord snap, Account a, long amiAt) {
+        CallRecord r = withStoredId(lc, snap);
+        Elder elder;
+        List<Map<String, Object>> history;
+        boolean unavailable;
+        synchronized (lc) {
             elder = lc.elder;
             history = lc.lastCalls;
+            unavailable = lc.recordUnavailable;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("call", wire(r));
@@ -242,99 +261,126 @@ public final class CallTracker implements AutoCloseable {
         }
         body.put("elder", elderJson);
         body.put("registered", elder != null);
+        body.put("recordUnavailable", unavailable);
+        if (unavailable) {
+            body.put("recordMessage", "the caller's record could not be read in time (database slow or unavailable)");
+        }
         body.put("callerNumber", r.callerNumber());
         body.put("agent", a.username());
-        body.put("amiEventAt", at);
+        body.put("amiEventAt", amiAt);
         hub.toAccount(a.id(), "call.offered", body);
-        write(lc, (id, rec) -> {
-            calls.addEvent(id, at, "offered", "agent=" + a.username());
-            if (elder != null) {
-                // the screen pop shows the elder's profile to this agent: audited like any profile view
-                audit.record(a, "elder.pop", "elder", String.valueOf(elder.id()), "call=" + id);
-            }
-        });
+        if (elder != null) {
+            // the screen pop shows the elder's profile to this agent: audited like any profile view
+            journal.append(new JournalOp.Audit(System.currentTimeMillis(), a.id(), a.username(), "elder.pop", "elder",
+                    String.valueOf(elder.id()), "call=" + r.linkedid()));
+        }
     }
 
-    private void onAgentConnect(AgentConnectEvent c) {
-        long at = at(c);
-        LiveCall lc = live.get(c.getLinkedId());
+    private void onConnected(PbxEvent.MemberConnected c) {
+        LiveCall lc = live.get(c.linkedid());
         if (lc == null) {
             return;
         }
-        Optional<Account> agent = agents.accountForInterface(c.getInterface());
+        Optional<Account> agent = agents.accountForInterface(c.memberInterface());
         CallRecord r;
         synchronized (lc) {
-            r = with(lc.record, b -> {
-                b.answeredAt = at;
+            r = setState(lc, b -> {
+                if (b.answeredAt == null) {
+                    b.answeredAt = c.at();
+                }
                 b.outcome = "answered";
                 agent.ifPresent(a -> {
                     b.agentId = a.id();
                     b.agentName = a.username();
                 });
             });
-            lc.record = r;
+            event(lc, c.at(), "answered", "agent=" + c.memberName() + " holdtime=" + c.holdSeconds());
         }
+        CallRecord snap = r;
         agent.ifPresent(a -> {
-            hub.toAccount(a.id(), "call.answered", Map.of("call", wire(r)));
+            publish(lc, () -> hub.toAccount(a.id(), "call.answered", Map.of("call", wire(withStoredId(lc, snap)))));
             agents.callConnected(a.id());
         });
-        write(lc, (id, rec) -> {
-            calls.update(rec);
-            calls.addEvent(id, at, "answered", "agent=" + c.getMemberName() + " holdtime=" + c.getHoldTime());
-        });
     }
 
-    private void onAbandon(QueueCallerAbandonEvent a) {
-        LiveCall lc = live.get(a.getLinkedId());
+    private void onAbandon(PbxEvent.CallerAbandoned a) {
+        LiveCall lc = live.get(a.linkedid());
         if (lc == null) {
             return;
         }
-        long at = at(a);
         synchronized (lc) {
-            lc.record = with(lc.record, b -> b.outcome = "abandoned");
+            setState(lc, b -> b.outcome = "abandoned");
+            event(lc, a.at(), "abandoned", "position=" + a.position() + " holdtime=" + a.holdSeconds());
         }
-        write(lc, (id, rec) -> calls.addEvent(id, at, "abandoned", "position=" + a.getPosition() + " holdtime=" + a.getHoldTime()));
     }
 
-    private void onHangup(HangupEvent h) {
-        String linkedid = h.getLinkedId();
-        if (linkedid == null || !linkedid.equals(h.getUniqueId())) {
-            // only the caller's channel (whose uniqueid is the call's linkedid) ends the call
-            return;
+    private void onOverflow(PbxEvent.Overflow o) {
+        LiveCall lc = live.get(o.linkedid());
+        CallRecord r = null;
+        if (lc != null) {
+            synchronized (lc) {
+                r = lc.record;
+                event(lc, o.at(), "overflow", "waited " + o.waitedSeconds() + " s unanswered: dialling the backup number "
+                        + PhoneNumbers.mask(o.number()));
+            }
         }
-        LiveCall lc = live.remove(linkedid);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kind", "overflow");
+        body.put("call", r == null ? Map.of("linkedid", o.linkedid()) : wire(r));
+        body.put("waitedSeconds", o.waitedSeconds());
+        body.put("backupNumber", PhoneNumbers.mask(o.number()));
+        body.put("message", "call unanswered for " + o.waitedSeconds() + " s: overflowing to the backup number");
+        hub.broadcast("queue.alert", body);
+        log.warn("call={} overflow to the backup number after {} s service={}", o.linkedid(), o.waitedSeconds(), o.service());
+    }
+
+    private void onOverflowEnded(PbxEvent.OverflowEnded o) {
+        LiveCall lc = live.get(o.linkedid());
         if (lc == null) {
             return;
         }
-        end(lc, at(h), "hangup", "cause=" + h.getCause() + " " + h.getCauseTxt());
+        synchronized (lc) {
+            boolean answered = "ANSWER".equalsIgnoreCase(o.dialStatus());
+            if (answered) {
+                lc.overflowAnswered = true;
+                setState(lc, b -> b.outcome = "overflowed");
+            }
+            event(lc, o.at(), "overflow-ended", "backup number " + PhoneNumbers.mask(o.number()) + " dialstatus=" + o.dialStatus()
+                    + (answered ? "" : ": back in the queue"));
+        }
+    }
+
+    private void onHangup(PbxEvent.ChannelHungUp h) {
+        LiveCall lc = live.remove(h.linkedid());
+        if (lc != null) {
+            end(lc, h.at(), "hangup", "cause=" + h.cause() + " " + h.causeText());
+        }
     }
 
     private void end(LiveCall lc, long at, String type, String detail) {
         CallRecord r;
         Long agentId;
-        String recFile;
         synchronized (lc) {
-            r = with(lc.record, b -> {
+            boolean overflowed = lc.overflowAnswered;
+            r = setState(lc, b -> {
                 b.endedAt = at;
                 b.waitMs = (b.answeredAt != null ? b.answeredAt : at) - b.arrivedAt;
                 b.talkMs = b.answeredAt == null ? null : at - b.answeredAt;
-                b.outcome = b.answeredAt != null ? "completed" : "abandoned";
+                b.outcome = b.answeredAt != null ? "completed" : overflowed ? "overflowed" : "abandoned";
             });
-            lc.record = r;
+            event(lc, at, type, detail);
+            // the row first, then the recording: nothing after this may keep them from being written
+            journal.append(new JournalOp.RecordingDue(r.linkedid(), lc.recordingFile));
             agentId = r.agentId() != null ? r.agentId() : lc.offeredToAccountId;
-            recFile = lc.recordingFile;
         }
-        // the row and the recording first: nothing after this may keep them from being written
-        write(lc, (id, rec) -> {
-            calls.update(rec);
-            calls.addEvent(id, at, type, detail);
-            recordings.callEnded(rec, recFile);
+        CallRecord snap = r;
+        publish(lc, () -> {
+            Map<String, Object> body = Map.of("call", wire(withStoredId(lc, snap)));
+            if (agentId != null) {
+                hub.toAccount(agentId, "call.ended", body);
+            }
+            hub.broadcast("call.finished", body);
         });
-        Map<String, Object> body = Map.of("call", wire(r));
-        if (agentId != null) {
-            hub.toAccount(agentId, "call.ended", body);
-        }
-        hub.broadcast("call.finished", body);
         if (r.agentId() != null) {
             try {
                 agents.callEnded(r.agentId());
@@ -346,71 +392,198 @@ public final class CallTracker implements AutoCloseable {
     }
 
     private void timeline(String linkedid, long at, String type, String detail) {
-        LiveCall lc = linkedid == null ? null : live.get(linkedid);
+        LiveCall lc = live.get(linkedid);
         if (lc != null) {
-            write(lc, (id, r) -> calls.addEvent(id, at, type, detail));
+            synchronized (lc) {
+                event(lc, at, type, detail);
+            }
         }
     }
 
+    // ---- following a call --------------------------------------------------------------------------
+
     /**
-     * A call OneKey had not seen (fail-open, or live across a cti-server restart): look up what it
-     * can and store it. The database row may already exist (restart): then it is reused.
+     * Starts following a call (or returns the one already followed): journals its row and first event,
+     * and looks the caller up in the background. {@code base} is the stored row of a call learned after
+     * a restart (its answer and agent are kept).
      */
-    private LiveCall discover(String linkedid, String channel, String callerNumber, String dnis, long at,
-                              boolean failOpen, String why) {
-        Elder elder = lookupCaller(callerNumber).orElse(null);
-        Line line = lineFor(dnis);
-        CallRecord rec = new CallRecord(0, linkedid, channel, callerNumber, dnis, line.service(),
-                failOpen ? FAIL_OPEN_PRIORITY : line.priority(), elder == null ? null : elder.id(), null, null, at,
-                null, null, null, null, null, "queued", null, null, failOpen, null);
-        LiveCall lc = new LiveCall(rec, elder);
-        lc.lastCalls = lastCalls(elder, linkedid);
+    private LiveCall follow(String linkedid, String channel, String callerNumber, String dnis, Line line, int priority,
+                            boolean failOpen, String path, String recordingFile, long arrivedAt, CallRecord base,
+                            String eventType, String eventDetail) {
+        CallRecord rec = base != null ? base : new CallRecord(0, linkedid, channel, callerNumber, dnis, line.service(), priority,
+                null, null, null, arrivedAt, null, null, null, null, null, "arrived", null, null, failOpen, null);
+        LiveCall lc = new LiveCall(rec);
+        lc.path = path;
+        lc.recordingFile = recordingFile;
         LiveCall prev = live.putIfAbsent(linkedid, lc);
         if (prev != null) {
             return prev;
         }
-        try {
-            CallRecord stored = calls.insertIfAbsent(rec);
-            synchronized (lc) {
-                lc.record = stored;
-            }
-            calls.addEvent(stored.id(), System.currentTimeMillis(), "discovered", why);
-        } catch (RuntimeException e) {
-            log.error("call not stored yet call={} error={}", linkedid, e.toString());
+        synchronized (lc) {
+            journal.append(new JournalOp.CallState(lc.record));
+            event(lc, "discovered".equals(eventType) ? System.currentTimeMillis() : arrivedAt, eventType, eventDetail);
+            CompletableFuture<Void> looked = lookup.lookup(callerNumber, linkedid).thenAccept(r -> {
+                synchronized (lc) {
+                    lc.elder = r.elder();
+                    lc.lastCalls = r.lastCalls();
+                    lc.recordUnavailable = r.unavailable();
+                    if (r.elder() != null && !java.util.Objects.equals(lc.record.elderId(), r.elder().id())) {
+                        setState(lc, b -> b.elderId = r.elder().id());
+                    }
+                }
+            });
+            CompletableFuture<Void> storedOrLate = lc.stored.thenAccept(id -> { })
+                    .completeOnTimeout(null, STORE_WAIT_MS, TimeUnit.MILLISECONDS);
+            lc.ready = CompletableFuture.allOf(looked, storedOrLate);
+            lc.tail = lc.ready;
         }
-        log.warn("call={} discovered ({}) caller={} elder={}", linkedid, why, PhoneNumbers.mask(callerNumber),
-                elder == null ? "unregistered" : elder.id());
+        log.info("call={} {} caller={} path={} line={}", linkedid, eventType, PhoneNumbers.mask(callerNumber), path,
+                line.service().wire());
         return lc;
     }
 
+    /** Changes the call's state columns and journals them. Under the call's monitor. */
+    private CallRecord setState(LiveCall lc, Consumer<B> change) {
+        lc.record = with(lc.record, change);
+        journal.append(new JournalOp.CallState(lc.record));
+        return lc.record;
+    }
+
+    /** Journals a timeline event. Under the call's monitor. */
+    private void event(LiveCall lc, long at, String type, String detail) {
+        journal.append(new JournalOp.Events(lc.record.linkedid(), List.of(new JournalOp.Ev(at, type, detail))));
+    }
+
+    /** Runs {@code r} after the call's earlier publications, once the call is ready. */
+    private void publish(LiveCall lc, Runnable r) {
+        Runnable safe = () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.error("call={} event not published: {}", lc.record.linkedid(), e.toString());
+            }
+        };
+        synchronized (lc) {
+            lc.tail = lc.tail.thenRun(safe);
+        }
+    }
+
+    private static CallRecord withStoredId(LiveCall lc, CallRecord snap) {
+        if (snap.id() != 0) {
+            return snap;
+        }
+        long id;
+        synchronized (lc) {
+            id = lc.record.id();
+        }
+        return id == 0 ? snap : with(snap, b -> b.id = id);
+    }
+
+    private static boolean isSos(CallRecord r) {
+        return r.line() == Service.SOS || r.priority() >= FAIL_OPEN_PRIORITY;
+    }
+
+    // ---- the journal's writes ------------------------------------------------------------------------
+
+    /** Writes one journalled op to the database (the journal's writer calls this, in order). */
+    public void apply(CallJournal.Entry e) {
+        switch (e.op()) {
+            case JournalOp.CallState s -> {
+                CallRecord c = s.call();
+                Long id = storedIds.get(c.linkedid());
+                if (id == null) {
+                    id = calls.insertIfAbsent(c).id();
+                    storedIds.put(c.linkedid(), id);
+                }
+                calls.updateState(id, c);
+                LiveCall lc = live.get(c.linkedid());
+                if (lc != null) {
+                    long stored = id;
+                    synchronized (lc) {
+                        if (lc.record.id() == 0) {
+                            lc.record = with(lc.record, b -> b.id = stored);
+                        }
+                    }
+                    lc.stored.complete(stored);
+                }
+            }
+            case JournalOp.Events ev -> {
+                long id = storedId(ev.linkedid());
+                List<CallRepository.KeyedEvent> rows = new ArrayList<>(ev.events().size());
+                for (int i = 0; i < ev.events().size(); i++) {
+                    JournalOp.Ev x = ev.events().get(i);
+                    rows.add(new CallRepository.KeyedEvent(x.at(), x.type(), x.detail(), e.key() + "#" + i));
+                }
+                calls.addKeyedEvents(id, rows);
+            }
+            case JournalOp.Audit a -> audit.recordOnce(e.key(), a.at(), a.accountId(), a.username(), a.action(), a.targetType(),
+                    a.targetId(), a.detail());
+            case JournalOp.RecordingDue d -> {
+                long id = storedId(d.linkedid());
+                CallRecord row = calls.get(id).orElseThrow(() -> new IllegalStateException("call row " + id + " vanished"));
+                recordings.callEnded(row, d.file());
+            }
+        }
+    }
+
+    private long storedId(String linkedid) {
+        Long id = storedIds.get(linkedid);
+        if (id != null) {
+            return id;
+        }
+        long found = calls.byLinkedid(linkedid).orElseThrow(() ->
+                new IllegalStateException("no call row for linkedid " + linkedid)).id();
+        storedIds.put(linkedid, found);
+        return found;
+    }
+
+    // ---- resync ------------------------------------------------------------------------------------
+
     /**
-     * After an AMI (re)connect: learn live calls from Asterisk (calls queued while OneKey was down)
-     * and close calls OneKey believed live that Asterisk no longer has.
+     * After a PBX (re)connect: learn live calls from Asterisk (calls queued while OneKey was down,
+     * frozen or restarting) and close calls OneKey believed live that Asterisk no longer has.
      */
-    public void resync(AmiClient ami) {
+    public void resync(Pbx pbx) {
         Set<String> liveInAsterisk = new HashSet<>();
         int learned = 0;
-        for (ResponseEvent e : ami.sendForEvents(new CoreShowChannelsAction())) {
-            if (!(e instanceof CoreShowChannelEvent ch) || ch.getLinkedid() == null) {
+        for (LiveChannel ch : pbx.liveChannels(CALLER_VARIABLES)) {
+            liveInAsterisk.add(ch.linkedid());
+            boolean inbound = ch.context() != null && (ch.context().startsWith("onekey-inbound") || ch.context().startsWith("onekey-queue")
+                    || ch.context().startsWith("onekey-static"));
+            if (!ch.callerLeg() || !inbound || live.containsKey(ch.linkedid())) {
                 continue;
             }
-            liveInAsterisk.add(ch.getLinkedid());
-            boolean callerLeg = ch.getLinkedid().equals(ch.getUniqueid());
-            boolean inbound = ch.getContext() != null && ch.getContext().startsWith("onekey-inbound");
-            if (callerLeg && inbound && !live.containsKey(ch.getLinkedid())) {
-                long started = System.currentTimeMillis() - parseDuration(ch.getDuration());
-                LiveCall lc = discover(ch.getLinkedid(), ch.getChannel(), ch.getCallerIdNum(), ch.getExten(), started,
-                        true, "live in Asterisk when OneKey connected (app=" + ch.getApplication() + ")");
-                if ("Queue".equalsIgnoreCase(ch.getApplication())) {
-                    synchronized (lc) {
-                        lc.record = with(lc.record, b -> {
-                            b.queuedAt = b.queuedAt == null ? started : b.queuedAt;
-                        });
-                    }
-                    write(lc, (id, rec) -> calls.update(rec));
-                }
-                learned++;
+            Map<String, String> v = ch.variables();
+            String dnis = v.getOrDefault("ONEKEY_DNIS", "s".equals(ch.exten()) ? null : ch.exten());
+            Long arrived = parseLong(v.get("ONEKEY_ARRIVED"));
+            long arrivedAt = arrived != null ? arrived : System.currentTimeMillis() - ch.durationMs();
+            boolean failOpen = "1".equals(v.get("ONEKEY_FAILOPEN"));
+            String path = failOpen ? "failopen" : "1".equals(v.get("ONEKEY_DIRECT")) ? "direct" : null;
+            Line line = lines.lineFor(dnis);
+            CallRecord stored = null;
+            try {
+                stored = calls.byLinkedid(ch.linkedid()).orElse(null);
+            } catch (RuntimeException e) {
+                log.warn("call={} stored row not read during resync: {}", ch.linkedid(), e.toString());
             }
+            if (stored != null) {
+                storedIds.put(ch.linkedid(), stored.id());
+            }
+            LiveCall lc = follow(ch.linkedid(), ch.channel(), ch.callerNumber(), dnis, line,
+                    failOpen || dnis == null ? FAIL_OPEN_PRIORITY : line.priority(), failOpen || path == null, path,
+                    v.get("ONEKEY_RECFILE"), arrivedAt, stored, "discovered",
+                    "live in Asterisk when OneKey connected (app=" + ch.application() + ")");
+            if (stored != null) {
+                lc.stored.complete(stored.id());
+            }
+            if ("Queue".equalsIgnoreCase(ch.application())) {
+                synchronized (lc) {
+                    if (lc.record.queuedAt() == null) {
+                        setState(lc, b -> b.queuedAt = arrivedAt);
+                    }
+                }
+            }
+            learned++;
         }
         for (String linkedid : List.copyOf(live.keySet())) {
             if (!liveInAsterisk.contains(linkedid)) {
@@ -424,12 +597,16 @@ public final class CallTracker implements AutoCloseable {
         try {
             for (CallRecord r : calls.unfinished()) {
                 if (!liveInAsterisk.contains(r.linkedid()) && !live.containsKey(r.linkedid())) {
+                    long now = System.currentTimeMillis();
                     CallRecord ended = with(r, b -> {
-                        b.endedAt = System.currentTimeMillis();
+                        b.endedAt = now;
                         b.outcome = "unobserved-end";
                     });
-                    calls.update(ended);
-                    calls.addEvent(r.id(), ended.endedAt(), "unobserved-end", "ended while OneKey was not connected");
+                    storedIds.put(r.linkedid(), r.id());
+                    journal.append(new JournalOp.CallState(ended));
+                    journal.append(new JournalOp.Events(r.linkedid(),
+                            List.of(new JournalOp.Ev(now, "unobserved-end", "ended while OneKey was not connected"))));
+                    journal.append(new JournalOp.RecordingDue(r.linkedid(), null));
                     closed++;
                 }
             }
@@ -439,14 +616,15 @@ public final class CallTracker implements AutoCloseable {
         log.info("calls resynced from Asterisk live={} learned={} closedUnobserved={}", live.size(), learned, closed);
     }
 
-    private static long parseDuration(String hhmmss) {
+    private static Long parseLong(String s) {
         try {
-            String[] p = hhmmss.split(":");
-            return ((Long.parseLong(p[0]) * 60 + Long.parseLong(p[1])) * 60 + Long.parseLong(p[2])) * 1000;
-        } catch (RuntimeException e) {
-            return 0;
+            return s == null || s.isBlank() ? null : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
+
+    // ---- figures -----------------------------------------------------------------------------------
 
     public int liveCount() {
         return live.size();
@@ -460,31 +638,13 @@ public final class CallTracker implements AutoCloseable {
         }).count();
     }
 
-    /** Writes in call order on the writer; inserts the row first if the database was down at arrival. */
-    private void write(LiveCall lc, BiConsumer<Long, CallRecord> action) {
-        writer.execute(() -> {
-            CallRecord r;
-            synchronized (lc) {
-                r = lc.record;
+    /** SOS calls (or calls of unknown line) waiting in the queue, unanswered. */
+    public long sosWaiting() {
+        return live.values().stream().filter(l -> {
+            synchronized (l) {
+                return l.record.queuedAt() != null && l.record.answeredAt() == null && isSos(l.record);
             }
-            try {
-                if (r.id() == 0) {
-                    CallRecord stored = calls.insertIfAbsent(r);
-                    synchronized (lc) {
-                        lc.record = with(lc.record, b -> b.id = stored.id());
-                        r = lc.record;
-                    }
-                }
-                action.accept(r.id(), r);
-            } catch (RuntimeException e) {
-                log.error("call={} not written: {}", r.linkedid(), e.toString());
-            }
-        });
-    }
-
-    private static long at(ManagerEvent e) {
-        Double ts = e.getTimestamp();
-        return ts != null ? Math.round(ts * 1000) : System.currentTimeMillis();
+        }).count();
     }
 
     public static Map<String, Object> wire(CallRecord r) {
@@ -495,6 +655,7 @@ public final class CallTracker implements AutoCloseable {
 
     static final class B {
         long id;
+        int priority;
         Long elderId;
         Long agentId;
         String agentName;
@@ -505,11 +666,13 @@ public final class CallTracker implements AutoCloseable {
         Long waitMs;
         Long talkMs;
         String outcome;
+        boolean failOpen;
         final CallRecord r;
 
         B(CallRecord r) {
             this.r = r;
             id = r.id();
+            priority = r.priority();
             elderId = r.elderId();
             agentId = r.agentId();
             agentName = r.agentName();
@@ -520,16 +683,17 @@ public final class CallTracker implements AutoCloseable {
             waitMs = r.waitMs();
             talkMs = r.talkMs();
             outcome = r.outcome();
+            failOpen = r.failOpen();
         }
 
         CallRecord build() {
-            return new CallRecord(id, r.linkedid(), r.callerChannel(), r.callerNumber(), r.dnis(), r.line(), r.priority(),
+            return new CallRecord(id, r.linkedid(), r.callerChannel(), r.callerNumber(), r.dnis(), r.line(), priority,
                     elderId, agentId, agentName, arrivedAt, queuedAt, answeredAt, endedAt, waitMs, talkMs, outcome,
-                    r.disposition(), r.notes(), r.failOpen(), r.recordingId());
+                    r.disposition(), r.notes(), failOpen, r.recordingId());
         }
     }
 
-    static CallRecord with(CallRecord r, java.util.function.Consumer<B> change) {
+    static CallRecord with(CallRecord r, Consumer<B> change) {
         B b = new B(r);
         change.accept(b);
         return b.build();
@@ -537,12 +701,7 @@ public final class CallTracker implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.shutdown();
-        try {
-            writer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // the journal (closed by the server after this) writes what is still owed
     }
 
     /** For tests and health: linkedids OneKey follows now. */

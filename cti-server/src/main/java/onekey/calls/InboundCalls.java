@@ -37,11 +37,12 @@ public final class InboundCalls implements AgiFlowServer.Binding {
 
     @Override
     public FlowHost open(AgiFlowServer.Session s) {
-        Optional<Elder> elder = tracker.lookupCaller(s.callerNumber());
-        Line line = tracker.lineFor(s.dnis());
         String linkedid = s.linkedid() == null || s.linkedid().isEmpty() ? s.uniqueid() : s.linkedid();
-        tracker.arrived(linkedid, s.channel(), s.callerNumber(), s.dnis(), line, elder.orElse(null), s.recordingFile(),
-                s.startedAt());
+        Line line = tracker.lineFor(s.dnis());
+        // bounded by the lookup deadline: past it the caller is greeted as unknown
+        CallerLookup.Result found = tracker.flowArrived(linkedid, s.channel(), s.callerNumber(), s.dnis(), s.recordingFile(),
+                s.arrivedAt() != null ? s.arrivedAt() : s.startedAt());
+        Optional<Elder> elder = Optional.ofNullable(found.elder());
         return new FlowHost() {
             @Override
             public Map<String, String> lookup(String name, Map<String, String> vars) {
@@ -55,7 +56,6 @@ public final class InboundCalls implements AgiFlowServer.Binding {
                 out.put("SERVICE", line.service().wire());
                 out.put("PRIORITY", String.valueOf(line.priority()));
                 out.put("QUEUE", queue);
-                out.put("RECFILE", s.recordingFile() == null ? "" : s.recordingFile());
                 return out;
             }
 

@@ -18,6 +18,7 @@ import org.jooq.impl.DSL;
 public final class JooqCallRepository implements CallRepository {
 
     private static final String UQ_LINKEDID = "uq_calls_linkedid";
+    private static final String UQ_OP_KEY = "uq_call_events_op_key";
     private static final int TEXT_MAX = 4000;
 
     private final DSLContext dsl;
@@ -51,10 +52,72 @@ public final class JooqCallRepository implements CallRepository {
     }
 
     @Override
-    public void update(CallRecord call) {
-        CallsRecord r = dsl.newRecord(CALLS);
-        apply(r, call);
-        dsl.update(CALLS).set(r).where(CALLS.ID.eq(call.id())).execute();
+    public void updateState(long id, CallRecord c) {
+        dsl.update(CALLS)
+                .set(CALLS.CALLER_CHANNEL, c.callerChannel())
+                .set(CALLS.CALLER_NUMBER, c.callerNumber())
+                .set(CALLS.DNIS, c.dnis())
+                .set(CALLS.SERVICE, c.line() == null ? null : c.line().wire())
+                .set(CALLS.PRIORITY, c.priority())
+                .set(CALLS.ELDER_ID, c.elderId())
+                .set(CALLS.AGENT_ID, c.agentId())
+                .set(CALLS.AGENT_NAME, c.agentName())
+                .set(CALLS.ARRIVED_AT, c.arrivedAt())
+                .set(CALLS.QUEUED_AT, c.queuedAt())
+                .set(CALLS.ANSWERED_AT, c.answeredAt())
+                .set(CALLS.ENDED_AT, c.endedAt())
+                .set(CALLS.WAIT_MS, c.waitMs())
+                .set(CALLS.TALK_MS, c.talkMs())
+                .set(CALLS.OUTCOME, c.outcome())
+                .set(CALLS.FAIL_OPEN, c.failOpen())
+                .where(CALLS.ID.eq(id))
+                .execute();
+    }
+
+    @Override
+    public void setDisposition(long id, String disposition, String notes) {
+        var q = dsl.update(CALLS).set(CALLS.DISPOSITION, disposition);
+        if (notes != null) {
+            q = q.set(CALLS.NOTES, clip(notes));
+        }
+        q.where(CALLS.ID.eq(id)).execute();
+    }
+
+    @Override
+    public void setRecording(long id, long recordingId) {
+        dsl.update(CALLS).set(CALLS.RECORDING_ID, recordingId).where(CALLS.ID.eq(id)).execute();
+    }
+
+    @Override
+    public int addKeyedEvents(long callId, List<KeyedEvent> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        try {
+            var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
+                    CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY);
+            for (KeyedEvent e : events) {
+                insert = insert.values(callId, e.at(), e.type(), clip(e.detail()), e.opKey());
+            }
+            return insert.execute();
+        } catch (DataAccessException e) {
+            if (!Constraints.violates(e, UQ_OP_KEY)) {
+                throw e;
+            }
+        }
+        // written before (a replay after a crash or an outage): one by one, skipping those already there
+        int added = 0;
+        for (KeyedEvent e : events) {
+            try {
+                added += dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
+                        CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY).values(callId, e.at(), e.type(), clip(e.detail()), e.opKey()).execute();
+            } catch (DataAccessException x) {
+                if (!Constraints.violates(x, UQ_OP_KEY)) {
+                    throw x;
+                }
+            }
+        }
+        return added;
     }
 
     @Override

@@ -1,21 +1,35 @@
 package onekey.calls;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import onekey.elders.Elder;
 
 /**
- * A call OneKey is following right now. The stored {@link CallRecord} is replaced as things happen;
- * all access goes through the owning {@link CallTracker} under this object's monitor.
+ * A call OneKey is following right now. State changes happen under this object's monitor, through
+ * the owning {@link CallTracker}; what agents are told about the call goes out in order through
+ * {@link #tail}, after the caller's record has been looked up and the row stored (or their deadline).
  */
 final class LiveCall {
     CallRecord record;
     Elder elder;
+    /** The caller's record could not be read in time (database slow or away): popped as unknown. */
+    boolean recordUnavailable;
     String recordingFile;
+    /** How the call reached the queue: direct (SOS line), flow, failopen, or null when not (yet) known. */
+    String path;
     Long offeredToAccountId;
-    /** The elder's previous calls (newest first), loaded when the call arrives, shown in the screen pop. */
-    java.util.List<java.util.Map<String, Object>> lastCalls = java.util.List.of();
+    boolean overflowAnswered;
+    /** The elder's previous calls (newest first), shown in the screen pop. */
+    List<Map<String, Object>> lastCalls = List.of();
+    /** Completes once the lookup is done and the row stored, or at their deadline. */
+    CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
+    /** The last publication for this call: the next one runs after it. */
+    CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** Completes when the journal has stored the row (its id is then in {@link #record}). */
+    final CompletableFuture<Long> stored = new CompletableFuture<>();
 
-    LiveCall(CallRecord record, Elder elder) {
+    LiveCall(CallRecord record) {
         this.record = record;
-        this.elder = elder;
     }
 }

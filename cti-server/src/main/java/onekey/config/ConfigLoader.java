@@ -45,7 +45,14 @@ public final class ConfigLoader {
             Map.entry("paths.prompts", "./run/asterisk/sounds/onekey"),
             Map.entry("calls.defaultAreaCode", "21"),
             Map.entry("calls.wrapUpSeconds", "5"),
-            Map.entry("calls.defaultLanguage", "zh"));
+            Map.entry("calls.defaultLanguage", "zh"),
+            Map.entry("calls.lookupTimeoutMs", "300"),
+            Map.entry("paths.journal", "./run/data/journal"),
+            Map.entry("journal.capacity", "200000"),
+            Map.entry("escalation.number", ""),
+            Map.entry("escalation.sosWaitSeconds", "30"),
+            Map.entry("escalation.otherWaitSeconds", "180"),
+            Map.entry("escalation.ringSeconds", "30"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -102,9 +109,12 @@ public final class ConfigLoader {
                         integer("db.poolSize", 1, 200)),
                 new OneKeyConfig.Asterisk(text("asterisk.queue"), optionalPath("asterisk.agentsConf"),
                         port("asterisk.sipPort")),
-                new OneKeyConfig.Paths(path("paths.recordings"), path("paths.prompts")),
+                new OneKeyConfig.Paths(path("paths.recordings"), path("paths.prompts"), path("paths.journal")),
                 new OneKeyConfig.Calls(digits("calls.defaultAreaCode"), integer("calls.wrapUpSeconds", 0, 3600),
-                        oneOf("calls.defaultLanguage", Set.of("zh", "en"))));
+                        oneOf("calls.defaultLanguage", Set.of("zh", "en")), integer("calls.lookupTimeoutMs", 50, 10_000),
+                        integer("journal.capacity", 100, 10_000_000)),
+                new OneKeyConfig.Escalation(dialString("escalation.number"), integer("escalation.sosWaitSeconds", 5, 3600),
+                        integer("escalation.otherWaitSeconds", 5, 36_000), integer("escalation.ringSeconds", 5, 300)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
@@ -164,6 +174,16 @@ public final class ConfigLoader {
             }
             return v;
         }, "");
+    }
+
+    /** Empty, or a number the trunk can dial (digits, an optional leading +, at most 32). */
+    private String dialString(String key) {
+        String v = values.getProperty(key, "").trim();
+        if (!v.isEmpty() && !v.matches("\\+?[0-9]{1,32}")) {
+            errors.add(key + " (" + envName(key) + ") is '" + v + "', expected a phone number (digits, optional leading +) or empty");
+            return "";
+        }
+        return v;
     }
 
     private String jdbc(String key) {

@@ -13,7 +13,8 @@ public record OneKeyConfig(
         Db db,
         Asterisk asterisk,
         Paths paths,
-        Calls calls) {
+        Calls calls,
+        Escalation escalation) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -32,12 +33,24 @@ public record OneKeyConfig(
      */
     public record Asterisk(String queue, Path agentsConf, int sipPort) {}
 
-    /** Folders shared with Asterisk: where MixMonitor writes, where TTS prompts are cached. */
-    public record Paths(Path recordings, Path prompts) {}
+    /**
+     * Folders shared with Asterisk (where MixMonitor writes, where TTS prompts are cached) and OneKey's
+     * own call journal (writes owed to the database, kept through an outage or a crash).
+     */
+    public record Paths(Path recordings, Path prompts, Path journal) {}
 
     /**
      * Call handling: the default area code used to normalise local caller numbers, how long an agent
      * stays in wrap-up after a call, and the language for callers we do not know.
      */
-    public record Calls(String defaultAreaCode, int wrapUpSeconds, String defaultLanguage) {}
+    public record Calls(String defaultAreaCode, int wrapUpSeconds, String defaultLanguage, int lookupTimeoutMs,
+                        int journalCapacity) {}
+
+    /**
+     * Nobody there (ARCHITECTURE "Faults"): an SOS call unanswered for {@code sosWaitSeconds}, any other
+     * call for {@code otherWaitSeconds}, is dialled out through the trunk to {@code number} (a backup
+     * centre or an on-call phone; empty = keep waiting in the queue), ringing {@code ringSeconds}.
+     * OneKey hands these to the dialplan (AstDB), which applies them even while OneKey is down.
+     */
+    public record Escalation(String number, int sosWaitSeconds, int otherWaitSeconds, int ringSeconds) {}
 }

@@ -93,8 +93,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         }
         Recording r = recordings.save(new Recording(0, call.id(), file.toAbsolutePath().toString(), info.durationMs(),
                 Files.size(file), sha256(file), "ok", System.currentTimeMillis()));
-        // the call row may have changed meanwhile (disposition, notes): re-read it and set only the recording
-        calls.update(calls.get(call.id()).orElse(call).withRecordingId(r.id()));
+        // only the recording column: notes or a disposition saved meanwhile stay as they are
+        calls.setRecording(call.id(), r.id());
         calls.addEvent(call.id(), System.currentTimeMillis(), "recorded",
                 "recording=" + r.id() + " durationMs=" + r.durationMs() + " bytes=" + r.sizeBytes());
         indexed.incrementAndGet();

@@ -82,6 +82,8 @@ public final class Database implements AutoCloseable {
         SQLDialect dialect = dialectOf(url);
         if (dialect == SQLDialect.H2) {
             url = withH2Flags(url);
+        } else {
+            url = withMariaDbTimeouts(url);
         }
         String masked = mask(url);
         HikariConfig cfg = new HikariConfig();
@@ -90,8 +92,10 @@ public final class Database implements AutoCloseable {
         cfg.setPassword(password);
         cfg.setMaximumPoolSize(Math.max(1, maxPoolSize));
         cfg.setMinimumIdle(Math.min(2, Math.max(1, maxPoolSize)));
-        cfg.setConnectionTimeout(5_000);
-        cfg.setValidationTimeout(2_000);
+        // RULE (ARCHITECTURE "Faults": database slow or away): nothing waits long for a connection; the
+        // call path has its own shorter deadlines, the journal retries what could not be written
+        cfg.setConnectionTimeout(1_000);
+        cfg.setValidationTimeout(500);
         cfg.setPoolName("onekey-db");
         cfg.setAutoCommit(true);
         HikariDataSource pool;
@@ -141,6 +145,24 @@ public final class Database implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * A MariaDB URL with connect and socket timeouts unless it sets its own: without them a frozen or
+     * unreachable server holds a connection (and the thread using it) for as long as TCP does.
+     */
+    static String withMariaDbTimeouts(String url) {
+        String u = url.toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(url);
+        char sep = url.contains("?") ? '&' : '?';
+        if (!u.contains("connecttimeout=")) {
+            sb.append(sep).append("connectTimeout=2000");
+            sep = '&';
+        }
+        if (!u.contains("sockettimeout=")) {
+            sb.append(sep).append("socketTimeout=10000");
+        }
+        return sb.toString();
+    }
+
     /** The URL with any password parameter replaced by ***. */
     public static String mask(String url) {
         return url == null ? null : SECRET_IN_URL.matcher(url).replaceAll("$1=***");
@@ -182,7 +204,7 @@ public final class Database implements AutoCloseable {
             return false;
         }
         try (Connection c = pool.getConnection()) {
-            return c.isValid(2);
+            return c.isValid(1);
         } catch (Exception e) {
             return false;
         }

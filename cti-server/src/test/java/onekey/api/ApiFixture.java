@@ -243,6 +243,18 @@ final class ApiFixture implements AutoCloseable {
             return out;
         }
 
+        final java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public boolean recordOnce(String opKey, long at, Long accountId, String username, String action, String targetType,
+                                  String targetId, String detail) {
+            if (!keys.add(opKey)) {
+                return false;
+            }
+            rows.add(new AuditEntry(rows.size() + 1, at, accountId, username, action, targetType, targetId, detail));
+            return true;
+        }
+
         long count(String action, String targetId) {
             return rows.stream().filter(r -> r.action().equals(action) && r.targetId().equals(targetId)).count();
         }
@@ -306,9 +318,37 @@ final class ApiFixture implements AutoCloseable {
             return byId.computeIfAbsent(call.id(), k -> call);
         }
 
-        @Override
+        /** Test set-up: puts the whole row. */
         public void update(CallRecord call) {
             byId.put(call.id(), call);
+        }
+
+        @Override
+        public void updateState(long id, CallRecord c) {
+            CallRecord old = byId.get(id);
+            byId.put(id, new CallRecord(id, c.linkedid(), c.callerChannel(), c.callerNumber(), c.dnis(), c.line(), c.priority(),
+                    c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(), c.answeredAt(), c.endedAt(), c.waitMs(),
+                    c.talkMs(), c.outcome(), old == null ? null : old.disposition(), old == null ? null : old.notes(), c.failOpen(),
+                    old == null ? null : old.recordingId()));
+        }
+
+        @Override
+        public void setDisposition(long id, String disposition, String notes) {
+            CallRecord c = byId.get(id);
+            byId.put(id, new CallRecord(id, c.linkedid(), c.callerChannel(), c.callerNumber(), c.dnis(), c.line(), c.priority(),
+                    c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(), c.answeredAt(), c.endedAt(), c.waitMs(),
+                    c.talkMs(), c.outcome(), disposition, notes != null ? notes : c.notes(), c.failOpen(), c.recordingId()));
+        }
+
+        @Override
+        public void setRecording(long id, long recordingId) {
+            byId.computeIfPresent(id, (k, c) -> c.withRecordingId(recordingId));
+        }
+
+        @Override
+        public int addKeyedEvents(long callId, List<KeyedEvent> list) {
+            list.forEach(e -> addEvent(callId, e.at(), e.type(), e.detail()));
+            return list.size();
         }
 
         @Override

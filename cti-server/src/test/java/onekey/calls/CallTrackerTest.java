@@ -3,14 +3,19 @@ package onekey.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import onekey.agents.AgentService;
 import onekey.auth.Account;
@@ -21,137 +26,198 @@ import onekey.elders.ElderRepository;
 import onekey.events.Event;
 import onekey.events.EventHub;
 import onekey.lines.Line;
+import onekey.lines.LineCache;
 import onekey.lines.LineRepository;
 import onekey.lines.Service;
-import org.asteriskjava.manager.event.AgentCalledEvent;
-import org.asteriskjava.manager.event.AgentConnectEvent;
-import org.asteriskjava.manager.event.HangupEvent;
-import org.asteriskjava.manager.event.ManagerEvent;
-import org.asteriskjava.manager.event.QueueCallerJoinEvent;
+import onekey.telephony.PbxEvent;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+/** The call model on typed PBX events, with a real journal in a temp folder and repositories mocked. */
 class CallTrackerTest {
 
     CallRepository calls = mock(CallRepository.class);
     ElderRepository elders = mock(ElderRepository.class);
-    LineRepository lines = mock(LineRepository.class);
+    LineRepository lineRepo = mock(LineRepository.class);
     AgentService agents = mock(AgentService.class);
     AuditLog audit = mock(AuditLog.class);
     EventHub hub = new EventHub(100);
-    List<Event> events = new ArrayList<>();
+    List<Event> events = new CopyOnWriteArrayList<>();
+    CallJournal journal;
     CallTracker tracker;
+    Path dir;
     Account agent = new Account(7, "1001", Role.AGENT, "1001", "sip", "Agent", true);
     Elder elder = new Elder(3, "张桂英", null, "F", List.of("2155550001"), "addr", "landmark", "徐汇", "zh", "district-paid",
             "hypertension", "amlodipine", "penicillin", "walks with a cane", "one-key landline", null, List.of(), 0, 0);
+    CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         AtomicLong ids = new AtomicLong();
         when(calls.insertIfAbsent(any())).thenAnswer(i -> withId(i.getArgument(0), ids.incrementAndGet()));
         when(calls.find(any(), any(), org.mockito.ArgumentMatchers.anyInt())).thenReturn(List.of());
-        when(lines.find("1234901")).thenReturn(Optional.of(new Line("1234901", Service.SOS, 10, "SOS")));
+        when(lineRepo.all()).thenReturn(List.of(new Line("1234901", Service.SOS, 10, "SOS"),
+                new Line("1234902", Service.REGISTRATION, 5, "registration")));
         when(elders.findByPhone("2155550001")).thenReturn(Optional.of(elder));
         when(agents.accountForInterface("PJSIP/1001")).thenReturn(Optional.of(agent));
+        when(agents.readyCount()).thenReturn(1L);
         hub.subscribe(id -> true, true, -1, events::add);
-        tracker = new CallTracker(calls, elders, lines, agents, audit, hub, "21");
+        dir = Files.createTempDirectory("okjournal");
+        journal = new CallJournal(dir, 1000);
+        tracker = new CallTracker(calls, new CallerLookup(elders, calls, "21", 300), new LineCache(lineRepo), agents, audit, hub,
+                journal);
+        journal.start(tracker::apply, () -> { });
+    }
+
+    @AfterEach
+    void tearDown() {
+        release.countDown();
+        journal.close();
     }
 
     static CallRecord withId(CallRecord r, long id) {
         return CallTracker.with(r, b -> b.id = id);
     }
 
-    static <T extends ManagerEvent> T at(T e, double seconds) {
-        e.setTimestamp(seconds);
-        return e;
+    static PbxEvent.QueueEntry entry(String linkedid, long at, String dnis, String service, String path) {
+        return new PbxEvent.QueueEntry(linkedid, at, "PJSIP/trunk-1", "02155550001", dnis, service, path, "/rec/" + linkedid + ".wav",
+                at - 100);
     }
 
-    private QueueCallerJoinEvent join(String linkedid, double t) {
-        QueueCallerJoinEvent j = at(new QueueCallerJoinEvent(this), t);
-        j.setLinkedId(linkedid);
-        j.setUniqueId(linkedid);
-        j.setQueue("onekey");
-        j.setPosition(1);
-        j.setCallerIdNum("02155550001");
-        j.setExten("1234901");
-        j.setChannel("PJSIP/trunk-00000001");
-        return j;
+    static PbxEvent.CallerQueued join(String linkedid, long at) {
+        return new PbxEvent.CallerQueued(linkedid, at, "PJSIP/trunk-1", "02155550001", "onekey", 1, "s");
     }
 
-    private AgentCalledEvent called(String linkedid, double t) {
-        AgentCalledEvent c = at(new AgentCalledEvent(this), t);
-        c.setLinkedId(linkedid);
-        c.setInterface("PJSIP/1001");
-        c.setChannel("PJSIP/trunk-00000001");
-        return c;
+    static PbxEvent.ChannelHungUp hangup(String linkedid, String uniqueid, long at) {
+        return new PbxEvent.ChannelHungUp(linkedid, at, uniqueid, linkedid.equals(uniqueid), 16, "Normal Clearing");
     }
 
-    private AgentConnectEvent connect(String linkedid, double t) {
-        AgentConnectEvent c = at(new AgentConnectEvent(this), t);
-        c.setLinkedId(linkedid);
-        c.setInterface("PJSIP/1001");
-        c.setMemberName("1001");
-        return c;
-    }
-
-    private HangupEvent hangup(String linkedid, String uniqueid, double t) {
-        HangupEvent h = at(new HangupEvent(this), t);
-        h.setLinkedId(linkedid);
-        h.setUniqueId(uniqueid);
-        h.setCause(16);
-        return h;
+    Event first(String type) {
+        Awaitility.await(type).atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.type().equals(type)));
+        return events.stream().filter(e -> e.type().equals(type)).findFirst().orElseThrow();
     }
 
     @Test
-    void aCallFromArrivalToHangupPopsTheElderAndDerivesWaitAndTalkTime() {
-        tracker.arrived("100.1", "PJSIP/trunk-00000001", "02155550001", "1234901",
-                tracker.lineFor("1234901"), tracker.lookupCaller("02155550001").orElse(null), "/rec/100.1.wav", 100_000);
-        tracker.onEvent(join("100.1", 100.2));
-        tracker.onEvent(called("100.1", 100.3));
-        tracker.onEvent(connect("100.1", 102.0));
-        tracker.onEvent(hangup("100.1", "100.2", 105.0)); // the agent's leg: the call goes on
-        assertThat(events).extracting(Event::type).doesNotContain("call.ended");
-        tracker.onEvent(hangup("100.1", "100.1", 106.0)); // the caller's leg ends the call
+    void aFlowCallFromArrivalToHangupPopsTheElderAndDerivesWaitAndTalkTime() {
+        CallerLookup.Result r = tracker.flowArrived("100.1", "PJSIP/trunk-1", "02155550001", "1234902", "/rec/100.1.wav", 100_000);
+        assertThat(r.elder()).isEqualTo(elder);
+        tracker.onEvent(entry("100.1", 100_150, "1234902", "registration", "flow"));
+        tracker.onEvent(join("100.1", 100_200));
+        tracker.onEvent(new PbxEvent.MemberRinging("100.1", 100_300, "PJSIP/1001", "1001"));
+        tracker.onEvent(new PbxEvent.MemberConnected("100.1", 102_000, "PJSIP/1001", "1001", 2));
+        tracker.onEvent(hangup("100.1", "100.2", 105_000)); // the agent's leg: the call goes on
+        tracker.onEvent(hangup("100.1", "100.1", 106_000)); // the caller's leg ends the call
 
-        assertThat(events).extracting(Event::type)
-                .containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended");
-        Event offered = events.stream().filter(e -> e.type().equals("call.offered")).findFirst().orElseThrow();
+        first("call.ended");
+        assertThat(events).extracting(Event::type).containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended");
+        Event offered = first("call.offered");
         assertThat(offered.accountId()).isEqualTo(7L);
         assertThat(offered.body().get("registered")).isEqualTo(true);
+        assertThat(offered.body().get("recordUnavailable")).isEqualTo(false);
         assertThat(offered.body().get("amiEventAt")).isEqualTo(100_300L);
         assertThat(offered.body().get("elder").toString()).contains("张桂英", "penicillin");
+        assertThat(offered.body().get("call").toString()).contains("id=1");
 
+        assertThat(journal.drain(5_000)).isTrue();
         ArgumentCaptor<CallRecord> saved = ArgumentCaptor.forClass(CallRecord.class);
-        verify(calls, timeout(2000).atLeast(3)).update(saved.capture());
-        CallRecord last = saved.getAllValues().get(saved.getAllValues().size() - 1);
+        verify(calls, org.mockito.Mockito.atLeast(3)).updateState(eq(1L), saved.capture());
+        CallRecord last = saved.getAllValues().getLast();
         assertThat(last.waitMs()).isEqualTo(2_000);
         assertThat(last.talkMs()).isEqualTo(4_000);
         assertThat(last.outcome()).isEqualTo("completed");
         assertThat(last.agentName()).isEqualTo("1001");
+        assertThat(last.priority()).isEqualTo(5);
+        assertThat(last.elderId()).isEqualTo(3L);
         verify(agents).callConnected(7);
         verify(agents).callEnded(7);
-        verify(audit, timeout(2000)).record(any(), org.mockito.ArgumentMatchers.eq("elder.pop"), any(), any(), any());
+        verify(audit).recordOnce(any(), anyLong(), eq(7L), eq("1001"), eq("elder.pop"), eq("elder"), eq("3"), any());
         assertThat(tracker.liveCount()).isZero();
     }
 
     @Test
-    void aCallOneKeyNeverSawIsDiscoveredAsFailOpenAtSosPriority() {
-        tracker.onEvent(join("200.1", 200.0));
+    void anSosCallQueuedByAsteriskWithoutTheFlowIsFollowedAtSosPriorityNotAsFailOpen() {
+        tracker.onEvent(entry("200.1", 200_000, "1234901", "sos", "direct"));
+        tracker.onEvent(join("200.1", 200_010));
+        assertThat(journal.drain(5_000)).isTrue();
         ArgumentCaptor<CallRecord> inserted = ArgumentCaptor.forClass(CallRecord.class);
         verify(calls).insertIfAbsent(inserted.capture());
         CallRecord r = inserted.getValue();
-        assertThat(r.failOpen()).isTrue();
-        assertThat(r.priority()).isEqualTo(CallTracker.FAIL_OPEN_PRIORITY);
+        assertThat(r.failOpen()).isFalse();
+        assertThat(r.priority()).isEqualTo(10);
         assertThat(r.line()).isEqualTo(Service.SOS);
-        assertThat(r.elderId()).isEqualTo(3L);
-        verify(calls, timeout(2000)).addEvent(anyLong(), anyLong(), org.mockito.ArgumentMatchers.eq("discovered"), any());
+        assertThat(r.arrivedAt()).isEqualTo(199_900L);
+        ArgumentCaptor<CallRecord> states = ArgumentCaptor.forClass(CallRecord.class);
+        verify(calls, org.mockito.Mockito.atLeastOnce()).updateState(eq(1L), states.capture());
+        assertThat(states.getAllValues().getLast().elderId()).isEqualTo(3L);
+        assertThat(states.getAllValues().getLast().queuedAt()).isEqualTo(200_010L);
     }
 
     @Test
-    void anUnknownCallerAndAnUnknownLineStillGetAQueuedCall() {
-        when(elders.findByPhone(any())).thenThrow(new IllegalStateException("database down"));
-        assertThat(tracker.lookupCaller("02199990000")).isEmpty();
+    void aFailOpenEntryOfAnUnknownLineIsMarkedAndKeepsSosPriority() {
+        tracker.onEvent(entry("250.1", 250_000, "7777", "unknown", "failopen"));
+        assertThat(journal.drain(5_000)).isTrue();
+        ArgumentCaptor<CallRecord> inserted = ArgumentCaptor.forClass(CallRecord.class);
+        verify(calls).insertIfAbsent(inserted.capture());
+        assertThat(inserted.getValue().failOpen()).isTrue();
+        assertThat(inserted.getValue().priority()).isEqualTo(CallTracker.FAIL_OPEN_PRIORITY);
+    }
+
+    @Test
+    void aSlowDatabasePopsTheCallerAsUnknownWithinTheDeadlineAndSaysWhy() {
+        when(elders.findByPhone(any())).thenAnswer(i -> {
+            release.await(); // the database never answers during this test
+            return Optional.of(elder);
+        });
+        long t0 = System.currentTimeMillis();
+        tracker.onEvent(entry("300.1", 300_000, "1234901", "sos", "direct"));
+        tracker.onEvent(join("300.1", 300_010));
+        tracker.onEvent(new PbxEvent.MemberRinging("300.1", 300_020, "PJSIP/1001", "1001"));
+        Event offered = first("call.offered");
+        assertThat(System.currentTimeMillis() - t0).as("pop waits for the lookup at most its deadline, not the database")
+                .isLessThan(3_000);
+        assertThat(offered.body().get("registered")).isEqualTo(false);
+        assertThat(offered.body().get("recordUnavailable")).isEqualTo(true);
+        assertThat(offered.body().get("callerNumber")).isEqualTo("02155550001");
+    }
+
+    @Test
+    void anSosCallWithNobodyReadyAlertsSupervisorsAtOnce() {
+        when(agents.readyCount()).thenReturn(0L);
+        tracker.onEvent(entry("400.1", 400_000, "1234901", "sos", "direct"));
+        tracker.onEvent(join("400.1", 400_010));
+        Event alert = first("queue.alert");
+        assertThat(alert.accountId()).as("a broadcast: supervisors see it").isNull();
+        assertThat(alert.body().get("kind")).isEqualTo("no-agent-ready");
+        assertThat(tracker.sosWaiting()).isEqualTo(1);
+    }
+
+    @Test
+    void anOverflowIsInTheTimelineAndAlertsAndAnAnsweredOverflowEndsAsOverflowed() {
+        when(agents.readyCount()).thenReturn(0L);
+        tracker.onEvent(entry("500.1", 500_000, "1234901", "sos", "direct"));
+        tracker.onEvent(join("500.1", 500_010));
+        tracker.onEvent(new PbxEvent.Overflow("500.1", 530_010, "88880000", "30", "sos"));
+        tracker.onEvent(new PbxEvent.OverflowEnded("500.1", 560_010, "88880000", "ANSWER"));
+        tracker.onEvent(hangup("500.1", "500.1", 560_020));
+        assertThat(journal.drain(5_000)).isTrue();
+        assertThat(events).filteredOn(e -> e.type().equals("queue.alert")).extracting(e -> e.body().get("kind"))
+                .contains("no-agent-ready", "overflow");
+        @SuppressWarnings("unchecked")
+        ArgumentCaptor<List<CallRepository.KeyedEvent>> rows = ArgumentCaptor.forClass(List.class);
+        verify(calls, org.mockito.Mockito.atLeastOnce()).addKeyedEvents(eq(1L), rows.capture());
+        assertThat(rows.getAllValues().stream().flatMap(List::stream).map(CallRepository.KeyedEvent::type))
+                .contains("overflow", "overflow-ended");
+        ArgumentCaptor<CallRecord> states = ArgumentCaptor.forClass(CallRecord.class);
+        verify(calls, org.mockito.Mockito.atLeastOnce()).updateState(eq(1L), states.capture());
+        assertThat(states.getAllValues().getLast().outcome()).isEqualTo("overflowed");
+    }
+
+    @Test
+    void anUnknownLineIsGeneralHelp() {
         assertThat(tracker.lineFor("5555").service()).isEqualTo(Service.GENERAL);
+        assertThat(tracker.lineFor("1234901").service()).isEqualTo(Service.SOS);
     }
 }

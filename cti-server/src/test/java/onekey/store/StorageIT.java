@@ -36,6 +36,7 @@ import onekey.auth.Passwords;
 import onekey.auth.Role;
 import onekey.calls.CallEvent;
 import onekey.calls.CallRecord;
+import onekey.calls.CallRepository;
 import onekey.calls.JooqCallRepository;
 import onekey.elders.Contact;
 import onekey.elders.Elder;
@@ -442,12 +443,19 @@ class StorageIT {
 
         CallRecord done = new CallRecord(a.id(), "ignored", "PJSIP/trunk-00000001", "02155550001", "1234901",
                 Service.SOS, 10, 7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, "completed",
-                "resolved", "老人头晕，已联系女儿", true, 5L);
-        calls.update(done);
+                "ignored-disposition", "ignored notes", true, 99L);
+        // notes and a disposition saved while the call is live (the agent), the recording linked (the indexer)
+        calls.setDisposition(a.id(), "resolved", "老人头晕，已联系女儿");
+        calls.setRecording(a.id(), 5L);
+        // then the call model writes its state from its own copy: it must not undo them
+        calls.updateState(a.id(), done);
         CallRecord stored = calls.get(a.id()).orElseThrow();
         assertEquals(new CallRecord(a.id(), "L1", "PJSIP/trunk-00000001", "02155550001", "1234901", Service.SOS, 10,
                 7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, "completed", "resolved",
-                "老人头晕，已联系女儿", true, 5L), stored, "every column but id and linkedid replaced");
+                "老人头晕，已联系女儿", true, 5L), stored, "state columns set; disposition, notes, recording untouched");
+        calls.setDisposition(a.id(), "follow-up", null);
+        assertEquals("老人头晕，已联系女儿", calls.get(a.id()).orElseThrow().notes(), "a disposition without notes keeps the notes");
+        stored = calls.get(a.id()).orElseThrow();
         assertEquals(stored, calls.byLinkedid("L1").orElseThrow());
         assertTrue(calls.byLinkedid("nope").isEmpty());
 
@@ -478,6 +486,25 @@ class StorageIT {
                 calls.timeline(id).stream().map(CallEvent::type).toList());
         assertEquals(queued, calls.timeline(id).get(1));
         assertTrue(calls.timeline(id + 1).isEmpty());
+    }
+
+    @OnBothEngines
+    void journalledEventsAndAuditRowsAreWrittenOnceWhateverTheReplays(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        long id = calls.insertIfAbsent(call("L7", null, 1000)).id();
+        var batch = List.of(new CallRepository.KeyedEvent(1001, "queued", "prio=10", "run1-5#0"),
+                new CallRepository.KeyedEvent(1002, "offered", "agent=1001", "run1-5#1"));
+        assertEquals(2, calls.addKeyedEvents(id, batch));
+        // a replay after a crash: the same keys, plus one new event
+        assertEquals(1, calls.addKeyedEvents(id, List.of(batch.get(0), batch.get(1),
+                new CallRepository.KeyedEvent(1003, "answered", "agent=1001", "run1-6#0"))));
+        assertEquals(List.of("queued", "offered", "answered"), calls.timeline(id).stream().map(CallEvent::type).toList());
+
+        var audit = new onekey.auth.JooqAuditLog(db);
+        assertTrue(audit.recordOnce("run1-7", 5000, 3L, "1001", "elder.pop", "elder", "9", "call=L7"));
+        assertFalse(audit.recordOnce("run1-7", 5000, 3L, "1001", "elder.pop", "elder", "9", "call=L7"));
+        assertEquals(1, audit.recent("elder", "9", 10).size());
     }
 
     @OnBothEngines

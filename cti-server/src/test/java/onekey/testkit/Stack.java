@@ -65,6 +65,7 @@ public final class Stack implements AutoCloseable {
         env.put("ONEKEY_PATHS_RECORDINGS", asterisk.recordings().toString());
         env.put("ONEKEY_PATHS_PROMPTS", asterisk.prompts().toString());
         env.put("ONEKEY_CALLS_WRAPUPSECONDS", "1");
+        env.put("ONEKEY_PATHS_JOURNAL", dataDir.resolve("journal").toString());
         env.putAll(overrides);
         return ConfigLoader.load(null, env);
     }

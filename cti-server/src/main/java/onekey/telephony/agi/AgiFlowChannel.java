@@ -54,8 +54,20 @@ final class AgiFlowChannel implements FlowChannel {
         return agi("get " + name, () -> ch.getVariable(name));
     }
 
+    /**
+     * Before a prompt plays, the dialplan's absolute timeout (the bound Asterisk enforces on OneKey's
+     * flow, see extensions.conf [onekey-inbound]) is moved to the prompt's length plus
+     * {@value #BOUND_SLACK_S} s from now: a legitimate greeting is never cut, and a cti-server that
+     * freezes during it still lets the call go to the fail-open branch soon after.
+     */
+    static final int BOUND_SLACK_S = 2;
+
     @Override
     public Optional<String> playFile(String soundPath, boolean interruptOnDigits) throws ChannelHungUpException {
+        long ms = promptMillis(soundPath);
+        if (ms > 0) {
+            setVariable("TIMEOUT(absolute)", String.valueOf((ms + 999) / 1000 + BOUND_SLACK_S));
+        }
         return agi("play", () -> {
             if (!interruptOnDigits) {
                 ch.streamFile(soundPath);
@@ -64,6 +76,16 @@ final class AgiFlowChannel implements FlowChannel {
             char c = ch.streamFile(soundPath, ALL_DIGITS);
             return c == 0 ? Optional.<String>empty() : Optional.of(String.valueOf(c));
         });
+    }
+
+    /** Length of {@code soundPath}.wav in ms, 0 when unknown. */
+    private static long promptMillis(String soundPath) {
+        try {
+            java.nio.file.Path wav = java.nio.file.Path.of(soundPath + ".wav");
+            return java.nio.file.Files.exists(wav) ? onekey.recording.WavInfo.read(wav).durationMs() : 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     @Override

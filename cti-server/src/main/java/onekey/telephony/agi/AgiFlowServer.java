@@ -30,7 +30,7 @@ public final class AgiFlowServer implements AutoCloseable {
 
     /** What a session knows before its flow runs. */
     public record Session(String flow, String linkedid, String uniqueid, String channel, String callerNumber,
-                          String dnis, String recordingFile, long startedAt) {}
+                          String dnis, String recordingFile, long startedAt, Long arrivedAt) {}
 
     /** The server side of a session: data for the flow, and what to do with its result. */
     public interface Binding {
@@ -119,15 +119,19 @@ public final class AgiFlowServer implements AutoCloseable {
                 log.error("agi unknown flow={} channel={}: the dialplan fails open", name, request.getChannel());
                 return;
             }
-            // OneKey's dialplan passes linkedid, dialled number and recording file as arguments, which
-            // saves three round trips; a dialplan that does not is asked for the variables instead
+            // OneKey's dialplan passes linkedid, dialled number, recording file and arrival time (ms) as
+            // arguments, which saves round trips; a dialplan that does not is asked for the variables instead
             String[] args = request.getArguments();
             boolean given = args != null && args.length >= 3 && args[0] != null && !args[0].isEmpty();
             String linkedid = given ? args[0] : channel.getVariable("CHANNEL(linkedid)");
             String dnis = given ? args[1] : firstNonEmpty(channel.getVariable("ONEKEY_DNIS"), request.getExtension());
             String recfile = given ? args[2] : channel.getVariable("ONEKEY_RECFILE");
+            Long arrived = null;
+            if (given && args.length >= 4 && args[3] != null && args[3].matches("\\d{10,16}")) {
+                arrived = Long.parseLong(args[3]);
+            }
             Session s = new Session(name, linkedid, request.getUniqueId(), request.getChannel(),
-                    request.getCallerIdNumber(), dnis, emptyToNull(recfile), started);
+                    request.getCallerIdNumber(), dnis, emptyToNull(recfile), started, arrived);
             FlowHost host = binding.open(s);
             Map<String, String> vars = new HashMap<>();
             vars.put("CALLER", s.callerNumber() == null ? "" : s.callerNumber());

@@ -185,6 +185,7 @@ public final class AmiClient implements AutoCloseable {
                     .createManagerConnection();
             CountDownLatch gone = new CountDownLatch(1);
             disconnected = gone;
+            AmiEvents.USER_EVENTS.forEach(c::registerUserEventClass);
             c.addEventListener(e -> onReaderEvent(c, gone, e));
             try {
                 c.login(EVENT_MASK);

@@ -1,0 +1,450 @@
+package onekey.calls;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable, ordered call journal: what the call model owes the database (call rows, timeline
+ * events, screen-pop audit rows, recordings to link) is appended to a local file first and written to
+ * the database afterwards, in order, by one writer that retries until the database takes it.
+ *
+ * <p>RULE (ARCHITECTURE "Faults": database slow or away — nothing that should be written is lost): an
+ * op is in the file before {@link #append} returns (a {@code write(2)}, which survives a kill -9 of the
+ * cti-server; the writer also forces the file to disk every {@value #FORCE_EVERY_MS} ms). After a crash
+ * the ops after the last "applied" mark are written again; every op is idempotent, so a replay doubles
+ * nothing. The file is emptied each time the writer has caught up and it has grown past
+ * {@value #ROTATE_BYTES} bytes.
+ *
+ * <p>Bounded: at most {@code capacity} ops are held in memory; past that they stay in the file only
+ * and are read back from it when the writer gets there. An op that the database refuses for a reason
+ * other than being unreachable (a bad value, a constraint) is retried {@value #PERMANENT_RETRIES} times
+ * and then moved to {@code journal.rejected} next to the journal, counted in the health figures and
+ * logged: kept, never silently dropped, and it no longer holds up the calls behind it.
+ */
+public final class CallJournal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallJournal.class);
+    static final long ROTATE_BYTES = 4L << 20;
+    static final long FORCE_EVERY_MS = 200;
+    static final int PERMANENT_RETRIES = 3;
+    private static final long MAX_BACKOFF_MS = 2_000;
+
+    /** Writes one op to the database; throws when it could not (it is then retried). */
+    public interface Applier {
+        void apply(Entry entry) throws Exception;
+    }
+
+    /** One journalled op: {@code key} is unique across restarts ("run-seq") and goes into the row it writes. */
+    public record Entry(long seq, String key, long appendedAt, JournalOp op) {}
+
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final Path file;
+    private final Path rejectedFile;
+    private final int capacity;
+    private final String runId;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+    private FileChannel channel;
+    private long nextSeq;
+    private long appliedSeq;
+    /** Ops in the file but not in memory (capacity reached): read back when memory drains. */
+    private boolean spilled;
+    private boolean dirty;
+    private volatile boolean running = true;
+    private Applier applier;
+    private Runnable onCaughtUp = () -> { };
+    private Thread writer;
+
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private volatile long maxPending;
+    private volatile String lastError = "";
+    private volatile long failingSince;
+
+    /**
+     * Opens (or creates) the journal in {@code dir}; ops left from an earlier run are queued to be
+     * written again.
+     */
+    public CallJournal(Path dir, int capacity) throws IOException {
+        Files.createDirectories(dir);
+        this.file = dir.resolve("journal.log");
+        this.rejectedFile = dir.resolve("journal.rejected");
+        this.capacity = Math.max(100, capacity);
+        byte[] r = new byte[4];
+        new SecureRandom().nextBytes(r);
+        this.runId = Long.toString(System.currentTimeMillis(), 36) + HexFormat.of().formatHex(r);
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        recover();
+        channel.position(channel.size());
+    }
+
+    /** Starts the writer. Ops left from an earlier run are written first. */
+    public void start(Applier applier, Runnable onCaughtUp) {
+        this.applier = applier;
+        this.onCaughtUp = onCaughtUp;
+        this.writer = Thread.ofVirtual().name("call-journal").start(this::writeLoop);
+    }
+
+    /** Reads the file: entries after the last applied mark are pending again. */
+    private void recover() throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<Long, Entry> bySeq = new LinkedHashMap<>();
+        long applied = 0;
+        long max = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode n = json.readTree(line);
+                if (n.has("applied")) {
+                    applied = Math.max(applied, n.get("applied").asLong());
+                    continue;
+                }
+                Entry e = new Entry(n.get("seq").asLong(), n.get("key").asText(), n.get("at").asLong(),
+                        json.treeToValue(n.get("data"), JournalOp.class));
+                bySeq.put(e.seq(), e);
+                max = Math.max(max, e.seq());
+            } catch (IOException | RuntimeException e) {
+                // a line torn by a crash in the middle of its write: nothing after it was acknowledged
+                log.warn("journal {}: line {} unreadable, skipped: {}", file, i + 1, e.toString());
+            }
+        }
+        nextSeq = max;
+        appliedSeq = applied;
+        for (Entry e : bySeq.values()) {
+            if (e.seq() > applied) {
+                if (pending.size() < capacity) {
+                    pending.add(e);
+                } else {
+                    spilled = true;
+                }
+            }
+        }
+        replayed.set(bySeq.values().stream().filter(e -> e.seq() > appliedSeq).count());
+        if (replayed.get() > 0) {
+            log.warn("journal {}: {} write(s) from an earlier run not confirmed; writing them again", file, replayed.get());
+        }
+    }
+
+    /** Appends an op; returns once it is in the file (and queued for the database). Never throws. */
+    public void append(JournalOp op) {
+        lock.lock();
+        try {
+            long seq = ++nextSeq;
+            Entry e = new Entry(seq, runId + "-" + seq, System.currentTimeMillis(), op);
+            try {
+                ObjectNode n = json.createObjectNode();
+                n.put("seq", seq);
+                n.put("key", e.key());
+                n.put("at", e.appendedAt());
+                n.set("data", json.valueToTree(op));
+                writeLine(json.writeValueAsString(n));
+            } catch (IOException | RuntimeException x) {
+                // the disk refused (full?): the op is still written to the database from memory
+                log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());
+            }
+            if (pending.size() < capacity && !spilled) {
+                pending.add(e);
+            } else {
+                spilled = true;
+            }
+            maxPending = Math.max(maxPending, pending.size());
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeLine(String s) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((s + "\n").getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        dirty = true;
+    }
+
+    private void writeLoop() {
+        long backoff = 50;
+        long lastForce = System.currentTimeMillis();
+        int permanentTries = 0;
+        while (running) {
+            Entry next;
+            lock.lock();
+            try {
+                if (pending.isEmpty() && spilled) {
+                    readBackSpilled();
+                }
+                if (pending.isEmpty()) {
+                    idle();
+                    changed.await(FORCE_EVERY_MS, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                next = pending.peekFirst();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                applier.apply(next);
+                boolean recovered = failingSince != 0;
+                done(next);
+                backoff = 50;
+                permanentTries = 0;
+                if (recovered) {
+                    log.warn("journal: database writes resumed after {} ms; {} pending", System.currentTimeMillis() - failingSince, pending());
+                    failingSince = 0;
+                }
+            } catch (Exception e) {
+                failures.incrementAndGet();
+                lastError = e.toString();
+                if (failingSince == 0) {
+                    failingSince = System.currentTimeMillis();
+                    log.error("journal: database write failed, retrying until it succeeds (calls go on): {}", e.toString());
+                }
+                if (!transientFailure(e) && ++permanentTries >= PERMANENT_RETRIES) {
+                    reject(next, e);
+                    permanentTries = 0;
+                    continue;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+            if (System.currentTimeMillis() - lastForce >= FORCE_EVERY_MS) {
+                force();
+                lastForce = System.currentTimeMillis();
+            }
+        }
+    }
+
+    private void done(Entry e) {
+        boolean caughtUp;
+        lock.lock();
+        try {
+            if (!pending.isEmpty() && pending.peekFirst().seq() == e.seq()) {
+                pending.pollFirst();
+            }
+            appliedSeq = e.seq();
+            dirty = true; // the applied mark is due
+            written.incrementAndGet();
+            caughtUp = pending.isEmpty() && !spilled;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (caughtUp && failures.get() > 0) {
+            try {
+                onCaughtUp.run();
+            } catch (RuntimeException x) {
+                log.error("journal: caught-up action failed: {}", x.toString());
+            }
+        }
+    }
+
+    /** With nothing pending: mark what is applied, and start the file anew once it is large. Under the lock. */
+    private void idle() {
+        if (!dirty) {
+            return;
+        }
+        try {
+            if (channel.size() > ROTATE_BYTES) {
+                channel.truncate(0);
+                channel.position(0);
+            } else {
+                writeLine("{\"applied\":" + appliedSeq + "}");
+            }
+            channel.force(false);
+            dirty = false;
+        } catch (IOException e) {
+            log.error("journal {}: cannot mark applied writes: {}", file, e.toString());
+        }
+    }
+
+    private void force() {
+        lock.lock();
+        try {
+            if (dirty) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            log.error("journal {}: cannot force to disk: {}", file, e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Memory drained while ops were left in the file only: read the next ones back. Under the lock. */
+    private void readBackSpilled() {
+        try {
+            channel.force(false);
+            long after = appliedSeq;
+            boolean more = false;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("{\"applied\"")) {
+                    continue;
+                }
+                JsonNode n = json.readTree(line);
+                long seq = n.get("seq").asLong();
+                if (seq <= after) {
+                    continue;
+                }
+                if (pending.size() >= capacity) {
+                    more = true;
+                    break;
+                }
+                pending.add(new Entry(seq, n.get("key").asText(), n.get("at").asLong(), json.treeToValue(n.get("data"), JournalOp.class)));
+            }
+            spilled = more;
+        } catch (IOException | RuntimeException e) {
+            log.error("journal {}: cannot read spilled writes back: {}", file, e.toString());
+        }
+    }
+
+    private void reject(Entry e, Exception why) {
+        rejected.incrementAndGet();
+        log.error("journal: op {} refused by the database {} times, moved to {}: {}", e.key(), PERMANENT_RETRIES, rejectedFile, why.toString());
+        try {
+            ObjectNode n = json.createObjectNode();
+            n.put("seq", e.seq());
+            n.put("key", e.key());
+            n.put("at", e.appendedAt());
+            n.put("error", why.toString());
+            n.set("data", json.valueToTree(e.op()));
+            Files.writeString(rejectedFile, json.writeValueAsString(n) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException x) {
+            log.error("journal: cannot write {}: {}", rejectedFile, x.toString());
+        }
+        done(e);
+    }
+
+    /** Unreachable, timed out, pool exhausted: the database will take it later. */
+    static boolean transientFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof java.net.SocketException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("HY") || s.getSQLState().startsWith("40"))) {
+                return true;
+            }
+            if (t instanceof DataAccessException d && d.sqlState() != null && d.sqlState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int pending() {
+        lock.lock();
+        try {
+            return pending.size() + (spilled ? 1 : 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Figures for /api/health: how far behind the database the call model is. */
+    public Map<String, Object> metrics() {
+        long oldest;
+        int n;
+        boolean sp;
+        lock.lock();
+        try {
+            n = pending.size();
+            sp = spilled;
+            oldest = pending.isEmpty() ? 0 : System.currentTimeMillis() - pending.peekFirst().appendedAt();
+        } finally {
+            lock.unlock();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pending", n);
+        m.put("spilledToFile", sp);
+        m.put("oldestPendingMs", oldest);
+        m.put("maxPending", maxPending);
+        m.put("written", written.get());
+        m.put("failures", failures.get());
+        m.put("rejected", rejected.get());
+        m.put("replayedAtStart", replayed.get());
+        m.put("failingSinceMs", failingSince == 0 ? 0 : System.currentTimeMillis() - failingSince);
+        m.put("lastError", lastError);
+        return m;
+    }
+
+    /** Waits up to {@code timeoutMs} for everything pending to be written (shutdown, tests). */
+    public boolean drain(long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        lock.lock();
+        try {
+            while ((!pending.isEmpty() || spilled) && System.currentTimeMillis() < deadline) {
+                changed.await(20, TimeUnit.MILLISECONDS);
+            }
+            return pending.isEmpty() && !spilled;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(5_000);
+        running = false;
+        if (writer != null) {
+            writer.interrupt();
+            try {
+                writer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lock.lock();
+        try {
+            if (pending.isEmpty() && !spilled) {
+                idle();
+            }
+            channel.force(true);
+            channel.close();
+        } catch (IOException e) {
+            log.warn("journal {}: close: {}", file, e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package onekey.calls;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * A write the call model owes the database, as it is kept in the journal file. Every op is
+ * idempotent, because the journal writes at least once (again after a crash or an outage):
+ * a call's state is an upsert by linkedid, events and audit rows carry the journal's key.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = JournalOp.CallState.class, name = "call"),
+        @JsonSubTypes.Type(value = JournalOp.Events.class, name = "events"),
+        @JsonSubTypes.Type(value = JournalOp.Audit.class, name = "audit"),
+        @JsonSubTypes.Type(value = JournalOp.RecordingDue.class, name = "recording")})
+public sealed interface JournalOp {
+
+    /** The call's state columns as the call model knows them now (never disposition, notes, recording). */
+    record CallState(CallRecord call) implements JournalOp {}
+
+    /** Timeline events of a call. */
+    record Events(String linkedid, List<Ev> events) implements JournalOp {}
+
+    record Ev(long at, String type, String detail) {}
+
+    /** An audit row (a screen pop showed an elder's record to an agent). */
+    record Audit(long at, Long accountId, String username, String action, String targetType, String targetId,
+                 String detail) implements JournalOp {}
+
+    /** The call ended: its recording is to be indexed and linked. */
+    record RecordingDue(String linkedid, String file) implements JournalOp {}
+}

@@ -1,0 +1,53 @@
+package onekey.telephony;
+
+/**
+ * What OneKey hears from the PBX about calls, in its own words. The AMI edge
+ * ({@code telephony/ami/AmiEvents}) is the only place that turns Asterisk's events into these;
+ * nothing outside {@code telephony} sees asterisk-java types. Times are epoch milliseconds as the
+ * PBX stamped them.
+ */
+public sealed interface PbxEvent {
+
+    /** The call (all channels of one linkedid) this event belongs to. */
+    String linkedid();
+
+    long at();
+
+    /**
+     * The dialplan is about to put the caller into the queue (user event OneKeyQueue): how the call
+     * got there ({@code path}: direct = an SOS line that never waits on OneKey, flow = after OneKey's
+     * FastAGI flow, failopen = the flow was unreachable, failed or over its time bound), the dialled
+     * line, the service the dialplan took from AstDB, the recording file and when the call arrived.
+     */
+    record QueueEntry(String linkedid, long at, String channel, String callerNumber, String dnis, String service,
+                      String path, String recordingFile, Long arrivedAt) implements PbxEvent {}
+
+    /** The caller joined the queue (position from 1); {@code exten} is the dialplan extension at the time. */
+    record CallerQueued(String linkedid, long at, String channel, String callerNumber, String queue, int position,
+                        String exten) implements PbxEvent {}
+
+    /** A queue member's phone rings for this call: the moment of the screen pop. */
+    record MemberRinging(String linkedid, long at, String memberInterface, String memberName) implements PbxEvent {}
+
+    /** A queue member answered. */
+    record MemberConnected(String linkedid, long at, String memberInterface, String memberName, long holdSeconds)
+            implements PbxEvent {}
+
+    record MemberNoAnswer(String linkedid, long at, String memberName, long ringMs) implements PbxEvent {}
+
+    record MemberComplete(String linkedid, long at, String memberName, String reason, long talkSeconds)
+            implements PbxEvent {}
+
+    /** The caller hung up while waiting in the queue. */
+    record CallerAbandoned(String linkedid, long at, int position, long holdSeconds) implements PbxEvent {}
+
+    /** A channel ended; {@code callerLeg} when it is the call's first channel (uniqueid = linkedid). */
+    record ChannelHungUp(String linkedid, long at, String uniqueid, boolean callerLeg, int cause, String causeText)
+            implements PbxEvent {}
+
+    /** The call waited longer than its line allows and is being dialled out to the backup number. */
+    record Overflow(String linkedid, long at, String number, String waitedSeconds, String service) implements PbxEvent {}
+
+    /** The overflow dial ended ({@code dialStatus} ANSWER, NOANSWER, BUSY, CHANUNAVAIL, ...). */
+    record OverflowEnded(String linkedid, long at, String number, String dialStatus) implements PbxEvent {}
+}

@@ -1,0 +1,73 @@
+package onekey.telephony.ami;
+
+import java.util.List;
+import onekey.telephony.PbxEvent;
+import org.asteriskjava.manager.event.AgentCalledEvent;
+import org.asteriskjava.manager.event.AgentCompleteEvent;
+import org.asteriskjava.manager.event.AgentConnectEvent;
+import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
+import org.asteriskjava.manager.event.HangupEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
+import org.asteriskjava.manager.event.QueueCallerJoinEvent;
+import org.asteriskjava.manager.event.UserEvent;
+
+/**
+ * The one table from Asterisk's manager events to OneKey's {@link PbxEvent}s. Events OneKey does not
+ * follow translate to null.
+ */
+public final class AmiEvents {
+
+    private AmiEvents() {}
+
+    /** The user events the dialplan sends; registered on every AMI connection. */
+    static final List<Class<? extends UserEvent>> USER_EVENTS =
+            List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class);
+
+    public static PbxEvent translate(ManagerEvent e) {
+        long at = at(e);
+        return switch (e) {
+            case OneKeyQueueEvent q -> new PbxEvent.QueueEntry(q.getLinkedid(), at, q.getChannel(), q.getCallerIdNum(),
+                    blankToNull(q.getDnis()), blankToNull(q.getService()), blankToNull(q.getPath()), blankToNull(q.getRecfile()),
+                    millis(q.getArrived()));
+            case OneKeyOverflowEvent o -> new PbxEvent.Overflow(o.getLinkedid(), at, o.getNumber(), o.getWaited(), o.getService());
+            case OneKeyOverflowEndedEvent o -> new PbxEvent.OverflowEnded(o.getLinkedid(), at, o.getNumber(), o.getDialStatus());
+            case QueueCallerJoinEvent j -> new PbxEvent.CallerQueued(j.getLinkedId(), at, j.getChannel(), j.getCallerIdNum(),
+                    j.getQueue(), j.getPosition() == null ? 0 : j.getPosition(), j.getExten());
+            case AgentCalledEvent c -> new PbxEvent.MemberRinging(c.getLinkedId(), at, c.getInterface(), c.getMemberName());
+            case AgentConnectEvent c -> new PbxEvent.MemberConnected(c.getLinkedId(), at, c.getInterface(), c.getMemberName(),
+                    c.getHoldTime() == null ? 0 : c.getHoldTime());
+            case AgentRingNoAnswerEvent r -> new PbxEvent.MemberNoAnswer(r.getLinkedId(), at, r.getMemberName(),
+                    r.getRingtime() == null ? 0 : r.getRingtime());
+            case AgentCompleteEvent c -> new PbxEvent.MemberComplete(c.getLinkedId(), at, c.getMemberName(),
+                    c.getReason(), c.getTalkTime() == null ? 0 : c.getTalkTime());
+            case QueueCallerAbandonEvent a -> new PbxEvent.CallerAbandoned(a.getLinkedId(), at,
+                    a.getPosition() == null ? 0 : a.getPosition(), a.getHoldTime() == null ? 0 : a.getHoldTime());
+            case HangupEvent h -> h.getLinkedId() == null ? null : new PbxEvent.ChannelHungUp(h.getLinkedId(), at, h.getUniqueId(),
+                    h.getLinkedId().equals(h.getUniqueId()), h.getCause() == null ? 0 : h.getCause(), h.getCauseTxt());
+            default -> null;
+        };
+    }
+
+    /** Asterisk's event timestamp (timestampevents=yes) in ms, or now. */
+    static long at(ManagerEvent e) {
+        Double ts = e.getTimestamp();
+        return ts != null ? Math.round(ts * 1000) : System.currentTimeMillis();
+    }
+
+    /** "1795526051123" (STRFTIME %s%3q) → ms; null when absent or malformed. */
+    static Long millis(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException ex) {
+            return null;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,79 @@
+package onekey.telephony.ami;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.action.DbPutAction;
+import org.asteriskjava.manager.action.GetVarAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.response.ManagerResponse;
+
+/** {@link Pbx} over OneKey's AMI connection. */
+public final class AmiPbx implements Pbx {
+
+    private final AmiClient ami;
+
+    public AmiPbx(AmiClient ami) {
+        this.ami = ami;
+    }
+
+    @Override
+    public List<LiveChannel> liveChannels(List<String> callerVariables) {
+        try {
+            List<LiveChannel> out = new ArrayList<>();
+            for (ResponseEvent e : ami.sendForEvents(new CoreShowChannelsAction())) {
+                if (!(e instanceof CoreShowChannelEvent ch) || ch.getLinkedid() == null) {
+                    continue;
+                }
+                boolean callerLeg = ch.getLinkedid().equals(ch.getUniqueid());
+                boolean ours = ch.getContext() != null && ch.getContext().startsWith("onekey-");
+                Map<String, String> vars = new LinkedHashMap<>();
+                if (callerLeg && ours) {
+                    for (String v : callerVariables) {
+                        String value = variable(ch.getChannel(), v);
+                        if (value != null && !value.isEmpty()) {
+                            vars.put(v, value);
+                        }
+                    }
+                }
+                out.add(new LiveChannel(ch.getLinkedid(), ch.getUniqueid(), ch.getChannel(), ch.getCallerIdNum(),
+                        ch.getContext(), ch.getExten(), ch.getApplication(), parseDuration(ch.getDuration()), Map.copyOf(vars)));
+            }
+            return out;
+        } catch (AmiException e) {
+            throw new PbxException("cannot list live channels: " + e.getMessage(), e);
+        }
+    }
+
+    private String variable(String channel, String name) {
+        try {
+            ManagerResponse r = ami.send(new GetVarAction(channel, name));
+            return r.getAttribute("Value");
+        } catch (AmiException e) {
+            return null; // the channel may have gone meanwhile
+        }
+    }
+
+    @Override
+    public void putSetting(String family, String key, String value) {
+        try {
+            ami.send(new DbPutAction(family, key, value));
+        } catch (AmiException e) {
+            throw new PbxException("cannot store " + family + "/" + key + " in AstDB: " + e.getMessage(), e);
+        }
+    }
+
+    static long parseDuration(String hhmmss) {
+        try {
+            String[] p = hhmmss.split(":");
+            return ((Long.parseLong(p[0]) * 60 + Long.parseLong(p[1])) * 60 + Long.parseLong(p[2])) * 1000;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}

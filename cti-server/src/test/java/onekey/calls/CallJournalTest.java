@@ -1,0 +1,120 @@
+package onekey.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The journal on a real file: nothing owed to the database is lost through an outage or a crash. */
+class CallJournalTest {
+
+    static JournalOp.Events ev(String linkedid, String type) {
+        return new JournalOp.Events(linkedid, List.of(new JournalOp.Ev(1000, type, "d")));
+    }
+
+    @Test
+    void opsAppendedBeforeACrashAreWrittenAfterTheRestartInOrderWithTheirKeys() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        CallJournal crashed = new CallJournal(dir, 1000);
+        crashed.append(ev("L1", "a"));
+        crashed.append(ev("L1", "b"));
+        crashed.append(ev("L2", "c"));
+        // no writer ran and close() was never called: as after a kill -9
+
+        List<CallJournal.Entry> written = new CopyOnWriteArrayList<>();
+        try (CallJournal restarted = new CallJournal(dir, 1000)) {
+            assertThat(restarted.metrics().get("replayedAtStart")).isEqualTo(3L);
+            restarted.start(written::add, () -> { });
+            assertThat(restarted.drain(5_000)).isTrue();
+        }
+        assertThat(written).extracting(e -> ((JournalOp.Events) e.op()).events().getFirst().type()).containsExactly("a", "b", "c");
+        assertThat(written).extracting(CallJournal.Entry::key).doesNotHaveDuplicates().allMatch(k -> k.endsWith("-1")
+                || k.endsWith("-2") || k.endsWith("-3"));
+
+        // applied and closed cleanly: nothing is written a second time
+        try (CallJournal again = new CallJournal(dir, 1000)) {
+            assertThat(again.metrics().get("replayedAtStart")).isEqualTo(0L);
+            assertThat(again.pending()).isZero();
+        }
+    }
+
+    @Test
+    void aDatabaseOutageHoldsTheOpsAndTheyAreWrittenInOrderWhenItIsBack() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        AtomicBoolean down = new AtomicBoolean(true);
+        AtomicInteger caughtUp = new AtomicInteger();
+        List<String> written = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(dir, 1000)) {
+            j.start(e -> {
+                if (down.get()) {
+                    throw new SQLTransientConnectionException("database unreachable");
+                }
+                written.add(((JournalOp.Events) e.op()).events().getFirst().type());
+            }, caughtUp::incrementAndGet);
+            for (int i = 0; i < 20; i++) {
+                j.append(ev("L" + i, "e" + i));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((Long) j.metrics().get("failures")) > 0);
+            assertThat(j.pending()).isEqualTo(20);
+            assertThat(((Number) j.metrics().get("failingSinceMs")).longValue()).isPositive();
+            down.set(false);
+            assertThat(j.drain(10_000)).isTrue();
+            assertThat(written).hasSize(20).first().isEqualTo("e0");
+            assertThat(written.getLast()).isEqualTo("e19");
+            assertThat(caughtUp.get()).isPositive();
+            assertThat(j.metrics().get("failingSinceMs")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void anOpTheDatabaseRefusesForGoodIsSetAsideNotLostAndDoesNotBlockTheRest() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        List<String> written = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(dir, 1000)) {
+            j.start(e -> {
+                String t = ((JournalOp.Events) e.op()).events().getFirst().type();
+                if (t.equals("bad")) {
+                    throw new IllegalStateException("no call row for linkedid X");
+                }
+                written.add(t);
+            }, () -> { });
+            j.append(ev("X", "bad"));
+            j.append(ev("L1", "good"));
+            assertThat(j.drain(10_000)).isTrue();
+            assertThat(written).containsExactly("good");
+            assertThat(j.metrics().get("rejected")).isEqualTo(1L);
+        }
+        assertThat(Files.readString(dir.resolve("journal.rejected"))).contains("\"bad\"", "no call row");
+    }
+
+    @Test
+    void pastItsMemoryCapacityTheJournalKeepsOpsInTheFileAndStillWritesThemAll() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        AtomicBoolean down = new AtomicBoolean(true);
+        List<String> written = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(dir, 100)) {
+            j.start(e -> {
+                if (down.get()) {
+                    throw new SQLTransientConnectionException("database unreachable");
+                }
+                written.add(((JournalOp.Events) e.op()).events().getFirst().type());
+            }, () -> { });
+            for (int i = 0; i < 350; i++) {
+                j.append(ev("L" + i, "e" + i));
+            }
+            assertThat(j.metrics().get("spilledToFile")).isEqualTo(true);
+            down.set(false);
+            assertThat(j.drain(20_000)).isTrue();
+        }
+        assertThat(written).hasSize(350).doesNotHaveDuplicates();
+        assertThat(written.getLast()).isEqualTo("e349");
+    }
+}
