@@ -64,6 +64,13 @@ public final class CallTracker implements AutoCloseable {
     private final CallJournal journal;
     private RecordingSink recordings = (c, f) -> { };
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
+    /** Calls that ended lately: a late AGI session or event never brings one back to life. */
+    private final Map<String, Boolean> ended = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
     /** linkedid → stored id, for journal writes after the live call is gone (bounded, oldest dropped). */
     private final Map<String, Long> storedIds = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -100,6 +107,10 @@ public final class CallTracker implements AutoCloseable {
      */
     public CallerLookup.Result flowArrived(String linkedid, String channel, String callerNumber, String dnis,
                                            String recordingFile, long arrivedAt) {
+        if (ended.containsKey(linkedid)) {
+            // an AGI session that waited while OneKey was frozen: the call went on without it and ended
+            throw new IllegalStateException("call " + linkedid + " has ended already");
+        }
         Line line = lines.lineFor(dnis);
         LiveCall lc = follow(linkedid, channel, callerNumber, dnis, line, line.priority(), false, "flow", recordingFile,
                 arrivedAt, null, "arrived", "line=" + line.service().wire() + " dnis=" + dnis + " path=flow");
@@ -351,6 +362,7 @@ public final class CallTracker implements AutoCloseable {
     }
 
     private void onHangup(PbxEvent.ChannelHungUp h) {
+        ended.put(h.linkedid(), Boolean.TRUE);
         LiveCall lc = live.remove(h.linkedid());
         if (lc != null) {
             end(lc, h.at(), "hangup", "cause=" + h.cause() + " " + h.causeText());
@@ -410,6 +422,13 @@ public final class CallTracker implements AutoCloseable {
     private LiveCall follow(String linkedid, String channel, String callerNumber, String dnis, Line line, int priority,
                             boolean failOpen, String path, String recordingFile, long arrivedAt, CallRecord base,
                             String eventType, String eventDetail) {
+        if (ended.containsKey(linkedid)) {
+            log.info("call={} ended already: not followed again ({})", linkedid, eventType);
+            LiveCall gone = new LiveCall(base != null ? base : new CallRecord(0, linkedid, channel, callerNumber, dnis,
+                    line.service(), priority, null, null, null, arrivedAt, null, null, null, null, null, "ended", null, null,
+                    failOpen, null));
+            return gone; // not in the live map: events for it change nothing stored
+        }
         CallRecord rec = base != null ? base : new CallRecord(0, linkedid, channel, callerNumber, dnis, line.service(), priority,
                 null, null, null, arrivedAt, null, null, null, null, null, "arrived", null, null, failOpen, null);
         LiveCall lc = new LiveCall(rec);

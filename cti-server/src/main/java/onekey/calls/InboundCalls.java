@@ -19,6 +19,9 @@ import onekey.telephony.agi.AgiFlowServer;
  */
 public final class InboundCalls implements AgiFlowServer.Binding {
 
+    /** Older than Asterisk's longest bound on the flow (extensions.conf: 3 s, moved forward only by the flow itself). */
+    static final long STALE_AFTER_MS = 3_500;
+
     private final CallTracker tracker;
     private final String queue;
     private final String defaultLanguage;
@@ -38,6 +41,12 @@ public final class InboundCalls implements AgiFlowServer.Binding {
     @Override
     public FlowHost open(AgiFlowServer.Session s) {
         String linkedid = s.linkedid() == null || s.linkedid().isEmpty() ? s.uniqueid() : s.linkedid();
+        if (s.arrivedAt() != null && s.startedAt() - s.arrivedAt() > STALE_AFTER_MS) {
+            // the session waited in the kernel while OneKey was frozen: Asterisk's bound has passed and the
+            // dialplan has queued the call itself (fail-open); running the flow now would only get in its way
+            throw new IllegalStateException("AGI session for call " + linkedid + " is " + (s.startedAt() - s.arrivedAt())
+                    + " ms old: the dialplan has failed open already");
+        }
         Line line = tracker.lineFor(s.dnis());
         // bounded by the lookup deadline: past it the caller is greeted as unknown
         CallerLookup.Result found = tracker.flowArrived(linkedid, s.channel(), s.callerNumber(), s.dnis(), s.recordingFile(),

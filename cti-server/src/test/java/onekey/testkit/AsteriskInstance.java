@@ -86,6 +86,11 @@ public final class AsteriskInstance implements AutoCloseable {
         return rundir.resolve("sounds/onekey");
     }
 
+    /** Where Asterisk sends outbound trunk calls (pjsip.conf [trunk] aor): a stand-in PSTN phone listens here. */
+    public int trunkPort() {
+        return Integer.parseInt(env.get("ONEKEY_TRUNK_PORT"));
+    }
+
     public String amiSecret() {
         return env.get("ONEKEY_AMI_SECRET");
     }

@@ -104,6 +104,47 @@ public final class Sipp {
         }
     }
 
+    /**
+     * A phone on the PSTN side of the trunk (a backup centre, a family member): answers calls Asterisk
+     * sends to the trunk's address after {@code ringMs}, with audio, and counts them.
+     */
+    public static final class TrunkPhone implements AutoCloseable {
+        private final Process uas;
+        private final Path dir;
+
+        public TrunkPhone(int port, long ringMs) {
+            try {
+                this.dir = Files.createTempDirectory("oktrunk");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            uas = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(port),
+                    "-mp", String.valueOf(Ports.freeRange(4)), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
+                    "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
+        }
+
+        public int successfulCalls() {
+            return Stats.successful(dir);
+        }
+
+        public String log() {
+            return Proc.tail(dir.resolve("uas.out"));
+        }
+
+        @Override
+        public void close() {
+            uas.destroy();
+            try {
+                if (!uas.waitFor(5, TimeUnit.SECONDS)) {
+                    uas.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            AsteriskInstance.deleteTree(dir);
+        }
+    }
+
     /** An elder's phone calling a one-key line, holding {@code holdMs} after the answer, then hanging up. */
     public static final class Caller implements AutoCloseable {
         private final Process p;
