@@ -62,7 +62,7 @@ render() {
         "OTHER_WAIT=${ONEKEY_ESCALATION_OTHERWAITSECONDS:-180}"
         "ESCALATION_RING=${ONEKEY_ESCALATION_RINGSECONDS:-30}"
         "MODDIR=${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
-        "DATADIR=${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
+        "DATADIR=$RUNDIR/data"
     )
     local -a sedargs=()
     local kv
@@ -81,8 +81,67 @@ render() {
         fi
         mv -f "$tmp" "$out"
     done
+    datadir "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
     # OneKey owns this file (agent endpoints); create it empty once, never overwrite it.
     [ -e "$RUNDIR/etc/asterisk/pjsip.agents.conf" ] || : > "$RUNDIR/etc/asterisk/pjsip.agents.conf"
+}
+
+# Asterisk's data dir for this instance: the packaged one linked in, plus Mandarin (zh) queue
+# announcements, so a caller waiting in the queue hears their position in their own language
+# (the channel's language: zh by default, en for elders whose record says so).
+datadir() {  # datadir SOURCE
+    local src="$1" d="$RUNDIR/data" e
+    [ -d "$src" ] || die "Asterisk data dir $src missing (ONEKEY_ASTERISK_DATADIR)"
+    mkdir -p "$d/sounds"
+    for e in "$src"/*; do
+        [ "$(basename "$e")" = sounds ] && continue
+        ln -sfn "$e" "$d/$(basename "$e")"
+    done
+    for e in "$src"/sounds/*; do
+        [ "$(basename "$e")" = zh ] && continue
+        ln -sfn "$e" "$d/sounds/$(basename "$e")"
+    done
+    zh_sounds "$d/sounds/zh"
+}
+
+# Spoken once with espeak-ng (Mandarin voice cmn), 8 kHz WAV, cached across instances.
+ZH_SOUNDS='queue-youarenext|您是下一位，请不要挂机。
+queue-thereare|您前面还有
+queue-callswaiting|位在等候。
+queue-thankyou|坐席马上为您接听，请稍候。
+queue-periodic-announce|请不要挂机，坐席马上为您接听。
+digits/0|零
+digits/1|一
+digits/2|两
+digits/3|三
+digits/4|四
+digits/5|五
+digits/6|六
+digits/7|七
+digits/8|八
+digits/9|九
+digits/10|十
+digits/hundred|百
+digits/thousand|千'
+
+zh_sounds() {  # zh_sounds DIR
+    if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+        echo "asterisk.sh: espeak-ng or sox missing: queue announcements fall back to English (./onekey setup installs them)" >&2
+        return 0
+    fi
+    local cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey/sounds-zh-1}" file text
+    mkdir -p "$cache/digits" "$1/digits"
+    while IFS='|' read -r file text; do
+        [ -n "$file" ] || continue
+        if [ ! -s "$cache/$file.wav" ]; then
+            espeak-ng -v cmn -s 150 -w "$cache/$file.raw.wav" "$text" 2>/dev/null &&
+                sox -q "$cache/$file.raw.wav" -r 8000 -c 1 -b 16 "$cache/$file.tmp.wav" 2>/dev/null &&
+                mv -f "$cache/$file.tmp.wav" "$cache/$file.wav"
+            rm -f "$cache/$file.raw.wav" "$cache/$file.tmp.wav"
+        fi
+        [ -s "$cache/$file.wav" ] && ln -sfn "$cache/$file.wav" "$1/$file.wav"
+    done <<< "$ZH_SOUNDS"
+    return 0
 }
 
 cli() {

@@ -95,6 +95,19 @@ public final class AgentService implements AgentCommands {
         return l;
     }
 
+    /**
+     * The account of an agent in the queue from memory (the end of a call runs on the PBX event thread
+     * and must not wait on the database); the database only for one not cached.
+     */
+    private Optional<Account> cachedAccount(long accountId) {
+        for (Account a : byExtension.values()) {
+            if (a.id() == accountId) {
+                return Optional.of(a);
+            }
+        }
+        return accounts.get(accountId);
+    }
+
     /** Agents ready to take a call now (for the nobody-there alert). */
     public long readyCount() {
         return agents.values().stream().filter(a -> a.state() == AgentState.READY).count();
@@ -128,7 +141,7 @@ public final class AgentService implements AgentCommands {
         if (s == null || s.state() != AgentState.ON_CALL) {
             return;
         }
-        Optional<Account> acc = accounts.get(accountId);
+        Optional<Account> acc = cachedAccount(accountId);
         if (acc.isEmpty()) {
             return;
         }

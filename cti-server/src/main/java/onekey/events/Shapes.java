@@ -64,7 +64,7 @@ public final class Shapes {
     }
 
     /**
-     * A call: {@code id, elderId, line (Service.wire()), agent (username), arrivedAt, answeredAt, endedAt,
+     * A call: {@code id, elderId, line (Service.wire()), agent (username), arrivedAt, queuedAt, answeredAt, endedAt,
      * waitMs, talkMs, recordingId} (times epoch ms, null when not happened) plus callerNumber, dnis,
      * priority, outcome, disposition, notes, failOpen, agentId, linkedid.
      */
@@ -75,6 +75,7 @@ public final class Shapes {
         m.put("line", c.line() == null ? null : c.line().wire());
         m.put("agent", c.agentName());
         m.put("arrivedAt", c.arrivedAt());
+        m.put("queuedAt", c.queuedAt());
         m.put("answeredAt", c.answeredAt());
         m.put("endedAt", c.endedAt());
         m.put("waitMs", c.waitMs());

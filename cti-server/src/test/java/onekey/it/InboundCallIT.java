@@ -68,6 +68,12 @@ class InboundCallIT {
                 Ws.Frame offered = ws.await("call.offered", 20);
                 Ws.Frame answered = ws.await("call.answered", 20);
                 assertThat(offered.receivedAt()).isLessThanOrEqualTo(answered.receivedAt());
+                // the agent types notes and a disposition while the call is live: they must survive its end
+                // and the recording's indexing (no write from a stale copy undoes them)
+                long liveId = answered.json().path("call").path("id").asLong();
+                var saved = stack.api.send("PUT", "/api/calls/" + liveId + "/disposition", token,
+                        "{\"disposition\":\"resolved\",\"notes\":\"老人头晕，已联系女儿 (typed during the call)\"}");
+                assertThat(saved.status()).as(saved.body()).isEqualTo(200);
                 assertThat(offered.json().path("seq").asLong()).isLessThan(answered.json().path("seq").asLong());
                 JsonNode elder = offered.json().path("elder");
                 assertThat(offered.json().path("registered").asBoolean()).isTrue();
@@ -86,6 +92,10 @@ class InboundCallIT {
                 long elderId = elder.path("id").asLong();
 
                 JsonNode call = awaitRecordedCall(token, elderId, callId);
+                assertThat(callId).isEqualTo(liveId);
+                assertThat(call.path("notes").asText()).isEqualTo("老人头晕，已联系女儿 (typed during the call)");
+                assertThat(call.path("disposition").asText()).isEqualTo("resolved");
+                assertThat(call.path("outcome").asText()).isEqualTo("completed");
                 assertThat(call.path("line").asText()).isEqualTo("sos");
                 assertThat(call.path("agent").asText()).isEqualTo("1001");
                 long arrived = call.path("arrivedAt").asLong();

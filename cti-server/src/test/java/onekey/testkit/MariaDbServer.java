@@ -209,6 +209,30 @@ public final class MariaDbServer implements AutoCloseable {
         return port;
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung database host. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes a frozen server (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String sig) {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start();
+            if (!k.waitFor(5, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The temp dir holding data, socket, pid and error.log (deleted on close). */
     public Path dir() {
         return dir;
@@ -245,6 +269,11 @@ public final class MariaDbServer implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            thaw(); // a frozen server ignores SIGTERM
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -41,7 +41,7 @@ class InboundFlowTest {
         assertTrue(r.ended(), r.reason());
         assertEquals(List.of(), channel.plays());
         assertTrue(host.spoken.isEmpty(), "no TTS on SOS lines");
-        assertEquals(List.of("set ONEKEY_PRIO=10", "set ONEKEY_QUEUE=sos"), channel.calls);
+        assertEquals(List.of("set CHANNEL(language)=zh", "set ONEKEY_PRIO=10", "set ONEKEY_QUEUE=sos"), channel.calls);
     }
 
     @Test
@@ -69,6 +69,7 @@ class InboundFlowTest {
         caller("registration", "Mary", "en");
         assertTrue(run().ended());
         assertEquals(List.of("en:Hello Mary, connecting you to registration."), host.spoken);
+        assertEquals("set CHANNEL(language)=en", channel.calls.getFirst(), "queue announcements in the elder's language");
     }
 
     @Test
