@@ -9,6 +9,7 @@ import java.util.UUID;
 import onekey.testkit.DemoLauncher;
 import onekey.testkit.Sipp;
 import onekey.testkit.Ws;
+import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -76,16 +77,18 @@ class DemoKillIT {
                         call[0] = demo.api.get("/api/calls/" + callId, admin).json();
                         return call[0].path("endedAt").isNumber() && call[0].path("recordingId").isNumber();
                     });
+            // (soft: the shutdown below is checked and reported even when the record is wrong)
             JsonNode c = call[0];
-            assertThat(c.path("answeredAt").isNumber()).as("answeredAt: %s", c).isTrue();
-            assertThat(c.path("endedAt").asLong()).as("endedAt after answeredAt: %s", c)
+            SoftAssertions record = new SoftAssertions();
+            record.assertThat(c.path("answeredAt").isNumber()).as("answeredAt set: %s", c).isTrue();
+            record.assertThat(c.path("endedAt").asLong()).as("endedAt after answeredAt: %s", c)
                     .isGreaterThan(c.path("answeredAt").asLong());
-            assertThat(c.path("outcome").asText()).as("outcome: %s", c).isEqualTo("completed");
-            assertThat(c.path("agent").asText()).as("agent: %s", c).isEqualTo("1001");
-            assertThat(c.path("line").asText()).as("line: %s", c).isEqualTo("sos");
+            record.assertThat(c.path("outcome").asText()).as("outcome: %s", c).isEqualTo("completed");
+            record.assertThat(c.path("agent").asText()).as("agent: %s", c).isEqualTo("1001");
+            record.assertThat(c.path("line").asText()).as("line: %s", c).isEqualTo("sos");
             // the caller holds HOLD_MS from the IVR's answer; the agent's part starts a queue wait and a
             // 500 ms ring later
-            assertThat(c.path("talkMs").asLong()).as("talkMs: %s", c).isBetween(HOLD_MS - 8_000, HOLD_MS + 2_000);
+            record.assertThat(c.path("talkMs").asLong()).as("talkMs: %s", c).isBetween(HOLD_MS - 8_000, HOLD_MS + 2_000);
 
             // Ctrl-C (SIGINT) to the launcher stops both: the cti-server, then Asterisk
             long cti = demo.ctiPid().orElseThrow();
@@ -96,10 +99,11 @@ class DemoKillIT {
             Awaitility.await("cti-server and Asterisk gone").atMost(Duration.ofSeconds(10))
                     .until(() -> !DemoLauncher.alive(cti) && !DemoLauncher.alive(asterisk));
             assertThat(demo.output()).contains("onekey: stopping the cti-server", "onekey: stopping Asterisk", "onekey: demo stopped");
+            record.assertAll();
         }
     }
 
-    /** Agent 1001's phone; the restarted provisioning may need a moment before Asterisk accepts it. */
+    /** Agent 1001's phone; Asterisk accepts it once OneKey has provisioned the endpoints over AMI. */
     private static Sipp.AgentPhone registeredPhone(DemoLauncher demo) {
         Sipp.AgentPhone[] phone = new Sipp.AgentPhone[1];
         Awaitility.await("1001 registered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
