@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import onekey.testkit.DemoLauncher;
 import onekey.testkit.Sipp;
 import onekey.testkit.Ws;
@@ -97,9 +99,27 @@ class DemoKillIT {
             DemoLauncher.signal("INT", demo.launcherPid());
             assertThat(demo.awaitExit(60)).as("launcher ends after SIGINT:\n%s", demo.tail()).isTrue();
             Awaitility.await("cti-server and Asterisk gone").atMost(Duration.ofSeconds(10))
-                    .until(() -> !DemoLauncher.alive(cti) && !DemoLauncher.alive(asterisk));
+                    .until(() -> !DemoLauncher.alive(cti) && !DemoLauncher.alive(asterisk) && demo.processesInRunDir().isEmpty());
             assertThat(demo.output()).contains("onekey: stopping the cti-server", "onekey: stopping Asterisk", "onekey: demo stopped");
             record.assertAll();
+        }
+    }
+
+    @Test
+    void aConfigurationErrorStopsTheDemoInsteadOfRestartingItForever() {
+        try (DemoLauncher demo = new DemoLauncher(Map.of("ONEKEY_CALLS_DEFAULTLANGUAGE", "xx"))) {
+            assertThat(demo.awaitExit(90)).as("launcher ends by itself:\n%s", demo.tail()).isTrue();
+            assertThat(demo.exitValue()).as("launcher exit status:\n%s", demo.tail()).isEqualTo(2);
+            assertThat(demo.output())
+                    .contains("calls.defaultLanguage (ONEKEY_CALLS_DEFAULTLANGUAGE) is 'xx'")
+                    .contains("onekey: cti-server exited (status 2: configuration error, see its message above); not restarting it")
+                    .contains("onekey: stopping Asterisk", "onekey: demo stopped")
+                    .doesNotContain("restarting it in");
+            Matcher up = Pattern.compile("Asterisk is up \\(pid (\\d+)").matcher(demo.output());
+            assertThat(up.find()).as("launcher names Asterisk's pid:\n%s", demo.tail()).isTrue();
+            long asterisk = Long.parseLong(up.group(1));
+            Awaitility.await("Asterisk gone").atMost(Duration.ofSeconds(10))
+                    .until(() -> !DemoLauncher.alive(asterisk) && demo.processesInRunDir().isEmpty());
         }
     }
 

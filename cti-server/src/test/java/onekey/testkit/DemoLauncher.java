@@ -118,6 +118,15 @@ public final class DemoLauncher implements AutoCloseable {
         Proc.run(List.of("kill", "-" + sig, String.valueOf(pid)), Path.of("/"), Map.of(), 10);
     }
 
+    /** Processes still running with this demo's run folder in their command line (its Asterisk, sipp). */
+    public List<String> processesInRunDir() {
+        String dir = runDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+                .toList();
+    }
+
     public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -130,6 +139,11 @@ public final class DemoLauncher implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** The launcher's exit status (after {@link #awaitExit}). */
+    public int exitValue() {
+        return launcher.exitValue();
     }
 
     public String output() {
@@ -165,6 +179,7 @@ public final class DemoLauncher implements AutoCloseable {
                 }
             }
         } finally {
+            System.out.println("DemoLauncher: logs in target/demo-logs/" + runDir.getFileName() + "-*");
             // whatever the launcher managed to do: nothing of this demo may outlive the test
             cti.ifPresent(p -> kill(p, "java"));
             ast.ifPresent(p -> kill(p, "asterisk"));
@@ -184,15 +199,16 @@ public final class DemoLauncher implements AutoCloseable {
                 .ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    /** The launcher's output and Asterisk's log, kept in target/demo-logs/ for a failed run. */
+    /** The launcher's output and Asterisk's log, kept in target/demo-logs/ (named by the run folder) for a failed run. */
     private void keepLogs() {
         try {
             Path dir = Path.of("target", "demo-logs");
             Files.createDirectories(dir);
-            Files.copy(log, dir.resolve("launcher.out"), StandardCopyOption.REPLACE_EXISTING);
+            String name = runDir.getFileName().toString();
+            Files.copy(log, dir.resolve(name + "-launcher.out"), StandardCopyOption.REPLACE_EXISTING);
             Path messages = runDir.resolve("asterisk/log/messages");
             if (Files.exists(messages)) {
-                Files.copy(messages, dir.resolve("asterisk-messages.log"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(messages, dir.resolve(name + "-asterisk-messages.log"), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             // best effort
