@@ -9,7 +9,8 @@ import onekey.config.OneKeyConfig;
 
 /**
  * {@code java onekey.Main [--config FILE] [--demo]}: runs the cti-server in the foreground until
- * interrupted (Ctrl-C stops it cleanly).
+ * interrupted (Ctrl-C stops it cleanly). Exits 2 on a usage or configuration error, or on a Java
+ * runtime older than 24 ({@link RuntimeCheck}); supervisors do not restart it on status 2.
  */
 public final class Main {
 
@@ -28,6 +29,13 @@ public final class Main {
                     System.exit(2);
                 }
             }
+        }
+        var tooOld = RuntimeCheck.refusal(Runtime.version().feature(), Boolean.getBoolean(RuntimeCheck.ALLOW_PINNING));
+        if (tooOld.isPresent()) {
+            // status 2 like a configuration error: supervisors (./onekey demo, systemd) do not retry it
+            System.err.println("onekey: " + tooOld.get());
+            System.exit(2);
+            return;
         }
         OneKeyConfig cfg;
         try {

@@ -44,11 +44,16 @@ public final class Sipp {
         public final int uasPort;
         private final Process uas;
         private final Path dir;
-        private final AsteriskInstance ast;
+        private final int sipPort;
         private final String secret;
 
         public AgentPhone(AsteriskInstance ast, String extension, String secret, long ringMs) {
-            this.ast = ast;
+            this(ast.sipPort, extension, secret, ringMs);
+        }
+
+        /** The same phone for an Asterisk the test did not start itself (e.g. ./onekey demo's), by its SIP port on 127.0.0.1. */
+        public AgentPhone(int sipPort, String extension, String secret, long ringMs) {
+            this.sipPort = sipPort;
             this.extension = extension;
             this.secret = secret;
             try {
@@ -76,7 +81,7 @@ public final class Sipp {
 
         /** Registers another extension whose calls this same phone answers (load tests: one UAS, many agents). */
         public void registerAlso(String ext, String sipSecret) {
-            Proc.run(List.of("sipp", "127.0.0.1:" + ast.sipPort, "-sf", scenario("agent-register.xml"), "-i", "127.0.0.1",
+            Proc.run(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario("agent-register.xml"), "-i", "127.0.0.1",
                     "-p", String.valueOf(Ports.free()), "-s", ext, "-au", ext, "-ap", sipSecret,
                     "-key", "uas_port", String.valueOf(uasPort), "-m", "1", "-timeout", "10s", "-nostdin"), dir, Map.of(), 20);
         }

@@ -1,0 +1,217 @@
+package onekey.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code ./onekey demo --no-build} as a child process, as an operator runs it: its own free ports and
+ * its own run folder under /tmp (ONEKEY_RUN_DIR, short for Asterisk's control socket), never the
+ * repository's run/. {@link #close()} stops it like Ctrl-C and then makes sure that the launcher, the
+ * cti-server and Asterisk are all gone, whatever state the test left them in.
+ */
+public final class DemoLauncher implements AutoCloseable {
+
+    public final Path runDir;
+    public final int sipPort;
+    public final int amiPort;
+    public final int agiPort;
+    public final int httpPort;
+    public final Api api;
+    private final Path log;
+    private final Process launcher;
+
+    public DemoLauncher(Map<String, String> extraEnv) {
+        Proc.require("asterisk");
+        Proc.require("sipp");
+        try {
+            runDir = Files.createTempDirectory(Path.of("/tmp"), "okdemo");
+            log = Files.createTempFile("okdemo", ".out");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        sipPort = Ports.free();
+        amiPort = Ports.free();
+        agiPort = Ports.free();
+        httpPort = Ports.free();
+        int rtpStart = Ports.freeRange(100);
+        api = new Api(httpPort);
+
+        ProcessBuilder pb = new ProcessBuilder("bash", Repo.root().resolve("onekey").toString(), "demo", "--no-build")
+                .directory(Repo.root().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        // a developer's own ONEKEY_* settings (database, ports) must not leak into this demo
+        env.keySet().removeIf(k -> k.startsWith("ONEKEY_"));
+        env.put("ONEKEY_RUN_DIR", runDir.toString());
+        env.put("ONEKEY_SIP_PORT", String.valueOf(sipPort));
+        env.put("ONEKEY_AMI_PORT", String.valueOf(amiPort));
+        env.put("ONEKEY_AGI_PORT", String.valueOf(agiPort));
+        env.put("ONEKEY_HTTP_PORT", String.valueOf(httpPort));
+        env.put("ONEKEY_RTP_START", String.valueOf(rtpStart));
+        env.put("ONEKEY_RTP_END", String.valueOf(rtpStart + 99));
+        env.put("ONEKEY_TRUNK_PORT", String.valueOf(Ports.free()));
+        // the JDK running the tests (the launcher takes it if it is new enough, else finds one)
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", env.getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
+        env.putAll(extraEnv);
+        try {
+            launcher = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run ./onekey demo: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until /api/health answers 200 with Asterisk connected. */
+    public void awaitHealthy(long seconds) {
+        Awaitility.await("demo healthy (launcher output:\n" + tail() + ")").atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    if (!launcher.isAlive()) {
+                        throw new AssertionError("./onekey demo exited " + launcher.exitValue() + ":\n" + tail());
+                    }
+                    return healthy();
+                });
+    }
+
+    /** /api/health answers 200 and the cti-server's AMI is connected. */
+    public boolean healthy() {
+        Api.Reply r = api.get("/api/health", null);
+        return r.status() == 200 && r.json().path("asterisk").path("connected").asBoolean();
+    }
+
+    public long launcherPid() {
+        return launcher.pid();
+    }
+
+    public boolean launcherAlive() {
+        return launcher.isAlive();
+    }
+
+    /** The cti-server's pid as the launcher wrote it (RUN/cti.pid). */
+    public OptionalLong ctiPid() {
+        return readPid(runDir.resolve("cti.pid"));
+    }
+
+    /** Asterisk's pid as Asterisk wrote it (RUN/asterisk/run/asterisk.pid). */
+    public OptionalLong asteriskPid() {
+        return readPid(runDir.resolve("asterisk/run/asterisk.pid"));
+    }
+
+    public String cli(String command) {
+        return Proc.run(List.of("bash", Repo.asteriskConfig().resolve("asterisk.sh").toString(), "cli",
+                runDir.resolve("asterisk").toString(), command), runDir, Map.of(), 20);
+    }
+
+    /** Sends a real signal ({@code kill -SIG pid}). */
+    public static void signal(String sig, long pid) {
+        Proc.run(List.of("kill", "-" + sig, String.valueOf(pid)), Path.of("/"), Map.of(), 10);
+    }
+
+    /** Processes still running with this demo's run folder in their command line (its Asterisk, sipp). */
+    public List<String> processesInRunDir() {
+        String dir = runDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+                .toList();
+    }
+
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Waits for the launcher to end; true if it did. */
+    public boolean awaitExit(long seconds) {
+        try {
+            return launcher.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The launcher's exit status (after {@link #awaitExit}). */
+    public int exitValue() {
+        return launcher.exitValue();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    public String tail() {
+        return Proc.tail(log);
+    }
+
+    private static OptionalLong readPid(Path f) {
+        try {
+            String s = Files.readString(f).trim();
+            return s.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(s));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        OptionalLong cti = ctiPid();
+        OptionalLong ast = asteriskPid();
+        try {
+            if (launcher.isAlive()) {
+                signal("INT", launcher.pid());
+                if (!awaitExit(60)) {
+                    launcher.destroyForcibly();
+                }
+            }
+        } finally {
+            System.out.println("DemoLauncher: logs in target/demo-logs/" + runDir.getFileName() + "-*");
+            // whatever the launcher managed to do: nothing of this demo may outlive the test
+            cti.ifPresent(p -> kill(p, "java"));
+            ast.ifPresent(p -> kill(p, "asterisk"));
+            keepLogs();
+            AsteriskInstance.deleteTree(runDir);
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+    }
+
+    private static void kill(long pid, String command) {
+        ProcessHandle.of(pid)
+                .filter(h -> h.info().command().map(c -> c.contains(command)).orElse(false))
+                .ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** The launcher's output and Asterisk's log, kept in target/demo-logs/ (named by the run folder) for a failed run. */
+    private void keepLogs() {
+        try {
+            Path dir = Path.of("target", "demo-logs");
+            Files.createDirectories(dir);
+            String name = runDir.getFileName().toString();
+            Files.copy(log, dir.resolve(name + "-launcher.out"), StandardCopyOption.REPLACE_EXISTING);
+            Path messages = runDir.resolve("asterisk/log/messages");
+            if (Files.exists(messages)) {
+                Files.copy(messages, dir.resolve(name + "-asterisk-messages.log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
