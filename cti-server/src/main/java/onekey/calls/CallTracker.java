@@ -565,7 +565,18 @@ public final class CallTracker implements AutoCloseable {
     public void resync(Pbx pbx) {
         Set<String> liveInAsterisk = new HashSet<>();
         int learned = 0;
-        for (LiveChannel ch : pbx.liveChannels(CALLER_VARIABLES)) {
+        List<LiveChannel> channels = pbx.liveChannels(CALLER_VARIABLES);
+        // agents' legs by call: a call bridged to an agent while OneKey was away is answered by them
+        Map<String, LiveChannel> agentLegs = new LinkedHashMap<>();
+        for (LiveChannel ch : channels) {
+            if (!ch.callerLeg() && ch.channel() != null && ch.channel().startsWith("PJSIP/")) {
+                String iface = ch.channel().substring(0, Math.max(ch.channel().lastIndexOf('-'), 0));
+                if (!iface.isEmpty() && agents.accountForInterface(iface).isPresent()) {
+                    agentLegs.putIfAbsent(ch.linkedid(), ch);
+                }
+            }
+        }
+        for (LiveChannel ch : channels) {
             liveInAsterisk.add(ch.linkedid());
             boolean inbound = ch.context() != null && (ch.context().startsWith("onekey-inbound") || ch.context().startsWith("onekey-queue")
                     || ch.context().startsWith("onekey-static"));
@@ -595,11 +606,26 @@ public final class CallTracker implements AutoCloseable {
             if (stored != null) {
                 lc.stored.complete(stored.id());
             }
-            if ("Queue".equalsIgnoreCase(ch.application())) {
-                synchronized (lc) {
-                    if (lc.record.queuedAt() == null) {
-                        setState(lc, b -> b.queuedAt = arrivedAt);
-                    }
+            LiveChannel agentLeg = agentLegs.get(ch.linkedid());
+            synchronized (lc) {
+                if (lc.record.queuedAt() == null && ("Queue".equalsIgnoreCase(ch.application()) || agentLeg != null)) {
+                    setState(lc, b -> b.queuedAt = arrivedAt);
+                }
+                if (agentLeg != null && lc.record.answeredAt() == null) {
+                    // answered while OneKey was away (killed, frozen, restarting): the agent's leg says by whom
+                    String iface = agentLeg.channel().substring(0, agentLeg.channel().lastIndexOf('-'));
+                    Account a = agents.accountForInterface(iface).orElseThrow();
+                    long answeredAt = Math.max(arrivedAt, System.currentTimeMillis() - agentLeg.durationMs());
+                    setState(lc, b -> {
+                        b.answeredAt = answeredAt;
+                        b.outcome = "answered";
+                        b.agentId = a.id();
+                        b.agentName = a.username();
+                    });
+                    event(lc, answeredAt, "answered", "agent=" + a.username() + " (learned from Asterisk after reconnect)");
+                    agents.callConnected(a.id());
+                } else if (agentLeg != null && lc.record.agentId() != null) {
+                    agents.callConnected(lc.record.agentId()); // the agent is still talking: on-call, not ready
                 }
             }
             learned++;

@@ -55,6 +55,8 @@ class DatabaseFreezeIT {
                 callers.add(new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 15_000));
                 Awaitility.await("first call queued").atMost(Duration.ofSeconds(10))
                         .until(() -> stack.server.calls().queuedCount() == 1);
+                Awaitility.await("first caller looked up and stored").atMost(Duration.ofSeconds(10))
+                        .until(() -> api.get("/api/calls?limit=5", admin).json().path(0).path("elderId").isNumber());
 
                 // ... then the database freezes, and the agent becomes ready: the pop (with the record read
                 // before) and its audit row are written while the database cannot take them
