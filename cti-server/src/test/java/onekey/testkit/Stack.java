@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import onekey.OneKeyServer;
 import onekey.config.ConfigLoader;
@@ -23,6 +24,8 @@ public final class Stack implements AutoCloseable {
     private final int httpPort;
     private final String dbUrl;
     public OneKeyServer server;
+    /** The cti-server in its own JVM, when started with {@link #startServerProcess()}. */
+    public ServerProcess process;
     public Api api;
     private final Map<String, String> overrides = new HashMap<>();
 
@@ -53,6 +56,11 @@ public final class Stack implements AutoCloseable {
     }
 
     public OneKeyConfig config() {
+        return ConfigLoader.load(null, env());
+    }
+
+    /** The ONEKEY_* configuration of the server (environment form), overrides included. */
+    public Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("ONEKEY_AMI_PORT", String.valueOf(asterisk.amiPort));
         env.put("ONEKEY_AMI_SECRET", asterisk.amiSecret());
@@ -66,7 +74,7 @@ public final class Stack implements AutoCloseable {
         env.put("ONEKEY_PATHS_PROMPTS", asterisk.prompts().toString());
         env.put("ONEKEY_CALLS_WRAPUPSECONDS", "1");
         env.putAll(overrides);
-        return ConfigLoader.load(null, env);
+        return env;
     }
 
     public Stack startServer() {
@@ -79,10 +87,38 @@ public final class Stack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the cti-server as a separate JVM ({@link ServerProcess}) instead of in this one, so that a test can
+     * freeze or kill it; {@link #close()} stops it.
+     */
+    public Stack startServerProcess() {
+        return startServerProcess(List.of());
+    }
+
+    /** As {@link #startServerProcess()}, with extra JVM options for the server. */
+    public Stack startServerProcess(List<String> jvmArgs) {
+        Map<String, String> env = new HashMap<>(env());
+        env.put("ONEKEY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        process = new ServerProcess(env, jvmArgs);
+        try {
+            process.start();
+        } catch (RuntimeException e) {
+            process.close();
+            process = null;
+            throw e;
+        }
+        api = new Api(process.httpPort());
+        return this;
+    }
+
     public void stopServer() {
         if (server != null) {
             server.close();
             server = null;
+        }
+        if (process != null) {
+            process.close();
+            process = null;
         }
     }
 
