@@ -29,6 +29,32 @@ public final class ProcessStats {
         return ticks * 1000 / clockTicks();
     }
 
+    /**
+     * CPU time (ms) of each thread of {@code pid}, summed by thread name with numbers replaced by # ("C2 CompilerThre0" and
+     * "C2 CompilerThre1" → "C2 CompilerThre#"; Linux keeps 15 characters of a name), from /proc/PID/task/TID/stat.
+     * Threads that ended are not counted.
+     */
+    public static java.util.Map<String, Long> threadCpuMillis(long pid) {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / clockTicks();
+                byName.merge(name, ms, Long::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc/" + pid + "/task", e);
+        }
+        return byName;
+    }
+
     /** {@code getconf CLK_TCK}: the unit of utime and stime. */
     public static synchronized long clockTicks() {
         if (clockTicks == 0) {
