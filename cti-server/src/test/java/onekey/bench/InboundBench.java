@@ -423,7 +423,7 @@ public final class InboundBench {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                 .map(e -> String.format("%s %.1f s (%.0f%%)", e.getKey(), e.getValue() / 1000.0, 100.0 * e.getValue() / Math.max(1, total)))
                 .toList();
-        String row = String.format("| cti-server CPU by thread over its rate steps (/proc/PID/task, threads alive at the end; # = a number) | %.1f s in all | %s |",
+        String row = String.format("| cti-server CPU by thread over its rate steps (/proc/PID/task, threads alive at the end; * = a number) | %.1f s in all | %s |",
                 total / 1000.0, String.join(", ", top));
         System.out.println(row);
         return row;

@@ -30,8 +30,8 @@ public final class ProcessStats {
     }
 
     /**
-     * CPU time (ms) of each thread of {@code pid}, summed by thread name with numbers replaced by # ("C2 CompilerThre0" and
-     * "C2 CompilerThre1" → "C2 CompilerThre#"; Linux keeps 15 characters of a name), from /proc/PID/task/TID/stat.
+     * CPU time (ms) of each thread of {@code pid}, summed by thread name with numbers after "-", "#", "_" or a space replaced by * ("api-io-1-3" and
+     * "api-io-2-1" → "api-io-*-*"; Linux keeps 15 characters of a name), from /proc/PID/task/TID/stat.
      * Threads that ended are not counted.
      */
     public static java.util.Map<String, Long> threadCpuMillis(long pid) {
@@ -44,7 +44,7 @@ public final class ProcessStats {
                 } catch (IOException gone) {
                     continue; // the thread ended meanwhile
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("(?<=[-#_ ])[0-9]+|[0-9]+$", "*");
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / clockTicks();
                 byName.merge(name, ms, Long::sum);
