@@ -69,11 +69,12 @@ class DatabaseFreezeIT {
                     w.send("{\"type\":\"agent.ready\"}");
                 }
 
+                long pacedFrom = System.currentTimeMillis();
                 for (int i = 1; i < CALLS; i++) {
                     boolean sos = i % 2 == 0;
                     callers.add(new Sipp.Caller(stack.asterisk.sipPort, sos ? "0215555" + String.format("%04d", 9000 + i) : "02155550002",
                             sos ? "1234901" : "1234902", 6_000));
-                    long next = frozenAt + (i + 1) * 2_000L;
+                    long next = pacedFrom + i * 2_300L;
                     Awaitility.await().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(10))
                             .until(() -> System.currentTimeMillis() >= next); // paced arrivals, 2 s apart
                 }

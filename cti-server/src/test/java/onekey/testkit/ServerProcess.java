@@ -189,6 +189,32 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Heap of the server JVM right after a full GC, from {@code jcmd PID GC.run} and {@code jcmd PID GC.heap_info}. */
+    public record Heap(long usedBytes, long committedBytes, String heapInfo) {}
+
+    /** Runs a GC in the server ({@code jcmd GC.run}), then reads the heap ({@code jcmd GC.heap_info}). */
+    public Heap heapAfterGc() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String pid = String.valueOf(pid());
+        Proc.run(List.of(jcmd, pid, "GC.run"), dir, Map.of(), 60);
+        String info = Proc.run(List.of(jcmd, pid, "GC.heap_info"), dir, Map.of(), 60);
+        // G1: " garbage-first heap   total reserved 1048576K, committed 262144K, used 45678K [...)" (JDK 22+),
+        //     " garbage-first heap   total 262144K, used 45678K [...)" before
+        String line = info.lines().filter(l -> l.contains(" heap ") && l.contains("used ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + info));
+        long used = kib(line, "used (\\d+)K");
+        long committed = line.contains("committed") ? kib(line, "committed (\\d+)K") : kib(line, "total (\\d+)K");
+        return new Heap(used * 1024, committed * 1024, info.trim());
+    }
+
+    private static long kib(String line, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + regex + " in: " + line);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** SIGTERM (after thawing a frozen process), up to 20 s for a clean stop, then SIGKILL. */
     @Override
     public synchronized void close() {

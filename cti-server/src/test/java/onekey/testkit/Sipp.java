@@ -202,6 +202,12 @@ public final class Sipp {
         /** Places {@code calls} calls at {@code perSecond}, each holding {@code holdMs}; waits for the end. */
         public static Result run(int sipPort, String callerNumber, String dialled, double perSecond, int calls, long holdMs,
                                  long timeoutSeconds) {
+            return run(sipPort, callerNumber, dialled, perSecond, calls, holdMs, timeoutSeconds, 60_000);
+        }
+
+        /** As above; a call fails when an expected SIP message (e.g. the 200 OK) does not come within {@code recvTimeoutMs}. */
+        public static Result run(int sipPort, String callerNumber, String dialled, double perSecond, int calls, long holdMs,
+                                 long timeoutSeconds, long recvTimeoutMs) {
             Path dir;
             try {
                 dir = Files.createTempDirectory("okload");
@@ -214,7 +220,7 @@ public final class Sipp {
                         "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audio() + ",-1,0",
                         "-d", String.valueOf(holdMs), "-r", String.valueOf(Math.round(perSecond * 1000)), "-rp", "1000000",
                         "-m", String.valueOf(calls), "-nostdin", "-trace_stat", "-fd", "1", "-timeout_error",
-                        "-timeout", timeoutSeconds + "s", "-recv_timeout", "60000");
+                        "-timeout", timeoutSeconds + "s", "-recv_timeout", String.valueOf(recvTimeoutMs));
                 Process p = Proc.start(cmd, dir, Map.of(), dir.resolve("load.out"));
                 boolean done = p.waitFor(timeoutSeconds + 15, TimeUnit.SECONDS);
                 if (!done) {
