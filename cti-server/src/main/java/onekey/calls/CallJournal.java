@@ -53,6 +53,8 @@ public final class CallJournal implements AutoCloseable {
     static final long FORCE_EVERY_MS = 200;
     static final int PERMANENT_RETRIES = 3;
     private static final long MAX_BACKOFF_MS = 2_000;
+    /** How far ahead the writer looks for a later state of the same call. */
+    static final int LOOKAHEAD = 256;
 
     /** Writes one op to the database; throws when it could not (it is then retried). */
     public interface Applier {
@@ -86,6 +88,7 @@ public final class CallJournal implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private volatile long maxPending;
     private volatile String lastError = "";
     private volatile long failingSince;
@@ -211,6 +214,11 @@ public final class CallJournal implements AutoCloseable {
                     continue;
                 }
                 next = pending.peekFirst();
+                if (superseded(next)) {
+                    skipped.incrementAndGet();
+                    done(next); // a later state of the same call is pending: writing this one would be undone at once
+                    continue;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -271,6 +279,41 @@ public final class CallJournal implements AutoCloseable {
                 log.error("journal: caught-up action failed: {}", x.toString());
             }
         }
+    }
+
+    /**
+     * A call's state is written whole (its state columns) every time it changes; when a later state of
+     * the same call is already pending, with nothing of that call in between that needs its row, this
+     * one need not be written. Looks a bounded way ahead. Under the lock.
+     */
+    private boolean superseded(Entry e) {
+        if (!(e.op() instanceof JournalOp.CallState cs)) {
+            return false;
+        }
+        String linkedid = cs.call().linkedid();
+        int seen = 0;
+        for (Entry later : pending) {
+            if (later == e) {
+                continue;
+            }
+            if (++seen > LOOKAHEAD) {
+                return false;
+            }
+            switch (later.op()) {
+                case JournalOp.CallState ls when ls.call().linkedid().equals(linkedid) -> {
+                    return true;
+                }
+                // an event or the recording of this call needs its row first: no skipping past them
+                case JournalOp.Events ev when ev.linkedid().equals(linkedid) -> {
+                    return false;
+                }
+                case JournalOp.RecordingDue rd when rd.linkedid().equals(linkedid) -> {
+                    return false;
+                }
+                default -> { }
+            }
+        }
+        return false;
     }
 
     /** With nothing pending: mark what is applied, and start the file anew once it is large. Under the lock. */
@@ -397,6 +440,7 @@ public final class CallJournal implements AutoCloseable {
         m.put("oldestPendingMs", oldest);
         m.put("maxPending", maxPending);
         m.put("written", written.get());
+        m.put("supersededStates", skipped.get());
         m.put("failures", failures.get());
         m.put("rejected", rejected.get());
         m.put("replayedAtStart", replayed.get());

@@ -117,4 +117,38 @@ class CallJournalTest {
         assertThat(written).hasSize(350).doesNotHaveDuplicates();
         assertThat(written.getLast()).isEqualTo("e349");
     }
+
+    static JournalOp.CallState state(String linkedid, String outcome) {
+        return new JournalOp.CallState(new CallRecord(0, linkedid, null, null, null, null, 10, null, null, null, 1000, null, null,
+                null, null, null, outcome, null, null, false, null));
+    }
+
+    @Test
+    void aCallStateSupersededByALaterOneIsNotWrittenButNeverSkippedPastTheCallsEvents() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        AtomicBoolean down = new AtomicBoolean(true);
+        List<String> written = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(dir, 1000)) {
+            j.start(e -> {
+                if (down.get()) {
+                    throw new SQLTransientConnectionException("database unreachable");
+                }
+                written.add(switch (e.op()) {
+                    case JournalOp.CallState cs -> "state " + cs.call().outcome();
+                    case JournalOp.Events ev -> "event " + ev.events().getFirst().type();
+                    default -> "other";
+                });
+            }, () -> { });
+            j.append(state("L1", "arrived"));
+            j.append(ev("L1", "arrived"));   // needs the row: the first state must be written before it
+            j.append(state("L1", "queued"));
+            j.append(state("L1", "ringing"));
+            j.append(state("L1", "answered"));
+            j.append(ev("L1", "answered"));
+            down.set(false);
+            assertThat(j.drain(10_000)).isTrue();
+            assertThat(j.metrics().get("supersededStates")).isEqualTo(2L);
+        }
+        assertThat(written).containsExactly("state arrived", "event arrived", "state answered", "event answered");
+    }
 }

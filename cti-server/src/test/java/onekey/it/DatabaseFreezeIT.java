@@ -30,107 +30,113 @@ class DatabaseFreezeIT {
         try (MariaDbServer db = MariaDbServer.start()) {
             String url = db.createDatabase("freeze");
             try (Stack stack = new Stack(url).with("ONEKEY_DB_USER", db.user()).with("ONEKEY_DB_PASSWORD", db.password())
-                    .startAsterisk().startServer();
-                 Sipp.AgentPhone p1 = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 300);
-                 Sipp.AgentPhone p2 = new Sipp.AgentPhone(stack.asterisk, "1002", "sip1002", 300);
-                 Sipp.AgentPhone p3 = new Sipp.AgentPhone(stack.asterisk, "1003", "sip1003", 300);
-                 Sipp.AgentPhone p4 = new Sipp.AgentPhone(stack.asterisk, "1004", "sip1004", 300)) {
-                Api api = stack.api;
+                    .startAsterisk().startServer()) {
+                // agent endpoints and lines are written on the AMI connect (endpoints first)
                 Awaitility.await("lines in AstDB").atMost(Duration.ofSeconds(20))
                         .until(() -> stack.asterisk.cli("database show onekey-line").contains("1234901"));
-                String admin = api.login("admin", Stack.ADMIN_PASSWORD);
-                Ws a1 = agent(stack, api, "1001");
-                Ws a2 = agent(stack, api, "1002");
-                Ws a3 = agent(stack, api, "1003");
-                Ws a4 = agent(stack, api, "1004");
+                run(stack, db);
+            }
+        }
+    }
 
-                // a call waits while agent 1001 is paused: its caller is looked up with the database still up ...
-                a1.send("{\"type\":\"agent.pause\",\"reason\":\"break\"}");
-                a1.await("agent.state", j -> j.path("agent").path("state").asText().equals("not-ready"), 10);
-                for (Ws w : List.of(a2, a3, a4)) {
-                    w.send("{\"type\":\"agent.pause\",\"reason\":\"break\"}");
-                    w.await("agent.state", j -> j.path("agent").path("state").asText().equals("not-ready"), 10);
-                }
-                List<Sipp.Caller> callers = new ArrayList<>();
-                callers.add(new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 15_000));
-                Awaitility.await("first call queued").atMost(Duration.ofSeconds(10))
-                        .until(() -> stack.server.calls().queuedCount() == 1);
-                Awaitility.await("first caller looked up and stored").atMost(Duration.ofSeconds(10))
-                        .until(() -> api.get("/api/calls?limit=5", admin).json().path(0).path("elderId").isNumber());
+    private static void run(Stack stack, MariaDbServer db) throws Exception {
+        try (Sipp.AgentPhone p1 = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 300);
+             Sipp.AgentPhone p2 = new Sipp.AgentPhone(stack.asterisk, "1002", "sip1002", 300);
+             Sipp.AgentPhone p3 = new Sipp.AgentPhone(stack.asterisk, "1003", "sip1003", 300);
+             Sipp.AgentPhone p4 = new Sipp.AgentPhone(stack.asterisk, "1004", "sip1004", 300)) {
+            Api api = stack.api;
+            String admin = api.login("admin", Stack.ADMIN_PASSWORD);
+            Ws a1 = agent(stack, api, "1001");
+            Ws a2 = agent(stack, api, "1002");
+            Ws a3 = agent(stack, api, "1003");
+            Ws a4 = agent(stack, api, "1004");
 
-                // ... then the database freezes, and the agent becomes ready: the pop (with the record read
-                // before) and its audit row are written while the database cannot take them
-                long frozenAt = System.currentTimeMillis();
-                db.freeze();
-                a1.send("{\"type\":\"agent.ready\"}");
-                Ws.Frame firstPop = a1.await("call.offered", 15);
-                assertThat(firstPop.json().path("registered").asBoolean()).isTrue();
-                for (Ws w : List.of(a2, a3, a4)) {
-                    w.send("{\"type\":\"agent.ready\"}");
-                }
+            // a call waits while agent 1001 is paused: its caller is looked up with the database still up ...
+            a1.send("{\"type\":\"agent.pause\",\"reason\":\"break\"}");
+            a1.await("agent.state", j -> j.path("agent").path("state").asText().equals("not-ready"), 10);
+            for (Ws w : List.of(a2, a3, a4)) {
+                w.send("{\"type\":\"agent.pause\",\"reason\":\"break\"}");
+                w.await("agent.state", j -> j.path("agent").path("state").asText().equals("not-ready"), 10);
+            }
+            List<Sipp.Caller> callers = new ArrayList<>();
+            callers.add(new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 15_000));
+            Awaitility.await("first call queued").atMost(Duration.ofSeconds(10))
+                    .until(() -> stack.server.calls().queuedCount() == 1);
+            Awaitility.await("first caller looked up and stored").atMost(Duration.ofSeconds(10))
+                    .until(() -> api.get("/api/calls?limit=5", admin).json().path(0).path("elderId").isNumber());
 
-                long pacedFrom = System.currentTimeMillis();
-                for (int i = 1; i < CALLS; i++) {
-                    boolean sos = i % 2 == 0;
-                    callers.add(new Sipp.Caller(stack.asterisk.sipPort, sos ? "0215555" + String.format("%04d", 9000 + i) : "02155550002",
-                            sos ? "1234901" : "1234902", 6_000));
-                    long next = pacedFrom + i * 2_300L;
-                    Awaitility.await().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(10))
-                            .until(() -> System.currentTimeMillis() >= next); // paced arrivals, 2 s apart
-                }
-                for (Sipp.Caller c : callers) {
-                    assertThat(c.await(120)).as("every elder's call completes: " + c.log()).isZero();
-                }
-                JsonNode during = api.get("/api/health", null).json();
-                assertThat(during.path("status").asText()).isEqualTo("degraded");
-                long pendingDuring = during.path("journal").path("pending").asLong();
-                assertThat(pendingDuring).as("writes held while the database is frozen").isPositive();
+            // ... then the database freezes, and the agent becomes ready: the pop (with the record read
+            // before) and its audit row are written while the database cannot take them
+            long frozenAt = System.currentTimeMillis();
+            db.freeze();
+            a1.send("{\"type\":\"agent.ready\"}");
+            Ws.Frame firstPop = a1.await("call.offered", 15);
+            assertThat(firstPop.json().path("registered").asBoolean()).isTrue();
+            for (Ws w : List.of(a2, a3, a4)) {
+                w.send("{\"type\":\"agent.ready\"}");
+            }
 
-                long left = frozenAt + FREEZE_MS - System.currentTimeMillis();
-                if (left > 0) {
-                    Awaitility.await().pollDelay(Duration.ZERO).atMost(Duration.ofMillis(left + 5_000))
-                            .until(() -> System.currentTimeMillis() >= frozenAt + FREEZE_MS);
-                }
-                db.thaw();
-                long thawedAt = System.currentTimeMillis();
-                Awaitility.await("journal caught up").atMost(Duration.ofSeconds(90))
-                        .until(() -> api.get("/api/health", null).json().path("journal").path("pending").asLong() == 0);
-                System.out.printf("database frozen %d s: journal held %d writes, caught up %d ms after the thaw%n",
-                        FREEZE_MS / 1000, pendingDuring, System.currentTimeMillis() - thawedAt);
+            long pacedFrom = System.currentTimeMillis();
+            for (int i = 1; i < CALLS; i++) {
+                boolean sos = i % 2 == 0;
+                callers.add(new Sipp.Caller(stack.asterisk.sipPort, sos ? "0215555" + String.format("%04d", 9000 + i) : "02155550002",
+                        sos ? "1234901" : "1234902", 6_000));
+                long next = pacedFrom + i * 2_300L;
+                Awaitility.await().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(10))
+                        .until(() -> System.currentTimeMillis() >= next); // paced arrivals, 2 s apart
+            }
+            for (Sipp.Caller c : callers) {
+                assertThat(c.await(120)).as("every elder's call completes: " + c.log()).isZero();
+            }
+            JsonNode during = api.get("/api/health", null).json();
+            assertThat(during.path("status").asText()).isEqualTo("degraded");
+            long pendingDuring = during.path("journal").path("pending").asLong();
+            assertThat(pendingDuring).as("writes held while the database is frozen").isPositive();
 
-                Awaitility.await("every call complete with its recording").atMost(Duration.ofSeconds(90)).until(() -> {
-                    JsonNode list = api.get("/api/calls?limit=100", admin).json();
-                    int done = 0;
-                    for (JsonNode c : list) {
-                        if (c.path("endedAt").isNumber() && c.path("recordingId").isNumber()) {
-                            done++;
-                        }
-                    }
-                    return done == CALLS;
-                });
+            long left = frozenAt + FREEZE_MS - System.currentTimeMillis();
+            if (left > 0) {
+                Awaitility.await().pollDelay(Duration.ZERO).atMost(Duration.ofMillis(left + 5_000))
+                        .until(() -> System.currentTimeMillis() >= frozenAt + FREEZE_MS);
+            }
+            db.thaw();
+            long thawedAt = System.currentTimeMillis();
+            Awaitility.await("journal caught up").atMost(Duration.ofSeconds(90))
+                    .until(() -> api.get("/api/health", null).json().path("journal").path("pending").asLong() == 0);
+            System.out.printf("database frozen %d s: journal held %d writes, caught up %d ms after the thaw%n",
+                    FREEZE_MS / 1000, pendingDuring, System.currentTimeMillis() - thawedAt);
+
+            Awaitility.await("every call complete with its recording").atMost(Duration.ofSeconds(90)).until(() -> {
                 JsonNode list = api.get("/api/calls?limit=100", admin).json();
-                assertThat(list.size()).isEqualTo(CALLS);
+                int done = 0;
                 for (JsonNode c : list) {
-                    long id = c.path("id").asLong();
-                    assertThat(c.path("outcome").asText()).as("call %d", id).isEqualTo("completed");
-                    if ("sos".equals(c.path("line").asText())) {
-                        assertThat(c.path("priority").asInt()).as("SOS stays SOS, call %d", id).isEqualTo(10);
-                        assertThat(c.path("failOpen").asBoolean()).isFalse();
-                        long queuedIn = c.path("queuedAt").asLong() - c.path("arrivedAt").asLong();
-                        assertThat(queuedIn).as("SOS call %d queued %d ms after arriving", id, queuedIn).isBetween(0L, 3_000L);
+                    if (c.path("endedAt").isNumber() && c.path("recordingId").isNumber()) {
+                        done++;
                     }
-                    String timeline = api.get("/api/calls/" + id, admin).json().path("timeline").toString();
-                    assertThat(timeline).as("timeline of call %d", id).contains("arrived", "queued", "offered", "answered", "hangup",
-                            "recorded");
                 }
-                long firstCallId = firstPop.json().path("call").path("id").asLong();
-                JsonNode audit = api.get("/api/audit?limit=200", admin).json();
-                assertThat(audit.toString()).as("the pop delivered while the database was frozen is audited")
-                        .contains("elder.pop", "call=" + firstPop.json().path("call").path("linkedid").asText());
-                assertThat(firstCallId).isPositive();
-                for (Ws w : List.of(a1, a2, a3, a4)) {
-                    w.close();
+                return done == CALLS;
+            });
+            JsonNode list = api.get("/api/calls?limit=100", admin).json();
+            assertThat(list.size()).isEqualTo(CALLS);
+            for (JsonNode c : list) {
+                long id = c.path("id").asLong();
+                assertThat(c.path("outcome").asText()).as("call %d", id).isEqualTo("completed");
+                if ("sos".equals(c.path("line").asText())) {
+                    assertThat(c.path("priority").asInt()).as("SOS stays SOS, call %d", id).isEqualTo(10);
+                    assertThat(c.path("failOpen").asBoolean()).isFalse();
+                    long queuedIn = c.path("queuedAt").asLong() - c.path("arrivedAt").asLong();
+                    assertThat(queuedIn).as("SOS call %d queued %d ms after arriving", id, queuedIn).isBetween(0L, 3_000L);
                 }
+                String timeline = api.get("/api/calls/" + id, admin).json().path("timeline").toString();
+                assertThat(timeline).as("timeline of call %d", id).contains("arrived", "queued", "offered", "answered", "hangup",
+                        "recorded");
+            }
+            long firstCallId = firstPop.json().path("call").path("id").asLong();
+            JsonNode audit = api.get("/api/audit?limit=200", admin).json();
+            assertThat(audit.toString()).as("the pop delivered while the database was frozen is audited")
+                    .contains("elder.pop", "call=" + firstPop.json().path("call").path("linkedid").asText());
+            assertThat(firstCallId).isPositive();
+            for (Ws w : List.of(a1, a2, a3, a4)) {
+                w.close();
             }
         }
     }
