@@ -105,11 +105,10 @@ datadir() {  # datadir SOURCE
 }
 
 # Spoken once with espeak-ng (Mandarin voice cmn), 8 kHz WAV, cached across instances.
-ZH_SOUNDS='queue-youarenext|您是下一位，请不要挂机。
-queue-thereare|您前面还有
-queue-callswaiting|位在等候。
-queue-thankyou|坐席马上为您接听，请稍候。
-queue-periodic-announce|请不要挂机，坐席马上为您接听。
+# Short on purpose: app_queue plays them before it rings a member who has just become free.
+ZH_SOUNDS='queue-youarenext|您是下一位
+queue-thereare|前面还有
+queue-callswaiting|位
 digits/0|零
 digits/1|一
 digits/2|两
@@ -129,12 +128,12 @@ zh_sounds() {  # zh_sounds DIR
         echo "asterisk.sh: espeak-ng or sox missing: queue announcements fall back to English (./onekey setup installs them)" >&2
         return 0
     fi
-    local cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey/sounds-zh-1}" file text
+    local cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey/sounds-zh-2}" file text
     mkdir -p "$cache/digits" "$1/digits"
     while IFS='|' read -r file text; do
         [ -n "$file" ] || continue
         if [ ! -s "$cache/$file.wav" ]; then
-            espeak-ng -v cmn -s 150 -w "$cache/$file.raw.wav" "$text" 2>/dev/null &&
+            espeak-ng -v cmn -s 175 -w "$cache/$file.raw.wav" "$text" 2>/dev/null &&
                 sox -q "$cache/$file.raw.wav" -r 8000 -c 1 -b 16 "$cache/$file.tmp.wav" 2>/dev/null &&
                 mv -f "$cache/$file.tmp.wav" "$cache/$file.wav"
             rm -f "$cache/$file.raw.wav" "$cache/$file.tmp.wav"

@@ -42,12 +42,11 @@ import onekey.recording.RecordingIndexer;
 import onekey.store.Database;
 import onekey.store.DemoData;
 import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
 import onekey.telephony.ami.AmiClient;
-import onekey.telephony.ami.AmiEvents;
 import onekey.telephony.ami.AmiPbx;
 import onekey.tts.PromptCache;
-import org.asteriskjava.manager.event.ManagerEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,15 +108,15 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             }
 
             @Override
-            public void onEvent(ManagerEvent e) {
-                calls.onEvent(AmiEvents.translate(e));
+            public void onEvent(PbxEvent e) {
+                calls.onEvent(e);
             }
         });
         this.pbx = new AmiPbx(ami);
-        this.agents = new AgentService(ami, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
+        this.agents = new AgentService(pbx, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
         this.sip = cfg.asterisk().agentsConf() == null
                 ? list -> log.info("asterisk.agentsConf not set: agent endpoints are provisioned outside OneKey")
-                : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), ami);
+                : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), pbx);
         this.lineCache = new LineCache(lines);
         this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
         this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),

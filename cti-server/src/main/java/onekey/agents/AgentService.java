@@ -16,15 +16,7 @@ import onekey.auth.Account;
 import onekey.auth.AccountRepository;
 import onekey.events.EventHub;
 import onekey.events.Shapes;
-import onekey.telephony.ami.AmiClient;
-import onekey.telephony.ami.AmiException;
-import org.asteriskjava.manager.action.ManagerAction;
-import org.asteriskjava.manager.action.QueueAddAction;
-import org.asteriskjava.manager.action.QueuePauseAction;
-import org.asteriskjava.manager.action.QueueRemoveAction;
-import org.asteriskjava.manager.action.QueueStatusAction;
-import org.asteriskjava.manager.event.QueueMemberEvent;
-import org.asteriskjava.manager.event.ResponseEvent;
+import onekey.telephony.Pbx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +30,7 @@ public final class AgentService implements AgentCommands {
 
     private static final Logger log = LoggerFactory.getLogger(AgentService.class);
 
-    private final AmiClient ami;
+    private final Pbx pbx;
     private final AccountRepository accounts;
     private final EventHub hub;
     private final String queue;
@@ -56,8 +48,8 @@ public final class AgentService implements AgentCommands {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("agent-wrapup").daemon().factory());
 
-    public AgentService(AmiClient ami, AccountRepository accounts, EventHub hub, String queue, int wrapUpSeconds) {
-        this.ami = ami;
+    public AgentService(Pbx pbx, AccountRepository accounts, EventHub hub, String queue, int wrapUpSeconds) {
+        this.pbx = pbx;
         this.accounts = accounts;
         this.hub = hub;
         this.queue = queue;
@@ -177,22 +169,18 @@ public final class AgentService implements AgentCommands {
             throw new IllegalStateException("agent " + account.username() + " cannot go from " + from.wire() + " to " + next.wire());
         }
         String iface = iface(account.extension());
-        ManagerAction action;
+        Runnable action;
         if (next == AgentState.LOGGED_OUT) {
-            action = new QueueRemoveAction(queue, iface);
+            action = () -> pbx.queueRemove(queue, iface);
         } else if (!from.inQueue()) {
-            action = addAction(account, next.paused(), reason);
+            action = () -> pbx.queueAdd(queue, iface, account.username(), next.paused(), reason);
         } else {
-            QueuePauseAction p = new QueuePauseAction(iface, queue, next.paused());
-            if (reason != null) {
-                p.setReason(reason);
-            }
-            action = p;
+            action = () -> pbx.queuePause(queue, iface, next.paused(), reason);
         }
         amiActions.execute(() -> {
             try {
-                ami.send(action);
-            } catch (AmiException e) {
+                action.run();
+            } catch (Pbx.PbxException e) {
                 // OneKey keeps the state; the membership is applied when Asterisk is back (reconcile)
                 log.warn("agent={} state={} not applied in Asterisk yet: {}", account.username(), next.wire(), e.getMessage());
             }
@@ -221,14 +209,6 @@ public final class AgentService implements AgentCommands {
         publish(s);
     }
 
-    private QueueAddAction addAction(Account account, boolean paused, String reason) {
-        QueueAddAction a = new QueueAddAction(queue, iface(account.extension()));
-        a.setMemberName(account.username());
-        a.setStateInterface(iface(account.extension()));
-        a.setPaused(paused);
-        return a;
-    }
-
     private void publish(AgentStatus s) {
         Map<String, Object> agent = Shapes.agent(s);
         hub.toAccount(s.accountId(), "agent.state", Map.of("agent", agent));
@@ -240,36 +220,32 @@ public final class AgentService implements AgentCommands {
      * Runs after every AMI (re)connect.
      */
     public synchronized void reconcile() {
-        Map<String, QueueMemberEvent> members = new HashMap<>();
-        QueueStatusAction qs = new QueueStatusAction();
-        qs.setQueue(queue);
-        for (ResponseEvent e : ami.sendForEvents(qs)) {
-            if (e instanceof QueueMemberEvent m && queue.equals(m.getQueue())) {
-                members.put(m.getInterface() != null ? m.getInterface() : m.getLocation(), m);
-            }
+        Map<String, Pbx.QueueMember> members = new HashMap<>();
+        for (Pbx.QueueMember m : pbx.queueMembers(queue)) {
+            members.put(m.iface(), m);
         }
         int added = 0;
         int adopted = 0;
         for (AgentStatus s : agents.values()) {
             String iface = iface(s.extension());
-            QueueMemberEvent m = members.remove(iface);
+            Pbx.QueueMember m = members.remove(iface);
             if (m == null) {
-                Optional<Account> acc = accounts.get(s.accountId());
+                Optional<Account> acc = cachedAccount(s.accountId());
                 if (acc.isPresent()) {
-                    ami.send(addAction(acc.get(), s.state().paused(), s.reason()));
+                    pbx.queueAdd(queue, iface, acc.get().username(), s.state().paused(), s.reason());
                     added++;
                 }
-            } else if (Boolean.TRUE.equals(m.getPaused()) != s.state().paused()) {
-                ami.send(new QueuePauseAction(iface, queue, s.state().paused()));
+            } else if (m.paused() != s.state().paused()) {
+                pbx.queuePause(queue, iface, s.state().paused(), s.reason());
             }
         }
-        for (QueueMemberEvent m : members.values()) {
-            String iface = m.getInterface() != null ? m.getInterface() : m.getLocation();
+        for (Pbx.QueueMember m : members.values()) {
+            String iface = m.iface();
             Optional<Account> acc = accountForInterface(iface);
             if (acc.isPresent()) {
-                boolean paused = Boolean.TRUE.equals(m.getPaused());
+                boolean paused = m.paused();
                 AgentStatus s = new AgentStatus(acc.get().id(), acc.get().username(), acc.get().extension(),
-                        paused ? AgentState.NOT_READY : AgentState.READY, paused ? m.getPausedreason() : null,
+                        paused ? AgentState.NOT_READY : AgentState.READY, paused ? m.pausedReason() : null,
                         System.currentTimeMillis());
                 agents.put(s.accountId(), s);
                 byExtension.put(acc.get().extension(), acc.get());
@@ -277,7 +253,7 @@ public final class AgentService implements AgentCommands {
                 adopted++;
             } else {
                 log.warn("queue={} member={} is no OneKey agent; removing it", queue, iface);
-                ami.send(new QueueRemoveAction(queue, iface));
+                pbx.queueRemove(queue, iface);
             }
         }
         log.info("queue={} reconciled members: re-added={} adopted={} agents={}", queue, added, adopted, agents.size());

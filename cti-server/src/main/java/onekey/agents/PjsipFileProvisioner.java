@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import onekey.telephony.Pbx;
 import onekey.auth.Account;
-import onekey.telephony.ami.AmiClient;
-import onekey.telephony.ami.AmiException;
-import org.asteriskjava.manager.action.CommandAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +24,12 @@ public final class PjsipFileProvisioner implements SipProvisioner {
     private static final Logger log = LoggerFactory.getLogger(PjsipFileProvisioner.class);
 
     private final Path file;
-    private final AmiClient ami;
+    private final Pbx pbx;
     private boolean reloadPending = true;
 
-    public PjsipFileProvisioner(Path file, AmiClient ami) {
+    public PjsipFileProvisioner(Path file, Pbx pbx) {
         this.file = file;
-        this.ami = ami;
+        this.pbx = pbx;
     }
 
     @Override
@@ -48,10 +46,10 @@ public final class PjsipFileProvisioner implements SipProvisioner {
             throw new UncheckedIOException("cannot write agent endpoints to " + file, e);
         }
         try {
-            ami.send(new CommandAction("module reload res_pjsip.so"));
+            pbx.reloadSip();
             reloadPending = false;
             log.info("pjsip agents provisioned file={} endpoints={}", file, countEndpoints(accounts));
-        } catch (AmiException e) {
+        } catch (Pbx.PbxException e) {
             // written; Asterisk reads the file when it (re)starts; reloaded on the next sync (every AMI connect)
             reloadPending = true;
             log.warn("pjsip agents written to {} but reload failed: {}", file, e.getMessage());

@@ -1,6 +1,5 @@
 package onekey.calls;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,6 +61,7 @@ public final class CallTracker implements AutoCloseable {
     private final AuditLog audit;
     private final EventHub hub;
     private final CallJournal journal;
+    private final ScreenPop screenPop;
     private RecordingSink recordings = (c, f) -> { };
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     /** Calls that ended lately: a late AGI session or event never brings one back to life. */
@@ -88,6 +88,7 @@ public final class CallTracker implements AutoCloseable {
         this.audit = audit;
         this.hub = hub;
         this.journal = journal;
+        this.screenPop = new ScreenPop(hub, journal);
     }
 
     public void setRecordingSink(RecordingSink sink) {
@@ -252,9 +253,8 @@ public final class CallTracker implements AutoCloseable {
         publish(lc, () -> pop(call, snap, a, c.at()));
     }
 
-    /** The screen pop: the call, the elder's record (or why it is missing), to the agent whose phone rings. */
+    /** The screen pop, once the call is ready: with the record as the lookup left it. */
     private void pop(LiveCall lc, CallRecord snap, Account a, long amiAt) {
-        CallRecord r = withStoredId(lc, snap);
         Elder elder;
         List<Map<String, Object>> history;
         boolean unavailable;
@@ -263,28 +263,7 @@ public final class CallTracker implements AutoCloseable {
             history = lc.lastCalls;
             unavailable = lc.recordUnavailable;
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("call", wire(r));
-        Map<String, Object> elderJson = null;
-        if (elder != null) {
-            elderJson = new LinkedHashMap<>(Shapes.elder(elder, LocalDate.now()));
-            elderJson.put("lastCalls", history);
-        }
-        body.put("elder", elderJson);
-        body.put("registered", elder != null);
-        body.put("recordUnavailable", unavailable);
-        if (unavailable) {
-            body.put("recordMessage", "the caller's record could not be read in time (database slow or unavailable)");
-        }
-        body.put("callerNumber", r.callerNumber());
-        body.put("agent", a.username());
-        body.put("amiEventAt", amiAt);
-        hub.toAccount(a.id(), "call.offered", body);
-        if (elder != null) {
-            // the screen pop shows the elder's profile to this agent: audited like any profile view
-            journal.append(new JournalOp.Audit(System.currentTimeMillis(), a.id(), a.username(), "elder.pop", "elder",
-                    String.valueOf(elder.id()), "call=" + r.linkedid()));
-        }
+        screenPop.show(withStoredId(lc, snap), elder, history, unavailable, a, amiAt);
     }
 
     private void onConnected(PbxEvent.MemberConnected c) {

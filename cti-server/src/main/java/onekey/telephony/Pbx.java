@@ -18,9 +18,30 @@ public interface Pbx {
      */
     void putSetting(String family, String key, String value);
 
+    /** A member of a queue as the PBX has it: interface ("PJSIP/1001"), member name, paused and why. */
+    record QueueMember(String iface, String name, boolean paused, String pausedReason) {}
+
+    /** Adds an agent's phone to a queue (paused or not). */
+    void queueAdd(String queue, String iface, String memberName, boolean paused, String reason);
+
+    /** Pauses or unpauses a member (a reason only with a pause). */
+    void queuePause(String queue, String iface, boolean paused, String reason);
+
+    void queueRemove(String queue, String iface);
+
+    /** The members of a queue now. */
+    List<QueueMember> queueMembers(String queue);
+
+    /** Makes the PBX read its SIP endpoints again (agent endpoints were rewritten). */
+    void reloadSip();
+
     final class PbxException extends RuntimeException {
         public PbxException(String message, Throwable cause) {
             super(message, cause);
+        }
+
+        public PbxException(String message) {
+            super(message);
         }
     }
 }

@@ -3,6 +3,7 @@ package onekey.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
@@ -14,32 +15,26 @@ import onekey.auth.Account;
 import onekey.auth.AccountRepository;
 import onekey.auth.Role;
 import onekey.events.EventHub;
-import onekey.telephony.ami.AmiClient;
-import org.asteriskjava.manager.action.QueueAddAction;
-import org.asteriskjava.manager.action.QueuePauseAction;
+import onekey.telephony.Pbx;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
 
 class AgentServiceTest {
 
-    AmiClient ami = mock(AmiClient.class);
+    Pbx pbx = mock(Pbx.class);
     AccountRepository accounts = mock(AccountRepository.class);
     Account agent = new Account(5, "1005", Role.AGENT, "1005", "sip-secret", "A", true);
 
     AgentService service(int wrapUpSeconds) {
         when(accounts.get(5)).thenReturn(Optional.of(agent));
-        return new AgentService(ami, accounts, new EventHub(10), "onekey", wrapUpSeconds);
+        return new AgentService(pbx, accounts, new EventHub(10), "onekey", wrapUpSeconds);
     }
 
     @Test
     void readyAddsTheAgentToTheQueueUnpaused() {
         AgentService s = service(0);
         assertThat(s.ready(agent).state()).isEqualTo(AgentState.READY);
-        ArgumentCaptor<QueueAddAction> add = ArgumentCaptor.forClass(QueueAddAction.class);
-        verify(ami, timeout(2000)).send(add.capture());
-        assertThat(add.getValue().getInterface()).isEqualTo("PJSIP/1005");
-        assertThat(add.getValue().getPaused()).isFalse();
+        verify(pbx, timeout(2000)).queueAdd(eq("onekey"), eq("PJSIP/1005"), eq("1005"), eq(false), any());
         assertThat(s.accountForInterface("PJSIP/1005")).contains(agent);
     }
 
@@ -60,7 +55,7 @@ class AgentServiceTest {
         s.callConnected(5);
         s.callEnded(5);
         assertThat(s.status(5).orElseThrow().state()).isEqualTo(AgentState.WRAP_UP);
-        verify(ami, timeout(2000)).send(any(QueuePauseAction.class));
+        verify(pbx, timeout(2000)).queuePause(eq("onekey"), eq("PJSIP/1005"), eq(true), any());
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.status(5).orElseThrow().state() == AgentState.READY);
     }
 

@@ -34,6 +34,11 @@ class NobodyThereIT {
             Awaitility.await("AMI connected and settings written").atMost(Duration.ofSeconds(20))
                     .until(() -> stack.asterisk.cli("database show onekey").contains("88880000"));
             assertThat(stack.asterisk.cli("database get onekey sos-wait")).contains(String.valueOf(SOS_WAIT_S));
+            // callers who wait hear their position in Mandarin: the prompts Asterisk plays for language zh
+            for (String f : new String[] {"queue-youarenext", "queue-thereare", "queue-callswaiting", "digits/2"}) {
+                Path wav = stack.asterisk.rundir.resolve("data/sounds/zh/" + f + ".wav");
+                assertThat(Audio.rms(wav)).as("Mandarin prompt %s is speech", f).isGreaterThan(0.01);
+            }
 
             Ws supervisor = new Ws(stack.server.apiPort(), api.login("super", "super1234"));
             supervisor.await("hello", 10);

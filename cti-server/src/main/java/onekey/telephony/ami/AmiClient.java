@@ -60,7 +60,8 @@ public final class AmiClient implements AutoCloseable {
 
         void onDisconnected();
 
-        void onEvent(ManagerEvent event);
+        /** An event OneKey follows, already in OneKey's words (see {@link AmiEvents}). */
+        void onEvent(onekey.telephony.PbxEvent event);
     }
 
     private sealed interface Item permits EventItem, Signal {}
@@ -298,7 +299,10 @@ public final class AmiClient implements AutoCloseable {
             try {
                 switch (item) {
                     case EventItem ei -> {
-                        listener.onEvent(ei.event());
+                        onekey.telephony.PbxEvent pe = AmiEvents.translate(ei.event());
+                        if (pe != null) {
+                            listener.onEvent(pe);
+                        }
                         dispatched.incrementAndGet();
                     }
                     case Signal s when s == Signal.STOP -> {

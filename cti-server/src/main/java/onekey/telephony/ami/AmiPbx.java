@@ -6,10 +6,17 @@ import java.util.List;
 import java.util.Map;
 import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
+import org.asteriskjava.manager.action.CommandAction;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.DbPutAction;
 import org.asteriskjava.manager.action.GetVarAction;
+import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.action.QueueAddAction;
+import org.asteriskjava.manager.action.QueuePauseAction;
+import org.asteriskjava.manager.action.QueueRemoveAction;
+import org.asteriskjava.manager.action.QueueStatusAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.QueueMemberEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerResponse;
 
@@ -65,6 +72,60 @@ public final class AmiPbx implements Pbx {
             ami.send(new DbPutAction(family, key, value));
         } catch (AmiException e) {
             throw new PbxException("cannot store " + family + "/" + key + " in AstDB: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
+        QueueAddAction a = new QueueAddAction(queue, iface);
+        a.setMemberName(memberName);
+        a.setStateInterface(iface);
+        a.setPaused(paused);
+        send(a);
+    }
+
+    @Override
+    public void queuePause(String queue, String iface, boolean paused, String reason) {
+        QueuePauseAction p = new QueuePauseAction(iface, queue, paused);
+        if (paused && reason != null) {
+            p.setReason(reason);
+        }
+        send(p);
+    }
+
+    @Override
+    public void queueRemove(String queue, String iface) {
+        send(new QueueRemoveAction(queue, iface));
+    }
+
+    @Override
+    public List<QueueMember> queueMembers(String queue) {
+        QueueStatusAction qs = new QueueStatusAction();
+        qs.setQueue(queue);
+        try {
+            List<QueueMember> out = new ArrayList<>();
+            for (ResponseEvent e : ami.sendForEvents(qs)) {
+                if (e instanceof QueueMemberEvent m && queue.equals(m.getQueue())) {
+                    out.add(new QueueMember(m.getInterface() != null ? m.getInterface() : m.getLocation(), m.getMemberName(),
+                            Boolean.TRUE.equals(m.getPaused()), m.getPausedreason()));
+                }
+            }
+            return out;
+        } catch (AmiException e) {
+            throw new PbxException("cannot read the members of queue " + queue + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void reloadSip() {
+        send(new CommandAction("module reload res_pjsip.so"));
+    }
+
+    private void send(ManagerAction a) {
+        try {
+            ami.send(a);
+        } catch (AmiException e) {
+            throw new PbxException(e.getMessage(), e);
         }
     }
 
