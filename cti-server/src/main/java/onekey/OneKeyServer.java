@@ -202,17 +202,18 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             ok = false;
             log.error("dialplan settings not written to AstDB: {}", e.toString());
         }
-        try {
-            calls.resync(pbx);
-        } catch (RuntimeException e) {
-            ok = false;
-            log.error("call resync after AMI connect failed: {}", e.toString());
-        }
+        // agents first: a call learned on this connect that an agent is talking on makes that agent on-call
         try {
             agents.reconcile();
         } catch (RuntimeException e) {
             ok = false;
             log.error("queue membership reconcile after AMI connect failed: {}", e.toString());
+        }
+        try {
+            calls.resync(pbx);
+        } catch (RuntimeException e) {
+            ok = false;
+            log.error("call resync after AMI connect failed: {}", e.toString());
         }
         if (ok) {
             failedResyncs = 0;
