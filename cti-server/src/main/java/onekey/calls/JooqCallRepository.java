@@ -94,12 +94,7 @@ public final class JooqCallRepository implements CallRepository {
             return 0;
         }
         try {
-            var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
-                    CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY);
-            for (KeyedEvent e : events) {
-                insert = insert.values(callId, e.at(), e.type(), clip(e.detail()), e.opKey());
-            }
-            return insert.execute();
+            return insertKeyed(callId, events);
         } catch (DataAccessException e) {
             if (!Constraints.violates(e, UQ_OP_KEY)) {
                 throw e;
@@ -109,8 +104,7 @@ public final class JooqCallRepository implements CallRepository {
         int added = 0;
         for (KeyedEvent e : events) {
             try {
-                added += dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
-                        CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY).values(callId, e.at(), e.type(), clip(e.detail()), e.opKey()).execute();
+                added += insertKeyed(callId, List.of(e));
             } catch (DataAccessException x) {
                 if (!Constraints.violates(x, UQ_OP_KEY)) {
                     throw x;
@@ -165,6 +159,16 @@ public final class JooqCallRepository implements CallRepository {
             insert = insert.values(callId, e.getKey(), type, clip(e.getValue()));
         }
         insert.execute();
+    }
+
+    /** One multi-row insert of keyed events. */
+    private int insertKeyed(long callId, List<KeyedEvent> events) {
+        var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
+                CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY);
+        for (KeyedEvent e : events) {
+            insert = insert.values(callId, e.at(), e.type(), clip(e.detail()), e.opKey());
+        }
+        return insert.execute();
     }
 
     @Override

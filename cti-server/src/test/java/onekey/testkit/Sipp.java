@@ -42,7 +42,7 @@ public final class Sipp {
     public static final class AgentPhone implements AutoCloseable {
         public final String extension;
         public final int uasPort;
-        private final Process uas;
+        private final Uas uas;
         private final Path dir;
         private final int sipPort;
         private final String secret;
@@ -56,16 +56,9 @@ public final class Sipp {
             this.sipPort = sipPort;
             this.extension = extension;
             this.secret = secret;
-            try {
-                this.dir = Files.createTempDirectory("okagent" + extension);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
             this.uasPort = Ports.free();
-            int media = Ports.freeRange(4);
-            uas = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(uasPort),
-                    "-mp", String.valueOf(media), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
-                    "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
+            this.uas = new Uas("okagent" + extension, uasPort, ringMs);
+            this.dir = uas.dir;
             try {
                 register();
             } catch (RuntimeException e) {
@@ -88,19 +81,49 @@ public final class Sipp {
 
         /** Successful calls sipp counted so far (from its -trace_stat file). */
         public int successfulCalls() {
-            return Stats.successful(dir);
+            return uas.successfulCalls();
         }
 
         public String log() {
+            return uas.log();
+        }
+
+        @Override
+        public void close() {
+            uas.close();
+        }
+    }
+
+    /** A sipp UAS on a port that answers after {@code ringMs} with audio, counting its calls; its own temp folder. */
+    static final class Uas implements AutoCloseable {
+        private final Process process;
+        final Path dir;
+
+        Uas(String tmpPrefix, int port, long ringMs) {
+            try {
+                this.dir = Files.createTempDirectory(tmpPrefix);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            process = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(port),
+                    "-mp", String.valueOf(Ports.freeRange(4)), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
+                    "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
+        }
+
+        int successfulCalls() {
+            return Stats.successful(dir);
+        }
+
+        String log() {
             return Proc.tail(dir.resolve("uas.out"));
         }
 
         @Override
         public void close() {
-            uas.destroy();
+            process.destroy();
             try {
-                if (!uas.waitFor(5, TimeUnit.SECONDS)) {
-                    uas.destroyForcibly();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -114,39 +137,23 @@ public final class Sipp {
      * sends to the trunk's address after {@code ringMs}, with audio, and counts them.
      */
     public static final class TrunkPhone implements AutoCloseable {
-        private final Process uas;
-        private final Path dir;
+        private final Uas uas;
 
         public TrunkPhone(int port, long ringMs) {
-            try {
-                this.dir = Files.createTempDirectory("oktrunk");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            uas = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(port),
-                    "-mp", String.valueOf(Ports.freeRange(4)), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
-                    "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
+            this.uas = new Uas("oktrunk", port, ringMs);
         }
 
         public int successfulCalls() {
-            return Stats.successful(dir);
+            return uas.successfulCalls();
         }
 
         public String log() {
-            return Proc.tail(dir.resolve("uas.out"));
+            return uas.log();
         }
 
         @Override
         public void close() {
-            uas.destroy();
-            try {
-                if (!uas.waitFor(5, TimeUnit.SECONDS)) {
-                    uas.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            AsteriskInstance.deleteTree(dir);
+            uas.close();
         }
     }
 
