@@ -321,8 +321,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         agents.close(); // flushes queue-membership actions while AMI is still up
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
-        closeQuietly("calls", calls);
-        closeQuietly("journal", journal);
+        closeQuietly("journal", journal); // writes what the call model still owes the database
         closeQuietly("recordings", recordings);
         closeQuietly("database", db);
         log.info("onekey stopped");

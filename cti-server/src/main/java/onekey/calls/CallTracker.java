@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * writes it in order and keeps it through a database outage or a crash. What agents are told about a
  * call goes out in order, once the lookup is done and the row stored (or their deadline passed).
  */
-public final class CallTracker implements AutoCloseable {
+public final class CallTracker {
 
     private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
     /** Calls the dialplan queued without knowing their line queue at SOS priority ([onekey-inbound] failopen). */
@@ -721,11 +721,6 @@ public final class CallTracker implements AutoCloseable {
         B b = new B(r);
         change.accept(b);
         return b.build();
-    }
-
-    @Override
-    public void close() {
-        // the journal (closed by the server after this) writes what is still owed
     }
 
     /** For tests and health: linkedids OneKey follows now. */
