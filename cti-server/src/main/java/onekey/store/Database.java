@@ -106,9 +106,12 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e), e);
         }
         try {
+            String[] locations = dialect == SQLDialect.H2
+                    ? new String[] {"classpath:db/migration"}
+                    : new String[] {"classpath:db/migration", "classpath:db/mariadb"};
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    .locations(locations)
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
@@ -116,7 +119,44 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new IllegalStateException("cannot migrate database " + masked + ": " + rootMessage(e), e);
         }
+        if (dialect == SQLDialect.MARIADB) {
+            try {
+                checkUnicode(DSL.using(pool, dialect), masked);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+        }
         return new Database(pool, dialect, masked);
+    }
+
+    /** A Chinese name, an emoji-free round trip through the connection and a text column. */
+    static final String PROBE = "一键通·张桂英";
+
+    /**
+     * Stops the start when Chinese text cannot be stored and read back: every text column must be
+     * utf8mb4 (migration V3 converts them; a table created by hand afterwards might not be), and the
+     * connection must carry it both ways.
+     */
+    static void checkUnicode(DSLContext dsl, String masked) {
+        var bad = dsl.fetch("SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND CHARACTER_SET_NAME IS NOT NULL AND CHARACTER_SET_NAME <> 'utf8mb4'"
+                + " AND TABLE_NAME <> 'flyway_schema_history'");
+        if (bad.isNotEmpty()) {
+            StringBuilder cols = new StringBuilder();
+            for (var r : bad) {
+                cols.append(' ').append(r.get(0)).append('.').append(r.get(1)).append(" (").append(r.get(2)).append(')');
+            }
+            throw new IllegalStateException("database " + masked + " cannot store Chinese text: these columns are not utf8mb4:"
+                    + cols + ". Run ALTER TABLE <table> CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci for each"
+                    + " table, or create the database with CREATE DATABASE onekey CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci.");
+        }
+        Object back = dsl.fetchValue("SELECT CAST(? AS CHAR CHARACTER SET utf8mb4)", PROBE);
+        if (!PROBE.equals(back)) {
+            throw new IllegalStateException("database " + masked + " does not return Chinese text intact over this connection"
+                    + " (sent " + PROBE + ", got " + back + "): set the driver's character set to utf8mb4"
+                    + " (MariaDB Connector/J uses utf8mb4 unless the URL says otherwise).");
+        }
     }
 
     /** H2 for {@code jdbc:h2:}, MariaDB for {@code jdbc:mariadb:} and {@code jdbc:mysql:}. */
@@ -195,17 +235,31 @@ public final class Database implements AutoCloseable {
         return maskedUrl;
     }
 
+    /** How long {@link #ping()} waits at most: /api/health answers within a second whatever the database does. */
+    static final long PING_MS = 800;
+
     /**
-     * True when a connection answers within about two seconds (for /api/health). Never throws: a pool that
-     * cannot hand out a connection (database down, pool exhausted for 5 s) reports false.
+     * True when a connection answers within {@value #PING_MS} ms (for /api/health). Never throws and never
+     * waits longer: a frozen or unreachable database, or a pool exhausted by stuck queries, reports false.
      */
     public boolean ping() {
         if (pool.isClosed()) {
             return false;
         }
-        try (Connection c = pool.getConnection()) {
-            return c.isValid(1);
-        } catch (Exception e) {
+        java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("db-ping").start(() -> {
+            try (Connection c = pool.getConnection()) {
+                f.complete(c.isValid(1));
+            } catch (Exception e) {
+                f.complete(false);
+            }
+        });
+        try {
+            return f.get(PING_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }

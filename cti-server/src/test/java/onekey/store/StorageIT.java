@@ -488,6 +488,37 @@ class StorageIT {
         assertTrue(calls.timeline(id + 1).isEmpty());
     }
 
+    @org.junit.jupiter.api.Test
+    void aLatin1DatabaseIsMigratedToUtf8mb4AndKeepsChineseTextIntact() {
+        // a database as a newcomer makes it: plain CREATE DATABASE on a server with MariaDB's built-in defaults
+        String url = maria.createDatabase("latin1", "CHARACTER SET latin1");
+        db = Database.open(url, maria.user(), maria.password(), 4);
+        Object charset = db.dsl().fetchValue("SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA"
+                + " WHERE SCHEMA_NAME = DATABASE()");
+        assertEquals("utf8mb4", charset);
+        DemoData.seedDefaultLinesIfEmpty(db, new onekey.lines.JooqLineRepository(db));
+        assertTrue(new onekey.lines.JooqLineRepository(db).all().stream().anyMatch(l -> l.name().matches(".*\\p{IsHan}.*")),
+                "Chinese line names stored");
+        Elder e = elders().create(draft("张桂英", List.of("02155550001"), List.of(new Contact("李建国", "儿子", "13816000001"))));
+        Elder back = elders().findByPhone("2155550001").orElseThrow();
+        assertEquals(e, back);
+        assertEquals("张桂英", back.name());
+        assertEquals("上海市杨浦区控江路1029弄12号", back.address());
+        assertEquals("李建国", back.contacts().getFirst().name());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTableThatCannotHoldChineseStopsTheStartWithWhatToRun() throws Exception {
+        String url = maria.createDatabase("latin1late", "CHARACTER SET latin1");
+        Database.open(url, maria.user(), maria.password(), 2).close();
+        try (var c = java.sql.DriverManager.getConnection(url, maria.user(), maria.password()); var st = c.createStatement()) {
+            st.execute("ALTER TABLE elders MODIFY name VARCHAR(128) CHARACTER SET latin1 NOT NULL");
+        }
+        IllegalStateException x = assertThrows(IllegalStateException.class, () -> Database.open(url, maria.user(), maria.password(), 2));
+        assertTrue(x.getMessage().contains("elders.name (latin1)") && x.getMessage().contains("CONVERT TO CHARACTER SET utf8mb4"),
+                x.getMessage());
+    }
+
     @OnBothEngines
     void journalledEventsAndAuditRowsAreWrittenOnceWhateverTheReplays(String engine) {
         open(engine);

@@ -243,10 +243,18 @@ public final class MariaDbServer implements AutoCloseable {
      * tests that need isolation do not see each other's rows.
      */
     public String createDatabase(String prefix) {
+        return createDatabase(prefix, "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+
+    /**
+     * As {@link #createDatabase(String)} with the given options after the name ("" = the server's
+     * defaults, which for a server started with MariaDB's built-in defaults, as this one is, is latin1).
+     */
+    public String createDatabase(String prefix, String options) {
         String name = (prefix == null ? "db" : prefix.replaceAll("[^A-Za-z0-9_]", "_")) + "_" + DB_SEQ.incrementAndGet();
         try (Connection c = DriverManager.getConnection(jdbcUrl(""), USER, PASSWORD);
              Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            st.execute("CREATE DATABASE " + name + (options.isBlank() ? "" : " " + options));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
         }
