@@ -88,7 +88,11 @@ class DatabaseFreezeIT {
             for (Sipp.Caller c : callers) {
                 assertThat(c.await(120)).as("every elder's call completes: " + c.log()).isZero();
             }
+            long asked = System.nanoTime();
             JsonNode during = api.get("/api/health", null).json();
+            long healthMs = (System.nanoTime() - asked) / 1_000_000;
+            System.out.printf("health answered in %d ms with the database frozen%n", healthMs);
+            assertThat(during.path("database").path("connected").asBoolean()).as("a frozen database is not connected").isFalse();
             assertThat(during.path("status").asText()).isEqualTo("degraded");
             long pendingDuring = during.path("journal").path("pending").asLong();
             assertThat(pendingDuring).as("writes held while the database is frozen").isPositive();
