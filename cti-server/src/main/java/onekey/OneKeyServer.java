@@ -41,6 +41,9 @@ import onekey.recording.JooqRecordingRepository;
 import onekey.recording.RecordingIndexer;
 import onekey.store.Database;
 import onekey.store.DemoData;
+import onekey.api.ApiSecurity;
+import onekey.auth.LoginGuard;
+import onekey.calls.JournalOp;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
@@ -137,7 +140,13 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock));
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock,
+                new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
+                        cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
+                        // a screen pop delivered over a WebSocket: audited through the journal, never blocking
+                        (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
+                                to.username(), action, type, id, detail)),
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)));
 
         try {
             writeAgentEndpoints();

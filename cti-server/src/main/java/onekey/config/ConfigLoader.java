@@ -52,7 +52,12 @@ public final class ConfigLoader {
             Map.entry("escalation.number", ""),
             Map.entry("escalation.sosWaitSeconds", "30"),
             Map.entry("escalation.otherWaitSeconds", "180"),
-            Map.entry("escalation.ringSeconds", "30"));
+            Map.entry("escalation.ringSeconds", "30"),
+            Map.entry("logins.failuresPerAccount", "5"),
+            Map.entry("logins.failuresPerAddress", "30"),
+            Map.entry("logins.windowSeconds", "900"),
+            Map.entry("logins.hashThreads", "1"),
+            Map.entry("logins.hashQueue", "8"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -114,7 +119,10 @@ public final class ConfigLoader {
                         oneOf("calls.defaultLanguage", Set.of("zh", "en")), integer("calls.lookupTimeoutMs", 50, 10_000),
                         integer("journal.capacity", 100, 10_000_000)),
                 new OneKeyConfig.Escalation(dialString("escalation.number"), integer("escalation.sosWaitSeconds", 5, 3600),
-                        integer("escalation.otherWaitSeconds", 5, 36_000), integer("escalation.ringSeconds", 5, 300)));
+                        integer("escalation.otherWaitSeconds", 5, 36_000), integer("escalation.ringSeconds", 5, 300)),
+                new OneKeyConfig.Logins(integer("logins.failuresPerAccount", 1, 1000),
+                        integer("logins.failuresPerAddress", 1, 100_000), integer("logins.windowSeconds", 1, 86_400),
+                        integer("logins.hashThreads", 1, 64), integer("logins.hashQueue", 0, 10_000)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

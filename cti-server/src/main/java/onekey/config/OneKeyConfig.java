@@ -14,7 +14,8 @@ public record OneKeyConfig(
         Asterisk asterisk,
         Paths paths,
         Calls calls,
-        Escalation escalation) {
+        Escalation escalation,
+        Logins logins) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -53,4 +54,12 @@ public record OneKeyConfig(
      * OneKey hands these to the dialplan (AstDB), which applies them even while OneKey is down.
      */
     public record Escalation(String number, int sosWaitSeconds, int otherWaitSeconds, int ringSeconds) {}
+
+    /**
+     * Password checks (issue 6): an account name with {@code failuresPerAccount}, or an address with
+     * {@code failuresPerAddress}, failed logins inside {@code windowSeconds} gets 429 without any hashing; hashes
+     * run on {@code hashThreads} threads with {@code hashQueue} waiting at most (beyond that: 429 at once).
+     */
+    public record Logins(int failuresPerAccount, int failuresPerAddress, int windowSeconds, int hashThreads,
+                         int hashQueue) {}
 }
