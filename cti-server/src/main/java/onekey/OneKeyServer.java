@@ -96,7 +96,12 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         var recordingRepo = new JooqRecordingRepository(db);
 
         DemoData.seedDefaultLinesIfEmpty(db, lines);
-        this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+        try {
+            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+        } catch (DemoData.Refused e) {
+            db.close();
+            throw e;
+        }
         this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
 
         this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
