@@ -110,24 +110,30 @@ final class RestApi {
             String shown = username.length() <= 32 ? username : username.substring(0, 32) + "…";
             LoginGuard guard = ctx.security().logins();
             // throttled before any hashing: a burst of guesses costs no CPU and learns nothing
-            Optional<LoginGuard.Refusal> refused = guard.check(username, r.remote);
+            Optional<LoginGuard.Refusal> refused = guard.begin(username, r.remote);
             if (refused.isPresent()) {
-                log.info("api.login-throttled user={} remote={} by={} retryAfter={}", shown, r.remote,
-                        refused.get().reason(), refused.get().retryAfterSeconds());
+                throttledLog(shown, r.remote, refused.get());
                 throw tooMany("too many failed logins for this " + refused.get().reason() + "; try again in "
                         + refused.get().retryAfterSeconds() + " s", refused.get().retryAfterSeconds());
             }
-            Optional<String> hash = ctx.accounts().passwordHash(username);
+            Optional<Account> account;
+            Optional<Account> known;
             boolean ok;
+            Optional<String> hash;
             try {
+                hash = ctx.accounts().passwordHash(username);
                 // verify against a dummy hash for unknown users too, so timing does not reveal which usernames exist
                 ok = guard.hash(() -> Passwords.verify(b.password(), hash.orElseGet(this::dummyHash))) && hash.isPresent();
+                known = hash.isPresent() ? ctx.accounts().byUsername(username) : Optional.empty();
+                account = ok ? known.filter(Account::enabled) : Optional.empty();
             } catch (java.util.concurrent.RejectedExecutionException e) {
+                guard.abandoned(username, r.remote);
                 log.info("api.login-busy user={} remote={}", shown, r.remote);
                 throw tooMany("the server is busy checking other logins; try again in 1 s", 1);
+            } catch (RuntimeException e) {
+                guard.abandoned(username, r.remote);
+                throw e;
             }
-            Optional<Account> known = hash.isPresent() ? ctx.accounts().byUsername(username) : Optional.empty();
-            Optional<Account> account = ok ? known.filter(Account::enabled) : Optional.empty();
             if (account.isEmpty()) {
                 guard.failed(username, r.remote);
                 String why = !hash.isPresent() ? "unknown-user" : ok ? "account-disabled" : "wrong-password";
@@ -137,7 +143,7 @@ final class RestApi {
                 throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "invalid_credentials",
                         "wrong username or password", null).header("WWW-Authenticate", "Bearer realm=\"onekey\"");
             }
-            guard.succeeded(username);
+            guard.succeeded(username, r.remote);
             Account a = account.get();
             String token = ctx.tokens().issue(a, ctx.tokenTtlMillis());
             ctx.audit().record(a, "login.ok", "account", Long.toString(a.id()), "remote=" + r.remote);
@@ -154,6 +160,21 @@ final class RestApi {
             if (b.password() != null) {
                 Arrays.fill(b.password(), '\0');
             }
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong throttledSince = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throttledQuiet = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A flood is logged once per 10 s with how many were refused meanwhile, not once per request. */
+    private void throttledLog(String user, String remote, LoginGuard.Refusal refusal) {
+        long now = System.currentTimeMillis();
+        long last = throttledSince.get();
+        if (now - last >= 10_000 && throttledSince.compareAndSet(last, now)) {
+            log.warn("api.login-throttled user={} remote={} by={} retryAfter={} alsoRefusedSinceLastLine={}", user, remote,
+                    refusal.reason(), refusal.retryAfterSeconds(), throttledQuiet.getAndSet(0));
+        } else {
+            throttledQuiet.incrementAndGet();
         }
     }
 

@@ -43,6 +43,10 @@ public final class LoginGuard implements AutoCloseable {
     private final long windowMillis;
     private final Map<String, Deque<Long>> accountFailures = lru();
     private final Map<String, Deque<Long>> addressFailures = lru();
+    /** Attempts under way (being hashed), by "a:" + username and "i:" + address. */
+    private final Map<String, Integer> inFlight = new java.util.HashMap<>();
+    private static final String ACCOUNT = "a:";
+    private static final String ADDRESS = "i:";
     private final ThreadPoolExecutor pool;
 
     public LoginGuard(Clock clock, int perAccount, int perAddress, long windowMillis, int threads, int queue) {
@@ -63,27 +67,45 @@ public final class LoginGuard implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** A refusal when {@code username} or {@code address} is over its failure limit, else empty. */
-    public Optional<Refusal> check(String username, String address) {
+    /**
+     * Starts an attempt: a refusal when {@code username} or {@code address} is over its failure limit, else
+     * empty. An attempt under way counts as a failure until it ends ({@link #failed}, {@link #succeeded} or
+     * {@link #abandoned}), so concurrent guesses cannot slip past the limit while earlier ones are hashed.
+     */
+    public Optional<Refusal> begin(String username, String address) {
         long now = clock.millis();
         synchronized (this) {
-            long a = wait(accountFailures.get(username), perAccount, now);
-            long b = wait(addressFailures.get(address), perAddress, now);
+            long a = wait(accountFailures.get(username), inFlight.getOrDefault(ACCOUNT + username, 0), perAccount, now);
+            long b = wait(addressFailures.get(address), inFlight.getOrDefault(ADDRESS + address, 0), perAddress, now);
             if (a > 0 || b > 0) {
                 return Optional.of(new Refusal(a >= b ? "account" : "address", Math.max(1, (Math.max(a, b) + 999) / 1000)));
             }
+            inFlight.merge(ACCOUNT + username, 1, Integer::sum);
+            inFlight.merge(ADDRESS + address, 1, Integer::sum);
         }
         return Optional.empty();
     }
 
     public synchronized void failed(String username, String address) {
+        end(username, address);
         long now = clock.millis();
         add(accountFailures, username, now, perAccount);
         add(addressFailures, address, now, perAddress);
     }
 
-    public synchronized void succeeded(String username) {
+    public synchronized void succeeded(String username, String address) {
+        end(username, address);
         accountFailures.remove(username);
+    }
+
+    /** The attempt ended without a verdict (the hashing pool was full, an error): it counts as nothing. */
+    public synchronized void abandoned(String username, String address) {
+        end(username, address);
+    }
+
+    private void end(String username, String address) {
+        inFlight.computeIfPresent(ACCOUNT + username, (k, v) -> v <= 1 ? null : v - 1);
+        inFlight.computeIfPresent(ADDRESS + address, (k, v) -> v <= 1 ? null : v - 1);
     }
 
     /**
@@ -107,18 +129,27 @@ public final class LoginGuard implements AutoCloseable {
         }
     }
 
-    /** Milliseconds until the key may try again; 0 when it may now. */
-    private long wait(Deque<Long> failures, int limit, long now) {
-        if (failures == null) {
+    /**
+     * Milliseconds until the key may try again; 0 when it may now. Attempts under way count as failures; when
+     * they alone fill the limit, the answer is one second (they end within it).
+     */
+    private long wait(Deque<Long> failures, int pending, int limit, long now) {
+        if (failures != null) {
+            while (!failures.isEmpty() && failures.peekFirst() <= now - windowMillis) {
+                failures.pollFirst();
+            }
+        }
+        int recorded = failures == null ? 0 : failures.size();
+        if (recorded + pending < limit) {
             return 0;
         }
-        while (!failures.isEmpty() && failures.peekFirst() <= now - windowMillis) {
-            failures.pollFirst();
+        if (recorded == 0) {
+            return 1000;
         }
-        if (failures.size() < limit) {
-            return 0;
-        }
-        return failures.peekFirst() + windowMillis - now;
+        // the oldest failure that must leave the window before one more attempt fits
+        int mustLeave = recorded + pending - limit; // 0-based index into the recorded failures
+        Long[] times = failures.toArray(new Long[0]);
+        return mustLeave < times.length ? Math.max(1, times[mustLeave] + windowMillis - now) : 1000;
     }
 
     private void add(Map<String, Deque<Long>> map, String key, long now, int limit) {

@@ -36,17 +36,18 @@ class LoginGuardTest {
     void anAccountIsRefusedUntilItsOldestFailureLeavesTheWindow() {
         try (LoginGuard g = new LoginGuard(clock, 3, 100, 60_000, 1, 1)) {
             for (int i = 0; i < 3; i++) {
-                assertTrue(g.check("ann", "10.0.0.1").isEmpty());
+                assertTrue(g.begin("ann", "10.0.0.1").isEmpty());
                 g.failed("ann", "10.0.0.1");
                 now.addAndGet(10_000);
             }
             // failures at 0 s, 10 s, 20 s; now 30 s: the first leaves the window at 60 s
-            var r = g.check("ann", "10.0.0.2").orElseThrow();
+            var r = g.begin("ann", "10.0.0.2").orElseThrow();
             assertEquals("account", r.reason());
             assertEquals(30, r.retryAfterSeconds());
-            assertTrue(g.check("bob", "10.0.0.1").isEmpty());
+            assertTrue(g.begin("bob", "10.0.0.1").isEmpty());
+            g.abandoned("bob", "10.0.0.1");
             now.addAndGet(30_000);
-            assertTrue(g.check("ann", "10.0.0.1").isEmpty());
+            assertTrue(g.begin("ann", "10.0.0.1").isEmpty());
         }
     }
 
@@ -54,11 +55,12 @@ class LoginGuardTest {
     void aSuccessClearsTheAccountButNotTheAddress() {
         try (LoginGuard g = new LoginGuard(clock, 2, 3, 60_000, 1, 1)) {
             g.failed("ann", "10.0.0.1");
-            g.succeeded("ann");
+            g.succeeded("ann", "10.0.0.1");
             g.failed("ann", "10.0.0.1");
-            assertTrue(g.check("ann", "10.0.0.9").isEmpty());
+            assertTrue(g.begin("ann", "10.0.0.9").isEmpty());
+            g.abandoned("ann", "10.0.0.9");
             g.failed("bob", "10.0.0.1");
-            var r = g.check("carl", "10.0.0.1").orElseThrow();
+            var r = g.begin("carl", "10.0.0.1").orElseThrow();
             assertEquals("address", r.reason());
         }
     }
@@ -85,14 +87,33 @@ class LoginGuardTest {
     }
 
     @Test
+    void attemptsUnderWayCountSoConcurrentGuessesCannotPassTheLimit() {
+        try (LoginGuard g = new LoginGuard(clock, 100, 3, 60_000, 1, 1)) {
+            // three guesses from one address are being hashed at once: a fourth must wait for their verdicts
+            assertTrue(g.begin("a", "10.0.0.1").isEmpty());
+            assertTrue(g.begin("b", "10.0.0.1").isEmpty());
+            assertTrue(g.begin("c", "10.0.0.1").isEmpty());
+            var r = g.begin("d", "10.0.0.1").orElseThrow();
+            assertEquals("address", r.reason());
+            assertEquals(1, r.retryAfterSeconds());
+            g.abandoned("a", "10.0.0.1"); // no verdict: frees its place
+            assertTrue(g.begin("d", "10.0.0.1").isEmpty());
+            g.failed("b", "10.0.0.1");
+            g.failed("c", "10.0.0.1");
+            g.failed("d", "10.0.0.1");
+            assertEquals(60, g.begin("e", "10.0.0.1").orElseThrow().retryAfterSeconds());
+        }
+    }
+
+    @Test
     void rememberedKeysAreBounded() {
         try (LoginGuard g = new LoginGuard(clock, 1, 1_000_000, 60_000, 1, 1)) {
             for (int i = 0; i <= LoginGuard.MAX_KEYS; i++) {
                 g.failed("user" + i, "10.0.0.1");
             }
             // the oldest name was forgotten, the newest is still refused
-            assertTrue(g.check("user0", "10.0.0.2").isEmpty());
-            assertTrue(g.check("user" + LoginGuard.MAX_KEYS, "10.0.0.2").isPresent());
+            assertTrue(g.begin("user0", "10.0.0.2").isEmpty());
+            assertTrue(g.begin("user" + LoginGuard.MAX_KEYS, "10.0.0.2").isPresent());
         }
     }
 }

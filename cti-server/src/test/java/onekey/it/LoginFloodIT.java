@@ -38,7 +38,15 @@ class LoginFloodIT {
                         () -> LoginFlood.run(stack.process.httpPort(), "127.0.0.2", 1000, 64, "guess"));
                 try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 2000)) {
                     JsonNode pop = ws.await("call.offered", 30).json();
-                    assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
+                    System.out.println("pop during the flood: registered=" + pop.path("registered") + " recordUnavailable="
+                            + pop.path("recordUnavailable") + " elder=" + pop.path("elder").path("name"));
+                    // the caller is known: the pop shows the record, or says plainly it could not be read in time
+                    // (the 300 ms look-up deadline on a loaded machine) — never "unregistered"
+                    if (pop.path("recordUnavailable").asBoolean()) {
+                        assertThat(pop.path("recordMessage").asText()).contains("could not be read in time");
+                    } else {
+                        assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
+                    }
                     assertThat(caller.await(60)).as(caller.log()).isZero();
                 }
                 LoginFlood.Result r = flood.get();
