@@ -137,7 +137,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock));
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock),
+                cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
+                cfg.httpTls().allowPlaintext());
 
         try {
             writeAgentEndpoints();
@@ -253,6 +255,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
     public int apiPort() {
         return api.port();
+    }
+
+    /** True when the API speaks HTTPS/WSS (http.tlsCert and http.tlsKey set). */
+    public boolean apiSecure() {
+        return api.secure();
     }
 
     public DemoData.Seeded seeded() {

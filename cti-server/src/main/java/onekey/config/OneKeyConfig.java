@@ -14,7 +14,8 @@ public record OneKeyConfig(
         Asterisk asterisk,
         Paths paths,
         Calls calls,
-        Escalation escalation) {
+        Escalation escalation,
+        HttpTls httpTls) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -53,4 +54,15 @@ public record OneKeyConfig(
      * OneKey hands these to the dialplan (AstDB), which applies them even while OneKey is down.
      */
     public record Escalation(String number, int sosWaitSeconds, int otherWaitSeconds, int ringSeconds) {}
+
+    /**
+     * Transport of the REST + WebSocket API: with a certificate chain and a PKCS#8 key (PEM files) it speaks only
+     * HTTPS and WSS; without them plain HTTP, which {@link ConfigLoader} allows only on a loopback address unless
+     * {@code allowPlaintext} (tokens and elders' records would cross the network in clear).
+     */
+    public record HttpTls(Path cert, Path key, boolean allowPlaintext) {
+        public boolean enabled() {
+            return cert != null && key != null;
+        }
+    }
 }
