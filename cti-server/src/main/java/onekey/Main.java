@@ -46,7 +46,14 @@ public final class Main {
             return;
         }
         Map<String, String> env = System.getenv();
-        OneKeyServer server = new OneKeyServer(cfg, demo, env);
+        OneKeyServer server;
+        try {
+            server = new OneKeyServer(cfg, demo, env);
+        } catch (onekey.store.DemoData.Refused e) {
+            System.err.println("onekey: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -41,6 +41,9 @@ import onekey.recording.JooqRecordingRepository;
 import onekey.recording.RecordingIndexer;
 import onekey.store.Database;
 import onekey.store.DemoData;
+import onekey.api.ApiSecurity;
+import onekey.auth.LoginGuard;
+import onekey.calls.JournalOp;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
@@ -93,7 +96,12 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         var recordingRepo = new JooqRecordingRepository(db);
 
         DemoData.seedDefaultLinesIfEmpty(db, lines);
-        this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+        try {
+            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+        } catch (DemoData.Refused e) {
+            db.close();
+            throw e;
+        }
         this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
 
         this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
@@ -137,7 +145,13 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock),
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock,
+                new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
+                        cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
+                        // a screen pop delivered over a WebSocket: audited through the journal, never blocking
+                        (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
+                                to.username(), action, type, id, detail)),
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 

@@ -60,6 +60,8 @@ public final class ApiServer implements AutoCloseable {
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private EventLoopGroup group;
     private ExecutorService workers;
+    private java.util.concurrent.ScheduledExecutorService sessionChecker;
+    private volatile long lastCheckWarning;
     private Channel serverChannel;
     private volatile int boundPort = -1;
 
@@ -74,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiContext ctx, Tls tls, boolean allowPlaintext) {
         this.ctx = ctx;
-        this.routes = new RestApi(ctx).routes();
+        this.routes = new RestApi(ctx, this::checkSessionsNow).routes();
         this.tls = tls;
         this.allowPlaintext = allowPlaintext;
     }
@@ -130,6 +132,9 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind api to " + ctx.bindHost() + ":" + ctx.port() + ": " + e.getMessage(), e);
         }
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        sessionChecker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("api-sessions", true));
+        long every = ctx.security().sessionCheckMillis();
+        sessionChecker.scheduleWithFixedDelay(this::checkSessions, every, every, TimeUnit.MILLISECONDS);
         log.info("api.started host={} port={} scheme={}", ctx.bindHost(), boundPort, ssl != null ? "https" : "http");
         return this;
     }
@@ -170,6 +175,53 @@ public final class ApiServer implements AutoCloseable {
         return workers;
     }
 
+    /** Checks open WebSockets at once (after a logout, a revocation, an account disabled). */
+    void checkSessionsNow() {
+        var c = sessionChecker;
+        if (c != null) {
+            try {
+                c.execute(this::checkSessions);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // shutting down: every session is closing anyway
+            }
+        }
+    }
+
+    /**
+     * Closes (4401) every WebSocket whose token no longer resolves: revoked, expired, or its account disabled.
+     * One query for all open sessions, every {@link ApiSecurity#sessionCheckMillis}. When the database cannot
+     * answer, sessions stay open (a softphone keeps its feed through a database outage; nobody can revoke a
+     * token then either) and the failure is logged.
+     */
+    private void checkSessions() {
+        try {
+            java.util.List<WsSession> open = new java.util.ArrayList<>();
+            for (Channel ch : channels) {
+                WsSession ws = ch.pipeline().get(WsSession.class);
+                if (ws != null && ch.isActive()) {
+                    open.add(ws);
+                }
+            }
+            if (open.isEmpty()) {
+                return;
+            }
+            Set<String> tokens = new java.util.HashSet<>();
+            open.forEach(ws -> tokens.add(ws.token()));
+            Set<String> valid = ctx.tokens().stillValid(tokens);
+            for (WsSession ws : open) {
+                if (!valid.contains(ws.token())) {
+                    ws.endSession();
+                }
+            }
+        } catch (RuntimeException e) {
+            long now = System.currentTimeMillis();
+            if (now - lastCheckWarning > 30_000) {
+                lastCheckWarning = now;
+                log.warn("api.session-check-failed error={} (open WebSockets stay open until it works)", e.toString());
+            }
+        }
+    }
+
     /** Stops accepting, closes every connection (WebSocket clients get a 1001 close frame), stops all threads. */
     @Override
     public synchronized void close() {
@@ -191,6 +243,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void shutdownResources() {
+        if (sessionChecker != null) {
+            sessionChecker.shutdownNow();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

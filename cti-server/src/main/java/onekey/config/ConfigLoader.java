@@ -53,6 +53,11 @@ public final class ConfigLoader {
             Map.entry("escalation.sosWaitSeconds", "30"),
             Map.entry("escalation.otherWaitSeconds", "180"),
             Map.entry("escalation.ringSeconds", "30"),
+            Map.entry("logins.failuresPerAccount", "5"),
+            Map.entry("logins.failuresPerAddress", "30"),
+            Map.entry("logins.windowSeconds", "900"),
+            Map.entry("logins.hashThreads", "1"),
+            Map.entry("logins.hashQueue", "8"),
             Map.entry("http.tlsCert", ""),
             Map.entry("http.tlsKey", ""),
             Map.entry("http.allowPlaintext", "false"));
@@ -118,6 +123,9 @@ public final class ConfigLoader {
                         integer("journal.capacity", 100, 10_000_000)),
                 new OneKeyConfig.Escalation(dialString("escalation.number"), integer("escalation.sosWaitSeconds", 5, 3600),
                         integer("escalation.otherWaitSeconds", 5, 36_000), integer("escalation.ringSeconds", 5, 300)),
+                new OneKeyConfig.Logins(integer("logins.failuresPerAccount", 1, 1000),
+                        integer("logins.failuresPerAddress", 1, 100_000), integer("logins.windowSeconds", 1, 86_400),
+                        integer("logins.hashThreads", 1, 64), integer("logins.hashQueue", 0, 10_000)),
                 httpTls());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));

@@ -15,6 +15,7 @@ public record OneKeyConfig(
         Paths paths,
         Calls calls,
         Escalation escalation,
+        Logins logins,
         HttpTls httpTls) {
 
     /** AMI connection: Asterisk's manager interface. */
@@ -54,6 +55,14 @@ public record OneKeyConfig(
      * OneKey hands these to the dialplan (AstDB), which applies them even while OneKey is down.
      */
     public record Escalation(String number, int sosWaitSeconds, int otherWaitSeconds, int ringSeconds) {}
+
+    /**
+     * Password checks (issue 6): an account name with {@code failuresPerAccount}, or an address with
+     * {@code failuresPerAddress}, failed logins inside {@code windowSeconds} gets 429 without any hashing; hashes
+     * run on {@code hashThreads} threads with {@code hashQueue} waiting at most (beyond that: 429 at once).
+     */
+    public record Logins(int failuresPerAccount, int failuresPerAddress, int windowSeconds, int hashThreads,
+                         int hashQueue) {}
 
     /**
      * Transport of the REST + WebSocket API: with a certificate chain and a PKCS#8 key (PEM files) it speaks only

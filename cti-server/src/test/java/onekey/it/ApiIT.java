@@ -100,11 +100,15 @@ class ApiIT {
 
         JsonNode elders = stack.api.get("/api/elders", agent).json();
         long id = elders.get(0).path("id").asLong();
-        var view = stack.api.get("/api/elders/" + id, agent);
+        // not on a call with this elder: the agent must give a reason, which the audit row keeps
+        assertThat(stack.api.get("/api/elders/" + id, agent).status()).isEqualTo(403);
+        var view = stack.api.get("/api/elders/" + id + "?reason=call-back", agent);
         assertThat(view.status()).isEqualTo(200);
         assertThat(view.json().path("healthConditions").isMissingNode()).isFalse();
         String sup = stack.api.login("super", "super1234");
         JsonNode audit = stack.api.get("/api/audit?targetType=elder&targetId=" + id, sup).json();
-        assertThat(audit.toString()).contains("elder.view", "1004");
+        assertThat(audit.toString()).contains("elder.view", "1004", "reason=call-back");
+        // another agent's call is 403 for an agent (the list shows its own calls only)
+        assertThat(stack.api.get("/api/calls", agent).json().toString()).doesNotContain("\"agentId\":1,");
     }
 }
