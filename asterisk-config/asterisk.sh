@@ -16,6 +16,8 @@
 #   ONEKEY_ESCALATION_NUMBER [] ONEKEY_ESCALATION_SOSWAITSECONDS [30]
 #   ONEKEY_ESCALATION_OTHERWAITSECONDS [180] ONEKEY_ESCALATION_RINGSECONDS [30]
 #   ONEKEY_ASTERISK_BIN [asterisk]
+#   ONEKEY_SIP_TLS_CERT [] ONEKEY_SIP_TLS_KEY [] ONEKEY_SIP_TLS_PORT [5061]: with cert and key (PEM),
+#     agents use SIP over TLS with SRTP (templates/optional/pjsip.tls.conf)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +27,7 @@ AST="${ONEKEY_ASTERISK_BIN:-asterisk}"
 die() { echo "asterisk.sh: $*" >&2; exit 2; }
 
 usage() {
-    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -81,9 +83,26 @@ render() {
         fi
         mv -f "$tmp" "$out"
     done
+    render_sip_tls
     datadir "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
     # OneKey owns this file (agent endpoints); create it empty once, never overwrite it.
     [ -e "$RUNDIR/etc/asterisk/pjsip.agents.conf" ] || : > "$RUNDIR/etc/asterisk/pjsip.agents.conf"
+}
+
+# pjsip.tls.conf (included by pjsip.conf): the TLS transport and SRTP for agents when ONEKEY_SIP_TLS_CERT
+# and ONEKEY_SIP_TLS_KEY name readable PEM files, else only a comment (agents on UDP in clear).
+render_sip_tls() {
+    local out="$RUNDIR/etc/asterisk/pjsip.tls.conf" cert="${ONEKEY_SIP_TLS_CERT:-}" key="${ONEKEY_SIP_TLS_KEY:-}"
+    if [ -z "$cert" ] && [ -z "$key" ]; then
+        echo "; SIP over TLS is off: set ONEKEY_SIP_TLS_CERT and ONEKEY_SIP_TLS_KEY (docs/operations.md)" > "$out"
+        return 0
+    fi
+    [ -r "$cert" ] && [ -r "$key" ] || die "ONEKEY_SIP_TLS_CERT and ONEKEY_SIP_TLS_KEY must both name readable PEM files (got '$cert', '$key')"
+    sed -e "s|@@BIND@@|$(sed_escape "${ONEKEY_BIND:-127.0.0.1}")|g" \
+        -e "s|@@SIP_TLS_PORT@@|$(sed_escape "${ONEKEY_SIP_TLS_PORT:-5061}")|g" \
+        -e "s|@@SIP_TLS_CERT@@|$(sed_escape "$cert")|g" \
+        -e "s|@@SIP_TLS_KEY@@|$(sed_escape "$key")|g" "$TEMPLATES/optional/pjsip.tls.conf" > "$out.tmp.$$"
+    mv -f "$out.tmp.$$" "$out"
 }
 
 # Asterisk's data dir for this instance: the packaged one linked in, plus Mandarin (zh) queue

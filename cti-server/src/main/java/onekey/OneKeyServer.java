@@ -151,7 +151,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         // a screen pop delivered over a WebSocket: audited through the journal, never blocking
                         (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
                                 to.username(), action, type, id, detail)),
-                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)));
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)),
+                cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
+                cfg.httpTls().allowPlaintext());
 
         try {
             writeAgentEndpoints();
@@ -267,6 +269,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
     public int apiPort() {
         return api.port();
+    }
+
+    /** True when the API speaks HTTPS/WSS (http.tlsCert and http.tlsKey set). */
+    public boolean apiSecure() {
+        return api.secure();
     }
 
     public DemoData.Seeded seeded() {

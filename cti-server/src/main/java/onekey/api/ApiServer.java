@@ -21,8 +21,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,12 +42,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST + WebSocket API on Netty. Two NIO threads do the I/O; every request that touches the database,
  * AMI or a file runs on its own virtual thread, so the event loop never blocks.
+ *
+ * <p>Given a {@link Tls} certificate and key it speaks only HTTPS and WSS (TLS 1.2 and 1.3): a client that
+ * starts in clear is dropped during the handshake. Without one it serves plain HTTP, and refuses to start on
+ * an address other than loopback unless told that clear text is allowed (issue 6, "Transport").
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+    /** A PEM certificate chain and its PKCS#8 private key (unencrypted), e.g. from {@code openssl req -x509}. */
+    public record Tls(Path cert, Path key) {}
+
     final ApiContext ctx;
     final Routes routes;
+    private final Tls tls;
+    private final boolean allowPlaintext;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private EventLoopGroup group;
     private ExecutorService workers;
@@ -50,15 +65,44 @@ public final class ApiServer implements AutoCloseable {
     private Channel serverChannel;
     private volatile int boundPort = -1;
 
+    /** Plain HTTP, on a loopback address only. */
     public ApiServer(ApiContext ctx) {
+        this(ctx, null, false);
+    }
+
+    /**
+     * {@code tls} null: plain HTTP, which {@link #start()} refuses on a non-loopback address unless
+     * {@code allowPlaintext}.
+     */
+    public ApiServer(ApiContext ctx, Tls tls, boolean allowPlaintext) {
         this.ctx = ctx;
         this.routes = new RestApi(ctx, this::checkSessionsNow).routes();
+        this.tls = tls;
+        this.allowPlaintext = allowPlaintext;
+    }
+
+    /** True when the API speaks HTTPS/WSS. */
+    public boolean secure() {
+        return tls != null;
     }
 
     /** Binds {@code bindHost:port} and returns once the server accepts connections. */
     public synchronized ApiServer start() {
         if (serverChannel != null) {
             throw new IllegalStateException("api server already started");
+        }
+        SslContext ssl = tls == null ? null : sslContext(tls);
+        if (ssl == null) {
+            if (!loopback(ctx.bindHost()) && !allowPlaintext) {
+                throw new IllegalStateException("the API would listen in clear on " + ctx.bindHost()
+                        + ", which is not a loopback address: give it a TLS certificate and key (http.tlsCert,"
+                        + " http.tlsKey) or allow plain HTTP explicitly (http.allowPlaintext=true)");
+            }
+            if (!loopback(ctx.bindHost())) {
+                log.warn("api.plaintext host={} port={} : PLAIN HTTP on a network address (http.allowPlaintext=true);"
+                        + " login tokens and elders' records cross the network in clear. Set http.tlsCert and"
+                        + " http.tlsKey for HTTPS/WSS", ctx.bindHost(), ctx.port());
+            }
         }
         group = new NioEventLoopGroup(2, new DefaultThreadFactory("api-io", true));
         workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-req-", 0).factory());
@@ -72,6 +116,9 @@ public final class ApiServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> channels.remove(ch));
+                        if (ssl != null) {
+                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregator", new BodyLimit(ctx.maxBodyBytes()))
@@ -88,8 +135,35 @@ public final class ApiServer implements AutoCloseable {
         sessionChecker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("api-sessions", true));
         long every = ctx.security().sessionCheckMillis();
         sessionChecker.scheduleWithFixedDelay(this::checkSessions, every, every, TimeUnit.MILLISECONDS);
-        log.info("api.started host={} port={}", ctx.bindHost(), boundPort);
+        log.info("api.started host={} port={} scheme={}", ctx.bindHost(), boundPort, ssl != null ? "https" : "http");
         return this;
+    }
+
+    private static SslContext sslContext(Tls tls) {
+        try {
+            return SslContextBuilder.forServer(tls.cert().toFile(), tls.key().toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the API's TLS certificate " + tls.cert() + " and key "
+                    + tls.key() + " (PEM certificate chain, PKCS#8 key \"-----BEGIN PRIVATE KEY-----\"): " + e, e);
+        }
+    }
+
+    /** 127.0.0.0/8 or ::1 (a name must resolve only to those); 0.0.0.0 and :: are not. */
+    static boolean loopback(String host) {
+        try {
+            InetAddress[] all = InetAddress.getAllByName(host);
+            for (InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The bound port (the ephemeral one when configured with 0); -1 before {@link #start()}. */

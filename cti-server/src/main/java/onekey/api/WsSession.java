@@ -114,7 +114,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         hello.put("account", Json.account(account, false));
         hello.put("agent", agent == null ? null : Shapes.agent(agent));
         String helloText = Json.write(hello);
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
+        String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null, false,
                 server.ctx.maxBodyBytes());
         WebSocketServerHandshaker hs = factory.newHandshaker(req);

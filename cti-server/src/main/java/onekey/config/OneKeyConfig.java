@@ -15,7 +15,8 @@ public record OneKeyConfig(
         Paths paths,
         Calls calls,
         Escalation escalation,
-        Logins logins) {
+        Logins logins,
+        HttpTls httpTls) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -62,4 +63,15 @@ public record OneKeyConfig(
      */
     public record Logins(int failuresPerAccount, int failuresPerAddress, int windowSeconds, int hashThreads,
                          int hashQueue) {}
+
+    /**
+     * Transport of the REST + WebSocket API: with a certificate chain and a PKCS#8 key (PEM files) it speaks only
+     * HTTPS and WSS; without them plain HTTP, which {@link ConfigLoader} allows only on a loopback address unless
+     * {@code allowPlaintext} (tokens and elders' records would cross the network in clear).
+     */
+    public record HttpTls(Path cert, Path key, boolean allowPlaintext) {
+        public boolean enabled() {
+            return cert != null && key != null;
+        }
+    }
 }
