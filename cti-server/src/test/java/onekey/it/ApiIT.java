@@ -45,10 +45,25 @@ class ApiIT {
             ws.send("{\"type\":\"agent.ready\"}");
             Awaitility.await("member idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
                     .lines().anyMatch(l -> l.contains("PJSIP/2001") && l.contains("Not in use")));
+            Ws supervisor = new Ws(stack.server.apiPort(), stack.api.login("super", "super1234"));
+            supervisor.await("hello", 10);
+            supervisor.send("{\"type\":\"ping\"}");
+            supervisor.await("pong", 10);
+            long elderId;
             try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550002", "1234901", 3000)) {
-                assertThat(ws.await("call.offered", 20).json().path("agent").asText()).isEqualTo("2001");
+                JsonNode pop = ws.await("call.offered", 20).json();
+                assertThat(pop.path("agent").asText()).isEqualTo("2001");
+                elderId = pop.path("elder").path("id").asLong();
+                assertThat(supervisor.await("call.offered", 20).json().path("elder").path("id").asLong()).isEqualTo(elderId);
                 assertThat(caller.await(30)).as(caller.log()).isZero();
             }
+            // both deliveries of the record are in the audit log (written through the journal), the supervisor's too
+            String sup = stack.api.login("super", "super1234");
+            Awaitility.await("pop audit rows").atMost(Duration.ofSeconds(10)).until(() ->
+                    stack.api.get("/api/audit?elderId=" + elderId + "&actor=2001", sup).json().toString().contains("elder.pop")
+                            && stack.api.get("/api/audit?elderId=" + elderId + "&actor=super", sup).json().toString()
+                            .contains("watching=supervisor"));
+            supervisor.close();
             ws.send("{\"type\":\"agent.logout\"}");
             ws.await("agent.state", j -> j.path("agent").path("state").asText().equals("logged-out"), 10);
             ws.close();
