@@ -39,6 +39,8 @@ import onekey.lines.JooqLineRepository;
 import onekey.lines.LineCache;
 import onekey.recording.JooqRecordingRepository;
 import onekey.recording.RecordingIndexer;
+import onekey.recording.RecordingRetention;
+import onekey.recording.RecordingsDiskWatch;
 import onekey.store.Database;
 import onekey.store.DemoData;
 import onekey.api.ApiSecurity;
@@ -73,6 +75,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final LineCache lineCache;
     private final Pbx pbx;
     private final RecordingIndexer recordings;
+    private final RecordingRetention retention;
+    private final RecordingsDiskWatch recordingsDisk;
     private final AgiFlowServer agi;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping =
@@ -129,7 +133,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
         this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),
                 cfg.calls().lookupTimeoutMs()), lineCache, agents, audit, hub, journal);
-        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo);
+        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo, hub);
+        this.retention = new RecordingRetention(recordingRepo, audit, cfg.paths().recordings(),
+                cfg.recordings().retentionDays(), clock);
+        this.recordingsDisk = new RecordingsDiskWatch(cfg.paths().recordings(), cfg.recordings().minFreeMb(),
+                cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
         journal.start(calls::apply, this::reconcileRecordings);
@@ -161,6 +169,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             api.start();
             ami.start();
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
+            recordingsDisk.start(cfg.recordings().diskCheckSeconds());
+            retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -301,6 +311,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         return recordings;
     }
 
+    public RecordingRetention retention() {
+        return retention;
+    }
+
     public Database database() {
         return db;
     }
@@ -321,6 +335,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             alerts.add(Map.of("kind", "journal-behind", "pending", journalFigures.get("pending"),
                     "message", "call rows are not reaching the database; kept in the journal"));
         }
+        recordingsDisk.alert().ifPresent(alerts::add);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", amiUp && dbUp && alerts.isEmpty() ? "ok" : "degraded");
         m.put("alerts", alerts);
@@ -331,7 +346,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)));
         m.put("journal", journalFigures);
         m.put("agi", agi.metrics());
-        m.put("recordings", recordings.metrics());
+        Map<String, Object> recordingFigures = new LinkedHashMap<>(recordings.metrics());
+        recordingFigures.put("disk", recordingsDisk.metrics());
+        recordingFigures.put("retention", retention.metrics());
+        m.put("recordings", recordingFigures);
         return m;
     }
 
@@ -342,6 +360,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         agents.close(); // flushes queue-membership actions while AMI is still up
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
+        closeQuietly("recordings-disk", recordingsDisk);
+        closeQuietly("retention", retention);
         closeQuietly("journal", journal); // writes what the call model still owes the database
         closeQuietly("recordings", recordings);
         closeQuietly("database", db);

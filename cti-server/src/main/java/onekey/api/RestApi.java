@@ -35,6 +35,7 @@ import onekey.api.Requests.AgentBody;
 import onekey.api.Requests.ContactBody;
 import onekey.api.Requests.DispositionBody;
 import onekey.api.Requests.ElderBody;
+import onekey.api.Requests.HoldBody;
 import onekey.api.Requests.Login;
 import onekey.auth.Account;
 import onekey.auth.AccountDraft;
@@ -91,6 +92,8 @@ final class RestApi {
                 .add(PUT, "/api/calls/{call}/disposition", ANY, this::disposition)
                 .add(GET, "/api/recordings", ANY, this::listRecordings)
                 .add(GET, "/api/recordings/{recording}", ANY, this::playRecording)
+                .add(PUT, "/api/recordings/{recording}/hold", roles(SUPERVISOR, ADMIN), this::holdRecording)
+                .add(PUT, "/api/calls/{call}/hold", roles(SUPERVISOR, ADMIN), this::holdCallRecordings)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
     }
@@ -566,6 +569,8 @@ final class RestApi {
         ctx.audit().record(r.account, "call.view", c.elderId() == null ? "call" : "elder",
                 c.elderId() == null ? Long.toString(c.id()) : c.elderId().toString(), "call=" + c.id());
         Map<String, Object> m = Shapes.call(c);
+        // issue 6: a call whose recording is missing, empty or removed says so (null: none indexed yet)
+        m.put("recordingStatus", ctx.recordings().byCall(c.id()).map(Recording::status).orElse(null));
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);
     }
@@ -620,6 +625,11 @@ final class RestApi {
                 throw ApiException.forbidden("agents may play only the recordings of calls they took");
             }
         }
+        if (rec.removed()) {
+            throw new ApiException(HttpResponseStatus.GONE, "recording_removed", "recording " + id + " was removed by "
+                    + rec.removedReason() + " on " + java.time.Instant.ofEpochMilli(rec.removedAt())
+                    .atZone(java.time.ZoneOffset.UTC).toLocalDate(), null);
+        }
         Path file = ctx.recordingFile().apply(rec.path());
         RandomAccessFile raf;
         try {
@@ -650,6 +660,54 @@ final class RestApi {
             raf.close();
             throw e;
         }
+    }
+
+    /** Legal hold (issue 6): a recording on hold is never removed by retention. Supervisors and admins; audited. */
+    private Reply holdRecording(Req r) {
+        long id = r.id("recording");
+        Recording rec = ctx.recordings().get(id).orElseThrow(() -> ApiException.notFound("no such recording: " + id));
+        return Reply.ok(Json.recording(hold(r, List.of(rec), r.body(HoldBody.class)).get(0)));
+    }
+
+    /** Puts every recording of a call on hold, or releases them. */
+    private Reply holdCallRecordings(Req r) {
+        CallRecord c = call(r);
+        HoldBody b = r.body(HoldBody.class);
+        List<Recording> recs = ctx.recordings().allByCall(c.id());
+        if (recs.isEmpty()) {
+            throw ApiException.notFound("call " + c.id() + " has no recording");
+        }
+        return Reply.ok(hold(r, recs, b).stream().map(Json::recording).toList());
+    }
+
+    private List<Recording> hold(Req r, List<Recording> recs, HoldBody b) {
+        if (b.hold() == null) {
+            throw ApiException.missing("hold");
+        }
+        String reason = blankToNull(b.reason());
+        if (b.hold() && reason == null) {
+            throw ApiException.invalid("reason", "\"reason\" is required to put a recording on hold (e.g. a complaint number)");
+        }
+        if (reason != null && reason.length() > 500) {
+            throw ApiException.invalid("reason", "\"reason\" must be at most 500 characters");
+        }
+        for (Recording rec : recs) {
+            if (b.hold() && rec.removed()) {
+                throw ApiException.conflict("recording " + rec.id() + " was already removed by " + rec.removedReason()
+                        + "; its audio cannot be held", "hold");
+            }
+        }
+        long now = ctx.clock().millis();
+        List<Recording> out = new ArrayList<>();
+        for (Recording rec : recs) {
+            ctx.recordings().setHold(rec.id(), b.hold(), r.account.username(), now, reason);
+            ctx.audit().record(r.account, b.hold() ? "recording.hold" : "recording.release", "recording",
+                    Long.toString(rec.id()), "call=" + rec.callId() + (reason == null ? "" : " reason=" + reason));
+            log.info("api.recording-hold recording={} call={} hold={} by={}", rec.id(), rec.callId(), b.hold(),
+                    r.account.username());
+            out.add(ctx.recordings().get(rec.id()).orElse(rec));
+        }
+        return out;
     }
 
     // ---- lines, audit --------------------------------------------------------------------------------------

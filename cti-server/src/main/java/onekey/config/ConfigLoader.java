@@ -60,7 +60,12 @@ public final class ConfigLoader {
             Map.entry("logins.hashQueue", "8"),
             Map.entry("http.tlsCert", ""),
             Map.entry("http.tlsKey", ""),
-            Map.entry("http.allowPlaintext", "false"));
+            Map.entry("http.allowPlaintext", "false"),
+            Map.entry("recordings.retentionDays", "180"),
+            Map.entry("recordings.retentionCheckMinutes", "60"),
+            Map.entry("recordings.diskCheckSeconds", "30"),
+            Map.entry("recordings.minFreeMb", "2048"),
+            Map.entry("recordings.minFreePercent", "5"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -126,7 +131,11 @@ public final class ConfigLoader {
                 new OneKeyConfig.Logins(integer("logins.failuresPerAccount", 1, 1000),
                         integer("logins.failuresPerAddress", 1, 100_000), integer("logins.windowSeconds", 1, 86_400),
                         integer("logins.hashThreads", 1, 64), integer("logins.hashQueue", 0, 10_000)),
-                httpTls());
+                httpTls(),
+                new OneKeyConfig.Recordings(integer("recordings.retentionDays", 1, 36_500),
+                        integer("recordings.retentionCheckMinutes", 1, 7 * 24 * 60),
+                        integer("recordings.diskCheckSeconds", 1, 3600), integer("recordings.minFreeMb", 0, 100_000_000),
+                        integer("recordings.minFreePercent", 0, 99)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

@@ -16,7 +16,8 @@ public record OneKeyConfig(
         Calls calls,
         Escalation escalation,
         Logins logins,
-        HttpTls httpTls) {
+        HttpTls httpTls,
+        Recordings recordings) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -74,4 +75,14 @@ public record OneKeyConfig(
             return cert != null && key != null;
         }
     }
+
+    /**
+     * Recording retention and the recordings disk (issue 6): audio files older than {@code retentionDays} are
+     * deleted (their rows kept and marked removed) unless on hold, checked every {@code retentionCheckMinutes}
+     * and once at start; the recordings folder's free space is checked every {@code diskCheckSeconds}, and
+     * an alert is raised while it is below {@code minFreeMb} or below {@code minFreePercent} of the file system
+     * (0 turns that test off).
+     */
+    public record Recordings(int retentionDays, int retentionCheckMinutes, int diskCheckSeconds, long minFreeMb,
+                             int minFreePercent) {}
 }
