@@ -130,7 +130,7 @@ public final class RecordingRetention implements AutoCloseable {
         lastRun = report;
         int total = removed + alreadyGone + leftOutside + failed;
         if (total > 0) {
-            audit.recordOnce("retention-run:" + now, now, null, "system", "recording.retention", "recordings", null,
+            audit.recordOnce("retention-run:" + now, now, null, "system", "recording.retention", "recordings", "retention",
                     "policyDays=" + retentionDays + " cutoff=" + day(cutoff) + " removed=" + removed + " alreadyGone="
                             + alreadyGone + " leftOutsideFolder=" + leftOutside + " failed=" + failed);
         }
