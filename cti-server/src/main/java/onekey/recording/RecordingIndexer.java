@@ -35,6 +35,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private static final Logger log = LoggerFactory.getLogger(RecordingIndexer.class);
     /** MixMonitor finishes writing after the hang-up; how long to wait for a complete file. */
     private static final long SETTLE_TIMEOUT_MS = 30_000;
+    /** Asterisk's WAV header; a file no longer than this holds no audio at all. */
+    private static final int WAV_HEADER_BYTES = 44;
 
     private final Path root;
     private final RecordingRepository recordings;
@@ -110,7 +112,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
             return reportMissing(call, file, "missing", "recording file did not appear within " + settleTimeoutMs
                     + " ms of the hang-up (disk full or not writable?)");
         }
-        if (info.dataBytes() == 0) {
+        if (info.fileSize() <= WAV_HEADER_BYTES) {
             return reportMissing(call, file, "empty", "recording file holds no audio (" + info.fileSize()
                     + " bytes; disk full?)");
         }

@@ -37,7 +37,22 @@ public final class RecordingsDiskWatch implements AutoCloseable {
     private volatile Map<String, Object> last = Map.of("checkedAt", 0L);
     private volatile Map<String, Object> alert;
 
+    /** What a file system says of its space: usable by this process, and its size (bytes). */
+    interface Probe {
+        long[] usableAndTotal(Path dir) throws IOException;
+    }
+
+    private final Probe probe;
+
     public RecordingsDiskWatch(Path dir, long minFreeMb, int minFreePercent, EventHub hub) {
+        this(dir, minFreeMb, minFreePercent, hub, d -> {
+            FileStore store = Files.getFileStore(d);
+            return new long[] {store.getUsableSpace(), store.getTotalSpace()};
+        });
+    }
+
+    RecordingsDiskWatch(Path dir, long minFreeMb, int minFreePercent, EventHub hub, Probe probe) {
+        this.probe = probe;
         this.dir = dir;
         this.minFreeMb = minFreeMb;
         this.minFreePercent = minFreePercent;
@@ -63,9 +78,9 @@ public final class RecordingsDiskWatch implements AutoCloseable {
         m.put("minFreePercent", minFreePercent);
         String problem;
         try {
-            FileStore store = Files.getFileStore(dir);
-            long usable = store.getUsableSpace();
-            long total = store.getTotalSpace();
+            long[] space = probe.usableAndTotal(dir);
+            long usable = space[0];
+            long total = space[1];
             m.put("freeMb", usable / MB);
             m.put("totalMb", total / MB);
             m.put("freePercent", total == 0 ? 0 : Math.round(usable * 1000.0 / total) / 10.0);
