@@ -630,6 +630,10 @@ final class RestApi {
                     + rec.removedReason() + " on " + java.time.Instant.ofEpochMilli(rec.removedAt())
                     .atZone(java.time.ZoneOffset.UTC).toLocalDate(), null);
         }
+        if ("empty".equals(rec.status())) {
+            throw new ApiException(HttpResponseStatus.GONE, "recording_empty", "recording " + id
+                    + " holds no audio: it could not be written (recordings disk full or not writable)", null);
+        }
         Path file = ctx.recordingFile().apply(rec.path());
         RandomAccessFile raf;
         try {
