@@ -3,6 +3,7 @@ package onekey.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -606,6 +607,42 @@ class StorageIT {
         assertEquals(List.of(r.id(), orphan.id()), recs.all().stream().map(Recording::id).toList());
         assertTrue(recs.byPath("/nope.wav").isEmpty());
         assertTrue(recs.byCall(callId + 1).isEmpty());
+    }
+
+    /** Migration V4 on both engines: hold and removal columns, the retention query and its conditional update. */
+    @OnBothEngines
+    void recordingsAreHeldExpiredAndMarkedRemoved(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        var recs = new JooqRecordingRepository(db);
+        long callId = calls.insertIfAbsent(call("R1", null, 1000)).id();
+        Recording old = recs.save(new Recording(0, callId, "/rec/old.wav", 1000, 100, null, "ok", 1_000));
+        Recording held = recs.save(new Recording(0, callId, "/rec/held.wav", 1000, 100, null, "ok", 2_000));
+        Recording young = recs.save(new Recording(0, callId, "/rec/young.wav", 1000, 100, null, "ok", 9_000));
+        assertTrue(recs.setHold(held.id(), true, "super", 3_000, "投诉 2026-118"));
+        assertFalse(recs.setHold(999_999, true, "super", 3_000, "x"));
+        Recording h = recs.get(held.id()).orElseThrow();
+        assertTrue(h.onHold());
+        assertEquals("super", h.holdBy());
+        assertEquals(3_000L, h.holdAt());
+        assertEquals("投诉 2026-118", h.holdReason());
+
+        assertEquals(List.of(old.id()), recs.expired(5_000, 10).stream().map(Recording::id).toList());
+        assertTrue(recs.markRemoved(old.id(), 7_000, "retention"));
+        assertFalse(recs.markRemoved(old.id(), 8_000, "retention"), "removed once");
+        assertFalse(recs.markRemoved(held.id(), 8_000, "retention"), "a hold wins");
+        Recording o = recs.get(old.id()).orElseThrow();
+        assertEquals(7_000L, o.removedAt());
+        assertEquals("retention", o.removedReason());
+        assertEquals("removed", o.status());
+        assertTrue(recs.expired(5_000, 10).isEmpty());
+        assertEquals(List.of(old.id(), held.id(), young.id()), recs.allByCall(callId).stream().map(Recording::id).toList());
+
+        recs.unmarkRemoved(old.id(), "ok");
+        assertFalse(recs.get(old.id()).orElseThrow().removed());
+        assertTrue(recs.setHold(held.id(), false, "super", 4_000, null));
+        assertNull(recs.get(held.id()).orElseThrow().holdBy());
+        assertEquals(List.of(old.id(), held.id()), recs.expired(5_000, 10).stream().map(Recording::id).toList());
     }
 
     // --- demo data -----------------------------------------------------------------------------------
