@@ -54,7 +54,9 @@ class RecordingIndexerTest {
         Path f = root.resolve("1700000000.1.wav");
         Files.write(f, WavInfoTest.wav(16000 * 4, true));
         indexer.callEnded(call, f.toString());
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(call.id()).orElseThrow().recordingId() != null);
+        // the timeline entry is written just after the recording is linked: wait for both
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(call.id()).orElseThrow().recordingId() != null
+                && calls.timeline(call.id()).stream().anyMatch(e -> e.type().equals("recorded")));
         Recording r = recordings.get(calls.get(call.id()).orElseThrow().recordingId()).orElseThrow();
         assertThat(r.durationMs()).isEqualTo(4000);
         assertThat(r.sizeBytes()).isEqualTo(Files.size(f));
