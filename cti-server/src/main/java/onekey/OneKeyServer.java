@@ -46,6 +46,8 @@ import onekey.store.DemoData;
 import onekey.api.ApiSecurity;
 import onekey.auth.LoginGuard;
 import onekey.calls.JournalOp;
+import onekey.rescue.IncidentRepository;
+import onekey.rescue.RescueService;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
@@ -79,6 +81,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final RecordingsDiskWatch recordingsDisk;
     private final AgiFlowServer agi;
     private final ApiServer api;
+    /** Set before AMI starts; read by the AMI listener (volatile: the listener exists before it is set). */
+    private volatile RescueService rescue;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -116,12 +120,20 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
             @Override
             public void onDisconnected() {
+                RescueService r = rescue;
+                if (r != null) {
+                    r.pbxDisconnected();
+                }
                 log.warn("asterisk unreachable: calls still queue in Asterisk (fail-open); OneKey catches up on reconnect");
             }
 
             @Override
             public void onEvent(PbxEvent e) {
                 calls.onEvent(e);
+                RescueService r = rescue;
+                if (r != null) {
+                    r.onEvent(e);
+                }
             }
         });
         this.pbx = new AmiPbx(ami);
@@ -151,6 +163,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(), flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
+        OneKeyConfig.Rescue rc = cfg.rescue();
+        this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
+                new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
+                        rc.speechMillis()));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock,
@@ -159,7 +175,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         // a screen pop delivered over a WebSocket: audited through the journal, never blocking
                         (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
                                 to.username(), action, type, id, detail)),
-                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)),
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
+                rescue),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 
@@ -240,6 +257,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         } catch (RuntimeException e) {
             ok = false;
             log.error("call resync after AMI connect failed: {}", e.toString());
+        }
+        RescueService r = rescue;
+        if (r != null) {
+            r.pbxConnected();
         }
         if (ok) {
             failedResyncs = 0;
@@ -358,6 +379,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("api", api);
         closeQuietly("agi", agi);
         agents.close(); // flushes queue-membership actions while AMI is still up
+        closeQuietly("rescue", rescue);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -28,6 +28,7 @@ import onekey.recording.RecordingRepository;
  * @param clock           time source for ages and timeline entries; null means the system clock
  * @param security        login throttling, delivery audit, session checks; null means {@link ApiSecurity#defaults}
  *                        with deliveries written straight to {@code audit}
+ * @param rescue          no-response incidents (issue 8); null: its endpoints answer 503
  */
 public record ApiContext(
         String bindHost,
@@ -48,7 +49,8 @@ public record ApiContext(
         int maxBodyBytes,
         Function<String, Path> recordingFile,
         Clock clock,
-        ApiSecurity security) {
+        ApiSecurity security,
+        onekey.rescue.RescueService rescue) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;

@@ -94,6 +94,9 @@ final class RestApi {
                 .add(GET, "/api/recordings/{recording}", ANY, this::playRecording)
                 .add(PUT, "/api/recordings/{recording}/hold", roles(SUPERVISOR, ADMIN), this::holdRecording)
                 .add(PUT, "/api/calls/{call}/hold", roles(SUPERVISOR, ADMIN), this::holdCallRecordings)
+                .add(POST, "/api/calls/{call}/no-response", ANY, this::noResponse)
+                .add(GET, "/api/incidents", ANY, this::listIncidents)
+                .add(GET, "/api/incidents/{incident}", ANY, this::getIncident)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
     }
@@ -712,6 +715,60 @@ final class RestApi {
             out.add(ctx.recordings().get(rec.id()).orElse(rec));
         }
         return out;
+    }
+
+    // ---- rescue (issue 8) -----------------------------------------------------------------------------------
+
+    private onekey.rescue.RescueService rescue() {
+        if (ctx.rescue() == null) {
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "rescue_unavailable",
+                    "the rescue service is not running on this server", null);
+        }
+        return ctx.rescue();
+    }
+
+    /**
+     * The agent on an SOS call confirms the elder does not respond: an incident opens and redial 1 starts at
+     * once (201), or the elder's open incident is returned (200, {@code "created":false}).
+     */
+    private Reply noResponse(Req r) {
+        CallRecord c = ownCall(r, "raise an incident on");
+        if (c.elderId() == null) {
+            throw new ApiException(HttpResponseStatus.CONFLICT, "unknown_caller", "call " + c.id()
+                    + " is not from a registered elder: OneKey has no numbers to redial; call 110 from the pop", null);
+        }
+        onekey.rescue.RescueService.Opened o;
+        try {
+            o = rescue().noResponse(c.elderId(), c.id(), r.account, "no-response");
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpResponseStatus.CONFLICT, "cannot_redial", e.getMessage(), null);
+        }
+        ctx.audit().record(r.account, o.created() ? "incident.open" : "incident.join", "elder", c.elderId().toString(),
+                "incident=" + o.incident().id() + " call=" + c.id());
+        Map<String, Object> m = new LinkedHashMap<>(onekey.rescue.RescueService.shape(o.incident()));
+        m.put("created", o.created());
+        return o.created() ? Reply.created(m) : Reply.ok(m);
+    }
+
+    private Reply listIncidents(Req r) {
+        Long elderId = r.longParam("elderId", 1);
+        String state = r.param("state");
+        if (state != null && !Set.of("redialling", "escalating", "resolved", "cancelled").contains(state)) {
+            throw ApiException.invalid("state", "\"state\" must be redialling, escalating, resolved or cancelled");
+        }
+        int limit = r.intParam("limit", 50, 1, 500);
+        return Reply.ok(rescue().find(elderId, state, limit).stream()
+                .filter(i -> !r.is(AGENT) || i.agentId() != null && i.agentId() == r.account.id())
+                .map(onekey.rescue.RescueService::shape).toList());
+    }
+
+    private Reply getIncident(Req r) {
+        long id = r.id("incident");
+        onekey.rescue.Incident i = rescue().get(id).orElseThrow(() -> ApiException.notFound("no such incident: " + id));
+        if (r.is(AGENT) && (i.agentId() == null || i.agentId() != r.account.id())) {
+            throw ApiException.forbidden("incident " + id + " belongs to another agent");
+        }
+        return Reply.ok(onekey.rescue.RescueService.shape(i));
     }
 
     // ---- lines, audit --------------------------------------------------------------------------------------

@@ -65,7 +65,12 @@ public final class ConfigLoader {
             Map.entry("recordings.retentionCheckMinutes", "60"),
             Map.entry("recordings.diskCheckSeconds", "30"),
             Map.entry("recordings.minFreeMb", "2048"),
-            Map.entry("recordings.minFreePercent", "5"));
+            Map.entry("recordings.minFreePercent", "5"),
+            Map.entry("rescue.redials", "2"),
+            Map.entry("rescue.redialIntervalSeconds", "60"),
+            Map.entry("rescue.ringSeconds", "30"),
+            Map.entry("rescue.listenSeconds", "10"),
+            Map.entry("rescue.speechMillis", "500"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -135,7 +140,10 @@ public final class ConfigLoader {
                 new OneKeyConfig.Recordings(integer("recordings.retentionDays", 1, 36_500),
                         integer("recordings.retentionCheckMinutes", 1, 7 * 24 * 60),
                         integer("recordings.diskCheckSeconds", 1, 3600), integer("recordings.minFreeMb", 0, 100_000_000),
-                        integer("recordings.minFreePercent", 0, 99)));
+                        integer("recordings.minFreePercent", 0, 99)),
+                new OneKeyConfig.Rescue(integer("rescue.redials", 1, 10), integer("rescue.redialIntervalSeconds", 1, 3600),
+                        integer("rescue.ringSeconds", 5, 300), integer("rescue.listenSeconds", 2, 120),
+                        integer("rescue.speechMillis", 100, 5000)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

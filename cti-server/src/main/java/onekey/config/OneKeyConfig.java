@@ -17,7 +17,8 @@ public record OneKeyConfig(
         Escalation escalation,
         Logins logins,
         HttpTls httpTls,
-        Recordings recordings) {
+        Recordings recordings,
+        Rescue rescue) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -85,4 +86,10 @@ public record OneKeyConfig(
      */
     public record Recordings(int retentionDays, int retentionCheckMinutes, int diskCheckSeconds, long minFreeMb,
                              int minFreePercent) {}
+
+    /**
+     * No-response rescue (issue 8): how many redials of the elder, how far apart, how long each rings, how long
+     * Asterisk listens on an answered redial and how much continuous sound counts as the elder speaking.
+     */
+    public record Rescue(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis) {}
 }

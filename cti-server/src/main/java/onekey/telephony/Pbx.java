@@ -32,6 +32,14 @@ public interface Pbx {
     /** The members of a queue now. */
     List<QueueMember> queueMembers(String queue);
 
+    /**
+     * Places a call without waiting for it: {@code channel} (e.g. {@code PJSIP/02155550001@trunk}) rings for
+     * {@code ringMillis}; when answered it runs {@code context},s,1 with {@code variables} set. The outcome comes
+     * later as {@link PbxEvent.OriginateResult} carrying {@code actionId}. Throws when the PBX refuses to queue it.
+     */
+    void originate(String channel, String context, long ringMillis, String callerId, java.util.Map<String, String> variables,
+                   String actionId);
+
     /** Makes the PBX read its SIP endpoints again (agent endpoints were rewritten). */
     void reloadSip();
 

@@ -90,7 +90,7 @@ final class ApiFixture implements AutoCloseable {
         };
         SipProvisioner sip = sipSyncs::add;
         ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
-                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null);
+                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null, null);
         server = new ApiServer(ctx).start();
     }
 

@@ -8,6 +8,7 @@ import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
 import org.asteriskjava.manager.event.QueueCallerJoinEvent;
 import org.asteriskjava.manager.event.UserEvent;
@@ -22,7 +23,8 @@ public final class AmiEvents {
 
     /** The user events the dialplan sends; registered on every AMI connection. */
     static final List<Class<? extends UserEvent>> USER_EVENTS =
-            List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class);
+            List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
+                    OneKeyOutResultEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -32,6 +34,9 @@ public final class AmiEvents {
                     millis(q.getArrived()));
             case OneKeyOverflowEvent o -> new PbxEvent.Overflow(o.getLinkedid(), at, o.getNumber(), o.getWaited(), o.getService());
             case OneKeyOverflowEndedEvent o -> new PbxEvent.OverflowEnded(o.getLinkedid(), at, o.getNumber(), o.getDialStatus());
+            case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
+            case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
+                    o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
             case QueueCallerJoinEvent j -> new PbxEvent.CallerQueued(j.getLinkedId(), at, j.getChannel(), j.getCallerIdNum(),
                     j.getQueue(), j.getPosition() == null ? 0 : j.getPosition(), j.getExten());
             case AgentCalledEvent c -> new PbxEvent.MemberRinging(c.getLinkedId(), at, c.getInterface(), c.getMemberName());

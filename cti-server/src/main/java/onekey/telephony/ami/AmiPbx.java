@@ -117,6 +117,24 @@ public final class AmiPbx implements Pbx {
     }
 
     @Override
+    public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                          String actionId) {
+        org.asteriskjava.manager.action.OriginateAction o = new org.asteriskjava.manager.action.OriginateAction();
+        o.setChannel(channel);
+        o.setContext(context);
+        o.setExten("s");
+        o.setPriority(1);
+        o.setTimeout(ringMillis);
+        o.setAsync(true);
+        if (callerId != null) {
+            o.setCallerId(callerId);
+        }
+        o.setVariables(new LinkedHashMap<>(variables));
+        o.setActionId(actionId);
+        send(o);
+    }
+
+    @Override
     public void reloadSip() {
         send(new CommandAction("module reload res_pjsip.so"));
     }

@@ -1,0 +1,128 @@
+package onekey.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import onekey.testkit.Api;
+import onekey.testkit.Sipp;
+import onekey.testkit.Stack;
+import onekey.testkit.Ws;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 8, first part: "no response" confirmed on an SOS call opens an incident and OneKey redials the elder
+ * through the trunk (a sipp phone standing in for the elder's line). Asterisk listens on each answered redial.
+ */
+class RescueIT {
+
+    /** The SOS call that the agent (here: the supervisor) finds silent; returns its call id. */
+    private static long silentSosCall(Stack stack, Api api, String admin) {
+        try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 1500)) {
+            assertThat(caller.await(30)).as(caller.log()).isZero();
+        }
+        return Awaitility.await("the SOS call is stored with its elder").atMost(Duration.ofSeconds(15)).until(() -> {
+            JsonNode c = api.get("/api/calls?limit=1", admin).json().path(0);
+            return c.path("elderId").isNumber() && c.path("endedAt").isNumber() ? c.path("id").asLong() : null;
+        }, id -> id != null);
+    }
+
+    private static JsonNode incident(Api api, String token, long id) {
+        return api.get("/api/incidents/" + id, token).json();
+    }
+
+    @Test
+    void aSilentElderIsRedialledExactlyTwiceEvenWhenTheServerIsKilledBetweenTheRedialsThenTheIncidentEscalates()
+            throws Exception {
+        try (Stack stack = new Stack()
+                .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "4")
+                .with("ONEKEY_RESCUE_RINGSECONDS", "10")
+                .with("ONEKEY_RESCUE_LISTENSECONDS", "3")
+                .startAsterisk().startServerProcess();
+             Sipp.TrunkPhone elder = Sipp.TrunkPhone.silent(stack.asterisk.trunkPort(), 300)) {
+            Api api = stack.api;
+            String sup = api.login("super", "super1234");
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            long callId = silentSosCall(stack, api, sup);
+
+            var opened = api.send("POST", "/api/calls/" + callId + "/no-response", sup, null);
+            assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+            long incidentId = opened.json().path("id").asLong();
+            assertThat(opened.json().path("state").asText()).isEqualTo("redialling");
+            // a second confirmation joins the open incident instead of opening another
+            var again = api.send("POST", "/api/calls/" + callId + "/no-response", sup, null);
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.json().path("id").asLong()).isEqualTo(incidentId);
+            assertThat(again.json().path("created").asBoolean()).isFalse();
+
+            // redial 1: answered, silence heard; redial 2 is planned 4 s later
+            Awaitility.await("redial 1 done, redial 2 planned").atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode steps = incident(api, sup, incidentId).path("steps");
+                return steps.size() == 2 && steps.path(0).path("result").asText().equals("silent")
+                        && steps.path(1).path("state").asText().equals("planned");
+            });
+            assertThat(elder.successfulCalls()).isEqualTo(1);
+            // the server dies between the redials, and comes back
+            stack.process.kill9();
+            stack.process.restart();
+            String sup2 = api.login("super", "super1234");
+
+            Awaitility.await("redial 2 done after the restart, incident escalating").atMost(Duration.ofSeconds(40))
+                    .until(() -> incident(api, sup2, incidentId).path("state").asText().equals("escalating"));
+            JsonNode inc = incident(api, sup2, incidentId);
+            System.out.println("incident after the restart: " + inc);
+            assertThat(inc.path("steps").size()).as("exactly two redials").isEqualTo(2);
+            assertThat(inc.path("steps").path(1).path("result").asText()).isEqualTo("silent");
+            Awaitility.await("the elder's phone saw exactly two calls").atMost(Duration.ofSeconds(10))
+                    .until(() -> elder.successfulCalls() == 2);
+            assertThat(api.get("/api/incidents?state=escalating", sup2).json().size()).isEqualTo(1);
+            assertThat(api.get("/api/incidents?elderId=" + inc.path("elderId").asLong(), sup2).json().path(0).path("id").asLong())
+                    .isEqualTo(incidentId);
+            // agents see only their own incidents
+            String agent = api.login("1002", "agent1002");
+            assertThat(api.get("/api/incidents/" + incidentId, agent).status()).isEqualTo(403);
+            assertThat(api.send("POST", "/api/calls/" + callId + "/no-response", agent, null).status()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void anElderWhoAnswersTheRedialAndSpeaksIsPutThroughToAnAgentAndTheIncidentIsResolved() throws Exception {
+        try (Stack stack = new Stack()
+                .with("ONEKEY_RESCUE_RINGSECONDS", "10")
+                .with("ONEKEY_RESCUE_LISTENSECONDS", "5")
+                .startAsterisk().startServer();
+             Sipp.TrunkPhone elder = new Sipp.TrunkPhone(stack.asterisk.trunkPort(), 300)) {
+            Api api = stack.api;
+            String sup = api.login("super", "super1234");
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            long callId = silentSosCall(stack, api, sup);
+
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 300)) {
+                Ws ws = new Ws(stack.server.apiPort(), api.login("1001", "agent1001"));
+                ws.await("hello", 10);
+                ws.send("{\"type\":\"agent.ready\"}");
+                Awaitility.await("member idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
+                        .lines().anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
+
+                var opened = api.send("POST", "/api/calls/" + callId + "/no-response", sup, null);
+                assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+                long incidentId = opened.json().path("id").asLong();
+
+                // the elder answers redial 1 and speaks: into the queue at SOS priority, popped on the agent's screen
+                JsonNode pop = ws.await("call.offered", 30).json();
+                assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
+                assertThat(pop.path("call").path("line").asText()).isEqualTo("sos");
+                Awaitility.await("incident resolved").atMost(Duration.ofSeconds(15))
+                        .until(() -> incident(api, sup, incidentId).path("state").asText().equals("resolved"));
+                JsonNode inc = incident(api, sup, incidentId);
+                assertThat(inc.path("steps").size()).as("no further redial").isEqualTo(1);
+                assertThat(inc.path("steps").path(0).path("result").asText()).isEqualTo("spoke");
+                assertThat(inc.path("outcome").asText()).contains("spoke");
+                ws.close();
+            }
+        }
+    }
+}
