@@ -166,7 +166,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         OneKeyConfig.Rescue rc = cfg.rescue();
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
-                        rc.speechMillis()));
+                        rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours()), prompts::playbackPath);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock,

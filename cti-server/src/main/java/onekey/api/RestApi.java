@@ -97,6 +97,11 @@ final class RestApi {
                 .add(POST, "/api/calls/{call}/no-response", ANY, this::noResponse)
                 .add(GET, "/api/incidents", ANY, this::listIncidents)
                 .add(GET, "/api/incidents/{incident}", ANY, this::getIncident)
+                .add(POST, "/api/incidents/{incident}/arrived", ANY, this::incidentArrived)
+                .add(POST, "/api/incidents/{incident}/cancel", ANY, this::incidentCancel)
+                .add(POST, "/api/incidents/{incident}/call", ANY, this::incidentCall)
+                .add(POST, "/api/incidents/{incident}/follow-up", ANY, this::incidentFollowUp)
+                .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
     }
@@ -769,6 +774,93 @@ final class RestApi {
             throw ApiException.forbidden("incident " + id + " belongs to another agent");
         }
         return Reply.ok(onekey.rescue.RescueService.shape(i));
+    }
+
+    private onekey.rescue.Incident ownIncident(Req r) {
+        long id = r.id("incident");
+        onekey.rescue.Incident i = rescue().get(id).orElseThrow(() -> ApiException.notFound("no such incident: " + id));
+        if (r.is(AGENT) && (i.agentId() == null || i.agentId() != r.account.id())) {
+            throw ApiException.forbidden("incident " + id + " belongs to another agent");
+        }
+        return i;
+    }
+
+    /** Responders arrived: {@code {"outcome":"…"}} resolves the incident and plans the follow-up call. */
+    private Reply incidentArrived(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        String outcome = required("outcome", r.body(Requests.IncidentActionBody.class).outcome());
+        if (outcome.length() > 200) {
+            throw ApiException.invalid("outcome", "\"outcome\" must be at most 200 characters");
+        }
+        try {
+            onekey.rescue.Incident done = rescue().arrived(i.id(), r.account, outcome);
+            ctx.audit().record(r.account, "incident.resolve", "elder", Long.toString(i.elderId()),
+                    "incident=" + i.id() + " outcome=" + outcome);
+            return Reply.ok(onekey.rescue.RescueService.shape(done));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** The elder is well: {@code {"reason":"…"}} cancels the alarm; nothing more is dialled. */
+    private Reply incidentCancel(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        String reason = required("reason", r.body(Requests.IncidentActionBody.class).reason());
+        if (reason.length() > 200) {
+            throw ApiException.invalid("reason", "\"reason\" must be at most 200 characters");
+        }
+        try {
+            onekey.rescue.Incident done = rescue().cancel(i.id(), r.account, reason);
+            ctx.audit().record(r.account, "incident.cancel", "elder", Long.toString(i.elderId()),
+                    "incident=" + i.id() + " reason=" + reason);
+            return Reply.ok(onekey.rescue.RescueService.shape(done));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** Click-to-call for the incident ({@code {"number":"110"}}): the agent's phone rings, then the number. */
+    private Reply incidentCall(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        String number = required("number", r.body(Requests.IncidentActionBody.class).number());
+        if (!number.matches("[0-9]{3,20}")) {
+            throw ApiException.invalid("number", "\"number\" must be 3 to 20 digits");
+        }
+        try {
+            onekey.rescue.Incident now = rescue().callFromAgent(i.id(), r.account, number);
+            ctx.audit().record(r.account, "incident.call", "elder", Long.toString(i.elderId()),
+                    "incident=" + i.id() + " number=" + PhoneNumbers.mask(number));
+            return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    private Reply incidentFollowUp(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        try {
+            onekey.rescue.Incident now = rescue().followUp(i.id(), r.account);
+            ctx.audit().record(r.account, "incident.follow-up", "elder", Long.toString(i.elderId()), "incident=" + i.id());
+            return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** Follow-up calls due within {@code ?hours=} (default 48): the worklist an agent dials from. */
+    private Reply worklist(Req r) {
+        int hours = r.intParam("hours", 48, 0, 24 * 14);
+        long until = ctx.clock().millis() + hours * 3_600_000L;
+        return Reply.ok(rescue().followUps(until).stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("incidentId", s.incidentId());
+            m.put("seq", s.seq());
+            m.put("kind", s.kind());
+            m.put("dueAt", s.dueAt());
+            m.put("number", s.target() == null ? null : PhoneNumbers.mask(s.target()));
+            m.put("detail", s.detail());
+            return m;
+        }).toList());
     }
 
     // ---- lines, audit --------------------------------------------------------------------------------------

@@ -70,7 +70,9 @@ public final class ConfigLoader {
             Map.entry("rescue.redialIntervalSeconds", "60"),
             Map.entry("rescue.ringSeconds", "30"),
             Map.entry("rescue.listenSeconds", "10"),
-            Map.entry("rescue.speechMillis", "500"));
+            Map.entry("rescue.speechMillis", "500"),
+            Map.entry("rescue.elderRetrySeconds", "300"),
+            Map.entry("rescue.followUpHours", "24"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -143,7 +145,8 @@ public final class ConfigLoader {
                         integer("recordings.minFreePercent", 0, 99)),
                 new OneKeyConfig.Rescue(integer("rescue.redials", 1, 10), integer("rescue.redialIntervalSeconds", 1, 3600),
                         integer("rescue.ringSeconds", 5, 300), integer("rescue.listenSeconds", 2, 120),
-                        integer("rescue.speechMillis", 100, 5000)));
+                        integer("rescue.speechMillis", 100, 5000), integer("rescue.elderRetrySeconds", 5, 3600),
+                        integer("rescue.followUpHours", 1, 48)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

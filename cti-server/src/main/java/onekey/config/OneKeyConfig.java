@@ -91,5 +91,6 @@ public record OneKeyConfig(
      * No-response rescue (issue 8): how many redials of the elder, how far apart, how long each rings, how long
      * Asterisk listens on an answered redial and how much continuous sound counts as the elder speaking.
      */
-    public record Rescue(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis) {}
+    public record Rescue(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
+                         int elderRetrySeconds, int followUpHours) {}
 }

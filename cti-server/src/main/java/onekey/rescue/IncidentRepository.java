@@ -99,6 +99,88 @@ public final class IncidentRepository {
         }
     }
 
+    /** A seat-A contact call; {@code detail} holds the contact's name until the call ends. */
+    public boolean planContact(long incidentId, int seq, String phone, String name, long dueAt) {
+        if (!plan(incidentId, seq, "contact", phone, dueAt)) {
+            return false;
+        }
+        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DETAIL, name)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(seq)).execute();
+        return true;
+    }
+
+    /** An agent's call for the incident: {@code extension} rings first, then {@code number} through the trunk. */
+    public boolean planCall(long incidentId, int seq, String number, String extension, long dueAt) {
+        if (!plan(incidentId, seq, "call", number, dueAt)) {
+            return false;
+        }
+        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DETAIL, extension)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(seq)).execute();
+        return true;
+    }
+
+    /** The next contact in order becomes due now (the previous one ended without an acknowledgement). */
+    public void nextContactDue(long incidentId, long now) {
+        dsl.select(INCIDENT_STEPS.ID).from(INCIDENT_STEPS)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.KIND.eq("contact"))
+                .and(INCIDENT_STEPS.STATE.eq("planned"))
+                .orderBy(INCIDENT_STEPS.SEQ).limit(1)
+                .fetchOptional(INCIDENT_STEPS.ID)
+                .ifPresent(id -> dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DUE_AT, now).where(INCIDENT_STEPS.ID.eq(id)).execute());
+    }
+
+    public int cancelPlannedKind(long incidentId, String kind, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, "cancelled")
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.KIND.eq(kind))
+                .and(INCIDENT_STEPS.STATE.eq("planned"))
+                .execute();
+    }
+
+    /** A task for a person (state "open" until done), due at {@code dueAt}. */
+    public boolean openTask(long incidentId, int seq, String kind, String target, String detail, long dueAt) {
+        try {
+            dsl.insertInto(INCIDENT_STEPS)
+                    .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
+                    .set(INCIDENT_STEPS.SEQ, seq)
+                    .set(INCIDENT_STEPS.KIND, kind)
+                    .set(INCIDENT_STEPS.TARGET, target)
+                    .set(INCIDENT_STEPS.DUE_AT, dueAt)
+                    .set(INCIDENT_STEPS.STATE, "open")
+                    .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                    .execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, "uq_incident_steps_seq")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Closes the open tasks of an incident (except follow-ups). */
+    public int closeTasks(long incidentId, String result, String detail, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, result)
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                .set(INCIDENT_STEPS.DETAIL, DSL.concat(INCIDENT_STEPS.DETAIL, DSL.inline(" — " + (detail.length() > 100
+                        ? detail.substring(0, 100) : detail))))
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.STATE.eq("open"))
+                .and(INCIDENT_STEPS.KIND.ne("follow-up"))
+                .execute();
+    }
+
+    /** Open tasks of a kind due by {@code until}, oldest first (the worklist). */
+    public List<Incident.Step> openTasks(String kind, long until) {
+        return dsl.selectFrom(INCIDENT_STEPS)
+                .where(INCIDENT_STEPS.STATE.eq("open")).and(INCIDENT_STEPS.KIND.eq(kind)).and(INCIDENT_STEPS.DUE_AT.le(until))
+                .orderBy(INCIDENT_STEPS.DUE_AT, INCIDENT_STEPS.ID)
+                .fetch(IncidentRepository::step);
+    }
+
     /** Planned steps due by {@code now}, oldest first. */
     public List<Incident.Step> due(long now, int limit) {
         return dsl.selectFrom(INCIDENT_STEPS)

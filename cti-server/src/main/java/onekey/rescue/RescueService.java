@@ -38,7 +38,13 @@ public final class RescueService implements AutoCloseable {
     static final String ACTION_PREFIX = "okstep-";
 
     /** The rule's numbers (config {@code rescue.*}). */
-    public record Settings(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis) {}
+    public record Settings(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
+                           int elderRetrySeconds, int followUpHours) {}
+
+    /** Renders a TTS prompt (text, language) and gives the path Asterisk plays (without extension). */
+    public interface Prompts {
+        Optional<String> playbackPath(String text, String language);
+    }
 
     private final IncidentRepository repo;
     private final ElderRepository elders;
@@ -46,6 +52,7 @@ public final class RescueService implements AutoCloseable {
     private final EventHub hub;
     private final Clock clock;
     private final Settings settings;
+    private final Prompts prompts;
     private final ScheduledExecutorService worker;
     /** uniqueid of an answered rescue channel → step id (to notice a hang-up before a result). */
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
@@ -54,7 +61,8 @@ public final class RescueService implements AutoCloseable {
     private volatile boolean pbxReady;
 
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
-                         Settings settings) {
+                         Settings settings, Prompts prompts) {
+        this.prompts = prompts;
         this.repo = repo;
         this.elders = elders;
         this.pbx = pbx;
@@ -179,9 +187,25 @@ public final class RescueService implements AutoCloseable {
         vars.put("ONEKEY_LISTEN", Integer.toString(settings.listenSeconds()));
         vars.put("ONEKEY_SPEECH_MS", Integer.toString(settings.speechMillis()));
         vars.put("ONEKEY_ELDER_NUMBER", s.target());
+        String context = "onekey-out-answered";
+        if (s.kind().equals("contact")) {
+            context = "onekey-out-contact";
+            Optional<String[]> message = contactMessage(s);
+            if (message.isEmpty()) {
+                finish(s, "failed", "the message for the contact could not be spoken (no voice for its language)");
+                return;
+            }
+            vars.put("ONEKEY_PROMPT", message.get()[0]);
+            vars.put("ONEKEY_LANG", message.get()[1]);
+        } else if (s.kind().equals("call")) {
+            context = "onekey-out-agent-call";
+        }
         try {
-            pbx.originate("PJSIP/" + s.target() + "@trunk", "onekey-out-answered", settings.ringSeconds() * 1000L, null, vars,
-                    ACTION_PREFIX + s.id());
+            String channel = s.kind().equals("call") ? "PJSIP/" + s.detail() : "PJSIP/" + s.target() + "@trunk";
+            if (s.kind().equals("call")) {
+                vars.put("ONEKEY_DIAL", s.target());
+            }
+            pbx.originate(channel, context, settings.ringSeconds() * 1000L, null, vars, ACTION_PREFIX + s.id());
             log.info("rescue.dial incident={} step={} seq={} kind={} number={}", s.incidentId(), s.id(), s.seq(), s.kind(),
                     PhoneNumbers.mask(s.target()));
             publishStep("incident.step", s.id());
@@ -224,8 +248,16 @@ public final class RescueService implements AutoCloseable {
         } catch (NumberFormatException e) {
             return;
         }
-        repo.step(stepId).ifPresent(s -> finish(s, "spoke".equals(o.result()) ? "spoke" : "silent",
-                "spoke".equals(o.result()) ? "the elder spoke: put through to an agent at SOS priority" : "answered, no speech"));
+        String result = o.result() == null ? "" : o.result().trim();
+        repo.step(stepId).ifPresent(s -> {
+            switch (s.kind()) {
+                case "contact" -> finish(s, "ack".equals(result) ? "ack" : "no-ack",
+                        "ack".equals(result) ? "pressed 1: on the way" : "heard the message, did not press 1");
+                case "call" -> finish(s, result.toLowerCase(java.util.Locale.ROOT), "dial status " + result);
+                default -> finish(s, "spoke".equals(result) ? "spoke" : "silent",
+                        "spoke".equals(result) ? "the elder spoke: put through to an agent at SOS priority" : "answered, no speech");
+            }
+        });
     }
 
     private void hungUp(PbxEvent.ChannelHungUp h) {
@@ -246,29 +278,205 @@ public final class RescueService implements AutoCloseable {
         log.info("rescue.step-done incident={} step={} seq={} kind={} result={}", s.incidentId(), s.id(), s.seq(), s.kind(),
                 result);
         publishStep("incident.step", s.id());
+        if (s.kind().equals("contact") && !"ack".equals(result)) {
+            repo.nextContactDue(s.incidentId(), now);
+        }
         Incident inc = repo.get(s.incidentId()).orElse(null);
         if (inc == null || !inc.open()) {
             return;
         }
         if ("spoke".equals(result)) {
             repo.cancelPlanned(inc.id(), now);
-            repo.close(inc.id(), "resolved", "the elder answered redial " + s.seq() + " and spoke; put through to an agent",
-                    now);
+            repo.close(inc.id(), "resolved", "the elder answered " + (s.kind().equals("redial") ? "redial " + s.seq()
+                    : "a seat-B call") + " and spoke; put through to an agent", now);
+            repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
             publish("incident.resolved", repo.get(inc.id()).orElse(inc));
             return;
         }
-        long redialsDone = inc.steps().stream().filter(x -> x.kind().equals("redial") && x.state().equals("done")).count();
-        if (s.kind().equals("redial") && redialsDone < settings.redials()) {
-            Elder elder = elders.get(inc.elderId()).orElse(null);
-            List<String> phones = elder == null || elder.phones().isEmpty() ? List.of(s.target()) : elder.phones();
-            String next = phones.get((int) (redialsDone % phones.size()));
-            repo.plan(inc.id(), s.seq() + 1, "redial", next, now + settings.redialIntervalSeconds() * 1000L);
-            publish("incident.updated", repo.get(inc.id()).orElse(inc));
-        } else if (s.kind().equals("redial")) {
-            repo.setState(inc.id(), "escalating");
-            Incident esc = repo.get(inc.id()).orElse(inc);
-            log.warn("rescue.escalating incident={} elder={} redials={}", inc.id(), inc.elderId(), redialsDone);
-            publish("incident.escalated", esc);
+        List<Incident.Step> steps = inc.steps();
+        int nextSeq = steps.stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+        switch (s.kind()) {
+            case "redial" -> {
+                long redialsDone = steps.stream().filter(x -> x.kind().equals("redial") && x.state().equals("done")).count();
+                if (redialsDone < settings.redials()) {
+                    Elder elder = elders.get(inc.elderId()).orElse(null);
+                    List<String> phones = elder == null || elder.phones().isEmpty() ? List.of(s.target()) : elder.phones();
+                    repo.plan(inc.id(), nextSeq, "redial", phones.get((int) (redialsDone % phones.size())),
+                            now + settings.redialIntervalSeconds() * 1000L);
+                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                } else {
+                    escalate(inc, nextSeq, now);
+                }
+            }
+            case "contact" -> {
+                if ("ack".equals(result)) {
+                    Incident.Step c = s;
+                    repo.cancelPlannedKind(inc.id(), "contact", now);
+                    task(inc, "task-a", null, "confirm-responders", "contact " + c.detail() + " is on the way to the elder: "
+                            + "confirm responders arrived and record the outcome");
+                } else if (steps.stream().noneMatch(x -> x.kind().equals("contact") && !x.state().equals("done"))) {
+                    task(inc, "task-a", "110", "call-110", "no contact acknowledged: call 110 now so the police check on the "
+                            + "elder; " + addressOf(inc));
+                }
+            }
+            case "elder-retry" -> {
+                if (inc.state().equals("escalating")) {
+                    repo.plan(inc.id(), nextSeq, "elder-retry", s.target(), now + settings.elderRetrySeconds() * 1000L);
+                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                }
+            }
+            default -> publish("incident.updated", inc);
+        }
+    }
+
+    /**
+     * Two redials without a response: seat A calls the contacts in order (all planned now, dialled one after the
+     * other: each due when the previous ends), seat B keeps calling the elder every {@code elderRetrySeconds}.
+     */
+    private void escalate(Incident inc, int nextSeq, long now) {
+        repo.setState(inc.id(), "escalating");
+        Elder elder = elders.get(inc.elderId()).orElse(null);
+        int seq = nextSeq;
+        List<onekey.elders.Contact> contacts = elder == null ? List.of() : elder.contacts();
+        for (onekey.elders.Contact c : contacts) {
+            if (c.phone() != null && !c.phone().isBlank()) {
+                // due far ahead; the first one now: each next contact is made due when the previous one ends
+                repo.planContact(inc.id(), seq++, c.phone(), c.name(), seq - 1 == nextSeq ? now : Long.MAX_VALUE / 2);
+            }
+        }
+        if (seq == nextSeq) {
+            task(inc, "task-a", "110", "call-110", "the elder has no contact to call: call 110 now; " + addressOf(inc));
+            seq = nextSeq + 1;
+        }
+        if (elder != null && !elder.phones().isEmpty()) {
+            repo.plan(inc.id(), seq + 100, "elder-retry", elder.phones().get(0), now + settings.elderRetrySeconds() * 1000L);
+        }
+        Incident esc = repo.get(inc.id()).orElse(inc);
+        log.warn("rescue.escalating incident={} elder={} contacts={}", inc.id(), inc.elderId(), contacts.size());
+        publish("incident.escalated", esc);
+        hub.broadcast("queue.alert", Map.of("kind", "incident-escalated", "incident", shape(esc)));
+    }
+
+    /** A task for a person (seat A: confirm responders / call 110): a step in state "open" until an agent acts. */
+    private void task(Incident inc, String kind, String target, String what, String detail) {
+        int seq = repo.get(inc.id()).map(i -> i.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0)).orElse(0) + 1;
+        repo.openTask(inc.id(), seq, kind, target, what + ": " + detail, clock.millis());
+        Incident now = repo.get(inc.id()).orElse(inc);
+        log.warn("rescue.task incident={} kind={} what={}", inc.id(), kind, what);
+        publish("incident.task", now);
+        hub.broadcast("queue.alert", Map.of("kind", "incident-task", "task", what, "incident", shape(now)));
+    }
+
+    private String addressOf(Incident inc) {
+        return elders.get(inc.elderId()).map(e -> "address: " + e.address() + (e.landmarks() == null ? "" : " (" + e.landmarks()
+                + ")")).orElse("");
+    }
+
+    /** The message a contact hears, rendered by TTS in the elder's language: {playback path, language}. */
+    private Optional<String[]> contactMessage(Incident.Step s) {
+        Incident inc = repo.get(s.incidentId()).orElse(null);
+        Elder e = inc == null ? null : elders.get(inc.elderId()).orElse(null);
+        if (e == null) {
+            return Optional.empty();
+        }
+        String lang = "en".equals(e.language()) ? "en" : "zh";
+        String text = lang.equals("zh")
+                ? "您好，这里是一键通紧急救助中心。" + e.name() + "按了一键呼叫，但是没有回应，我们联系不上。地址是"
+                        + e.address() + "。如果您能马上过去看看，请按1。重听请按2。"
+                : "Hello, this is the OneKey emergency centre. " + e.name() + " pressed the emergency button and does not "
+                        + "respond. The address is " + e.address() + ". If you can go there now, press 1. To hear this again, "
+                        + "press 2.";
+        return prompts.playbackPath(text, lang).map(p -> new String[] {p, lang});
+    }
+
+    // ---- people's actions ---------------------------------------------------------------------------------
+
+    /** Responders arrived (or the elder was found well): the incident is resolved and a follow-up is planned. */
+    public Incident arrived(long id, Account by, String outcome) {
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            long now = clock.millis();
+            if (!repo.close(id, "resolved", outcome, now)) {
+                throw new IllegalStateException("incident " + id + " is already " + inc.state());
+            }
+            repo.cancelPlanned(id, now);
+            repo.closeTasks(id, "done", "responders arrived: " + outcome + " (by " + by.username() + ")", now);
+            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+            repo.openTask(id, seq, "follow-up", inc.steps().isEmpty() ? null : inc.steps().get(0).target(),
+                    "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
+            Incident done = repo.get(id).orElseThrow();
+            log.info("rescue.resolved incident={} by={}", id, by.username());
+            publish("incident.resolved", done);
+            return done;
+        });
+    }
+
+    /** The alarm is cancelled (the elder is well): nothing more is dialled. */
+    public Incident cancel(long id, Account by, String reason) {
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            long now = clock.millis();
+            if (!repo.close(id, "cancelled", reason + " (by " + by.username() + ")", now)) {
+                throw new IllegalStateException("incident " + id + " is already " + inc.state());
+            }
+            repo.cancelPlanned(id, now);
+            repo.closeTasks(id, "cancelled", reason, now);
+            Incident done = repo.get(id).orElseThrow();
+            publish("incident.cancelled", done);
+            return done;
+        });
+    }
+
+    /**
+     * An agent calls a number for the incident (110 from the A task, a contact, the elder for the follow-up):
+     * Asterisk rings the agent's phone, then dials the number through the trunk; recorded, and in the timeline.
+     */
+    public Incident callFromAgent(long id, Account agent, String number) {
+        if (agent.extension() == null) {
+            throw new IllegalArgumentException(agent.username() + " has no phone extension to call from");
+        }
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+            repo.planCall(id, seq, number, agent.extension(), clock.millis());
+            if ("110".equals(number) || "120".equals(number) || "119".equals(number)) {
+                repo.closeTasks(id, "done", agent.username() + " called " + number, clock.millis());
+            }
+            tick();
+            return repo.get(id).orElseThrow();
+        });
+    }
+
+    /** The follow-up call from the worklist: the agent's phone rings, then the elder's number; the task is done. */
+    public Incident followUp(long id, Account agent) {
+        Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+        Incident.Step task = inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no follow-up to make"));
+        String number = task.target() != null ? task.target()
+                : elders.get(inc.elderId()).map(e -> e.phones().get(0)).orElseThrow();
+        Incident out = callFromAgent(id, agent, number);
+        onWorker(() -> repo.finish(task.id(), "called", "follow-up call by " + agent.username(), clock.millis()));
+        return repo.get(id).orElse(out);
+    }
+
+    /** The follow-up tasks due by {@code until} (the worklist). */
+    public List<Incident.Step> followUps(long until) {
+        return repo.openTasks("follow-up", until);
+    }
+
+    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
+        try {
+            return worker.submit(c).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the rescue service is busy; try again", e);
         }
     }
 
@@ -303,7 +511,7 @@ public final class RescueService implements AutoCloseable {
             x.put("seq", s.seq());
             x.put("kind", s.kind());
             x.put("target", PhoneNumbers.mask(s.target()));
-            x.put("dueAt", s.dueAt());
+            x.put("dueAt", s.dueAt() >= Long.MAX_VALUE / 4 ? null : s.dueAt()); // a contact waiting its turn: not yet due
             x.put("state", s.state());
             x.put("startedAt", s.startedAt());
             x.put("endedAt", s.endedAt());
