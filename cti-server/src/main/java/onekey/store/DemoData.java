@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import onekey.auth.AccountDraft;
 import onekey.auth.AccountRepository;
 import onekey.auth.Passwords;
@@ -60,8 +61,32 @@ public final class DemoData {
         return DEFAULT_LINES.size();
     }
 
+    /** Environment variable with the SIP secret of demo extension EXT ({@code ./onekey} keeps them in run/secrets.env). */
+    public static final String SIP_SECRET_ENV = "ONEKEY_DEMO_SIPSECRET_";
+
+    /**
+     * The demo SIP secret of {@code extension}: {@code ONEKEY_DEMO_SIPSECRET_<ext>} from {@code env}, else a random
+     * one (never a well-known constant: SIP endpoints are guessed at from the network).
+     */
+    public static String sipSecret(Map<String, String> env, String extension) {
+        String s = env.get(SIP_SECRET_ENV + extension);
+        if (s != null && !s.isBlank()) {
+            return s.trim();
+        }
+        byte[] b = new byte[12];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /** As {@link #seedIfEmpty(Database, ElderRepository, LineRepository, AccountRepository, UnaryOperator)}, random SIP secrets. */
     public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
                                      AccountRepository accounts) {
+        return seedIfEmpty(db, elders, lines, accounts, ext -> sipSecret(Map.of(), ext));
+    }
+
+    /** {@code sipSecrets}: extension → SIP secret of the demo agents and supervisor. */
+    public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
+                                     AccountRepository accounts, UnaryOperator<String> sipSecrets) {
         int l = seedDefaultLinesIfEmpty(db, lines);
         int e = 0;
         if (db.dsl().fetchCount(ELDERS) == 0) {
@@ -75,11 +100,11 @@ public final class DemoData {
             String[] names = {"王丽 (坐席1001)", "李强 (坐席1002)", "陈静 (坐席1003)", "赵敏 (坐席1004)"};
             for (int i = 1; i <= 4; i++) {
                 String u = "100" + i;
-                accounts.create(new AccountDraft(u, Role.AGENT, u, "sip" + u, names[i - 1], true),
+                accounts.create(new AccountDraft(u, Role.AGENT, u, sipSecrets.apply(u), names[i - 1], true),
                         Passwords.hash(("agent" + u).toCharArray()));
                 passwords.put(u, "agent" + u);
             }
-            accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", "sip1099", "周班长 (班长)", true),
+            accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", sipSecrets.apply("1099"), "周班长 (班长)", true),
                     Passwords.hash("super1234".toCharArray()));
             passwords.put("super", "super1234");
         }

@@ -53,7 +53,7 @@ class FailOpenIT {
                     .isEqualTo(1);
 
             // an agent logs in: the learned call reaches them with the elder's record
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 500)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 500)) {
                 Ws ws = new Ws(stack.server.apiPort(), stack.api.login("1001", "agent1001"));
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");

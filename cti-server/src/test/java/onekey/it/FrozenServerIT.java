@@ -36,7 +36,7 @@ class FrozenServerIT {
                     .until(() -> stack.asterisk.cli("database show onekey-line").contains("1234901"));
             assertThat(stack.asterisk.cli("database get onekey-line 1234901")).contains("sos,10");
 
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", RING_MS)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), RING_MS)) {
                 String token = api.login("1001", "agent1001");
                 Ws ws = new Ws(stack.process.httpPort(), token);
                 ws.await("hello", 10);
