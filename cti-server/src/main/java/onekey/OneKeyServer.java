@@ -93,7 +93,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         var recordingRepo = new JooqRecordingRepository(db);
 
         DemoData.seedDefaultLinesIfEmpty(db, lines);
-        this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+        this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> DemoData.sipSecret(env, ext)) : null;
         this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
 
         this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
@@ -133,11 +133,13 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
-        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(), flows,
+        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
+                onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock));
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
+                p -> recordings.paths().inside(p).orElse(null), clock));
 
         try {
             writeAgentEndpoints();
