@@ -609,7 +609,7 @@ class StorageIT {
         for (int i = 1; i <= 4; i++) {
             String u = "100" + i;
             Account acc = accounts.byExtension(u).orElseThrow();
-            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "sip" + u, acc.displayName(), true), acc);
+            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "given-" + u, acc.displayName(), true), acc);
             assertTrue(Passwords.verify(("agent" + u).toCharArray(), accounts.passwordHash(u).orElseThrow()));
         }
         Account sup = accounts.byUsername("super").orElseThrow();
