@@ -20,6 +20,8 @@
 #   ONEKEY_ASTERISK_BIN [asterisk]
 #   ONEKEY_ASTERISK_SHELL [no]  yes: load app_system/func_shell/app_externalivr (shell from the dialplan)
 #   ONEKEY_ALLOW_WILDCARD_BIND [no]  yes: allow ONEKEY_BIND / ONEKEY_AMI_BIND = 0.0.0.0 or ::
+#   ONEKEY_SIP_TLS_CERT [] ONEKEY_SIP_TLS_KEY [] ONEKEY_SIP_TLS_PORT [5061]: with cert and key (PEM),
+#     agents use SIP over TLS with SRTP (templates/optional/pjsip.tls.conf)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +31,7 @@ AST="${ONEKEY_ASTERISK_BIN:-asterisk}"
 die() { echo "asterisk.sh: $*" >&2; exit 2; }
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -114,6 +116,7 @@ render() {
         mv -f "$tmp" "$out"
     done
     moddir "${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
+    render_sip_tls
     datadir "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
     # OneKey owns this file (agent endpoints); create it empty once, never overwrite it.
     [ -e "$RUNDIR/etc/asterisk/pjsip.agents.conf" ] || : > "$RUNDIR/etc/asterisk/pjsip.agents.conf"
@@ -131,6 +134,22 @@ moddir() {  # moddir SOURCE
         [ -e "$src/$m" ] || die "module $m listed in modules.conf is not in $src"
         ln -s "$src/$m" "$d/$m"
     done < <(sed -n 's/^load *=> *\([A-Za-z0-9_.-]*\.so\).*/\1/p' "$RUNDIR/etc/asterisk/modules.conf")
+}
+
+# pjsip.tls.conf (included by pjsip.conf): the TLS transport and SRTP for agents when ONEKEY_SIP_TLS_CERT
+# and ONEKEY_SIP_TLS_KEY name readable PEM files, else only a comment (agents on UDP in clear).
+render_sip_tls() {
+    local out="$RUNDIR/etc/asterisk/pjsip.tls.conf" cert="${ONEKEY_SIP_TLS_CERT:-}" key="${ONEKEY_SIP_TLS_KEY:-}"
+    if [ -z "$cert" ] && [ -z "$key" ]; then
+        echo "; SIP over TLS is off: set ONEKEY_SIP_TLS_CERT and ONEKEY_SIP_TLS_KEY (docs/operations.md)" > "$out"
+        return 0
+    fi
+    [ -r "$cert" ] && [ -r "$key" ] || die "ONEKEY_SIP_TLS_CERT and ONEKEY_SIP_TLS_KEY must both name readable PEM files (got '$cert', '$key')"
+    sed -e "s|@@BIND@@|$(sed_escape "${ONEKEY_BIND:-127.0.0.1}")|g" \
+        -e "s|@@SIP_TLS_PORT@@|$(sed_escape "${ONEKEY_SIP_TLS_PORT:-5061}")|g" \
+        -e "s|@@SIP_TLS_CERT@@|$(sed_escape "$cert")|g" \
+        -e "s|@@SIP_TLS_KEY@@|$(sed_escape "$key")|g" "$TEMPLATES/optional/pjsip.tls.conf" > "$out.tmp.$$"
+    mv -f "$out.tmp.$$" "$out"
 }
 
 # Asterisk's data dir for this instance: the packaged one linked in, plus Mandarin (zh) queue

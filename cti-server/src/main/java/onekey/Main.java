@@ -46,7 +46,14 @@ public final class Main {
             return;
         }
         Map<String, String> env = System.getenv();
-        OneKeyServer server = new OneKeyServer(cfg, demo, env);
+        OneKeyServer server;
+        try {
+            server = new OneKeyServer(cfg, demo, env);
+        } catch (onekey.store.DemoData.Refused e) {
+            System.err.println("onekey: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -58,8 +65,16 @@ public final class Main {
 
     private static void printBanner(OneKeyConfig cfg, OneKeyServer server) {
         StringBuilder b = new StringBuilder("\nOneKey cti-server is running\n");
-        b.append("  API        http://").append(cfg.http().bind()).append(':').append(server.apiPort()).append("/api/health\n");
-        b.append("  WebSocket  ws://").append(cfg.http().bind()).append(':').append(server.apiPort()).append("/ws?token=...\n");
+        String http = server.apiSecure() ? "https://" : "http://";
+        String ws = server.apiSecure() ? "wss://" : "ws://";
+        b.append("  API        ").append(http).append(cfg.http().bind()).append(':').append(server.apiPort()).append("/api/health\n");
+        b.append("  WebSocket  ").append(ws).append(cfg.http().bind()).append(':').append(server.apiPort()).append("/ws?token=...\n");
+        if (server.apiSecure()) {
+            b.append("  TLS        certificate ").append(cfg.httpTls().cert()).append('\n');
+        } else if (cfg.httpTls().allowPlaintext() && !cfg.http().bind().startsWith("127.")
+                && !cfg.http().bind().equals("localhost")) {
+            b.append("  WARNING    plain HTTP allowed off loopback (http.allowPlaintext=true): tokens and records in clear\n");
+        }
         b.append("  FastAGI    ").append(cfg.agi().bind()).append(':').append(cfg.agi().port()).append('\n');
         b.append("  AMI        ").append(cfg.ami().host()).append(':').append(cfg.ami().port()).append('\n');
         if (server.generatedAdminPassword() != null) {

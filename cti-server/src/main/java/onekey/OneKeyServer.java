@@ -39,8 +39,13 @@ import onekey.lines.JooqLineRepository;
 import onekey.lines.LineCache;
 import onekey.recording.JooqRecordingRepository;
 import onekey.recording.RecordingIndexer;
+import onekey.recording.RecordingRetention;
+import onekey.recording.RecordingsDiskWatch;
 import onekey.store.Database;
 import onekey.store.DemoData;
+import onekey.api.ApiSecurity;
+import onekey.auth.LoginGuard;
+import onekey.calls.JournalOp;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
@@ -70,6 +75,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final LineCache lineCache;
     private final Pbx pbx;
     private final RecordingIndexer recordings;
+    private final RecordingRetention retention;
+    private final RecordingsDiskWatch recordingsDisk;
     private final AgiFlowServer agi;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping =
@@ -93,7 +100,12 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         var recordingRepo = new JooqRecordingRepository(db);
 
         DemoData.seedDefaultLinesIfEmpty(db, lines);
-        this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> DemoData.sipSecret(env, ext)) : null;
+        try {
+            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> DemoData.sipSecret(env, ext)) : null;
+        } catch (DemoData.Refused e) {
+            db.close();
+            throw e;
+        }
         this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
 
         this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
@@ -121,7 +133,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
         this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),
                 cfg.calls().lookupTimeoutMs()), lineCache, agents, audit, hub, journal);
-        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo);
+        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo, hub);
+        this.retention = new RecordingRetention(recordingRepo, audit, cfg.paths().recordings(),
+                cfg.recordings().retentionDays(), clock);
+        this.recordingsDisk = new RecordingsDiskWatch(cfg.paths().recordings(), cfg.recordings().minFreeMb(),
+                cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
         journal.start(calls::apply, this::reconcileRecordings);
@@ -139,7 +155,15 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
-                p -> recordings.paths().inside(p).orElse(null), clock));
+                p -> recordings.paths().inside(p).orElse(null), clock,
+                new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
+                        cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
+                        // a screen pop delivered over a WebSocket: audited through the journal, never blocking
+                        (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
+                                to.username(), action, type, id, detail)),
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)),
+                cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
+                cfg.httpTls().allowPlaintext());
 
         try {
             writeAgentEndpoints();
@@ -147,6 +171,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             api.start();
             ami.start();
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
+            recordingsDisk.start(cfg.recordings().diskCheckSeconds());
+            retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -257,6 +283,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         return api.port();
     }
 
+    /** True when the API speaks HTTPS/WSS (http.tlsCert and http.tlsKey set). */
+    public boolean apiSecure() {
+        return api.secure();
+    }
+
     public DemoData.Seeded seeded() {
         return seeded;
     }
@@ -282,6 +313,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         return recordings;
     }
 
+    public RecordingRetention retention() {
+        return retention;
+    }
+
     public Database database() {
         return db;
     }
@@ -302,6 +337,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             alerts.add(Map.of("kind", "journal-behind", "pending", journalFigures.get("pending"),
                     "message", "call rows are not reaching the database; kept in the journal"));
         }
+        recordingsDisk.alert().ifPresent(alerts::add);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", amiUp && dbUp && alerts.isEmpty() ? "ok" : "degraded");
         m.put("alerts", alerts);
@@ -312,7 +348,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)));
         m.put("journal", journalFigures);
         m.put("agi", agi.metrics());
-        m.put("recordings", recordings.metrics());
+        Map<String, Object> recordingFigures = new LinkedHashMap<>(recordings.metrics());
+        recordingFigures.put("disk", recordingsDisk.metrics());
+        recordingFigures.put("retention", retention.metrics());
+        m.put("recordings", recordingFigures);
         return m;
     }
 
@@ -323,6 +362,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         agents.close(); // flushes queue-membership actions while AMI is still up
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
+        closeQuietly("recordings-disk", recordingsDisk);
+        closeQuietly("retention", retention);
         closeQuietly("journal", journal); // writes what the call model still owes the database
         closeQuietly("recordings", recordings);
         closeQuietly("database", db);

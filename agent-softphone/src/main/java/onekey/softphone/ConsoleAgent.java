@@ -31,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>java onekey.softphone.ConsoleAgent --api http://127.0.0.1:8080 --user 1001 --password agent1001</pre>
  *
+ * With an {@code https://} API it talks WSS; {@code --cacert FILE} names the PEM certificate(s) to trust (the
+ * demo's self-signed one), otherwise the JDK's default trust store is used.
+ *
  * If the socket drops it reconnects with back-off (1 s doubling to 30 s) and first asks for the events it
  * missed ({@code {"type":"resume","afterSeq":n}}). SIGINT/SIGTERM log the agent out before exiting.
  */
@@ -44,7 +47,7 @@ public final class ConsoleAgent {
     private final String user;
     private final String password;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     private volatile String token;
     private volatile WebSocket socket;
@@ -57,6 +60,16 @@ public final class ConsoleAgent {
     private final Object lock = new Object();
 
     ConsoleAgent(URI api, String user, String password, PrintStream out) {
+        this(api, user, password, out, null);
+    }
+
+    /** {@code tls}: the SSLContext for an https API (null: the JDK default). */
+    ConsoleAgent(URI api, String user, String password, PrintStream out, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
         this.api = api;
         this.user = user;
         this.password = password;
@@ -67,6 +80,7 @@ public final class ConsoleAgent {
         String api = "http://127.0.0.1:8080";
         String user = null;
         String password = null;
+        String cacert = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length && a.startsWith("--")) {
@@ -76,6 +90,7 @@ public final class ConsoleAgent {
                 case "--api" -> api = args[++i];
                 case "--user" -> user = args[++i];
                 case "--password" -> password = args[++i];
+                case "--cacert" -> cacert = args[++i];
                 default -> usage("unknown argument " + a);
             }
         }
@@ -86,15 +101,44 @@ public final class ConsoleAgent {
             password = "agent" + user;
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        javax.net.ssl.SSLContext tls = null;
+        if (cacert != null) {
+            try {
+                tls = trusting(java.nio.file.Path.of(cacert));
+            } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+                usage("cannot use --cacert " + cacert + ": " + e.getMessage());
+            }
+        }
         ConsoleAgent agent = new ConsoleAgent(URI.create(api.endsWith("/") ? api.substring(0, api.length() - 1) : api),
-                user, password, out);
+                user, password, out, tls);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "console-agent-logout"));
         agent.run();
     }
 
+    /** An SSLContext that trusts exactly the PEM certificate(s) in {@code file}, like curl --cacert. */
+    static javax.net.ssl.SSLContext trusting(java.nio.file.Path file)
+            throws IOException, java.security.GeneralSecurityException {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        int n = 0;
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + n++, c);
+            }
+        }
+        if (n == 0) {
+            throw new java.security.cert.CertificateException("no PEM certificate in " + file);
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     private static void usage(String why) {
         System.err.println("console agent: " + why);
-        System.err.println("usage: ConsoleAgent [--api http://127.0.0.1:8080] --user EXT [--password P]");
+        System.err.println("usage: ConsoleAgent [--api http(s)://127.0.0.1:8080] [--cacert PEM-FILE] --user EXT [--password P]");
         System.exit(2);
     }
 

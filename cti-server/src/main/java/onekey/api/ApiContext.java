@@ -27,6 +27,8 @@ import onekey.recording.RecordingRepository;
  * @param recordingFile   maps {@code Recording.path} to a readable file, or to null when it must not be served
  *                        (outside the recordings folder: 404); null means {@code Path::of}
  * @param clock           time source for ages and timeline entries; null means the system clock
+ * @param security        login throttling, delivery audit, session checks; null means {@link ApiSecurity#defaults}
+ *                        with deliveries written straight to {@code audit}
  */
 public record ApiContext(
         String bindHost,
@@ -46,7 +48,8 @@ public record ApiContext(
         long tokenTtlMillis,
         int maxBodyBytes,
         Function<String, Path> recordingFile,
-        Clock clock) {
+        Clock clock,
+        ApiSecurity security) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
@@ -80,6 +83,11 @@ public record ApiContext(
         }
         if (clock == null) {
             clock = Clock.systemDefaultZone();
+        }
+        if (security == null) {
+            AuditLog a = audit;
+            security = ApiSecurity.defaults(clock, (at, to, action, type, id, detail) ->
+                    a.record(to, action, type, id, detail));
         }
     }
 }

@@ -21,8 +21,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,27 +42,67 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST + WebSocket API on Netty. Two NIO threads do the I/O; every request that touches the database,
  * AMI or a file runs on its own virtual thread, so the event loop never blocks.
+ *
+ * <p>Given a {@link Tls} certificate and key it speaks only HTTPS and WSS (TLS 1.2 and 1.3): a client that
+ * starts in clear is dropped during the handshake. Without one it serves plain HTTP, and refuses to start on
+ * an address other than loopback unless told that clear text is allowed (issue 6, "Transport").
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+    /** A PEM certificate chain and its PKCS#8 private key (unencrypted), e.g. from {@code openssl req -x509}. */
+    public record Tls(Path cert, Path key) {}
+
     final ApiContext ctx;
     final Routes routes;
+    private final Tls tls;
+    private final boolean allowPlaintext;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private EventLoopGroup group;
     private ExecutorService workers;
+    private java.util.concurrent.ScheduledExecutorService sessionChecker;
+    private volatile long lastCheckWarning;
     private Channel serverChannel;
     private volatile int boundPort = -1;
 
+    /** Plain HTTP, on a loopback address only. */
     public ApiServer(ApiContext ctx) {
+        this(ctx, null, false);
+    }
+
+    /**
+     * {@code tls} null: plain HTTP, which {@link #start()} refuses on a non-loopback address unless
+     * {@code allowPlaintext}.
+     */
+    public ApiServer(ApiContext ctx, Tls tls, boolean allowPlaintext) {
         this.ctx = ctx;
-        this.routes = new RestApi(ctx).routes();
+        this.routes = new RestApi(ctx, this::checkSessionsNow).routes();
+        this.tls = tls;
+        this.allowPlaintext = allowPlaintext;
+    }
+
+    /** True when the API speaks HTTPS/WSS. */
+    public boolean secure() {
+        return tls != null;
     }
 
     /** Binds {@code bindHost:port} and returns once the server accepts connections. */
     public synchronized ApiServer start() {
         if (serverChannel != null) {
             throw new IllegalStateException("api server already started");
+        }
+        SslContext ssl = tls == null ? null : sslContext(tls);
+        if (ssl == null) {
+            if (!loopback(ctx.bindHost()) && !allowPlaintext) {
+                throw new IllegalStateException("the API would listen in clear on " + ctx.bindHost()
+                        + ", which is not a loopback address: give it a TLS certificate and key (http.tlsCert,"
+                        + " http.tlsKey) or allow plain HTTP explicitly (http.allowPlaintext=true)");
+            }
+            if (!loopback(ctx.bindHost())) {
+                log.warn("api.plaintext host={} port={} : PLAIN HTTP on a network address (http.allowPlaintext=true);"
+                        + " login tokens and elders' records cross the network in clear. Set http.tlsCert and"
+                        + " http.tlsKey for HTTPS/WSS", ctx.bindHost(), ctx.port());
+            }
         }
         group = new NioEventLoopGroup(2, new DefaultThreadFactory("api-io", true));
         workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-req-", 0).factory());
@@ -70,6 +116,9 @@ public final class ApiServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ch.closeFuture().addListener(f -> channels.remove(ch));
+                        if (ssl != null) {
+                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregator", new BodyLimit(ctx.maxBodyBytes()))
@@ -83,8 +132,38 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind api to " + ctx.bindHost() + ":" + ctx.port() + ": " + e.getMessage(), e);
         }
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("api.started host={} port={}", ctx.bindHost(), boundPort);
+        sessionChecker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("api-sessions", true));
+        long every = ctx.security().sessionCheckMillis();
+        sessionChecker.scheduleWithFixedDelay(this::checkSessions, every, every, TimeUnit.MILLISECONDS);
+        log.info("api.started host={} port={} scheme={}", ctx.bindHost(), boundPort, ssl != null ? "https" : "http");
         return this;
+    }
+
+    private static SslContext sslContext(Tls tls) {
+        try {
+            return SslContextBuilder.forServer(tls.cert().toFile(), tls.key().toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the API's TLS certificate " + tls.cert() + " and key "
+                    + tls.key() + " (PEM certificate chain, PKCS#8 key \"-----BEGIN PRIVATE KEY-----\"): " + e, e);
+        }
+    }
+
+    /** 127.0.0.0/8 or ::1 (a name must resolve only to those); 0.0.0.0 and :: are not. */
+    static boolean loopback(String host) {
+        try {
+            InetAddress[] all = InetAddress.getAllByName(host);
+            for (InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The bound port (the ephemeral one when configured with 0); -1 before {@link #start()}. */
@@ -94,6 +173,53 @@ public final class ApiServer implements AutoCloseable {
 
     ExecutorService workers() {
         return workers;
+    }
+
+    /** Checks open WebSockets at once (after a logout, a revocation, an account disabled). */
+    void checkSessionsNow() {
+        var c = sessionChecker;
+        if (c != null) {
+            try {
+                c.execute(this::checkSessions);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // shutting down: every session is closing anyway
+            }
+        }
+    }
+
+    /**
+     * Closes (4401) every WebSocket whose token no longer resolves: revoked, expired, or its account disabled.
+     * One query for all open sessions, every {@link ApiSecurity#sessionCheckMillis}. When the database cannot
+     * answer, sessions stay open (a softphone keeps its feed through a database outage; nobody can revoke a
+     * token then either) and the failure is logged.
+     */
+    private void checkSessions() {
+        try {
+            java.util.List<WsSession> open = new java.util.ArrayList<>();
+            for (Channel ch : channels) {
+                WsSession ws = ch.pipeline().get(WsSession.class);
+                if (ws != null && ch.isActive()) {
+                    open.add(ws);
+                }
+            }
+            if (open.isEmpty()) {
+                return;
+            }
+            Set<String> tokens = new java.util.HashSet<>();
+            open.forEach(ws -> tokens.add(ws.token()));
+            Set<String> valid = ctx.tokens().stillValid(tokens);
+            for (WsSession ws : open) {
+                if (!valid.contains(ws.token())) {
+                    ws.endSession();
+                }
+            }
+        } catch (RuntimeException e) {
+            long now = System.currentTimeMillis();
+            if (now - lastCheckWarning > 30_000) {
+                lastCheckWarning = now;
+                log.warn("api.session-check-failed error={} (open WebSockets stay open until it works)", e.toString());
+            }
+        }
     }
 
     /** Stops accepting, closes every connection (WebSocket clients get a 1001 close frame), stops all threads. */
@@ -117,6 +243,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void shutdownResources() {
+        if (sessionChecker != null) {
+            sessionChecker.shutdownNow();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -86,7 +86,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                                 + req.method().name() + " " + path);
                     }
                 }
-                Reply reply = m.route().handler().handle(new Req(req, qs, m.params(), actor, token));
+                Reply reply = m.route().handler().handle(new Req(req, qs, m.params(), actor, token,
+                        remoteAddress(ctx)));
                 status = write(ctx, keepAlive, reply);
             }
         } catch (ApiException e) {
@@ -104,6 +105,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             log.info("api method={} path={} status={} ms={} account={}", req.method(), path, status,
                     (System.nanoTime() - t0) / 1_000_000, actor == null ? "-" : actor.username());
         }
+    }
+
+    static String remoteAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "unknown";
     }
 
     /** The token of an {@code Authorization: Bearer} header, or null. */

@@ -16,8 +16,12 @@ final class Req {
     final Map<String, String> pathParams;
     final Account account;
     final String token;
+    /** The peer's IP address (proxies' X-Forwarded-For is not trusted). */
+    final String remote;
 
-    Req(FullHttpRequest http, QueryStringDecoder query, Map<String, String> pathParams, Account account, String token) {
+    Req(FullHttpRequest http, QueryStringDecoder query, Map<String, String> pathParams, Account account, String token,
+        String remote) {
+        this.remote = remote;
         this.http = http;
         this.query = query;
         this.pathParams = pathParams;

@@ -1,5 +1,6 @@
 package onekey.api;
 
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
@@ -34,9 +35,11 @@ import onekey.api.Requests.AgentBody;
 import onekey.api.Requests.ContactBody;
 import onekey.api.Requests.DispositionBody;
 import onekey.api.Requests.ElderBody;
+import onekey.api.Requests.HoldBody;
 import onekey.api.Requests.Login;
 import onekey.auth.Account;
 import onekey.auth.AccountDraft;
+import onekey.auth.LoginGuard;
 import onekey.auth.Passwords;
 import onekey.auth.Role;
 import onekey.calls.CallRecord;
@@ -61,10 +64,13 @@ final class RestApi {
     private static final int MIN_SIP_SECRET = 8;
 
     private final ApiContext ctx;
+    /** Asks the server to check open WebSockets now (a token was revoked or an account changed). */
+    private final Runnable sessionsChanged;
     private volatile String dummyHash;
 
-    RestApi(ApiContext ctx) {
+    RestApi(ApiContext ctx, Runnable sessionsChanged) {
         this.ctx = ctx;
+        this.sessionsChanged = sessionsChanged;
     }
 
     Routes routes() {
@@ -76,6 +82,7 @@ final class RestApi {
                 .add(POST, "/api/agents", roles(ADMIN), r -> saveAgent(r, null))
                 .add(GET, "/api/agents/{agent}", roles(ADMIN, SUPERVISOR), this::getAgent)
                 .add(PUT, "/api/agents/{agent}", roles(ADMIN), r -> saveAgent(r, r.id("agent")))
+                .add(DELETE, "/api/agents/{agent}/sessions", roles(ADMIN), this::revokeSessions)
                 .add(GET, "/api/elders", ANY, this::listElders)
                 .add(POST, "/api/elders", roles(SUPERVISOR, ADMIN), r -> saveElder(r, null))
                 .add(GET, "/api/elders/{elder}", ANY, this::getElder)
@@ -85,6 +92,8 @@ final class RestApi {
                 .add(PUT, "/api/calls/{call}/disposition", ANY, this::disposition)
                 .add(GET, "/api/recordings", ANY, this::listRecordings)
                 .add(GET, "/api/recordings/{recording}", ANY, this::playRecording)
+                .add(PUT, "/api/recordings/{recording}/hold", roles(SUPERVISOR, ADMIN), this::holdRecording)
+                .add(PUT, "/api/calls/{call}/hold", roles(SUPERVISOR, ADMIN), this::holdCallRecordings)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
     }
@@ -101,18 +110,46 @@ final class RestApi {
                 throw ApiException.missing("password");
             }
             String username = b.username().trim().toLowerCase(java.util.Locale.ROOT);
-            Optional<String> hash = ctx.accounts().passwordHash(username);
-            // verify against a dummy hash for unknown users too, so timing does not reveal which usernames exist
-            boolean ok = Passwords.verify(b.password(), hash.orElseGet(this::dummyHash)) && hash.isPresent();
-            Optional<Account> account = ok ? ctx.accounts().byUsername(username).filter(Account::enabled)
-                    : Optional.empty();
+            String shown = username.length() <= 32 ? username : username.substring(0, 32) + "…";
+            LoginGuard guard = ctx.security().logins();
+            // throttled before any hashing: a burst of guesses costs no CPU and learns nothing
+            Optional<LoginGuard.Refusal> refused = guard.begin(username, r.remote);
+            if (refused.isPresent()) {
+                throttledLog(shown, r.remote, refused.get());
+                throw tooMany("too many failed logins for this " + refused.get().reason() + "; try again in "
+                        + refused.get().retryAfterSeconds() + " s", refused.get().retryAfterSeconds());
+            }
+            Optional<Account> account;
+            Optional<Account> known;
+            boolean ok;
+            Optional<String> hash;
+            try {
+                hash = ctx.accounts().passwordHash(username);
+                // verify against a dummy hash for unknown users too, so timing does not reveal which usernames exist
+                ok = guard.hash(() -> Passwords.verify(b.password(), hash.orElseGet(this::dummyHash))) && hash.isPresent();
+                known = hash.isPresent() ? ctx.accounts().byUsername(username) : Optional.empty();
+                account = ok ? known.filter(Account::enabled) : Optional.empty();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                guard.abandoned(username, r.remote);
+                log.info("api.login-busy user={} remote={}", shown, r.remote);
+                throw tooMany("the server is busy checking other logins; try again in 1 s", 1);
+            } catch (RuntimeException e) {
+                guard.abandoned(username, r.remote);
+                throw e;
+            }
             if (account.isEmpty()) {
-                log.info("api.login-failed user={}", username.length() <= 32 ? username : "(long)");
+                guard.failed(username, r.remote);
+                String why = !hash.isPresent() ? "unknown-user" : ok ? "account-disabled" : "wrong-password";
+                log.info("api.login-failed user={} remote={} reason={}", shown, r.remote, why);
+                ctx.audit().recordAs(known.map(Account::id).orElse(null), shown, "login.failed", "account",
+                        known.map(a -> Long.toString(a.id())).orElse(null), "remote=" + r.remote + " reason=" + why);
                 throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "invalid_credentials",
                         "wrong username or password", null).header("WWW-Authenticate", "Bearer realm=\"onekey\"");
             }
+            guard.succeeded(username, r.remote);
             Account a = account.get();
             String token = ctx.tokens().issue(a, ctx.tokenTtlMillis());
+            ctx.audit().record(a, "login.ok", "account", Long.toString(a.id()), "remote=" + r.remote);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("token", token);
             m.put("role", a.role().wire());
@@ -129,6 +166,26 @@ final class RestApi {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicLong throttledSince = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throttledQuiet = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A flood is logged once per 10 s with how many were refused meanwhile, not once per request. */
+    private void throttledLog(String user, String remote, LoginGuard.Refusal refusal) {
+        long now = System.currentTimeMillis();
+        long last = throttledSince.get();
+        if (now - last >= 10_000 && throttledSince.compareAndSet(last, now)) {
+            log.warn("api.login-throttled user={} remote={} by={} retryAfter={} alsoRefusedSinceLastLine={}", user, remote,
+                    refusal.reason(), refusal.retryAfterSeconds(), throttledQuiet.getAndSet(0));
+        } else {
+            throttledQuiet.incrementAndGet();
+        }
+    }
+
+    private static ApiException tooMany(String message, long retryAfterSeconds) {
+        return new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_requests", message, null)
+                .header("Retry-After", Long.toString(retryAfterSeconds));
+    }
+
     private String dummyHash() {
         String h = dummyHash;
         if (h == null) {
@@ -140,7 +197,20 @@ final class RestApi {
 
     private Reply logout(Req r) {
         ctx.tokens().revoke(r.token);
+        ctx.audit().record(r.account, "logout", "account", Long.toString(r.account.id()), "remote=" + r.remote);
+        sessionsChanged.run();
         return Reply.ok(Map.of("loggedOut", true));
+    }
+
+    /** An admin ends every session of an account (a lost laptop, a leaver): tokens revoked, WebSockets closed. */
+    private Reply revokeSessions(Req r) {
+        long id = r.id("agent");
+        Account a = ctx.accounts().get(id).orElseThrow(() -> ApiException.notFound("no such agent: " + id));
+        int n = ctx.tokens().revokeAll(id);
+        ctx.audit().record(r.account, "account.sessions-revoked", "account", Long.toString(id),
+                "username=" + a.username() + " tokens=" + n);
+        sessionsChanged.run();
+        return Reply.ok(Map.of("revoked", n));
     }
 
     private Reply health(Req r) {
@@ -220,7 +290,12 @@ final class RestApi {
             } else if (b.password().length < MIN_PASSWORD) {
                 throw ApiException.invalid("password", "\"password\" must be at least " + MIN_PASSWORD + " characters");
             } else {
-                hash = Passwords.hash(b.password());
+                char[] pw = b.password();
+                try {
+                    hash = ctx.security().logins().hash(() -> Passwords.hash(pw));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    throw tooMany("the server is busy checking logins; try again in 1 s", 1);
+                }
             }
             String displayName = blankToNull(b.displayName());
             if (displayName != null && displayName.length() > 100) {
@@ -241,8 +316,15 @@ final class RestApi {
                 throw ApiException.conflict(msg, msg.toLowerCase(java.util.Locale.ROOT).contains("extension")
                         ? "extension" : "username");
             }
+            int revoked = 0;
+            if (!saved.enabled()) {
+                // a disabled account keeps no session: its tokens go and its WebSockets close
+                revoked = ctx.tokens().revokeAll(saved.id());
+                sessionsChanged.run();
+            }
             ctx.audit().record(r.account, id == null ? "account.create" : "account.update", "account",
-                    Long.toString(saved.id()), "username=" + saved.username() + " role=" + saved.role().wire());
+                    Long.toString(saved.id()), "username=" + saved.username() + " role=" + saved.role().wire()
+                            + " enabled=" + saved.enabled() + (revoked > 0 ? " tokensRevoked=" + revoked : ""));
             Map<String, Object> out = agentView(saved, true, ctx.agentCommands().status(saved.id()).orElse(null));
             out.put("sipSynced", syncSip());
             return id == null ? Reply.created(out) : Reply.ok(out);
@@ -295,14 +377,47 @@ final class RestApi {
             m.put("phones", e.phones() == null ? List.of() : e.phones().stream().map(PhoneNumbers::mask).toList());
             out.add(m);
         }
+        // summaries are personal data too: one row per search, with what was asked (a number masked)
+        ctx.audit().record(r.account, "elder.list", "elder", null, "q=" + (q == null ? "" : PHONE_QUERY.matcher(q).matches()
+                ? PhoneNumbers.mask(q) : q) + " results=" + out.size());
         return Reply.ok(out);
     }
 
+    /** How long after a call an agent may still open the caller's record without a reason (wrap-up, notes). */
+    static final long AFTER_CALL_MILLIS = 30 * 60_000L;
+
+    /**
+     * An agent reads the record of an elder it is talking to (or has just talked to) without more ado; any other
+     * record only with {@code ?reason=} (a deliberate look-up, e.g. a call-back), which goes into the audit row.
+     * Supervisors and admins may give a reason too. Every read is audited before the record leaves the server.
+     */
     private Reply getElder(Req r) {
         long id = r.id("elder");
         Elder e = ctx.elders().get(id).orElseThrow(() -> ApiException.notFound("no such elder: " + id));
+        String reason = r.param("reason");
+        if (reason != null && reason.length() > 200) {
+            throw ApiException.badRequest("invalid_param", "query parameter \"reason\" must be at most 200 characters",
+                    "reason");
+        }
+        String because;
+        Optional<CallRecord> onCall = Optional.empty();
+        if (r.is(AGENT)) {
+            long since = ctx.clock().millis() - AFTER_CALL_MILLIS;
+            onCall = ctx.calls().find(id, r.account.id(), null, 5).stream()
+                    .filter(c -> c.endedAt() == null || c.endedAt() >= since).findFirst();
+        }
+        if (onCall.isPresent()) {
+            because = "call=" + onCall.get().id();
+        } else if (reason != null && reason.length() >= 3) {
+            because = "reason=" + reason;
+        } else if (r.is(AGENT)) {
+            throw new ApiException(HttpResponseStatus.FORBIDDEN, "reason_required", "elder " + id
+                    + " is not on a call of yours: give ?reason= (at least 3 characters) to open the record", "reason");
+        } else {
+            because = reason == null ? null : "reason=" + reason;
+        }
         // architecture: an audit row for every profile view; written before the record leaves the server
-        ctx.audit().record(r.account, "elder.view", "elder", Long.toString(id), null);
+        ctx.audit().record(r.account, "elder.view", "elder", Long.toString(id), because);
         return Reply.ok(Shapes.elder(e, LocalDate.now(ctx.clock())));
     }
 
@@ -412,11 +527,26 @@ final class RestApi {
 
     // ---- calls ---------------------------------------------------------------------------------------------
 
+    /**
+     * Agents list their own calls only. Caller numbers are masked in lists except for supervisors, who call
+     * back; the full number is in GET /api/calls/{id}, which is audited. Each list is audited as one row.
+     */
     private Reply listCalls(Req r) {
         Long elderId = r.longParam("elderId", 1);
         Long since = r.longParam("since", 0);
         int limit = r.intParam("limit", 50, 1, 500);
-        return Reply.ok(ctx.calls().find(elderId, since, limit).stream().map(Shapes::call).toList());
+        Long agentId = r.is(AGENT) ? Long.valueOf(r.account.id()) : r.longParam("agentId", 1);
+        boolean mask = !r.is(SUPERVISOR);
+        List<Map<String, Object>> out = ctx.calls().find(elderId, agentId, since, limit).stream().map(c -> {
+            Map<String, Object> m = Shapes.call(c);
+            if (mask) {
+                m.put("callerNumber", c.callerNumber() == null ? null : PhoneNumbers.mask(c.callerNumber()));
+            }
+            return m;
+        }).toList();
+        ctx.audit().record(r.account, "call.list", elderId == null ? null : "elder",
+                elderId == null ? null : elderId.toString(), "agent=" + agentId + " results=" + out.size());
+        return Reply.ok(out);
     }
 
     private CallRecord call(Req r) {
@@ -424,9 +554,23 @@ final class RestApi {
         return ctx.calls().get(id).orElseThrow(() -> ApiException.notFound("no such call: " + id));
     }
 
-    private Reply getCall(Req r) {
+    /** Agents may open only calls they took (403 otherwise, not 404: the id is not a secret). */
+    private CallRecord ownCall(Req r, String what) {
         CallRecord c = call(r);
+        if (r.is(AGENT) && (c.agentId() == null || c.agentId() != r.account.id())) {
+            throw ApiException.forbidden("call " + c.id() + " was taken by another agent: agents may " + what
+                    + " only their own calls");
+        }
+        return c;
+    }
+
+    private Reply getCall(Req r) {
+        CallRecord c = ownCall(r, "open");
+        ctx.audit().record(r.account, "call.view", c.elderId() == null ? "call" : "elder",
+                c.elderId() == null ? Long.toString(c.id()) : c.elderId().toString(), "call=" + c.id());
         Map<String, Object> m = Shapes.call(c);
+        // issue 6: a call whose recording is missing, empty or removed says so (null: none indexed yet)
+        m.put("recordingStatus", ctx.recordings().byCall(c.id()).map(Recording::status).orElse(null));
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);
     }
@@ -461,6 +605,13 @@ final class RestApi {
         if (callId == null) {
             throw ApiException.badRequest("missing_param", "query parameter \"callId\" is required", "callId");
         }
+        if (r.is(AGENT)) {
+            boolean own = ctx.calls().get(callId).map(c -> c.agentId() != null && c.agentId() == r.account.id())
+                    .orElse(false);
+            if (!own) {
+                throw ApiException.forbidden("agents may list only the recordings of calls they took");
+            }
+        }
         return Reply.ok(ctx.recordings().byCall(callId).map(Json::recording).stream().toList());
     }
 
@@ -473,6 +624,15 @@ final class RestApi {
             if (!own) {
                 throw ApiException.forbidden("agents may play only the recordings of calls they took");
             }
+        }
+        if (rec.removed()) {
+            throw new ApiException(HttpResponseStatus.GONE, "recording_removed", "recording " + id + " was removed by "
+                    + rec.removedReason() + " on " + java.time.Instant.ofEpochMilli(rec.removedAt())
+                    .atZone(java.time.ZoneOffset.UTC).toLocalDate(), null);
+        }
+        if ("empty".equals(rec.status())) {
+            throw new ApiException(HttpResponseStatus.GONE, "recording_empty", "recording " + id
+                    + " holds no audio: it could not be written (recordings disk full or not writable)", null);
         }
         Path file = ctx.recordingFile().apply(rec.path());
         if (file == null) {
@@ -512,6 +672,54 @@ final class RestApi {
         }
     }
 
+    /** Legal hold (issue 6): a recording on hold is never removed by retention. Supervisors and admins; audited. */
+    private Reply holdRecording(Req r) {
+        long id = r.id("recording");
+        Recording rec = ctx.recordings().get(id).orElseThrow(() -> ApiException.notFound("no such recording: " + id));
+        return Reply.ok(Json.recording(hold(r, List.of(rec), r.body(HoldBody.class)).get(0)));
+    }
+
+    /** Puts every recording of a call on hold, or releases them. */
+    private Reply holdCallRecordings(Req r) {
+        CallRecord c = call(r);
+        HoldBody b = r.body(HoldBody.class);
+        List<Recording> recs = ctx.recordings().allByCall(c.id());
+        if (recs.isEmpty()) {
+            throw ApiException.notFound("call " + c.id() + " has no recording");
+        }
+        return Reply.ok(hold(r, recs, b).stream().map(Json::recording).toList());
+    }
+
+    private List<Recording> hold(Req r, List<Recording> recs, HoldBody b) {
+        if (b.hold() == null) {
+            throw ApiException.missing("hold");
+        }
+        String reason = blankToNull(b.reason());
+        if (b.hold() && reason == null) {
+            throw ApiException.invalid("reason", "\"reason\" is required to put a recording on hold (e.g. a complaint number)");
+        }
+        if (reason != null && reason.length() > 500) {
+            throw ApiException.invalid("reason", "\"reason\" must be at most 500 characters");
+        }
+        for (Recording rec : recs) {
+            if (b.hold() && rec.removed()) {
+                throw ApiException.conflict("recording " + rec.id() + " was already removed by " + rec.removedReason()
+                        + "; its audio cannot be held", "hold");
+            }
+        }
+        long now = ctx.clock().millis();
+        List<Recording> out = new ArrayList<>();
+        for (Recording rec : recs) {
+            ctx.recordings().setHold(rec.id(), b.hold(), r.account.username(), now, reason);
+            ctx.audit().record(r.account, b.hold() ? "recording.hold" : "recording.release", "recording",
+                    Long.toString(rec.id()), "call=" + rec.callId() + (reason == null ? "" : " reason=" + reason));
+            log.info("api.recording-hold recording={} call={} hold={} by={}", rec.id(), rec.callId(), b.hold(),
+                    r.account.username());
+            out.add(ctx.recordings().get(rec.id()).orElse(rec));
+        }
+        return out;
+    }
+
     // ---- lines, audit --------------------------------------------------------------------------------------
 
     private Reply listLines(Req r) {
@@ -525,10 +733,43 @@ final class RestApi {
         }).toList());
     }
 
+    /**
+     * {@code ?actor=username}, {@code ?elderId=} (rows about that elder: views, pops, calls), or
+     * {@code ?targetType=&targetId=}, and {@code ?from=&to=} (epoch ms or ISO-8601 instants; from inclusive).
+     */
     private Reply listAudit(Req r) {
         int limit = r.intParam("limit", 100, 1, 1000);
-        return Reply.ok(ctx.audit().recent(r.param("targetType"), r.param("targetId"), limit).stream()
+        String targetType = r.param("targetType");
+        String targetId = r.param("targetId");
+        Long elderId = r.longParam("elderId", 1);
+        if (elderId != null) {
+            if (targetType != null && !targetType.equals("elder") || targetId != null && !targetId.equals(elderId.toString())) {
+                throw ApiException.badRequest("invalid_param", "\"elderId\" cannot be combined with another target",
+                        "elderId");
+            }
+            targetType = "elder";
+            targetId = elderId.toString();
+        }
+        Long from = instantParam(r, "from");
+        Long to = instantParam(r, "to");
+        if (from != null && to != null && to <= from) {
+            throw ApiException.badRequest("invalid_param", "\"to\" must be after \"from\"", "to");
+        }
+        return Reply.ok(ctx.audit().find(r.param("actor"), targetType, targetId, from, to, limit).stream()
                 .map(Json::audit).toList());
+    }
+
+    private static Long instantParam(Req r, String name) {
+        String v = r.param(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v.chars().allMatch(Character::isDigit) ? Long.parseLong(v) : java.time.Instant.parse(v).toEpochMilli();
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw ApiException.badRequest("invalid_param", "query parameter \"" + name
+                    + "\" must be epoch milliseconds or an ISO-8601 instant like 2026-11-24T08:00:00Z", name);
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

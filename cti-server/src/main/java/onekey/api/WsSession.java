@@ -58,7 +58,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private final ApiServer server;
     private final Account account;
+    private final String token;
     private final long helloSeq;
+    private volatile boolean ended;
     private WebSocketServerHandshaker handshaker;
     private Channel channel;
     // the fields below are touched on the channel's event loop only
@@ -68,9 +70,10 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private volatile EventHub.Subscription subscription;
     private volatile long unwritableSince;
 
-    private WsSession(ApiServer server, Account account, long helloSeq) {
+    private WsSession(ApiServer server, Account account, String token, long helloSeq) {
         this.server = server;
         this.account = account;
+        this.token = token;
         this.helloSeq = helloSeq;
     }
 
@@ -104,14 +107,14 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
         AgentStatus agent = server.ctx.agentCommands().status(account.id()).orElse(null);
         long seq = server.ctx.hub().lastSeq();
-        WsSession session = new WsSession(server, account, seq);
+        WsSession session = new WsSession(server, account, token, seq);
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("type", "hello");
         hello.put("seq", seq);
         hello.put("account", Json.account(account, false));
         hello.put("agent", agent == null ? null : Shapes.agent(agent));
         String helloText = Json.write(hello);
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
+        String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null, false,
                 server.ctx.maxBodyBytes());
         WebSocketServerHandshaker hs = factory.newHandshaker(req);
@@ -179,10 +182,28 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         subscription = hub.subscribe(seesAll ? id -> true : id -> id == me, seesAll, afterSeq, this::deliver);
     }
 
+    String token() {
+        return token;
+    }
+
+    /** The token no longer resolves (revoked, expired, account disabled): no more events, close 4401. */
+    void endSession() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        EventHub.Subscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        log.info("ws.session-ended account={} reason=token-revoked-expired-or-account-disabled", account.username());
+        closeWith(4401, "session ended: token revoked or expired, or account disabled");
+    }
+
     /** Called by the hub, on the publisher's thread, under the hub's lock: must not block. */
     private void deliver(Event e) {
         Channel ch = channel;
-        if (!ch.isActive()) {
+        if (!ch.isActive() || ended) {
             return;
         }
         try {
@@ -210,11 +231,27 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 });
             }
             ch.writeAndFlush(new TextWebSocketFrame(Json.write(m)), ch.voidPromise());
+            auditDelivery(e);
         } catch (RuntimeException ex) {
             // never let one client's problem reach the publisher
             log.warn("ws.deliver-failed account={} seq={} type={} error={}", account.username(), e.seq(), e.type(),
                     ex.toString());
         }
+    }
+
+    /**
+     * An event that carries an elder's record (a screen pop) leaves an audit row for whoever received it: the
+     * agent it was offered to, and every supervisor watching. Through the journal: never blocks the hub.
+     */
+    private void auditDelivery(Event e) {
+        if (e.body() == null || !(e.body().get("elder") instanceof Map<?, ?> elder) || elder.get("id") == null) {
+            return;
+        }
+        Object linkedid = e.body().get("call") instanceof Map<?, ?> call ? call.get("linkedid") : null;
+        boolean offeredToMe = e.accountId() != null && e.accountId() == account.id();
+        server.ctx.security().deliveries().delivered(System.currentTimeMillis(), account, "elder.pop", "elder",
+                String.valueOf(elder.get("id")), "call=" + linkedid + " seq=" + e.seq()
+                        + (offeredToMe ? "" : " watching=" + account.role().wire()));
     }
 
     @Override

@@ -12,6 +12,18 @@ public interface AuditLog {
     List<AuditEntry> recent(String targetType, String targetId, int limit);
 
     /**
+     * A row for someone who is not (or not yet) an authenticated account: a login attempt records the
+     * username that was tried; {@code accountId} is null when no such account exists.
+     */
+    void recordAs(Long accountId, String username, String action, String targetType, String targetId, String detail);
+
+    /**
+     * Newest first, filtered: any argument may be null. {@code actor} matches the username; {@code fromMs}
+     * inclusive, {@code toMs} exclusive.
+     */
+    List<AuditEntry> find(String actor, String targetType, String targetId, Long fromMs, Long toMs, int limit);
+
+    /**
      * Writes a row that the call journal may write more than once: {@code opKey} makes every write
      * after the first a no-op. Returns false when the row was there already.
      */

@@ -44,6 +44,40 @@ public final class JooqAuditLog implements AuditLog {
     }
 
     @Override
+    public void recordAs(Long accountId, String username, String action, String targetType, String targetId,
+                         String detail) {
+        if (action == null || action.isBlank()) {
+            throw new IllegalArgumentException("audit action is required");
+        }
+        String user = username == null ? null : username.length() <= 64 ? username : username.substring(0, 64);
+        dsl.insertInto(AUDIT_LOG)
+                .set(AUDIT_LOG.AT_MS, clock.millis())
+                .set(AUDIT_LOG.ACCOUNT_ID, accountId)
+                .set(AUDIT_LOG.USERNAME, user)
+                .set(AUDIT_LOG.AUDIT_ACTION, action)
+                .set(AUDIT_LOG.TARGET_TYPE, targetType)
+                .set(AUDIT_LOG.TARGET_ID, targetId)
+                .set(AUDIT_LOG.DETAIL, detail == null || detail.length() <= DETAIL_MAX ? detail : detail.substring(0, DETAIL_MAX))
+                .execute();
+    }
+
+    @Override
+    public List<AuditEntry> find(String actor, String targetType, String targetId, Long fromMs, Long toMs, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.selectFrom(AUDIT_LOG)
+                .where(actor == null ? DSL.noCondition() : AUDIT_LOG.USERNAME.eq(actor))
+                .and(targetType == null ? DSL.noCondition() : AUDIT_LOG.TARGET_TYPE.eq(targetType))
+                .and(targetId == null ? DSL.noCondition() : AUDIT_LOG.TARGET_ID.eq(targetId))
+                .and(fromMs == null ? DSL.noCondition() : AUDIT_LOG.AT_MS.ge(fromMs))
+                .and(toMs == null ? DSL.noCondition() : AUDIT_LOG.AT_MS.lt(toMs))
+                .orderBy(AUDIT_LOG.AT_MS.desc(), AUDIT_LOG.ID.desc())
+                .limit(limit)
+                .fetch(JooqAuditLog::toEntry);
+    }
+
+    @Override
     public boolean recordOnce(String opKey, long at, Long accountId, String username, String action, String targetType,
                               String targetId, String detail) {
         try {

@@ -82,6 +82,35 @@ public final class JooqTokenStore implements TokenStore {
         dsl.deleteFrom(API_TOKENS).where(API_TOKENS.TOKEN_SHA256.eq(sha256(token))).execute();
     }
 
+    @Override
+    public int revokeAll(long accountId) {
+        return dsl.deleteFrom(API_TOKENS).where(API_TOKENS.ACCOUNT_ID.eq(accountId)).execute();
+    }
+
+    @Override
+    public java.util.Set<String> stillValid(java.util.Collection<String> tokens) {
+        if (tokens.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Map<String, String> byHash = new java.util.HashMap<>();
+        for (String t : tokens) {
+            if (t != null && !t.isBlank() && t.length() <= 200) {
+                byHash.put(sha256(t), t);
+            }
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String h : dsl.select(API_TOKENS.TOKEN_SHA256)
+                .from(API_TOKENS)
+                .join(ACCOUNTS).on(ACCOUNTS.ID.eq(API_TOKENS.ACCOUNT_ID))
+                .where(API_TOKENS.TOKEN_SHA256.in(byHash.keySet()))
+                .and(API_TOKENS.EXPIRES_AT.gt(clock.millis()))
+                .and(ACCOUNTS.ENABLED.isTrue())
+                .fetch(API_TOKENS.TOKEN_SHA256)) {
+            out.add(byHash.get(h));
+        }
+        return out;
+    }
+
     /** Lowercase hex SHA-256 of the token's UTF-8 bytes. */
     static String sha256(String s) {
         try {

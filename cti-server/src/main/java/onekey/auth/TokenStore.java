@@ -11,4 +11,13 @@ public interface TokenStore {
     Optional<Account> resolve(String token);
 
     void revoke(String token);
+
+    /** Revokes every token of an account (an admin's action, or the account being disabled); returns how many. */
+    int revokeAll(long accountId);
+
+    /**
+     * The subset of {@code tokens} that still resolve (not revoked, not expired, account enabled), in one
+     * query: open WebSockets are checked against it so a revoked session ends within a second.
+     */
+    java.util.Set<String> stillValid(java.util.Collection<String> tokens);
 }

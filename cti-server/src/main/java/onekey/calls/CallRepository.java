@@ -26,7 +26,12 @@ public interface CallRepository {
     Optional<CallRecord> byLinkedid(String linkedid);
 
     /** Newest first. {@code elderId} and {@code since} (arrivedAt >= since) are optional filters. */
-    List<CallRecord> find(Long elderId, Long since, int limit);
+    default List<CallRecord> find(Long elderId, Long since, int limit) {
+        return find(elderId, null, since, limit);
+    }
+
+    /** Newest first; a null {@code elderId} / {@code agentId} / {@code since} does not filter. */
+    List<CallRecord> find(Long elderId, Long agentId, Long since, int limit);
 
     /** Calls with no endedAt: what OneKey believed live (used after a restart to reconcile with Asterisk). */
     List<CallRecord> unfinished();

@@ -88,7 +88,7 @@ public final class CallTracker {
         this.audit = audit;
         this.hub = hub;
         this.journal = journal;
-        this.screenPop = new ScreenPop(hub, journal);
+        this.screenPop = new ScreenPop(hub);
     }
 
     public void setRecordingSink(RecordingSink sink) {

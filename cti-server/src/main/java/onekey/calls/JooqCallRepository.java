@@ -128,12 +128,13 @@ public final class JooqCallRepository implements CallRepository {
     }
 
     @Override
-    public List<CallRecord> find(Long elderId, Long since, int limit) {
+    public List<CallRecord> find(Long elderId, Long agentId, Long since, int limit) {
         if (limit <= 0) {
             return List.of();
         }
         return dsl.selectFrom(CALLS)
                 .where(elderId == null ? DSL.noCondition() : CALLS.ELDER_ID.eq(elderId))
+                .and(agentId == null ? DSL.noCondition() : CALLS.AGENT_ID.eq(agentId))
                 .and(since == null ? DSL.noCondition() : CALLS.ARRIVED_AT.ge(since))
                 .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
                 .limit(limit)

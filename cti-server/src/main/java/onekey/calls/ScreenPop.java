@@ -11,19 +11,21 @@ import onekey.events.Shapes;
 
 /**
  * The screen pop: what the agent whose phone rings sees — the call, the elder's full record and last
- * calls, or why the record is missing — and its audit row, since a pop shows an elder's personal data.
+ * calls, or why the record is missing. A pop shows an elder's personal data: each delivery of it is audited
+ * by the WebSocket session that delivers it.
  */
 final class ScreenPop {
 
     private final EventHub hub;
-    private final CallJournal journal;
 
-    ScreenPop(EventHub hub, CallJournal journal) {
+    ScreenPop(EventHub hub) {
         this.hub = hub;
-        this.journal = journal;
     }
 
-    /** Sends {@code call.offered} to the agent and journals the {@code elder.pop} audit row. */
+    /**
+     * Sends {@code call.offered} to the agent. Its {@code elder.pop} audit rows are written where it is
+     * delivered (one per WebSocket that receives it, the supervisors' included: {@code WsSession}).
+     */
     void show(CallRecord call, Elder elder, List<Map<String, Object>> lastCalls, boolean recordUnavailable, Account agent,
               long amiEventAt) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -43,10 +45,5 @@ final class ScreenPop {
         body.put("agent", agent.username());
         body.put("amiEventAt", amiEventAt);
         hub.toAccount(agent.id(), "call.offered", body);
-        if (elder != null) {
-            // the screen pop shows the elder's profile to this agent: audited like any profile view
-            journal.append(new JournalOp.Audit(System.currentTimeMillis(), agent.id(), agent.username(), "elder.pop", "elder",
-                    String.valueOf(elder.id()), "call=" + call.linkedid()));
-        }
     }
 }

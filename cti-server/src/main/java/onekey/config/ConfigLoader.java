@@ -54,6 +54,19 @@ public final class ConfigLoader {
             Map.entry("escalation.sosWaitSeconds", "30"),
             Map.entry("escalation.otherWaitSeconds", "180"),
             Map.entry("escalation.ringSeconds", "30"),
+            Map.entry("logins.failuresPerAccount", "5"),
+            Map.entry("logins.failuresPerAddress", "30"),
+            Map.entry("logins.windowSeconds", "900"),
+            Map.entry("logins.hashThreads", "1"),
+            Map.entry("logins.hashQueue", "8"),
+            Map.entry("http.tlsCert", ""),
+            Map.entry("http.tlsKey", ""),
+            Map.entry("http.allowPlaintext", "false"),
+            Map.entry("recordings.retentionDays", "180"),
+            Map.entry("recordings.retentionCheckMinutes", "60"),
+            Map.entry("recordings.diskCheckSeconds", "30"),
+            Map.entry("recordings.minFreeMb", "2048"),
+            Map.entry("recordings.minFreePercent", "5"),
             Map.entry("agi.allowFrom", onekey.telephony.agi.AddressFilter.LOOPBACK));
 
     private final Properties values = new Properties();
@@ -116,11 +129,87 @@ public final class ConfigLoader {
                         oneOf("calls.defaultLanguage", Set.of("zh", "en")), integer("calls.lookupTimeoutMs", 50, 10_000),
                         integer("journal.capacity", 100, 10_000_000)),
                 new OneKeyConfig.Escalation(dialString("escalation.number"), integer("escalation.sosWaitSeconds", 5, 3600),
-                        integer("escalation.otherWaitSeconds", 5, 36_000), integer("escalation.ringSeconds", 5, 300)));
+                        integer("escalation.otherWaitSeconds", 5, 36_000), integer("escalation.ringSeconds", 5, 300)),
+                new OneKeyConfig.Logins(integer("logins.failuresPerAccount", 1, 1000),
+                        integer("logins.failuresPerAddress", 1, 100_000), integer("logins.windowSeconds", 1, 86_400),
+                        integer("logins.hashThreads", 1, 64), integer("logins.hashQueue", 0, 10_000)),
+                httpTls(),
+                new OneKeyConfig.Recordings(integer("recordings.retentionDays", 1, 36_500),
+                        integer("recordings.retentionCheckMinutes", 1, 7 * 24 * 60),
+                        integer("recordings.diskCheckSeconds", 1, 3600), integer("recordings.minFreeMb", 0, 100_000_000),
+                        integer("recordings.minFreePercent", 0, 99)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
         return c;
+    }
+
+    /**
+     * http.tlsCert + http.tlsKey (both or neither, readable PEM files, the key in PKCS#8); without them the API
+     * may listen in clear only on a loopback address, unless http.allowPlaintext=true.
+     */
+    private OneKeyConfig.HttpTls httpTls() {
+        boolean allowPlaintext = oneOf("http.allowPlaintext", Set.of("false", "true")).equals("true");
+        Path cert = pemFile("http.tlsCert", "-----BEGIN CERTIFICATE-----", null);
+        Path key = pemFile("http.tlsKey", "PRIVATE KEY-----", "a PKCS#8 key (-----BEGIN PRIVATE KEY-----); convert"
+                + " an RSA/EC key with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8.pem");
+        boolean certSet = !values.getProperty("http.tlsCert", "").isBlank();
+        boolean keySet = !values.getProperty("http.tlsKey", "").isBlank();
+        if (certSet != keySet) {
+            errors.add("http.tlsCert (" + envName("http.tlsCert") + ") and http.tlsKey (" + envName("http.tlsKey")
+                    + ") go together: set both for HTTPS/WSS, or neither");
+        }
+        String bind = values.getProperty("http.bind", "");
+        if (!certSet && !keySet && !allowPlaintext && !bind.isBlank() && !loopback(bind)) {
+            errors.add("http.bind (" + envName("http.bind") + ") is '" + bind + "', not a loopback address, and no TLS"
+                    + " certificate is set: the API refuses to listen in clear on the network (login tokens and elders'"
+                    + " records). Set http.tlsCert and http.tlsKey (" + envName("http.tlsCert") + ", "
+                    + envName("http.tlsKey") + ": PEM certificate chain and PKCS#8 key) for HTTPS/WSS, bind"
+                    + " 127.0.0.1 behind a TLS proxy, or set http.allowPlaintext=true (" + envName("http.allowPlaintext")
+                    + ") if the network is trusted");
+        }
+        if (cert != null && key != null) {
+            return new OneKeyConfig.HttpTls(cert, key, allowPlaintext);
+        }
+        return new OneKeyConfig.HttpTls(null, null, allowPlaintext);
+    }
+
+    /** An address the API may serve in clear on: 127.0.0.0/8, ::1, or a name that resolves only to them. */
+    private static boolean loopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            for (java.net.InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Empty → null; else a readable file containing {@code marker}. */
+    private Path pemFile(String key, String marker, String hint) {
+        String v = values.getProperty(key, "").trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v).toAbsolutePath().normalize();
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            errors.add(key + " (" + envName(key) + ") is '" + v + "': cannot read it (" + e.getMessage() + ")");
+            return null;
+        }
+        if (!text.contains(marker) || (hint != null && (text.contains("BEGIN RSA PRIVATE KEY")
+                || text.contains("BEGIN EC PRIVATE KEY")))) {
+            errors.add(key + " (" + envName(key) + ") is '" + v + "', expected a PEM file with "
+                    + (hint != null ? hint : marker));
+            return null;
+        }
+        return p;
     }
 
     private String text(String key) {

@@ -14,7 +14,10 @@ public record OneKeyConfig(
         Asterisk asterisk,
         Paths paths,
         Calls calls,
-        Escalation escalation) {
+        Escalation escalation,
+        Logins logins,
+        HttpTls httpTls,
+        Recordings recordings) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -56,4 +59,33 @@ public record OneKeyConfig(
      * OneKey hands these to the dialplan (AstDB), which applies them even while OneKey is down.
      */
     public record Escalation(String number, int sosWaitSeconds, int otherWaitSeconds, int ringSeconds) {}
+
+    /**
+     * Password checks (issue 6): an account name with {@code failuresPerAccount}, or an address with
+     * {@code failuresPerAddress}, failed logins inside {@code windowSeconds} gets 429 without any hashing; hashes
+     * run on {@code hashThreads} threads with {@code hashQueue} waiting at most (beyond that: 429 at once).
+     */
+    public record Logins(int failuresPerAccount, int failuresPerAddress, int windowSeconds, int hashThreads,
+                         int hashQueue) {}
+
+    /**
+     * Transport of the REST + WebSocket API: with a certificate chain and a PKCS#8 key (PEM files) it speaks only
+     * HTTPS and WSS; without them plain HTTP, which {@link ConfigLoader} allows only on a loopback address unless
+     * {@code allowPlaintext} (tokens and elders' records would cross the network in clear).
+     */
+    public record HttpTls(Path cert, Path key, boolean allowPlaintext) {
+        public boolean enabled() {
+            return cert != null && key != null;
+        }
+    }
+
+    /**
+     * Recording retention and the recordings disk (issue 6): audio files older than {@code retentionDays} are
+     * deleted (their rows kept and marked removed) unless on hold, checked every {@code retentionCheckMinutes}
+     * and once at start; the recordings folder's free space is checked every {@code diskCheckSeconds}, and
+     * an alert is raised while it is below {@code minFreeMb} or below {@code minFreePercent} of the file system
+     * (0 turns that test off).
+     */
+    public record Recordings(int retentionDays, int retentionCheckMinutes, int diskCheckSeconds, long minFreeMb,
+                             int minFreePercent) {}
 }

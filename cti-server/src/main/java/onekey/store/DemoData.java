@@ -1,6 +1,8 @@
 package onekey.store;
 
 import static onekey.store.jooq.Tables.ACCOUNTS;
+import static onekey.store.jooq.Tables.AUDIT_LOG;
+import static onekey.store.jooq.Tables.CALLS;
 import static onekey.store.jooq.Tables.ELDERS;
 import static onekey.store.jooq.Tables.SERVICE_LINES;
 
@@ -28,9 +30,10 @@ import onekey.lines.Service;
  *   1234902 registration, 1234903 taxi, 1234904 consult). The server calls it on EVERY start, production
  *   included: without lines every call would be "general". It only writes into an empty table, so lines edited
  *   through the API are never overwritten.</li>
- *   <li>{@link #seedIfEmpty} — demo only: the lines above, five Shanghai elders (the first on 021-5555-0001,
- *   the second on 021-5555-0002), agents 1001–1004 and supervisor "super", each part only when its table is
- *   empty, so a second start seeds nothing.</li>
+ *   <li>{@link #seedIfEmpty} — demo only ({@code --demo}): the lines above, five Shanghai elders (the first on
+ *   021-5555-0001, the second on 021-5555-0002), agents 1001–1004 and supervisor "super", into an empty database
+ *   only, which it marks as a demo one; a second start seeds nothing, and a database with data of its own is
+ *   refused.</li>
  * </ul>
  */
 public final class DemoData {
@@ -78,15 +81,42 @@ public final class DemoData {
         return java.util.HexFormat.of().formatHex(b);
     }
 
+    /** Demo data was asked for a database that holds data of its own. */
+    public static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** The audit row that marks a database as a demo one: later demo starts seed nothing and refuse nothing. */
+    public static final String MARKER = "demo.seeded";
+
     /** As {@link #seedIfEmpty(Database, ElderRepository, LineRepository, AccountRepository, UnaryOperator)}, random SIP secrets. */
     public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
                                      AccountRepository accounts) {
         return seedIfEmpty(db, elders, lines, accounts, ext -> sipSecret(Map.of(), ext));
     }
 
-    /** {@code sipSecrets}: extension → SIP secret of the demo agents and supervisor. */
+    /**
+     * Seeds the demo into an EMPTY database only (no elders, accounts or calls), and marks it with an audit row
+     * ({@value #MARKER}). A later start on the marked database seeds nothing. A database that holds elders,
+     * accounts or calls without the mark is a real centre's: refused with {@link Refused}, nothing written.
+     * {@code sipSecrets}: extension → SIP secret of the demo agents and supervisor.
+     */
     public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
                                      AccountRepository accounts, UnaryOperator<String> sipSecrets) {
+        boolean marked = db.dsl().fetchCount(AUDIT_LOG, AUDIT_LOG.AUDIT_ACTION.eq(MARKER)) > 0;
+        if (marked) {
+            return new Seeded(seedDefaultLinesIfEmpty(db, lines), 0, 0, Map.of());
+        }
+        int haveElders = db.dsl().fetchCount(ELDERS);
+        int haveAccounts = db.dsl().fetchCount(ACCOUNTS);
+        int haveCalls = db.dsl().fetchCount(CALLS);
+        if (haveElders + haveAccounts + haveCalls > 0) {
+            throw new Refused("refusing --demo: this database holds " + haveElders + " elder(s), " + haveAccounts
+                    + " account(s) and " + haveCalls + " call(s) that are not demo data. Demo accounts have well-known "
+                    + "passwords; start the demo on its own empty database (./onekey demo does), or start without --demo.");
+        }
         int l = seedDefaultLinesIfEmpty(db, lines);
         int e = 0;
         if (db.dsl().fetchCount(ELDERS) == 0) {
@@ -108,6 +138,12 @@ public final class DemoData {
                     Passwords.hash("super1234".toCharArray()));
             passwords.put("super", "super1234");
         }
+        db.dsl().insertInto(AUDIT_LOG)
+                .set(AUDIT_LOG.AT_MS, System.currentTimeMillis())
+                .set(AUDIT_LOG.USERNAME, "system")
+                .set(AUDIT_LOG.AUDIT_ACTION, MARKER)
+                .set(AUDIT_LOG.DETAIL, "demo elders=" + e + " accounts=" + passwords.size() + " (well-known passwords)")
+                .execute();
         return new Seeded(l, e, passwords.size(), Map.copyOf(passwords));
     }
 

@@ -90,7 +90,7 @@ final class ApiFixture implements AutoCloseable {
         };
         SipProvisioner sip = sipSyncs::add;
         ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
-                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK);
+                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null);
         server = new ApiServer(ctx).start();
     }
 
@@ -199,12 +199,17 @@ final class ApiFixture implements AutoCloseable {
         }
     }
 
+    /** The token store's clock (epoch ms), moved by tests to expire tokens. */
+    final AtomicLong tokenNow = new AtomicLong(CLOCK.millis());
+
     final class Tokens implements TokenStore {
         final Map<String, Long> live = new ConcurrentHashMap<>();
+        final Map<String, Long> expires = new ConcurrentHashMap<>();
 
         @Override
         public String issue(Account account, long ttlMillis) {
             String t = UUID.randomUUID().toString();
+            expires.put(t, tokenNow.get() + ttlMillis);
             live.put(t, account.id());
             return t;
         }
@@ -212,12 +217,38 @@ final class ApiFixture implements AutoCloseable {
         @Override
         public Optional<Account> resolve(String token) {
             Long id = live.get(token);
-            return id == null ? Optional.empty() : accounts.get(id).filter(Account::enabled);
+            if (id == null || expires.getOrDefault(token, 0L) <= tokenNow.get()) {
+                return Optional.empty();
+            }
+            return accounts.get(id).filter(Account::enabled);
         }
 
         @Override
         public void revoke(String token) {
             live.remove(token);
+        }
+
+        @Override
+        public int revokeAll(long accountId) {
+            int n = 0;
+            for (var it = live.entrySet().iterator(); it.hasNext(); ) {
+                if (it.next().getValue() == accountId) {
+                    it.remove();
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public java.util.Set<String> stillValid(java.util.Collection<String> tokens) {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (String t : tokens) {
+                if (resolve(t).isPresent()) {
+                    out.add(t);
+                }
+            }
+            return out;
         }
     }
 
@@ -237,6 +268,28 @@ final class ApiFixture implements AutoCloseable {
                 AuditEntry e = rows.get(i);
                 if ((targetType == null || targetType.equals(e.targetType()))
                         && (targetId == null || targetId.equals(e.targetId()))) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void recordAs(Long accountId, String username, String action, String targetType, String targetId,
+                             String detail) {
+            rows.add(new AuditEntry(rows.size() + 1, System.currentTimeMillis(), accountId, username, action, targetType,
+                    targetId, detail));
+        }
+
+        @Override
+        public List<AuditEntry> find(String actor, String targetType, String targetId, Long fromMs, Long toMs, int limit) {
+            List<AuditEntry> out = new ArrayList<>();
+            for (int i = rows.size() - 1; i >= 0 && out.size() < limit; i--) {
+                AuditEntry e = rows.get(i);
+                if ((actor == null || actor.equals(e.username()))
+                        && (targetType == null || targetType.equals(e.targetType()))
+                        && (targetId == null || targetId.equals(e.targetId()))
+                        && (fromMs == null || e.at() >= fromMs) && (toMs == null || e.at() < toMs)) {
                     out.add(e);
                 }
             }
@@ -362,9 +415,10 @@ final class ApiFixture implements AutoCloseable {
         }
 
         @Override
-        public List<CallRecord> find(Long elderId, Long since, int limit) {
+        public List<CallRecord> find(Long elderId, Long agentId, Long since, int limit) {
             return byId.values().stream()
                     .filter(c -> elderId == null || elderId.equals(c.elderId()))
+                    .filter(c -> agentId == null || agentId.equals(c.agentId()))
                     .filter(c -> since == null || c.arrivedAt() >= since)
                     .sorted(java.util.Comparator.comparingLong(CallRecord::arrivedAt).reversed())
                     .limit(limit).toList();
@@ -419,6 +473,41 @@ final class ApiFixture implements AutoCloseable {
 
         @Override
         public void setStatus(long id, String status) {}
+
+        @Override
+        public List<Recording> allByCall(long callId) {
+            return byId.values().stream().filter(r -> r.callId() != null && r.callId() == callId).toList();
+        }
+
+        @Override
+        public boolean setHold(long id, boolean hold, String by, long at, String reason) {
+            return byId.computeIfPresent(id, (k, r) -> new Recording(r.id(), r.callId(), r.path(), r.durationMs(),
+                    r.sizeBytes(), r.sha256(), r.status(), r.createdAt(), hold, hold ? by : null, hold ? at : null,
+                    hold ? reason : null, r.removedAt(), r.removedReason())) != null;
+        }
+
+        @Override
+        public List<Recording> expired(long cutoff, int limit) {
+            return byId.values().stream().filter(r -> r.createdAt() < cutoff && !r.onHold() && !r.removed())
+                    .limit(limit).toList();
+        }
+
+        @Override
+        public boolean markRemoved(long id, long at, String reason) {
+            Recording r = byId.get(id);
+            if (r == null || r.onHold() || r.removed()) {
+                return false;
+            }
+            byId.put(id, new Recording(r.id(), r.callId(), r.path(), r.durationMs(), r.sizeBytes(), r.sha256(), "removed",
+                    r.createdAt(), false, null, null, null, at, reason));
+            return true;
+        }
+
+        @Override
+        public void unmarkRemoved(long id, String status) {
+            byId.computeIfPresent(id, (k, r) -> new Recording(r.id(), r.callId(), r.path(), r.durationMs(), r.sizeBytes(),
+                    r.sha256(), status, r.createdAt(), r.onHold(), r.holdBy(), r.holdAt(), r.holdReason(), null, null));
+        }
     }
 
     /** Agent commands that follow AgentState's transition table, recording every call. */

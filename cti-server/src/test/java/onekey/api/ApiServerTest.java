@@ -167,7 +167,10 @@ class ApiServerTest {
         assertEquals(List.of("2155550001", "13800138000"), f.elders.byId.get(id).phones());
 
         String agentToken = f.token(f.agent);
-        var got = f.send("GET", "/api/elders/" + id, agentToken, null);
+        // not on a call with this elder: an agent must say why it opens the record
+        assertError(f.send("GET", "/api/elders/" + id, agentToken, null), 403, "reason_required", "reason");
+        assertEquals(0, f.audit.count("elder.view", Long.toString(id)));
+        var got = f.send("GET", "/api/elders/" + id + "?reason=call-back%20after%20SOS", agentToken, null);
         assertEquals(200, got.statusCode(), got.body());
         JsonNode e = json(got);
         assertEquals("王秀英", e.path("name").asText());
@@ -177,21 +180,40 @@ class ApiServerTest {
         assertEquals("2155550099", e.path("contacts").get(1).path("phone").asText());
         assertEquals(1, f.audit.count("elder.view", Long.toString(id)));
         assertEquals("ann", f.audit.recent("elder", Long.toString(id), 1).get(0).username());
+        assertEquals("reason=call-back after SOS", f.audit.recent("elder", Long.toString(id), 1).get(0).detail());
 
-        f.send("GET", "/api/elders/" + id, agentToken, null);
+        // on a call with the elder (or just after it), no reason is needed; the row names the call
+        f.calls.update(new CallRecord(5, "1700000000.5", "PJSIP/trunk-0005", "02155550001", "12349", Service.SOS, 10,
+                id, f.agent.id(), "ann", 1_000_000L, 1_000_100L, 1_004_000L, null, 4_000L, null, "answered", null, null,
+                false, null));
+        assertEquals(200, f.send("GET", "/api/elders/" + id, agentToken, null).statusCode());
         assertEquals(2, f.audit.count("elder.view", Long.toString(id)));
+        assertEquals("call=5", f.audit.recent("elder", Long.toString(id), 1).get(0).detail());
+        // another agent is not on that call
+        assertError(f.send("GET", "/api/elders/" + id, f.token(f.agent2), null), 403, "reason_required", "reason");
 
-        // the list is a masked summary and writes no audit row
+        // the list is a masked summary; the search itself is audited (one row)
         var list = f.send("GET", "/api/elders?q=%E7%8E%8B", agentToken, null);
         assertEquals(200, list.statusCode(), list.body());
         JsonNode first = json(list).get(0);
         assertEquals("******0001", first.path("phones").get(0).asText());
         assertFalse(first.has("contacts"));
         assertEquals(2, f.audit.count("elder.view", Long.toString(id)));
+        assertTrue(f.audit.rows.stream().anyMatch(a -> a.action().equals("elder.list") && a.username().equals("ann")
+                && a.detail().equals("q=王 results=1")));
 
-        var audit = f.send("GET", "/api/audit?targetType=elder&targetId=" + id, f.token(f.supervisor), null);
+        var audit = f.send("GET", "/api/audit?elderId=" + id + "&actor=ann", f.token(f.supervisor), null);
         assertEquals(200, audit.statusCode(), audit.body());
+        assertEquals(2, json(audit).size(), audit.body());
         assertEquals("elder.view", json(audit).get(0).path("action").asText());
+        assertEquals(0, json(f.send("GET", "/api/audit?elderId=" + id + "&actor=bob", f.token(f.supervisor), null)).size());
+        long now = System.currentTimeMillis();
+        assertEquals(0, json(f.send("GET", "/api/audit?elderId=" + id + "&from=" + (now + 60_000), f.token(f.supervisor),
+                null)).size());
+        assertEquals(2, json(f.send("GET", "/api/audit?elderId=" + id + "&actor=ann&from=" + (now - 600_000) + "&to="
+                + java.time.Instant.ofEpochMilli(now + 60_000), f.token(f.supervisor), null)).size());
+        assertError(f.send("GET", "/api/audit?from=yesterday", f.token(f.supervisor), null), 400, "invalid_param", "from");
+        assertError(f.send("GET", "/api/audit", agentToken, null), 403, "forbidden", null);
     }
 
     @Test
@@ -260,10 +282,11 @@ class ApiServerTest {
     void callsListHasTheFixedShape() throws Exception {
         f.calls.update(call(1, f.agent.id(), "ann", 11L));
         f.calls.update(call(2, f.agent2.id(), "bob", null));
-        var r = f.send("GET", "/api/calls?elderId=7&limit=10", f.token(f.agent), null);
+        var r = f.send("GET", "/api/calls?elderId=7&limit=10", f.token(f.supervisor), null);
         assertEquals(200, r.statusCode(), r.body());
         JsonNode list = json(r);
         assertEquals(2, list.size());
+        assertEquals("02155550001", list.get(0).path("callerNumber").asText());
         JsonNode c = list.get(1);
         for (String k : List.of("id", "elderId", "line", "agent", "arrivedAt", "answeredAt", "endedAt", "waitMs",
                 "talkMs", "recordingId", "callerNumber", "dnis", "outcome", "disposition", "failOpen")) {
@@ -275,6 +298,21 @@ class ApiServerTest {
         assertEquals(1_004_001L, c.path("answeredAt").asLong());
         assertEquals(11, c.path("recordingId").asLong());
         assertTrue(list.get(0).path("recordingId").isNull());
+        // an agent lists its own calls only, numbers masked; another agent's call is 403; every read is audited
+        JsonNode own = json(f.send("GET", "/api/calls?elderId=7&limit=10", f.token(f.agent), null));
+        assertEquals(1, own.size(), own.toString());
+        assertEquals(1, own.get(0).path("id").asLong());
+        assertEquals("*******0001", own.get(0).path("callerNumber").asText());
+        assertEquals("*******0001", json(f.send("GET", "/api/calls?limit=10", f.token(f.admin), null)).get(0)
+                .path("callerNumber").asText());
+        assertError(f.send("GET", "/api/calls/2", f.token(f.agent), null), 403, "forbidden", null);
+        var mine = f.send("GET", "/api/calls/1", f.token(f.agent), null);
+        assertEquals(200, mine.statusCode(), mine.body());
+        assertEquals("02155550001", json(mine).path("callerNumber").asText());
+        assertTrue(f.audit.rows.stream().anyMatch(a -> a.action().equals("call.view") && a.username().equals("ann")
+                && a.targetId().equals("7") && a.detail().equals("call=1")));
+        assertTrue(f.audit.rows.stream().anyMatch(a -> a.action().equals("call.list") && a.username().equals("ann")));
+        assertError(f.send("GET", "/api/recordings?callId=2", f.token(f.agent), null), 403, "forbidden", null);
         assertError(f.send("GET", "/api/calls?limit=501", f.token(f.agent), null), 400, "invalid_param", "limit");
         assertError(f.send("GET", "/api/calls?since=yesterday", f.token(f.agent), null), 400, "invalid_param", "since");
     }

@@ -44,9 +44,13 @@ class ApiWebSocketTest {
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket ws;
         volatile boolean closed;
+        volatile int closeCode;
+        volatile String closeReason;
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode = statusCode;
+            closeReason = reason;
             closed = true;
             return null;
         }
@@ -78,6 +82,13 @@ class ApiWebSocketTest {
         void send(String text) {
             ws.sendText(text, true).join();
         }
+    }
+
+    static Client connect(ApiFixture f, String token) {
+        Client c = new Client();
+        c.ws = f.http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + f.server.port() + "/ws?token=" + token), c).join();
+        return c;
     }
 
     private Client connect(String query, Map<String, String> headers) {

@@ -45,7 +45,7 @@ import org.awaitility.Awaitility;
  * </ol>
  * Prints everything and appends it to the markdown file given as the first argument. Settings (-D):
  * bench.agents, bench.rates, bench.stepSeconds, bench.trials, bench.holdMs, bench.paths, bench.popRate,
- * bench.popSeconds, bench.warmupCalls, bench.db, bench.dbDelayMs, bench.dbRate, bench.dbSeconds, bench.dbAgents,
+ * bench.popSeconds, bench.loginFlood, bench.warmupCalls, bench.db, bench.dbDelayMs, bench.dbRate, bench.dbSeconds, bench.dbAgents,
  * bench.serverJvmArgs.
  */
 public final class InboundBench {
@@ -59,6 +59,8 @@ public final class InboundBench {
     static final List<String> PATHS = List.of(System.getProperty("bench.paths", "sos,general,static").split(","));
     static final int POP_RATE = Integer.getInteger("bench.popRate", 10);
     static final int POP_SECONDS = Integer.getInteger("bench.popSeconds", 60);
+    /** Issue 6: repeat the screen-pop step while bursts of 1,000 wrong logins hit the server from 127.0.0.2. */
+    static final boolean LOGIN_FLOOD = Boolean.parseBoolean(System.getProperty("bench.loginFlood", "true"));
     static final int WARMUP_CALLS = Integer.getInteger("bench.warmupCalls", 100);
     static final boolean DB_RUN = Boolean.parseBoolean(System.getProperty("bench.db", "true"));
     static final long DB_DELAY_MS = Long.getLong("bench.dbDelayMs", 50);
@@ -134,6 +136,9 @@ public final class InboundBench {
                 CallPath general = new CallPath("general", "OneKey general line (DNIS 12349, FastAGI flow, TTS greeting "
                         + greetingMs + " ms)", "12349", true, HOLD_MS + greetingMs);
                 rows.add(bench.screenPop(agents));
+                if (LOGIN_FLOOD) {
+                    rows.add(bench.screenPopUnderLoginFlood(agents));
+                }
                 rows.add(bench.idle());
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 long benchCpu0 = ProcessStats.cpuMillis(ProcessHandle.current().pid());
@@ -239,7 +244,53 @@ public final class InboundBench {
         }
     }
 
+    /** The p99 of the last plain screen-pop step, for the ratio under a login flood. */
+    private long lastPopP99 = -1;
+    private long lastPopP50 = -1;
+
+    /**
+     * The screen-pop step again, while the bench (its own JVM, not the measured one) sends bursts of 1,000 wrong
+     * logins, 64 at a time, from 127.0.0.2 for the whole step. Reports the flood's answers and the pop latency
+     * against the plain step just before (a ratio from one run, which the machine's noise affects less).
+     */
+    private String screenPopUnderLoginFlood(BenchAgents agents) throws Exception {
+        long baseP50 = lastPopP50;
+        long baseP99 = lastPopP99;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Map<Integer, Integer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger bursts = new java.util.concurrent.atomic.AtomicInteger();
+        Thread flood = Thread.ofPlatform().name("login-flood").start(() -> {
+            while (!stop.get()) {
+                onekey.testkit.LoginFlood.Result r = onekey.testkit.LoginFlood.run(stack.process.httpPort(), "127.0.0.2",
+                        1000, 64, "guess");
+                r.byStatus().forEach((k, v) -> answers.merge(k, v, Integer::sum));
+                bursts.incrementAndGet();
+            }
+        });
+        String row;
+        try {
+            row = screenPop(agents, "during bursts of 1,000 wrong logins from another address");
+        } finally {
+            stop.set(true);
+            flood.join();
+        }
+        int total = answers.values().stream().mapToInt(Integer::intValue).sum();
+        String out = row.substring(0, row.length() - 1) + String.format(
+                " logins: %d wrong in %d bursts → %s | pop p50 %s, p99 %s the plain step's |", total, bursts.get(), answers,
+                ratio(lastPopP50, baseP50), ratio(lastPopP99, baseP99));
+        System.out.println(out);
+        return out;
+    }
+
+    private static String ratio(long a, long b) {
+        return a < 0 || b <= 0 ? "n/a" : String.format("%.2f×", (double) a / b);
+    }
+
     private String screenPop(BenchAgents agents) {
+        return screenPop(agents, "after " + WARMUP_CALLS + " warm-up calls");
+    }
+
+    private String screenPop(BenchAgents agents, String when) {
         int calls = POP_RATE * POP_SECONDS;
         System.out.printf(elapsed() + " screen-pop latency: %d SOS calls at %d/s...%n", calls, POP_RATE);
         agents.startTiming();
@@ -248,9 +299,11 @@ public final class InboundBench {
         List<Long> lat = new ArrayList<>(agents.stopTiming());
         lat.sort(null);
         long max = lat.isEmpty() ? -1 : lat.get(lat.size() - 1);
-        String row = String.format("| screen pop, AgentCalled (AMI) → call.offered at the agent's client (other JVM), SOS %d calls/s for %d s after %d warm-up calls"
+        lastPopP50 = lat.isEmpty() ? -1 : pct(lat, 50);
+        lastPopP99 = lat.isEmpty() ? -1 : pct(lat, 99);
+        String row = String.format("| screen pop, AgentCalled (AMI) → call.offered at the agent's client (other JVM), SOS %d calls/s for %d s %s"
                         + " | %d pops (%d calls ok, %d failed) | p50 %d ms | p99 %d ms | max %d ms | target p99 ≤ %d ms: %s |",
-                POP_RATE, POP_SECONDS, WARMUP_CALLS, lat.size(), r.successful(), r.failed(), pct(lat, 50), pct(lat, 99), max,
+                POP_RATE, POP_SECONDS, when, lat.size(), r.successful(), r.failed(), pct(lat, 50), pct(lat, 99), max,
                 TARGET_POP_P99_MS, !lat.isEmpty() && pct(lat, 99) <= TARGET_POP_P99_MS ? "met" : "NOT met");
         System.out.println(row);
         return row;
@@ -512,7 +565,7 @@ public final class InboundBench {
     static String settings() {
         return String.format("-Dbench.agents=%d -Dbench.rates=%s -Dbench.stepSeconds=%d -Dbench.trials=%d -Dbench.holdMs=%d"
                         + " -Dbench.paths=%s -Dbench.popRate=%d -Dbench.popSeconds=%d -Dbench.warmupCalls=%d -Dbench.recvTimeoutMs=%d"
-                        + " -Dbench.db=%s -Dbench.dbDelayMs=%d -Dbench.dbRate=%d -Dbench.dbSeconds=%d -Dbench.dbAgents=%d -Dbench.dbLine=%s%s",
+                        + " -Dbench.loginFlood=" + LOGIN_FLOOD + " -Dbench.db=%s -Dbench.dbDelayMs=%d -Dbench.dbRate=%d -Dbench.dbSeconds=%d -Dbench.dbAgents=%d -Dbench.dbLine=%s%s",
                 AGENTS, String.join(",", Arrays.stream(RATES).mapToObj(String::valueOf).toList()), STEP_SECONDS, TRIALS, HOLD_MS,
                 String.join(",", PATHS), POP_RATE, POP_SECONDS, WARMUP_CALLS, RECV_TIMEOUT_MS, DB_RUN, DB_DELAY_MS, DB_RATE,
                 DB_SECONDS, DB_AGENTS, DB_LINE, SERVER_JVM_ARGS.isEmpty() ? "" : " -Dbench.serverJvmArgs=\"" + String.join(" ", SERVER_JVM_ARGS) + "\"");

@@ -57,4 +57,41 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("agi.allowFrom (ONEKEY_AGI_ALLOWFROM) is 'asterisk-host', expected a comma list");
     }
+
+    @Test
+    void plainHttpOnANetworkAddressIsRefusedUnlessAllowed() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_HTTP_BIND", "0.0.0.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.bind (ONEKEY_HTTP_BIND) is '0.0.0.0', not a loopback address")
+                .hasMessageContaining("http.tlsCert").hasMessageContaining("http.tlsKey")
+                .hasMessageContaining("http.allowPlaintext=true");
+        OneKeyConfig allowed = ConfigLoader.load(null, Map.of("ONEKEY_HTTP_BIND", "0.0.0.0", "ONEKEY_HTTP_ALLOWPLAINTEXT", "true"));
+        assertThat(allowed.httpTls().allowPlaintext()).isTrue();
+        assertThat(allowed.httpTls().enabled()).isFalse();
+        OneKeyConfig loopback = ConfigLoader.load(null, Map.of("ONEKEY_HTTP_BIND", "127.0.0.1"));
+        assertThat(loopback.httpTls().enabled()).isFalse();
+        assertThat(loopback.http().bind()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void tlsNeedsACertificateAndAPkcs8Key(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Path ecKey = dir.resolve("ec.pem");
+        Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
+        Files.writeString(ecKey, "-----BEGIN EC PRIVATE KEY-----\nMIIB\n-----END EC PRIVATE KEY-----\n");
+        OneKeyConfig c = ConfigLoader.load(null, Map.of("ONEKEY_HTTP_BIND", "0.0.0.0",
+                "ONEKEY_HTTP_TLSCERT", cert.toString(), "ONEKEY_HTTP_TLSKEY", key.toString()));
+        assertThat(c.httpTls().enabled()).isTrue();
+        assertThat(c.httpTls().cert()).isEqualTo(cert);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_HTTP_TLSCERT", cert.toString())))
+                .hasMessageContaining("go together");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_HTTP_TLSCERT", cert.toString(),
+                "ONEKEY_HTTP_TLSKEY", ecKey.toString())))
+                .hasMessageContaining("http.tlsKey (ONEKEY_HTTP_TLSKEY)").hasMessageContaining("openssl pkcs8 -topk8");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_HTTP_TLSCERT", dir.resolve("none.pem").toString(),
+                "ONEKEY_HTTP_TLSKEY", key.toString())))
+                .hasMessageContaining("http.tlsCert (ONEKEY_HTTP_TLSCERT)").hasMessageContaining("cannot read it");
+    }
 }

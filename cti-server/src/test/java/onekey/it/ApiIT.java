@@ -45,10 +45,25 @@ class ApiIT {
             ws.send("{\"type\":\"agent.ready\"}");
             Awaitility.await("member idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
                     .lines().anyMatch(l -> l.contains("PJSIP/2001") && l.contains("Not in use")));
+            Ws supervisor = new Ws(stack.server.apiPort(), stack.api.login("super", "super1234"));
+            supervisor.await("hello", 10);
+            supervisor.send("{\"type\":\"ping\"}");
+            supervisor.await("pong", 10);
+            long elderId;
             try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550002", "1234901", 3000)) {
-                assertThat(ws.await("call.offered", 20).json().path("agent").asText()).isEqualTo("2001");
+                JsonNode pop = ws.await("call.offered", 20).json();
+                assertThat(pop.path("agent").asText()).isEqualTo("2001");
+                elderId = pop.path("elder").path("id").asLong();
+                assertThat(supervisor.await("call.offered", 20).json().path("elder").path("id").asLong()).isEqualTo(elderId);
                 assertThat(caller.await(30)).as(caller.log()).isZero();
             }
+            // both deliveries of the record are in the audit log (written through the journal), the supervisor's too
+            String sup = stack.api.login("super", "super1234");
+            Awaitility.await("pop audit rows").atMost(Duration.ofSeconds(10)).until(() ->
+                    stack.api.get("/api/audit?elderId=" + elderId + "&actor=2001", sup).json().toString().contains("elder.pop")
+                            && stack.api.get("/api/audit?elderId=" + elderId + "&actor=super", sup).json().toString()
+                            .contains("watching=supervisor"));
+            supervisor.close();
             ws.send("{\"type\":\"agent.logout\"}");
             ws.await("agent.state", j -> j.path("agent").path("state").asText().equals("logged-out"), 10);
             ws.close();
@@ -100,11 +115,15 @@ class ApiIT {
 
         JsonNode elders = stack.api.get("/api/elders", agent).json();
         long id = elders.get(0).path("id").asLong();
-        var view = stack.api.get("/api/elders/" + id, agent);
+        // not on a call with this elder: the agent must give a reason, which the audit row keeps
+        assertThat(stack.api.get("/api/elders/" + id, agent).status()).isEqualTo(403);
+        var view = stack.api.get("/api/elders/" + id + "?reason=call-back", agent);
         assertThat(view.status()).isEqualTo(200);
         assertThat(view.json().path("healthConditions").isMissingNode()).isFalse();
         String sup = stack.api.login("super", "super1234");
         JsonNode audit = stack.api.get("/api/audit?targetType=elder&targetId=" + id, sup).json();
-        assertThat(audit.toString()).contains("elder.view", "1004");
+        assertThat(audit.toString()).contains("elder.view", "1004", "reason=call-back");
+        // another agent's call is 403 for an agent (the list shows its own calls only)
+        assertThat(stack.api.get("/api/calls", agent).json().toString()).doesNotContain("\"agentId\":1,");
     }
 }

@@ -34,7 +34,7 @@ class DemoKillIT {
 
             long callId;
             try (Sipp.AgentPhone phone = registeredPhone(demo);
-                 Ws ws = new Ws(demo.httpPort, demo.api.login("1001", "agent1001"))) {
+                 Ws ws = new Ws(demo.api, demo.api.login("1001", "agent1001"))) {
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");
                 ws.await("agent.state", j -> j.path("agent").path("state").asText().equals("ready"), 10);

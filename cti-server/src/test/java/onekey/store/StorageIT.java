@@ -3,6 +3,7 @@ package onekey.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -369,8 +370,21 @@ class StorageIT {
         assertTrue(tokens.resolve(t2).isEmpty(), "revoked");
         assertTrue(tokens.resolve(t3).isPresent());
 
+        // open WebSockets are checked in one query: the subset that still resolves
+        Account b = accounts.create(agent("1002", "1002"), "h");
+        String t4 = tokens.issue(b, 120_000);
+        String t5 = tokens.issue(b, 120_000);
+        assertEquals(java.util.Set.of(t3, t4, t5), tokens.stillValid(List.of(t2, t3, t4, t5, "junk")));
+        assertEquals(java.util.Set.of(), tokens.stillValid(List.of()));
+        assertEquals(2, tokens.revokeAll(b.id()), "an admin ends every session of an account");
+        assertEquals(java.util.Set.of(t3), tokens.stillValid(List.of(t3, t4, t5)));
+        clock.advance(60_000);
+        assertEquals(java.util.Set.of(), tokens.stillValid(List.of(t3)), "expired by the injected clock");
+        String t6 = tokens.issue(a, 60_000);
+
         accounts.update(a.id(), new AccountDraft("1001", Role.AGENT, "1001", "sip1001", "坐席1001", false), null);
-        assertTrue(tokens.resolve(t3).isEmpty(), "disabled account");
+        assertTrue(tokens.resolve(t6).isEmpty(), "disabled account");
+        assertEquals(java.util.Set.of(), tokens.stillValid(List.of(t6)), "disabled account");
     }
 
     @OnBothEngines
@@ -398,6 +412,20 @@ class StorageIT {
         assertEquals(3, audit.recent(null, null, 10).size());
         assertEquals(1, audit.recent(null, null, 1).size());
         assertEquals("recording.play", audit.recent("recording", null, 5).get(0).action());
+
+        // a login attempt is recorded under the name that was tried; filters by actor, target and time
+        clock.advance(1000);
+        audit.recordAs(null, "mallory", "login.failed", "account", null, "remote=10.0.0.9 reason=unknown-user");
+        AuditEntry login = audit.find("mallory", null, null, null, null, 10).get(0);
+        assertEquals(null, login.accountId());
+        assertEquals("login.failed", login.action());
+        long t0 = clock.millis() - 3000;
+        assertEquals(2, audit.find("1001", null, null, null, null, 10).size());
+        assertEquals(1, audit.find("1001", "elder", "7", null, null, 10).size());
+        assertEquals(List.of("recording.play", "elder.view"),
+                audit.find(null, null, null, t0, t0 + 2000, 10).stream().map(AuditEntry::action).toList());
+        assertEquals(2, audit.find(null, "elder", "7", t0, null, 10).size());
+        assertEquals(0, audit.find(null, "elder", "7", null, t0, 10).size());
     }
 
     // --- calls ---------------------------------------------------------------------------------------
@@ -581,6 +609,42 @@ class StorageIT {
         assertTrue(recs.byCall(callId + 1).isEmpty());
     }
 
+    /** Migration V4 on both engines: hold and removal columns, the retention query and its conditional update. */
+    @OnBothEngines
+    void recordingsAreHeldExpiredAndMarkedRemoved(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        var recs = new JooqRecordingRepository(db);
+        long callId = calls.insertIfAbsent(call("R1", null, 1000)).id();
+        Recording old = recs.save(new Recording(0, callId, "/rec/old.wav", 1000, 100, null, "ok", 1_000));
+        Recording held = recs.save(new Recording(0, callId, "/rec/held.wav", 1000, 100, null, "ok", 2_000));
+        Recording young = recs.save(new Recording(0, callId, "/rec/young.wav", 1000, 100, null, "ok", 9_000));
+        assertTrue(recs.setHold(held.id(), true, "super", 3_000, "投诉 2026-118"));
+        assertFalse(recs.setHold(999_999, true, "super", 3_000, "x"));
+        Recording h = recs.get(held.id()).orElseThrow();
+        assertTrue(h.onHold());
+        assertEquals("super", h.holdBy());
+        assertEquals(3_000L, h.holdAt());
+        assertEquals("投诉 2026-118", h.holdReason());
+
+        assertEquals(List.of(old.id()), recs.expired(5_000, 10).stream().map(Recording::id).toList());
+        assertTrue(recs.markRemoved(old.id(), 7_000, "retention"));
+        assertFalse(recs.markRemoved(old.id(), 8_000, "retention"), "removed once");
+        assertFalse(recs.markRemoved(held.id(), 8_000, "retention"), "a hold wins");
+        Recording o = recs.get(old.id()).orElseThrow();
+        assertEquals(7_000L, o.removedAt());
+        assertEquals("retention", o.removedReason());
+        assertEquals("removed", o.status());
+        assertTrue(recs.expired(5_000, 10).isEmpty());
+        assertEquals(List.of(old.id(), held.id(), young.id()), recs.allByCall(callId).stream().map(Recording::id).toList());
+
+        recs.unmarkRemoved(old.id(), "ok");
+        assertFalse(recs.get(old.id()).orElseThrow().removed());
+        assertTrue(recs.setHold(held.id(), false, "super", 4_000, null));
+        assertNull(recs.get(held.id()).orElseThrow().holdBy());
+        assertEquals(List.of(old.id(), held.id()), recs.expired(5_000, 10).stream().map(Recording::id).toList());
+    }
+
     // --- demo data -----------------------------------------------------------------------------------
 
     @OnBothEngines
@@ -624,6 +688,22 @@ class StorageIT {
         assertEquals(0, DemoData.seedDefaultLinesIfEmpty(db, lines));
         assertEquals(seeded.elders(), elders.count());
         assertEquals(5, accounts.count());
+    }
+
+    @OnBothEngines
+    void demoDataIsNeverSeededIntoADatabaseWithDataOfItsOwn(String engine) {
+        open(engine);
+        var elders = elders();
+        var lines = new JooqLineRepository(db);
+        var accounts = new JooqAccountRepository(db);
+        // a production start: the admin account exists, no elders yet
+        accounts.create(new AccountDraft("admin", Role.ADMIN, null, null, "Administrator", true), "h");
+        DemoData.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(DemoData.Refused.class,
+                () -> DemoData.seedIfEmpty(db, elders, lines, accounts));
+        assertTrue(refused.getMessage().contains("--demo"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("1 account"), refused.getMessage());
+        assertEquals(0, elders.count(), "nothing was seeded");
+        assertEquals(1, accounts.count());
     }
 
     @OnBothEngines

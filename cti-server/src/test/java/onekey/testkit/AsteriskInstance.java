@@ -46,6 +46,15 @@ public final class AsteriskInstance implements AutoCloseable {
         env.put("ONEKEY_AMI_SECRET", randomSecret());
     }
 
+    /**
+     * Sets an asterisk.sh setting (environment form, e.g. ONEKEY_SIP_TLS_CERT) for the next {@link #start()};
+     * also used by {@link #cli} and {@link #stop}.
+     */
+    public AsteriskInstance with(String envKey, String value) {
+        env.put(envKey, value);
+        return this;
+    }
+
     public AsteriskInstance start() {
         process = Proc.start(List.of("bash", script(), "start", rundir.toString()), rundir, env, rundir.resolve("asterisk.out"));
         Proc.run(List.of("bash", script(), "wait-ready", rundir.toString(), "30"), rundir, env, 40);

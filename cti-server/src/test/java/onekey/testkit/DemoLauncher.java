@@ -44,7 +44,8 @@ public final class DemoLauncher implements AutoCloseable {
         agiPort = Ports.free();
         httpPort = Ports.free();
         int rtpStart = Ports.freeRange(100);
-        api = new Api(httpPort);
+        // the demo serves HTTPS with the certificate it makes in RUN/tls (read at the first request)
+        api = Api.https(httpPort, runDir.resolve("tls/cert.pem"));
 
         ProcessBuilder pb = new ProcessBuilder("bash", Repo.root().resolve("onekey").toString(), "demo", "--no-build")
                 .directory(Repo.root().toFile())

@@ -50,7 +50,9 @@ public final class ServerProcess implements AutoCloseable {
     private final Path dir;
     private final Path log;
     private final int httpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
+    /** The PEM certificate the server presents (ONEKEY_HTTP_TLSCERT), trusted by the health check; or null. */
+    private final Path tlsCert;
     private Process process;
     private boolean frozen;
 
@@ -64,6 +66,13 @@ public final class ServerProcess implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.jvmArgs = List.copyOf(jvmArgs);
         this.httpPort = Integer.parseInt(env.getOrDefault("ONEKEY_HTTP_PORT", "8080"));
+        String cert = env.getOrDefault("ONEKEY_HTTP_TLSCERT", "");
+        this.tlsCert = cert.isBlank() ? null : Path.of(cert);
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tlsCert != null) {
+            hb.sslContext(TlsTrust.trusting(tlsCert));
+        }
+        this.http = hb.build();
         try {
             this.dir = Files.createTempDirectory("okserver");
             this.log = dir.resolve("server.out");
@@ -161,6 +170,11 @@ public final class ServerProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** A REST client for this server: https trusting its certificate when it was given one, else http. */
+    public Api api() {
+        return tlsCert == null ? new Api(httpPort) : Api.https(httpPort, tlsCert);
+    }
+
     /** Everything the server printed (stdout and stderr, all runs) so far. */
     public String output() {
         try {
@@ -178,7 +192,7 @@ public final class ServerProcess implements AutoCloseable {
     /** GET /api/health's status code, or 0 when nothing answered within {@code timeout}. */
     public int healthStatus(Duration timeout) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/health"))
+            HttpRequest req = HttpRequest.newBuilder(URI.create((tlsCert == null ? "http" : "https") + "://127.0.0.1:" + httpPort + "/api/health"))
                     .timeout(timeout).GET().build();
             return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {

@@ -71,6 +71,20 @@ public final class Stack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves the API over HTTPS/WSS with this PEM certificate and PKCS#8 key (e.g. {@link TlsTrust#demoCertificate});
+     * {@link #api} then trusts the certificate.
+     */
+    public Stack withTls(Path cert, Path key) {
+        return with("ONEKEY_HTTP_TLSCERT", cert.toString()).with("ONEKEY_HTTP_TLSKEY", key.toString());
+    }
+
+    /** A REST client to {@code port}: https trusting the configured certificate when TLS is on, else http. */
+    public Api apiFor(int port) {
+        String cert = overrides.getOrDefault("ONEKEY_HTTP_TLSCERT", "");
+        return cert.isBlank() ? new Api(port) : Api.https(port, Path.of(cert));
+    }
+
     public Stack startAsterisk() {
         asterisk.start();
         return this;
@@ -107,7 +121,7 @@ public final class Stack implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        api = new Api(server.apiPort());
+        api = apiFor(server.apiPort());
         return this;
     }
 
@@ -132,7 +146,7 @@ public final class Stack implements AutoCloseable {
             process = null;
             throw e;
         }
-        api = new Api(process.httpPort());
+        api = process.api();
         return this;
     }
 

@@ -23,10 +23,19 @@ public final class Ws implements AutoCloseable {
     private final WebSocket ws;
 
     public Ws(int port, String token) {
+        this(HttpClient.newHttpClient(), "ws://127.0.0.1:" + port, token);
+    }
+
+    /** To the server {@code api} talks to: wss:// (with the Api's trusted certificate) when the Api is https. */
+    public Ws(Api api, String token) {
+        this(api.client(), api.base.replaceFirst("^http", "ws"), token);
+    }
+
+    private Ws(HttpClient client, String base, String token) {
         StringBuilder partial = new StringBuilder();
         try {
-            ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), new WebSocket.Listener() {
+            ws = client.newWebSocketBuilder()
+                    .buildAsync(URI.create(base + "/ws?token=" + token), new WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                             partial.append(data);
