@@ -105,7 +105,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
         DemoData.seedDefaultLinesIfEmpty(db, lines);
         try {
-            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> DemoData.sipSecret(env, ext)) : null;
         } catch (DemoData.Refused e) {
             db.close();
             throw e;
@@ -161,7 +161,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
-        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(), flows,
+        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
+                onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
         OneKeyConfig.Rescue rc = cfg.rescue();
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
@@ -169,7 +170,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours()), prompts::playbackPath);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock,
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
+                p -> recordings.paths().inside(p).orElse(null), clock,
                 new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
                         cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
                         // a screen pop delivered over a WebSocket: audited through the journal, never blocking

@@ -24,7 +24,8 @@ import onekey.recording.RecordingRepository;
  * @param defaultAreaCode passed to {@code PhoneNumbers.normalize} for numbers typed without one
  * @param tokenTtlMillis  lifetime of a login token; 0 or less means 12 hours (one shift)
  * @param maxBodyBytes    largest accepted request body (and WebSocket frame); 0 or less means 64 KiB
- * @param recordingFile   maps {@code Recording.path} to a readable file; null means {@code Path::of}
+ * @param recordingFile   maps {@code Recording.path} to a readable file, or to null when it must not be served
+ *                        (outside the recordings folder: 404); null means {@code Path::of}
  * @param clock           time source for ages and timeline entries; null means the system clock
  * @param security        login throttling, delivery audit, session checks; null means {@link ApiSecurity#defaults}
  *                        with deliveries written straight to {@code audit}

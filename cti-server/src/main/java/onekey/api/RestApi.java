@@ -643,9 +643,15 @@ final class RestApi {
                     + " holds no audio: it could not be written (recordings disk full or not writable)", null);
         }
         Path file = ctx.recordingFile().apply(rec.path());
+        if (file == null) {
+            // the row points outside the recordings folder (written by hand, or before paths were checked)
+            log.warn("api.recording-refused recording={} call={}: path not under the recordings folder", id, rec.callId());
+            throw new ApiException(HttpResponseStatus.NOT_FOUND, "recording_outside_folder", "recording " + id
+                    + " is not under the recordings folder and is not served", null);
+        }
         RandomAccessFile raf;
         try {
-            if (file == null || !Files.isRegularFile(file)) {
+            if (!Files.isRegularFile(file)) {
                 throw new FileNotFoundException();
             }
             raf = new RandomAccessFile(file.toFile(), "r");

@@ -26,7 +26,8 @@ public final class ConfigLoader {
             Map.entry("ami.host", "127.0.0.1"),
             Map.entry("ami.port", "5038"),
             Map.entry("ami.user", "onekey"),
-            Map.entry("ami.secret", "onekey-ami"),
+            // no shared default: each install has its own (./onekey generates it, asterisk.sh requires it)
+            Map.entry("ami.secret", ""),
             Map.entry("ami.eventQueueCapacity", "10000"),
             Map.entry("agi.bind", "127.0.0.1"),
             Map.entry("agi.port", "4573"),
@@ -66,6 +67,7 @@ public final class ConfigLoader {
             Map.entry("recordings.diskCheckSeconds", "30"),
             Map.entry("recordings.minFreeMb", "2048"),
             Map.entry("recordings.minFreePercent", "5"),
+            Map.entry("agi.allowFrom", onekey.telephony.agi.AddressFilter.LOOPBACK),
             Map.entry("rescue.redials", "2"),
             Map.entry("rescue.redialIntervalSeconds", "60"),
             Map.entry("rescue.ringSeconds", "30"),
@@ -119,9 +121,9 @@ public final class ConfigLoader {
 
     private OneKeyConfig build() {
         OneKeyConfig c = new OneKeyConfig(
-                new OneKeyConfig.Ami(text("ami.host"), port("ami.port"), text("ami.user"), text("ami.secret"),
+                new OneKeyConfig.Ami(text("ami.host"), port("ami.port"), text("ami.user"), values.getProperty("ami.secret"),
                         integer("ami.eventQueueCapacity", 100, 10_000_000)),
-                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port")),
+                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port"), addressList("agi.allowFrom")),
                 new OneKeyConfig.Http(text("http.bind"), port("http.port"),
                         integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
                         integer("http.tokenTtlMinutes", 1, 60 * 24 * 30) * 60_000L),
@@ -284,6 +286,20 @@ public final class ConfigLoader {
             return "";
         }
         return v;
+    }
+
+    /** A comma list of IP addresses and CIDR blocks (who may connect). */
+    private String addressList(String key) {
+        String v = text(key);
+        try {
+            return onekey.telephony.agi.AddressFilter.parse(v).toString();
+        } catch (IllegalArgumentException e) {
+            if (!v.isEmpty()) {
+                errors.add(key + " (" + envName(key) + ") is '" + v + "', expected a comma list of IP addresses or CIDR"
+                        + " blocks such as 127.0.0.1,::1,10.0.0.0/24: " + e.getMessage());
+            }
+            return onekey.telephony.agi.AddressFilter.LOOPBACK;
+        }
     }
 
     private String jdbc(String key) {

@@ -23,8 +23,11 @@ public record OneKeyConfig(
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
 
-    /** Where OneKey's FastAGI server listens (the dialplan's ONEKEY_AGI points here). */
-    public record Agi(String bind, int port) {}
+    /**
+     * Where OneKey's FastAGI server listens (the dialplan's ONEKEY_AGI points here), and the addresses
+     * and CIDR blocks it takes sessions from (comma list; others are refused and logged).
+     */
+    public record Agi(String bind, int port, String allowFrom) {}
 
     public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis) {}
 

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * and reconciles the recordings folder with the index: a file no call claims is indexed as an
  * orphan, an indexed file that vanished is marked missing; both are reported, never silently lost.
  * File names are {@code <linkedid>.wav} (the dialplan's ONEKEY_RECFILE), which ties a file to its call.
+ * A path from the dialplan that is not under the recordings folder ({@link RecordingPaths}) is refused:
+ * no row ever points outside the folder; the call's file is then looked for by its linkedid.
  */
 public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCloseable {
 
@@ -39,6 +41,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private static final int WAV_HEADER_BYTES = 44;
 
     private final Path root;
+    private final RecordingPaths paths;
     private final RecordingRepository recordings;
     private final CallRepository calls;
     private final EventHub hub;
@@ -55,6 +58,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     /** {@code hub}: where supervisors are told of a call whose recording is missing or empty (may be null). */
     public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls, EventHub hub) {
         this.root = root;
+        this.paths = new RecordingPaths(root);
         this.recordings = recordings;
         this.calls = calls;
         this.hub = hub;
@@ -64,8 +68,16 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     public void callEnded(CallRecord call, String recordingFile) {
         workers.execute(() -> {
             try {
-                Optional<Path> file = recordingFile != null ? Optional.of(Path.of(recordingFile))
-                        : findByLinkedid(call.linkedid(), call.arrivedAt());
+                Optional<Path> file = recordingFile != null ? paths.inside(recordingFile) : Optional.empty();
+                if (recordingFile != null && file.isEmpty()) {
+                    log.warn("call={} recording path refused: not under {}; looking for the call's own file there",
+                            call.linkedid(), root);
+                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-path-refused",
+                            "the dialplan's recording path is not under the recordings folder");
+                }
+                if (file.isEmpty()) {
+                    file = findByLinkedid(call.linkedid(), call.arrivedAt());
+                }
                 if (file.isEmpty()) {
                     reportMissing(call, expectedPath(call), "missing", "no recording file for the call under the recordings folder");
                     return;
@@ -85,6 +97,9 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
 
     /** Waits for MixMonitor to close the file, then stores its figures and links it to the call. */
     Recording index(CallRecord call, Path file, long settleTimeoutMs) throws IOException, InterruptedException {
+        if (!paths.allows(file.toString())) {
+            throw new IOException("recording " + file + " is not under " + root + ": not indexed");
+        }
         long deadline = System.currentTimeMillis() + settleTimeoutMs;
         WavInfo info = null;
         long lastSize = -1;
@@ -209,6 +224,10 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
                 if (recordings.byPath(path).isPresent()) {
                     continue;
                 }
+                if (!paths.allows(path)) {
+                    log.warn("recording file={} leads out of {} (a link?): not indexed", path, root);
+                    continue;
+                }
                 try {
                     WavInfo info = WavInfo.read(f);
                     if (!info.complete() && Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 60_000) {
@@ -245,6 +264,11 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         lastReconcile = report;
         log.info("recordings reconciled orphans={} linkedLate={} missing={}", orphans, linked, missing);
         return report;
+    }
+
+    /** The path rule this indexer applies; the FastAGI server and playback use the same one. */
+    public RecordingPaths paths() {
+        return paths;
     }
 
     public Map<String, Object> metrics() {

@@ -117,7 +117,7 @@ class DiskFullIT {
         fill(recordings.resolve("filler-2"), Long.MAX_VALUE);
         assertThat(Files.getFileStore(recordings).getUsableSpace()).isZero();
 
-        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 500)) {
+        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 500)) {
             String token = stack.api.login("1001", "agent1001");
             Ws agent = new Ws(stack.server.apiPort(), token);
             agent.await("hello", 10);

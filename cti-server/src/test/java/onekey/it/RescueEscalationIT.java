@@ -123,7 +123,7 @@ class RescueEscalationIT {
             assertThat(api.send("POST", "/api/incidents/" + id + "/arrived", sup, "{\"outcome\":\"again\"}").status())
                     .isEqualTo(409);
             // the follow-up is dialled from the worklist: the supervisor's phone rings, then the elder's line
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1099", "sip1099", 200)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1099", stack.sipSecret("1099"), 200)) {
                 var follow = api.send("POST", "/api/incidents/" + id + "/follow-up", sup, null);
                 assertThat(follow.status()).as(follow.body()).isEqualTo(202);
                 Awaitility.await("the follow-up call reached the elder's line").atMost(Duration.ofSeconds(20))
@@ -151,7 +151,7 @@ class RescueEscalationIT {
                     .until(() -> incident(api, sup, id).toString().contains("call-110"));
             JsonNode inc = incident(api, sup, id);
             assertThat(results(inc, "contact")).containsExactly("no-answer", "no-ack", "no-answer");
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1099", "sip1099", 200)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1099", stack.sipSecret("1099"), 200)) {
                 var call = api.send("POST", "/api/incidents/" + id + "/call", sup, "{\"number\":\"110\"}");
                 assertThat(call.status()).as(call.body()).isEqualTo(202);
                 Awaitility.await("110 answered").atMost(Duration.ofSeconds(20))

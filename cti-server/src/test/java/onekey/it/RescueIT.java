@@ -100,7 +100,7 @@ class RescueIT {
                     .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
             long callId = silentSosCall(stack, api, sup);
 
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 300)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300)) {
                 Ws ws = new Ws(stack.server.apiPort(), api.login("1001", "agent1001"));
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");

@@ -99,6 +99,38 @@ class RecordingIndexerTest {
         assertThat(indexer.reconcile()).containsEntry("orphansFound", 0).containsEntry("linkedLate", 0).containsEntry("missingFound", 0);
     }
 
+    @Test
+    void aRecordingPathOutsideTheFolderIsRefusedAndNoRowPointsThere() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path planted = outside.resolve("1700000000.6.wav");
+        Files.write(planted, WavInfoTest.wav(8000, true));
+        CallRecord a = endedCall("1700000000.5");
+        CallRecord b = endedCall("1700000000.6");
+        CallRecord c = endedCall("1700000000.7");
+        // c's own file is where the dialplan writes it: found by its linkedid once the given path is refused
+        Files.write(root.resolve("1700000000.7.wav"), WavInfoTest.wav(8000, true));
+        indexer.callEnded(a, "/etc/passwd");
+        indexer.callEnded(b, dir.resolve("recordings") + "/../outside/1700000000.6.wav");
+        indexer.callEnded(c, planted.toString());
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                calls.timeline(a.id()).stream().anyMatch(e -> e.type().equals("recording-missing"))
+                        && calls.timeline(b.id()).stream().anyMatch(e -> e.type().equals("recording-missing"))
+                        && calls.get(c.id()).orElseThrow().recordingId() != null);
+        for (CallRecord call : java.util.List.of(a, b, c)) {
+            assertThat(calls.timeline(call.id())).anyMatch(e -> e.type().equals("recording-path-refused"));
+        }
+        // a and b: reported missing (a row in the folder, where the file should have been), never the path given
+        for (CallRecord call : java.util.List.of(a, b)) {
+            Recording r = recordings.byCall(call.id()).orElseThrow();
+            assertThat(r.status()).isEqualTo("missing");
+            assertThat(Path.of(r.path())).startsWithRaw(dir.resolve("recordings"));
+        }
+        assertThat(recordings.get(calls.get(c.id()).orElseThrow().recordingId()).orElseThrow().path())
+                .isEqualTo(root.resolve("1700000000.7.wav").toAbsolutePath().toString());
+        assertThat(recordings.all()).allSatisfy(r -> assertThat(Path.of(r.path())).startsWithRaw(dir.resolve("recordings")));
+    }
+
     /** Issue 6: a full disk leaves no file, an empty one or a bare header; each is reported, never silently absent. */
     @Test
     void aRecordingThatNeverAppearedOrHoldsNoAudioIsReportedOnTheCallAndToSupervisors() throws Exception {

@@ -654,7 +654,7 @@ class StorageIT {
         var lines = new JooqLineRepository(db);
         var accounts = new JooqAccountRepository(db);
 
-        DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts);
+        DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> "given-" + ext);
         assertEquals(5, seeded.lines());
         assertTrue(seeded.elders() >= 4);
         assertEquals(5, seeded.accounts());
@@ -673,13 +673,13 @@ class StorageIT {
         for (int i = 1; i <= 4; i++) {
             String u = "100" + i;
             Account acc = accounts.byExtension(u).orElseThrow();
-            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "sip" + u, acc.displayName(), true), acc);
+            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "given-" + u, acc.displayName(), true), acc);
             assertTrue(Passwords.verify(("agent" + u).toCharArray(), accounts.passwordHash(u).orElseThrow()));
         }
         Account sup = accounts.byUsername("super").orElseThrow();
         assertEquals(Role.SUPERVISOR, sup.role());
         assertEquals("1099", sup.extension());
-        assertEquals("sip1099", sup.sipSecret());
+        assertEquals("given-1099", sup.sipSecret(), "the SIP secret comes from the install, never a constant");
         assertTrue(Passwords.verify("super1234".toCharArray(), accounts.passwordHash("super").orElseThrow()));
 
         DemoData.Seeded second = DemoData.seedIfEmpty(db, elders, lines, accounts);

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
-import org.asteriskjava.manager.action.CommandAction;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.DbPutAction;
 import org.asteriskjava.manager.action.GetVarAction;
 import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.action.ModuleLoadAction;
 import org.asteriskjava.manager.action.QueueAddAction;
 import org.asteriskjava.manager.action.QueuePauseAction;
 import org.asteriskjava.manager.action.QueueRemoveAction;
@@ -136,7 +136,9 @@ public final class AmiPbx implements Pbx {
 
     @Override
     public void reloadSip() {
-        send(new CommandAction("module reload res_pjsip.so"));
+        // ModuleLoad (write class "system", which DBPut needs anyway), not a CLI Command: the AMI user
+        // has no "command" class (manager.conf)
+        send(new ModuleLoadAction("res_pjsip.so", ModuleLoadAction.LOAD_TYPE_RELOAD));
     }
 
     private void send(ManagerAction a) {
