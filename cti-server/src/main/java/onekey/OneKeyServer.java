@@ -48,6 +48,7 @@ import onekey.auth.LoginGuard;
 import onekey.calls.JournalOp;
 import onekey.rescue.IncidentRepository;
 import onekey.rescue.RescueService;
+import onekey.rescue.SilenceWatch;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
@@ -83,6 +84,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final ApiServer api;
     /** Set before AMI starts; read by the AMI listener (volatile: the listener exists before it is set). */
     private volatile RescueService rescue;
+    private volatile SilenceWatch silence;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -134,6 +136,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 if (r != null) {
                     r.onEvent(e);
                 }
+                SilenceWatch w = silence;
+                if (w != null) {
+                    w.onEvent(e);
+                }
             }
         });
         this.pbx = new AmiPbx(ami);
@@ -168,6 +174,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
                         rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours()), prompts::playbackPath);
+        this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
+                iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
+                linkedid -> openForAbandoned(callRepo, linkedid));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
@@ -235,6 +244,22 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         pbx.putSetting("onekey", "other-wait", String.valueOf(e.otherWaitSeconds()));
         pbx.putSetting("onekey", "escalation-ring", String.valueOf(e.ringSeconds()));
         pbx.putSetting("onekey", "escalation-number", e.number());
+    }
+
+    /** An SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos). */
+    private void openForAbandoned(onekey.calls.CallRepository callRepo, String linkedid) {
+        if (!cfg.rescue().openOnAbandonedSos()) {
+            return;
+        }
+        try {
+            callRepo.byLinkedid(linkedid).filter(c -> c.elderId() != null).ifPresent(c -> {
+                RescueService.Opened o = rescue.noResponse(c.elderId(), c.id(), null, "abandoned-sos");
+                log.warn("rescue: SOS call {} abandoned before an answer: incident {} {}", c.id(), o.incident().id(),
+                        o.created() ? "opened" : "already open");
+            });
+        } catch (RuntimeException e) {
+            log.error("rescue: could not open an incident for the abandoned SOS call {}: {}", linkedid, e.toString());
+        }
     }
 
     /** Runs on the AMI dispatcher after every (re)connect; a failed re-read is retried with back-off. */
@@ -382,6 +407,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("agi", agi);
         agents.close(); // flushes queue-membership actions while AMI is still up
         closeQuietly("rescue", rescue);
+        closeQuietly("silence", silence);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -74,7 +74,9 @@ public final class ConfigLoader {
             Map.entry("rescue.listenSeconds", "10"),
             Map.entry("rescue.speechMillis", "500"),
             Map.entry("rescue.elderRetrySeconds", "300"),
-            Map.entry("rescue.followUpHours", "24"));
+            Map.entry("rescue.followUpHours", "24"),
+            Map.entry("rescue.silenceSeconds", "15"),
+            Map.entry("rescue.openOnAbandonedSos", "true"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -148,7 +150,8 @@ public final class ConfigLoader {
                 new OneKeyConfig.Rescue(integer("rescue.redials", 1, 10), integer("rescue.redialIntervalSeconds", 1, 3600),
                         integer("rescue.ringSeconds", 5, 300), integer("rescue.listenSeconds", 2, 120),
                         integer("rescue.speechMillis", 100, 5000), integer("rescue.elderRetrySeconds", 5, 3600),
-                        integer("rescue.followUpHours", 1, 48)));
+                        integer("rescue.followUpHours", 1, 48), integer("rescue.silenceSeconds", 3, 300),
+                        oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true")));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

@@ -60,4 +60,7 @@ public sealed interface PbxEvent {
 
     /** An answered rescue call heard the elder speak ({@code spoke}) or not ({@code silent}) (user event OneKeyOutResult). */
     record OutResult(String linkedid, long at, String step, String result) implements PbxEvent {}
+
+    /** The channel's audio started or stopped being speech (TALK_DETECT on the elder's channel). */
+    record Talking(String linkedid, long at, String uniqueid, boolean talking) implements PbxEvent {}
 }

@@ -59,11 +59,12 @@ class AsteriskLockdownIT {
         //   read  system (FullyBooted: resync), call (Hangup), agent (queue member and caller events),
         //         user (the dialplan's OneKeyQueue / OneKeyOverflow UserEvents)
         //   write system (DBPut of the escalation settings, ModuleLoad reload res_pjsip.so; CoreShowChannels
-        //         and CoreSettings accept it too), agent (QueueAdd/Pause/Remove), reporting (Getvar)
+        //         and CoreSettings accept it too), agent (QueueAdd/Pause/Remove), reporting (Getvar),
+        //         originate (Originate: the rescue's calls into OneKey's own contexts, issue 8)
         assertThat(line(user, "read perm")).isEqualTo("system,call,agent,user");
         assertThat(line(user, "write perm")).isEqualTo("system,agent,reporting,originate");
         for (String perm : new String[] {line(user, "read perm"), line(user, "write perm")}) {
-            assertThat(List.of(perm.split(","))).doesNotContain("all", "command", "originate", "config");
+            assertThat(List.of(perm.split(","))).doesNotContain("all", "command", "config", "dialplan");
         }
         assertThat(line(user, "secret")).isEqualTo("<Set>");
 

@@ -63,7 +63,9 @@ class RescueIT {
                 return steps.size() == 2 && steps.path(0).path("result").asText().equals("silent")
                         && steps.path(1).path("state").asText().equals("planned");
             });
-            assertThat(elder.successfulCalls()).isEqualTo(1);
+            // sipp writes its counts once a second
+            Awaitility.await("the elder's phone saw the first call").atMost(Duration.ofSeconds(5))
+                    .until(() -> elder.successfulCalls() == 1);
             // the server dies between the redials, and comes back
             stack.process.kill9();
             stack.process.restart();
@@ -123,6 +125,73 @@ class RescueIT {
                 assertThat(inc.path("outcome").asText()).contains("spoke");
                 ws.close();
             }
+        }
+    }
+
+    @Test
+    void anSosCallAnsweredInSilenceRaisesCallSilentAndOneWebSocketCommandStartsTheRescue() throws Exception {
+        try (Stack stack = new Stack()
+                .with("ONEKEY_RESCUE_SILENCESECONDS", "4")
+                .with("ONEKEY_RESCUE_RINGSECONDS", "10")
+                .startAsterisk().startServer();
+             Sipp.TrunkPhone elderLine = Sipp.TrunkPhone.silent(stack.asterisk.trunkPort(), 300)) {
+            Api api = stack.api;
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+            Ws ws = new Ws(stack.server.apiPort(), api.login("1001", "agent1001"));
+            ws.await("hello", 10);
+            ws.send("{\"type\":\"agent.ready\"}");
+            Awaitility.await("member idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
+
+            // a speaking elder: no call.silent while the call lasts
+            try (Sipp.Caller speaking = new Sipp.Caller(stack.asterisk.sipPort, "02155550002", "1234901", 9000)) {
+                ws.await("call.answered", 20);
+                Awaitility.await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7))
+                        .until(() -> ws.frames().stream().noneMatch(f -> f.json().path("type").asText().equals("call.silent")));
+                assertThat(speaking.await(30)).as(speaking.log()).isZero();
+            }
+            Awaitility.await("agent idle again").atMost(Duration.ofSeconds(15)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
+
+            // a silent elder on an SOS call: call.silent after 4 s, and the agent confirms over the WebSocket
+            try (Sipp.Caller silent = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 15_000,
+                    Sipp.silence())) {
+                JsonNode alarm = ws.await("call.silent", 20).json();
+                assertThat(alarm.path("silentMs").asLong()).isGreaterThanOrEqualTo(3900);
+                ws.send("{\"type\":\"call.no-response\",\"linkedid\":\"" + alarm.path("linkedid").asText() + "\"}");
+                JsonNode ack = ws.await("ack", j -> j.path("command").asText().equals("call.no-response"), 15).json();
+                assertThat(ack.path("created").asBoolean()).isTrue();
+                assertThat(ack.path("incident").path("state").asText()).isEqualTo("redialling");
+                assertThat(ack.path("incident").path("agentId").asLong()).isPositive();
+                assertThat(silent.await(30)).as(silent.log()).isZero();
+            }
+            ws.close();
+            phone.close();
+        }
+    }
+
+    @Test
+    void anSosCallTheElderLeavesBeforeAnyoneAnswersOpensAnIncidentByItself() throws Exception {
+        try (Stack stack = new Stack()
+                .with("ONEKEY_RESCUE_OPENONABANDONEDSOS", "true")
+                .with("ONEKEY_RESCUE_RINGSECONDS", "10")
+                .with("ONEKEY_RESCUE_LISTENSECONDS", "3")
+                .startAsterisk().startServer();
+             Sipp.TrunkPhone elderLine = Sipp.TrunkPhone.silent(stack.asterisk.trunkPort(), 300)) {
+            Api api = stack.api;
+            String sup = api.login("super", "super1234");
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            long callId = silentSosCall(stack, api, sup);
+            JsonNode inc = Awaitility.await("incident opened by OneKey").atMost(Duration.ofSeconds(15))
+                    .until(() -> api.get("/api/incidents", sup).json().path(0), n -> n.path("id").isNumber());
+            assertThat(inc.path("reason").asText()).isEqualTo("abandoned-sos");
+            assertThat(inc.path("openedBy").asText()).isEqualTo("system");
+            assertThat(inc.path("callId").asLong()).isEqualTo(callId);
+            Awaitility.await("redial 1 rang the elder").atMost(Duration.ofSeconds(20))
+                    .until(() -> elderLine.successfulCalls() >= 1);
         }
     }
 }

@@ -194,6 +194,11 @@ public final class Sipp {
         private final Path dir;
 
         public Caller(int sipPort, String callerNumber, String dialled, long holdMs) {
+            this(sipPort, callerNumber, dialled, holdMs, audio());
+        }
+
+        /** As above, streaming {@code audioFile} (µ-law; {@link Sipp#silence()} for an elder who says nothing). */
+        public Caller(int sipPort, String callerNumber, String dialled, long holdMs, Path audioFile) {
             try {
                 dir = Files.createTempDirectory("okcaller");
             } catch (IOException e) {
@@ -201,7 +206,7 @@ public final class Sipp {
             }
             List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario("caller.xml"),
                     "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-mp", String.valueOf(Ports.freeRange(4)),
-                    "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audio() + ",-1,0",
+                    "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audioFile + ",-1,0",
                     "-d", String.valueOf(holdMs), "-m", "1", "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"));
             p = Proc.start(cmd, dir, Map.of(), dir.resolve("caller.out"));
         }

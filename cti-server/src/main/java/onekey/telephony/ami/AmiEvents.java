@@ -6,6 +6,8 @@ import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
+import org.asteriskjava.manager.event.ChannelTalkingStartEvent;
+import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
@@ -37,6 +39,10 @@ public final class AmiEvents {
             case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
             case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
                     o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
+            case ChannelTalkingStartEvent t -> t.getLinkedId() == null ? null
+                    : new PbxEvent.Talking(t.getLinkedId(), at, t.getUniqueId(), true);
+            case ChannelTalkingStopEvent t -> t.getLinkedId() == null ? null
+                    : new PbxEvent.Talking(t.getLinkedId(), at, t.getUniqueId(), false);
             case QueueCallerJoinEvent j -> new PbxEvent.CallerQueued(j.getLinkedId(), at, j.getChannel(), j.getCallerIdNum(),
                     j.getQueue(), j.getPosition() == null ? 0 : j.getPosition(), j.getExten());
             case AgentCalledEvent c -> new PbxEvent.MemberRinging(c.getLinkedId(), at, c.getInterface(), c.getMemberName());
