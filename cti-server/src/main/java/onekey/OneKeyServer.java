@@ -174,6 +174,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
                         rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours()), prompts::playbackPath);
+        rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
                 linkedid -> openForAbandoned(callRepo, linkedid));

@@ -59,6 +59,12 @@ public final class RescueService implements AutoCloseable {
     /** step id → attempts to hand the call to Asterisk that failed (AMI away). */
     private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
     private volatile boolean pbxReady;
+    /** account id → its phone extension (for "the incident's agent first"); null when unknown. */
+    private volatile java.util.function.LongFunction<String> extensionOf = id -> null;
+
+    public void setExtensionLookup(java.util.function.LongFunction<String> lookup) {
+        this.extensionOf = lookup;
+    }
 
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                          Settings settings, Prompts prompts) {
@@ -99,6 +105,7 @@ public final class RescueService implements AutoCloseable {
         Incident inc = repo.get(id.get()).orElseThrow();
         log.info("rescue.opened incident={} elder={} call={} by={} reason={}", inc.id(), elderId, callId,
                 inc.openedBy(), reason);
+        worker.execute(() -> route(inc, true));
         publish("incident.opened", inc);
         worker.execute(this::tick);
         return new Opened(inc, true);
@@ -119,6 +126,8 @@ public final class RescueService implements AutoCloseable {
                     worker.execute(() -> originated(o));
             case PbxEvent.OutResult o when o.step() != null -> worker.execute(() -> heard(o));
             case PbxEvent.ChannelHungUp h when answered.containsKey(h.uniqueid()) -> worker.execute(() -> hungUp(h));
+            case PbxEvent.QueueEntry q when q.callerNumber() != null && !"rescue".equals(q.dnis()) ->
+                    worker.execute(() -> joined(q));
             default -> { }
         }
     }
@@ -148,11 +157,64 @@ public final class RescueService implements AutoCloseable {
                         }
                     }
                 }
+                for (String state : List.of("redialling", "escalating")) {
+                    repo.find(null, state, 500).forEach(i -> route(i, true));
+                }
                 pbxReady = true;
             } catch (RuntimeException ex) {
                 log.warn("rescue.resync-failed error={}", ex.toString());
             }
         });
+    }
+
+    /**
+     * While an incident with an agent is open, an SOS call from the elder rings that agent first: the dialplan
+     * reads the agent's extension from AstDB (family onekey-incident, key = the caller's digits). Written on open
+     * and on every AMI connect, removed on close.
+     */
+    private void route(Incident inc, boolean open) {
+        String ext = inc.agentId() == null ? null : extensionOf.apply(inc.agentId());
+        if (ext == null) {
+            return;
+        }
+        Elder e = elders.get(inc.elderId()).orElse(null);
+        if (e == null) {
+            return;
+        }
+        try {
+            for (String p : e.phones()) {
+                for (String key : List.of(p, "0" + p)) {
+                    if (open) {
+                        pbx.putSetting("onekey-incident", key, ext);
+                    } else {
+                        pbx.deleteSetting("onekey-incident", key);
+                    }
+                }
+            }
+        } catch (RuntimeException ex) {
+            log.warn("rescue.route-failed incident={} open={} error={}", inc.id(), open, ex.toString());
+        }
+    }
+
+    /** An SOS call from an elder whose incident is open joins the incident (a step in its timeline). */
+    private void joined(PbxEvent.QueueEntry q) {
+        String digits = q.callerNumber().replaceAll("[^0-9]", "");
+        for (String state : List.of("redialling", "escalating")) {
+            for (Incident inc : repo.find(null, state, 50)) {
+                Elder e = elders.get(inc.elderId()).orElse(null);
+                if (e != null && e.phones().stream().anyMatch(p -> p.equals(digits) || ("0" + p).equals(digits))) {
+                    int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+                    repo.openTask(inc.id(), seq, "sos-call", q.callerNumber(), "the elder pressed SOS again: call "
+                            + q.linkedid(), clock.millis());
+                    repo.finish(repo.get(inc.id()).orElseThrow().steps().stream().filter(x -> x.seq() == seq)
+                            .findFirst().orElseThrow().id(), "joined", "the elder pressed SOS again: call " + q.linkedid()
+                            + (inc.agentId() != null ? "; rings the incident's agent first" : ""), clock.millis());
+                    log.warn("rescue.sos-again incident={} call={}", inc.id(), q.linkedid());
+                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                    return;
+                }
+            }
+        }
     }
 
     public void pbxDisconnected() {
@@ -290,6 +352,7 @@ public final class RescueService implements AutoCloseable {
             repo.close(inc.id(), "resolved", "the elder answered " + (s.kind().equals("redial") ? "redial " + s.seq()
                     : "a seat-B call") + " and spoke; put through to an agent", now);
             repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
+            route(inc, false);
             publish("incident.resolved", repo.get(inc.id()).orElse(inc));
             return;
         }
@@ -401,6 +464,7 @@ public final class RescueService implements AutoCloseable {
             }
             repo.cancelPlanned(id, now);
             repo.closeTasks(id, "done", "responders arrived: " + outcome + " (by " + by.username() + ")", now);
+            route(inc, false);
             int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
             repo.openTask(id, seq, "follow-up", inc.steps().isEmpty() ? null : inc.steps().get(0).target(),
                     "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
@@ -421,6 +485,7 @@ public final class RescueService implements AutoCloseable {
             }
             repo.cancelPlanned(id, now);
             repo.closeTasks(id, "cancelled", reason, now);
+            route(inc, false);
             Incident done = repo.get(id).orElseThrow();
             publish("incident.cancelled", done);
             return done;

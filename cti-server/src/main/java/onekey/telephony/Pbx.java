@@ -18,6 +18,9 @@ public interface Pbx {
      */
     void putSetting(String family, String key, String value);
 
+    /** Removes a setting stored with {@link #putSetting} (absent is fine). */
+    void deleteSetting(String family, String key);
+
     /** A member of a queue as the PBX has it: interface ("PJSIP/1001"), member name, paused and why. */
     record QueueMember(String iface, String name, boolean paused, String pausedReason) {}
 

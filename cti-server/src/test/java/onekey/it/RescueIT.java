@@ -194,4 +194,78 @@ class RescueIT {
                     .until(() -> elderLine.successfulCalls() >= 1);
         }
     }
+
+    @Test
+    void anSosCallDuringAnOpenIncidentJoinsItAndRingsTheIncidentsAgentFirst() throws Exception {
+        try (Stack stack = new Stack()
+                .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "300")
+                .with("ONEKEY_RESCUE_RINGSECONDS", "10")
+                .with("ONEKEY_RESCUE_LISTENSECONDS", "3")
+                .startAsterisk().startServer();
+             Sipp.TrunkPhone elderLine = Sipp.TrunkPhone.silent(stack.asterisk.trunkPort(), 300)) {
+            Api api = stack.api;
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+            phones.registerAlso("1002", stack.sipSecret("1002"));
+            java.util.Map<String, String> tokens = new java.util.HashMap<>();
+            java.util.Map<String, Ws> ws = new java.util.HashMap<>();
+            for (String a : new String[] {"1001", "1002"}) {
+                tokens.put(a, api.login(a, "agent" + a));
+                Ws w = new Ws(stack.server.apiPort(), tokens.get(a));
+                w.await("hello", 10);
+                w.send("{\"type\":\"agent.ready\"}");
+                w.await("ack", 10);
+                ws.put(a, w);
+            }
+            Awaitility.await("both idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+
+            // the first SOS call is taken by one agent, who finds the elder silent
+            String first;
+            long callId;
+            try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 3000)) {
+                first = Awaitility.await("offered").atMost(Duration.ofSeconds(20)).until(() ->
+                        ws.entrySet().stream().filter(e -> e.getValue().frames().stream()
+                                .anyMatch(f -> f.json().path("type").asText().equals("call.answered")))
+                                .map(java.util.Map.Entry::getKey).findFirst().orElse(null), a -> a != null);
+                assertThat(caller.await(30)).as(caller.log()).isZero();
+            }
+            String other = first.equals("1001") ? "1002" : "1001";
+            callId = Awaitility.await("the call is stored").atMost(Duration.ofSeconds(15)).until(() -> {
+                JsonNode c = api.get("/api/calls?limit=1", tokens.get(first)).json().path(0);
+                return c.path("endedAt").isNumber() ? c.path("id").asLong() : null;
+            }, id -> id != null);
+            var opened = api.send("POST", "/api/calls/" + callId + "/no-response", tokens.get(first), null);
+            assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+            long incidentId = opened.json().path("id").asLong();
+            Awaitility.await("both idle again").atMost(Duration.ofSeconds(15)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+            assertThat(stack.asterisk.cli("database show onekey-incident")).contains(first);
+
+            // the elder presses SOS again: round-robin would offer it to the other agent; it rings the incident's agent
+            int offersToOther = ws.get(other).frames().stream()
+                    .filter(f -> f.json().path("type").asText().equals("call.offered")).toList().size();
+            try (Sipp.Caller again = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 3000)) {
+                JsonNode pop = ws.get(first).await("call.offered",
+                        j -> j.path("call").path("linkedid").asText().length() > 0 && j.path("call").path("id").asLong() != callId,
+                        20).json();
+                assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
+                assertThat(again.await(30)).as(again.log()).isZero();
+            }
+            assertThat(ws.get(other).frames().stream().filter(f -> f.json().path("type").asText().equals("call.offered"))
+                    .toList()).hasSize(offersToOther);
+            JsonNode inc = api.get("/api/incidents/" + incidentId, tokens.get(first)).json();
+            assertThat(inc.toString()).contains("\"kind\":\"sos-call\"", "\"result\":\"joined\"");
+
+            // closed: the route is removed
+            var cancelled = api.send("POST", "/api/incidents/" + incidentId + "/cancel", tokens.get(first),
+                    "{\"reason\":\"the elder called back: fine, had dropped the phone\"}");
+            assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+            Awaitility.await("route removed").atMost(Duration.ofSeconds(5))
+                    .until(() -> !stack.asterisk.cli("database show onekey-incident").contains(first));
+            ws.values().forEach(Ws::close);
+            phones.close();
+        }
+    }
 }

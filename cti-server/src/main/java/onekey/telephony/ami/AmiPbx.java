@@ -76,6 +76,18 @@ public final class AmiPbx implements Pbx {
     }
 
     @Override
+    public void deleteSetting(String family, String key) {
+        try {
+            ami.send(new org.asteriskjava.manager.action.DbDelAction(family, key));
+        } catch (AmiException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
+                    && !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("failed to delete")) {
+                throw new PbxException("cannot delete " + family + "/" + key + " from AstDB: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
     public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
         QueueAddAction a = new QueueAddAction(queue, iface);
         a.setMemberName(memberName);
