@@ -101,6 +101,7 @@ final class RestApi {
                 .add(POST, "/api/incidents/{incident}/cancel", ANY, this::incidentCancel)
                 .add(POST, "/api/incidents/{incident}/call", ANY, this::incidentCall)
                 .add(POST, "/api/incidents/{incident}/follow-up", ANY, this::incidentFollowUp)
+                .add(POST, "/api/incidents/{incident}/tasks/{seq}/take", ANY, this::takeTask)
                 .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
@@ -838,6 +839,24 @@ final class RestApi {
                     "incident=" + i.id() + " number=" + PhoneNumbers.mask(number));
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
         } catch (IllegalArgumentException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** An agent takes its seat task (A or B); the supervisors' "not taken" alert stops for it. */
+    private Reply takeTask(Req r) {
+        long id = r.id("incident");
+        int seq = (int) r.id("seq");
+        try {
+            onekey.rescue.Incident now = rescue().take(id, seq, r.account);
+            ctx.audit().record(r.account, "incident.task-take", "elder", Long.toString(now.elderId()),
+                    "incident=" + id + " task=" + seq);
+            return Reply.ok(onekey.rescue.RescueService.shape(now));
+        } catch (SecurityException e) {
+            throw ApiException.forbidden(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (IllegalStateException e) {
             throw ApiException.conflict(e.getMessage(), null);
         }
     }

@@ -76,7 +76,8 @@ public final class ConfigLoader {
             Map.entry("rescue.elderRetrySeconds", "300"),
             Map.entry("rescue.followUpHours", "24"),
             Map.entry("rescue.silenceSeconds", "15"),
-            Map.entry("rescue.openOnAbandonedSos", "true"));
+            Map.entry("rescue.openOnAbandonedSos", "true"),
+            Map.entry("rescue.taskTakeSeconds", "60"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -151,7 +152,8 @@ public final class ConfigLoader {
                         integer("rescue.ringSeconds", 5, 300), integer("rescue.listenSeconds", 2, 120),
                         integer("rescue.speechMillis", 100, 5000), integer("rescue.elderRetrySeconds", 5, 3600),
                         integer("rescue.followUpHours", 1, 48), integer("rescue.silenceSeconds", 3, 300),
-                        oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true")));
+                        oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true"),
+                        integer("rescue.taskTakeSeconds", 1, 3600)));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

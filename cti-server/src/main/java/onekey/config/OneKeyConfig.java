@@ -95,5 +95,6 @@ public record OneKeyConfig(
      * Asterisk listens on an answered redial and how much continuous sound counts as the elder speaking.
      */
     public record Rescue(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
-                         int elderRetrySeconds, int followUpHours, int silenceSeconds, boolean openOnAbandonedSos) {}
+                         int elderRetrySeconds, int followUpHours, int silenceSeconds, boolean openOnAbandonedSos,
+                         int taskTakeSeconds) {}
 }

@@ -160,17 +160,42 @@ public final class IncidentRepository {
         }
     }
 
-    /** Closes the open tasks of an incident (except follow-ups). */
+    /** Closes the open (or taken) tasks of an incident, except follow-ups. */
     public int closeTasks(long incidentId, String result, String detail, long at) {
+        return closeTasksOfKind(incidentId, null, result, detail, at);
+    }
+
+    /** As {@link #closeTasks}, for one kind of task only (null: every kind but follow-up). */
+    public int closeTasksOfKind(long incidentId, String kind, String result, String detail, long at) {
         return dsl.update(INCIDENT_STEPS)
                 .set(INCIDENT_STEPS.STATE, "done")
                 .set(INCIDENT_STEPS.RESULT, result)
                 .set(INCIDENT_STEPS.ENDED_AT, at)
                 .set(INCIDENT_STEPS.DETAIL, DSL.concat(INCIDENT_STEPS.DETAIL, DSL.inline(" — " + (detail.length() > 100
                         ? detail.substring(0, 100) : detail))))
-                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.STATE.eq("open"))
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.STATE.in("open", "taken"))
                 .and(INCIDENT_STEPS.KIND.ne("follow-up"))
+                .and(kind == null ? DSL.noCondition() : INCIDENT_STEPS.KIND.eq(kind))
                 .execute();
+    }
+
+    /** open → taken; false when it is not open (taken already, or done). */
+    public boolean takeTask(long stepId, String by, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "taken")
+                .set(INCIDENT_STEPS.STARTED_AT, at)
+                .set(INCIDENT_STEPS.RESULT, "taken by " + by)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.eq("open"))
+                .execute() == 1;
+    }
+
+    /** Seat tasks still open that were due before {@code before} (nobody took them in time). */
+    public List<Incident.Step> openTasksDueBefore(long before) {
+        return dsl.selectFrom(INCIDENT_STEPS)
+                .where(INCIDENT_STEPS.STATE.eq("open")).and(INCIDENT_STEPS.KIND.in("task-a", "task-b"))
+                .and(INCIDENT_STEPS.DUE_AT.lt(before))
+                .orderBy(INCIDENT_STEPS.ID)
+                .fetch(IncidentRepository::step);
     }
 
     /** Open tasks of a kind due by {@code until}, oldest first (the worklist). */

@@ -39,7 +39,7 @@ public final class RescueService implements AutoCloseable {
 
     /** The rule's numbers (config {@code rescue.*}). */
     public record Settings(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
-                           int elderRetrySeconds, int followUpHours) {}
+                           int elderRetrySeconds, int followUpHours, int taskTakeSeconds) {}
 
     /** Renders a TTS prompt (text, language) and gives the path Asterisk plays (without extension). */
     public interface Prompts {
@@ -230,12 +230,15 @@ public final class RescueService implements AutoCloseable {
                     finish(s, "unknown", "no outcome from Asterisk within " + stale / 1000 + " s");
                 }
             }
+            lateTasks(now);
             if (!pbxReady) {
                 return;
             }
-            for (Incident.Step s : repo.due(now, 20)) {
+            for (Incident.Step s : repo.due(now, 500)) {
                 if (repo.startDialing(s.id(), now)) {
-                    dial(s);
+                    // the AMI round trip of each call on its own virtual thread: a burst of incidents is dialled
+                    // together, not one after the other; what follows from the answer comes back to this thread
+                    Thread.ofVirtual().name("rescue-dial-" + s.id()).start(() -> dial(s));
                 }
             }
         } catch (RuntimeException e) {
@@ -254,7 +257,8 @@ public final class RescueService implements AutoCloseable {
             context = "onekey-out-contact";
             Optional<String[]> message = contactMessage(s);
             if (message.isEmpty()) {
-                finish(s, "failed", "the message for the contact could not be spoken (no voice for its language)");
+                worker.execute(() -> finish(s, "failed", "the message for the contact could not be spoken (no voice for its "
+                        + "language)"));
                 return;
             }
             vars.put("ONEKEY_PROMPT", message.get()[0]);
@@ -270,15 +274,17 @@ public final class RescueService implements AutoCloseable {
             pbx.originate(channel, context, settings.ringSeconds() * 1000L, null, vars, ACTION_PREFIX + s.id());
             log.info("rescue.dial incident={} step={} seq={} kind={} number={}", s.incidentId(), s.id(), s.seq(), s.kind(),
                     PhoneNumbers.mask(s.target()));
-            publishStep("incident.step", s.id());
+            worker.execute(() -> publishStep("incident.step", s.id()));
         } catch (Pbx.PbxException e) {
-            int n = refusals.merge(s.id(), 1, Integer::sum);
-            log.warn("rescue.dial-refused incident={} step={} attempt={} error={}", s.incidentId(), s.id(), n, e.getMessage());
-            if (n >= 3) {
-                finish(s, "failed", "Asterisk refused the call: " + e.getMessage());
-            } else if (!repo.replan(s.id(), clock.millis() + 2000)) {
-                finish(s, "failed", e.getMessage());
-            }
+            worker.execute(() -> {
+                int n = refusals.merge(s.id(), 1, Integer::sum);
+                log.warn("rescue.dial-refused incident={} step={} attempt={} error={}", s.incidentId(), s.id(), n, e.getMessage());
+                if (n >= 3) {
+                    finish(s, "failed", "Asterisk refused the call: " + e.getMessage());
+                } else if (!repo.replan(s.id(), clock.millis() + 2000)) {
+                    finish(s, "failed", e.getMessage());
+                }
+            });
         }
     }
 
@@ -375,10 +381,10 @@ public final class RescueService implements AutoCloseable {
                 if ("ack".equals(result)) {
                     Incident.Step c = s;
                     repo.cancelPlannedKind(inc.id(), "contact", now);
-                    task(inc, "task-a", null, "confirm-responders", "contact " + c.detail() + " is on the way to the elder: "
+                    task(inc, "task-a", inc.agentId(), "confirm-responders", "contact " + c.detail() + " is on the way to the elder: "
                             + "confirm responders arrived and record the outcome");
                 } else if (steps.stream().noneMatch(x -> x.kind().equals("contact") && !x.state().equals("done"))) {
-                    task(inc, "task-a", "110", "call-110", "no contact acknowledged: call 110 now so the police check on the "
+                    task(inc, "task-a", inc.agentId(), "call-110", "no contact acknowledged: call 110 now so the police check on the "
                             + "elder; " + addressOf(inc));
                 }
             }
@@ -408,9 +414,11 @@ public final class RescueService implements AutoCloseable {
             }
         }
         if (seq == nextSeq) {
-            task(inc, "task-a", "110", "call-110", "the elder has no contact to call: call 110 now; " + addressOf(inc));
+            task(inc, "task-a", inc.agentId(), "call-110", "the elder has no contact to call: call 110 now; " + addressOf(inc));
             seq = nextSeq + 1;
         }
+        task(inc, "task-b", seatB(inc), "stay-with-elder", "seat B calls the elder every " + settings.elderRetrySeconds()
+                + " s; take the elder's call when it comes, cancel the alarm if the elder is well");
         if (elder != null && !elder.phones().isEmpty()) {
             repo.plan(inc.id(), seq + 100, "elder-retry", elder.phones().get(0), now + settings.elderRetrySeconds() * 1000L);
         }
@@ -420,14 +428,74 @@ public final class RescueService implements AutoCloseable {
         hub.broadcast("queue.alert", Map.of("kind", "incident-escalated", "incident", shape(esc)));
     }
 
-    /** A task for a person (seat A: confirm responders / call 110): a step in state "open" until an agent acts. */
-    private void task(Incident inc, String kind, String target, String what, String detail) {
+    /**
+     * A task for a person (seat A: confirm responders / call 110; seat B: stay with the elder's calls): a step in
+     * state "open" until its agent takes it ({@code target} "agent:&lt;id&gt;", or null when nobody could be given it).
+     * Not taken within {@code taskTakeSeconds}: supervisors are alerted.
+     */
+    private void task(Incident inc, String kind, Long assignee, String what, String detail) {
         int seq = repo.get(inc.id()).map(i -> i.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0)).orElse(0) + 1;
-        repo.openTask(inc.id(), seq, kind, target, what + ": " + detail, clock.millis());
+        repo.openTask(inc.id(), seq, kind, assignee == null ? null : "agent:" + assignee, what + ": " + detail, clock.millis());
         Incident now = repo.get(inc.id()).orElse(inc);
-        log.warn("rescue.task incident={} kind={} what={}", inc.id(), kind, what);
+        log.warn("rescue.task incident={} kind={} what={} agent={}", inc.id(), kind, what, assignee);
         publish("incident.task", now);
+        if (assignee != null && !assignee.equals(inc.agentId())) {
+            hub.toAccount(assignee, "incident.task", Map.of("incident", shape(now), "task", what));
+        }
         hub.broadcast("queue.alert", Map.of("kind", "incident-task", "task", what, "incident", shape(now)));
+    }
+
+    /** Agents ready now (account ids), for giving seat B to a second person. */
+    private volatile java.util.function.Supplier<List<Long>> readyAgents = List::of;
+
+    public void setReadyAgents(java.util.function.Supplier<List<Long>> ready) {
+        this.readyAgents = ready;
+    }
+
+    /** Seat A goes to the incident's agent; seat B to another ready agent when there is one, else the same. */
+    private Long seatB(Incident inc) {
+        try {
+            return readyAgents.get().stream().filter(id -> !id.equals(inc.agentId())).findFirst().orElse(inc.agentId());
+        } catch (RuntimeException e) {
+            return inc.agentId();
+        }
+    }
+
+    /** An agent takes a task: open → taken. Only its agent, the incident's agent, or a supervisor/admin. */
+    public Incident take(long id, int seq, Account by) {
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
+            boolean mine = ("agent:" + by.id()).equals(t.target()) || Long.valueOf(by.id()).equals(inc.agentId())
+                    || by.role() != onekey.auth.Role.AGENT;
+            if (!mine) {
+                throw new SecurityException("task " + seq + " of incident " + id + " is another agent's");
+            }
+            if (!repo.takeTask(t.id(), by.username(), clock.millis())) {
+                throw new IllegalStateException("task " + seq + " is " + t.state() + " already");
+            }
+            Incident now = repo.get(id).orElseThrow();
+            publish("incident.updated", now);
+            return now;
+        });
+    }
+
+    private final java.util.Set<Long> lateTasksAlerted = ConcurrentHashMap.newKeySet();
+
+    /** Tasks nobody took within {@code taskTakeSeconds}: supervisors are alerted (once per task). */
+    private void lateTasks(long now) {
+        for (Incident.Step t : repo.openTasksDueBefore(now - settings.taskTakeSeconds() * 1000L)) {
+            if (lateTasksAlerted.add(t.id())) {
+                Incident inc = repo.get(t.incidentId()).orElse(null);
+                if (inc == null || !inc.open()) {
+                    continue;
+                }
+                log.warn("rescue.task-not-taken incident={} seq={} kind={} agent={}", inc.id(), t.seq(), t.kind(), t.target());
+                hub.broadcast("queue.alert", Map.of("kind", "task-not-taken", "seq", t.seq(), "taskKind", t.kind(),
+                        "incident", shape(inc)));
+            }
+        }
     }
 
     private String addressOf(Incident inc) {
@@ -505,7 +573,7 @@ public final class RescueService implements AutoCloseable {
             int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
             repo.planCall(id, seq, number, agent.extension(), clock.millis());
             if ("110".equals(number) || "120".equals(number) || "119".equals(number)) {
-                repo.closeTasks(id, "done", agent.username() + " called " + number, clock.millis());
+                repo.closeTasksOfKind(id, "task-a", "done", agent.username() + " called " + number, clock.millis());
             }
             tick();
             return repo.get(id).orElseThrow();

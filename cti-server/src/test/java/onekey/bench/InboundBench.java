@@ -61,6 +61,8 @@ public final class InboundBench {
     static final int POP_SECONDS = Integer.getInteger("bench.popSeconds", 60);
     /** Issue 6: repeat the screen-pop step while bursts of 1,000 wrong logins hit the server from 127.0.0.2. */
     static final boolean LOGIN_FLOOD = Boolean.parseBoolean(System.getProperty("bench.loginFlood", "true"));
+    /** A burst of 1,000 wrong logins starts every this many ms during the step (bench.floodPeriodMs). */
+    static final long FLOOD_PERIOD_MS = Long.getLong("bench.floodPeriodMs", 5000);
     static final int WARMUP_CALLS = Integer.getInteger("bench.warmupCalls", 100);
     static final boolean DB_RUN = Boolean.parseBoolean(System.getProperty("bench.db", "true"));
     static final long DB_DELAY_MS = Long.getLong("bench.dbDelayMs", 50);
@@ -249,8 +251,8 @@ public final class InboundBench {
     private long lastPopP50 = -1;
 
     /**
-     * The screen-pop step again, while the bench (its own JVM, not the measured one) sends bursts of 1,000 wrong
-     * logins, 64 at a time, from 127.0.0.2 for the whole step. Reports the flood's answers and the pop latency
+     * The screen-pop step again, while the bench (its own JVM, not the measured one) sends a burst of 1,000 wrong
+     * logins, 64 at a time, from 127.0.0.2 every {@link #FLOOD_PERIOD_MS} ms for the whole step. Reports the flood's answers and the pop latency
      * against the plain step just before (a ratio from one run, which the machine's noise affects less).
      */
     private String screenPopUnderLoginFlood(BenchAgents agents) throws Exception {
@@ -261,15 +263,26 @@ public final class InboundBench {
         java.util.concurrent.atomic.AtomicInteger bursts = new java.util.concurrent.atomic.AtomicInteger();
         Thread flood = Thread.ofPlatform().name("login-flood").start(() -> {
             while (!stop.get()) {
+                long t0 = System.nanoTime();
                 onekey.testkit.LoginFlood.Result r = onekey.testkit.LoginFlood.run(stack.process.httpPort(), "127.0.0.2",
                         1000, 64, "guess");
                 r.byStatus().forEach((k, v) -> answers.merge(k, v, Integer::sum));
                 bursts.incrementAndGet();
+                // one burst of 1,000 every FLOOD_PERIOD_MS (pacing, not a wait for a condition)
+                long rest = FLOOD_PERIOD_MS - (System.nanoTime() - t0) / 1_000_000;
+                if (rest > 0 && !stop.get()) {
+                    try {
+                        Thread.sleep(rest);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
             }
         });
         String row;
         try {
-            row = screenPop(agents, "during bursts of 1,000 wrong logins from another address");
+            row = screenPop(agents, "during a burst of 1,000 wrong logins from another address every " + FLOOD_PERIOD_MS / 1000
+                    + " s");
         } finally {
             stop.set(true);
             flood.join();

@@ -172,4 +172,76 @@ class RescueEscalationIT {
             }
         }
     }
+
+    @Test
+    void seatsAAndBGoToTwoAgentsAndATaskNobodyTakesAlertsTheSupervisors() throws Exception {
+        try (Stack stack = stack().with("ONEKEY_RESCUE_TASKTAKESECONDS", "3").startAsterisk().startServer();
+             Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
+            pstn.otherwise(Behaviour.noAnswer()).number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent());
+            Api api = stack.api;
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+            phones.registerAlso("1002", stack.sipSecret("1002"));
+            java.util.Map<String, String> tokens = new java.util.HashMap<>();
+            java.util.Map<String, Long> ids = new java.util.HashMap<>();
+            java.util.Map<String, onekey.testkit.Ws> ws = new java.util.HashMap<>();
+            for (String a : new String[] {"1001", "1002"}) {
+                var login = api.send("POST", "/api/login", null, "{\"username\":\"" + a + "\",\"password\":\"agent" + a + "\"}");
+                tokens.put(a, login.json().path("token").asText());
+                ids.put(a, login.json().path("accountId").asLong());
+                onekey.testkit.Ws w = new onekey.testkit.Ws(stack.server.apiPort(), tokens.get(a));
+                w.await("hello", 10);
+                w.send("{\"type\":\"agent.ready\"}");
+                w.await("ack", 10);
+                ws.put(a, w);
+            }
+            onekey.testkit.Ws sup = new onekey.testkit.Ws(stack.server.apiPort(), api.login("super", "super1234"));
+            sup.await("hello", 10);
+            Awaitility.await("both idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+
+            String first;
+            try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 2500)) {
+                first = Awaitility.await("answered").atMost(Duration.ofSeconds(20)).until(() ->
+                        ws.entrySet().stream().filter(e -> e.getValue().frames().stream()
+                                .anyMatch(f -> f.json().path("type").asText().equals("call.answered")))
+                                .map(java.util.Map.Entry::getKey).findFirst().orElse(null), a -> a != null);
+                assertThat(caller.await(30)).as(caller.log()).isZero();
+            }
+            String second = first.equals("1001") ? "1002" : "1001";
+            long callId = Awaitility.await("stored").atMost(Duration.ofSeconds(15)).until(() -> {
+                JsonNode c = api.get("/api/calls?limit=1", tokens.get(first)).json().path(0);
+                return c.path("endedAt").isNumber() ? c.path("id").asLong() : null;
+            }, id -> id != null);
+            long id = api.send("POST", "/api/calls/" + callId + "/no-response", tokens.get(first), null).json().path("id").asLong();
+
+            // escalation: seat B goes to the other ready agent, who is told; nobody takes it within 3 s
+            JsonNode toSecond = ws.get(second).await("incident.task",
+                    j -> j.path("task").asText().equals("stay-with-elder"), 60).json();
+            assertThat(toSecond.path("incident").path("id").asLong()).isEqualTo(id);
+            JsonNode late = sup.await("queue.alert", j -> j.path("kind").asText().equals("task-not-taken"), 20).json();
+            assertThat(late.path("taskKind").asText()).isEqualTo("task-b");
+            JsonNode inc = api.get("/api/incidents/" + id, tokens.get(first)).json();
+            JsonNode taskB = null;
+            for (JsonNode st : inc.path("steps")) {
+                if (st.path("kind").asText().equals("task-b")) {
+                    taskB = st;
+                }
+            }
+            assertThat(taskB).isNotNull();
+            int seq = taskB.path("seq").asInt();
+            // the seat-B agent takes it (the incident's own agent could too); a third party could not
+            var taken = api.send("POST", "/api/incidents/" + id + "/tasks/" + seq + "/take", tokens.get(second), null);
+            assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+            assertThat(taken.body()).contains("taken by " + second);
+            assertThat(api.send("POST", "/api/incidents/" + id + "/tasks/" + seq + "/take", tokens.get(second), null).status())
+                    .isEqualTo(409);
+            assertThat(api.send("POST", "/api/incidents/" + id + "/tasks/" + seq + "/take", api.login("1003", "agent1003"),
+                    null).status()).isEqualTo(403);
+            ws.values().forEach(onekey.testkit.Ws::close);
+            sup.close();
+            phones.close();
+        }
+    }
 }
