@@ -151,7 +151,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         // a screen pop delivered over a WebSocket: audited through the journal, never blocking
                         (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
                                 to.username(), action, type, id, detail)),
-                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS)),
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
+                cfg.asterisk().sipHost(), cfg.asterisk().sipPort()),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 

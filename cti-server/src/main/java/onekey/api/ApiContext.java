@@ -28,6 +28,8 @@ import onekey.recording.RecordingRepository;
  * @param clock           time source for ages and timeline entries; null means the system clock
  * @param security        login throttling, delivery audit, session checks; null means {@link ApiSecurity#defaults}
  *                        with deliveries written straight to {@code audit}
+ * @param sipHost         where agents' phones register (GET /api/me); null means 127.0.0.1
+ * @param sipPort         Asterisk's SIP (UDP) port for agents' phones; 0 or less means 5060
  */
 public record ApiContext(
         String bindHost,
@@ -48,12 +50,30 @@ public record ApiContext(
         int maxBodyBytes,
         Function<String, Path> recordingFile,
         Clock clock,
-        ApiSecurity security) {
+        ApiSecurity security,
+        String sipHost,
+        int sipPort) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
 
+    /** Without the agents' SIP settings (127.0.0.1:5060). */
+    public ApiContext(String bindHost, int port, ElderRepository elders, LineRepository lines, AccountRepository accounts,
+            TokenStore tokens, AuditLog audit, CallRepository calls, RecordingRepository recordings,
+            AgentCommands agentCommands, SipProvisioner sipProvisioner, EventHub hub, HealthProbe health,
+            String defaultAreaCode, long tokenTtlMillis, int maxBodyBytes, Function<String, Path> recordingFile,
+            Clock clock, ApiSecurity security) {
+        this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
+                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, null, 0);
+    }
+
     public ApiContext {
+        if (sipHost == null || sipHost.isBlank()) {
+            sipHost = "127.0.0.1";
+        }
+        if (sipPort <= 0) {
+            sipPort = 5060;
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("api port must be 0..65535, got " + port);
         }
