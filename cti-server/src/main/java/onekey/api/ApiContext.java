@@ -30,6 +30,7 @@ import onekey.recording.RecordingRepository;
  *                        with deliveries written straight to {@code audit}
  * @param sipHost         where agents' phones register (GET /api/me); null means 127.0.0.1
  * @param sipPort         Asterisk's SIP (UDP) port for agents' phones; 0 or less means 5060
+ * @param wrapUpSeconds   the wrap-up after each call (GET /api/me, so a softphone can count it down)
  */
 public record ApiContext(
         String bindHost,
@@ -52,7 +53,8 @@ public record ApiContext(
         Clock clock,
         ApiSecurity security,
         String sipHost,
-        int sipPort) {
+        int sipPort,
+        int wrapUpSeconds) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
@@ -64,7 +66,7 @@ public record ApiContext(
             String defaultAreaCode, long tokenTtlMillis, int maxBodyBytes, Function<String, Path> recordingFile,
             Clock clock, ApiSecurity security) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
-                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, null, 0);
+                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, null, 0, 0);
     }
 
     public ApiContext {

@@ -209,6 +209,7 @@ final class RestApi {
         body.put("extension", a.extension());
         body.put("displayName", a.displayName());
         body.put("sip", a.extension() == null ? null : sip);
+        body.put("wrapUpSeconds", ctx.wrapUpSeconds());
         ctx.audit().record(r.account, "account.sip-settings", "account", Long.toString(a.id()), "remote=" + r.remote);
         return Reply.ok(body);
     }
