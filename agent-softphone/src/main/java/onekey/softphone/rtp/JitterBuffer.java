@@ -12,6 +12,8 @@ public final class JitterBuffer {
     private final int max;
     private final TreeMap<Integer, short[]> frames = new TreeMap<>();
     private int next = -1;
+    /** The last unwrapped sequence number received: the reference for unwrapping the next one. */
+    private int ref = -1;
     private boolean playing;
     private long late;
     private long lost;
@@ -23,14 +25,13 @@ public final class JitterBuffer {
 
     /** Unwraps the 16-bit sequence number near the next expected one. */
     private int unwrap(int seq16) {
-        if (next < 0) {
-            return seq16;
+        if (ref < 0) {
+            return seq16 + 0x10000; // room below for packets that arrive out of order at the start
         }
-        int base = next & ~0xFFFF;
-        int cand = base | seq16;
-        if (cand - next > 0x8000) {
+        int cand = (ref & ~0xFFFF) | seq16;
+        if (cand - ref > 0x8000) {
             cand -= 0x10000;
-        } else if (next - cand > 0x8000) {
+        } else if (ref - cand > 0x8000) {
             cand += 0x10000;
         }
         return cand;
@@ -38,17 +39,17 @@ public final class JitterBuffer {
 
     public synchronized void put(int seq16, short[] pcm) {
         int seq = unwrap(seq16);
-        if (next >= 0 && seq < next) {
+        ref = ref < 0 ? seq : Math.max(ref, seq);
+        if (next >= 0 && seq < next) { // already played (or skipped as lost)
             late++;
             return;
-        }
-        if (next < 0) {
-            next = seq;
         }
         frames.put(seq, pcm);
         while (frames.size() > max) {
             frames.pollFirstEntry();
-            next = frames.firstKey();
+            if (playing) {
+                next = frames.firstKey();
+            }
         }
     }
 
@@ -59,7 +60,7 @@ public final class JitterBuffer {
                 return null;
             }
             playing = true;
-            next = frames.firstKey();
+            next = Math.max(next, frames.firstKey());
         }
         if (frames.isEmpty()) {
             playing = false; // underrun: refill to depth
