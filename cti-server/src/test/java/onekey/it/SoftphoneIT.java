@@ -99,7 +99,7 @@ class SoftphoneIT {
             assertThat(ui.text("elderAge")).startsWith(elder.path("age").asText());
             assertThat(ui.text("elderHealth")).isEqualTo(elder.path("healthConditions").asText());
             assertThat(ui.send("sip")).as("the softphone still rings: not answered yet").startsWith("RINGING");
-            Path shot = Path.of("target", "softphone-pop.png").toAbsolutePath();
+            Path shot = Path.of("target", "softphone-pop-first-call.png").toAbsolutePath();
             ui.send("shot " + shot);
             assertThat(Files.size(shot)).isGreaterThan(10_000);
 
@@ -136,7 +136,7 @@ class SoftphoneIT {
 
     @Test
     @Order(2)
-    void aNotReadyAgentIsNotOfferedCallsAReadyOneIsAndWrapUpEndsByItself() {
+    void aNotReadyAgentIsNotOfferedCallsAReadyOneIsAndWrapUpEndsByItself() throws Exception {
         await("registered and connected", 20).until(() -> ui.text("sipStatus").contains("话机已注册")
                 && ui.text("ctiStatus").contains("CTI 已连接"));
         if (!ui.text("agentState").contains("就绪")) {
@@ -144,7 +144,7 @@ class SoftphoneIT {
         }
         ui.send("select pauseReason meal");
         ui.click("pauseButton");
-        await("shown not ready", 10).until(() -> ui.text("agentState").contains("示忙") && ui.text("agentState").contains("meal"));
+        await("shown not ready", 10).until(() -> ui.text("agentState").contains("示忙") && ui.text("agentState").contains("用餐"));
         try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, ELDER_NUMBER, "1234901", 12000)) {
             await("the call waits in the queue", 20).until(() -> stack.asterisk.cli("queue show onekey").contains("wait:"));
             // while not ready, nothing rings and nothing pops, for three seconds on end
@@ -154,6 +154,11 @@ class SoftphoneIT {
             ui.click("readyButton");
             await("offered once ready: it rings and pops", 20).until(() -> ui.enabled("answerButton")
                     && ui.text("popBanner").contains("SOS"));
+            // the pop lists the elder's last calls with their dispositions: the first test's call is there
+            await("last calls on the pop", 5).until(() -> ui.text("lastCalls").contains("已通知家属"));
+            Path shot = Path.of("target", "softphone-pop.png").toAbsolutePath(); // committed as docs/screenshots/
+            ui.send("shot " + shot);
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
             ui.click("answerButton");
             await("on a call", 10).until(() -> ui.text("agentState").contains("通话中"));
             assertThat(caller.await(30)).as(caller.log()).isZero();
@@ -161,5 +166,43 @@ class SoftphoneIT {
         await("wrap-up after the caller hung up", 10).until(() -> ui.text("agentState").contains("话后整理"));
         await("wrap-up ends by itself", 15).until(() -> ui.text("agentState").contains("就绪")
                 && ui.send("sip").startsWith("IDLE"));
+    }
+
+    @Test
+    @Order(3)
+    void anUnregisteredCallerPopsAsSuchAndThePopSurvivesACtiServerRestart() throws Exception {
+        await("registered and connected", 20).until(() -> ui.text("sipStatus").contains("话机已注册")
+                && ui.text("ctiStatus").contains("CTI 已连接"));
+        if (!ui.text("agentState").contains("就绪")) {
+            readyAndInQueue();
+        }
+        try (SipPhone stranger = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", stack.asterisk.sipPort,
+                "02155559999", null), new Audio.Silence(), new Audio.NoSink(), null).start()) {
+            stranger.call("1234901");
+            await("the unregistered caller pops as such", 20).until(() -> ui.enabled("answerButton")
+                    && ui.text("popBanner").contains("未登记来电"));
+            assertThat(ui.text("elderName")).isEqualTo("未登记来电");
+            assertThat(ui.text("callerNumber")).contains("02155559999");
+            ui.click("answerButton");
+            await("on a call", 10).until(() -> ui.text("agentState").contains("通话中"));
+            ui.send("set notes 陌生来电，询问服务");
+
+            // the cti-server goes away mid-call: the window says so, the call and its pop stay
+            stack.stopServer();
+            await("degraded shown", 10).until(() -> ui.text("ctiStatus").contains("CTI 已断开")
+                    && Boolean.parseBoolean(ui.send("visible degraded")));
+            assertThat(ui.text("callerNumber")).contains("02155559999");
+            assertThat(stranger.state()).isEqualTo(CallState.ACTIVE);
+
+            stack.startServer();
+            await("reconnected by itself", 40).until(() -> ui.text("ctiStatus").contains("CTI 已连接")
+                    && !Boolean.parseBoolean(ui.send("visible degraded")));
+            assertThat(ui.text("elderName")).as("the pop is still on screen").isEqualTo("未登记来电");
+            assertThat(ui.text("callerNumber")).contains("02155559999");
+            assertThat(ui.text("notes")).isEqualTo("陌生来电，询问服务");
+
+            ui.click("hangupButton");
+            await("the stranger's call ended", 10).until(() -> stranger.state() == CallState.IDLE);
+        }
     }
 }

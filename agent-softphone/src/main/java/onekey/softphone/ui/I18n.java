@@ -58,7 +58,18 @@ final class I18n {
             e("line.registration", "登记", "Registration"),
             e("line.taxi", "叫车", "Taxi"),
             e("line.consult", "咨询", "Consultation"),
-            e("line.general", "综合服务", "General"));
+            e("line.general", "综合服务", "General"),
+            e("code.resolved", "已解决", "Resolved"),
+            e("code.ambulance-sent", "已派救护车", "Ambulance sent"),
+            e("code.family-informed", "已通知家属", "Family informed"),
+            e("code.doctor-advice", "医生指导", "Doctor's advice"),
+            e("code.callback-needed", "需回访", "Call back"),
+            e("code.false-alarm", "误按", "False alarm"),
+            e("code.other", "其他", "Other"),
+            e("code.break", "休息", "Break"),
+            e("code.meal", "用餐", "Meal"),
+            e("code.training", "培训", "Training"),
+            e("code.meeting", "会议", "Meeting"));
 
     private static Map.Entry<String, String[]> e(String k, String zh, String en) {
         return Map.entry(k, new String[] {zh, en});

@@ -227,9 +227,11 @@ final class SoftphoneWindow {
         dispRow.add(disposition);
         dispRow.add(saveButton);
         dispRow.add(saved);
-        wrap.add(nk);
-        wrap.add(new JScrollPane(notes));
-        wrap.add(dispRow);
+        JScrollPane notesPane = new JScrollPane(notes);
+        for (JComponent c : List.of(nk, notesPane, dispRow)) {
+            c.setAlignmentX(Component.LEFT_ALIGNMENT);
+            wrap.add(c);
+        }
         wrap.setBorder(BorderFactory.createEmptyBorder(4, 12, 8, 12));
 
         JPanel center = new JPanel(new BorderLayout());
@@ -242,6 +244,17 @@ final class SoftphoneWindow {
         north.add(buttons, BorderLayout.SOUTH);
         frame.getContentPane().add(north, BorderLayout.NORTH);
         frame.getContentPane().add(center, BorderLayout.CENTER);
+        javax.swing.ListCellRenderer<Object> codes = new javax.swing.DefaultListCellRenderer() {
+            @Override
+            public Component getListCellRendererComponent(JList<?> list, Object value, int index, boolean selected,
+                    boolean focus) {
+                String k = "code." + value;
+                String shown = i18n.t(k).equals(k) ? String.valueOf(value) : i18n.t(k);
+                return super.getListCellRendererComponent(list, shown, index, selected, focus);
+            }
+        };
+        disposition.setRenderer(codes);
+        reason.setRenderer(codes);
         frame.setJMenuBar(menu());
         keys();
         relabel();
@@ -361,7 +374,7 @@ final class SoftphoneWindow {
     }
 
     void agent(String state, String why, long since, int wrapUpSeconds) {
-        agentState.setText(i18n.t("state") + i18n.t("state." + state) + (why == null ? "" : " (" + why + ")"));
+        agentState.setText(i18n.t("state") + i18n.t("state." + state) + (why == null ? "" : " (" + code(why) + ")"));
         agentState.putClientProperty("state", state);
         if (countdown != null) {
             countdown.stop();
@@ -438,7 +451,7 @@ final class SoftphoneWindow {
             long at = c.path("arrivedAt").asLong();
             lastCallsModel.addElement((at > 0 ? WHEN.format(Instant.ofEpochMilli(at)) : "?") + "  "
                     + i18n.t("line." + c.path("line").asText("general")) + "  " + c.path("outcome").asText("")
-                    + "  " + c.path("disposition").asText("—") + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
+                    + "  " + code(c.path("disposition").asText("—")) + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
         }
     }
 
@@ -448,6 +461,11 @@ final class SoftphoneWindow {
         if (t.startsWith(ringing)) {
             banner.setText(t.substring(ringing.length()));
         }
+    }
+
+    private String code(String c) {
+        String k = "code." + c;
+        return i18n.t(k).equals(k) ? c : i18n.t(k);
     }
 
     private static String text(JsonNode e, String k) {
