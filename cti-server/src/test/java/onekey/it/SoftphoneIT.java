@@ -110,6 +110,10 @@ class SoftphoneIT {
             await("the softphone hears the elder", 15).until(() -> Tones.framesOf(agentHears, 440) >= 50);
             await("the elder hears the softphone", 15).until(() -> Tones.framesOf(elderHears.file(), 1000) >= 50);
 
+            // the keypad sends RFC 4733 DTMF through Asterisk to the elder's phone
+            ui.click("key5");
+            await("the elder's phone got the DTMF", 10).until(() -> caller.rtp().receivedDtmf().contains("5"));
+
             ui.send("set notes 老人摔倒，已通知女儿，救护车已派出");
             ui.send("select disposition family-informed");
             ui.click("saveButton");

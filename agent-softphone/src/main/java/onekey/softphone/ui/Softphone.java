@@ -276,6 +276,11 @@ public final class Softphone implements AutoCloseable {
         }
 
         @Override
+        public void dtmf(String digit) {
+            background("DTMF", () -> phone.sendDtmf(digit));
+        }
+
+        @Override
         public void save(String disposition, String notes) {
             long id = currentCallId;
             if (id < 0) {

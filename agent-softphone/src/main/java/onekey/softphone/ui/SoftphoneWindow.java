@@ -69,6 +69,9 @@ final class SoftphoneWindow {
         void mute(boolean on);
 
         void save(String disposition, String notes);
+
+        /** RFC 4733 DTMF on the call (the keypad). */
+        void dtmf(String digit);
     }
 
     static final List<String> DISPOSITIONS = List.of("resolved", "ambulance-sent", "family-informed", "doctor-advice",
@@ -110,6 +113,7 @@ final class SoftphoneWindow {
     final JComboBox<String> disposition = named(new JComboBox<>(DISPOSITIONS.toArray(String[]::new)), "disposition");
     final JButton saveButton = named(new JButton(), "saveButton");
     final JLabel saved = named(new JLabel(" "), "savedStatus");
+    final List<JButton> keypad = new ArrayList<>();
     private Timer countdown;
     private boolean sipOk;
     private boolean ctiOk;
@@ -233,6 +237,18 @@ final class SoftphoneWindow {
             wrap.add(c);
         }
         wrap.setBorder(BorderFactory.createEmptyBorder(4, 12, 8, 12));
+
+        JPanel keys = new JPanel(new FlowLayout(FlowLayout.LEFT, 2, 0));
+        for (char k : "123456789*0#".toCharArray()) {
+            JButton b = named(new JButton(String.valueOf(k)), "key" + (k == '*' ? "Star" : k == '#' ? "Hash" : String.valueOf(k)));
+            b.setMargin(new Insets(1, 6, 1, 6));
+            b.setEnabled(false);
+            b.addActionListener(e -> actions.dtmf(String.valueOf(k)));
+            keypad.add(b);
+            keys.add(b);
+        }
+        keys.setAlignmentX(Component.LEFT_ALIGNMENT);
+        wrap.add(keys, 0);
 
         JPanel center = new JPanel(new BorderLayout());
         center.add(banner, BorderLayout.NORTH);
@@ -400,6 +416,7 @@ final class SoftphoneWindow {
         hangupButton.setEnabled(ringing || inCall);
         holdButton.setEnabled(inCall);
         muteButton.setEnabled(inCall);
+        keypad.forEach(k -> k.setEnabled(inCall));
         if (!inCall) {
             holdButton.setSelected(false);
             muteButton.setSelected(false);
