@@ -88,6 +88,18 @@ class SipPhoneIT {
             assertThat(Tones.framesOf(elderEars.file(), 1000)).isLessThan(heard + 3);
             agent.mute(false);
 
+            // hold (re-INVITE a=sendonly, accepted by Asterisk): nothing is sent while held; resumed, the elder hears the agent again
+            agent.hold(true);
+            assertThat(agent.state()).isEqualTo(CallState.HELD);
+            long held = agent.rtp().packetsOut();
+            Awaitility.await("no audio sent while held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> agent.rtp().packetsOut() == held);
+            agent.hold(false);
+            assertThat(agent.state()).isEqualTo(CallState.ACTIVE);
+            int before = Tones.framesOf(elderEars.file(), 1000);
+            Awaitility.await("heard again after resume").atMost(Duration.ofSeconds(10))
+                    .until(() -> Tones.framesOf(elderEars.file(), 1000) >= before + 25);
+
             agent.hangup();
             Awaitility.await("elder's call ended by the agent's BYE").atMost(Duration.ofSeconds(10))
                     .until(() -> elder.state() == CallState.IDLE);

@@ -43,7 +43,6 @@ public final class RtpSession implements AutoCloseable {
     private final int ssrc = RANDOM.nextInt();
     private int seq = RANDOM.nextInt(0x10000);
     private long timestamp = RANDOM.nextInt() & 0xFFFFFFFFL;
-    private int lastDtmfSeqIn = -1;
     private long lastDtmfTsIn = -1;
     private boolean marker = true;
     // DTMF in progress (sender thread only)
@@ -271,7 +270,6 @@ public final class RtpSession implements AutoCloseable {
                         lastDtmfTsIn = ts;
                         dtmfIn.append(digitOf(code));
                     }
-                    lastDtmfSeqIn = s;
                 }
             }
         }

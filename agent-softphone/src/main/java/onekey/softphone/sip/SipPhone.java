@@ -240,11 +240,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
     }
 
     private void registrationFailed(String why) {
-        boolean was = registered;
         registered = false;
-        if (was || registerTimer == null || !registerTimer.isDone() || true) {
-            fire(() -> listener.registration(false, why));
-        }
+        fire(() -> listener.registration(false, why)); // every failure: the window shows the latest reason
         schedule(this::register, 2);
     }
 
