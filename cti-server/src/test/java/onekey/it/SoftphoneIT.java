@@ -12,6 +12,7 @@ import onekey.softphone.sip.SipPhone.CallState;
 import onekey.testkit.Sipp;
 import onekey.testkit.SoftphoneProcess;
 import onekey.testkit.Stack;
+import onekey.testkit.TlsTrust;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 7, tests 1 and 2: the Swing softphone in a real window (Xvfb), signed in as agent 1001 with its password
- * only, registered to a real Asterisk with the SIP settings GET /api/me gave it, audio from and to WAV files.
+ * only (over HTTPS/WSS trusting the server's CA file, as with the demo), registered to a real Asterisk with the SIP settings GET /api/me gave it, audio from and to WAV files.
  * The elder's phone is a second instance of the softphone's SIP core calling the SOS line through the trunk
  * (sipp cannot record what it hears), and sipp's caller for the not-ready/ready check.
  */
@@ -40,13 +41,18 @@ class SoftphoneIT {
 
     @BeforeAll
     static void up() throws Exception {
-        stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "4").startAsterisk().startServer();
+        // the API over HTTPS/WSS with a self-signed certificate, as the demo runs it: the softphone trusts its CA file
+        TlsTrust.Pem pem = TlsTrust.demoCertificate(dir.resolve("tls"));
+        // a generous record look-up deadline: this test is about the window, not the 300 ms bound (on a loaded
+        // 2-core machine the first look-up of a fresh JVM can take longer, and the pop would say "unavailable")
+        stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "4").with("ONEKEY_CALLS_LOOKUPTIMEOUTMS", "3000").withTls(pem.cert(), pem.key()).startAsterisk()
+                .startServer();
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
         Path agentSays = dir.resolve("agent-says.wav");
         Audio.writeWav(agentSays, Audio.tone(1000, 1, 8000));
         agentHears = dir.resolve("agent-hears.wav");
-        ui = new SoftphoneProcess("http://127.0.0.1:" + stack.server.apiPort(), "1001", "agent1001", agentSays,
+        ui = new SoftphoneProcess("https://127.0.0.1:" + stack.server.apiPort(), pem.cert(), "1001", "agent1001", agentSays,
                 agentHears, "zh");
     }
 

@@ -27,8 +27,9 @@ public final class SoftphoneProcess implements AutoCloseable {
     private final BlockingQueue<String> replies = new ArrayBlockingQueue<>(100);
     public final String display;
 
-    public SoftphoneProcess(String api, String user, String password, Path audioIn, Path audioOut, String lang)
-            throws IOException {
+    /** {@code cacert}: the PEM file to trust for an https API (as {@code --cacert}); null for http. */
+    public SoftphoneProcess(String api, Path cacert, String user, String password, Path audioIn, Path audioOut,
+            String lang) throws IOException {
         Proc.require("Xvfb");
         dir = Files.createTempDirectory("oksoftphone");
         Path fd = dir.resolve("display");
@@ -40,7 +41,7 @@ public final class SoftphoneProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-Dfile.encoding=UTF-8", "-Dsun.java2d.xrender=false",
                 "-cp", System.getProperty("java.class.path"), SoftphoneDriver.class.getName(), api, user, password,
-                audioIn.toString(), audioOut.toString(), lang));
+                audioIn.toString(), audioOut.toString(), lang, cacert == null ? "" : cacert.toString()));
         ProcessBuilder pb = new ProcessBuilder(c).redirectError(dir.resolve("softphone.err").toFile());
         pb.environment().put("DISPLAY", display);
         pb.environment().put("LANG", "zh_CN.UTF-8");
