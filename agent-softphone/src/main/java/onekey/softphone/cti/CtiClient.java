@@ -295,7 +295,9 @@ public final class CtiClient implements AutoCloseable {
                     CtiEvent ev = CtiEvent.of(j);
                     long seq = j.path("seq").asLong(-1);
                     if (ev instanceof CtiEvent.Hello) {
-                        if (lastSeq < 0) {
+                        // a hello below our resume point means a restarted server (event numbers start again):
+                        // follow its numbering, or the next resume would skip its events
+                        if (lastSeq < 0 || seq < lastSeq) {
                             lastSeq = seq;
                         }
                         everConnected = true;
