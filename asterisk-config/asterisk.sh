@@ -10,12 +10,16 @@
 # RUNDIR must be absolute and short (the control socket RUNDIR/run/asterisk.ctl must fit in
 # 107 bytes). Settings come from the environment (defaults in brackets):
 #   ONEKEY_SIP_PORT [5060] ONEKEY_AMI_PORT [5038] ONEKEY_AMI_USER [onekey]
-#   ONEKEY_AMI_SECRET [onekey-ami] ONEKEY_AGI_HOST [127.0.0.1] ONEKEY_AGI_PORT [4573]
+#   ONEKEY_AMI_SECRET (required, no default: ./onekey generates one per install)
+#   ONEKEY_AMI_BIND [127.0.0.1] ONEKEY_AMI_PERMIT [127.0.0.1/255.255.255.255] (who may log in)
+#   ONEKEY_AGI_HOST [127.0.0.1] ONEKEY_AGI_PORT [4573]
 #   ONEKEY_RTP_START [10000] ONEKEY_RTP_END [10999] ONEKEY_TRUNK_MATCH [127.0.0.1]
 #   ONEKEY_BIND [127.0.0.1] ONEKEY_TRUNK_HOST [127.0.0.1] ONEKEY_TRUNK_PORT [5080]
 #   ONEKEY_ESCALATION_NUMBER [] ONEKEY_ESCALATION_SOSWAITSECONDS [30]
 #   ONEKEY_ESCALATION_OTHERWAITSECONDS [180] ONEKEY_ESCALATION_RINGSECONDS [30]
 #   ONEKEY_ASTERISK_BIN [asterisk]
+#   ONEKEY_ASTERISK_SHELL [no]  yes: load app_system/func_shell/app_externalivr (shell from the dialplan)
+#   ONEKEY_ALLOW_WILDCARD_BIND [no]  yes: allow ONEKEY_BIND / ONEKEY_AMI_BIND = 0.0.0.0 or ::
 #   ONEKEY_SIP_TLS_CERT [] ONEKEY_SIP_TLS_KEY [] ONEKEY_SIP_TLS_PORT [5061]: with cert and key (PEM),
 #     agents use SIP over TLS with SRTP (templates/optional/pjsip.tls.conf)
 set -euo pipefail
@@ -43,6 +47,29 @@ sed_escape() { printf '%s' "$1" | sed -e 's/[\/&|]/\\&/g'; }
 render() {
     local sock="$RUNDIR/run/asterisk.ctl"
     [ "${#sock}" -le 107 ] || die "RUNDIR too long for the control socket: $sock"
+    # No shared default secret: whoever knows a default could drive this Asterisk over AMI.
+    [ -n "${ONEKEY_AMI_SECRET:-}" ] || die "ONEKEY_AMI_SECRET is not set. Each install has its own AMI secret:
+  ./onekey demo generates one (run/secrets.env); elsewhere set it, e.g. ONEKEY_AMI_SECRET=\$(openssl rand -hex 24)"
+    [[ "$ONEKEY_AMI_SECRET" =~ ^[A-Za-z0-9._~+=-]+$ ]] ||
+        die "ONEKEY_AMI_SECRET may hold only letters, digits and . _ ~ + = - (it is written into manager.conf)"
+    [ "${#ONEKEY_AMI_SECRET}" -ge 12 ] || die "ONEKEY_AMI_SECRET is too short (${#ONEKEY_AMI_SECRET} characters, at least 12)"
+    local ami_bind="${ONEKEY_AMI_BIND:-127.0.0.1}" shell_modules=noload b
+    for b in "${ONEKEY_BIND:-127.0.0.1}" "$ami_bind"; do
+        case "$b" in
+            0.0.0.0|::|"[::]"|"")
+                case "${ONEKEY_ALLOW_WILDCARD_BIND:-no}" in
+                    yes|1|true) ;;
+                    *) die "refusing to listen on every address ('$b'): set ONEKEY_BIND / ONEKEY_AMI_BIND to loopback or
+  one given address (or ONEKEY_ALLOW_WILDCARD_BIND=yes if you really mean it)" ;;
+                esac ;;
+        esac
+    done
+    case "${ONEKEY_ASTERISK_SHELL:-no}" in
+        yes|1|true) shell_modules=load
+                     echo "asterisk.sh: ONEKEY_ASTERISK_SHELL=yes: app_system, func_shell and app_externalivr are loaded" >&2 ;;
+        no|0|false|"") ;;
+        *) die "ONEKEY_ASTERISK_SHELL must be yes or no, not '$ONEKEY_ASTERISK_SHELL'" ;;
+    esac
     mkdir -p "$RUNDIR"/{run,log,spool,lib,lib/keys,lib/cache,agi-bin,recordings,sounds/onekey,etc/asterisk}
 
     local -a vars=(
@@ -50,7 +77,10 @@ render() {
         "SIP_PORT=${ONEKEY_SIP_PORT:-5060}"
         "AMI_PORT=${ONEKEY_AMI_PORT:-5038}"
         "AMI_USER=${ONEKEY_AMI_USER:-onekey}"
-        "AMI_SECRET=${ONEKEY_AMI_SECRET:-onekey-ami}"
+        "AMI_SECRET=$ONEKEY_AMI_SECRET"
+        "AMI_BIND=$ami_bind"
+        "AMI_PERMIT=${ONEKEY_AMI_PERMIT:-127.0.0.1/255.255.255.255}"
+        "SHELL_MODULES=$shell_modules"
         "AGI_HOST=${ONEKEY_AGI_HOST:-127.0.0.1}"
         "AGI_PORT=${ONEKEY_AGI_PORT:-4573}"
         "RTP_START=${ONEKEY_RTP_START:-10000}"
@@ -63,7 +93,7 @@ render() {
         "SOS_WAIT=${ONEKEY_ESCALATION_SOSWAITSECONDS:-30}"
         "OTHER_WAIT=${ONEKEY_ESCALATION_OTHERWAITSECONDS:-180}"
         "ESCALATION_RING=${ONEKEY_ESCALATION_RINGSECONDS:-30}"
-        "MODDIR=${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
+        "MODDIR=$RUNDIR/modules"
         "DATADIR=$RUNDIR/data"
     )
     local -a sedargs=()
@@ -81,12 +111,29 @@ render() {
             rm -f "$tmp"
             die "unrendered placeholder in $t"
         fi
+        # manager.conf holds the AMI secret
+        [ "$(basename "$t")" = manager.conf ] && chmod 600 "$tmp"
         mv -f "$tmp" "$out"
     done
+    moddir "${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
     render_sip_tls
     datadir "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
     # OneKey owns this file (agent endpoints); create it empty once, never overwrite it.
     [ -e "$RUNDIR/etc/asterisk/pjsip.agents.conf" ] || : > "$RUNDIR/etc/asterisk/pjsip.agents.conf"
+}
+
+# Asterisk's module dir for this instance: links to the modules modules.conf loads, nothing else.
+# "noload" only stops a module from loading at start; an AMI user with the "system" write class
+# (OneKey's needs it for DBPut) could still ModuleLoad app_system.so if its file were there.
+moddir() {  # moddir SOURCE
+    local src="$1" d="$RUNDIR/modules" m
+    [ -d "$src" ] || die "Asterisk module dir $src missing (ONEKEY_ASTERISK_MODDIR)"
+    rm -rf "$d"
+    mkdir -p "$d"
+    while read -r m; do
+        [ -e "$src/$m" ] || die "module $m listed in modules.conf is not in $src"
+        ln -s "$src/$m" "$d/$m"
+    done < <(sed -n 's/^load *=> *\([A-Za-z0-9_.-]*\.so\).*/\1/p' "$RUNDIR/etc/asterisk/modules.conf")
 }
 
 # pjsip.tls.conf (included by pjsip.conf): the TLS transport and SRTP for agents when ONEKEY_SIP_TLS_CERT

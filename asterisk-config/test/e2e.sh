@@ -18,6 +18,8 @@ KEEP="${KEEP:-0}"
 
 export ONEKEY_SIP_PORT=$((BASE + 60)) ONEKEY_AMI_PORT=$((BASE + 38)) ONEKEY_AGI_PORT=$((BASE + 73))
 export ONEKEY_RTP_START=$((BASE + 5000)) ONEKEY_RTP_END=$((BASE + 5999))
+# asterisk.sh renders nothing without an AMI secret (no shared default): a random one for this run
+export ONEKEY_AMI_SECRET="${ONEKEY_AMI_SECRET:-$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')}"
 RUNDIR="$(mktemp -d /tmp/oke2e.XXXXXX)"
 WORK="$RUNDIR/sipp"; mkdir -p "$WORK"
 AUDIO="${ONEKEY_TEST_AUDIO:-/tmp/onekey-test-audio/hello.ul}"

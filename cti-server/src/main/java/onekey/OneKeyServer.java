@@ -39,11 +39,16 @@ import onekey.lines.JooqLineRepository;
 import onekey.lines.LineCache;
 import onekey.recording.JooqRecordingRepository;
 import onekey.recording.RecordingIndexer;
+import onekey.recording.RecordingRetention;
+import onekey.recording.RecordingsDiskWatch;
 import onekey.store.Database;
 import onekey.store.DemoData;
 import onekey.api.ApiSecurity;
 import onekey.auth.LoginGuard;
 import onekey.calls.JournalOp;
+import onekey.rescue.IncidentRepository;
+import onekey.rescue.RescueService;
+import onekey.rescue.SilenceWatch;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.telephony.agi.AgiFlowServer;
@@ -73,8 +78,13 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final LineCache lineCache;
     private final Pbx pbx;
     private final RecordingIndexer recordings;
+    private final RecordingRetention retention;
+    private final RecordingsDiskWatch recordingsDisk;
     private final AgiFlowServer agi;
     private final ApiServer api;
+    /** Set before AMI starts; read by the AMI listener (volatile: the listener exists before it is set). */
+    private volatile RescueService rescue;
+    private volatile SilenceWatch silence;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -97,7 +107,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
         DemoData.seedDefaultLinesIfEmpty(db, lines);
         try {
-            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts) : null;
+            this.seeded = demo ? DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> DemoData.sipSecret(env, ext)) : null;
         } catch (DemoData.Refused e) {
             db.close();
             throw e;
@@ -112,12 +122,24 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
             @Override
             public void onDisconnected() {
+                RescueService r = rescue;
+                if (r != null) {
+                    r.pbxDisconnected();
+                }
                 log.warn("asterisk unreachable: calls still queue in Asterisk (fail-open); OneKey catches up on reconnect");
             }
 
             @Override
             public void onEvent(PbxEvent e) {
                 calls.onEvent(e);
+                RescueService r = rescue;
+                if (r != null) {
+                    r.onEvent(e);
+                }
+                SilenceWatch w = silence;
+                if (w != null) {
+                    w.onEvent(e);
+                }
             }
         });
         this.pbx = new AmiPbx(ami);
@@ -129,7 +151,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
         this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),
                 cfg.calls().lookupTimeoutMs()), lineCache, agents, audit, hub, journal);
-        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo);
+        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo, hub);
+        this.retention = new RecordingRetention(recordingRepo, audit, cfg.paths().recordings(),
+                cfg.recordings().retentionDays(), clock);
+        this.recordingsDisk = new RecordingsDiskWatch(cfg.paths().recordings(), cfg.recordings().minFreeMb(),
+                cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
         journal.start(calls::apply, this::reconcileRecordings);
@@ -141,18 +167,28 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
-        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(), flows,
+        this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
+                onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
+        OneKeyConfig.Rescue rc = cfg.rescue();
+        this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
+                new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
+                        rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours()), prompts::playbackPath);
+        rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
+        this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
+                iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
+                linkedid -> openForAbandoned(callRepo, linkedid));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(), Path::of, clock,
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
+                p -> recordings.paths().inside(p).orElse(null), clock,
                 new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
                         cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
                         // a screen pop delivered over a WebSocket: audited through the journal, never blocking
                         (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
                                 to.username(), action, type, id, detail)),
                         ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
-                cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds()),
+                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds()),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 
@@ -162,6 +198,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             api.start();
             ami.start();
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
+            recordingsDisk.start(cfg.recordings().diskCheckSeconds());
+            retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -209,6 +247,22 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         pbx.putSetting("onekey", "escalation-number", e.number());
     }
 
+    /** An SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos). */
+    private void openForAbandoned(onekey.calls.CallRepository callRepo, String linkedid) {
+        if (!cfg.rescue().openOnAbandonedSos()) {
+            return;
+        }
+        try {
+            callRepo.byLinkedid(linkedid).filter(c -> c.elderId() != null).ifPresent(c -> {
+                RescueService.Opened o = rescue.noResponse(c.elderId(), c.id(), null, "abandoned-sos");
+                log.warn("rescue: SOS call {} abandoned before an answer: incident {} {}", c.id(), o.incident().id(),
+                        o.created() ? "opened" : "already open");
+            });
+        } catch (RuntimeException e) {
+            log.error("rescue: could not open an incident for the abandoned SOS call {}: {}", linkedid, e.toString());
+        }
+    }
+
     /** Runs on the AMI dispatcher after every (re)connect; a failed re-read is retried with back-off. */
     private void onAmiConnected() {
         writeAgentEndpoints();
@@ -231,6 +285,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         } catch (RuntimeException e) {
             ok = false;
             log.error("call resync after AMI connect failed: {}", e.toString());
+        }
+        RescueService r = rescue;
+        if (r != null) {
+            r.pbxConnected();
         }
         if (ok) {
             failedResyncs = 0;
@@ -302,6 +360,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         return recordings;
     }
 
+    public RecordingRetention retention() {
+        return retention;
+    }
+
     public Database database() {
         return db;
     }
@@ -322,6 +384,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             alerts.add(Map.of("kind", "journal-behind", "pending", journalFigures.get("pending"),
                     "message", "call rows are not reaching the database; kept in the journal"));
         }
+        recordingsDisk.alert().ifPresent(alerts::add);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", amiUp && dbUp && alerts.isEmpty() ? "ok" : "degraded");
         m.put("alerts", alerts);
@@ -332,7 +395,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)));
         m.put("journal", journalFigures);
         m.put("agi", agi.metrics());
-        m.put("recordings", recordings.metrics());
+        Map<String, Object> recordingFigures = new LinkedHashMap<>(recordings.metrics());
+        recordingFigures.put("disk", recordingsDisk.metrics());
+        recordingFigures.put("retention", retention.metrics());
+        m.put("recordings", recordingFigures);
         return m;
     }
 
@@ -341,8 +407,12 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("api", api);
         closeQuietly("agi", agi);
         agents.close(); // flushes queue-membership actions while AMI is still up
+        closeQuietly("rescue", rescue);
+        closeQuietly("silence", silence);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
+        closeQuietly("recordings-disk", recordingsDisk);
+        closeQuietly("retention", retention);
         closeQuietly("journal", journal); // writes what the call model still owes the database
         closeQuietly("recordings", recordings);
         closeQuietly("database", db);

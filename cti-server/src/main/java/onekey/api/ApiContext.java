@@ -24,10 +24,12 @@ import onekey.recording.RecordingRepository;
  * @param defaultAreaCode passed to {@code PhoneNumbers.normalize} for numbers typed without one
  * @param tokenTtlMillis  lifetime of a login token; 0 or less means 12 hours (one shift)
  * @param maxBodyBytes    largest accepted request body (and WebSocket frame); 0 or less means 64 KiB
- * @param recordingFile   maps {@code Recording.path} to a readable file; null means {@code Path::of}
+ * @param recordingFile   maps {@code Recording.path} to a readable file, or to null when it must not be served
+ *                        (outside the recordings folder: 404); null means {@code Path::of}
  * @param clock           time source for ages and timeline entries; null means the system clock
  * @param security        login throttling, delivery audit, session checks; null means {@link ApiSecurity#defaults}
  *                        with deliveries written straight to {@code audit}
+ * @param rescue          no-response incidents (issue 8); null: its endpoints answer 503
  * @param sipHost         where agents' phones register (GET /api/me); null means 127.0.0.1
  * @param sipPort         Asterisk's SIP (UDP) port for agents' phones; 0 or less means 5060
  * @param wrapUpSeconds   the wrap-up after each call (GET /api/me, so a softphone can count it down)
@@ -52,6 +54,7 @@ public record ApiContext(
         Function<String, Path> recordingFile,
         Clock clock,
         ApiSecurity security,
+        onekey.rescue.RescueService rescue,
         String sipHost,
         int sipPort,
         int wrapUpSeconds) {
@@ -64,9 +67,10 @@ public record ApiContext(
             TokenStore tokens, AuditLog audit, CallRepository calls, RecordingRepository recordings,
             AgentCommands agentCommands, SipProvisioner sipProvisioner, EventHub hub, HealthProbe health,
             String defaultAreaCode, long tokenTtlMillis, int maxBodyBytes, Function<String, Path> recordingFile,
-            Clock clock, ApiSecurity security) {
+            Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
-                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, null, 0, 0);
+                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
+                null, 0, 0);
     }
 
     public ApiContext {

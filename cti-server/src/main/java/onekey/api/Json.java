@@ -139,6 +139,12 @@ public final class Json {
         m.put("sha256", r.sha256());
         m.put("status", r.status());
         m.put("createdAt", r.createdAt());
+        m.put("onHold", r.onHold());
+        m.put("holdBy", r.holdBy());
+        m.put("holdAt", r.holdAt());
+        m.put("holdReason", r.holdReason());
+        m.put("removedAt", r.removedAt());
+        m.put("removedReason", r.removedReason());
         return m;
     }
 

@@ -30,6 +30,10 @@ final class Requests {
 
     record DispositionBody(String disposition, String notes) {}
 
+    record HoldBody(Boolean hold, String reason) {}
+
+    record IncidentActionBody(String outcome, String reason, String number) {}
+
     /** Reads {@code body} as {@code type}; every failure is an {@link ApiException} (400) naming where or which field. */
     static <T> T read(ByteBuf body, Class<T> type) {
         if (body == null || !body.isReadable()) {

@@ -35,6 +35,7 @@ import onekey.api.Requests.AgentBody;
 import onekey.api.Requests.ContactBody;
 import onekey.api.Requests.DispositionBody;
 import onekey.api.Requests.ElderBody;
+import onekey.api.Requests.HoldBody;
 import onekey.api.Requests.Login;
 import onekey.auth.Account;
 import onekey.auth.AccountDraft;
@@ -91,6 +92,16 @@ final class RestApi {
                 .add(PUT, "/api/calls/{call}/disposition", ANY, this::disposition)
                 .add(GET, "/api/recordings", ANY, this::listRecordings)
                 .add(GET, "/api/recordings/{recording}", ANY, this::playRecording)
+                .add(PUT, "/api/recordings/{recording}/hold", roles(SUPERVISOR, ADMIN), this::holdRecording)
+                .add(PUT, "/api/calls/{call}/hold", roles(SUPERVISOR, ADMIN), this::holdCallRecordings)
+                .add(POST, "/api/calls/{call}/no-response", ANY, this::noResponse)
+                .add(GET, "/api/incidents", ANY, this::listIncidents)
+                .add(GET, "/api/incidents/{incident}", ANY, this::getIncident)
+                .add(POST, "/api/incidents/{incident}/arrived", ANY, this::incidentArrived)
+                .add(POST, "/api/incidents/{incident}/cancel", ANY, this::incidentCancel)
+                .add(POST, "/api/incidents/{incident}/call", ANY, this::incidentCall)
+                .add(POST, "/api/incidents/{incident}/follow-up", ANY, this::incidentFollowUp)
+                .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit)
                 .add(GET, "/api/me", ANY, this::me);
@@ -588,6 +599,8 @@ final class RestApi {
         ctx.audit().record(r.account, "call.view", c.elderId() == null ? "call" : "elder",
                 c.elderId() == null ? Long.toString(c.id()) : c.elderId().toString(), "call=" + c.id());
         Map<String, Object> m = Shapes.call(c);
+        // issue 6: a call whose recording is missing, empty or removed says so (null: none indexed yet)
+        m.put("recordingStatus", ctx.recordings().byCall(c.id()).map(Recording::status).orElse(null));
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);
     }
@@ -642,10 +655,25 @@ final class RestApi {
                 throw ApiException.forbidden("agents may play only the recordings of calls they took");
             }
         }
+        if (rec.removed()) {
+            throw new ApiException(HttpResponseStatus.GONE, "recording_removed", "recording " + id + " was removed by "
+                    + rec.removedReason() + " on " + java.time.Instant.ofEpochMilli(rec.removedAt())
+                    .atZone(java.time.ZoneOffset.UTC).toLocalDate(), null);
+        }
+        if ("empty".equals(rec.status())) {
+            throw new ApiException(HttpResponseStatus.GONE, "recording_empty", "recording " + id
+                    + " holds no audio: it could not be written (recordings disk full or not writable)", null);
+        }
         Path file = ctx.recordingFile().apply(rec.path());
+        if (file == null) {
+            // the row points outside the recordings folder (written by hand, or before paths were checked)
+            log.warn("api.recording-refused recording={} call={}: path not under the recordings folder", id, rec.callId());
+            throw new ApiException(HttpResponseStatus.NOT_FOUND, "recording_outside_folder", "recording " + id
+                    + " is not under the recordings folder and is not served", null);
+        }
         RandomAccessFile raf;
         try {
-            if (file == null || !Files.isRegularFile(file)) {
+            if (!Files.isRegularFile(file)) {
                 throw new FileNotFoundException();
             }
             raf = new RandomAccessFile(file.toFile(), "r");
@@ -672,6 +700,195 @@ final class RestApi {
             raf.close();
             throw e;
         }
+    }
+
+    /** Legal hold (issue 6): a recording on hold is never removed by retention. Supervisors and admins; audited. */
+    private Reply holdRecording(Req r) {
+        long id = r.id("recording");
+        Recording rec = ctx.recordings().get(id).orElseThrow(() -> ApiException.notFound("no such recording: " + id));
+        return Reply.ok(Json.recording(hold(r, List.of(rec), r.body(HoldBody.class)).get(0)));
+    }
+
+    /** Puts every recording of a call on hold, or releases them. */
+    private Reply holdCallRecordings(Req r) {
+        CallRecord c = call(r);
+        HoldBody b = r.body(HoldBody.class);
+        List<Recording> recs = ctx.recordings().allByCall(c.id());
+        if (recs.isEmpty()) {
+            throw ApiException.notFound("call " + c.id() + " has no recording");
+        }
+        return Reply.ok(hold(r, recs, b).stream().map(Json::recording).toList());
+    }
+
+    private List<Recording> hold(Req r, List<Recording> recs, HoldBody b) {
+        if (b.hold() == null) {
+            throw ApiException.missing("hold");
+        }
+        String reason = blankToNull(b.reason());
+        if (b.hold() && reason == null) {
+            throw ApiException.invalid("reason", "\"reason\" is required to put a recording on hold (e.g. a complaint number)");
+        }
+        if (reason != null && reason.length() > 500) {
+            throw ApiException.invalid("reason", "\"reason\" must be at most 500 characters");
+        }
+        for (Recording rec : recs) {
+            if (b.hold() && rec.removed()) {
+                throw ApiException.conflict("recording " + rec.id() + " was already removed by " + rec.removedReason()
+                        + "; its audio cannot be held", "hold");
+            }
+        }
+        long now = ctx.clock().millis();
+        List<Recording> out = new ArrayList<>();
+        for (Recording rec : recs) {
+            ctx.recordings().setHold(rec.id(), b.hold(), r.account.username(), now, reason);
+            ctx.audit().record(r.account, b.hold() ? "recording.hold" : "recording.release", "recording",
+                    Long.toString(rec.id()), "call=" + rec.callId() + (reason == null ? "" : " reason=" + reason));
+            log.info("api.recording-hold recording={} call={} hold={} by={}", rec.id(), rec.callId(), b.hold(),
+                    r.account.username());
+            out.add(ctx.recordings().get(rec.id()).orElse(rec));
+        }
+        return out;
+    }
+
+    // ---- rescue (issue 8) -----------------------------------------------------------------------------------
+
+    private onekey.rescue.RescueService rescue() {
+        if (ctx.rescue() == null) {
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "rescue_unavailable",
+                    "the rescue service is not running on this server", null);
+        }
+        return ctx.rescue();
+    }
+
+    /**
+     * The agent on an SOS call confirms the elder does not respond: an incident opens and redial 1 starts at
+     * once (201), or the elder's open incident is returned (200, {@code "created":false}).
+     */
+    private Reply noResponse(Req r) {
+        CallRecord c = ownCall(r, "raise an incident on");
+        if (c.elderId() == null) {
+            throw new ApiException(HttpResponseStatus.CONFLICT, "unknown_caller", "call " + c.id()
+                    + " is not from a registered elder: OneKey has no numbers to redial; call 110 from the pop", null);
+        }
+        onekey.rescue.RescueService.Opened o;
+        try {
+            o = rescue().noResponse(c.elderId(), c.id(), r.account, "no-response");
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpResponseStatus.CONFLICT, "cannot_redial", e.getMessage(), null);
+        }
+        ctx.audit().record(r.account, o.created() ? "incident.open" : "incident.join", "elder", c.elderId().toString(),
+                "incident=" + o.incident().id() + " call=" + c.id());
+        Map<String, Object> m = new LinkedHashMap<>(onekey.rescue.RescueService.shape(o.incident()));
+        m.put("created", o.created());
+        return o.created() ? Reply.created(m) : Reply.ok(m);
+    }
+
+    private Reply listIncidents(Req r) {
+        Long elderId = r.longParam("elderId", 1);
+        String state = r.param("state");
+        if (state != null && !Set.of("redialling", "escalating", "resolved", "cancelled").contains(state)) {
+            throw ApiException.invalid("state", "\"state\" must be redialling, escalating, resolved or cancelled");
+        }
+        int limit = r.intParam("limit", 50, 1, 500);
+        return Reply.ok(rescue().find(elderId, state, limit).stream()
+                .filter(i -> !r.is(AGENT) || i.agentId() != null && i.agentId() == r.account.id())
+                .map(onekey.rescue.RescueService::shape).toList());
+    }
+
+    private Reply getIncident(Req r) {
+        long id = r.id("incident");
+        onekey.rescue.Incident i = rescue().get(id).orElseThrow(() -> ApiException.notFound("no such incident: " + id));
+        if (r.is(AGENT) && (i.agentId() == null || i.agentId() != r.account.id())) {
+            throw ApiException.forbidden("incident " + id + " belongs to another agent");
+        }
+        return Reply.ok(onekey.rescue.RescueService.shape(i));
+    }
+
+    private onekey.rescue.Incident ownIncident(Req r) {
+        long id = r.id("incident");
+        onekey.rescue.Incident i = rescue().get(id).orElseThrow(() -> ApiException.notFound("no such incident: " + id));
+        if (r.is(AGENT) && (i.agentId() == null || i.agentId() != r.account.id())) {
+            throw ApiException.forbidden("incident " + id + " belongs to another agent");
+        }
+        return i;
+    }
+
+    /** Responders arrived: {@code {"outcome":"…"}} resolves the incident and plans the follow-up call. */
+    private Reply incidentArrived(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        String outcome = required("outcome", r.body(Requests.IncidentActionBody.class).outcome());
+        if (outcome.length() > 200) {
+            throw ApiException.invalid("outcome", "\"outcome\" must be at most 200 characters");
+        }
+        try {
+            onekey.rescue.Incident done = rescue().arrived(i.id(), r.account, outcome);
+            ctx.audit().record(r.account, "incident.resolve", "elder", Long.toString(i.elderId()),
+                    "incident=" + i.id() + " outcome=" + outcome);
+            return Reply.ok(onekey.rescue.RescueService.shape(done));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** The elder is well: {@code {"reason":"…"}} cancels the alarm; nothing more is dialled. */
+    private Reply incidentCancel(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        String reason = required("reason", r.body(Requests.IncidentActionBody.class).reason());
+        if (reason.length() > 200) {
+            throw ApiException.invalid("reason", "\"reason\" must be at most 200 characters");
+        }
+        try {
+            onekey.rescue.Incident done = rescue().cancel(i.id(), r.account, reason);
+            ctx.audit().record(r.account, "incident.cancel", "elder", Long.toString(i.elderId()),
+                    "incident=" + i.id() + " reason=" + reason);
+            return Reply.ok(onekey.rescue.RescueService.shape(done));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** Click-to-call for the incident ({@code {"number":"110"}}): the agent's phone rings, then the number. */
+    private Reply incidentCall(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        String number = required("number", r.body(Requests.IncidentActionBody.class).number());
+        if (!number.matches("[0-9]{3,20}")) {
+            throw ApiException.invalid("number", "\"number\" must be 3 to 20 digits");
+        }
+        try {
+            onekey.rescue.Incident now = rescue().callFromAgent(i.id(), r.account, number);
+            ctx.audit().record(r.account, "incident.call", "elder", Long.toString(i.elderId()),
+                    "incident=" + i.id() + " number=" + PhoneNumbers.mask(number));
+            return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    private Reply incidentFollowUp(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        try {
+            onekey.rescue.Incident now = rescue().followUp(i.id(), r.account);
+            ctx.audit().record(r.account, "incident.follow-up", "elder", Long.toString(i.elderId()), "incident=" + i.id());
+            return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** Follow-up calls due within {@code ?hours=} (default 48): the worklist an agent dials from. */
+    private Reply worklist(Req r) {
+        int hours = r.intParam("hours", 48, 0, 24 * 14);
+        long until = ctx.clock().millis() + hours * 3_600_000L;
+        return Reply.ok(rescue().followUps(until).stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("incidentId", s.incidentId());
+            m.put("seq", s.seq());
+            m.put("kind", s.kind());
+            m.put("dueAt", s.dueAt());
+            m.put("number", s.target() == null ? null : PhoneNumbers.mask(s.target()));
+            m.put("detail", s.detail());
+            return m;
+        }).toList());
     }
 
     // ---- lines, audit --------------------------------------------------------------------------------------

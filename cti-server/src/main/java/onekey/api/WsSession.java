@@ -313,6 +313,15 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 }
                 command(type, reason == null || reason.isNull() ? null : reason.asText());
             }
+            case "call.no-response" -> {
+                startLive();
+                JsonNode linkedid = msg.get("linkedid");
+                if (linkedid == null || !linkedid.isTextual() || linkedid.asText().isBlank()) {
+                    error(type, "\"linkedid\" (the call's, as in call.silent or call.offered) is required");
+                    return;
+                }
+                noResponse(type, linkedid.asText());
+            }
             default -> {
                 startLive();
                 error(type, "unknown frame type \"" + type + "\"");
@@ -343,6 +352,44 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     log.info("ws.command account={} command={} state={}", account.username(), type, m.get("state"));
                 } catch (IllegalStateException e) {
                     error(type, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    /** The agent confirms the elder on its call does not respond: the same as POST /api/calls/{id}/no-response. */
+    private void noResponse(String type, String linkedid) {
+        try {
+            server.workers().execute(() -> {
+                try {
+                    var rescue = server.ctx.rescue();
+                    var call = server.ctx.calls().byLinkedid(linkedid).orElse(null);
+                    if (rescue == null || call == null) {
+                        error(type, rescue == null ? "the rescue service is not running" : "no such call: " + linkedid);
+                        return;
+                    }
+                    if (account.role() == Role.AGENT && (call.agentId() == null || call.agentId() != account.id())) {
+                        error(type, "call " + call.id() + " was taken by another agent");
+                        return;
+                    }
+                    if (call.elderId() == null) {
+                        error(type, "the caller is not a registered elder: call 110 from the pop");
+                        return;
+                    }
+                    var o = rescue.noResponse(call.elderId(), call.id(), account, "no-response");
+                    server.ctx.audit().record(account, o.created() ? "incident.open" : "incident.join", "elder",
+                            call.elderId().toString(), "incident=" + o.incident().id() + " call=" + call.id());
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    m.put("created", o.created());
+                    m.put("incident", onekey.rescue.RescueService.shape(o.incident()));
+                    send(m);
                 } catch (RuntimeException e) {
                     log.error("ws.command-failed account={} command={}", account.username(), type, e);
                     error(type, "internal error; see the server log");

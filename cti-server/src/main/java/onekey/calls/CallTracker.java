@@ -98,6 +98,11 @@ public final class CallTracker {
     // ---- from the AGI session (lines that run OneKey's flow) ---------------------------------------
 
     /** The line of a dialled number, from memory. */
+    /** The DNIS the dialplan gives an elder put through from a rescue redial (issue 8). */
+    static final String RESCUE_DNIS = "rescue";
+    static final Line RESCUE_LINE = new Line(RESCUE_DNIS, onekey.lines.Service.SOS, 10,
+            "rescue: the elder answered a redial and spoke");
+
     public Line lineFor(String dnis) {
         return lines.lineFor(dnis);
     }
@@ -156,13 +161,18 @@ public final class CallTracker {
             }
             case PbxEvent.Overflow o -> onOverflow(o);
             case PbxEvent.OverflowEnded o -> onOverflowEnded(o);
+            // rescue calls are followed by RescueService; once one reaches the queue it is a call like any other
+            case PbxEvent.OriginateResult o -> { }
+            case PbxEvent.OutResult o -> { }
+            case PbxEvent.Talking t -> { } // followed by rescue's SilenceWatch
         }
     }
 
     /** The dialplan is queueing the call: learn it if OneKey's flow did not see it (direct SOS, fail-open). */
     private void onQueueEntry(PbxEvent.QueueEntry q) {
         boolean failOpen = "failopen".equals(q.path());
-        Line line = lines.lineFor(q.dnis());
+        // an elder who answered a rescue redial and spoke ([onekey-out-answered]): an SOS call again
+        Line line = RESCUE_DNIS.equals(q.dnis()) ? RESCUE_LINE : lines.lineFor(q.dnis());
         int priority = "unknown".equals(q.service()) ? FAIL_OPEN_PRIORITY : line.priority();
         LiveCall lc = live.get(q.linkedid());
         if (lc == null) {

@@ -26,7 +26,8 @@ public final class ConfigLoader {
             Map.entry("ami.host", "127.0.0.1"),
             Map.entry("ami.port", "5038"),
             Map.entry("ami.user", "onekey"),
-            Map.entry("ami.secret", "onekey-ami"),
+            // no shared default: each install has its own (./onekey generates it, asterisk.sh requires it)
+            Map.entry("ami.secret", ""),
             Map.entry("ami.eventQueueCapacity", "10000"),
             Map.entry("agi.bind", "127.0.0.1"),
             Map.entry("agi.port", "4573"),
@@ -61,7 +62,22 @@ public final class ConfigLoader {
             Map.entry("logins.hashQueue", "8"),
             Map.entry("http.tlsCert", ""),
             Map.entry("http.tlsKey", ""),
-            Map.entry("http.allowPlaintext", "false"));
+            Map.entry("http.allowPlaintext", "false"),
+            Map.entry("recordings.retentionDays", "180"),
+            Map.entry("recordings.retentionCheckMinutes", "60"),
+            Map.entry("recordings.diskCheckSeconds", "30"),
+            Map.entry("recordings.minFreeMb", "2048"),
+            Map.entry("recordings.minFreePercent", "5"),
+            Map.entry("agi.allowFrom", onekey.telephony.agi.AddressFilter.LOOPBACK),
+            Map.entry("rescue.redials", "2"),
+            Map.entry("rescue.redialIntervalSeconds", "60"),
+            Map.entry("rescue.ringSeconds", "30"),
+            Map.entry("rescue.listenSeconds", "10"),
+            Map.entry("rescue.speechMillis", "500"),
+            Map.entry("rescue.elderRetrySeconds", "300"),
+            Map.entry("rescue.followUpHours", "24"),
+            Map.entry("rescue.silenceSeconds", "15"),
+            Map.entry("rescue.openOnAbandonedSos", "true"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -108,9 +124,9 @@ public final class ConfigLoader {
 
     private OneKeyConfig build() {
         OneKeyConfig c = new OneKeyConfig(
-                new OneKeyConfig.Ami(text("ami.host"), port("ami.port"), text("ami.user"), text("ami.secret"),
+                new OneKeyConfig.Ami(text("ami.host"), port("ami.port"), text("ami.user"), values.getProperty("ami.secret"),
                         integer("ami.eventQueueCapacity", 100, 10_000_000)),
-                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port")),
+                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port"), addressList("agi.allowFrom")),
                 new OneKeyConfig.Http(text("http.bind"), port("http.port"),
                         integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
                         integer("http.tokenTtlMinutes", 1, 60 * 24 * 30) * 60_000L),
@@ -127,7 +143,16 @@ public final class ConfigLoader {
                 new OneKeyConfig.Logins(integer("logins.failuresPerAccount", 1, 1000),
                         integer("logins.failuresPerAddress", 1, 100_000), integer("logins.windowSeconds", 1, 86_400),
                         integer("logins.hashThreads", 1, 64), integer("logins.hashQueue", 0, 10_000)),
-                httpTls());
+                httpTls(),
+                new OneKeyConfig.Recordings(integer("recordings.retentionDays", 1, 36_500),
+                        integer("recordings.retentionCheckMinutes", 1, 7 * 24 * 60),
+                        integer("recordings.diskCheckSeconds", 1, 3600), integer("recordings.minFreeMb", 0, 100_000_000),
+                        integer("recordings.minFreePercent", 0, 99)),
+                new OneKeyConfig.Rescue(integer("rescue.redials", 1, 10), integer("rescue.redialIntervalSeconds", 1, 3600),
+                        integer("rescue.ringSeconds", 5, 300), integer("rescue.listenSeconds", 2, 120),
+                        integer("rescue.speechMillis", 100, 5000), integer("rescue.elderRetrySeconds", 5, 3600),
+                        integer("rescue.followUpHours", 1, 48), integer("rescue.silenceSeconds", 3, 300),
+                        oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true")));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
@@ -265,6 +290,20 @@ public final class ConfigLoader {
             return "";
         }
         return v;
+    }
+
+    /** A comma list of IP addresses and CIDR blocks (who may connect). */
+    private String addressList(String key) {
+        String v = text(key);
+        try {
+            return onekey.telephony.agi.AddressFilter.parse(v).toString();
+        } catch (IllegalArgumentException e) {
+            if (!v.isEmpty()) {
+                errors.add(key + " (" + envName(key) + ") is '" + v + "', expected a comma list of IP addresses or CIDR"
+                        + " blocks such as 127.0.0.1,::1,10.0.0.0/24: " + e.getMessage());
+            }
+            return onekey.telephony.agi.AddressFilter.LOOPBACK;
+        }
     }
 
     private String jdbc(String key) {

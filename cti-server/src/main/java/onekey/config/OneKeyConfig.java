@@ -16,13 +16,18 @@ public record OneKeyConfig(
         Calls calls,
         Escalation escalation,
         Logins logins,
-        HttpTls httpTls) {
+        HttpTls httpTls,
+        Recordings recordings,
+        Rescue rescue) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
 
-    /** Where OneKey's FastAGI server listens (the dialplan's ONEKEY_AGI points here). */
-    public record Agi(String bind, int port) {}
+    /**
+     * Where OneKey's FastAGI server listens (the dialplan's ONEKEY_AGI points here), and the addresses
+     * and CIDR blocks it takes sessions from (comma list; others are refused and logged).
+     */
+    public record Agi(String bind, int port, String allowFrom) {}
 
     public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis) {}
 
@@ -79,4 +84,21 @@ public record OneKeyConfig(
             return cert != null && key != null;
         }
     }
+
+    /**
+     * Recording retention and the recordings disk (issue 6): audio files older than {@code retentionDays} are
+     * deleted (their rows kept and marked removed) unless on hold, checked every {@code retentionCheckMinutes}
+     * and once at start; the recordings folder's free space is checked every {@code diskCheckSeconds}, and
+     * an alert is raised while it is below {@code minFreeMb} or below {@code minFreePercent} of the file system
+     * (0 turns that test off).
+     */
+    public record Recordings(int retentionDays, int retentionCheckMinutes, int diskCheckSeconds, long minFreeMb,
+                             int minFreePercent) {}
+
+    /**
+     * No-response rescue (issue 8): how many redials of the elder, how far apart, how long each rings, how long
+     * Asterisk listens on an answered redial and how much continuous sound counts as the elder speaking.
+     */
+    public record Rescue(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
+                         int elderRetrySeconds, int followUpHours, int silenceSeconds, boolean openOnAbandonedSos) {}
 }

@@ -106,9 +106,61 @@ public final class JooqRecordingRepository implements RecordingRepository {
     @Override
     public void setStatus(long id, String status) {
         if (status == null || status.isBlank()) {
-            throw new IllegalArgumentException("status is required (ok, missing, orphan)");
+            throw new IllegalArgumentException("status is required (ok, missing, empty, orphan, removed)");
         }
         dsl.update(RECORDINGS).set(RECORDINGS.STATUS, status).where(RECORDINGS.ID.eq(id)).execute();
+    }
+
+    @Override
+    public List<Recording> allByCall(long callId) {
+        return dsl.selectFrom(RECORDINGS).where(RECORDINGS.CALL_ID.eq(callId))
+                .orderBy(RECORDINGS.CREATED_AT, RECORDINGS.ID)
+                .fetch(JooqRecordingRepository::toRecording);
+    }
+
+    @Override
+    public boolean setHold(long id, boolean hold, String by, long at, String reason) {
+        return dsl.update(RECORDINGS)
+                .set(RECORDINGS.ON_HOLD, hold)
+                .set(RECORDINGS.HOLD_BY, hold ? by : null)
+                .set(RECORDINGS.HOLD_AT, hold ? Long.valueOf(at) : null)
+                .set(RECORDINGS.HOLD_REASON, hold ? reason : null)
+                .where(RECORDINGS.ID.eq(id))
+                .execute() > 0;
+    }
+
+    @Override
+    public List<Recording> expired(long cutoff, int limit) {
+        return dsl.selectFrom(RECORDINGS)
+                .where(RECORDINGS.CREATED_AT.lt(cutoff))
+                .and(RECORDINGS.ON_HOLD.isFalse())
+                .and(RECORDINGS.REMOVED_AT.isNull())
+                .orderBy(RECORDINGS.CREATED_AT, RECORDINGS.ID)
+                .limit(limit)
+                .fetch(JooqRecordingRepository::toRecording);
+    }
+
+    @Override
+    public boolean markRemoved(long id, long at, String reason) {
+        // conditional: a hold placed after the retention run read its list still wins
+        return dsl.update(RECORDINGS)
+                .set(RECORDINGS.REMOVED_AT, at)
+                .set(RECORDINGS.REMOVED_REASON, reason)
+                .set(RECORDINGS.STATUS, "removed")
+                .where(RECORDINGS.ID.eq(id))
+                .and(RECORDINGS.ON_HOLD.isFalse())
+                .and(RECORDINGS.REMOVED_AT.isNull())
+                .execute() > 0;
+    }
+
+    @Override
+    public void unmarkRemoved(long id, String status) {
+        dsl.update(RECORDINGS)
+                .set(RECORDINGS.REMOVED_AT, (Long) null)
+                .set(RECORDINGS.REMOVED_REASON, (String) null)
+                .set(RECORDINGS.STATUS, status)
+                .where(RECORDINGS.ID.eq(id))
+                .execute();
     }
 
     static String pathKey(String path) {
@@ -122,6 +174,7 @@ public final class JooqRecordingRepository implements RecordingRepository {
 
     private static Recording toRecording(RecordingsRecord r) {
         return new Recording(r.getId(), r.getCallId(), r.getPath(), r.getDurationMs(), r.getSizeBytes(),
-                r.getSha256(), r.getStatus(), r.getCreatedAt());
+                r.getSha256(), r.getStatus(), r.getCreatedAt(), Boolean.TRUE.equals(r.getOnHold()), r.getHoldBy(),
+                r.getHoldAt(), r.getHoldReason(), r.getRemovedAt(), r.getRemovedReason());
     }
 }

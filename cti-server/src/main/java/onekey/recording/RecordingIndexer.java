@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import onekey.calls.CallRecord;
 import onekey.calls.CallRepository;
 import onekey.calls.CallTracker;
+import onekey.events.EventHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,55 +29,88 @@ import org.slf4j.LoggerFactory;
  * and reconciles the recordings folder with the index: a file no call claims is indexed as an
  * orphan, an indexed file that vanished is marked missing; both are reported, never silently lost.
  * File names are {@code <linkedid>.wav} (the dialplan's ONEKEY_RECFILE), which ties a file to its call.
+ * A path from the dialplan that is not under the recordings folder ({@link RecordingPaths}) is refused:
+ * no row ever points outside the folder; the call's file is then looked for by its linkedid.
  */
 public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingIndexer.class);
     /** MixMonitor finishes writing after the hang-up; how long to wait for a complete file. */
     private static final long SETTLE_TIMEOUT_MS = 30_000;
+    /** Asterisk's WAV header; a file no longer than this holds no audio at all. */
+    private static final int WAV_HEADER_BYTES = 44;
 
     private final Path root;
+    private final RecordingPaths paths;
     private final RecordingRepository recordings;
     private final CallRepository calls;
+    private final EventHub hub;
+    private final AtomicLong missing = new AtomicLong();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile Map<String, Object> lastReconcile = Map.of("ranAt", 0L);
 
     public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls) {
+        this(root, recordings, calls, null);
+    }
+
+    /** {@code hub}: where supervisors are told of a call whose recording is missing or empty (may be null). */
+    public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls, EventHub hub) {
         this.root = root;
+        this.paths = new RecordingPaths(root);
         this.recordings = recordings;
         this.calls = calls;
+        this.hub = hub;
     }
 
     @Override
     public void callEnded(CallRecord call, String recordingFile) {
         workers.execute(() -> {
             try {
-                Optional<Path> file = recordingFile != null ? Optional.of(Path.of(recordingFile))
-                        : findByLinkedid(call.linkedid(), call.arrivedAt());
+                Optional<Path> file = recordingFile != null ? paths.inside(recordingFile) : Optional.empty();
+                if (recordingFile != null && file.isEmpty()) {
+                    log.warn("call={} recording path refused: not under {}; looking for the call's own file there",
+                            call.linkedid(), root);
+                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-path-refused",
+                            "the dialplan's recording path is not under the recordings folder");
+                }
                 if (file.isEmpty()) {
-                    failed.incrementAndGet();
-                    log.error("call={} ended without a recording file under {}", call.linkedid(), root);
-                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-missing", "no file for linkedid under " + root);
+                    file = findByLinkedid(call.linkedid(), call.arrivedAt());
+                }
+                if (file.isEmpty()) {
+                    reportMissing(call, expectedPath(call), "missing", "no recording file for the call under the recordings folder");
                     return;
                 }
                 index(call, file.get(), SETTLE_TIMEOUT_MS);
             } catch (Exception e) {
                 failed.incrementAndGet();
                 log.error("call={} recording not indexed: {}", call.linkedid(), e.toString());
+                try {
+                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-missing", "not indexed: " + e.getMessage());
+                } catch (RuntimeException again) {
+                    log.error("call={} recording-missing event not stored: {}", call.linkedid(), again.toString());
+                }
             }
         });
     }
 
     /** Waits for MixMonitor to close the file, then stores its figures and links it to the call. */
     Recording index(CallRecord call, Path file, long settleTimeoutMs) throws IOException, InterruptedException {
+        if (!paths.allows(file.toString())) {
+            throw new IOException("recording " + file + " is not under " + root + ": not indexed");
+        }
         long deadline = System.currentTimeMillis() + settleTimeoutMs;
         WavInfo info = null;
         long lastSize = -1;
         while (true) {
             if (Files.exists(file)) {
-                info = WavInfo.read(file);
+                try {
+                    info = WavInfo.read(file);
+                } catch (IOException e) {
+                    // not (yet) a WAV: MixMonitor has not written its header, or could not (a full disk)
+                    info = new WavInfo(Files.size(file), 0, 0, 0, 0, 0);
+                }
                 // complete header and no growth since the last look: MixMonitor has closed it
                 if (info.complete() && info.fileSize() == lastSize) {
                     break;
@@ -89,7 +123,13 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         if (info == null) {
-            throw new IOException("recording " + file + " did not appear within " + settleTimeoutMs + " ms");
+            // issue 6: a recording never silently absent (MixMonitor could not create it: a full disk, a bad folder)
+            return reportMissing(call, file, "missing", "recording file did not appear within " + settleTimeoutMs
+                    + " ms of the hang-up (disk full or not writable?)");
+        }
+        if (info.fileSize() <= WAV_HEADER_BYTES) {
+            return reportMissing(call, file, "empty", "recording file holds no audio (" + info.fileSize()
+                    + " bytes; disk full?)");
         }
         Recording r = recordings.save(new Recording(0, call.id(), file.toAbsolutePath().toString(), info.durationMs(),
                 Files.size(file), sha256(file), "ok", System.currentTimeMillis()));
@@ -100,6 +140,46 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         indexed.incrementAndGet();
         log.info("call={} recording={} durationMs={} bytes={}", call.linkedid(), r.id(), r.durationMs(), r.sizeBytes());
         return r;
+    }
+
+    /**
+     * Tells everyone who must know that a call has no usable recording: a row with the status (so the call
+     * and the recordings list show it), a {@code recording-missing} event on the call's timeline, an error in
+     * the log and a {@code system.alert} to supervisors.
+     */
+    private Recording reportMissing(CallRecord call, Path file, String status, String why) {
+        failed.incrementAndGet();
+        missing.incrementAndGet();
+        long now = System.currentTimeMillis();
+        Recording r = null;
+        try {
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            r = recordings.save(new Recording(0, call.id(), file.toAbsolutePath().toString(), 0, size, null, status, now));
+            calls.setRecording(call.id(), r.id());
+        } catch (IOException | RuntimeException e) {
+            log.error("call={} missing recording not indexed: {}", call.linkedid(), e.toString());
+        }
+        calls.addEvent(call.id(), now, "recording-missing", status + ": " + why);
+        log.error("call={} recording {}: {}", call.linkedid(), status, why);
+        if (hub != null) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("kind", "recording-missing");
+            body.put("state", "raised");
+            body.put("callId", call.id());
+            body.put("linkedid", call.linkedid());
+            body.put("recordingId", r == null ? null : r.id());
+            body.put("status", status);
+            body.put("message", "call " + call.id() + " has no usable recording: " + why);
+            hub.broadcast("system.alert", body);
+        }
+        return r;
+    }
+
+    /** Where the dialplan writes a call's recording (ONEKEY_RECFILE: YYYY/MM/DD of the arrival). */
+    private Path expectedPath(CallRecord call) {
+        java.time.LocalDate d = java.time.Instant.ofEpochMilli(call.arrivedAt()).atZone(java.time.ZoneId.systemDefault()).toLocalDate();
+        return root.resolve(String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth()))
+                .resolve(call.linkedid() + ".wav");
     }
 
     /**
@@ -144,6 +224,10 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
                 if (recordings.byPath(path).isPresent()) {
                     continue;
                 }
+                if (!paths.allows(path)) {
+                    log.warn("recording file={} leads out of {} (a link?): not indexed", path, root);
+                    continue;
+                }
                 try {
                     WavInfo info = WavInfo.read(f);
                     if (!info.complete() && Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 60_000) {
@@ -182,11 +266,17 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         return report;
     }
 
+    /** The path rule this indexer applies; the FastAGI server and playback use the same one. */
+    public RecordingPaths paths() {
+        return paths;
+    }
+
     public Map<String, Object> metrics() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dir", root.toString());
         m.put("indexed", indexed.get());
         m.put("failed", failed.get());
+        m.put("missingOrEmpty", missing.get());
         m.put("lastReconcile", lastReconcile);
         return m;
     }

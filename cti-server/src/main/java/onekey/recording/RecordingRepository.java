@@ -16,4 +16,25 @@ public interface RecordingRepository {
     List<Recording> all();
 
     void setStatus(long id, String status);
+
+    /** Every recording of the call, oldest first. */
+    List<Recording> allByCall(long callId);
+
+    /**
+     * Puts the recording on hold ({@code hold} true: who, when, why are stored) or releases it (hold columns
+     * cleared). Returns false when there is no such recording.
+     */
+    boolean setHold(long id, boolean hold, String by, long at, String reason);
+
+    /** Recordings created before {@code cutoff} (epoch ms), not on hold, not yet removed; oldest first. */
+    List<Recording> expired(long cutoff, int limit);
+
+    /**
+     * Marks the recording removed, only if it is still not on hold and not removed (a hold placed meanwhile
+     * wins). Returns whether this call marked it.
+     */
+    boolean markRemoved(long id, long at, String reason);
+
+    /** Undoes {@link #markRemoved} when the file could not be deleted after all. */
+    void unmarkRemoved(long id, String status);
 }

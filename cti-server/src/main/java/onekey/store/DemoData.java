@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import onekey.auth.AccountDraft;
 import onekey.auth.AccountRepository;
 import onekey.auth.Passwords;
@@ -63,6 +64,23 @@ public final class DemoData {
         return DEFAULT_LINES.size();
     }
 
+    /** Environment variable with the SIP secret of demo extension EXT ({@code ./onekey} keeps them in run/secrets.env). */
+    public static final String SIP_SECRET_ENV = "ONEKEY_DEMO_SIPSECRET_";
+
+    /**
+     * The demo SIP secret of {@code extension}: {@code ONEKEY_DEMO_SIPSECRET_<ext>} from {@code env}, else a random
+     * one (never a well-known constant: SIP endpoints are guessed at from the network).
+     */
+    public static String sipSecret(Map<String, String> env, String extension) {
+        String s = env.get(SIP_SECRET_ENV + extension);
+        if (s != null && !s.isBlank()) {
+            return s.trim();
+        }
+        byte[] b = new byte[12];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     /** Demo data was asked for a database that holds data of its own. */
     public static final class Refused extends RuntimeException {
         Refused(String message) {
@@ -73,13 +91,20 @@ public final class DemoData {
     /** The audit row that marks a database as a demo one: later demo starts seed nothing and refuse nothing. */
     public static final String MARKER = "demo.seeded";
 
+    /** As {@link #seedIfEmpty(Database, ElderRepository, LineRepository, AccountRepository, UnaryOperator)}, random SIP secrets. */
+    public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
+                                     AccountRepository accounts) {
+        return seedIfEmpty(db, elders, lines, accounts, ext -> sipSecret(Map.of(), ext));
+    }
+
     /**
      * Seeds the demo into an EMPTY database only (no elders, accounts or calls), and marks it with an audit row
      * ({@value #MARKER}). A later start on the marked database seeds nothing. A database that holds elders,
      * accounts or calls without the mark is a real centre's: refused with {@link Refused}, nothing written.
+     * {@code sipSecrets}: extension → SIP secret of the demo agents and supervisor.
      */
     public static Seeded seedIfEmpty(Database db, ElderRepository elders, LineRepository lines,
-                                     AccountRepository accounts) {
+                                     AccountRepository accounts, UnaryOperator<String> sipSecrets) {
         boolean marked = db.dsl().fetchCount(AUDIT_LOG, AUDIT_LOG.AUDIT_ACTION.eq(MARKER)) > 0;
         if (marked) {
             return new Seeded(seedDefaultLinesIfEmpty(db, lines), 0, 0, Map.of());
@@ -105,11 +130,11 @@ public final class DemoData {
             String[] names = {"王丽 (坐席1001)", "李强 (坐席1002)", "陈静 (坐席1003)", "赵敏 (坐席1004)"};
             for (int i = 1; i <= 4; i++) {
                 String u = "100" + i;
-                accounts.create(new AccountDraft(u, Role.AGENT, u, "sip" + u, names[i - 1], true),
+                accounts.create(new AccountDraft(u, Role.AGENT, u, sipSecrets.apply(u), names[i - 1], true),
                         Passwords.hash(("agent" + u).toCharArray()));
                 passwords.put(u, "agent" + u);
             }
-            accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", "sip1099", "周班长 (班长)", true),
+            accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", sipSecrets.apply("1099"), "周班长 (班长)", true),
                     Passwords.hash("super1234".toCharArray()));
             passwords.put("super", "super1234");
         }

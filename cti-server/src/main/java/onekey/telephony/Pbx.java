@@ -18,6 +18,9 @@ public interface Pbx {
      */
     void putSetting(String family, String key, String value);
 
+    /** Removes a setting stored with {@link #putSetting} (absent is fine). */
+    void deleteSetting(String family, String key);
+
     /** A member of a queue as the PBX has it: interface ("PJSIP/1001"), member name, paused and why. */
     record QueueMember(String iface, String name, boolean paused, String pausedReason) {}
 
@@ -31,6 +34,14 @@ public interface Pbx {
 
     /** The members of a queue now. */
     List<QueueMember> queueMembers(String queue);
+
+    /**
+     * Places a call without waiting for it: {@code channel} (e.g. {@code PJSIP/02155550001@trunk}) rings for
+     * {@code ringMillis}; when answered it runs {@code context},s,1 with {@code variables} set. The outcome comes
+     * later as {@link PbxEvent.OriginateResult} carrying {@code actionId}. Throws when the PBX refuses to queue it.
+     */
+    void originate(String channel, String context, long ringMillis, String callerId, java.util.Map<String, String> variables,
+                   String actionId);
 
     /** Makes the PBX read its SIP endpoints again (agent endpoints were rewritten). */
     void reloadSip();

@@ -50,4 +50,17 @@ public sealed interface PbxEvent {
 
     /** The overflow dial ended ({@code dialStatus} ANSWER, NOANSWER, BUSY, CHANUNAVAIL, ...). */
     record OverflowEnded(String linkedid, long at, String number, String dialStatus) implements PbxEvent {}
+
+    /**
+     * An outbound call OneKey placed ({@link Pbx#originate}) was answered or not: {@code success} when the far
+     * end answered; otherwise {@code reason} is Asterisk's (3 no answer, 5 busy, 8 congestion, 0 failed or
+     * unavailable). {@code linkedid} is the new channel's uniqueid (null when no channel was made).
+     */
+    record OriginateResult(String linkedid, long at, String actionId, boolean success, int reason) implements PbxEvent {}
+
+    /** An answered rescue call heard the elder speak ({@code spoke}) or not ({@code silent}) (user event OneKeyOutResult). */
+    record OutResult(String linkedid, long at, String step, String result) implements PbxEvent {}
+
+    /** The channel's audio started or stopped being speech (TALK_DETECT on the elder's channel). */
+    record Talking(String linkedid, long at, String uniqueid, boolean talking) implements PbxEvent {}
 }

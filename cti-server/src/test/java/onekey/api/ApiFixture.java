@@ -90,7 +90,7 @@ final class ApiFixture implements AutoCloseable {
         };
         SipProvisioner sip = sipSyncs::add;
         ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
-                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null);
+                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null, null);
         server = new ApiServer(ctx).start();
     }
 
@@ -473,6 +473,41 @@ final class ApiFixture implements AutoCloseable {
 
         @Override
         public void setStatus(long id, String status) {}
+
+        @Override
+        public List<Recording> allByCall(long callId) {
+            return byId.values().stream().filter(r -> r.callId() != null && r.callId() == callId).toList();
+        }
+
+        @Override
+        public boolean setHold(long id, boolean hold, String by, long at, String reason) {
+            return byId.computeIfPresent(id, (k, r) -> new Recording(r.id(), r.callId(), r.path(), r.durationMs(),
+                    r.sizeBytes(), r.sha256(), r.status(), r.createdAt(), hold, hold ? by : null, hold ? at : null,
+                    hold ? reason : null, r.removedAt(), r.removedReason())) != null;
+        }
+
+        @Override
+        public List<Recording> expired(long cutoff, int limit) {
+            return byId.values().stream().filter(r -> r.createdAt() < cutoff && !r.onHold() && !r.removed())
+                    .limit(limit).toList();
+        }
+
+        @Override
+        public boolean markRemoved(long id, long at, String reason) {
+            Recording r = byId.get(id);
+            if (r == null || r.onHold() || r.removed()) {
+                return false;
+            }
+            byId.put(id, new Recording(r.id(), r.callId(), r.path(), r.durationMs(), r.sizeBytes(), r.sha256(), "removed",
+                    r.createdAt(), false, null, null, null, at, reason));
+            return true;
+        }
+
+        @Override
+        public void unmarkRemoved(long id, String status) {
+            byId.computeIfPresent(id, (k, r) -> new Recording(r.id(), r.callId(), r.path(), r.durationMs(), r.sizeBytes(),
+                    r.sha256(), status, r.createdAt(), r.onHold(), r.holdBy(), r.holdAt(), r.holdReason(), null, null));
+        }
     }
 
     /** Agent commands that follow AgentState's transition table, recording every call. */

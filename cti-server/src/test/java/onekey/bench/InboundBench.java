@@ -123,7 +123,7 @@ public final class InboundBench {
         List<String> rows = new ArrayList<>();
         List<String> trialRows;
         try (Stack stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "0").startAsterisk().startServerProcess(SERVER_JVM_ARGS);
-             Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 0)) {
+             Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 0)) {
             InboundBench bench = new InboundBench(stack, phones);
             awaitAsterisk(stack.api);
             System.out.printf(elapsed() + " cti-server pid %d, Asterisk pid %d; provisioning %d agents...%n", stack.process.pid(),

@@ -48,6 +48,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void noSharedAmiSecretAndFastAgiFromLoopbackOnlyByDefault() {
+        OneKeyConfig c = ConfigLoader.load(null, Map.of());
+        assertThat(c.ami().secret()).isEmpty();
+        assertThat(c.agi().allowFrom()).isEqualTo("127.0.0.1,::1");
+        assertThat(ConfigLoader.load(null, Map.of("ONEKEY_AGI_ALLOWFROM", "127.0.0.1, 10.0.5.0/24")).agi().allowFrom())
+                .isEqualTo("127.0.0.1,10.0.5.0/24");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_AGI_ALLOWFROM", "asterisk-host")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agi.allowFrom (ONEKEY_AGI_ALLOWFROM) is 'asterisk-host', expected a comma list");
+    }
+
+    @Test
     void plainHttpOnANetworkAddressIsRefusedUnlessAllowed() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_HTTP_BIND", "0.0.0.0")))
                 .isInstanceOf(ConfigException.class)

@@ -20,7 +20,7 @@ class AsteriskRestartIT {
     void reconnectsRestoresQueueMembershipAndLeaksNothing() {
         try (Stack stack = new Stack().startAsterisk().startServer()) {
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20)).until(() -> health(stack).path("asterisk").path("connected").asBoolean());
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 500)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 500)) {
                 Ws ws = new Ws(stack.server.apiPort(), stack.api.login("1001", "agent1001"));
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");

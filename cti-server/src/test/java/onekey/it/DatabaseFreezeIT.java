@@ -40,10 +40,10 @@ class DatabaseFreezeIT {
     }
 
     private static void run(Stack stack, MariaDbServer db) throws Exception {
-        try (Sipp.AgentPhone p1 = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 300);
-             Sipp.AgentPhone p2 = new Sipp.AgentPhone(stack.asterisk, "1002", "sip1002", 300);
-             Sipp.AgentPhone p3 = new Sipp.AgentPhone(stack.asterisk, "1003", "sip1003", 300);
-             Sipp.AgentPhone p4 = new Sipp.AgentPhone(stack.asterisk, "1004", "sip1004", 300)) {
+        try (Sipp.AgentPhone p1 = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+             Sipp.AgentPhone p2 = new Sipp.AgentPhone(stack.asterisk, "1002", stack.sipSecret("1002"), 300);
+             Sipp.AgentPhone p3 = new Sipp.AgentPhone(stack.asterisk, "1003", stack.sipSecret("1003"), 300);
+             Sipp.AgentPhone p4 = new Sipp.AgentPhone(stack.asterisk, "1004", stack.sipSecret("1004"), 300)) {
             Api api = stack.api;
             String admin = api.login("admin", Stack.ADMIN_PASSWORD);
             Ws a1 = agent(stack, api, "1001");

@@ -133,7 +133,7 @@ class DemoKillIT {
         Awaitility.await("1001 registered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
                 .until(() -> {
-                    phone[0] = new Sipp.AgentPhone(demo.sipPort, "1001", "sip1001", 500);
+                    phone[0] = new Sipp.AgentPhone(demo.sipPort, "1001", demo.sipSecret("1001"), 500);
                     return true;
                 });
         return phone[0];

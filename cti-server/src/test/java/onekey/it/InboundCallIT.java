@@ -61,7 +61,7 @@ class InboundCallIT {
 
     @Test
     void registeredElderPressesSos() throws Exception {
-        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 1500)) {
+        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 1500)) {
             String token = agentToken("1001");
             Ws ws = readyAgent("1001", token);
             try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 8000)) {
@@ -155,7 +155,7 @@ class InboundCallIT {
 
     @Test
     void unknownCallerIsQueuedPoppedAsUnregisteredAndRecorded() throws Exception {
-        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1002", "sip1002", 500)) {
+        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1002", stack.sipSecret("1002"), 500)) {
             String token = agentToken("1002");
             Ws ws = readyAgent("1002", token);
             try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02177778888", "12349", 12000)) {
@@ -179,7 +179,7 @@ class InboundCallIT {
 
     @Test
     void sosIsAnsweredBeforeAnEarlierConsultCall() {
-        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1003", "sip1003", 300)) {
+        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1003", stack.sipSecret("1003"), 300)) {
             String token = agentToken("1003");
             Ws ws = new Ws(stack.server.apiPort(), token);
             ws.await("hello", 10);

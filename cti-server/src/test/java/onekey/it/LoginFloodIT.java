@@ -27,7 +27,7 @@ class LoginFloodIT {
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                     .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
             long t0 = System.currentTimeMillis();
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", "sip1001", 300)) {
+            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300)) {
                 Ws ws = new Ws(stack.process.httpPort(), stack.api.login("1001", "agent1001"));
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");

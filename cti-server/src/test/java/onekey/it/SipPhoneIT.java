@@ -45,7 +45,7 @@ class SipPhoneIT {
         Audio.WavRecorder agentEars = new Audio.WavRecorder(dir.resolve("agent.wav"));
         Audio.WavRecorder elderEars = new Audio.WavRecorder(dir.resolve("elder.wav"));
         try (SipPhone agent = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", stack.asterisk.sipPort,
-                     "1001", "sip1001"), new Audio.WavLoop(Audio.tone(1000, 1, 8000)), agentEars, null).start();
+                     "1001", stack.sipSecret("1001")), new Audio.WavLoop(Audio.tone(1000, 1, 8000)), agentEars, null).start();
              SipPhone elder = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", stack.asterisk.sipPort,
                      "02155550001", null), new Audio.WavLoop(Audio.tone(440, 1, 8000)), elderEars, null).start()) {
             Awaitility.await("registered").atMost(Duration.ofSeconds(10)).until(agent::registered);

@@ -70,7 +70,7 @@ class SipTlsIT {
 
     @Test
     void agentRegistersOverTlsAndGetsSrtpKeysFromAsterisk() throws Exception {
-        try (TlsSipPhone phone = new TlsSipPhone(TlsTrust.trusting(pem.cert()), "127.0.0.1", tlsPort, "1001", "sip1001")) {
+        try (TlsSipPhone phone = new TlsSipPhone(TlsTrust.trusting(pem.cert()), "127.0.0.1", tlsPort, "1001", stack.sipSecret("1001"))) {
             assertThat(phone.tlsProtocol()).isIn("TLSv1.2", "TLSv1.3");
             TlsSipPhone.Response reg = phone.register();
             assertThat(reg.status()).as(phone.transcript()).isEqualTo(200);
@@ -100,7 +100,7 @@ class SipTlsIT {
 
     @Test
     void aSeatOfferingPlainRtpIsRefused() throws Exception {
-        try (TlsSipPhone phone = new TlsSipPhone(TlsTrust.trusting(pem.cert()), "127.0.0.1", tlsPort, "1002", "sip1002")) {
+        try (TlsSipPhone phone = new TlsSipPhone(TlsTrust.trusting(pem.cert()), "127.0.0.1", tlsPort, "1002", stack.sipSecret("1002"))) {
             assertThat(phone.register().status()).as(phone.transcript()).isEqualTo(200);
             String plain = TlsSipPhone.srtpOffer(Ports.free()).replace("RTP/SAVP", "RTP/AVP")
                     .replaceAll("a=crypto:[^\r]*\r\n", "");

@@ -67,7 +67,7 @@ class TlsApiIT {
     void loginRestWebSocketAndScreenPopOverTls() {
         assertThat(stack.api.base).startsWith("https://");
         assertThat(stack.server.apiSecure()).isTrue();
-        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1004", "sip1004", 500)) {
+        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1004", stack.sipSecret("1004"), 500)) {
             String token = stack.api.login("1004", "agent1004");
             Api.Reply me = stack.api.get("/api/calls?limit=5", token);
             assertThat(me.status()).as(me.body()).isEqualTo(200);

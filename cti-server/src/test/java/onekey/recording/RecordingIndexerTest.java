@@ -54,7 +54,9 @@ class RecordingIndexerTest {
         Path f = root.resolve("1700000000.1.wav");
         Files.write(f, WavInfoTest.wav(16000 * 4, true));
         indexer.callEnded(call, f.toString());
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(call.id()).orElseThrow().recordingId() != null);
+        // the timeline entry is written just after the recording is linked: wait for both
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(call.id()).orElseThrow().recordingId() != null
+                && calls.timeline(call.id()).stream().anyMatch(e -> e.type().equals("recorded")));
         Recording r = recordings.get(calls.get(call.id()).orElseThrow().recordingId()).orElseThrow();
         assertThat(r.durationMs()).isEqualTo(4000);
         assertThat(r.sizeBytes()).isEqualTo(Files.size(f));
@@ -95,5 +97,70 @@ class RecordingIndexerTest {
         assertThat(recordings.byCall(gone.id()).orElseThrow().status()).isEqualTo("missing");
         // a second pass finds nothing new: nothing is reported twice
         assertThat(indexer.reconcile()).containsEntry("orphansFound", 0).containsEntry("linkedLate", 0).containsEntry("missingFound", 0);
+    }
+
+    @Test
+    void aRecordingPathOutsideTheFolderIsRefusedAndNoRowPointsThere() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path planted = outside.resolve("1700000000.6.wav");
+        Files.write(planted, WavInfoTest.wav(8000, true));
+        CallRecord a = endedCall("1700000000.5");
+        CallRecord b = endedCall("1700000000.6");
+        CallRecord c = endedCall("1700000000.7");
+        // c's own file is where the dialplan writes it: found by its linkedid once the given path is refused
+        Files.write(root.resolve("1700000000.7.wav"), WavInfoTest.wav(8000, true));
+        indexer.callEnded(a, "/etc/passwd");
+        indexer.callEnded(b, dir.resolve("recordings") + "/../outside/1700000000.6.wav");
+        indexer.callEnded(c, planted.toString());
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                calls.timeline(a.id()).stream().anyMatch(e -> e.type().equals("recording-missing"))
+                        && calls.timeline(b.id()).stream().anyMatch(e -> e.type().equals("recording-missing"))
+                        && calls.get(c.id()).orElseThrow().recordingId() != null);
+        for (CallRecord call : java.util.List.of(a, b, c)) {
+            assertThat(calls.timeline(call.id())).anyMatch(e -> e.type().equals("recording-path-refused"));
+        }
+        // a and b: reported missing (a row in the folder, where the file should have been), never the path given
+        for (CallRecord call : java.util.List.of(a, b)) {
+            Recording r = recordings.byCall(call.id()).orElseThrow();
+            assertThat(r.status()).isEqualTo("missing");
+            assertThat(Path.of(r.path())).startsWithRaw(dir.resolve("recordings"));
+        }
+        assertThat(recordings.get(calls.get(c.id()).orElseThrow().recordingId()).orElseThrow().path())
+                .isEqualTo(root.resolve("1700000000.7.wav").toAbsolutePath().toString());
+        assertThat(recordings.all()).allSatisfy(r -> assertThat(Path.of(r.path())).startsWithRaw(dir.resolve("recordings")));
+    }
+
+    /** Issue 6: a full disk leaves no file, an empty one or a bare header; each is reported, never silently absent. */
+    @Test
+    void aRecordingThatNeverAppearedOrHoldsNoAudioIsReportedOnTheCallAndToSupervisors() throws Exception {
+        onekey.events.EventHub hub = new onekey.events.EventHub(100);
+        java.util.List<onekey.events.Event> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hub.subscribe(id -> true, true, -1, alerts::add);
+        try (RecordingIndexer withAlerts = new RecordingIndexer(dir.resolve("recordings"), recordings, calls, hub)) {
+            CallRecord absent = endedCall("1700000000.7");
+            withAlerts.index(absent, root.resolve("1700000000.7.wav"), 300);
+            CallRecord zero = endedCall("1700000000.8");
+            Path zeroFile = Files.write(root.resolve("1700000000.8.wav"), new byte[0]);
+            withAlerts.index(zero, zeroFile, 300);
+            CallRecord headerOnly = endedCall("1700000000.9");
+            Path headerFile = Files.write(root.resolve("1700000000.9.wav"), WavInfoTest.wav(0, true));
+            withAlerts.index(headerOnly, headerFile, 300);
+
+            assertThat(recordings.byCall(absent.id()).orElseThrow().status()).isEqualTo("missing");
+            assertThat(recordings.byCall(zero.id()).orElseThrow().status()).isEqualTo("empty");
+            assertThat(recordings.byCall(headerOnly.id()).orElseThrow().status()).isEqualTo("empty");
+            for (CallRecord c : java.util.List.of(absent, zero, headerOnly)) {
+                assertThat(calls.get(c.id()).orElseThrow().recordingId()).isEqualTo(recordings.byCall(c.id()).orElseThrow().id());
+                assertThat(calls.timeline(c.id())).anyMatch(e -> e.type().equals("recording-missing"))
+                        .noneMatch(e -> e.type().equals("recorded"));
+            }
+            assertThat(alerts).hasSize(3).allSatisfy(e -> {
+                assertThat(e.type()).isEqualTo("system.alert");
+                assertThat(e.body()).containsEntry("kind", "recording-missing");
+            });
+            assertThat(alerts.get(0).body()).containsEntry("callId", absent.id()).containsEntry("status", "missing");
+            assertThat(withAlerts.metrics()).containsEntry("missingOrEmpty", 3L);
+        }
     }
 }

@@ -3,6 +3,7 @@ package onekey.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -608,6 +609,42 @@ class StorageIT {
         assertTrue(recs.byCall(callId + 1).isEmpty());
     }
 
+    /** Migration V4 on both engines: hold and removal columns, the retention query and its conditional update. */
+    @OnBothEngines
+    void recordingsAreHeldExpiredAndMarkedRemoved(String engine) {
+        open(engine);
+        var calls = new JooqCallRepository(db);
+        var recs = new JooqRecordingRepository(db);
+        long callId = calls.insertIfAbsent(call("R1", null, 1000)).id();
+        Recording old = recs.save(new Recording(0, callId, "/rec/old.wav", 1000, 100, null, "ok", 1_000));
+        Recording held = recs.save(new Recording(0, callId, "/rec/held.wav", 1000, 100, null, "ok", 2_000));
+        Recording young = recs.save(new Recording(0, callId, "/rec/young.wav", 1000, 100, null, "ok", 9_000));
+        assertTrue(recs.setHold(held.id(), true, "super", 3_000, "投诉 2026-118"));
+        assertFalse(recs.setHold(999_999, true, "super", 3_000, "x"));
+        Recording h = recs.get(held.id()).orElseThrow();
+        assertTrue(h.onHold());
+        assertEquals("super", h.holdBy());
+        assertEquals(3_000L, h.holdAt());
+        assertEquals("投诉 2026-118", h.holdReason());
+
+        assertEquals(List.of(old.id()), recs.expired(5_000, 10).stream().map(Recording::id).toList());
+        assertTrue(recs.markRemoved(old.id(), 7_000, "retention"));
+        assertFalse(recs.markRemoved(old.id(), 8_000, "retention"), "removed once");
+        assertFalse(recs.markRemoved(held.id(), 8_000, "retention"), "a hold wins");
+        Recording o = recs.get(old.id()).orElseThrow();
+        assertEquals(7_000L, o.removedAt());
+        assertEquals("retention", o.removedReason());
+        assertEquals("removed", o.status());
+        assertTrue(recs.expired(5_000, 10).isEmpty());
+        assertEquals(List.of(old.id(), held.id(), young.id()), recs.allByCall(callId).stream().map(Recording::id).toList());
+
+        recs.unmarkRemoved(old.id(), "ok");
+        assertFalse(recs.get(old.id()).orElseThrow().removed());
+        assertTrue(recs.setHold(held.id(), false, "super", 4_000, null));
+        assertNull(recs.get(held.id()).orElseThrow().holdBy());
+        assertEquals(List.of(old.id(), held.id()), recs.expired(5_000, 10).stream().map(Recording::id).toList());
+    }
+
     // --- demo data -----------------------------------------------------------------------------------
 
     @OnBothEngines
@@ -617,7 +654,7 @@ class StorageIT {
         var lines = new JooqLineRepository(db);
         var accounts = new JooqAccountRepository(db);
 
-        DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts);
+        DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> "given-" + ext);
         assertEquals(5, seeded.lines());
         assertTrue(seeded.elders() >= 4);
         assertEquals(5, seeded.accounts());
@@ -636,13 +673,13 @@ class StorageIT {
         for (int i = 1; i <= 4; i++) {
             String u = "100" + i;
             Account acc = accounts.byExtension(u).orElseThrow();
-            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "sip" + u, acc.displayName(), true), acc);
+            assertEquals(new Account(acc.id(), u, Role.AGENT, u, "given-" + u, acc.displayName(), true), acc);
             assertTrue(Passwords.verify(("agent" + u).toCharArray(), accounts.passwordHash(u).orElseThrow()));
         }
         Account sup = accounts.byUsername("super").orElseThrow();
         assertEquals(Role.SUPERVISOR, sup.role());
         assertEquals("1099", sup.extension());
-        assertEquals("sip1099", sup.sipSecret());
+        assertEquals("given-1099", sup.sipSecret(), "the SIP secret comes from the install, never a constant");
         assertTrue(Passwords.verify("super1234".toCharArray(), accounts.passwordHash("super").orElseThrow()));
 
         DemoData.Seeded second = DemoData.seedIfEmpty(db, elders, lines, accounts);

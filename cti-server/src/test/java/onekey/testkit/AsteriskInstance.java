@@ -42,7 +42,8 @@ public final class AsteriskInstance implements AutoCloseable {
         env.put("ONEKEY_RTP_END", String.valueOf(rtpStart + rtpPorts - 1));
         env.put("ONEKEY_TRUNK_PORT", String.valueOf(Ports.free()));
         env.put("ONEKEY_AMI_USER", "onekey");
-        env.put("ONEKEY_AMI_SECRET", "test-ami-secret");
+        // a random secret per instance, as each install generates its own (asterisk.sh refuses to render without one)
+        env.put("ONEKEY_AMI_SECRET", randomSecret());
     }
 
     /**
@@ -102,6 +103,18 @@ public final class AsteriskInstance implements AutoCloseable {
 
     public String amiSecret() {
         return env.get("ONEKEY_AMI_SECRET");
+    }
+
+    /** 32 hex digits from a SecureRandom. */
+    public static String randomSecret() {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /** The environment asterisk.sh runs with (ONEKEY_* settings). */
+    public Map<String, String> env() {
+        return Map.copyOf(env);
     }
 
     public String messagesLog() {

@@ -91,6 +91,22 @@ public final class DemoLauncher implements AutoCloseable {
         return r.status() == 200 && r.json().path("asterisk").path("connected").asBoolean();
     }
 
+    /** A value of the secrets file the launcher generated for this install (RUN/secrets.env), e.g. ONEKEY_AMI_SECRET. */
+    public String secret(String name) {
+        try {
+            return Files.readAllLines(runDir.resolve("secrets.env"), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.startsWith(name + "=")).map(l -> l.substring(name.length() + 1)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(name + " not in " + runDir.resolve("secrets.env")));
+        } catch (IOException e) {
+            throw new IllegalStateException("no secrets file in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The demo SIP secret of extension {@code ext}, as ./onekey agent reads it. */
+    public String sipSecret(String ext) {
+        return secret("ONEKEY_DEMO_SIPSECRET_" + ext);
+    }
+
     public long launcherPid() {
         return launcher.pid();
     }

@@ -17,6 +17,24 @@ public final class Sipp {
     }
 
     /** ~6 s of espeak-ng speech as headerless 8 kHz μ-law, made once per test JVM. */
+    private static Path silence;
+
+    /** Ten seconds of µ-law silence (0xFF), for a phone that answers and says nothing. */
+    public static synchronized Path silence() {
+        if (silence == null) {
+            try {
+                Path f = Files.createTempDirectory("oksilence").resolve("silence.ul");
+                byte[] b = new byte[80_000];
+                java.util.Arrays.fill(b, (byte) 0xFF);
+                Files.write(f, b);
+                silence = f;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return silence;
+    }
+
     public static synchronized Path audio() {
         if (audio == null) {
             Proc.require("sipp");
@@ -100,13 +118,17 @@ public final class Sipp {
         final Path dir;
 
         Uas(String tmpPrefix, int port, long ringMs) {
+            this(tmpPrefix, port, ringMs, audio());
+        }
+
+        Uas(String tmpPrefix, int port, long ringMs, Path audioFile) {
             try {
                 this.dir = Files.createTempDirectory(tmpPrefix);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             process = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(port),
-                    "-mp", String.valueOf(Ports.freeRange(4)), "-d", String.valueOf(ringMs), "-key", "audio", audio() + ",-1,0",
+                    "-mp", String.valueOf(Ports.freeRange(4)), "-d", String.valueOf(ringMs), "-key", "audio", audioFile + ",-1,0",
                     "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
         }
 
@@ -143,6 +165,15 @@ public final class Sipp {
             this.uas = new Uas("oktrunk", port, ringMs);
         }
 
+        /** A trunk phone that answers and says nothing: it streams µ-law silence (an elder who cannot speak). */
+        public static TrunkPhone silent(int port, long ringMs) {
+            return new TrunkPhone(new Uas("oktrunk-silent", port, ringMs, silence()));
+        }
+
+        private TrunkPhone(Uas uas) {
+            this.uas = uas;
+        }
+
         public int successfulCalls() {
             return uas.successfulCalls();
         }
@@ -163,6 +194,11 @@ public final class Sipp {
         private final Path dir;
 
         public Caller(int sipPort, String callerNumber, String dialled, long holdMs) {
+            this(sipPort, callerNumber, dialled, holdMs, audio());
+        }
+
+        /** As above, streaming {@code audioFile} (µ-law; {@link Sipp#silence()} for an elder who says nothing). */
+        public Caller(int sipPort, String callerNumber, String dialled, long holdMs, Path audioFile) {
             try {
                 dir = Files.createTempDirectory("okcaller");
             } catch (IOException e) {
@@ -170,7 +206,7 @@ public final class Sipp {
             }
             List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario("caller.xml"),
                     "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-mp", String.valueOf(Ports.freeRange(4)),
-                    "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audio() + ",-1,0",
+                    "-s", dialled, "-key", "caller", callerNumber, "-key", "audio", audioFile + ",-1,0",
                     "-d", String.valueOf(holdMs), "-m", "1", "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"));
             p = Proc.start(cmd, dir, Map.of(), dir.resolve("caller.out"));
         }

@@ -28,6 +28,8 @@ public final class Stack implements AutoCloseable {
     public ServerProcess process;
     public Api api;
     private final Map<String, String> overrides = new HashMap<>();
+    /** Demo extension → its SIP secret, random per stack (as ./onekey generates them per install). */
+    private final Map<String, String> sipSecrets = new HashMap<>();
 
     public Stack() {
         this(null);
@@ -42,6 +44,25 @@ public final class Stack implements AutoCloseable {
         }
         this.httpPort = Ports.free();
         this.dbUrl = dbUrl != null ? dbUrl : Database.h2FileUrl(dataDir.resolve("onekey"));
+        for (String ext : List.of("1001", "1002", "1003", "1004", "1099")) {
+            sipSecrets.put(ext, AsteriskInstance.randomSecret());
+        }
+    }
+
+    /** The SIP secret the demo data gave extension {@code ext} (1001..1004, 1099). */
+    public String sipSecret(String ext) {
+        String s = sipSecrets.get(ext);
+        if (s == null) {
+            throw new IllegalArgumentException("no demo extension " + ext + " (1001..1004, 1099)");
+        }
+        return s;
+    }
+
+    /** ONEKEY_DEMO_SIPSECRET_<ext> for each demo extension. */
+    private Map<String, String> sipSecretEnv() {
+        Map<String, String> m = new HashMap<>();
+        sipSecrets.forEach((ext, secret) -> m.put(onekey.store.DemoData.SIP_SECRET_ENV + ext, secret));
+        return m;
     }
 
     /** Sets a configuration value (env form, e.g. ONEKEY_CALLS_WRAPUPSECONDS) for the next server start. */
@@ -88,13 +109,18 @@ public final class Stack implements AutoCloseable {
         env.put("ONEKEY_PATHS_PROMPTS", asterisk.prompts().toString());
         env.put("ONEKEY_CALLS_WRAPUPSECONDS", "1");
         env.put("ONEKEY_PATHS_JOURNAL", dataDir.resolve("journal").toString());
+        // an SOS call left before an answer would start redialling through the trunk in tests about other things;
+        // the rescue tests turn it on
+        env.put("ONEKEY_RESCUE_OPENONABANDONEDSOS", "false");
         env.putAll(overrides);
         return env;
     }
 
     public Stack startServer() {
         try {
-            server = new OneKeyServer(config(), true, Map.of("ONEKEY_ADMIN_PASSWORD", ADMIN_PASSWORD));
+            Map<String, String> env = sipSecretEnv();
+            env.put("ONEKEY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            server = new OneKeyServer(config(), true, env);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -114,6 +140,7 @@ public final class Stack implements AutoCloseable {
     public Stack startServerProcess(List<String> jvmArgs) {
         Map<String, String> env = new HashMap<>(env());
         env.put("ONEKEY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.putAll(sipSecretEnv());
         process = new ServerProcess(env, jvmArgs);
         try {
             process.start();

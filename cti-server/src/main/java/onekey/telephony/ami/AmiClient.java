@@ -199,7 +199,8 @@ public final class AmiClient implements AutoCloseable {
                 backoff = 500;
                 watch(c, gone);
             } catch (AuthenticationFailedException e) {
-                lastError = "login refused for user " + cfg.user() + " at " + cfg.host() + ":" + cfg.port();
+                lastError = "login refused for user " + cfg.user() + " at " + cfg.host() + ":" + cfg.port()
+                        + (cfg.secret().isBlank() ? " (ami.secret / ONEKEY_AMI_SECRET is not set: use this install's AMI secret)" : "");
                 log.error("ami login failed host={}:{} user={}: {}", cfg.host(), cfg.port(), cfg.user(), e.getMessage());
             } catch (Exception e) {
                 lastError = "cannot connect to " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage();

@@ -6,8 +6,11 @@ import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
+import org.asteriskjava.manager.event.ChannelTalkingStartEvent;
+import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
 import org.asteriskjava.manager.event.QueueCallerJoinEvent;
 import org.asteriskjava.manager.event.UserEvent;
@@ -22,7 +25,9 @@ public final class AmiEvents {
 
     /** The user events the dialplan sends; registered on every AMI connection. */
     static final List<Class<? extends UserEvent>> USER_EVENTS =
-            List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class);
+            List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
+                    OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
+                    OneKeyIncidentEvent.NoAnswer.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -32,6 +37,18 @@ public final class AmiEvents {
                     millis(q.getArrived()));
             case OneKeyOverflowEvent o -> new PbxEvent.Overflow(o.getLinkedid(), at, o.getNumber(), o.getWaited(), o.getService());
             case OneKeyOverflowEndedEvent o -> new PbxEvent.OverflowEnded(o.getLinkedid(), at, o.getNumber(), o.getDialStatus());
+            // the incident's agent rings / answers like a queue member (so the pop and the call's state follow)
+            case OneKeyIncidentEvent.Ring r -> new PbxEvent.MemberRinging(r.getLinkedid(), at, r.getAgent(), member(r.getAgent()));
+            case OneKeyIncidentEvent.Answered r -> new PbxEvent.MemberConnected(r.getLinkedid(), at, r.getAgent(),
+                    member(r.getAgent()), 0);
+            case OneKeyIncidentEvent.NoAnswer r -> new PbxEvent.MemberNoAnswer(r.getLinkedid(), at, member(r.getAgent()), 0);
+            case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
+            case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
+                    o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
+            case ChannelTalkingStartEvent t -> t.getLinkedId() == null ? null
+                    : new PbxEvent.Talking(t.getLinkedId(), at, t.getUniqueId(), true);
+            case ChannelTalkingStopEvent t -> t.getLinkedId() == null ? null
+                    : new PbxEvent.Talking(t.getLinkedId(), at, t.getUniqueId(), false);
             case QueueCallerJoinEvent j -> new PbxEvent.CallerQueued(j.getLinkedId(), at, j.getChannel(), j.getCallerIdNum(),
                     j.getQueue(), j.getPosition() == null ? 0 : j.getPosition(), j.getExten());
             case AgentCalledEvent c -> new PbxEvent.MemberRinging(c.getLinkedId(), at, c.getInterface(), c.getMemberName());
@@ -65,6 +82,11 @@ public final class AmiEvents {
         } catch (NumberFormatException ex) {
             return null;
         }
+    }
+
+    /** "PJSIP/1001" → "1001". */
+    private static String member(String iface) {
+        return iface == null ? null : iface.substring(iface.indexOf('/') + 1);
     }
 
     private static String blankToNull(String s) {

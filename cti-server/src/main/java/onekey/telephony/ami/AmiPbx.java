@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
-import org.asteriskjava.manager.action.CommandAction;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.DbPutAction;
 import org.asteriskjava.manager.action.GetVarAction;
 import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.action.ModuleLoadAction;
 import org.asteriskjava.manager.action.QueueAddAction;
 import org.asteriskjava.manager.action.QueuePauseAction;
 import org.asteriskjava.manager.action.QueueRemoveAction;
@@ -76,6 +76,18 @@ public final class AmiPbx implements Pbx {
     }
 
     @Override
+    public void deleteSetting(String family, String key) {
+        try {
+            ami.send(new org.asteriskjava.manager.action.DbDelAction(family, key));
+        } catch (AmiException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
+                    && !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("failed to delete")) {
+                throw new PbxException("cannot delete " + family + "/" + key + " from AstDB: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
     public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
         QueueAddAction a = new QueueAddAction(queue, iface);
         a.setMemberName(memberName);
@@ -117,8 +129,28 @@ public final class AmiPbx implements Pbx {
     }
 
     @Override
+    public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                          String actionId) {
+        org.asteriskjava.manager.action.OriginateAction o = new org.asteriskjava.manager.action.OriginateAction();
+        o.setChannel(channel);
+        o.setContext(context);
+        o.setExten("s");
+        o.setPriority(1);
+        o.setTimeout(ringMillis);
+        o.setAsync(true);
+        if (callerId != null) {
+            o.setCallerId(callerId);
+        }
+        o.setVariables(new LinkedHashMap<>(variables));
+        o.setActionId(actionId);
+        send(o);
+    }
+
+    @Override
     public void reloadSip() {
-        send(new CommandAction("module reload res_pjsip.so"));
+        // ModuleLoad (write class "system", which DBPut needs anyway), not a CLI Command: the AMI user
+        // has no "command" class (manager.conf)
+        send(new ModuleLoadAction("res_pjsip.so", ModuleLoadAction.LOAD_TYPE_RELOAD));
     }
 
     private void send(ManagerAction a) {

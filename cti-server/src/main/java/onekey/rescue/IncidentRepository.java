@@ -1,0 +1,253 @@
+package onekey.rescue;
+
+import static onekey.store.jooq.Tables.INCIDENTS;
+import static onekey.store.jooq.Tables.INCIDENT_STEPS;
+
+import java.util.List;
+import java.util.Optional;
+import onekey.store.Constraints;
+import onekey.store.Database;
+import onekey.store.jooq.tables.records.IncidentStepsRecord;
+import onekey.store.jooq.tables.records.IncidentsRecord;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * Incidents and their steps. Every state change is a conditional UPDATE (from the state it expects), so a
+ * step is dialled at most once even when two threads, or a restarted server, look at it.
+ */
+public final class IncidentRepository {
+
+    private final DSLContext dsl;
+
+    public IncidentRepository(Database db) {
+        this.dsl = db.dsl();
+    }
+
+    /** Opens an incident; empty when the elder already has an open one (at most one per elder). */
+    public Optional<Long> open(long elderId, Long callId, Long agentId, String openedBy, String reason, long at) {
+        try {
+            return Optional.of(dsl.insertInto(INCIDENTS)
+                    .set(INCIDENTS.ELDER_ID, elderId)
+                    .set(INCIDENTS.CALL_ID, callId)
+                    .set(INCIDENTS.AGENT_ID, agentId)
+                    .set(INCIDENTS.OPENED_AT, at)
+                    .set(INCIDENTS.OPENED_BY, openedBy)
+                    .set(INCIDENTS.REASON, reason)
+                    .set(INCIDENTS.STATE, "redialling")
+                    .set(INCIDENTS.OPEN_ELDER, elderId)
+                    .returning(INCIDENTS.ID).fetchOne().getId());
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, "uq_incidents_open_elder")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Incident> openFor(long elderId) {
+        return dsl.selectFrom(INCIDENTS).where(INCIDENTS.OPEN_ELDER.eq(elderId)).fetchOptional().map(this::withSteps);
+    }
+
+    public Optional<Incident> get(long id) {
+        return dsl.selectFrom(INCIDENTS).where(INCIDENTS.ID.eq(id)).fetchOptional().map(this::withSteps);
+    }
+
+    /** Newest first; null arguments do not filter. */
+    public List<Incident> find(Long elderId, String state, int limit) {
+        return dsl.selectFrom(INCIDENTS)
+                .where(elderId == null ? DSL.noCondition() : INCIDENTS.ELDER_ID.eq(elderId))
+                .and(state == null ? DSL.noCondition() : INCIDENTS.STATE.eq(state))
+                .orderBy(INCIDENTS.OPENED_AT.desc(), INCIDENTS.ID.desc())
+                .limit(limit)
+                .fetch(this::withSteps);
+    }
+
+    public void setState(long id, String state) {
+        dsl.update(INCIDENTS).set(INCIDENTS.STATE, state).where(INCIDENTS.ID.eq(id)).and(INCIDENTS.CLOSED_AT.isNull()).execute();
+    }
+
+    /** Closes an open incident; false when it was closed already. */
+    public boolean close(long id, String state, String outcome, long at) {
+        return dsl.update(INCIDENTS)
+                .set(INCIDENTS.STATE, state)
+                .set(INCIDENTS.OUTCOME, outcome)
+                .set(INCIDENTS.CLOSED_AT, at)
+                .setNull(INCIDENTS.OPEN_ELDER)
+                .where(INCIDENTS.ID.eq(id)).and(INCIDENTS.CLOSED_AT.isNull())
+                .execute() == 1;
+    }
+
+    /** Plans a step; false when step {@code seq} of the incident exists already (planned once, whatever the replays). */
+    public boolean plan(long incidentId, int seq, String kind, String target, long dueAt) {
+        try {
+            dsl.insertInto(INCIDENT_STEPS)
+                    .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
+                    .set(INCIDENT_STEPS.SEQ, seq)
+                    .set(INCIDENT_STEPS.KIND, kind)
+                    .set(INCIDENT_STEPS.TARGET, target)
+                    .set(INCIDENT_STEPS.DUE_AT, dueAt)
+                    .set(INCIDENT_STEPS.STATE, "planned")
+                    .execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, "uq_incident_steps_seq")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A seat-A contact call; {@code detail} holds the contact's name until the call ends. */
+    public boolean planContact(long incidentId, int seq, String phone, String name, long dueAt) {
+        if (!plan(incidentId, seq, "contact", phone, dueAt)) {
+            return false;
+        }
+        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DETAIL, name)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(seq)).execute();
+        return true;
+    }
+
+    /** An agent's call for the incident: {@code extension} rings first, then {@code number} through the trunk. */
+    public boolean planCall(long incidentId, int seq, String number, String extension, long dueAt) {
+        if (!plan(incidentId, seq, "call", number, dueAt)) {
+            return false;
+        }
+        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DETAIL, extension)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(seq)).execute();
+        return true;
+    }
+
+    /** The next contact in order becomes due now (the previous one ended without an acknowledgement). */
+    public void nextContactDue(long incidentId, long now) {
+        dsl.select(INCIDENT_STEPS.ID).from(INCIDENT_STEPS)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.KIND.eq("contact"))
+                .and(INCIDENT_STEPS.STATE.eq("planned"))
+                .orderBy(INCIDENT_STEPS.SEQ).limit(1)
+                .fetchOptional(INCIDENT_STEPS.ID)
+                .ifPresent(id -> dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DUE_AT, now).where(INCIDENT_STEPS.ID.eq(id)).execute());
+    }
+
+    public int cancelPlannedKind(long incidentId, String kind, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, "cancelled")
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.KIND.eq(kind))
+                .and(INCIDENT_STEPS.STATE.eq("planned"))
+                .execute();
+    }
+
+    /** A task for a person (state "open" until done), due at {@code dueAt}. */
+    public boolean openTask(long incidentId, int seq, String kind, String target, String detail, long dueAt) {
+        try {
+            dsl.insertInto(INCIDENT_STEPS)
+                    .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
+                    .set(INCIDENT_STEPS.SEQ, seq)
+                    .set(INCIDENT_STEPS.KIND, kind)
+                    .set(INCIDENT_STEPS.TARGET, target)
+                    .set(INCIDENT_STEPS.DUE_AT, dueAt)
+                    .set(INCIDENT_STEPS.STATE, "open")
+                    .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                    .execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, "uq_incident_steps_seq")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Closes the open tasks of an incident (except follow-ups). */
+    public int closeTasks(long incidentId, String result, String detail, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, result)
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                .set(INCIDENT_STEPS.DETAIL, DSL.concat(INCIDENT_STEPS.DETAIL, DSL.inline(" — " + (detail.length() > 100
+                        ? detail.substring(0, 100) : detail))))
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.STATE.eq("open"))
+                .and(INCIDENT_STEPS.KIND.ne("follow-up"))
+                .execute();
+    }
+
+    /** Open tasks of a kind due by {@code until}, oldest first (the worklist). */
+    public List<Incident.Step> openTasks(String kind, long until) {
+        return dsl.selectFrom(INCIDENT_STEPS)
+                .where(INCIDENT_STEPS.STATE.eq("open")).and(INCIDENT_STEPS.KIND.eq(kind)).and(INCIDENT_STEPS.DUE_AT.le(until))
+                .orderBy(INCIDENT_STEPS.DUE_AT, INCIDENT_STEPS.ID)
+                .fetch(IncidentRepository::step);
+    }
+
+    /** Planned steps due by {@code now}, oldest first. */
+    public List<Incident.Step> due(long now, int limit) {
+        return dsl.selectFrom(INCIDENT_STEPS)
+                .where(INCIDENT_STEPS.STATE.eq("planned")).and(INCIDENT_STEPS.DUE_AT.le(now))
+                .orderBy(INCIDENT_STEPS.DUE_AT, INCIDENT_STEPS.ID)
+                .limit(limit)
+                .fetch(IncidentRepository::step);
+    }
+
+    public List<Incident.Step> inState(String state) {
+        return dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.STATE.eq(state)).orderBy(INCIDENT_STEPS.ID)
+                .fetch(IncidentRepository::step);
+    }
+
+    public Optional<Incident.Step> step(long id) {
+        return dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.ID.eq(id)).fetchOptional().map(IncidentRepository::step);
+    }
+
+    /** planned → dialing; false when someone else took it (or it is not planned any more). Written BEFORE dialling. */
+    public boolean startDialing(long stepId, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "dialing")
+                .set(INCIDENT_STEPS.STARTED_AT, at)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.eq("planned"))
+                .execute() == 1;
+    }
+
+    /** dialing → planned again, due at {@code dueAt}: the call was never handed to Asterisk (AMI away). */
+    public boolean replan(long stepId, long dueAt) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "planned")
+                .set(INCIDENT_STEPS.DUE_AT, dueAt)
+                .setNull(INCIDENT_STEPS.STARTED_AT)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.eq("dialing"))
+                .execute() == 1;
+    }
+
+    /** planned or dialing → done with a result; false when it was done already (a late or repeated event). */
+    public boolean finish(long stepId, String result, String detail, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, result)
+                .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.ne("done"))
+                .execute() == 1;
+    }
+
+    /** Cancels what an incident still had planned (it was resolved or cancelled). */
+    public int cancelPlanned(long incidentId, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, "cancelled")
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.STATE.eq("planned"))
+                .execute();
+    }
+
+    private Incident withSteps(IncidentsRecord r) {
+        List<Incident.Step> steps = dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.INCIDENT_ID.eq(r.getId()))
+                .orderBy(INCIDENT_STEPS.SEQ).fetch(IncidentRepository::step);
+        return new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(), r.getOpenedBy(),
+                r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), steps);
+    }
+
+    private static Incident.Step step(IncidentStepsRecord s) {
+        return new Incident.Step(s.getId(), s.getIncidentId(), s.getSeq(), s.getKind(), s.getTarget(), s.getDueAt(),
+                s.getState(), s.getStartedAt(), s.getEndedAt(), s.getResult(), s.getDetail());
+    }
+}

@@ -1,0 +1,594 @@
+package onekey.rescue;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import onekey.auth.Account;
+import onekey.elders.Elder;
+import onekey.elders.ElderRepository;
+import onekey.elders.PhoneNumbers;
+import onekey.events.EventHub;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * No-response rescue, first part (issue 8): when an agent confirms that an elder on an SOS call does not
+ * respond, OneKey redials the elder {@code redials} times, {@code redialIntervalSeconds} apart, each ringing
+ * {@code ringSeconds}. Asterisk listens on an answered redial ({@code [onekey-out-answered]}, WaitForNoise):
+ * speech puts the elder into the queue at SOS priority (an agent gets the pop) and resolves the incident;
+ * silence, no answer, busy or a failure count as no response. After the last redial without a response the
+ * incident is escalating: supervisors and the incident's agent get {@code incident.escalated}.
+ *
+ * <p>Durable and idempotent: every planned call is a row written before it is dialled (planned → dialing →
+ * done, each a conditional UPDATE), so after a restart or a kill -9 the incident continues where it was; a
+ * step that was being dialled when the server died is not dialled again (its result is "unknown" unless
+ * Asterisk still has its channel). At most one open incident per elder. Everything runs on one thread.
+ */
+public final class RescueService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RescueService.class);
+    static final String ACTION_PREFIX = "okstep-";
+
+    /** The rule's numbers (config {@code rescue.*}). */
+    public record Settings(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
+                           int elderRetrySeconds, int followUpHours) {}
+
+    /** Renders a TTS prompt (text, language) and gives the path Asterisk plays (without extension). */
+    public interface Prompts {
+        Optional<String> playbackPath(String text, String language);
+    }
+
+    private final IncidentRepository repo;
+    private final ElderRepository elders;
+    private final Pbx pbx;
+    private final EventHub hub;
+    private final Clock clock;
+    private final Settings settings;
+    private final Prompts prompts;
+    private final ScheduledExecutorService worker;
+    /** uniqueid of an answered rescue channel → step id (to notice a hang-up before a result). */
+    private final Map<String, Long> answered = new ConcurrentHashMap<>();
+    /** step id → attempts to hand the call to Asterisk that failed (AMI away). */
+    private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
+    private volatile boolean pbxReady;
+    /** account id → its phone extension (for "the incident's agent first"); null when unknown. */
+    private volatile java.util.function.LongFunction<String> extensionOf = id -> null;
+
+    public void setExtensionLookup(java.util.function.LongFunction<String> lookup) {
+        this.extensionOf = lookup;
+    }
+
+    public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                         Settings settings, Prompts prompts) {
+        this.prompts = prompts;
+        this.repo = repo;
+        this.elders = elders;
+        this.pbx = pbx;
+        this.hub = hub;
+        this.clock = clock;
+        this.settings = settings;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rescue");
+            t.setDaemon(true);
+            return t;
+        });
+        worker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** The result of asking for an incident: the incident and whether it was opened now or was open already. */
+    public record Opened(Incident incident, boolean created) {}
+
+    /**
+     * "No response" confirmed for an elder (by an agent, or by OneKey itself for an SOS call that was abandoned):
+     * opens the incident and plans redial 1 now, or returns the elder's open incident.
+     */
+    public Opened noResponse(long elderId, Long callId, Account by, String reason) {
+        Elder elder = elders.get(elderId).orElseThrow(() -> new IllegalArgumentException("no such elder: " + elderId));
+        if (elder.phones() == null || elder.phones().isEmpty()) {
+            throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
+        }
+        long now = clock.millis();
+        Optional<Long> id = repo.open(elderId, callId, by == null ? null : by.id(), by == null ? "system" : by.username(),
+                reason, now);
+        if (id.isEmpty()) {
+            return new Opened(repo.openFor(elderId).orElseThrow(), false);
+        }
+        repo.plan(id.get(), 1, "redial", elder.phones().get(0), now);
+        Incident inc = repo.get(id.get()).orElseThrow();
+        log.info("rescue.opened incident={} elder={} call={} by={} reason={}", inc.id(), elderId, callId,
+                inc.openedBy(), reason);
+        worker.execute(() -> route(inc, true));
+        publish("incident.opened", inc);
+        worker.execute(this::tick);
+        return new Opened(inc, true);
+    }
+
+    public Optional<Incident> get(long id) {
+        return repo.get(id);
+    }
+
+    public List<Incident> find(Long elderId, String state, int limit) {
+        return repo.find(elderId, state, limit);
+    }
+
+    /** From the AMI dispatcher: handed to the rescue thread at once. */
+    public void onEvent(PbxEvent e) {
+        switch (e) {
+            case PbxEvent.OriginateResult o when o.actionId() != null && o.actionId().startsWith(ACTION_PREFIX) ->
+                    worker.execute(() -> originated(o));
+            case PbxEvent.OutResult o when o.step() != null -> worker.execute(() -> heard(o));
+            case PbxEvent.ChannelHungUp h when answered.containsKey(h.uniqueid()) -> worker.execute(() -> hungUp(h));
+            case PbxEvent.QueueEntry q when q.callerNumber() != null && !"rescue".equals(q.dnis()) ->
+                    worker.execute(() -> joined(q));
+            default -> { }
+        }
+    }
+
+    /**
+     * AMI (re)connected: steps left "dialing" by an earlier run whose channel Asterisk no longer has are
+     * finished as "unknown" (never dialled again), then planned steps may be dialled.
+     */
+    public void pbxConnected() {
+        worker.execute(() -> {
+            try {
+                List<Incident.Step> dialing = repo.inState("dialing");
+                if (!dialing.isEmpty()) {
+                    Map<String, String> live = new LinkedHashMap<>();
+                    for (LiveChannel c : pbx.liveChannels(List.of("ONEKEY_STEP"))) {
+                        String step = c.variables().get("ONEKEY_STEP");
+                        if (step != null) {
+                            live.put(step, c.uniqueid());
+                        }
+                    }
+                    for (Incident.Step s : dialing) {
+                        String uniqueid = live.get(Long.toString(s.id()));
+                        if (uniqueid != null) {
+                            answered.put(uniqueid, s.id());
+                        } else if (!refusals.containsKey(s.id())) {
+                            finish(s, "unknown", "the server restarted while this call was being placed; not dialled again");
+                        }
+                    }
+                }
+                for (String state : List.of("redialling", "escalating")) {
+                    repo.find(null, state, 500).forEach(i -> route(i, true));
+                }
+                pbxReady = true;
+            } catch (RuntimeException ex) {
+                log.warn("rescue.resync-failed error={}", ex.toString());
+            }
+        });
+    }
+
+    /**
+     * While an incident with an agent is open, an SOS call from the elder rings that agent first: the dialplan
+     * reads the agent's extension from AstDB (family onekey-incident, key = the caller's digits). Written on open
+     * and on every AMI connect, removed on close.
+     */
+    private void route(Incident inc, boolean open) {
+        String ext = inc.agentId() == null ? null : extensionOf.apply(inc.agentId());
+        if (ext == null) {
+            return;
+        }
+        Elder e = elders.get(inc.elderId()).orElse(null);
+        if (e == null) {
+            return;
+        }
+        try {
+            for (String p : e.phones()) {
+                for (String key : List.of(p, "0" + p)) {
+                    if (open) {
+                        pbx.putSetting("onekey-incident", key, ext);
+                    } else {
+                        pbx.deleteSetting("onekey-incident", key);
+                    }
+                }
+            }
+        } catch (RuntimeException ex) {
+            log.warn("rescue.route-failed incident={} open={} error={}", inc.id(), open, ex.toString());
+        }
+    }
+
+    /** An SOS call from an elder whose incident is open joins the incident (a step in its timeline). */
+    private void joined(PbxEvent.QueueEntry q) {
+        String digits = q.callerNumber().replaceAll("[^0-9]", "");
+        for (String state : List.of("redialling", "escalating")) {
+            for (Incident inc : repo.find(null, state, 50)) {
+                Elder e = elders.get(inc.elderId()).orElse(null);
+                if (e != null && e.phones().stream().anyMatch(p -> p.equals(digits) || ("0" + p).equals(digits))) {
+                    int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+                    repo.openTask(inc.id(), seq, "sos-call", q.callerNumber(), "the elder pressed SOS again: call "
+                            + q.linkedid(), clock.millis());
+                    repo.finish(repo.get(inc.id()).orElseThrow().steps().stream().filter(x -> x.seq() == seq)
+                            .findFirst().orElseThrow().id(), "joined", "the elder pressed SOS again: call " + q.linkedid()
+                            + (inc.agentId() != null ? "; rings the incident's agent first" : ""), clock.millis());
+                    log.warn("rescue.sos-again incident={} call={}", inc.id(), q.linkedid());
+                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                    return;
+                }
+            }
+        }
+    }
+
+    public void pbxDisconnected() {
+        pbxReady = false;
+    }
+
+    private void tick() {
+        try {
+            long now = clock.millis();
+            long stale = (settings.ringSeconds() + settings.listenSeconds() + 30) * 1000L;
+            for (Incident.Step s : repo.inState("dialing")) {
+                if (s.startedAt() != null && now - s.startedAt() > stale && !answered.containsValue(s.id())) {
+                    finish(s, "unknown", "no outcome from Asterisk within " + stale / 1000 + " s");
+                }
+            }
+            if (!pbxReady) {
+                return;
+            }
+            for (Incident.Step s : repo.due(now, 20)) {
+                if (repo.startDialing(s.id(), now)) {
+                    dial(s);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("rescue.tick-failed error={}", e.toString());
+        }
+    }
+
+    private void dial(Incident.Step s) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("ONEKEY_STEP", Long.toString(s.id()));
+        vars.put("ONEKEY_LISTEN", Integer.toString(settings.listenSeconds()));
+        vars.put("ONEKEY_SPEECH_MS", Integer.toString(settings.speechMillis()));
+        vars.put("ONEKEY_ELDER_NUMBER", s.target());
+        String context = "onekey-out-answered";
+        if (s.kind().equals("contact")) {
+            context = "onekey-out-contact";
+            Optional<String[]> message = contactMessage(s);
+            if (message.isEmpty()) {
+                finish(s, "failed", "the message for the contact could not be spoken (no voice for its language)");
+                return;
+            }
+            vars.put("ONEKEY_PROMPT", message.get()[0]);
+            vars.put("ONEKEY_LANG", message.get()[1]);
+        } else if (s.kind().equals("call")) {
+            context = "onekey-out-agent-call";
+        }
+        try {
+            String channel = s.kind().equals("call") ? "PJSIP/" + s.detail() : "PJSIP/" + s.target() + "@trunk";
+            if (s.kind().equals("call")) {
+                vars.put("ONEKEY_DIAL", s.target());
+            }
+            pbx.originate(channel, context, settings.ringSeconds() * 1000L, null, vars, ACTION_PREFIX + s.id());
+            log.info("rescue.dial incident={} step={} seq={} kind={} number={}", s.incidentId(), s.id(), s.seq(), s.kind(),
+                    PhoneNumbers.mask(s.target()));
+            publishStep("incident.step", s.id());
+        } catch (Pbx.PbxException e) {
+            int n = refusals.merge(s.id(), 1, Integer::sum);
+            log.warn("rescue.dial-refused incident={} step={} attempt={} error={}", s.incidentId(), s.id(), n, e.getMessage());
+            if (n >= 3) {
+                finish(s, "failed", "Asterisk refused the call: " + e.getMessage());
+            } else if (!repo.replan(s.id(), clock.millis() + 2000)) {
+                finish(s, "failed", e.getMessage());
+            }
+        }
+    }
+
+    private void originated(PbxEvent.OriginateResult o) {
+        long stepId = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()));
+        Incident.Step s = repo.step(stepId).orElse(null);
+        if (s == null || s.state().equals("done")) {
+            return;
+        }
+        if (o.success()) {
+            if (o.linkedid() != null) {
+                answered.put(o.linkedid(), stepId);
+            }
+            log.info("rescue.answered incident={} step={}", s.incidentId(), stepId);
+            return;
+        }
+        String result = switch (o.reason()) {
+            case 3, 1 -> "no-answer";
+            case 5 -> "busy";
+            default -> "failed";
+        };
+        finish(s, result, "originate reason " + o.reason());
+    }
+
+    private void heard(PbxEvent.OutResult o) {
+        long stepId;
+        try {
+            stepId = Long.parseLong(o.step().trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        String result = o.result() == null ? "" : o.result().trim();
+        repo.step(stepId).ifPresent(s -> {
+            switch (s.kind()) {
+                case "contact" -> finish(s, "ack".equals(result) ? "ack" : "no-ack",
+                        "ack".equals(result) ? "pressed 1: on the way" : "heard the message, did not press 1");
+                case "call" -> finish(s, result.toLowerCase(java.util.Locale.ROOT), "dial status " + result);
+                default -> finish(s, "spoke".equals(result) ? "spoke" : "silent",
+                        "spoke".equals(result) ? "the elder spoke: put through to an agent at SOS priority" : "answered, no speech");
+            }
+        });
+    }
+
+    private void hungUp(PbxEvent.ChannelHungUp h) {
+        Long stepId = answered.remove(h.uniqueid());
+        if (stepId != null) {
+            repo.step(stepId).ifPresent(s -> finish(s, "hung-up", "answered, hung up before speaking"));
+        }
+    }
+
+    /** Ends a step (once) and moves its incident on. */
+    private void finish(Incident.Step s, String result, String detail) {
+        long now = clock.millis();
+        if (!repo.finish(s.id(), result, detail, now)) {
+            return;
+        }
+        refusals.remove(s.id());
+        answered.values().remove(s.id());
+        log.info("rescue.step-done incident={} step={} seq={} kind={} result={}", s.incidentId(), s.id(), s.seq(), s.kind(),
+                result);
+        publishStep("incident.step", s.id());
+        if (s.kind().equals("contact") && !"ack".equals(result)) {
+            repo.nextContactDue(s.incidentId(), now);
+        }
+        Incident inc = repo.get(s.incidentId()).orElse(null);
+        if (inc == null || !inc.open()) {
+            return;
+        }
+        if ("spoke".equals(result)) {
+            repo.cancelPlanned(inc.id(), now);
+            repo.close(inc.id(), "resolved", "the elder answered " + (s.kind().equals("redial") ? "redial " + s.seq()
+                    : "a seat-B call") + " and spoke; put through to an agent", now);
+            repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
+            route(inc, false);
+            publish("incident.resolved", repo.get(inc.id()).orElse(inc));
+            return;
+        }
+        List<Incident.Step> steps = inc.steps();
+        int nextSeq = steps.stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+        switch (s.kind()) {
+            case "redial" -> {
+                long redialsDone = steps.stream().filter(x -> x.kind().equals("redial") && x.state().equals("done")).count();
+                if (redialsDone < settings.redials()) {
+                    Elder elder = elders.get(inc.elderId()).orElse(null);
+                    List<String> phones = elder == null || elder.phones().isEmpty() ? List.of(s.target()) : elder.phones();
+                    repo.plan(inc.id(), nextSeq, "redial", phones.get((int) (redialsDone % phones.size())),
+                            now + settings.redialIntervalSeconds() * 1000L);
+                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                } else {
+                    escalate(inc, nextSeq, now);
+                }
+            }
+            case "contact" -> {
+                if ("ack".equals(result)) {
+                    Incident.Step c = s;
+                    repo.cancelPlannedKind(inc.id(), "contact", now);
+                    task(inc, "task-a", null, "confirm-responders", "contact " + c.detail() + " is on the way to the elder: "
+                            + "confirm responders arrived and record the outcome");
+                } else if (steps.stream().noneMatch(x -> x.kind().equals("contact") && !x.state().equals("done"))) {
+                    task(inc, "task-a", "110", "call-110", "no contact acknowledged: call 110 now so the police check on the "
+                            + "elder; " + addressOf(inc));
+                }
+            }
+            case "elder-retry" -> {
+                if (inc.state().equals("escalating")) {
+                    repo.plan(inc.id(), nextSeq, "elder-retry", s.target(), now + settings.elderRetrySeconds() * 1000L);
+                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                }
+            }
+            default -> publish("incident.updated", inc);
+        }
+    }
+
+    /**
+     * Two redials without a response: seat A calls the contacts in order (all planned now, dialled one after the
+     * other: each due when the previous ends), seat B keeps calling the elder every {@code elderRetrySeconds}.
+     */
+    private void escalate(Incident inc, int nextSeq, long now) {
+        repo.setState(inc.id(), "escalating");
+        Elder elder = elders.get(inc.elderId()).orElse(null);
+        int seq = nextSeq;
+        List<onekey.elders.Contact> contacts = elder == null ? List.of() : elder.contacts();
+        for (onekey.elders.Contact c : contacts) {
+            if (c.phone() != null && !c.phone().isBlank()) {
+                // due far ahead; the first one now: each next contact is made due when the previous one ends
+                repo.planContact(inc.id(), seq++, c.phone(), c.name(), seq - 1 == nextSeq ? now : Long.MAX_VALUE / 2);
+            }
+        }
+        if (seq == nextSeq) {
+            task(inc, "task-a", "110", "call-110", "the elder has no contact to call: call 110 now; " + addressOf(inc));
+            seq = nextSeq + 1;
+        }
+        if (elder != null && !elder.phones().isEmpty()) {
+            repo.plan(inc.id(), seq + 100, "elder-retry", elder.phones().get(0), now + settings.elderRetrySeconds() * 1000L);
+        }
+        Incident esc = repo.get(inc.id()).orElse(inc);
+        log.warn("rescue.escalating incident={} elder={} contacts={}", inc.id(), inc.elderId(), contacts.size());
+        publish("incident.escalated", esc);
+        hub.broadcast("queue.alert", Map.of("kind", "incident-escalated", "incident", shape(esc)));
+    }
+
+    /** A task for a person (seat A: confirm responders / call 110): a step in state "open" until an agent acts. */
+    private void task(Incident inc, String kind, String target, String what, String detail) {
+        int seq = repo.get(inc.id()).map(i -> i.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0)).orElse(0) + 1;
+        repo.openTask(inc.id(), seq, kind, target, what + ": " + detail, clock.millis());
+        Incident now = repo.get(inc.id()).orElse(inc);
+        log.warn("rescue.task incident={} kind={} what={}", inc.id(), kind, what);
+        publish("incident.task", now);
+        hub.broadcast("queue.alert", Map.of("kind", "incident-task", "task", what, "incident", shape(now)));
+    }
+
+    private String addressOf(Incident inc) {
+        return elders.get(inc.elderId()).map(e -> "address: " + e.address() + (e.landmarks() == null ? "" : " (" + e.landmarks()
+                + ")")).orElse("");
+    }
+
+    /** The message a contact hears, rendered by TTS in the elder's language: {playback path, language}. */
+    private Optional<String[]> contactMessage(Incident.Step s) {
+        Incident inc = repo.get(s.incidentId()).orElse(null);
+        Elder e = inc == null ? null : elders.get(inc.elderId()).orElse(null);
+        if (e == null) {
+            return Optional.empty();
+        }
+        String lang = "en".equals(e.language()) ? "en" : "zh";
+        String text = lang.equals("zh")
+                ? "您好，这里是一键通紧急救助中心。" + e.name() + "按了一键呼叫，但是没有回应，我们联系不上。地址是"
+                        + e.address() + "。如果您能马上过去看看，请按1。重听请按2。"
+                : "Hello, this is the OneKey emergency centre. " + e.name() + " pressed the emergency button and does not "
+                        + "respond. The address is " + e.address() + ". If you can go there now, press 1. To hear this again, "
+                        + "press 2.";
+        return prompts.playbackPath(text, lang).map(p -> new String[] {p, lang});
+    }
+
+    // ---- people's actions ---------------------------------------------------------------------------------
+
+    /** Responders arrived (or the elder was found well): the incident is resolved and a follow-up is planned. */
+    public Incident arrived(long id, Account by, String outcome) {
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            long now = clock.millis();
+            if (!repo.close(id, "resolved", outcome, now)) {
+                throw new IllegalStateException("incident " + id + " is already " + inc.state());
+            }
+            repo.cancelPlanned(id, now);
+            repo.closeTasks(id, "done", "responders arrived: " + outcome + " (by " + by.username() + ")", now);
+            route(inc, false);
+            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+            repo.openTask(id, seq, "follow-up", inc.steps().isEmpty() ? null : inc.steps().get(0).target(),
+                    "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
+            Incident done = repo.get(id).orElseThrow();
+            log.info("rescue.resolved incident={} by={}", id, by.username());
+            publish("incident.resolved", done);
+            return done;
+        });
+    }
+
+    /** The alarm is cancelled (the elder is well): nothing more is dialled. */
+    public Incident cancel(long id, Account by, String reason) {
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            long now = clock.millis();
+            if (!repo.close(id, "cancelled", reason + " (by " + by.username() + ")", now)) {
+                throw new IllegalStateException("incident " + id + " is already " + inc.state());
+            }
+            repo.cancelPlanned(id, now);
+            repo.closeTasks(id, "cancelled", reason, now);
+            route(inc, false);
+            Incident done = repo.get(id).orElseThrow();
+            publish("incident.cancelled", done);
+            return done;
+        });
+    }
+
+    /**
+     * An agent calls a number for the incident (110 from the A task, a contact, the elder for the follow-up):
+     * Asterisk rings the agent's phone, then dials the number through the trunk; recorded, and in the timeline.
+     */
+    public Incident callFromAgent(long id, Account agent, String number) {
+        if (agent.extension() == null) {
+            throw new IllegalArgumentException(agent.username() + " has no phone extension to call from");
+        }
+        return onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+            repo.planCall(id, seq, number, agent.extension(), clock.millis());
+            if ("110".equals(number) || "120".equals(number) || "119".equals(number)) {
+                repo.closeTasks(id, "done", agent.username() + " called " + number, clock.millis());
+            }
+            tick();
+            return repo.get(id).orElseThrow();
+        });
+    }
+
+    /** The follow-up call from the worklist: the agent's phone rings, then the elder's number; the task is done. */
+    public Incident followUp(long id, Account agent) {
+        Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+        Incident.Step task = inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no follow-up to make"));
+        String number = task.target() != null ? task.target()
+                : elders.get(inc.elderId()).map(e -> e.phones().get(0)).orElseThrow();
+        Incident out = callFromAgent(id, agent, number);
+        onWorker(() -> repo.finish(task.id(), "called", "follow-up call by " + agent.username(), clock.millis()));
+        return repo.get(id).orElse(out);
+    }
+
+    /** The follow-up tasks due by {@code until} (the worklist). */
+    public List<Incident.Step> followUps(long until) {
+        return repo.openTasks("follow-up", until);
+    }
+
+    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
+        try {
+            return worker.submit(c).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the rescue service is busy; try again", e);
+        }
+    }
+
+    private void publishStep(String type, long stepId) {
+        repo.step(stepId).flatMap(st -> repo.get(st.incidentId())).ifPresent(inc -> publish(type, inc));
+    }
+
+    private void publish(String type, Incident inc) {
+        Map<String, Object> body = Map.of("incident", shape(inc));
+        if (inc.agentId() != null) {
+            hub.toAccount(inc.agentId(), type, body);
+        } else {
+            hub.broadcast(type, body);
+        }
+    }
+
+    /** The wire shape of an incident (docs/api.md). */
+    public static Map<String, Object> shape(Incident inc) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", inc.id());
+        m.put("elderId", inc.elderId());
+        m.put("callId", inc.callId());
+        m.put("agentId", inc.agentId());
+        m.put("openedAt", inc.openedAt());
+        m.put("openedBy", inc.openedBy());
+        m.put("reason", inc.reason());
+        m.put("state", inc.state());
+        m.put("closedAt", inc.closedAt());
+        m.put("outcome", inc.outcome());
+        m.put("steps", inc.steps().stream().map(s -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("seq", s.seq());
+            x.put("kind", s.kind());
+            x.put("target", PhoneNumbers.mask(s.target()));
+            x.put("dueAt", s.dueAt() >= Long.MAX_VALUE / 4 ? null : s.dueAt()); // a contact waiting its turn: not yet due
+            x.put("state", s.state());
+            x.put("startedAt", s.startedAt());
+            x.put("endedAt", s.endedAt());
+            x.put("result", s.result());
+            x.put("detail", s.detail());
+            return x;
+        }).toList());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
