@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code shot FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -61,6 +61,15 @@ public final class SoftphoneDriver {
                     });
                     case "select" -> onEdt(() -> {
                         ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);
+                        return "";
+                    });
+                    case "key" -> onEdt(() -> { // a function key pressed in the window (F2 answer, F4 hang up, F5 ready)
+                        int code = (int) java.awt.event.KeyEvent.class.getField("VK_" + p[1]).get(null);
+                        JComponent target = sp.frame().getRootPane();
+                        target.dispatchEvent(new java.awt.event.KeyEvent(target, java.awt.event.KeyEvent.KEY_PRESSED,
+                                System.currentTimeMillis(), 0, code, java.awt.event.KeyEvent.CHAR_UNDEFINED));
+                        target.dispatchEvent(new java.awt.event.KeyEvent(target, java.awt.event.KeyEvent.KEY_RELEASED,
+                                System.currentTimeMillis(), 0, code, java.awt.event.KeyEvent.CHAR_UNDEFINED));
                         return "";
                     });
                     case "shot" -> shot(sp.frame(), Path.of(p[1]));
