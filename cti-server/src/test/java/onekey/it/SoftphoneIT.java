@@ -214,5 +214,12 @@ class SoftphoneIT {
             ui.click("hangupButton");
             await("the stranger's call ended", 10).until(() -> stranger.state() == CallState.IDLE);
         }
+        // the notes were typed but never saved: the window saves them by itself before wrap-up ends
+        await("notes saved before wrap-up ends", 10).until(() -> ui.text("savedStatus").contains("已保存"));
+        String token = stack.api.login("1001", "agent1001");
+        JsonNode last = stack.api.get("/api/calls?limit=1", token).json().get(0);
+        assertThat(last.path("notes").asText()).as(last.toString()).isEqualTo("陌生来电，询问服务");
+        assertThat(last.path("disposition").asText()).isEqualTo("resolved");
+        await("wrap-up ends by itself", 15).until(() -> ui.text("agentState").contains("就绪"));
     }
 }

@@ -54,7 +54,6 @@ public final class Softphone implements AutoCloseable {
     private String username;
     private int wrapUpSeconds;
     private volatile long currentCallId = -1;
-    private volatile boolean notesSaved = true;
 
     private Softphone(Options o) {
         this.o = o;
@@ -288,8 +287,7 @@ public final class Softphone implements AutoCloseable {
             }
             background("save", () -> {
                 cti.saveDisposition(id, disposition, notes);
-                notesSaved = true;
-                ui(() -> window.savedMessage(i18n.t("saved")));
+                ui(() -> window.saved(i18n.t("saved")));
             });
         }
     }
@@ -332,7 +330,6 @@ public final class Softphone implements AutoCloseable {
                         return; // replayed after a reconnect: the pop (and the notes typed) stay as they are
                     }
                     currentCallId = c.callId();
-                    notesSaved = false;
                     ui(() -> window.pop(c));
                 }
                 case CtiEvent.CallAnswered c -> {

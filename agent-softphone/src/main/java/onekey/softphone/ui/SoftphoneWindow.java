@@ -115,6 +115,8 @@ final class SoftphoneWindow {
     final JLabel saved = named(new JLabel(" "), "savedStatus");
     final List<JButton> keypad = new ArrayList<>();
     private Timer countdown;
+    /** Notes or disposition changed since the pop or the last save. */
+    private boolean dirty;
     private boolean sipOk;
     private boolean ctiOk;
     private String ctiText = "cti.down";
@@ -164,6 +166,23 @@ final class SoftphoneWindow {
         holdButton.addActionListener(e -> actions.hold(holdButton.isSelected()));
         muteButton.addActionListener(e -> actions.mute(muteButton.isSelected()));
         saveButton.addActionListener(e -> actions.save((String) disposition.getSelectedItem(), notes.getText()));
+        notes.getDocument().addDocumentListener(new javax.swing.event.DocumentListener() {
+            @Override
+            public void insertUpdate(javax.swing.event.DocumentEvent e) {
+                dirty = true;
+            }
+
+            @Override
+            public void removeUpdate(javax.swing.event.DocumentEvent e) {
+                dirty = true;
+            }
+
+            @Override
+            public void changedUpdate(javax.swing.event.DocumentEvent e) {
+                dirty = true;
+            }
+        });
+        disposition.addActionListener(e -> dirty = true);
 
         // the pop
         banner.setOpaque(true);
@@ -399,8 +418,16 @@ final class SoftphoneWindow {
         wrapUp.setText(" ");
         if ("wrap-up".equals(state) && wrapUpSeconds > 0) {
             long ends = (since > 0 ? since : System.currentTimeMillis()) + wrapUpSeconds * 1000L;
-            Runnable tick = () -> wrapUp.setText(String.format(i18n.t("wrapup.left"),
-                    Math.max(0, (ends - System.currentTimeMillis() + 999) / 1000)));
+            boolean[] autosaved = {false};
+            Runnable tick = () -> {
+                long left = ends - System.currentTimeMillis();
+                wrapUp.setText(String.format(i18n.t("wrapup.left"), Math.max(0, (left + 999) / 1000)));
+                // notes typed but not saved: saved by themselves a second before wrap-up ends
+                if (left <= 1200 && !autosaved[0] && dirty) {
+                    autosaved[0] = true;
+                    actions.save((String) disposition.getSelectedItem(), notes.getText());
+                }
+            };
             tick.run();
             countdown = new Timer(250, e -> tick.run());
             countdown.start();
@@ -442,6 +469,7 @@ final class SoftphoneWindow {
         disposition.setSelectedIndex(0);
         contactsModel.clear();
         lastCallsModel.clear();
+        dirty = false;
         if (!known) {
             elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
             fields.values().forEach(l -> l.setText(" "));
@@ -492,6 +520,12 @@ final class SoftphoneWindow {
 
     void savedMessage(String s) {
         saved.setText(s);
+    }
+
+    /** The notes and disposition on screen were saved. */
+    void saved(String message) {
+        dirty = false;
+        saved.setText(message);
     }
 
     void show() {
