@@ -30,6 +30,9 @@ import onekey.recording.RecordingRepository;
  * @param security        login throttling, delivery audit, session checks; null means {@link ApiSecurity#defaults}
  *                        with deliveries written straight to {@code audit}
  * @param rescue          no-response incidents (issue 8); null: its endpoints answer 503
+ * @param sipHost         where agents' phones register (GET /api/me); null means 127.0.0.1
+ * @param sipPort         Asterisk's SIP (UDP) port for agents' phones; 0 or less means 5060
+ * @param wrapUpSeconds   the wrap-up after each call (GET /api/me, so a softphone can count it down)
  */
 public record ApiContext(
         String bindHost,
@@ -51,12 +54,32 @@ public record ApiContext(
         Function<String, Path> recordingFile,
         Clock clock,
         ApiSecurity security,
-        onekey.rescue.RescueService rescue) {
+        onekey.rescue.RescueService rescue,
+        String sipHost,
+        int sipPort,
+        int wrapUpSeconds) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
 
+    /** Without the agents' SIP settings (127.0.0.1:5060). */
+    public ApiContext(String bindHost, int port, ElderRepository elders, LineRepository lines, AccountRepository accounts,
+            TokenStore tokens, AuditLog audit, CallRepository calls, RecordingRepository recordings,
+            AgentCommands agentCommands, SipProvisioner sipProvisioner, EventHub hub, HealthProbe health,
+            String defaultAreaCode, long tokenTtlMillis, int maxBodyBytes, Function<String, Path> recordingFile,
+            Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue) {
+        this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
+                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
+                null, 0, 0);
+    }
+
     public ApiContext {
+        if (sipHost == null || sipHost.isBlank()) {
+            sipHost = "127.0.0.1";
+        }
+        if (sipPort <= 0) {
+            sipPort = 5060;
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("api port must be 0..65535, got " + port);
         }

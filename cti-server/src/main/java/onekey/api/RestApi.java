@@ -104,7 +104,8 @@ final class RestApi {
                 .add(POST, "/api/incidents/{incident}/tasks/{seq}/take", ANY, this::takeTask)
                 .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
-                .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit);
+                .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit)
+                .add(GET, "/api/me", ANY, this::me);
     }
 
     // ---- auth ----------------------------------------------------------------------------------------------
@@ -202,6 +203,27 @@ final class RestApi {
             dummyHash = h;
         }
         return h;
+    }
+
+    /** The signed-in account with its own SIP settings (the softphone registers with them); audited. */
+    private Reply me(Req r) {
+        Account a = ctx.accounts().get(r.account.id()).orElse(r.account);
+        Map<String, Object> sip = new LinkedHashMap<>();
+        sip.put("extension", a.extension());
+        sip.put("secret", a.extension() == null ? null : a.sipSecret());
+        sip.put("host", ctx.sipHost());
+        sip.put("port", ctx.sipPort());
+        sip.put("transport", "udp");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", a.id());
+        body.put("username", a.username());
+        body.put("role", a.role().wire());
+        body.put("extension", a.extension());
+        body.put("displayName", a.displayName());
+        body.put("sip", a.extension() == null ? null : sip);
+        body.put("wrapUpSeconds", ctx.wrapUpSeconds());
+        ctx.audit().record(r.account, "account.sip-settings", "account", Long.toString(a.id()), "remote=" + r.remote);
+        return Reply.ok(body);
     }
 
     private Reply logout(Req r) {

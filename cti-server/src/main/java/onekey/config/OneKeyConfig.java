@@ -38,7 +38,12 @@ public record OneKeyConfig(
      * it rewrites with agent PJSIP endpoints ({@code pjsip.agents.conf}, included by pjsip.conf);
      * an empty agentsConf means endpoints are provisioned by someone else.
      */
-    public record Asterisk(String queue, Path agentsConf, int sipPort) {}
+    public record Asterisk(String queue, Path agentsConf, int sipPort, String sipHost) {
+        /** Without the SIP host agents' phones register to (asterisk.sipHost, default 127.0.0.1). */
+        public Asterisk(String queue, Path agentsConf, int sipPort) {
+            this(queue, agentsConf, sipPort, "127.0.0.1");
+        }
+    }
 
     /**
      * Folders shared with Asterisk (where MixMonitor writes, where TTS prompts are cached) and OneKey's

@@ -18,6 +18,7 @@ class ConfigLoaderTest {
         assertThat(c.agi().port()).isEqualTo(4573);
         assertThat(c.http().port()).isEqualTo(8080);
         assertThat(c.asterisk().sipPort()).isEqualTo(5060);
+        assertThat(c.asterisk().sipHost()).isEqualTo("127.0.0.1");
         assertThat(c.db().url()).startsWith("jdbc:h2:file:").contains("MODE=MariaDB");
     }
 

@@ -1,0 +1,654 @@
+package onekey.softphone.sip;
+
+import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.clientauthutils.AccountManager;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
+import gov.nist.javax.sip.clientauthutils.UserCredentials;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import onekey.softphone.audio.AudioSink;
+import onekey.softphone.audio.AudioSource;
+import onekey.softphone.rtp.RtpSession;
+
+/**
+ * A SIP user agent on JAIN-SIP (UDP): registers with digest authentication, rings on an INVITE and answers
+ * it, calls out, hangs up (BYE either way, CANCEL / decline while ringing), holds (re-INVITE sendonly),
+ * mutes, sends RFC 4733 DTMF. One call at a time; a second INVITE is answered 486 Busy Here. Audio is G.711
+ * over {@link RtpSession} from an {@link AudioSource} to an {@link AudioSink}.
+ */
+public final class SipPhone implements SipListener, AutoCloseable {
+
+    /**
+     * @param localHost  the address Asterisk reaches us at (and RTP binds to)
+     * @param user       the extension (registration and From user); for an unregistered caller its number
+     * @param secret     the SIP secret; null: do not register (a caller through an IP-identified trunk)
+     */
+    public record Settings(String localHost, String server, int serverPort, String user, String secret,
+                           int rtpStart, int rtpEnd, int registerExpires) {
+        public Settings(String localHost, String server, int serverPort, String user, String secret) {
+            this(localHost, server, serverPort, user, secret, 0, 0, 60);
+        }
+    }
+
+    public enum CallState { IDLE, RINGING, CALLING, ACTIVE, HELD }
+
+    /** Callbacks arrive on one thread of the phone's own, in order. */
+    public interface Listener {
+        default void registration(boolean registered, String detail) {
+        }
+
+        /** An incoming call rings: from whom (user part and display name). */
+        default void ringing(String fromUser, String fromName) {
+        }
+
+        default void callState(CallState state, String detail) {
+        }
+    }
+
+    private static final List<Integer> CODECS = List.of(0, 8);
+    private static final int DTMF_PT = 101;
+
+    private final Settings s;
+    private final AudioSource source;
+    private final AudioSink sink;
+    private final Listener listener;
+    private final ExecutorService events;
+    private final ScheduledExecutorService timers;
+    private SipStack stack;
+    private SipProvider provider;
+    private AddressFactory addresses;
+    private HeaderFactory headers;
+    private MessageFactory messages;
+    private AuthenticationHelper auth;
+    private int localPort;
+    private final String localTag = Long.toHexString(Double.doubleToLongBits(Math.random()));
+
+    // registration
+    private final String registerCallId = UUID.randomUUID().toString();
+    private long registerCseq = 1;
+    private volatile boolean registered;
+    private ScheduledFuture<?> registerTimer;
+    private volatile boolean closed;
+
+    // the call (guarded by this)
+    private CallState state = CallState.IDLE;
+    private ServerTransaction inviteIn;
+    private ClientTransaction inviteOut;
+    private Dialog dialog;
+    private Sdp remoteSdp;
+    private RtpSession rtp;
+    private int payloadType = 0;
+    private int dtmfType = DTMF_PT;
+    private long callsAnswered;
+
+    public SipPhone(Settings settings, AudioSource source, AudioSink sink, Listener listener) {
+        this.s = settings;
+        this.source = source;
+        this.sink = sink;
+        this.listener = listener == null ? new Listener() { } : listener;
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "sip-events-" + settings.user()));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sip-timers-" + settings.user()));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts the SIP stack on a free UDP port and, with a secret, registers (and keeps registering). */
+    public synchronized SipPhone start() throws IOException {
+        try {
+            SipFactory f = SipFactory.getInstance();
+            f.setPathName("gov.nist");
+            Properties p = new Properties();
+            p.setProperty("javax.sip.STACK_NAME", "onekey-" + s.user() + "-" + UUID.randomUUID());
+            p.setProperty("gov.nist.javax.sip.STACK_LOGGER", QuietSipLog.Stack.class.getName());
+            p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", QuietSipLog.Server.class.getName());
+            p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+            p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+            p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
+            stack = f.createSipStack(p);
+            addresses = f.createAddressFactory();
+            headers = f.createHeaderFactory();
+            messages = f.createMessageFactory();
+            localPort = freeUdpPort(s.localHost());
+            ListeningPoint lp = stack.createListeningPoint(s.localHost(), localPort, ListeningPoint.UDP);
+            provider = stack.createSipProvider(lp);
+            provider.addSipListener(this);
+            auth = ((SipStackExt) stack).getAuthenticationHelper(new AccountManager() {
+                @Override
+                public UserCredentials getCredentials(ClientTransaction tx, String realm) {
+                    return new UserCredentials() {
+                        @Override
+                        public String getUserName() {
+                            return s.user();
+                        }
+
+                        @Override
+                        public String getPassword() {
+                            return s.secret();
+                        }
+
+                        @Override
+                        public String getSipDomain() {
+                            return s.server();
+                        }
+                    };
+                }
+            }, headers);
+            stack.start();
+        } catch (Exception e) {
+            throw new IOException("cannot start the SIP stack on " + s.localHost() + ": " + e.getMessage(), e);
+        }
+        if (s.secret() != null) {
+            timers.execute(this::register);
+        }
+        return this;
+    }
+
+    private static int freeUdpPort(String host) throws IOException {
+        try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(host, 0))) {
+            return d.getLocalPort();
+        }
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public boolean registered() {
+        return registered;
+    }
+
+    public synchronized CallState state() {
+        return state;
+    }
+
+    /** The current (or last) call's RTP session, for statistics; null before the first call. */
+    public synchronized RtpSession rtp() {
+        return rtp;
+    }
+
+    public synchronized long callsAnswered() {
+        return callsAnswered;
+    }
+
+    // ---- registration ------------------------------------------------------------------------------------
+
+    private void register() {
+        if (closed) {
+            return;
+        }
+        try {
+            Request r;
+            synchronized (this) {
+                SipURI uri = addresses.createSipURI(null, s.server() + ":" + s.serverPort());
+                Address me = addresses.createAddress(addresses.createSipURI(s.user(), s.server()));
+                r = messages.createRequest(uri, Request.REGISTER, headers.createCallIdHeader(registerCallId),
+                        headers.createCSeqHeader(registerCseq++, Request.REGISTER), headers.createFromHeader(me, localTag),
+                        headers.createToHeader(me, null), vias(), headers.createMaxForwardsHeader(70));
+                r.addHeader(contact());
+                r.addHeader(headers.createExpiresHeader(s.registerExpires()));
+                r.addHeader(headers.createUserAgentHeader(List.of("OneKey-softphone")));
+            }
+            provider.getNewClientTransaction(r).sendRequest();
+        } catch (Exception e) {
+            registrationFailed("REGISTER not sent: " + e.getMessage());
+        }
+    }
+
+    private void registrationFailed(String why) {
+        registered = false;
+        fire(() -> listener.registration(false, why)); // every failure: the window shows the latest reason
+        schedule(this::register, 2);
+    }
+
+    private synchronized void schedule(Runnable r, long seconds) {
+        if (closed) {
+            return;
+        }
+        if (registerTimer != null) {
+            registerTimer.cancel(false);
+        }
+        registerTimer = timers.schedule(r, seconds, TimeUnit.SECONDS);
+    }
+
+    private ArrayList<ViaHeader> vias() throws Exception {
+        ArrayList<ViaHeader> v = new ArrayList<>();
+        ViaHeader via = headers.createViaHeader(s.localHost(), localPort, ListeningPoint.UDP, null);
+        via.setRPort();
+        v.add(via);
+        return v;
+    }
+
+    private ContactHeader contact() throws Exception {
+        SipURI c = addresses.createSipURI(s.user(), s.localHost() + ":" + localPort);
+        c.setTransportParam("udp");
+        return headers.createContactHeader(addresses.createAddress(c));
+    }
+
+    private void fire(Runnable r) {
+        if (!events.isShutdown()) {
+            events.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    // a listener's bug must not stop the phone
+                }
+            });
+        }
+    }
+
+    // ---- the call ----------------------------------------------------------------------------------------
+
+    /** Answers the ringing call with G.711 (the caller's preferred of PCMU/PCMA). */
+    public synchronized void answer() throws IOException {
+        if (state != CallState.RINGING || inviteIn == null) {
+            throw new IllegalStateException("no call is ringing");
+        }
+        try {
+            Request inv = inviteIn.getRequest();
+            int pt = remoteSdp.g711();
+            if (pt < 0) {
+                inviteIn.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, inv));
+                end("no G.711 in the offer");
+                return;
+            }
+            payloadType = pt;
+            dtmfType = remoteSdp.dtmfType() > 0 ? remoteSdp.dtmfType() : DTMF_PT;
+            openRtp();
+            Response ok = messages.createResponse(Response.OK, inv);
+            ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(localTag);
+            ok.addHeader(contact());
+            ok.setContent(Sdp.write(s.localHost(), rtp.localPort(), List.of(pt), dtmfType, "sendrecv"),
+                    headers.createContentTypeHeader("application", "sdp"));
+            inviteIn.sendResponse(ok);
+            dialog = inviteIn.getDialog();
+            rtp.start(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()), payloadType, dtmfType);
+            callsAnswered++;
+            setState(CallState.ACTIVE, "answered");
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("could not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls {@code number} at the server (no registration needed through an IP-identified trunk). */
+    public synchronized void call(String number) throws IOException {
+        if (state != CallState.IDLE) {
+            throw new IllegalStateException("already in a call");
+        }
+        try {
+            openRtp();
+            SipURI to = addresses.createSipURI(number, s.server() + ":" + s.serverPort());
+            Address from = addresses.createAddress(addresses.createSipURI(s.user(), s.localHost() + ":" + localPort));
+            CallIdHeader callId = provider.getNewCallId();
+            Request inv = messages.createRequest(to, Request.INVITE, callId, headers.createCSeqHeader(1L, Request.INVITE),
+                    headers.createFromHeader(from, Long.toHexString(System.nanoTime())),
+                    headers.createToHeader(addresses.createAddress(to), null), vias(), headers.createMaxForwardsHeader(70),
+                    headers.createContentTypeHeader("application", "sdp"),
+                    Sdp.write(s.localHost(), rtp.localPort(), CODECS, DTMF_PT, "sendrecv"));
+            inv.addHeader(contact());
+            inviteOut = provider.getNewClientTransaction(inv);
+            setState(CallState.CALLING, "dialling " + number);
+            inviteOut.sendRequest();
+        } catch (Exception e) {
+            end("call failed: " + e.getMessage());
+            throw new IOException("could not call " + number + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Hangs up: BYE when connected, CANCEL when calling out, 603 Decline when ringing; nothing when idle. */
+    public synchronized void hangup() {
+        try {
+            switch (state) {
+                case IDLE -> {
+                    return;
+                }
+                case RINGING -> {
+                    Response decline = messages.createResponse(Response.DECLINE, inviteIn.getRequest());
+                    ((ToHeader) decline.getHeader(ToHeader.NAME)).setTag(localTag);
+                    inviteIn.sendResponse(decline);
+                }
+                case CALLING -> {
+                    if (inviteOut != null) {
+                        provider.getNewClientTransaction(inviteOut.createCancel()).sendRequest();
+                    }
+                }
+                case ACTIVE, HELD -> {
+                    Request bye = dialog.createRequest(Request.BYE);
+                    dialog.sendRequest(provider.getNewClientTransaction(bye));
+                }
+            }
+        } catch (Exception e) {
+            // the peer may already be gone: end our side anyway
+        }
+        end("hung up");
+    }
+
+    /** Hold (re-INVITE a=sendonly, stop sending audio) or resume. */
+    public synchronized void hold(boolean on) throws IOException {
+        if (state != CallState.ACTIVE && state != CallState.HELD || dialog == null) {
+            throw new IllegalStateException("no call to " + (on ? "hold" : "resume"));
+        }
+        try {
+            Request re = dialog.createRequest(Request.INVITE);
+            re.addHeader(contact());
+            re.setContent(Sdp.write(s.localHost(), rtp.localPort(), List.of(payloadType), dtmfType,
+                    on ? "sendonly" : "sendrecv"), headers.createContentTypeHeader("application", "sdp"));
+            dialog.sendRequest(provider.getNewClientTransaction(re));
+            rtp.setHeld(on);
+            setState(on ? CallState.HELD : CallState.ACTIVE, on ? "on hold" : "resumed");
+        } catch (Exception e) {
+            throw new IOException("hold failed: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized void mute(boolean on) {
+        if (rtp != null) {
+            rtp.setMuted(on);
+        }
+    }
+
+    public synchronized boolean muted() {
+        return rtp != null && rtp.muted();
+    }
+
+    /** Sends RFC 4733 DTMF on the call. */
+    public synchronized void sendDtmf(String digits) {
+        if (rtp == null || state != CallState.ACTIVE) {
+            throw new IllegalStateException("no active call for DTMF");
+        }
+        rtp.sendDtmf(digits);
+    }
+
+    private void openRtp() throws IOException {
+        if (rtp != null) {
+            rtp.close();
+        }
+        rtp = new RtpSession(s.localHost(), s.rtpStart(), s.rtpEnd(), source, sink);
+    }
+
+    private synchronized void end(String why) {
+        if (state == CallState.IDLE) {
+            return;
+        }
+        if (rtp != null) {
+            rtp.close();
+        }
+        inviteIn = null;
+        inviteOut = null;
+        dialog = null;
+        remoteSdp = null;
+        setState(CallState.IDLE, why);
+    }
+
+    private void setState(CallState st, String detail) {
+        state = st;
+        fire(() -> listener.callState(st, detail));
+    }
+
+    // ---- SipListener -------------------------------------------------------------------------------------
+
+    @Override
+    public void processRequest(RequestEvent evt) {
+        Request req = evt.getRequest();
+        String method = req.getMethod();
+        try {
+            ServerTransaction st = evt.getServerTransaction();
+            if (st == null && !Request.ACK.equals(method)) {
+                try {
+                    st = provider.getNewServerTransaction(req);
+                } catch (TransactionAlreadyExistsException e) {
+                    return; // a retransmission
+                }
+            }
+            switch (method) {
+                case Request.INVITE -> onInvite(st, req);
+                case Request.BYE -> {
+                    st.sendResponse(messages.createResponse(Response.OK, req));
+                    synchronized (this) {
+                        if (dialog != null && dialog.equals(st.getDialog()) || state != CallState.IDLE) {
+                            end("the other side hung up");
+                        }
+                    }
+                }
+                case Request.CANCEL -> {
+                    st.sendResponse(messages.createResponse(Response.OK, req));
+                    synchronized (this) {
+                        if (state == CallState.RINGING && inviteIn != null) {
+                            Response terminated = messages.createResponse(Response.REQUEST_TERMINATED, inviteIn.getRequest());
+                            ((ToHeader) terminated.getHeader(ToHeader.NAME)).setTag(localTag);
+                            inviteIn.sendResponse(terminated);
+                            end("the caller gave up");
+                        }
+                    }
+                }
+                case Request.ACK -> {
+                    // dialog confirmed
+                }
+                case Request.OPTIONS, Request.NOTIFY, Request.UPDATE, Request.INFO ->
+                        st.sendResponse(messages.createResponse(Response.OK, req));
+                default -> st.sendResponse(messages.createResponse(Response.METHOD_NOT_ALLOWED, req));
+            }
+        } catch (Exception e) {
+            // a malformed request: nothing to answer
+        }
+    }
+
+    private synchronized void onInvite(ServerTransaction st, Request req) throws Exception {
+        if (st.getDialog() != null && dialog != null && st.getDialog().equals(dialog)) {
+            // re-INVITE inside our call (session refresh, remote hold): answer with our current SDP
+            byte[] body = req.getRawContent();
+            if (body != null && body.length > 0) {
+                remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+                rtp.setRemote(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()));
+            }
+            Response ok = messages.createResponse(Response.OK, req);
+            ok.addHeader(contact());
+            ok.setContent(Sdp.write(s.localHost(), rtp.localPort(), List.of(payloadType), dtmfType,
+                    state == CallState.HELD ? "sendonly" : "sendrecv"), headers.createContentTypeHeader("application", "sdp"));
+            st.sendResponse(ok);
+            return;
+        }
+        if (state != CallState.IDLE) {
+            st.sendResponse(messages.createResponse(Response.BUSY_HERE, req));
+            return;
+        }
+        byte[] body = req.getRawContent();
+        if (body == null || body.length == 0) {
+            st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, req));
+            return;
+        }
+        remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+        inviteIn = st;
+        Response ringing = messages.createResponse(Response.RINGING, req);
+        ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(localTag);
+        ringing.addHeader(contact());
+        st.sendResponse(ringing);
+        FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
+        String user = from.getAddress().getURI() instanceof SipURI u ? u.getUser() : from.getAddress().getURI().toString();
+        String name = from.getAddress().getDisplayName();
+        setState(CallState.RINGING, "ringing");
+        fire(() -> listener.ringing(user, name));
+    }
+
+    @Override
+    public void processResponse(ResponseEvent evt) {
+        Response r = evt.getResponse();
+        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+        String method = cseq.getMethod();
+        int code = r.getStatusCode();
+        ClientTransaction ct = evt.getClientTransaction();
+        try {
+            if ((code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) && ct != null) {
+                if (Request.REGISTER.equals(method) && ct.getRequest().getHeader("Authorization") != null
+                        && !isStale(r)) {
+                    registrationFailed("wrong SIP secret for " + s.user() + " (" + code + ")");
+                    return;
+                }
+                ClientTransaction retry = auth.handleChallenge(r, ct, provider, 5);
+                if (Request.REGISTER.equals(method)) {
+                    synchronized (this) {
+                        registerCseq = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber() + 1;
+                    }
+                } else if (Request.INVITE.equals(method)) {
+                    synchronized (this) {
+                        inviteOut = retry;
+                    }
+                }
+                retry.sendRequest();
+                return;
+            }
+            switch (method) {
+                case Request.REGISTER -> onRegisterResponse(code, r);
+                case Request.INVITE -> onInviteResponse(evt, code, cseq);
+                default -> {
+                    // BYE/CANCEL answers need nothing
+                }
+            }
+        } catch (Exception e) {
+            if (Request.REGISTER.equals(method)) {
+                registrationFailed("registration failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean isStale(Response r) {
+        var h = r.getHeader("WWW-Authenticate");
+        return h != null && h.toString().toLowerCase().contains("stale=true");
+    }
+
+    private void onRegisterResponse(int code, Response r) {
+        if (code >= 200 && code < 300) {
+            boolean was = registered;
+            registered = true;
+            if (!was) {
+                fire(() -> listener.registration(true, "registered as " + s.user() + " at " + s.server() + ":" + s.serverPort()));
+            }
+            schedule(this::register, Math.max(5, s.registerExpires() / 2));
+        } else if (code >= 300) {
+            registrationFailed("registration refused: " + code + " " + r.getReasonPhrase());
+        }
+    }
+
+    private synchronized void onInviteResponse(ResponseEvent evt, int code, CSeqHeader cseq) throws Exception {
+        Dialog d = evt.getDialog();
+        if (code >= 200 && code < 300) {
+            if (d != null) {
+                d.sendAck(d.createAck(cseq.getSeqNumber()));
+            }
+            if (state == CallState.CALLING && evt.getClientTransaction() != null) {
+                dialog = d;
+                byte[] body = evt.getResponse().getRawContent();
+                remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+                payloadType = Math.max(0, remoteSdp.g711());
+                dtmfType = remoteSdp.dtmfType() > 0 ? remoteSdp.dtmfType() : DTMF_PT;
+                rtp.start(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()), payloadType, dtmfType);
+                setState(CallState.ACTIVE, "connected");
+            }
+        } else if (code >= 300 && state == CallState.CALLING) {
+            end("call refused: " + code + " " + evt.getResponse().getReasonPhrase());
+        } else if (code == 183 || code == 180) {
+            byte[] body = evt.getResponse().getRawContent();
+            if (body != null && body.length > 0 && state == CallState.CALLING) {
+                // early media (ring-back, IVR prompts): listen to it already
+                remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+                payloadType = Math.max(0, remoteSdp.g711());
+                rtp.start(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()), payloadType,
+                        remoteSdp.dtmfType() > 0 ? remoteSdp.dtmfType() : DTMF_PT);
+            }
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent evt) {
+        if (evt.isServerTransaction()) {
+            return;
+        }
+        String method = evt.getClientTransaction().getRequest().getMethod();
+        if (Request.REGISTER.equals(method)) {
+            registrationFailed("no answer from " + s.server() + ":" + s.serverPort());
+        } else if (Request.INVITE.equals(method)) {
+            end("no answer to the call");
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent evt) {
+        // UDP: nothing to do, the transaction times out
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent evt) {
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent evt) {
+    }
+
+    /** Unregisters (Expires 0) best effort, hangs up and stops the stack. */
+    @Override
+    public void close() {
+        hangup();
+        synchronized (this) {
+            closed = true;
+            if (registerTimer != null) {
+                registerTimer.cancel(false);
+            }
+        }
+        timers.shutdownNow();
+        events.shutdown();
+        if (stack != null) {
+            try {
+                provider.removeSipListener(this);
+            } catch (RuntimeException e) {
+                // closing
+            }
+            stack.stop();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package onekey.softphone.ui;
+
+import java.util.Map;
+
+/** The window's texts: Chinese (zh_CN) by default, English with {@code --lang en} or the language menu. */
+final class I18n {
+    private static final Map<String, String[]> T = Map.ofEntries(
+            e("title", "一键通 坐席软电话", "OneKey agent softphone"),
+            e("login.title", "坐席登录", "Agent sign-in"),
+            e("login.user", "用户名", "Username"),
+            e("login.password", "密码", "Password"),
+            e("login.server", "服务器", "Server"),
+            e("login.ok", "登录", "Sign in"),
+            e("sip.ok", "话机已注册", "Phone registered"),
+            e("sip.down", "话机未注册", "Phone NOT registered"),
+            e("cti.ok", "CTI 已连接", "CTI connected"),
+            e("cti.down", "CTI 已断开", "CTI disconnected"),
+            e("cti.ended", "会话已结束，请重新登录", "Session ended: sign in again"),
+            e("degraded", "降级：", "Degraded: "),
+            e("degraded.recovering", "正在自动恢复…", "recovering by itself…"),
+            e("ready", "就绪 (F5)", "Ready (F5)"),
+            e("pause", "示忙", "Not ready"),
+            e("logout", "签出", "Log out"),
+            e("answer", "接听 (F2)", "Answer (F2)"),
+            e("hangup", "挂断 (F4)", "Hang up (F4)"),
+            e("hold", "保持", "Hold"),
+            e("mute", "静音", "Mute"),
+            e("save", "保存小结", "Save notes"),
+            e("notes", "通话小结", "Notes"),
+            e("disposition", "处理结果", "Disposition"),
+            e("state", "状态：", "State: "),
+            e("state.ready", "就绪", "Ready"),
+            e("state.not-ready", "示忙", "Not ready"),
+            e("state.on-call", "通话中", "On a call"),
+            e("state.wrap-up", "话后整理", "Wrap-up"),
+            e("state.logged-out", "已签出", "Logged out"),
+            e("wrapup.left", "话后整理剩余 %d 秒", "Wrap-up: %d s left"),
+            e("ringing", "来电振铃", "RINGING"),
+            e("unregistered", "未登记来电", "Unregistered caller"),
+            e("unavailable", "资料暂时无法读取", "Record unavailable right now"),
+            e("age", "年龄", "Age"),
+            e("address", "地址", "Address"),
+            e("landmarks", "地标", "Landmarks"),
+            e("district", "街道/区", "District"),
+            e("language", "语言", "Language"),
+            e("health", "健康状况", "Health conditions"),
+            e("medications", "用药", "Medications"),
+            e("allergies", "过敏", "Allergies"),
+            e("mobility", "行动能力", "Mobility"),
+            e("contacts", "紧急联系人", "Emergency contacts"),
+            e("device", "设备", "Device"),
+            e("lastCalls", "最近来电", "Last calls"),
+            e("caller", "来电号码", "Caller number"),
+            e("menu.language", "语言", "Language"),
+            e("saved", "已保存", "Saved"),
+            e("reason", "示忙原因", "Reason"),
+            e("line.sos", "SOS 紧急呼叫", "SOS emergency"),
+            e("line.registration", "登记", "Registration"),
+            e("line.taxi", "叫车", "Taxi"),
+            e("line.consult", "咨询", "Consultation"),
+            e("line.general", "综合服务", "General"),
+            e("code.resolved", "已解决", "Resolved"),
+            e("code.ambulance-sent", "已派救护车", "Ambulance sent"),
+            e("code.family-informed", "已通知家属", "Family informed"),
+            e("code.doctor-advice", "医生指导", "Doctor's advice"),
+            e("code.callback-needed", "需回访", "Call back"),
+            e("code.false-alarm", "误按", "False alarm"),
+            e("code.other", "其他", "Other"),
+            e("code.break", "休息", "Break"),
+            e("code.meal", "用餐", "Meal"),
+            e("code.training", "培训", "Training"),
+            e("code.meeting", "会议", "Meeting"));
+
+    private static Map.Entry<String, String[]> e(String k, String zh, String en) {
+        return Map.entry(k, new String[] {zh, en});
+    }
+
+    private volatile boolean english;
+
+    I18n(boolean english) {
+        this.english = english;
+    }
+
+    void english(boolean on) {
+        english = on;
+    }
+
+    boolean english() {
+        return english;
+    }
+
+    String t(String key) {
+        String[] v = T.get(key);
+        return v == null ? key : v[english ? 1 : 0];
+    }
+}

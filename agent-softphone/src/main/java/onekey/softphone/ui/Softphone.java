@@ -1,0 +1,375 @@
+package onekey.softphone.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.GridLayout;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JOptionPane;
+import javax.swing.JPanel;
+import javax.swing.JPasswordField;
+import javax.swing.JTextField;
+import javax.swing.SwingUtilities;
+import onekey.softphone.audio.Audio;
+import onekey.softphone.audio.AudioSink;
+import onekey.softphone.audio.AudioSource;
+import onekey.softphone.cti.CtiClient;
+import onekey.softphone.cti.CtiEvent;
+import onekey.softphone.sip.SipPhone;
+
+/**
+ * The agent softphone: signs in with username + password, takes its own SIP settings from {@code GET /api/me},
+ * registers its SIP phone, keeps the CTI WebSocket and shows the screen pop while the phone rings.
+ *
+ * <pre>./onekey softphone [--user NAME] [--password P] [--api https://127.0.0.1:8080] [--cacert run/tls/cert.pem]
+ *                     [--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en]
+ *                     [--local-host ADDRESS]</pre>
+ */
+public final class Softphone implements AutoCloseable {
+
+    public record Options(URI api, Path cacert, String user, String password, String audioIn, String audioOut,
+                          boolean english, String localHost) {}
+
+    private final Options o;
+    private final I18n i18n;
+    private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "softphone-actions");
+        t.setDaemon(true);
+        return t;
+    });
+    private CtiClient cti;
+    private SipPhone phone;
+    private SoftphoneWindow window;
+    private AudioSource source;
+    private AudioSink sink;
+    private String username;
+    private int wrapUpSeconds;
+    private volatile long currentCallId = -1;
+
+    private Softphone(Options o) {
+        this.o = o;
+        this.i18n = new I18n(o.english());
+    }
+
+    public static void main(String[] args) throws Exception {
+        String api = "https://127.0.0.1:8080";
+        String user = null;
+        String password = null;
+        String cacert = null;
+        String in = null;
+        String out = null;
+        String local = null;
+        boolean english = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("--") && i + 1 >= args.length) {
+                usage("missing value for " + a);
+            }
+            switch (a) {
+                case "--api" -> api = args[++i];
+                case "--user" -> user = args[++i];
+                case "--password" -> password = args[++i];
+                case "--cacert" -> cacert = args[++i];
+                case "--audio-in" -> in = args[++i];
+                case "--audio-out" -> out = args[++i];
+                case "--local-host" -> local = args[++i];
+                case "--lang" -> {
+                    String l = args[++i];
+                    if (!l.equals("zh") && !l.equals("en")) {
+                        usage("--lang must be zh or en, not " + l);
+                    }
+                    english = l.equals("en");
+                }
+                default -> usage("unknown argument " + a);
+            }
+        }
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            usage("no display (set DISPLAY, or run under Xvfb: xvfb-run ./onekey softphone)");
+        }
+        Softphone sp = open(new Options(URI.create(api), cacert == null ? null : Path.of(cacert), user, password, in,
+                out, english, local));
+        Runtime.getRuntime().addShutdownHook(new Thread(sp::close, "softphone-exit"));
+    }
+
+    private static void usage(String why) {
+        System.err.println("softphone: " + why);
+        System.err.println("usage: ./onekey softphone [--user NAME] [--password P] [--api URL] [--cacert PEM] "
+                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR]");
+        System.exit(2);
+    }
+
+    /** Signs in (a dialog asks for what the options lack), opens the window, registers, connects. */
+    public static Softphone open(Options o) throws Exception {
+        com.formdev.flatlaf.FlatLightLaf.setup();
+        Softphone sp = new Softphone(o);
+        sp.start();
+        return sp;
+    }
+
+    private void start() throws Exception {
+        SSLContext tls = o.cacert() == null ? null : CtiClient.trusting(o.cacert());
+        String user = o.user();
+        String password = o.password();
+        JsonNode me = null;
+        String problem = null;
+        while (me == null) {
+            if (password == null || problem != null) {
+                String[] creds = loginDialog(user, problem);
+                if (creds == null) {
+                    throw new IOException("sign-in cancelled");
+                }
+                user = creds[0];
+                password = creds[1];
+            }
+            cti = new CtiClient(o.api(), user, password, tls, new CtiListener());
+            try {
+                cti.login();
+                me = cti.me();
+            } catch (CtiClient.LoginRefused e) {
+                problem = e.getMessage();
+            } catch (IOException e) {
+                problem = i18n.t("cti.down") + ": " + e.getMessage();
+            }
+        }
+        username = me.path("username").asText();
+        wrapUpSeconds = me.path("wrapUpSeconds").asInt(0);
+        JsonNode sip = me.path("sip");
+        if (!sip.isObject()) {
+            throw new IOException("account " + username + " has no extension: it cannot take calls");
+        }
+        String host = sip.path("host").asText("127.0.0.1");
+        int port = sip.path("port").asInt(5060);
+        String local = o.localHost() != null ? o.localHost() : localAddressTowards(host, port);
+        source = Audio.source(o.audioIn());
+        sink = Audio.sink(o.audioOut());
+        String who = me.path("displayName").asText(username) + " (" + sip.path("extension").asText() + ")";
+        AtomicReference<SoftphoneWindow> w = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> w.set(new SoftphoneWindow(i18n, new Buttons(), who)));
+        window = w.get();
+        window.frame.addWindowListener(new java.awt.event.WindowAdapter() {
+            @Override
+            public void windowClosing(java.awt.event.WindowEvent e) {
+                close();
+                window.frame.dispose();
+            }
+        });
+        phone = new SipPhone(new SipPhone.Settings(local, host, port, sip.path("extension").asText(),
+                sip.path("secret").asText(), 0, 0, 60), source, sink, new PhoneListener()).start();
+        SwingUtilities.invokeLater(window::show);
+        cti.start();
+    }
+
+    /** The local address a UDP packet to the SIP server leaves from (loopback for a local Asterisk). */
+    static String localAddressTowards(String host, int port) throws IOException {
+        InetAddress h = InetAddress.getByName(host);
+        if (h.isLoopbackAddress()) {
+            return "127.0.0.1";
+        }
+        try (DatagramSocket d = new DatagramSocket()) {
+            d.connect(new InetSocketAddress(h, port));
+            return d.getLocalAddress().getHostAddress();
+        }
+    }
+
+    private String[] loginDialog(String user, String problem) throws Exception {
+        AtomicReference<String[]> out = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> {
+            JTextField u = new JTextField(user == null ? "" : user, 16);
+            u.setName("loginUser");
+            JPasswordField p = new JPasswordField(16);
+            p.setName("loginPassword");
+            JPanel panel = new JPanel(new GridLayout(0, 2, 6, 6));
+            panel.add(new JLabel(i18n.t("login.server")));
+            panel.add(new JLabel(o.api().toString()));
+            panel.add(new JLabel(i18n.t("login.user")));
+            panel.add(u);
+            panel.add(new JLabel(i18n.t("login.password")));
+            panel.add(p);
+            if (problem != null) {
+                JLabel err = new JLabel(problem);
+                err.setForeground(java.awt.Color.RED);
+                panel.add(err);
+            }
+            int r = JOptionPane.showConfirmDialog(null, panel, i18n.t("login.title"), JOptionPane.OK_CANCEL_OPTION,
+                    JOptionPane.PLAIN_MESSAGE);
+            if (r == JOptionPane.OK_OPTION) {
+                out.set(new String[] {u.getText().trim(), new String(p.getPassword())});
+            }
+        });
+        return out.get();
+    }
+
+    public JFrame frame() {
+        return window.frame;
+    }
+
+    public SipPhone phone() {
+        return phone;
+    }
+
+    public CtiClient cti() {
+        return cti;
+    }
+
+    private void ui(Runnable r) {
+        SwingUtilities.invokeLater(r);
+    }
+
+    private void background(String what, ThrowingRunnable r) {
+        work.execute(() -> {
+            try {
+                r.run();
+            } catch (Exception | Error e) {
+                ui(() -> window.savedMessage(what + ": " + e.getMessage()));
+            }
+        });
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private final class Buttons implements SoftphoneWindow.Actions {
+        @Override
+        public void answer() {
+            background("answer", phone::answer);
+        }
+
+        @Override
+        public void hangup() {
+            background("hang up", phone::hangup);
+        }
+
+        @Override
+        public void ready() {
+            background("ready", cti::ready);
+        }
+
+        @Override
+        public void pause(String reason) {
+            background("pause", () -> cti.pause(reason));
+        }
+
+        @Override
+        public void logout() {
+            background("logout", cti::logout);
+        }
+
+        @Override
+        public void hold(boolean on) {
+            background("hold", () -> phone.hold(on));
+        }
+
+        @Override
+        public void mute(boolean on) {
+            background("mute", () -> phone.mute(on));
+        }
+
+        @Override
+        public void dtmf(String digit) {
+            background("DTMF", () -> phone.sendDtmf(digit));
+        }
+
+        @Override
+        public void save(String disposition, String notes) {
+            long id = currentCallId;
+            if (id < 0) {
+                return;
+            }
+            background("save", () -> {
+                cti.saveDisposition(id, disposition, notes);
+                ui(() -> window.saved(i18n.t("saved")));
+            });
+        }
+    }
+
+    private final class PhoneListener implements SipPhone.Listener {
+        @Override
+        public void registration(boolean registered, String detail) {
+            ui(() -> window.sip(registered, detail));
+        }
+
+        @Override
+        public void callState(SipPhone.CallState state, String detail) {
+            ui(() -> window.phone(state.name()));
+        }
+    }
+
+    private final class CtiListener implements CtiClient.Listener {
+        @Override
+        public void status(CtiClient.Status s, String detail) {
+            if (window == null) {
+                return;
+            }
+            ui(() -> window.cti(s == CtiClient.Status.CONNECTED,
+                    s == CtiClient.Status.CONNECTED ? "cti.ok" : s == CtiClient.Status.SESSION_ENDED ? "cti.ended" : "cti.down",
+                    detail));
+        }
+
+        @Override
+        public void event(CtiEvent ev) {
+            if (window == null) {
+                return;
+            }
+            switch (ev) {
+                case CtiEvent.Hello h -> {
+                    JsonNode a = h.json().path("agent");
+                    ui(() -> window.agent(h.state(), a.path("reason").asText(null), a.path("since").asLong(), wrapUpSeconds));
+                }
+                case CtiEvent.CallOffered c -> {
+                    if (c.callId() == currentCallId) {
+                        return; // replayed after a reconnect: the pop (and the notes typed) stay as they are
+                    }
+                    currentCallId = c.callId();
+                    ui(() -> window.pop(c));
+                }
+                case CtiEvent.CallAnswered c -> {
+                    if (c.callId() == currentCallId) {
+                        ui(() -> window.answered(null));
+                    }
+                }
+                case CtiEvent.AgentState s -> {
+                    if (username.equals(s.username())) {
+                        ui(() -> window.agent(s.state(), s.reason(), s.since(), wrapUpSeconds));
+                    }
+                }
+                case CtiEvent.Error e -> ui(() -> window.savedMessage(e.command() + ": " + e.message()));
+                default -> {
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (cti != null) {
+            try {
+                if (cti.status() == CtiClient.Status.CONNECTED) {
+                    cti.logout();
+                }
+            } catch (RuntimeException e) {
+                // leaving anyway
+            }
+            cti.close();
+        }
+        if (phone != null) {
+            phone.close();
+        }
+        if (sink != null) {
+            sink.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+        work.shutdownNow();
+    }
+}

@@ -1,0 +1,535 @@
+package onekey.softphone.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.BorderLayout;
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.Dimension;
+import java.awt.FlowLayout;
+import java.awt.Font;
+import java.awt.GridBagConstraints;
+import java.awt.GridBagLayout;
+import java.awt.Insets;
+import java.awt.event.ActionEvent;
+import java.awt.event.KeyEvent;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.swing.AbstractAction;
+import javax.swing.BorderFactory;
+import javax.swing.Box;
+import javax.swing.BoxLayout;
+import javax.swing.ButtonGroup;
+import javax.swing.DefaultListModel;
+import javax.swing.JButton;
+import javax.swing.JComboBox;
+import javax.swing.JComponent;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JList;
+import javax.swing.JMenu;
+import javax.swing.JMenuBar;
+import javax.swing.JPanel;
+import javax.swing.JRadioButtonMenuItem;
+import javax.swing.JScrollPane;
+import javax.swing.JTextArea;
+import javax.swing.JToggleButton;
+import javax.swing.KeyStroke;
+import javax.swing.SwingConstants;
+import javax.swing.Timer;
+import onekey.softphone.cti.CtiEvent;
+
+/**
+ * The softphone's window (Swing, all methods on the EDT): a state bar (phone registered, CTI connected, a red
+ * "degraded" line while either is down), agent state buttons, call buttons with shortcuts (F2 answer, F4 hang
+ * up, F5 ready), the screen pop and the notes + disposition. Components carry names (e.g. {@code elderName})
+ * for tests and automation.
+ */
+final class SoftphoneWindow {
+
+    /** What the buttons do (the controller). */
+    interface Actions {
+        void answer();
+
+        void hangup();
+
+        void ready();
+
+        void pause(String reason);
+
+        void logout();
+
+        void hold(boolean on);
+
+        void mute(boolean on);
+
+        void save(String disposition, String notes);
+
+        /** RFC 4733 DTMF on the call (the keypad). */
+        void dtmf(String digit);
+    }
+
+    static final List<String> DISPOSITIONS = List.of("resolved", "ambulance-sent", "family-informed", "doctor-advice",
+            "callback-needed", "false-alarm", "other");
+    static final List<String> REASONS = List.of("break", "meal", "training", "meeting");
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final Color SOS = new Color(0xC62828);
+    private static final Color OTHER_LINE = new Color(0x1565C0);
+    private static final Color UNKNOWN = new Color(0x6D4C41);
+
+    final JFrame frame;
+    private final I18n i18n;
+    private final Actions actions;
+    private final Map<Object, String> texts = new LinkedHashMap<>();
+    private final List<Runnable> relabels = new ArrayList<>();
+
+    final JLabel sipStatus = named(new JLabel(), "sipStatus");
+    final JLabel ctiStatus = named(new JLabel(), "ctiStatus");
+    final JLabel degraded = named(new JLabel(" "), "degraded");
+    final JLabel agentState = named(new JLabel(), "agentState");
+    final JLabel wrapUp = named(new JLabel(" "), "wrapUp");
+    final JButton readyButton = named(new JButton(), "readyButton");
+    final JButton pauseButton = named(new JButton(), "pauseButton");
+    final JComboBox<String> reason = named(new JComboBox<>(REASONS.toArray(String[]::new)), "pauseReason");
+    final JButton logoutButton = named(new JButton(), "logoutButton");
+    final JButton answerButton = named(new JButton(), "answerButton");
+    final JButton hangupButton = named(new JButton(), "hangupButton");
+    final JToggleButton holdButton = named(new JToggleButton(), "holdButton");
+    final JToggleButton muteButton = named(new JToggleButton(), "muteButton");
+    final JLabel banner = named(new JLabel(" ", SwingConstants.CENTER), "popBanner");
+    final JLabel elderName = named(new JLabel(" "), "elderName");
+    final JLabel caller = named(new JLabel(" "), "callerNumber");
+    final Map<String, JLabel> fields = new LinkedHashMap<>();
+    final DefaultListModel<String> contactsModel = new DefaultListModel<>();
+    final JList<String> contacts = named(new JList<>(contactsModel), "contacts");
+    final DefaultListModel<String> lastCallsModel = new DefaultListModel<>();
+    final JList<String> lastCalls = named(new JList<>(lastCallsModel), "lastCalls");
+    final JTextArea notes = named(new JTextArea(4, 30), "notes");
+    final JComboBox<String> disposition = named(new JComboBox<>(DISPOSITIONS.toArray(String[]::new)), "disposition");
+    final JButton saveButton = named(new JButton(), "saveButton");
+    final JLabel saved = named(new JLabel(" "), "savedStatus");
+    final List<JButton> keypad = new ArrayList<>();
+    private Timer countdown;
+    /** Notes or disposition changed since the pop or the last save. */
+    private boolean dirty;
+    private boolean sipOk;
+    private boolean ctiOk;
+    private String ctiText = "cti.down";
+
+    SoftphoneWindow(I18n i18n, Actions actions, String who) {
+        this.i18n = i18n;
+        this.actions = actions;
+        frame = new JFrame();
+        frame.setName("softphone");
+        relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
+
+        JPanel bar = new JPanel(new FlowLayout(FlowLayout.LEFT, 12, 4));
+        bar.add(sipStatus);
+        bar.add(ctiStatus);
+        bar.add(agentState);
+        bar.add(wrapUp);
+        degraded.setForeground(Color.WHITE);
+        degraded.setOpaque(true);
+        degraded.setBackground(SOS);
+        degraded.setVisible(false);
+        JPanel top = new JPanel(new BorderLayout());
+        top.add(bar, BorderLayout.NORTH);
+        top.add(degraded, BorderLayout.SOUTH);
+
+        JPanel buttons = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 4));
+        for (Component c : List.<Component>of(readyButton, pauseButton, reason, logoutButton, Box.createHorizontalStrut(20),
+                answerButton, hangupButton, holdButton, muteButton)) {
+            buttons.add(c);
+        }
+        text(readyButton, "ready");
+        text(pauseButton, "pause");
+        text(logoutButton, "logout");
+        text(answerButton, "answer");
+        text(hangupButton, "hangup");
+        text(holdButton, "hold");
+        text(muteButton, "mute");
+        text(saveButton, "save");
+        answerButton.setEnabled(false);
+        hangupButton.setEnabled(false);
+        holdButton.setEnabled(false);
+        muteButton.setEnabled(false);
+        readyButton.addActionListener(e -> actions.ready());
+        pauseButton.addActionListener(e -> actions.pause((String) reason.getSelectedItem()));
+        logoutButton.addActionListener(e -> actions.logout());
+        answerButton.addActionListener(e -> actions.answer());
+        hangupButton.addActionListener(e -> actions.hangup());
+        holdButton.addActionListener(e -> actions.hold(holdButton.isSelected()));
+        muteButton.addActionListener(e -> actions.mute(muteButton.isSelected()));
+        saveButton.addActionListener(e -> actions.save((String) disposition.getSelectedItem(), notes.getText()));
+        notes.getDocument().addDocumentListener(new javax.swing.event.DocumentListener() {
+            @Override
+            public void insertUpdate(javax.swing.event.DocumentEvent e) {
+                dirty = true;
+            }
+
+            @Override
+            public void removeUpdate(javax.swing.event.DocumentEvent e) {
+                dirty = true;
+            }
+
+            @Override
+            public void changedUpdate(javax.swing.event.DocumentEvent e) {
+                dirty = true;
+            }
+        });
+        disposition.addActionListener(e -> dirty = true);
+
+        // the pop
+        banner.setOpaque(true);
+        banner.setForeground(Color.WHITE);
+        banner.setBackground(Color.GRAY);
+        banner.setFont(banner.getFont().deriveFont(Font.BOLD, 20f));
+        elderName.setFont(elderName.getFont().deriveFont(Font.BOLD, 26f));
+        JPanel pop = new JPanel(new GridBagLayout());
+        pop.setBorder(BorderFactory.createEmptyBorder(8, 12, 8, 12));
+        GridBagConstraints g = new GridBagConstraints();
+        g.insets = new Insets(2, 4, 2, 4);
+        g.anchor = GridBagConstraints.NORTHWEST;
+        g.fill = GridBagConstraints.HORIZONTAL;
+        g.gridx = 0;
+        g.gridy = 0;
+        g.gridwidth = 2;
+        g.weightx = 1;
+        pop.add(elderName, g);
+        g.gridy++;
+        pop.add(caller, g);
+        g.gridwidth = 1;
+        for (String k : List.of("age", "address", "landmarks", "district", "language", "health", "medications",
+                "allergies", "mobility", "device")) {
+            g.gridy++;
+            g.gridx = 0;
+            g.weightx = 0;
+            JLabel key = new JLabel();
+            text(key, k);
+            key.setForeground(Color.GRAY);
+            pop.add(key, g);
+            g.gridx = 1;
+            g.weightx = 1;
+            JLabel v = named(new JLabel(" "), "elder" + Character.toUpperCase(k.charAt(0)) + k.substring(1));
+            fields.put(k, v);
+            pop.add(v, g);
+        }
+        g.gridy++;
+        g.gridx = 0;
+        JLabel ck = new JLabel();
+        text(ck, "contacts");
+        ck.setForeground(Color.GRAY);
+        pop.add(ck, g);
+        g.gridx = 1;
+        contacts.setVisibleRowCount(3);
+        pop.add(new JScrollPane(contacts), g);
+        g.gridy++;
+        g.gridx = 0;
+        JLabel lk = new JLabel();
+        text(lk, "lastCalls");
+        lk.setForeground(Color.GRAY);
+        pop.add(lk, g);
+        g.gridx = 1;
+        lastCalls.setVisibleRowCount(4);
+        pop.add(new JScrollPane(lastCalls), g);
+
+        JPanel wrap = new JPanel();
+        wrap.setLayout(new BoxLayout(wrap, BoxLayout.Y_AXIS));
+        JLabel nk = new JLabel();
+        text(nk, "notes");
+        JLabel dk = new JLabel();
+        text(dk, "disposition");
+        notes.setLineWrap(true);
+        JPanel dispRow = new JPanel(new FlowLayout(FlowLayout.LEFT));
+        dispRow.add(dk);
+        dispRow.add(disposition);
+        dispRow.add(saveButton);
+        dispRow.add(saved);
+        JScrollPane notesPane = new JScrollPane(notes);
+        for (JComponent c : List.of(nk, notesPane, dispRow)) {
+            c.setAlignmentX(Component.LEFT_ALIGNMENT);
+            wrap.add(c);
+        }
+        wrap.setBorder(BorderFactory.createEmptyBorder(4, 12, 8, 12));
+
+        JPanel keys = new JPanel(new FlowLayout(FlowLayout.LEFT, 2, 0));
+        for (char k : "123456789*0#".toCharArray()) {
+            JButton b = named(new JButton(String.valueOf(k)), "key" + (k == '*' ? "Star" : k == '#' ? "Hash" : String.valueOf(k)));
+            b.setMargin(new Insets(1, 6, 1, 6));
+            b.setEnabled(false);
+            b.addActionListener(e -> actions.dtmf(String.valueOf(k)));
+            keypad.add(b);
+            keys.add(b);
+        }
+        keys.setAlignmentX(Component.LEFT_ALIGNMENT);
+        wrap.add(keys, 0);
+
+        JPanel center = new JPanel(new BorderLayout());
+        center.add(banner, BorderLayout.NORTH);
+        center.add(new JScrollPane(pop), BorderLayout.CENTER);
+        center.add(wrap, BorderLayout.SOUTH);
+
+        JPanel north = new JPanel(new BorderLayout());
+        north.add(top, BorderLayout.NORTH);
+        north.add(buttons, BorderLayout.SOUTH);
+        frame.getContentPane().add(north, BorderLayout.NORTH);
+        frame.getContentPane().add(center, BorderLayout.CENTER);
+        javax.swing.ListCellRenderer<Object> codes = new javax.swing.DefaultListCellRenderer() {
+            @Override
+            public Component getListCellRendererComponent(JList<?> list, Object value, int index, boolean selected,
+                    boolean focus) {
+                String k = "code." + value;
+                String shown = i18n.t(k).equals(k) ? String.valueOf(value) : i18n.t(k);
+                return super.getListCellRendererComponent(list, shown, index, selected, focus);
+            }
+        };
+        disposition.setRenderer(codes);
+        reason.setRenderer(codes);
+        frame.setJMenuBar(menu());
+        keys();
+        relabel();
+        sip(false, "");
+        cti(false, "cti.down", "");
+        agent("logged-out", null, 0, 0);
+        frame.setPreferredSize(new Dimension(900, 760));
+        frame.pack();
+        frame.setDefaultCloseOperation(JFrame.DO_NOTHING_ON_CLOSE);
+    }
+
+    private static <T extends Component> T named(T c, String name) {
+        c.setName(name);
+        return c;
+    }
+
+    private void text(Object c, String key) {
+        texts.put(c, key);
+    }
+
+    private JMenuBar menu() {
+        JMenuBar mb = new JMenuBar();
+        JMenu lang = named(new JMenu(), "languageMenu");
+        relabels.add(() -> lang.setText(i18n.t("menu.language")));
+        ButtonGroup group = new ButtonGroup();
+        JRadioButtonMenuItem zh = named(new JRadioButtonMenuItem("中文", !i18n.english()), "langZh");
+        JRadioButtonMenuItem en = named(new JRadioButtonMenuItem("English", i18n.english()), "langEn");
+        group.add(zh);
+        group.add(en);
+        zh.addActionListener(e -> language(false));
+        en.addActionListener(e -> language(true));
+        lang.add(zh);
+        lang.add(en);
+        mb.add(lang);
+        return mb;
+    }
+
+    void language(boolean english) {
+        i18n.english(english);
+        relabel();
+    }
+
+    private void relabel() {
+        texts.forEach((c, k) -> {
+            if (c instanceof JLabel l) {
+                l.setText(i18n.t(k));
+            } else if (c instanceof javax.swing.AbstractButton b) {
+                b.setText(i18n.t(k));
+            }
+        });
+        relabels.forEach(Runnable::run);
+    }
+
+    private void keys() {
+        JComponent root = frame.getRootPane();
+        bind(root, KeyEvent.VK_F2, "answer", e -> {
+            if (answerButton.isEnabled()) {
+                actions.answer();
+            }
+        });
+        bind(root, KeyEvent.VK_F4, "hangup", e -> {
+            if (hangupButton.isEnabled()) {
+                actions.hangup();
+            }
+        });
+        bind(root, KeyEvent.VK_F5, "ready", e -> actions.ready());
+    }
+
+    private static void bind(JComponent root, int key, String name, Consumer<ActionEvent> a) {
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(key, 0), name);
+        root.getActionMap().put(name, new AbstractAction() {
+            @Override
+            public void actionPerformed(ActionEvent e) {
+                a.accept(e);
+            }
+        });
+    }
+
+    // ---- state -------------------------------------------------------------------------------------------
+
+    void sip(boolean ok, String detail) {
+        sipOk = ok;
+        sipStatus.setText((ok ? "● " : "○ ") + i18n.t(ok ? "sip.ok" : "sip.down"));
+        sipStatus.setForeground(ok ? new Color(0x2E7D32) : SOS);
+        sipStatus.setToolTipText(detail);
+        degradedLine();
+    }
+
+    /** {@code key}: cti.ok, cti.down or cti.ended. */
+    void cti(boolean ok, String key, String detail) {
+        ctiOk = ok;
+        ctiText = key;
+        ctiStatus.setText((ok ? "● " : "○ ") + i18n.t(key));
+        ctiStatus.setForeground(ok ? new Color(0x2E7D32) : SOS);
+        ctiStatus.setToolTipText(detail);
+        degradedLine();
+    }
+
+    private void degradedLine() {
+        if (sipOk && ctiOk) {
+            degraded.setVisible(false);
+            degraded.setText(" ");
+            return;
+        }
+        StringBuilder b = new StringBuilder(" ").append(i18n.t("degraded"));
+        if (!sipOk) {
+            b.append(i18n.t("sip.down")).append("  ");
+        }
+        if (!ctiOk) {
+            b.append(i18n.t(ctiText)).append("  ");
+        }
+        if (!"cti.ended".equals(ctiText) || ctiOk) {
+            b.append(i18n.t("degraded.recovering"));
+        }
+        degraded.setText(b.toString());
+        degraded.setVisible(true);
+    }
+
+    void agent(String state, String why, long since, int wrapUpSeconds) {
+        agentState.setText(i18n.t("state") + i18n.t("state." + state) + (why == null ? "" : " (" + code(why) + ")"));
+        agentState.putClientProperty("state", state);
+        if (countdown != null) {
+            countdown.stop();
+            countdown = null;
+        }
+        wrapUp.setText(" ");
+        if ("wrap-up".equals(state) && wrapUpSeconds > 0) {
+            long ends = (since > 0 ? since : System.currentTimeMillis()) + wrapUpSeconds * 1000L;
+            boolean[] autosaved = {false};
+            Runnable tick = () -> {
+                long left = ends - System.currentTimeMillis();
+                wrapUp.setText(String.format(i18n.t("wrapup.left"), Math.max(0, (left + 999) / 1000)));
+                // notes typed but not saved: saved by themselves a second before wrap-up ends
+                if (left <= 1200 && !autosaved[0] && dirty) {
+                    autosaved[0] = true;
+                    actions.save((String) disposition.getSelectedItem(), notes.getText());
+                }
+            };
+            tick.run();
+            countdown = new Timer(250, e -> tick.run());
+            countdown.start();
+        }
+        readyButton.setEnabled(!"ready".equals(state) && !"on-call".equals(state));
+        pauseButton.setEnabled(!"not-ready".equals(state) && !"on-call".equals(state));
+    }
+
+    void phone(String sipState) {
+        boolean ringing = "RINGING".equals(sipState);
+        boolean inCall = "ACTIVE".equals(sipState) || "HELD".equals(sipState);
+        answerButton.setEnabled(ringing);
+        hangupButton.setEnabled(ringing || inCall);
+        holdButton.setEnabled(inCall);
+        muteButton.setEnabled(inCall);
+        keypad.forEach(k -> k.setEnabled(inCall));
+        if (!inCall) {
+            holdButton.setSelected(false);
+            muteButton.setSelected(false);
+        }
+        if (ringing) {
+            frame.toFront();
+        }
+    }
+
+    /** Paints the screen pop for an offered call. */
+    void pop(CtiEvent.CallOffered ev) {
+        JsonNode call = ev.call();
+        String line = call.path("line").asText("general");
+        String lineName = i18n.t("line." + line);
+        JsonNode e = ev.elder();
+        boolean known = ev.registered() && e.isObject();
+        banner.setBackground("sos".equals(line) ? SOS : known ? OTHER_LINE : UNKNOWN);
+        banner.setText(i18n.t("ringing") + " · " + lineName + (known ? "" : " · "
+                + i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered")));
+        caller.setText(i18n.t("caller") + ": " + ev.callerNumber());
+        notes.setText("");
+        saved.setText(" ");
+        disposition.setSelectedIndex(0);
+        contactsModel.clear();
+        lastCallsModel.clear();
+        dirty = false;
+        if (!known) {
+            elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
+            fields.values().forEach(l -> l.setText(" "));
+            return;
+        }
+        elderName.setText(e.path("name").asText());
+        fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
+                ? " · " + e.path("gender").asText() : "") : "—");
+        fields.get("address").setText(text(e, "address"));
+        fields.get("landmarks").setText(text(e, "landmarks"));
+        fields.get("district").setText(text(e, "district"));
+        fields.get("language").setText(text(e, "language"));
+        fields.get("health").setText(text(e, "healthConditions"));
+        fields.get("medications").setText(text(e, "medications"));
+        fields.get("allergies").setText(text(e, "allergies"));
+        fields.get("mobility").setText(text(e, "mobility"));
+        fields.get("device").setText(text(e, "device"));
+        int i = 1;
+        for (JsonNode c : e.path("contacts")) {
+            contactsModel.addElement(i++ + ". " + c.path("name").asText() + " (" + c.path("relation").asText() + ") "
+                    + c.path("phone").asText());
+        }
+        for (JsonNode c : e.path("lastCalls")) {
+            long at = c.path("arrivedAt").asLong();
+            lastCallsModel.addElement((at > 0 ? WHEN.format(Instant.ofEpochMilli(at)) : "?") + "  "
+                    + i18n.t("line." + c.path("line").asText("general")) + "  " + c.path("outcome").asText("")
+                    + "  " + code(c.path("disposition").asText("—")) + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
+        }
+    }
+
+    void answered(String lineName) {
+        String t = banner.getText();
+        String ringing = i18n.t("ringing") + " · ";
+        if (t.startsWith(ringing)) {
+            banner.setText(t.substring(ringing.length()));
+        }
+    }
+
+    private String code(String c) {
+        String k = "code." + c;
+        return i18n.t(k).equals(k) ? c : i18n.t(k);
+    }
+
+    private static String text(JsonNode e, String k) {
+        String s = e.path(k).asText("");
+        return s.isBlank() ? "—" : s;
+    }
+
+    void savedMessage(String s) {
+        saved.setText(s);
+    }
+
+    /** The notes and disposition on screen were saved. */
+    void saved(String message) {
+        dirty = false;
+        saved.setText(message);
+    }
+
+    void show() {
+        frame.setLocationRelativeTo(null);
+        frame.setVisible(true);
+    }
+}

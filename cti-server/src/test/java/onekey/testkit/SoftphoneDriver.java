@@ -1,0 +1,184 @@
+package onekey.testkit;
+
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Window;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import javax.swing.AbstractButton;
+import javax.swing.JComboBox;
+import javax.swing.JComponent;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JList;
+import javax.swing.SwingUtilities;
+import javax.swing.text.JTextComponent;
+import onekey.softphone.ui.Softphone;
+
+/**
+ * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
+ * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
+ * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code set NAME VALUE}, {@code select NAME VALUE},
+ * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ */
+public final class SoftphoneDriver {
+    private SoftphoneDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // the softphone's own prints must not mix with replies
+        Softphone sp = Softphone.open(new Softphone.Options(URI.create(args[0]),
+                args.length > 6 && !args[6].isEmpty() ? Path.of(args[6]) : null, args[1], args[2], args[3], args[4],
+                "en".equals(args[5]), "127.0.0.1"));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        out.println("@@OK started");
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] p = line.split(" ", 3);
+            try {
+                String r = switch (p[0]) {
+                    case "text" -> onEdt(() -> text(find(p[1])));
+                    case "enabled" -> onEdt(() -> String.valueOf(find(p[1]).isEnabled()));
+                    case "visible" -> onEdt(() -> String.valueOf(find(p[1]).isShowing()));
+                    case "click" -> onEdt(() -> {
+                        ((AbstractButton) find(p[1])).doClick();
+                        return "";
+                    });
+                    case "set" -> onEdt(() -> {
+                        ((JTextComponent) find(p[1])).setText(p.length > 2 ? p[2] : "");
+                        return "";
+                    });
+                    case "select" -> onEdt(() -> {
+                        ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);
+                        return "";
+                    });
+                    case "key" -> onEdt(() -> { // a function key pressed in the window (F2 answer, F4 hang up, F5 ready)
+                        int code = (int) java.awt.event.KeyEvent.class.getField("VK_" + p[1]).get(null);
+                        JComponent target = sp.frame().getRootPane();
+                        target.dispatchEvent(new java.awt.event.KeyEvent(target, java.awt.event.KeyEvent.KEY_PRESSED,
+                                System.currentTimeMillis(), 0, code, java.awt.event.KeyEvent.CHAR_UNDEFINED));
+                        target.dispatchEvent(new java.awt.event.KeyEvent(target, java.awt.event.KeyEvent.KEY_RELEASED,
+                                System.currentTimeMillis(), 0, code, java.awt.event.KeyEvent.CHAR_UNDEFINED));
+                        return "";
+                    });
+                    case "shot" -> shot(sp.frame(), Path.of(p[1]));
+                    case "sip" -> sp.phone().state() + " " + sp.phone().registered();
+                    case "quit" -> {
+                        sp.close();
+                        out.println("@@OK bye");
+                        System.exit(0);
+                        yield "";
+                    }
+                    default -> throw new IllegalArgumentException("unknown command " + p[0]);
+                };
+                out.println("@@OK " + r.replace("\n", "\\n"));
+            } catch (Exception | Error e) {
+                out.println("@@ERR " + e);
+            }
+        }
+        sp.close();
+        System.exit(0);
+    }
+
+    interface Edt {
+        String get() throws Exception;
+    }
+
+    private static String onEdt(Edt e) throws Exception {
+        AtomicReference<Object> r = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> {
+            try {
+                r.set(e.get());
+            } catch (Exception x) {
+                r.set(x);
+            }
+        });
+        if (r.get() instanceof Exception x) {
+            throw x;
+        }
+        return (String) r.get();
+    }
+
+    private static Component find(String name) {
+        for (Window w : Window.getWindows()) {
+            Component c = find(w, name);
+            if (c != null) {
+                return c;
+            }
+            if (w instanceof JFrame f && f.getJMenuBar() != null) {
+                c = find(f.getJMenuBar(), name);
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no component named " + name);
+    }
+
+    private static Component find(Container root, String name) {
+        if (name.equals(root.getName())) {
+            return root;
+        }
+        for (Component c : root.getComponents()) {
+            if (name.equals(c.getName())) {
+                return c;
+            }
+            if (c instanceof Container k) {
+                Component f = find(k, name);
+                if (f != null) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String text(Component c) {
+        if (c instanceof JLabel l) {
+            return l.getText() + (l.getClientProperty("state") == null ? "" : "");
+        }
+        if (c instanceof AbstractButton b) {
+            return b.getText();
+        }
+        if (c instanceof JTextComponent t) {
+            return t.getText();
+        }
+        if (c instanceof JComboBox<?> b) {
+            return String.valueOf(b.getSelectedItem());
+        }
+        if (c instanceof JList<?> l) {
+            List<String> s = new ArrayList<>();
+            for (int i = 0; i < l.getModel().getSize(); i++) {
+                s.add(String.valueOf(l.getModel().getElementAt(i)));
+            }
+            return String.join(" | ", s);
+        }
+        if (c instanceof JComponent j && j.getToolTipText() != null) {
+            return j.getToolTipText();
+        }
+        return c.toString();
+    }
+
+    /** What the screen shows in the window's bounds (the X server's pixels, via Robot). */
+    private static String shot(JFrame f, Path file) throws Exception {
+        AtomicReference<Rectangle> b = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> {
+            f.toFront();
+            b.set(f.getBounds());
+        });
+        BufferedImage img = new Robot().createScreenCapture(b.get());
+        ImageIO.write(img, "png", file.toFile());
+        return file.toString();
+    }
+}
