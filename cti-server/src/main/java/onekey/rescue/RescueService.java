@@ -91,6 +91,12 @@ public final class RescueService implements AutoCloseable {
      * opens the incident and plans redial 1 now, or returns the elder's open incident.
      */
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
+        // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
+        // instead of contending in the database (a burst of 180 at once failed with 500s before)
+        return onWorker(() -> openNow(elderId, callId, by, reason));
+    }
+
+    private Opened openNow(long elderId, Long callId, Account by, String reason) {
         Elder elder = elders.get(elderId).orElseThrow(() -> new IllegalArgumentException("no such elder: " + elderId));
         if (elder.phones() == null || elder.phones().isEmpty()) {
             throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
@@ -105,9 +111,9 @@ public final class RescueService implements AutoCloseable {
         Incident inc = repo.get(id.get()).orElseThrow();
         log.info("rescue.opened incident={} elder={} call={} by={} reason={}", inc.id(), elderId, callId,
                 inc.openedBy(), reason);
-        worker.execute(() -> route(inc, true));
+        route(inc, true);
         publish("incident.opened", inc);
-        worker.execute(this::tick);
+        tick();
         return new Opened(inc, true);
     }
 
@@ -599,7 +605,7 @@ public final class RescueService implements AutoCloseable {
 
     private <T> T onWorker(java.util.concurrent.Callable<T> c) {
         try {
-            return worker.submit(c).get(10, TimeUnit.SECONDS);
+            return worker.submit(c).get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
