@@ -140,8 +140,9 @@ public final class RescueBench {
                     inFlight.acquireUninterruptibly();
                     ex.execute(() -> {
                         try {
+                            long sent = System.currentTimeMillis(); // "confirmed" = the agent's request leaves
                             confirm(api, sup, callOf.get(n));
-                            confirmedAt.put(n, System.currentTimeMillis());
+                            confirmedAt.put(n, sent);
                         } catch (RuntimeException e) {
                             failedConfirms.add(n + ": " + e.getMessage());
                         } finally {
