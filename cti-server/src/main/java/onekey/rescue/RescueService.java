@@ -509,21 +509,52 @@ public final class RescueService implements AutoCloseable {
                 + ")")).orElse("");
     }
 
-    /** The message a contact hears, rendered by TTS in the elder's language: {playback path, language}. */
+    /** At most two TTS syntheses at once (2 cores): a burst of incidents queues here instead of timing espeak out. */
+    private final java.util.concurrent.Semaphore tts = new java.util.concurrent.Semaphore(2);
+
+    /**
+     * The message a contact hears, rendered by TTS in the elder's language: {playback path, language}. A contact is
+     * never skipped because the message could not be rendered: then a short generic message (no name or address),
+     * and failing that a beep, still asks for 1.
+     */
     private Optional<String[]> contactMessage(Incident.Step s) {
         Incident inc = repo.get(s.incidentId()).orElse(null);
         Elder e = inc == null ? null : elders.get(inc.elderId()).orElse(null);
-        if (e == null) {
-            return Optional.empty();
-        }
-        String lang = "en".equals(e.language()) ? "en" : "zh";
-        String text = lang.equals("zh")
+        String lang = e != null && "en".equals(e.language()) ? "en" : "zh";
+        String text = e == null ? null : lang.equals("zh")
                 ? "您好，这里是一键通紧急救助中心。" + e.name() + "按了一键呼叫，但是没有回应，我们联系不上。地址是"
                         + e.address() + "。如果您能马上过去看看，请按1。重听请按2。"
                 : "Hello, this is the OneKey emergency centre. " + e.name() + " pressed the emergency button and does not "
                         + "respond. The address is " + e.address() + ". If you can go there now, press 1. To hear this again, "
                         + "press 2.";
-        return prompts.playbackPath(text, lang).map(p -> new String[] {p, lang});
+        String generic = lang.equals("zh") ? "您好，这里是一键通紧急救助中心。您的家人按了一键呼叫，但是没有回应。如果您能马上过去看看，请按1。"
+                : "This is the OneKey emergency centre. Your relative pressed the emergency button and does not respond. "
+                        + "If you can go there now, press 1.";
+        for (String t : text == null ? List.of(generic) : List.of(text, generic)) {
+            Optional<String> path = speak(t, lang);
+            if (path.isPresent()) {
+                return Optional.of(new String[] {path.get(), lang});
+            }
+            log.warn("rescue.tts-failed step={} lang={} generic={}", s.id(), lang, t.equals(generic));
+        }
+        return Optional.of(new String[] {"beep", lang});
+    }
+
+    private Optional<String> speak(String text, String lang) {
+        try {
+            tts.acquire();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            return prompts.playbackPath(text, lang);
+        } catch (RuntimeException ex) {
+            log.warn("rescue.tts-error lang={} error={}", lang, ex.toString());
+            return Optional.empty();
+        } finally {
+            tts.release();
+        }
     }
 
     // ---- people's actions ---------------------------------------------------------------------------------

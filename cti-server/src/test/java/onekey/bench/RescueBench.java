@@ -168,6 +168,21 @@ public final class RescueBench {
                 }
                 if (pstn.callsTo(contactNumber(i)).size() != 1) {
                     wrongContact++;
+                    // what the incident says of that contact's step, to find out why
+                    Long call = callOf.get(i);
+                    String steps = "";
+                    for (JsonNode inc : api.get("/api/incidents?limit=500", sup).json()) {
+                        if (inc.path("callId").asLong() == (call == null ? -1 : call)) {
+                            for (JsonNode st : inc.path("steps")) {
+                                if (st.path("kind").asText().equals("contact")) {
+                                    steps += st.path("state").asText() + "/" + st.path("result").asText() + " ("
+                                            + st.path("detail").asText() + ") ";
+                                }
+                            }
+                        }
+                    }
+                    System.out.printf("contact %s called %d times; its step: %s%n", contactNumber(i),
+                            pstn.callsTo(contactNumber(i)).size(), steps);
                 }
                 if (i >= SINGLE && !calls.isEmpty() && confirmedAt.containsKey(i)) {
                     burst.add(calls.get(0).invitedAt - confirmedAt.get(i));
