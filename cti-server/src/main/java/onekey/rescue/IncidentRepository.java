@@ -81,6 +81,11 @@ public final class IncidentRepository {
 
     /** Plans a step; false when step {@code seq} of the incident exists already (planned once, whatever the replays). */
     public boolean plan(long incidentId, int seq, String kind, String target, long dueAt) {
+        return insertStep(incidentId, seq, kind, target, dueAt, "planned", null);
+    }
+
+    /** One step row in one statement; false when step {@code seq} of the incident exists already. */
+    private boolean insertStep(long incidentId, int seq, String kind, String target, long dueAt, String state, String detail) {
         try {
             dsl.insertInto(INCIDENT_STEPS)
                     .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
@@ -88,7 +93,8 @@ public final class IncidentRepository {
                     .set(INCIDENT_STEPS.KIND, kind)
                     .set(INCIDENT_STEPS.TARGET, target)
                     .set(INCIDENT_STEPS.DUE_AT, dueAt)
-                    .set(INCIDENT_STEPS.STATE, "planned")
+                    .set(INCIDENT_STEPS.STATE, state)
+                    .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
                     .execute();
             return true;
         } catch (DataAccessException e) {
@@ -101,22 +107,12 @@ public final class IncidentRepository {
 
     /** A seat-A contact call; {@code detail} holds the contact's name until the call ends. */
     public boolean planContact(long incidentId, int seq, String phone, String name, long dueAt) {
-        if (!plan(incidentId, seq, "contact", phone, dueAt)) {
-            return false;
-        }
-        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DETAIL, name)
-                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(seq)).execute();
-        return true;
+        return insertStep(incidentId, seq, "contact", phone, dueAt, "planned", name);
     }
 
     /** An agent's call for the incident: {@code extension} rings first, then {@code number} through the trunk. */
     public boolean planCall(long incidentId, int seq, String number, String extension, long dueAt) {
-        if (!plan(incidentId, seq, "call", number, dueAt)) {
-            return false;
-        }
-        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DETAIL, extension)
-                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(seq)).execute();
-        return true;
+        return insertStep(incidentId, seq, "call", number, dueAt, "planned", extension);
     }
 
     /** The next contact in order becomes due now (the previous one ended without an acknowledgement). */
@@ -141,23 +137,7 @@ public final class IncidentRepository {
 
     /** A task for a person (state "open" until done), due at {@code dueAt}. */
     public boolean openTask(long incidentId, int seq, String kind, String target, String detail, long dueAt) {
-        try {
-            dsl.insertInto(INCIDENT_STEPS)
-                    .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
-                    .set(INCIDENT_STEPS.SEQ, seq)
-                    .set(INCIDENT_STEPS.KIND, kind)
-                    .set(INCIDENT_STEPS.TARGET, target)
-                    .set(INCIDENT_STEPS.DUE_AT, dueAt)
-                    .set(INCIDENT_STEPS.STATE, "open")
-                    .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
-                    .execute();
-            return true;
-        } catch (DataAccessException e) {
-            if (Constraints.violates(e, "uq_incident_steps_seq")) {
-                return false;
-            }
-            throw e;
-        }
+        return insertStep(incidentId, seq, kind, target, dueAt, "open", detail);
     }
 
     /** Closes the open (or taken) tasks of an incident, except follow-ups. */
