@@ -54,6 +54,12 @@ public final class RescueService implements AutoCloseable {
     private final Settings settings;
     private final Prompts prompts;
     private final ScheduledExecutorService worker;
+    /** AstDB writes for "the incident's agent first", in order, off the rescue thread (each is an AMI round trip). */
+    private final java.util.concurrent.ExecutorService routes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rescue-route");
+        t.setDaemon(true);
+        return t;
+    });
     /** uniqueid of an answered rescue channel → step id (to notice a hang-up before a result). */
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
     /** step id → attempts to hand the call to Asterisk that failed (AMI away). */
@@ -102,18 +108,24 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
         }
         long now = clock.millis();
-        Optional<Long> id = repo.open(elderId, callId, by == null ? null : by.id(), by == null ? "system" : by.username(),
-                reason, now);
-        if (id.isEmpty()) {
+        // one transaction writes the incident and its first redial, already "dialing" when Asterisk is there, and the
+        // call is handed to Asterisk at once (no scan of the due steps): a burst of confirmations costs one short
+        // transaction each on this thread; the AstDB routing goes to its own thread
+        boolean dialNow = pbxReady;
+        Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
+                by == null ? "system" : by.username(), reason, elder.phones().get(0), now, dialNow);
+        if (opened.isEmpty()) {
             return new Opened(repo.openFor(elderId).orElseThrow(), false);
         }
-        repo.plan(id.get(), 1, "redial", elder.phones().get(0), now);
-        Incident inc = repo.get(id.get()).orElseThrow();
+        Incident inc = opened.get();
+        if (dialNow) {
+            Incident.Step first = inc.steps().get(0);
+            Thread.ofVirtual().name("rescue-dial-" + first.id()).start(() -> dial(first));
+        }
         log.info("rescue.opened incident={} elder={} call={} by={} reason={}", inc.id(), elderId, callId,
                 inc.openedBy(), reason);
         route(inc, true);
         publish("incident.opened", inc);
-        tick();
         return new Opened(inc, true);
     }
 
@@ -179,6 +191,10 @@ public final class RescueService implements AutoCloseable {
      * and on every AMI connect, removed on close.
      */
     private void route(Incident inc, boolean open) {
+        routes.execute(() -> routeNow(inc, open));
+    }
+
+    private void routeNow(Incident inc, boolean open) {
         String ext = inc.agentId() == null ? null : extensionOf.apply(inc.agentId());
         if (ext == null) {
             return;
@@ -695,5 +711,6 @@ public final class RescueService implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        routes.shutdownNow();
     }
 }
