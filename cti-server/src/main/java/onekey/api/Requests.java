@@ -21,7 +21,7 @@ final class Requests {
     record AgentBody(String username, char[] password, String role, String extension, String sipSecret,
                      String displayName, Boolean enabled) {}
 
-    record ContactBody(String name, String relation, String phone) {}
+    record ContactBody(String name, String relation, String phone, String language) {}
 
     record ElderBody(String name, List<String> phones, String address, String district, String language,
                      List<ContactBody> contacts, String birthDate, String gender, String landmarks,

@@ -526,8 +526,12 @@ final class RestApi {
                 if (c == null) {
                     throw ApiException.invalid(f, "\"" + f + "\" must be an object");
                 }
+                String lang = blankToNull(c.language());
+                if (lang != null && !LANGUAGES.contains(lang)) {
+                    throw ApiException.invalid(f + ".language", "\"" + f + ".language\" must be zh or en (or absent: zh)");
+                }
                 contacts.add(new Contact(required(f + ".name", c.name()), blankToNull(c.relation()),
-                        phone(f + ".phone", c.phone())));
+                        phone(f + ".phone", c.phone()), lang));
             }
         }
         return new ElderDraft(name, birthDate, blankToNull(b.gender()), List.copyOf(phones), blankToNull(b.address()),
