@@ -282,6 +282,39 @@ class SpyIT {
         }
     }
 
+    @Test
+    void aSessionThatOutlivesARestartOfTheServerIsStillAuditedWhenItEnds() throws Exception {
+        long callId = elderTalkingToAgent();
+        String session = spy(callId, "barge");
+        awaitAtLeast("elder hears the supervisor (barge)", elderEars.counter(SUPER), elderEars.heard(SUPER) + HEARD);
+
+        // the cti-server restarts during the session: the supervisor keeps listening, Asterisk keeps the spy going
+        stack.stopServer();
+        long superElder = superEars.heard(ELDER);
+        awaitAtLeast("the supervisor still hears the elder while OneKey is down", superEars.counter(ELDER),
+                superElder + HEARD);
+        stack.startServer();
+        Awaitility.await("AMI connected again").atMost(Duration.ofSeconds(20))
+                .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+        // the new server follows the session again from the channel's variables
+        Awaitility.await("session known again").atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode list = stack.api.get("/api/spy", superToken).json();
+            return list.size() == 1 && session.equals(list.get(0).path("id").asText())
+                    && "barge".equals(list.get(0).path("mode").asText());
+        });
+
+        // its mode can still change, and its end is recorded when the supervisor hangs up
+        Api.Reply listen = stack.api.send("PUT", "/api/spy/" + session, superToken, "{\"mode\":\"listen\"}");
+        assertThat(listen.status()).as(listen.body()).isEqualTo(200);
+        supervisor.hangup();
+        Awaitility.await("the end audited by the new server").atMost(Duration.ofSeconds(15))
+                .until(() -> spyAudit(callId, session).size() == 4);
+        assertThat(spyAudit(callId, session)).containsExactly("spy.start mode=barge", "spy.resume mode=barge",
+                "spy.mode from=barge to=listen", "spy.end reason=supervisor-hung-up");
+        assertThat(stack.api.get("/api/spy", superToken).json().size()).isZero();
+        elder.hangup();
+    }
+
     /** The session's spy audit rows, oldest first, as "action key=value" (the detail's telling part). */
     static List<String> spyAudit(long callId, String session) {
         JsonNode rows = stack.api.get("/api/audit?type=spy&targetType=call&targetId=" + callId,
@@ -295,7 +328,7 @@ class SpyIT {
             }
             String action = row.path("action").asText();
             String telling = switch (action) {
-                case "spy.start" -> word(detail, "mode");
+                case "spy.start", "spy.resume" -> word(detail, "mode");
                 case "spy.mode" -> word(detail, "from") + " " + word(detail, "to");
                 case "spy.end" -> word(detail, "reason");
                 default -> detail;
