@@ -459,7 +459,7 @@ public final class SpyService implements AutoCloseable {
         long now = clock.millis();
         for (Live s : List.copyOf(sessions.values())) {
             if (!alive.contains(s.channelId)) {
-                end(s, now, "gone while OneKey was disconnected from Asterisk");
+                end(s, now, "gone-while-disconnected"); // ended while OneKey could not hear Asterisk
             }
         }
         for (LiveChannel ch : channels) {
