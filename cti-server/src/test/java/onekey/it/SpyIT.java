@@ -8,8 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.net.URI;
+import java.util.concurrent.CopyOnWriteArrayList;
 import onekey.softphone.audio.Audio;
 import onekey.softphone.audio.AudioSink;
+import onekey.softphone.cti.CtiClient;
+import onekey.softphone.cti.CtiEvent;
 import onekey.softphone.sip.SipPhone;
 import onekey.softphone.sip.SipPhone.CallState;
 import onekey.testkit.Api;
@@ -236,10 +240,27 @@ class SpyIT {
         assertThat(supervisor.state()).isEqualTo(CallState.IDLE);
         assertThat(spyAudit(callId, null)).isEmpty();
 
-        // session 1 over the WebSocket, ended with DELETE
+        // session 1 over the WebSocket (the shared CTI client's command), ended with DELETE
         before = superWs.frames().size();
-        superWs.send("{\"type\":\"call.spy\",\"callId\":" + callId + ",\"mode\":\"listen\"}");
-        JsonNode ack = awaitAfter(superWs, before, "ack", "call.spy");
+        List<CtiEvent> events = new CopyOnWriteArrayList<>();
+        JsonNode ack;
+        try (CtiClient cti = new CtiClient(URI.create(stack.api.base), "super", "super1234", null,
+                new CtiClient.Listener() {
+                    @Override
+                    public void event(CtiEvent e) {
+                        events.add(e);
+                    }
+                })) {
+            cti.login();
+            cti.start();
+            Awaitility.await("CTI client connected").atMost(Duration.ofSeconds(10))
+                    .until(() -> cti.status() == CtiClient.Status.CONNECTED);
+            cti.spy(callId, "listen");
+            Awaitility.await("call.spy acknowledged").atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                    .anyMatch(e -> e instanceof CtiEvent.Ack a && a.command().equals("call.spy")));
+            ack = events.stream().filter(e -> e instanceof CtiEvent.Ack a && a.command().equals("call.spy")).findFirst()
+                    .map(CtiEvent::json).orElseThrow();
+        }
         assertThat(ack.path("created").asBoolean()).isTrue();
         String first = ack.path("session").path("id").asText();
         Awaitility.await("supervisor's phone rings").atMost(Duration.ofSeconds(10))
