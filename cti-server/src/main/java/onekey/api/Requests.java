@@ -34,6 +34,9 @@ final class Requests {
 
     record IncidentActionBody(String outcome, String reason, String number) {}
 
+    /** POST /api/calls/{id}/spy, PUT /api/spy/{session}: listen, whisper or barge. */
+    record SpyBody(String mode) {}
+
     /** Reads {@code body} as {@code type}; every failure is an {@link ApiException} (400) naming where or which field. */
     static <T> T read(ByteBuf body, Class<T> type) {
         if (body == null || !body.isReadable()) {
