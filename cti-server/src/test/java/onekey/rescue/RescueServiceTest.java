@@ -241,6 +241,22 @@ class RescueServiceTest {
         }
 
         @Override
+        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                              String actionId, String channelId) {
+            originate(channel, context, ringMillis, callerId, variables, actionId);
+        }
+
+        @Override
+        public void redirect(String channel, String context, String exten) {
+            throw new UnsupportedOperationException("the rescue does not redirect");
+        }
+
+        @Override
+        public void hangup(String channel) {
+            throw new UnsupportedOperationException("the rescue does not hang up");
+        }
+
+        @Override
         public List<LiveChannel> liveChannels(List<String> callerVariables) {
             return List.of();
         }
