@@ -21,9 +21,19 @@ import org.junit.jupiter.api.Test;
  */
 class FailOpenIT {
 
+    /** The stack: H2 here, MariaDB in {@link FailOpenMariaDbIT}. */
+    Stack newStack() {
+        return new Stack();
+    }
+
+    /** The engine the server must report in /api/health ("h2" here). */
+    String engine() {
+        return "h2";
+    }
+
     @Test
     void callIsRecordedAndQueuedWhileOneKeyIsDownAndReportedWhenItStarts() throws Exception {
-        try (Stack stack = new Stack().startAsterisk();
+        try (Stack stack = newStack().startAsterisk();
              Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 30_000)) {
             // no FastAGI server listens: the call must still be queued ...
             Awaitility.await("caller waiting in queue").atMost(Duration.ofSeconds(15))
@@ -51,6 +61,7 @@ class FailOpenIT {
             assertThat(call.path("callerNumber").asText()).isEqualTo("*******0001");
             assertThat(call.path("elderId").isNumber()).isTrue();
             JsonNode health = stack.api.get("/api/health", null).json();
+            assertThat(health.path("database").path("dialect").asText()).isEqualTo(engine());
             assertThat(health.path("queues").path("onekey").path("waiting").asLong()).isEqualTo(1);
             // nobody is ready: the SOS call that waited through OneKey's absence is an alert, in health and to supervisors
             assertThat(health.path("queues").path("onekey").path("sosWaiting").asLong()).isEqualTo(1);
