@@ -31,6 +31,11 @@ public final class DemoLauncher implements AutoCloseable {
     private final Process launcher;
 
     public DemoLauncher(Map<String, String> extraEnv) {
+        this(extraEnv, new String[0]);
+    }
+
+    /** {@code ./onekey demo --no-build ARGS} (e.g. "--db", "mariadb") with its own run folder and free ports. */
+    public DemoLauncher(Map<String, String> extraEnv, String... args) {
         Proc.require("asterisk");
         Proc.require("sipp");
         try {
@@ -47,7 +52,10 @@ public final class DemoLauncher implements AutoCloseable {
         // the demo serves HTTPS with the certificate it makes in RUN/tls (read at the first request)
         api = Api.https(httpPort, runDir.resolve("tls/cert.pem"));
 
-        ProcessBuilder pb = new ProcessBuilder("bash", Repo.root().resolve("onekey").toString(), "demo", "--no-build")
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("bash", Repo.root().resolve("onekey").toString(),
+                "demo", "--no-build"));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(Repo.root().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
