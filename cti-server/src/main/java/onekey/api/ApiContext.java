@@ -57,7 +57,9 @@ public record ApiContext(
         onekey.rescue.RescueService rescue,
         String sipHost,
         int sipPort,
-        int wrapUpSeconds) {
+        int wrapUpSeconds,
+        // live calls for the wallboard and the unregistered-caller form (issue 7); null in API-only tests
+        onekey.calls.CallTracker tracker) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
@@ -70,7 +72,7 @@ public record ApiContext(
             Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
                 hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
-                null, 0, 0);
+                null, 0, 0, null);
     }
 
     public ApiContext {
