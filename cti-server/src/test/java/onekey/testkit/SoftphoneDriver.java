@@ -74,6 +74,14 @@ public final class SoftphoneDriver {
                     });
                     case "shot" -> shot(sp.frame(), Path.of(p[1]));
                     case "sip" -> sp.phone().state() + " " + sp.phone().registered();
+                    // issue 7 bench: the pop latencies measured in the window (µs, space-separated) and the heap after GC
+                    case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()).mapToObj(Long::toString)
+                            .collect(java.util.stream.Collectors.joining(" "));
+                    case "heap" -> {
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        yield String.valueOf(rt.totalMemory() - rt.freeMemory());
+                    }
                     case "quit" -> {
                         sp.close();
                         out.println("@@OK bye");
@@ -157,7 +165,18 @@ public final class SoftphoneDriver {
         if (c instanceof JComboBox<?> b) {
             return String.valueOf(b.getSelectedItem());
         }
-        if (c instanceof JList<?> l) {
+        if (c instanceof javax.swing.JTable t) { // rows " | ", cells ", "
+            List<String> rows = new ArrayList<>();
+            for (int r = 0; r < t.getRowCount(); r++) {
+                List<String> cells = new ArrayList<>();
+                for (int k = 0; k < t.getColumnCount(); k++) {
+                    cells.add(String.valueOf(t.getValueAt(r, k)));
+                }
+                rows.add(String.join(", ", cells));
+            }
+            return String.join(" | ", rows);
+        }
+                if (c instanceof JList<?> l) {
             List<String> s = new ArrayList<>();
             for (int i = 0; i < l.getModel().getSize(); i++) {
                 s.add(String.valueOf(l.getModel().getElementAt(i)));

@@ -114,6 +114,8 @@ final class SoftphoneWindow {
     final JButton saveButton = named(new JButton(), "saveButton");
     final JLabel saved = named(new JLabel(" "), "savedStatus");
     final List<JButton> keypad = new ArrayList<>();
+    /** An unregistered caller's form (issue 7), below the pop. */
+    final NewElderForm elderForm;
     private Timer countdown;
     /** Notes or disposition changed since the pop or the last save. */
     private boolean dirty;
@@ -124,6 +126,8 @@ final class SoftphoneWindow {
     SoftphoneWindow(I18n i18n, Actions actions, String who) {
         this.i18n = i18n;
         this.actions = actions;
+        this.elderForm = new NewElderForm(i18n);
+        relabels.add(elderForm::relabel);
         frame = new JFrame();
         frame.setName("softphone");
         relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
@@ -237,6 +241,10 @@ final class SoftphoneWindow {
         g.gridx = 1;
         lastCalls.setVisibleRowCount(4);
         pop.add(new JScrollPane(lastCalls), g);
+        g.gridy++;
+        g.gridx = 0;
+        g.gridwidth = 2;
+        pop.add(elderForm.panel, g);
 
         JPanel wrap = new JPanel();
         wrap.setLayout(new BoxLayout(wrap, BoxLayout.Y_AXIS));
@@ -473,8 +481,14 @@ final class SoftphoneWindow {
         if (!known) {
             elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
             fields.values().forEach(l -> l.setText(" "));
+            if (ev.recordUnavailable()) {
+                elderForm.hide(); // the record may exist: no second one while it cannot be read
+            } else {
+                elderForm.show(ev.callId(), ev.callerNumber());
+            }
             return;
         }
+        elderForm.hide();
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
                 ? " · " + e.path("gender").asText() : "") : "—");
@@ -498,6 +512,13 @@ final class SoftphoneWindow {
                     + i18n.t("line." + c.path("line").asText("general")) + "  " + c.path("outcome").asText("")
                     + "  " + code(c.path("disposition").asText("—")) + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
         }
+    }
+
+    /** The unregistered caller's record was created and linked: the pop shows its name. */
+    void elderCreated(long elderId, String name, String address) {
+        elderForm.created(elderId);
+        elderName.setText(name);
+        fields.get("address").setText(address == null || address.isBlank() ? "—" : address);
     }
 
     void answered(String lineName) {
