@@ -101,6 +101,11 @@ public final class Wallboard {
         return r.queuedAt() != null && r.answeredAt() == null && r.endedAt() == null;
     }
 
+    /** SOS, or a call of unknown line (fail-open) that waits at SOS priority: counted and listed with SOS. */
+    private static boolean sos(CallRecord r) {
+        return r.line() == null || r.line() == Service.SOS || r.priority() >= CallTracker.FAIL_OPEN_PRIORITY;
+    }
+
     /** One entry per line, SOS first (then by the line's order of urgency), waiting or not. */
     private static List<Map<String, Object>> queues(long now, List<CallTracker.LiveView> liveCalls) {
         Map<Service, long[]> by = new EnumMap<>(Service.class); // waiting, oldest queuedAt
@@ -112,8 +117,7 @@ public final class Wallboard {
             if (!waiting(r)) {
                 continue;
             }
-            // a call of unknown line (fail-open) waits at SOS priority: it is counted with SOS
-            Service line = r.line() == null || r.priority() >= CallTracker.FAIL_OPEN_PRIORITY ? Service.SOS : r.line();
+            Service line = sos(r) ? Service.SOS : r.line();
             long[] q = by.get(line);
             q[0]++;
             q[1] = Math.min(q[1], r.arrivedAt());
@@ -132,7 +136,7 @@ public final class Wallboard {
     private static List<Map<String, Object>> live(long now, List<CallTracker.LiveView> liveCalls) {
         List<Map<String, Object>> out = new ArrayList<>();
         liveCalls.stream().filter(v -> v.record().endedAt() == null)
-                .sorted(Comparator.comparing((CallTracker.LiveView v) -> v.record().line() != Service.SOS)
+                .sorted(Comparator.comparing((CallTracker.LiveView v) -> !sos(v.record()))
                         .thenComparing(v -> v.record().arrivedAt()))
                 .forEach(v -> {
                     CallRecord r = v.record();

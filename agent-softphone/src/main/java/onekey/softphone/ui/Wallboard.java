@@ -51,9 +51,9 @@ public final class Wallboard {
     });
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final Map<String, JLabel> figures = new LinkedHashMap<>();
-    private final DefaultTableModel agents = model("wb.agent", "wb.ext", "wb.state", "wb.inState");
-    private final DefaultTableModel queues = model("wb.line", "wb.waiting", "wb.longest");
-    private final DefaultTableModel calls = model("wb.elder", "wb.line", "wb.agent", "wb.state", "wb.duration");
+    private final DefaultTableModel agents;
+    private final DefaultTableModel queues;
+    private final DefaultTableModel calls;
     private final AnswerTimesChart chart;
     private final JLabel updated = new JLabel(" ");
     private final Timer tick;
@@ -65,6 +65,9 @@ public final class Wallboard {
         this.i18n = i18n;
         this.cti = cti;
         this.chart = new AnswerTimesChart(i18n);
+        this.agents = model("wb.agent", "wb.ext", "wb.state", "wb.inState");
+        this.queues = model("wb.line", "wb.waiting", "wb.longest");
+        this.calls = model("wb.elder", "wb.line", "wb.agent", "wb.state", "wb.duration");
         frame.setName("wallboard");
         frame.setTitle(i18n.t("wb.title"));
         JPanel figs = new JPanel(new GridLayout(2, 0, 12, 2));
