@@ -121,6 +121,9 @@ class WallboardIT {
                 assertThat(ui.text("wbChart")).as("answer times charted").isEqualTo("2");
                 assertThat(ui.text("wbAgents")).contains("1001, Not ready (Meal)");
                 assertThat(ui.text("wbCalls")).isEmpty();
+                Path shot = Path.of("target", "wallboard.png").toAbsolutePath(); // committed as docs/screenshots/
+                ui.send("shotwin wallboard " + shot);
+                assertThat(java.nio.file.Files.size(shot)).isGreaterThan(10_000);
             }
         }
     }

@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code shotwin NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -73,6 +73,7 @@ public final class SoftphoneDriver {
                         return "";
                     });
                     case "shot" -> shot(sp.frame(), Path.of(p[1]));
+                    case "shotwin" -> shot((JFrame) onEdtFind(p[1]), Path.of(p[2])); // another window by name (the wallboard)
                     case "sip" -> sp.phone().state() + " " + sp.phone().registered();
                     // issue 7 bench: the pop latencies measured in the window (µs, space-separated) and the heap after GC
                     case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()).mapToObj(Long::toString)
@@ -116,6 +117,15 @@ public final class SoftphoneDriver {
             throw x;
         }
         return (String) r.get();
+    }
+
+    private static Component onEdtFind(String name) throws Exception {
+        AtomicReference<Component> c = new AtomicReference<>();
+        onEdt(() -> {
+            c.set(find(name));
+            return "";
+        });
+        return c.get();
     }
 
     private static Component find(String name) {
