@@ -76,9 +76,15 @@ public final class SoftphoneDriver {
                     case "shotwin" -> shot((JFrame) onEdtFind(p[1]), Path.of(p[2])); // another window by name (the wallboard)
                     case "sip" -> sp.phone().state() + " " + sp.phone().registered();
                     // issue 7 bench: the pop latencies measured in the window (µs, space-separated) and the heap after GC
-                    case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()).mapToObj(Long::toString)
+                    case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()) // total,edtWait,fill,paint per pop
+                            .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3])
                             .collect(java.util.stream.Collectors.joining(" "));
-                    case "heap" -> {
+                    case "edt" -> { // how long a no-op waits for the Swing thread right now (µs): the baseline
+                        long t0 = System.nanoTime();
+                        SwingUtilities.invokeAndWait(() -> { });
+                        yield String.valueOf((System.nanoTime() - t0) / 1000);
+                    }
+                                        case "heap" -> {
                         System.gc();
                         Runtime rt = Runtime.getRuntime();
                         yield String.valueOf(rt.totalMemory() - rt.freeMemory());

@@ -62,8 +62,11 @@ public final class Softphone implements AutoCloseable {
     private int wrapUpSeconds;
     private volatile long currentCallId = -1;
     private volatile Wallboard wallboard;
-    /** call.offered frame handed to the window → pop painted, in µs (the last {@link #POP_TIMES} pops; the bench reads them). */
-    private final long[] popMicros = new long[POP_TIMES];
+    /**
+     * call.offered frame handed to the window → pop painted, in µs (the last {@link #POP_TIMES} pops; the bench reads
+     * them): {total, waiting for the EDT, filling the pop, painting} per pop.
+     */
+    private final long[][] popMicros = new long[POP_TIMES][];
     private long pops;
     static final int POP_TIMES = 4096;
 
@@ -274,18 +277,19 @@ public final class Softphone implements AutoCloseable {
         });
     }
 
-    /** Pop latencies measured so far (µs, the last {@value #POP_TIMES}), oldest first. */
-    public synchronized long[] popLatenciesMicros() {
+    /** Pop latencies measured so far (µs, the last {@value #POP_TIMES}), oldest first: {total, EDT wait, fill, paint}. */
+    public synchronized long[][] popLatenciesMicros() {
         int n = (int) Math.min(pops, POP_TIMES);
-        long[] out = new long[n];
+        long[][] out = new long[n][];
         for (int i = 0; i < n; i++) {
             out[i] = popMicros[(int) ((pops - n + i) % POP_TIMES)];
         }
         return out;
     }
 
-    private synchronized void popTook(long micros) {
-        popMicros[(int) (pops++ % POP_TIMES)] = micros;
+    private synchronized void popTook(long received, long onEdt, long filled, long painted) {
+        popMicros[(int) (pops++ % POP_TIMES)] = new long[] {(painted - received) / 1000, (onEdt - received) / 1000,
+                (filled - onEdt) / 1000, (painted - filled) / 1000};
     }
 
     public SipPhone phone() {
@@ -412,11 +416,14 @@ public final class Softphone implements AutoCloseable {
                     currentCallId = c.callId();
                     long received = System.nanoTime();
                     ui(() -> {
+                        long onEdt = System.nanoTime();
                         window.pop(c);
-                        // painted now, not at the repaint manager's leisure: the agent sees it while it rings
-                        javax.swing.JRootPane root = window.frame.getRootPane();
-                        root.paintImmediately(0, 0, root.getWidth(), root.getHeight());
-                        popTook((System.nanoTime() - received) / 1000);
+                        long filled = System.nanoTime();
+                        // the pop (banner, record, notes) painted now, not at the repaint manager's leisure: the agent
+                        // sees it while it rings; the buttons' new states follow with the next ordinary repaint
+                        javax.swing.JComponent pop = (javax.swing.JComponent) window.banner.getParent();
+                        pop.paintImmediately(0, 0, pop.getWidth(), pop.getHeight());
+                        popTook(received, onEdt, filled, System.nanoTime());
                     });
                 }
                 case CtiEvent.CallAnswered c -> {
