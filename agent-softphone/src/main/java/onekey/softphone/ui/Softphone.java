@@ -177,7 +177,8 @@ public final class Softphone implements AutoCloseable {
         }
         JsonNode sip = me.path("sip");
         if (!sip.isObject()) {
-            throw new IOException("account " + username + " has no extension: it cannot take calls");
+            throw new IOException("account " + username + " has no extension: it cannot take calls"
+                    + (supervisor ? " (for the wallboard alone: --wallboard)" : ""));
         }
         String host = sip.path("host").asText("127.0.0.1");
         int port = sip.path("port").asInt(5060);
