@@ -105,6 +105,9 @@ class SoftphoneRestartIT {
             ui.send("set elderFormContactName 顾明");
             ui.send("set elderFormContactRelation 儿子");
             ui.send("set elderFormContactPhone 13900001234");
+            Path shot = Path.of("target", "softphone-new-elder.png").toAbsolutePath(); // committed as docs/screenshots/
+            ui.send("shot " + shot);
+            assertThat(java.nio.file.Files.size(shot)).isGreaterThan(10_000);
             ui.click("elderFormCreate");
             await("record created and linked", 15).until(() -> ui.text("elderFormStatus").contains("已建档"));
             assertThat(ui.text("elderName")).isEqualTo("顾桂芳");

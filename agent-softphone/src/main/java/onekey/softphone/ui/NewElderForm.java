@@ -49,6 +49,13 @@ final class NewElderForm {
     NewElderForm(I18n i18n) {
         this.i18n = i18n;
         panel.setName("elderForm");
+        language.setRenderer(new javax.swing.DefaultListCellRenderer() {
+            @Override
+            public java.awt.Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index,
+                    boolean selected, boolean focus) {
+                return super.getListCellRendererComponent(list, "en".equals(value) ? "English" : "中文", index, selected, focus);
+            }
+        });
         panel.setBorder(BorderFactory.createTitledBorder(""));
         relabels.add(() -> ((javax.swing.border.TitledBorder) panel.getBorder()).setTitle(i18n.t("form.title")));
         GridBagConstraints g = new GridBagConstraints();

@@ -207,6 +207,8 @@ final class SoftphoneWindow {
         pop.add(elderName, g);
         g.gridy++;
         pop.add(caller, g);
+        g.gridy++;
+        pop.add(elderForm.panel, g); // an unregistered caller's form, right under the number (hidden otherwise)
         g.gridwidth = 1;
         for (String k : List.of("age", "address", "landmarks", "district", "language", "health", "medications",
                 "allergies", "mobility", "device")) {
@@ -241,10 +243,6 @@ final class SoftphoneWindow {
         g.gridx = 1;
         lastCalls.setVisibleRowCount(4);
         pop.add(new JScrollPane(lastCalls), g);
-        g.gridy++;
-        g.gridx = 0;
-        g.gridwidth = 2;
-        pop.add(elderForm.panel, g);
 
         JPanel wrap = new JPanel();
         wrap.setLayout(new BoxLayout(wrap, BoxLayout.Y_AXIS));
