@@ -34,6 +34,7 @@ import onekey.recording.RecordingRepository;
  * @param sipPort         Asterisk's SIP (UDP) port for agents' phones; 0 or less means 5060
  * @param wrapUpSeconds   the wrap-up after each call (GET /api/me, so a softphone can count it down)
  * @param spy             listen / whisper / barge (issue 7); null: its endpoints answer 503
+ * @param tracker         live calls (wallboard, unregistered-caller form; issue 7); null in API-only tests
  */
 public record ApiContext(
         String bindHost,
@@ -59,7 +60,9 @@ public record ApiContext(
         String sipHost,
         int sipPort,
         int wrapUpSeconds,
-        onekey.supervision.SpyService spy) {
+        onekey.supervision.SpyService spy,
+        // live calls for the wallboard and the unregistered-caller form (issue 7); null in API-only tests
+        onekey.calls.CallTracker tracker) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
@@ -72,7 +75,7 @@ public record ApiContext(
             Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
                 hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
-                null, 0, 0, null);
+                null, 0, 0, null, null);
     }
 
     /** Without supervision (spy endpoints answer 503). */
@@ -84,7 +87,7 @@ public record ApiContext(
             int wrapUpSeconds) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
                 hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
-                sipHost, sipPort, wrapUpSeconds, null);
+                sipHost, sipPort, wrapUpSeconds, null, null);
     }
 
     public ApiContext {

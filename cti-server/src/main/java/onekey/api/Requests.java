@@ -26,7 +26,9 @@ final class Requests {
     record ElderBody(String name, List<String> phones, String address, String district, String language,
                      List<ContactBody> contacts, String birthDate, String gender, String landmarks,
                      String category, String healthConditions, String medications, String allergies,
-                     String mobility, String device, String notes) {}
+                     String mobility, String device, String notes,
+                     // the call of the unregistered caller this record is created for (issue 7): linked to it
+                     Long callId) {}
 
     record DispositionBody(String disposition, String notes) {}
 

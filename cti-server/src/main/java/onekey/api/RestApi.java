@@ -84,7 +84,8 @@ final class RestApi {
                 .add(PUT, "/api/agents/{agent}", roles(ADMIN), r -> saveAgent(r, r.id("agent")))
                 .add(DELETE, "/api/agents/{agent}/sessions", roles(ADMIN), this::revokeSessions)
                 .add(GET, "/api/elders", ANY, this::listElders)
-                .add(POST, "/api/elders", roles(SUPERVISOR, ADMIN), r -> saveElder(r, null))
+                // agents too, but only for the unregistered caller of the call they are on (createElder checks)
+                .add(POST, "/api/elders", ANY, this::createElder)
                 .add(GET, "/api/elders/{elder}", ANY, this::getElder)
                 .add(PUT, "/api/elders/{elder}", roles(SUPERVISOR, ADMIN), r -> saveElder(r, r.id("elder")))
                 .add(GET, "/api/calls", ANY, this::listCalls)
@@ -110,7 +111,8 @@ final class RestApi {
                 .add(GET, "/api/spy", roles(SUPERVISOR, ADMIN), this::spyList)
                 .add(PUT, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyMode)
                 .add(POST, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyMode)
-                .add(DELETE, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyStop);
+                .add(DELETE, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyStop)
+                .add(GET, "/api/wallboard", roles(SUPERVISOR, ADMIN), this::wallboard);
     }
 
     // ---- auth ----------------------------------------------------------------------------------------------
@@ -457,8 +459,81 @@ final class RestApi {
         return Reply.ok(Shapes.elder(e, LocalDate.now(ctx.clock())));
     }
 
+    /**
+     * POST /api/elders. With {@code callId} the new record is linked to that call (its unregistered caller): a
+     * supervisor or admin for any call without an elder, an agent only for the call they are on or wrapping up.
+     * Without {@code callId}: supervisors and admins only.
+     */
+    private Reply createElder(Req r) {
+        ElderBody b = r.body(ElderBody.class);
+        CallRecord call = null;
+        if (b.callId() != null) {
+            call = ctx.calls().get(b.callId()).orElseThrow(() -> ApiException.invalid("callId", "no such call: " + b.callId()));
+            if (call.elderId() != null) {
+                throw ApiException.conflict("call " + call.id() + " is already linked to elder " + call.elderId(), "callId");
+            }
+        }
+        if (r.is(AGENT)) {
+            if (call == null) {
+                throw ApiException.forbidden("agents may create an elder record only for the unregistered caller of the "
+                        + "call they are on: give \"callId\"");
+            }
+            long callId = call.id();
+            boolean own = call.agentId() != null && call.agentId() == r.account.id();
+            boolean onIt = ctx.agentCommands().status(r.account.id()).map(st -> st.state() == onekey.agents.AgentState.ON_CALL
+                    || st.state() == onekey.agents.AgentState.WRAP_UP).orElse(false);
+            if (!own || !onIt || latestCallOf(r.account.id()) != callId) {
+                throw ApiException.forbidden("call " + callId + " is not the call you are on (or wrapping up): agents may "
+                        + "create an elder record only for their current caller");
+            }
+        }
+        if (!r.is(AGENT) && call == null) {
+            return saveElder(r, null, b);
+        }
+        Elder e = storeElder(r, null, b);
+        Map<String, Object> body = Shapes.elder(e, LocalDate.now(ctx.clock()));
+        if (call != null) {
+            long elderId = e.id();
+            boolean linked = ctx.tracker() != null ? ctx.tracker().linkElder(call.id(), e, r.account.username())
+                    : ctx.calls().setElder(call.id(), elderId);
+            if (ctx.tracker() == null && linked) {
+                ctx.calls().addEvent(call.id(), ctx.clock().millis(), "elder.linked", "elder=" + elderId + " by "
+                        + r.account.username());
+            }
+            ctx.audit().record(r.account, "call.elder-linked", "call", Long.toString(call.id()), "elder=" + elderId
+                    + (linked ? "" : " not-linked=already-linked"));
+            log.info("api.elder-created-for-call call={} elder={} by={} linked={}", call.id(), elderId,
+                    r.account.username(), linked);
+            body.put("callId", call.id());
+            body.put("linked", linked);
+        }
+        return Reply.created(body);
+    }
+
+    /** The id of the agent's most recent call (the one they are on or wrapping up), or -1. */
+    private long latestCallOf(long accountId) {
+        return ctx.calls().find(null, accountId, null, 1).stream().mapToLong(CallRecord::id).findFirst().orElse(-1);
+    }
+
+    private Reply wallboard(Req r) {
+        var w = new onekey.supervision.Wallboard(ctx.calls(),
+                ctx.tracker() == null ? List::of : ctx.tracker()::snapshot, ctx.agentCommands()::all,
+                ctx.accounts()::all, ctx.clock(), java.time.ZoneId.systemDefault());
+        return Reply.ok(w.now());
+    }
+
     private Reply saveElder(Req r, Long id) {
-        ElderDraft draft = elderDraft(r.body(ElderBody.class));
+        return saveElder(r, id, r.body(ElderBody.class));
+    }
+
+    private Reply saveElder(Req r, Long id, ElderBody body) {
+        Elder saved = storeElder(r, id, body);
+        Map<String, Object> out = Shapes.elder(saved, LocalDate.now(ctx.clock()));
+        return id == null ? Reply.created(out) : Reply.ok(out);
+    }
+
+    private Elder storeElder(Req r, Long id, ElderBody body) {
+        ElderDraft draft = elderDraft(body);
         for (int i = 0; i < draft.phones().size(); i++) {
             String p = draft.phones().get(i);
             Optional<Elder> owner = ctx.elders().findByPhone(p);
@@ -479,9 +554,8 @@ final class RestApi {
             throw ApiException.badRequest("invalid_field", msg, null);
         }
         ctx.audit().record(r.account, id == null ? "elder.create" : "elder.update", "elder",
-                Long.toString(saved.id()), null);
-        Map<String, Object> out = Shapes.elder(saved, LocalDate.now(ctx.clock()));
-        return id == null ? Reply.created(out) : Reply.ok(out);
+                Long.toString(saved.id()), body.callId() == null ? null : "call=" + body.callId());
+        return saved;
     }
 
     private ElderDraft elderDraft(ElderBody b) {

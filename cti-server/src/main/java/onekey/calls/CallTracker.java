@@ -669,6 +669,45 @@ public final class CallTracker {
         }
     }
 
+    // ---- supervision and the unregistered-caller form --------------------------------------------
+
+    /** A live call as the wallboard shows it: its row as OneKey has it now and the elder's name (null: unknown). */
+    public record LiveView(CallRecord record, String elderName) {}
+
+    /** The calls OneKey follows right now (a copy; no database read). */
+    public List<LiveView> snapshot() {
+        List<LiveView> out = new ArrayList<>(live.size());
+        for (LiveCall l : live.values()) {
+            synchronized (l) {
+                out.add(new LiveView(l.record, l.elder == null ? null : l.elder.name()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Links the call {@code callId} to the elder record an agent just created for its unregistered caller: the row
+     * (column only, only while it has no elder), the live call if it is still followed, and a timeline event.
+     * False when the call already has an elder.
+     */
+    public boolean linkElder(long callId, Elder elder, String byUsername) {
+        if (!calls.setElder(callId, elder.id())) {
+            return false;
+        }
+        for (LiveCall l : live.values()) {
+            synchronized (l) {
+                if (l.record.id() == callId) {
+                    l.elder = elder;
+                    setState(l, b -> b.elderId = elder.id());
+                    event(l, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
+                    return true;
+                }
+            }
+        }
+        calls.addEvent(callId, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
+        return true;
+    }
+
     // ---- figures -----------------------------------------------------------------------------------
 
     public int liveCount() {

@@ -59,7 +59,8 @@ public final class JooqCallRepository implements CallRepository {
                 .set(CALLS.DNIS, c.dnis())
                 .set(CALLS.SERVICE, c.line() == null ? null : c.line().wire())
                 .set(CALLS.PRIORITY, c.priority())
-                .set(CALLS.ELDER_ID, c.elderId())
+                // an elder linked by an agent's form (setElder) is never undone by a stale state write
+                .set(CALLS.ELDER_ID, DSL.coalesce(DSL.val(c.elderId(), CALLS.ELDER_ID), CALLS.ELDER_ID))
                 .set(CALLS.AGENT_ID, c.agentId())
                 .set(CALLS.AGENT_NAME, c.agentName())
                 .set(CALLS.ARRIVED_AT, c.arrivedAt())
@@ -81,6 +82,12 @@ public final class JooqCallRepository implements CallRepository {
             q = q.set(CALLS.NOTES, clip(notes));
         }
         q.where(CALLS.ID.eq(id)).execute();
+    }
+
+    @Override
+    public boolean setElder(long id, long elderId) {
+        return dsl.update(CALLS).set(CALLS.ELDER_ID, elderId).where(CALLS.ID.eq(id)).and(CALLS.ELDER_ID.isNull())
+                .execute() == 1;
     }
 
     @Override

@@ -407,6 +407,18 @@ final class ApiFixture implements AutoCloseable {
         }
 
         @Override
+        public boolean setElder(long id, long elderId) {
+            CallRecord c = byId.get(id);
+            if (c == null || c.elderId() != null) {
+                return false;
+            }
+            byId.put(id, new CallRecord(id, c.linkedid(), c.callerChannel(), c.callerNumber(), c.dnis(), c.line(), c.priority(),
+                    elderId, c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(), c.answeredAt(), c.endedAt(), c.waitMs(),
+                    c.talkMs(), c.outcome(), c.disposition(), c.notes(), c.failOpen(), c.recordingId()));
+            return true;
+        }
+
+        @Override
         public int addKeyedEvents(long callId, List<KeyedEvent> list) {
             list.forEach(e -> addEvent(callId, e.at(), e.type(), e.detail()));
             return list.size();

@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code shotwin NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -73,7 +73,22 @@ public final class SoftphoneDriver {
                         return "";
                     });
                     case "shot" -> shot(sp.frame(), Path.of(p[1]));
+                    case "shotwin" -> shot((JFrame) onEdtFind(p[1]), Path.of(p[2])); // another window by name (the wallboard)
                     case "sip" -> sp.phone().state() + " " + sp.phone().registered();
+                    // issue 7 bench: the pop latencies measured in the window (µs, space-separated) and the heap after GC
+                    case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()) // total,edtWait,fill,paint per pop
+                            .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3])
+                            .collect(java.util.stream.Collectors.joining(" "));
+                    case "edt" -> { // how long a no-op waits for the Swing thread right now (µs): the baseline
+                        long t0 = System.nanoTime();
+                        SwingUtilities.invokeAndWait(() -> { });
+                        yield String.valueOf((System.nanoTime() - t0) / 1000);
+                    }
+                                        case "heap" -> {
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        yield String.valueOf(rt.totalMemory() - rt.freeMemory());
+                    }
                     case "quit" -> {
                         sp.close();
                         out.println("@@OK bye");
@@ -108,6 +123,15 @@ public final class SoftphoneDriver {
             throw x;
         }
         return (String) r.get();
+    }
+
+    private static Component onEdtFind(String name) throws Exception {
+        AtomicReference<Component> c = new AtomicReference<>();
+        onEdt(() -> {
+            c.set(find(name));
+            return "";
+        });
+        return c.get();
     }
 
     private static Component find(String name) {
@@ -157,7 +181,18 @@ public final class SoftphoneDriver {
         if (c instanceof JComboBox<?> b) {
             return String.valueOf(b.getSelectedItem());
         }
-        if (c instanceof JList<?> l) {
+        if (c instanceof javax.swing.JTable t) { // rows " | ", cells ", "
+            List<String> rows = new ArrayList<>();
+            for (int r = 0; r < t.getRowCount(); r++) {
+                List<String> cells = new ArrayList<>();
+                for (int k = 0; k < t.getColumnCount(); k++) {
+                    cells.add(String.valueOf(t.getValueAt(r, k)));
+                }
+                rows.add(String.join(", ", cells));
+            }
+            return String.join(" | ", rows);
+        }
+                if (c instanceof JList<?> l) {
             List<String> s = new ArrayList<>();
             for (int i = 0; i < l.getModel().getSize(); i++) {
                 s.add(String.valueOf(l.getModel().getElementAt(i)));

@@ -39,7 +39,7 @@ public final class SoftphoneProcess implements AutoCloseable {
                 .until(() -> Files.readString(fd).trim().matches("\\d+\\s*"));
         display = ":" + Files.readString(fd).trim();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-Dfile.encoding=UTF-8", "-Dsun.java2d.xrender=false",
+        List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-Dfile.encoding=UTF-8", "-Dsun.java2d.xrender=" + System.getProperty("softphone.xrender", "false"),
                 "-cp", System.getProperty("java.class.path"), SoftphoneDriver.class.getName(), api, user, password,
                 audioIn.toString(), audioOut.toString(), lang, cacert == null ? "" : cacert.toString()));
         ProcessBuilder pb = new ProcessBuilder(c).redirectError(dir.resolve("softphone.err").toFile());

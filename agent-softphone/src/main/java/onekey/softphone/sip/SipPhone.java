@@ -87,6 +87,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
     }
 
     private static final List<Integer> CODECS = List.of(0, 8);
+    /** Longest wait between two registration attempts while the server is away or refuses. */
+    static final int MAX_RETRY_S = 16;
     private static final int DTMF_PT = 101;
 
     private final Settings s;
@@ -110,6 +112,11 @@ public final class SipPhone implements SipListener, AutoCloseable {
     private volatile boolean registered;
     private ScheduledFuture<?> registerTimer;
     private volatile boolean closed;
+    /** Registration failures in a row: the retry waits 1, 2, 4 … up to {@link #MAX_RETRY_S} seconds. */
+    private int failures;
+    /** Any SIP response from the server (nanoTime): the keepalive's proof that the server is there. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile int keepaliveSeconds = 5;
 
     // the call (guarded by this)
     private CallState state = CallState.IDLE;
@@ -184,8 +191,49 @@ public final class SipPhone implements SipListener, AutoCloseable {
         }
         if (s.secret() != null) {
             timers.execute(this::register);
+            timers.scheduleWithFixedDelay(this::keepalive, keepaliveSeconds, keepaliveSeconds, TimeUnit.SECONDS);
         }
         return this;
+    }
+
+    /**
+     * How often a registered phone asks the server whether it is still there (OPTIONS); no answer within
+     * {@code seconds} - 1 s (at least 2 s) means unregistered, and registering starts again with back-off. Before start.
+     */
+    public SipPhone keepalive(int seconds) {
+        keepaliveSeconds = Math.max(2, seconds);
+        return this;
+    }
+
+    /**
+     * A restarted Asterisk, a network cut: nothing tells a UDP phone, and a refresh due in half the registration
+     * time would take its transaction timeout (32 s) more to fail. So a registered phone pings the server.
+     */
+    private void keepalive() {
+        if (closed || !registered) {
+            return;
+        }
+        long sent = System.nanoTime();
+        try {
+            Request r;
+            synchronized (this) {
+                SipURI uri = addresses.createSipURI(null, s.server() + ":" + s.serverPort());
+                Address me = addresses.createAddress(addresses.createSipURI(s.user(), s.server()));
+                r = messages.createRequest(uri, Request.OPTIONS, provider.getNewCallId(),
+                        headers.createCSeqHeader(1L, Request.OPTIONS), headers.createFromHeader(me, localTag),
+                        headers.createToHeader(addresses.createAddress(uri), null), vias(), headers.createMaxForwardsHeader(70));
+            }
+            provider.getNewClientTransaction(r).sendRequest();
+        } catch (Exception e) {
+            registrationFailed("keepalive not sent: " + e.getMessage());
+            return;
+        }
+        long wait = Math.max(2, keepaliveSeconds - 1);
+        timers.schedule(() -> {
+            if (registered && lastHeardNanos - sent < 0) {
+                registrationFailed("no answer from " + s.server() + ":" + s.serverPort() + " for " + wait + " s");
+            }
+        }, wait, TimeUnit.SECONDS);
     }
 
     private static int freeUdpPort(String host) throws IOException {
@@ -242,7 +290,12 @@ public final class SipPhone implements SipListener, AutoCloseable {
     private void registrationFailed(String why) {
         registered = false;
         fire(() -> listener.registration(false, why)); // every failure: the window shows the latest reason
-        schedule(this::register, 2);
+        long wait;
+        synchronized (this) {
+            wait = Math.min(MAX_RETRY_S, 1L << Math.min(failures, 5));
+            failures++;
+        }
+        schedule(this::register, wait);
     }
 
     private synchronized void schedule(Runnable r, long seconds) {
@@ -519,10 +572,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
     @Override
     public void processResponse(ResponseEvent evt) {
         Response r = evt.getResponse();
+        lastHeardNanos = System.nanoTime();
         CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
         String method = cseq.getMethod();
         int code = r.getStatusCode();
         ClientTransaction ct = evt.getClientTransaction();
+        if (Request.OPTIONS.equals(method)) {
+            return; // the keepalive: any answer (even 401) says the server is there
+        }
         try {
             if ((code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) && ct != null) {
                 if (Request.REGISTER.equals(method) && ct.getRequest().getHeader("Authorization") != null
@@ -557,6 +614,15 @@ public final class SipPhone implements SipListener, AutoCloseable {
         }
     }
 
+    private int grantedExpires(Response r) {
+        ContactHeader c = (ContactHeader) r.getHeader(ContactHeader.NAME);
+        if (c != null && c.getExpires() > 0) {
+            return c.getExpires();
+        }
+        javax.sip.header.ExpiresHeader e = (javax.sip.header.ExpiresHeader) r.getHeader(javax.sip.header.ExpiresHeader.NAME);
+        return e != null && e.getExpires() > 0 ? e.getExpires() : s.registerExpires();
+    }
+
     private static boolean isStale(Response r) {
         var h = r.getHeader("WWW-Authenticate");
         return h != null && h.toString().toLowerCase().contains("stale=true");
@@ -566,10 +632,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
         if (code >= 200 && code < 300) {
             boolean was = registered;
             registered = true;
+            synchronized (this) {
+                failures = 0;
+            }
             if (!was) {
                 fire(() -> listener.registration(true, "registered as " + s.user() + " at " + s.server() + ":" + s.serverPort()));
             }
-            schedule(this::register, Math.max(5, s.registerExpires() / 2));
+            // refreshed at half the time the server granted (it may shorten or lengthen what we asked for)
+            schedule(this::register, Math.max(5, grantedExpires(r) / 2));
         } else if (code >= 300) {
             registrationFailed("registration refused: " + code + " " + r.getReasonPhrase());
         }
@@ -609,9 +679,18 @@ public final class SipPhone implements SipListener, AutoCloseable {
         if (evt.isServerTransaction()) {
             return;
         }
-        String method = evt.getClientTransaction().getRequest().getMethod();
+        Request req = evt.getClientTransaction().getRequest();
+        String method = req.getMethod();
         if (Request.REGISTER.equals(method)) {
+            long seq = ((CSeqHeader) req.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            synchronized (this) {
+                if (seq < registerCseq - 1) {
+                    return; // an older attempt, overtaken by a newer REGISTER (which may have succeeded)
+                }
+            }
             registrationFailed("no answer from " + s.server() + ":" + s.serverPort());
+        } else if (Request.OPTIONS.equals(method)) {
+            // the keepalive's own deadline has said so already
         } else if (Request.INVITE.equals(method)) {
             end("no answer to the call");
         }

@@ -32,12 +32,19 @@ import onekey.softphone.sip.SipPhone;
  *
  * <pre>./onekey softphone [--user NAME] [--password P] [--api https://127.0.0.1:8080] [--cacert run/tls/cert.pem]
  *                     [--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en]
- *                     [--local-host ADDRESS]</pre>
+ *                     [--local-host ADDRESS] [--wallboard]</pre>
+ * {@code --wallboard} opens only the supervisor's wallboard (no phone); a supervisor's softphone has a Wallboard
+ * button too.
  */
 public final class Softphone implements AutoCloseable {
 
     public record Options(URI api, Path cacert, String user, String password, String audioIn, String audioOut,
-                          boolean english, String localHost) {}
+                          boolean english, String localHost, boolean wallboard) {
+        public Options(URI api, Path cacert, String user, String password, String audioIn, String audioOut,
+                       boolean english, String localHost) {
+            this(api, cacert, user, password, audioIn, audioOut, english, localHost, false);
+        }
+    }
 
     private final Options o;
     private final I18n i18n;
@@ -54,6 +61,14 @@ public final class Softphone implements AutoCloseable {
     private String username;
     private int wrapUpSeconds;
     private volatile long currentCallId = -1;
+    private volatile Wallboard wallboard;
+    /**
+     * call.offered frame handed to the window → pop painted, in µs (the last {@link #POP_TIMES} pops; the bench reads
+     * them): {total, waiting for the EDT, filling the pop, painting} per pop.
+     */
+    private final long[][] popMicros = new long[POP_TIMES][];
+    private long pops;
+    static final int POP_TIMES = 4096;
 
     private Softphone(Options o) {
         this.o = o;
@@ -69,8 +84,13 @@ public final class Softphone implements AutoCloseable {
         String out = null;
         String local = null;
         boolean english = false;
+        boolean wall = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--wallboard")) {
+                wall = true;
+                continue;
+            }
             if (a.startsWith("--") && i + 1 >= args.length) {
                 usage("missing value for " + a);
             }
@@ -96,14 +116,14 @@ public final class Softphone implements AutoCloseable {
             usage("no display (set DISPLAY, or run under Xvfb: xvfb-run ./onekey softphone)");
         }
         Softphone sp = open(new Options(URI.create(api), cacert == null ? null : Path.of(cacert), user, password, in,
-                out, english, local));
+                out, english, local, wall));
         Runtime.getRuntime().addShutdownHook(new Thread(sp::close, "softphone-exit"));
     }
 
     private static void usage(String why) {
         System.err.println("softphone: " + why);
         System.err.println("usage: ./onekey softphone [--user NAME] [--password P] [--api URL] [--cacert PEM] "
-                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR]");
+                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR] [--wallboard]");
         System.exit(2);
     }
 
@@ -142,9 +162,23 @@ public final class Softphone implements AutoCloseable {
         }
         username = me.path("username").asText();
         wrapUpSeconds = me.path("wrapUpSeconds").asInt(0);
+        boolean supervisor = "supervisor".equals(me.path("role").asText()) || "admin".equals(me.path("role").asText());
+        if (o.wallboard()) {
+            if (!supervisor) {
+                throw new IOException("the wallboard is for supervisors and admins; " + username + " is "
+                        + me.path("role").asText());
+            }
+            AtomicReference<Wallboard> wb = new AtomicReference<>();
+            SwingUtilities.invokeAndWait(() -> wb.set(new Wallboard(i18n, cti)));
+            wallboard = wb.get().open();
+            wallboard.frame.setDefaultCloseOperation(javax.swing.JFrame.EXIT_ON_CLOSE);
+            cti.start();
+            return;
+        }
         JsonNode sip = me.path("sip");
         if (!sip.isObject()) {
-            throw new IOException("account " + username + " has no extension: it cannot take calls");
+            throw new IOException("account " + username + " has no extension: it cannot take calls"
+                    + (supervisor ? " (for the wallboard alone: --wallboard)" : ""));
         }
         String host = sip.path("host").asText("127.0.0.1");
         int port = sip.path("port").asInt(5060);
@@ -155,6 +189,15 @@ public final class Softphone implements AutoCloseable {
         AtomicReference<SoftphoneWindow> w = new AtomicReference<>();
         SwingUtilities.invokeAndWait(() -> w.set(new SoftphoneWindow(i18n, new Buttons(), who)));
         window = w.get();
+        window.elderForm.onSubmit(this::createElder);
+        if (supervisor) {
+            SwingUtilities.invokeAndWait(() -> {
+                javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
+                b.setName("wallboardButton");
+                b.addActionListener(e -> openWallboard());
+                window.frame.getJMenuBar().add(b);
+            });
+        }
         window.frame.addWindowListener(new java.awt.event.WindowAdapter() {
             @Override
             public void windowClosing(java.awt.event.WindowEvent e) {
@@ -209,7 +252,45 @@ public final class Softphone implements AutoCloseable {
     }
 
     public JFrame frame() {
-        return window.frame;
+        return window != null ? window.frame : wallboard.frame;
+    }
+
+    /** The supervisor's wallboard, opened once (on the EDT). */
+    private void openWallboard() {
+        if (wallboard == null) {
+            wallboard = new Wallboard(i18n, cti).open();
+        } else {
+            wallboard.frame.setVisible(true);
+            wallboard.frame.toFront();
+        }
+    }
+
+    /** The unregistered caller's form: POST /api/elders with the call's id (the server links the record). */
+    private void createElder(long callId, com.fasterxml.jackson.databind.node.ObjectNode body) {
+        work.execute(() -> {
+            try {
+                JsonNode e = cti.request("POST", "/api/elders", body);
+                ui(() -> window.elderCreated(e.path("id").asLong(), e.path("name").asText(), e.path("address").asText(null)));
+            } catch (Exception | Error x) {
+                String why = x.getMessage();
+                ui(() -> window.elderForm.failed(why));
+            }
+        });
+    }
+
+    /** Pop latencies measured so far (µs, the last {@value #POP_TIMES}), oldest first: {total, EDT wait, fill, paint}. */
+    public synchronized long[][] popLatenciesMicros() {
+        int n = (int) Math.min(pops, POP_TIMES);
+        long[][] out = new long[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = popMicros[(int) ((pops - n + i) % POP_TIMES)];
+        }
+        return out;
+    }
+
+    private synchronized void popTook(long received, long onEdt, long filled, long painted) {
+        popMicros[(int) (pops++ % POP_TIMES)] = new long[] {(painted - received) / 1000, (onEdt - received) / 1000,
+                (filled - onEdt) / 1000, (painted - filled) / 1000};
     }
 
     public SipPhone phone() {
@@ -317,6 +398,10 @@ public final class Softphone implements AutoCloseable {
 
         @Override
         public void event(CtiEvent ev) {
+            Wallboard wb = wallboard;
+            if (wb != null && !(ev instanceof CtiEvent.Ack)) {
+                wb.changed();
+            }
             if (window == null) {
                 return;
             }
@@ -330,7 +415,17 @@ public final class Softphone implements AutoCloseable {
                         return; // replayed after a reconnect: the pop (and the notes typed) stay as they are
                     }
                     currentCallId = c.callId();
-                    ui(() -> window.pop(c));
+                    long received = System.nanoTime();
+                    ui(() -> {
+                        long onEdt = System.nanoTime();
+                        window.pop(c);
+                        long filled = System.nanoTime();
+                        // the pop (banner, record, notes) painted now, not at the repaint manager's leisure: the agent
+                        // sees it while it rings; the buttons' new states follow with the next ordinary repaint
+                        javax.swing.JComponent pop = (javax.swing.JComponent) window.banner.getParent();
+                        pop.paintImmediately(0, 0, pop.getWidth(), pop.getHeight());
+                        popTook(received, onEdt, filled, System.nanoTime());
+                    });
                 }
                 case CtiEvent.CallAnswered c -> {
                     if (c.callId() == currentCallId) {
@@ -351,9 +446,12 @@ public final class Softphone implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (wallboard != null) {
+            wallboard.close();
+        }
         if (cti != null) {
             try {
-                if (cti.status() == CtiClient.Status.CONNECTED) {
+                if (cti.status() == CtiClient.Status.CONNECTED && window != null) { // the wallboard alone: no agent to log out
                     cti.logout();
                 }
             } catch (RuntimeException e) {

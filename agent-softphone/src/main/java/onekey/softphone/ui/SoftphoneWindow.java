@@ -114,6 +114,8 @@ final class SoftphoneWindow {
     final JButton saveButton = named(new JButton(), "saveButton");
     final JLabel saved = named(new JLabel(" "), "savedStatus");
     final List<JButton> keypad = new ArrayList<>();
+    /** An unregistered caller's form (issue 7), below the pop. */
+    final NewElderForm elderForm;
     private Timer countdown;
     /** Notes or disposition changed since the pop or the last save. */
     private boolean dirty;
@@ -124,6 +126,8 @@ final class SoftphoneWindow {
     SoftphoneWindow(I18n i18n, Actions actions, String who) {
         this.i18n = i18n;
         this.actions = actions;
+        this.elderForm = new NewElderForm(i18n);
+        relabels.add(elderForm::relabel);
         frame = new JFrame();
         frame.setName("softphone");
         relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
@@ -203,6 +207,8 @@ final class SoftphoneWindow {
         pop.add(elderName, g);
         g.gridy++;
         pop.add(caller, g);
+        g.gridy++;
+        pop.add(elderForm.panel, g); // an unregistered caller's form, right under the number (hidden otherwise)
         g.gridwidth = 1;
         for (String k : List.of("age", "address", "landmarks", "district", "language", "health", "medications",
                 "allergies", "mobility", "device")) {
@@ -473,8 +479,14 @@ final class SoftphoneWindow {
         if (!known) {
             elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
             fields.values().forEach(l -> l.setText(" "));
+            if (ev.recordUnavailable()) {
+                elderForm.hide(); // the record may exist: no second one while it cannot be read
+            } else {
+                elderForm.show(ev.callId(), ev.callerNumber());
+            }
             return;
         }
+        elderForm.hide();
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
                 ? " · " + e.path("gender").asText() : "") : "—");
@@ -498,6 +510,13 @@ final class SoftphoneWindow {
                     + i18n.t("line." + c.path("line").asText("general")) + "  " + c.path("outcome").asText("")
                     + "  " + code(c.path("disposition").asText("—")) + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
         }
+    }
+
+    /** The unregistered caller's record was created and linked: the pop shows its name. */
+    void elderCreated(long elderId, String name, String address) {
+        elderForm.created(elderId);
+        elderName.setText(name);
+        fields.get("address").setText(address == null || address.isBlank() ? "—" : address);
     }
 
     void answered(String lineName) {
