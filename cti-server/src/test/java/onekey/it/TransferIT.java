@@ -145,13 +145,43 @@ class TransferIT {
                 .isLessThan(3);
         assertThat(frames(bEars, A_HZ)).as("B never hears A").isLessThan(5);
 
+        // the call follows: B gets the elder's pop, A is released with the transfer named, the timeline says so
+        assertPopFollowed(callId, "blind");
+
         elder.hangup();
         Awaitility.await("B's call ends with the elder's").atMost(Duration.ofSeconds(10)).until(() -> b.state() == CallState.IDLE);
+        wsB.await("call.ended", 10);
+        Awaitility.await("the call row names B as its agent").atMost(Duration.ofSeconds(10))
+                .until(() -> call(callId).path("endedAt").isNumber());
+        assertThat(call(callId).path("agent").asText()).isEqualTo("1002");
+    }
+
+    private void assertPopFollowed(long callId, String kind) throws Exception {
+        JsonNode pop = wsB.await("call.offered", 10).json();
+        assertThat(pop.path("call").path("id").asLong()).isEqualTo(callId);
+        assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
+        JsonNode released = wsA.await("call.ended", 10).json();
+        assertThat(released.path("transferredTo").asText()).isEqualTo("1002");
+        Awaitility.await("the timeline notes the transfer").atMost(Duration.ofSeconds(10))
+                .until(() -> timeline(callId).contains("transferred kind=" + kind + " from=1001 to=1002"));
+        wsA.await("agent.state", j -> j.path("agent").path("state").asText().equals("wrap-up"), 10);
+    }
+
+    private static JsonNode call(long id) throws Exception {
+        return stack.api.get("/api/calls/" + id, stack.api.login("super", "super1234")).json();
+    }
+
+    private static String timeline(long id) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode e : call(id).path("timeline")) {
+            b.append(e.path("type").asText()).append(' ').append(e.path("detail").asText()).append('\n');
+        }
+        return b.toString();
     }
 
     @Test
     void attendedTransferToAnotherSeat() throws Exception {
-        elderReachesSeatA();
+        long callId = elderReachesSeatA().path("call").path("id").asLong();
 
         a.consult("1002");
         assertThat(a.state()).as("the elder is held while A consults").isEqualTo(CallState.HELD);
@@ -171,6 +201,7 @@ class TransferIT {
         assertThat(framesAfter(Audio.readWav(elderEars.file()), B_HZ, A_HZ)).as("once B is on, the elder no longer hears A")
                 .isLessThan(3);
         assertThat(b.state()).isEqualTo(CallState.ACTIVE);
+        assertPopFollowed(callId, "attended");
 
         b.hangup();
         Awaitility.await("the elder's call ends with B's").atMost(Duration.ofSeconds(10)).until(() -> elder.state() == CallState.IDLE);
@@ -178,7 +209,7 @@ class TransferIT {
 
     @Test
     void threeWayConferenceWithTheFamily() throws Exception {
-        elderReachesSeatA();
+        long callId = elderReachesSeatA().path("call").path("id").asLong();
 
         a.consult(SON);
         Awaitility.await("the son answers on A's second line").atMost(Duration.ofSeconds(15))
@@ -207,6 +238,8 @@ class TransferIT {
                 .until(() -> mixed(decode(son.heard()), ELDER_HZ) >= sonHeardElder + 50
                         && mixed(decode(son.heard()), A_HZ) >= sonHeardA + 50);
         assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
+        Awaitility.await("the timeline notes the conference").atMost(Duration.ofSeconds(10))
+                .until(() -> timeline(callId).contains("conference agent=1001 room=1001"));
 
         // A leaves: the elder and the son stay together
         a.hangup();
@@ -214,7 +247,9 @@ class TransferIT {
         Awaitility.await("the elder still hears the son after A left").atMost(Duration.ofSeconds(10))
                 .until(() -> mixed(Audio.readWav(elderEars.file()), FAMILY_HZ) >= elderHeardFamily2 + 50);
         assertThat(son.ended).isFalse();
+        // the elder is the room's marked user: when the elder hangs up, the son's call ends too
         elder.hangup();
+        Awaitility.await("the son's call ends with the elder's").atMost(Duration.ofSeconds(10)).until(() -> son.ended);
     }
 
     @Test

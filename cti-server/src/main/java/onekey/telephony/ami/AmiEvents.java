@@ -6,6 +6,8 @@ import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
+import org.asteriskjava.manager.event.AttendedTransferEvent;
+import org.asteriskjava.manager.event.BlindTransferEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStartEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
 import org.asteriskjava.manager.event.HangupEvent;
@@ -60,6 +62,12 @@ public final class AmiEvents {
                     c.getReason(), c.getTalkTime() == null ? 0 : c.getTalkTime());
             case QueueCallerAbandonEvent a -> new PbxEvent.CallerAbandoned(a.getLinkedId(), at,
                     a.getPosition() == null ? 0 : a.getPosition(), a.getHoldTime() == null ? 0 : a.getHoldTime());
+            case BlindTransferEvent t -> t.getTransfereeLinkedId() == null ? null
+                    : new PbxEvent.Transferred(t.getTransfereeLinkedId(), at, false, iface(t.getTransfererChannel()),
+                    t.getExtension(), "Success".equalsIgnoreCase(t.getResult()));
+            case AttendedTransferEvent t -> t.getTransfereeLinkedId() == null ? null
+                    : new PbxEvent.Transferred(t.getTransfereeLinkedId(), at, true, iface(t.getOrigTransfererChannel()),
+                    iface(t.getTransferTargetChannel()), "Success".equalsIgnoreCase(t.getResult()));
             case HangupEvent h -> h.getLinkedId() == null ? null : new PbxEvent.ChannelHungUp(h.getLinkedId(), at, h.getUniqueId(),
                     h.getLinkedId().equals(h.getUniqueId()), h.getCause() == null ? 0 : h.getCause(), h.getCauseTxt());
             default -> null;
@@ -82,6 +90,15 @@ public final class AmiEvents {
         } catch (NumberFormatException ex) {
             return null;
         }
+    }
+
+    /** A channel name "PJSIP/1001-0000002a" → its device "PJSIP/1001". */
+    static String iface(String channel) {
+        if (channel == null || channel.isBlank()) {
+            return null;
+        }
+        int dash = channel.lastIndexOf('-');
+        return dash > channel.indexOf('/') ? channel.substring(0, dash) : channel;
     }
 
     /** "PJSIP/1001" → "1001". */
