@@ -397,8 +397,11 @@ final class SoftphoneWindow {
     }
 
     private java.util.Optional<String> target() {
-        Object v = transferTarget.isEditable() ? transferTarget.getEditor().getItem() : transferTarget.getSelectedItem();
-        String n = TransferTargets.number(v == null ? "" : v.toString());
+        Object typed = transferTarget.getEditor().getItem();
+        String n = TransferTargets.number(typed == null ? "" : typed.toString());
+        if (n.isEmpty() && transferTarget.getSelectedItem() != null) {
+            n = TransferTargets.number(transferTarget.getSelectedItem().toString());
+        }
         if (n.isEmpty()) {
             savedMessage(i18n.t("transfer.none"));
             return java.util.Optional.empty();
