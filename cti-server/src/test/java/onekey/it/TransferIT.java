@@ -180,6 +180,23 @@ class TransferIT {
     }
 
     @Test
+    void anElderWhomTheTargetSeatDoesNotTakeGoesBackIntoTheQueue() throws Exception {
+        long callId = elderReachesSeatA().path("call").path("id").asLong();
+        a.transfer("1002");
+        Awaitility.await("seat B rings").atMost(Duration.ofSeconds(10)).until(() -> b.state() == CallState.RINGING);
+        b.hangup(); // declines
+        // wrap-up (1 s here) over, A is ready again and the queue offers it the elder once more
+        Awaitility.await("seat A rings again").atMost(Duration.ofSeconds(20)).until(() -> a.state() == CallState.RINGING);
+        a.answer();
+        int before = frames(aEars, ELDER_HZ);
+        Awaitility.await("A hears the elder again").atMost(Duration.ofSeconds(10))
+                .until(() -> frames(aEars, ELDER_HZ) >= before + 50);
+        assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
+        assertThat(timeline(callId)).contains("transferred kind=blind from=1001 to=1002").contains("requeued");
+        elder.hangup();
+    }
+
+    @Test
     void attendedTransferToAnotherSeat() throws Exception {
         long callId = elderReachesSeatA().path("call").path("id").asLong();
 
