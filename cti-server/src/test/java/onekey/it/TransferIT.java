@@ -197,6 +197,23 @@ class TransferIT {
     }
 
     @Test
+    void aConsultationThatEndsWithoutATransferGoesBackToTheElder() throws Exception {
+        elderReachesSeatA();
+        a.consult("1002");
+        Awaitility.await("seat B rings").atMost(Duration.ofSeconds(10)).until(() -> b.state() == CallState.RINGING);
+        b.answer();
+        Awaitility.await("A hears B").atMost(Duration.ofSeconds(10)).until(() -> frames(aEars, B_HZ) >= 50);
+        b.hangup(); // B cannot take it
+        Awaitility.await("the second line ends and the elder is resumed").atMost(Duration.ofSeconds(10))
+                .until(() -> a.consultState() == CallState.IDLE && a.state() == CallState.ACTIVE);
+        int before = frames(elderEars, A_HZ);
+        Awaitility.await("the elder hears A again").atMost(Duration.ofSeconds(10))
+                .until(() -> frames(elderEars, A_HZ) >= before + 50);
+        a.hangup();
+        Awaitility.await("the elder's call ends").atMost(Duration.ofSeconds(10)).until(() -> elder.state() == CallState.IDLE);
+    }
+
+    @Test
     void attendedTransferToAnotherSeat() throws Exception {
         long callId = elderReachesSeatA().path("call").path("id").asLong();
 

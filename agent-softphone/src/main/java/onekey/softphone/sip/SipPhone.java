@@ -148,6 +148,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
     private int consultPt;
     private String consultNumber;
     private String conferenceRoom;      // both parties are being moved into this room
+    private boolean heldForConsult;     // consult() put the call on hold: a second line that ends alone resumes it
 
     public SipPhone(Settings settings, AudioSource source, AudioSink sink, Listener listener) {
         this.s = settings;
@@ -470,7 +471,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
             throw new IllegalStateException("a consultation call is already open");
         }
         String n = checkNumber(number);
-        if (state == CallState.ACTIVE) {
+        heldForConsult = state == CallState.ACTIVE;
+        if (heldForConsult) {
             hold(true);
         }
         rtp.setSource(SILENCE); // one microphone, one loudspeaker: they follow the line in use
@@ -532,7 +534,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
         return "*3" + s.user();
     }
 
-    /** Hangs up the second line (the held call stays held: resume it with {@code hold(false)}). */
+    /** Hangs up the second line; the call {@link #consult} held is resumed. */
     public synchronized void hangupConsult() {
         try {
             switch (consultState) {
@@ -608,6 +610,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
         if (was) {
             setConsultState(CallState.IDLE, why);
         }
+        if (heldForConsult && state == CallState.HELD && transferTarget == null && conferenceRoom == null) {
+            try {
+                hold(false); // the consultation is over without a transfer: back to the elder
+            } catch (IOException | IllegalStateException e) {
+                // the call ended meanwhile
+            }
+        }
+        heldForConsult = false;
         joinConferenceWhenMoved();
     }
 

@@ -569,6 +569,7 @@ final class SoftphoneWindow {
         muteButton.setEnabled(inCall);
         keypad.forEach(k -> k.setEnabled(inCall));
         this.inCall = inCall;
+        holdButton.setSelected("HELD".equals(sipState)); // also when the phone held the call for a consultation
         transferControls();
         if (!inCall) {
             holdButton.setSelected(false);
