@@ -346,7 +346,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Calls {@code number} at the server (no registration needed through an IP-identified trunk). */
     public synchronized void call(String number) throws IOException {
-        if (state != CallState.IDLE) {
+        if (state != CallState.IDLE || consultState != CallState.IDLE) {
             throw new IllegalStateException("already in a call");
         }
         try {
@@ -858,7 +858,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
             st.sendResponse(ok);
             return;
         }
-        if (state != CallState.IDLE) {
+        if (state != CallState.IDLE || consultState != CallState.IDLE) { // one call (and its second line) at a time
             st.sendResponse(messages.createResponse(Response.BUSY_HERE, req));
             return;
         }
