@@ -375,7 +375,9 @@ public final class CallTracker {
             return;
         }
         Optional<Account> target = agents.accountForInterface(t.attended() ? to : AgentService.iface(to));
-        String toName = target.map(Account::username).orElse(PhoneNumbers.mask(to.substring(to.indexOf('/') + 1)));
+        // an outside target: a blind transfer names the dialled number (masked); an attended one only the trunk
+        String toName = target.map(Account::username).orElse(t.attended() ? "outside:" + to.substring(to.indexOf('/') + 1)
+                : PhoneNumbers.mask(to));
         CallRecord r;
         synchronized (lc) {
             r = setState(lc, b -> target.ifPresent(a -> {

@@ -38,6 +38,7 @@ class TransferIT {
     static final String ELDER = "02155550001";
     static final String SON = "13816000001"; // 张桂英's first contact (demo data)
     static final String COMMITTEE = "02165430001";
+    static final String DOCTOR = "02161230000"; // a professional seat outside the centre, behind the trunk
 
     static Stack stack;
     static Pstn pstn;
@@ -60,7 +61,8 @@ class TransferIT {
         pstn = new Pstn(stack.asterisk.trunkPort());
         familyVoice = dir.resolve("family.ulaw");
         Files.write(familyVoice, G711.encode(0, Audio.tone(FAMILY_HZ, 1, 8000)));
-        pstn.number(SON, Behaviour.speaks(familyVoice)).number(COMMITTEE, Behaviour.speaks(familyVoice));
+        pstn.number(SON, Behaviour.speaks(familyVoice)).number(COMMITTEE, Behaviour.speaks(familyVoice))
+                .number(DOCTOR, Behaviour.speaks(familyVoice));
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
     }
@@ -239,6 +241,32 @@ class TransferIT {
 
         b.hangup();
         Awaitility.await("the elder's call ends with B's").atMost(Duration.ofSeconds(10)).until(() -> elder.state() == CallState.IDLE);
+    }
+
+    @Test
+    void attendedTransferToAProfessionalSeatOutsideTheCentre() throws Exception {
+        long callId = elderReachesSeatA().path("call").path("id").asLong();
+        a.consult(DOCTOR);
+        Awaitility.await("the doctor answers on A's second line").atMost(Duration.ofSeconds(15))
+                .until(() -> a.consultState() == CallState.ACTIVE);
+        Pstn.Call doctor = pstn.callsTo(DOCTOR).getFirst();
+        Awaitility.await("the doctor hears A").atMost(Duration.ofSeconds(10))
+                .until(() -> mixed(decode(doctor.heard()), A_HZ) >= 50);
+        int doctorHeardElder = share(decode(doctor.heard()), ELDER_HZ, 0.5);
+        assertThat(doctorHeardElder).as("the doctor does not hear the held elder").isLessThan(3);
+
+        a.completeTransfer();
+        Awaitility.await("A's lines both end").atMost(Duration.ofSeconds(10))
+                .until(() -> a.state() == CallState.IDLE && a.consultState() == CallState.IDLE);
+        Awaitility.await("the doctor hears the elder").atMost(Duration.ofSeconds(10))
+                .until(() -> share(decode(doctor.heard()), ELDER_HZ, 0.5) >= 50);
+        Awaitility.await("the elder hears the doctor").atMost(Duration.ofSeconds(10))
+                .until(() -> frames(elderEars, FAMILY_HZ) >= 50);
+        Awaitility.await("the timeline notes the transfer").atMost(Duration.ofSeconds(10))
+                .until(() -> timeline(callId).contains("transferred kind=attended from=1001 to=outside:trunk"));
+        wsA.await("call.ended", j -> j.path("transferredTo").asText().equals("outside:trunk"), 10);
+        elder.hangup();
+        Awaitility.await("the doctor's call ends with the elder's").atMost(Duration.ofSeconds(10)).until(() -> doctor.ended);
     }
 
     @Test
