@@ -395,7 +395,9 @@ public final class CallTracker {
         });
         target.ifPresent(a -> {
             publish(lc, () -> pop(lc, snap, a, t.at()));
-            agents.callConnected(a.id());
+            if (t.attended()) {
+                agents.callConnected(a.id()); // already talking; a blind target is connected when it answers (OneKeySeatAnswered)
+            }
         });
         log.info("call={} transferred kind={} from={} to={}", t.linkedid(), kind, fromName, toName);
     }

@@ -93,6 +93,8 @@ class TransferIT {
         wsA.await("hello", 10);
         wsB = new Ws(stack.server.apiPort(), stack.api.login("1002", "agent1002"));
         wsB.await("hello", 10);
+        wsB.send("{\"type\":\"agent.pause\",\"reason\":\"meeting\"}");
+        wsB.await("agent.state", j -> j.path("agent").path("state").asText().equals("not-ready"), 10);
         wsA.send("{\"type\":\"agent.ready\"}");
         wsA.await("agent.state", j -> j.path("agent").path("state").asText().equals("ready"), 10);
     }
@@ -149,6 +151,8 @@ class TransferIT {
 
         // the call follows: B gets the elder's pop, A is released with the transfer named, the timeline says so
         assertPopFollowed(callId, "blind");
+        wsB.await("call.answered", 10);
+        wsB.await("agent.state", j -> j.path("agent").path("state").asText().equals("on-call"), 10);
 
         elder.hangup();
         Awaitility.await("B's call ends with the elder's").atMost(Duration.ofSeconds(10)).until(() -> b.state() == CallState.IDLE);
@@ -167,6 +171,15 @@ class TransferIT {
         Awaitility.await("the timeline notes the transfer").atMost(Duration.ofSeconds(10))
                 .until(() -> timeline(callId).contains("transferred kind=" + kind + " from=1001 to=1002"));
         wsA.await("agent.state", j -> j.path("agent").path("state").asText().equals("wrap-up"), 10);
+    }
+
+    private static String agentState(String username) throws Exception {
+        for (JsonNode a : stack.api.get("/api/agents", stack.api.login("super", "super1234")).json()) {
+            if (a.path("username").asText().equals(username)) {
+                return a.path("agent").path("state").asText();
+            }
+        }
+        return "?";
     }
 
     private static JsonNode call(long id) throws Exception {
@@ -195,6 +208,7 @@ class TransferIT {
                 .until(() -> frames(aEars, ELDER_HZ) >= before + 50);
         assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
         assertThat(timeline(callId)).contains("transferred kind=blind from=1001 to=1002").contains("requeued");
+        assertThat(agentState("1002")).as("B never took the call: not on a call").isNotEqualTo("on-call");
         elder.hangup();
     }
 
