@@ -85,6 +85,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     /** Set before AMI starts; read by the AMI listener (volatile: the listener exists before it is set). */
     private volatile RescueService rescue;
     private volatile SilenceWatch silence;
+    private volatile onekey.supervision.SpyService spy;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -140,6 +141,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 if (w != null) {
                     w.onEvent(e);
                 }
+                onekey.supervision.SpyService s = spy;
+                if (s != null) {
+                    s.onEvent(e);
+                }
             }
         });
         this.pbx = new AmiPbx(ami);
@@ -181,6 +186,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
                 linkedid -> openForAbandoned(callRepo, linkedid));
+        this.spy = new onekey.supervision.SpyService(pbx, callRepo, accounts, audit, hub, clock);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
@@ -191,7 +197,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
                                 to.username(), action, type, id, detail)),
                         ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
-                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds()),
+                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 
@@ -292,6 +298,15 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         RescueService r = rescue;
         if (r != null) {
             r.pbxConnected();
+        }
+        onekey.supervision.SpyService s = spy;
+        if (s != null) {
+            try {
+                s.resync();
+            } catch (RuntimeException e) {
+                ok = false;
+                log.error("spy sessions not re-read after AMI connect: {}", e.toString());
+            }
         }
         if (ok) {
             failedResyncs = 0;
@@ -412,6 +427,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         agents.close(); // flushes queue-membership actions while AMI is still up
         closeQuietly("rescue", rescue);
         closeQuietly("silence", silence);
+        closeQuietly("spy", spy);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -33,6 +33,7 @@ import onekey.recording.RecordingRepository;
  * @param sipHost         where agents' phones register (GET /api/me); null means 127.0.0.1
  * @param sipPort         Asterisk's SIP (UDP) port for agents' phones; 0 or less means 5060
  * @param wrapUpSeconds   the wrap-up after each call (GET /api/me, so a softphone can count it down)
+ * @param spy             listen / whisper / barge (issue 7); null: its endpoints answer 503
  */
 public record ApiContext(
         String bindHost,
@@ -57,7 +58,8 @@ public record ApiContext(
         onekey.rescue.RescueService rescue,
         String sipHost,
         int sipPort,
-        int wrapUpSeconds) {
+        int wrapUpSeconds,
+        onekey.supervision.SpyService spy) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
@@ -70,7 +72,19 @@ public record ApiContext(
             Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
                 hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
-                null, 0, 0);
+                null, 0, 0, null);
+    }
+
+    /** Without supervision (spy endpoints answer 503). */
+    public ApiContext(String bindHost, int port, ElderRepository elders, LineRepository lines, AccountRepository accounts,
+            TokenStore tokens, AuditLog audit, CallRepository calls, RecordingRepository recordings,
+            AgentCommands agentCommands, SipProvisioner sipProvisioner, EventHub hub, HealthProbe health,
+            String defaultAreaCode, long tokenTtlMillis, int maxBodyBytes, Function<String, Path> recordingFile,
+            Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue, String sipHost, int sipPort,
+            int wrapUpSeconds) {
+        this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
+                hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
+                sipHost, sipPort, wrapUpSeconds, null);
     }
 
     public ApiContext {

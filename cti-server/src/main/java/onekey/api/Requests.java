@@ -21,7 +21,7 @@ final class Requests {
     record AgentBody(String username, char[] password, String role, String extension, String sipSecret,
                      String displayName, Boolean enabled) {}
 
-    record ContactBody(String name, String relation, String phone) {}
+    record ContactBody(String name, String relation, String phone, String language) {}
 
     record ElderBody(String name, List<String> phones, String address, String district, String language,
                      List<ContactBody> contacts, String birthDate, String gender, String landmarks,
@@ -33,6 +33,9 @@ final class Requests {
     record HoldBody(Boolean hold, String reason) {}
 
     record IncidentActionBody(String outcome, String reason, String number) {}
+
+    /** POST /api/calls/{id}/spy, PUT /api/spy/{session}: listen, whisper or barge. */
+    record SpyBody(String mode) {}
 
     /** Reads {@code body} as {@code type}; every failure is an {@link ApiException} (400) naming where or which field. */
     static <T> T read(ByteBuf body, Class<T> type) {

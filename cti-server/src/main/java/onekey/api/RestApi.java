@@ -105,7 +105,12 @@ final class RestApi {
                 .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit)
-                .add(GET, "/api/me", ANY, this::me);
+                .add(GET, "/api/me", ANY, this::me)
+                .add(POST, "/api/calls/{call}/spy", roles(SUPERVISOR, ADMIN), this::spyStart)
+                .add(GET, "/api/spy", roles(SUPERVISOR, ADMIN), this::spyList)
+                .add(PUT, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyMode)
+                .add(POST, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyMode)
+                .add(DELETE, "/api/spy/{session}", roles(SUPERVISOR, ADMIN), this::spyStop);
     }
 
     // ---- auth ----------------------------------------------------------------------------------------------
@@ -526,8 +531,12 @@ final class RestApi {
                 if (c == null) {
                     throw ApiException.invalid(f, "\"" + f + "\" must be an object");
                 }
+                String lang = blankToNull(c.language());
+                if (lang != null && !LANGUAGES.contains(lang)) {
+                    throw ApiException.invalid(f + ".language", "\"" + f + ".language\" must be zh or en (or absent: zh)");
+                }
                 contacts.add(new Contact(required(f + ".name", c.name()), blankToNull(c.relation()),
-                        phone(f + ".phone", c.phone())));
+                        phone(f + ".phone", c.phone()), lang));
             }
         }
         return new ElderDraft(name, birthDate, blankToNull(b.gender()), List.copyOf(phones), blankToNull(b.address()),
@@ -945,7 +954,12 @@ final class RestApi {
         if (from != null && to != null && to <= from) {
             throw ApiException.badRequest("invalid_param", "\"to\" must be after \"from\"", "to");
         }
-        return Reply.ok(ctx.audit().find(r.param("actor"), targetType, targetId, from, to, limit).stream()
+        String type = r.param("type");
+        if (type != null && !AUDIT_TYPE.matcher(type).matches()) {
+            throw ApiException.badRequest("invalid_param", "\"type\" must be an action or its first part, e.g. spy or "
+                    + "elder.view", "type");
+        }
+        return Reply.ok(ctx.audit().find(r.param("actor"), type, targetType, targetId, from, to, limit).stream()
                 .map(Json::audit).toList());
     }
 
@@ -959,6 +973,66 @@ final class RestApi {
         } catch (NumberFormatException | DateTimeParseException e) {
             throw ApiException.badRequest("invalid_param", "query parameter \"" + name
                     + "\" must be epoch milliseconds or an ISO-8601 instant like 2026-11-24T08:00:00Z", name);
+        }
+    }
+
+    // ---- listen, whisper, barge (issue 7) -------------------------------------------------------------------
+
+    private static final Pattern AUDIT_TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
+
+    private onekey.supervision.SpyService spy() {
+        if (ctx.spy() == null) {
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "spy_unavailable",
+                    "listening to calls is not available on this server", null);
+        }
+        return ctx.spy();
+    }
+
+    /** The service's refusal as the client sees it (shared with the WebSocket commands). */
+    static ApiException refused(onekey.supervision.SpyService.Refused e) {
+        return switch (e.kind) {
+            case BAD_REQUEST -> ApiException.invalid("mode", e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case FORBIDDEN -> ApiException.forbidden(e.getMessage());
+            case CONFLICT -> ApiException.conflict(e.getMessage(), null);
+            case PBX_UNAVAILABLE -> new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "pbx_unavailable",
+                    e.getMessage(), null);
+        };
+    }
+
+    /** 201 with a new session (Asterisk rings the caller's own extension); 200 when it changed the mode of theirs. */
+    private Reply spyStart(Req r) {
+        long callId = r.id("call");
+        Requests.SpyBody b = r.body(Requests.SpyBody.class);
+        try {
+            var mode = onekey.supervision.SpyService.Mode.parse(b.mode());
+            var started = spy().start(r.account, callId, mode);
+            Map<String, Object> m = started.session().shape();
+            return started.created() ? Reply.created(m) : Reply.ok(m);
+        } catch (onekey.supervision.SpyService.Refused e) {
+            throw refused(e);
+        }
+    }
+
+    private Reply spyList(Req r) {
+        return Reply.ok(spy().sessions().stream().map(onekey.supervision.SpyService.Session::shape).toList());
+    }
+
+    private Reply spyMode(Req r) {
+        Requests.SpyBody b = r.body(Requests.SpyBody.class);
+        try {
+            var mode = onekey.supervision.SpyService.Mode.parse(b.mode());
+            return Reply.ok(spy().change(r.account, r.pathParams.get("session"), mode).shape());
+        } catch (onekey.supervision.SpyService.Refused e) {
+            throw refused(e);
+        }
+    }
+
+    private Reply spyStop(Req r) {
+        try {
+            return Reply.ok(spy().stop(r.account, r.pathParams.get("session")).shape());
+        } catch (onekey.supervision.SpyService.Refused e) {
+            throw refused(e);
         }
     }
 

@@ -322,6 +322,10 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 }
                 noResponse(type, linkedid.asText());
             }
+            case "call.spy", "spy.mode", "spy.stop" -> {
+                startLive();
+                spy(type, msg);
+            }
             default -> {
                 startLive();
                 error(type, "unknown frame type \"" + type + "\"");
@@ -390,6 +394,79 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     m.put("created", o.created());
                     m.put("incident", onekey.rescue.RescueService.shape(o.incident()));
                     send(m);
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    /**
+     * Listen / whisper / barge, the same as POST /api/calls/{id}/spy, PUT and DELETE /api/spy/{session}:
+     * {@code call.spy {"callId" or "linkedid","mode"}}, {@code spy.mode {"session","mode"}}, {@code spy.stop {"session"}}.
+     */
+    private void spy(String type, JsonNode msg) {
+        if (account.role() != Role.SUPERVISOR && account.role() != Role.ADMIN) {
+            error(type, "forbidden: only supervisors and admins may listen to, whisper into or barge into calls");
+            return;
+        }
+        var spy = server.ctx.spy();
+        if (spy == null) {
+            error(type, "listening to calls is not available on this server");
+            return;
+        }
+        JsonNode mode = msg.get("mode");
+        JsonNode session = msg.get("session");
+        JsonNode callId = msg.get("callId");
+        JsonNode linkedid = msg.get("linkedid");
+        if (mode != null && !mode.isNull() && !mode.isTextual()) {
+            error(type, "\"mode\" must be a string: listen, whisper or barge");
+            return;
+        }
+        if (!type.equals("call.spy") && (session == null || !session.isTextual() || session.asText().isBlank())) {
+            error(type, "\"session\" (the id call.spy answered with) is required");
+            return;
+        }
+        if (type.equals("call.spy") && !(callId != null && callId.canConvertToExactIntegral() && callId.asLong() > 0)
+                && !(linkedid != null && linkedid.isTextual() && !linkedid.asText().isBlank())) {
+            error(type, "\"callId\" (a positive integer) or \"linkedid\" is required");
+            return;
+        }
+        try {
+            server.workers().execute(() -> {
+                try {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    switch (type) {
+                        case "call.spy" -> {
+                            var parsed = onekey.supervision.SpyService.Mode.parse(mode == null ? null : mode.asText());
+                            long id;
+                            if (callId != null && callId.canConvertToExactIntegral()) {
+                                id = callId.asLong();
+                            } else {
+                                var call = server.ctx.calls().byLinkedid(linkedid.asText()).orElse(null);
+                                if (call == null) {
+                                    error(type, "no such call: " + linkedid.asText());
+                                    return;
+                                }
+                                id = call.id();
+                            }
+                            var started = spy.start(account, id, parsed);
+                            m.put("created", started.created());
+                            m.put("session", started.session().shape());
+                        }
+                        case "spy.mode" -> m.put("session", spy.change(account, session.asText(),
+                                onekey.supervision.SpyService.Mode.parse(mode == null ? null : mode.asText())).shape());
+                        default -> m.put("session", spy.stop(account, session.asText()).shape());
+                    }
+                    send(m);
+                    log.info("ws.command account={} command={}", account.username(), type);
+                } catch (onekey.supervision.SpyService.Refused e) {
+                    error(type, e.getMessage());
                 } catch (RuntimeException e) {
                     log.error("ws.command-failed account={} command={}", account.username(), type, e);
                     error(type, "internal error; see the server log");

@@ -21,7 +21,15 @@ public interface AuditLog {
      * Newest first, filtered: any argument may be null. {@code actor} matches the username; {@code fromMs}
      * inclusive, {@code toMs} exclusive.
      */
-    List<AuditEntry> find(String actor, String targetType, String targetId, Long fromMs, Long toMs, int limit);
+    default List<AuditEntry> find(String actor, String targetType, String targetId, Long fromMs, Long toMs, int limit) {
+        return find(actor, null, targetType, targetId, fromMs, toMs, limit);
+    }
+
+    /**
+     * As {@link #find(String, String, String, Long, Long, int)}, only rows whose action is {@code type} or starts
+     * with {@code type + "."} ({@code "spy"}: spy.start, spy.mode, spy.end); {@code type} null does not filter.
+     */
+    List<AuditEntry> find(String actor, String type, String targetType, String targetId, Long fromMs, Long toMs, int limit);
 
     /**
      * Writes a row that the call journal may write more than once: {@code opKey} makes every write

@@ -62,12 +62,15 @@ public final class JooqAuditLog implements AuditLog {
     }
 
     @Override
-    public List<AuditEntry> find(String actor, String targetType, String targetId, Long fromMs, Long toMs, int limit) {
+    public List<AuditEntry> find(String actor, String type, String targetType, String targetId, Long fromMs, Long toMs,
+                                 int limit) {
         if (limit <= 0) {
             return List.of();
         }
         return dsl.selectFrom(AUDIT_LOG)
                 .where(actor == null ? DSL.noCondition() : AUDIT_LOG.USERNAME.eq(actor))
+                .and(type == null ? DSL.noCondition()
+                        : AUDIT_LOG.AUDIT_ACTION.eq(type).or(AUDIT_LOG.AUDIT_ACTION.startsWith(type + ".")))
                 .and(targetType == null ? DSL.noCondition() : AUDIT_LOG.TARGET_TYPE.eq(targetType))
                 .and(targetId == null ? DSL.noCondition() : AUDIT_LOG.TARGET_ID.eq(targetId))
                 .and(fromMs == null ? DSL.noCondition() : AUDIT_LOG.AT_MS.ge(fromMs))

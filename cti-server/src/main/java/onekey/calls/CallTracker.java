@@ -700,6 +700,17 @@ public final class CallTracker {
             log.error("cannot reconcile stored calls: {}", e.toString());
         }
         log.info("calls resynced from Asterisk live={} learned={} closedUnobserved={}", live.size(), learned, closed);
+        long waiting = sosWaiting();
+        if (waiting > 0 && agents.readyCount() == 0) {
+            // RULE (ARCHITECTURE "Faults": nobody ready) — SOS calls that waited through OneKey's absence are as urgent
+            // as new ones: the supervisors are told now, not only when the next call queues
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("kind", "no-agent-ready");
+            body.put("waiting", waiting);
+            body.put("message", waiting + " SOS call(s) waited while OneKey was away and no agent is ready");
+            hub.broadcast("queue.alert", body);
+            log.warn("sosWaiting={} learned after reconnect and no agent ready: supervisors alerted", waiting);
+        }
     }
 
     private static Long parseLong(String s) {

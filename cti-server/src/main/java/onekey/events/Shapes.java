@@ -60,6 +60,9 @@ public final class Shapes {
         m.put("name", c.name());
         m.put("relation", c.relation());
         m.put("phone", c.phone());
+        if (c.language() != null) {
+            m.put("language", c.language()); // what automated calls speak to this contact in (absent: zh)
+        }
         return m;
     }
 

@@ -22,7 +22,11 @@ public final class IncidentRepository {
     private final DSLContext dsl;
 
     public IncidentRepository(Database db) {
-        this.dsl = db.dsl();
+        this(db.dsl());
+    }
+
+    private IncidentRepository(DSLContext dsl) {
+        this.dsl = dsl;
     }
 
     /** Opens an incident; empty when the elder already has an open one (at most one per elder). */
@@ -43,6 +47,45 @@ public final class IncidentRepository {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Opens an incident and its first redial in one transaction: the step is written "dialing" (started now) when
+     * {@code dialNow}, so the caller dials it at once without a scan of the due steps; otherwise "planned".
+     * Empty when the elder already has an open incident.
+     */
+    public Optional<Incident> openWithFirstRedial(long elderId, Long callId, Long agentId, String openedBy, String reason,
+                                                  String number, long at, boolean dialNow) {
+        try {
+            return dsl.transactionResult(cfg -> {
+                IncidentRepository tx = new IncidentRepository(cfg.dsl());
+                long id = tx.open(elderId, callId, agentId, openedBy, reason, at).orElseThrow(Conflict::new);
+                tx.dsl.insertInto(INCIDENT_STEPS)
+                        .set(INCIDENT_STEPS.INCIDENT_ID, id)
+                        .set(INCIDENT_STEPS.SEQ, 1)
+                        .set(INCIDENT_STEPS.KIND, "redial")
+                        .set(INCIDENT_STEPS.TARGET, number)
+                        .set(INCIDENT_STEPS.DUE_AT, at)
+                        .set(INCIDENT_STEPS.STATE, dialNow ? "dialing" : "planned")
+                        .set(INCIDENT_STEPS.STARTED_AT, dialNow ? at : null)
+                        .execute();
+                return Optional.of(tx.get(id).orElseThrow());
+            });
+        } catch (Conflict e) {
+            return Optional.empty();
+        } catch (DataAccessException e) {
+            if (e.getCause() instanceof Conflict || Constraints.violates(e, "uq_incidents_open_elder")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The elder has an open incident already (rolls the transaction back). */
+    private static final class Conflict extends RuntimeException {
+        Conflict() {
+            super("open incident exists", null, false, false);
         }
     }
 

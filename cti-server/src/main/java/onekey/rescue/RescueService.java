@@ -54,6 +54,12 @@ public final class RescueService implements AutoCloseable {
     private final Settings settings;
     private final Prompts prompts;
     private final ScheduledExecutorService worker;
+    /** AstDB writes for "the incident's agent first", in order, off the rescue thread (each is an AMI round trip). */
+    private final java.util.concurrent.ExecutorService routes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rescue-route");
+        t.setDaemon(true);
+        return t;
+    });
     /** uniqueid of an answered rescue channel → step id (to notice a hang-up before a result). */
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
     /** step id → attempts to hand the call to Asterisk that failed (AMI away). */
@@ -102,18 +108,24 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
         }
         long now = clock.millis();
-        Optional<Long> id = repo.open(elderId, callId, by == null ? null : by.id(), by == null ? "system" : by.username(),
-                reason, now);
-        if (id.isEmpty()) {
+        // one transaction writes the incident and its first redial, already "dialing" when Asterisk is there, and the
+        // call is handed to Asterisk at once (no scan of the due steps): a burst of confirmations costs one short
+        // transaction each on this thread; the AstDB routing goes to its own thread
+        boolean dialNow = pbxReady;
+        Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
+                by == null ? "system" : by.username(), reason, elder.phones().get(0), now, dialNow);
+        if (opened.isEmpty()) {
             return new Opened(repo.openFor(elderId).orElseThrow(), false);
         }
-        repo.plan(id.get(), 1, "redial", elder.phones().get(0), now);
-        Incident inc = repo.get(id.get()).orElseThrow();
+        Incident inc = opened.get();
+        if (dialNow) {
+            Incident.Step first = inc.steps().get(0);
+            Thread.ofVirtual().name("rescue-dial-" + first.id()).start(() -> dial(first));
+        }
         log.info("rescue.opened incident={} elder={} call={} by={} reason={}", inc.id(), elderId, callId,
                 inc.openedBy(), reason);
         route(inc, true);
         publish("incident.opened", inc);
-        tick();
         return new Opened(inc, true);
     }
 
@@ -179,6 +191,10 @@ public final class RescueService implements AutoCloseable {
      * and on every AMI connect, removed on close.
      */
     private void route(Incident inc, boolean open) {
+        routes.execute(() -> routeNow(inc, open));
+    }
+
+    private void routeNow(Incident inc, boolean open) {
         String ext = inc.agentId() == null ? null : extensionOf.apply(inc.agentId());
         if (ext == null) {
             return;
@@ -325,8 +341,11 @@ public final class RescueService implements AutoCloseable {
         String result = o.result() == null ? "" : o.result().trim();
         repo.step(stepId).ifPresent(s -> {
             switch (s.kind()) {
-                case "contact" -> finish(s, "ack".equals(result) ? "ack" : "no-ack",
-                        "ack".equals(result) ? "pressed 1: on the way" : "heard the message, did not press 1");
+                case "contact" -> {
+                    String spoken = "en".equals(contactLanguageOf(s)) ? " (message in English)" : " (message in Mandarin)";
+                    finish(s, "ack".equals(result) ? "ack" : "no-ack",
+                            ("ack".equals(result) ? "pressed 1: on the way" : "heard the message, did not press 1") + spoken);
+                }
                 case "call" -> finish(s, result.toLowerCase(java.util.Locale.ROOT), "dial status " + result);
                 default -> finish(s, "spoke".equals(result) ? "spoke" : "silent",
                         "spoke".equals(result) ? "the elder spoke: put through to an agent at SOS priority" : "answered, no speech");
@@ -489,7 +508,10 @@ public final class RescueService implements AutoCloseable {
 
     private final java.util.Set<Long> lateTasksAlerted = ConcurrentHashMap.newKeySet();
 
-    /** Tasks nobody took within {@code taskTakeSeconds}: supervisors are alerted (once per task). */
+    /**
+     * Tasks nobody took within {@code taskTakeSeconds}, and follow-ups past their deadline: supervisors are alerted
+     * (once per task and run).
+     */
     private void lateTasks(long now) {
         for (Incident.Step t : repo.openTasksDueBefore(now - settings.taskTakeSeconds() * 1000L)) {
             if (lateTasksAlerted.add(t.id())) {
@@ -500,6 +522,18 @@ public final class RescueService implements AutoCloseable {
                 log.warn("rescue.task-not-taken incident={} seq={} kind={} agent={}", inc.id(), t.seq(), t.kind(), t.target());
                 hub.broadcast("queue.alert", Map.of("kind", "task-not-taken", "seq", t.seq(), "taskKind", t.kind(),
                         "incident", shape(inc)));
+            }
+        }
+        // a follow-up not made by its deadline (resolution + rescue.followUpHours): the supervisors are told
+        for (Incident.Step t : repo.openTasks("follow-up", now - 1)) {
+            if (lateTasksAlerted.add(t.id())) {
+                Incident inc = repo.get(t.incidentId()).orElse(null);
+                if (inc == null) {
+                    continue;
+                }
+                log.warn("rescue.follow-up-overdue incident={} seq={} dueAt={}", inc.id(), t.seq(), t.dueAt());
+                hub.broadcast("queue.alert", Map.of("kind", "follow-up-overdue", "seq", t.seq(), "taskKind", t.kind(),
+                        "dueAt", t.dueAt(), "incident", shape(inc)));
             }
         }
     }
@@ -513,14 +547,15 @@ public final class RescueService implements AutoCloseable {
     private final java.util.concurrent.Semaphore tts = new java.util.concurrent.Semaphore(2);
 
     /**
-     * The message a contact hears, rendered by TTS in the elder's language: {playback path, language}. A contact is
+     * The message a contact hears, rendered by TTS in the contact's language (Mandarin unless the contact's record
+     * says otherwise): {playback path, language}. A contact is
      * never skipped because the message could not be rendered: then a short generic message (no name or address),
      * and failing that a beep, still asks for 1.
      */
     private Optional<String[]> contactMessage(Incident.Step s) {
         Incident inc = repo.get(s.incidentId()).orElse(null);
         Elder e = inc == null ? null : elders.get(inc.elderId()).orElse(null);
-        String lang = e != null && "en".equals(e.language()) ? "en" : "zh";
+        String lang = e == null ? "zh" : contactLanguage(e, s.target());
         String text = e == null ? null : lang.equals("zh")
                 ? "您好，这里是一键通紧急救助中心。" + e.name() + "按了一键呼叫，但是没有回应，我们联系不上。地址是"
                         + e.address() + "。如果您能马上过去看看，请按1。重听请按2。"
@@ -538,6 +573,19 @@ public final class RescueService implements AutoCloseable {
             log.warn("rescue.tts-failed step={} lang={} generic={}", s.id(), lang, t.equals(generic));
         }
         return Optional.of(new String[] {"beep", lang});
+    }
+
+    private String contactLanguageOf(Incident.Step s) {
+        return repo.get(s.incidentId()).flatMap(inc -> elders.get(inc.elderId())).map(e -> contactLanguage(e, s.target()))
+                .orElse("zh");
+    }
+
+    /** The language of the elder's contact at {@code phone}: "en" when the record says English, else Mandarin. */
+    static String contactLanguage(Elder e, String phone) {
+        String l = e.contacts() == null ? null : e.contacts().stream()
+                .filter(c -> c.phone() != null && c.phone().equals(phone))
+                .map(onekey.elders.Contact::language).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return l != null && l.toLowerCase(java.util.Locale.ROOT).startsWith("en") ? "en" : "zh";
     }
 
     private Optional<String> speak(String text, String lang) {
@@ -695,5 +743,6 @@ public final class RescueService implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        routes.shutdownNow();
     }
 }

@@ -199,7 +199,7 @@ public final class DemoData {
                         "Walks independently, poor vision at night",
                         "portable SOS",
                         "Returned overseas Chinese, prefers English; son lives in Singapore",
-                        List.of(new Contact("David Liu", "son", "+6591000004"),
+                        List.of(new Contact("David Liu", "son", "+6591000004", "en"),
                                 new Contact("虹桥街道古北居委会", "居委", "02162700004"),
                                 new Contact("古北社区养老服务驿站", "驿站", "02162700099"))),
                 new ElderDraft("刘福生", LocalDate.of(1937, 9, 30), "male", List.of("02155550005"),

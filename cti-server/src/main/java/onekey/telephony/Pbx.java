@@ -46,6 +46,19 @@ public interface Pbx {
     /** Makes the PBX read its SIP endpoints again (agent endpoints were rewritten). */
     void reloadSip();
 
+    /**
+     * As {@link #originate}, with the new channel's uniqueid chosen by OneKey ({@code channelId}, Asterisk's
+     * Originate ChannelId), so later actions and its Hangup can name it before the PBX has answered.
+     */
+    void originate(String channel, String context, long ringMillis, String callerId, java.util.Map<String, String> variables,
+                   String actionId, String channelId);
+
+    /** Sends a live channel (its name or uniqueid) to {@code context},{@code exten},1 (AMI Redirect); it stays up. */
+    void redirect(String channel, String context, String exten);
+
+    /** Hangs a channel up (its name or uniqueid). */
+    void hangup(String channel);
+
     final class PbxException extends RuntimeException {
         public PbxException(String message, Throwable cause) {
             super(message, cause);

@@ -296,6 +296,14 @@ final class ApiFixture implements AutoCloseable {
             return out;
         }
 
+        @Override
+        public List<AuditEntry> find(String actor, String type, String targetType, String targetId, Long fromMs, Long toMs,
+                                     int limit) {
+            return find(actor, targetType, targetId, fromMs, toMs, Integer.MAX_VALUE).stream()
+                    .filter(e -> type == null || e.action().equals(type) || e.action().startsWith(type + "."))
+                    .limit(limit).toList();
+        }
+
         final java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override

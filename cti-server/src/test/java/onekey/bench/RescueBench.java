@@ -130,6 +130,7 @@ public final class RescueBench {
             }
             // 2. the rest at once
             Map<Integer, Long> confirmedAt = new ConcurrentHashMap<>();
+            Map<Integer, Long> respondedAt = new ConcurrentHashMap<>();
             List<String> failedConfirms = new java.util.concurrent.CopyOnWriteArrayList<>();
             long burst0 = System.currentTimeMillis();
             long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
@@ -142,6 +143,7 @@ public final class RescueBench {
                         try {
                             long sent = System.currentTimeMillis(); // "confirmed" = the agent's request leaves
                             confirm(api, sup, callOf.get(n));
+                            respondedAt.put(n, System.currentTimeMillis());
                             confirmedAt.put(n, sent);
                         } catch (RuntimeException e) {
                             failedConfirms.add(n + ": " + e.getMessage());
@@ -159,6 +161,8 @@ public final class RescueBench {
             long drained = System.currentTimeMillis() - burst0;
             long cpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
             List<Long> burst = new ArrayList<>();
+            List<Long> responses = new ArrayList<>();
+            List<Long> afterResponse = new ArrayList<>();
             int wrongElder = 0;
             int wrongContact = 0;
             for (int i = 0; i < ELDERS; i++) {
@@ -186,13 +190,20 @@ public final class RescueBench {
                 }
                 if (i >= SINGLE && !calls.isEmpty() && confirmedAt.containsKey(i)) {
                     burst.add(calls.get(0).invitedAt - confirmedAt.get(i));
+                    responses.add(respondedAt.get(i) - confirmedAt.get(i));
+                    afterResponse.add(calls.get(0).invitedAt - respondedAt.get(i));
                 }
             }
             single.sort(null);
             burst.sort(null);
+            responses.sort(null);
+            afterResponse.sort(null);
             ServerProcess.Heap heap = stack.process.heapAfterGc();
             rows.add(row("\"no response\" confirmed → first redial INVITE left Asterisk, one incident at a time", single));
             rows.add(row("the same while " + (ELDERS - SINGLE) + " incidents are confirmed at once (32 requests in flight)", burst));
+            rows.add(split("  of which: confirmation sent → its response (the server's request path; the dial is started "
+                    + "before the response)", responses));
+            rows.add(split("  of which: response → the INVITE at the stand-in (negative: the INVITE came first)", afterResponse));
             rows.add(String.format("| %d incidents at once (%d confirmations failed): confirmed in %d ms; every incident done (2 redials, its contact "
                             + "called, A task raised) after %d ms | elders called other than exactly twice: %d | contacts "
                             + "called other than exactly once: %d | cti-server CPU %d ms (%.1f ms per incident) | heap after GC "
@@ -235,6 +246,17 @@ public final class RescueBench {
             }
         }
         return n;
+    }
+
+    /** A part of the burst's latency: no target of its own. */
+    private static String split(String what, List<Long> ms) {
+        if (ms.isEmpty()) {
+            return "| " + what + " | no samples | | | |";
+        }
+        long p50 = ms.get((int) Math.round(0.5 * (ms.size() - 1)));
+        long p99 = ms.get((int) Math.min(ms.size() - 1, Math.ceil(0.99 * (ms.size() - 1))));
+        return String.format("| %s | %d incidents | p50 %d ms | p99 %d ms (min %d, max %d) | |", what, ms.size(), p50, p99,
+                ms.get(0), ms.get(ms.size() - 1));
     }
 
     private static String row(String what, List<Long> ms) {

@@ -60,9 +60,10 @@ class AsteriskLockdownIT {
         //         user (the dialplan's OneKeyQueue / OneKeyOverflow UserEvents)
         //   write system (DBPut of the escalation settings, ModuleLoad reload res_pjsip.so; CoreShowChannels
         //         and CoreSettings accept it too), agent (QueueAdd/Pause/Remove), reporting (Getvar),
-        //         originate (Originate: the rescue's calls into OneKey's own contexts, issue 8)
+        //         originate (Originate: the rescue's calls into OneKey's own contexts, issue 8),
+        //         call (Redirect: a spy session changes mode with the supervisor's phone up, issue 7)
         assertThat(line(user, "read perm")).isEqualTo("system,call,agent,user");
-        assertThat(line(user, "write perm")).isEqualTo("system,agent,reporting,originate");
+        assertThat(line(user, "write perm")).isEqualTo("system,call,agent,reporting,originate");
         for (String perm : new String[] {line(user, "read perm"), line(user, "write perm")}) {
             assertThat(List.of(perm.split(","))).doesNotContain("all", "command", "config", "dialplan");
         }

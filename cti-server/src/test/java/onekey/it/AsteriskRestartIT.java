@@ -16,10 +16,21 @@ import org.junit.jupiter.api.Test;
  */
 class AsteriskRestartIT {
 
+    /** The stack: H2 here, MariaDB in {@link AsteriskRestartMariaDbIT}. */
+    Stack newStack() {
+        return new Stack();
+    }
+
+    /** The engine the server must report in /api/health ("h2" here). */
+    String engine() {
+        return "h2";
+    }
+
     @Test
     void reconnectsRestoresQueueMembershipAndLeaksNothing() {
-        try (Stack stack = new Stack().startAsterisk().startServer()) {
+        try (Stack stack = newStack().startAsterisk().startServer()) {
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20)).until(() -> health(stack).path("asterisk").path("connected").asBoolean());
+            assertThat(health(stack).path("database").path("dialect").asText()).isEqualTo(engine());
             try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 500)) {
                 Ws ws = new Ws(stack.server.apiPort(), stack.api.login("1001", "agent1001"));
                 ws.await("hello", 10);

@@ -21,9 +21,19 @@ import org.junit.jupiter.api.Test;
  */
 class FailOpenIT {
 
+    /** The stack: H2 here, MariaDB in {@link FailOpenMariaDbIT}. */
+    Stack newStack() {
+        return new Stack();
+    }
+
+    /** The engine the server must report in /api/health ("h2" here). */
+    String engine() {
+        return "h2";
+    }
+
     @Test
     void callIsRecordedAndQueuedWhileOneKeyIsDownAndReportedWhenItStarts() throws Exception {
-        try (Stack stack = new Stack().startAsterisk();
+        try (Stack stack = newStack().startAsterisk();
              Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 30_000)) {
             // no FastAGI server listens: the call must still be queued ...
             Awaitility.await("caller waiting in queue").atMost(Duration.ofSeconds(15))
@@ -50,8 +60,18 @@ class FailOpenIT {
             // an admin's list masks caller numbers (issue 6: roles that do not call back see the last 4 digits)
             assertThat(call.path("callerNumber").asText()).isEqualTo("*******0001");
             assertThat(call.path("elderId").isNumber()).isTrue();
-            assertThat(stack.api.get("/api/health", null).json().path("queues").path("onekey").path("waiting").asLong())
-                    .isEqualTo(1);
+            JsonNode health = stack.api.get("/api/health", null).json();
+            assertThat(health.path("database").path("dialect").asText()).isEqualTo(engine());
+            assertThat(health.path("queues").path("onekey").path("waiting").asLong()).isEqualTo(1);
+            // nobody is ready: the SOS call that waited through OneKey's absence is an alert, in health and to supervisors
+            assertThat(health.path("queues").path("onekey").path("sosWaiting").asLong()).isEqualTo(1);
+            assertThat(health.path("status").asText()).isEqualTo("degraded");
+            assertThat(health.path("alerts").toString()).contains("no-agent-ready");
+            // (a supervisor's console resumes from the start of this server's events)
+            Ws supervisor = new Ws(stack.server.apiPort(), stack.api.login("super", "super1234") + "&afterSeq=0");
+            assertThat(supervisor.await("queue.alert", j -> j.path("kind").asText().equals("no-agent-ready"), 10)
+                    .json().path("waiting").asLong()).isEqualTo(1);
+            supervisor.close();
 
             // an agent logs in: the learned call reaches them with the elder's record
             try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 500)) {

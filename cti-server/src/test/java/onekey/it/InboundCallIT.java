@@ -14,24 +14,37 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The inbound path end to end against a real Asterisk, with sipp as the elder's phone and as the
  * agent's phone, and a WebSocket client as the agent's screen.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboundCallIT {
 
     static Stack stack;
 
+    /** The stack these tests run on: H2 here, MariaDB in {@link InboundCallMariaDbIT}. */
+    Stack newStack() {
+        return new Stack();
+    }
+
+    /** The engine the server must report in /api/health ("h2" here). */
+    String engine() {
+        return "h2";
+    }
+
     @BeforeAll
-    static void up() {
-        stack = new Stack().startAsterisk().startServer();
+    void up() {
+        stack = newStack().startAsterisk().startServer();
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+        assertThat(stack.api.get("/api/health", null).json().path("database").path("dialect").asText()).isEqualTo(engine());
     }
 
     @AfterAll
-    static void down() {
+    void down() {
         if (stack != null) {
             stack.close();
         }

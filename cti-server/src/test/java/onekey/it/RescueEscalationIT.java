@@ -91,6 +91,8 @@ class RescueEscalationIT {
             assertThat(pstn.callsTo(COMMITTEE)).hasSize(1);
             assertThat(pstn.callsTo(STATION)).isEmpty();
             // the message was spoken, not silence (Mandarin TTS, heard at the contact's phone)
+            assertThat(incident(api, sup, id).path("steps").findValuesAsText("detail"))
+                    .as("the committee (no language in its record) was spoken to in Mandarin").anyMatch(d -> d.contains("Mandarin"));
             double rms = pstn.callsTo(COMMITTEE).get(0).heardRms();
             System.out.printf("the committee heard the message at RMS %.3f (%d bytes)%n", rms,
                     pstn.callsTo(COMMITTEE).get(0).heard().length);
@@ -138,19 +140,35 @@ class RescueEscalationIT {
         try (Stack stack = stack().startAsterisk().startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.otherwise(Behaviour.noAnswer()).number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent())
-                    .number(COMMITTEE, Behaviour.silent()) // answers, hears the message three times, presses nothing
+                    // the contacts' numbers as the REST API stores them (the elder is saved again below)
+                    // the 驿站 answers, hears the message three times (in English: its record says so), presses nothing
+                    .number(STATION.substring(1), Behaviour.silent())
                     .number("110", Behaviour.silent());
             Api api = stack.api;
             String sup = api.login("super", "super1234");
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                     .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            // the 驿站's duty phone is answered in English (its record says so); the others have no language: Mandarin
+            var elder = (com.fasterxml.jackson.databind.node.ObjectNode) api.get("/api/elders/1?reason=test", sup).json();
+            elder.retain("name", "birthDate", "gender", "phones", "address", "landmarks", "district", "language", "category",
+                    "healthConditions", "medications", "allergies", "mobility", "device", "notes", "contacts");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) elder.withArray("contacts").get(2)).put("language", "en");
+            var saved = api.send("PUT", "/api/elders/1", sup, elder.toString());
+            assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+            assertThat(saved.json().path("contacts").path(2).path("language").asText()).isEqualTo("en");
             long callId = abandonedSosCall(stack, api, sup);
             long id = api.send("POST", "/api/calls/" + callId + "/no-response", sup, null).json().path("id").asLong();
 
             Awaitility.await("the A task: call 110").atMost(Duration.ofSeconds(150))
                     .until(() -> incident(api, sup, id).toString().contains("call-110"));
             JsonNode inc = incident(api, sup, id);
-            assertThat(results(inc, "contact")).containsExactly("no-answer", "no-ack", "no-answer");
+            assertThat(results(inc, "contact")).containsExactly("no-answer", "no-answer", "no-ack");
+            // the 驿站 heard the message in English (its record's language), and it was not silence
+            assertThat(inc.path("steps").findValuesAsText("detail")).anyMatch(d -> d.contains("English"));
+            Pstn.Call station = pstn.callsTo(STATION.substring(1)).get(0);
+            System.out.printf("the station heard the English message at RMS %.3f (%d bytes)%n", station.heardRms(),
+                    station.heard().length);
+            assertThat(station.heardRms()).as("the English message was not silence").isGreaterThan(0.01);
             try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1099", stack.sipSecret("1099"), 200)) {
                 var call = api.send("POST", "/api/incidents/" + id + "/call", sup, "{\"number\":\"110\"}");
                 assertThat(call.status()).as(call.body()).isEqualTo(202);

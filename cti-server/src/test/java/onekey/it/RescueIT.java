@@ -101,7 +101,7 @@ class RescueIT {
     }
 
     @Test
-    void anElderWhoAnswersTheRedialAndSpeaksIsPutThroughToAnAgentAndTheIncidentIsResolved() throws Exception {
+    void anElderWhoAnswersTheRedialAndSpeaksIsPutThroughToTheIncidentsAgentAndTheIncidentIsResolved() throws Exception {
         try (Stack stack = new Stack()
                 .with("ONEKEY_RESCUE_RINGSECONDS", "10")
                 .with("ONEKEY_RESCUE_LISTENSECONDS", "5")
@@ -111,32 +111,62 @@ class RescueIT {
             String sup = api.login("super", "super1234");
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                     .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
-            long callId = silentSosCall(stack, api, sup);
-
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300)) {
-                Ws ws = new Ws(stack.server.apiPort(), api.login("1001", "agent1001"));
-                ws.await("hello", 10);
-                ws.send("{\"type\":\"agent.ready\"}");
-                Awaitility.await("member idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
-                        .lines().anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
-
-                var opened = api.send("POST", "/api/calls/" + callId + "/no-response", sup, null);
-                assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-                long incidentId = opened.json().path("id").asLong();
-
-                // the elder answers redial 1 and speaks: into the queue at SOS priority, popped on the agent's screen
-                JsonNode pop = ws.await("call.offered", 30).json();
-                assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
-                assertThat(pop.path("call").path("line").asText()).isEqualTo("sos");
-                Awaitility.await("incident resolved").atMost(Duration.ofSeconds(15))
-                        .until(() -> incident(api, sup, incidentId).path("state").asText().equals("resolved"));
-                JsonNode inc = incident(api, sup, incidentId);
-                assertThat(inc.path("steps").size()).as("no further redial").isEqualTo(1);
-                assertThat(inc.path("steps").path(0).path("result").asText()).isEqualTo("spoke");
-                assertThat(inc.path("outcome").asText()).contains("spoke");
-                ws.close();
+            Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+            phones.registerAlso("1002", stack.sipSecret("1002"));
+            java.util.Map<String, String> tokens = new java.util.HashMap<>();
+            java.util.Map<String, Ws> ws = new java.util.HashMap<>();
+            for (String a : new String[] {"1001", "1002"}) {
+                tokens.put(a, api.login(a, "agent" + a));
+                Ws w = new Ws(stack.server.apiPort(), tokens.get(a));
+                w.await("hello", 10);
+                w.send("{\"type\":\"agent.ready\"}");
+                w.await("ack", 10);
+                ws.put(a, w);
             }
+            Awaitility.await("both idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+
+            // the SOS call is taken by one agent, who finds the elder silent and confirms "no response"
+            String first;
+            try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 3000)) {
+                first = Awaitility.await("answered").atMost(Duration.ofSeconds(20)).until(() ->
+                        ws.entrySet().stream().filter(e -> e.getValue().frames().stream()
+                                .anyMatch(f -> f.json().path("type").asText().equals("call.answered")))
+                                .map(java.util.Map.Entry::getKey).findFirst().orElse(null), a -> a != null);
+                assertThat(caller.await(30)).as(caller.log()).isZero();
+            }
+            String other = first.equals("1001") ? "1002" : "1001";
+            long callId = Awaitility.await("the call is stored").atMost(Duration.ofSeconds(15)).until(() -> {
+                JsonNode c = api.get("/api/calls?limit=1", tokens.get(first)).json().path(0);
+                return c.path("endedAt").isNumber() ? c.path("id").asLong() : null;
+            }, id -> id != null);
+            Awaitility.await("both idle again").atMost(Duration.ofSeconds(15)).until(() -> stack.asterisk.cli("queue show onekey")
+                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+            int offersToOther = offers(ws.get(other));
+            var opened = api.send("POST", "/api/calls/" + callId + "/no-response", tokens.get(first), null);
+            assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+            long incidentId = opened.json().path("id").asLong();
+
+            // the elder answers redial 1 and speaks: the incident's agent gets the call with the pop, on the SOS line,
+            // although round-robin would offer it to the other agent
+            JsonNode pop = ws.get(first).await("call.offered",
+                    j -> j.path("call").path("id").asLong() != callId, 30).json();
+            assertThat(pop.path("elder").path("name").asText()).isEqualTo("张桂英");
+            assertThat(pop.path("call").path("line").asText()).isEqualTo("sos");
+            Awaitility.await("incident resolved").atMost(Duration.ofSeconds(15))
+                    .until(() -> incident(api, sup, incidentId).path("state").asText().equals("resolved"));
+            JsonNode inc = incident(api, sup, incidentId);
+            assertThat(inc.path("steps").path(0).path("result").asText()).isEqualTo("spoke");
+            assertThat(inc.path("steps").toString()).as("no further redial").doesNotContain("\"seq\":2,\"kind\":\"redial\"");
+            assertThat(inc.path("outcome").asText()).contains("spoke");
+            assertThat(offers(ws.get(other))).as("the other agent was not offered the elder").isEqualTo(offersToOther);
+            ws.values().forEach(Ws::close);
+            phones.close();
         }
+    }
+
+    private static int offers(Ws w) {
+        return (int) w.frames().stream().filter(f -> f.json().path("type").asText().equals("call.offered")).count();
     }
 
     @Test

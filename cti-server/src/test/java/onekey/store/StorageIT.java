@@ -426,6 +426,20 @@ class StorageIT {
                 audit.find(null, null, null, t0, t0 + 2000, 10).stream().map(AuditEntry::action).toList());
         assertEquals(2, audit.find(null, "elder", "7", t0, null, 10).size());
         assertEquals(0, audit.find(null, "elder", "7", null, t0, 10).size());
+
+        // by type (GET /api/audit?type=spy, issue 7): the action or its first part, LIKE's wildcards taken literally
+        clock.advance(1000);
+        audit.record(a, "spy.start", "call", "9", "session=s1 mode=listen");
+        clock.advance(1000);
+        audit.record(a, "spy.end", "call", "9", "session=s1 reason=stopped");
+        audit.record(a, "spyglass.view", "call", "9", null);
+        audit.record(a, "spy_x", "call", "9", null);
+        assertEquals(List.of("spy.end", "spy.start"), audit.find(null, "spy", "call", "9", null, null, 10).stream()
+                .map(AuditEntry::action).toList());
+        assertEquals(List.of("spy.end"), audit.find("1001", "spy.end", null, null, null, null, 10).stream()
+                .map(AuditEntry::action).toList());
+        assertEquals(1, audit.find(null, "login", null, null, null, null, 10).size());
+        assertEquals(0, audit.find(null, "sp_", null, null, null, null, 10).size());
     }
 
     // --- calls ---------------------------------------------------------------------------------------

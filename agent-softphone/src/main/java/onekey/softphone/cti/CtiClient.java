@@ -353,6 +353,24 @@ public final class CtiClient implements AutoCloseable {
         send(JSON.createObjectNode().put("type", "agent.logout"));
     }
 
+    /**
+     * Supervisors: listen to, whisper into or barge into call {@code callId} ({@code mode} listen, whisper, barge);
+     * Asterisk rings the signed-in account's own phone. The ack ({@code command} call.spy) carries the session.
+     */
+    public void spy(long callId, String mode) {
+        send(JSON.createObjectNode().put("type", "call.spy").put("callId", callId).put("mode", mode));
+    }
+
+    /** Changes the mode of a spy session; the supervisor's phone stays up. */
+    public void spyMode(String session, String mode) {
+        send(JSON.createObjectNode().put("type", "spy.mode").put("session", session).put("mode", mode));
+    }
+
+    /** Ends a spy session (Asterisk hangs up the supervisor's phone; spy.ended follows). */
+    public void spyStop(String session) {
+        send(JSON.createObjectNode().put("type", "spy.stop").put("session", session));
+    }
+
     /** Stops reconnecting and closes the socket (without logging the agent out). */
     @Override
     public void close() {

@@ -131,6 +131,12 @@ public final class AmiPbx implements Pbx {
     @Override
     public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
                           String actionId) {
+        originate(channel, context, ringMillis, callerId, variables, actionId, null);
+    }
+
+    @Override
+    public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                          String actionId, String channelId) {
         org.asteriskjava.manager.action.OriginateAction o = new org.asteriskjava.manager.action.OriginateAction();
         o.setChannel(channel);
         o.setContext(context);
@@ -143,7 +149,21 @@ public final class AmiPbx implements Pbx {
         }
         o.setVariables(new LinkedHashMap<>(variables));
         o.setActionId(actionId);
+        if (channelId != null) {
+            o.setChannelId(channelId);
+        }
         send(o);
+    }
+
+    @Override
+    public void redirect(String channel, String context, String exten) {
+        // write class "call" (manager.conf)
+        send(new org.asteriskjava.manager.action.RedirectAction(channel, context, exten, 1));
+    }
+
+    @Override
+    public void hangup(String channel) {
+        send(new org.asteriskjava.manager.action.HangupAction(channel));
     }
 
     @Override

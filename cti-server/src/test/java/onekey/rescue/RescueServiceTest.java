@@ -1,0 +1,293 @@
+package onekey.rescue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import onekey.auth.Account;
+import onekey.auth.Role;
+import onekey.elders.Contact;
+import onekey.elders.Elder;
+import onekey.elders.ElderDraft;
+import onekey.elders.JooqElderRepository;
+import onekey.events.Event;
+import onekey.events.EventHub;
+import onekey.store.Database;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rescue rule on a real database with the clock injected (issue 8, test 6 and the timing of the rule): the
+ * PBX is a recorder of the calls OneKey asks for, and Asterisk's answers are fed back as the events AMI would
+ * deliver. RescueIT and RescueEscalationIT run the same flow against a real Asterisk and phones.
+ */
+class RescueServiceTest {
+    static final String ELDER = "13800000001";
+    static final String SON = "13900000002";
+    static final String DAUGHTER_IN_SINGAPORE = "+6591000004";
+
+    @TempDir
+    Path tmp;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T02:00:00Z"));
+    final RecordingPbx pbx = new RecordingPbx();
+    final List<String[]> spoken = new CopyOnWriteArrayList<>();
+    final List<Event> broadcast = new CopyOnWriteArrayList<>();
+    Database db;
+    JooqElderRepository elders;
+    RescueService rescue;
+    Elder elder;
+    final Account agent = new Account(7, "ann", Role.AGENT, "1001", "secret", "Ann", true);
+
+    @BeforeEach
+    void up() {
+        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        elders = new JooqElderRepository(db, "21", clock);
+        elder = elders.create(new ElderDraft("张桂英", null, "F", List.of(ELDER), "上海市徐汇区天平路 88 弄 5 号 302 室",
+                "近衡山路", "徐汇", "zh", "living-alone", null, null, null, null, null, null,
+                List.of(new Contact("李明", "儿子", SON), new Contact("Mei Li", "女儿", DAUGHTER_IN_SINGAPORE, "en"))));
+        EventHub hub = new EventHub(1000);
+        hub.subscribe(id -> false, true, -1, broadcast::add);
+        rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
+                new RescueService.Settings(2, 60, 30, 8, 500, 300, 48, 120),
+                (text, lang) -> {
+                    spoken.add(new String[] {text, lang});
+                    return Optional.of("/var/lib/onekey/prompts/" + lang + "-" + spoken.size());
+                });
+        rescue.setExtensionLookup(id -> id == agent.id() ? agent.extension() : null);
+        rescue.pbxConnected();
+    }
+
+    @AfterEach
+    void down() {
+        rescue.close();
+        db.close();
+    }
+
+    @Test
+    void redialsKeepTheirIntervalOnTheInjectedClockThenContactsAreSpokenToInTheirOwnLanguage() {
+        long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        RecordingPbx.Call redial1 = pbx.await(1);
+        assertThat(redial1.channel()).isEqualTo("PJSIP/" + ELDER + "@trunk");
+        assertThat(redial1.context()).isEqualTo("onekey-out-answered");
+
+        // answered in silence: redial 2 is planned 60 s later on the injected clock, and not dialled before then
+        rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), redial1.step(), "silent"));
+        Awaitility.await().until(() -> step(id, 2).map(s -> s.state().equals("planned")).orElse(false));
+        assertThat(step(id, 2).orElseThrow().dueAt()).isEqualTo(clock.millis() + 60_000);
+        clock.advance(Duration.ofSeconds(59));
+        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        clock.advance(Duration.ofSeconds(1));
+        RecordingPbx.Call redial2 = pbx.await(2);
+        assertThat(redial2.channel()).isEqualTo("PJSIP/" + ELDER + "@trunk");
+
+        // no answer on redial 2: exactly two redials, then the contacts in order, each in their own language
+        rescue.onEvent(new PbxEvent.OriginateResult("r2", clock.millis(), redial2.actionId(), false, 3));
+        RecordingPbx.Call son = pbx.await(3);
+        assertThat(son.channel()).isEqualTo("PJSIP/" + SON + "@trunk");
+        assertThat(son.context()).isEqualTo("onekey-out-contact");
+        assertThat(son.vars()).containsEntry("ONEKEY_LANG", "zh");
+        assertThat(lastSpokenTo("zh")).contains("张桂英", "天平路").contains("请按1");
+        rescue.onEvent(new PbxEvent.OriginateResult("c1", clock.millis(), son.actionId(), false, 3));
+        RecordingPbx.Call daughter = pbx.await(4);
+        assertThat(daughter.channel()).isEqualTo("PJSIP/" + DAUGHTER_IN_SINGAPORE + "@trunk");
+        assertThat(daughter.vars()).containsEntry("ONEKEY_LANG", "en");
+        assertThat(lastSpokenTo("en")).contains("张桂英", "press 1");
+        rescue.onEvent(new PbxEvent.OutResult("c2", clock.millis(), daughter.step(), "ack"));
+        Awaitility.await().until(() -> step(id, 4).map(s -> "ack".equals(s.result())).orElse(false));
+        assertThat(step(id, 4).orElseThrow().detail()).contains("English");
+        assertThat(step(id, 3).orElseThrow().result()).isEqualTo("no-answer");
+        assertThat(pbx.calls.stream().filter(c -> c.channel().contains(ELDER)).count()).isEqualTo(2);
+    }
+
+    @Test
+    void theFollowUpIsDueWithin48HoursOfTheResolutionIsDialledFromTheWorklistAndIsFlaggedWhenOverdue() {
+        long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        pbx.await(1);
+        clock.advance(Duration.ofMinutes(25));
+        long resolvedAt = clock.millis();
+        Incident resolved = rescue.arrived(id, agent, "居委 staff found her well");
+        assertThat(resolved.state()).isEqualTo("resolved");
+
+        // on the worklist at once, due at most 48 h after the resolution
+        List<Incident.Step> worklist = rescue.followUps(resolvedAt + Duration.ofHours(48).toMillis());
+        assertThat(worklist).singleElement().satisfies(t -> {
+            assertThat(t.incidentId()).isEqualTo(id);
+            assertThat(t.kind()).isEqualTo("follow-up");
+            assertThat(t.dueAt()).isBetween(resolvedAt, resolvedAt + Duration.ofHours(48).toMillis());
+            assertThat(t.target()).isEqualTo(ELDER);
+        });
+
+        // a day and a half later it is still there and nobody was told yet
+        clock.advance(Duration.ofHours(36));
+        assertThat(rescue.followUps(clock.millis() + Duration.ofHours(48).toMillis())).hasSize(1);
+        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+                .until(() -> overdueAlerts(id) == 0);
+        // past the deadline: the supervisors are told, once
+        clock.advance(Duration.ofHours(12).plusSeconds(1));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> overdueAlerts(id) == 1);
+        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> overdueAlerts(id) == 1);
+
+        // dialled from the worklist: the agent's phone rings first, then the elder's number through the trunk
+        rescue.followUp(id, agent);
+        RecordingPbx.Call call = pbx.await(2);
+        assertThat(call.channel()).isEqualTo("PJSIP/1001");
+        assertThat(call.context()).isEqualTo("onekey-out-agent-call");
+        assertThat(call.vars()).containsEntry("ONEKEY_DIAL", ELDER);
+        assertThat(rescue.followUps(clock.millis() + Duration.ofHours(48).toMillis())).isEmpty();
+        Incident after = rescue.get(id).orElseThrow();
+        assertThat(after.steps()).anySatisfy(s -> {
+            assertThat(s.kind()).isEqualTo("follow-up");
+            assertThat(s.result()).isEqualTo("called");
+        });
+    }
+
+    @Test
+    void aContactsLanguageComesFromTheirRecordAndIsMandarinByDefault() {
+        assertThat(RescueService.contactLanguage(elder, SON)).isEqualTo("zh");
+        assertThat(RescueService.contactLanguage(elder, DAUGHTER_IN_SINGAPORE)).isEqualTo("en");
+        assertThat(RescueService.contactLanguage(elder, "02100000000")).isEqualTo("zh");
+        Elder stored = elders.get(elder.id()).orElseThrow();
+        assertThat(stored.contacts()).extracting(Contact::language).containsExactly(null, "en");
+    }
+
+    private long overdueAlerts(long incident) {
+        return broadcast.stream().filter(e -> e.type().equals("queue.alert"))
+                .filter(e -> "follow-up-overdue".equals(e.body().get("kind")))
+                .filter(e -> e.body().get("incident") instanceof Map<?, ?> m && Long.valueOf(incident).equals(m.get("id")))
+                .count();
+    }
+
+    private Optional<Incident.Step> step(long incident, int seq) {
+        return rescue.get(incident).orElseThrow().steps().stream().filter(s -> s.seq() == seq).findFirst();
+    }
+
+    private String lastSpokenTo(String lang) {
+        for (int i = spoken.size() - 1; i >= 0; i--) {
+            if (spoken.get(i)[1].equals(lang)) {
+                return spoken.get(i)[0];
+            }
+        }
+        return "";
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        private final AtomicLong now;
+
+        MutableClock(Instant start) {
+            now = new AtomicLong(start.toEpochMilli());
+        }
+
+        void advance(Duration d) {
+            now.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public long millis() {
+            return now.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** The calls OneKey asked the PBX to place, in order. */
+    static final class RecordingPbx implements Pbx {
+        record Call(String channel, String context, Map<String, String> vars, String actionId) {
+            String step() {
+                return vars.get("ONEKEY_STEP");
+            }
+        }
+
+        final List<Call> calls = new CopyOnWriteArrayList<>();
+
+        Call await(int n) {
+            Awaitility.await("call " + n + " placed").atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= n);
+            assertThat(calls).as("calls placed").hasSize(n);
+            return calls.get(n - 1);
+        }
+
+        @Override
+        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                              String actionId) {
+            calls.add(new Call(channel, context, Map.copyOf(variables), actionId));
+        }
+
+        @Override
+        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                              String actionId, String channelId) {
+            originate(channel, context, ringMillis, callerId, variables, actionId);
+        }
+
+        @Override
+        public void redirect(String channel, String context, String exten) {
+            throw new UnsupportedOperationException("the rescue does not redirect");
+        }
+
+        @Override
+        public void hangup(String channel) {
+            throw new UnsupportedOperationException("the rescue does not hang up");
+        }
+
+        @Override
+        public List<LiveChannel> liveChannels(List<String> callerVariables) {
+            return List.of();
+        }
+
+        @Override
+        public void putSetting(String family, String key, String value) {
+        }
+
+        @Override
+        public void deleteSetting(String family, String key) {
+        }
+
+        @Override
+        public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
+        }
+
+        @Override
+        public void queuePause(String queue, String iface, boolean paused, String reason) {
+        }
+
+        @Override
+        public void queueRemove(String queue, String iface) {
+        }
+
+        @Override
+        public List<QueueMember> queueMembers(String queue) {
+            return List.of();
+        }
+
+        @Override
+        public void reloadSip() {
+        }
+    }
+}
