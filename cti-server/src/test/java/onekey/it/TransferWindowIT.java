@@ -72,6 +72,11 @@ class TransferWindowIT {
         return Awaitility.await(what).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100));
     }
 
+    /** µ-law as received by the PSTN stand-in (one snapshot: it grows while the call goes on). */
+    private static short[] decode(byte[] ulaw) {
+        return G711.decode(0, ulaw, 0, ulaw.length);
+    }
+
     private static int heard(int hz) throws Exception {
         return TransferIT.mixed(Audio.readWav(windowHears), hz);
     }
@@ -149,10 +154,9 @@ class TransferWindowIT {
             await("the elder hears the son and the window", 20)
                     .until(() -> TransferIT.mixed(Audio.readWav(elder2Ears.file()), TransferIT.FAMILY_HZ) >= elderSon + 50
                             && TransferIT.mixed(Audio.readWav(elder2Ears.file()), TransferIT.A_HZ) >= elderWindow + 50);
-            short[] sonHeard = G711.decode(0, son.heard(), 0, son.heard().length);
-            int sonElder = TransferIT.mixed(sonHeard, TransferIT.ELDER_HZ);
-            await("the son hears the elder", 15).until(() -> TransferIT.mixed(
-                    G711.decode(0, son.heard(), 0, son.heard().length), TransferIT.ELDER_HZ) >= sonElder + 50);
+            int sonElder = TransferIT.mixed(decode(son.heard()), TransferIT.ELDER_HZ);
+            await("the son hears the elder", 15).until(() -> TransferIT.mixed(decode(son.heard()), TransferIT.ELDER_HZ)
+                    >= sonElder + 50);
             elder.hangup();
             await("the son's call ends with the elder's", 10).until(() -> son.ended);
             await("the window's conference call ends", 10).until(() -> ui.send("sip").startsWith("IDLE"));
@@ -167,8 +171,7 @@ class TransferWindowIT {
         await("120 answered", 15).until(() -> !pstn.callsTo("120").isEmpty() && pstn.callsTo("120").getFirst().answered);
         Pstn.Call c = pstn.callsTo("120").getFirst();
         await("the window hears 120", 10).until(() -> heard(TransferIT.FAMILY_HZ) >= heard120 + 50);
-        await("120 hears the window", 10).until(() -> TransferIT.mixed(G711.decode(0, c.heard(), 0, c.heard().length),
-                TransferIT.A_HZ) >= 50);
+        await("120 hears the window", 10).until(() -> TransferIT.mixed(decode(c.heard()), TransferIT.A_HZ) >= 50);
         ui.click("hangupButton");
         await("the trunk call ends", 10).until(() -> c.ended);
     }
