@@ -165,6 +165,7 @@ public final class CallTracker {
             case PbxEvent.OriginateResult o -> { }
             case PbxEvent.OutResult o -> { }
             case PbxEvent.Talking t -> { } // followed by rescue's SilenceWatch
+            case PbxEvent.Transferred t -> onTransferred(t);
         }
     }
 
@@ -348,6 +349,57 @@ public final class CallTracker {
             event(lc, o.at(), "overflow-ended", "backup number " + PhoneNumbers.mask(o.number()) + " dialstatus=" + o.dialStatus()
                     + (answered ? "" : ": back in the queue"));
         }
+    }
+
+    /**
+     * An agent transferred the elder (issue 7): the timeline says to whom; a transfer to another seat makes
+     * that seat the call's agent, pops the elder on its screen ({@code call.offered}) and releases the first
+     * agent into wrap-up ({@code call.ended} with {@code transferredTo}). A move into the seat's conference
+     * room keeps the agent.
+     */
+    private void onTransferred(PbxEvent.Transferred t) {
+        LiveCall lc = live.get(t.linkedid());
+        if (lc == null) {
+            return; // not an elder's call (the third party of a conference, a seat-to-seat call)
+        }
+        Optional<Account> from = agents.accountForInterface(t.fromInterface());
+        String fromName = from.map(Account::username).orElse(t.fromInterface());
+        String kind = t.attended() ? "attended" : "blind";
+        if (!t.success()) {
+            timeline(t.linkedid(), t.at(), "transfer-failed", "kind=" + kind + " from=" + fromName);
+            return;
+        }
+        String to = t.to() == null ? "" : t.to();
+        if (!t.attended() && to.startsWith("*3")) {
+            timeline(t.linkedid(), t.at(), "conference", "agent=" + fromName + " room=" + to.substring(2));
+            return;
+        }
+        Optional<Account> target = agents.accountForInterface(t.attended() ? to : AgentService.iface(to));
+        // an outside target: a blind transfer names the dialled number (masked); an attended one only the trunk
+        String toName = target.map(Account::username).orElse(t.attended() ? "outside:" + to.substring(to.indexOf('/') + 1)
+                : PhoneNumbers.mask(to));
+        CallRecord r;
+        synchronized (lc) {
+            r = setState(lc, b -> target.ifPresent(a -> {
+                b.agentId = a.id();
+                b.agentName = a.username();
+            }));
+            target.ifPresent(a -> lc.offeredToAccountId = a.id());
+            event(lc, t.at(), "transferred", "kind=" + kind + " from=" + fromName + " to=" + toName);
+        }
+        CallRecord snap = r;
+        from.filter(a -> target.map(x -> x.id() != a.id()).orElse(true)).ifPresent(a -> {
+            publish(lc, () -> hub.toAccount(a.id(), "call.ended",
+                    Map.of("call", wire(withStoredId(lc, snap)), "transferredTo", toName)));
+            agents.callEnded(a.id());
+        });
+        target.ifPresent(a -> {
+            publish(lc, () -> pop(lc, snap, a, t.at()));
+            if (t.attended()) {
+                agents.callConnected(a.id()); // already talking; a blind target is connected when it answers (OneKeySeatAnswered)
+            }
+        });
+        log.info("call={} transferred kind={} from={} to={}", t.linkedid(), kind, fromName, toName);
     }
 
     private void onHangup(PbxEvent.ChannelHungUp h) {

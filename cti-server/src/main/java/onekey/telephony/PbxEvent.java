@@ -63,4 +63,13 @@ public sealed interface PbxEvent {
 
     /** The channel's audio started or stopped being speech (TALK_DETECT on the elder's channel). */
     record Talking(String linkedid, long at, String uniqueid, boolean talking) implements PbxEvent {}
+
+    /**
+     * A party of the call was transferred (issue 7): {@code linkedid} is the transferred party's call,
+     * {@code fromInterface} the transferring phone ({@code PJSIP/1001}); {@code attended} tells a REFER with
+     * Replaces (then {@code to} is the target phone's interface, {@code PJSIP/1002}) from a blind one (then
+     * {@code to} is the dialled extension or number, {@code *3<seat>} for a seat's conference room).
+     */
+    record Transferred(String linkedid, long at, boolean attended, String fromInterface, String to, boolean success)
+            implements PbxEvent {}
 }

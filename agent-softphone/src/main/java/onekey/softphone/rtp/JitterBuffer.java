@@ -5,9 +5,13 @@ import java.util.TreeMap;
 /**
  * A small fixed jitter buffer: packets are held by sequence number and played out one per 20 ms tick once
  * {@code depth} frames are queued; a missing frame plays as silence, a late one is dropped, and when more
- * than {@code max} frames pile up the oldest are dropped (the sender's clock runs fast).
+ * than {@code max} frames pile up the oldest are dropped (the sender's clock runs fast). A jump of the sequence
+ * number by more than {@link #RESYNC} either way is a new stream (after a transfer Asterisk relays another
+ * party's packets with their own numbering): the buffer starts again instead of dropping them all as late
+ * or playing silence for every missing number.
  */
 public final class JitterBuffer {
+    static final int RESYNC = 100;
     private final int depth;
     private final int max;
     private final TreeMap<Integer, short[]> frames = new TreeMap<>();
@@ -17,6 +21,7 @@ public final class JitterBuffer {
     private boolean playing;
     private long late;
     private long lost;
+    private long resyncs;
 
     public JitterBuffer(int depth, int max) {
         this.depth = depth;
@@ -39,6 +44,10 @@ public final class JitterBuffer {
 
     public synchronized void put(int seq16, short[] pcm) {
         int seq = unwrap(seq16);
+        if (ref >= 0 && Math.abs(seq - ref) > RESYNC) {
+            reset();
+            seq = unwrap(seq16);
+        }
         ref = ref < 0 ? seq : Math.max(ref, seq);
         if (next >= 0 && seq < next) { // already played (or skipped as lost)
             late++;
@@ -73,6 +82,19 @@ public final class JitterBuffer {
             return new short[160];
         }
         return f;
+    }
+
+    /** Forgets everything queued: the next packet starts a new stream (a new SSRC, a jump in numbering). */
+    public synchronized void reset() {
+        frames.clear();
+        next = -1;
+        ref = -1;
+        playing = false;
+        resyncs++;
+    }
+
+    public synchronized long resyncs() {
+        return resyncs;
     }
 
     public synchronized long late() {

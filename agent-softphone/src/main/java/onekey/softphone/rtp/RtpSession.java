@@ -44,6 +44,8 @@ public final class RtpSession implements AutoCloseable {
     private int seq = RANDOM.nextInt(0x10000);
     private long timestamp = RANDOM.nextInt() & 0xFFFFFFFFL;
     private long lastDtmfTsIn = -1;
+    private int ssrcIn;
+    private boolean anyIn;
     private boolean marker = true;
     // DTMF in progress (sender thread only)
     private char dtmfDigit;
@@ -260,6 +262,12 @@ public final class RtpSession implements AutoCloseable {
                 continue;
             }
             packetsIn.incrementAndGet();
+            int ssrcNow = ByteBuffer.wrap(buf, 8, 4).getInt();
+            if (anyIn && ssrcNow != ssrcIn) {
+                jitter.reset(); // another source (a transfer joined us to another party): a new stream
+            }
+            ssrcIn = ssrcNow;
+            anyIn = true;
             if (pt == 0 || pt == 8) {
                 jitter.put(s, G711.decode(pt, buf, off, len));
             } else if (pt == dtmfType && len >= 4) {

@@ -7,6 +7,7 @@ import gov.nist.javax.sip.clientauthutils.UserCredentials;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,12 @@ import onekey.softphone.rtp.RtpSession;
  * it, calls out, hangs up (BYE either way, CANCEL / decline while ringing), holds (re-INVITE sendonly),
  * mutes, sends RFC 4733 DTMF. One call at a time; a second INVITE is answered 486 Busy Here. Audio is G.711
  * over {@link RtpSession} from an {@link AudioSource} to an {@link AudioSink}.
+ *
+ * <p>Transfers (issue 7): a blind transfer is a REFER on the call ({@link #transfer}); for an attended one the
+ * agent opens a second line ({@link #consult}: the call is held, the target called) and completes it with a
+ * REFER carrying Replaces ({@link #completeTransfer}). A three-way conference ({@link #conference}) moves both
+ * parties with REFER into the seat's ConfBridge room on Asterisk ({@code *3<user>}) and dials in: Asterisk
+ * mixes, so the elder and the third party stay together whatever happens to this phone.
  */
 public final class SipPhone implements SipListener, AutoCloseable {
 
@@ -83,6 +90,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
         }
 
         default void callState(CallState state, String detail) {
+        }
+
+        /** The second line (a consultation call, or the third party before a conference) changed state. */
+        default void consultState(CallState state, String detail) {
+        }
+
+        /** A transfer or conference this phone asked for succeeded, or failed (the call stays as it was). */
+        default void transferResult(boolean ok, String detail) {
         }
     }
 
@@ -128,6 +143,19 @@ public final class SipPhone implements SipListener, AutoCloseable {
     private int payloadType = 0;
     private int dtmfType = DTMF_PT;
     private long callsAnswered;
+
+    // transfer and the second line (guarded by this)
+    private static final AudioSource SILENCE = () -> new short[AudioSource.FRAME];
+    private String transferTarget;      // a REFER on the call is under way: to whom
+    private String consultCallId;
+    private ClientTransaction consultOut;
+    private Dialog consultDialog;
+    private RtpSession consultRtp;
+    private CallState consultState = CallState.IDLE;
+    private int consultPt;
+    private String consultNumber;
+    private String conferenceRoom;      // both parties are being moved into this room
+    private boolean heldForConsult;     // consult() put the call on hold: a second line that ends alone resumes it
 
     public SipPhone(Settings settings, AudioSource source, AudioSink sink, Listener listener) {
         this.s = settings;
@@ -371,27 +399,31 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Calls {@code number} at the server (no registration needed through an IP-identified trunk). */
     public synchronized void call(String number) throws IOException {
-        if (state != CallState.IDLE) {
+        if (state != CallState.IDLE || consultState != CallState.IDLE) {
             throw new IllegalStateException("already in a call");
         }
         try {
             openRtp();
-            SipURI to = addresses.createSipURI(number, s.server() + ":" + s.serverPort());
-            Address from = addresses.createAddress(addresses.createSipURI(s.user(), s.localHost() + ":" + localPort));
-            CallIdHeader callId = provider.getNewCallId();
-            Request inv = messages.createRequest(to, Request.INVITE, callId, headers.createCSeqHeader(1L, Request.INVITE),
-                    headers.createFromHeader(from, Long.toHexString(System.nanoTime())),
-                    headers.createToHeader(addresses.createAddress(to), null), vias(), headers.createMaxForwardsHeader(70),
-                    headers.createContentTypeHeader("application", "sdp"),
-                    Sdp.write(s.localHost(), rtp.localPort(), CODECS, DTMF_PT, "sendrecv"));
-            inv.addHeader(contact());
-            inviteOut = provider.getNewClientTransaction(inv);
+            inviteOut = provider.getNewClientTransaction(invite(number, rtp.localPort()));
             setState(CallState.CALLING, "dialling " + number);
             inviteOut.sendRequest();
         } catch (Exception e) {
             end("call failed: " + e.getMessage());
             throw new IOException("could not call " + number + ": " + e.getMessage(), e);
         }
+    }
+
+    private Request invite(String number, int rtpPort) throws Exception {
+        SipURI to = addresses.createSipURI(number, s.server() + ":" + s.serverPort());
+        Address from = addresses.createAddress(addresses.createSipURI(s.user(), s.localHost() + ":" + localPort));
+        CallIdHeader callId = provider.getNewCallId();
+        Request inv = messages.createRequest(to, Request.INVITE, callId, headers.createCSeqHeader(1L, Request.INVITE),
+                headers.createFromHeader(from, Long.toHexString(System.nanoTime())),
+                headers.createToHeader(addresses.createAddress(to), null), vias(), headers.createMaxForwardsHeader(70),
+                headers.createContentTypeHeader("application", "sdp"),
+                Sdp.write(s.localHost(), rtpPort, CODECS, DTMF_PT, "sendrecv"));
+        inv.addHeader(contact());
+        return inv;
     }
 
     /** Hangs up: BYE when connected, CANCEL when calling out, 603 Decline when ringing; nothing when idle. */
@@ -420,12 +452,16 @@ public final class SipPhone implements SipListener, AutoCloseable {
             // the peer may already be gone: end our side anyway
         }
         end("hung up");
+        hangupConsult();
     }
 
     /** Hold (re-INVITE a=sendonly, stop sending audio) or resume. */
     public synchronized void hold(boolean on) throws IOException {
         if (state != CallState.ACTIVE && state != CallState.HELD || dialog == null) {
             throw new IllegalStateException("no call to " + (on ? "hold" : "resume"));
+        }
+        if (!on && consultState != CallState.IDLE) {
+            throw new IllegalStateException("a consultation call is open: complete, conference or hang it up first");
         }
         try {
             Request re = dialog.createRequest(Request.INVITE);
@@ -458,6 +494,308 @@ public final class SipPhone implements SipListener, AutoCloseable {
         rtp.sendDtmf(digits);
     }
 
+    // ---- transfer, the second line, conference (issue 7) ---------------------------------------------
+
+    /**
+     * Blind transfer (REFER): Asterisk puts the other party through to {@code target} (a seat's extension, or
+     * any number, which goes out through the trunk) and this phone's call ends when Asterisk reports success.
+     */
+    public synchronized void transfer(String target) throws IOException {
+        requireCall("transfer");
+        if (consultState != CallState.IDLE) {
+            throw new IllegalStateException("a consultation call is open: complete the transfer or hang it up first");
+        }
+        String t = checkNumber(target);
+        try {
+            refer(dialog, addresses.createSipURI(t, s.server() + ":" + s.serverPort()));
+            transferTarget = t;
+        } catch (Exception e) {
+            throw new IOException("transfer to " + t + " not sent: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Attended transfer, first step (also the way to a conference): holds the call and calls {@code number} on
+     * a second line; this phone's audio goes to the second line until it ends.
+     */
+    public synchronized void consult(String number) throws IOException {
+        requireCall("consult from");
+        if (consultState != CallState.IDLE) {
+            throw new IllegalStateException("a consultation call is already open");
+        }
+        String n = checkNumber(number);
+        heldForConsult = state == CallState.ACTIVE;
+        if (heldForConsult) {
+            hold(true);
+        }
+        rtp.setSource(SILENCE); // one microphone, one loudspeaker: they follow the line in use
+        rtp.setSink(null);
+        try {
+            consultRtp = new RtpSession(s.localHost(), s.rtpStart(), s.rtpEnd(), source, sink);
+            Request inv = invite(n, consultRtp.localPort());
+            consultCallId = ((CallIdHeader) inv.getHeader(CallIdHeader.NAME)).getCallId();
+            consultOut = provider.getNewClientTransaction(inv);
+            consultNumber = n;
+            setConsultState(CallState.CALLING, "dialling " + n);
+            consultOut.sendRequest();
+        } catch (Exception e) {
+            endConsult("consultation call failed: " + e.getMessage());
+            throw new IOException("could not call " + n + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Attended transfer, second step: REFER with Replaces; the held party and the consulted one are joined. */
+    public synchronized void completeTransfer() throws IOException {
+        requireCall("transfer");
+        if (consultState != CallState.ACTIVE || consultDialog == null) {
+            throw new IllegalStateException("no answered consultation call to transfer to");
+        }
+        try {
+            String replaces = consultDialog.getCallId().getCallId() + ";to-tag=" + consultDialog.getRemoteTag()
+                    + ";from-tag=" + consultDialog.getLocalTag();
+            refer(dialog, addresses.createURI("sip:" + consultNumber + "@" + s.server() + ":" + s.serverPort()
+                    + "?Replaces=" + URLEncoder.encode(replaces, StandardCharsets.UTF_8)));
+            transferTarget = consultNumber;
+        } catch (Exception e) {
+            throw new IOException("attended transfer to " + consultNumber + " not sent: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Three-way conference: with the call held and the third party answered on the second line, both are
+     * moved (REFER) into this seat's conference room on Asterisk, then this phone dials into it; the room
+     * call is this phone's call from then on.
+     */
+    public synchronized void conference() throws IOException {
+        requireCall("conference");
+        if (consultState != CallState.ACTIVE || consultDialog == null) {
+            throw new IllegalStateException("call the third party first (consult), then conference");
+        }
+        String room = conferenceExtension();
+        try {
+            conferenceRoom = room;
+            refer(dialog, addresses.createSipURI(room, s.server() + ":" + s.serverPort()));
+            refer(consultDialog, addresses.createSipURI(room, s.server() + ":" + s.serverPort()));
+        } catch (Exception e) {
+            conferenceRoom = null;
+            throw new IOException("conference not started: " + e.getMessage(), e);
+        }
+    }
+
+    /** This seat's conference room as dialled ({@code *3<extension>}, [onekey-conference] in the dialplan). */
+    public String conferenceExtension() {
+        return "*3" + s.user();
+    }
+
+    /** Hangs up the second line; the call {@link #consult} held is resumed. */
+    public synchronized void hangupConsult() {
+        try {
+            switch (consultState) {
+                case IDLE, RINGING, HELD -> {
+                    return;
+                }
+                case CALLING -> {
+                    if (consultOut != null) {
+                        provider.getNewClientTransaction(consultOut.createCancel()).sendRequest();
+                    }
+                }
+                case ACTIVE -> consultDialog.sendRequest(provider.getNewClientTransaction(consultDialog.createRequest(Request.BYE)));
+            }
+        } catch (Exception e) {
+            // the peer may already be gone
+        }
+        endConsult("hung up");
+    }
+
+    public synchronized CallState consultState() {
+        return consultState;
+    }
+
+    /** The second line's RTP session (statistics); null when there is none. */
+    public synchronized RtpSession consultRtp() {
+        return consultRtp;
+    }
+
+    private void requireCall(String what) {
+        if (state != CallState.ACTIVE && state != CallState.HELD || dialog == null) {
+            throw new IllegalStateException("no call to " + what);
+        }
+        if (transferTarget != null || conferenceRoom != null) {
+            throw new IllegalStateException("a transfer is already under way");
+        }
+    }
+
+    private static String checkNumber(String n) {
+        String t = n == null ? "" : n.trim();
+        if (!t.matches("[0-9*#+]{1,32}")) {
+            throw new IllegalArgumentException("not a number to dial: '" + n + "' (digits, * # + only)");
+        }
+        return t;
+    }
+
+    private void refer(Dialog d, javax.sip.address.URI target) throws Exception {
+        Request r = d.createRequest(Request.REFER);
+        r.addHeader(headers.createReferToHeader(addresses.createAddress(target)));
+        r.addHeader(headers.createHeader("Referred-By", "<sip:" + s.user() + "@" + s.server() + ">"));
+        r.addHeader(contact());
+        d.sendRequest(provider.getNewClientTransaction(r));
+    }
+
+    private void setConsultState(CallState st, String detail) {
+        consultState = st;
+        fire(() -> listener.consultState(st, detail));
+    }
+
+    private synchronized void endConsult(String why) {
+        if (consultRtp != null) {
+            consultRtp.close();
+        }
+        boolean was = consultState != CallState.IDLE;
+        consultRtp = null;
+        consultOut = null;
+        consultDialog = null;
+        consultCallId = null;
+        consultNumber = null;
+        if (rtp != null) {
+            rtp.setSource(source); // back to the held call (still held until resumed)
+            rtp.setSink(sink);
+        }
+        if (was) {
+            setConsultState(CallState.IDLE, why);
+        }
+        if (heldForConsult && state == CallState.HELD && transferTarget == null && conferenceRoom == null) {
+            try {
+                hold(false); // the consultation is over without a transfer: back to the elder
+            } catch (IOException | IllegalStateException e) {
+                // the call ended meanwhile
+            }
+        }
+        heldForConsult = false;
+        joinConferenceWhenMoved();
+    }
+
+    /** Both parties left for the room (their legs ended after the REFERs): dial in. */
+    private void joinConferenceWhenMoved() {
+        if (conferenceRoom == null || state != CallState.IDLE || consultState != CallState.IDLE) {
+            return;
+        }
+        String room = conferenceRoom;
+        conferenceRoom = null;
+        timers.execute(() -> {
+            try {
+                call(room);
+                fire(() -> listener.transferResult(true, "conference: joining room " + room));
+            } catch (Exception e) {
+                fire(() -> listener.transferResult(false, "conference room " + room + " not reached: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** The progress of our REFER (RFC 3515 NOTIFY with a sipfrag): act on the final status. */
+    private synchronized void onReferNotify(String callId, Request req) {
+        byte[] body = req.getRawContent();
+        if (body == null) {
+            return;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SIP/2\\.0 (\\d{3})")
+                .matcher(new String(body, StandardCharsets.US_ASCII));
+        if (!m.find()) {
+            return;
+        }
+        int code = Integer.parseInt(m.group(1));
+        if (code < 200) {
+            return;
+        }
+        boolean onConsult = callId.equals(consultCallId);
+        boolean onMain = dialog != null && callId.equals(dialog.getCallId().getCallId());
+        if (!onConsult && !onMain) {
+            return;
+        }
+        if (code >= 300) {
+            referFailed(code + " " + (m.end() < body.length ? new String(body, StandardCharsets.US_ASCII).substring(m.end()).trim() : ""));
+            return;
+        }
+        if (onConsult) {
+            byeQuietly(consultDialog);
+            endConsult("moved into the conference");
+        } else if (conferenceRoom != null) {
+            byeQuietly(dialog);
+            end("moved into the conference");
+        } else {
+            String target = transferTarget;
+            byeQuietly(dialog);
+            end("transferred to " + target);
+            if (consultState != CallState.IDLE) {
+                byeQuietly(consultDialog);
+                endConsult("transferred to " + target);
+            }
+            fire(() -> listener.transferResult(true, "transferred to " + target));
+        }
+    }
+
+    private void referFailed(String why) {
+        String what = conferenceRoom != null ? "conference" : "transfer to " + transferTarget;
+        transferTarget = null;
+        conferenceRoom = null;
+        fire(() -> listener.transferResult(false, what + " failed: " + why));
+    }
+
+    private void byeQuietly(Dialog d) {
+        try {
+            if (d != null && d.getState() != null && d.getState() != javax.sip.DialogState.TERMINATED) {
+                d.sendRequest(provider.getNewClientTransaction(d.createRequest(Request.BYE)));
+            }
+        } catch (Exception e) {
+            // Asterisk hung it up first
+        }
+    }
+
+    private synchronized void onConsultInviteResponse(ResponseEvent evt, int code, CSeqHeader cseq) throws Exception {
+        Dialog d = evt.getDialog();
+        if (code >= 200 && code < 300) {
+            if (d != null) {
+                d.sendAck(d.createAck(cseq.getSeqNumber()));
+            }
+            if (consultState == CallState.CALLING) {
+                consultDialog = d;
+                Sdp sdp = Sdp.parse(new String(evt.getResponse().getRawContent(), StandardCharsets.US_ASCII));
+                consultPt = Math.max(0, sdp.g711());
+                consultRtp.start(new InetSocketAddress(sdp.host(), sdp.port()), Math.max(0, sdp.g711()),
+                        sdp.dtmfType() > 0 ? sdp.dtmfType() : DTMF_PT);
+                setConsultState(CallState.ACTIVE, "connected to " + consultNumber);
+            }
+        } else if (code >= 300 && consultState == CallState.CALLING) {
+            endConsult("call refused: " + code + " " + evt.getResponse().getReasonPhrase());
+        } else if ((code == 183 || code == 180) && consultState == CallState.CALLING) {
+            byte[] body = evt.getResponse().getRawContent();
+            if (body != null && body.length > 0) {
+                Sdp sdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+                consultRtp.start(new InetSocketAddress(sdp.host(), sdp.port()), Math.max(0, sdp.g711()),
+                        sdp.dtmfType() > 0 ? sdp.dtmfType() : DTMF_PT);
+            }
+        }
+    }
+
+    /** The call-id of the call (connected, ringing or being dialled); null when idle. */
+    private String mainCallId() {
+        if (dialog != null) {
+            return dialog.getCallId().getCallId();
+        }
+        if (inviteIn != null) {
+            return callIdOf(inviteIn.getRequest());
+        }
+        return inviteOut != null ? callIdOf(inviteOut.getRequest()) : null;
+    }
+
+    private synchronized String consultCallIdNow() {
+        return consultCallId;
+    }
+
+    private static String callIdOf(javax.sip.message.Message m) {
+        CallIdHeader h = (CallIdHeader) m.getHeader(CallIdHeader.NAME);
+        return h == null ? "" : h.getCallId();
+    }
+
     private void openRtp() throws IOException {
         if (rtp != null) {
             rtp.close();
@@ -476,7 +814,9 @@ public final class SipPhone implements SipListener, AutoCloseable {
         inviteOut = null;
         dialog = null;
         remoteSdp = null;
+        transferTarget = null;
         setState(CallState.IDLE, why);
+        joinConferenceWhenMoved();
     }
 
     private void setState(CallState st, String detail) {
@@ -504,9 +844,19 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 case Request.BYE -> {
                     st.sendResponse(messages.createResponse(Response.OK, req));
                     synchronized (this) {
-                        if (dialog != null && dialog.equals(st.getDialog()) || state != CallState.IDLE) {
-                            end("the other side hung up");
+                        if (callIdOf(req).equals(consultCallId)) {
+                            endConsult(conferenceRoom != null ? "moved into the conference" : "the other side hung up");
+                        } else if (callIdOf(req).equals(mainCallId())) {
+                            end(conferenceRoom != null ? "moved into the conference"
+                                    : transferTarget != null ? "transferred to " + transferTarget : "the other side hung up");
                         }
+                    }
+                }
+                case Request.NOTIFY -> {
+                    st.sendResponse(messages.createResponse(Response.OK, req));
+                    if ("refer".equalsIgnoreCase(String.valueOf(req.getHeader("Event")).replaceFirst("(?i)^Event:", "").trim()
+                            .split(";")[0].trim())) {
+                        onReferNotify(callIdOf(req), req);
                     }
                 }
                 case Request.CANCEL -> {
@@ -523,7 +873,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 case Request.ACK -> {
                     // dialog confirmed
                 }
-                case Request.OPTIONS, Request.NOTIFY, Request.UPDATE, Request.INFO ->
+                case Request.OPTIONS, Request.UPDATE, Request.INFO ->
                         st.sendResponse(messages.createResponse(Response.OK, req));
                 default -> st.sendResponse(messages.createResponse(Response.METHOD_NOT_ALLOWED, req));
             }
@@ -533,6 +883,20 @@ public final class SipPhone implements SipListener, AutoCloseable {
     }
 
     private synchronized void onInvite(ServerTransaction st, Request req) throws Exception {
+        if (consultRtp != null && callIdOf(req).equals(consultCallId)) {
+            // re-INVITE on the second line: answer with its current SDP
+            byte[] body = req.getRawContent();
+            if (body != null && body.length > 0) {
+                Sdp sdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+                consultRtp.setRemote(new InetSocketAddress(sdp.host(), sdp.port()));
+            }
+            Response ok = messages.createResponse(Response.OK, req);
+            ok.addHeader(contact());
+            ok.setContent(Sdp.write(s.localHost(), consultRtp.localPort(), List.of(consultPt), DTMF_PT, "sendrecv"),
+                    headers.createContentTypeHeader("application", "sdp"));
+            st.sendResponse(ok);
+            return;
+        }
         if (st.getDialog() != null && dialog != null && st.getDialog().equals(dialog)) {
             // re-INVITE inside our call (session refresh, remote hold): answer with our current SDP
             byte[] body = req.getRawContent();
@@ -547,7 +911,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
             st.sendResponse(ok);
             return;
         }
-        if (state != CallState.IDLE) {
+        if (state != CallState.IDLE || consultState != CallState.IDLE) { // one call (and its second line) at a time
             st.sendResponse(messages.createResponse(Response.BUSY_HERE, req));
             return;
         }
@@ -594,7 +958,11 @@ public final class SipPhone implements SipListener, AutoCloseable {
                     }
                 } else if (Request.INVITE.equals(method)) {
                     synchronized (this) {
-                        inviteOut = retry;
+                        if (callIdOf(r).equals(consultCallId)) {
+                            consultOut = retry;
+                        } else {
+                            inviteOut = retry;
+                        }
                     }
                 }
                 retry.sendRequest();
@@ -602,7 +970,20 @@ public final class SipPhone implements SipListener, AutoCloseable {
             }
             switch (method) {
                 case Request.REGISTER -> onRegisterResponse(code, r);
-                case Request.INVITE -> onInviteResponse(evt, code, cseq);
+                case Request.INVITE -> {
+                    if (callIdOf(r).equals(consultCallIdNow())) {
+                        onConsultInviteResponse(evt, code, cseq);
+                    } else {
+                        onInviteResponse(evt, code, cseq);
+                    }
+                }
+                case Request.REFER -> {
+                    if (code >= 300) {
+                        synchronized (this) {
+                            referFailed(code + " " + r.getReasonPhrase());
+                        }
+                    }
+                }
                 default -> {
                     // BYE/CANCEL answers need nothing
                 }
@@ -692,7 +1073,11 @@ public final class SipPhone implements SipListener, AutoCloseable {
         } else if (Request.OPTIONS.equals(method)) {
             // the keepalive's own deadline has said so already
         } else if (Request.INVITE.equals(method)) {
-            end("no answer to the call");
+            if (callIdOf(evt.getClientTransaction().getRequest()).equals(consultCallIdNow())) {
+                endConsult("no answer to the call");
+            } else {
+                end("no answer to the call");
+            }
         }
     }
 

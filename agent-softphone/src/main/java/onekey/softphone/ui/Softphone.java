@@ -361,6 +361,43 @@ public final class Softphone implements AutoCloseable {
         }
 
         @Override
+        public void transfer(String target) {
+            background("transfer", () -> phone.transfer(target));
+        }
+
+        @Override
+        public void consult(String target) {
+            background("consult", () -> phone.consult(target));
+        }
+
+        @Override
+        public void completeTransfer() {
+            background("transfer", phone::completeTransfer);
+        }
+
+        @Override
+        public void conference() {
+            background("conference", phone::conference);
+        }
+
+        @Override
+        public void hangupConsult() {
+            background("line 2", phone::hangupConsult);
+        }
+
+        @Override
+        public void dial(String number) {
+            // idle: a call of its own; during a call: the second line (then transfer or conference from there)
+            background("call " + number, () -> {
+                if (phone.state() == SipPhone.CallState.IDLE) {
+                    phone.call(number);
+                } else {
+                    phone.consult(number);
+                }
+            });
+        }
+
+        @Override
         public void save(String disposition, String notes) {
             long id = currentCallId;
             if (id < 0) {
@@ -382,6 +419,16 @@ public final class Softphone implements AutoCloseable {
         @Override
         public void callState(SipPhone.CallState state, String detail) {
             ui(() -> window.phone(state.name()));
+        }
+
+        @Override
+        public void consultState(SipPhone.CallState state, String detail) {
+            ui(() -> window.line2(state.name(), detail));
+        }
+
+        @Override
+        public void transferResult(boolean ok, String detail) {
+            ui(() -> window.savedMessage(detail));
         }
     }
 

@@ -72,6 +72,30 @@ final class SoftphoneWindow {
 
         /** RFC 4733 DTMF on the call (the keypad). */
         void dtmf(String digit);
+
+        /** Blind transfer of the call to a seat's extension or any number. */
+        default void transfer(String target) {
+        }
+
+        /** Holds the call and calls {@code target} on the second line (attended transfer, conference). */
+        default void consult(String target) {
+        }
+
+        /** Attended transfer: joins the held party with the one on the second line. */
+        default void completeTransfer() {
+        }
+
+        /** Three-way conference of the held party, the second line and this seat. */
+        default void conference() {
+        }
+
+        /** Hangs up the second line. */
+        default void hangupConsult() {
+        }
+
+        /** Click-to-call a number on the pop: a new call when idle, the second line during a call. */
+        default void dial(String number) {
+        }
     }
 
     static final List<String> DISPOSITIONS = List.of("resolved", "ambulance-sent", "family-informed", "doctor-advice",
@@ -116,6 +140,21 @@ final class SoftphoneWindow {
     final List<JButton> keypad = new ArrayList<>();
     /** An unregistered caller's form (issue 7), below the pop. */
     final NewElderForm elderForm;
+    // transfer, second line, conference, click-to-call (issue 7)
+    final JComboBox<String> transferTarget = named(new JComboBox<>(), "transferTarget");
+    final JButton transferButton = named(new JButton(), "transferButton");
+    final JButton consultButton = named(new JButton(), "consultButton");
+    final JButton completeButton = named(new JButton(), "completeTransferButton");
+    final JButton conferenceButton = named(new JButton(), "conferenceButton");
+    final JButton line2HangupButton = named(new JButton(), "line2HangupButton");
+    final JLabel line2Status = named(new JLabel(" "), "line2Status");
+    final JButton callContactButton = named(new JButton(), "callContactButton");
+    final JButton call120Button = named(new JButton("120"), "call120Button");
+    final JButton call110Button = named(new JButton("110"), "call110Button");
+    /** The numbers of the contacts shown, in the list's order. */
+    private final List<String> contactNumbers = new ArrayList<>();
+    private boolean inCall;
+    private String line2 = "IDLE";
     private Timer countdown;
     /** Notes or disposition changed since the pop or the last save. */
     private boolean dirty;
@@ -234,6 +273,7 @@ final class SoftphoneWindow {
         g.gridx = 1;
         contacts.setVisibleRowCount(3);
         pop.add(new JScrollPane(contacts), g);
+        contactRow(pop, g);
         g.gridy++;
         g.gridx = 0;
         JLabel lk = new JLabel();
@@ -282,7 +322,8 @@ final class SoftphoneWindow {
 
         JPanel north = new JPanel(new BorderLayout());
         north.add(top, BorderLayout.NORTH);
-        north.add(buttons, BorderLayout.SOUTH);
+        north.add(buttons, BorderLayout.CENTER);
+        north.add(transferRow(), BorderLayout.SOUTH);
         frame.getContentPane().add(north, BorderLayout.NORTH);
         frame.getContentPane().add(center, BorderLayout.CENTER);
         javax.swing.ListCellRenderer<Object> codes = new javax.swing.DefaultListCellRenderer() {
@@ -305,6 +346,89 @@ final class SoftphoneWindow {
         frame.setPreferredSize(new Dimension(900, 760));
         frame.pack();
         frame.setDefaultCloseOperation(JFrame.DO_NOTHING_ON_CLOSE);
+    }
+
+    /** Transfer target (seats and professional seats from ONEKEY_TRANSFER_TARGETS, or typed) and its buttons. */
+    private JPanel transferRow() {
+        JPanel row = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 2));
+        transferTarget.setEditable(true);
+        TransferTargets.fromEnvironment().forEach(t -> transferTarget.addItem(t.toString()));
+        transferTarget.setPrototypeDisplayValue("心理咨询 王医生 (02161230000)");
+        JLabel tk = new JLabel();
+        text(tk, "transfer.to");
+        for (Component c : List.<Component>of(tk, transferTarget, transferButton, consultButton, completeButton,
+                conferenceButton, line2HangupButton, line2Status)) {
+            row.add(c);
+        }
+        text(transferButton, "transfer");
+        text(consultButton, "consult");
+        text(completeButton, "transfer.complete");
+        text(conferenceButton, "conference");
+        text(line2HangupButton, "line2.hangup");
+        transferButton.addActionListener(e -> target().ifPresent(actions::transfer));
+        consultButton.addActionListener(e -> target().ifPresent(actions::consult));
+        completeButton.addActionListener(e -> actions.completeTransfer());
+        conferenceButton.addActionListener(e -> actions.conference());
+        line2HangupButton.addActionListener(e -> actions.hangupConsult());
+        transferControls();
+        return row;
+    }
+
+    /** Click-to-call under the contacts: the selected contact (or a double click on it), 120, 110. */
+    private void contactRow(JPanel pop, GridBagConstraints g) {
+        JPanel row = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 0));
+        text(callContactButton, "call.contact");
+        row.add(callContactButton);
+        row.add(call120Button);
+        row.add(call110Button);
+        g.gridy++;
+        g.gridx = 1;
+        pop.add(row, g);
+        callContactButton.addActionListener(e -> selectedContact().ifPresent(actions::dial));
+        call120Button.addActionListener(e -> actions.dial("120"));
+        call110Button.addActionListener(e -> actions.dial("110"));
+        contacts.addMouseListener(new java.awt.event.MouseAdapter() {
+            @Override
+            public void mouseClicked(java.awt.event.MouseEvent e) {
+                if (e.getClickCount() == 2) {
+                    selectedContact().ifPresent(actions::dial);
+                }
+            }
+        });
+    }
+
+    private java.util.Optional<String> selectedContact() {
+        int i = contacts.getSelectedIndex();
+        return i >= 0 && i < contactNumbers.size() ? java.util.Optional.of(contactNumbers.get(i)) : java.util.Optional.empty();
+    }
+
+    private java.util.Optional<String> target() {
+        Object typed = transferTarget.getEditor().getItem();
+        String n = TransferTargets.number(typed == null ? "" : typed.toString());
+        if (n.isEmpty() && transferTarget.getSelectedItem() != null) {
+            n = TransferTargets.number(transferTarget.getSelectedItem().toString());
+        }
+        if (n.isEmpty()) {
+            savedMessage(i18n.t("transfer.none"));
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(n);
+    }
+
+    /** The second line changed state (IDLE, CALLING, ACTIVE). */
+    void line2(String state, String detail) {
+        line2 = state;
+        line2Status.setText("IDLE".equals(state) ? " " : i18n.t("line2") + ": " + detail);
+        transferControls();
+    }
+
+    private void transferControls() {
+        boolean open = !"IDLE".equals(line2);
+        transferButton.setEnabled(inCall && !open);
+        consultButton.setEnabled(inCall && !open);
+        completeButton.setEnabled(inCall && "ACTIVE".equals(line2));
+        conferenceButton.setEnabled(inCall && "ACTIVE".equals(line2));
+        line2HangupButton.setEnabled(open);
     }
 
     private static <T extends Component> T named(T c, String name) {
@@ -450,6 +574,9 @@ final class SoftphoneWindow {
         holdButton.setEnabled(inCall);
         muteButton.setEnabled(inCall);
         keypad.forEach(k -> k.setEnabled(inCall));
+        this.inCall = inCall;
+        holdButton.setSelected("HELD".equals(sipState)); // also when the phone held the call for a consultation
+        transferControls();
         if (!inCall) {
             holdButton.setSelected(false);
             muteButton.setSelected(false);
@@ -474,6 +601,7 @@ final class SoftphoneWindow {
         saved.setText(" ");
         disposition.setSelectedIndex(0);
         contactsModel.clear();
+        contactNumbers.clear();
         lastCallsModel.clear();
         dirty = false;
         if (!known) {
@@ -503,6 +631,7 @@ final class SoftphoneWindow {
         for (JsonNode c : e.path("contacts")) {
             contactsModel.addElement(i++ + ". " + c.path("name").asText() + " (" + c.path("relation").asText() + ") "
                     + c.path("phone").asText());
+            contactNumbers.add(c.path("phone").asText());
         }
         for (JsonNode c : e.path("lastCalls")) {
             long at = c.path("arrivedAt").asLong();

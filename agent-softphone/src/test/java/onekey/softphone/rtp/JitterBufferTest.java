@@ -31,6 +31,27 @@ class JitterBufferTest {
     }
 
     @Test
+    void aNewStreamWithOtherNumbersIsPlayedNotDroppedAsLate() {
+        JitterBuffer j = new JitterBuffer(2, 10);
+        for (int i = 0; i < 5; i++) {
+            j.put(40000 + i, f(1));
+            j.take();
+        }
+        // after a transfer Asterisk relays the new party's packets, numbered from somewhere else (here: behind)
+        j.put(1000, f(7));
+        j.put(1001, f(8));
+        assertEquals(7, j.take()[0]);
+        assertEquals(8, j.take()[0]);
+        assertEquals(0, j.late());
+        assertEquals(1, j.resyncs());
+        // and ahead: no silence for each of the numbers in between
+        j.put(30000, f(9));
+        j.put(30001, f(10));
+        assertEquals(9, j.take()[0]);
+        assertEquals(2, j.resyncs());
+    }
+
+    @Test
     void sequenceNumbersWrapAround() {
         JitterBuffer j = new JitterBuffer(2, 10);
         j.put(65534, f(1));

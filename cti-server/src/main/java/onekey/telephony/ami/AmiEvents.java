@@ -6,6 +6,8 @@ import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
+import org.asteriskjava.manager.event.AttendedTransferEvent;
+import org.asteriskjava.manager.event.BlindTransferEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStartEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
 import org.asteriskjava.manager.event.HangupEvent;
@@ -27,7 +29,7 @@ public final class AmiEvents {
     static final List<Class<? extends UserEvent>> USER_EVENTS =
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
-                    OneKeyIncidentEvent.NoAnswer.class);
+                    OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -42,6 +44,9 @@ public final class AmiEvents {
             case OneKeyIncidentEvent.Answered r -> new PbxEvent.MemberConnected(r.getLinkedid(), at, r.getAgent(),
                     member(r.getAgent()), 0);
             case OneKeyIncidentEvent.NoAnswer r -> new PbxEvent.MemberNoAnswer(r.getLinkedid(), at, member(r.getAgent()), 0);
+            // a seat answered an elder blind-transferred to it (issue 7): connected like a queue member
+            case OneKeySeatAnsweredEvent s -> new PbxEvent.MemberConnected(s.getLinkedid(), at, s.getAgent(),
+                    member(s.getAgent()), 0);
             case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
             case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
                     o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
@@ -60,6 +65,12 @@ public final class AmiEvents {
                     c.getReason(), c.getTalkTime() == null ? 0 : c.getTalkTime());
             case QueueCallerAbandonEvent a -> new PbxEvent.CallerAbandoned(a.getLinkedId(), at,
                     a.getPosition() == null ? 0 : a.getPosition(), a.getHoldTime() == null ? 0 : a.getHoldTime());
+            case BlindTransferEvent t -> t.getTransfereeLinkedId() == null ? null
+                    : new PbxEvent.Transferred(t.getTransfereeLinkedId(), at, false, iface(t.getTransfererChannel()),
+                    t.getExtension(), "Success".equalsIgnoreCase(t.getResult()));
+            case AttendedTransferEvent t -> t.getTransfereeLinkedId() == null ? null
+                    : new PbxEvent.Transferred(t.getTransfereeLinkedId(), at, true, iface(t.getOrigTransfererChannel()),
+                    iface(t.getTransferTargetChannel()), "Success".equalsIgnoreCase(t.getResult()));
             case HangupEvent h -> h.getLinkedId() == null ? null : new PbxEvent.ChannelHungUp(h.getLinkedId(), at, h.getUniqueId(),
                     h.getLinkedId().equals(h.getUniqueId()), h.getCause() == null ? 0 : h.getCause(), h.getCauseTxt());
             default -> null;
@@ -82,6 +93,15 @@ public final class AmiEvents {
         } catch (NumberFormatException ex) {
             return null;
         }
+    }
+
+    /** A channel name "PJSIP/1001-0000002a" → its device "PJSIP/1001". */
+    static String iface(String channel) {
+        if (channel == null || channel.isBlank()) {
+            return null;
+        }
+        int dash = channel.lastIndexOf('-');
+        return dash > channel.indexOf('/') ? channel.substring(0, dash) : channel;
     }
 
     /** "PJSIP/1001" → "1001". */
