@@ -33,7 +33,7 @@ class DemoKillIT {
             assertThat(demo.asteriskPid()).as("Asterisk's pid file").isPresent();
 
             long callId;
-            try (Sipp.AgentPhone phone = registeredPhone(demo);
+            try (Sipp.AgentPhone phone = demo.registeredPhone("1001");
                  Ws ws = new Ws(demo.api, demo.api.login("1001", "agent1001"))) {
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");
@@ -125,17 +125,5 @@ class DemoKillIT {
             Awaitility.await("Asterisk gone").atMost(Duration.ofSeconds(10))
                     .until(() -> !DemoLauncher.alive(asterisk) && demo.processesInRunDir().isEmpty());
         }
-    }
-
-    /** Agent 1001's phone; Asterisk accepts it once OneKey has provisioned the endpoints over AMI. */
-    private static Sipp.AgentPhone registeredPhone(DemoLauncher demo) {
-        Sipp.AgentPhone[] phone = new Sipp.AgentPhone[1];
-        Awaitility.await("1001 registered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions()
-                .until(() -> {
-                    phone[0] = new Sipp.AgentPhone(demo.sipPort, "1001", demo.sipSecret("1001"), 500);
-                    return true;
-                });
-        return phone[0];
     }
 }

@@ -31,7 +31,7 @@ class DemoMariaDbIT {
             assertThat(demo.output()).contains("onekey: MariaDB is up", "jdbc:mariadb://127.0.0.1:");
 
             // an SOS call pops the elder's record, read from MariaDB, Chinese text intact
-            try (Sipp.AgentPhone phone = registeredPhone(demo);
+            try (Sipp.AgentPhone phone = demo.registeredPhone("1001");
                  Ws ws = new Ws(demo.api, demo.api.login("1001", "agent1001"))) {
                 ws.await("hello", 10);
                 ws.send("{\"type\":\"agent.ready\"}");
@@ -60,16 +60,5 @@ class DemoMariaDbIT {
                     .until(() -> demo.processesInRunDir().isEmpty());
             assertThat(demo.output()).contains("onekey: stopping MariaDB", "onekey: demo stopped");
         }
-    }
-
-    private static Sipp.AgentPhone registeredPhone(DemoLauncher demo) {
-        Sipp.AgentPhone[] phone = new Sipp.AgentPhone[1];
-        Awaitility.await("1001 registered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions()
-                .until(() -> {
-                    phone[0] = new Sipp.AgentPhone(demo.sipPort, "1001", demo.sipSecret("1001"), 500);
-                    return true;
-                });
-        return phone[0];
     }
 }

@@ -28,6 +28,27 @@ class RescueIT {
         }, id -> id != null);
     }
 
+    /** Agents 1001 and 1002 with registered phones, logged in over the WebSocket and ready: both idle in the queue. */
+    private record Seats(Sipp.AgentPhone phones, java.util.Map<String, String> tokens, java.util.Map<String, Ws> ws) {}
+
+    private static Seats twoReadySeats(Stack stack, Api api) {
+        Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+        phones.registerAlso("1002", stack.sipSecret("1002"));
+        java.util.Map<String, String> tokens = new java.util.HashMap<>();
+        java.util.Map<String, Ws> ws = new java.util.HashMap<>();
+        for (String a : new String[] {"1001", "1002"}) {
+            tokens.put(a, api.login(a, "agent" + a));
+            Ws w = new Ws(stack.server.apiPort(), tokens.get(a));
+            w.await("hello", 10);
+            w.send("{\"type\":\"agent.ready\"}");
+            w.await("ack", 10);
+            ws.put(a, w);
+        }
+        Awaitility.await("both idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
+                .lines().filter(l -> l.contains("Not in use")).count() == 2);
+        return new Seats(phones, tokens, ws);
+    }
+
     private static JsonNode incident(Api api, String token, long id) {
         return api.get("/api/incidents/" + id, token).json();
     }
@@ -111,20 +132,10 @@ class RescueIT {
             String sup = api.login("super", "super1234");
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                     .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
-            Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
-            phones.registerAlso("1002", stack.sipSecret("1002"));
-            java.util.Map<String, String> tokens = new java.util.HashMap<>();
-            java.util.Map<String, Ws> ws = new java.util.HashMap<>();
-            for (String a : new String[] {"1001", "1002"}) {
-                tokens.put(a, api.login(a, "agent" + a));
-                Ws w = new Ws(stack.server.apiPort(), tokens.get(a));
-                w.await("hello", 10);
-                w.send("{\"type\":\"agent.ready\"}");
-                w.await("ack", 10);
-                ws.put(a, w);
-            }
-            Awaitility.await("both idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
-                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+            Seats seats = twoReadySeats(stack, api);
+            Sipp.AgentPhone phones = seats.phones();
+            java.util.Map<String, String> tokens = seats.tokens();
+            java.util.Map<String, Ws> ws = seats.ws();
 
             // the SOS call is taken by one agent, who finds the elder silent and confirms "no response"
             String first;
@@ -247,20 +258,10 @@ class RescueIT {
             Api api = stack.api;
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                     .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
-            Sipp.AgentPhone phones = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
-            phones.registerAlso("1002", stack.sipSecret("1002"));
-            java.util.Map<String, String> tokens = new java.util.HashMap<>();
-            java.util.Map<String, Ws> ws = new java.util.HashMap<>();
-            for (String a : new String[] {"1001", "1002"}) {
-                tokens.put(a, api.login(a, "agent" + a));
-                Ws w = new Ws(stack.server.apiPort(), tokens.get(a));
-                w.await("hello", 10);
-                w.send("{\"type\":\"agent.ready\"}");
-                w.await("ack", 10);
-                ws.put(a, w);
-            }
-            Awaitility.await("both idle").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk.cli("queue show onekey")
-                    .lines().filter(l -> l.contains("Not in use")).count() == 2);
+            Seats seats = twoReadySeats(stack, api);
+            Sipp.AgentPhone phones = seats.phones();
+            java.util.Map<String, String> tokens = seats.tokens();
+            java.util.Map<String, Ws> ws = seats.ws();
 
             // the first SOS call is taken by one agent, who finds the elder silent
             String first;

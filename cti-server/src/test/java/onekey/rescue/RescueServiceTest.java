@@ -3,16 +3,12 @@ package onekey.rescue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import onekey.auth.Account;
 import onekey.auth.Role;
 import onekey.elders.Contact;
@@ -25,6 +21,7 @@ import onekey.store.Database;
 import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
+import onekey.testkit.TestClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +40,7 @@ class RescueServiceTest {
 
     @TempDir
     Path tmp;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T02:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-06-01T02:00:00Z"));
     final RecordingPbx pbx = new RecordingPbx();
     final List<String[]> spoken = new CopyOnWriteArrayList<>();
     final List<Event> broadcast = new CopyOnWriteArrayList<>();
@@ -183,39 +180,6 @@ class RescueServiceTest {
             }
         }
         return "";
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private final AtomicLong now;
-
-        MutableClock(Instant start) {
-            now = new AtomicLong(start.toEpochMilli());
-        }
-
-        void advance(Duration d) {
-            now.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return now.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     /** The calls OneKey asked the PBX to place, in order. */

@@ -12,11 +12,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import onekey.auth.Account;
 import onekey.auth.AccountDraft;
@@ -50,6 +45,7 @@ import onekey.lines.Service;
 import onekey.recording.JooqRecordingRepository;
 import onekey.recording.Recording;
 import onekey.testkit.MariaDbServer;
+import onekey.testkit.TestClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -727,38 +723,5 @@ class StorageIT {
         lines.save(new Line("88888", Service.GENERAL, 2, "自定义"));
         assertEquals(0, DemoData.seedDefaultLinesIfEmpty(db, lines), "a configured centre keeps its lines");
         assertEquals(1, lines.all().size());
-    }
-
-    /** A clock tests move by hand. */
-    static final class TestClock extends Clock {
-        private final AtomicLong now;
-
-        TestClock(long start) {
-            now = new AtomicLong(start);
-        }
-
-        void advance(long ms) {
-            now.addAndGet(ms);
-        }
-
-        @Override
-        public long millis() {
-            return now.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

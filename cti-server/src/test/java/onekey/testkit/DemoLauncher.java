@@ -138,6 +138,18 @@ public final class DemoLauncher implements AutoCloseable {
                 runDir.resolve("asterisk").toString(), command), runDir, Map.of(), 20);
     }
 
+    /** Agent {@code ext}'s sipp phone, registered once the demo has provisioned its endpoint (retried up to 30 s). */
+    public Sipp.AgentPhone registeredPhone(String ext) {
+        Sipp.AgentPhone[] phone = new Sipp.AgentPhone[1];
+        org.awaitility.Awaitility.await(ext + " registered").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> {
+                    phone[0] = new Sipp.AgentPhone(sipPort, ext, sipSecret(ext), 500);
+                    return true;
+                });
+        return phone[0];
+    }
+
     /** Sends a real signal ({@code kill -SIG pid}). */
     public static void signal(String sig, long pid) {
         Proc.run(List.of("kill", "-" + sig, String.valueOf(pid)), Path.of("/"), Map.of(), 10);
