@@ -27,7 +27,7 @@ public final class AmiEvents {
     static final List<Class<? extends UserEvent>> USER_EVENTS =
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
-                    OneKeyIncidentEvent.NoAnswer.class);
+                    OneKeyIncidentEvent.NoAnswer.class, OneKeyBcastEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -42,6 +42,9 @@ public final class AmiEvents {
             case OneKeyIncidentEvent.Answered r -> new PbxEvent.MemberConnected(r.getLinkedid(), at, r.getAgent(),
                     member(r.getAgent()), 0);
             case OneKeyIncidentEvent.NoAnswer r -> new PbxEvent.MemberNoAnswer(r.getLinkedid(), at, member(r.getAgent()), 0);
+            case OneKeyBcastEvent b -> new PbxEvent.BroadcastResult(b.getLinkedid(), at, b.getUniqueId(),
+                    blankToNull(b.getAttempt()), blankToNull(b.getResult()), b.getDigits() == null ? "" : b.getDigits().trim(),
+                    blankToNull(b.getRecfile()));
             case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
             case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
                     o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
