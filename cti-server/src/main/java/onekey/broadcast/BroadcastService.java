@@ -280,7 +280,8 @@ public final class BroadcastService implements AutoCloseable {
             case PbxEvent.OriginateResult o when o.actionId() != null && o.actionId().startsWith(ACTION_PREFIX) ->
                     worker.execute(() -> originated(o));
             case PbxEvent.BroadcastResult b when b.attempt() != null -> worker.execute(() -> heard(b));
-            case PbxEvent.ChannelHungUp h when answered.containsKey(h.uniqueid()) -> worker.execute(() -> hungUp(h));
+            // checked on the broadcast thread, after the answer that came before it (a quick hang-up is not missed)
+            case PbxEvent.ChannelHungUp h -> worker.execute(() -> hungUp(h));
             default -> { }
         }
     }
