@@ -124,6 +124,8 @@ public final class BroadcastService implements AutoCloseable {
     /** uniqueid of an answered broadcast channel → attempt id (to notice a hang-up before a result). */
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
     private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
+    /** Hangup cause of a broadcast channel (uniqueid okbc-&lt;attempt&gt;): tells busy from a plain failure. */
+    private final Map<String, Integer> causes = new ConcurrentHashMap<>();
     private volatile boolean pbxReady;
     /** The lines (dialled numbers) of the centre: an elder who presses 0 is queued on the service's line. */
     private volatile java.util.function.Supplier<List<Line>> lines = List::of;
@@ -281,7 +283,12 @@ public final class BroadcastService implements AutoCloseable {
                     worker.execute(() -> originated(o));
             case PbxEvent.BroadcastResult b when b.attempt() != null -> worker.execute(() -> heard(b));
             // checked on the broadcast thread, after the answer that came before it (a quick hang-up is not missed)
-            case PbxEvent.ChannelHungUp h -> worker.execute(() -> hungUp(h));
+            case PbxEvent.ChannelHungUp h -> {
+                if (h.uniqueid() != null && h.uniqueid().startsWith(ACTION_PREFIX)) {
+                    causes.put(h.uniqueid(), h.cause());
+                }
+                worker.execute(() -> hungUp(h));
+            }
             default -> { }
         }
     }
@@ -300,6 +307,8 @@ public final class BroadcastService implements AutoCloseable {
                         String a = c.variables().get("ONEKEY_BCAST");
                         if (a != null) {
                             live.put(a, c.uniqueid());
+                        } else if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
+                            live.put(c.uniqueid().substring(ACTION_PREFIX.length()), c.uniqueid()); // still ringing
                         }
                     }
                     for (Broadcast.Attempt a : dialing) {
@@ -390,8 +399,9 @@ public final class BroadcastService implements AutoCloseable {
         vars.put("ONEKEY_BCAST_SERVICE", service.wire());
         vars.put("ONEKEY_BCAST_PRIO", Integer.toString(line == null ? 1 : line.priority()));
         try {
+            // the channel's uniqueid is chosen here, so its Hangup (with the cause: busy, no answer) names the attempt
             pbx.originate("PJSIP/" + a.phone() + "@trunk", CONTEXT, settings.ringSeconds() * 1000L, null, vars,
-                    ACTION_PREFIX + a.id());
+                    ACTION_PREFIX + a.id(), ACTION_PREFIX + a.id());
             log.info("broadcast.dial broadcast={} attempt={} seq={} number={}", b.id(), a.id(), a.seq(), PhoneNumbers.mask(a.phone()));
             worker.execute(() -> publish("broadcast.calling", repo.get(b.id()).orElse(b)));
         } catch (Pbx.PbxException e) {
@@ -410,7 +420,7 @@ public final class BroadcastService implements AutoCloseable {
     private void originated(PbxEvent.OriginateResult o) {
         long id;
         try {
-            id = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()));
+            id = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()).replace("#late", ""));
         } catch (NumberFormatException e) {
             return;
         }
@@ -425,12 +435,16 @@ public final class BroadcastService implements AutoCloseable {
             repo.progress(id, "answered", null, null);
             return;
         }
-        String result = switch (o.reason()) {
-            case 3, 1 -> "no-answer";
-            case 5 -> "busy";
-            default -> "failed";
-        };
-        finish(a, result, null, "originate reason " + o.reason());
+        Integer cause = causes.remove(ACTION_PREFIX + id);
+        if (o.reason() == 0 && cause == null && !o.actionId().endsWith("#late")) {
+            // the channel's Hangup (with its cause) may come just after the originate's failure: look again shortly
+            worker.schedule(() -> originated(new PbxEvent.OriginateResult(o.linkedid(), o.at(), o.actionId() + "#late",
+                    false, 0)), 500, TimeUnit.MILLISECONDS);
+            return;
+        }
+        String result = o.reason() == 5 || cause != null && cause == 17 ? "busy"
+                : o.reason() == 3 || o.reason() == 1 || cause != null && (cause == 18 || cause == 19) ? "no-answer" : "failed";
+        finish(a, result, null, "originate reason " + o.reason() + (cause == null ? "" : ", hangup cause " + cause));
     }
 
     private void heard(PbxEvent.BroadcastResult e) {
@@ -484,6 +498,7 @@ public final class BroadcastService implements AutoCloseable {
         }
         refusals.remove(a.id());
         answered.values().remove(a.id());
+        causes.remove(ACTION_PREFIX + a.id());
         Broadcast b = repo.get(a.broadcastId()).orElse(null);
         log.info("broadcast.attempt-done broadcast={} attempt={} seq={} result={}", a.broadcastId(), a.id(), a.seq(), result);
         if (b == null || !b.open()) {
@@ -526,26 +541,29 @@ public final class BroadcastService implements AutoCloseable {
      */
     private void fail(Broadcast b, long made, long now) {
         String why = "no confirmation after " + made + " attempt" + (made == 1 ? "" : "s");
+        boolean alertAgents = true;
+        if (b.kind().equals("check-in") && noResponse != null) {
+            try {
+                Long incident = noResponse.apply(b.elderId(), "check-in-unanswered");
+                why += "; no-response incident " + incident + " opened";
+                alertAgents = false;
+            } catch (RuntimeException e) {
+                log.error("broadcast.hand-on-failed broadcast={} elder={} error={}", b.id(), b.elderId(), e.toString());
+                why += "; the no-response incident could not be opened (" + e.getMessage() + "): an agent must call the elder";
+            }
+        } else {
+            why += "; an agent must call the elder";
+        }
         if (!repo.close(b.id(), Broadcast.State.FAILED, why, now)) {
             return;
         }
         log.warn("broadcast.failed broadcast={} elder={} template={} attempts={}", b.id(), b.elderId(), b.template(), made);
-        if (b.kind().equals("check-in") && noResponse != null) {
-            try {
-                Long incident = noResponse.apply(b.elderId(), "check-in-unanswered");
-                repo.setOutcome(b.id(), why + "; no-response incident " + incident + " opened");
-            } catch (RuntimeException e) {
-                log.error("broadcast.hand-on-failed broadcast={} elder={} error={}", b.id(), b.elderId(), e.toString());
-                repo.setOutcome(b.id(), why + "; the no-response incident could not be opened: " + e.getMessage());
-                hub.broadcast("queue.alert", Map.of("kind", "broadcast-failed", "broadcast", shape(b)));
-            }
-        } else {
-            repo.setOutcome(b.id(), why + "; an agent must call the elder");
-            Broadcast now2 = repo.get(b.id()).orElse(b);
+        Broadcast failed = repo.get(b.id()).orElse(b);
+        if (alertAgents) {
             hub.broadcast("queue.alert", Map.of("kind", "broadcast-failed", "task", "call the elder about the "
-                    + b.template() + " the broadcast could not confirm", "broadcast", shape(now2)));
+                    + b.template() + " the broadcast could not confirm", "broadcast", shape(failed)));
         }
-        publish("broadcast.failed", repo.get(b.id()).orElse(b));
+        publish("broadcast.failed", failed);
     }
 
     private <T> T onWorker(java.util.concurrent.Callable<T> c) {
