@@ -211,7 +211,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 
-        api.broadcasts(broadcasts, java.time.ZoneId.of(cfg.broadcast().timeZone()));
+        java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
+        api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
+                broadcasts, elders, clock, centreZone), centreZone);
         try {
             writeAgentEndpoints();
             agi.start();

@@ -82,8 +82,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Adds the voice-broadcast endpoints (issue 9); call before {@link #start()}. */
-    public ApiServer broadcasts(onekey.broadcast.BroadcastService service, java.time.ZoneId zone) {
-        new BroadcastApi(ctx, service, zone).addTo(routes);
+    public ApiServer broadcasts(onekey.broadcast.BroadcastService service, onekey.broadcast.CampaignService campaigns,
+                                java.time.ZoneId zone) {
+        new BroadcastApi(ctx, service, campaigns, zone).addTo(routes);
         return this;
     }
 

@@ -27,15 +27,22 @@ final class BroadcastApi {
     /** The request body. {@code fields}: strings or numbers; {@code at}: ISO instant, offset or local date-time. */
     record BroadcastBody(Long elderId, String template, Map<String, Object> fields, String at, Boolean urgent) {}
 
+    /** A campaign: a template for the elders the filter chooses. */
+    record CampaignBody(String name, String template, Map<String, Object> fields, FilterBody filter, String at) {}
+
+    record FilterBody(String district, String language, Boolean livingAlone, Boolean birthdayToday, Integer minAge) {}
+
     private static final Set<String> STATES = Set.of("scheduled", "calling", "confirmed", "transferred", "failed", "cancelled");
 
     private final ApiContext ctx;
     private final BroadcastService service;
     private final ZoneId zone;
+    private final onekey.broadcast.CampaignService campaigns;
 
-    BroadcastApi(ApiContext ctx, BroadcastService service, ZoneId zone) {
+    BroadcastApi(ApiContext ctx, BroadcastService service, onekey.broadcast.CampaignService campaigns, ZoneId zone) {
         this.ctx = ctx;
         this.service = service;
+        this.campaigns = campaigns;
         this.zone = zone;
     }
 
@@ -43,7 +50,68 @@ final class BroadcastApi {
         routes.add(POST, "/api/broadcasts", ANY, this::create)
                 .add(GET, "/api/broadcasts", ANY, this::list)
                 .add(GET, "/api/broadcasts/{broadcast}", ANY, this::get)
-                .add(POST, "/api/broadcasts/{broadcast}/cancel", ANY, this::cancel);
+                .add(POST, "/api/broadcasts/{broadcast}/cancel", ANY, this::cancel)
+                .add(POST, "/api/campaigns", Routes.roles(onekey.auth.Role.SUPERVISOR, onekey.auth.Role.ADMIN), this::createCampaign)
+                .add(GET, "/api/campaigns/{campaign}", ANY, this::getCampaign)
+                .add(POST, "/api/campaigns/{campaign}/pause", Routes.roles(onekey.auth.Role.SUPERVISOR, onekey.auth.Role.ADMIN),
+                        r -> moveCampaign(r, true))
+                .add(POST, "/api/campaigns/{campaign}/resume", Routes.roles(onekey.auth.Role.SUPERVISOR, onekey.auth.Role.ADMIN),
+                        r -> moveCampaign(r, false));
+    }
+
+    private static Map<String, String> fields(Map<String, Object> in) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (in != null) {
+            in.forEach((k, v) -> {
+                if (v != null && !(v instanceof String) && !(v instanceof Number)) {
+                    throw ApiException.invalid("fields." + k, "field '" + k + "' must be a string or a number");
+                }
+                if (v != null) {
+                    fields.put(k, v.toString());
+                }
+            });
+        }
+        return fields;
+    }
+
+    private Reply createCampaign(Req r) {
+        CampaignBody b = r.body(CampaignBody.class);
+        if (b.template() == null || b.template().isBlank()) {
+            throw ApiException.missing("template");
+        }
+        FilterBody f = b.filter() == null ? new FilterBody(null, null, null, null, null) : b.filter();
+        if (f.language() != null && !Set.of("zh", "en").contains(f.language())) {
+            throw ApiException.invalid("filter.language", "\"filter.language\" must be zh or en");
+        }
+        Instant at = b.at() == null || b.at().isBlank() ? null : instant(b.at().trim());
+        try {
+            var c = campaigns.create(b.name(), b.template().trim(), fields(b.fields()),
+                    new onekey.broadcast.CampaignService.Selection(f.district(), f.language(), f.livingAlone(),
+                            f.birthdayToday(), f.minAge()), at, r.account);
+            ctx.audit().record(r.account, "campaign.create", "campaign", Long.toString(c.id()),
+                    "template=" + c.template() + " elders=" + c.elderCount() + " " + c.selection());
+            return Reply.created(campaigns.summary(c));
+        } catch (Templates.Invalid e) {
+            throw ApiException.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    private Reply getCampaign(Req r) {
+        long id = r.id("campaign");
+        var c = campaigns.get(id).orElseThrow(() -> ApiException.notFound("no such campaign: " + id));
+        return Reply.ok(campaigns.summary(c));
+    }
+
+    private Reply moveCampaign(Req r, boolean pause) {
+        long id = r.id("campaign");
+        campaigns.get(id).orElseThrow(() -> ApiException.notFound("no such campaign: " + id));
+        try {
+            var c = pause ? campaigns.pause(id) : campaigns.resume(id);
+            ctx.audit().record(r.account, pause ? "campaign.pause" : "campaign.resume", "campaign", Long.toString(id), null);
+            return Reply.ok(campaigns.summary(c));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
     }
 
     private Reply create(Req r) {
@@ -54,17 +122,7 @@ final class BroadcastApi {
         if (b.template() == null || b.template().isBlank()) {
             throw ApiException.missing("template");
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        if (b.fields() != null) {
-            b.fields().forEach((k, v) -> {
-                if (v != null && !(v instanceof String) && !(v instanceof Number)) {
-                    throw ApiException.invalid("fields." + k, "field '" + k + "' must be a string or a number");
-                }
-                if (v != null) {
-                    fields.put(k, v.toString());
-                }
-            });
-        }
+        Map<String, String> fields = fields(b.fields());
         Instant at = b.at() == null || b.at().isBlank() ? null : instant(b.at().trim());
         Broadcast made;
         try {

@@ -11,7 +11,7 @@ import java.util.Map;
 public record Broadcast(long id, long elderId, String template, String kind, Map<String, String> fields, String language,
                         String message, String prompt, long promptMs, boolean urgent, String state, long createdAt,
                         String createdBy, Long accountId, long dueAt, Long parentId, Long endedAt, String outcome,
-                        List<Attempt> attempts) {
+                        List<Attempt> attempts, Long campaignId) {
 
     /** One call to the elder; {@code state} planned → dialing → done, {@code result} once known. */
     public record Attempt(long id, long broadcastId, int seq, String phone, long dueAt, String state, Long startedAt,

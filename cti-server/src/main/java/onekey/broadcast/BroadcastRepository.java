@@ -2,6 +2,7 @@ package onekey.broadcast;
 
 import static onekey.store.jooq.Tables.BROADCASTS;
 import static onekey.store.jooq.Tables.BROADCAST_ATTEMPTS;
+import static onekey.store.jooq.Tables.CAMPAIGNS;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -39,7 +40,19 @@ public final class BroadcastRepository {
     /** What a new broadcast is made of (already rendered and spoken). */
     public record Draft(long elderId, String template, String kind, Map<String, String> fields, String language,
                         String message, String prompt, long promptMs, boolean urgent, String createdBy, Long accountId,
-                        long dueAt, Long parentId, String phone) {}
+                        long dueAt, Long parentId, String phone, Long campaignId) {
+        public Draft(long elderId, String template, String kind, Map<String, String> fields, String language,
+                     String message, String prompt, long promptMs, boolean urgent, String createdBy, Long accountId,
+                     long dueAt, Long parentId, String phone) {
+            this(elderId, template, kind, fields, language, message, prompt, promptMs, urgent, createdBy, accountId, dueAt,
+                    parentId, phone, null);
+        }
+
+        Draft inCampaign(Long campaign) {
+            return new Draft(elderId, template, kind, fields, language, message, prompt, promptMs, urgent, createdBy,
+                    accountId, dueAt, parentId, phone, campaign);
+        }
+    }
 
     /** Writes the broadcast and its first attempt (planned, due at {@code dueAt}) in one transaction. */
     public long create(Draft d, long now) {
@@ -61,6 +74,7 @@ public final class BroadcastRepository {
                     .set(BROADCASTS.ACCOUNT_ID, d.accountId())
                     .set(BROADCASTS.DUE_AT, d.dueAt())
                     .set(BROADCASTS.PARENT_ID, d.parentId())
+                    .set(BROADCASTS.CAMPAIGN_ID, d.campaignId())
                     .returning(BROADCASTS.ID).fetchOne().getId();
             tx.insertInto(BROADCAST_ATTEMPTS)
                     .set(BROADCAST_ATTEMPTS.BROADCAST_ID, id)
@@ -216,6 +230,53 @@ public final class BroadcastRepository {
                 .execute();
     }
 
+    // ---- campaigns ----------------------------------------------------------------------------------------
+
+    /** A campaign as stored; {@code state} running, paused, cancelled. */
+    public record Campaign(long id, String name, String template, Map<String, String> fields, String selection,
+                           String state, long createdAt, String createdBy, int elderCount) {}
+
+    public long createCampaign(String name, String template, Map<String, String> fields, String selection, String by,
+                               int elders, long now) {
+        return dsl.insertInto(CAMPAIGNS)
+                .set(CAMPAIGNS.NAME, name)
+                .set(CAMPAIGNS.TEMPLATE, template)
+                .set(CAMPAIGNS.FIELDS, json(fields))
+                .set(CAMPAIGNS.SELECTION, selection.length() > 1000 ? selection.substring(0, 1000) : selection)
+                .set(CAMPAIGNS.STATE, "running")
+                .set(CAMPAIGNS.CREATED_AT, now)
+                .set(CAMPAIGNS.CREATED_BY, by)
+                .set(CAMPAIGNS.ELDER_COUNT, elders)
+                .returning(CAMPAIGNS.ID).fetchOne().getId();
+    }
+
+    public Optional<Campaign> campaign(long id) {
+        return dsl.selectFrom(CAMPAIGNS).where(CAMPAIGNS.ID.eq(id)).fetchOptional()
+                .map(c -> new Campaign(c.getId(), c.getName(), c.getTemplate(), fields(c.getFields()), c.getSelection(),
+                        c.getState(), c.getCreatedAt(), c.getCreatedBy(), c.getElderCount()));
+    }
+
+    /** running → paused, paused → running; false when it was not in {@code from}. */
+    public boolean moveCampaign(long id, String from, String to) {
+        return dsl.update(CAMPAIGNS).set(CAMPAIGNS.STATE, to).where(CAMPAIGNS.ID.eq(id)).and(CAMPAIGNS.STATE.eq(from))
+                .execute() == 1;
+    }
+
+    public java.util.Set<Long> pausedCampaigns() {
+        return new java.util.HashSet<>(dsl.select(CAMPAIGNS.ID).from(CAMPAIGNS).where(CAMPAIGNS.STATE.eq("paused"))
+                .fetch(CAMPAIGNS.ID));
+    }
+
+    /** Per broadcast of the campaign: its state and whether any attempt reached the elder (answered). */
+    public List<String[]> campaignProgress(long campaignId) {
+        var reached = DSL.field(DSL.exists(DSL.selectOne().from(BROADCAST_ATTEMPTS)
+                .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(BROADCASTS.ID))
+                .and(BROADCAST_ATTEMPTS.RESULT.in("answered", "confirmed", "repeated", "transferred", "no-confirm",
+                        "hung-up-early"))));
+        return dsl.select(BROADCASTS.STATE, reached).from(BROADCASTS).where(BROADCASTS.CAMPAIGN_ID.eq(campaignId))
+                .fetch(r -> new String[] {r.value1(), String.valueOf(r.value2())});
+    }
+
     private Broadcast withAttempts(BroadcastsRecord r) {
         List<Broadcast.Attempt> attempts = dsl.selectFrom(BROADCAST_ATTEMPTS)
                 .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(r.getId()))
@@ -223,7 +284,7 @@ public final class BroadcastRepository {
         return new Broadcast(r.getId(), r.getElderId(), r.getTemplate(), r.getKind(), fields(r.getFields()), r.getLanguage(),
                 r.getMessage(), r.getPrompt(), r.getPromptMs(), Boolean.TRUE.equals(r.getUrgent()), r.getState(),
                 r.getCreatedAt(), r.getCreatedBy(), r.getAccountId(), r.getDueAt(), r.getParentId(), r.getEndedAt(),
-                r.getOutcome(), attempts);
+                r.getOutcome(), attempts, r.getCampaignId());
     }
 
     private static Broadcast.Attempt attempt(BroadcastAttemptsRecord a) {

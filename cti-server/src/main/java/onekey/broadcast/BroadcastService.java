@@ -126,6 +126,12 @@ public final class BroadcastService implements AutoCloseable {
     private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
     /** Hangup cause of a broadcast channel (uniqueid okbc-&lt;attempt&gt;): tells busy from a plain failure. */
     private final Map<String, Integer> causes = new ConcurrentHashMap<>();
+    /**
+     * Attempts whose channel Asterisk may still have (from the dial until the channel's Hangup, not until the
+     * attempt's result): the limit {@code maxChannels} counts these, as Asterisk counts channels. Value: when the
+     * attempt ended (0 while it runs), to forget a channel whose Hangup never came.
+     */
+    private final Map<Long, Long> up = new ConcurrentHashMap<>();
     private volatile boolean pbxReady;
     /** The lines (dialled numbers) of the centre: an elder who presses 0 is queued on the service's line. */
     private volatile java.util.function.Supplier<List<Line>> lines = List::of;
@@ -171,6 +177,11 @@ public final class BroadcastService implements AutoCloseable {
      * @throws Unspeakable  no TTS engine speaks the elder's language nor the other one
      */
     public Broadcast schedule(Request req, Account by) {
+        return schedule(req, by, null);
+    }
+
+    /** As {@link #schedule(Request, Account)}, as one elder's broadcast of campaign {@code campaignId}. */
+    public Broadcast schedule(Request req, Account by, Long campaignId) {
         Template t = Template.of(req.template()).orElseThrow(() -> new Invalid("template",
                 "unknown template '" + req.template() + "'; one of " + String.join(", ", Template.ids())));
         Map<String, String> fields = Templates.validate(t, req.fields());
@@ -198,7 +209,7 @@ public final class BroadcastService implements AutoCloseable {
             }
         }
         long id = onWorker(() -> {
-            long created = repo.create(main, now);
+            long created = repo.create(main.inCampaign(campaignId), now);
             for (BroadcastRepository.Draft r : reminders) {
                 repo.create(new BroadcastRepository.Draft(r.elderId(), r.template(), r.kind(), r.fields(), r.language(),
                         r.message(), r.prompt(), r.promptMs(), r.urgent(), r.createdBy(), r.accountId(), r.dueAt(), created,
@@ -286,6 +297,11 @@ public final class BroadcastService implements AutoCloseable {
             case PbxEvent.ChannelHungUp h -> {
                 if (h.uniqueid() != null && h.uniqueid().startsWith(ACTION_PREFIX)) {
                     causes.put(h.uniqueid(), h.cause());
+                    try {
+                        up.remove(Long.parseLong(h.uniqueid().substring(ACTION_PREFIX.length())));
+                    } catch (NumberFormatException ignored) {
+                        // not one of ours
+                    }
                 }
                 worker.execute(() -> hungUp(h));
             }
@@ -305,6 +321,13 @@ public final class BroadcastService implements AutoCloseable {
                     Map<String, String> live = new LinkedHashMap<>();
                     for (LiveChannel c : pbx.liveChannels(List.of("ONEKEY_BCAST"))) {
                         String a = c.variables().get("ONEKEY_BCAST");
+                        if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
+                            try {
+                                up.put(Long.parseLong(c.uniqueid().substring(ACTION_PREFIX.length())), 0L);
+                            } catch (NumberFormatException ignored) {
+                                // not one of ours
+                            }
+                        }
                         if (a != null) {
                             live.put(a, c.uniqueid());
                         } else if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
@@ -342,9 +365,18 @@ public final class BroadcastService implements AutoCloseable {
             if (!pbxReady) {
                 return;
             }
-            int free = settings.maxChannels() - repo.countInState("dialing");
-            for (Broadcast.Attempt a : repo.due(now, free)) {
+            // a channel whose Hangup never came is forgotten a minute after its attempt ended
+            up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
+            int free = settings.maxChannels() - Math.max(up.size(), repo.countInState("dialing"));
+            java.util.Set<Long> paused = free > 0 ? repo.pausedCampaigns() : java.util.Set.of();
+            for (Broadcast.Attempt a : repo.due(now, free + (paused.isEmpty() ? 0 : 500))) {
+                if (free <= 0) {
+                    break;
+                }
                 Broadcast b = repo.get(a.broadcastId()).orElse(null);
+                if (b != null && b.campaignId() != null && paused.contains(b.campaignId())) {
+                    continue; // a paused campaign: its attempts wait, due, until it is resumed
+                }
                 if (b == null || !b.open()) {
                     repo.finish(a.id(), "cancelled", null, "the broadcast is " + (b == null ? "gone" : b.state()), now);
                     continue;
@@ -359,6 +391,8 @@ public final class BroadcastService implements AutoCloseable {
                     continue;
                 }
                 if (repo.startDialing(a.id(), now)) {
+                    free--;
+                    up.put(a.id(), 0L);
                     repo.setState(b.id(), Broadcast.State.CALLING);
                     Thread.ofVirtual().name("broadcast-dial-" + a.id()).start(() -> dial(a, b));
                 }
@@ -408,6 +442,7 @@ public final class BroadcastService implements AutoCloseable {
             worker.execute(() -> {
                 int n = refusals.merge(a.id(), 1, Integer::sum);
                 log.warn("broadcast.dial-refused broadcast={} attempt={} try={} error={}", b.id(), a.id(), n, e.getMessage());
+                up.remove(a.id()); // Asterisk made no channel
                 if (n >= 3) {
                     finish(a, "failed", null, "Asterisk refused the call: " + e.getMessage());
                 } else if (!repo.replan(a.id(), clock.millis() + 2000)) {
@@ -499,6 +534,7 @@ public final class BroadcastService implements AutoCloseable {
         refusals.remove(a.id());
         answered.values().remove(a.id());
         causes.remove(ACTION_PREFIX + a.id());
+        up.computeIfPresent(a.id(), (k, v) -> now); // still counted until Asterisk says the channel is gone
         Broadcast b = repo.get(a.broadcastId()).orElse(null);
         log.info("broadcast.attempt-done broadcast={} attempt={} seq={} result={}", a.broadcastId(), a.id(), a.seq(), result);
         if (b == null || !b.open()) {
@@ -611,6 +647,7 @@ public final class BroadcastService implements AutoCloseable {
         m.put("parentId", b.parentId());
         m.put("endedAt", b.endedAt());
         m.put("outcome", b.outcome());
+        m.put("campaignId", b.campaignId());
         m.put("attempts", b.attempts().stream().map(a -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("seq", a.seq());

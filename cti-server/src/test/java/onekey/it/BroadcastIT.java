@@ -232,4 +232,84 @@ class BroadcastIT {
             assertThat(calls).isEqualTo(3);
         }
     }
+
+    @Test
+    void aCampaignOf60EldersNeverHasMoreThan10BroadcastCallsUpReachesAllOfThemAndAnSosCallIsAnsweredMeanwhile()
+            throws Exception {
+        try (Stack stack = stack().with("ONEKEY_BROADCAST_MAXCHANNELS", "10").with("ONEKEY_BROADCAST_RINGSECONDS", "10")
+                .startAsterisk().startServer();
+             // every elder answers, listens 4 s and presses 1
+             Pstn pstn = new Pstn(stack.asterisk.trunkPort()).otherwise(Behaviour.pressesInTurn(new Press('1', 4000)))) {
+            Api api = stack.api;
+            amiUp(api);
+            String sup = api.login("super", "super1234");
+            for (int i = 1; i <= 60; i++) {
+                var e = api.send("POST", "/api/elders", sup, "{\"name\":\"测试老人" + i + "\",\"phones\":[\"139123400"
+                        + String.format("%02d", i) + "\"],\"address\":\"上海市测试路" + i + "号\",\"district\":\"测试区\","
+                        + "\"language\":\"zh\"}");
+                assertThat(e.status()).as(e.body()).isEqualTo(201);
+            }
+            // an agent is ready for SOS calls
+            Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+            Ws ws = new Ws(stack.server.apiPort(), api.login("1001", "agent1001"));
+            ws.await("hello", 10);
+            ws.send("{\"type\":\"agent.ready\"}");
+            ws.await("ack", 10);
+
+            // Asterisk's own count of broadcast channels (uniqueid okbc-<attempt>), watched while the campaign runs
+            java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread watcher = Thread.ofVirtual().start(() -> {
+                while (watching.get()) {
+                    List<String> up = stack.asterisk.cli("core show channels concise").lines()
+                            .filter(l -> l.contains("okbc-")).toList();
+                    if (up.size() > max.getAndAccumulate(up.size(), Math::max)) {
+                        System.out.println("broadcast channels up: " + up.size() + " " + up);
+                    }
+                }
+            });
+            var made = api.send("POST", "/api/campaigns", sup, "{\"name\":\"重阳节问候\",\"template\":\"check-in\","
+                    + "\"filter\":{\"district\":\"测试区\"}}");
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            long id = made.json().path("id").asLong();
+            assertThat(made.json().path("elders").asInt()).isEqualTo(60);
+
+            // an SOS call in the middle of the campaign is answered by the agent
+            Awaitility.await("campaign under way").atMost(Duration.ofSeconds(60))
+                    .until(() -> api.get("/api/campaigns/" + id, sup).json().path("confirmed").asInt() >= 5);
+            try (Sipp.Caller sos = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 3000)) {
+                JsonNode answered = ws.await("call.answered", 30).json();
+                System.out.println("SOS answered during the campaign: " + answered);
+                assertThat(sos.await(30)).as(sos.log()).isZero();
+            }
+            // paused: no new call starts; resumed: it goes on
+            var paused = api.send("POST", "/api/campaigns/" + id + "/pause", sup, null);
+            assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+            assertThat(paused.json().path("state").asText()).isEqualTo("paused");
+            Awaitility.await("calls up before the pause ended").atMost(Duration.ofSeconds(30))
+                    .until(() -> stack.asterisk.cli("core show channels concise").lines().noneMatch(l -> l.contains("okbc-")));
+            int callsWhenPaused = pstn.calls().size();
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                    .until(() -> pstn.calls().size() == callsWhenPaused);
+            assertThat(callsWhenPaused).isLessThan(60);
+            assertThat(api.send("POST", "/api/campaigns/" + id + "/resume", sup, null).status()).isEqualTo(200);
+
+            Awaitility.await("all 60 confirmed").atMost(Duration.ofSeconds(240))
+                    .until(() -> api.get("/api/campaigns/" + id, sup).json().path("confirmed").asInt() == 60);
+            watching.set(false);
+            watcher.join();
+            JsonNode summary = api.get("/api/campaigns/" + id, sup).json();
+            System.out.println("campaign: " + summary + "; at most " + max.get() + " broadcast channels up at once");
+            assertThat(summary.path("reached").asInt()).isEqualTo(60);
+            assertThat(summary.path("failed").asInt()).isZero();
+            assertThat(summary.path("state").asText()).isEqualTo("done");
+            assertThat(max.get()).as("broadcast channels up at once, as Asterisk counts them").isBetween(2, 10);
+            // every elder called exactly once
+            java.util.Map<String, Long> perNumber = new java.util.TreeMap<>();
+            pstn.calls().forEach(c -> perNumber.merge(c.number, 1L, Long::sum));
+            assertThat(perNumber).hasSize(60).allSatisfy((n, count) -> assertThat(count).as(n).isEqualTo(1L));
+            ws.close();
+            phone.close();
+        }
+    }
 }

@@ -25,8 +25,10 @@ CREATE TABLE broadcasts (
   due_at       BIGINT        NOT NULL,
   parent_id    BIGINT,
   ended_at     BIGINT,
-  outcome      VARCHAR(255)
+  outcome      VARCHAR(255),
+  campaign_id  BIGINT
 );
+CREATE INDEX ix_broadcasts_campaign ON broadcasts (campaign_id);
 CREATE INDEX ix_broadcasts_elder ON broadcasts (elder_id, created_at);
 CREATE INDEX ix_broadcasts_state ON broadcasts (state);
 
@@ -50,3 +52,17 @@ CREATE TABLE broadcast_attempts (
 );
 CREATE UNIQUE INDEX uq_broadcast_attempts_seq ON broadcast_attempts (broadcast_id, seq);
 CREATE INDEX ix_broadcast_attempts_due ON broadcast_attempts (state, due_at);
+
+-- A campaign (care calls over elders chosen by attributes): one broadcast per elder, campaign_id set.
+-- state: running ⇄ paused (no new attempt starts while paused), then done or cancelled.
+CREATE TABLE campaigns (
+  id          BIGINT AUTO_INCREMENT PRIMARY KEY,
+  name        VARCHAR(128)  NOT NULL,
+  template    VARCHAR(32)   NOT NULL,
+  fields      VARCHAR(2000) NOT NULL,
+  selection   VARCHAR(1000) NOT NULL,
+  state       VARCHAR(16)   NOT NULL,
+  created_at  BIGINT        NOT NULL,
+  created_by  VARCHAR(64),
+  elder_count INT           NOT NULL
+);
