@@ -86,6 +86,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private volatile RescueService rescue;
     private volatile SilenceWatch silence;
     private volatile onekey.supervision.SpyService spy;
+    private volatile onekey.broadcast.BroadcastService broadcasts;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -127,6 +128,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 if (r != null) {
                     r.pbxDisconnected();
                 }
+                onekey.broadcast.BroadcastService b = broadcasts;
+                if (b != null) {
+                    b.pbxDisconnected();
+                }
                 log.warn("asterisk unreachable: calls still queue in Asterisk (fail-open); OneKey catches up on reconnect");
             }
 
@@ -144,6 +149,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 onekey.supervision.SpyService s = spy;
                 if (s != null) {
                     s.onEvent(e);
+                }
+                onekey.broadcast.BroadcastService b = broadcasts;
+                if (b != null) {
+                    b.onEvent(e);
                 }
             }
         });
@@ -187,6 +196,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
                 linkedid -> openForAbandoned(callRepo, linkedid));
         this.spy = new onekey.supervision.SpyService(pbx, callRepo, accounts, audit, hub, clock);
+        this.broadcasts = broadcastService(elders, clock, prompts);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
@@ -201,6 +211,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext());
 
+        java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
+        api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
+                broadcasts, elders, clock, centreZone), centreZone);
         try {
             writeAgentEndpoints();
             agi.start();
@@ -215,6 +228,24 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
         log.info("onekey started api={}:{} agi={}:{} ami={}:{} db={}", cfg.http().bind(), api.port(), cfg.agi().bind(),
                 cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
+    }
+
+    /** Voice broadcasts (issue 9), next to the rescue it hands unanswered check-ins to. */
+    private onekey.broadcast.BroadcastService broadcastService(JooqElderRepository elders, Clock clock, PromptCache prompts) {
+        OneKeyConfig.Broadcast bc = cfg.broadcast();
+        java.time.ZoneId zone = java.time.ZoneId.of(bc.timeZone());
+        var b = new onekey.broadcast.BroadcastService(new onekey.broadcast.BroadcastRepository(db), elders, pbx, hub, clock,
+                new onekey.broadcast.BroadcastService.Settings(Map.of(
+                        "booking", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryBooking()),
+                        "reminder", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryReminder()),
+                        "check-in", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryCheckIn())),
+                        bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
+                        onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
+                        bc.reminderHoursBefore(), bc.maxChannels()),
+                (text, lang) -> prompts.prompt(text, lang).map(onekey.broadcast.BroadcastService.Spoken::ofWav));
+        b.setLines(lineCache::all);
+        b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
+        return b;
     }
 
     /** Synthesizes the flows' fixed prompts in the background so the first caller does not wait for TTS. */
@@ -298,6 +329,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         RescueService r = rescue;
         if (r != null) {
             r.pbxConnected();
+        }
+        onekey.broadcast.BroadcastService bs = broadcasts;
+        if (bs != null) {
+            bs.pbxConnected();
         }
         onekey.supervision.SpyService s = spy;
         if (s != null) {
@@ -428,6 +463,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("rescue", rescue);
         closeQuietly("silence", silence);
         closeQuietly("spy", spy);
+        closeQuietly("broadcasts", broadcasts);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -81,6 +81,13 @@ public final class ApiServer implements AutoCloseable {
         this.allowPlaintext = allowPlaintext;
     }
 
+    /** Adds the voice-broadcast endpoints (issue 9); call before {@link #start()}. */
+    public ApiServer broadcasts(onekey.broadcast.BroadcastService service, onekey.broadcast.CampaignService campaigns,
+                                java.time.ZoneId zone) {
+        new BroadcastApi(ctx, service, campaigns, zone).addTo(routes);
+        return this;
+    }
+
     /** True when the API speaks HTTPS/WSS. */
     public boolean secure() {
         return tls != null;

@@ -164,6 +164,7 @@ public final class CallTracker {
             // rescue calls are followed by RescueService; once one reaches the queue it is a call like any other
             case PbxEvent.OriginateResult o -> { }
             case PbxEvent.OutResult o -> { }
+            case PbxEvent.BroadcastResult b -> { } // followed by the broadcast service
             case PbxEvent.Talking t -> { } // followed by rescue's SilenceWatch
             case PbxEvent.Transferred t -> onTransferred(t);
         }

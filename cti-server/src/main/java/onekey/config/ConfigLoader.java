@@ -78,7 +78,18 @@ public final class ConfigLoader {
             Map.entry("rescue.followUpHours", "24"),
             Map.entry("rescue.silenceSeconds", "15"),
             Map.entry("rescue.openOnAbandonedSos", "true"),
-            Map.entry("rescue.taskTakeSeconds", "60"));
+            Map.entry("rescue.taskTakeSeconds", "60"),
+            Map.entry("broadcast.retry.booking", "3x600"),
+            Map.entry("broadcast.retry.reminder", "2x600"),
+            Map.entry("broadcast.retry.checkIn", "3x600"),
+            Map.entry("broadcast.ringSeconds", "30"),
+            Map.entry("broadcast.replays", "3"),
+            Map.entry("broadcast.digitSeconds", "6"),
+            Map.entry("broadcast.quietHours", "21:00-08:00"),
+            Map.entry("broadcast.timeZone", "Asia/Shanghai"),
+            Map.entry("broadcast.reminderEvening", "18:00"),
+            Map.entry("broadcast.reminderHoursBefore", "2"),
+            Map.entry("broadcast.maxChannels", "10"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -154,11 +165,35 @@ public final class ConfigLoader {
                         integer("rescue.speechMillis", 100, 5000), integer("rescue.elderRetrySeconds", 5, 3600),
                         integer("rescue.followUpHours", 1, 48), integer("rescue.silenceSeconds", 3, 300),
                         oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true"),
-                        integer("rescue.taskTakeSeconds", 1, 3600)));
+                        integer("rescue.taskTakeSeconds", 1, 3600)),
+                broadcast());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
         return c;
+    }
+
+    /** broadcast.*: each value checked here, with the key and the expected form in the message. */
+    private OneKeyConfig.Broadcast broadcast() {
+        String zone = parse("broadcast.timeZone", "a time zone id such as Asia/Shanghai", v -> java.time.ZoneId.of(v).getId(),
+                "Asia/Shanghai");
+        String quiet = values.getProperty("broadcast.quietHours", "").trim();
+        try {
+            onekey.broadcast.QuietHours.parse(quiet, java.time.ZoneId.of(zone));
+        } catch (IllegalArgumentException e) {
+            errors.add("broadcast.quietHours (" + envName("broadcast.quietHours") + ") is '" + quiet + "', "
+                    + e.getMessage());
+        }
+        for (String k : List.of("broadcast.retry.booking", "broadcast.retry.reminder", "broadcast.retry.checkIn")) {
+            parse(k, "<attempts>x<seconds apart> such as 3x600 (attempts 1..10, seconds 1..86400)",
+                    onekey.broadcast.BroadcastService.RetryPlan::parse, null);
+        }
+        String evening = parse("broadcast.reminderEvening", "a time of day HH:MM such as 18:00",
+                v -> java.time.LocalTime.parse(v).toString(), "18:00");
+        return new OneKeyConfig.Broadcast(text("broadcast.retry.booking"), text("broadcast.retry.reminder"),
+                text("broadcast.retry.checkIn"), integer("broadcast.ringSeconds", 5, 300), integer("broadcast.replays", 1, 5),
+                integer("broadcast.digitSeconds", 1, 30), quiet, zone, evening,
+                integer("broadcast.reminderHoursBefore", 1, 24), integer("broadcast.maxChannels", 1, 500));
     }
 
     /**

@@ -18,7 +18,8 @@ public record OneKeyConfig(
         Logins logins,
         HttpTls httpTls,
         Recordings recordings,
-        Rescue rescue) {
+        Rescue rescue,
+        Broadcast broadcast) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -102,4 +103,15 @@ public record OneKeyConfig(
     public record Rescue(int redials, int redialIntervalSeconds, int ringSeconds, int listenSeconds, int speechMillis,
                          int elderRetrySeconds, int followUpHours, int silenceSeconds, boolean openOnAbandonedSos,
                          int taskTakeSeconds) {}
+
+    /**
+     * Voice broadcasts (issue 9): the retry plan per kind ("3x600": 3 attempts 600 s apart; booking, reminder,
+     * check-in), how long a call rings, how many times the message is played without a key and how long each play
+     * waits for one, the quiet hours ("21:00-08:00" or none) in {@code timeZone}, when reminders go out (the day
+     * before at {@code reminderEvening}, {@code reminderHoursBefore} h before) and how many broadcast calls may be
+     * up at once.
+     */
+    public record Broadcast(String retryBooking, String retryReminder, String retryCheckIn, int ringSeconds, int replays,
+                            int digitSeconds, String quietHours, String timeZone, String reminderEvening,
+                            int reminderHoursBefore, int maxChannels) {}
 }

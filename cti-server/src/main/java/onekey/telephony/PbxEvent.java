@@ -72,4 +72,13 @@ public sealed interface PbxEvent {
      */
     record Transferred(String linkedid, long at, boolean attended, String fromInterface, String to, boolean success)
             implements PbxEvent {}
+
+    /**
+     * An answered voice-broadcast call (user event OneKeyBcast, issue 9): {@code attempt} is the attempt's id,
+     * {@code result} answered / repeated (the elder pressed 2) / confirmed (1) / transferred (0, to an agent) /
+     * no-confirm (heard it, pressed nothing), {@code digits} the keys pressed so far, {@code recordingFile} the
+     * call's MixMonitor file. {@code uniqueid} is the elder's channel.
+     */
+    record BroadcastResult(String linkedid, long at, String uniqueid, String attempt, String result, String digits,
+                           String recordingFile) implements PbxEvent {}
 }

@@ -125,6 +125,39 @@ class StorageIT {
                 "拄拐杖", "one-key landline", "独居", contacts);
     }
 
+    // --- voice broadcasts (issue 9) -------------------------------------------------------------------
+
+    @OnBothEngines
+    void broadcastsAndTheirAttemptsMoveOnlyFromTheStateTheyExpect(String engine) {
+        open(engine);
+        long elder = elders().create(draft("张桂英", List.of("02155550001"), List.of())).id();
+        var repo = new onekey.broadcast.BroadcastRepository(db);
+        long id = repo.create(new onekey.broadcast.BroadcastRepository.Draft(elder, "registration", "booking",
+                java.util.Map.of("hospital", "瑞金医院", "time", "2031-03-05T09:30"), "zh", "张桂英您好，确认请按1。",
+                "/prompts/x", 31_005, false, "1001", 5L, 1000, null, "2155550001"), 900);
+        var b = repo.get(id).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(b.message()).isEqualTo("张桂英您好，确认请按1。");
+        org.assertj.core.api.Assertions.assertThat(b.fields()).containsEntry("hospital", "瑞金医院");
+        org.assertj.core.api.Assertions.assertThat(b.state()).isEqualTo("scheduled");
+        long attempt = b.attempts().get(0).id();
+        org.assertj.core.api.Assertions.assertThat(repo.due(999, 10)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(repo.due(1000, 10)).extracting(onekey.broadcast.Broadcast.Attempt::id).containsExactly(attempt);
+        org.assertj.core.api.Assertions.assertThat(repo.startDialing(attempt, 1001)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(repo.startDialing(attempt, 1002)).as("dialled once").isFalse();
+        org.assertj.core.api.Assertions.assertThat(repo.finish(attempt, "no-answer", null, "originate reason 3", 1010)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(repo.finish(attempt, "busy", null, "late", 1011)).as("finished once").isFalse();
+        org.assertj.core.api.Assertions.assertThat(repo.plan(id, 2, "13917000001", 2000)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(repo.plan(id, 2, "13917000001", 2000)).as("planned once").isFalse();
+        org.assertj.core.api.Assertions.assertThat(repo.close(id, onekey.broadcast.Broadcast.State.CONFIRMED, "pressed 1", 3000)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(repo.close(id, onekey.broadcast.Broadcast.State.FAILED, "late", 3001)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(repo.get(id).orElseThrow().attempts()).extracting(onekey.broadcast.Broadcast.Attempt::result)
+                .containsExactly("no-answer", null);
+        long campaign = repo.createCampaign("重阳节问候", "check-in", java.util.Map.of(), "district=杨浦区", "super", 1, 4000);
+        org.assertj.core.api.Assertions.assertThat(repo.moveCampaign(campaign, "running", "paused")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(repo.pausedCampaigns()).containsExactly(campaign);
+        org.assertj.core.api.Assertions.assertThat(repo.moveCampaign(campaign, "running", "paused")).isFalse();
+    }
+
     // --- database ------------------------------------------------------------------------------------
 
     @OnBothEngines

@@ -26,8 +26,20 @@ import java.util.regex.Pattern;
 public final class Pstn implements AutoCloseable {
 
     /** How the person behind a number behaves. */
-    public record Behaviour(Kind kind, Path speech, Character digit, long digitAfterMs, long ringMs) {
+    public record Behaviour(Kind kind, Path speech, Character digit, long digitAfterMs, long ringMs, List<Press> presses) {
         public enum Kind { NO_ANSWER, BUSY, ANSWER }
+
+        /** A key pressed {@code afterMs} after the call was answered. */
+        public record Press(char digit, long afterMs) {}
+
+        public Behaviour(Kind kind, Path speech, Character digit, long digitAfterMs, long ringMs) {
+            this(kind, speech, digit, digitAfterMs, ringMs, digit == null ? List.of() : List.of(new Press(digit, digitAfterMs)));
+        }
+
+        /** Answers, then presses each key at its time (e.g. 2 after the message, then 1 after the second play). */
+        public static Behaviour pressesInTurn(Press... presses) {
+            return new Behaviour(Kind.ANSWER, null, null, 0, 300, List.of(presses));
+        }
 
         public static Behaviour noAnswer() {
             return new Behaviour(Kind.NO_ANSWER, null, null, 0, 0);
@@ -57,6 +69,8 @@ public final class Pstn implements AutoCloseable {
         public final long invitedAt = System.currentTimeMillis();
         public volatile boolean answered;
         public volatile boolean ended;
+        /** When each key was sent (epoch ms). */
+        public final List<Long> pressedAt = new CopyOnWriteArrayList<>();
         final ByteArrayOutputStream heard = new ByteArrayOutputStream();
         final String callId;
         volatile InetSocketAddress rtpPeer;
@@ -255,7 +269,7 @@ public final class Pstn implements AutoCloseable {
         int ssrc = c.callId.hashCode();
         long start = System.nanoTime();
         int pos = 0;
-        boolean dtmfDone = b.digit() == null;
+        java.util.ArrayDeque<Behaviour.Press> pending = new java.util.ArrayDeque<>(b.presses());
         try {
             for (int frame = 0; !c.ended; frame++) {
                 long due = start + frame * 20_000_000L;
@@ -263,8 +277,10 @@ public final class Pstn implements AutoCloseable {
                 if (waitNs > 0) {
                     Thread.sleep(waitNs / 1_000_000, (int) (waitNs % 1_000_000)); // RTP pacing, not a wait for a condition
                 }
-                if (!dtmfDone && frame * 20L >= b.digitAfterMs()) {
-                    int event = b.digit() == '*' ? 10 : b.digit() == '#' ? 11 : b.digit() - '0';
+                if (!pending.isEmpty() && frame * 20L >= pending.peekFirst().afterMs()) {
+                    char digit = pending.removeFirst().digit();
+                    c.pressedAt.add(System.currentTimeMillis());
+                    int event = digit == '*' ? 10 : digit == '#' ? 11 : digit - '0';
                     for (int i = 0; i < 8; i++) {
                         boolean end = i >= 5;
                         int duration = Math.min(i + 1, 5) * 160;
@@ -273,7 +289,6 @@ public final class Pstn implements AutoCloseable {
                         Thread.sleep(20); // RTP pacing of the event packets
                     }
                     ts += 160 * 5;
-                    dtmfDone = true;
                     continue;
                 }
                 byte[] payload = new byte[160];

@@ -29,7 +29,8 @@ public final class AmiEvents {
     static final List<Class<? extends UserEvent>> USER_EVENTS =
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
-                    OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class);
+                    OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class,
+                    OneKeyBcastEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -47,6 +48,9 @@ public final class AmiEvents {
             // a seat answered an elder blind-transferred to it (issue 7): connected like a queue member
             case OneKeySeatAnsweredEvent s -> new PbxEvent.MemberConnected(s.getLinkedid(), at, s.getAgent(),
                     member(s.getAgent()), 0);
+            case OneKeyBcastEvent b -> new PbxEvent.BroadcastResult(b.getLinkedid(), at, b.getUniqueId(),
+                    blankToNull(b.getAttempt()), blankToNull(b.getResult()), b.getDigits() == null ? "" : b.getDigits().trim(),
+                    blankToNull(b.getRecfile()));
             case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
             case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
                     o.isSuccess(), o.getReason() == null ? 0 : o.getReason());

@@ -1,0 +1,53 @@
+package onekey.broadcast;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One voice broadcast (issue 9): a message for one elder, rendered from a template in the elder's language and
+ * synthesised when it was scheduled, delivered by attempts. {@code state}: scheduled → calling → confirmed |
+ * transferred | failed | cancelled (see {@link State}). Times in epoch ms.
+ */
+public record Broadcast(long id, long elderId, String template, String kind, Map<String, String> fields, String language,
+                        String message, String prompt, long promptMs, boolean urgent, String state, long createdAt,
+                        String createdBy, Long accountId, long dueAt, Long parentId, Long endedAt, String outcome,
+                        List<Attempt> attempts, Long campaignId) {
+
+    /** One call to the elder; {@code state} planned → dialing → done, {@code result} once known. */
+    public record Attempt(long id, long broadcastId, int seq, String phone, long dueAt, String state, Long startedAt,
+                          Long endedAt, String result, String digits, String recording, String detail) {
+        public boolean done() {
+            return "done".equals(state);
+        }
+    }
+
+    /** The broadcast's states and the moves allowed between them, in one place. */
+    public enum State {
+        SCHEDULED, CALLING, CONFIRMED, TRANSFERRED, FAILED, CANCELLED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static State of(String wire) {
+            return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+        }
+
+        public boolean closed() {
+            return this == CONFIRMED || this == TRANSFERRED || this == FAILED || this == CANCELLED;
+        }
+
+        /** scheduled ⇄ calling (an attempt is placed / the next one is planned); either → a closed state. */
+        public boolean canMoveTo(State next) {
+            return !closed() && next != this;
+        }
+    }
+
+    public State stateEnum() {
+        return State.of(state);
+    }
+
+    public boolean open() {
+        return endedAt == null;
+    }
+}

@@ -1,0 +1,318 @@
+package onekey.broadcast;
+
+import static onekey.store.jooq.Tables.BROADCASTS;
+import static onekey.store.jooq.Tables.BROADCAST_ATTEMPTS;
+import static onekey.store.jooq.Tables.CAMPAIGNS;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import onekey.store.Constraints;
+import onekey.store.Database;
+import onekey.store.jooq.tables.records.BroadcastAttemptsRecord;
+import onekey.store.jooq.tables.records.BroadcastsRecord;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * Broadcasts and their attempts. Every state change is a conditional UPDATE from the state it expects, so an
+ * attempt is placed at most once even when a restarted server looks at it again.
+ */
+public final class BroadcastRepository {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DSLContext dsl;
+
+    public BroadcastRepository(Database db) {
+        this(db.dsl());
+    }
+
+    private BroadcastRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** What a new broadcast is made of (already rendered and spoken). */
+    public record Draft(long elderId, String template, String kind, Map<String, String> fields, String language,
+                        String message, String prompt, long promptMs, boolean urgent, String createdBy, Long accountId,
+                        long dueAt, Long parentId, String phone, Long campaignId) {
+        public Draft(long elderId, String template, String kind, Map<String, String> fields, String language,
+                     String message, String prompt, long promptMs, boolean urgent, String createdBy, Long accountId,
+                     long dueAt, Long parentId, String phone) {
+            this(elderId, template, kind, fields, language, message, prompt, promptMs, urgent, createdBy, accountId, dueAt,
+                    parentId, phone, null);
+        }
+
+        Draft inCampaign(Long campaign) {
+            return new Draft(elderId, template, kind, fields, language, message, prompt, promptMs, urgent, createdBy,
+                    accountId, dueAt, parentId, phone, campaign);
+        }
+    }
+
+    /** Writes the broadcast and its first attempt (planned, due at {@code dueAt}) in one transaction. */
+    public long create(Draft d, long now) {
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            long id = tx.insertInto(BROADCASTS)
+                    .set(BROADCASTS.ELDER_ID, d.elderId())
+                    .set(BROADCASTS.TEMPLATE, d.template())
+                    .set(BROADCASTS.KIND, d.kind())
+                    .set(BROADCASTS.FIELDS, json(d.fields()))
+                    .set(BROADCASTS.LANGUAGE, d.language())
+                    .set(BROADCASTS.MESSAGE, d.message())
+                    .set(BROADCASTS.PROMPT, d.prompt())
+                    .set(BROADCASTS.PROMPT_MS, d.promptMs())
+                    .set(BROADCASTS.URGENT, d.urgent())
+                    .set(BROADCASTS.STATE, Broadcast.State.SCHEDULED.wire())
+                    .set(BROADCASTS.CREATED_AT, now)
+                    .set(BROADCASTS.CREATED_BY, d.createdBy())
+                    .set(BROADCASTS.ACCOUNT_ID, d.accountId())
+                    .set(BROADCASTS.DUE_AT, d.dueAt())
+                    .set(BROADCASTS.PARENT_ID, d.parentId())
+                    .set(BROADCASTS.CAMPAIGN_ID, d.campaignId())
+                    .returning(BROADCASTS.ID).fetchOne().getId();
+            tx.insertInto(BROADCAST_ATTEMPTS)
+                    .set(BROADCAST_ATTEMPTS.BROADCAST_ID, id)
+                    .set(BROADCAST_ATTEMPTS.SEQ, 1)
+                    .set(BROADCAST_ATTEMPTS.PHONE, d.phone())
+                    .set(BROADCAST_ATTEMPTS.DUE_AT, d.dueAt())
+                    .set(BROADCAST_ATTEMPTS.STATE, "planned")
+                    .execute();
+            return id;
+        });
+    }
+
+    public Optional<Broadcast> get(long id) {
+        return dsl.selectFrom(BROADCASTS).where(BROADCASTS.ID.eq(id)).fetchOptional().map(this::withAttempts);
+    }
+
+    /** Newest first; null arguments do not filter. */
+    public List<Broadcast> find(Long elderId, String state, Long parentId, int limit) {
+        return dsl.selectFrom(BROADCASTS)
+                .where(elderId == null ? DSL.noCondition() : BROADCASTS.ELDER_ID.eq(elderId))
+                .and(state == null ? DSL.noCondition() : BROADCASTS.STATE.eq(state))
+                .and(parentId == null ? DSL.noCondition() : BROADCASTS.PARENT_ID.eq(parentId))
+                .orderBy(BROADCASTS.CREATED_AT.desc(), BROADCASTS.ID.desc())
+                .limit(limit)
+                .fetch(this::withAttempts);
+    }
+
+    /** scheduled ⇄ calling while open; false when the broadcast is closed. */
+    public boolean setState(long id, Broadcast.State state) {
+        return dsl.update(BROADCASTS).set(BROADCASTS.STATE, state.wire())
+                .where(BROADCASTS.ID.eq(id)).and(BROADCASTS.ENDED_AT.isNull()).and(BROADCASTS.STATE.ne(state.wire()))
+                .execute() == 1;
+    }
+
+    /** Closes an open broadcast; false when it was closed already. */
+    public boolean close(long id, Broadcast.State state, String outcome, long at) {
+        return dsl.update(BROADCASTS)
+                .set(BROADCASTS.STATE, state.wire())
+                .set(BROADCASTS.OUTCOME, cut(outcome))
+                .set(BROADCASTS.ENDED_AT, at)
+                .where(BROADCASTS.ID.eq(id)).and(BROADCASTS.ENDED_AT.isNull())
+                .execute() == 1;
+    }
+
+    public void setOutcome(long id, String outcome) {
+        dsl.update(BROADCASTS).set(BROADCASTS.OUTCOME, cut(outcome)).where(BROADCASTS.ID.eq(id)).execute();
+    }
+
+    /** Plans attempt {@code seq}; false when it exists already (planned once, whatever the replays). */
+    public boolean plan(long broadcastId, int seq, String phone, long dueAt) {
+        try {
+            dsl.insertInto(BROADCAST_ATTEMPTS)
+                    .set(BROADCAST_ATTEMPTS.BROADCAST_ID, broadcastId)
+                    .set(BROADCAST_ATTEMPTS.SEQ, seq)
+                    .set(BROADCAST_ATTEMPTS.PHONE, phone)
+                    .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
+                    .set(BROADCAST_ATTEMPTS.STATE, "planned")
+                    .execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, "uq_broadcast_attempts_seq")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Planned attempts due by {@code now}, oldest first. */
+    public List<Broadcast.Attempt> due(long now, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.selectFrom(BROADCAST_ATTEMPTS)
+                .where(BROADCAST_ATTEMPTS.STATE.eq("planned")).and(BROADCAST_ATTEMPTS.DUE_AT.le(now))
+                .orderBy(BROADCAST_ATTEMPTS.DUE_AT, BROADCAST_ATTEMPTS.ID)
+                .limit(limit)
+                .fetch(BroadcastRepository::attempt);
+    }
+
+    public List<Broadcast.Attempt> inState(String state) {
+        return dsl.selectFrom(BROADCAST_ATTEMPTS).where(BROADCAST_ATTEMPTS.STATE.eq(state)).orderBy(BROADCAST_ATTEMPTS.ID)
+                .fetch(BroadcastRepository::attempt);
+    }
+
+    public int countInState(String state) {
+        return dsl.fetchCount(BROADCAST_ATTEMPTS, BROADCAST_ATTEMPTS.STATE.eq(state));
+    }
+
+    public Optional<Broadcast.Attempt> attempt(long id) {
+        return dsl.selectFrom(BROADCAST_ATTEMPTS).where(BROADCAST_ATTEMPTS.ID.eq(id)).fetchOptional()
+                .map(BroadcastRepository::attempt);
+    }
+
+    /** planned → dialing; false when it is not planned any more. Written BEFORE the call is placed. */
+    public boolean startDialing(long attemptId, long at) {
+        return dsl.update(BROADCAST_ATTEMPTS)
+                .set(BROADCAST_ATTEMPTS.STATE, "dialing")
+                .set(BROADCAST_ATTEMPTS.STARTED_AT, at)
+                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("planned"))
+                .execute() == 1;
+    }
+
+    /** A planned attempt waits until {@code dueAt} (quiet hours); false when it is not planned any more. */
+    public boolean defer(long attemptId, long dueAt) {
+        return dsl.update(BROADCAST_ATTEMPTS)
+                .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
+                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("planned"))
+                .execute() == 1;
+    }
+
+    /** dialing → planned again: the call was never handed to Asterisk (AMI away). */
+    public boolean replan(long attemptId, long dueAt) {
+        return dsl.update(BROADCAST_ATTEMPTS)
+                .set(BROADCAST_ATTEMPTS.STATE, "planned")
+                .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
+                .setNull(BROADCAST_ATTEMPTS.STARTED_AT)
+                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("dialing"))
+                .execute() == 1;
+    }
+
+    /** While the call is up: answered, the recording, the keys so far. */
+    public void progress(long attemptId, String result, String digits, String recording) {
+        var u = dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.RESULT, result);
+        if (digits != null) {
+            u = u.set(BROADCAST_ATTEMPTS.DIGITS, cut32(digits));
+        }
+        if (recording != null) {
+            u = u.set(BROADCAST_ATTEMPTS.RECORDING, recording.length() > 500 ? recording.substring(0, 500) : recording);
+        }
+        u.where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("dialing")).execute();
+    }
+
+    /** planned or dialing → done with a result; false when it was done already (a late or repeated event). */
+    public boolean finish(long attemptId, String result, String digits, String detail, long at) {
+        var u = dsl.update(BROADCAST_ATTEMPTS)
+                .set(BROADCAST_ATTEMPTS.STATE, "done")
+                .set(BROADCAST_ATTEMPTS.RESULT, result)
+                .set(BROADCAST_ATTEMPTS.DETAIL, cut(detail))
+                .set(BROADCAST_ATTEMPTS.ENDED_AT, at);
+        if (digits != null && !digits.isEmpty()) {
+            u = u.set(BROADCAST_ATTEMPTS.DIGITS, cut32(digits));
+        }
+        return u.where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.ne("done")).execute() == 1;
+    }
+
+    /** Cancels what a broadcast still had planned. */
+    public int cancelPlanned(long broadcastId, long at) {
+        return dsl.update(BROADCAST_ATTEMPTS)
+                .set(BROADCAST_ATTEMPTS.STATE, "done")
+                .set(BROADCAST_ATTEMPTS.RESULT, "cancelled")
+                .set(BROADCAST_ATTEMPTS.ENDED_AT, at)
+                .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(broadcastId)).and(BROADCAST_ATTEMPTS.STATE.eq("planned"))
+                .execute();
+    }
+
+    // ---- campaigns ----------------------------------------------------------------------------------------
+
+    /** A campaign as stored; {@code state} running, paused, cancelled. */
+    public record Campaign(long id, String name, String template, Map<String, String> fields, String selection,
+                           String state, long createdAt, String createdBy, int elderCount) {}
+
+    public long createCampaign(String name, String template, Map<String, String> fields, String selection, String by,
+                               int elders, long now) {
+        return dsl.insertInto(CAMPAIGNS)
+                .set(CAMPAIGNS.NAME, name)
+                .set(CAMPAIGNS.TEMPLATE, template)
+                .set(CAMPAIGNS.FIELDS, json(fields))
+                .set(CAMPAIGNS.SELECTION, selection.length() > 1000 ? selection.substring(0, 1000) : selection)
+                .set(CAMPAIGNS.STATE, "running")
+                .set(CAMPAIGNS.CREATED_AT, now)
+                .set(CAMPAIGNS.CREATED_BY, by)
+                .set(CAMPAIGNS.ELDER_COUNT, elders)
+                .returning(CAMPAIGNS.ID).fetchOne().getId();
+    }
+
+    public Optional<Campaign> campaign(long id) {
+        return dsl.selectFrom(CAMPAIGNS).where(CAMPAIGNS.ID.eq(id)).fetchOptional()
+                .map(c -> new Campaign(c.getId(), c.getName(), c.getTemplate(), fields(c.getFields()), c.getSelection(),
+                        c.getState(), c.getCreatedAt(), c.getCreatedBy(), c.getElderCount()));
+    }
+
+    /** running → paused, paused → running; false when it was not in {@code from}. */
+    public boolean moveCampaign(long id, String from, String to) {
+        return dsl.update(CAMPAIGNS).set(CAMPAIGNS.STATE, to).where(CAMPAIGNS.ID.eq(id)).and(CAMPAIGNS.STATE.eq(from))
+                .execute() == 1;
+    }
+
+    public java.util.Set<Long> pausedCampaigns() {
+        return new java.util.HashSet<>(dsl.select(CAMPAIGNS.ID).from(CAMPAIGNS).where(CAMPAIGNS.STATE.eq("paused"))
+                .fetch(CAMPAIGNS.ID));
+    }
+
+    /** Per broadcast of the campaign: its state and whether any attempt reached the elder (answered). */
+    public List<String[]> campaignProgress(long campaignId) {
+        var reached = DSL.field(DSL.exists(DSL.selectOne().from(BROADCAST_ATTEMPTS)
+                .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(BROADCASTS.ID))
+                .and(BROADCAST_ATTEMPTS.RESULT.in("answered", "confirmed", "repeated", "transferred", "no-confirm",
+                        "hung-up-early"))));
+        return dsl.select(BROADCASTS.STATE, reached).from(BROADCASTS).where(BROADCASTS.CAMPAIGN_ID.eq(campaignId))
+                .fetch(r -> new String[] {r.value1(), String.valueOf(r.value2())});
+    }
+
+    private Broadcast withAttempts(BroadcastsRecord r) {
+        List<Broadcast.Attempt> attempts = dsl.selectFrom(BROADCAST_ATTEMPTS)
+                .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(r.getId()))
+                .orderBy(BROADCAST_ATTEMPTS.SEQ).fetch(BroadcastRepository::attempt);
+        return new Broadcast(r.getId(), r.getElderId(), r.getTemplate(), r.getKind(), fields(r.getFields()), r.getLanguage(),
+                r.getMessage(), r.getPrompt(), r.getPromptMs(), Boolean.TRUE.equals(r.getUrgent()), r.getState(),
+                r.getCreatedAt(), r.getCreatedBy(), r.getAccountId(), r.getDueAt(), r.getParentId(), r.getEndedAt(),
+                r.getOutcome(), attempts, r.getCampaignId());
+    }
+
+    private static Broadcast.Attempt attempt(BroadcastAttemptsRecord a) {
+        return new Broadcast.Attempt(a.getId(), a.getBroadcastId(), a.getSeq(), a.getPhone(), a.getDueAt(), a.getState(),
+                a.getStartedAt(), a.getEndedAt(), a.getResult(), a.getDigits(), a.getRecording(), a.getDetail());
+    }
+
+    private static String json(Map<String, String> fields) {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> fields(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= 255 ? s : s.substring(0, 255);
+    }
+
+    private static String cut32(String s) {
+        return s.length() <= 32 ? s : s.substring(s.length() - 32);
+    }
+}

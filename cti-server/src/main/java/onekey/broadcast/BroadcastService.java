@@ -1,0 +1,672 @@
+package onekey.broadcast;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import onekey.auth.Account;
+import onekey.broadcast.Templates.Invalid;
+import onekey.broadcast.Templates.Template;
+import onekey.elders.Elder;
+import onekey.elders.ElderRepository;
+import onekey.elders.PhoneNumbers;
+import onekey.events.EventHub;
+import onekey.lines.Line;
+import onekey.lines.Service;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Voice broadcasts (issue 9): OneKey calls an elder through the trunk, speaks a booking confirmation, a reminder
+ * or a care check-in in the elder's language, and hears 1 (confirmed), 2 (again) or 0 (an agent). The message is
+ * rendered and synthesised when the broadcast is scheduled, never when the elder answers; a missing voice falls
+ * back to the other language's engine, and with neither the scheduling fails with a clear error (never silence).
+ *
+ * <p>Delivery: a retry plan per kind (attempts, seconds apart) on no answer, busy, failure, an early hang-up or no
+ * key; non-urgent attempts never start inside the quiet hours (they wait for their end); at most
+ * {@code maxChannels} broadcast calls at once (the trunk keeps room for SOS). After the last failed attempt a
+ * check-in opens a no-response incident (rescue) and a booking or reminder alerts the agents (queue.alert).
+ *
+ * <p>Durable and idempotent like the rescue: every attempt is a row written before it is dialled (planned →
+ * dialing → done, conditional UPDATEs); after a restart an attempt that was being dialled is finished "unknown"
+ * (never dialled again) unless Asterisk still has its channel, and the plan goes on. Everything runs on one thread.
+ */
+public final class BroadcastService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BroadcastService.class);
+    static final String ACTION_PREFIX = "okbc-";
+    static final String CONTEXT = "onekey-bcast";
+
+    /** Attempts and the time between them, for one kind of broadcast. */
+    public record RetryPlan(int attempts, int intervalSeconds) {
+        /** "3x600": 3 attempts, 600 s apart. */
+        public static RetryPlan parse(String spec) {
+            String[] p = spec == null ? new String[0] : spec.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+            try {
+                RetryPlan r = new RetryPlan(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
+                if (p.length == 2 && r.attempts >= 1 && r.attempts <= 10 && r.intervalSeconds >= 1 && r.intervalSeconds <= 86_400) {
+                    return r;
+                }
+            } catch (RuntimeException ignored) {
+                // falls through
+            }
+            throw new IllegalArgumentException("expected <attempts>x<seconds apart>, attempts 1..10, seconds 1..86400 "
+                    + "(e.g. 3x600), got '" + spec + "'");
+        }
+    }
+
+    /** The rules' numbers (config {@code broadcast.*}). */
+    public record Settings(Map<String, RetryPlan> plans, int ringSeconds, int replays, int digitSeconds, QuietHours quiet,
+                           LocalTime reminderEvening, int reminderHoursBefore, int maxChannels) {
+        RetryPlan plan(String kind) {
+            return plans.getOrDefault(kind, new RetryPlan(3, 600));
+        }
+
+        ZoneId zone() {
+            return quiet.zone();
+        }
+    }
+
+    /** A synthesised prompt: the path Asterisk plays (without extension) and its length. */
+    public record Spoken(String playbackPath, long millis) {
+        /** A PromptCache file (8 kHz mono 16-bit WAV): its playback path and length from its size. */
+        public static Spoken ofWav(Path wav) {
+            long bytes;
+            try {
+                bytes = Files.size(wav);
+            } catch (java.io.IOException e) {
+                bytes = 44;
+            }
+            String s = wav.toString();
+            return new Spoken(s.endsWith(".wav") ? s.substring(0, s.length() - 4) : s, Math.max(0, bytes - 44) / 16);
+        }
+    }
+
+    /** Renders a TTS prompt (text, language "zh"/"en"); empty when no engine or voice speaks that language. */
+    public interface Prompts {
+        Optional<Spoken> speak(String text, String language);
+    }
+
+    /** What POST /api/broadcasts asks for. {@code at} null: now. */
+    public record Request(long elderId, String template, Map<String, String> fields, Instant at, boolean urgent) {}
+
+    /** No TTS engine could speak the message in either language. */
+    public static final class Unspeakable extends RuntimeException {
+        public Unspeakable(String message) {
+            super(message);
+        }
+    }
+
+    private final BroadcastRepository repo;
+    private final ElderRepository elders;
+    private final Pbx pbx;
+    private final EventHub hub;
+    private final Clock clock;
+    private final Settings settings;
+    private final Prompts prompts;
+    private final ScheduledExecutorService worker;
+    /** uniqueid of an answered broadcast channel → attempt id (to notice a hang-up before a result). */
+    private final Map<String, Long> answered = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
+    /** Hangup cause of a broadcast channel (uniqueid okbc-&lt;attempt&gt;): tells busy from a plain failure. */
+    private final Map<String, Integer> causes = new ConcurrentHashMap<>();
+    /**
+     * Attempts whose channel Asterisk may still have (from the dial until the channel's Hangup, not until the
+     * attempt's result): the limit {@code maxChannels} counts these, as Asterisk counts channels. Value: when the
+     * attempt ended (0 while it runs), to forget a channel whose Hangup never came.
+     */
+    private final Map<Long, Long> up = new ConcurrentHashMap<>();
+    private volatile boolean pbxReady;
+    /** The lines (dialled numbers) of the centre: an elder who presses 0 is queued on the service's line. */
+    private volatile java.util.function.Supplier<List<Line>> lines = List::of;
+    /** Opens a no-response incident for an elder (rescue); returns its id. Null: no rescue service. */
+    private volatile BiFunction<Long, String, Long> noResponse;
+    /** At most two TTS syntheses at once (2 cores). */
+    private final java.util.concurrent.Semaphore tts = new java.util.concurrent.Semaphore(2);
+
+    public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                            Settings settings, Prompts prompts) {
+        this.repo = repo;
+        this.elders = elders;
+        this.pbx = pbx;
+        this.hub = hub;
+        this.clock = clock;
+        this.settings = settings;
+        this.prompts = prompts;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "broadcast");
+            t.setDaemon(true);
+            return t;
+        });
+        worker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    public void setLines(java.util.function.Supplier<List<Line>> lines) {
+        this.lines = lines;
+    }
+
+    /** The hand-over of an unanswered check-in: (elderId, reason) → incident id. */
+    public void setNoResponse(BiFunction<Long, String, Long> noResponse) {
+        this.noResponse = noResponse;
+    }
+
+    // ---- scheduling ---------------------------------------------------------------------------------------
+
+    /**
+     * Schedules a broadcast: validates, renders the message in the elder's language and synthesises it now, writes
+     * the broadcast with its first attempt (after the quiet hours unless urgent) and, for a booking, its reminders
+     * (the day before at 18:00 and 2 h before, when still ahead).
+     *
+     * @throws Invalid      a bad request (which field and why)
+     * @throws Unspeakable  no TTS engine speaks the elder's language nor the other one
+     */
+    public Broadcast schedule(Request req, Account by) {
+        return schedule(req, by, null);
+    }
+
+    /** As {@link #schedule(Request, Account)}, as one elder's broadcast of campaign {@code campaignId}. */
+    public Broadcast schedule(Request req, Account by, Long campaignId) {
+        Template t = Template.of(req.template()).orElseThrow(() -> new Invalid("template",
+                "unknown template '" + req.template() + "'; one of " + String.join(", ", Template.ids())));
+        Map<String, String> fields = Templates.validate(t, req.fields());
+        Elder elder = elders.get(req.elderId()).orElseThrow(() -> new Invalid("elderId", "no such elder: " + req.elderId()));
+        if (elder.phones() == null || elder.phones().isEmpty()) {
+            throw new Invalid("elderId", "elder " + req.elderId() + " has no phone number to call");
+        }
+        long now = clock.millis();
+        long due = req.at() == null ? now : Math.max(now, req.at().toEpochMilli());
+        if (!req.urgent()) {
+            due = settings.quiet().next(Instant.ofEpochMilli(due)).toEpochMilli();
+        }
+        BroadcastRepository.Draft main = draft(t, fields, elder, req.urgent(), by, due, null);
+        List<BroadcastRepository.Draft> reminders = new ArrayList<>();
+        if (t.kind.equals("booking")) {
+            LocalDateTime appt = t.appointment(fields).orElseThrow();
+            Instant apptAt = appt.atZone(settings.zone()).toInstant();
+            Instant evening = appt.toLocalDate().minusDays(1).atTime(settings.reminderEvening()).atZone(settings.zone()).toInstant();
+            Instant before = apptAt.minusSeconds(settings.reminderHoursBefore() * 3600L);
+            for (Instant at : List.of(evening, before)) {
+                long when = settings.quiet().next(at).toEpochMilli();
+                if (when > due && when > now && when < apptAt.toEpochMilli()) {
+                    reminders.add(draft(Template.REMINDER, fields, elder, false, by, when, null));
+                }
+            }
+        }
+        long id = onWorker(() -> {
+            long created = repo.create(main.inCampaign(campaignId), now);
+            for (BroadcastRepository.Draft r : reminders) {
+                repo.create(new BroadcastRepository.Draft(r.elderId(), r.template(), r.kind(), r.fields(), r.language(),
+                        r.message(), r.prompt(), r.promptMs(), r.urgent(), r.createdBy(), r.accountId(), r.dueAt(), created,
+                        r.phone()), now);
+            }
+            return created;
+        });
+        Broadcast b = repo.get(id).orElseThrow();
+        log.info("broadcast.scheduled broadcast={} elder={} template={} language={} due={} reminders={} by={}", id,
+                elder.id(), t.id, b.language(), Instant.ofEpochMilli(due), reminders.size(), main.createdBy());
+        publish("broadcast.scheduled", b);
+        return b;
+    }
+
+    /** Renders and speaks the message: the elder's language first, then the other one; never silence. */
+    private BroadcastRepository.Draft draft(Template t, Map<String, String> fields, Elder elder, boolean urgent, Account by,
+                                            long due, Long parent) {
+        String lang = "en".equalsIgnoreCase(String.valueOf(elder.language()).trim()) ? "en" : "zh";
+        for (String l : List.of(lang, lang.equals("zh") ? "en" : "zh")) {
+            String text = Templates.render(t, l, elder.name(), fields);
+            Optional<Spoken> s = speak(text, l);
+            if (s.isPresent()) {
+                if (!l.equals(lang)) {
+                    log.warn("broadcast.voice-fallback elder={} wanted={} used={}", elder.id(), lang, l);
+                }
+                return new BroadcastRepository.Draft(elder.id(), t.id, t.kind, fields, l, text, s.get().playbackPath(),
+                        s.get().millis(), urgent, by == null ? "system" : by.username(), by == null ? null : by.id(), due,
+                        parent, elder.phones().get(0));
+            }
+        }
+        throw new Unspeakable("no text-to-speech voice could speak the message in " + lang + " nor in the other language"
+                + " (espeak-ng with the cmn voice for Mandarin, FreeTTS or espeak-ng en-us for English): install one;"
+                + " the broadcast was not scheduled");
+    }
+
+    private Optional<Spoken> speak(String text, String lang) {
+        try {
+            tts.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            return prompts.speak(text, lang);
+        } catch (RuntimeException e) {
+            log.warn("broadcast.tts-error lang={} error={}", lang, e.toString());
+            return Optional.empty();
+        } finally {
+            tts.release();
+        }
+    }
+
+    public Optional<Broadcast> get(long id) {
+        return repo.get(id);
+    }
+
+    public List<Broadcast> find(Long elderId, String state, int limit) {
+        return repo.find(elderId, state, null, limit);
+    }
+
+    /** Cancels a broadcast that is not closed yet: nothing more is dialled. */
+    public Broadcast cancel(long id, Account by) {
+        return onWorker(() -> {
+            Broadcast b = repo.get(id).orElseThrow(() -> new Invalid("id", "no such broadcast: " + id));
+            long now = clock.millis();
+            if (!repo.close(id, Broadcast.State.CANCELLED, "cancelled by " + by.username(), now)) {
+                throw new IllegalStateException("broadcast " + id + " is already " + b.state());
+            }
+            repo.cancelPlanned(id, now);
+            Broadcast done = repo.get(id).orElseThrow();
+            publish("broadcast.cancelled", done);
+            return done;
+        });
+    }
+
+    // ---- the PBX ------------------------------------------------------------------------------------------
+
+    /** From the AMI dispatcher: handed to the broadcast thread at once. */
+    public void onEvent(PbxEvent e) {
+        switch (e) {
+            case PbxEvent.OriginateResult o when o.actionId() != null && o.actionId().startsWith(ACTION_PREFIX) ->
+                    worker.execute(() -> originated(o));
+            case PbxEvent.BroadcastResult b when b.attempt() != null -> worker.execute(() -> heard(b));
+            // checked on the broadcast thread, after the answer that came before it (a quick hang-up is not missed)
+            case PbxEvent.ChannelHungUp h -> {
+                if (h.uniqueid() != null && h.uniqueid().startsWith(ACTION_PREFIX)) {
+                    causes.put(h.uniqueid(), h.cause());
+                    try {
+                        up.remove(Long.parseLong(h.uniqueid().substring(ACTION_PREFIX.length())));
+                    } catch (NumberFormatException ignored) {
+                        // not one of ours
+                    }
+                }
+                worker.execute(() -> hungUp(h));
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * AMI (re)connected: attempts left "dialing" by an earlier run whose channel Asterisk no longer has are finished
+     * "unknown" (never dialled again; the plan goes on), then planned attempts may be dialled.
+     */
+    public void pbxConnected() {
+        worker.execute(() -> {
+            try {
+                List<Broadcast.Attempt> dialing = repo.inState("dialing");
+                if (!dialing.isEmpty()) {
+                    Map<String, String> live = new LinkedHashMap<>();
+                    for (LiveChannel c : pbx.liveChannels(List.of("ONEKEY_BCAST"))) {
+                        String a = c.variables().get("ONEKEY_BCAST");
+                        if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
+                            try {
+                                up.put(Long.parseLong(c.uniqueid().substring(ACTION_PREFIX.length())), 0L);
+                            } catch (NumberFormatException ignored) {
+                                // not one of ours
+                            }
+                        }
+                        if (a != null) {
+                            live.put(a, c.uniqueid());
+                        } else if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
+                            live.put(c.uniqueid().substring(ACTION_PREFIX.length()), c.uniqueid()); // still ringing
+                        }
+                    }
+                    for (Broadcast.Attempt a : dialing) {
+                        String uniqueid = live.get(Long.toString(a.id()));
+                        if (uniqueid != null) {
+                            answered.put(uniqueid, a.id());
+                        } else if (!refusals.containsKey(a.id())) {
+                            finish(a, "unknown", null, "the server restarted while this call was placed; not dialled again");
+                        }
+                    }
+                }
+                pbxReady = true;
+            } catch (RuntimeException ex) {
+                log.warn("broadcast.resync-failed error={}", ex.toString());
+            }
+        });
+    }
+
+    public void pbxDisconnected() {
+        pbxReady = false;
+    }
+
+    private void tick() {
+        try {
+            long now = clock.millis();
+            for (Broadcast.Attempt a : repo.inState("dialing")) {
+                if (a.startedAt() != null && now - a.startedAt() > staleMillis(a) && !answered.containsValue(a.id())) {
+                    finish(a, "unknown", null, "no outcome from Asterisk in time");
+                }
+            }
+            if (!pbxReady) {
+                return;
+            }
+            // a channel whose Hangup never came is forgotten a minute after its attempt ended
+            up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
+            int free = settings.maxChannels() - Math.max(up.size(), repo.countInState("dialing"));
+            java.util.Set<Long> paused = free > 0 ? repo.pausedCampaigns() : java.util.Set.of();
+            for (Broadcast.Attempt a : repo.due(now, free + (paused.isEmpty() ? 0 : 500))) {
+                if (free <= 0) {
+                    break;
+                }
+                Broadcast b = repo.get(a.broadcastId()).orElse(null);
+                if (b != null && b.campaignId() != null && paused.contains(b.campaignId())) {
+                    continue; // a paused campaign: its attempts wait, due, until it is resumed
+                }
+                if (b == null || !b.open()) {
+                    repo.finish(a.id(), "cancelled", null, "the broadcast is " + (b == null ? "gone" : b.state()), now);
+                    continue;
+                }
+                // RULE (issue 9): no non-urgent call inside the quiet hours; the attempt waits until they end
+                if (!b.urgent() && settings.quiet().contains(Instant.ofEpochMilli(now))) {
+                    long until = settings.quiet().next(Instant.ofEpochMilli(now)).toEpochMilli();
+                    if (repo.defer(a.id(), until)) {
+                        log.info("broadcast.quiet-hours broadcast={} attempt={} until={}", b.id(), a.seq(), Instant.ofEpochMilli(until));
+                        publish("broadcast.updated", repo.get(b.id()).orElse(b));
+                    }
+                    continue;
+                }
+                if (repo.startDialing(a.id(), now)) {
+                    free--;
+                    up.put(a.id(), 0L);
+                    repo.setState(b.id(), Broadcast.State.CALLING);
+                    Thread.ofVirtual().name("broadcast-dial-" + a.id()).start(() -> dial(a, b));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("broadcast.tick-failed error={}", e.toString());
+        }
+    }
+
+    /** Ringing, then every play of the message and its wait for a key, and a minute of margin. */
+    private long staleMillis(Broadcast.Attempt a) {
+        long promptMs = repo.get(a.broadcastId()).map(Broadcast::promptMs).orElse(30_000L);
+        return settings.ringSeconds() * 1000L + 6L * (promptMs + settings.digitSeconds() * 1000L) + 60_000L;
+    }
+
+    private void dial(Broadcast.Attempt a, Broadcast b) {
+        String prompt = b.prompt();
+        if (prompt.startsWith("/") && !Files.isRegularFile(Path.of(prompt + ".wav"))) {
+            // the cache lost the file since scheduling: speak the same text again rather than play nothing
+            Optional<Spoken> again = speak(b.message(), b.language());
+            if (again.isEmpty()) {
+                worker.execute(() -> finish(a, "failed", null, "the message's prompt is gone and could not be spoken again"));
+                return;
+            }
+            prompt = again.get().playbackPath();
+        }
+        Template t = Template.of(b.template()).orElse(Template.CHECK_IN);
+        Service service = t.service(b.fields());
+        Line line = lines.get().stream().filter(l -> l.service() == service).findFirst().orElse(null);
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("ONEKEY_BCAST", Long.toString(a.id()));
+        vars.put("ONEKEY_PROMPT", prompt);
+        vars.put("ONEKEY_LANG", b.language());
+        vars.put("ONEKEY_REPLAYS", Integer.toString(settings.replays()));
+        vars.put("ONEKEY_WAIT", Integer.toString(settings.digitSeconds()));
+        vars.put("ONEKEY_ELDER_NUMBER", a.phone());
+        vars.put("ONEKEY_BCAST_DNIS", line == null ? "broadcast" : line.number());
+        vars.put("ONEKEY_BCAST_SERVICE", service.wire());
+        vars.put("ONEKEY_BCAST_PRIO", Integer.toString(line == null ? 1 : line.priority()));
+        try {
+            // the channel's uniqueid is chosen here, so its Hangup (with the cause: busy, no answer) names the attempt
+            pbx.originate("PJSIP/" + a.phone() + "@trunk", CONTEXT, settings.ringSeconds() * 1000L, null, vars,
+                    ACTION_PREFIX + a.id(), ACTION_PREFIX + a.id());
+            log.info("broadcast.dial broadcast={} attempt={} seq={} number={}", b.id(), a.id(), a.seq(), PhoneNumbers.mask(a.phone()));
+            worker.execute(() -> publish("broadcast.calling", repo.get(b.id()).orElse(b)));
+        } catch (Pbx.PbxException e) {
+            worker.execute(() -> {
+                int n = refusals.merge(a.id(), 1, Integer::sum);
+                log.warn("broadcast.dial-refused broadcast={} attempt={} try={} error={}", b.id(), a.id(), n, e.getMessage());
+                up.remove(a.id()); // Asterisk made no channel
+                if (n >= 3) {
+                    finish(a, "failed", null, "Asterisk refused the call: " + e.getMessage());
+                } else if (!repo.replan(a.id(), clock.millis() + 2000)) {
+                    finish(a, "failed", null, e.getMessage());
+                }
+            });
+        }
+    }
+
+    private void originated(PbxEvent.OriginateResult o) {
+        long id;
+        try {
+            id = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()).replace("#late", ""));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Broadcast.Attempt a = repo.attempt(id).orElse(null);
+        if (a == null || a.done()) {
+            return;
+        }
+        if (o.success()) {
+            if (o.linkedid() != null) {
+                answered.put(o.linkedid(), id);
+            }
+            repo.progress(id, "answered", null, null);
+            return;
+        }
+        Integer cause = causes.remove(ACTION_PREFIX + id);
+        if (o.reason() == 0 && cause == null && !o.actionId().endsWith("#late")) {
+            // the channel's Hangup (with its cause) may come just after the originate's failure: look again shortly
+            worker.schedule(() -> originated(new PbxEvent.OriginateResult(o.linkedid(), o.at(), o.actionId() + "#late",
+                    false, 0)), 500, TimeUnit.MILLISECONDS);
+            return;
+        }
+        String result = o.reason() == 5 || cause != null && cause == 17 ? "busy"
+                : o.reason() == 3 || o.reason() == 1 || cause != null && (cause == 18 || cause == 19) ? "no-answer" : "failed";
+        finish(a, result, null, "originate reason " + o.reason() + (cause == null ? "" : ", hangup cause " + cause));
+    }
+
+    private void heard(PbxEvent.BroadcastResult e) {
+        long id;
+        try {
+            id = Long.parseLong(e.attempt().trim());
+        } catch (NumberFormatException ex) {
+            return;
+        }
+        Broadcast.Attempt a = repo.attempt(id).orElse(null);
+        if (a == null || a.done()) {
+            return;
+        }
+        String result = e.result() == null ? "" : e.result();
+        switch (result) {
+            case "answered" -> {
+                if (e.uniqueid() != null) {
+                    answered.put(e.uniqueid(), id);
+                }
+                repo.progress(id, "answered", null, e.recordingFile());
+            }
+            case "repeated" -> {
+                repo.progress(id, "repeated", e.digits(), e.recordingFile());
+                repo.get(a.broadcastId()).ifPresent(b -> publish("broadcast.updated", b));
+            }
+            case "confirmed" -> finish(a, "confirmed", e.digits(), "the elder pressed 1");
+            case "transferred" -> finish(a, "transferred", e.digits(), "the elder pressed 0: put through to an agent");
+            case "no-confirm" -> finish(a, "no-confirm", e.digits(), "heard the message " + settings.replays()
+                    + " times, pressed no key");
+            default -> log.warn("broadcast.unknown-result attempt={} result={}", id, result);
+        }
+    }
+
+    private void hungUp(PbxEvent.ChannelHungUp h) {
+        Long id = answered.remove(h.uniqueid());
+        if (id == null) {
+            return;
+        }
+        repo.attempt(id).filter(a -> !a.done()).ifPresent(a -> {
+            boolean again = a.digits() != null && a.digits().contains("2");
+            finish(a, again ? "repeated" : "hung-up-early", a.digits(), again ? "heard it again (2), hung up before 1 or 0"
+                    : "answered, hung up before pressing a key");
+        });
+    }
+
+    /** Ends an attempt (once) and moves its broadcast on: closed, the next attempt, or failed and handed on. */
+    private void finish(Broadcast.Attempt a, String result, String digits, String detail) {
+        long now = clock.millis();
+        if (!repo.finish(a.id(), result, digits, detail, now)) {
+            return;
+        }
+        refusals.remove(a.id());
+        answered.values().remove(a.id());
+        causes.remove(ACTION_PREFIX + a.id());
+        up.computeIfPresent(a.id(), (k, v) -> now); // still counted until Asterisk says the channel is gone
+        Broadcast b = repo.get(a.broadcastId()).orElse(null);
+        log.info("broadcast.attempt-done broadcast={} attempt={} seq={} result={}", a.broadcastId(), a.id(), a.seq(), result);
+        if (b == null || !b.open()) {
+            return;
+        }
+        switch (result) {
+            case "confirmed" -> {
+                repo.close(b.id(), Broadcast.State.CONFIRMED, "the elder pressed 1 on attempt " + a.seq(), now);
+                publish("broadcast.confirmed", repo.get(b.id()).orElse(b));
+            }
+            case "transferred" -> {
+                repo.close(b.id(), Broadcast.State.TRANSFERRED, "the elder pressed 0 on attempt " + a.seq()
+                        + ": queued for an agent", now);
+                publish("broadcast.transferred", repo.get(b.id()).orElse(b));
+            }
+            default -> {
+                RetryPlan plan = settings.plan(b.kind());
+                long made = b.attempts().stream().filter(x -> x.done() && !"cancelled".equals(x.result())).count();
+                if (made < plan.attempts()) {
+                    long due = now + plan.intervalSeconds() * 1000L;
+                    if (!b.urgent()) {
+                        due = settings.quiet().next(Instant.ofEpochMilli(due)).toEpochMilli();
+                    }
+                    List<String> phones = elders.get(b.elderId()).map(Elder::phones).filter(p -> !p.isEmpty())
+                            .orElse(List.of(a.phone()));
+                    int seq = b.attempts().stream().mapToInt(Broadcast.Attempt::seq).max().orElse(0) + 1;
+                    repo.plan(b.id(), seq, phones.get((int) (made % phones.size())), due);
+                    repo.setState(b.id(), Broadcast.State.SCHEDULED);
+                    publish("broadcast.attempt", repo.get(b.id()).orElse(b));
+                } else {
+                    fail(b, made, now);
+                }
+            }
+        }
+    }
+
+    /**
+     * The last attempt failed: the broadcast is failed and handed on — an unanswered check-in opens a no-response
+     * incident (rescue); a booking or reminder is a task for the agents (queue.alert), and its creator is told.
+     */
+    private void fail(Broadcast b, long made, long now) {
+        String why = "no confirmation after " + made + " attempt" + (made == 1 ? "" : "s");
+        boolean alertAgents = true;
+        if (b.kind().equals("check-in") && noResponse != null) {
+            try {
+                Long incident = noResponse.apply(b.elderId(), "check-in-unanswered");
+                why += "; no-response incident " + incident + " opened";
+                alertAgents = false;
+            } catch (RuntimeException e) {
+                log.error("broadcast.hand-on-failed broadcast={} elder={} error={}", b.id(), b.elderId(), e.toString());
+                why += "; the no-response incident could not be opened (" + e.getMessage() + "): an agent must call the elder";
+            }
+        } else {
+            why += "; an agent must call the elder";
+        }
+        if (!repo.close(b.id(), Broadcast.State.FAILED, why, now)) {
+            return;
+        }
+        log.warn("broadcast.failed broadcast={} elder={} template={} attempts={}", b.id(), b.elderId(), b.template(), made);
+        Broadcast failed = repo.get(b.id()).orElse(b);
+        if (alertAgents) {
+            hub.broadcast("queue.alert", Map.of("kind", "broadcast-failed", "task", "call the elder about the "
+                    + b.template() + " the broadcast could not confirm", "broadcast", shape(failed)));
+        }
+        publish("broadcast.failed", failed);
+    }
+
+    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
+        try {
+            return worker.submit(c).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broadcast service is busy; try again", e);
+        }
+    }
+
+    /** To the agent who booked it (supervisors see every agent's events); else to the supervisors. */
+    private void publish(String type, Broadcast b) {
+        Map<String, Object> body = Map.of("broadcast", shape(b));
+        if (b.accountId() != null) {
+            hub.toAccount(b.accountId(), type, body);
+        } else {
+            hub.broadcast(type, body);
+        }
+    }
+
+    /** The wire shape of a broadcast (docs/api.md). */
+    public static Map<String, Object> shape(Broadcast b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", b.id());
+        m.put("elderId", b.elderId());
+        m.put("template", b.template());
+        m.put("kind", b.kind());
+        m.put("fields", b.fields());
+        m.put("language", b.language());
+        m.put("message", b.message());
+        m.put("promptMs", b.promptMs());
+        m.put("urgent", b.urgent());
+        m.put("state", b.state());
+        m.put("createdAt", b.createdAt());
+        m.put("createdBy", b.createdBy());
+        m.put("dueAt", b.dueAt());
+        m.put("parentId", b.parentId());
+        m.put("endedAt", b.endedAt());
+        m.put("outcome", b.outcome());
+        m.put("campaignId", b.campaignId());
+        m.put("attempts", b.attempts().stream().map(a -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("seq", a.seq());
+            x.put("number", PhoneNumbers.mask(a.phone()));
+            x.put("dueAt", a.dueAt());
+            x.put("at", a.startedAt());
+            x.put("state", a.state());
+            x.put("endedAt", a.endedAt());
+            x.put("result", a.result());
+            x.put("digits", a.digits() == null ? "" : a.digits());
+            x.put("recording", a.recording() != null);
+            x.put("detail", a.detail());
+            return x;
+        }).toList());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

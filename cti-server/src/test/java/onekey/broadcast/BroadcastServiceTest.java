@@ -1,0 +1,411 @@
+package onekey.broadcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import onekey.auth.Account;
+import onekey.auth.Role;
+import onekey.broadcast.BroadcastService.RetryPlan;
+import onekey.elders.Elder;
+import onekey.elders.ElderDraft;
+import onekey.elders.JooqElderRepository;
+import onekey.events.Event;
+import onekey.events.EventHub;
+import onekey.lines.Line;
+import onekey.lines.Service;
+import onekey.store.Database;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broadcast rules on a real H2 database with the clock injected (issue 9, test 5 and the delivery rules): the
+ * PBX records the calls OneKey asks for and Asterisk's answers are fed back as the events AMI would deliver.
+ * BroadcastIT runs the same flows against a real Asterisk and phones. The centre is in Shanghai (UTC+8): quiet
+ * hours 21:00–08:00 local are 13:00–00:00 UTC.
+ */
+class BroadcastServiceTest {
+    static final String PHONE = "13800000001";
+    static final String MOBILE = "13900000009";
+    static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+    @TempDir
+    Path tmp;
+    /** 10:00 in Shanghai. */
+    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T02:00:00Z"));
+    final RecordingPbx pbx = new RecordingPbx();
+    final List<String[]> spoken = new CopyOnWriteArrayList<>();
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    final List<String> handedOn = new CopyOnWriteArrayList<>();
+    final Set<String> mute = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Database db;
+    JooqElderRepository elders;
+    BroadcastService service;
+    Elder elder;
+    Elder english;
+    final Account agent = new Account(7, "ann", Role.AGENT, "1001", "secret", "Ann", true);
+
+    @BeforeEach
+    void up() {
+        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        elders = new JooqElderRepository(db, "21", clock);
+        elder = elders.create(new ElderDraft("张桂英", null, "F", List.of(PHONE, MOBILE), "上海市杨浦区控江路1029弄12号302室",
+                null, "杨浦区", "zh", "living-alone", null, null, null, null, null, null, List.of()));
+        english = elders.create(new ElderDraft("Margaret Liu", null, "F", List.of("13524000004"), "Gubei Rd", null, "长宁区",
+                "en", "market", null, null, null, null, null, null, List.of()));
+        EventHub hub = new EventHub(1000);
+        hub.subscribe(id -> true, true, -1, events::add);
+        service = start();
+    }
+
+    private BroadcastService start() {
+        BroadcastService s = new BroadcastService(new BroadcastRepository(db), elders, pbx, new EventHubSink(events).hub, clock,
+                new BroadcastService.Settings(Map.of("booking", new RetryPlan(3, 600), "reminder", new RetryPlan(2, 600),
+                        "check-in", new RetryPlan(3, 600)), 30, 3, 6, QuietHours.parse("21:00-08:00", SHANGHAI),
+                        LocalTime.of(18, 0), 2, 10),
+                (text, lang) -> {
+                    if (mute.contains(lang)) {
+                        return Optional.empty();
+                    }
+                    spoken.add(new String[] {text, lang});
+                    return Optional.of(new BroadcastService.Spoken("prompts/" + lang + "-" + spoken.size(), 9_000));
+                });
+        s.setLines(() -> List.of(new Line("1234902", Service.REGISTRATION, 5, "预约挂号"), new Line("12349", Service.GENERAL, 1, "综合")));
+        s.setNoResponse((elderId, reason) -> {
+            handedOn.add(elderId + ":" + reason);
+            return 42L;
+        });
+        s.pbxConnected();
+        return s;
+    }
+
+    @AfterEach
+    void down() {
+        service.close();
+        db.close();
+    }
+
+    private Broadcast registration(String time) {
+        return service.schedule(new BroadcastService.Request(elder.id(), "registration", Map.of("hospital", "瑞金医院",
+                "department", "心内科", "doctor", "王建华", "time", time), null, false), agent);
+    }
+
+    @Test
+    void aRegistrationIsSpokenInTheEldersLanguageWhenScheduledAndPressing1ConfirmsIt() {
+        Broadcast b = registration("2026-06-03T09:30");
+        assertThat(b.language()).isEqualTo("zh");
+        assertThat(b.message()).contains("张桂英", "瑞金医院", "心内科", "王建华", "6月3日9点30分", "请按1");
+        // synthesised when scheduled, not when answered
+        assertThat(spoken).extracting(s -> s[0]).contains(b.message());
+        RecordingPbx.Call call = pbx.await(1);
+        assertThat(call.channel()).isEqualTo("PJSIP/" + PHONE + "@trunk");
+        assertThat(call.context()).isEqualTo("onekey-bcast");
+        assertThat(call.vars()).containsEntry("ONEKEY_PROMPT", b.prompt()).containsEntry("ONEKEY_LANG", "zh")
+                .containsEntry("ONEKEY_BCAST_DNIS", "1234902").containsEntry("ONEKEY_BCAST_SERVICE", "registration")
+                .containsEntry("ONEKEY_ELDER_NUMBER", PHONE);
+        Awaitility.await().until(() -> state(b.id()).equals("calling"));
+        service.onEvent(new PbxEvent.OriginateResult("u1", clock.millis(), call.actionId(), true, 4));
+        service.onEvent(new PbxEvent.BroadcastResult("u1", clock.millis(), "u1", call.attempt(), "answered", "", "/rec/u1.wav"));
+        service.onEvent(new PbxEvent.BroadcastResult("u1", clock.millis(), "u1", call.attempt(), "repeated", "2", "/rec/u1.wav"));
+        service.onEvent(new PbxEvent.BroadcastResult("u1", clock.millis(), "u1", call.attempt(), "confirmed", "21", "/rec/u1.wav"));
+        Awaitility.await().until(() -> state(b.id()).equals("confirmed"));
+        Broadcast.Attempt a = service.get(b.id()).orElseThrow().attempts().get(0);
+        assertThat(a.result()).isEqualTo("confirmed");
+        assertThat(a.digits()).isEqualTo("21");
+        assertThat(a.recording()).isEqualTo("/rec/u1.wav");
+        assertThat(events).extracting(Event::type).contains("broadcast.scheduled", "broadcast.confirmed");
+        // a late hang-up changes nothing
+        service.onEvent(new PbxEvent.ChannelHungUp("u1", clock.millis(), "u1", true, 16, "Normal"));
+        assertThat(pbx.calls).hasSize(1);
+    }
+
+    @Test
+    void aBookingPlansItsRemindersTheDayBeforeAt18AndTwoHoursBeforeAfterTheQuietHours() {
+        // 09:30 on 3 June: the evening before at 18:00, and 07:30 — inside the quiet hours, so 08:00
+        Broadcast b = registration("2026-06-03T09:30");
+        List<Broadcast> reminders = new BroadcastRepository(db).find(elder.id(), null, b.id(), 10);
+        assertThat(reminders).extracting(Broadcast::dueAt).containsExactlyInAnyOrder(
+                Instant.parse("2026-06-02T10:00:00Z").toEpochMilli(), Instant.parse("2026-06-03T00:00:00Z").toEpochMilli());
+        assertThat(reminders).allSatisfy(r -> {
+            assertThat(r.template()).isEqualTo("reminder");
+            assertThat(r.message()).contains("提醒您", "瑞金医院", "6月3日9点30分");
+            assertThat(r.prompt()).isNotBlank();
+        });
+    }
+
+    @Test
+    void quietHoldsHold_aNonUrgentCallWaitsForTheirEndAnUrgentOneDoesNot() {
+        clock.set(Instant.parse("2026-06-01T13:30:00Z")); // 21:30 in Shanghai
+        Broadcast checkIn = service.schedule(new BroadcastService.Request(elder.id(), "check-in", Map.of(), null, false), agent);
+        assertThat(checkIn.attempts().get(0).dueAt()).isEqualTo(Instant.parse("2026-06-02T00:00:00Z").toEpochMilli());
+        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.isEmpty());
+        // an urgent broadcast (a weather warning) goes out at once
+        Broadcast urgent = service.schedule(new BroadcastService.Request(english.id(), "reminder",
+                Map.of("what", "a typhoon warning: stay indoors", "time", "2026-06-01T23:00"), null, true), agent);
+        RecordingPbx.Call first = pbx.await(1);
+        assertThat(first.channel()).contains("13524000004");
+        assertThat(urgent.language()).isEqualTo("en");
+        // 07:59:59 local: still waiting; 08:00: the check-in is dialled
+        clock.set(Instant.parse("2026-06-01T23:59:59Z"));
+        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        clock.set(Instant.parse("2026-06-02T00:00:00Z"));
+        assertThat(pbx.await(2).channel()).contains(PHONE);
+
+        // a retry that would fall into the quiet hours waits too: no answer at 20:55, next attempt 08:00 the day after
+        clock.set(Instant.parse("2026-06-02T12:55:00Z"));
+        service.onEvent(new PbxEvent.OriginateResult(null, clock.millis(), pbx.calls.get(1).actionId(), false, 3));
+        Awaitility.await().until(() -> service.get(checkIn.id()).orElseThrow().attempts().size() == 2);
+        assertThat(service.get(checkIn.id()).orElseThrow().attempts().get(1).dueAt())
+                .isEqualTo(Instant.parse("2026-06-03T00:00:00Z").toEpochMilli());
+        // and an attempt that became due inside them (planned before the rule applied) is moved to their end
+        assertThat(new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0), SHANGHAI)
+                .next(Instant.parse("2026-06-02T15:00:00Z"))).isEqualTo(Instant.parse("2026-06-03T00:00:00Z"));
+    }
+
+    @Test
+    void anUnansweredCheckInIsRetriedPerThePlanThenFailsAndOpensANoResponseIncident() {
+        Broadcast b = service.schedule(new BroadcastService.Request(elder.id(), "check-in", Map.of(), null, false), null);
+        service.onEvent(new PbxEvent.OriginateResult(null, clock.millis(), pbx.await(1).actionId(), false, 3));
+        Awaitility.await().until(() -> service.get(b.id()).orElseThrow().attempts().size() == 2);
+        // 600 s apart on the injected clock, on the elder's other phone
+        clock.advance(Duration.ofSeconds(599));
+        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        clock.advance(Duration.ofSeconds(1));
+        RecordingPbx.Call second = pbx.await(2);
+        assertThat(second.channel()).contains(MOBILE);
+        service.onEvent(new PbxEvent.OriginateResult(null, clock.millis(), second.actionId(), false, 5));
+        Awaitility.await().until(() -> service.get(b.id()).orElseThrow().attempts().size() == 3);
+        clock.advance(Duration.ofSeconds(600));
+        RecordingPbx.Call third = pbx.await(3);
+        // answered, heard three times, no key
+        service.onEvent(new PbxEvent.OriginateResult("u3", clock.millis(), third.actionId(), true, 4));
+        service.onEvent(new PbxEvent.BroadcastResult("u3", clock.millis(), "u3", third.attempt(), "no-confirm", "", null));
+        Awaitility.await().until(() -> state(b.id()).equals("failed"));
+        Broadcast failed = service.get(b.id()).orElseThrow();
+        assertThat(failed.attempts()).extracting(Broadcast.Attempt::result).containsExactly("no-answer", "busy", "no-confirm");
+        assertThat(handedOn).containsExactly(elder.id() + ":check-in-unanswered");
+        assertThat(failed.outcome()).contains("incident 42");
+        clock.advance(Duration.ofHours(1));
+        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 3);
+    }
+
+    @Test
+    void aBookingThatIsNeverConfirmedAlertsTheAgentsAndAnEarlyHangUpIsCounted() {
+        Broadcast b = registration("2026-06-09T09:30");
+        for (int i = 1; i <= 3; i++) {
+            RecordingPbx.Call c = pbx.await(i);
+            service.onEvent(new PbxEvent.OriginateResult("h" + i, clock.millis(), c.actionId(), true, 4));
+            service.onEvent(new PbxEvent.ChannelHungUp("h" + i, clock.millis(), "h" + i, true, 16, "Normal"));
+            int n = i;
+            Awaitility.await().until(() -> service.get(b.id()).orElseThrow().attempts().stream().filter(Broadcast.Attempt::done)
+                    .count() == n);
+            clock.advance(Duration.ofSeconds(600));
+        }
+        Awaitility.await().until(() -> state(b.id()).equals("failed"));
+        assertThat(service.get(b.id()).orElseThrow().attempts()).extracting(Broadcast.Attempt::result)
+                .containsExactly("hung-up-early", "hung-up-early", "hung-up-early");
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("queue.alert");
+            assertThat(e.body().get("kind")).isEqualTo("broadcast-failed");
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("broadcast.failed");
+            assertThat(e.accountId()).isEqualTo(agent.id());
+        });
+        assertThat(handedOn).isEmpty();
+    }
+
+    @Test
+    void aRestartNeitherRepeatsTheAttemptThatWasBeingDialledNorLosesThePlan() {
+        Broadcast b = service.schedule(new BroadcastService.Request(elder.id(), "check-in", Map.of(), null, false), agent);
+        pbx.await(1);
+        Awaitility.await().until(() -> service.get(b.id()).orElseThrow().attempts().get(0).state().equals("dialing"));
+        // the server dies while attempt 1 rings; Asterisk no longer has the channel when it comes back
+        service.close();
+        service = start();
+        Awaitility.await().until(() -> service.get(b.id()).orElseThrow().attempts().size() == 2);
+        Broadcast after = service.get(b.id()).orElseThrow();
+        assertThat(after.attempts().get(0).result()).isEqualTo("unknown");
+        assertThat(after.attempts().get(1).state()).isEqualTo("planned");
+        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        clock.advance(Duration.ofSeconds(600));
+        assertThat(pbx.await(2).vars().get("ONEKEY_BCAST")).isEqualTo(Long.toString(after.attempts().get(1).id()));
+    }
+
+    @Test
+    void aMissingVoiceFallsBackToTheOtherLanguageAndWithNeitherSchedulingFailsClearly() {
+        mute.add("zh");
+        Broadcast b = service.schedule(new BroadcastService.Request(elder.id(), "check-in", Map.of(), null, false), agent);
+        assertThat(b.language()).isEqualTo("en");
+        assertThat(b.message()).contains("press 1");
+        mute.add("en");
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(elder.id(), "check-in", Map.of(), null, false),
+                agent)).isInstanceOf(BroadcastService.Unspeakable.class).hasMessageContaining("espeak-ng");
+    }
+
+    @Test
+    void badRequestsNameTheField() {
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(elder.id(), "pizza", Map.of(), null, false), agent))
+                .isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("template"));
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(elder.id(), "registration",
+                Map.of("hospital", "瑞金医院", "department", "心内科", "time", "2026-06-03T09:30"), null, false), agent))
+                .isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("fields.doctor"));
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(999, "check-in", Map.of(), null, false), agent))
+                .isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("elderId"));
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(elder.id(), "taxi", Map.of("from", "家",
+                "to", "医院", "time", "tomorrow", "plate", "沪A12345", "driverPhone", "13000000000", "eta", "10"), null, false), agent))
+                .isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("fields.time"));
+    }
+
+    @Test
+    void theStateMachineAllowsOnlyMovesOutOfOpenStates() {
+        for (Broadcast.State from : Broadcast.State.values()) {
+            for (Broadcast.State to : Broadcast.State.values()) {
+                boolean allowed = !from.closed() && from != to;
+                assertThat(from.canMoveTo(to)).as(from + " → " + to).isEqualTo(allowed);
+            }
+        }
+    }
+
+    private String state(long id) {
+        return service.get(id).orElseThrow().state();
+    }
+
+    /** The hub the service publishes to, recording every event. */
+    static final class EventHubSink {
+        final EventHub hub = new EventHub(1000);
+
+        EventHubSink(List<Event> into) {
+            hub.subscribe(id -> true, true, -1, into::add);
+        }
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        private final AtomicLong now;
+
+        MutableClock(Instant start) {
+            now = new AtomicLong(start.toEpochMilli());
+        }
+
+        void advance(Duration d) {
+            now.addAndGet(d.toMillis());
+        }
+
+        void set(Instant t) {
+            now.set(t.toEpochMilli());
+        }
+
+        @Override
+        public long millis() {
+            return now.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** The calls OneKey asked the PBX to place, in order. */
+    static final class RecordingPbx implements Pbx {
+        record Call(String channel, String context, Map<String, String> vars, String actionId) {
+            String attempt() {
+                return vars.get("ONEKEY_BCAST");
+            }
+        }
+
+        final List<Call> calls = new CopyOnWriteArrayList<>();
+
+        Call await(int n) {
+            Awaitility.await("call " + n + " placed").atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= n);
+            assertThat(calls).as("calls placed").hasSize(n);
+            return calls.get(n - 1);
+        }
+
+        @Override
+        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                              String actionId) {
+            calls.add(new Call(channel, context, Map.copyOf(variables), actionId));
+        }
+
+        @Override
+        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
+                              String actionId, String channelId) {
+            originate(channel, context, ringMillis, callerId, variables, actionId);
+        }
+
+        @Override
+        public void redirect(String channel, String context, String exten) {
+            throw new UnsupportedOperationException("broadcasts do not redirect");
+        }
+
+        @Override
+        public void hangup(String channel) {
+            throw new UnsupportedOperationException("broadcasts do not hang up");
+        }
+
+        @Override
+        public List<LiveChannel> liveChannels(List<String> callerVariables) {
+            return new ArrayList<>();
+        }
+
+        @Override
+        public void putSetting(String family, String key, String value) {
+        }
+
+        @Override
+        public void deleteSetting(String family, String key) {
+        }
+
+        @Override
+        public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
+        }
+
+        @Override
+        public void queuePause(String queue, String iface, boolean paused, String reason) {
+        }
+
+        @Override
+        public void queueRemove(String queue, String iface) {
+        }
+
+        @Override
+        public List<QueueMember> queueMembers(String queue) {
+            return List.of();
+        }
+
+        @Override
+        public void reloadSip() {
+        }
+    }
+}
