@@ -16,13 +16,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.nio.file.Path;
+import java.sql.Statement;
+import onekey.calls.CallJournal;
+import onekey.calls.JournalOp;
 import onekey.testkit.Api;
 import onekey.testkit.GaleraCluster;
 import onekey.testkit.Sipp;
 import onekey.testkit.Stack;
 import onekey.testkit.Ws;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, test 5: the cti-server (in its own JVM) on a three-node MariaDB Galera cluster through
@@ -31,16 +42,86 @@ import org.junit.jupiter.api.Test;
  * Calls keep being answered and popped, and at the end every surviving node (and node 1 once it has rejoined)
  * holds every call row, timeline event and pop audit row exactly once.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GaleraIT {
 
     static final int CALLS = 10;
     /** The call during which node 1 dies (1-based). */
     static final int KILL_DURING = 4;
 
+    GaleraCluster galera;
+
+    @BeforeAll
+    void up() {
+        galera = GaleraCluster.start();
+    }
+
+    @AfterAll
+    void down() {
+        if (galera != null) {
+            galera.close();
+        }
+    }
+
+    /**
+     * A real certification conflict: a transaction on node 2 writes a row that node 3 changes and commits
+     * meanwhile; Galera aborts the node-2 transaction (deadlock, error 1213, SQLState 40001). The call journal
+     * treats it as transient and writes the op again, which then succeeds: nothing rejected, nothing lost.
+     */
     @Test
+    @Order(1)
+    void theJournalRetriesAWriteThatLostACertificationConflict(@TempDir Path dir) throws Exception {
+        try (Connection c = DriverManager.getConnection(galera.jdbcUrl(2), galera.user(), galera.password());
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE conflict_it"); // not in onekey: the server's migrations want it to themselves
+            st.execute("CREATE TABLE conflict_it.galera_conflict (id INT PRIMARY KEY, v INT NOT NULL)");
+            st.execute("INSERT INTO conflict_it.galera_conflict VALUES (1, 0)");
+        }
+        List<String> errors = new ArrayList<>();
+        int[] attempts = {0};
+        try (CallJournal journal = new CallJournal(dir, 100)) {
+            journal.start(e -> {
+                attempts[0]++;
+                try (Connection a = DriverManager.getConnection(galera.jdbcUrl(2), galera.user(), galera.password())) {
+                    a.setAutoCommit(false);
+                    try (Statement st = a.createStatement()) {
+                        st.executeUpdate("UPDATE conflict_it.galera_conflict SET v = v + 1 WHERE id = 1");
+                    }
+                    if (attempts[0] == 1) {
+                        // another node commits a write to the same row first
+                        try (Connection b = DriverManager.getConnection(galera.jdbcUrl(3), galera.user(), galera.password());
+                             Statement st = b.createStatement()) {
+                            st.executeUpdate("UPDATE conflict_it.galera_conflict SET v = v + 100 WHERE id = 1");
+                        }
+                    }
+                    try {
+                        a.commit();
+                    } catch (SQLException x) {
+                        errors.add(x.getErrorCode() + "/" + x.getSQLState());
+                        throw x;
+                    }
+                }
+            }, () -> { });
+            journal.append(new JournalOp.Audit(System.currentTimeMillis(), null, "galera-it", "test", "row", "1", "conflict"));
+            assertThat(journal.drain(20_000)).as("journal drained: %s", journal.metrics()).isTrue();
+            assertThat(journal.metrics().get("rejected")).isEqualTo(0L);
+            assertThat(journal.metrics().get("written")).isEqualTo(1L);
+        }
+        assertThat(errors).as("the first attempt lost certification").containsExactly("1213/40001");
+        assertThat(attempts[0]).isEqualTo(2);
+        try (Connection c = DriverManager.getConnection(galera.jdbcUrl(3), galera.user(), galera.password());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT v FROM conflict_it.galera_conflict WHERE id = 1")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("node 3's write and the retried one, each once").isEqualTo(101);
+        }
+    }
+
+    @Test
+    @Order(2)
     void aNodeKilledDuringAStreamOfSosCallsLosesAndDoublesNothing() throws Exception {
-        try (GaleraCluster galera = GaleraCluster.start();
-             Stack stack = new Stack(galera.jdbcUrl())
+        try (Stack stack = new Stack(galera.jdbcUrl())
                      .with("ONEKEY_DB_USER", galera.user()).with("ONEKEY_DB_PASSWORD", galera.password())
                      .startAsterisk().startServerProcess()) {
             Api api = stack.api;
