@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import onekey.calls.CallRecord;
 import onekey.calls.CallRepository;
@@ -50,6 +52,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile Map<String, Object> lastReconcile = Map.of("ranAt", 0L);
+    /** One indexing of a file at a time: the hang-up's and a reconciliation's (after an outage) never both record it. */
+    private final ConcurrentHashMap<String, ReentrantLock> indexing = new ConcurrentHashMap<>();
 
     public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls) {
         this(root, recordings, calls, null);
@@ -95,11 +99,36 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         });
     }
 
-    /** Waits for MixMonitor to close the file, then stores its figures and links it to the call. */
+    /**
+     * Waits for MixMonitor to close the file, then stores its figures and links it to the call. Idempotent: a file
+     * already indexed for this call (by the reconciliation that follows a database outage, racing the hang-up's
+     * indexing, or by a journal op written again after a lost acknowledgement) is linked again but gets no second
+     * "recorded" event.
+     */
     Recording index(CallRecord call, Path file, long settleTimeoutMs) throws IOException, InterruptedException {
         if (!paths.allows(file.toString())) {
             throw new IOException("recording " + file + " is not under " + root + ": not indexed");
         }
+        String key = file.toAbsolutePath().normalize().toString();
+        ReentrantLock one = indexing.computeIfAbsent(key, k -> new ReentrantLock());
+        one.lock();
+        try {
+            Optional<Recording> already = recordings.byPath(file.toAbsolutePath().toString());
+            if (already.isPresent() && "ok".equals(already.get().status())
+                    && java.util.Objects.equals(already.get().callId(), call.id())) {
+                calls.setRecording(call.id(), already.get().id());
+                return already.get();
+            }
+            return indexNow(call, file, settleTimeoutMs);
+        } finally {
+            one.unlock();
+            if (!one.hasQueuedThreads()) {
+                indexing.remove(key, one);
+            }
+        }
+    }
+
+    private Recording indexNow(CallRecord call, Path file, long settleTimeoutMs) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + settleTimeoutMs;
         WavInfo info = null;
         long lastSize = -1;
@@ -236,6 +265,9 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
                     String linkedid = f.getFileName().toString().replaceFirst("\\.wav$", "");
                     Optional<CallRecord> call = calls.byLinkedid(linkedid);
                     if (call.isPresent() && call.get().endedAt() != null) {
+                        if (indexing.containsKey(f.toAbsolutePath().normalize().toString())) {
+                            continue; // the hang-up's indexing is at it now
+                        }
                         index(call.get(), f, 0);
                         linked++;
                     } else if (call.isEmpty()) {

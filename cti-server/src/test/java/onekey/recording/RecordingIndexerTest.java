@@ -65,6 +65,27 @@ class RecordingIndexerTest {
         assertThat(calls.timeline(call.id())).anyMatch(e -> e.type().equals("recorded"));
     }
 
+    /**
+     * Issue 10 (Galera): after a database outage the journal's catch-up reconciles the recordings folder while the
+     * hang-up's indexing of the same file may still be running, and a journal op written again after a lost
+     * acknowledgement indexes the call once more: the call keeps one recording row and one "recorded" event.
+     */
+    @Test
+    void indexingTheSameRecordingAgainAddsNoSecondRecordedEvent() throws Exception {
+        CallRecord call = endedCall("1700000000.7");
+        Path f = root.resolve("1700000000.7.wav");
+        Files.write(f, WavInfoTest.wav(16000 * 2, true));
+        indexer.callEnded(call, f.toString());
+        indexer.reconcile();
+        indexer.callEnded(call, f.toString()); // the same op once more (a replay)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> indexer.metrics().get("indexed").equals(1L)
+                && calls.get(call.id()).orElseThrow().recordingId() != null);
+        indexer.reconcile();
+        indexer.close(); // waits for the workers
+        assertThat(calls.timeline(call.id()).stream().filter(e -> e.type().equals("recorded")).count()).isEqualTo(1);
+        assertThat(recordings.all().stream().filter(r -> call.id() == (r.callId() == null ? -1 : r.callId())).count()).isEqualTo(1);
+    }
+
     @Test
     void aCallWithoutARecordingFileIsReportedOnItsTimeline() {
         CallRecord call = endedCall("1700000000.2");
