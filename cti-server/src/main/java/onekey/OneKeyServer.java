@@ -90,6 +90,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
+    private final onekey.ha.ActiveLease lease;
     private final String generatedAdminPassword;
 
     /** Builds and starts everything. {@code demo} seeds demo elders and agents into an empty database. */
@@ -99,6 +100,18 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         Files.createDirectories(cfg.paths().prompts());
         this.db = Database.open(cfg.db().url(), cfg.db().user(), cfg.db().password(), cfg.db().poolSize());
         Clock clock = Clock.systemUTC();
+        // one active cti-server per database: a standby waits here until the active one's lease expires (issue 10)
+        this.lease = new onekey.ha.ActiveLease(db, clock, instanceId(cfg), cfg.ha().leaseSeconds() * 1000L);
+        try {
+            lease.acquire(by -> {
+                log.error("another cti-server ({}) took over this database: stopping (exit 3) so that only one acts", by);
+                Thread.ofPlatform().name("ha-exit").start(() -> System.exit(3));
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            db.close();
+            throw new IOException("interrupted while waiting as a standby", e);
+        }
         var elders = new JooqElderRepository(db, cfg.calls().defaultAreaCode());
         var lines = new JooqLineRepository(db);
         this.accounts = new JooqAccountRepository(db);
@@ -388,6 +401,20 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         return api.secure();
     }
 
+    /** This instance's name in the lease: {@code ha.instanceId}, else the host name and the FastAGI port. */
+    static String instanceId(OneKeyConfig cfg) {
+        if (!cfg.ha().instanceId().isEmpty()) {
+            return cfg.ha().instanceId();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + cfg.agi().port();
+    }
+
     public DemoData.Seeded seeded() {
         return seeded;
     }
@@ -470,6 +497,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("retention", retention);
         closeQuietly("journal", journal); // writes what the call model still owes the database
         closeQuietly("recordings", recordings);
+        closeQuietly("lease", lease); // last: a standby starts only once this one has stopped acting
         closeQuietly("database", db);
         log.info("onekey stopped");
     }

@@ -89,7 +89,9 @@ public final class ConfigLoader {
             Map.entry("broadcast.timeZone", "Asia/Shanghai"),
             Map.entry("broadcast.reminderEvening", "18:00"),
             Map.entry("broadcast.reminderHoursBefore", "2"),
-            Map.entry("broadcast.maxChannels", "10"));
+            Map.entry("broadcast.maxChannels", "10"),
+            Map.entry("ha.leaseSeconds", "10"),
+            Map.entry("ha.instanceId", ""));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -166,7 +168,8 @@ public final class ConfigLoader {
                         integer("rescue.followUpHours", 1, 48), integer("rescue.silenceSeconds", 3, 300),
                         oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true"),
                         integer("rescue.taskTakeSeconds", 1, 3600)),
-                broadcast());
+                broadcast(),
+                new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

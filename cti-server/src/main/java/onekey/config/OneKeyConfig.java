@@ -19,7 +19,8 @@ public record OneKeyConfig(
         HttpTls httpTls,
         Recordings recordings,
         Rescue rescue,
-        Broadcast broadcast) {
+        Broadcast broadcast,
+        Ha ha) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -114,4 +115,12 @@ public record OneKeyConfig(
     public record Broadcast(String retryBooking, String retryReminder, String retryCheckIn, int ringSeconds, int replays,
                             int digitSeconds, String quietHours, String timeZone, String reminderEvening,
                             int reminderHoursBefore, int maxChannels) {}
+
+    /**
+     * One active cti-server per database (issue 10): the active instance holds a lease row it renews every third of
+     * {@code leaseSeconds}; a standby (another machine, same database) waits and takes over when the lease
+     * expires. {@code instanceId} names this instance (empty: host name and FastAGI port); the same instance
+     * restarting (kill -9, a crash) takes its own lease back at once.
+     */
+    public record Ha(int leaseSeconds, String instanceId) {}
 }

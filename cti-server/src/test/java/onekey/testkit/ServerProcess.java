@@ -86,6 +86,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the server; returns once GET /api/health answers (any status), else throws with the output's tail. */
     public synchronized ServerProcess start() {
+        launch();
+        return awaitAnswering(START_TIMEOUT);
+    }
+
+    /**
+     * Starts the server without waiting for it to answer: a standby (issue 10) waits for the active instance's lease
+     * before it listens. {@link #awaitAnswering} waits for it.
+     */
+    public synchronized ServerProcess launch() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("the cti-server process " + process.pid() + " is already running");
         }
@@ -106,10 +115,15 @@ public final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
         }
         frozen = false;
+        return this;
+    }
+
+    /** Waits until GET /api/health answers (any status); throws with the output's tail if the process exits. */
+    public synchronized ServerProcess awaitAnswering(Duration timeout) {
         Process p = process;
         try {
             Awaitility.await("cti-server (pid " + p.pid() + ") answering GET /api/health on port " + httpPort)
-                    .atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .atMost(timeout).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         if (!p.isAlive()) {
                             throw new IllegalStateException("the cti-server exited with status " + p.exitValue()
@@ -120,7 +134,7 @@ public final class ServerProcess implements AutoCloseable {
         } catch (ConditionTimeoutException e) {
             stopProcess();
             throw new IllegalStateException("the cti-server did not answer GET /api/health on port " + httpPort
-                    + " within " + START_TIMEOUT.toSeconds() + " s; its output:\n" + Proc.tail(log), e);
+                    + " within " + timeout.toSeconds() + " s; its output:\n" + Proc.tail(log), e);
         }
         return this;
     }
