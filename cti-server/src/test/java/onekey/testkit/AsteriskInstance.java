@@ -19,6 +19,7 @@ public final class AsteriskInstance implements AutoCloseable {
     public final int amiPort;
     public final int agiPort;
     public final int rtpStart;
+    private final int rtpPorts;
     private final Map<String, String> env = new HashMap<>();
     private Process process;
 
@@ -33,7 +34,7 @@ public final class AsteriskInstance implements AutoCloseable {
         this.amiPort = Ports.free();
         this.agiPort = agiPort;
         // each call leg needs an RTP port pair; benchmarks raise this with -Donekey.rtpPorts
-        int rtpPorts = Integer.getInteger("onekey.rtpPorts", 400);
+        this.rtpPorts = Integer.getInteger("onekey.rtpPorts", 400);
         this.rtpStart = Ports.freeRange(rtpPorts);
         env.put("ONEKEY_SIP_PORT", String.valueOf(sipPort));
         env.put("ONEKEY_AMI_PORT", String.valueOf(amiPort));
@@ -131,6 +132,7 @@ public final class AsteriskInstance implements AutoCloseable {
             stop();
         } finally {
             deleteTree(rundir);
+            Ports.releaseRange(rtpStart, rtpPorts);
         }
     }
 

@@ -36,8 +36,31 @@ public final class Ports {
         throw new IllegalStateException("no free loopback port found");
     }
 
-    /** The first of {@code n} consecutive free UDP ports (RTP ranges, sipp media ports). */
+    /** Small ranges (sipp's media ports): handed out in turn above the kernel's ephemeral range, reused after a lap. */
+    private static final int SMALL_FROM = 61_000;
+    private static final int SMALL_TO = 65_000;
+    private static int nextSmall = SMALL_FROM;
+
+    /**
+     * The first of {@code n} consecutive free UDP ports. Small ranges (sipp's media ports, up to 16) come in turn from
+     * 61000–64999, above the kernel's ephemeral ports, and are reused after a lap (a suite places thousands of sipp
+     * calls: reserving each range for good fragmented the space until no 400-port range for an Asterisk was left).
+     * Large ranges (an Asterisk's RTP ports) are reserved until {@link #releaseRange}.
+     */
     public static synchronized int freeRange(int n) {
+        if (n <= 16) {
+            for (int attempt = 0; attempt < (SMALL_TO - SMALL_FROM) / n; attempt++) {
+                if (nextSmall + n > SMALL_TO) {
+                    nextSmall = SMALL_FROM;
+                }
+                int base = nextSmall;
+                nextSmall += n;
+                if (bindable(base, n)) {
+                    return base;
+                }
+            }
+            throw new IllegalStateException("no free port range of " + n + " in " + SMALL_FROM + "-" + SMALL_TO);
+        }
         java.util.Random r = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = 20000 + 2 * r.nextInt(Math.max(1, (60000 - 20000 - n) / 2));
@@ -61,5 +84,23 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port range of " + n);
+    }
+
+    /** Gives a large range back (its Asterisk has stopped). */
+    public static synchronized void releaseRange(int base, int n) {
+        for (int p = base; p < base + n; p++) {
+            given.remove(p);
+        }
+    }
+
+    private static boolean bindable(int base, int n) {
+        for (int p = base; p < base + n; p++) {
+            try (DatagramSocket d = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
+                // free
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }
