@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import onekey.auth.Account;
 import onekey.auth.Role;
 import onekey.broadcast.BroadcastService.RetryPlan;
@@ -28,9 +24,9 @@ import onekey.events.EventHub;
 import onekey.lines.Line;
 import onekey.lines.Service;
 import onekey.store.Database;
-import onekey.telephony.LiveChannel;
-import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
+import onekey.testkit.RecordingPbx;
+import onekey.testkit.TestClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +47,7 @@ class BroadcastServiceTest {
     @TempDir
     Path tmp;
     /** 10:00 in Shanghai. */
-    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T02:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-06-01T02:00:00Z"));
     final RecordingPbx pbx = new RecordingPbx();
     final List<String[]> spoken = new CopyOnWriteArrayList<>();
     final List<Event> events = new CopyOnWriteArrayList<>();
@@ -296,116 +292,6 @@ class BroadcastServiceTest {
 
         EventHubSink(List<Event> into) {
             hub.subscribe(id -> true, true, -1, into::add);
-        }
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private final AtomicLong now;
-
-        MutableClock(Instant start) {
-            now = new AtomicLong(start.toEpochMilli());
-        }
-
-        void advance(Duration d) {
-            now.addAndGet(d.toMillis());
-        }
-
-        void set(Instant t) {
-            now.set(t.toEpochMilli());
-        }
-
-        @Override
-        public long millis() {
-            return now.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    /** The calls OneKey asked the PBX to place, in order. */
-    static final class RecordingPbx implements Pbx {
-        record Call(String channel, String context, Map<String, String> vars, String actionId) {
-            String attempt() {
-                return vars.get("ONEKEY_BCAST");
-            }
-        }
-
-        final List<Call> calls = new CopyOnWriteArrayList<>();
-
-        Call await(int n) {
-            Awaitility.await("call " + n + " placed").atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= n);
-            assertThat(calls).as("calls placed").hasSize(n);
-            return calls.get(n - 1);
-        }
-
-        @Override
-        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
-                              String actionId) {
-            calls.add(new Call(channel, context, Map.copyOf(variables), actionId));
-        }
-
-        @Override
-        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
-                              String actionId, String channelId) {
-            originate(channel, context, ringMillis, callerId, variables, actionId);
-        }
-
-        @Override
-        public void redirect(String channel, String context, String exten) {
-            throw new UnsupportedOperationException("broadcasts do not redirect");
-        }
-
-        @Override
-        public void hangup(String channel) {
-            throw new UnsupportedOperationException("broadcasts do not hang up");
-        }
-
-        @Override
-        public List<LiveChannel> liveChannels(List<String> callerVariables) {
-            return new ArrayList<>();
-        }
-
-        @Override
-        public void putSetting(String family, String key, String value) {
-        }
-
-        @Override
-        public void deleteSetting(String family, String key) {
-        }
-
-        @Override
-        public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
-        }
-
-        @Override
-        public void queuePause(String queue, String iface, boolean paused, String reason) {
-        }
-
-        @Override
-        public void queueRemove(String queue, String iface) {
-        }
-
-        @Override
-        public List<QueueMember> queueMembers(String queue) {
-            return List.of();
-        }
-
-        @Override
-        public void reloadSip() {
         }
     }
 }

@@ -35,7 +35,7 @@ class BroadcastTtsTest {
     Path tmp;
 
     private BroadcastService service(Database db, JooqElderRepository elders, PromptCache cache) {
-        return new BroadcastService(new BroadcastRepository(db), elders, new BroadcastServiceTest.RecordingPbx(),
+        return new BroadcastService(new BroadcastRepository(db), elders, new onekey.testkit.RecordingPbx(),
                 new EventHub(100), Clock.systemUTC(),
                 new BroadcastService.Settings(Map.of("check-in", new RetryPlan(3, 600)), 30, 3, 6,
                         QuietHours.none(ZoneId.of("Asia/Shanghai")), LocalTime.of(18, 0), 2, 10),

@@ -18,9 +18,8 @@ import onekey.elders.JooqElderRepository;
 import onekey.events.Event;
 import onekey.events.EventHub;
 import onekey.store.Database;
-import onekey.telephony.LiveChannel;
-import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
+import onekey.testkit.RecordingPbx;
 import onekey.testkit.TestClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -180,78 +179,5 @@ class RescueServiceTest {
             }
         }
         return "";
-    }
-
-    /** The calls OneKey asked the PBX to place, in order. */
-    static final class RecordingPbx implements Pbx {
-        record Call(String channel, String context, Map<String, String> vars, String actionId) {
-            String step() {
-                return vars.get("ONEKEY_STEP");
-            }
-        }
-
-        final List<Call> calls = new CopyOnWriteArrayList<>();
-
-        Call await(int n) {
-            Awaitility.await("call " + n + " placed").atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= n);
-            assertThat(calls).as("calls placed").hasSize(n);
-            return calls.get(n - 1);
-        }
-
-        @Override
-        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
-                              String actionId) {
-            calls.add(new Call(channel, context, Map.copyOf(variables), actionId));
-        }
-
-        @Override
-        public void originate(String channel, String context, long ringMillis, String callerId, Map<String, String> variables,
-                              String actionId, String channelId) {
-            originate(channel, context, ringMillis, callerId, variables, actionId);
-        }
-
-        @Override
-        public void redirect(String channel, String context, String exten) {
-            throw new UnsupportedOperationException("the rescue does not redirect");
-        }
-
-        @Override
-        public void hangup(String channel) {
-            throw new UnsupportedOperationException("the rescue does not hang up");
-        }
-
-        @Override
-        public List<LiveChannel> liveChannels(List<String> callerVariables) {
-            return List.of();
-        }
-
-        @Override
-        public void putSetting(String family, String key, String value) {
-        }
-
-        @Override
-        public void deleteSetting(String family, String key) {
-        }
-
-        @Override
-        public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
-        }
-
-        @Override
-        public void queuePause(String queue, String iface, boolean paused, String reason) {
-        }
-
-        @Override
-        public void queueRemove(String queue, String iface) {
-        }
-
-        @Override
-        public List<QueueMember> queueMembers(String queue) {
-            return List.of();
-        }
-
-        @Override
-        public void reloadSip() {
-        }
     }
 }

@@ -27,6 +27,10 @@ public final class TestClock extends Clock {
         advance(d.toMillis());
     }
 
+    public void set(Instant t) {
+        now.set(t.toEpochMilli());
+    }
+
     @Override
     public long millis() {
         return now.get();
