@@ -22,9 +22,7 @@ public interface CallRepository {
      * Links an unregistered caller's call to the elder record just created for it (column only, and only while
      * the call has no elder); false when the call has one already or does not exist.
      */
-    default boolean setElder(long id, long elderId) {
-        throw new UnsupportedOperationException("setElder is not implemented by " + getClass().getSimpleName());
-    }
+    boolean setElder(long id, long elderId);
 
     /** Links the call's recording (other columns untouched). */
     void setRecording(long id, long recordingId);
