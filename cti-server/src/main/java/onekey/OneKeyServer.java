@@ -70,6 +70,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final Database db;
     private final AccountRepository accounts;
     private final EventHub hub = new EventHub(5_000);
+    /** The trunk's live channels (issue 9: broadcasts leave trunk.sosReserve of them for SOS). */
+    private final onekey.telephony.TrunkLoad trunkLoad = new onekey.telephony.TrunkLoad("PJSIP/trunk");
     private final AmiClient ami;
     private final AgentService agents;
     private final SipProvisioner sip;
@@ -150,6 +152,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
             @Override
             public void onEvent(PbxEvent e) {
+                trunkLoad.onEvent(e);
                 calls.onEvent(e);
                 RescueService r = rescue;
                 if (r != null) {
@@ -254,9 +257,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         "check-in", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryCheckIn())),
                         bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
                         onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
-                        bc.reminderHoursBefore(), bc.maxChannels()),
+                        bc.reminderHoursBefore(), bc.maxChannels(), bc.callsPerSecond(), bc.trunkChannels(),
+                        bc.trunkSosReserve()),
                 (text, lang) -> prompts.prompt(text, lang).map(onekey.broadcast.BroadcastService.Spoken::ofWav));
         b.setLines(lineCache::all);
+        b.setTrunk(trunkLoad);
         b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
         return b;
     }
@@ -342,6 +347,12 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         RescueService r = rescue;
         if (r != null) {
             r.pbxConnected();
+        }
+        try {
+            trunkLoad.resync(pbx.liveChannels(List.of()));
+        } catch (RuntimeException e) {
+            ok = false;
+            log.error("trunk channels not re-read after AMI connect: {}", e.toString());
         }
         onekey.broadcast.BroadcastService bs = broadcasts;
         if (bs != null) {

@@ -71,9 +71,21 @@ public final class BroadcastService implements AutoCloseable {
         }
     }
 
-    /** The rules' numbers (config {@code broadcast.*}). */
+    /**
+     * The rules' numbers (config {@code broadcast.*}, {@code trunk.*}): at most {@code maxChannels} broadcast calls
+     * up and {@code callsPerSecond} new ones a second (0: no rate limit); when {@code trunkChannels} is known (&gt; 0),
+     * a broadcast never takes a trunk channel that would leave fewer than {@code sosReserve} free.
+     */
     public record Settings(Map<String, RetryPlan> plans, int ringSeconds, int replays, int digitSeconds, QuietHours quiet,
-                           LocalTime reminderEvening, int reminderHoursBefore, int maxChannels) {
+                           LocalTime reminderEvening, int reminderHoursBefore, int maxChannels, int callsPerSecond,
+                           int trunkChannels, int sosReserve) {
+
+        /** No rate limit and no trunk size: only {@code maxChannels} bounds the broadcasts. */
+        public Settings(Map<String, RetryPlan> plans, int ringSeconds, int replays, int digitSeconds, QuietHours quiet,
+                        LocalTime reminderEvening, int reminderHoursBefore, int maxChannels) {
+            this(plans, ringSeconds, replays, digitSeconds, quiet, reminderEvening, reminderHoursBefore, maxChannels, 0, 0, 0);
+        }
+
         RetryPlan plan(String kind) {
             return plans.getOrDefault(kind, new RetryPlan(3, 600));
         }
@@ -137,6 +149,11 @@ public final class BroadcastService implements AutoCloseable {
     private volatile java.util.function.Supplier<List<Line>> lines = List::of;
     /** Opens a no-response incident for an elder (rescue); returns its id. Null: no rescue service. */
     private volatile BiFunction<Long, String, Long> noResponse;
+    /** New calls a second (broadcast.callsPerSecond); used on the broadcast thread only. */
+    private final CallRate rate;
+    /** Trunk channels up, whoever made them (null: not known, only the broadcast's own are counted). */
+    private volatile onekey.telephony.TrunkLoad trunk;
+    private boolean trunkHeld;
     /** At most two TTS syntheses at once (2 cores). */
     private final java.util.concurrent.Semaphore tts = new java.util.concurrent.Semaphore(2);
 
@@ -154,11 +171,18 @@ public final class BroadcastService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        worker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
+        this.rate = new CallRate(settings.callsPerSecond(), clock.millis());
+        // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
+        worker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     public void setLines(java.util.function.Supplier<List<Line>> lines) {
         this.lines = lines;
+    }
+
+    /** The trunk's live channels, so that broadcasts leave {@code trunk.sosReserve} of them free. */
+    public void setTrunk(onekey.telephony.TrunkLoad trunk) {
+        this.trunk = trunk;
     }
 
     /** The hand-over of an unanswered check-in: (elderId, reason) → incident id. */
@@ -367,7 +391,8 @@ public final class BroadcastService implements AutoCloseable {
             }
             // a channel whose Hangup never came is forgotten a minute after its attempt ended
             up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
-            int free = settings.maxChannels() - Math.max(up.size(), repo.countInState("dialing"));
+            int free = Math.min(settings.maxChannels() - Math.max(up.size(), repo.countInState("dialing")), trunkRoom());
+            free = Math.min(free, rate.available(now));
             java.util.Set<Long> paused = free > 0 ? repo.pausedCampaigns() : java.util.Set.of();
             for (Broadcast.Attempt a : repo.due(now, free + (paused.isEmpty() ? 0 : 500))) {
                 if (free <= 0) {
@@ -392,6 +417,7 @@ public final class BroadcastService implements AutoCloseable {
                 }
                 if (repo.startDialing(a.id(), now)) {
                     free--;
+                    rate.take();
                     up.put(a.id(), 0L);
                     repo.setState(b.id(), Broadcast.State.CALLING);
                     Thread.ofVirtual().name("broadcast-dial-" + a.id()).start(() -> dial(a, b));
@@ -400,6 +426,27 @@ public final class BroadcastService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("broadcast.tick-failed error={}", e.toString());
         }
+    }
+
+    /**
+     * How many more broadcast calls the trunk takes now. RULE (issue 9, delivery rules): broadcasts always leave room
+     * for SOS — with a trunk of {@code trunkChannels}, every channel up (elders' calls, rescue redials, calls to 110,
+     * broadcasts) counts, and a broadcast never takes one of the last {@code sosReserve}. Broadcast channels are
+     * counted from the dial until their Hangup ({@code up}), so one being placed right now is never missed.
+     */
+    private int trunkRoom() {
+        if (settings.trunkChannels() <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        onekey.telephony.TrunkLoad t = trunk;
+        int others = t == null ? 0 : t.busyExcept(ACTION_PREFIX);
+        int room = settings.trunkChannels() - settings.sosReserve() - others - up.size();
+        if (room <= 0 != trunkHeld) {
+            trunkHeld = room <= 0;
+            log.info("broadcast.trunk-{} trunkChannels={} sosReserve={} others={} broadcasts={}", trunkHeld ? "full" : "free",
+                    settings.trunkChannels(), settings.sosReserve(), others, up.size());
+        }
+        return room;
     }
 
     /** Ringing, then every play of the message and its wait for a key, and a minute of margin. */

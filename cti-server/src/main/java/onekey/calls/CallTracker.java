@@ -166,6 +166,7 @@ public final class CallTracker {
             case PbxEvent.OutResult o -> { }
             case PbxEvent.BroadcastResult b -> { } // followed by the broadcast service
             case PbxEvent.Talking t -> { } // followed by rescue's SilenceWatch
+            case PbxEvent.ChannelCreated c -> { } // counted by the TrunkLoad; a call is learned from the queue
             case PbxEvent.Transferred t -> onTransferred(t);
         }
     }

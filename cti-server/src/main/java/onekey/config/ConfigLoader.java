@@ -90,6 +90,9 @@ public final class ConfigLoader {
             Map.entry("broadcast.reminderEvening", "18:00"),
             Map.entry("broadcast.reminderHoursBefore", "2"),
             Map.entry("broadcast.maxChannels", "10"),
+            Map.entry("broadcast.callsPerSecond", "5"),
+            Map.entry("trunk.channels", "0"),
+            Map.entry("trunk.sosReserve", "4"),
             Map.entry("ha.leaseSeconds", "10"),
             Map.entry("ha.instanceId", ""));
 
@@ -191,12 +194,19 @@ public final class ConfigLoader {
             parse(k, "<attempts>x<seconds apart> such as 3x600 (attempts 1..10, seconds 1..86400)",
                     onekey.broadcast.BroadcastService.RetryPlan::parse, null);
         }
+        int trunkChannels = integer("trunk.channels", 0, 10_000);
+        int sosReserve = integer("trunk.sosReserve", 0, 10_000);
+        if (trunkChannels > 0 && sosReserve >= trunkChannels) {
+            errors.add("trunk.sosReserve (" + envName("trunk.sosReserve") + ") is " + sosReserve + ", expected fewer than"
+                    + " trunk.channels (" + trunkChannels + "): the channels broadcasts leave free for SOS calls");
+        }
         String evening = parse("broadcast.reminderEvening", "a time of day HH:MM such as 18:00",
                 v -> java.time.LocalTime.parse(v).toString(), "18:00");
         return new OneKeyConfig.Broadcast(text("broadcast.retry.booking"), text("broadcast.retry.reminder"),
                 text("broadcast.retry.checkIn"), integer("broadcast.ringSeconds", 5, 300), integer("broadcast.replays", 1, 5),
                 integer("broadcast.digitSeconds", 1, 30), quiet, zone, evening,
-                integer("broadcast.reminderHoursBefore", 1, 24), integer("broadcast.maxChannels", 1, 500));
+                integer("broadcast.reminderHoursBefore", 1, 24), integer("broadcast.maxChannels", 1, 500),
+                integer("broadcast.callsPerSecond", 1, 200), trunkChannels, sosReserve);
     }
 
     /**

@@ -109,12 +109,14 @@ public record OneKeyConfig(
      * Voice broadcasts (issue 9): the retry plan per kind ("3x600": 3 attempts 600 s apart; booking, reminder,
      * check-in), how long a call rings, how many times the message is played without a key and how long each play
      * waits for one, the quiet hours ("21:00-08:00" or none) in {@code timeZone}, when reminders go out (the day
-     * before at {@code reminderEvening}, {@code reminderHoursBefore} h before) and how many broadcast calls may be
-     * up at once.
+     * before at {@code reminderEvening}, {@code reminderHoursBefore} h before), how many broadcast calls may be
+     * up at once and how many may start a second; and the trunk: its channels (0: not known to OneKey) and how many
+     * of them broadcasts always leave free for SOS and rescue calls.
      */
     public record Broadcast(String retryBooking, String retryReminder, String retryCheckIn, int ringSeconds, int replays,
                             int digitSeconds, String quietHours, String timeZone, String reminderEvening,
-                            int reminderHoursBefore, int maxChannels) {}
+                            int reminderHoursBefore, int maxChannels, int callsPerSecond, int trunkChannels,
+                            int trunkSosReserve) {}
 
     /**
      * One active cti-server per database (issue 10): the active instance holds a lease row it renews every third of

@@ -41,6 +41,9 @@ public sealed interface PbxEvent {
     /** The caller hung up while waiting in the queue. */
     record CallerAbandoned(String linkedid, long at, int position, long holdSeconds) implements PbxEvent {}
 
+    /** A channel was made (inbound, originated or dialled); {@code channel} is its name, e.g. "PJSIP/trunk-0000002a". */
+    record ChannelCreated(String linkedid, long at, String uniqueid, String channel) implements PbxEvent {}
+
     /** A channel ended; {@code callerLeg} when it is the call's first channel (uniqueid = linkedid). */
     record ChannelHungUp(String linkedid, long at, String uniqueid, boolean callerLeg, int cause, String causeText)
             implements PbxEvent {}

@@ -22,6 +22,23 @@ class BroadcastConfigTest {
         assertThat(b.reminderEvening()).isEqualTo("18:00");
         assertThat(b.reminderHoursBefore()).isEqualTo(2);
         assertThat(b.maxChannels()).isEqualTo(10);
+        assertThat(b.callsPerSecond()).isEqualTo(5);
+        assertThat(b.trunkChannels()).isZero(); // not known: only broadcast.maxChannels bounds broadcasts
+        assertThat(b.trunkSosReserve()).isEqualTo(4);
+    }
+
+    @Test
+    void theTrunkMustKeepRoomForSos() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_TRUNK_CHANNELS", "4", "ONEKEY_TRUNK_SOSRESERVE", "4",
+                "ONEKEY_BROADCAST_CALLSPERSECOND", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trunk.sosReserve (ONEKEY_TRUNK_SOSRESERVE) is 4, expected fewer than trunk.channels (4)")
+                .hasMessageContaining("broadcast.callsPerSecond (ONEKEY_BROADCAST_CALLSPERSECOND)");
+        OneKeyConfig.Broadcast b = ConfigLoader.load(null, Map.of("ONEKEY_TRUNK_CHANNELS", "30", "ONEKEY_TRUNK_SOSRESERVE",
+                "10", "ONEKEY_BROADCAST_CALLSPERSECOND", "20")).broadcast();
+        assertThat(b.trunkChannels()).isEqualTo(30);
+        assertThat(b.trunkSosReserve()).isEqualTo(10);
+        assertThat(b.callsPerSecond()).isEqualTo(20);
     }
 
     @Test

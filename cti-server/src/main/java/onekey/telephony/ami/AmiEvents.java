@@ -12,6 +12,7 @@ import org.asteriskjava.manager.event.ChannelTalkingStartEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.NewChannelEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
 import org.asteriskjava.manager.event.QueueCallerJoinEvent;
@@ -75,6 +76,8 @@ public final class AmiEvents {
             case AttendedTransferEvent t -> t.getTransfereeLinkedId() == null ? null
                     : new PbxEvent.Transferred(t.getTransfereeLinkedId(), at, true, iface(t.getOrigTransfererChannel()),
                     iface(t.getTransferTargetChannel()), "Success".equalsIgnoreCase(t.getResult()));
+            case NewChannelEvent n -> n.getLinkedid() == null || n.getUniqueId() == null ? null
+                    : new PbxEvent.ChannelCreated(n.getLinkedid(), at, n.getUniqueId(), n.getChannel());
             case HangupEvent h -> h.getLinkedId() == null ? null : new PbxEvent.ChannelHungUp(h.getLinkedId(), at, h.getUniqueId(),
                     h.getLinkedId().equals(h.getUniqueId()), h.getCause() == null ? 0 : h.getCause(), h.getCauseTxt());
             default -> null;
