@@ -171,7 +171,7 @@ public final class BroadcastService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.rate = new CallRate(settings.callsPerSecond(), clock.millis());
+        this.rate = new CallRate(settings.callsPerSecond());
         // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
         worker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
@@ -417,10 +417,16 @@ public final class BroadcastService implements AutoCloseable {
                 }
                 if (repo.startDialing(a.id(), now)) {
                     free--;
-                    rate.take();
                     up.put(a.id(), 0L);
                     repo.setState(b.id(), Broadcast.State.CALLING);
-                    Thread.ofVirtual().name("broadcast-dial-" + a.id()).start(() -> dial(a, b));
+                    // each call at its own slot of broadcast.callsPerSecond, within the next tick
+                    long delay = rate.reserve(now) - now;
+                    Runnable start = () -> Thread.ofVirtual().name("broadcast-dial-" + a.id()).start(() -> dial(a, b));
+                    if (delay > 0) {
+                        worker.schedule(start, delay, TimeUnit.MILLISECONDS);
+                    } else {
+                        start.run();
+                    }
                 }
             }
         } catch (RuntimeException e) {

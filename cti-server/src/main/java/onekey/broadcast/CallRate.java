@@ -1,38 +1,48 @@
 package onekey.broadcast;
 
 /**
- * New broadcast calls a second on the trunk (issue 9, "per-trunk limits on … new calls per second"): a token
- * bucket filled at {@code perSecond} and holding at most half a second's worth (at least one call), so a
- * sustained rate never exceeds the setting and a burst after a pause is short. Used on the broadcast thread only.
+ * New broadcast calls a second on the trunk (issue 9, "per-trunk limits on … new calls per second"): every call
+ * gets its own start slot on a fixed grid {@code 1000 / perSecond} ms apart, so the calls leave evenly (at 20 a
+ * second one every 50 ms, not a second's worth in one lump) and the sustained rate is exactly the setting. The
+ * broadcast thread looks every {@link #HORIZON_MS} and hands out the slots that fall before its next look; a late
+ * look catches up at most {@link #HORIZON_MS} of missed slots (so a slow tick costs no rate), and after a pause
+ * the grid starts again from now (no burst for the idle time). Used on the broadcast thread only.
  */
 final class CallRate {
 
-    private final double perMilli;
-    private final double capacity;
-    private double tokens;
-    private long last;
+    /** How far ahead slots are handed out: one tick of the broadcast thread. */
+    static final long HORIZON_MS = 100;
+
+    private final double interval;
+    private double next;
 
     /** {@code perSecond} 0: no limit. */
-    CallRate(int perSecond, long now) {
-        this.perMilli = perSecond / 1000.0;
-        this.capacity = perSecond == 0 ? Double.MAX_VALUE : Math.max(1, perSecond / 2.0);
-        this.tokens = perSecond == 0 ? Double.MAX_VALUE : 1;
-        this.last = now;
+    CallRate(int perSecond) {
+        this.interval = perSecond == 0 ? 0 : 1000.0 / perSecond;
+        this.next = Long.MIN_VALUE / 2.0;
     }
 
-    /** How many calls may start now (after refilling for the time since the last look). */
+    /** How many calls may be given a slot now (slots before {@code now + HORIZON_MS}). */
     int available(long now) {
-        if (perMilli > 0 && now > last) {
-            tokens = Math.min(capacity, tokens + (now - last) * perMilli);
+        if (interval == 0) {
+            return Integer.MAX_VALUE;
         }
-        last = Math.max(last, now);
-        return tokens >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.floor(tokens);
+        double room = now + HORIZON_MS - from(now);
+        return room <= 0 ? 0 : (int) Math.ceil(room / interval);
     }
 
-    /** One call started. */
-    void take() {
-        if (perMilli > 0) {
-            tokens -= 1;
+    /** Takes the next slot: when the call may start (now, or a little later within the horizon). */
+    long reserve(long now) {
+        if (interval == 0) {
+            return now;
         }
+        double slot = from(now);
+        next = slot + interval;
+        return Math.max(now, (long) Math.ceil(slot));
+    }
+
+    /** The next slot: on the grid, unless the grid is older than one horizon (idle): then from now. */
+    private double from(long now) {
+        return next < now - HORIZON_MS ? now : next;
     }
 }

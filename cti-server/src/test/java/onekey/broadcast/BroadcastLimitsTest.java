@@ -157,28 +157,37 @@ class BroadcastLimitsTest {
             assertThat(pbx.calls.size()).isLessThanOrEqualTo(expected);
         }
         staysAt(pbx.calls, 11);
-        // after a long pause at most half a second's worth goes out at once
+        // after a long pause no burst: the grid starts again from now
         clock.advance(60_000);
-        Awaitility.await().until(() -> pbx.calls.size() >= 13);
-        staysAt(pbx.calls, 13);
+        Awaitility.await().until(() -> pbx.calls.size() >= 12);
+        staysAt(pbx.calls, 12);
     }
 
     @Test
-    void theRateBucketRefillsWithTimeAndHoldsHalfASecond() {
-        CallRate r = new CallRate(20, 0);
-        assertThat(r.available(0)).isEqualTo(1);
-        r.take();
-        assertThat(r.available(0)).isZero();
-        assertThat(r.available(100)).isEqualTo(2);
-        assertThat(r.available(10_000)).isEqualTo(10); // capped at half a second's worth
-        int sent = 0;
-        for (long t = 10_000; t < 20_000; t += 100) { // ten seconds in ticks of 100 ms
+    void callsLeaveOnAnEvenGridAtExactlyTheRateAndLateTicksLoseNothing() {
+        CallRate r = new CallRate(20);
+        java.util.List<Long> starts = new java.util.ArrayList<>();
+        java.util.Random jitter = new java.util.Random(7);
+        for (long t = 10_000; t < 40_000; t += 100 + jitter.nextInt(60)) { // a tick every 100-160 ms for 30 s
             for (int n = r.available(t); n > 0; n--) {
-                r.take();
-                sent++;
+                long slot = r.reserve(t);
+                assertThat(slot).isBetween(t, t + CallRate.HORIZON_MS);
+                starts.add(slot);
             }
         }
-        assertThat(sent).isBetween(200, 210); // 20 a second, plus the bucket that was full at the start
-        assertThat(new CallRate(0, 0).available(0)).isEqualTo(Integer.MAX_VALUE);
+        // sustained: exactly the configured rate, though the ticks were late by up to 60 ms
+        assertThat(starts.size()).isBetween(598, 602);
+        // evenly: one every 50 ms, except a late tick catching up (never more than 100 ms worth at once)
+        long tight = 0;
+        for (int i = 1; i < starts.size(); i++) {
+            if (starts.get(i) - starts.get(i - 1) < 50) {
+                tight++;
+            }
+        }
+        assertThat(tight).isLessThan(starts.size() / 2);
+        for (int i = 0; i + 23 < starts.size(); i++) {
+            assertThat(starts.get(i + 23) - starts.get(i)).isGreaterThanOrEqualTo(1000); // ≤ 23 in any second
+        }
+        assertThat(new CallRate(0).available(0)).isEqualTo(Integer.MAX_VALUE);
     }
 }

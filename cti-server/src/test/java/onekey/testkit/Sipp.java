@@ -238,6 +238,65 @@ public final class Sipp {
         }
     }
 
+    /**
+     * Elders' phones behind the trunk for voice broadcasts (sipp, {@code elder-confirms.xml}): every call rings
+     * 300 ms, is answered, listens {@code listenMs} to the message, then presses 1 (RFC 4733) and waits for
+     * Asterisk's BYE. sipp writes its counters every second ({@link #perSecond}).
+     */
+    public static final class BroadcastElders implements AutoCloseable {
+        static final Path DTMF_1 = Path.of("/usr/share/sip-tester/dtmf_2833_1.pcap");
+        private final Process process;
+        private final Path dir;
+
+        public BroadcastElders(int port, long listenMs) {
+            Proc.require("sipp");
+            if (!Files.isRegularFile(DTMF_1)) {
+                throw new IllegalStateException(DTMF_1 + " is missing: it comes with Debian's sip-tester package"
+                        + " (apt-get install sip-tester)");
+            }
+            try {
+                this.dir = Files.createTempDirectory("okelders");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            process = Proc.start(List.of("sipp", "-sf", scenario("elder-confirms.xml"), "-i", "127.0.0.1",
+                    "-p", String.valueOf(port), "-mi", "127.0.0.1", "-mp", String.valueOf(Ports.freeRange(4)),
+                    "-d", String.valueOf(listenMs),
+                    "-key", "dtmf", DTMF_1.toString(), "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(),
+                    dir.resolve("elders.out"));
+        }
+
+        public int successfulCalls() {
+            return Stats.successful(dir);
+        }
+
+        public int failedCalls() {
+            return Stats.failed(dir);
+        }
+
+        /** sipp's per-second rows: the value of column {@code name} (e.g. "IncomingCall(P)", "CurrentCall"). */
+        public List<Integer> perSecond(String name) {
+            return Stats.column(dir, name);
+        }
+
+        public String log() {
+            return Proc.tail(dir.resolve("elders.out"));
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            AsteriskInstance.deleteTree(dir);
+        }
+    }
+
     /** Calls at a fixed rate from one sipp (elders' phones), for benchmarks. */
     public static final class Load {
         public record Result(int exitCode, int successful, int failed) {}
@@ -290,25 +349,33 @@ public final class Sipp {
         }
 
         static int counter(Path dir, String name) {
+            List<Integer> rows = column(dir, name);
+            return rows.isEmpty() ? 0 : rows.get(rows.size() - 1);
+        }
+
+        /** Column {@code name} of every row of the -trace_stat CSV (one row per -fd period); empty when absent. */
+        static List<Integer> column(Path dir, String name) {
             try (var s = Files.list(dir)) {
                 Path stat = s.filter(f -> f.getFileName().toString().endsWith("_.csv")).findFirst().orElse(null);
                 if (stat == null) {
-                    return 0;
+                    return List.of();
                 }
                 List<String> lines = Files.readAllLines(stat);
                 if (lines.size() < 2) {
-                    return 0;
+                    return List.of();
                 }
-                String[] head = lines.get(0).split(";");
-                String[] last = lines.get(lines.size() - 1).split(";");
-                for (int i = 0; i < head.length && i < last.length; i++) {
-                    if (head[i].equals(name)) {
-                        return Integer.parseInt(last[i].trim());
+                List<String> head = List.of(lines.get(0).split(";"));
+                int col = head.indexOf(name);
+                List<Integer> out = new ArrayList<>();
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] row = line.split(";");
+                    if (col >= 0 && col < row.length && !row[col].isBlank()) {
+                        out.add(Integer.parseInt(row[col].trim()));
                     }
                 }
-                return 0;
+                return out;
             } catch (IOException | NumberFormatException e) {
-                return 0;
+                return List.of();
             }
         }
     }
