@@ -51,6 +51,7 @@ final class BroadcastApi {
                 .add(GET, "/api/broadcasts", ANY, this::list)
                 .add(GET, "/api/broadcasts/{broadcast}", ANY, this::get)
                 .add(POST, "/api/broadcasts/{broadcast}/cancel", ANY, this::cancel)
+                .add(POST, "/api/broadcasts/{broadcast}/done", ANY, this::taskDone)
                 .add(POST, "/api/campaigns", Routes.roles(onekey.auth.Role.SUPERVISOR, onekey.auth.Role.ADMIN), this::createCampaign)
                 .add(GET, "/api/campaigns/{campaign}", ANY, this::getCampaign)
                 .add(POST, "/api/campaigns/{campaign}/pause", Routes.roles(onekey.auth.Role.SUPERVISOR, onekey.auth.Role.ADMIN),
@@ -161,14 +162,40 @@ final class BroadcastApi {
         return Reply.ok(BroadcastService.shape(b));
     }
 
-    /** The worklist: {@code ?state=failed&elderId=&limit=}. */
+    /** The worklist: {@code ?state=failed&elderId=&limit=}, or {@code ?task=open} (the calls agents owe, oldest first). */
     private Reply list(Req r) {
+        String task = r.param("task");
+        if (task != null) {
+            if (!task.equals("open")) {
+                throw ApiException.invalid("task", "\"task\" can only be open (the broadcasts an agent must follow up)");
+            }
+            return Reply.ok(service.openTasks(r.intParam("limit", 50, 1, 500)).stream().map(BroadcastService::shape).toList());
+        }
         String state = r.param("state");
         if (state != null && !STATES.contains(state)) {
             throw ApiException.invalid("state", "\"state\" must be one of " + String.join(", ", new java.util.TreeSet<>(STATES)));
         }
         return Reply.ok(service.find(r.longParam("elderId", 1), state, r.intParam("limit", 50, 1, 500)).stream()
                 .map(BroadcastService::shape).toList());
+    }
+
+    /** Body {@code {"note": "…"}} (optional): what the agent did. */
+    record DoneBody(String note) {}
+
+    private Reply taskDone(Req r) {
+        long id = r.id("broadcast");
+        Broadcast b = service.get(id).orElseThrow(() -> ApiException.notFound("no such broadcast: " + id));
+        DoneBody body = r.body() != null && r.body().isReadable() ? r.body(DoneBody.class) : new DoneBody(null);
+        if (body.note() != null && body.note().length() > 500) {
+            throw ApiException.invalid("note", "\"note\" is at most 500 characters");
+        }
+        try {
+            Broadcast done = service.taskDone(id, r.account, body.note() == null ? null : body.note().trim());
+            ctx.audit().record(r.account, "broadcast.task-done", "elder", Long.toString(b.elderId()), "broadcast=" + id);
+            return Reply.ok(BroadcastService.shape(done));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
     }
 
     private Reply cancel(Req r) {

@@ -11,7 +11,17 @@ import java.util.Map;
 public record Broadcast(long id, long elderId, String template, String kind, Map<String, String> fields, String language,
                         String message, String prompt, long promptMs, boolean urgent, String state, long createdAt,
                         String createdBy, Long accountId, long dueAt, Long parentId, Long endedAt, String outcome,
-                        List<Attempt> attempts, Long campaignId) {
+                        List<Attempt> attempts, Long campaignId, Task task) {
+
+    /**
+     * The agents' task a failed booking or reminder leaves (null: none): {@code state} open → done, and once done
+     * who did it, when, and their note.
+     */
+    public record Task(String state, String by, Long at, String note) {
+        public boolean open() {
+            return "open".equals(state);
+        }
+    }
 
     /** One call to the elder; {@code state} planned → dialing → done, {@code result} once known. */
     public record Attempt(long id, long broadcastId, int seq, String phone, long dueAt, String state, Long startedAt,

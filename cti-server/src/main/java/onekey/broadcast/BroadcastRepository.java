@@ -119,6 +119,29 @@ public final class BroadcastRepository {
                 .execute() == 1;
     }
 
+    /** A failed broadcast becomes the agents' task (once). */
+    public boolean openTask(long id) {
+        return dsl.update(BROADCASTS).set(BROADCASTS.TASK_STATE, "open")
+                .where(BROADCASTS.ID.eq(id)).and(BROADCASTS.TASK_STATE.isNull()).execute() == 1;
+    }
+
+    /** An agent did the task; false when there is no open task (none, or done already). */
+    public boolean finishTask(long id, String by, String note, long at) {
+        return dsl.update(BROADCASTS)
+                .set(BROADCASTS.TASK_STATE, "done")
+                .set(BROADCASTS.TASK_BY, by)
+                .set(BROADCASTS.TASK_AT, at)
+                .set(BROADCASTS.TASK_NOTE, note == null || note.length() <= 500 ? note : note.substring(0, 500))
+                .where(BROADCASTS.ID.eq(id)).and(BROADCASTS.TASK_STATE.eq("open"))
+                .execute() == 1;
+    }
+
+    /** Broadcasts with an open task, oldest first (the agents' worklist). */
+    public List<Broadcast> openTasks(int limit) {
+        return dsl.selectFrom(BROADCASTS).where(BROADCASTS.TASK_STATE.eq("open"))
+                .orderBy(BROADCASTS.ENDED_AT.asc(), BROADCASTS.ID.asc()).limit(limit).fetch(this::withAttempts);
+    }
+
     public void setOutcome(long id, String outcome) {
         dsl.update(BROADCASTS).set(BROADCASTS.OUTCOME, cut(outcome)).where(BROADCASTS.ID.eq(id)).execute();
     }
@@ -284,7 +307,8 @@ public final class BroadcastRepository {
         return new Broadcast(r.getId(), r.getElderId(), r.getTemplate(), r.getKind(), fields(r.getFields()), r.getLanguage(),
                 r.getMessage(), r.getPrompt(), r.getPromptMs(), Boolean.TRUE.equals(r.getUrgent()), r.getState(),
                 r.getCreatedAt(), r.getCreatedBy(), r.getAccountId(), r.getDueAt(), r.getParentId(), r.getEndedAt(),
-                r.getOutcome(), attempts, r.getCampaignId());
+                r.getOutcome(), attempts, r.getCampaignId(), r.getTaskState() == null ? null
+                        : new Broadcast.Task(r.getTaskState(), r.getTaskBy(), r.getTaskAt(), r.getTaskNote()));
     }
 
     private static Broadcast.Attempt attempt(BroadcastAttemptsRecord a) {

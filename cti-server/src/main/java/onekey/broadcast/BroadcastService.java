@@ -646,6 +646,9 @@ public final class BroadcastService implements AutoCloseable {
         if (!repo.close(b.id(), Broadcast.State.FAILED, why, now)) {
             return;
         }
+        if (alertAgents) {
+            repo.openTask(b.id()); // on the worklist (GET /api/broadcasts?task=open) until an agent has done it
+        }
         log.warn("broadcast.failed broadcast={} elder={} template={} attempts={}", b.id(), b.elderId(), b.template(), made);
         Broadcast failed = repo.get(b.id()).orElse(b);
         if (alertAgents) {
@@ -669,6 +672,28 @@ public final class BroadcastService implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the broadcast service is busy; try again", e);
         }
+    }
+
+    /** The broadcasts an agent must follow up by phone (failed bookings and reminders), oldest first. */
+    public List<Broadcast> openTasks(int limit) {
+        return repo.openTasks(limit);
+    }
+
+    /**
+     * An agent called the elder about a failed broadcast: its task is done, with the agent's note.
+     *
+     * @throws IllegalStateException the broadcast has no open task (never failed, a check-in, or done already)
+     */
+    public Broadcast taskDone(long id, Account by, String note) {
+        if (!repo.finishTask(id, by.username(), note, clock.millis())) {
+            Broadcast b = repo.get(id).orElseThrow(() -> new Invalid("id", "no such broadcast: " + id));
+            throw new IllegalStateException(b.task() == null ? "broadcast " + id + " has no task (it is " + b.state() + ")"
+                    : "the task of broadcast " + id + " was done already by " + b.task().by());
+        }
+        Broadcast done = repo.get(id).orElseThrow();
+        log.info("broadcast.task-done broadcast={} elder={} by={}", id, done.elderId(), by.username());
+        publish("broadcast.task-done", done);
+        return done;
     }
 
     /** To the agent who booked it (supervisors see every agent's events); else to the supervisors. */
@@ -701,6 +726,16 @@ public final class BroadcastService implements AutoCloseable {
         m.put("endedAt", b.endedAt());
         m.put("outcome", b.outcome());
         m.put("campaignId", b.campaignId());
+        if (b.task() == null) {
+            m.put("task", null);
+        } else {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("state", b.task().state());
+            t.put("by", b.task().by());
+            t.put("at", b.task().at());
+            t.put("note", b.task().note());
+            m.put("task", t);
+        }
         m.put("attempts", b.attempts().stream().map(a -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("seq", a.seq());

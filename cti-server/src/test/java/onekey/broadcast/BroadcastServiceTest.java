@@ -200,6 +200,8 @@ class BroadcastServiceTest {
         assertThat(failed.attempts()).extracting(Broadcast.Attempt::result).containsExactly("no-answer", "busy", "no-confirm");
         assertThat(handedOn).containsExactly(elder.id() + ":check-in-unanswered");
         assertThat(failed.outcome()).contains("incident 42");
+        assertThat(failed.task()).isNull(); // handed to the rescue, not to the agents' worklist
+        assertThat(service.openTasks(10)).isEmpty();
         clock.advance(Duration.ofHours(1));
         Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 3);
     }
@@ -228,6 +230,17 @@ class BroadcastServiceTest {
             assertThat(e.accountId()).isEqualTo(agent.id());
         });
         assertThat(handedOn).isEmpty();
+        // handed on as a stored task, on the worklist until an agent has called the elder
+        assertThat(service.get(b.id()).orElseThrow().task()).isEqualTo(new Broadcast.Task("open", null, null, null));
+        assertThat(service.openTasks(10)).extracting(Broadcast::id).containsExactly(b.id());
+        clock.advance(Duration.ofMinutes(5));
+        Broadcast done = service.taskDone(b.id(), agent, "called her: she will go, her son drives her");
+        assertThat(done.task()).isEqualTo(new Broadcast.Task("done", "ann", clock.millis(),
+                "called her: she will go, her son drives her"));
+        assertThat(service.openTasks(10)).isEmpty();
+        assertThatThrownBy(() -> service.taskDone(b.id(), agent, "again")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("done already by ann");
+        assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo("broadcast.task-done"));
     }
 
     @Test

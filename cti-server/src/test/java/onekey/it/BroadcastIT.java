@@ -187,6 +187,20 @@ class BroadcastIT {
             long a1 = b.path("attempts").path(0).path("endedAt").asLong();
             long a2 = b.path("attempts").path(1).path("at").asLong();
             assertThat(a2 - a1).isGreaterThanOrEqualTo(3000);
+            // handed on as a stored task: on the agents' worklist until one of them has called the elder
+            assertThat(b.path("task").path("state").asText()).isEqualTo("open");
+            JsonNode worklist = api.get("/api/broadcasts?task=open", agent).json();
+            assertThat(worklist).hasSize(1);
+            assertThat(worklist.path(0).path("id").asLong()).isEqualTo(id);
+            var done = api.send("POST", "/api/broadcasts/" + id + "/done", agent, "{\"note\":\"电话联系上了，她会去\"}");
+            assertThat(done.status()).isEqualTo(200);
+            assertThat(done.json().path("task").path("state").asText()).isEqualTo("done");
+            assertThat(done.json().path("task").path("by").asText()).isEqualTo("1001");
+            assertThat(done.json().path("task").path("note").asText()).isEqualTo("电话联系上了，她会去");
+            assertThat(api.get("/api/broadcasts?task=open", agent).json()).isEmpty();
+            assertThat(api.send("POST", "/api/broadcasts/" + id + "/done", agent, "").status()).isEqualTo(409);
+            JsonNode audit = api.get("/api/audit?actor=1001", api.login("super", "super1234")).json();
+            assertThat(audit.toString()).contains("broadcast.task-done", "broadcast=" + id);
             sup.close();
         }
     }
