@@ -485,6 +485,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         m.put("queues", Map.of(cfg.asterisk().queue(), Map.of("waiting", calls.queuedCount(), "sosWaiting", sosWaiting,
                 "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)));
         m.put("journal", journalFigures);
+        m.put("trunk", Map.of("busy", trunkLoad.busy(), "channels", cfg.broadcast().trunkChannels(),
+                "sosReserve", cfg.broadcast().trunkSosReserve()));
         m.put("agi", agi.metrics());
         Map<String, Object> recordingFigures = new LinkedHashMap<>(recordings.metrics());
         recordingFigures.put("disk", recordingsDisk.metrics());

@@ -272,9 +272,14 @@ class BroadcastIT {
 
             // Asterisk's own count of broadcast channels (uniqueid okbc-<attempt>), watched while the campaign runs
             java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger trunkMax = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
             Thread watcher = Thread.ofVirtual().start(() -> {
                 while (watching.get()) {
+                    // OneKey's own count of the trunk's channels (from AMI Newchannel/Hangup), which the reserve for
+                    // SOS is computed from
+                    trunkMax.accumulateAndGet(api.get("/api/health", null).json().path("trunk").path("busy").asInt(),
+                            Math::max);
                     List<String> up = stack.asterisk.cli("core show channels concise").lines()
                             .filter(l -> l.contains("okbc-")).toList();
                     if (up.size() > max.getAndAccumulate(up.size(), Math::max)) {
@@ -318,6 +323,10 @@ class BroadcastIT {
             assertThat(summary.path("failed").asInt()).isZero();
             assertThat(summary.path("state").asText()).isEqualTo("done");
             assertThat(max.get()).as("broadcast channels up at once, as Asterisk counts them").isBetween(2, 10);
+            // the trunk's channels were counted as Asterisk made and ended them, and none is left counted
+            assertThat(trunkMax.get()).as("trunk channels OneKey counted at once").isGreaterThanOrEqualTo(2);
+            Awaitility.await("every trunk channel counted as ended").atMost(Duration.ofSeconds(10))
+                    .until(() -> api.get("/api/health", null).json().path("trunk").path("busy").asInt() == 0);
             // every elder called exactly once
             java.util.Map<String, Long> perNumber = new java.util.TreeMap<>();
             pstn.calls().forEach(c -> perNumber.merge(c.number, 1L, Long::sum));
