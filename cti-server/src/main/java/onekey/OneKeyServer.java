@@ -88,6 +88,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private volatile RescueService rescue;
     private volatile SilenceWatch silence;
     private volatile onekey.supervision.SpyService spy;
+    private volatile onekey.calls.ConferenceWatch conferences;
     private volatile onekey.broadcast.BroadcastService broadcasts;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
@@ -166,6 +167,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 if (s != null) {
                     s.onEvent(e);
                 }
+                onekey.calls.ConferenceWatch cw = conferences;
+                if (cw != null) {
+                    cw.onEvent(e);
+                }
                 onekey.broadcast.BroadcastService b = broadcasts;
                 if (b != null) {
                     b.onEvent(e);
@@ -212,6 +217,17 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
                 linkedid -> openForAbandoned(callRepo, linkedid));
         this.spy = new onekey.supervision.SpyService(pbx, callRepo, accounts, audit, hub, clock);
+        this.conferences = new onekey.calls.ConferenceWatch(pbx, hub, new onekey.calls.ConferenceWatch.Calls() {
+            @Override
+            public boolean elderLeg(String linkedid, String uniqueid) {
+                return calls.isElderLeg(linkedid, uniqueid);
+            }
+
+            @Override
+            public void note(String linkedid, long at, String type, String detail) {
+                calls.note(linkedid, at, type, detail);
+            }
+        }, cfg.calls().conferenceAloneSeconds());
         this.broadcasts = broadcastService(elders, clock, prompts);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
@@ -347,6 +363,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         RescueService r = rescue;
         if (r != null) {
             r.pbxConnected();
+        }
+        onekey.calls.ConferenceWatch cw = conferences;
+        if (cw != null) {
+            cw.pbxConnected();
         }
         try {
             trunkLoad.resync(pbx.liveChannels(List.of()));
@@ -503,6 +523,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("rescue", rescue);
         closeQuietly("silence", silence);
         closeQuietly("spy", spy);
+        closeQuietly("conferences", conferences);
         closeQuietly("broadcasts", broadcasts);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();

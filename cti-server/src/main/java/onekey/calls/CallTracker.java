@@ -167,6 +167,8 @@ public final class CallTracker {
             case PbxEvent.BroadcastResult b -> { } // followed by the broadcast service
             case PbxEvent.Talking t -> { } // followed by rescue's SilenceWatch
             case PbxEvent.ChannelCreated c -> { } // counted by the TrunkLoad; a call is learned from the queue
+            case PbxEvent.ConferenceJoined c -> { } // followed by the ConferenceWatch
+            case PbxEvent.ConferenceLeft c -> { }
             case PbxEvent.Transferred t -> onTransferred(t);
         }
     }
@@ -760,6 +762,16 @@ public final class CallTracker {
         }
         calls.addEvent(callId, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
         return true;
+    }
+
+    /** Whether the channel is the elder's own leg (the call's first channel) of a call OneKey follows now. */
+    public boolean isElderLeg(String linkedid, String uniqueid) {
+        return linkedid != null && linkedid.equals(uniqueid) && live.containsKey(linkedid);
+    }
+
+    /** A note on a live call's timeline from another part of OneKey that acted on the call. */
+    public void note(String linkedid, long at, String type, String detail) {
+        timeline(linkedid, at, type, detail);
     }
 
     // ---- figures -----------------------------------------------------------------------------------

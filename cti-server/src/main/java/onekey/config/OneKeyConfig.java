@@ -55,10 +55,11 @@ public record OneKeyConfig(
 
     /**
      * Call handling: the default area code used to normalise local caller numbers, how long an agent
-     * stays in wrap-up after a call, and the language for callers we do not know.
+     * stays in wrap-up after a call, the language for callers we do not know, and how long an elder may be
+     * alone in a conference room before being put back into the queue.
      */
     public record Calls(String defaultAreaCode, int wrapUpSeconds, String defaultLanguage, int lookupTimeoutMs,
-                        int journalCapacity) {}
+                        int journalCapacity, int conferenceAloneSeconds) {}
 
     /**
      * Nobody there (ARCHITECTURE "Faults"): an SOS call unanswered for {@code sosWaitSeconds}, any other

@@ -44,6 +44,14 @@ public sealed interface PbxEvent {
     /** A channel was made (inbound, originated or dialled); {@code channel} is its name, e.g. "PJSIP/trunk-0000002a". */
     record ChannelCreated(String linkedid, long at, String uniqueid, String channel) implements PbxEvent {}
 
+    /** A channel joined a ConfBridge room ({@code conference}, e.g. "onekey-1001"). */
+    record ConferenceJoined(String linkedid, long at, String conference, String uniqueid, String channel)
+            implements PbxEvent {}
+
+    /** A channel left a ConfBridge room (hung up, or moved elsewhere). */
+    record ConferenceLeft(String linkedid, long at, String conference, String uniqueid, String channel)
+            implements PbxEvent {}
+
     /** A channel ended; {@code callerLeg} when it is the call's first channel (uniqueid = linkedid). */
     record ChannelHungUp(String linkedid, long at, String uniqueid, boolean callerLeg, int cause, String causeText)
             implements PbxEvent {}

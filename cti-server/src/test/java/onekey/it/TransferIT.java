@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import onekey.softphone.audio.Audio;
 import onekey.softphone.audio.G711;
 import onekey.softphone.sip.SipPhone;
@@ -38,6 +39,8 @@ class TransferIT {
     static final String ELDER = "02155550001";
     static final String SON = "13816000001"; // 张桂英's first contact (demo data)
     static final String COMMITTEE = "02165430001";
+    /** Family in the conference test of an elder left alone (each test's far ends have numbers of their own). */
+    static final String DAUGHTER = "13816000002";
     static final String DOCTOR = "02161230000"; // a professional seat outside the centre, behind the trunk
 
     static Stack stack;
@@ -57,12 +60,12 @@ class TransferIT {
 
     @BeforeAll
     static void up() throws Exception {
-        stack = new Stack().startAsterisk().startServer();
+        stack = new Stack().with("ONEKEY_CALLS_CONFERENCEALONESECONDS", "3").startAsterisk().startServer();
         pstn = new Pstn(stack.asterisk.trunkPort());
         familyVoice = dir.resolve("family.ulaw");
         Files.write(familyVoice, G711.encode(0, Audio.tone(FAMILY_HZ, 1, 8000)));
         pstn.number(SON, Behaviour.speaks(familyVoice)).number(COMMITTEE, Behaviour.speaks(familyVoice))
-                .number(DOCTOR, Behaviour.speaks(familyVoice));
+                .number(DOCTOR, Behaviour.speaks(familyVoice)).number(DAUGHTER, Behaviour.speaks(familyVoice));
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
     }
@@ -326,6 +329,42 @@ class TransferIT {
         // the elder is the room's marked user: when the elder hangs up, the son's call ends too
         elder.hangup();
         Awaitility.await("the son's call ends with the elder's").atMost(Duration.ofSeconds(10)).until(() -> son.ended);
+    }
+
+    @Test
+    void anElderLeftAloneInTheConferenceRoomGoesBackIntoTheQueue() throws Exception {
+        long callId = elderReachesSeatA().path("call").path("id").asLong();
+        a.consult(DAUGHTER);
+        Awaitility.await("the daughter answers on A's second line").atMost(Duration.ofSeconds(15))
+                .until(() -> a.consultState() == CallState.ACTIVE);
+        a.conference();
+        Awaitility.await("A is in the conference room").atMost(Duration.ofSeconds(15))
+                .until(() -> a.state() == CallState.ACTIVE && a.consultState() == CallState.IDLE);
+        Awaitility.await("three in the room").atMost(Duration.ofSeconds(10)).until(() -> stack.asterisk
+                .cli("core show channels concise").lines().filter(l -> l.contains("!ConfBridge!")).count() == 3);
+        // A leaves the elder and the daughter to talk; then her line drops (hung up in Asterisk, as a real fault)
+        a.hangup();
+        String daughtersChannel = Awaitility.await("the daughter's channel in the room").atMost(Duration.ofSeconds(10)).until(
+                () -> stack.asterisk.cli("core show channels concise").lines()
+                        .filter(l -> l.contains("!ConfBridge!") && !l.contains("!" + ELDER + "!"))
+                        .map(l -> l.split("!")[0]).findFirst().orElse(""), c -> !c.isEmpty());
+        stack.asterisk.cli("channel request hangup " + daughtersChannel);
+        // the elder, alone in the room, is put back into the queue (3 s here) and reaches A again, with the pop
+        List<JsonNode> offers = Awaitility.await("the call offered to A a second time").atMost(Duration.ofSeconds(30))
+                .until(() -> wsA.frames().stream().map(Ws.Frame::json).filter(j -> j.path("type").asText().equals(
+                        "call.offered") && j.path("call").path("id").asLong() == callId).toList(), l -> l.size() >= 2);
+        assertThat(offers.get(1).path("elder").path("name").asText()).isEqualTo("张桂英");
+        Awaitility.await("seat A rings again").atMost(Duration.ofSeconds(20)).until(() -> a.state() == CallState.RINGING);
+        a.answer();
+        int before = frames(aEars, ELDER_HZ);
+        Awaitility.await("A hears the elder again").atMost(Duration.ofSeconds(10))
+                .until(() -> frames(aEars, ELDER_HZ) >= before + 50);
+        int elderHeardA = frames(elderEars, A_HZ);
+        Awaitility.await("the elder hears A again").atMost(Duration.ofSeconds(10))
+                .until(() -> frames(elderEars, A_HZ) >= elderHeardA + 50);
+        assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
+        assertThat(timeline(callId)).contains("conference-alone room=onekey-1001");
+        elder.hangup();
     }
 
     @Test

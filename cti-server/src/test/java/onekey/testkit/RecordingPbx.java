@@ -32,6 +32,8 @@ public final class RecordingPbx implements Pbx {
     }
 
     public final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** Channels moved elsewhere in the dialplan: "channel → context,exten". */
+    public final List<String> redirects = new CopyOnWriteArrayList<>();
 
     /** Waits until call {@code n} (1-based) was placed and no more than that; returns it. */
     public Call await(int n) {
@@ -54,7 +56,7 @@ public final class RecordingPbx implements Pbx {
 
     @Override
     public void redirect(String channel, String context, String exten) {
-        throw new UnsupportedOperationException("not used by the outbound services");
+        redirects.add(channel + " → " + context + "," + exten);
     }
 
     @Override

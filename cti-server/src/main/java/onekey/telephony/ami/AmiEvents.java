@@ -10,6 +10,8 @@ import org.asteriskjava.manager.event.AttendedTransferEvent;
 import org.asteriskjava.manager.event.BlindTransferEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStartEvent;
 import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
+import org.asteriskjava.manager.event.ConfbridgeJoinEvent;
+import org.asteriskjava.manager.event.ConfbridgeLeaveEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.NewChannelEvent;
@@ -76,6 +78,10 @@ public final class AmiEvents {
             case AttendedTransferEvent t -> t.getTransfereeLinkedId() == null ? null
                     : new PbxEvent.Transferred(t.getTransfereeLinkedId(), at, true, iface(t.getOrigTransfererChannel()),
                     iface(t.getTransferTargetChannel()), "Success".equalsIgnoreCase(t.getResult()));
+            case ConfbridgeJoinEvent j -> new PbxEvent.ConferenceJoined(j.getLinkedId(), at, j.getConference(),
+                    j.getUniqueId(), j.getChannel());
+            case ConfbridgeLeaveEvent l -> new PbxEvent.ConferenceLeft(l.getLinkedId(), at, l.getConference(),
+                    l.getUniqueId(), l.getChannel());
             case NewChannelEvent n -> n.getLinkedid() == null || n.getUniqueId() == null ? null
                     : new PbxEvent.ChannelCreated(n.getLinkedid(), at, n.getUniqueId(), n.getChannel());
             case HangupEvent h -> h.getLinkedId() == null ? null : new PbxEvent.ChannelHungUp(h.getLinkedId(), at, h.getUniqueId(),
