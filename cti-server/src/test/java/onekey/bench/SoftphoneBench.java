@@ -106,6 +106,13 @@ public final class SoftphoneBench {
                         .map(x -> Arrays.stream(x.split(",")).mapToLong(Long::parseLong).toArray()).toArray(long[][]::new);
             }
         }
+        StringBuilder slow = new StringBuilder(); // which calls' pops waited long for the Swing thread (stdout only)
+        for (int i = 0; i < pops.length; i++) {
+            if (pops[i][1] >= 20_000) {
+                slow.append(String.format(" #%d (wait %.1f ms, total %.1f ms)", i + 1, pops[i][1] / 1e3, pops[i][0] / 1e3));
+            }
+        }
+        System.out.println("softphone bench: pops that waited ≥ 20 ms for the Swing thread:" + (slow.isEmpty() ? " none" : slow));
         double minutes = (System.nanoTime() - t0) / 60e9;
         long[] m2e = mouthToEar(ONSETS);
         String load1 = ProcessStats.loadAverage();

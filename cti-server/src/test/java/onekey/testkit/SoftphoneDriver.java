@@ -39,6 +39,7 @@ public final class SoftphoneDriver {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // the softphone's own prints must not mix with replies
+        EdtStallTrace.installIfAsked();
         Softphone sp = Softphone.open(new Softphone.Options(URI.create(args[0]),
                 args.length > 6 && !args[6].isEmpty() ? Path.of(args[6]) : null, args[1], args[2], args[3], args[4],
                 "en".equals(args[5]), "127.0.0.1"));
