@@ -112,6 +112,11 @@ public final class SoftphoneProcess implements AutoCloseable {
         send("click " + name);
     }
 
+    /** A real mouse click on a showing, enabled component (X server events), as an agent makes it. */
+    public void mouseClick(String name) {
+        send("mouse " + name);
+    }
+
     /** The softphone's stderr (its log) and Xvfb's. */
     public String log() {
         return Proc.tail(dir.resolve("softphone.err"));
