@@ -109,7 +109,7 @@ class SoftphoneIT {
             ui.send("shot " + shot);
             assertThat(Files.size(shot)).isGreaterThan(10_000);
 
-            ui.click("answerButton");
+            ui.mouseClick("answerButton"); // with the mouse, as an agent answers (X server events, not doClick)
             await("elder connected", 10).until(() -> caller.state() == CallState.ACTIVE);
             await("agent shown on a call", 10).until(() -> ui.text("agentState").contains("通话中"));
             // audio both ways: the softphone's WAV has the elder's 440 Hz, the elder's phone the agent's 1000 Hz
