@@ -29,7 +29,7 @@ import onekey.softphone.ui.Softphone;
 /**
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
- * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code set NAME VALUE}, {@code select NAME VALUE},
+ * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code mouse NAME} (a real mouse click), {@code set NAME VALUE}, {@code select NAME VALUE},
  * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code shotwin NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
@@ -39,6 +39,7 @@ public final class SoftphoneDriver {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // the softphone's own prints must not mix with replies
+        EdtStallTrace.installIfAsked();
         Softphone sp = Softphone.open(new Softphone.Options(URI.create(args[0]),
                 args.length > 6 && !args[6].isEmpty() ? Path.of(args[6]) : null, args[1], args[2], args[3], args[4],
                 "en".equals(args[5]), "127.0.0.1"));
@@ -55,6 +56,7 @@ public final class SoftphoneDriver {
                         ((AbstractButton) find(p[1])).doClick();
                         return "";
                     });
+                    case "mouse" -> mouseClick(find(p[1])); // as an agent clicks: X server button events
                     case "set" -> onEdt(() -> {
                         ((JTextComponent) find(p[1])).setText(p.length > 2 ? p[2] : "");
                         return "";
@@ -203,6 +205,34 @@ public final class SoftphoneDriver {
             return j.getToolTipText();
         }
         return c.toString();
+    }
+
+    private static Robot robot;
+
+    /**
+     * A real click with the mouse's first button at the middle of a showing component: the pointer moved there, the
+     * button pressed and released through the X server (XTEST, {@link Robot}), so the window gets the events an
+     * agent's click makes, one at a time on the Swing thread. {@code click} calls {@link AbstractButton#doClick()}
+     * instead, which holds the Swing thread 68 ms between press and release to show the pressed look: fine for a
+     * test, wrong for a timing (issue 7: the pop waited behind it).
+     */
+    private static String mouseClick(Component c) throws Exception {
+        AtomicReference<java.awt.Point> at = new AtomicReference<>();
+        onEdt(() -> {
+            if (!c.isShowing() || !c.isEnabled()) {
+                throw new IllegalStateException(c.getName() + " is not showing and enabled");
+            }
+            java.awt.Point p = c.getLocationOnScreen();
+            at.set(new java.awt.Point(p.x + c.getWidth() / 2, p.y + c.getHeight() / 2));
+            return "";
+        });
+        if (robot == null) {
+            robot = new Robot();
+        }
+        robot.mouseMove(at.get().x, at.get().y);
+        robot.mousePress(java.awt.event.InputEvent.BUTTON1_DOWN_MASK);
+        robot.mouseRelease(java.awt.event.InputEvent.BUTTON1_DOWN_MASK);
+        return "";
     }
 
     /** What the screen shows in the window's bounds (the X server's pixels, via Robot). */

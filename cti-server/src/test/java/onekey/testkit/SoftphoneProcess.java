@@ -42,6 +42,17 @@ public final class SoftphoneProcess implements AutoCloseable {
         List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-Dfile.encoding=UTF-8", "-Dsun.java2d.xrender=" + System.getProperty("softphone.xrender", "false"),
                 "-cp", System.getProperty("java.class.path"), SoftphoneDriver.class.getName(), api, user, password,
                 audioIn.toString(), audioOut.toString(), lang, cacert == null ? "" : cacert.toString()));
+        // diagnostics for the softphone's JVM, off by default: the Swing-thread stall trace (EdtStallTrace) and any
+        // further JVM flags, e.g. -Dsoftphone.jvmFlags=-XX:StartFlightRecording=filename=/tmp/sp.jfr
+        for (String p : List.of("softphone.edtStalls", "softphone.edtStallMs")) {
+            if (System.getProperty(p) != null) {
+                c.add(1, "-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        String flags = System.getProperty("softphone.jvmFlags", "").trim();
+        if (!flags.isEmpty()) {
+            c.addAll(1, List.of(flags.split("\\s+")));
+        }
         ProcessBuilder pb = new ProcessBuilder(c).redirectError(dir.resolve("softphone.err").toFile());
         pb.environment().put("DISPLAY", display);
         pb.environment().put("LANG", "zh_CN.UTF-8");
@@ -99,6 +110,11 @@ public final class SoftphoneProcess implements AutoCloseable {
 
     public void click(String name) {
         send("click " + name);
+    }
+
+    /** A real mouse click on a showing, enabled component (X server events), as an agent makes it. */
+    public void mouseClick(String name) {
+        send("mouse " + name);
     }
 
     /** The softphone's stderr (its log) and Xvfb's. */

@@ -47,6 +47,7 @@ final class I18n {
             e("ringing", "来电振铃", "RINGING"),
             e("unregistered", "未登记来电", "Unregistered caller"),
             e("unavailable", "资料暂时无法读取", "Record unavailable right now"),
+            e("pop.pending", "尚未收到来电资料", "caller's record not received yet"),
             e("age", "年龄", "Age"),
             e("address", "地址", "Address"),
             e("landmarks", "地标", "Landmarks"),

@@ -161,6 +161,14 @@ final class SoftphoneWindow {
     private boolean sipOk;
     private boolean ctiOk;
     private String ctiText = "cti.down";
+    /** The main line's last state (IDLE, RINGING, CALLING, ACTIVE, HELD). */
+    private String phoneState = "IDLE";
+    /**
+     * The pop on screen belongs to a call that is offered or on the line: set by {@link #pop}, cleared when the phone
+     * is idle again after a call. The phone may ring before the call.offered frame arrives (the SIP INVITE and the
+     * frame race); then the pop on screen is the previous caller's and must not stand under a ringing phone.
+     */
+    private boolean popCurrent;
 
     SoftphoneWindow(I18n i18n, Actions actions, String who) {
         this.i18n = i18n;
@@ -568,6 +576,13 @@ final class SoftphoneWindow {
 
     void phone(String sipState) {
         boolean ringing = "RINGING".equals(sipState);
+        if (ringing && !"RINGING".equals(phoneState) && !popCurrent) {
+            popPending();
+        }
+        if ("IDLE".equals(sipState) && !"IDLE".equals(phoneState)) {
+            popCurrent = false;
+        }
+        phoneState = sipState;
         boolean inCall = "ACTIVE".equals(sipState) || "HELD".equals(sipState);
         answerButton.setEnabled(ringing);
         hangupButton.setEnabled(ringing || inCall);
@@ -586,8 +601,26 @@ final class SoftphoneWindow {
         }
     }
 
+    /**
+     * The phone rings and the call's record has not come yet: the previous caller's record leaves the screen (an agent
+     * must not greet the wrong elder), the banner says the record is on its way. Notes and disposition stay (they are
+     * the previous call's until its pop replaces them; Save still saves them to that call).
+     */
+    private void popPending() {
+        banner.setBackground(Color.GRAY);
+        banner.setText(i18n.t("ringing") + " · " + i18n.t("pop.pending"));
+        elderName.setText(" ");
+        caller.setText(" ");
+        fields.values().forEach(l -> l.setText(" "));
+        contactsModel.clear();
+        contactNumbers.clear();
+        lastCallsModel.clear();
+        elderForm.hide();
+    }
+
     /** Paints the screen pop for an offered call. */
     void pop(CtiEvent.CallOffered ev) {
+        popCurrent = true;
         JsonNode call = ev.call();
         String line = call.path("line").asText("general");
         String lineName = i18n.t("line." + line);
