@@ -191,7 +191,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                     journal.pending());
         }
 
-        PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
+        PromptCache prompts = PromptCache.standard(cfg.paths().prompts(),
+                onekey.tts.RecordedPrompts.in(cfg.tts().recordedPrompts()), cfg.tts().cacheMaxBytes());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
@@ -255,15 +256,26 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
                         onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
                         bc.reminderHoursBefore(), bc.maxChannels()),
-                (text, lang) -> prompts.prompt(text, lang).map(onekey.broadcast.BroadcastService.Spoken::ofWav));
+                new onekey.broadcast.BroadcastPrompts(prompts));
         b.setLines(lineCache::all);
         b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
         return b;
     }
 
-    /** Synthesizes the flows' fixed prompts in the background so the first caller does not wait for TTS. */
+    /**
+     * Converts the recorded prompts (a broken recording is reported now, not at the first call) and synthesizes the
+     * flows' fixed prompts in the background so the first caller does not wait for TTS.
+     */
     private static void warmPrompts(PromptCache prompts, Map<String, Flow> flows) {
         Thread.ofVirtual().name("prompt-warmup").start(() -> {
+            try {
+                int n = prompts.warmRecordings();
+                if (n > 0) {
+                    log.info("recorded prompts ready count={}", n);
+                }
+            } catch (RuntimeException e) {
+                log.warn("recorded prompts not converted: {}", e.getMessage());
+            }
             for (Flow f : flows.values()) {
                 for (FixedPrompts.Text t : FixedPrompts.of(f)) {
                     try {
