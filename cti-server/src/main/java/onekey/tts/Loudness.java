@@ -11,8 +11,8 @@ package onekey.tts;
  * prompt with long pauses comes out no louder than one without.
  *
  * <p>Peaks: after the gain, a limiter (a per-sample gain that is the minimum of what each nearby peak needs, smoothed
- * over 5 ms so it never clicks) keeps every sample under the ceiling; its small loss of level is made up by measuring
- * again, at most four rounds.
+ * over 5 ms so it never clicks) keeps every sample under the ceiling; its loss of level is made up by measuring again
+ * (at most ten rounds).
  */
 public final class Loudness {
 
@@ -57,15 +57,24 @@ public final class Loudness {
             return pcm;
         }
         double ceiling = FULL_SCALE * Math.pow(10, PEAK_DBFS / 20);
-        double gain = Math.pow(10, (TARGET_DBFS - level) / 20);
+        // gain in dB; where the limiter holds peaks down, more gain raises the level by less: a secant step (the
+        // slope seen between the last two rounds, at least 0.2 dB per dB) converges in a few rounds
+        double gainDb = TARGET_DBFS - level;
         double[] y = x;
-        for (int round = 0; round < 4; round++) {
-            y = limit(scale(x, gain), ceiling, pcm.rate());
-            double off = TARGET_DBFS - activeLevel(y, pcm.rate());
+        double lastGain = Double.NaN;
+        double lastLevel = Double.NaN;
+        for (int round = 0; round < 10; round++) {
+            y = limit(scale(x, Math.pow(10, gainDb / 20)), ceiling, pcm.rate());
+            double got = activeLevel(y, pcm.rate());
+            double off = TARGET_DBFS - got;
             if (Math.abs(off) < 0.1) {
                 break;
             }
-            gain *= Math.pow(10, off / 20);
+            double slope = Double.isNaN(lastGain) || gainDb == lastGain ? 1.0
+                    : Math.max(0.2, Math.min(1.0, (got - lastLevel) / (gainDb - lastGain)));
+            lastGain = gainDb;
+            lastLevel = got;
+            gainDb += off / slope;
         }
         short[] out = new short[y.length];
         for (int i = 0; i < y.length; i++) {
