@@ -183,6 +183,9 @@ public final class PromptCache {
         if (pieces.stream().noneMatch(p -> p instanceof RecordedPrompts.Recording)) {
             return tts(whole, Languages.speech(lang));
         }
+        if (pieces.size() == 1) {
+            return recording((RecordedPrompts.Recording) pieces.get(0)); // one recording says it all
+        }
         StringBuilder id = new StringBuilder("composed\n").append(lang);
         for (Object p : pieces) {
             id.append('\n').append(p instanceof RecordedPrompts.Recording r ? "R " + r.identity() : "T " + p);
