@@ -59,8 +59,13 @@ public final class RecordedPrompts {
         }
     }
 
-    /** A language folder as last read: phrase id → file, exact text → file; and when it was read. */
-    private record Folder(Map<String, Path> byPhrase, Map<String, Path> byText, long stamp, long checkedAt) {}
+    /**
+     * A language folder as last read: phrase id → file, exact text → file, each file's size and modification time
+     * (null: missing), and when it was read. Prompts look here, in memory; the disk is looked at again at most every
+     * {@value #RECHECK_MILLIS} ms.
+     */
+    private record Folder(Map<String, Path> byPhrase, Map<String, Path> byText, Map<Path, long[]> files, long stamp,
+                          long checkedAt) {}
 
     private final Path root;
     private final ConcurrentMap<String, Folder> folders = new ConcurrentHashMap<>();
@@ -111,15 +116,13 @@ public final class RecordedPrompts {
         if (file == null) {
             return Optional.empty();
         }
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (IOException e) {
+        long[] a = f.files().get(file);
+        if (a == null) {
             warnOnce("missing:" + file, "recorded prompt missing language={} file={} phrase=\"{}\": TTS speaks it", lang,
                     file, key);
             return Optional.empty();
         }
-        Recording r = new Recording(lang, key, file, a.size(), a.lastModifiedTime().toMillis());
+        Recording r = new Recording(lang, key, file, a[0], a[1]);
         return broken.containsKey(r.identity()) ? Optional.empty() : Optional.of(r);
     }
 
@@ -185,7 +188,7 @@ public final class RecordedPrompts {
         Path dir = root.resolve(lang).normalize();
         long stamp = stamp(dir);
         if (f != null && f.stamp() == stamp) {
-            f = new Folder(f.byPhrase(), f.byText(), stamp, now);
+            f = new Folder(f.byPhrase(), f.byText(), attributes(f.byPhrase(), f.byText()), stamp, now); // a take replaced in place
         } else {
             f = read(lang, dir, stamp, now);
         }
@@ -210,7 +213,7 @@ public final class RecordedPrompts {
         Map<String, Path> byPhrase = new HashMap<>();
         Map<String, Path> byText = new HashMap<>();
         if (!Files.isDirectory(dir) || !dir.startsWith(root) || lang.isBlank()) {
-            return new Folder(Map.of(), Map.of(), stamp, now);
+            return new Folder(Map.of(), Map.of(), Map.of(), stamp, now);
         }
         try (DirectoryStream<Path> wavs = Files.newDirectoryStream(dir, "*.{wav,WAV}")) {
             for (Path w : wavs) {
@@ -264,7 +267,25 @@ public final class RecordedPrompts {
         }
         log.info("recorded prompts: read language={} dir={} phrases={} texts={} manifestLines={}", lang, dir,
                 byPhrase.size(), byText.size(), lines);
-        return new Folder(Map.copyOf(byPhrase), Map.copyOf(byText), stamp, now);
+        return new Folder(Map.copyOf(byPhrase), Map.copyOf(byText), attributes(byPhrase, byText), stamp, now);
+    }
+
+    /** Size and modification time of every file the maps name (absent: missing or unreadable). */
+    private static Map<Path, long[]> attributes(Map<String, Path> byPhrase, Map<String, Path> byText) {
+        Map<Path, long[]> out = new HashMap<>();
+        for (Map<String, Path> m : List.of(byPhrase, byText)) {
+            for (Path p : m.values()) {
+                if (!out.containsKey(p)) {
+                    try {
+                        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                        out.put(p, new long[] {a.size(), a.lastModifiedTime().toMillis()});
+                    } catch (IOException e) {
+                        // missing: find() warns once and TTS speaks the phrase
+                    }
+                }
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private void warnOnce(String key, String format, Object... args) {
