@@ -188,7 +188,8 @@ public final class RecordedPrompts {
         Path dir = root.resolve(lang).normalize();
         long stamp = stamp(dir);
         if (f != null && f.stamp() == stamp) {
-            f = new Folder(f.byPhrase(), f.byText(), attributes(f.byPhrase(), f.byText()), stamp, now); // a take replaced in place
+            // the same names: only a take replaced in place can have changed
+            f = new Folder(f.byPhrase(), f.byText(), attributes(f.byPhrase(), f.byText()), stamp, now);
         } else {
             f = read(lang, dir, stamp, now);
         }
