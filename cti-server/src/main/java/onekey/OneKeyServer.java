@@ -202,7 +202,17 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
                         rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours(), rc.taskTakeSeconds()),
-                prompts::playbackPath);
+                new RescueService.Prompts() {
+                    @Override
+                    public java.util.Optional<String> playbackPath(String text, String language) {
+                        return prompts.playbackPath(text, language);
+                    }
+
+                    @Override
+                    public java.util.Optional<String> playbackPath(List<PromptCache.Part> message, String language) {
+                        return prompts.compose(message, language).map(PromptCache::withoutExtension);
+                    }
+                });
         rescue.setReadyAgents(() -> agents.all().stream()
                 .filter(a -> a.state() == onekey.agents.AgentState.READY).map(onekey.agents.AgentStatus::accountId).toList());
         rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));

@@ -56,9 +56,14 @@ public final class AudioFiles {
     /**
      * The best normalised cross-correlation of {@code needle} against any stretch of {@code haystack} (1.0: the
      * needle is in there, at some gain). The offset is found with the loudest 250 ms of the needle, then the whole
-     * needle is compared there.
+     * needle is compared there. The needle may stick out of either end by a tenth of its length (that part counts as
+     * silence).
      */
-    public static double contains(short[] haystack, short[] needle) {
+    public static double contains(short[] message, short[] needle) {
+        // a piece at either end of a message may have lost a few ms of its silence to the trimming: pad with zeros
+        int pad = needle.length / 10;
+        short[] haystack = new short[message.length + 2 * pad];
+        System.arraycopy(message, 0, haystack, pad, message.length);
         if (needle.length == 0 || needle.length > haystack.length) {
             return 0;
         }
