@@ -55,6 +55,8 @@ public final class PromptCache {
     private static final Pattern OWN_FILE = Pattern.compile("[0-9a-f]{64}\\.wav");
     /** Pieces of a composed prompt keep this much of their own silence at each end. */
     static final int PIECE_SILENCE_MILLIS = 120;
+    /** … and fade in and out over this much, so no join clicks. */
+    static final int PIECE_FADE_MILLIS = 5;
     /** How often, at most, a hit writes its use time into the file's modification time. */
     private static final long TOUCH_FILE_MILLIS = 60_000;
     public static final long DEFAULT_MAX_BYTES = 1024L * 1024 * 1024;
@@ -201,7 +203,7 @@ public final class PromptCache {
                             shortHash(key));
                     return Optional.empty();
                 }
-                pcm.add(Wav.trimSilence(readAgain(file.get(), p, speech), PIECE_SILENCE_MILLIS));
+                pcm.add(Wav.fade(Wav.trimSilence(readAgain(file.get(), p, speech), PIECE_SILENCE_MILLIS), PIECE_FADE_MILLIS));
             }
             Wav.write(Loudness.normalize(Wav.concat(pcm, Wav.TELEPHONY_RATE)), wav);
             log.info("tts prompt composed lang={} prompt={} pieces={} recorded={}", lang, shortHash(key), pieces.size(),

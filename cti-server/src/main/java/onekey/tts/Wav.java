@@ -247,6 +247,18 @@ final class Wav {
         return new Pcm(java.util.Arrays.copyOfRange(s, from, to), in.rate());
     }
 
+    /** A short linear fade-in and fade-out, so pieces joined end to end never click where they meet. */
+    static Pcm fade(Pcm in, int millis) {
+        short[] s = in.samples().clone();
+        int n = Math.min(s.length / 2, in.rate() * millis / 1000);
+        for (int i = 0; i < n; i++) {
+            double g = (i + 1) / (double) (n + 1);
+            s[i] = (short) Math.round(s[i] * g);
+            s[s.length - 1 - i] = (short) Math.round(s[s.length - 1 - i] * g);
+        }
+        return new Pcm(s, in.rate());
+    }
+
     static byte[] encode(Pcm pcm) {
         int dataLen = pcm.samples().length * 2;
         ByteBuffer b = ByteBuffer.allocate(44 + dataLen).order(ByteOrder.LITTLE_ENDIAN);
