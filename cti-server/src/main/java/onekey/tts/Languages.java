@@ -35,9 +35,4 @@ public final class Languages {
         String l = normalize(language);
         return l.equals("wuu") ? "zh" : l;
     }
-
-    /** The language a message's text is written in (templates, flows): wuu → zh. */
-    public static String text(String language) {
-        return speech(language);
-    }
 }
