@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Prompts on disk, made once: TTS, converted recordings and composed messages. A prompt lives at
  * {@code <dir>/<sha256>.wav} (8 kHz mono 16-bit, at the common level of {@link Loudness}); {@code dir} is typically
  * {@code RUNDIR/sounds/onekey}, where Asterisk can read it. A TTS prompt's name is
- * {@code sha256(language + "\n" + text)}.
+ * {@code sha256("v2\n" + language + "\n" + text)}.
  *
  * <p><b>Recordings first:</b> when {@link RecordedPrompts} has a recording of the text in the language (a flow's fixed
  * prompt, a fixed message), the prompt is that recording, converted; {@link #compose} builds a message of fixed
@@ -494,8 +494,12 @@ public final class PromptCache {
         return Languages.normalize(language);
     }
 
+    /**
+     * The name of a TTS prompt. Prompts made before every prompt was brought to one level (names without the "v2"
+     * line) are not reused after an upgrade: they would be louder or quieter than the rest; they age out of the cache.
+     */
     static String hash(String language, String text) {
-        return sha256(language + "\n" + text);
+        return sha256("v2\n" + language + "\n" + text);
     }
 
     private static String sha256(String s) {
