@@ -199,7 +199,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                     journal.pending());
         }
 
-        PromptCache prompts = PromptCache.standard(cfg.paths().prompts());
+        PromptCache prompts = PromptCache.standard(cfg.paths().prompts(),
+                onekey.tts.RecordedPrompts.in(cfg.tts().recordedPrompts()), cfg.tts().cacheMaxBytes());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
@@ -209,7 +210,17 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
                         rc.speechMillis(), rc.elderRetrySeconds(), rc.followUpHours(), rc.taskTakeSeconds()),
-                prompts::playbackPath);
+                new RescueService.Prompts() {
+                    @Override
+                    public java.util.Optional<String> playbackPath(String text, String language) {
+                        return prompts.playbackPath(text, language);
+                    }
+
+                    @Override
+                    public java.util.Optional<String> playbackPath(List<PromptCache.Part> message, String language) {
+                        return prompts.compose(message, language).map(PromptCache::withoutExtension);
+                    }
+                });
         rescue.setReadyAgents(() -> agents.all().stream()
                 .filter(a -> a.state() == onekey.agents.AgentState.READY).map(onekey.agents.AgentStatus::accountId).toList());
         rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
@@ -275,16 +286,27 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
                         bc.reminderHoursBefore(), bc.maxChannels(), bc.callsPerSecond(), bc.trunkChannels(),
                         bc.trunkSosReserve()),
-                (text, lang) -> prompts.prompt(text, lang).map(onekey.broadcast.BroadcastService.Spoken::ofWav));
+                new onekey.broadcast.BroadcastPrompts(prompts));
         b.setLines(lineCache::all);
         b.setTrunk(trunkLoad);
         b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
         return b;
     }
 
-    /** Synthesizes the flows' fixed prompts in the background so the first caller does not wait for TTS. */
+    /**
+     * Converts the recorded prompts (a broken recording is reported now, not at the first call) and synthesizes the
+     * flows' fixed prompts in the background so the first caller does not wait for TTS.
+     */
     private static void warmPrompts(PromptCache prompts, Map<String, Flow> flows) {
         Thread.ofVirtual().name("prompt-warmup").start(() -> {
+            try {
+                int n = prompts.warmRecordings();
+                if (n > 0) {
+                    log.info("recorded prompts ready count={}", n);
+                }
+            } catch (RuntimeException e) {
+                log.warn("recorded prompts not converted: {}", e.getMessage());
+            }
             for (Flow f : flows.values()) {
                 for (FixedPrompts.Text t : FixedPrompts.of(f)) {
                     try {

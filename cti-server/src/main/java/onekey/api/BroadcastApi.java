@@ -81,8 +81,9 @@ final class BroadcastApi {
             throw ApiException.missing("template");
         }
         FilterBody f = b.filter() == null ? new FilterBody(null, null, null, null, null) : b.filter();
-        if (f.language() != null && !Set.of("zh", "en").contains(f.language())) {
-            throw ApiException.invalid("filter.language", "\"filter.language\" must be zh or en");
+        if (f.language() != null && !onekey.tts.Languages.ALL.contains(f.language())) {
+            throw ApiException.invalid("filter.language", "\"filter.language\" must be one of "
+                    + String.join(", ", onekey.tts.Languages.ALL));
         }
         Instant at = b.at() == null || b.at().isBlank() ? null : instant(b.at().trim());
         try {

@@ -58,7 +58,8 @@ final class RestApi {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{2,32}");
     private static final Pattern EXTENSION = Pattern.compile("[0-9]{3,8}");
     private static final Pattern PHONE_QUERY = Pattern.compile("[+0-9][0-9 ()-]{4,}");
-    private static final Set<String> LANGUAGES = Set.of("zh", "en");
+    /** zh, en, and the dialect wuu (Shanghainese: its recordings, Mandarin TTS for the rest). */
+    private static final Set<String> LANGUAGES = Set.copyOf(onekey.tts.Languages.ALL);
     private static final Set<String> CATEGORIES = Set.of("district-paid", "subsidised", "market");
     private static final int MIN_PASSWORD = 8;
     private static final int MIN_SIP_SECRET = 8;
@@ -580,7 +581,8 @@ final class RestApi {
         if (language == null) {
             language = "zh"; // architecture: Mandarin by default
         } else if (!LANGUAGES.contains(language)) {
-            throw ApiException.invalid("language", "\"language\" must be zh or en");
+            throw ApiException.invalid("language", "\"language\" must be one of " + String.join(", ",
+                    onekey.tts.Languages.ALL) + " (or absent: zh)");
         }
         String category = blankToNull(b.category());
         if (category != null && !CATEGORIES.contains(category)) {
@@ -607,7 +609,8 @@ final class RestApi {
                 }
                 String lang = blankToNull(c.language());
                 if (lang != null && !LANGUAGES.contains(lang)) {
-                    throw ApiException.invalid(f + ".language", "\"" + f + ".language\" must be zh or en (or absent: zh)");
+                    throw ApiException.invalid(f + ".language", "\"" + f + ".language\" must be one of "
+                            + String.join(", ", onekey.tts.Languages.ALL) + " (or absent: zh)");
                 }
                 contacts.add(new Contact(required(f + ".name", c.name()), blankToNull(c.relation()),
                         phone(f + ".phone", c.phone()), lang));

@@ -110,9 +110,25 @@ public final class BroadcastService implements AutoCloseable {
         }
     }
 
-    /** Renders a TTS prompt (text, language "zh"/"en"); empty when no engine or voice speaks that language. */
+    /** Renders a prompt (text, language "zh"/"en"/"wuu"); empty when no engine or voice speaks that language. */
     public interface Prompts {
         Optional<Spoken> speak(String text, String language);
+
+        /**
+         * The message in its pieces (fixed phrases and field values, {@link Templates#segments}): recorded phrases
+         * where the language has them, TTS for the rest, as one prompt. Without recordings: the whole text.
+         */
+        default Optional<Spoken> speak(List<Templates.Segment> message, String language) {
+            return speak(Templates.text(message), language);
+        }
+
+        /**
+         * A prompt about to be played: true while its file is there (and its use is refreshed, so a bounded cache
+         * keeps it through the call); false when it is gone and must be spoken again.
+         */
+        default boolean keep(String playbackPath) {
+            return !playbackPath.startsWith("/") || Files.isRegularFile(Path.of(playbackPath + ".wav"));
+        }
     }
 
     /** What POST /api/broadcasts asks for. {@code at} null: now. */
@@ -248,13 +264,20 @@ public final class BroadcastService implements AutoCloseable {
         return b;
     }
 
-    /** Renders and speaks the message: the elder's language first, then the other one; never silence. */
+    /**
+     * Renders and speaks the message: the elder's language first (a dialect such as wuu: its recordings and Mandarin
+     * TTS), then the other one of zh / en; never silence.
+     */
     private BroadcastRepository.Draft draft(Template t, Map<String, String> fields, Elder elder, boolean urgent, Account by,
                                             long due, Long parent) {
-        String lang = "en".equalsIgnoreCase(String.valueOf(elder.language()).trim()) ? "en" : "zh";
-        for (String l : List.of(lang, lang.equals("zh") ? "en" : "zh")) {
-            String text = Templates.render(t, l, elder.name(), fields);
-            Optional<Spoken> s = speak(text, l);
+        String lang = onekey.tts.Languages.normalize(elder.language());
+        if (!onekey.tts.Languages.ALL.contains(lang)) {
+            lang = "zh";
+        }
+        for (String l : List.of(lang, lang.equals("en") ? "zh" : "en")) {
+            List<Templates.Segment> message = Templates.segments(t, l, elder.name(), fields);
+            String text = Templates.text(message);
+            Optional<Spoken> s = speak(message, l);
             if (s.isPresent()) {
                 if (!l.equals(lang)) {
                     log.warn("broadcast.voice-fallback elder={} wanted={} used={}", elder.id(), lang, l);
@@ -269,7 +292,7 @@ public final class BroadcastService implements AutoCloseable {
                 + " the broadcast was not scheduled");
     }
 
-    private Optional<Spoken> speak(String text, String lang) {
+    private Optional<Spoken> speak(List<Templates.Segment> message, String lang) {
         try {
             tts.acquire();
         } catch (InterruptedException e) {
@@ -277,7 +300,7 @@ public final class BroadcastService implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return prompts.speak(text, lang);
+            return prompts.speak(message, lang);
         } catch (RuntimeException e) {
             log.warn("broadcast.tts-error lang={} error={}", lang, e.toString());
             return Optional.empty();
@@ -463,9 +486,10 @@ public final class BroadcastService implements AutoCloseable {
 
     private void dial(Broadcast.Attempt a, Broadcast b) {
         String prompt = b.prompt();
-        if (prompt.startsWith("/") && !Files.isRegularFile(Path.of(prompt + ".wav"))) {
-            // the cache lost the file since scheduling: speak the same text again rather than play nothing
-            Optional<Spoken> again = speak(b.message(), b.language());
+        if (prompt.startsWith("/") && !prompts.keep(prompt)) {
+            // the cache lost the file since scheduling (tts.cacheMaxMb): speak the same message again rather than play
+            // nothing
+            Optional<Spoken> again = speak(message(b), b.language());
             if (again.isEmpty()) {
                 worker.execute(() -> finish(a, "failed", null, "the message's prompt is gone and could not be spoken again"));
                 return;
@@ -503,6 +527,26 @@ public final class BroadcastService implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * The stored message in its pieces again, so recorded phrases are used when it is spoken again; as one text when
+     * the pieces no longer give the stored text (the elder's name was changed since) or the elder cannot be read.
+     */
+    private List<Templates.Segment> message(Broadcast b) {
+        try {
+            Template t = Template.of(b.template()).orElse(null);
+            String name = elders.get(b.elderId()).map(Elder::name).orElse(null);
+            if (t != null && name != null) {
+                List<Templates.Segment> s = Templates.segments(t, b.language(), name, b.fields());
+                if (Templates.text(s).equals(b.message())) {
+                    return s;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("broadcast.respeak-as-text broadcast={} error={}", b.id(), e.toString());
+        }
+        return List.of(new Templates.Segment(null, b.message()));
     }
 
     private void originated(PbxEvent.OriginateResult o) {

@@ -138,52 +138,155 @@ public final class Templates {
         return out;
     }
 
-    /** The message in {@code language} ("zh" or "en") for the elder called {@code name}. */
+    /**
+     * The message in {@code language} ("zh" or "en"; the dialect "wuu" is written in Mandarin) for the elder called
+     * {@code name}: the full text, stored with the broadcast and shown to agents. {@link #segments} gives it in pieces.
+     */
     public static String render(Template t, String language, String name, Map<String, String> f) {
-        boolean zh = !"en".equals(language);
-        String time = f.containsKey("time") ? LocalDateTime.parse(f.get("time")).format(zh ? ZH_TIME : EN_TIME) : "";
-        String keys = zh ? "确认请按1，再听一遍请按2，转人工服务请按0。"
-                : "To confirm, press 1. To hear this again, press 2. To talk to an agent, press 0.";
-        return switch (t) {
-            case REGISTRATION -> zh
-                    ? name + "您好，这里是一键通服务中心。我们为您预约了" + f.get("hospital") + f.get("department") + "，"
-                            + f.get("doctor") + "医生的门诊，时间是" + time + "。" + keys
-                    : "Hello " + name + ", this is the OneKey service centre. We have booked your hospital appointment at "
-                            + f.get("hospital") + ", " + f.get("department") + ", with doctor " + f.get("doctor") + ", on "
-                            + time + ". " + keys;
-            case TAXI -> zh
-                    ? name + "您好，这里是一键通服务中心。我们为您预约了出租车，" + time + "从" + f.get("from") + "到"
-                            + f.get("to") + "。车牌号" + spaced(f.get("plate")) + "，司机电话" + spaced(f.get("driverPhone"))
-                            + "，司机大约" + f.get("eta") + "分钟后到。" + keys
-                    : "Hello " + name + ", this is the OneKey service centre. We have booked a taxi for you on " + time
-                            + ", from " + f.get("from") + " to " + f.get("to") + ". The plate is " + spaced(f.get("plate"))
-                            + ", the driver's phone is " + spaced(f.get("driverPhone")) + ", arriving in about "
-                            + f.get("eta") + " minutes. " + keys;
-            case REMINDER -> zh
-                    ? name + "您好，这里是一键通服务中心，提醒您：" + time + "，" + reminderWhat(f, true) + "。"
-                            + "知道了请按1，再听一遍请按2，转人工服务请按0。"
-                    : "Hello " + name + ", this is a reminder from the OneKey service centre: on " + time + ", "
-                            + reminderWhat(f, false) + ". If you have got it, press 1. To hear this again, press 2. "
-                            + "To talk to an agent, press 0.";
-            case CHECK_IN -> zh
-                    ? name + "您好，这里是一键通关怀热线，我们来问候您。如果您一切都好，请按1。再听一遍请按2，需要帮助请按0。"
-                    : "Hello " + name + ", this is the OneKey care line calling to see how you are. If you are well, press 1. "
-                            + "To hear this again, press 2. If you need help, press 0.";
-        };
+        return text(segments(t, language, name, f));
     }
 
-    private static String reminderWhat(Map<String, String> f, boolean zh) {
+    /**
+     * A piece of a rendered message: a fixed phrase of the template ({@code phrase} its id, e.g. "keys.booking", the
+     * same id in every language, which a recording is filed under: onekey.tts.RecordedPrompts), a field value or the
+     * elder's name ({@code phrase} null), or the glue between them (punctuation, short words; {@code phrase} null).
+     */
+    public record Segment(String phrase, String text) {}
+
+    /** The phrase ids the templates use (docs/operations.md lists them with their text). */
+    public static final List<String> PHRASES = List.of("greeting.hello", "greeting.centre", "registration.booked",
+            "registration.doctor", "taxi.booked", "taxi.plate", "taxi.driverPhone", "taxi.eta", "taxi.minutes",
+            "reminder.intro", "reminder.goTo", "reminder.doctor", "reminder.taxi", "reminder.pickUp", "reminder.goingTo",
+            "checkin.body", "keys.booking", "keys.reminder", "keys.checkin");
+
+    /** Collects segments; {@link #text()} is what {@link #render} returns. */
+    private static final class Message {
+        final java.util.ArrayList<Segment> segments = new java.util.ArrayList<>();
+
+        Message fixed(String phrase, String text) {
+            segments.add(new Segment(phrase, text));
+            return this;
+        }
+
+        Message value(String text) {
+            if (text != null && !text.isEmpty()) {
+                segments.add(new Segment(null, text));
+            }
+            return this;
+        }
+
+        Message glue(String text) {
+            segments.add(new Segment(null, text));
+            return this;
+        }
+    }
+
+    /**
+     * The message in {@code language} ("zh" or "en"; anything else, e.g. the dialect "wuu", is written in Mandarin)
+     * as its pieces, in order; their texts joined are {@link #render}.
+     */
+    public static List<Segment> segments(Template t, String language, String name, Map<String, String> f) {
+        boolean zh = !"en".equals(language);
+        String time = f.containsKey("time") ? LocalDateTime.parse(f.get("time")).format(zh ? ZH_TIME : EN_TIME) : "";
+        Message m = new Message();
+        if (zh) {
+            m.value(name);
+        } else {
+            m.fixed("greeting.hello", "Hello ").value(name);
+        }
+        switch (t) {
+            case REGISTRATION -> {
+                if (zh) {
+                    m.fixed("greeting.centre", "您好，这里是一键通服务中心。").fixed("registration.booked", "我们为您预约了")
+                            .value(f.get("hospital")).value(f.get("department")).glue("，").value(f.get("doctor"))
+                            .fixed("registration.doctor", "医生的门诊，时间是").value(time).glue("。");
+                } else {
+                    m.fixed("greeting.centre", ", this is the OneKey service centre. ")
+                            .fixed("registration.booked", "We have booked your hospital appointment at ")
+                            .value(f.get("hospital")).glue(", ").value(f.get("department"))
+                            .fixed("registration.doctor", ", with doctor ").value(f.get("doctor")).glue(", on ")
+                            .value(time).glue(". ");
+                }
+                keys(m, zh);
+            }
+            case TAXI -> {
+                if (zh) {
+                    m.fixed("greeting.centre", "您好，这里是一键通服务中心。").fixed("taxi.booked", "我们为您预约了出租车，")
+                            .value(time).glue("从").value(f.get("from")).glue("到").value(f.get("to")).glue("。")
+                            .fixed("taxi.plate", "车牌号").value(spaced(f.get("plate"))).glue("，")
+                            .fixed("taxi.driverPhone", "司机电话").value(spaced(f.get("driverPhone"))).glue("，")
+                            .fixed("taxi.eta", "司机大约").value(f.get("eta")).fixed("taxi.minutes", "分钟后到。");
+                } else {
+                    m.fixed("greeting.centre", ", this is the OneKey service centre. ")
+                            .fixed("taxi.booked", "We have booked a taxi for you on ").value(time).glue(", from ")
+                            .value(f.get("from")).glue(" to ").value(f.get("to")).glue(". ")
+                            .fixed("taxi.plate", "The plate is ").value(spaced(f.get("plate"))).glue(", ")
+                            .fixed("taxi.driverPhone", "the driver's phone is ").value(spaced(f.get("driverPhone")))
+                            .glue(", ").fixed("taxi.eta", "arriving in about ").value(f.get("eta"))
+                            .fixed("taxi.minutes", " minutes. ");
+                }
+                keys(m, zh);
+            }
+            case REMINDER -> {
+                if (zh) {
+                    m.fixed("reminder.intro", "您好，这里是一键通服务中心，提醒您：").value(time).glue("，");
+                    reminderWhat(m, f, true);
+                    m.glue("。").fixed("keys.reminder", "知道了请按1，再听一遍请按2，转人工服务请按0。");
+                } else {
+                    m.fixed("reminder.intro", ", this is a reminder from the OneKey service centre: ").glue("on ").value(time)
+                            .glue(", ");
+                    reminderWhat(m, f, false);
+                    m.glue(". ").fixed("keys.reminder", "If you have got it, press 1. To hear this again, press 2. "
+                            + "To talk to an agent, press 0.");
+                }
+            }
+            case CHECK_IN -> {
+                if (zh) {
+                    m.fixed("checkin.body", "您好，这里是一键通关怀热线，我们来问候您。")
+                            .fixed("keys.checkin", "如果您一切都好，请按1。再听一遍请按2，需要帮助请按0。");
+                } else {
+                    m.fixed("checkin.body", ", this is the OneKey care line calling to see how you are. ")
+                            .fixed("keys.checkin", "If you are well, press 1. To hear this again, press 2. If you need help, "
+                                    + "press 0.");
+                }
+            }
+        }
+        return List.copyOf(m.segments);
+    }
+
+    private static void keys(Message m, boolean zh) {
+        m.fixed("keys.booking", zh ? "确认请按1，再听一遍请按2，转人工服务请按0。"
+                : "To confirm, press 1. To hear this again, press 2. To talk to an agent, press 0.");
+    }
+
+    private static void reminderWhat(Message m, Map<String, String> f, boolean zh) {
         if (f.containsKey("what")) {
-            return f.get("what");
+            m.value(f.get("what"));
+        } else if (f.containsKey("hospital")) {
+            if (zh) {
+                m.fixed("reminder.goTo", "您要去").value(f.get("hospital")).value(f.getOrDefault("department", "")).glue("看")
+                        .value(f.getOrDefault("doctor", "")).fixed("reminder.doctor", "医生");
+            } else {
+                m.fixed("reminder.goTo", "your appointment at ").value(f.get("hospital")).glue(", ")
+                        .value(f.getOrDefault("department", "")).fixed("reminder.doctor", ", with doctor ")
+                        .value(f.getOrDefault("doctor", ""));
+            }
+        } else if (zh) {
+            m.fixed("reminder.taxi", "出租车").value(spaced(f.get("plate"))).glue("来").value(f.getOrDefault("from", ""))
+                    .fixed("reminder.pickUp", "接您去").value(f.getOrDefault("to", ""));
+        } else {
+            m.fixed("reminder.taxi", "taxi ").value(spaced(f.get("plate"))).fixed("reminder.pickUp", " picks you up at ")
+                    .value(f.getOrDefault("from", "")).fixed("reminder.goingTo", " to go to ").value(f.getOrDefault("to", ""));
         }
-        if (f.containsKey("hospital")) {
-            return zh ? "您要去" + f.get("hospital") + f.getOrDefault("department", "") + "看" + f.getOrDefault("doctor", "")
-                    + "医生" : "your appointment at " + f.get("hospital") + ", " + f.getOrDefault("department", "")
-                    + ", with doctor " + f.getOrDefault("doctor", "");
+    }
+
+    /** The segments' texts joined. */
+    public static String text(List<Segment> segments) {
+        StringBuilder b = new StringBuilder();
+        for (Segment s : segments) {
+            b.append(s.text());
         }
-        return zh ? "出租车" + spaced(f.get("plate")) + "来" + f.getOrDefault("from", "") + "接您去" + f.getOrDefault("to", "")
-                : "taxi " + spaced(f.get("plate")) + " picks you up at " + f.getOrDefault("from", "") + " to go to "
-                        + f.getOrDefault("to", "");
+        return b.toString();
     }
 
     /** Plates and phone numbers are read character by character ("沪A 1 2 3 4 5"), not as one big number. */

@@ -45,6 +45,9 @@ public final class ConfigLoader {
             Map.entry("asterisk.sipHost", "127.0.0.1"),
             Map.entry("paths.recordings", "./run/asterisk/recordings"),
             Map.entry("paths.prompts", "./run/asterisk/sounds/onekey"),
+            // prompts: human recordings that replace TTS, and the bound of the prompt cache (tts.*)
+            Map.entry("paths.recordedPrompts", "./run/recorded-prompts"),
+            Map.entry("tts.cacheMaxMb", "1024"),
             Map.entry("calls.defaultAreaCode", "21"),
             Map.entry("calls.wrapUpSeconds", "5"),
             Map.entry("calls.defaultLanguage", "zh"),
@@ -153,6 +156,7 @@ public final class ConfigLoader {
                 new OneKeyConfig.Asterisk(text("asterisk.queue"), optionalPath("asterisk.agentsConf"),
                         port("asterisk.sipPort"), text("asterisk.sipHost")),
                 new OneKeyConfig.Paths(path("paths.recordings"), path("paths.prompts"), path("paths.journal")),
+                tts(),
                 new OneKeyConfig.Calls(digits("calls.defaultAreaCode"), integer("calls.wrapUpSeconds", 0, 3600),
                         oneOf("calls.defaultLanguage", Set.of("zh", "en")), integer("calls.lookupTimeoutMs", 50, 10_000),
                         integer("journal.capacity", 100, 10_000_000), integer("calls.conferenceAloneSeconds", 3, 600)),
@@ -178,6 +182,24 @@ public final class ConfigLoader {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
         return c;
+    }
+
+    /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */
+    private OneKeyConfig.Tts tts() {
+        Path recorded = optionalPath("paths.recordedPrompts");
+        if (recorded != null && Files.exists(recorded) && !Files.isDirectory(recorded)) {
+            errors.add("paths.recordedPrompts (" + envName("paths.recordedPrompts") + ") is '" + recorded + "', expected a"
+                    + " folder (with zh/, en/, wuu/ … subfolders of WAV files and a manifest.txt) or empty for none");
+        }
+        int maxMb = parse("tts.cacheMaxMb", "a size in megabytes, an integer 1..1048576 such as 1024 (the prompt cache"
+                + " in paths.prompts is kept under it)", v -> {
+                    int i = Integer.parseInt(v);
+                    if (i < 1 || i > 1_048_576) {
+                        throw new IllegalArgumentException();
+                    }
+                    return i;
+                }, 1024);
+        return new OneKeyConfig.Tts(recorded, maxMb);
     }
 
     /** broadcast.*: each value checked here, with the key and the expected form in the message. */

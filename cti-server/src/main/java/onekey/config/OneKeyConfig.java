@@ -13,6 +13,7 @@ public record OneKeyConfig(
         Db db,
         Asterisk asterisk,
         Paths paths,
+        Tts tts,
         Calls calls,
         Escalation escalation,
         Logins logins,
@@ -52,6 +53,17 @@ public record OneKeyConfig(
      * own call journal (writes owed to the database, kept through an outage or a crash).
      */
     public record Paths(Path recordings, Path prompts, Path journal) {}
+
+    /**
+     * Prompts: the folder of human recordings that replace TTS for fixed phrases ({@code paths.recordedPrompts},
+     * {@code <language>/} subfolders with a {@code manifest.txt}; null: none) and the bound of the prompt cache in
+     * {@code paths.prompts} ({@code tts.cacheMaxMb}; least recently used prompts are removed past it).
+     */
+    public record Tts(Path recordedPrompts, int cacheMaxMb) {
+        public long cacheMaxBytes() {
+            return cacheMaxMb * 1024L * 1024L;
+        }
+    }
 
     /**
      * Call handling: the default area code used to normalise local caller numbers, how long an agent

@@ -17,6 +17,7 @@ import onekey.events.EventHub;
 import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
+import onekey.tts.PromptCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,14 @@ public final class RescueService implements AutoCloseable {
     /** Renders a TTS prompt (text, language) and gives the path Asterisk plays (without extension). */
     public interface Prompts {
         Optional<String> playbackPath(String text, String language);
+
+        /**
+         * A message in pieces (fixed phrases with their ids, and values): the language's recordings of the phrases
+         * where the centre has them, TTS for the rest (onekey.tts.PromptCache#compose). Without recordings: the text.
+         */
+        default Optional<String> playbackPath(List<PromptCache.Part> message, String language) {
+            return playbackPath(String.join("", message.stream().map(PromptCache.Part::text).toList()), language);
+        }
     }
 
     private final IncidentRepository repo;
@@ -342,7 +351,11 @@ public final class RescueService implements AutoCloseable {
         repo.step(stepId).ifPresent(s -> {
             switch (s.kind()) {
                 case "contact" -> {
-                    String spoken = "en".equals(contactLanguageOf(s)) ? " (message in English)" : " (message in Mandarin)";
+                    String spoken = switch (contactLanguageOf(s)) {
+                        case "en" -> " (message in English)";
+                        case "wuu" -> " (message in Shanghainese where recorded, else Mandarin)";
+                        default -> " (message in Mandarin)";
+                    };
                     finish(s, "ack".equals(result) ? "ack" : "no-ack",
                             ("ack".equals(result) ? "pressed 1: on the way" : "heard the message, did not press 1") + spoken);
                 }
@@ -556,16 +569,25 @@ public final class RescueService implements AutoCloseable {
         Incident inc = repo.get(s.incidentId()).orElse(null);
         Elder e = inc == null ? null : elders.get(inc.elderId()).orElse(null);
         String lang = e == null ? "zh" : contactLanguage(e, s.target());
-        String text = e == null ? null : lang.equals("zh")
-                ? "您好，这里是一键通紧急救助中心。" + e.name() + "按了一键呼叫，但是没有回应，我们联系不上。地址是"
-                        + e.address() + "。如果您能马上过去看看，请按1。重听请按2。"
-                : "Hello, this is the OneKey emergency centre. " + e.name() + " pressed the emergency button and does not "
-                        + "respond. The address is " + e.address() + ". If you can go there now, press 1. To hear this again, "
-                        + "press 2.";
-        String generic = lang.equals("zh") ? "您好，这里是一键通紧急救助中心。您的家人按了一键呼叫，但是没有回应。如果您能马上过去看看，请按1。"
+        boolean zh = !lang.equals("en"); // wuu: the Mandarin text, its recordings where the centre has them
+        // fixed phrases with ids, so the centre's recordings of them are played (docs/operations.md "Prompts")
+        List<PromptCache.Part> text = e == null ? null : zh
+                ? List.of(PromptCache.Part.fixed("rescue.intro", "您好，这里是一键通紧急救助中心。"),
+                        PromptCache.Part.value(e.name()),
+                        PromptCache.Part.fixed("rescue.noResponse", "按了一键呼叫，但是没有回应，我们联系不上。地址是"),
+                        PromptCache.Part.value(e.address()), PromptCache.Part.value("。"),
+                        PromptCache.Part.fixed("rescue.keys", "如果您能马上过去看看，请按1。重听请按2。"))
+                : List.of(PromptCache.Part.fixed("rescue.intro", "Hello, this is the OneKey emergency centre. "),
+                        PromptCache.Part.value(e.name()),
+                        PromptCache.Part.fixed("rescue.noResponse", " pressed the emergency button and does not respond. "
+                                + "The address is "),
+                        PromptCache.Part.value(e.address()), PromptCache.Part.value(". "),
+                        PromptCache.Part.fixed("rescue.keys", "If you can go there now, press 1. To hear this again, press 2."));
+        List<PromptCache.Part> generic = List.of(PromptCache.Part.fixed("rescue.generic", zh
+                ? "您好，这里是一键通紧急救助中心。您的家人按了一键呼叫，但是没有回应。如果您能马上过去看看，请按1。"
                 : "This is the OneKey emergency centre. Your relative pressed the emergency button and does not respond. "
-                        + "If you can go there now, press 1.";
-        for (String t : text == null ? List.of(generic) : List.of(text, generic)) {
+                        + "If you can go there now, press 1."));
+        for (List<PromptCache.Part> t : text == null ? List.of(generic) : List.of(text, generic)) {
             Optional<String> path = speak(t, lang);
             if (path.isPresent()) {
                 return Optional.of(new String[] {path.get(), lang});
@@ -580,15 +602,19 @@ public final class RescueService implements AutoCloseable {
                 .orElse("zh");
     }
 
-    /** The language of the elder's contact at {@code phone}: "en" when the record says English, else Mandarin. */
+    /**
+     * The language of the elder's contact at {@code phone}: "en" when the record says English, "wuu" for Shanghainese
+     * (its recordings, Mandarin TTS), else Mandarin "zh".
+     */
     static String contactLanguage(Elder e, String phone) {
         String l = e.contacts() == null ? null : e.contacts().stream()
                 .filter(c -> c.phone() != null && c.phone().equals(phone))
                 .map(onekey.elders.Contact::language).filter(java.util.Objects::nonNull).findFirst().orElse(null);
-        return l != null && l.toLowerCase(java.util.Locale.ROOT).startsWith("en") ? "en" : "zh";
+        String lang = onekey.tts.Languages.normalize(l);
+        return lang.equals("en") || lang.equals("wuu") ? lang : "zh";
     }
 
-    private Optional<String> speak(String text, String lang) {
+    private Optional<String> speak(List<PromptCache.Part> message, String lang) {
         try {
             tts.acquire();
         } catch (InterruptedException ex) {
@@ -596,7 +622,7 @@ public final class RescueService implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return prompts.playbackPath(text, lang);
+            return prompts.playbackPath(message, lang);
         } catch (RuntimeException ex) {
             log.warn("rescue.tts-error lang={} error={}", lang, ex.toString());
             return Optional.empty();

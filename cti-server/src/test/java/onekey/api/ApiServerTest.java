@@ -150,6 +150,15 @@ class ApiServerTest {
     }
 
     @Test
+    void shanghaineseIsALanguageOfElders() throws Exception {
+        var created = f.send("POST", "/api/elders", f.token(f.supervisor), ELDER.replace("\"language\":\"zh\"", "\"language\":\"wuu\""));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("wuu", f.elders.byId.get(json(created).path("id").asLong()).language());
+        var refused = f.send("POST", "/api/elders", f.token(f.supervisor), ELDER.replace("\"language\":\"zh\"", "\"language\":\"fr\""));
+        assertTrue(refused.body().contains("zh, en, wuu"), refused.body());
+    }
+
+    @Test
     void oversizedBodyIs413() throws Exception {
         String big = "{\"name\":\"" + "x".repeat(5000) + "\",\"phones\":[\"13800138000\"]}";
         var r = f.send("POST", "/api/elders", f.token(f.supervisor), big);

@@ -201,12 +201,12 @@ public final class InboundBench {
 
     /**
      * The length of the general line's greeting for {@link #CALLER} (demo elder 张桂英), rounded up to 100 ms: the
-     * prompt cache's file for that text (sha256 of language + "\n" + text, see onekey.tts.PromptCache), else the
+     * prompt cache's file for that text (sha256 of "v2\n" + language + "\n" + text, see onekey.tts.PromptCache), else the
      * longest prompt the general-line warm-up added.
      */
     private long greetingMs(java.util.Set<Path> promptsBefore) {
         try {
-            Path exact = stack.asterisk.prompts().resolve(sha256("zh\n" + CALLER_NAME + "您好，马上为您接通。") + ".wav");
+            Path exact = stack.asterisk.prompts().resolve(sha256("v2\nzh\n" + CALLER_NAME + "您好，马上为您接通。") + ".wav");
             long ms;
             if (Files.isRegularFile(exact)) {
                 ms = WavInfo.read(exact).durationMs();

@@ -61,4 +61,29 @@ class WavTest {
         java.nio.ByteBuffer.wrap(wav).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, 0x7ffff024).putInt(40, 0x7ffff000);
         assertEquals(2205, Wav.read(wav).samples().length);
     }
+
+    @Test
+    void piecesJoinWithoutAStepAndSilenceIsTrimmedToWhatIsKept() {
+        short[] s = new short[8000 + 2 * 4000];
+        for (int i = 4000; i < 12000; i++) {
+            s[i] = (short) (10000 * Math.sin(2 * Math.PI * 300 * i / 8000.0) + 5000); // ends away from zero
+        }
+        Wav.Pcm trimmed = Wav.trimSilence(new Wav.Pcm(s, 8000), 100);
+        assertEquals(8000 + 2 * 800, trimmed.samples().length, "0.5 s of silence each side cut to 0.1 s");
+        Wav.Pcm faded = Wav.fade(new Wav.Pcm(java.util.Arrays.copyOfRange(s, 4000, 12000), 8000), 5);
+        assertTrue(Math.abs(faded.samples()[0]) < 200, "starts near zero: " + faded.samples()[0]);
+        assertTrue(Math.abs(faded.samples()[faded.samples().length - 1]) < 200, "ends near zero");
+        assertEquals(s[4000 + 4000], faded.samples()[4000], "the middle untouched");
+        assertEquals(0, Wav.trimSilence(new Wav.Pcm(new short[4000], 8000), 100).samples().length, "silence alone: nothing");
+    }
+
+    @Test
+    void g711DecodesToTheStandardsValues() {
+        // ITU-T G.711: A-law 0xD5 and µ-law 0xFF are the smallest positive steps; 0x2A / 0x00 the largest negative
+        assertEquals(8, Wav.alaw(0xD5));
+        assertEquals(-32256, Wav.alaw(0x2A));
+        assertEquals(0, Wav.ulaw(0xFF));
+        assertEquals(-32124, Wav.ulaw(0x00));
+        assertEquals(32124, Wav.ulaw(0x80));
+    }
 }
