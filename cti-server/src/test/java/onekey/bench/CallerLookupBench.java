@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import onekey.elders.JooqElderRepository;
+import onekey.testkit.ProcessStats;
 import onekey.store.Database;
 import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
@@ -203,10 +204,10 @@ public final class CallerLookupBench {
                 - target p99 ≤ 1 ms: **%s**
                 """,
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)).substring(0, 19),
-                Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(),
+                Runtime.getRuntime().availableProcessors(), ProcessStats.cpuModel(), ProcessStats.memTotal(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), flags,
                 elders, elders + elders / 2, loadSeconds, fileBytes >> 20,
-                LOOKUPS, WARMUP, hits, LOOKUPS - hits, p50, p99, p999, max, cpuFigures, loadAverage(),
+                LOOKUPS, WARMUP, hits, LOOKUPS - hits, p50, p99, p999, max, cpuFigures, ProcessStats.loadAverage(),
                 met ? "met" : "NOT met");
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
@@ -217,32 +218,5 @@ public final class CallerLookupBench {
         }
         Files.writeString(out, md, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         System.out.println("appended to " + out.toAbsolutePath());
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2] + " (1 / 5 / 15 min)";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String cpuModel() {
-        return fromProc("/proc/cpuinfo", "model name").orElse("unknown CPU");
-    }
-
-    private static String memTotal() {
-        return fromProc("/proc/meminfo", "MemTotal")
-                .map(v -> String.format(Locale.ROOT, "%.1f GB", Long.parseLong(v.replaceAll("\\D", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
-
-    private static java.util.Optional<String> fromProc(String file, String key) {
-        try (Stream<String> lines = Files.lines(Path.of(file))) {
-            return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim());
-        } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
-        }
     }
 }

@@ -21,6 +21,7 @@ import onekey.tts.Loudness;
 import onekey.tts.PromptCache;
 import onekey.tts.RecordedPrompts;
 import onekey.tts.TtsEngine;
+import onekey.testkit.ProcessStats;
 
 /**
  * {@code ./onekey bench broadcast --only TtsBench} (issue 9): how fast the voices are and how fast a prompt that is
@@ -54,7 +55,7 @@ public final class TtsBench {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         String started = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        String loadBefore = loadAverage();
+        String loadBefore = ProcessStats.loadAverage();
         Path work = Files.createTempDirectory("ttsbench-");
         try {
             EspeakTts cmn = EspeakTts.mandarin();
@@ -72,7 +73,7 @@ public final class TtsBench {
             rows.add(rtf("FreeTTS kevin16 (en)", kevin, en, work));
             rows.add(rtf("espeak-ng en-us (en)", enUs, en, work));
             List<Hits> hits = hits(work);
-            String loadAfter = loadAverage();
+            String loadAfter = ProcessStats.loadAverage();
             print(rows, hits);
             append(out, started, loadBefore, loadAfter, zh, rows, hits);
         } finally {
@@ -207,7 +208,7 @@ public final class TtsBench {
 
                 | engine | runs | audio per message, median | synthesis per message, median | RTF median | RTF p10 – p90 | RTF min – max | level of the prompts (target %.0f dBFS) |
                 |---|---|---|---|---|---|---|---|
-                """, started, Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(),
+                """, started, Runtime.getRuntime().availableProcessors(), ProcessStats.cpuModel(), ProcessStats.memTotal(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), espeakVersion(), loadBefore,
                 loadAfter, zh.stream().mapToInt(String::length).min().orElse(0),
                 zh.stream().mapToInt(String::length).max().orElse(0), REPS, Loudness.TARGET_DBFS));
@@ -254,33 +255,6 @@ public final class TtsBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "espeak-ng version unknown";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2] + " (1 / 5 / 15 min)";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String cpuModel() {
-        return fromProc("/proc/cpuinfo", "model name").orElse("unknown CPU");
-    }
-
-    private static String memTotal() {
-        return fromProc("/proc/meminfo", "MemTotal")
-                .map(v -> String.format(Locale.ROOT, "%.1f GB", Long.parseLong(v.replaceAll("\\D", "")) / 1024.0 / 1024.0))
-                .orElse("unknown");
-    }
-
-    private static java.util.Optional<String> fromProc(String file, String key) {
-        try (Stream<String> lines = Files.lines(Path.of(file))) {
-            return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim());
-        } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
         }
     }
 }

@@ -82,6 +82,22 @@ public final class ProcessStats {
         }
     }
 
+    /** The CPU's model name from /proc/cpuinfo, for the machine line of a benchmark. */
+    public static String cpuModel() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    /** MemTotal as "23.5 GB", for the machine line of a benchmark. */
+    public static String memTotal() {
+        long b = memTotalBytes();
+        return b < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f GB", b / 1024.0 / 1024.0 / 1024.0);
+    }
+
     /** MemTotal from /proc/meminfo in bytes, or -1. */
     public static long memTotalBytes() {
         try {

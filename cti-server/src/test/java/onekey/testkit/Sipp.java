@@ -142,15 +142,7 @@ public final class Sipp {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            AsteriskInstance.deleteTree(dir);
+            stop(process, dir);
         }
     }
 
@@ -285,15 +277,7 @@ public final class Sipp {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            AsteriskInstance.deleteTree(dir);
+            stop(process, dir);
         }
     }
 
@@ -336,6 +320,19 @@ public final class Sipp {
                 AsteriskInstance.deleteTree(dir);
             }
         }
+    }
+
+    /** Ends a sipp (5 s to finish, then killed) and removes its folder. */
+    static void stop(Process process, Path dir) {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AsteriskInstance.deleteTree(dir);
     }
 
     /** Reads sipp's -trace_stat CSV (last row) for the SuccessfulCall(C) counter. */
