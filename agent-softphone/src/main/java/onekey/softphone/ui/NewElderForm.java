@@ -35,7 +35,7 @@ final class NewElderForm {
     final JTextField phone = named(new JTextField(20), "elderFormPhone");
     final JTextField address = named(new JTextField(30), "elderFormAddress");
     final JTextField district = named(new JTextField(20), "elderFormDistrict");
-    final JComboBox<String> language = named(new JComboBox<>(new String[] {"zh", "en"}), "elderFormLanguage");
+    final JComboBox<String> language = named(new JComboBox<>(new String[] {"zh", "wuu", "en"}), "elderFormLanguage");
     final JTextField contactName = named(new JTextField(12), "elderFormContactName");
     final JTextField contactRelation = named(new JTextField(8), "elderFormContactRelation");
     final JTextField contactPhone = named(new JTextField(14), "elderFormContactPhone");
@@ -53,7 +53,11 @@ final class NewElderForm {
             @Override
             public java.awt.Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index,
                     boolean selected, boolean focus) {
-                return super.getListCellRendererComponent(list, "en".equals(value) ? "English" : "中文", index, selected, focus);
+                return super.getListCellRendererComponent(list, switch (String.valueOf(value)) {
+                    case "en" -> "English";
+                    case "wuu" -> "上海话";
+                    default -> "中文";
+                }, index, selected, focus);
             }
         });
         panel.setBorder(BorderFactory.createTitledBorder(""));
