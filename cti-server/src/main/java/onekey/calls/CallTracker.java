@@ -47,7 +47,7 @@ public final class CallTracker {
     static final long STORE_WAIT_MS = 300;
     /** Channel variables the dialplan sets that tell a restarted OneKey what it missed. */
     static final List<String> CALLER_VARIABLES =
-            List.of("ONEKEY_DNIS", "ONEKEY_RECFILE", "ONEKEY_ARRIVED", "ONEKEY_FAILOPEN", "ONEKEY_DIRECT");
+            List.of("ONEKEY_DNIS", "ONEKEY_RECFILE", "ONEKEY_ARRIVED", "ONEKEY_FAILOPEN", "ONEKEY_DIRECT", "QUEUE_PRIO");
 
     /** Where a finished call's recording goes to be indexed: (call, file or null). */
     public interface RecordingSink {
@@ -644,8 +644,12 @@ public final class CallTracker {
             if (stored != null) {
                 storedIds.put(ch.linkedid(), stored.id());
             }
+            // the priority Asterisk queued the call with (the dialplan's QUEUE_PRIO: a known line keeps its own even
+            // when it failed open); without it, as the dialplan would: SOS for a failure or an unknown line
+            Integer queuedWith = parseInt(v.get("QUEUE_PRIO"));
+            int priority = queuedWith != null ? queuedWith : failOpen || dnis == null ? FAIL_OPEN_PRIORITY : line.priority();
             LiveCall lc = follow(ch.linkedid(), ch.channel(), ch.callerNumber(), dnis, line,
-                    failOpen || dnis == null ? FAIL_OPEN_PRIORITY : line.priority(), failOpen || path == null, path,
+                    priority, failOpen || path == null, path,
                     v.get("ONEKEY_RECFILE"), arrivedAt, stored, "discovered",
                     "live in Asterisk when OneKey connected (app=" + ch.application() + ")");
             if (stored != null) {
@@ -715,6 +719,11 @@ public final class CallTracker {
             hub.broadcast("queue.alert", body);
             log.warn("sosWaiting={} learned after reconnect and no agent ready: supervisors alerted", waiting);
         }
+    }
+
+    private static Integer parseInt(String s) {
+        Long l = parseLong(s);
+        return l == null || l < 0 || l > 1_000 ? null : l.intValue();
     }
 
     private static Long parseLong(String s) {

@@ -157,6 +157,30 @@ class CallTrackerTest {
     }
 
     @Test
+    void callsLearnedFromAsteriskAfterARestartKeepThePriorityAsteriskQueuedThemWith() {
+        onekey.telephony.Pbx pbx = mock(onekey.telephony.Pbx.class);
+        when(pbx.liveChannels(CallTracker.CALLER_VARIABLES)).thenReturn(List.of(
+                // a registration call that failed open while the server was frozen: queued at its line's priority
+                new onekey.telephony.LiveChannel("300.1", "300.1", "PJSIP/trunk-3", "02155550002", "onekey-queue", "s",
+                        "Queue", 20_000, java.util.Map.of("ONEKEY_DNIS", "1234902", "ONEKEY_FAILOPEN", "1", "QUEUE_PRIO", "5")),
+                // an SOS call queued directly
+                new onekey.telephony.LiveChannel("301.1", "301.1", "PJSIP/trunk-4", "02155550001", "onekey-queue", "s",
+                        "Queue", 10_000, java.util.Map.of("ONEKEY_DNIS", "1234901", "ONEKEY_DIRECT", "1", "QUEUE_PRIO", "10")),
+                // an unknown number that failed open, from an Asterisk that did not say its priority: SOS
+                new onekey.telephony.LiveChannel("302.1", "302.1", "PJSIP/trunk-5", "02155550009", "onekey-queue", "s",
+                        "Queue", 5_000, java.util.Map.of("ONEKEY_DNIS", "7777", "ONEKEY_FAILOPEN", "1"))));
+        tracker.resync(pbx);
+        assertThat(journal.drain(5_000)).isTrue();
+        ArgumentCaptor<CallRecord> inserted = ArgumentCaptor.forClass(CallRecord.class);
+        verify(calls, org.mockito.Mockito.times(3)).insertIfAbsent(inserted.capture());
+        java.util.Map<String, Integer> priorities = new java.util.HashMap<>();
+        inserted.getAllValues().forEach(r -> priorities.put(r.linkedid(), r.priority()));
+        assertThat(priorities).containsEntry("300.1", 5).containsEntry("301.1", 10).containsEntry("302.1", 10);
+        // the supervisors' "SOS waiting" figure agrees with Asterisk's queue: the registration call is not SOS
+        assertThat(tracker.sosWaiting()).isEqualTo(2);
+    }
+
+    @Test
     void aFailOpenEntryOfAnUnknownLineIsMarkedAndKeepsSosPriority() {
         tracker.onEvent(entry("250.1", 250_000, "7777", "unknown", "failopen"));
         assertThat(journal.drain(5_000)).isTrue();
