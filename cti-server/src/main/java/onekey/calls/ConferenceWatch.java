@@ -44,14 +44,20 @@ public final class ConferenceWatch implements AutoCloseable {
     private final long aloneMillis;
     /** Room → its members by uniqueid; changed and read under this object's monitor. */
     private final Map<String, Map<String, Member>> rooms = new LinkedHashMap<>();
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("conference-watch").daemon().factory());
+    private final ScheduledExecutorService timer;
 
     public ConferenceWatch(Pbx pbx, EventHub hub, Calls calls, int aloneSeconds) {
+        this(pbx, hub, calls, aloneSeconds,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("conference-watch").daemon().factory()));
+    }
+
+    /** With the timer the "still alone" checks run on (a test's own, driven by its clock). */
+    public ConferenceWatch(Pbx pbx, EventHub hub, Calls calls, int aloneSeconds, ScheduledExecutorService timer) {
         this.pbx = pbx;
         this.hub = hub;
         this.calls = calls;
         this.aloneMillis = aloneSeconds * 1000L;
+        this.timer = timer;
     }
 
     /** From the AMI dispatcher. */

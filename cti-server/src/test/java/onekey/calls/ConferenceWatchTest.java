@@ -2,15 +2,14 @@ package onekey.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import onekey.events.Event;
 import onekey.events.EventHub;
 import onekey.telephony.PbxEvent;
+import onekey.testkit.ManualScheduler;
 import onekey.testkit.RecordingPbx;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,8 @@ class ConferenceWatchTest {
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<String> notes = new CopyOnWriteArrayList<>();
     final Set<String> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The watch's timer: the 1 s "still alone" check runs when the test moves time, never on its own. */
+    final ManualScheduler timer = new ManualScheduler();
     ConferenceWatch watch;
 
     @BeforeEach
@@ -46,7 +47,7 @@ class ConferenceWatchTest {
             public void note(String linkedid, long at, String type, String detail) {
                 notes.add(linkedid + " " + type + " " + detail);
             }
-        }, 1);
+        }, 1, timer);
     }
 
     @AfterEach
@@ -74,7 +75,9 @@ class ConferenceWatchTest {
         threeInTheRoom();
         leave("1700000000.5", "1700000000.5", "PJSIP/1001-00000003"); // the agent lets the elder and the son talk on
         leave("1700000000.3", "1700000000.4", "PJSIP/trunk-00000002"); // the son hangs up
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !pbx.redirects.isEmpty());
+        timer.advance(999);
+        assertThat(pbx.redirects).as("not before the elder has been alone for calls.conferenceAloneSeconds").isEmpty();
+        timer.advance(1);
         assertThat(pbx.redirects).containsExactly("PJSIP/trunk-00000001 → onekey-queue,s");
         assertThat(notes).singleElement().asString().contains(ELDER + " conference-alone room=onekey-1001");
         assertThat(events).anySatisfy(e -> {
@@ -83,7 +86,8 @@ class ConferenceWatchTest {
         });
         // the elder's move out of the room is not a second alarm
         leave(ELDER, ELDER, "PJSIP/trunk-00000001");
-        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> pbx.redirects.size() == 1);
+        timer.advance(60_000);
+        assertThat(pbx.redirects).hasSize(1);
     }
 
     @Test
@@ -92,10 +96,12 @@ class ConferenceWatchTest {
         leave("1700000000.5", "1700000000.5", "PJSIP/1001-00000003");
         leave("1700000000.3", "1700000000.4", "PJSIP/trunk-00000002");
         join("1700000000.7", "1700000000.7", "PJSIP/1001-00000009"); // the agent dials back in at once
-        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> pbx.redirects.isEmpty());
+        assertThat(timer.advance(60_000)).as("the check ran").isEqualTo(1);
+        assertThat(pbx.redirects).isEmpty();
         leave("1700000000.7", "1700000000.7", "PJSIP/1001-00000009");
         leave(ELDER, ELDER, "PJSIP/trunk-00000001"); // the elder hangs up before the check
-        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> pbx.redirects.isEmpty());
+        assertThat(timer.advance(60_000)).as("the check ran").isEqualTo(1);
+        assertThat(pbx.redirects).isEmpty();
         assertThat(notes).isEmpty();
     }
 
@@ -105,11 +111,14 @@ class ConferenceWatchTest {
         leave(ELDER, ELDER, "PJSIP/trunk-00000001"); // the elder hung up (the marked user: the others follow)
         leave("1700000000.3", "1700000000.4", "PJSIP/trunk-00000002");
         // the agent's own leg alone: not an elder; and a room after a reconnect is not guessed
-        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> pbx.redirects.isEmpty());
+        timer.advance(60_000);
+        assertThat(pbx.redirects).isEmpty();
         threeInTheRoom();
         watch.pbxConnected();
         leave("1700000000.5", "1700000000.5", "PJSIP/1001-00000003");
         leave("1700000000.3", "1700000000.4", "PJSIP/trunk-00000002");
-        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> pbx.redirects.isEmpty());
+        timer.advance(60_000);
+        assertThat(pbx.redirects).isEmpty();
+        assertThat(timer.pending()).isZero();
     }
 }
