@@ -252,6 +252,17 @@ public final class RescueService implements AutoCloseable {
         pbxReady = false;
     }
 
+    /**
+     * One pass of the poller now, on its own thread, returning when it is done: a unit test moves its clock and then
+     * knows the pass at that time has run (the poller's own passes run every few hundred ms of real time).
+     */
+    void tickNow() {
+        onWorker(() -> {
+            tick();
+            return null;
+        });
+    }
+
     private void tick() {
         try {
             long now = clock.millis();

@@ -43,6 +43,7 @@ class BroadcastLimitsTest {
     final Account agent = new Account(7, "ann", Role.AGENT, "1001", "secret", "Ann", true);
     Database db;
     JooqElderRepository elders;
+    BroadcastRepository repo;
     BroadcastService service;
 
     @BeforeEach
@@ -60,7 +61,8 @@ class BroadcastLimitsTest {
     }
 
     private void start(int maxChannels, int callsPerSecond, int trunkChannels, int sosReserve) {
-        service = new BroadcastService(new BroadcastRepository(db), elders, pbx, new EventHub(1000), clock,
+        repo = new BroadcastRepository(db);
+        service = new BroadcastService(repo, elders, pbx, new EventHub(1000), clock,
                 new BroadcastService.Settings(Map.of("check-in", new RetryPlan(1, 600)), 30, 3, 6,
                         QuietHours.parse("21:00-08:00", ZoneId.of("Asia/Shanghai")), LocalTime.of(18, 0), 2, maxChannels,
                         callsPerSecond, trunkChannels, sosReserve),
@@ -100,8 +102,15 @@ class BroadcastLimitsTest {
         hangUp(uid);
     }
 
-    private static void staysAt(List<?> list, int n) {
-        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> list.size() == n);
+    /**
+     * A pass of the broadcast poller at the clock's time now starts no further call: exactly {@code n} attempts have
+     * left "planned" in all (the row is written before the dial), and those {@code n} calls reached the PBX.
+     */
+    private void staysAt(List<?> calls, int n) {
+        service.tickNow();
+        assertThat(ELDERS - repo.countInState("planned")).as("attempts started").isEqualTo(n);
+        Awaitility.await().until(() -> calls.size() >= n);
+        assertThat(calls).hasSize(n);
     }
 
     @Test

@@ -153,7 +153,9 @@ class BroadcastServiceTest {
         clock.set(Instant.parse("2026-06-01T13:30:00Z")); // 21:30 in Shanghai
         Broadcast checkIn = service.schedule(new BroadcastService.Request(elder.id(), "check-in", Map.of(), null, false), agent);
         assertThat(checkIn.attempts().get(0).dueAt()).isEqualTo(Instant.parse("2026-06-02T00:00:00Z").toEpochMilli());
-        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.isEmpty());
+        service.tickNow();
+        assertThat(attempt(checkIn.id(), 0).state()).as("held by the quiet hours").isEqualTo("planned");
+        assertThat(pbx.calls).isEmpty();
         // an urgent broadcast (a weather warning) goes out at once
         Broadcast urgent = service.schedule(new BroadcastService.Request(english.id(), "reminder",
                 Map.of("what", "a typhoon warning: stay indoors", "time", "2026-06-01T23:00"), null, true), agent);
@@ -162,7 +164,9 @@ class BroadcastServiceTest {
         assertThat(urgent.language()).isEqualTo("en");
         // 07:59:59 local: still waiting; 08:00: the check-in is dialled
         clock.set(Instant.parse("2026-06-01T23:59:59Z"));
-        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        service.tickNow();
+        assertThat(attempt(checkIn.id(), 0).state()).isEqualTo("planned");
+        assertThat(pbx.calls).hasSize(1);
         clock.set(Instant.parse("2026-06-02T00:00:00Z"));
         assertThat(pbx.await(2).channel()).contains(PHONE);
 
@@ -184,7 +188,9 @@ class BroadcastServiceTest {
         Awaitility.await().until(() -> service.get(b.id()).orElseThrow().attempts().size() == 2);
         // 600 s apart on the injected clock, on the elder's other phone
         clock.advance(Duration.ofSeconds(599));
-        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        service.tickNow();
+        assertThat(attempt(b.id(), 1).state()).as("not before 600 s").isEqualTo("planned");
+        assertThat(pbx.calls).hasSize(1);
         clock.advance(Duration.ofSeconds(1));
         RecordingPbx.Call second = pbx.await(2);
         assertThat(second.channel()).contains(MOBILE);
@@ -203,7 +209,9 @@ class BroadcastServiceTest {
         assertThat(failed.task()).isNull(); // handed to the rescue, not to the agents' worklist
         assertThat(service.openTasks(10)).isEmpty();
         clock.advance(Duration.ofHours(1));
-        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 3);
+        service.tickNow();
+        assertThat(service.get(b.id()).orElseThrow().attempts()).as("no fourth attempt").hasSize(3);
+        assertThat(pbx.calls).hasSize(3);
     }
 
     @Test
@@ -255,7 +263,9 @@ class BroadcastServiceTest {
         Broadcast after = service.get(b.id()).orElseThrow();
         assertThat(after.attempts().get(0).result()).isEqualTo("unknown");
         assertThat(after.attempts().get(1).state()).isEqualTo("planned");
-        Awaitility.await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> pbx.calls.size() == 1);
+        service.tickNow();
+        assertThat(attempt(b.id(), 1).state()).as("attempt 2 keeps its plan: 600 s after attempt 1").isEqualTo("planned");
+        assertThat(pbx.calls).hasSize(1);
         clock.advance(Duration.ofSeconds(600));
         assertThat(pbx.await(2).vars().get("ONEKEY_BCAST")).isEqualTo(Long.toString(after.attempts().get(1).id()));
     }
@@ -306,5 +316,9 @@ class BroadcastServiceTest {
         EventHubSink(List<Event> into) {
             hub.subscribe(id -> true, true, -1, into::add);
         }
+    }
+
+    private Broadcast.Attempt attempt(long broadcastId, int index) {
+        return service.get(broadcastId).orElseThrow().attempts().get(index);
     }
 }
