@@ -200,7 +200,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
 
         PromptCache prompts = PromptCache.standard(cfg.paths().prompts(),
-                onekey.tts.RecordedPrompts.in(cfg.tts().recordedPrompts()), cfg.tts().cacheMaxBytes());
+                onekey.tts.RecordedPrompts.in(cfg.tts().recordedPrompts()), cfg.tts().cacheMaxBytes(), cfg.tts().ratePercent());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),

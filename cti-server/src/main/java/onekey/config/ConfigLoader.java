@@ -48,6 +48,7 @@ public final class ConfigLoader {
             // prompts: human recordings that replace TTS, and the bound of the prompt cache (tts.*)
             Map.entry("paths.recordedPrompts", "./run/recorded-prompts"),
             Map.entry("tts.cacheMaxMb", "1024"),
+            Map.entry("tts.ratePercent", "100"),
             Map.entry("calls.defaultAreaCode", "21"),
             Map.entry("calls.wrapUpSeconds", "5"),
             Map.entry("calls.defaultLanguage", "zh"),
@@ -199,7 +200,15 @@ public final class ConfigLoader {
                     }
                     return i;
                 }, 1024);
-        return new OneKeyConfig.Tts(recorded, maxMb);
+        int rate = parse("tts.ratePercent", "a percentage of the voices' elder-friendly speaking rate, an integer 50..300"
+                + " such as 100", v -> {
+                    int i = Integer.parseInt(v);
+                    if (i < 50 || i > 300) {
+                        throw new IllegalArgumentException();
+                    }
+                    return i;
+                }, 100);
+        return new OneKeyConfig.Tts(recorded, maxMb, rate);
     }
 
     /** broadcast.*: each value checked here, with the key and the expected form in the message. */

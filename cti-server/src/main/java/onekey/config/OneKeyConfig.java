@@ -59,7 +59,8 @@ public record OneKeyConfig(
      * {@code <language>/} subfolders with a {@code manifest.txt}; null: none) and the bound of the prompt cache in
      * {@code paths.prompts} ({@code tts.cacheMaxMb}; least recently used prompts are removed past it).
      */
-    public record Tts(Path recordedPrompts, int cacheMaxMb) {
+    /** @param ratePercent speaking rate of the TTS voices, 100 = their elder-friendly default */
+    public record Tts(Path recordedPrompts, int cacheMaxMb, int ratePercent) {
         public long cacheMaxBytes() {
             return cacheMaxMb * 1024L * 1024L;
         }

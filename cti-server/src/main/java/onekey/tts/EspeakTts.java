@@ -42,12 +42,22 @@ public final class EspeakTts implements TtsEngine {
 
     /** Mandarin: voice "cmn". */
     public static EspeakTts mandarin() {
-        return new EspeakTts("espeak-ng", "zh", "cmn", ELDER_FRIENDLY_WPM, Duration.ofSeconds(10));
+        return mandarin(100);
+    }
+
+    /** Mandarin at {@code ratePercent} of the elder-friendly rate (config {@code tts.ratePercent}). */
+    public static EspeakTts mandarin(int ratePercent) {
+        return new EspeakTts("espeak-ng", "zh", "cmn", ELDER_FRIENDLY_WPM * ratePercent / 100, Duration.ofSeconds(10));
     }
 
     /** US English: voice "en-us". */
     public static EspeakTts english() {
-        return new EspeakTts("espeak-ng", "en", "en-us", ELDER_FRIENDLY_WPM, Duration.ofSeconds(10));
+        return english(100);
+    }
+
+    /** US English at {@code ratePercent} of the elder-friendly rate. */
+    public static EspeakTts english(int ratePercent) {
+        return new EspeakTts("espeak-ng", "en", "en-us", ELDER_FRIENDLY_WPM * ratePercent / 100, Duration.ofSeconds(10));
     }
 
     @Override

@@ -19,9 +19,19 @@ public final class FreeTts implements TtsEngine {
     private static final String VOICE_DIRECTORY = "com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory";
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Of the voice's own rate (config {@code tts.ratePercent}). */
+    private final int ratePercent;
     private Voice voice;
     private String unavailableReason = "";
     private boolean probed;
+
+    public FreeTts() {
+        this(100);
+    }
+
+    public FreeTts(int ratePercent) {
+        this.ratePercent = ratePercent;
+    }
 
     @Override
     public String language() {
@@ -51,6 +61,9 @@ public final class FreeTts implements TtsEngine {
                     unavailableReason = "FreeTTS voice " + VOICE + " not found (freetts.voices=" + System.getProperty("freetts.voices") + ")";
                 } else {
                     v.allocate();
+                    if (ratePercent != 100) {
+                        v.setRate(v.getRate() * ratePercent / 100f);
+                    }
                     voice = v;
                 }
             } catch (RuntimeException | LinkageError e) {

@@ -93,6 +93,11 @@ public final class PromptCache {
     private final ConcurrentMap<String, Entry> index = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final ReentrantLock evicting = new ReentrantLock();
+    /**
+     * In every TTS prompt's name when the voices speak at another rate than their default, so a prompt made at one rate
+     * is never played for another; empty at the default, so the names stay those of earlier releases.
+     */
+    private final String rateTag;
     private final AtomicLong syntheses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
 
@@ -111,6 +116,10 @@ public final class PromptCache {
      * @param maxBytes the bound of the folder (config {@code tts.cacheMaxMb})
      */
     public PromptCache(Path dir, List<TtsEngine> engines, RecordedPrompts recorded, long maxBytes) {
+        this(dir, engines, recorded, maxBytes, "");
+    }
+
+    private PromptCache(Path dir, List<TtsEngine> engines, RecordedPrompts recorded, long maxBytes, String rateTag) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
@@ -118,6 +127,7 @@ public final class PromptCache {
         this.engines = List.copyOf(engines);
         this.recorded = recorded;
         this.maxBytes = maxBytes;
+        this.rateTag = rateTag;
         scan();
         evictIfOver(null);
     }
@@ -129,7 +139,13 @@ public final class PromptCache {
 
     /** The standard engines with recordings and a bound. */
     public static PromptCache standard(Path dir, RecordedPrompts recorded, long maxBytes) {
-        return new PromptCache(dir, List.of(EspeakTts.mandarin(), new FreeTts(), EspeakTts.english()), recorded, maxBytes);
+        return standard(dir, recorded, maxBytes, 100);
+    }
+
+    /** The standard engines speaking at {@code ratePercent} of their elder-friendly rate (config tts.ratePercent). */
+    public static PromptCache standard(Path dir, RecordedPrompts recorded, long maxBytes, int ratePercent) {
+        return new PromptCache(dir, List.of(EspeakTts.mandarin(ratePercent), new FreeTts(ratePercent),
+                EspeakTts.english(ratePercent)), recorded, maxBytes, ratePercent == 100 ? "" : "rate=" + ratePercent + "\n");
     }
 
     /**
@@ -188,7 +204,7 @@ public final class PromptCache {
         if (pieces.size() == 1) {
             return recording((RecordedPrompts.Recording) pieces.get(0)); // one recording says it all
         }
-        StringBuilder id = new StringBuilder("composed\n").append(lang);
+        StringBuilder id = new StringBuilder("composed\n").append(rateTag).append(lang);
         for (Object p : pieces) {
             id.append('\n').append(p instanceof RecordedPrompts.Recording r ? "R " + r.identity() : "T " + p);
         }
@@ -289,7 +305,7 @@ public final class PromptCache {
 
     /** A TTS prompt in a voice's language. */
     private Optional<Path> tts(String text, String lang) {
-        String key = hash(lang, text);
+        String key = rateTag.isEmpty() ? hash(lang, text) : sha256("v2\n" + rateTag + lang + "\n" + text);
         return cached(key, wav -> synthesize(text, lang, key, wav));
     }
 

@@ -78,6 +78,17 @@ class PromptCacheTest {
     }
 
     @Test
+    void aFasterSpeakingRateIsAShorterPromptUnderItsOwnNameAndTheDefaultKeepsTheOldNames() throws Exception {
+        String text = "张桂英您好，这里是一键通服务中心。确认请按1，重听请按2。";
+        Path normal = PromptCache.standard(dir, RecordedPrompts.none(), 1L << 30, 100).prompt(text, "zh").orElseThrow();
+        Path fast = PromptCache.standard(dir, RecordedPrompts.none(), 1L << 30, 200).prompt(text, "zh").orElseThrow();
+        assertEquals(dir.toAbsolutePath().resolve(PromptCache.hash("zh", text) + ".wav"), normal);
+        assertFalse(normal.equals(fast), "a prompt made at one rate is never played for another");
+        double ratio = (double) Files.size(fast) / Files.size(normal);
+        assertTrue(ratio > 0.35 && ratio < 0.65, "twice the rate, about half the length: " + ratio);
+    }
+
+    @Test
     void playbackPathHasNoExtension() {
         PromptCache cache = new PromptCache(dir, List.of(new CountingEngine("en")));
         String p = cache.playbackPath("Hello", "en").orElseThrow();
