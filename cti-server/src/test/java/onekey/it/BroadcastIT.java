@@ -31,6 +31,10 @@ class BroadcastIT {
 
     private static Stack stack() {
         return new Stack()
+                // the voices at twice their rate: these tests check that the elder hears the whole message (measured
+                // against its own length), its keys and its outcomes, not how long it is; a 27 s Mandarin booking
+                // heard whole, then twice, is 13 s here
+                .with("ONEKEY_TTS_RATEPERCENT", "200")
                 .with("ONEKEY_BROADCAST_QUIETHOURS", "none")
                 .with("ONEKEY_BROADCAST_RINGSECONDS", "5")
                 .with("ONEKEY_BROADCAST_DIGITSECONDS", "6");
