@@ -30,6 +30,8 @@ class RescueEscalationIT {
 
     private static Stack stack() {
         return new Stack()
+                // the contacts' messages at twice the voices' rate: heard, in the right language, not how long
+                .with("ONEKEY_TTS_RATEPERCENT", "200")
                 .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "2")
                 .with("ONEKEY_RESCUE_RINGSECONDS", "5")
                 .with("ONEKEY_RESCUE_LISTENSECONDS", "3")
