@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +76,7 @@ public final class MariaDbServer implements AutoCloseable {
             // A free port can be taken between probing and binding: try a few.
             IllegalStateException last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
-                int port = freePort();
+                int port = Ports.free();
                 Process p = launch(dir, port);
                 try {
                     waitReady(dir, p, port);
@@ -315,14 +314,6 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
-    }
 
     private static String errorLog(Path dir) {
         return read(dir.resolve("error.log")) + read(dir.resolve("stdout.log"));
