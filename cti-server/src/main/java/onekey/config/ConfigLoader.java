@@ -35,6 +35,7 @@ public final class ConfigLoader {
             Map.entry("http.port", "8080"),
             Map.entry("http.maxBodyBytes", "65536"),
             Map.entry("http.tokenTtlMinutes", "720"),
+            Map.entry("agi.headerTimeoutSeconds", "5"),
             Map.entry("db.url", "jdbc:h2:file:./run/data/onekey" + onekey.store.Database.H2_FLAGS),
             Map.entry("db.user", "onekey"),
             Map.entry("db.password", ""),
@@ -147,7 +148,8 @@ public final class ConfigLoader {
         OneKeyConfig c = new OneKeyConfig(
                 new OneKeyConfig.Ami(text("ami.host"), port("ami.port"), text("ami.user"), values.getProperty("ami.secret"),
                         integer("ami.eventQueueCapacity", 100, 10_000_000)),
-                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port"), addressList("agi.allowFrom")),
+                new OneKeyConfig.Agi(text("agi.bind"), port("agi.port"), addressList("agi.allowFrom"),
+                        integer("agi.headerTimeoutSeconds", 1, 600)),
                 new OneKeyConfig.Http(text("http.bind"), port("http.port"),
                         integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
                         integer("http.tokenTtlMinutes", 1, 60 * 24 * 30) * 60_000L),
