@@ -253,7 +253,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
                 rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy, calls),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
-                cfg.httpTls().allowPlaintext());
+                cfg.httpTls().allowPlaintext())
+                .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
 
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),

@@ -33,7 +33,8 @@ public record OneKeyConfig(
      */
     public record Agi(String bind, int port, String allowFrom, int headerTimeoutSeconds) {}
 
-    public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis) {}
+    /** {@code headerTimeoutSeconds}: a connection's request head must arrive within it (slow clients are closed). */
+    public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis, int headerTimeoutSeconds) {}
 
     public record Db(String url, String user, String password, int poolSize) {}
 
