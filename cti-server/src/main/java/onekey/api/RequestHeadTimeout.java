@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Bounds the time a connection may take to deliver a request head (request line and headers), counted from the
- * moment the connection opens (TLS handshake included) or the previous response was sent. One deadline for the
- * whole head: a client that trickles a header line every few seconds (slow loris) does not extend it, as a read
- * timeout would. A keep-alive connection that sends nothing is closed after the same time (not counted as slow).
+ * moment the connection opens (TLS handshake included) or, on a keep-alive connection, from the first byte of
+ * the next request. One deadline for the whole head: a client that trickles a header line every few seconds (slow
+ * loris) does not extend it, as a read timeout would. A keep-alive connection that sends nothing after a response
+ * is closed after {@link #KEEPALIVE_IDLE_MILLIS} (not counted as slow): longer than the JDK HTTP client keeps an idle
+ * connection (30 s), so a client never sends a request into a connection the server is closing.
  *
  * <p>Sits after the HTTP decoder, so it sees a request once its head is complete; from then on the request is
  * not bounded here: a large body still arriving, a request being served and a WebSocket after its upgrade keep
@@ -27,13 +29,20 @@ import org.slf4j.LoggerFactory;
 final class RequestHeadTimeout extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestHeadTimeout.class);
 
+    /** How long a keep-alive connection may stay idle between a response and the next request's first byte. */
+    static final long KEEPALIVE_IDLE_MILLIS = 60_000;
+
     private final long timeoutMillis;
+    /** The timer armed is the keep-alive idle one: the first byte of a request replaces it with the head bound. */
+    private boolean idle;
     private final AtomicLong closedCount;
     private ScheduledFuture<?> timer;
     /** Requests whose head arrived and whose final response has not been written yet. */
     private int pending;
     /** The response being written is final (not 100 Continue). */
     private boolean finalResponse;
+    /** This handler's context, once armed (the byte watch re-arms through it). */
+    private ChannelHandlerContext head;
     /** Bytes of a request arrived since the timer was armed (set by {@link #byteWatch()}). */
     private boolean bytesSinceArm;
     /** A response was sent on this connection: a silence after it is a keep-alive connection left idle. */
@@ -50,6 +59,10 @@ final class RequestHeadTimeout extends ChannelDuplexHandler {
     private final io.netty.channel.ChannelInboundHandler byteWatch = new io.netty.channel.ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (idle && head != null) {
+                // a request begins on a kept-alive connection: its head has the head bound from now
+                arm(head, timeoutMillis);
+            }
             bytesSinceArm = true;
             super.channelRead(ctx, msg);
         }
@@ -118,7 +131,8 @@ final class RequestHeadTimeout extends ChannelDuplexHandler {
                     served = true;
                     pending = Math.max(0, pending - 1);
                     if (pending == 0) {
-                        arm(ctx);
+                        arm(ctx, Math.max(KEEPALIVE_IDLE_MILLIS, timeoutMillis));
+                        idle = true;
                     }
                 }
             });
@@ -128,12 +142,19 @@ final class RequestHeadTimeout extends ChannelDuplexHandler {
     }
 
     private void arm(ChannelHandlerContext ctx) {
+        arm(ctx, timeoutMillis);
+    }
+
+    private void arm(ChannelHandlerContext ctx, long millis) {
         disarm();
+        head = ctx;
+        idle = false;
         bytesSinceArm = false;
-        timer = ctx.executor().schedule(() -> expired(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+        timer = ctx.executor().schedule(() -> expired(ctx), millis, TimeUnit.MILLISECONDS);
     }
 
     private void disarm() {
+        idle = false;
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -150,7 +171,7 @@ final class RequestHeadTimeout extends ChannelDuplexHandler {
                         HttpApiHandler.remoteAddress(ctx), timeoutMillis);
             } else {
                 log.debug("api.keepalive-idle remote={} ms={}: connection closed", HttpApiHandler.remoteAddress(ctx),
-                        timeoutMillis);
+                        Math.max(KEEPALIVE_IDLE_MILLIS, timeoutMillis));
             }
             ctx.close();
         }

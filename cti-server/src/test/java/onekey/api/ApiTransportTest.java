@@ -180,6 +180,63 @@ class ApiTransportTest {
         assertThat(f.send("GET", "/api/health", null, null).statusCode()).isEqualTo(200);
     }
 
+    /** Reads one HTTP response with a Content-Length from {@code in}; returns its status line. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        long length = head.toString().lines().filter(l -> l.regionMatches(true, 0, "content-length:", 0, 15))
+                .mapToLong(l -> Long.parseLong(l.substring(15).trim())).findFirst().orElse(0);
+        in.readNBytes((int) length);
+        return head.substring(0, head.indexOf("\r\n"));
+    }
+
+    @Test
+    void aKeptAliveConnectionMayIdleButItsNextHeadIsBoundedToo() throws Exception {
+        long before = http.server.headTimeouts();
+        ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+        try (Socket s = connect("http", http)) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] request = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            out.write(request);
+            out.flush();
+            assertThat(readResponse(in)).isEqualTo("HTTP/1.1 200 OK");
+            // idle between requests for more than twice the head bound: a kept-alive connection, left open
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+                try {
+                    while (in.read() != -1) {
+                        // nothing comes until the next request
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, Executors.newVirtualThreadPerTaskExecutor());
+            Awaitility.await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5)).until(() -> !closed.isDone());
+            // then a trickled head on the same connection is closed by the head bound, long before the idle limit
+            out.write("GET /api/health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            pace.scheduleAtFixedRate(() -> {
+                try {
+                    out.write("X-Trickle: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+            Awaitility.await("server closes the trickling connection").atMost(Duration.ofSeconds(15))
+                    .until(closed::isDone);
+            assertThat(http.server.headTimeouts()).isEqualTo(before + 1);
+        } finally {
+            pace.shutdownNow();
+        }
+    }
+
     @Test
     void aConnectionThatSendsNothingIsClosed() throws Exception {
         long before = https.server.headTimeouts();
