@@ -205,7 +205,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
                 onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
-                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath));
+                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
+                java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         OneKeyConfig.Rescue rc = cfg.rescue();
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
@@ -252,7 +253,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
                 rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy, calls),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
-                cfg.httpTls().allowPlaintext());
+                cfg.httpTls().allowPlaintext())
+                .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
 
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),

@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +65,9 @@ public final class ApiServer implements AutoCloseable {
     private volatile long lastCheckWarning;
     private Channel serverChannel;
     private volatile int boundPort = -1;
+    public static final long DEFAULT_HEAD_TIMEOUT_MILLIS = 10_000;
+    private long headTimeoutMillis = DEFAULT_HEAD_TIMEOUT_MILLIS;
+    private final java.util.concurrent.atomic.AtomicLong headTimeouts = new java.util.concurrent.atomic.AtomicLong();
 
     /** Plain HTTP, on a loopback address only. */
     public ApiServer(ApiContext ctx) {
@@ -86,6 +90,24 @@ public final class ApiServer implements AutoCloseable {
                                 java.time.ZoneId zone) {
         new BroadcastApi(ctx, service, campaigns, zone).addTo(routes);
         return this;
+    }
+
+    /**
+     * How long a connection may take to send a complete request head (request line and headers), from its opening
+     * or the previous response; a trickle of header lines does not extend it (issue 16). Call before
+     * {@link #start()}; default {@link #DEFAULT_HEAD_TIMEOUT_MILLIS}.
+     */
+    public ApiServer headerTimeout(java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("http.headerTimeoutSeconds must be > 0, got " + timeout);
+        }
+        this.headTimeoutMillis = timeout.toMillis();
+        return this;
+    }
+
+    /** Connections closed because their request head did not arrive in time. */
+    public long headTimeouts() {
+        return headTimeouts.get();
     }
 
     /** True when the API speaks HTTPS/WSS. */
@@ -126,8 +148,15 @@ public final class ApiServer implements AutoCloseable {
                         if (ssl != null) {
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
+                        RequestHeadTimeout headTimeout = new RequestHeadTimeout(headTimeoutMillis, headTimeouts);
+                        ch.pipeline().addLast("head-bytes", headTimeout.byteWatch())
+                                .addLast("http", new HttpServerCodec());
+                        if (ssl != null) {
+                            // files are read in chunks that the SslHandler can encrypt (no zero copy through TLS)
+                            ch.pipeline().addLast("chunked", new ChunkedWriteHandler());
+                        }
                         ch.pipeline()
-                                .addLast("http", new HttpServerCodec())
+                                .addLast("head-timeout", headTimeout)
                                 .addLast("aggregator", new BodyLimit(ctx.maxBodyBytes()))
                                 .addLast("api", new HttpApiHandler(ApiServer.this));
                     }

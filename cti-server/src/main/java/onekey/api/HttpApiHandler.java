@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -168,11 +170,31 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
         HttpUtil.setContentLength(resp, f.length());
         common(resp, f.headers(), keepAlive);
+        // In clear: zero copy from the file to the socket. Over TLS the bytes must pass through the SslHandler,
+        // which encrypts buffers only (a FileRegion fails there, and the client got headers and no body): the file
+        // is read in chunks by the pipeline's ChunkedWriteHandler. Either way the file is closed once written.
+        Object body = ctx.pipeline().get(ChunkedWriteHandler.class) != null
+                ? chunks(f) : new DefaultFileRegion(f.file().getChannel(), f.offset(), f.length());
         ctx.write(resp);
-        // zero-copy from the file to the socket; the region closes the file once it is written
-        ctx.write(new DefaultFileRegion(f.file().getChannel(), f.offset(), f.length()));
+        ctx.write(body).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         finish(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
         return f.status().code();
+    }
+
+    /** Size of one read from the file when it goes through TLS: a few TLS records per chunk. */
+    static final int FILE_CHUNK_BYTES = 32 * 1024;
+
+    private static ChunkedNioFile chunks(Reply.FileReply f) {
+        try {
+            return new ChunkedNioFile(f.file().getChannel(), f.offset(), f.length(), FILE_CHUNK_BYTES);
+        } catch (IOException e) {
+            try {
+                f.file().close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void common(HttpResponse resp, Map<String, String> headers, boolean keepAlive) {

@@ -127,7 +127,8 @@ final class RestApi {
             if (b.password() == null || b.password().length == 0) {
                 throw ApiException.missing("password");
             }
-            String username = b.username().trim().toLowerCase(java.util.Locale.ROOT);
+            // case-insensitive, but a control character or an outer space is refused, never stripped (issue 16)
+            String username = Usernames.canonical(b.username());
             String shown = username.length() <= 32 ? username : username.substring(0, 32) + "…";
             LoginGuard guard = ctx.security().logins();
             // throttled before any hashing: a burst of guesses costs no CPU and learns nothing
@@ -296,9 +297,11 @@ final class RestApi {
         AgentBody b = r.body(AgentBody.class);
         String hash = null;
         try {
-            String username = required("username", b.username());
+            required("username", b.username());
+            // the login's rule: stored lower-case, refused (not trimmed) with a control character or an outer space
+            String username = Usernames.canonical(b.username());
             if (!USERNAME.matcher(username).matches()) {
-                throw ApiException.invalid("username", "\"username\" must be 2-32 of a-z 0-9 . _ -");
+                throw ApiException.invalid("username", "\"username\" must be 2-32 of a-z 0-9 . _ - (capitals are taken as small letters)");
             }
             String roleText = required("role", b.role());
             Role role;

@@ -29,10 +29,12 @@ public record OneKeyConfig(
     /**
      * Where OneKey's FastAGI server listens (the dialplan's ONEKEY_AGI points here), and the addresses
      * and CIDR blocks it takes sessions from (comma list; others are refused and logged).
+     * {@code headerTimeoutSeconds}: a session whose AGI environment is not complete within it is closed.
      */
-    public record Agi(String bind, int port, String allowFrom) {}
+    public record Agi(String bind, int port, String allowFrom, int headerTimeoutSeconds) {}
 
-    public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis) {}
+    /** {@code headerTimeoutSeconds}: a connection's request head must arrive within it (slow clients are closed). */
+    public record Http(String bind, int port, int maxBodyBytes, long tokenTtlMillis, int headerTimeoutSeconds) {}
 
     public record Db(String url, String user, String password, int poolSize) {}
 

@@ -61,7 +61,9 @@ final class ApiFixture implements AutoCloseable {
     final AtomicReference<Map<String, Object>> health = new AtomicReference<>(Map.of("status", "ok"));
     final Path recordingDir;
     final ApiServer server;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http;
+    /** The certificate clients trust when the server speaks HTTPS; null in clear. */
+    final onekey.testkit.TlsTrust.Pem tls;
 
     final Account admin;
     final Account supervisor;
@@ -69,7 +71,22 @@ final class ApiFixture implements AutoCloseable {
     final Account agent2;
 
     ApiFixture(Path recordingDir) {
+        this(recordingDir, null, null);
+    }
+
+    /**
+     * @param tls         a certificate and key: the server speaks only HTTPS/WSS and {@link #http} trusts it; null
+     *                    for plain HTTP
+     * @param headTimeout the server's request-head bound; null for its default
+     */
+    ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout) {
         this.recordingDir = recordingDir;
+        this.tls = tls;
+        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            hb.sslContext(onekey.testkit.TlsTrust.trusting(tls.cert()));
+        }
+        this.http = hb.build();
         admin = accounts.create(new AccountDraft("admin", Role.ADMIN, null, null, "Admin", true), HASH);
         supervisor = accounts.create(new AccountDraft("sup", Role.SUPERVISOR, "2001", "sup-secret-1", "Sup", true), HASH);
         agent = accounts.create(new AccountDraft("ann", Role.AGENT, "1001", "ann-secret-1", "Ann", true), HASH);
@@ -91,11 +108,15 @@ final class ApiFixture implements AutoCloseable {
         SipProvisioner sip = sipSyncs::add;
         ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
                 agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null, null);
-        server = new ApiServer(ctx).start();
+        ApiServer s = new ApiServer(ctx, tls == null ? null : new ApiServer.Tls(tls.cert(), tls.key()), false);
+        if (headTimeout != null) {
+            s.headerTimeout(headTimeout);
+        }
+        server = s.start();
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + server.port() + path);
     }
 
     String token(Account a) {

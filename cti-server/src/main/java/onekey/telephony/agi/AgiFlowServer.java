@@ -2,8 +2,10 @@ package onekey.telephony.agi;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import onekey.flows.Flow;
@@ -54,25 +56,34 @@ public final class AgiFlowServer implements AutoCloseable {
     private final AtomicLong active = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong recordingPathsRefused = new AtomicLong();
+    private final AtomicLong headerTimeouts = new AtomicLong();
     private final Predicate<String> recordingPathAllowed;
     private Thread acceptor;
 
+    /** Bound of the AGI environment's arrival when none is configured (agi.headerTimeoutSeconds). */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
+
     /** Any recording path, sessions from loopback only. */
     public AgiFlowServer(String bind, int port, Map<String, Flow> flows, Binding binding) throws IOException {
-        this(bind, port, AddressFilter.parse(AddressFilter.LOOPBACK), p -> true, flows, binding);
+        this(bind, port, AddressFilter.parse(AddressFilter.LOOPBACK), p -> true, flows, binding, DEFAULT_HEADER_TIMEOUT);
     }
 
     /**
      * @param allowFrom            who may open a session (others are closed at once and logged)
      * @param recordingPathAllowed whether a recording path given by the dialplan may be used
+     * @param headerTimeout        a connection whose AGI environment (up to its blank line) has not arrived within
+     *                             this is closed; after it, nothing is bounded here (a flow waits for the caller)
      */
     public AgiFlowServer(String bind, int port, AddressFilter allowFrom, Predicate<String> recordingPathAllowed,
-                         Map<String, Flow> flows, Binding binding) throws IOException {
+                         Map<String, Flow> flows, Binding binding, Duration headerTimeout) throws IOException {
+        if (headerTimeout.isNegative() || headerTimeout.isZero()) {
+            throw new IllegalArgumentException("agi.headerTimeoutSeconds must be > 0, got " + headerTimeout);
+        }
         this.flows = Map.copyOf(flows);
         this.binding = binding;
         this.recordingPathAllowed = recordingPathAllowed;
         MappingStrategy mapping = (request, channel) -> this::service;
-        this.server = new Server(mapping, allowFrom, refused);
+        this.server = new Server(mapping, allowFrom, refused, new HeadWatch(headerTimeout, headerTimeouts));
         server.setAddress(InetAddress.getByName(bind));
         server.setPort(port);
     }
@@ -82,17 +93,20 @@ public final class AgiFlowServer implements AutoCloseable {
         final java.util.concurrent.CompletableFuture<Void> bound = new java.util.concurrent.CompletableFuture<>();
         private final AddressFilter allowFrom;
         private final AtomicLong refused;
+        private final HeadWatch headWatch;
 
-        Server(MappingStrategy mapping, AddressFilter allowFrom, AtomicLong refused) {
+        Server(MappingStrategy mapping, AddressFilter allowFrom, AtomicLong refused, HeadWatch headWatch) {
             super(mapping);
             this.allowFrom = allowFrom;
             this.refused = refused;
+            this.headWatch = headWatch;
         }
 
         @Override
         protected org.asteriskjava.util.ServerSocketFacade createServerSocket() throws IOException {
             try {
-                org.asteriskjava.util.ServerSocketFacade s = new Guarded(super.createServerSocket(), allowFrom, refused);
+                org.asteriskjava.util.ServerSocketFacade s = new Guarded(super.createServerSocket(), allowFrom, refused,
+                        headWatch);
                 bound.complete(null);
                 return s;
             } catch (IOException e) {
@@ -114,7 +128,8 @@ public final class AgiFlowServer implements AutoCloseable {
      * The listening socket with the allow list in front: accept() hands asterisk-java only connections from
      * allowed addresses; any other is closed before its AGI request is read, and logged.
      */
-    private record Guarded(org.asteriskjava.util.ServerSocketFacade inner, AddressFilter allowFrom, AtomicLong refused)
+    private record Guarded(org.asteriskjava.util.ServerSocketFacade inner, AddressFilter allowFrom, AtomicLong refused,
+                           HeadWatch headWatch)
             implements org.asteriskjava.util.ServerSocketFacade {
         @Override
         public org.asteriskjava.util.SocketConnectionFacade accept() throws IOException {
@@ -122,7 +137,7 @@ public final class AgiFlowServer implements AutoCloseable {
                 org.asteriskjava.util.SocketConnectionFacade c = inner.accept();
                 InetAddress from = c.getRemoteAddress();
                 if (allowFrom.allows(from)) {
-                    return c;
+                    return headWatch.watch(c);
                 }
                 refused.incrementAndGet();
                 log.warn("agi refused from={}:{} (not in agi.allowFrom={}): connection closed",
@@ -143,6 +158,152 @@ public final class AgiFlowServer implements AutoCloseable {
         @Override
         public void setSocketReadTimeout(int socketReadTimeout) {
             inner.setSocketReadTimeout(socketReadTimeout);
+        }
+    }
+
+    /**
+     * Bounds the arrival of a session's AGI environment (issue 16: connections that sent nothing, or half an
+     * environment, were held for good). Asterisk writes the whole environment at once on connecting, and the
+     * dialplan itself gives up after 3 s, so a session that has not sent its blank line within the bound is not
+     * Asterisk's: it is closed, which ends asterisk-java's read of the request. Only that phase is bounded: once the
+     * blank line is read the watch is off, and a flow may wait as long as the caller takes to press a key.
+     * A socket read timeout would not do: a trickle of lines would extend it, and it would also cut live flows.
+     */
+    private static final class HeadWatch {
+        private final long millis;
+        private final AtomicLong timeouts;
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        HeadWatch(Duration timeout, AtomicLong timeouts) {
+            this.millis = timeout.toMillis();
+            this.timeouts = timeouts;
+            java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                    Thread.ofPlatform().name("agi-head-watch").daemon().factory());
+            t.setRemoveOnCancelPolicy(true);
+            this.timer = t;
+        }
+
+        org.asteriskjava.util.SocketConnectionFacade watch(org.asteriskjava.util.SocketConnectionFacade c) {
+            Watched w = new Watched(c);
+            try {
+                w.deadline = timer.schedule(() -> expire(w), millis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down: the server is closing every session anyway
+            }
+            return w;
+        }
+
+        private long lastLine;
+        private long quiet;
+
+        private void expire(Watched w) {
+            if (!w.expire()) {
+                return;
+            }
+            timeouts.incrementAndGet();
+            // a flood of such connections is logged once per 10 s with a count, not once per connection (timer thread)
+            long now = System.currentTimeMillis();
+            if (now - lastLine >= 10_000) {
+                lastLine = now;
+                InetAddress from = w.getRemoteAddress();
+                log.warn("agi head-timeout from={}:{} lines={} ms={} alsoClosedSinceLastLine={}: no complete AGI"
+                                + " environment in time, connection closed", from == null ? "?" : from.getHostAddress(),
+                        w.getRemotePort(), w.lines, millis, quiet);
+                quiet = 0;
+            } else {
+                quiet++;
+            }
+        }
+
+        void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    /** A session's connection that is closed unless its AGI environment is complete before the deadline. */
+    private static final class Watched implements org.asteriskjava.util.SocketConnectionFacade {
+        private final org.asteriskjava.util.SocketConnectionFacade inner;
+        private volatile boolean headComplete;
+        private volatile int lines;
+        volatile java.util.concurrent.ScheduledFuture<?> deadline;
+
+        Watched(org.asteriskjava.util.SocketConnectionFacade inner) {
+            this.inner = inner;
+        }
+
+        /** Closes the connection if its environment is still incomplete; true when it did. */
+        boolean expire() {
+            if (headComplete) {
+                return false;
+            }
+            try {
+                inner.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("agi head-timeout close: {}", e.toString());
+            }
+            return true;
+        }
+
+        @Override
+        public String readLine() throws IOException {
+            String line = inner.readLine();
+            if (!headComplete) {
+                if (line == null || line.isEmpty()) {
+                    // the environment ends with a blank line (or the peer went away): the flow's phase begins
+                    headComplete = true;
+                    var d = deadline;
+                    if (d != null) {
+                        d.cancel(false);
+                    }
+                } else {
+                    lines++;
+                }
+            }
+            return line;
+        }
+
+        @Override
+        public void write(String s) throws IOException {
+            inner.write(s);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            inner.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            var d = deadline;
+            if (d != null) {
+                d.cancel(false);
+            }
+            inner.close();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return inner.isConnected();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            return inner.getLocalAddress();
+        }
+
+        @Override
+        public int getLocalPort() {
+            return inner.getLocalPort();
+        }
+
+        @Override
+        public InetAddress getRemoteAddress() {
+            return inner.getRemoteAddress();
+        }
+
+        @Override
+        public int getRemotePort() {
+            return inner.getRemotePort();
         }
     }
 
@@ -229,7 +390,8 @@ public final class AgiFlowServer implements AutoCloseable {
 
     public Map<String, Object> metrics() {
         return Map.of("sessions", sessions.get(), "active", active.get(), "failures", failures.get(),
-                "refused", refused.get(), "recordingPathsRefused", recordingPathsRefused.get());
+                "refused", refused.get(), "recordingPathsRefused", recordingPathsRefused.get(),
+                "headerTimeouts", headerTimeouts.get());
     }
 
     @Override
@@ -239,6 +401,7 @@ public final class AgiFlowServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             log.debug("agi shutdown: {}", e.toString());
         }
+        server.headWatch.close();
         if (acceptor != null) {
             try {
                 acceptor.join(5_000);
