@@ -413,6 +413,7 @@ final class RestApi {
             m.put("age", e.age(today));
             m.put("language", e.language());
             m.put("category", e.category());
+            m.put("livingAlone", e.livingAlone());
             m.put("phones", e.phones() == null ? List.of() : e.phones().stream().map(PhoneNumbers::mask).toList());
             out.add(m);
         }
@@ -619,7 +620,8 @@ final class RestApi {
         return new ElderDraft(name, birthDate, blankToNull(b.gender()), List.copyOf(phones), blankToNull(b.address()),
                 blankToNull(b.landmarks()), blankToNull(b.district()), language, category,
                 blankToNull(b.healthConditions()), blankToNull(b.medications()), blankToNull(b.allergies()),
-                blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts));
+                blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts),
+                b.livingAlone());
     }
 
     private String phone(String field, String raw) {
