@@ -851,22 +851,21 @@ final class RestApi {
 
     /**
      * The agent on an SOS call confirms the elder does not respond: an incident opens and redial 1 starts at
-     * once (201), or the elder's open incident is returned (200, {@code "created":false}).
+     * once (201), or the elder's open incident is returned (200, {@code "created":false}). A caller who is not a
+     * registered elder gets the same rescue on the calling number (409 {@code cannot_redial} only when the number
+     * was withheld).
      */
     private Reply noResponse(Req r) {
         CallRecord c = ownCall(r, "raise an incident on");
-        if (c.elderId() == null) {
-            throw new ApiException(HttpResponseStatus.CONFLICT, "unknown_caller", "call " + c.id()
-                    + " is not from a registered elder: OneKey has no numbers to redial; call 110 from the pop", null);
-        }
         onekey.rescue.RescueService.Opened o;
         try {
-            o = rescue().noResponse(c.elderId(), c.id(), r.account, "no-response");
+            o = rescue().noResponseOnCall(c.elderId(), c.callerNumber(), c.id(), r.account, "no-response");
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpResponseStatus.CONFLICT, "cannot_redial", e.getMessage(), null);
         }
-        ctx.audit().record(r.account, o.created() ? "incident.open" : "incident.join", "elder", c.elderId().toString(),
-                "incident=" + o.incident().id() + " call=" + c.id());
+        ctx.audit().record(r.account, o.created() ? "incident.open" : "incident.join", o.incident().auditType(),
+                o.incident().auditId(), "incident=" + o.incident().id() + " call=" + c.id()
+                        + (c.elderId() == null ? " caller=" + PhoneNumbers.mask(o.incident().callerNumber()) : ""));
         Map<String, Object> m = new LinkedHashMap<>(onekey.rescue.RescueService.shape(o.incident()));
         m.put("created", o.created());
         return o.created() ? Reply.created(m) : Reply.ok(m);
@@ -911,7 +910,7 @@ final class RestApi {
         }
         try {
             onekey.rescue.Incident done = rescue().arrived(i.id(), r.account, outcome);
-            ctx.audit().record(r.account, "incident.resolve", "elder", Long.toString(i.elderId()),
+            ctx.audit().record(r.account, "incident.resolve", i.auditType(), i.auditId(),
                     "incident=" + i.id() + " outcome=" + outcome);
             return Reply.ok(onekey.rescue.RescueService.shape(done));
         } catch (IllegalStateException e) {
@@ -928,7 +927,7 @@ final class RestApi {
         }
         try {
             onekey.rescue.Incident done = rescue().cancel(i.id(), r.account, reason);
-            ctx.audit().record(r.account, "incident.cancel", "elder", Long.toString(i.elderId()),
+            ctx.audit().record(r.account, "incident.cancel", i.auditType(), i.auditId(),
                     "incident=" + i.id() + " reason=" + reason);
             return Reply.ok(onekey.rescue.RescueService.shape(done));
         } catch (IllegalStateException e) {
@@ -945,7 +944,7 @@ final class RestApi {
         }
         try {
             onekey.rescue.Incident now = rescue().callFromAgent(i.id(), r.account, number);
-            ctx.audit().record(r.account, "incident.call", "elder", Long.toString(i.elderId()),
+            ctx.audit().record(r.account, "incident.call", i.auditType(), i.auditId(),
                     "incident=" + i.id() + " number=" + PhoneNumbers.mask(number));
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
         } catch (IllegalArgumentException e) {
@@ -959,7 +958,7 @@ final class RestApi {
         int seq = (int) r.id("seq");
         try {
             onekey.rescue.Incident now = rescue().take(id, seq, r.account);
-            ctx.audit().record(r.account, "incident.task-take", "elder", Long.toString(now.elderId()),
+            ctx.audit().record(r.account, "incident.task-take", now.auditType(), now.auditId(),
                     "incident=" + id + " task=" + seq);
             return Reply.ok(onekey.rescue.RescueService.shape(now));
         } catch (SecurityException e) {
@@ -975,7 +974,7 @@ final class RestApi {
         onekey.rescue.Incident i = ownIncident(r);
         try {
             onekey.rescue.Incident now = rescue().followUp(i.id(), r.account);
-            ctx.audit().record(r.account, "incident.follow-up", "elder", Long.toString(i.elderId()), "incident=" + i.id());
+            ctx.audit().record(r.account, "incident.follow-up", i.auditType(), i.auditId(), "incident=" + i.id());
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
         } catch (IllegalArgumentException e) {
             throw ApiException.conflict(e.getMessage(), null);
