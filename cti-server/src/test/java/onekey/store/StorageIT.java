@@ -201,6 +201,35 @@ class StorageIT {
                 .containsExactly("张桂英");
     }
 
+    // --- the unregistered caller's rescue (issue 16) ----------------------------------------------------
+
+    @OnBothEngines
+    void anUnregisteredNumberHasAtMostOneOpenIncidentBesideTheElders(String engine) {
+        open(engine);
+        long elder = elders().create(draft("张桂英", List.of("02155550001"), List.of())).id();
+        var repo = new onekey.rescue.IncidentRepository(db);
+        var first = repo.openWithFirstRedial(null, 12L, 5L, "1001", "no-response", "2155559999", 1_000, true).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(first.elderId()).isNull();
+        org.assertj.core.api.Assertions.assertThat(first.callerNumber()).isEqualTo("2155559999");
+        org.assertj.core.api.Assertions.assertThat(first.steps()).singleElement().satisfies(s -> {
+            org.assertj.core.api.Assertions.assertThat(s.kind()).isEqualTo("redial");
+            org.assertj.core.api.Assertions.assertThat(s.target()).isEqualTo("2155559999");
+        });
+        // a second one for the same number is refused; another number and an elder open their own
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(null, 13L, 5L, "1001", "no-response", "2155559999", 2_000, true)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999").orElseThrow().id()).isEqualTo(first.id());
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(null, 14L, 5L, "1001", "no-response", "13900009999", 2_000, true)).isPresent();
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(elder, 15L, 5L, "1001", "no-response", "2155550001", 2_000, true)).isPresent();
+        // closed, the number may have a new one
+        assertTrue(repo.close(first.id(), "cancelled", "well", 3_000));
+        org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999")).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000, true)).isPresent();
+    }
+
     // --- voice broadcasts (issue 9) -------------------------------------------------------------------
 
     @OnBothEngines
