@@ -196,7 +196,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         journal.start(calls::apply, () -> {
             reconcileRecordings();
             // the database answers again: callers whose record could not be read meanwhile are linked late
-            Thread.ofVirtual().name("link-late").start(this::linkLate);
+            if (calls.lookupsGaveUp()) {
+                Thread.ofVirtual().name("link-late").start(this::linkLate);
+            }
         });
         if (!journal.drain(10_000)) {
             log.warn("journal: writes from an earlier run still pending ({}); they are written as the database allows",
@@ -270,7 +272,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             // calls left without their elder by an earlier run at once; later, whenever a caller lookup gave up
             housekeeping.schedule(this::linkLate, 0, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
-                if (calls.lookupsGaveUp()) {
+                // a lookup gave up, and the database takes writes again (nothing owed): no query into a frozen one
+                if (calls.lookupsGaveUp() && journal.pending() == 0) {
                     linkLate();
                 }
             }, 30, 30, TimeUnit.SECONDS);

@@ -608,6 +608,7 @@ public final class CallTracker {
                     audit.recordOnce(e.key(), l.at(), null, "system", "call.elder-linked", "call", Long.toString(id),
                             l.detail());
                 }
+                linking.remove(l.linkedid());
             }
         }
     }
@@ -801,6 +802,8 @@ public final class CallTracker {
     static final long LATE_LINK_WINDOW_MS = 7 * 24 * 3_600_000L;
     /** A lookup gave up (database slow or away) since the last late link. */
     private final java.util.concurrent.atomic.AtomicBoolean lookupsGaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Calls whose late link is in the journal, not yet written: two sweeps at once link a call once. */
+    private final Set<String> linking = ConcurrentHashMap.newKeySet();
 
     /** Whether a caller lookup gave up since the last late link ran (the periodic late link runs only then). */
     public boolean lookupsGaveUp() {
@@ -844,11 +847,20 @@ public final class CallTracker {
     }
 
     private boolean linkLate(CallRecord c, Elder elder, long now) {
+        if (!linking.add(c.linkedid())) {
+            return false; // another sweep's link of this call is on its way to the database
+        }
+        // read again once claimed: a link written since the sweep read its rows is not made twice
+        if (calls.get(c.id()).map(CallRecord::elderId).orElse(null) != null) {
+            linking.remove(c.linkedid());
+            return false;
+        }
         String detail = lateDetail(elder, "the caller's record could not be read when the call arrived");
         LiveCall lc = live.get(c.linkedid());
         if (lc != null) {
             synchronized (lc) {
                 if (lc.record.elderId() != null) {
+                    linking.remove(c.linkedid());
                     return false;
                 }
                 // the live call carries the elder from now on (its later states, a transferred call's pop)

@@ -48,6 +48,8 @@ class LateLinkTest {
     CallTracker tracker;
     Elder elder;
     long arrival;
+    /** Held: the database takes no write until it is counted down (open by default). */
+    volatile CountDownLatch writes = new CountDownLatch(0);
 
     /** The elder repository as a frozen database serves it: lookups wait until the thaw. */
     static final class Frozen implements ElderRepository {
@@ -115,7 +117,10 @@ class LateLinkTest {
         lines.save(new Line("1234901", Service.SOS, 10, "SOS"));
         journal = new CallJournal(tmp.resolve("journal"), 1000);
         tracker = tracker();
-        journal.start(tracker::apply, () -> { });
+        journal.start(e -> {
+            writes.await();
+            tracker.apply(e);
+        }, () -> { });
     }
 
     private CallTracker tracker() {
@@ -175,6 +180,25 @@ class LateLinkTest {
         assertThat(tracker.linkLate(arrival + 180_000)).isZero();
         assertThat(journal.drain(5_000)).isTrue();
         assertThat(lateLinks(id)).hasSize(1);
+    }
+
+    @Test
+    void twoSweepsBeforeTheDatabaseTookTheFirstLinkLinkTheCallOnce() {
+        elders.frozen = true;
+        tracker.flowArrived("705.1", "PJSIP/trunk-1", CALLER, "1234901", null, arrival);
+        tracker.onEvent(new PbxEvent.ChannelHungUp("705.1", arrival + 30_000, "705.1", true, 16, "Normal Clearing"));
+        assertThat(journal.drain(5_000)).isTrue();
+        elders.thaw();
+        writes = new CountDownLatch(1); // the first link waits in the journal
+        assertThat(tracker.linkLate(arrival + 60_000)).isEqualTo(1);
+        assertThat(tracker.linkLate(arrival + 61_000)).as("the link on its way is not made again").isZero();
+        writes.countDown();
+        assertThat(journal.drain(5_000)).isTrue();
+        long id = row("705.1").id();
+        assertThat(row("705.1").elderId()).isEqualTo(elder.id());
+        assertThat(lateLinks(id)).hasSize(1);
+        assertThat(calls.timeline(id)).filteredOn(ev -> ev.type().equals("elder.linked")).hasSize(1);
+        assertThat(tracker.linkLate(arrival + 62_000)).isZero();
     }
 
     @Test
