@@ -132,6 +132,7 @@ class DatabaseFreezeIT {
             });
             JsonNode linkedLate = api.get("/api/audit?type=call.elder-linked&limit=200", admin).json();
             assertThat(linkedLate.findValuesAsText("action")).as("late links audited").contains("call.elder-linked");
+            assertThat(linkedLate.findValuesAsText("targetId")).as("each call linked once").doesNotHaveDuplicates();
             for (JsonNode a : linkedLate) {
                 if (a.path("action").asText().equals("call.elder-linked")) {
                     assertThat(a.path("username").asText()).isEqualTo("system");
