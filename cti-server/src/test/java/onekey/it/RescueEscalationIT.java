@@ -227,6 +227,12 @@ class RescueEscalationIT {
             assertThat(opened.json().path("callerNumber").asText()).isEqualTo("******9999");
             assertThat(opened.json().path("callId").asLong()).isEqualTo(callId);
             assertThat(sup.await("incident.opened", j -> j.path("incident").path("id").asLong() == id, 10)).isNotNull();
+            // the WebSocket command has the same rule: a second confirmation joins the number's incident
+            String linkedid = api.get("/api/calls?limit=1", token).json().path(0).path("linkedid").asText();
+            sup.send("{\"type\":\"call.no-response\",\"linkedid\":\"" + linkedid + "\"}");
+            JsonNode ack = sup.await("ack", j -> j.path("command").asText().equals("call.no-response"), 10).json();
+            assertThat(ack.path("created").asBoolean()).as(ack.toString()).isFalse();
+            assertThat(ack.path("incident").path("id").asLong()).isEqualTo(id);
 
             JsonNode alert = sup.await("queue.alert", j -> j.path("kind").asText().equals("incident-escalated")
                     && j.path("incident").path("id").asLong() == id, 60).json();
@@ -254,9 +260,12 @@ class RescueEscalationIT {
             // both redials reached the caller's line through the trunk, and were answered
             assertThat(pstn.callsTo(unknown)).hasSize(2).allMatch(c -> c.answered);
             // audited as for an elder, on the call (there is no elder)
-            JsonNode audit = api.get("/api/audit?type=incident&targetType=call&targetId=" + callId, token).json();
+            JsonNode audit = api.get("/api/audit?type=incident.open&targetType=call&targetId=" + callId, token).json();
             assertThat(audit.findValuesAsText("action")).containsExactly("incident.open");
+            assertThat(audit.path(0).path("username").asText()).isEqualTo("super");
             assertThat(audit.path(0).path("detail").asText()).contains("incident=" + id, "caller=******9999");
+            assertThat(api.get("/api/audit?type=incident.join&targetType=call&targetId=" + callId, token).json().size())
+                    .as("the WebSocket confirmation").isEqualTo(1);
             sup.close();
         }
     }
