@@ -193,7 +193,13 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
-        journal.start(calls::apply, this::reconcileRecordings);
+        journal.start(calls::apply, () -> {
+            reconcileRecordings();
+            // the database answers again: callers whose record could not be read meanwhile are linked late
+            if (calls.lookupsGaveUp()) {
+                Thread.ofVirtual().name("link-late").start(this::linkLate);
+            }
+        });
         if (!journal.drain(10_000)) {
             log.warn("journal: writes from an earlier run still pending ({}); they are written as the database allows",
                     journal.pending());
@@ -265,6 +271,14 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             api.start();
             ami.start();
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
+            // calls left without their elder by an earlier run at once; later, whenever a caller lookup gave up
+            housekeeping.schedule(this::linkLate, 0, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                // a lookup gave up, and the database takes writes again (nothing owed): no query into a frozen one
+                if (calls.lookupsGaveUp() && journal.pending() == 0) {
+                    linkLate();
+                }
+            }, 30, 30, TimeUnit.SECONDS);
             recordingsDisk.start(cfg.recordings().diskCheckSeconds());
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
@@ -417,6 +431,15 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             long delay = Math.min(10_000, 500L << Math.min(failedResyncs++, 5));
             log.warn("re-reading Asterisk state again in {} ms (Asterisk may still be loading its modules)", delay);
             ami.requestResync(delay);
+        }
+    }
+
+    /** Calls whose caller lookup gave up (database slow or away) are linked to their elder late (issue 16). */
+    private void linkLate() {
+        try {
+            calls.linkLate(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            log.error("late link of calls to their elders failed: {}", e.toString());
         }
     }
 

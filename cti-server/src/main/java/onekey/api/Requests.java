@@ -27,6 +27,8 @@ final class Requests {
                      List<ContactBody> contacts, String birthDate, String gender, String landmarks,
                      String category, String healthConditions, String medications, String allergies,
                      String mobility, String device, String notes,
+                     // lives alone (独居); omitted on PUT: unchanged, on POST: false
+                     Boolean livingAlone,
                      // the call of the unregistered caller this record is created for (issue 7): linked to it
                      Long callId) {}
 

@@ -416,6 +416,7 @@ final class RestApi {
             m.put("age", e.age(today));
             m.put("language", e.language());
             m.put("category", e.category());
+            m.put("livingAlone", e.livingAlone());
             m.put("phones", e.phones() == null ? List.of() : e.phones().stream().map(PhoneNumbers::mask).toList());
             out.add(m);
         }
@@ -622,7 +623,8 @@ final class RestApi {
         return new ElderDraft(name, birthDate, blankToNull(b.gender()), List.copyOf(phones), blankToNull(b.address()),
                 blankToNull(b.landmarks()), blankToNull(b.district()), language, category,
                 blankToNull(b.healthConditions()), blankToNull(b.medications()), blankToNull(b.allergies()),
-                blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts));
+                blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts),
+                b.livingAlone());
     }
 
     private String phone(String field, String raw) {
@@ -852,22 +854,21 @@ final class RestApi {
 
     /**
      * The agent on an SOS call confirms the elder does not respond: an incident opens and redial 1 starts at
-     * once (201), or the elder's open incident is returned (200, {@code "created":false}).
+     * once (201), or the elder's open incident is returned (200, {@code "created":false}). A caller who is not a
+     * registered elder gets the same rescue on the calling number (409 {@code cannot_redial} only when the number
+     * was withheld).
      */
     private Reply noResponse(Req r) {
         CallRecord c = ownCall(r, "raise an incident on");
-        if (c.elderId() == null) {
-            throw new ApiException(HttpResponseStatus.CONFLICT, "unknown_caller", "call " + c.id()
-                    + " is not from a registered elder: OneKey has no numbers to redial; call 110 from the pop", null);
-        }
         onekey.rescue.RescueService.Opened o;
         try {
-            o = rescue().noResponse(c.elderId(), c.id(), r.account, "no-response");
+            o = rescue().noResponseOnCall(c.elderId(), c.callerNumber(), c.id(), r.account, "no-response");
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpResponseStatus.CONFLICT, "cannot_redial", e.getMessage(), null);
         }
-        ctx.audit().record(r.account, o.created() ? "incident.open" : "incident.join", "elder", c.elderId().toString(),
-                "incident=" + o.incident().id() + " call=" + c.id());
+        ctx.audit().record(r.account, o.created() ? "incident.open" : "incident.join", o.incident().auditType(),
+                o.incident().auditId(), "incident=" + o.incident().id() + " call=" + c.id()
+                        + (c.elderId() == null ? " caller=" + PhoneNumbers.mask(o.incident().callerNumber()) : ""));
         Map<String, Object> m = new LinkedHashMap<>(onekey.rescue.RescueService.shape(o.incident()));
         m.put("created", o.created());
         return o.created() ? Reply.created(m) : Reply.ok(m);
@@ -912,7 +913,7 @@ final class RestApi {
         }
         try {
             onekey.rescue.Incident done = rescue().arrived(i.id(), r.account, outcome);
-            ctx.audit().record(r.account, "incident.resolve", "elder", Long.toString(i.elderId()),
+            ctx.audit().record(r.account, "incident.resolve", i.auditType(), i.auditId(),
                     "incident=" + i.id() + " outcome=" + outcome);
             return Reply.ok(onekey.rescue.RescueService.shape(done));
         } catch (IllegalStateException e) {
@@ -929,7 +930,7 @@ final class RestApi {
         }
         try {
             onekey.rescue.Incident done = rescue().cancel(i.id(), r.account, reason);
-            ctx.audit().record(r.account, "incident.cancel", "elder", Long.toString(i.elderId()),
+            ctx.audit().record(r.account, "incident.cancel", i.auditType(), i.auditId(),
                     "incident=" + i.id() + " reason=" + reason);
             return Reply.ok(onekey.rescue.RescueService.shape(done));
         } catch (IllegalStateException e) {
@@ -946,7 +947,7 @@ final class RestApi {
         }
         try {
             onekey.rescue.Incident now = rescue().callFromAgent(i.id(), r.account, number);
-            ctx.audit().record(r.account, "incident.call", "elder", Long.toString(i.elderId()),
+            ctx.audit().record(r.account, "incident.call", i.auditType(), i.auditId(),
                     "incident=" + i.id() + " number=" + PhoneNumbers.mask(number));
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
         } catch (IllegalArgumentException e) {
@@ -960,7 +961,7 @@ final class RestApi {
         int seq = (int) r.id("seq");
         try {
             onekey.rescue.Incident now = rescue().take(id, seq, r.account);
-            ctx.audit().record(r.account, "incident.task-take", "elder", Long.toString(now.elderId()),
+            ctx.audit().record(r.account, "incident.task-take", now.auditType(), now.auditId(),
                     "incident=" + id + " task=" + seq);
             return Reply.ok(onekey.rescue.RescueService.shape(now));
         } catch (SecurityException e) {
@@ -976,7 +977,7 @@ final class RestApi {
         onekey.rescue.Incident i = ownIncident(r);
         try {
             onekey.rescue.Incident now = rescue().followUp(i.id(), r.account);
-            ctx.audit().record(r.account, "incident.follow-up", "elder", Long.toString(i.elderId()), "incident=" + i.id());
+            ctx.audit().record(r.account, "incident.follow-up", i.auditType(), i.auditId(), "incident=" + i.id());
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
         } catch (IllegalArgumentException e) {
             throw ApiException.conflict(e.getMessage(), null);

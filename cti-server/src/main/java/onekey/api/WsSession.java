@@ -381,13 +381,18 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                         error(type, "call " + call.id() + " was taken by another agent");
                         return;
                     }
-                    if (call.elderId() == null) {
-                        error(type, "the caller is not a registered elder: call 110 from the pop");
+                    onekey.rescue.RescueService.Opened o;
+                    try {
+                        // an unregistered caller gets the same rescue on the calling number (as REST)
+                        o = rescue.noResponseOnCall(call.elderId(), call.callerNumber(), call.id(), account, "no-response");
+                    } catch (IllegalArgumentException e) {
+                        error(type, e.getMessage());
                         return;
                     }
-                    var o = rescue.noResponse(call.elderId(), call.id(), account, "no-response");
-                    server.ctx.audit().record(account, o.created() ? "incident.open" : "incident.join", "elder",
-                            call.elderId().toString(), "incident=" + o.incident().id() + " call=" + call.id());
+                    server.ctx.audit().record(account, o.created() ? "incident.open" : "incident.join",
+                            o.incident().auditType(), o.incident().auditId(), "incident=" + o.incident().id() + " call="
+                                    + call.id() + (call.elderId() == null ? " caller="
+                                    + onekey.elders.PhoneNumbers.mask(o.incident().callerNumber()) : ""));
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("type", "ack");
                     m.put("command", type);

@@ -8,7 +8,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,7 +94,11 @@ public final class CampaignService {
     }
 
     List<Elder> select(Selection sel) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        return select(elders, sel, LocalDate.ofInstant(clock.instant(), zone));
+    }
+
+    /** The elders the selection chooses on {@code today}, read from the elder records (a page of 500 at a time). */
+    public static List<Elder> select(ElderRepository elders, Selection sel, LocalDate today) {
         List<Elder> out = new ArrayList<>();
         for (int offset = 0; ; offset += 500) {
             List<Elder> page = elders.list(null, offset, 500);
@@ -118,9 +121,8 @@ public final class CampaignService {
             return false;
         }
         if (s.livingAlone() != null) {
-            String text = (String.valueOf(e.category()) + " " + String.valueOf(e.notes())).toLowerCase(Locale.ROOT);
-            boolean alone = text.contains("living-alone") || text.contains("独居") || text.contains("lives alone");
-            if (alone != s.livingAlone()) {
+            // the record's field (schema version 11; notes saying 独居 were carried over by the migration)
+            if (e.livingAlone() != s.livingAlone()) {
                 return false;
             }
         }

@@ -310,6 +310,9 @@ public final class CallJournal implements AutoCloseable {
                 case JournalOp.RecordingDue rd when rd.linkedid().equals(linkedid) -> {
                     return false;
                 }
+                case JournalOp.ElderLinked el when el.linkedid().equals(linkedid) -> {
+                    return false;
+                }
                 default -> { }
             }
         }

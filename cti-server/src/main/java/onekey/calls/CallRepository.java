@@ -39,6 +39,14 @@ public interface CallRepository {
     /** Newest first; a null {@code elderId} / {@code agentId} / {@code since} does not filter. */
     List<CallRecord> find(Long elderId, Long agentId, Long since, int limit);
 
+    /**
+     * Calls that arrived at or after {@code since} with no elder and a caller number, newest first (the late link of
+     * callers whose record could not be read in time).
+     */
+    default List<CallRecord> unlinked(long since, int limit) {
+        return find(null, null, since, limit).stream().filter(c -> c.elderId() == null && c.callerNumber() != null).toList();
+    }
+
     /** Calls with no endedAt: what OneKey believed live (used after a restart to reconcile with Asterisk). */
     List<CallRecord> unfinished();
 

@@ -491,8 +491,18 @@ public final class CallTracker {
                     lc.elder = r.elder();
                     lc.lastCalls = r.lastCalls();
                     lc.recordUnavailable = r.unavailable();
+                    if (r.unavailable()) {
+                        lookupsGaveUp.set(true); // linked late once the database answers (linkLate)
+                    }
                     if (r.elder() != null && !java.util.Objects.equals(lc.record.elderId(), r.elder().id())) {
+                        boolean late = base != null && base.elderId() == null;
                         setState(lc, b -> b.elderId = r.elder().id());
+                        if (late) {
+                            // learned after a restart, its stored row had no elder: linked late, by the system, audited
+                            long now = System.currentTimeMillis();
+                            journal.append(new JournalOp.ElderLinked(linkedid, r.elder().id(), now, lateDetail(r.elder(),
+                                    "learned after a restart without its elder")));
+                        }
                     }
                 }
             });
@@ -586,6 +596,19 @@ public final class CallTracker {
                 long id = storedId(d.linkedid());
                 CallRecord row = calls.get(id).orElseThrow(() -> new IllegalStateException("call row " + id + " vanished"));
                 recordings.callEnded(row, d.file());
+            }
+            case JournalOp.ElderLinked l -> {
+                long id = storedId(l.linkedid());
+                // only while the row has no elder; a replay (the row has this elder already) writes the same keyed rows
+                boolean linked = calls.setElder(id, l.elderId())
+                        || calls.get(id).map(r -> Long.valueOf(l.elderId()).equals(r.elderId())).orElse(false);
+                if (linked) {
+                    calls.addKeyedEvents(id, List.of(new CallRepository.KeyedEvent(l.at(), "elder.linked", l.detail(),
+                            e.key() + "#0")));
+                    audit.recordOnce(e.key(), l.at(), null, "system", "call.elder-linked", "call", Long.toString(id),
+                            l.detail());
+                }
+                linking.remove(l.linkedid());
             }
         }
     }
@@ -770,6 +793,88 @@ public final class CallTracker {
             }
         }
         calls.addEvent(callId, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
+        return true;
+    }
+
+    // ---- calls left without their elder (issue 16) --------------------------------------------------
+
+    /** How far back the late link looks for calls left without their elder. */
+    static final long LATE_LINK_WINDOW_MS = 7 * 24 * 3_600_000L;
+    /** A lookup gave up (database slow or away) since the last late link. */
+    private final java.util.concurrent.atomic.AtomicBoolean lookupsGaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Calls whose late link is in the journal, not yet written: two sweeps at once link a call once. */
+    private final Set<String> linking = ConcurrentHashMap.newKeySet();
+
+    /** Whether a caller lookup gave up since the last late link ran (the periodic late link runs only then). */
+    public boolean lookupsGaveUp() {
+        return lookupsGaveUp.get();
+    }
+
+    private static String lateDetail(Elder elder, String why) {
+        return "elder=" + elder.id() + " linked late by system: " + why;
+    }
+
+    /**
+     * RULE (ARCHITECTURE "Faults": database slow or away — nothing that should be written is lost): a call whose caller
+     * lookup gave up (300 ms) while the database was slow or frozen, or whose row was left without its elder by an
+     * earlier run, is linked to its elder once the database answers again (the journal caught up, the periodic
+     * housekeeping, a start): the caller is looked up again, and a call whose elder's record existed when it arrived is
+     * linked (only while its row has no elder; a record made later for another caller is not linked backwards), with a
+     * timeline event {@code elder.linked} and an audit row {@code call.elder-linked} by {@code system}. Calls of the last
+     * {@value #LATE_LINK_WINDOW_MS} ms are looked at. Returns how many were linked.
+     */
+    public int linkLate(long now) {
+        lookupsGaveUp.set(false);
+        int linked = 0;
+        try {
+            for (CallRecord c : calls.unlinked(now - LATE_LINK_WINDOW_MS, 1_000)) {
+                Optional<Elder> elder = lookup.elderFor(c.callerNumber());
+                if (elder.isEmpty() || elder.get().createdAt() > c.arrivedAt()) {
+                    continue;
+                }
+                if (linkLate(c, elder.get(), now)) {
+                    linked++;
+                }
+            }
+        } catch (RuntimeException e) {
+            lookupsGaveUp.set(true); // the database still does not answer: again next time
+            log.warn("calls.link-late-failed linked={} error={}", linked, e.toString());
+        }
+        if (linked > 0) {
+            log.info("calls.linked-late count={}", linked);
+        }
+        return linked;
+    }
+
+    private boolean linkLate(CallRecord c, Elder elder, long now) {
+        if (!linking.add(c.linkedid())) {
+            return false; // another sweep's link of this call is on its way to the database
+        }
+        // read again once claimed: a link written since the sweep read its rows is not made twice
+        if (calls.get(c.id()).map(CallRecord::elderId).orElse(null) != null) {
+            linking.remove(c.linkedid());
+            return false;
+        }
+        String detail = lateDetail(elder, "the caller's record could not be read when the call arrived");
+        LiveCall lc = live.get(c.linkedid());
+        if (lc != null) {
+            synchronized (lc) {
+                if (lc.record.elderId() != null) {
+                    linking.remove(c.linkedid());
+                    return false;
+                }
+                // the live call carries the elder from now on (its later states, a transferred call's pop)
+                lc.elder = elder;
+                lc.recordUnavailable = false;
+                lc.record = with(lc.record, b -> b.elderId = elder.id());
+                journal.append(new JournalOp.ElderLinked(c.linkedid(), elder.id(), now, detail));
+            }
+        } else {
+            // through the journal, after any state of the call still owed to the database
+            journal.append(new JournalOp.ElderLinked(c.linkedid(), elder.id(), now, detail));
+        }
+        log.info("call={} elder={} caller={} linked late by system", c.linkedid(), elder.id(),
+                PhoneNumbers.mask(c.callerNumber()));
         return true;
     }
 

@@ -64,6 +64,15 @@ public final class CallerLookup {
                 });
     }
 
+    /**
+     * The elder owning the caller number, read without a deadline (off the call path: the late link once the database
+     * answers again). Empty for a withheld number or no such elder; throws when the database cannot be read.
+     */
+    public Optional<Elder> elderFor(String callerNumber) {
+        String n = PhoneNumbers.normalize(callerNumber, defaultAreaCode);
+        return n == null ? Optional.empty() : elders.findByPhone(n);
+    }
+
     /** Waits for the lookup (it is bounded by the deadline already). */
     public Result lookupNow(String callerNumber, String linkedid) {
         return lookup(callerNumber, linkedid).join();

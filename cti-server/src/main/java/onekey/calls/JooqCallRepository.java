@@ -150,6 +150,15 @@ public final class JooqCallRepository implements CallRepository {
 
     /** Oldest first. */
     @Override
+    public List<CallRecord> unlinked(long since, int limit) {
+        return dsl.selectFrom(CALLS)
+                .where(CALLS.ELDER_ID.isNull()).and(CALLS.CALLER_NUMBER.isNotNull()).and(CALLS.ARRIVED_AT.ge(since))
+                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
+                .limit(limit)
+                .fetch(JooqCallRepository::toCall);
+    }
+
+    @Override
     public List<CallRecord> unfinished() {
         return dsl.selectFrom(CALLS)
                 .where(CALLS.ENDED_AT.isNull())

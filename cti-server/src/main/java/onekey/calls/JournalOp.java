@@ -14,7 +14,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalOp.CallState.class, name = "call"),
         @JsonSubTypes.Type(value = JournalOp.Events.class, name = "events"),
         @JsonSubTypes.Type(value = JournalOp.Audit.class, name = "audit"),
-        @JsonSubTypes.Type(value = JournalOp.RecordingDue.class, name = "recording")})
+        @JsonSubTypes.Type(value = JournalOp.RecordingDue.class, name = "recording"),
+        @JsonSubTypes.Type(value = JournalOp.ElderLinked.class, name = "elder-linked")})
 public sealed interface JournalOp {
 
     /** The call's state columns as the call model knows them now (never disposition, notes, recording). */
@@ -31,4 +32,10 @@ public sealed interface JournalOp {
 
     /** The call ended: its recording is to be indexed and linked. */
     record RecordingDue(String linkedid, String file) implements JournalOp {}
+
+    /**
+     * The call's caller was looked up again once the database answered and is linked to this elder late, by the system
+     * (only while the row has no elder): the column, a timeline event {@code elder.linked} and an audit row.
+     */
+    record ElderLinked(String linkedid, long elderId, long at, String detail) implements JournalOp {}
 }

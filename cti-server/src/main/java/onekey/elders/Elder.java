@@ -24,7 +24,18 @@ public record Elder(
         String notes,
         List<Contact> contacts,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        /** Lives alone (独居): a field of the record since schema version 11; campaigns select by it. */
+        boolean livingAlone) {
+
+    /** A record without the living-alone field (tests and callers written before it): not living alone. */
+    public Elder(long id, String name, LocalDate birthDate, String gender, List<String> phones, String address,
+                 String landmarks, String district, String language, String category, String healthConditions,
+                 String medications, String allergies, String mobility, String device, String notes,
+                 List<Contact> contacts, long createdAt, long updatedAt) {
+        this(id, name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
+                medications, allergies, mobility, device, notes, contacts, createdAt, updatedAt, false);
+    }
 
     /** Age in whole years on {@code today}, or null when the birth date is unknown. */
     public Integer age(LocalDate today) {

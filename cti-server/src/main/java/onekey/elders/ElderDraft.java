@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What a client sends to create or replace an elder record. Only {@code name} and at least one phone are
  * required; the rest may be null. {@code language} is "zh" or "en"; {@code category} is one of
- * "district-paid", "subsidised", "market" (service rules: who is served).
+ * "district-paid", "subsidised", "market" (service rules: who is served). {@code livingAlone} null: false for a
+ * new record, unchanged on an update (a client that does not know the field does not clear it).
  */
 public record ElderDraft(
         String name,
@@ -24,4 +25,15 @@ public record ElderDraft(
         String mobility,
         String device,
         String notes,
-        List<Contact> contacts) {}
+        List<Contact> contacts,
+        Boolean livingAlone) {
+
+    /** A draft that does not say whether the elder lives alone. */
+    public ElderDraft(String name, LocalDate birthDate, String gender, List<String> phones, String address,
+                      String landmarks, String district, String language, String category, String healthConditions,
+                      String medications, String allergies, String mobility, String device, String notes,
+                      List<Contact> contacts) {
+        this(name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
+                medications, allergies, mobility, device, notes, contacts, null);
+    }
+}

@@ -55,6 +55,7 @@ public final class JooqElderRepository implements ElderRepository {
                 requirePhonesFree(tx, phones, null);
                 long id = tx.insertInto(ELDERS)
                         .set(fields(tx.newRecord(ELDERS), draft))
+                        .set(ELDERS.LIVING_ALONE, Boolean.TRUE.equals(draft.livingAlone()))
                         .set(ELDERS.CREATED_AT, now)
                         .set(ELDERS.UPDATED_AT, now)
                         .returningResult(ELDERS.ID)
@@ -80,8 +81,13 @@ public final class JooqElderRepository implements ElderRepository {
                     return Optional.<Elder>empty();
                 }
                 requirePhonesFree(tx, phones, id);
+                var changed = tx.newRecord(ELDERS);
+                fields(changed, draft);
+                if (draft.livingAlone() != null) {
+                    changed.setLivingAlone(draft.livingAlone()); // null keeps the stored value
+                }
                 tx.update(ELDERS)
-                        .set(fields(tx.newRecord(ELDERS), draft))
+                        .set(changed)
                         .set(ELDERS.UPDATED_AT, now)
                         .where(ELDERS.ID.eq(id))
                         .execute();
@@ -339,6 +345,6 @@ public final class JooqElderRepository implements ElderRepository {
         return new Elder(r.getId(), r.getName(), r.getBirthDate(), r.getGender(), ch.phones(), r.getAddress(),
                 r.getLandmarks(), r.getDistrict(), r.getLanguage(), r.getCategory(), r.getHealthConditions(),
                 r.getMedications(), r.getAllergies(), r.getMobility(), r.getDevice(), r.getNotes(),
-                ch.contacts(), r.getCreatedAt(), r.getUpdatedAt());
+                ch.contacts(), r.getCreatedAt(), r.getUpdatedAt(), Boolean.TRUE.equals(r.getLivingAlone()));
     }
 }

@@ -37,6 +37,7 @@ public final class Shapes {
         m.put("district", e.district());
         m.put("language", e.language());
         m.put("category", e.category());
+        m.put("livingAlone", e.livingAlone());
         m.put("healthConditions", e.healthConditions());
         m.put("medications", e.medications());
         m.put("allergies", e.allergies());

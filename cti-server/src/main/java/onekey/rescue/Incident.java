@@ -3,12 +3,14 @@ package onekey.rescue;
 import java.util.List;
 
 /**
- * A no-response incident (issue 8): opened when an elder on an SOS call does not respond.
+ * A no-response incident (issue 8): opened when an elder on an SOS call does not respond. {@code elderId} is null
+ * when the silent caller is not a registered elder (issue 16): then {@code callerNumber} (normalized) is the number
+ * redialled and given to 110.
  * {@code state}: redialling → escalating (two redials without a response: seat A / seat B) → resolved or
  * cancelled. Times in epoch ms.
  */
-public record Incident(long id, long elderId, Long callId, Long agentId, long openedAt, String openedBy, String reason,
-                       String state, Long closedAt, String outcome, List<Step> steps) {
+public record Incident(long id, Long elderId, Long callId, Long agentId, long openedAt, String openedBy, String reason,
+                       String state, Long closedAt, String outcome, List<Step> steps, String callerNumber) {
 
     /** One planned call; {@code state} planned → dialing → done, {@code result} once done. */
     public record Step(long id, long incidentId, int seq, String kind, String target, long dueAt, String state,
@@ -16,5 +18,14 @@ public record Incident(long id, long elderId, Long callId, Long agentId, long op
 
     public boolean open() {
         return closedAt == null;
+    }
+
+    /** The audit rows of the incident name its elder, or for an unregistered caller the call it was raised on. */
+    public String auditType() {
+        return elderId != null ? "elder" : "call";
+    }
+
+    public String auditId() {
+        return elderId != null ? elderId.toString() : callId == null ? null : callId.toString();
     }
 }

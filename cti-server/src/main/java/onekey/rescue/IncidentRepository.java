@@ -31,9 +31,19 @@ public final class IncidentRepository {
 
     /** Opens an incident; empty when the elder already has an open one (at most one per elder). */
     public Optional<Long> open(long elderId, Long callId, Long agentId, String openedBy, String reason, long at) {
+        return open(elderId, null, callId, agentId, openedBy, reason, at);
+    }
+
+    /**
+     * Opens an incident for an elder, or for an unregistered caller's number when {@code elderId} is null; empty when
+     * the elder (or that number) already has an open one.
+     */
+    public Optional<Long> open(Long elderId, String callerNumber, Long callId, Long agentId, String openedBy, String reason,
+                               long at) {
         try {
             return Optional.of(dsl.insertInto(INCIDENTS)
                     .set(INCIDENTS.ELDER_ID, elderId)
+                    .set(INCIDENTS.CALLER_NUMBER, callerNumber)
                     .set(INCIDENTS.CALL_ID, callId)
                     .set(INCIDENTS.AGENT_ID, agentId)
                     .set(INCIDENTS.OPENED_AT, at)
@@ -41,13 +51,18 @@ public final class IncidentRepository {
                     .set(INCIDENTS.REASON, reason)
                     .set(INCIDENTS.STATE, "redialling")
                     .set(INCIDENTS.OPEN_ELDER, elderId)
+                    .set(INCIDENTS.OPEN_CALLER, elderId == null ? callerNumber : null)
                     .returning(INCIDENTS.ID).fetchOne().getId());
         } catch (DataAccessException e) {
-            if (Constraints.violates(e, "uq_incidents_open_elder")) {
+            if (openConflict(e)) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    private static boolean openConflict(DataAccessException e) {
+        return Constraints.violates(e, "uq_incidents_open_elder") || Constraints.violates(e, "uq_incidents_open_caller");
     }
 
     /**
@@ -55,12 +70,14 @@ public final class IncidentRepository {
      * {@code dialNow}, so the caller dials it at once without a scan of the due steps; otherwise "planned".
      * Empty when the elder already has an open incident.
      */
-    public Optional<Incident> openWithFirstRedial(long elderId, Long callId, Long agentId, String openedBy, String reason,
+    public Optional<Incident> openWithFirstRedial(Long elderId, Long callId, Long agentId, String openedBy, String reason,
                                                   String number, long at, boolean dialNow) {
         try {
             return dsl.transactionResult(cfg -> {
                 IncidentRepository tx = new IncidentRepository(cfg.dsl());
-                long id = tx.open(elderId, callId, agentId, openedBy, reason, at).orElseThrow(Conflict::new);
+                // without an elder the incident is the unregistered caller's: its number is the one redialled
+                long id = tx.open(elderId, elderId == null ? number : null, callId, agentId, openedBy, reason, at)
+                        .orElseThrow(Conflict::new);
                 tx.dsl.insertInto(INCIDENT_STEPS)
                         .set(INCIDENT_STEPS.INCIDENT_ID, id)
                         .set(INCIDENT_STEPS.SEQ, 1)
@@ -75,7 +92,7 @@ public final class IncidentRepository {
         } catch (Conflict e) {
             return Optional.empty();
         } catch (DataAccessException e) {
-            if (e.getCause() instanceof Conflict || Constraints.violates(e, "uq_incidents_open_elder")) {
+            if (e.getCause() instanceof Conflict || openConflict(e)) {
                 return Optional.empty();
             }
             throw e;
@@ -91,6 +108,11 @@ public final class IncidentRepository {
 
     public Optional<Incident> openFor(long elderId) {
         return dsl.selectFrom(INCIDENTS).where(INCIDENTS.OPEN_ELDER.eq(elderId)).fetchOptional().map(this::withSteps);
+    }
+
+    /** The open incident of an unregistered caller's number (normalized), if any. */
+    public Optional<Incident> openForCaller(String number) {
+        return dsl.selectFrom(INCIDENTS).where(INCIDENTS.OPEN_CALLER.eq(number)).fetchOptional().map(this::withSteps);
     }
 
     public Optional<Incident> get(long id) {
@@ -118,6 +140,7 @@ public final class IncidentRepository {
                 .set(INCIDENTS.OUTCOME, outcome)
                 .set(INCIDENTS.CLOSED_AT, at)
                 .setNull(INCIDENTS.OPEN_ELDER)
+                .setNull(INCIDENTS.OPEN_CALLER)
                 .where(INCIDENTS.ID.eq(id)).and(INCIDENTS.CLOSED_AT.isNull())
                 .execute() == 1;
     }
@@ -291,7 +314,7 @@ public final class IncidentRepository {
         List<Incident.Step> steps = dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.INCIDENT_ID.eq(r.getId()))
                 .orderBy(INCIDENT_STEPS.SEQ).fetch(IncidentRepository::step);
         return new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(), r.getOpenedBy(),
-                r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), steps);
+                r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), steps, r.getCallerNumber());
     }
 
     private static Incident.Step step(IncidentStepsRecord s) {

@@ -111,28 +111,52 @@ public final class RescueService implements AutoCloseable {
         return onWorker(() -> openNow(elderId, callId, by, reason));
     }
 
+    /**
+     * "No response" confirmed on a call (REST and WebSocket): for the caller's elder, or, when the caller is not a
+     * registered elder, for the caller's number. Service rules, "No response": assume an emergency — the unregistered
+     * caller is the one we know least about, so the number is redialled twice as anyone's, and with no contacts to call
+     * seat A's task is to call 110 with the number (the police can trace a line).
+     */
+    public Opened noResponseOnCall(Long elderId, String callerNumber, Long callId, Account by, String reason) {
+        if (elderId != null) {
+            return noResponse(elderId, callId, by, reason);
+        }
+        String number = PhoneNumbers.normalize(callerNumber, null);
+        if (number == null) {
+            throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
+                    + "from the pop");
+        }
+        return onWorker(() -> openNow(null, number, callId, by, reason));
+    }
+
     private Opened openNow(long elderId, Long callId, Account by, String reason) {
         Elder elder = elders.get(elderId).orElseThrow(() -> new IllegalArgumentException("no such elder: " + elderId));
         if (elder.phones() == null || elder.phones().isEmpty()) {
             throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
         }
+        return openNow(elderId, elder.phones().get(0), callId, by, reason);
+    }
+
+    /** Opens the incident of an elder, or of an unregistered caller's number when {@code elderId} is null. */
+    private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason) {
         long now = clock.millis();
         // one transaction writes the incident and its first redial, already "dialing" when Asterisk is there, and the
         // call is handed to Asterisk at once (no scan of the due steps): a burst of confirmations costs one short
         // transaction each on this thread; the AstDB routing goes to its own thread
         boolean dialNow = pbxReady;
         Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
-                by == null ? "system" : by.username(), reason, elder.phones().get(0), now, dialNow);
+                by == null ? "system" : by.username(), reason, firstNumber, now, dialNow);
         if (opened.isEmpty()) {
-            return new Opened(repo.openFor(elderId).orElseThrow(), false);
+            return new Opened((elderId != null ? repo.openFor(elderId) : repo.openForCaller(firstNumber)).orElseThrow(),
+                    false);
         }
         Incident inc = opened.get();
         if (dialNow) {
             Incident.Step first = inc.steps().get(0);
             Thread.ofVirtual().name("rescue-dial-" + first.id()).start(() -> dial(first));
         }
-        log.info("rescue.opened incident={} elder={} call={} by={} reason={}", inc.id(), elderId, callId,
-                inc.openedBy(), reason);
+        log.info("rescue.opened incident={} elder={} caller={} call={} by={} reason={}", inc.id(), elderId,
+                PhoneNumbers.mask(inc.callerNumber()), callId, inc.openedBy(), reason);
         route(inc, true);
         publish("incident.opened", inc);
         return new Opened(inc, true);
@@ -208,12 +232,12 @@ public final class RescueService implements AutoCloseable {
         if (ext == null) {
             return;
         }
-        Elder e = elders.get(inc.elderId()).orElse(null);
-        if (e == null) {
+        List<String> phones = phonesOf(inc);
+        if (phones.isEmpty()) {
             return;
         }
         try {
-            for (String p : e.phones()) {
+            for (String p : phones) {
                 for (String key : List.of(p, "0" + p)) {
                     if (open) {
                         pbx.putSetting("onekey-incident", key, ext);
@@ -232,8 +256,7 @@ public final class RescueService implements AutoCloseable {
         String digits = q.callerNumber().replaceAll("[^0-9]", "");
         for (String state : List.of("redialling", "escalating")) {
             for (Incident inc : repo.find(null, state, 50)) {
-                Elder e = elders.get(inc.elderId()).orElse(null);
-                if (e != null && e.phones().stream().anyMatch(p -> p.equals(digits) || ("0" + p).equals(digits))) {
+                if (phonesOf(inc).stream().anyMatch(p -> p.equals(digits) || ("0" + p).equals(digits))) {
                     int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
                     repo.openTask(inc.id(), seq, "sos-call", q.callerNumber(), "the elder pressed SOS again: call "
                             + q.linkedid(), clock.millis());
@@ -417,8 +440,8 @@ public final class RescueService implements AutoCloseable {
             case "redial" -> {
                 long redialsDone = steps.stream().filter(x -> x.kind().equals("redial") && x.state().equals("done")).count();
                 if (redialsDone < settings.redials()) {
-                    Elder elder = elders.get(inc.elderId()).orElse(null);
-                    List<String> phones = elder == null || elder.phones().isEmpty() ? List.of(s.target()) : elder.phones();
+                    List<String> known = phonesOf(inc);
+                    List<String> phones = known.isEmpty() ? List.of(s.target()) : known;
                     repo.plan(inc.id(), nextSeq, "redial", phones.get((int) (redialsDone % phones.size())),
                             now + settings.redialIntervalSeconds() * 1000L);
                     publish("incident.updated", repo.get(inc.id()).orElse(inc));
@@ -453,7 +476,7 @@ public final class RescueService implements AutoCloseable {
      */
     private void escalate(Incident inc, int nextSeq, long now) {
         repo.setState(inc.id(), "escalating");
-        Elder elder = elders.get(inc.elderId()).orElse(null);
+        Elder elder = elderOf(inc).orElse(null);
         int seq = nextSeq;
         List<onekey.elders.Contact> contacts = elder == null ? List.of() : elder.contacts();
         for (onekey.elders.Contact c : contacts) {
@@ -463,16 +486,22 @@ public final class RescueService implements AutoCloseable {
             }
         }
         if (seq == nextSeq) {
-            task(inc, "task-a", inc.agentId(), "call-110", "the elder has no contact to call: call 110 now; " + addressOf(inc));
+            task(inc, "task-a", inc.agentId(), "call-110", elder == null
+                    // an unregistered caller: no address, no contacts; the police can trace the line from its number
+                    ? "the caller is not registered and has no contact to call: call 110 now and give the caller's number "
+                            + inc.callerNumber() + " so the police can trace the line"
+                    : "the elder has no contact to call: call 110 now; " + addressOf(inc));
             seq = nextSeq + 1;
         }
         task(inc, "task-b", seatB(inc), "stay-with-elder", "seat B calls the elder every " + settings.elderRetrySeconds()
                 + " s; take the elder's call when it comes, cancel the alarm if the elder is well");
-        if (elder != null && !elder.phones().isEmpty()) {
-            repo.plan(inc.id(), seq + 100, "elder-retry", elder.phones().get(0), now + settings.elderRetrySeconds() * 1000L);
+        List<String> phones = phonesOf(inc);
+        if (!phones.isEmpty()) {
+            repo.plan(inc.id(), seq + 100, "elder-retry", phones.get(0), now + settings.elderRetrySeconds() * 1000L);
         }
         Incident esc = repo.get(inc.id()).orElse(inc);
-        log.warn("rescue.escalating incident={} elder={} contacts={}", inc.id(), inc.elderId(), contacts.size());
+        log.warn("rescue.escalating incident={} elder={} caller={} contacts={}", inc.id(), inc.elderId(),
+                PhoneNumbers.mask(inc.callerNumber()), contacts.size());
         publish("incident.escalated", esc);
         hub.broadcast("queue.alert", Map.of("kind", "incident-escalated", "incident", shape(esc)));
     }
@@ -563,7 +592,7 @@ public final class RescueService implements AutoCloseable {
     }
 
     private String addressOf(Incident inc) {
-        return elders.get(inc.elderId()).map(e -> "address: " + e.address() + (e.landmarks() == null ? "" : " (" + e.landmarks()
+        return elderOf(inc).map(e -> "address: " + e.address() + (e.landmarks() == null ? "" : " (" + e.landmarks()
                 + ")")).orElse("");
     }
 
@@ -578,7 +607,7 @@ public final class RescueService implements AutoCloseable {
      */
     private Optional<String[]> contactMessage(Incident.Step s) {
         Incident inc = repo.get(s.incidentId()).orElse(null);
-        Elder e = inc == null ? null : elders.get(inc.elderId()).orElse(null);
+        Elder e = inc == null ? null : elderOf(inc).orElse(null);
         String lang = e == null ? "zh" : contactLanguage(e, s.target());
         boolean zh = !lang.equals("en"); // wuu: the Mandarin text, its recordings where the centre has them
         // fixed phrases with ids, so the centre's recordings of them are played (docs/operations.md "Prompts")
@@ -609,7 +638,7 @@ public final class RescueService implements AutoCloseable {
     }
 
     private String contactLanguageOf(Incident.Step s) {
-        return repo.get(s.incidentId()).flatMap(inc -> elders.get(inc.elderId())).map(e -> contactLanguage(e, s.target()))
+        return repo.get(s.incidentId()).flatMap(this::elderOf).map(e -> contactLanguage(e, s.target()))
                 .orElse("zh");
     }
 
@@ -708,7 +737,7 @@ public final class RescueService implements AutoCloseable {
         Incident.Step task = inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no follow-up to make"));
         String number = task.target() != null ? task.target()
-                : elders.get(inc.elderId()).map(e -> e.phones().get(0)).orElseThrow();
+                : phonesOf(inc).stream().findFirst().orElseThrow();
         Incident out = callFromAgent(id, agent, number);
         onWorker(() -> repo.finish(task.id(), "called", "follow-up call by " + agent.username(), clock.millis()));
         return repo.get(id).orElse(out);
@@ -748,11 +777,25 @@ public final class RescueService implements AutoCloseable {
         }
     }
 
+    /** The incident's elder; empty for an unregistered caller's incident. */
+    private Optional<Elder> elderOf(Incident inc) {
+        return inc.elderId() == null ? Optional.empty() : elders.get(inc.elderId());
+    }
+
+    /** The numbers to call the elder on: the elder's phones, or the unregistered caller's number. */
+    private List<String> phonesOf(Incident inc) {
+        if (inc.elderId() == null) {
+            return inc.callerNumber() == null ? List.of() : List.of(inc.callerNumber());
+        }
+        return elders.get(inc.elderId()).map(Elder::phones).orElse(List.of());
+    }
+
     /** The wire shape of an incident (docs/api.md). */
     public static Map<String, Object> shape(Incident inc) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", inc.id());
         m.put("elderId", inc.elderId());
+        m.put("callerNumber", PhoneNumbers.mask(inc.callerNumber())); // an unregistered caller's; null for an elder
         m.put("callId", inc.callId());
         m.put("agentId", inc.agentId());
         m.put("openedAt", inc.openedAt());

@@ -347,9 +347,11 @@ final class ApiFixture implements AutoCloseable {
         final AtomicLong ids = new AtomicLong();
 
         private Elder of(long id, ElderDraft d) {
+            // as the database: living alone not given is false on create, unchanged on update
+            boolean alone = d.livingAlone() != null ? d.livingAlone() : byId.containsKey(id) && byId.get(id).livingAlone();
             return new Elder(id, d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
                     d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
-                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L);
+                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L, alone);
         }
 
         @Override

@@ -159,6 +159,33 @@ class ApiServerTest {
     }
 
     @Test
+    void livingAloneIsAFieldOfTheRecordThatAPutWithoutItKeeps() throws Exception {
+        String sup = f.token(f.supervisor);
+        var created = f.send("POST", "/api/elders", sup, ELDER.replace("\"category\"", "\"livingAlone\":true,\"category\""));
+        assertEquals(201, created.statusCode(), created.body());
+        long id = json(created).path("id").asLong();
+        assertTrue(json(created).path("livingAlone").asBoolean(), created.body());
+        assertTrue(f.elders.byId.get(id).livingAlone());
+        // the list's summary says it too
+        var list = json(f.send("GET", "/api/elders?q=%E7%8E%8B", sup, null));
+        assertTrue(list.get(0).path("livingAlone").asBoolean(), list.toString());
+        // a client that does not know the field does not clear it; one that says false does
+        var kept = f.send("PUT", "/api/elders/" + id, sup, ELDER);
+        assertEquals(200, kept.statusCode(), kept.body());
+        assertTrue(json(kept).path("livingAlone").asBoolean(), kept.body());
+        var cleared = f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"", "\"livingAlone\":false,\"category\""));
+        assertEquals(200, cleared.statusCode(), cleared.body());
+        assertFalse(json(cleared).path("livingAlone").asBoolean(), cleared.body());
+        assertFalse(json(f.send("GET", "/api/elders/" + id, sup, null)).path("livingAlone").asBoolean());
+        // a new record without it: false
+        var other = f.send("POST", "/api/elders", sup, "{\"name\":\"李四\",\"phones\":[\"13700137000\"]}");
+        assertFalse(json(other).path("livingAlone").asBoolean(), other.body());
+        assertTrue(json(other).path("livingAlone").isBoolean(), other.body());
+        var wrong = f.send("POST", "/api/elders", sup, "{\"name\":\"李五\",\"phones\":[\"13700137001\"],\"livingAlone\":\"yes\"}");
+        assertEquals(400, wrong.statusCode(), wrong.body());
+    }
+
+    @Test
     void oversizedBodyIs413() throws Exception {
         String big = "{\"name\":\"" + "x".repeat(5000) + "\",\"phones\":[\"13800138000\"]}";
         var r = f.send("POST", "/api/elders", f.token(f.supervisor), big);

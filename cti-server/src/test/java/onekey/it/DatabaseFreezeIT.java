@@ -119,6 +119,26 @@ class DatabaseFreezeIT {
                 }
                 return done == CALLS;
             });
+            // the registered caller's calls taken while the frozen database could not be read (the lookup gave up) are
+            // linked to the elder once it answers again: by the system, audited (issue 16)
+            long elderId = api.get("/api/elders?q=02155550002", admin).json().path(0).path("id").asLong();
+            Awaitility.await("the calls of 02155550002 linked late to their elder").atMost(Duration.ofSeconds(30)).until(() -> {
+                for (JsonNode c : api.get("/api/calls?limit=100", admin).json()) {
+                    if (c.path("callerNumber").asText().endsWith("55550002") && c.path("elderId").asLong() != elderId) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            JsonNode linkedLate = api.get("/api/audit?type=call.elder-linked&limit=200", admin).json();
+            assertThat(linkedLate.findValuesAsText("action")).as("late links audited").contains("call.elder-linked");
+            assertThat(linkedLate.findValuesAsText("targetId")).as("each call linked once").doesNotHaveDuplicates();
+            for (JsonNode a : linkedLate) {
+                if (a.path("action").asText().equals("call.elder-linked")) {
+                    assertThat(a.path("username").asText()).isEqualTo("system");
+                    assertThat(a.path("detail").asText()).startsWith("elder=" + elderId).contains("late");
+                }
+            }
             JsonNode list = api.get("/api/calls?limit=100", admin).json();
             assertThat(list.size()).isEqualTo(CALLS);
             for (JsonNode c : list) {

@@ -193,6 +193,85 @@ class RescueEscalationIT {
         }
     }
 
+    /**
+     * Issue 16: a silent SOS call from a number no elder has starts the same rescue: the number is redialled twice, and
+     * with nobody to call seat A's task is at once 110 with the number (the police can trace a line). The shortest the
+     * rule allows: both redials answered in silence (2 s of listening each), 1 s apart.
+     */
+    @Test
+    void aSilentCallFromAnUnregisteredNumberIsRedialledTwiceThenSeatAIsToCall110WithTheNumber() throws Exception {
+        String unknown = "2155559999";
+        try (Stack stack = new Stack()
+                .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "1")
+                .with("ONEKEY_RESCUE_RINGSECONDS", "5")
+                .with("ONEKEY_RESCUE_LISTENSECONDS", "2")
+                .startAsterisk().startServer();
+             Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
+            pstn.otherwise(Behaviour.noAnswer()).number(unknown, Behaviour.silent());
+            Api api = stack.api;
+            String token = api.login("super", "super1234");
+            Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            onekey.testkit.Ws sup = new onekey.testkit.Ws(stack.server.apiPort(), token);
+            sup.await("hello", 10);
+            try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "0" + unknown, "1234901", 1500)) {
+                assertThat(caller.await(30)).as(caller.log()).isZero();
+            }
+            long callId = Awaitility.await("the SOS call is stored, without an elder").atMost(Duration.ofSeconds(15)).until(() -> {
+                JsonNode c = api.get("/api/calls?limit=1", token).json().path(0);
+                return c.path("endedAt").isNumber() && c.path("elderId").isNull() ? c.path("id").asLong() : null;
+            }, id -> id != null);
+
+            var opened = api.send("POST", "/api/calls/" + callId + "/no-response", token, null);
+            assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+            long id = opened.json().path("id").asLong();
+            assertThat(opened.json().path("elderId").isNull()).isTrue();
+            assertThat(opened.json().path("callerNumber").asText()).isEqualTo("******9999");
+            assertThat(opened.json().path("callId").asLong()).isEqualTo(callId);
+            assertThat(sup.await("incident.opened", j -> j.path("incident").path("id").asLong() == id, 10)).isNotNull();
+            // the WebSocket command has the same rule: a second confirmation joins the number's incident
+            String linkedid = api.get("/api/calls?limit=1", token).json().path(0).path("linkedid").asText();
+            sup.send("{\"type\":\"call.no-response\",\"linkedid\":\"" + linkedid + "\"}");
+            JsonNode ack = sup.await("ack", j -> j.path("command").asText().equals("call.no-response"), 10).json();
+            assertThat(ack.path("created").asBoolean()).as(ack.toString()).isFalse();
+            assertThat(ack.path("incident").path("id").asLong()).isEqualTo(id);
+
+            JsonNode alert = sup.await("queue.alert", j -> j.path("kind").asText().equals("incident-escalated")
+                    && j.path("incident").path("id").asLong() == id, 60).json();
+            assertThat(alert.path("incident").path("state").asText()).isEqualTo("escalating");
+            JsonNode task = sup.await("queue.alert", j -> j.path("kind").asText().equals("incident-task")
+                    && j.path("task").asText().equals("call-110"), 10).json();
+            assertThat(task.path("incident").path("id").asLong()).isEqualTo(id);
+
+            JsonNode inc = incident(api, token, id);
+            System.out.println("incident: " + inc);
+            assertThat(inc.path("state").asText()).isEqualTo("escalating");
+            assertThat(inc.path("reason").asText()).isEqualTo("no-response");
+            assertThat(results(inc, "redial")).containsExactly("silent", "silent");
+            assertThat(results(inc, "contact")).isEmpty();
+            assertThat(inc.path("steps").findValuesAsText("target")).contains("******9999");
+            JsonNode taskA = null;
+            for (JsonNode s : inc.path("steps")) {
+                if (s.path("kind").asText().equals("task-a")) {
+                    taskA = s;
+                }
+            }
+            assertThat(taskA).as("the A task").isNotNull();
+            assertThat(taskA.path("state").asText()).isEqualTo("open");
+            assertThat(taskA.path("detail").asText()).startsWith("call-110").contains(unknown);
+            // both redials reached the caller's line through the trunk, and were answered
+            assertThat(pstn.callsTo(unknown)).hasSize(2).allMatch(c -> c.answered);
+            // audited as for an elder, on the call (there is no elder)
+            JsonNode audit = api.get("/api/audit?type=incident.open&targetType=call&targetId=" + callId, token).json();
+            assertThat(audit.findValuesAsText("action")).containsExactly("incident.open");
+            assertThat(audit.path(0).path("username").asText()).isEqualTo("super");
+            assertThat(audit.path(0).path("detail").asText()).contains("incident=" + id, "caller=******9999");
+            assertThat(api.get("/api/audit?type=incident.join&targetType=call&targetId=" + callId, token).json().size())
+                    .as("the WebSocket confirmation").isEqualTo(1);
+            sup.close();
+        }
+    }
+
     @Test
     void seatsAAndBGoToTwoAgentsAndATaskNobodyTakesAlertsTheSupervisors() throws Exception {
         try (Stack stack = stack().with("ONEKEY_RESCUE_TASKTAKESECONDS", "3").startAsterisk().startServer();

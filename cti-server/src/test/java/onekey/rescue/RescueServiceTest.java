@@ -157,6 +157,51 @@ class RescueServiceTest {
     }
 
     @Test
+    void anUnregisteredCallersNumberIsRedialledTwiceThenSeatAIsToCall110WithTheNumber() {
+        RescueService.Opened o = rescue.noResponseOnCall(null, "021-5555 9999", 42L, agent, "no-response");
+        assertThat(o.created()).isTrue();
+        long id = o.incident().id();
+        assertThat(o.incident().elderId()).isNull();
+        assertThat(o.incident().callerNumber()).isEqualTo("2155559999");
+        assertThat(RescueService.shape(o.incident())).containsEntry("callerNumber", "******9999");
+        // a second confirmation joins the number's open incident
+        RescueService.Opened again = rescue.noResponseOnCall(null, "02155559999", 42L, agent, "no-response");
+        assertThat(again.created()).isFalse();
+        assertThat(again.incident().id()).isEqualTo(id);
+
+        RecordingPbx.Call redial1 = pbx.await(1);
+        assertThat(redial1.channel()).isEqualTo("PJSIP/2155559999@trunk");
+        rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), redial1.step(), "silent"));
+        Awaitility.await().until(() -> step(id, 2).map(s -> s.state().equals("planned")).orElse(false));
+        clock.advance(Duration.ofSeconds(60));
+        RecordingPbx.Call redial2 = pbx.await(2);
+        assertThat(redial2.channel()).isEqualTo("PJSIP/2155559999@trunk");
+        rescue.onEvent(new PbxEvent.OriginateResult("r2", clock.millis(), redial2.actionId(), false, 3));
+
+        // two redials without a response: nobody to call for seat A, whose task is 110 with the number, at once
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().state().equals("escalating"));
+        Incident esc = rescue.get(id).orElseThrow();
+        assertThat(esc.steps()).filteredOn(s -> s.kind().equals("redial")).extracting(Incident.Step::result)
+                .containsExactly("silent", "no-answer");
+        assertThat(esc.steps()).noneMatch(s -> s.kind().equals("contact"));
+        assertThat(esc.steps()).filteredOn(s -> s.kind().equals("task-a")).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo("open");
+            assertThat(t.target()).isEqualTo("agent:" + agent.id());
+            assertThat(t.detail()).startsWith("call-110").contains("2155559999");
+        });
+        // the supervisors are told, as for an elder
+        Awaitility.await().until(() -> broadcast.stream().anyMatch(e -> e.type().equals("queue.alert")
+                && "incident-escalated".equals(e.body().get("kind"))));
+        // seat B keeps calling the number
+        clock.advance(Duration.ofSeconds(300));
+        assertThat(pbx.await(3).channel()).isEqualTo("PJSIP/2155559999@trunk");
+        // a withheld number cannot be redialled
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> rescue.noResponseOnCall(null, "anonymous", 43L, agent, "no-response"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("110");
+    }
+
+    @Test
     void aContactsLanguageComesFromTheirRecordAndIsMandarinByDefault() {
         assertThat(RescueService.contactLanguage(elder, SON)).isEqualTo("zh");
         assertThat(RescueService.contactLanguage(elder, DAUGHTER_IN_SINGAPORE)).isEqualTo("en");

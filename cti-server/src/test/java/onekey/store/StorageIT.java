@@ -125,6 +125,111 @@ class StorageIT {
                 "拄拐杖", "one-key landline", "独居", contacts);
     }
 
+    // --- care-call campaign filters on the stored records (issue 16) -----------------------------------
+
+    private static ElderDraft elder(String name, String phone, LocalDate born, String district, String language,
+                                    Boolean livingAlone) {
+        return new ElderDraft(name, born, null, List.of(phone), "地址", null, district, language, null, null, null,
+                null, null, null, null, List.of(), livingAlone);
+    }
+
+    private static List<String> names(List<Elder> chosen) {
+        return chosen.stream().map(Elder::name).toList();
+    }
+
+    @OnBothEngines
+    void everyCampaignFilterChoosesFromTheStoredRecords(String engine) {
+        open(engine);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        var repo = elders();
+        repo.create(elder("独居甲", "13800000001", today.minusYears(85), "杨浦区", "zh", true));          // birthday today
+        repo.create(elder("同住乙", "13800000002", today.minusYears(80).minusDays(1), "杨浦区", "zh", false));
+        repo.create(elder("Alone C", "13800000003", today.minusYears(79).plusDays(1), "长宁区", "en", true)); // 78
+        repo.create(elder("未说丁", "13800000004", null, "杨浦区", "wuu", null));                   // age unknown
+        long changed = repo.create(elder("后改戊", "13800000005", today.minusYears(90).plusDays(3), "徐汇区", "zh", null)).id();
+        // an edit that says living alone is stored; a later edit that does not say keeps it
+        repo.update(changed, elder("后改戊", "13800000005", today.minusYears(90).plusDays(3), "徐汇区", "zh", true));
+        repo.update(changed, elder("后改戊", "13800000005", today.minusYears(90).plusDays(3), "徐汇区", "zh", null));
+        assertTrue(repo.get(changed).orElseThrow().livingAlone());
+
+        java.util.function.Function<onekey.broadcast.CampaignService.Selection, List<String>> pick =
+                sel -> names(onekey.broadcast.CampaignService.select(repo, sel, today));
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, null, true, null, null))).containsExactly("独居甲", "Alone C", "后改戊");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, null, false, null, null))).containsExactly("同住乙", "未说丁");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, null, null, true, null))).containsExactly("独居甲");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, null, null, false, null))).containsExactly("同住乙", "Alone C", "未说丁", "后改戊");
+        // minAge: 80 is in (the 80th birthday was yesterday), 78 and an unknown age are out
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, null, null, null, 80))).containsExactly("独居甲", "同住乙", "后改戊");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, null, null, null, 86))).containsExactly("后改戊");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, "en", null, null, null))).containsExactly("Alone C");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                null, "wuu", null, null, null))).containsExactly("未说丁");
+        // every given attribute must match
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                "杨浦区", "zh", true, null, 80))).containsExactly("独居甲");
+        org.assertj.core.api.Assertions.assertThat(pick.apply(new onekey.broadcast.CampaignService.Selection(
+                "杨浦区", "zh", true, false, null))).isEmpty();
+    }
+
+    @OnBothEngines
+    void theMigrationCarriesOverEldersWhoseNotesSayTheyLiveAlone(String engine) throws Exception {
+        String url = freshUrl(engine);
+        String user = engine.equals("h2") ? "sa" : maria.user();
+        String password = engine.equals("h2") ? "" : maria.password();
+        String[] locations = engine.equals("h2") ? new String[] {"classpath:db/migration"}
+                : new String[] {"classpath:db/migration", "classpath:db/mariadb"};
+        // a database as it was before schema version 11, with two elders
+        org.flywaydb.core.Flyway.configure().dataSource(url, user, password).locations(locations).target("10").load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(url, user, password); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO elders (name, notes, created_at, updated_at) VALUES ('张桂英', '独居；听力较弱', 1, 1)");
+            st.executeUpdate("INSERT INTO elders (name, notes, created_at, updated_at) VALUES ('王德明', '与老伴同住', 1, 1)");
+        }
+        db = openUrl(engine, url);
+        List<Elder> all = elders().list(null, 0, 10);
+        org.assertj.core.api.Assertions.assertThat(all).extracting(Elder::name, Elder::livingAlone)
+                .containsExactly(org.assertj.core.api.Assertions.tuple("张桂英", true),
+                        org.assertj.core.api.Assertions.tuple("王德明", false));
+        org.assertj.core.api.Assertions.assertThat(names(onekey.broadcast.CampaignService.select(elders(),
+                new onekey.broadcast.CampaignService.Selection(null, null, true, null, null), LocalDate.now(clock))))
+                .containsExactly("张桂英");
+    }
+
+    // --- the unregistered caller's rescue (issue 16) ----------------------------------------------------
+
+    @OnBothEngines
+    void anUnregisteredNumberHasAtMostOneOpenIncidentBesideTheElders(String engine) {
+        open(engine);
+        long elder = elders().create(draft("张桂英", List.of("02155550001"), List.of())).id();
+        var repo = new onekey.rescue.IncidentRepository(db);
+        var first = repo.openWithFirstRedial(null, 12L, 5L, "1001", "no-response", "2155559999", 1_000, true).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(first.elderId()).isNull();
+        org.assertj.core.api.Assertions.assertThat(first.callerNumber()).isEqualTo("2155559999");
+        org.assertj.core.api.Assertions.assertThat(first.steps()).singleElement().satisfies(s -> {
+            org.assertj.core.api.Assertions.assertThat(s.kind()).isEqualTo("redial");
+            org.assertj.core.api.Assertions.assertThat(s.target()).isEqualTo("2155559999");
+        });
+        // a second one for the same number is refused; another number and an elder open their own
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(null, 13L, 5L, "1001", "no-response", "2155559999", 2_000, true)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999").orElseThrow().id()).isEqualTo(first.id());
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(null, 14L, 5L, "1001", "no-response", "13900009999", 2_000, true)).isPresent();
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(elder, 15L, 5L, "1001", "no-response", "2155550001", 2_000, true)).isPresent();
+        // closed, the number may have a new one
+        assertTrue(repo.close(first.id(), "cancelled", "well", 3_000));
+        org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999")).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(
+                repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000, true)).isPresent();
+    }
+
     // --- voice broadcasts (issue 9) -------------------------------------------------------------------
 
     @OnBothEngines
