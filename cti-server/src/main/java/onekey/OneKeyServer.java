@@ -365,8 +365,11 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             return;
         }
         try {
-            callRepo.byLinkedid(linkedid).filter(c -> c.elderId() != null).ifPresent(c -> {
-                RescueService.Opened o = rescue.noResponse(c.elderId(), c.id(), null, "abandoned-sos");
+            // an unregistered caller's number is redialled as anyone's (service rules, "No response"); only a
+            // withheld number has nothing to redial
+            callRepo.byLinkedid(linkedid).filter(c -> c.elderId() != null
+                    || onekey.elders.PhoneNumbers.normalize(c.callerNumber(), null) != null).ifPresent(c -> {
+                RescueService.Opened o = rescue.noResponseOnCall(c.elderId(), c.callerNumber(), c.id(), null, "abandoned-sos");
                 log.warn("rescue: SOS call {} abandoned before an answer: incident {} {}", c.id(), o.incident().id(),
                         o.created() ? "opened" : "already open");
             });

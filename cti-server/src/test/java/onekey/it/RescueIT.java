@@ -244,6 +244,32 @@ class RescueIT {
             assertThat(inc.path("callId").asLong()).isEqualTo(callId);
             Awaitility.await("redial 1 rang the elder").atMost(Duration.ofSeconds(20))
                     .until(() -> elderLine.successfulCalls() >= 1);
+
+            // the same from a number no elder has: the number is redialled as anyone's (issue 16, item 3)
+            try (Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155559876", "1234901", 1500)) {
+                assertThat(caller.await(30)).as(caller.log()).isZero();
+            }
+            JsonNode stranger = Awaitility.await("incident opened for the unregistered number").atMost(Duration.ofSeconds(15))
+                    .until(() -> {
+                        for (JsonNode i : api.get("/api/incidents", sup).json()) {
+                            if (!i.path("elderId").isNumber()) {
+                                return i;
+                            }
+                        }
+                        return null;
+                    }, i -> i != null);
+            assertThat(stranger.path("reason").asText()).isEqualTo("abandoned-sos");
+            assertThat(stranger.path("openedBy").asText()).isEqualTo("system");
+            assertThat(stranger.path("callerNumber").asText()).endsWith("9876");
+            long strangerId = stranger.path("id").asLong();
+            Awaitility.await("redial 1 of the unregistered number answered").atMost(Duration.ofSeconds(30)).until(() -> {
+                for (JsonNode st : api.get("/api/incidents/" + strangerId, sup).json().path("steps")) {
+                    if (st.path("kind").asText().equals("redial") && st.path("result").isTextual()) {
+                        return true;
+                    }
+                }
+                return false;
+            });
         }
     }
 
