@@ -21,6 +21,7 @@ public final class Ws implements AutoCloseable {
 
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
     private final WebSocket ws;
+    private volatile String closedWith;
 
     public Ws(int port, String token) {
         this(HttpClient.newHttpClient(), "ws://127.0.0.1:" + port, token);
@@ -51,6 +52,17 @@ public final class Ws implements AutoCloseable {
                             w.request(1);
                             return CompletableFuture.completedFuture(null);
                         }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+                            closedWith = statusCode + " " + reason;
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket w, Throwable error) {
+                            closedWith = "error " + error;
+                        }
                     }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("websocket connect failed: " + e.getMessage(), e);
@@ -59,6 +71,11 @@ public final class Ws implements AutoCloseable {
 
     public void send(String json) {
         ws.sendText(json, true).join();
+    }
+
+    /** Null while the connection is open; else the close code and reason the server sent, or the error. */
+    public String closedWith() {
+        return closedWith;
     }
 
     public List<Frame> frames() {
