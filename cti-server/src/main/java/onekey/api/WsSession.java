@@ -65,7 +65,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private Channel channel;
     // the fields below are touched on the channel's event loop only
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed; // read by ApiServer.otherSessions too
     private ScheduledFuture<?> startTimer;
     private volatile EventHub.Subscription subscription;
     private volatile long unwritableSince;
@@ -184,6 +184,14 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     String token() {
         return token;
+    }
+
+    long accountId() {
+        return account.id();
+    }
+
+    boolean ended() {
+        return ended || closed;
     }
 
     /** The token no longer resolves (revoked, expired, account disabled): no more events, close 4401. */
@@ -311,7 +319,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     error(type, "\"reason\" must be a string");
                     return;
                 }
-                command(type, reason == null || reason.isNull() ? null : reason.asText());
+                JsonNode onExit = msg.get("onExit");
+                command(type, reason == null || reason.isNull() ? null : reason.asText(),
+                        onExit != null && onExit.asBoolean(false));
             }
             case "call.no-response" -> {
                 startLive();
@@ -337,11 +347,30 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         start(helloSeq, false);
     }
 
-    /** Agent commands go over AMI and the database: run them on a virtual thread, answer when done. */
-    private void command(String type, String reason) {
+    /**
+     * Agent commands go over AMI and the database: run them on a virtual thread, answer when done. A logout
+     * {@code onExit} (the client program stops) applies only when no other WebSocket of the account is open: a second
+     * copy of a seat that stops must not log out the live one (issue 16); the ack then says {@code "kept":true}.
+     */
+    private void command(String type, String reason, boolean onExit) {
         try {
             server.workers().execute(() -> {
                 try {
+                    int others = onExit ? server.otherSessions(account.id(), this) : 0;
+                    if (others > 0) {
+                        AgentStatus s = server.ctx.agentCommands().status(account.id()).orElse(null);
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("type", "ack");
+                        m.put("command", type);
+                        m.put("state", s == null || s.state() == null ? null : s.state().wire());
+                        m.put("agent", s == null ? null : Shapes.agent(s));
+                        m.put("kept", true);
+                        m.put("message", "not logged out: " + others + " other session(s) of this account are open");
+                        send(m);
+                        log.info("ws.logout-kept account={} otherSessions={} state={}", account.username(), others,
+                                m.get("state"));
+                        return;
+                    }
                     AgentStatus s = switch (type) {
                         case "agent.ready" -> server.ctx.agentCommands().ready(account);
                         case "agent.pause" -> server.ctx.agentCommands().pause(account, reason);
