@@ -67,6 +67,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private boolean started;
     private volatile boolean closed; // read by ApiServer.otherSessions too
     private ScheduledFuture<?> startTimer;
+    private ScheduledFuture<?> pinger;
     private volatile EventHub.Subscription subscription;
     private volatile long unwritableSince;
 
@@ -136,8 +137,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     }
                     f.channel().pipeline().addBefore("ws", "ws-aggregator",
                             new WebSocketFrameAggregator(server.ctx.maxBodyBytes()));
+                    // only the reader's silence closes; pings go out on a timer of their own (opened())
                     f.channel().pipeline().addBefore("ws-aggregator", "ws-idle",
-                            new IdleStateHandler(READ_IDLE_SECONDS, PING_SECONDS, 0, TimeUnit.SECONDS));
+                            new IdleStateHandler(READ_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
                     session.opened(helloText, resumeAt);
                     f.channel().config().setAutoRead(true);
                 });
@@ -151,6 +153,15 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private void opened(String helloText, Long afterSeq) {
         channel.writeAndFlush(new TextWebSocketFrame(helloText));
+        // A ping every 30 s whatever else is written: its pong is the client's sign of life. Pinging only when the
+        // server had written nothing for 30 s (writer idle) sent no ping at all to a seat that got an event at least
+        // every 30 s, and a client that only reads and answers pings (CtiClient, the console agent) was then closed
+        // as silent after 95 s, in the middle of a pop (issue 16).
+        pinger = channel.eventLoop().scheduleAtFixedRate(() -> {
+            if (channel.isActive()) {
+                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+            }
+        }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         if (afterSeq != null) {
             start(afterSeq, true);
         } else {
@@ -539,9 +550,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(new PingWebSocketFrame());
-            } else if (idle.state() == IdleState.READER_IDLE) {
+            if (idle.state() == IdleState.READER_IDLE) {
                 log.info("ws.idle-close account={}", account.username());
                 closeWith(1001, "no traffic for " + READ_IDLE_SECONDS + " s");
             }
@@ -555,6 +564,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         closed = true;
         if (startTimer != null) {
             startTimer.cancel(false);
+        }
+        if (pinger != null) {
+            pinger.cancel(false);
         }
         EventHub.Subscription s = subscription;
         if (s != null) {

@@ -208,6 +208,9 @@ class DatabaseFreezeIT {
             Awaitility.await().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(60))
                     .until(() -> System.currentTimeMillis() >= killedAt + 40_000);
             assertThat(a1.closedWith()).as("the agent's WebSocket 40 s after MariaDB was killed").isNull();
+            // pings every 30 s even to a seat that got events meanwhile: their pongs keep a client that only reads
+            // alive (pinging only after 30 s without writes let a busy seat be closed as silent after 95 s)
+            assertThat(a1.pings()).as("pings to the agent in its first 40 s").isNotEmpty();
             int pongs = (int) a1.frames().stream().filter(f -> f.json().path("type").asText().equals("pong")).count();
             a1.send("{\"type\":\"ping\"}");
             Awaitility.await("pong on the first WebSocket").atMost(Duration.ofSeconds(10)).until(() -> a1.frames().stream()
