@@ -157,16 +157,21 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         // server had written nothing for 30 s (writer idle) sent no ping at all to a seat that got an event at least
         // every 30 s, and a client that only reads and answers pings (CtiClient, the console agent) was then closed
         // as silent after 95 s, in the middle of a pop (issue 16).
-        pinger = channel.eventLoop().scheduleAtFixedRate(() -> {
-            if (channel.isActive()) {
-                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
-            }
-        }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
+        pinger = channel.eventLoop().scheduleAtFixedRate(this::ping, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         if (afterSeq != null) {
             start(afterSeq, true);
         } else {
             startTimer = channel.eventLoop().schedule(() -> start(helloSeq, false), RESUME_WINDOW_MS,
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Event loop only. */
+    private void ping() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        } else if (pinger != null) {
+            pinger.cancel(false); // closed before the timer was set
         }
     }
 
@@ -367,7 +372,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         try {
             server.workers().execute(() -> {
                 try {
-                    int others = onExit ? server.otherSessions(account.id(), this) : 0;
+                    int others = onExit && type.equals("agent.logout") ? server.otherSessions(account.id(), this) : 0;
                     if (others > 0) {
                         AgentStatus s = server.ctx.agentCommands().status(account.id()).orElse(null);
                         Map<String, Object> m = new LinkedHashMap<>();
