@@ -119,7 +119,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         var lines = new JooqLineRepository(db);
         this.accounts = new JooqAccountRepository(db);
         var audit = new JooqAuditLog(db);
-        var tokens = new JooqTokenStore(db);
+        // tokens validated in the last minutes are remembered: seats get back in while the database is away
+        var tokens = new onekey.auth.RememberedTokens(new JooqTokenStore(db), clock);
         var callRepo = new JooqCallRepository(db);
         var recordingRepo = new JooqRecordingRepository(db);
 

@@ -178,14 +178,14 @@ public final class ConsoleAgent {
         logoutAck = ack;
         say("logging out " + user + " ...");
         try {
-            c.logout();
+            c.logoutOnExit(); // not the seat another copy of this agent holds
             if (!ack.await(3, TimeUnit.SECONDS)) {
                 say("no answer to agent.logout within 3 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // closing anyway
+            say("could not log out: " + e.getMessage() + "; closing anyway");
         }
         c.close();
     }

@@ -211,6 +211,18 @@ public final class ApiServer implements AutoCloseable {
         return workers;
     }
 
+    /** Open WebSockets of the account other than {@code self}: a second copy of a seat (issue 16). */
+    int otherSessions(long accountId, WsSession self) {
+        int n = 0;
+        for (Channel ch : channels) {
+            WsSession ws = ch.pipeline().get(WsSession.class);
+            if (ws != null && ws != self && ch.isActive() && ws.accountId() == accountId && !ws.ended()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Checks open WebSockets at once (after a logout, a revocation, an account disabled). */
     void checkSessionsNow() {
         var c = sessionChecker;

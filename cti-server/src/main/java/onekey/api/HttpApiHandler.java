@@ -132,7 +132,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (token == null) {
             throw ApiException.unauthorized("missing bearer token; POST /api/login first", false);
         }
-        Optional<Account> a = tokens.resolve(token);
+        Optional<Account> a;
+        try {
+            a = tokens.resolve(token);
+        } catch (onekey.auth.TokenStore.Unavailable e) {
+            // not a 500: nothing is broken here, the database is away; the client retries (docs/api.md)
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "database_unavailable", e.getMessage(), null)
+                    .header("Retry-After", "5");
+        }
         if (a.isEmpty() || !a.get().enabled()) {
             throw ApiException.unauthorized("invalid or expired token", true);
         }

@@ -65,8 +65,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private Channel channel;
     // the fields below are touched on the channel's event loop only
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed; // read by ApiServer.otherSessions too
     private ScheduledFuture<?> startTimer;
+    private ScheduledFuture<?> pinger;
     private volatile EventHub.Subscription subscription;
     private volatile long unwritableSince;
 
@@ -136,8 +137,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     }
                     f.channel().pipeline().addBefore("ws", "ws-aggregator",
                             new WebSocketFrameAggregator(server.ctx.maxBodyBytes()));
+                    // only the reader's silence closes; pings go out on a timer of their own (opened())
                     f.channel().pipeline().addBefore("ws-aggregator", "ws-idle",
-                            new IdleStateHandler(READ_IDLE_SECONDS, PING_SECONDS, 0, TimeUnit.SECONDS));
+                            new IdleStateHandler(READ_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
                     session.opened(helloText, resumeAt);
                     f.channel().config().setAutoRead(true);
                 });
@@ -151,11 +153,25 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private void opened(String helloText, Long afterSeq) {
         channel.writeAndFlush(new TextWebSocketFrame(helloText));
+        // A ping every 30 s whatever else is written: its pong is the client's sign of life. Pinging only when the
+        // server had written nothing for 30 s (writer idle) sent no ping at all to a seat that got an event at least
+        // every 30 s, and a client that only reads and answers pings (CtiClient, the console agent) was then closed
+        // as silent after 95 s, in the middle of a pop (issue 16).
+        pinger = channel.eventLoop().scheduleAtFixedRate(this::ping, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         if (afterSeq != null) {
             start(afterSeq, true);
         } else {
             startTimer = channel.eventLoop().schedule(() -> start(helloSeq, false), RESUME_WINDOW_MS,
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Event loop only. */
+    private void ping() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        } else if (pinger != null) {
+            pinger.cancel(false); // closed before the timer was set
         }
     }
 
@@ -184,6 +200,14 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     String token() {
         return token;
+    }
+
+    long accountId() {
+        return account.id();
+    }
+
+    boolean ended() {
+        return ended || closed;
     }
 
     /** The token no longer resolves (revoked, expired, account disabled): no more events, close 4401. */
@@ -311,7 +335,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     error(type, "\"reason\" must be a string");
                     return;
                 }
-                command(type, reason == null || reason.isNull() ? null : reason.asText());
+                JsonNode onExit = msg.get("onExit");
+                command(type, reason == null || reason.isNull() ? null : reason.asText(),
+                        onExit != null && onExit.asBoolean(false));
             }
             case "call.no-response" -> {
                 startLive();
@@ -337,11 +363,30 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         start(helloSeq, false);
     }
 
-    /** Agent commands go over AMI and the database: run them on a virtual thread, answer when done. */
-    private void command(String type, String reason) {
+    /**
+     * Agent commands go over AMI and the database: run them on a virtual thread, answer when done. A logout
+     * {@code onExit} (the client program stops) applies only when no other WebSocket of the account is open: a second
+     * copy of a seat that stops must not log out the live one (issue 16); the ack then says {@code "kept":true}.
+     */
+    private void command(String type, String reason, boolean onExit) {
         try {
             server.workers().execute(() -> {
                 try {
+                    int others = onExit && type.equals("agent.logout") ? server.otherSessions(account.id(), this) : 0;
+                    if (others > 0) {
+                        AgentStatus s = server.ctx.agentCommands().status(account.id()).orElse(null);
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("type", "ack");
+                        m.put("command", type);
+                        m.put("state", s == null || s.state() == null ? null : s.state().wire());
+                        m.put("agent", s == null ? null : Shapes.agent(s));
+                        m.put("kept", true);
+                        m.put("message", "not logged out: " + others + " other session(s) of this account are open");
+                        send(m);
+                        log.info("ws.logout-kept account={} otherSessions={} state={}", account.username(), others,
+                                m.get("state"));
+                        return;
+                    }
                     AgentStatus s = switch (type) {
                         case "agent.ready" -> server.ctx.agentCommands().ready(account);
                         case "agent.pause" -> server.ctx.agentCommands().pause(account, reason);
@@ -515,9 +560,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(new PingWebSocketFrame());
-            } else if (idle.state() == IdleState.READER_IDLE) {
+            if (idle.state() == IdleState.READER_IDLE) {
                 log.info("ws.idle-close account={}", account.username());
                 closeWith(1001, "no traffic for " + READ_IDLE_SECONDS + " s");
             }
@@ -531,6 +574,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         closed = true;
         if (startTimer != null) {
             startTimer.cancel(false);
+        }
+        if (pinger != null) {
+            pinger.cancel(false);
         }
         EventHub.Subscription s = subscription;
         if (s != null) {

@@ -20,4 +20,11 @@ public interface TokenStore {
      * query: open WebSockets are checked against it so a revoked session ends within a second.
      */
     java.util.Set<String> stillValid(java.util.Collection<String> tokens);
+
+    /** The token cannot be checked now (the database cannot answer) and is not known to be valid otherwise. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

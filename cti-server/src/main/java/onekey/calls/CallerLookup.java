@@ -28,16 +28,30 @@ public final class CallerLookup {
         static final Result UNAVAILABLE = new Result(null, List.of(), true);
     }
 
+    /** Runs a task once a delay has passed: the lookup's deadline (real time in the server, a test clock in tests). */
+    @FunctionalInterface
+    public interface Timer {
+        Timer REAL = (delayMs, task) -> CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(task);
+
+        void after(long delayMs, Runnable task);
+    }
+
     private final ElderRepository elders;
     private final CallRepository calls;
     private final String defaultAreaCode;
     private final long timeoutMs;
+    private final Timer timer;
 
     public CallerLookup(ElderRepository elders, CallRepository calls, String defaultAreaCode, long timeoutMs) {
+        this(elders, calls, defaultAreaCode, timeoutMs, Timer.REAL);
+    }
+
+    public CallerLookup(ElderRepository elders, CallRepository calls, String defaultAreaCode, long timeoutMs, Timer timer) {
         this.elders = elders;
         this.calls = calls;
         this.defaultAreaCode = defaultAreaCode;
         this.timeoutMs = timeoutMs;
+        this.timer = timer;
     }
 
     /** Starts the lookup on a virtual thread; the future completes within the deadline, never exceptionally. */
@@ -55,13 +69,13 @@ public final class CallerLookup {
                 f.complete(Result.UNAVAILABLE);
             }
         });
-        return f.completeOnTimeout(Result.UNAVAILABLE, timeoutMs, TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> {
-                    if (r != null && r.unavailable()) {
-                        log.warn("caller record not read within {} ms call={} caller={}: popped as unknown", timeoutMs, linkedid,
-                                PhoneNumbers.mask(callerNumber));
-                    }
-                });
+        timer.after(timeoutMs, () -> f.complete(Result.UNAVAILABLE));
+        return f.whenComplete((r, e) -> {
+            if (r != null && r.unavailable()) {
+                log.warn("caller record not read within {} ms call={} caller={}: popped as unknown", timeoutMs, linkedid,
+                        PhoneNumbers.mask(callerNumber));
+            }
+        });
     }
 
     /**

@@ -3,9 +3,14 @@ package onekey.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import onekey.testkit.DemoLauncher;
 import onekey.testkit.Ports;
 import onekey.testkit.Sipp;
@@ -53,12 +58,59 @@ class DemoMariaDbIT {
             assertThat(back.path("name").asText()).isEqualTo("欧阳秀兰");
             assertThat(back.path("contacts").path(0).path("name").asText()).isEqualTo("欧阳明");
 
+            agentStartedInTheBackgroundStopsOnSigint(demo, sup);
+
             // Ctrl-C stops the cti-server, Asterisk and MariaDB
             DemoLauncher.signal("INT", demo.launcherPid());
             assertThat(demo.awaitExit(90)).as("launcher ends after SIGINT:\n%s", demo.tail()).isTrue();
             Awaitility.await("nothing of the demo left running").atMost(Duration.ofSeconds(15))
                     .until(() -> demo.processesInRunDir().isEmpty());
             assertThat(demo.output()).contains("onekey: stopping MariaDB", "onekey: demo stopped");
+        }
+    }
+
+    /**
+     * Issue 16: {@code ./onekey agent} started in the background by a script (a shell without job control starts it
+     * with SIGINT ignored) goes ready, and {@code kill -INT} on it stops it and logs the seat out; before, SIGINT was
+     * ignored and the seat stayed ready with nobody there.
+     */
+    private static void agentStartedInTheBackgroundStopsOnSigint(DemoLauncher demo, String sup) {
+        try (Ws seat = new Ws(demo.api, demo.api.login("1001", "agent1001"))) {
+            seat.await("hello", 10);
+            seat.send("{\"type\":\"agent.logout\"}");
+            seat.await("ack", j -> j.path("command").asText().equals("agent.logout"), 10);
+        }
+        try (Ws watch = new Ws(demo.api, sup)) {
+            watch.await("hello", 10);
+            Path out = Files.createTempFile("okagent", ".out");
+            Process script = demo.shell("./onekey agent 1001 & echo \"agent-pid=$!\"; wait", out);
+            long[] pid = {0};
+            try {
+                Awaitility.await("the agent launcher's pid").atMost(Duration.ofSeconds(10)).until(() -> {
+                    Matcher m = Pattern.compile("agent-pid=(\\d+)").matcher(Files.readString(out));
+                    return m.find() && (pid[0] = Long.parseLong(m.group(1))) > 0;
+                });
+                Ws.Frame ready = watch.await("agent.state", j -> j.path("agent").path("extension").asText().equals("1001")
+                        && j.path("agent").path("state").asText().equals("ready"), 90);
+
+                DemoLauncher.signal("INT", pid[0]);
+                watch.await("agent.state", j -> j.path("agent").path("extension").asText().equals("1001")
+                        && j.path("agent").path("state").asText().equals("logged-out")
+                        && j.path("seq").asLong() > ready.json().path("seq").asLong(), 30);
+                assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the agent stopped on SIGINT:\n%s",
+                        Files.readString(out)).isTrue();
+                assertThat(Files.readString(out)).contains("logging out 1001");
+            } finally {
+                if (pid[0] > 0 && DemoLauncher.alive(pid[0])) {
+                    DemoLauncher.signal("TERM", pid[0]); // its trap stops the console agent and the sipp phone
+                }
+                script.destroyForcibly();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

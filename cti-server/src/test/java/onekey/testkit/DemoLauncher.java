@@ -59,7 +59,37 @@ public final class DemoLauncher implements AutoCloseable {
                 .directory(Repo.root().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = pb.environment();
+        environment(pb.environment(), rtpStart, extraEnv);
+        try {
+            launcher = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run ./onekey demo: " + e.getMessage(), e);
+        }
+    }
+
+    private int rtpStart;
+    private Map<String, String> extraEnv = Map.of();
+
+    /**
+     * {@code bash -c SCRIPT} in the repository with this demo's environment (ports, run folder, JDK), e.g.
+     * {@code "./onekey agent 1001 & echo $!; wait"}; its output goes to {@code out}.
+     */
+    public Process shell(String script, Path out) {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script)
+                .directory(Repo.root().toFile())
+                .redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        environment(pb.environment(), rtpStart, extraEnv);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run bash -c " + script + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void environment(Map<String, String> env, int rtpStart, Map<String, String> extraEnv) {
+        this.rtpStart = rtpStart;
+        this.extraEnv = extraEnv;
         // a developer's own ONEKEY_* settings (database, ports) must not leak into this demo
         env.keySet().removeIf(k -> k.startsWith("ONEKEY_"));
         env.put("ONEKEY_RUN_DIR", runDir.toString());
@@ -74,11 +104,6 @@ public final class DemoLauncher implements AutoCloseable {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("PATH", env.getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
         env.putAll(extraEnv);
-        try {
-            launcher = pb.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run ./onekey demo: " + e.getMessage(), e);
-        }
     }
 
     /** Waits until /api/health answers 200 with Asterisk connected. */

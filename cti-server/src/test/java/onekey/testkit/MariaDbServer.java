@@ -47,7 +47,7 @@ public final class MariaDbServer implements AutoCloseable {
     private static final AtomicInteger DB_SEQ = new AtomicInteger();
 
     private final Path dir;
-    private final Process process;
+    private volatile Process process;
     private final int port;
     private final Thread shutdownHook;
     private volatile boolean closed;
@@ -216,6 +216,39 @@ public final class MariaDbServer implements AutoCloseable {
     /** Resumes a frozen server (SIGCONT). */
     public void thaw() {
         signal("CONT");
+    }
+
+    /**
+     * Kills the server with SIGKILL (kill -9), as a crash or the OOM killer does: its connections are reset and the
+     * port refuses new ones until {@link #restart()}.
+     */
+    public void kill() {
+        signal("KILL");
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("mariadbd " + process.pid() + " still alive 10 s after kill -9");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the killed server again on the same data and port (crash recovery); waits until it accepts connections. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("mariadbd " + process.pid() + " is still running");
+        }
+        Process p = launch(dir, port);
+        process = p;
+        waitReady(dir, p, port);
+        // launched with --skip-grant-tables as at the first start: load the grants so the test account is required
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "");
+             Statement st = c.createStatement()) {
+            st.execute("FLUSH PRIVILEGES");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot load the grant tables after the restart: " + e.getMessage(), e);
+        }
     }
 
     private void signal(String sig) {

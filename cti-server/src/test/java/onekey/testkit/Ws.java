@@ -21,6 +21,8 @@ public final class Ws implements AutoCloseable {
 
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
     private final WebSocket ws;
+    private volatile String closedWith;
+    private final List<Long> pings = new CopyOnWriteArrayList<>();
 
     public Ws(int port, String token) {
         this(HttpClient.newHttpClient(), "ws://127.0.0.1:" + port, token);
@@ -51,6 +53,24 @@ public final class Ws implements AutoCloseable {
                             w.request(1);
                             return CompletableFuture.completedFuture(null);
                         }
+
+                        @Override
+                        public CompletionStage<?> onPing(WebSocket w, java.nio.ByteBuffer message) {
+                            pings.add(System.currentTimeMillis()); // the JDK answers with a pong by itself
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+                            closedWith = statusCode + " " + reason;
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket w, Throwable error) {
+                            closedWith = "error " + error;
+                        }
                     }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("websocket connect failed: " + e.getMessage(), e);
@@ -59,6 +79,16 @@ public final class Ws implements AutoCloseable {
 
     public void send(String json) {
         ws.sendText(json, true).join();
+    }
+
+    /** Null while the connection is open; else the close code and reason the server sent, or the error. */
+    public String closedWith() {
+        return closedWith;
+    }
+
+    /** When the server's WebSocket ping frames arrived (local ms). */
+    public List<Long> pings() {
+        return new ArrayList<>(pings);
     }
 
     public List<Frame> frames() {

@@ -47,6 +47,7 @@ public final class CtiClient implements AutoCloseable {
     public static final int SESSION_ENDED_CODE = 4401;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger log = System.getLogger(CtiClient.class.getName());
     private static final long MAX_BACKOFF_MS = 30_000;
 
     private final URI api;
@@ -197,7 +198,12 @@ public final class CtiClient implements AutoCloseable {
 
     private void setStatus(Status s, String detail) {
         status = s;
-        listener.status(s, detail);
+        try {
+            listener.status(s, detail);
+        } catch (RuntimeException e) {
+            // a listener's bug must not stop the reconnect loop, nor vanish
+            log.log(System.Logger.Level.ERROR, "cti.listener-failed user=" + user + " status=" + s + " error=" + e, e);
+        }
     }
 
     private void run() {
@@ -253,6 +259,7 @@ public final class CtiClient implements AutoCloseable {
         String scheme = "https".equals(api.getScheme()) ? "wss" : "ws";
         URI ws = URI.create(scheme + "://" + api.getRawAuthority() + "/ws?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
         try {
+            // the same socket Frames.onOpen took already
             socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                     .buildAsync(ws, new Frames(closed, closeCode)).get(15, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -277,6 +284,9 @@ public final class CtiClient implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket ws) {
+            // the socket is ours from here: the hello can arrive (and a listener send ready()) before buildAsync's
+            // future hands the same socket to connect(), which used to leave ready() with no socket (issue 16)
+            socket = ws;
             // must be the first frame: the server replays what we missed, then goes live
             if (everConnected && lastSeq >= 0) {
                 ws.sendText("{\"type\":\"resume\",\"afterSeq\":" + lastSeq + "}", true);
@@ -308,7 +318,9 @@ public final class CtiClient implements AutoCloseable {
                     try {
                         listener.event(ev);
                     } catch (RuntimeException e) {
-                        // a listener's bug must not drop the connection
+                        // a listener's bug must not drop the connection, nor vanish
+                        log.log(System.Logger.Level.ERROR, "cti.listener-failed user=" + user + " event="
+                                + j.path("type").asText() + " seq=" + seq + " error=" + e, e);
                     }
                 }
             }
@@ -351,6 +363,15 @@ public final class CtiClient implements AutoCloseable {
 
     public void logout() {
         send(JSON.createObjectNode().put("type", "agent.logout"));
+    }
+
+    /**
+     * Logs the agent out because this program stops (the console agent on Ctrl-C, the softphone closing). The server
+     * does so only when no other session of the account is open: a second copy of a seat that stops leaves the live
+     * one as it is (issue 16). {@link #logout()} is the agent's own logout, which always applies.
+     */
+    public void logoutOnExit() {
+        send(JSON.createObjectNode().put("type", "agent.logout").put("onExit", true));
     }
 
     /**

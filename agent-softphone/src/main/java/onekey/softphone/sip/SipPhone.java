@@ -118,6 +118,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
     private HeaderFactory headers;
     private MessageFactory messages;
     private AuthenticationHelper auth;
+    private static final System.Logger log = System.getLogger(SipPhone.class.getName());
+
     private int localPort;
     private final String localTag = Long.toHexString(Double.doubleToLongBits(Math.random()));
 
@@ -356,7 +358,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 try {
                     r.run();
                 } catch (RuntimeException e) {
-                    // a listener's bug must not stop the phone
+                    // a listener's bug must not stop the phone, nor vanish
+                    log.log(System.Logger.Level.ERROR, "sip.listener-failed error=" + e, e);
                 }
             });
         }
@@ -830,8 +833,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
     public void processRequest(RequestEvent evt) {
         Request req = evt.getRequest();
         String method = req.getMethod();
+        ServerTransaction st = evt.getServerTransaction();
         try {
-            ServerTransaction st = evt.getServerTransaction();
             if (st == null && !Request.ACK.equals(method)) {
                 try {
                     st = provider.getNewServerTransaction(req);
@@ -877,8 +880,37 @@ public final class SipPhone implements SipListener, AutoCloseable {
                         st.sendResponse(messages.createResponse(Response.OK, req));
                 default -> st.sendResponse(messages.createResponse(Response.METHOD_NOT_ALLOWED, req));
             }
+        } catch (java.text.ParseException | javax.sip.InvalidArgumentException | SipException e) {
+            // what a malformed request (or one the stack cannot answer on) makes JAIN-SIP throw
+            log.log(System.Logger.Level.WARNING, "sip.request-refused method=" + method + " callId=" + callIdOf(req)
+                    + " error=" + e);
         } catch (Exception e) {
-            // a malformed request: nothing to answer
+            // a bug in our handling: never silent, and the other side hears it instead of retransmitting
+            log.log(System.Logger.Level.ERROR, "sip.request-failed method=" + method + " callId=" + callIdOf(req)
+                    + " error=" + e, e);
+            answerServerError(st, req);
+        }
+    }
+
+    /** 500 Server Internal Error on a transaction that has not sent its final answer yet. */
+    private void answerServerError(ServerTransaction st, Request req) {
+        if (st == null || Request.ACK.equals(req.getMethod())) {
+            return;
+        }
+        javax.sip.TransactionState ts = st.getState();
+        if (ts != null && ts != javax.sip.TransactionState.TRYING && ts != javax.sip.TransactionState.PROCEEDING) {
+            return; // a final answer went out already
+        }
+        try {
+            Response r = messages.createResponse(Response.SERVER_INTERNAL_ERROR, req);
+            ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+            if (to != null && to.getTag() == null) {
+                to.setTag(localTag);
+            }
+            st.sendResponse(r);
+        } catch (Exception x) {
+            log.log(System.Logger.Level.WARNING, "sip.answer-failed method=" + req.getMethod() + " callId="
+                    + callIdOf(req) + " status=500 error=" + x);
         }
     }
 

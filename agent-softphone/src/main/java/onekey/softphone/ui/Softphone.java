@@ -499,10 +499,10 @@ public final class Softphone implements AutoCloseable {
         if (cti != null) {
             try {
                 if (cti.status() == CtiClient.Status.CONNECTED && window != null) { // the wallboard alone: no agent to log out
-                    cti.logout();
+                    cti.logoutOnExit(); // not the seat another copy of this account holds (issue 16)
                 }
             } catch (RuntimeException e) {
-                // leaving anyway
+                System.err.println("softphone: could not log out on close: " + e.getMessage() + "; closing anyway");
             }
             cti.close();
         }
