@@ -204,14 +204,7 @@ public final class ConfigLoader {
                     }
                     return i;
                 }, 1024);
-        int rate = parse("tts.ratePercent", "a percentage of the voices' elder-friendly speaking rate, an integer 50..300"
-                + " such as 100", v -> {
-                    int i = Integer.parseInt(v);
-                    if (i < 50 || i > 300) {
-                        throw new IllegalArgumentException();
-                    }
-                    return i;
-                }, 100);
+        int rate = integer("tts.ratePercent", 50, 300);
         return new OneKeyConfig.Tts(recorded, maxMb, rate);
     }
 

@@ -37,8 +37,8 @@ class TtsConfigTest {
         for (String bad : new String[] {"49", "301", "fast", "1.5"}) {
             assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_TTS_RATEPERCENT", bad)))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("tts.ratePercent (ONEKEY_TTS_RATEPERCENT) is '" + bad + "', expected a"
-                            + " percentage of the voices' elder-friendly speaking rate, an integer 50..300");
+                    .hasMessageContaining("tts.ratePercent (ONEKEY_TTS_RATEPERCENT) is '" + bad + "', expected an"
+                            + " integer 50..300");
         }
         assertThat(ConfigLoader.load(null, Map.of("ONEKEY_TTS_RATEPERCENT", "80")).tts().ratePercent()).isEqualTo(80);
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
