@@ -58,7 +58,12 @@ public final class EventFormatter {
         b.append(center(title)).append('\n');
         row(b, "Line", line + (text(call, "dnis") == null ? "" : "  (dialled " + text(call, "dnis") + ")"));
         row(b, "Caller", orDash(caller));
-        if (elder.isMissingNode() || elder.isNull() || !ev.path("registered").asBoolean(true)) {
+        if (ev.path("recordUnavailable").asBoolean(false)) {
+            // the database could not answer in time: the caller may well be registered, so do not say otherwise
+            b.append("  RECORD UNAVAILABLE ").append(orDash(caller)).append('\n');
+            b.append("  (the elder's record cannot be read now: ask name and address; the call is linked to the record"
+                    + " when the database is back)\n");
+        } else if (elder.isMissingNode() || elder.isNull() || !ev.path("registered").asBoolean(true)) {
             b.append("  UNREGISTERED CALLER ").append(orDash(caller)).append('\n');
             b.append("  (no elder record for this number: ask name and address)\n");
         } else {

@@ -49,6 +49,15 @@ class EventFormatterTest {
     }
 
     @Test
+    void aRecordTheDatabaseCouldNotReadIsNotCalledUnregistered() throws Exception {
+        String text = EventFormatter.format(json("""
+                {'type':'call.offered','seq':4,'callerNumber':'02155550001','registered':false,'recordUnavailable':true,
+                 'elder':null,'call':{'id':6,'line':'sos','dnis':'1234901'}}"""));
+        assertTrue(text.contains("RECORD UNAVAILABLE 02155550001"), text);
+        assertFalse(text.contains("UNREGISTERED"), text);
+    }
+
+    @Test
     void unregisteredCallerIsSaidPlainly() throws Exception {
         String text = EventFormatter.format(json("""
                 {'type':'call.offered','seq':3,'callerNumber':'02155559999','registered':false,'elder':null,
