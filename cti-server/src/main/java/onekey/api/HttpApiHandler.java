@@ -95,9 +95,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (ApiException e) {
             status = writeError(ctx, keepAlive, e);
         } catch (RuntimeException | Error e) {
-            log.error("api.failed method={} path={}", req.method(), path, e);
-            status = writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
-                    "internal error; see the server log", null));
+            if (databaseAway(e)) {
+                // nothing is broken here: the database cannot be reached now (docs/api.md: 503, try again)
+                log.warn("api.database-unavailable method={} path={} error={}", req.method(), path, e.toString());
+                status = writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "database_unavailable", "the database cannot be reached now; try again shortly", null)
+                        .header("Retry-After", "5"));
+            } else {
+                log.error("api.failed method={} path={}", req.method(), path, e);
+                status = writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                        "internal error; see the server log", null));
+            }
         } catch (Exception e) {
             log.error("api.failed method={} path={}", req.method(), path, e);
             status = writeError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
@@ -126,6 +134,20 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return t.isEmpty() ? null : t;
         }
         return null;
+    }
+
+    /**
+     * Whether {@code e} comes from a database that cannot be reached (no connection within the pool's timeout, a
+     * connection refused or lost), as opposed to a fault in OneKey.
+     */
+    static boolean databaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException || t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Account authenticate(onekey.auth.TokenStore tokens, String token) {

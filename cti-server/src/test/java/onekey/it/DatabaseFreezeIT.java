@@ -221,6 +221,11 @@ class DatabaseFreezeIT {
                 var resp = ((java.net.http.WebSocketHandshakeException) why.getCause()).getResponse();
                 assertThat(resp.statusCode()).as("an unknown token while the database is dead").isEqualTo(503);
                 assertThat(resp.headers().firstValue("Retry-After")).isPresent();
+                // a login needs the database: 503 with Retry-After too, not 500 (found with ./onekey demo --db mariadb)
+                var login = stack.api.send("POST", "/api/login", null, "{\"username\":\"1002\",\"password\":\"agent1002\"}");
+                assertThat(login.status()).as(login.body()).isEqualTo(503);
+                assertThat(login.body()).contains("database_unavailable");
+                assertThat(login.raw().headers().firstValue("Retry-After")).contains("5");
 
                 assertThat(sos.await(60)).as("the elder's call completes: " + sos.log()).isZero();
             }
