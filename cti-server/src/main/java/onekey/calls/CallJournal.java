@@ -474,7 +474,15 @@ public final class CallJournal implements AutoCloseable {
         drain(5_000);
         running = false;
         if (writer != null) {
-            writer.interrupt();
+            // woken, not interrupted: an interrupt during channel.force() closes the channel (ClosedByInterruptException)
+            // and the last force below then fails, leaving the journal's tail unsynced at every stop with writes pending
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            LockSupport.unpark(writer);
             try {
                 writer.join(5_000);
             } catch (InterruptedException e) {
