@@ -279,7 +279,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 if (calls.lookupsGaveUp() && journal.pending() == 0) {
                     linkLate();
                 }
-            }, 30, 30, TimeUnit.SECONDS);
+            }, 5, 5, TimeUnit.SECONDS); // a lookup that missed its 300 ms on a busy machine is linked within seconds
             recordingsDisk.start(cfg.recordings().diskCheckSeconds());
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {

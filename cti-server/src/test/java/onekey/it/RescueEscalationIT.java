@@ -100,13 +100,16 @@ class RescueEscalationIT {
                     pstn.callsTo(COMMITTEE).get(0).heard().length);
             assertThat(rms).isGreaterThan(0.01);
             // seat A's task for a person, and seat B keeps calling the elder
-            JsonNode task = null;
-            for (JsonNode s : inc.path("steps")) {
-                if (s.path("kind").asText().equals("task-a")) {
-                    task = s;
+            // raised on the rescue thread right after the acknowledgement is stored: read until it is there
+            JsonNode task = Awaitility.await("the A task").atMost(Duration.ofSeconds(10)).until(() -> {
+                JsonNode found = null;
+                for (JsonNode s : incident(api, sup, id).path("steps")) {
+                    if (s.path("kind").asText().equals("task-a")) {
+                        found = s;
+                    }
                 }
-            }
-            assertThat(task).as("the A task").isNotNull();
+                return found;
+            }, t -> t != null);
             assertThat(task.path("state").asText()).isEqualTo("open");
             assertThat(task.path("detail").asText()).startsWith("confirm-responders").contains("居委");
             Awaitility.await("seat B called the elder again").atMost(Duration.ofSeconds(30))

@@ -24,50 +24,68 @@ public final class Ports {
     static final int FORKS = Math.max(1, Integer.getInteger("onekey.forks", 1));
     static final int FORK = Math.floorMod(Integer.getInteger("onekey.fork", 1) - 1, FORKS);
 
-    /** Single ports and large ranges: 20000–59999, one slice per fork. */
+    /**
+     * Forks: 20000–59999 in one slice per fork; in a slice, the first 60 % for large ranges (an Asterisk's 400 RTP ports,
+     * which must be contiguous) and the rest for single ports, handed out in turn, so that thousands of single ports
+     * never fragment the space large ranges need.
+     */
     private static final int LOW = 20_000;
     private static final int HIGH = 60_000;
-    private static final int SLICE_FROM = LOW + FORK * ((HIGH - LOW) / FORKS);
-    private static final int SLICE_TO = SLICE_FROM + (HIGH - LOW) / FORKS;
+    private static final int SLICE = (HIGH - LOW) / FORKS;
+    private static final int LARGE_FROM = LOW + FORK * SLICE;
+    private static final int LARGE_TO = FORKS == 1 ? HIGH : LARGE_FROM + SLICE * 6 / 10;
+    private static final int SINGLE_FROM = LARGE_TO;
+    private static final int SINGLE_TO = LARGE_FROM + SLICE;
+    private static int nextSingle = SINGLE_FROM;
 
     private Ports() {
     }
 
     /** A port free for both TCP and UDP on 127.0.0.1. */
     public static synchronized int free() {
-        for (int i = 0; i < 400; i++) {
-            int p = FORKS == 1 ? kernelPort() : ThreadLocalRandom.current().nextInt(SLICE_FROM, SLICE_TO);
-            if (p <= 0 || p >= HIGH || given.contains(p) || !tcpBindable(p)) {
-                continue;
-            }
-            try (DatagramSocket d = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
-                given.add(p);
-                return p;
-            } catch (IOException busyUdp) {
-                // try another
+        if (FORKS > 1) {
+            return freeSingle();
+        }
+        for (int i = 0; i < 200; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int p = s.getLocalPort();
+                if (p > HIGH || given.contains(p)) {
+                    continue;
+                }
+                try (DatagramSocket d = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
+                    given.add(p);
+                    return p;
+                } catch (IOException busyUdp) {
+                    // try another
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         throw new IllegalStateException("no free loopback port found");
     }
 
-    /** One fork alone: the kernel's choice of a free TCP port, as before forks. */
-    private static int kernelPort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * In a fork: the next port of this fork's single-port region that binds for TCP and UDP, in turn, reused after a lap
+     * (a port handed out a lap ago is either in use, and does not bind, or was let go).
+     */
+    private static int freeSingle() {
+        for (int attempt = 0; attempt < SINGLE_TO - SINGLE_FROM; attempt++) {
+            if (nextSingle >= SINGLE_TO) {
+                nextSingle = SINGLE_FROM;
+            }
+            int p = nextSingle++;
+            if (given.contains(p)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket d = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (IOException busy) {
+                // next
+            }
         }
-    }
-
-    private static boolean tcpBindable(int p) {
-        if (FORKS == 1) {
-            return true; // kernelPort() has just bound it
-        }
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        throw new IllegalStateException("no free loopback port in " + SINGLE_FROM + "-" + SINGLE_TO);
     }
 
     /** Small ranges (sipp's media ports): handed out in turn above the kernel's ephemeral range, reused after a lap. */
@@ -97,7 +115,7 @@ public final class Ports {
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = SLICE_FROM + 2 * r.nextInt(Math.max(1, (SLICE_TO - SLICE_FROM - n) / 2));
+            int base = LARGE_FROM + 2 * r.nextInt(Math.max(1, (LARGE_TO - LARGE_FROM - n) / 2));
             boolean ok = true;
             for (int p = base; p < base + n && ok; p++) {
                 if (given.contains(p)) {
