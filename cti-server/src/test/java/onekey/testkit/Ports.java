@@ -22,7 +22,21 @@ public final class Ports {
 
     /** How many forks share this machine's ports, and which one this JVM is (0-based). */
     static final int FORKS = Math.max(1, Integer.getInteger("onekey.forks", 1));
-    static final int FORK = Math.floorMod(Integer.getInteger("onekey.fork", 1) - 1, FORKS);
+    static final int FORK = forkIndex();
+
+    /** "fork-2" (surefire's fork number behind a prefix, see cti-server/pom.xml) → 1; one fork alone: 0. */
+    private static int forkIndex() {
+        if (FORKS == 1) {
+            return 0;
+        }
+        String v = System.getProperty("onekey.fork", "").replaceAll("\\D", "");
+        if (v.isEmpty()) {
+            // forks sharing one slice would hand out the same ports: fail at once rather than flake
+            throw new IllegalStateException("onekey.forks=" + FORKS + " but onekey.fork ('" + System.getProperty("onekey.fork")
+                    + "') names no fork number; see cti-server/pom.xml");
+        }
+        return Math.floorMod(Integer.parseInt(v) - 1, FORKS);
+    }
 
     /**
      * Forks: 20000–59999 in one slice per fork; in a slice, the first 60 % for large ranges (an Asterisk's 400 RTP ports,
