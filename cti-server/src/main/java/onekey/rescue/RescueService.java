@@ -410,7 +410,9 @@ public final class RescueService implements AutoCloseable {
     private void hungUp(PbxEvent.ChannelHungUp h) {
         Long stepId = answered.remove(h.uniqueid());
         if (stepId != null) {
-            repo.step(stepId).ifPresent(s -> finish(s, "hung-up", "answered, hung up before speaking"));
+            // an agent's call (110, a contact) ends when the seat hangs up, before the dialplan can say how the dial went
+            repo.step(stepId).ifPresent(s -> finish(s, s.kind().equals("call") ? "ended" : "hung-up",
+                    s.kind().equals("call") ? "the agent's call ended" : "answered, hung up before speaking"));
         }
     }
 

@@ -81,10 +81,12 @@ final class IncidentPanel {
         north.add(status, BorderLayout.SOUTH);
         status.setBorder(BorderFactory.createEmptyBorder(0, 8, 4, 8));
         panel.add(north, BorderLayout.NORTH);
-        JScrollPane scroll = new JScrollPane(cards);
+        JPanel top = new JPanel(new BorderLayout()); // cards at their own height, not stretched to the panel's
+        top.add(cards, BorderLayout.NORTH);
+        JScrollPane scroll = new JScrollPane(top);
         scroll.setBorder(BorderFactory.createEmptyBorder());
         panel.add(scroll, BorderLayout.CENTER);
-        panel.setPreferredSize(new java.awt.Dimension(520, 600));
+        panel.setPreferredSize(new java.awt.Dimension(560, 600));
         relabel();
     }
 
@@ -265,7 +267,7 @@ final class IncidentPanel {
         final JButton call120 = named(new JButton(), "incidentCall120");
         final JButton call110 = named(new JButton(), "incidentCall110");
         final JButton call119 = named(new JButton(), "incidentCall119");
-        final JPanel contactButtons = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 0));
+        final JPanel contactButtons = new JPanel(new java.awt.GridLayout(0, 1, 0, 2));
         final JTextField outcome = named(new JTextField(24), "arrivedOutcome");
         final JButton arrivedButton = named(new JButton(), "arrivedButton");
         final JTextField reason = named(new JTextField(24), "cancelReason");
@@ -287,6 +289,7 @@ final class IncidentPanel {
             title.setBackground(SOS);
             title.setForeground(Color.WHITE);
             title.setFont(title.getFont().deriveFont(Font.BOLD, 16f));
+            title.setMaximumSize(new java.awt.Dimension(Integer.MAX_VALUE, 28));
             address.setFont(address.getFont().deriveFont(Font.BOLD, 14f));
             steps.setVisibleRowCount(8);
             takeA.addActionListener(e -> taskAction("task-a", "take"));
@@ -300,7 +303,8 @@ final class IncidentPanel {
             cancelButton.addActionListener(e -> cancel());
             noteButton.addActionListener(e -> note());
             JScrollPane stepsPane = new JScrollPane(steps);
-            stepsPane.setPreferredSize(new java.awt.Dimension(480, 170));
+            stepsPane.setPreferredSize(new java.awt.Dimension(530, 190));
+            contactButtons.setBorder(BorderFactory.createEmptyBorder(2, 4, 2, 4));
             for (JComponent c : List.<JComponent>of(title, state, address, landmarks, stepsPane,
                     row(taskA, takeA, doneA), row(taskB, takeB, doneB), row(call120, call110, call119), contactButtons,
                     row(labelOutcome, outcome, arrivedButton), row(labelReason, reason, cancelButton),
@@ -339,12 +343,13 @@ final class IncidentPanel {
             int shown = steps.getFirstVisibleIndex();
             stepsModel.clear();
             int redial = 0;
+            int contact = 0;
             for (JsonNode s : incident.path("steps")) {
                 String kind = s.path("kind").asText();
                 if (kind.equals("redial")) {
                     redial++;
                 }
-                stepsModel.addElement(stepLine(s, kind.equals("redial") ? redial : 0));
+                stepsModel.addElement(stepLine(s, kind.equals("redial") ? redial : kind.equals("contact") ? contact++ : 0));
             }
             if (shown < 0 && stepsModel.size() > 0) {
                 steps.ensureIndexIsVisible(stepsModel.size() - 1);
@@ -378,18 +383,19 @@ final class IncidentPanel {
             noteButton.setEnabled(incident.path("elderId").isNumber());
         }
 
-        private String stepLine(JsonNode s, int redialNo) {
+        /** {@code no}: the redial's number (from 1), or the contact step's place among the contact steps (from 0). */
+        private String stepLine(JsonNode s, int no) {
             String kind = s.path("kind").asText();
             String st = s.path("state").asText();
             JsonNode at = s.path("endedAt").isNumber() ? s.path("endedAt") : s.path("startedAt").isNumber()
                     ? s.path("startedAt") : s.path("dueAt");
             StringBuilder b = new StringBuilder(time(at)).append("  ").append(names.name("step", kind));
-            if (redialNo > 0) {
-                b.append(' ').append(redialNo);
+            if (kind.equals("redial")) {
+                b.append(' ').append(no);
             }
             String target = s.path("target").asText("");
             if (kind.equals("contact")) {
-                b.append("  ").append(contactName(target));
+                b.append("  ").append(contactName(target, no));
             } else if (kind.startsWith("task-") || kind.equals("follow-up")) {
                 b.append("：").append(names.name("task", taskWhat(s)));
             } else if (!target.isEmpty()) {
@@ -406,11 +412,19 @@ final class IncidentPanel {
             return b.toString();
         }
 
-        /** A contact's name for a masked target (the record has the full numbers; the steps end in the same 4 digits). */
-        private String contactName(String masked) {
+        /**
+         * A contact's name for a masked target: seat A calls the record's contacts in their order, so the n-th contact
+         * step is the n-th contact when its number ends as the step's does (two contacts may share the last 4 digits);
+         * otherwise the first contact whose number ends so.
+         */
+        private String contactName(String masked, int place) {
             JsonNode e = elder();
             if (e != null && masked.length() >= 4) {
                 String tail = masked.substring(masked.length() - 4);
+                JsonNode nth = e.path("contacts").path(place);
+                if (nth.path("phone").asText().endsWith(tail)) {
+                    return nth.path("name").asText() + "（" + nth.path("relation").asText() + "）" + masked;
+                }
                 for (JsonNode c : e.path("contacts")) {
                     if (c.path("phone").asText().endsWith(tail)) {
                         return c.path("name").asText() + "（" + c.path("relation").asText() + "）" + masked;

@@ -632,6 +632,7 @@ final class SoftphoneWindow {
         contactNumbers.clear();
         lastCallsModel.clear();
         elderForm.hide();
+        noResponse.offered(null); // issue 18: not the previous call's (a call Asterisk rings for the incident has no pop)
     }
 
     /** Paints the screen pop for an offered call. */

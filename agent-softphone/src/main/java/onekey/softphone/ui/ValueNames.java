@@ -87,6 +87,7 @@ final class ValueNames {
         put("result", "congestion", "线路拥塞", "congestion");
         put("result", "chanunavail", "线路不可用", "channel unavailable");
         put("result", "done", "已完成", "done");
+        put("result", "ended", "通话已结束", "call ended");
         put("task", "call-110", "呼叫110请民警上门", "call 110 for the police to check");
         put("task", "confirm-responders", "确认救援人员到达", "confirm the responders arrived");
         put("task", "stay-with-elder", "持续联系老人", "keep calling the elder");
