@@ -68,7 +68,11 @@ final class IncidentPanel {
     /** Elders' records by id, fetched once per incident for the address, access route and contacts. */
     private final Map<Long, JsonNode> elders = new LinkedHashMap<>();
 
-    IncidentPanel(I18n i18n, CtiClient cti) {
+    /** The signed-in account (GET /api/me's id): a supervisor gets every incident's events, but holds only its own. */
+    private final long me;
+
+    IncidentPanel(I18n i18n, CtiClient cti, long me) {
+        this.me = me;
         this.i18n = i18n;
         this.names = new ValueNames(i18n);
         this.cti = cti;
@@ -155,17 +159,16 @@ final class IncidentPanel {
     /** An incident as the server sent it (an event, an ack, a REST answer). */
     void changed(JsonNode inc) {
         long id = inc.path("id").asLong();
-        if (id <= 0) {
-            return;
+        if (id <= 0 || inc.path("agentId").asLong(-1) != me) {
+            return; // not an incident this seat holds
         }
         boolean isOpen = inc.path("closedAt").isNull() || inc.path("closedAt").isMissingNode();
         if (!isOpen) {
-            if (open.containsKey(id)) {
-                remove(id);
-                String state = inc.path("state").asText();
-                message(String.format(i18n.t("inc.closed"), id, names.name("incidentState", state),
-                        inc.path("outcome").asText("")));
-            }
+            // said whether the card is still here or not: the incident.resolved event and the answer to 救援人员已到达
+            // race, and the last word on the status line must be the incident's end, not "✓"
+            remove(id);
+            status.setText(String.format(i18n.t("inc.closed"), id, names.name("incidentState", inc.path("state").asText()),
+                    inc.path("outcome").asText("")));
             return;
         }
         Card c = open.get(id);
@@ -291,7 +294,7 @@ final class IncidentPanel {
             title.setFont(title.getFont().deriveFont(Font.BOLD, 16f));
             title.setMaximumSize(new java.awt.Dimension(Integer.MAX_VALUE, 28));
             address.setFont(address.getFont().deriveFont(Font.BOLD, 14f));
-            steps.setVisibleRowCount(8);
+            steps.setVisibleRowCount(9);
             takeA.addActionListener(e -> taskAction("task-a", "take"));
             doneA.addActionListener(e -> taskAction("task-a", "done"));
             takeB.addActionListener(e -> taskAction("task-b", "take"));
@@ -303,7 +306,7 @@ final class IncidentPanel {
             cancelButton.addActionListener(e -> cancel());
             noteButton.addActionListener(e -> note());
             JScrollPane stepsPane = new JScrollPane(steps);
-            stepsPane.setPreferredSize(new java.awt.Dimension(530, 190));
+            stepsPane.setPreferredSize(new java.awt.Dimension(530, 215));
             contactButtons.setBorder(BorderFactory.createEmptyBorder(2, 4, 2, 4));
             for (JComponent c : List.<JComponent>of(title, state, address, landmarks, stepsPane,
                     row(taskA, takeA, doneA), row(taskB, takeB, doneB), row(call120, call110, call119), contactButtons,
@@ -340,7 +343,6 @@ final class IncidentPanel {
                     + "  ·  " + i18n.t("inc.opened") + time(incident.path("openedAt")));
             address.setText(i18n.t("address") + "：" + (e == null ? "—" : e.path("address").asText("—")));
             landmarks.setText(i18n.t("inc.route") + "：" + (e == null ? "—" : e.path("landmarks").asText("—")));
-            int shown = steps.getFirstVisibleIndex();
             stepsModel.clear();
             int redial = 0;
             int contact = 0;
@@ -351,8 +353,8 @@ final class IncidentPanel {
                 }
                 stepsModel.addElement(stepLine(s, kind.equals("redial") ? redial : kind.equals("contact") ? contact++ : 0));
             }
-            if (shown < 0 && stepsModel.size() > 0) {
-                steps.ensureIndexIsVisible(stepsModel.size() - 1);
+            if (stepsModel.size() > 0) {
+                steps.ensureIndexIsVisible(stepsModel.size() - 1); // the newest step in view
             }
             task("task-a", taskA, takeA, doneA);
             task("task-b", taskB, takeB, doneB);

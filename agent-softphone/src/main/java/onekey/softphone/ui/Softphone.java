@@ -163,6 +163,7 @@ public final class Softphone implements AutoCloseable {
             }
         }
         username = me.path("username").asText();
+        long accountId = me.path("id").asLong(-1);
         wrapUpSeconds = me.path("wrapUpSeconds").asInt(0);
         boolean supervisor = "supervisor".equals(me.path("role").asText()) || "admin".equals(me.path("role").asText());
         if (o.wallboard()) {
@@ -193,7 +194,7 @@ public final class Softphone implements AutoCloseable {
         window = w.get();
         window.elderForm.onSubmit(this::createElder);
         SwingUtilities.invokeAndWait(() -> { // issue 18: the incident workspace
-            incidents = new IncidentPanel(i18n, cti);
+            incidents = new IncidentPanel(i18n, cti, accountId);
             window.incidents(incidents);
         });
         if (supervisor) {
