@@ -179,7 +179,9 @@ class RescueServiceTest {
         rescue.onEvent(new PbxEvent.OriginateResult("r2", clock.millis(), redial2.actionId(), false, 3));
 
         // two redials without a response: nobody to call for seat A, whose task is 110 with the number, at once
-        Awaitility.await().until(() -> rescue.get(id).orElseThrow().state().equals("escalating"));
+        // (the state is set before the tasks are written: wait for the last of them, seat B's)
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().state().equals("escalating")
+                && rescue.get(id).orElseThrow().steps().stream().anyMatch(s -> s.kind().equals("task-b")));
         Incident esc = rescue.get(id).orElseThrow();
         assertThat(esc.steps()).filteredOn(s -> s.kind().equals("redial")).extracting(Incident.Step::result)
                 .containsExactly("silent", "no-answer");
