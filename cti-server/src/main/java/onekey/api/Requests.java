@@ -38,6 +38,9 @@ final class Requests {
 
     record IncidentActionBody(String outcome, String reason, String number) {}
 
+    /** POST /api/elders/{id}/notes (issue 18). */
+    record NoteBody(String text) {}
+
     /** POST /api/calls/{id}/spy, PUT /api/spy/{session}: listen, whisper or barge. */
     record SpyBody(String mode) {}
 

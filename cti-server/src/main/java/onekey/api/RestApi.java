@@ -89,6 +89,8 @@ final class RestApi {
                 .add(POST, "/api/elders", ANY, this::createElder)
                 .add(GET, "/api/elders/{elder}", ANY, this::getElder)
                 .add(PUT, "/api/elders/{elder}", roles(SUPERVISOR, ADMIN), r -> saveElder(r, r.id("elder")))
+                // issue 18: seats append notes (a rescue's record); they do not rewrite the record
+                .add(POST, "/api/elders/{elder}/notes", ANY, this::addElderNote)
                 .add(GET, "/api/calls", ANY, this::listCalls)
                 .add(GET, "/api/calls/{call}", ANY, this::getCall)
                 .add(PUT, "/api/calls/{call}/disposition", ANY, this::disposition)
@@ -104,6 +106,7 @@ final class RestApi {
                 .add(POST, "/api/incidents/{incident}/call", ANY, this::incidentCall)
                 .add(POST, "/api/incidents/{incident}/follow-up", ANY, this::incidentFollowUp)
                 .add(POST, "/api/incidents/{incident}/tasks/{seq}/take", ANY, this::takeTask)
+                .add(POST, "/api/incidents/{incident}/tasks/{seq}/done", ANY, this::completeTask)
                 .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
                 .add(GET, "/api/audit", roles(SUPERVISOR, ADMIN), this::listAudit)
@@ -461,7 +464,49 @@ final class RestApi {
         }
         // architecture: an audit row for every profile view; written before the record leaves the server
         ctx.audit().record(r.account, "elder.view", "elder", Long.toString(id), because);
-        return Reply.ok(Shapes.elder(e, LocalDate.now(ctx.clock())));
+        Map<String, Object> shown = Shapes.elder(e, LocalDate.now(ctx.clock()));
+        shown.put("addedNotes", ctx.elders().notes(id).stream().map(RestApi::note).toList());
+        return Reply.ok(shown);
+    }
+
+    private static Map<String, Object> note(onekey.elders.ElderNote n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", n.id());
+        m.put("at", n.at());
+        m.put("by", n.by());
+        m.put("text", n.text());
+        return m;
+    }
+
+    /**
+     * Issue 18 (service rules, Emergency help 2: "record the rescue in the system and update the elder's record"):
+     * {@code {"text":"…"}} appended to the record with who and when, audited {@code elder.note}. Supervisors and
+     * admins for any elder; an agent for the elder of a call it is on or took in the last 30 minutes, or of an open
+     * incident it holds.
+     */
+    private Reply addElderNote(Req r) {
+        long id = r.id("elder");
+        String text = required("text", r.body(Requests.NoteBody.class).text());
+        if (text.length() > 2000) {
+            throw ApiException.invalid("text", "\"text\" must be at most 2000 characters");
+        }
+        ctx.elders().get(id).orElseThrow(() -> ApiException.notFound("no such elder: " + id));
+        if (r.is(AGENT)) {
+            long since = ctx.clock().millis() - AFTER_CALL_MILLIS;
+            boolean onCall = ctx.calls().find(id, r.account.id(), null, 5).stream()
+                    .anyMatch(c -> c.endedAt() == null || c.endedAt() >= since);
+            boolean holds = ctx.rescue() != null && ctx.rescue().find(id, "open", 20).stream()
+                    .anyMatch(i -> i.agentId() != null && i.agentId() == r.account.id());
+            if (!onCall && !holds) {
+                throw ApiException.forbidden("elder " + id + " is not on a call or an open incident of yours: an agent "
+                        + "may add a note only then");
+            }
+        }
+        onekey.elders.ElderNote n = ctx.elders().addNote(id, r.account.username(), text)
+                .orElseThrow(() -> ApiException.notFound("no such elder: " + id));
+        // the note may hold health data: the audit row names it, not its text
+        ctx.audit().record(r.account, "elder.note", "elder", Long.toString(id), "note=" + n.id() + " chars=" + text.length());
+        return Reply.status(HttpResponseStatus.CREATED, note(n));
     }
 
     /**
@@ -877,8 +922,8 @@ final class RestApi {
     private Reply listIncidents(Req r) {
         Long elderId = r.longParam("elderId", 1);
         String state = r.param("state");
-        if (state != null && !Set.of("redialling", "escalating", "resolved", "cancelled").contains(state)) {
-            throw ApiException.invalid("state", "\"state\" must be redialling, escalating, resolved or cancelled");
+        if (state != null && !Set.of("open", "redialling", "escalating", "resolved", "cancelled").contains(state)) {
+            throw ApiException.invalid("state", "\"state\" must be open, redialling, escalating, resolved or cancelled");
         }
         int limit = r.intParam("limit", 50, 1, 500);
         return Reply.ok(rescue().find(elderId, state, limit).stream()
@@ -951,6 +996,21 @@ final class RestApi {
                     "incident=" + i.id() + " number=" + PhoneNumbers.mask(number));
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
         } catch (IllegalArgumentException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** Issue 18: an agent's seat task is done (完成); audited by the service, as the WebSocket command. */
+    private Reply completeTask(Req r) {
+        long id = r.id("incident");
+        int seq = (int) r.id("seq");
+        try {
+            return Reply.ok(onekey.rescue.RescueService.shape(rescue().completeTask(id, seq, r.account)));
+        } catch (SecurityException e) {
+            throw ApiException.forbidden(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (IllegalStateException e) {
             throw ApiException.conflict(e.getMessage(), null);
         }
     }

@@ -348,6 +348,16 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 }
                 noResponse(type, linkedid.asText());
             }
+            case "incident.task-done" -> { // issue 18: as POST /api/incidents/{id}/tasks/{seq}/done
+                startLive();
+                JsonNode incident = msg.get("incident");
+                JsonNode seq = msg.get("seq");
+                if (incident == null || !incident.canConvertToLong() || seq == null || !seq.canConvertToInt()) {
+                    error(type, "\"incident\" and \"seq\" (numbers) are required");
+                    return;
+                }
+                taskDone(type, incident.asLong(), seq.asInt());
+            }
             case "call.spy", "spy.mode", "spy.stop" -> {
                 startLive();
                 spy(type, msg);
@@ -400,6 +410,33 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     send(m);
                     log.info("ws.command account={} command={} state={}", account.username(), type, m.get("state"));
                 } catch (IllegalStateException e) {
+                    error(type, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    /** A seat's task is done: the same service method as POST /api/incidents/{id}/tasks/{seq}/done. */
+    private void taskDone(String type, long incident, int seq) {
+        try {
+            server.workers().execute(() -> {
+                var rescue = server.ctx.rescue();
+                if (rescue == null) {
+                    error(type, "the rescue service is not running");
+                    return;
+                }
+                try {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    m.put("incident", onekey.rescue.RescueService.shape(rescue.completeTask(incident, seq, account)));
+                    send(m);
+                } catch (SecurityException | IllegalArgumentException | IllegalStateException e) {
                     error(type, e.getMessage());
                 } catch (RuntimeException e) {
                     log.error("ws.command-failed account={} command={}", account.username(), type, e);

@@ -24,4 +24,13 @@ public interface ElderRepository {
     List<Elder> list(String nameLike, int offset, int limit);
 
     long count();
+
+    /**
+     * Appends a note to the elder's record (issue 18: seats add notes, they do not rewrite the record); empty when
+     * no such elder.
+     */
+    java.util.Optional<ElderNote> addNote(long elderId, String by, String text);
+
+    /** The notes appended to the elder's record, oldest first. */
+    List<ElderNote> notes(long elderId);
 }

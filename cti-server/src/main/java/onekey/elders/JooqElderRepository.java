@@ -102,6 +102,32 @@ public final class JooqElderRepository implements ElderRepository {
     }
 
     @Override
+    public Optional<ElderNote> addNote(long elderId, String by, String text) {
+        long now = clock.millis();
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            if (tx.selectOne().from(ELDERS).where(ELDERS.ID.eq(elderId)).fetchOne() == null) {
+                return Optional.<ElderNote>empty();
+            }
+            long id = tx.insertInto(onekey.store.jooq.Tables.ELDER_NOTES)
+                    .set(onekey.store.jooq.Tables.ELDER_NOTES.ELDER_ID, elderId)
+                    .set(onekey.store.jooq.Tables.ELDER_NOTES.CREATED_AT, now)
+                    .set(onekey.store.jooq.Tables.ELDER_NOTES.USERNAME, by)
+                    .set(onekey.store.jooq.Tables.ELDER_NOTES.TEXT, text)
+                    .returning(onekey.store.jooq.Tables.ELDER_NOTES.ID).fetchOne().getId();
+            tx.update(ELDERS).set(ELDERS.UPDATED_AT, now).where(ELDERS.ID.eq(elderId)).execute();
+            return Optional.of(new ElderNote(id, elderId, now, by, text));
+        });
+    }
+
+    @Override
+    public List<ElderNote> notes(long elderId) {
+        var n = onekey.store.jooq.Tables.ELDER_NOTES;
+        return dsl.selectFrom(n).where(n.ELDER_ID.eq(elderId)).orderBy(n.ID)
+                .fetch(r -> new ElderNote(r.getId(), r.getElderId(), r.getCreatedAt(), r.getUsername(), r.getText()));
+    }
+
+    @Override
     public Optional<Elder> get(long id) {
         return dsl.connectionResult(c -> load(DSL.using(c, dsl.dialect(), dsl.settings()), id));
     }

@@ -119,11 +119,12 @@ public final class IncidentRepository {
         return dsl.selectFrom(INCIDENTS).where(INCIDENTS.ID.eq(id)).fetchOptional().map(this::withSteps);
     }
 
-    /** Newest first; null arguments do not filter. */
+    /** Newest first; null arguments do not filter; state "open": every incident not yet closed (issue 18). */
     public List<Incident> find(Long elderId, String state, int limit) {
         return dsl.selectFrom(INCIDENTS)
                 .where(elderId == null ? DSL.noCondition() : INCIDENTS.ELDER_ID.eq(elderId))
-                .and(state == null ? DSL.noCondition() : INCIDENTS.STATE.eq(state))
+                .and(state == null ? DSL.noCondition() : "open".equals(state) ? INCIDENTS.CLOSED_AT.isNull()
+                        : INCIDENTS.STATE.eq(state))
                 .orderBy(INCIDENTS.OPENED_AT.desc(), INCIDENTS.ID.desc())
                 .limit(limit)
                 .fetch(this::withSteps);
@@ -223,6 +224,20 @@ public final class IncidentRepository {
                 .and(INCIDENT_STEPS.KIND.ne("follow-up"))
                 .and(kind == null ? DSL.noCondition() : INCIDENT_STEPS.KIND.eq(kind))
                 .execute();
+    }
+
+    /** A seat's task open or taken → done ("done"), its text kept with what was done after it; false when done already. */
+    public boolean completeTask(long stepId, String what, long at) {
+        String tail = " — " + (what.startsWith("done by ") || what.contains(" called ") ? what : "done by " + what);
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.STATE, "done")
+                .set(INCIDENT_STEPS.RESULT, "done")
+                .set(INCIDENT_STEPS.ENDED_AT, at)
+                // the column holds 255 characters: the task's text is cut, never the update refused
+                .set(INCIDENT_STEPS.DETAIL, DSL.left(DSL.concat(DSL.coalesce(INCIDENT_STEPS.DETAIL, DSL.inline("")),
+                        DSL.inline(tail.length() > 100 ? tail.substring(0, 100) : tail)), 255))
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.in("open", "taken"))
+                .execute() == 1;
     }
 
     /** open → taken; false when it is not open (taken already, or done). */

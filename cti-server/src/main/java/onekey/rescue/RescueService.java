@@ -81,6 +81,13 @@ public final class RescueService implements AutoCloseable {
         this.extensionOf = lookup;
     }
 
+    /** Where a seat's task done is audited (issue 18); none in tests that do not look. */
+    private volatile onekey.auth.AuditLog audit;
+
+    public void setAudit(onekey.auth.AuditLog audit) {
+        this.audit = audit;
+    }
+
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                          Settings settings, Prompts prompts) {
         this.prompts = prompts;
@@ -403,7 +410,9 @@ public final class RescueService implements AutoCloseable {
     private void hungUp(PbxEvent.ChannelHungUp h) {
         Long stepId = answered.remove(h.uniqueid());
         if (stepId != null) {
-            repo.step(stepId).ifPresent(s -> finish(s, "hung-up", "answered, hung up before speaking"));
+            // an agent's call (110, a contact) ends when the seat hangs up, before the dialplan can say how the dial went
+            repo.step(stepId).ifPresent(s -> finish(s, s.kind().equals("call") ? "ended" : "hung-up",
+                    s.kind().equals("call") ? "the agent's call ended" : "answered, hung up before speaking"));
         }
     }
 
@@ -557,6 +566,48 @@ public final class RescueService implements AutoCloseable {
             publish("incident.updated", now);
             return now;
         });
+    }
+
+    /**
+     * An agent says its task is done (issue 18: 完成 in the incident panel): open or taken → done, the task's text
+     * kept with "done by" after it; audited {@code incident.task-done}. The same people as {@link #take}; REST and the
+     * WebSocket command both call this.
+     */
+    public Incident completeTask(long id, int seq, Account by) {
+        Incident now = onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
+            boolean mine = ("agent:" + by.id()).equals(t.target()) || Long.valueOf(by.id()).equals(inc.agentId())
+                    || by.role() != onekey.auth.Role.AGENT;
+            if (!mine) {
+                throw new SecurityException("task " + seq + " of incident " + id + " is another agent's");
+            }
+            if (!repo.completeTask(t.id(), by.username(), clock.millis())) {
+                throw new IllegalStateException("task " + seq + " is " + t.state() + " already");
+            }
+            Incident done = repo.get(id).orElseThrow();
+            log.info("rescue.task-done incident={} seq={} kind={} by={}", id, seq, t.kind(), by.username());
+            publish("incident.updated", done);
+            return done;
+        });
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(by, "incident.task-done", now.auditType(), now.auditId(), "incident=" + id + " task=" + seq);
+        }
+        return now;
+    }
+
+    /**
+     * Whether calling {@code number} does seat A's task {@code what} (service rules, No response 2: "if none can be
+     * reached, call 110 for the police to check at the door"): the task call-110 is done by a call to 110 only; the
+     * task confirm-responders by a call to 110, 120 or 119 (emergency services sent to the elder).
+     */
+    static boolean callDoesTask(String what, String number) {
+        if (what.startsWith("call-110")) {
+            return "110".equals(number);
+        }
+        return "110".equals(number) || "120".equals(number) || "119".equals(number);
     }
 
     private final java.util.Set<Long> lateTasksAlerted = ConcurrentHashMap.newKeySet();
@@ -723,8 +774,11 @@ public final class RescueService implements AutoCloseable {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
             repo.planCall(id, seq, number, agent.extension(), clock.millis());
-            if ("110".equals(number) || "120".equals(number) || "119".equals(number)) {
-                repo.closeTasksOfKind(id, "task-a", "done", agent.username() + " called " + number, clock.millis());
+            for (Incident.Step t : inc.steps()) {
+                if (t.kind().equals("task-a") && (t.state().equals("open") || t.state().equals("taken"))
+                        && callDoesTask(t.detail() == null ? "" : t.detail(), number)) {
+                    repo.completeTask(t.id(), agent.username() + " called " + number, clock.millis());
+                }
             }
             tick();
             return repo.get(id).orElseThrow();

@@ -391,6 +391,23 @@ final class ApiFixture implements AutoCloseable {
         public long count() {
             return byId.size();
         }
+
+        final List<onekey.elders.ElderNote> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Optional<onekey.elders.ElderNote> addNote(long elderId, String by, String text) {
+            if (!byId.containsKey(elderId)) {
+                return Optional.empty();
+            }
+            onekey.elders.ElderNote n = new onekey.elders.ElderNote(notes.size() + 1, elderId, CLOCK.millis(), by, text);
+            notes.add(n);
+            return Optional.of(n);
+        }
+
+        @Override
+        public List<onekey.elders.ElderNote> notes(long elderId) {
+            return notes.stream().filter(n -> n.elderId() == elderId).toList();
+        }
     }
 
     static final class Calls implements CallRepository {

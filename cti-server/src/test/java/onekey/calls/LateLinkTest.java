@@ -102,6 +102,16 @@ class LateLinkTest {
         public long count() {
             return db.count();
         }
+
+        @Override
+        public Optional<onekey.elders.ElderNote> addNote(long elderId, String by, String text) {
+            return db.addNote(elderId, by, text);
+        }
+
+        @Override
+        public List<onekey.elders.ElderNote> notes(long elderId) {
+            return db.notes(elderId);
+        }
     }
 
     @BeforeEach

@@ -45,7 +45,12 @@ class SoftphoneIT {
         TlsTrust.Pem pem = TlsTrust.demoCertificate(dir.resolve("tls"));
         // a generous record look-up deadline: this test is about the window, not the 300 ms bound (on a loaded
         // 2-core machine the first look-up of a fresh JVM can take longer, and the pop would say "unavailable")
-        stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "4").with("ONEKEY_CALLS_LOOKUPTIMEOUTMS", "3000").withTls(pem.cert(), pem.key()).startAsterisk()
+        stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "4").with("ONEKEY_CALLS_LOOKUPTIMEOUTMS", "3000")
+                // issue 18: the rescue's timers as short as the rule allows (the incident workspace test)
+                .with("ONEKEY_RESCUE_SILENCESECONDS", "3").with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "1")
+                .with("ONEKEY_RESCUE_RINGSECONDS", "6").with("ONEKEY_RESCUE_LISTENSECONDS", "2")
+                .with("ONEKEY_TTS_RATEPERCENT", "200")
+                .withTls(pem.cert(), pem.key()).startAsterisk()
                 .startServer();
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
@@ -256,5 +261,157 @@ class SoftphoneIT {
             stack.startServer();
         }
         await("reconnected by itself", 40).until(() -> ui.text("ctiStatus").contains("CTI 已连接"));
+    }
+
+    /**
+     * Issue 18, items 1, 3 and 8: a silent SOS caller. The 无响应 banner comes up on the pop; one click starts the
+     * rescue; the incident panel beside the pop shows the two redials (the elder's landline and mobile answered in
+     * silence behind the trunk) and each contact's result (nobody answers) as they happen, then seat A's task: call
+     * 110. The seat takes it, clicks 呼叫110: its phone rings, it answers, and the 110 stand-in hears the seat; the
+     * call is recorded and in the incident's timeline, and the task is done. A rescue note goes into the elder's record;
+     * 救援人员已到达 with the outcome typed in the window resolves the incident.
+     */
+    @Test
+    @Order(5)
+    void aSilentSosCallerStartsTheRescueFromTheBannerAndTheIncidentPanelCarriesItTo110AndArrival() throws Exception {
+        await("registered and connected", 20).until(() -> ui.text("sipStatus").contains("话机已注册")
+                && ui.text("ctiStatus").contains("CTI 已连接"));
+        if (!ui.text("agentState").contains("就绪")) {
+            readyAndInQueue();
+        }
+        await("the agent's member idle in the queue", 20).until(() -> stack.asterisk.cli("queue show onekey").lines()
+                .anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
+        String token = stack.api.login("1001", "agent1001");
+        try (onekey.testkit.Pstn pstn = new onekey.testkit.Pstn(stack.asterisk.trunkPort())) {
+            // behind the trunk: the elder's landline and mobile answer and say nothing, no contact answers, 110 answers
+            pstn.otherwise(onekey.testkit.Pstn.Behaviour.noAnswer())
+                    .number("2155550001", onekey.testkit.Pstn.Behaviour.silent())
+                    .number("13917000001", onekey.testkit.Pstn.Behaviour.silent())
+                    .number("110", onekey.testkit.Pstn.Behaviour.silent());
+            long id;
+            try (SipPhone elder = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", stack.asterisk.sipPort,
+                    ELDER_NUMBER, null), new Audio.Silence(), new Audio.NoSink(), null).start()) {
+                elder.call("1234901");
+                await("pop shown while ringing", 20).until(() -> ui.enabled("answerButton")
+                        && ui.text("popBanner").contains("SOS"));
+                // item 8: the record's values in Chinese, not the codes
+                assertThat(ui.text("elderAge")).endsWith("· 女");
+                assertThat(ui.text("elderLanguage")).isEqualTo("普通话");
+                assertThat(ui.text("elderDevice")).isEqualTo("一键通座机");
+                ui.mouseClick("answerButton");
+                await("elder connected", 10).until(() -> elder.state() == CallState.ACTIVE);
+                // the elder says nothing: the red banner with its one button
+                await("无响应 banner", 20).until(() -> Boolean.parseBoolean(ui.send("visible silentBanner"))
+                        && ui.text("silentBanner").contains("无响应"));
+                assertThat(ui.text("noResponseButton")).startsWith("启动无响应救援");
+                ui.mouseClick("noResponseButton");
+                await("the rescue started", 10).until(() -> ui.text("silentBanner").contains("无响应救援已启动"));
+                JsonNode open = stack.api.get("/api/incidents?state=open", token).json();
+                assertThat(open.size()).as(open.toString()).isEqualTo(1);
+                id = open.get(0).path("id").asLong();
+                assertThat(open.get(0).path("openedBy").asText()).isEqualTo("1001");
+                long incidentId = id;
+                await("the incident's card", 10).until(() -> ui.text("incidentTitle").contains("事件 #" + incidentId)
+                        && ui.text("incidentTitle").contains("张桂英") && ui.text("incidentTitle").contains("无响应"));
+                assertThat(ui.text("incidentAddress")).contains("控江路1029弄12号302室");
+                assertThat(ui.text("incidentLandmarks")).contains("到达路线").contains("全家便利店");
+                ui.click("hangupButton"); // the seat hangs up the silent line; the rescue goes on
+                await("the elder's call ended", 10).until(() -> elder.state() == CallState.IDLE);
+            }
+            // the redials and the contacts' results as they happen (the redials before any contact)
+            await("redial 1 answered in silence", 30).until(() -> ui.text("incidentSteps").matches(".*重拨老人 1  [^|]*·  接通无声.*"));
+            await("redial 2 answered in silence", 30).until(() -> ui.text("incidentSteps").matches(".*重拨老人 2  [^|]*·  接通无声.*"));
+            await("the son's phone was not answered", 30).until(() -> ui.text("incidentSteps")
+                    .matches(".*呼叫联系人  李建国（儿子）\\S*  ·  无人接听.*"));
+            await("seat A's task: call 110", 60).until(() -> ui.text("taskA").contains("呼叫110请民警上门")
+                    && ui.text("taskA").contains("待接受"));
+            assertThat(ui.text("incidentState")).contains("AB 救援中");
+            String steps = ui.text("incidentSteps");
+            assertThat(steps).contains("居委会（居委）", "驿站（驿站）").doesNotContain("no-answer", "silent");
+            assertThat(steps.split(" \\| ")).filteredOn(l -> l.contains("呼叫联系人")).hasSize(3).allMatch(l -> l.endsWith("无人接听"));
+            ui.click("taskATake");
+            await("task A taken", 10).until(() -> ui.text("taskA").contains("已接受 1001"));
+
+            // 呼叫110: the seat's phone rings first, the seat answers, then 110 rings through the trunk and hears it
+            await("agent idle again", 20).until(() -> ui.send("sip").startsWith("IDLE"));
+            ui.mouseClick("incidentCall110");
+            await("the seat's phone rings for the call to 110", 20).until(() -> ui.enabled("answerButton"));
+            ui.send("key F2");
+            await("110 answered", 20).until(() -> !pstn.callsTo("110").isEmpty() && pstn.callsTo("110").get(0).answered);
+            onekey.testkit.Pstn.Call police = pstn.callsTo("110").get(0);
+            Path heard = dir.resolve("110-hears.wav");
+            await("110 hears the seat's 1000 Hz", 20).until(() -> {
+                byte[] u = police.heard();
+                short[] pcm = new short[u.length];
+                for (int i = 0; i < u.length; i++) {
+                    pcm[i] = onekey.softphone.audio.G711.ulaw(u[i]);
+                }
+                Audio.writeWav(heard, pcm);
+                return Tones.framesOf(heard, 1000) >= 50;
+            });
+            System.out.printf("110 heard the seat at RMS %.3f%n", police.heardRms());
+            long incidentId = id;
+            await("the call to 110 in the panel and task A done", 20).until(() -> ui.text("incidentSteps")
+                    .matches(".*坐席外呼  110  ·  [^|]+.*") && ui.text("taskA").contains("已完成"));
+
+            // a rescue note into the elder's record, typed in the window
+            ui.send("set rescueNote 民警与居委会已上门，老人在卫生间摔倒，意识清醒");
+            ui.click("rescueNoteButton");
+            await("note appended", 10).until(() -> ui.text("incidentStatus").contains("救援记录已追加到老人档案"));
+            Path shot = Path.of("target", "incident-panel.png").toAbsolutePath(); // committed as docs/images/
+            ui.send("shotcomp incidentPanel " + shot);
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+            ui.click("hangupButton");
+            await("the call to 110 ended", 10).until(() -> police.ended);
+
+            // the server: the call to 110 is in the incident's timeline, answered, and the A task is done
+            JsonNode inc = await("the call's step done", 20).until(() -> stack.api.get("/api/incidents/" + incidentId, token)
+                    .json(), j -> j.path("steps").findValuesAsText("kind").contains("call") && stepOf(j, "call")
+                    .path("state").asText().equals("done"));
+            JsonNode call = stepOf(inc, "call");
+            assertThat(call.path("target").asText()).isEqualTo("110");
+            assertThat(call.path("result").asText()).as("the seat hung up").isEqualTo("ended");
+            assertThat(call.path("startedAt").asLong()).isPositive();
+            assertThat(stepOf(inc, "task-a").path("state").asText()).isEqualTo("done");
+            assertThat(stepOf(inc, "task-a").path("detail").asText()).startsWith("call-110").contains("1001 called 110");
+            // recorded: a WAV in the recordings folder, written during the call to 110, with the seat's voice in it
+            long clickedAt = police.invitedAt; // the elder's call (with the seat's tone too) ended before
+            await("the call to 110 recorded", 30).until(() -> {
+                try (var files = Files.walk(stack.asterisk.recordings())) {
+                    return files.filter(f -> f.toString().endsWith(".wav")).filter(f -> f.toFile().lastModified() >= clickedAt)
+                            .anyMatch(f -> {
+                                try {
+                                    return Tones.framesOf(f, 1000) >= 50;
+                                } catch (java.io.IOException | RuntimeException e) {
+                                    return false;
+                                }
+                            });
+                }
+            });
+            JsonNode record = stack.api.get("/api/elders/1?reason=incident-test", token).json();
+            assertThat(record.path("addedNotes").findValuesAsText("text")).contains("#" + id + " 民警与居委会已上门，老人在卫生间摔倒，意识清醒");
+            assertThat(record.path("addedNotes").findValuesAsText("by")).contains("1001");
+
+            // 救援人员已到达, with the outcome typed in the window: resolved
+            await("idle after the call to 110", 20).until(() -> ui.send("sip").startsWith("IDLE"));
+            ui.send("set arrivedOutcome 民警上门，老人送医");
+            ui.click("arrivedButton");
+            await("resolved in the window", 15).until(() -> ui.text("incidentStatus").contains("事件 #" + incidentId + " 已解除")
+                    && ui.text("incidentStatus").contains("民警上门，老人送医"));
+            assertThat(ui.text("incidentHeading")).isEqualTo("救援事件 (0)");
+            JsonNode done = stack.api.get("/api/incidents/" + incidentId, token).json();
+            assertThat(done.path("state").asText()).isEqualTo("resolved");
+            assertThat(done.path("outcome").asText()).isEqualTo("民警上门，老人送医");
+        }
+    }
+
+    private static JsonNode stepOf(JsonNode inc, String kind) {
+        JsonNode last = null;
+        for (JsonNode s : inc.path("steps")) {
+            if (s.path("kind").asText().equals(kind)) {
+                last = s;
+            }
+        }
+        return last == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : last;
     }
 }

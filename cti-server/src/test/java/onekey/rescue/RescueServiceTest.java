@@ -179,7 +179,9 @@ class RescueServiceTest {
         rescue.onEvent(new PbxEvent.OriginateResult("r2", clock.millis(), redial2.actionId(), false, 3));
 
         // two redials without a response: nobody to call for seat A, whose task is 110 with the number, at once
-        Awaitility.await().until(() -> rescue.get(id).orElseThrow().state().equals("escalating"));
+        // (the state is set before the tasks are written: wait for the last of them, seat B's)
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().state().equals("escalating")
+                && rescue.get(id).orElseThrow().steps().stream().anyMatch(s -> s.kind().equals("task-b")));
         Incident esc = rescue.get(id).orElseThrow();
         assertThat(esc.steps()).filteredOn(s -> s.kind().equals("redial")).extracting(Incident.Step::result)
                 .containsExactly("silent", "no-answer");
@@ -215,6 +217,54 @@ class RescueServiceTest {
                 .filter(e -> "follow-up-overdue".equals(e.body().get("kind")))
                 .filter(e -> e.body().get("incident") instanceof Map<?, ?> m && Long.valueOf(incident).equals(m.get("id")))
                 .count();
+    }
+
+    /** Issue 18: seat A's task call-110 is done by the call to 110, not by 120; a seat says a task is done (完成). */
+    @Test
+    void theCallTo110DoesTheTaskCall110AndASeatSaysATaskIsDoneAuditedOnlyByItsPeople() {
+        onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db);
+        rescue.setAudit(audit);
+        long id = rescue.noResponseOnCall(null, "02155559999", 42L, agent, "no-response").incident().id();
+        rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), pbx.await(1).step(), "silent"));
+        Awaitility.await().until(() -> step(id, 2).map(s -> s.state().equals("planned")).orElse(false));
+        clock.advance(Duration.ofSeconds(60));
+        rescue.onEvent(new PbxEvent.OriginateResult("r2", clock.millis(), pbx.await(2).actionId(), false, 3));
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().steps().stream().anyMatch(s -> s.kind().equals("task-a")));
+        int seqA = taskA(id).seq();
+
+        // 120 is not the police: the task to call 110 stays open; the call to 110 does it
+        rescue.callFromAgent(id, agent, "120");
+        assertThat(taskA(id).state()).isEqualTo("open");
+        rescue.callFromAgent(id, agent, "110");
+        assertThat(taskA(id).state()).isEqualTo("done");
+        assertThat(taskA(id).detail()).startsWith("call-110").endsWith("ann called 110");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rescue.completeTask(id, seqA, agent))
+                .isInstanceOf(IllegalStateException.class);
+
+        // seat B's task: another agent may not say it is done; its agent does, audited once
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().steps().stream().anyMatch(s -> s.kind().equals("task-b")));
+        int seqB = rescue.get(id).orElseThrow().steps().stream().filter(s -> s.kind().equals("task-b")).findFirst()
+                .orElseThrow().seq();
+        Account bob = new Account(8, "bob", Role.AGENT, "1002", "secret", "Bob", true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rescue.completeTask(id, seqB, bob))
+                .isInstanceOf(SecurityException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rescue.completeTask(id, 999, agent))
+                .isInstanceOf(IllegalArgumentException.class);
+        Incident after = rescue.completeTask(id, seqB, agent);
+        Incident.Step b = after.steps().stream().filter(s -> s.seq() == seqB).findFirst().orElseThrow();
+        assertThat(b.state()).isEqualTo("done");
+        assertThat(b.result()).isEqualTo("done");
+        assertThat(b.detail()).endsWith("done by ann");
+        assertThat(audit.find(null, "incident.task-done", "call", "42", null, null, 10)).singleElement().satisfies(r -> {
+            assertThat(r.username()).isEqualTo("ann");
+            assertThat(r.detail()).isEqualTo("incident=" + id + " task=" + seqB);
+        });
+        assertThat(RescueService.callDoesTask("confirm-responders: …", "120")).isTrue();
+        assertThat(RescueService.callDoesTask("call-110: …", "119")).isFalse();
+    }
+
+    private Incident.Step taskA(long id) {
+        return rescue.get(id).orElseThrow().steps().stream().filter(s -> s.kind().equals("task-a")).findFirst().orElseThrow();
     }
 
     private Optional<Incident.Step> step(long incident, int seq) {

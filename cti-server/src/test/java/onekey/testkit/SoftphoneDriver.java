@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code mouse NAME} (a real mouse click), {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code shotwin NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -76,6 +76,7 @@ public final class SoftphoneDriver {
                     });
                     case "shot" -> shot(sp.frame(), Path.of(p[1]));
                     case "shotwin" -> shot((JFrame) onEdtFind(p[1]), Path.of(p[2])); // another window by name (the wallboard)
+                    case "shotcomp" -> shot(onEdtFind(p[1]), Path.of(p[2])); // one component (issue 18: the incident panel)
                     case "sip" -> sp.phone().state() + " " + sp.phone().registered();
                     // issue 7 bench: the pop latencies measured in the window (µs, space-separated) and the heap after GC
                     case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()) // total,edtWait,fill,paint per pop
@@ -233,6 +234,18 @@ public final class SoftphoneDriver {
         robot.mousePress(java.awt.event.InputEvent.BUTTON1_DOWN_MASK);
         robot.mouseRelease(java.awt.event.InputEvent.BUTTON1_DOWN_MASK);
         return "";
+    }
+
+    /** What the screen shows where a component is (the X server's pixels, via Robot). */
+    private static String shot(Component c, Path file) throws Exception {
+        AtomicReference<Rectangle> b = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> {
+            SwingUtilities.getWindowAncestor(c).toFront();
+            b.set(new Rectangle(c.getLocationOnScreen(), c.getSize()));
+        });
+        BufferedImage img = new Robot().createScreenCapture(b.get());
+        ImageIO.write(img, "png", file.toFile());
+        return file.toString();
     }
 
     /** What the screen shows in the window's bounds (the X server's pixels, via Robot). */

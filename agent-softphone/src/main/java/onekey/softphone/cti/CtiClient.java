@@ -392,6 +392,14 @@ public final class CtiClient implements AutoCloseable {
         send(JSON.createObjectNode().put("type", "spy.stop").put("session", session));
     }
 
+    /**
+     * The elder on call {@code linkedid} does not respond (issue 8; issue 18 item 1): starts the no-response rescue, as
+     * POST /api/calls/{id}/no-response. The ack ({@code command} call.no-response) carries the incident.
+     */
+    public void noResponse(String linkedid) {
+        send(JSON.createObjectNode().put("type", "call.no-response").put("linkedid", linkedid));
+    }
+
     /** Stops reconnecting and closes the socket (without logging the agent out). */
     @Override
     public void close() {

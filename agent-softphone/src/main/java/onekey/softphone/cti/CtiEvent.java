@@ -92,6 +92,25 @@ public sealed interface CtiEvent {
         }
     }
 
+    // ---- issue 18: the incident workspace ----
+    /** {@code call.silent}: the elder on the agent's call has said nothing for rescue.silenceSeconds. */
+    record CallSilent(JsonNode json) implements CtiEvent {
+        public String linkedid() {
+            return json.path("linkedid").asText();
+        }
+    }
+
+    /** {@code incident.*} (opened, step, updated, escalated, task, resolved, cancelled): the incident as it is now. */
+    record IncidentChanged(JsonNode json) implements CtiEvent {
+        public String type() {
+            return json.path("type").asText();
+        }
+
+        public JsonNode incident() {
+            return json.path("incident");
+        }
+    }
+
     /** Anything else (call.queued, call.finished, queue.alert, resumed, pong, …). */
     record Other(JsonNode json) implements CtiEvent {
         public String type() {
@@ -108,6 +127,9 @@ public sealed interface CtiEvent {
             case "agent.state" -> new AgentState(j);
             case "ack" -> new Ack(j);
             case "error" -> new Error(j);
+            case "call.silent" -> new CallSilent(j);
+            case "incident.opened", "incident.step", "incident.updated", "incident.escalated", "incident.task",
+                 "incident.resolved", "incident.cancelled" -> new IncidentChanged(j);
             default -> new Other(j);
         };
     }

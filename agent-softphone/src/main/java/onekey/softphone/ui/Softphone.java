@@ -62,6 +62,8 @@ public final class Softphone implements AutoCloseable {
     private int wrapUpSeconds;
     private volatile long currentCallId = -1;
     private volatile Wallboard wallboard;
+    /** Issue 18: the seat's open incidents, beside the pop. */
+    private volatile IncidentPanel incidents;
     /**
      * call.offered frame handed to the window → pop painted, in µs (the last {@link #POP_TIMES} pops; the bench reads
      * them): {total, waiting for the EDT, filling the pop, painting} per pop.
@@ -161,6 +163,7 @@ public final class Softphone implements AutoCloseable {
             }
         }
         username = me.path("username").asText();
+        long accountId = me.path("id").asLong(-1);
         wrapUpSeconds = me.path("wrapUpSeconds").asInt(0);
         boolean supervisor = "supervisor".equals(me.path("role").asText()) || "admin".equals(me.path("role").asText());
         if (o.wallboard()) {
@@ -190,6 +193,10 @@ public final class Softphone implements AutoCloseable {
         SwingUtilities.invokeAndWait(() -> w.set(new SoftphoneWindow(i18n, new Buttons(), who)));
         window = w.get();
         window.elderForm.onSubmit(this::createElder);
+        SwingUtilities.invokeAndWait(() -> { // issue 18: the incident workspace
+            incidents = new IncidentPanel(i18n, cti, accountId);
+            window.incidents(incidents);
+        });
         if (supervisor) {
             SwingUtilities.invokeAndWait(() -> {
                 javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
@@ -398,6 +405,11 @@ public final class Softphone implements AutoCloseable {
         }
 
         @Override
+        public void noResponse(String linkedid) {
+            background("no-response", () -> cti.noResponse(linkedid));
+        }
+
+        @Override
         public void save(String disposition, String notes) {
             long id = currentCallId;
             if (id < 0) {
@@ -456,7 +468,15 @@ public final class Softphone implements AutoCloseable {
                 case CtiEvent.Hello h -> {
                     JsonNode a = h.json().path("agent");
                     ui(() -> window.agent(h.state(), a.path("reason").asText(null), a.path("since").asLong(), wrapUpSeconds));
+                    incidents.reload(); // issue 18: rebuilt from the server on every (re)connect
                 }
+                // ---- issue 18: the silent caller and the incident workspace ----
+                case CtiEvent.CallSilent s -> ui(() -> window.noResponse.silent(s.linkedid(), s.json().path("silentMs").asLong()));
+                case CtiEvent.IncidentChanged i -> ui(() -> incidents.changed(i.incident()));
+                case CtiEvent.Ack a when "call.no-response".equals(a.command()) -> ui(() -> {
+                    window.noResponse.started(a.json().path("incident").path("id").asLong(), a.json().path("created").asBoolean());
+                    incidents.changed(a.json().path("incident"));
+                });
                 case CtiEvent.CallOffered c -> {
                     if (c.callId() == currentCallId) {
                         return; // replayed after a reconnect: the pop (and the notes typed) stay as they are
@@ -495,6 +515,9 @@ public final class Softphone implements AutoCloseable {
     public synchronized void close() {
         if (wallboard != null) {
             wallboard.close();
+        }
+        if (incidents != null) {
+            incidents.close();
         }
         if (cti != null) {
             try {

@@ -96,6 +96,10 @@ final class SoftphoneWindow {
         /** Click-to-call a number on the pop: a new call when idle, the second line during a call. */
         default void dial(String number) {
         }
+
+        /** Issue 18: the elder on call {@code linkedid} does not respond: start the no-response rescue. */
+        default void noResponse(String linkedid) {
+        }
     }
 
     static final List<String> DISPOSITIONS = List.of("resolved", "ambulance-sent", "family-informed", "doctor-advice",
@@ -169,11 +173,17 @@ final class SoftphoneWindow {
      * frame race); then the pop on screen is the previous caller's and must not stand under a ringing phone.
      */
     private boolean popCurrent;
+    // ---- issue 18: the silent caller's banner, the incident workspace, the values' names ----
+    final NoResponseBar noResponse;
+    private final ValueNames names;
 
     SoftphoneWindow(I18n i18n, Actions actions, String who) {
         this.i18n = i18n;
         this.actions = actions;
         this.elderForm = new NewElderForm(i18n);
+        this.names = new ValueNames(i18n);
+        this.noResponse = new NoResponseBar(i18n, actions::noResponse);
+        relabels.add(noResponse::relabel);
         relabels.add(elderForm::relabel);
         frame = new JFrame();
         frame.setName("softphone");
@@ -324,7 +334,10 @@ final class SoftphoneWindow {
         wrap.add(keys, 0);
 
         JPanel center = new JPanel(new BorderLayout());
-        center.add(banner, BorderLayout.NORTH);
+        JPanel banners = new JPanel(new BorderLayout());
+        banners.add(banner, BorderLayout.NORTH);
+        banners.add(noResponse.panel, BorderLayout.SOUTH); // issue 18: 无响应
+        center.add(banners, BorderLayout.NORTH);
         center.add(new JScrollPane(pop), BorderLayout.CENTER);
         center.add(wrap, BorderLayout.SOUTH);
 
@@ -462,6 +475,7 @@ final class SoftphoneWindow {
         lang.add(zh);
         lang.add(en);
         mb.add(lang);
+        mb.add(noResponse.menu);
         return mb;
     }
 
@@ -494,6 +508,7 @@ final class SoftphoneWindow {
             }
         });
         bind(root, KeyEvent.VK_F5, "ready", e -> actions.ready());
+        noResponse.bindKeys(root);
     }
 
     private static void bind(JComponent root, int key, String name, Consumer<ActionEvent> a) {
@@ -590,6 +605,7 @@ final class SoftphoneWindow {
         muteButton.setEnabled(inCall);
         keypad.forEach(k -> k.setEnabled(inCall));
         this.inCall = inCall;
+        noResponse.inCall(inCall);
         holdButton.setSelected("HELD".equals(sipState)); // also when the phone held the call for a consultation
         transferControls();
         if (!inCall) {
@@ -616,6 +632,7 @@ final class SoftphoneWindow {
         contactNumbers.clear();
         lastCallsModel.clear();
         elderForm.hide();
+        noResponse.offered(null); // issue 18: not the previous call's (a call Asterisk rings for the incident has no pop)
     }
 
     /** Paints the screen pop for an offered call. */
@@ -623,7 +640,8 @@ final class SoftphoneWindow {
         popCurrent = true;
         JsonNode call = ev.call();
         String line = call.path("line").asText("general");
-        String lineName = i18n.t("line." + line);
+        String lineName = names.name("line", line);
+        noResponse.offered(call.path("linkedid").asText(null));
         JsonNode e = ev.elder();
         boolean known = ev.registered() && e.isObject();
         banner.setBackground("sos".equals(line) ? SOS : known ? OTHER_LINE : UNKNOWN);
@@ -650,16 +668,16 @@ final class SoftphoneWindow {
         elderForm.hide();
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
-                ? " · " + e.path("gender").asText() : "") : "—");
+                ? " · " + names.name("sex", e.path("gender").asText()) : "") : "—");
         fields.get("address").setText(text(e, "address"));
         fields.get("landmarks").setText(text(e, "landmarks"));
         fields.get("district").setText(text(e, "district"));
-        fields.get("language").setText(text(e, "language"));
+        fields.get("language").setText(names.name("language", e.path("language").asText("")));
         fields.get("health").setText(text(e, "healthConditions"));
         fields.get("medications").setText(text(e, "medications"));
         fields.get("allergies").setText(text(e, "allergies"));
         fields.get("mobility").setText(text(e, "mobility"));
-        fields.get("device").setText(text(e, "device"));
+        fields.get("device").setText(names.name("device", e.path("device").asText("")));
         int i = 1;
         for (JsonNode c : e.path("contacts")) {
             contactsModel.addElement(i++ + ". " + c.path("name").asText() + " (" + c.path("relation").asText() + ") "
@@ -669,8 +687,8 @@ final class SoftphoneWindow {
         for (JsonNode c : e.path("lastCalls")) {
             long at = c.path("arrivedAt").asLong();
             lastCallsModel.addElement((at > 0 ? WHEN.format(Instant.ofEpochMilli(at)) : "?") + "  "
-                    + i18n.t("line." + c.path("line").asText("general")) + "  " + c.path("outcome").asText("")
-                    + "  " + code(c.path("disposition").asText("—")) + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
+                    + names.name("line", c.path("line").asText("general")) + "  " + names.name("outcome", c.path("outcome").asText(""))
+                    + "  " + (c.path("disposition").isTextual() ? names.name("disposition", c.path("disposition").asText()) : "—") + (c.path("notes").isTextual() ? "  " + c.path("notes").asText() : ""));
         }
     }
 
@@ -707,6 +725,15 @@ final class SoftphoneWindow {
     void saved(String message) {
         dirty = false;
         saved.setText(message);
+    }
+
+    /** Issue 18: the incident workspace, beside the pop (its keys on the window). */
+    void incidents(IncidentPanel p) {
+        frame.getContentPane().add(p.panel, BorderLayout.EAST);
+        relabels.add(p::relabel);
+        p.bindKeys(frame.getRootPane());
+        frame.setPreferredSize(new Dimension(1270, 900));
+        frame.pack();
     }
 
     void show() {

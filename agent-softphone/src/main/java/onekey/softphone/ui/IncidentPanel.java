@@ -1,0 +1,535 @@
+package onekey.softphone.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.BorderLayout;
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.FlowLayout;
+import java.awt.Font;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.swing.AbstractAction;
+import javax.swing.BorderFactory;
+import javax.swing.BoxLayout;
+import javax.swing.DefaultListModel;
+import javax.swing.JButton;
+import javax.swing.JComponent;
+import javax.swing.JLabel;
+import javax.swing.JList;
+import javax.swing.JPanel;
+import javax.swing.JScrollPane;
+import javax.swing.JTextField;
+import javax.swing.KeyStroke;
+import javax.swing.SwingUtilities;
+import onekey.softphone.cti.CtiClient;
+
+/**
+ * The seat's incident workspace (issue 18, item 3), beside the pop: one card per open incident the seat holds, the
+ * newest on top. A card shows the steps with their times (redials, each contact called and the result, who
+ * acknowledged), tasks A and B with 接受 / 完成, click-to-call buttons (120, 110, 119, each contact) through
+ * {@code POST /api/incidents/{id}/call} (recorded, in the incident's timeline), the address and access route to read
+ * out, 救援人员已到达 with the outcome, 撤销报警 with the reason, and a rescue note appended to the elder's record.
+ * It follows {@code incident.*} events and is rebuilt from {@code GET /api/incidents?state=open} on every
+ * (re)connect. The keyboard acts on the top card. All methods on the EDT; requests run on a worker thread.
+ */
+final class IncidentPanel {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final Color SOS = new Color(0xC62828);
+
+    final JPanel panel = new JPanel(new BorderLayout());
+    final JLabel status = named(new JLabel(" "), "incidentStatus");
+    private final JLabel heading = named(new JLabel(), "incidentHeading");
+    private final JPanel cards = new JPanel();
+    private final I18n i18n;
+    private final ValueNames names;
+    private final CtiClient cti;
+    private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "softphone-incidents");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Open incidents by id, newest first. */
+    private final Map<Long, Card> open = new LinkedHashMap<>();
+    /** Elders' records by id, fetched once per incident for the address, access route and contacts. */
+    private final Map<Long, JsonNode> elders = new LinkedHashMap<>();
+
+    /** The signed-in account (GET /api/me's id): a supervisor gets every incident's events, but holds only its own. */
+    private final long me;
+
+    IncidentPanel(I18n i18n, CtiClient cti, long me) {
+        this.me = me;
+        this.i18n = i18n;
+        this.names = new ValueNames(i18n);
+        this.cti = cti;
+        panel.setName("incidentPanel");
+        cards.setLayout(new BoxLayout(cards, BoxLayout.Y_AXIS));
+        heading.setFont(heading.getFont().deriveFont(Font.BOLD, 15f));
+        heading.setBorder(BorderFactory.createEmptyBorder(4, 8, 4, 8));
+        JPanel north = new JPanel(new BorderLayout());
+        north.add(heading, BorderLayout.NORTH);
+        north.add(status, BorderLayout.SOUTH);
+        status.setBorder(BorderFactory.createEmptyBorder(0, 8, 4, 8));
+        panel.add(north, BorderLayout.NORTH);
+        JPanel top = new JPanel(new BorderLayout()); // cards at their own height, not stretched to the panel's
+        top.add(cards, BorderLayout.NORTH);
+        JScrollPane scroll = new JScrollPane(top);
+        scroll.setBorder(BorderFactory.createEmptyBorder());
+        panel.add(scroll, BorderLayout.CENTER);
+        panel.setPreferredSize(new java.awt.Dimension(560, 600));
+        relabel();
+    }
+
+    private static <T extends Component> T named(T c, String name) {
+        c.setName(name);
+        return c;
+    }
+
+    /** The window's language changed. */
+    void relabel() {
+        heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
+        open.values().forEach(Card::render);
+    }
+
+    /** Key bindings for the top card's actions, on the window's root pane (WHEN_IN_FOCUSED_WINDOW). */
+    void bindKeys(JComponent root) {
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_F6, 0), "incTakeA", c -> c.taskAction("task-a", "take"));
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_F7, 0), "incDoneA", c -> c.taskAction("task-a", "done"));
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_F6, InputEvent.SHIFT_DOWN_MASK), "incTakeB", c -> c.taskAction("task-b", "take"));
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_F7, InputEvent.SHIFT_DOWN_MASK), "incDoneB", c -> c.taskAction("task-b", "done"));
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_1, InputEvent.CTRL_DOWN_MASK), "incCall120", c -> c.call("120"));
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_2, InputEvent.CTRL_DOWN_MASK), "incCall110", c -> c.call("110"));
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_3, InputEvent.CTRL_DOWN_MASK), "incCall119", c -> c.call("119"));
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_4 + i, InputEvent.CTRL_DOWN_MASK), "incCallContact" + (i + 1),
+                    c -> c.callContact(n));
+        }
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_F8, 0), "incArrived", Card::arrived);
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_F8, InputEvent.CTRL_DOWN_MASK), "incCancel", Card::cancel);
+        bind(root, KeyStroke.getKeyStroke(KeyEvent.VK_N, InputEvent.CTRL_DOWN_MASK), "incNote", Card::note);
+    }
+
+    private void bind(JComponent root, KeyStroke key, String name, java.util.function.Consumer<Card> a) {
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(key, name);
+        root.getActionMap().put(name, new AbstractAction() {
+            @Override
+            public void actionPerformed(java.awt.event.ActionEvent e) {
+                open.values().stream().findFirst().ifPresent(a);
+            }
+        });
+    }
+
+    // ---- the server's side -------------------------------------------------------------------------------
+
+    /** Connected (or reconnected): the panel is rebuilt from the seat's open incidents. */
+    void reload() {
+        work.execute(() -> {
+            try {
+                JsonNode list = cti.request("GET", "/api/incidents?state=open", null);
+                SwingUtilities.invokeLater(() -> {
+                    List<Long> ids = new ArrayList<>();
+                    list.forEach(i -> ids.add(i.path("id").asLong()));
+                    new ArrayList<>(open.keySet()).stream().filter(id -> !ids.contains(id)).forEach(this::remove);
+                    // the list is newest first; cards are put on top, so the oldest goes in first
+                    for (int k = list.size() - 1; k >= 0; k--) {
+                        changed(list.get(k));
+                    }
+                });
+            } catch (Exception e) {
+                message(i18n.t("inc.loadFailed") + e.getMessage());
+            }
+        });
+    }
+
+    /** An incident as the server sent it (an event, an ack, a REST answer). */
+    void changed(JsonNode inc) {
+        long id = inc.path("id").asLong();
+        if (id <= 0 || inc.path("agentId").asLong(-1) != me) {
+            return; // not an incident this seat holds
+        }
+        boolean isOpen = inc.path("closedAt").isNull() || inc.path("closedAt").isMissingNode();
+        if (!isOpen) {
+            // said whether the card is still here or not: the incident.resolved event and the answer to 救援人员已到达
+            // race, and the last word on the status line must be the incident's end, not "✓"
+            remove(id);
+            status.setText(String.format(i18n.t("inc.closed"), id, names.name("incidentState", inc.path("state").asText()),
+                    inc.path("outcome").asText("")));
+            return;
+        }
+        Card c = open.get(id);
+        if (c == null) {
+            c = new Card(id);
+            Map<Long, Card> again = new LinkedHashMap<>();
+            again.put(id, c);
+            again.putAll(open);
+            open.clear();
+            open.putAll(again);
+            cards.add(c.box, 0);
+            if (inc.path("elderId").isNumber()) {
+                fetchElder(inc.path("elderId").asLong(), id);
+            }
+        }
+        c.incident = inc;
+        c.render();
+        heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
+        cards.revalidate();
+        cards.repaint();
+    }
+
+    private void remove(long id) {
+        Card c = open.remove(id);
+        if (c != null) {
+            cards.remove(c.box);
+            cards.revalidate();
+            cards.repaint();
+        }
+        heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
+    }
+
+    private void fetchElder(long elderId, long incidentId) {
+        if (elders.containsKey(elderId)) {
+            return;
+        }
+        work.execute(() -> {
+            try {
+                // audited as elder.view; the reason names the incident (a seat may hold it after the call ended)
+                JsonNode e = cti.request("GET", "/api/elders/" + elderId + "?reason="
+                        + URLEncoder.encode("rescue incident " + incidentId, StandardCharsets.UTF_8), null);
+                SwingUtilities.invokeLater(() -> {
+                    elders.put(elderId, e);
+                    open.values().forEach(Card::render);
+                });
+            } catch (Exception x) {
+                message(i18n.t("inc.elderFailed") + x.getMessage());
+            }
+        });
+    }
+
+    private void message(String s) {
+        SwingUtilities.invokeLater(() -> status.setText(s));
+    }
+
+    /** A request for an incident; its answer (the incident) repaints the card. */
+    private void act(String what, String method, String path, ObjectNode body, Runnable after) {
+        status.setText(what + " …");
+        work.execute(() -> {
+            try {
+                JsonNode r = cti.request(method, path, body);
+                SwingUtilities.invokeLater(() -> {
+                    status.setText(what + " ✓");
+                    if (r.has("id") && r.has("steps")) {
+                        changed(r);
+                    }
+                    if (after != null) {
+                        after.run();
+                    }
+                });
+            } catch (Exception e) {
+                message(what + ": " + e.getMessage());
+            }
+        });
+    }
+
+    void close() {
+        work.shutdownNow();
+    }
+
+    // ---- one incident -----------------------------------------------------------------------------------
+
+    private final class Card {
+        final long id;
+        JsonNode incident;
+        final JPanel box = new JPanel();
+        final JLabel title = named(new JLabel(), "incidentTitle");
+        final JLabel state = named(new JLabel(), "incidentState");
+        final JLabel address = named(new JLabel(" "), "incidentAddress");
+        final JLabel landmarks = named(new JLabel(" "), "incidentLandmarks");
+        final DefaultListModel<String> stepsModel = new DefaultListModel<>();
+        final JList<String> steps = named(new JList<>(stepsModel), "incidentSteps");
+        final JLabel taskA = named(new JLabel(" "), "taskA");
+        final JButton takeA = named(new JButton(), "taskATake");
+        final JButton doneA = named(new JButton(), "taskADone");
+        final JLabel taskB = named(new JLabel(" "), "taskB");
+        final JButton takeB = named(new JButton(), "taskBTake");
+        final JButton doneB = named(new JButton(), "taskBDone");
+        final JButton call120 = named(new JButton(), "incidentCall120");
+        final JButton call110 = named(new JButton(), "incidentCall110");
+        final JButton call119 = named(new JButton(), "incidentCall119");
+        final JPanel contactButtons = new JPanel(new java.awt.GridLayout(0, 1, 0, 2));
+        final JTextField outcome = named(new JTextField(24), "arrivedOutcome");
+        final JButton arrivedButton = named(new JButton(), "arrivedButton");
+        final JTextField reason = named(new JTextField(24), "cancelReason");
+        final JButton cancelButton = named(new JButton(), "cancelButton");
+        final JTextField note = named(new JTextField(24), "rescueNote");
+        final JButton noteButton = named(new JButton(), "rescueNoteButton");
+        final JLabel labelOutcome = new JLabel();
+        final JLabel labelReason = new JLabel();
+        final JLabel labelNote = new JLabel();
+        /** The contacts' numbers in the record's order (the buttons'). */
+        final List<String> contactNumbers = new ArrayList<>();
+
+        Card(long id) {
+            this.id = id;
+            box.setLayout(new BoxLayout(box, BoxLayout.Y_AXIS));
+            box.setBorder(BorderFactory.createCompoundBorder(BorderFactory.createEmptyBorder(4, 6, 4, 6),
+                    BorderFactory.createLineBorder(SOS, 2)));
+            title.setOpaque(true);
+            title.setBackground(SOS);
+            title.setForeground(Color.WHITE);
+            title.setFont(title.getFont().deriveFont(Font.BOLD, 16f));
+            title.setMaximumSize(new java.awt.Dimension(Integer.MAX_VALUE, 28));
+            address.setFont(address.getFont().deriveFont(Font.BOLD, 14f));
+            steps.setVisibleRowCount(9);
+            takeA.addActionListener(e -> taskAction("task-a", "take"));
+            doneA.addActionListener(e -> taskAction("task-a", "done"));
+            takeB.addActionListener(e -> taskAction("task-b", "take"));
+            doneB.addActionListener(e -> taskAction("task-b", "done"));
+            call120.addActionListener(e -> call("120"));
+            call110.addActionListener(e -> call("110"));
+            call119.addActionListener(e -> call("119"));
+            arrivedButton.addActionListener(e -> arrived());
+            cancelButton.addActionListener(e -> cancel());
+            noteButton.addActionListener(e -> note());
+            JScrollPane stepsPane = new JScrollPane(steps);
+            stepsPane.setPreferredSize(new java.awt.Dimension(530, 215));
+            contactButtons.setBorder(BorderFactory.createEmptyBorder(2, 4, 2, 4));
+            for (JComponent c : List.<JComponent>of(title, state, address, landmarks, stepsPane,
+                    row(taskA, takeA, doneA), row(taskB, takeB, doneB), row(call120, call110, call119), contactButtons,
+                    row(labelOutcome, outcome, arrivedButton), row(labelReason, reason, cancelButton),
+                    row(labelNote, note, noteButton))) {
+                c.setAlignmentX(Component.LEFT_ALIGNMENT);
+                box.add(c);
+            }
+        }
+
+        private JPanel row(JComponent... cs) {
+            JPanel r = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 1));
+            for (JComponent c : cs) {
+                r.add(c);
+            }
+            return r;
+        }
+
+        JsonNode elder() {
+            return incident != null && incident.path("elderId").isNumber() ? elders.get(incident.path("elderId").asLong())
+                    : null;
+        }
+
+        void render() {
+            if (incident == null) {
+                return;
+            }
+            JsonNode e = elder();
+            String who = e != null ? e.path("name").asText() : incident.path("elderId").isNumber() ? "…"
+                    : i18n.t("unregistered") + " " + incident.path("callerNumber").asText("");
+            title.setText(" " + String.format(i18n.t("inc.title"), id, names.name("reason", incident.path("reason").asText()))
+                    + " · " + who);
+            state.setText(i18n.t("inc.state") + names.name("incidentState", incident.path("state").asText())
+                    + "  ·  " + i18n.t("inc.opened") + time(incident.path("openedAt")));
+            address.setText(i18n.t("address") + "：" + (e == null ? "—" : e.path("address").asText("—")));
+            landmarks.setText(i18n.t("inc.route") + "：" + (e == null ? "—" : e.path("landmarks").asText("—")));
+            stepsModel.clear();
+            int redial = 0;
+            int contact = 0;
+            for (JsonNode s : incident.path("steps")) {
+                String kind = s.path("kind").asText();
+                if (kind.equals("redial")) {
+                    redial++;
+                }
+                stepsModel.addElement(stepLine(s, kind.equals("redial") ? redial : kind.equals("contact") ? contact++ : 0));
+            }
+            if (stepsModel.size() > 0) {
+                steps.ensureIndexIsVisible(stepsModel.size() - 1); // the newest step in view
+            }
+            task("task-a", taskA, takeA, doneA);
+            task("task-b", taskB, takeB, doneB);
+            call120.setText(i18n.t("inc.call120"));
+            call110.setText(i18n.t("inc.call110"));
+            call119.setText(i18n.t("inc.call119"));
+            contactButtons.removeAll();
+            contactNumbers.clear();
+            if (e != null) {
+                int n = 0;
+                for (JsonNode c : e.path("contacts")) {
+                    n++;
+                    String phone = c.path("phone").asText();
+                    contactNumbers.add(phone);
+                    JButton b = named(new JButton(String.format(i18n.t("inc.callContact"), c.path("name").asText(),
+                            c.path("relation").asText(), n + 3)), "incidentCallContact" + n);
+                    b.addActionListener(x -> call(phone));
+                    contactButtons.add(b);
+                }
+            }
+            contactButtons.revalidate();
+            labelOutcome.setText(i18n.t("inc.outcome"));
+            arrivedButton.setText(i18n.t("inc.arrived"));
+            labelReason.setText(i18n.t("inc.reason"));
+            cancelButton.setText(i18n.t("inc.cancel"));
+            labelNote.setText(i18n.t("inc.note"));
+            noteButton.setText(i18n.t("inc.addNote"));
+            noteButton.setEnabled(incident.path("elderId").isNumber());
+        }
+
+        /** {@code no}: the redial's number (from 1), or the contact step's place among the contact steps (from 0). */
+        private String stepLine(JsonNode s, int no) {
+            String kind = s.path("kind").asText();
+            String st = s.path("state").asText();
+            JsonNode at = s.path("endedAt").isNumber() ? s.path("endedAt") : s.path("startedAt").isNumber()
+                    ? s.path("startedAt") : s.path("dueAt");
+            StringBuilder b = new StringBuilder(time(at)).append("  ").append(names.name("step", kind));
+            if (kind.equals("redial")) {
+                b.append(' ').append(no);
+            }
+            String target = s.path("target").asText("");
+            if (kind.equals("contact")) {
+                b.append("  ").append(contactName(target, no));
+            } else if (kind.startsWith("task-") || kind.equals("follow-up")) {
+                b.append("：").append(names.name("task", taskWhat(s)));
+            } else if (!target.isEmpty()) {
+                b.append("  ").append(target);
+            }
+            b.append("  ·  ");
+            if (st.equals("done")) {
+                b.append(names.name("result", s.path("result").asText()));
+            } else if (st.equals("taken")) {
+                b.append(names.name("stepState", st)).append(' ').append(s.path("result").asText("").replace("taken by ", ""));
+            } else {
+                b.append(names.name("stepState", st));
+            }
+            return b.toString();
+        }
+
+        /**
+         * A contact's name for a masked target: seat A calls the record's contacts in their order, so the n-th contact
+         * step is the n-th contact when its number ends as the step's does (two contacts may share the last 4 digits);
+         * otherwise the first contact whose number ends so.
+         */
+        private String contactName(String masked, int place) {
+            JsonNode e = elder();
+            if (e != null && masked.length() >= 4) {
+                String tail = masked.substring(masked.length() - 4);
+                JsonNode nth = e.path("contacts").path(place);
+                if (nth.path("phone").asText().endsWith(tail)) {
+                    return nth.path("name").asText() + "（" + nth.path("relation").asText() + "）" + masked;
+                }
+                for (JsonNode c : e.path("contacts")) {
+                    if (c.path("phone").asText().endsWith(tail)) {
+                        return c.path("name").asText() + "（" + c.path("relation").asText() + "）" + masked;
+                    }
+                }
+            }
+            return masked;
+        }
+
+        private String taskWhat(JsonNode s) {
+            String d = s.path("detail").asText("");
+            int colon = d.indexOf(':');
+            return colon > 0 ? d.substring(0, colon) : d;
+        }
+
+        private JsonNode lastTask(String kind) {
+            JsonNode t = null;
+            for (JsonNode s : incident.path("steps")) {
+                if (s.path("kind").asText().equals(kind)) {
+                    t = s;
+                }
+            }
+            return t;
+        }
+
+        private void task(String kind, JLabel label, JButton take, JButton done) {
+            JsonNode t = lastTask(kind);
+            String seat = i18n.t(kind.equals("task-a") ? "inc.taskA" : "inc.taskB");
+            take.setText(i18n.t(kind.equals("task-a") ? "inc.takeA" : "inc.takeB"));
+            done.setText(i18n.t(kind.equals("task-a") ? "inc.doneA" : "inc.doneB"));
+            if (t == null) {
+                label.setText(seat + "：" + i18n.t("inc.noTask"));
+                take.setEnabled(false);
+                done.setEnabled(false);
+                return;
+            }
+            String st = t.path("state").asText();
+            label.setText(seat + "：" + names.name("task", taskWhat(t)) + " · " + names.name("stepState", st)
+                    + (st.equals("taken") ? " " + t.path("result").asText("").replace("taken by ", "") : ""));
+            take.setEnabled(st.equals("open"));
+            done.setEnabled(st.equals("open") || st.equals("taken"));
+        }
+
+        void taskAction(String kind, String action) {
+            JsonNode t = incident == null ? null : lastTask(kind);
+            if (t == null || t.path("state").asText().equals("done")) {
+                status.setText(i18n.t("inc.noTask"));
+                return;
+            }
+            act(i18n.t(action.equals("take") ? "inc.taking" : "inc.finishing"), "POST",
+                    "/api/incidents/" + id + "/tasks/" + t.path("seq").asInt() + "/" + action, null, null);
+        }
+
+        void call(String number) {
+            act(String.format(i18n.t("inc.calling"), number), "POST", "/api/incidents/" + id + "/call",
+                    JSON.createObjectNode().put("number", number), null);
+        }
+
+        void callContact(int index) {
+            if (index < contactNumbers.size()) {
+                call(contactNumbers.get(index));
+            }
+        }
+
+        void arrived() {
+            String o = outcome.getText().trim();
+            if (o.isEmpty()) {
+                status.setText(i18n.t("inc.outcomeNeeded"));
+                outcome.requestFocusInWindow();
+                return;
+            }
+            act(i18n.t("inc.arrived"), "POST", "/api/incidents/" + id + "/arrived",
+                    JSON.createObjectNode().put("outcome", o), null);
+        }
+
+        void cancel() {
+            String r = reason.getText().trim();
+            if (r.isEmpty()) {
+                status.setText(i18n.t("inc.reasonNeeded"));
+                reason.requestFocusInWindow();
+                return;
+            }
+            act(i18n.t("inc.cancel"), "POST", "/api/incidents/" + id + "/cancel", JSON.createObjectNode().put("reason", r),
+                    null);
+        }
+
+        void note() {
+            String n = note.getText().trim();
+            if (n.isEmpty() || !incident.path("elderId").isNumber()) {
+                status.setText(i18n.t("inc.noteNeeded"));
+                note.requestFocusInWindow();
+                return;
+            }
+            long elderId = incident.path("elderId").asLong();
+            act(i18n.t("inc.addNote"), "POST", "/api/elders/" + elderId + "/notes",
+                    JSON.createObjectNode().put("text", "#" + id + " " + n), () -> {
+                        note.setText("");
+                        status.setText(i18n.t("inc.noteAdded"));
+                    });
+        }
+    }
+
+    private static String time(JsonNode at) {
+        return at.isNumber() ? TIME.format(Instant.ofEpochMilli(at.asLong())) : "--:--:--";
+    }
+}
