@@ -38,6 +38,9 @@ final class Requests {
 
     record IncidentActionBody(String outcome, String reason, String number) {}
 
+    /** POST /api/incidents/{id}/follow-up/outcome: reached (condition, satisfaction 1-5) or not. */
+    record FollowUpOutcomeBody(Boolean reached, String condition, Integer satisfaction) {}
+
     /** POST /api/calls/{id}/spy, PUT /api/spy/{session}: listen, whisper or barge. */
     record SpyBody(String mode) {}
 

@@ -103,6 +103,7 @@ final class RestApi {
                 .add(POST, "/api/incidents/{incident}/cancel", ANY, this::incidentCancel)
                 .add(POST, "/api/incidents/{incident}/call", ANY, this::incidentCall)
                 .add(POST, "/api/incidents/{incident}/follow-up", ANY, this::incidentFollowUp)
+                .add(POST, "/api/incidents/{incident}/follow-up/outcome", ANY, this::followUpOutcome)
                 .add(POST, "/api/incidents/{incident}/tasks/{seq}/take", ANY, this::takeTask)
                 .add(GET, "/api/worklist", ANY, this::worklist)
                 .add(GET, "/api/lines", ANY, this::listLines)
@@ -979,7 +980,30 @@ final class RestApi {
             onekey.rescue.Incident now = rescue().followUp(i.id(), r.account);
             ctx.audit().record(r.account, "incident.follow-up", i.auditType(), i.auditId(), "incident=" + i.id());
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /**
+     * The follow-up's outcome, saved by the seat: {@code {"reached":true,"condition":"…","satisfaction":4}} completes
+     * it, {@code {"reached":false}} keeps it on the worklist (the rule and the audit row are the service's).
+     */
+    private Reply followUpOutcome(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        Requests.FollowUpOutcomeBody b = r.body(Requests.FollowUpOutcomeBody.class);
+        if (b.reached() == null) {
+            throw ApiException.missing("reached");
+        }
+        onekey.rescue.RescueService.FollowUpOutcome o;
+        try {
+            o = new onekey.rescue.RescueService.FollowUpOutcome(b.reached(), b.condition(), b.satisfaction());
         } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage().contains("satisfaction") ? "satisfaction" : "condition", e.getMessage());
+        }
+        try {
+            return Reply.ok(onekey.rescue.RescueService.shape(rescue().followUpOutcome(i.id(), r.account, o)));
+        } catch (IllegalStateException e) {
             throw ApiException.conflict(e.getMessage(), null);
         }
     }
@@ -996,6 +1020,7 @@ final class RestApi {
             m.put("dueAt", s.dueAt());
             m.put("number", s.target() == null ? null : PhoneNumbers.mask(s.target()));
             m.put("detail", s.detail());
+            m.put("result", s.result()); // the last attempt: dialled, not-reached (issue 18)
             return m;
         }).toList());
     }

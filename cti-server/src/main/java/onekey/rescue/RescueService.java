@@ -731,16 +731,79 @@ public final class RescueService implements AutoCloseable {
         });
     }
 
-    /** The follow-up call from the worklist: the agent's phone rings, then the elder's number; the task is done. */
+    // ---- follow-ups (issue 18 item 4): dialling records an attempt; only the seat's outcome completes one ----------
+
+    /** Where follow-up outcomes are audited (set by the composition root; none in unit tests that do not ask). */
+    private volatile onekey.auth.AuditLog audit;
+
+    public void setAudit(onekey.auth.AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * The follow-up call from the worklist: the agent's phone rings, then the elder's number. The attempt is noted on
+     * the task (result "dialled"), which stays open: service rules "follow-up within 2 days" ask for the elder reached
+     * and asked, not for a number dialled.
+     */
     public Incident followUp(long id, Account agent) {
         Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
-        Incident.Step task = inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no follow-up to make"));
+        Incident.Step task = openFollowUp(inc);
         String number = task.target() != null ? task.target()
                 : phonesOf(inc).stream().findFirst().orElseThrow();
         Incident out = callFromAgent(id, agent, number);
-        onWorker(() -> repo.finish(task.id(), "called", "follow-up call by " + agent.username(), clock.millis()));
+        onWorker(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
+        log.info("rescue.follow-up-dialled incident={} agent={} number={}", id, agent.username(), PhoneNumbers.mask(number));
         return repo.get(id).orElse(out);
+    }
+
+    /** What the seat learnt on the follow-up call. */
+    public record FollowUpOutcome(boolean reached, String condition, Integer satisfaction) {
+        public FollowUpOutcome {
+            if (reached && (condition == null || condition.isBlank())) {
+                throw new IllegalArgumentException("\"condition\" (how the elder is) is required when the elder was reached");
+            }
+            if (satisfaction != null && (satisfaction < 1 || satisfaction > 5)) {
+                throw new IllegalArgumentException("\"satisfaction\" must be 1 to 5");
+            }
+            if (condition != null && condition.length() > 200) {
+                throw new IllegalArgumentException("\"condition\" must be at most 200 characters");
+            }
+        }
+    }
+
+    /**
+     * The seat saves the follow-up's outcome (REST and WebSocket both come here). Reached: the task is done with how
+     * the elder is and the satisfaction. Not reached: the attempt is noted and the task stays open on the worklist, to
+     * be tried again before its deadline. Audited either way.
+     */
+    public Incident followUpOutcome(long id, Account agent, FollowUpOutcome o) {
+        Incident done = onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            Incident.Step task = openFollowUp(inc);
+            long now = clock.millis();
+            if (o.reached()) {
+                repo.finish(task.id(), "reached", "condition=" + o.condition().trim()
+                        + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()) + " by=" + agent.username(), now);
+            } else {
+                repo.noteTask(task.id(), "not-reached", "not reached by " + agent.username() + "; to be tried again", now);
+            }
+            Incident after = repo.get(id).orElseThrow();
+            publish("incident.updated", after);
+            return after;
+        });
+        log.info("rescue.follow-up-outcome incident={} agent={} reached={} satisfaction={}", id, agent.username(),
+                o.reached(), o.satisfaction());
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(agent, "incident.follow-up-outcome", done.auditType(), done.auditId(), "incident=" + id + " reached="
+                    + o.reached() + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()));
+        }
+        return done;
+    }
+
+    private static Incident.Step openFollowUp(Incident inc) {
+        return inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("incident " + inc.id() + " has no follow-up to make"));
     }
 
     /** The follow-up tasks due by {@code until} (the worklist). */

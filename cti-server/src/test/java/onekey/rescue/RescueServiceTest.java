@@ -1,6 +1,7 @@
 package onekey.rescue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,12 +149,51 @@ class RescueServiceTest {
         assertThat(call.channel()).isEqualTo("PJSIP/1001");
         assertThat(call.context()).isEqualTo("onekey-out-agent-call");
         assertThat(call.vars()).containsEntry("ONEKEY_DIAL", ELDER);
-        assertThat(rescue.followUps(clock.millis() + Duration.ofHours(48).toMillis())).isEmpty();
-        Incident after = rescue.get(id).orElseThrow();
-        assertThat(after.steps()).anySatisfy(s -> {
-            assertThat(s.kind()).isEqualTo("follow-up");
-            assertThat(s.result()).isEqualTo("called");
-        });
+        // dialling completes nothing (issue 18): the attempt is noted, the follow-up stays on the worklist
+        assertThat(rescue.followUps(clock.millis() + Duration.ofHours(48).toMillis())).singleElement()
+                .satisfies(t -> assertThat(t.result()).isEqualTo("dialled"));
+    }
+
+    @Test
+    void aFollowUpIsDoneOnlyWhenTheSeatSavesThatTheElderWasReachedNotReachedKeepsItOnTheWorklistBothAudited() {
+        onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
+        rescue.setAudit(audit);
+        long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        pbx.await(1);
+        rescue.arrived(id, agent, "居委 staff found her well");
+        long horizon = clock.millis() + Duration.ofHours(48).toMillis();
+        rescue.followUp(id, agent);
+        pbx.await(2);
+
+        // not reached: noted, still on the list to be tried again
+        Incident kept = rescue.followUpOutcome(id, agent, new RescueService.FollowUpOutcome(false, null, null));
+        assertThat(kept.steps()).filteredOn(s -> s.kind().equals("follow-up")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.state()).isEqualTo("open");
+                    assertThat(s.result()).isEqualTo("not-reached");
+                });
+        assertThat(rescue.followUps(horizon)).hasSize(1);
+
+        // a reached outcome needs to say how the elder is; satisfaction is 1 to 5
+        assertThatThrownBy(() -> new RescueService.FollowUpOutcome(true, " ", 4)).hasMessageContaining("condition");
+        assertThatThrownBy(() -> new RescueService.FollowUpOutcome(true, "好", 6)).hasMessageContaining("1 to 5");
+
+        // reached: done, with how she is and her satisfaction; off the worklist
+        Incident done = rescue.followUpOutcome(id, agent, new RescueService.FollowUpOutcome(true, "身体已恢复，能下楼散步", 5));
+        assertThat(done.steps()).filteredOn(s -> s.kind().equals("follow-up")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.state()).isEqualTo("done");
+                    assertThat(s.result()).isEqualTo("reached");
+                    assertThat(s.detail()).contains("身体已恢复，能下楼散步", "satisfaction=5", "ann");
+                });
+        assertThat(rescue.followUps(horizon)).isEmpty();
+        assertThatThrownBy(() -> rescue.followUpOutcome(id, agent, new RescueService.FollowUpOutcome(false, null, null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no follow-up");
+
+        // both outcomes audited by the service, in the elder's trail
+        assertThat(audit.find("ann", "incident.follow-up-outcome", "elder", Long.toString(elder.id()), null, null, 10))
+                .extracting(onekey.auth.AuditEntry::detail)
+                .containsExactly("incident=" + id + " reached=true satisfaction=5", "incident=" + id + " reached=false");
     }
 
     @Test
