@@ -431,6 +431,7 @@ public final class RescueService implements AutoCloseable {
                     : "a seat-B call") + " and spoke; put through to an agent", now);
             repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
             route(inc, false);
+            planFollowUp(inc, now);
             publish("incident.resolved", repo.get(inc.id()).orElse(inc));
             return;
         }
@@ -684,9 +685,7 @@ public final class RescueService implements AutoCloseable {
             repo.cancelPlanned(id, now);
             repo.closeTasks(id, "done", "responders arrived: " + outcome + " (by " + by.username() + ")", now);
             route(inc, false);
-            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
-            repo.openTask(id, seq, "follow-up", inc.steps().isEmpty() ? null : inc.steps().get(0).target(),
-                    "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
+            planFollowUp(inc, now);
             Incident done = repo.get(id).orElseThrow();
             log.info("rescue.resolved incident={} by={}", id, by.username());
             publish("incident.resolved", done);
@@ -705,6 +704,7 @@ public final class RescueService implements AutoCloseable {
             repo.cancelPlanned(id, now);
             repo.closeTasks(id, "cancelled", reason, now);
             route(inc, false);
+            planFollowUp(inc, now);
             Incident done = repo.get(id).orElseThrow();
             publish("incident.cancelled", done);
             return done;
@@ -801,9 +801,137 @@ public final class RescueService implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Service rules "Emergency help" 3 and "No response" 4, follow-up call within 2 days: every closed incident (responders
+     * arrived, the alarm cancelled, the elder spoke on a redial) gets one, due within rescue.followUpHours (at most 48).
+     * Idempotent: an incident has one open follow-up at most.
+     */
+    private void planFollowUp(Incident inc, long now) {
+        Incident fresh = repo.get(inc.id()).orElse(inc);
+        if (fresh.steps().stream().anyMatch(s -> s.kind().equals("follow-up") && s.state().equals("open"))) {
+            return;
+        }
+        int seq = fresh.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+        repo.openTask(inc.id(), seq, "follow-up", fresh.steps().isEmpty() ? null : fresh.steps().get(0).target(),
+                "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
+    }
+
     private static Incident.Step openFollowUp(Incident inc) {
         return inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("incident " + inc.id() + " has no follow-up to make"));
+    }
+
+    // ---- follow-ups of calls (issue 18 item 5): answered SOS calls and consultations -----------------------------
+
+    private volatile FollowUpRepository callFollowUps;
+
+    public void setFollowUps(FollowUpRepository repo) {
+        this.callFollowUps = repo;
+    }
+
+    /**
+     * A call ended (CallTracker's listener; returns at once, the row is written on the rescue thread). Service rules
+     * "Emergency help" 3 (follow-up call within 2 days) and "Consultation" (follow-up within 2 days asking
+     * satisfaction): an answered call on the SOS line or the consult line gets a follow-up due within
+     * rescue.followUpHours, one per call.
+     */
+    public void callEnded(onekey.calls.CallRecord c) {
+        FollowUpRepository r = callFollowUps;
+        if (r == null || c.answeredAt() == null || c.line() == null
+                || c.line() != onekey.lines.Service.SOS && c.line() != onekey.lines.Service.CONSULT) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                planCallFollowUp(c);
+            } catch (RuntimeException e) {
+                log.error("rescue.follow-up-not-planned call={} error={}", c.linkedid(), e.toString());
+            }
+        });
+    }
+
+    /** The answered call's follow-up, planned now; empty when the call has one already. Package-private for tests. */
+    Optional<FollowUp> planCallFollowUp(onekey.calls.CallRecord c) {
+        long now = clock.millis();
+        String number = c.elderId() == null ? c.callerNumber()
+                : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
+        String reason = c.line() == onekey.lines.Service.SOS ? "sos-call" : "consult";
+        Optional<FollowUp> made = callFollowUps.create(c.linkedid(), c.id() == 0 ? null : c.id(), c.elderId(), number,
+                c.agentId(), reason, now, now + settings.followUpHours() * 3_600_000L);
+        made.ifPresent(f -> {
+            log.info("rescue.follow-up-planned followUp={} call={} reason={} number={}", f.id(), c.linkedid(), reason,
+                    PhoneNumbers.mask(number));
+            hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+        });
+        return made;
+    }
+
+    /** Open call follow-ups due by {@code until} (the worklist, beside the incidents' follow-up steps). */
+    public List<FollowUp> callFollowUps(long until) {
+        FollowUpRepository r = callFollowUps;
+        return r == null ? List.of() : r.open(until);
+    }
+
+    public Optional<FollowUp> callFollowUp(long id) {
+        FollowUpRepository r = callFollowUps;
+        return r == null ? Optional.empty() : r.get(id);
+    }
+
+    /** A call follow-up dialled from the worklist by the seat's own phone: the attempt is noted; it stays open. */
+    public FollowUp callFollowUpDialled(long id, Account agent) {
+        return onWorker(() -> {
+            FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
+            if (!f.open()) {
+                throw new IllegalStateException("follow-up " + id + " is already done");
+            }
+            callFollowUps.note(id, "dialled", "dialled by " + agent.username());
+            return callFollowUps.get(id).orElseThrow();
+        });
+    }
+
+    /** As {@link #followUpOutcome} for a call's follow-up: reached is done, not reached stays open; audited. */
+    public FollowUp callFollowUpOutcome(long id, Account agent, FollowUpOutcome o) {
+        FollowUp done = onWorker(() -> {
+            FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
+            long now = clock.millis();
+            boolean changed = o.reached()
+                    ? callFollowUps.finish(id, "reached", "condition=" + o.condition().trim()
+                            + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()) + " by=" + agent.username(), now)
+                    : callFollowUps.note(id, "not-reached", "not reached by " + agent.username() + "; to be tried again");
+            if (!changed) {
+                throw new IllegalStateException("follow-up " + id + " is already done");
+            }
+            FollowUp after = callFollowUps.get(id).orElseThrow();
+            hub.broadcast("follow-up.updated", Map.of("followUp", shape(after)));
+            return after;
+        });
+        log.info("rescue.follow-up-outcome followUp={} agent={} reached={} satisfaction={}", id, agent.username(),
+                o.reached(), o.satisfaction());
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(agent, "follow-up.outcome", done.auditType(), done.auditId(), "followUp=" + id + " reason="
+                    + done.reason() + " reached=" + o.reached() + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()));
+        }
+        return done;
+    }
+
+    /** The wire shape of a call's follow-up (docs/api.md): the number masked. */
+    public static Map<String, Object> shape(FollowUp f) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("callId", f.callId());
+        m.put("elderId", f.elderId());
+        m.put("number", f.number() == null ? null : PhoneNumbers.mask(f.number()));
+        m.put("agentId", f.agentId());
+        m.put("reason", f.reason());
+        m.put("createdAt", f.createdAt());
+        m.put("dueAt", f.dueAt());
+        m.put("state", f.state());
+        m.put("attempts", f.attempts());
+        m.put("result", f.result());
+        m.put("detail", f.detail());
+        m.put("endedAt", f.endedAt());
+        return m;
     }
 
     /** The follow-up tasks due by {@code until} (the worklist). */

@@ -155,6 +155,104 @@ class RescueServiceTest {
     }
 
     @Test
+    void everyClosedIncidentGetsItsFollowUpWithinTheConfiguredHoursCancelledAndTheElderSpeakingOnARedialToo() {
+        // the alarm cancelled by the seat (the elder is well)
+        long cancelled = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        pbx.await(1);
+        long at = clock.millis();
+        rescue.cancel(cancelled, agent, "她只是没听见");
+        assertThat(rescue.followUps(at + Duration.ofHours(48).toMillis())).singleElement().satisfies(t -> {
+            assertThat(t.incidentId()).isEqualTo(cancelled);
+            assertThat(t.dueAt()).isEqualTo(at + Duration.ofHours(48).toMillis());
+            assertThat(t.target()).isEqualTo(ELDER);
+        });
+
+        // the elder answers redial 1 and speaks: resolved by itself, and followed up all the same
+        clock.advance(Duration.ofHours(1));
+        long spoke = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        RecordingPbx.Call redial = pbx.await(2);
+        rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), redial.step(), "spoke"));
+        Awaitility.await().until(() -> rescue.get(spoke).orElseThrow().state().equals("resolved"));
+        long spokeAt = clock.millis();
+        assertThat(rescue.followUps(spokeAt + Duration.ofHours(48).toMillis()))
+                .extracting(Incident.Step::incidentId).containsExactly(cancelled, spoke);
+        // one follow-up per incident: none due before its time on the injected clock is "overdue" yet
+        rescue.tickNow();
+        assertThat(overdueAlerts(spoke)).isZero();
+    }
+
+    private static onekey.calls.CallRecord call(String linkedid, onekey.lines.Service line, Long elderId, Long answeredAt) {
+        return new onekey.calls.CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", line, 10, elderId, 7L,
+                "ann", 1_000L, 1_100L, answeredAt, 90_000L, 500L, answeredAt == null ? null : 60_000L,
+                answeredAt == null ? "abandoned" : "completed", null, null, false, null);
+    }
+
+    @Test
+    void everyAnsweredSosCallAndConsultationGetsOneFollowUpWithinTheHoursOtherCallsNone() {
+        FollowUpRepository repo = new FollowUpRepository(db);
+        rescue.setFollowUps(repo);
+        long horizon = clock.millis() + Duration.ofHours(48).toMillis();
+        // answered on the SOS line: a follow-up to the elder's own number, due within rescue.followUpHours (48 here)
+        rescue.callEnded(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L));
+        // an answered consultation: a follow-up asking satisfaction
+        rescue.callEnded(call("consult-1", onekey.lines.Service.CONSULT, elder.id(), 2_000L));
+        // not followed up: a registration call (its booking is confirmed by the broadcast), an SOS call nobody answered
+        // (the abandoned-SOS rescue takes it), a call with no line
+        rescue.callEnded(call("reg-1", onekey.lines.Service.REGISTRATION, elder.id(), 2_000L));
+        rescue.callEnded(call("sos-abandoned", onekey.lines.Service.SOS, elder.id(), null));
+        rescue.callEnded(call("no-line", null, elder.id(), 2_000L));
+        // the same call told twice (a restart, a repeated hang-up): still one follow-up
+        rescue.callEnded(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L));
+        Awaitility.await().until(() -> rescue.callFollowUps(horizon).size() == 2);
+        assertThat(rescue.planCallFollowUp(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L))).isEmpty();
+        rescue.tickNow(); // the rescue thread has done every callEnded handed to it
+        List<FollowUp> due = rescue.callFollowUps(horizon);
+        assertThat(due).extracting(FollowUp::linkedid).containsExactlyInAnyOrder("sos-1", "consult-1");
+        assertThat(due).extracting(FollowUp::reason).containsExactlyInAnyOrder("sos-call", "consult");
+        assertThat(due).allSatisfy(f -> {
+            assertThat(f.dueAt()).isEqualTo(clock.millis() + Duration.ofHours(48).toMillis());
+            assertThat(f.number()).isEqualTo(ELDER);
+            assertThat(f.elderId()).isEqualTo(elder.id());
+            assertThat(f.state()).isEqualTo("open");
+        });
+        assertThat(repo.byLinkedid("reg-1")).isEmpty();
+        assertThat(repo.byLinkedid("sos-abandoned")).isEmpty();
+        // an unregistered caller's answered SOS call is followed up on the calling number
+        rescue.callEnded(call("sos-stranger", onekey.lines.Service.SOS, null, 2_000L));
+        Awaitility.await().until(() -> repo.byLinkedid("sos-stranger").isPresent());
+        assertThat(repo.byLinkedid("sos-stranger").orElseThrow().number()).isEqualTo("02155550001");
+    }
+
+    @Test
+    void aCallsFollowUpIsDoneOnlyWithAReachedOutcomeDiallingAndNotReachedKeepItAudited() {
+        onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
+        rescue.setAudit(audit);
+        rescue.setFollowUps(new FollowUpRepository(db));
+        FollowUp f = rescue.planCallFollowUp(call("consult-2", onekey.lines.Service.CONSULT, elder.id(), 2_000L)).orElseThrow();
+        long horizon = clock.millis() + Duration.ofHours(48).toMillis();
+
+        assertThat(rescue.callFollowUpDialled(f.id(), agent).result()).isEqualTo("dialled");
+        FollowUp kept = rescue.callFollowUpOutcome(f.id(), agent, new RescueService.FollowUpOutcome(false, null, null));
+        assertThat(kept.state()).isEqualTo("open");
+        assertThat(kept.result()).isEqualTo("not-reached");
+        assertThat(kept.attempts()).isEqualTo(1);
+        assertThat(rescue.callFollowUps(horizon)).hasSize(1);
+
+        FollowUp done = rescue.callFollowUpOutcome(f.id(), agent, new RescueService.FollowUpOutcome(true, "医生的建议有用", 4));
+        assertThat(done.state()).isEqualTo("done");
+        assertThat(done.result()).isEqualTo("reached");
+        assertThat(done.detail()).contains("医生的建议有用", "satisfaction=4");
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(rescue.callFollowUps(horizon)).isEmpty();
+        assertThatThrownBy(() -> rescue.callFollowUpOutcome(f.id(), agent, new RescueService.FollowUpOutcome(false, null, null)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(audit.find("ann", "follow-up.outcome", "elder", Long.toString(elder.id()), null, null, 10))
+                .extracting(onekey.auth.AuditEntry::detail)
+                .containsExactly("followUp=" + f.id() + " reason=consult reached=true satisfaction=4",
+                        "followUp=" + f.id() + " reason=consult reached=false");
+    }
+
+    @Test
     void aFollowUpIsDoneOnlyWhenTheSeatSavesThatTheElderWasReachedNotReachedKeepsItOnTheWorklistBothAudited() {
         onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
         rescue.setAudit(audit);

@@ -296,12 +296,18 @@ public final class Softphone implements AutoCloseable {
                             // Asterisk rings this seat's phone, then the elder: the attempt is noted, nothing is completed
                             cti.request("POST", "/api/incidents/" + item.id() + "/follow-up", null);
                         } else {
+                            if (item.elderId() == null) {
+                                throw new IOException("no elder's record to take the number from");
+                            }
                             JsonNode e = cti.request("GET", "/api/elders/" + item.elderId() + "?reason=worklist", null);
                             String number = e.path("phones").path(0).asText("");
                             if (number.isEmpty()) {
                                 throw new IOException("elder " + item.elderId() + " has no phone number");
                             }
-                            phone.call(number);
+                            phone.call(number); // this seat's own phone calls the elder
+                            if (item.kind().equals("call-follow-up")) { // the attempt noted; it completes nothing
+                                cti.request("POST", "/api/followups/" + item.id() + "/dialled", null);
+                            }
                         }
                     } catch (Exception | Error x) {
                         String why = x.getMessage();
@@ -325,6 +331,15 @@ public final class Softphone implements AutoCloseable {
                                 }
                             }
                             cti.request("POST", "/api/incidents/" + item.id() + "/follow-up/outcome", body);
+                        } else if (item.kind().equals("call-follow-up")) {
+                            var body = mapper.createObjectNode().put("reached", reached);
+                            if (reached) {
+                                body.put("condition", condition);
+                                if (satisfaction != null) {
+                                    body.put("satisfaction", satisfaction);
+                                }
+                            }
+                            cti.request("POST", "/api/followups/" + item.id() + "/outcome", body);
                         } else if (reached) { // the elder heard about the booking from the seat: the task is done
                             cti.request("POST", "/api/broadcasts/" + item.id() + "/done",
                                     mapper.createObjectNode().put("note", condition));
@@ -397,7 +412,8 @@ public final class Softphone implements AutoCloseable {
             if (o.type().equals("broadcast.failed")) {
                 refreshWorklist();
             }
-        } else if (ev instanceof CtiEvent.Other o && (o.type().equals("incident.resolved") || o.type().equals("incident.updated"))) {
+        } else if (ev instanceof CtiEvent.Other o && (o.type().equals("incident.resolved") || o.type().equals("incident.updated")
+                || o.type().equals("incident.cancelled") || o.type().startsWith("follow-up."))) {
             refreshWorklist();
         }
     }

@@ -617,7 +617,9 @@ final class SoftphoneWindow {
             muteButton.setSelected(false);
         }
         if (ringing) {
-            tabs.setSelectedIndex(0);
+            if (!worklist.justDialled()) {
+                tabs.setSelectedIndex(0);
+            }
             frame.toFront();
         }
     }

@@ -43,11 +43,18 @@ final class WorklistPanel {
         void outcome(Item item, boolean reached, String condition, Integer satisfaction);
     }
 
-    /** A line of the worklist: {@code kind} follow-up (id: the incident) or booking (id: the broadcast). */
+    /**
+     * A line of the worklist: {@code kind} follow-up (an incident's; id: the incident), call-follow-up (an answered SOS
+     * call's or consultation's; id: the follow-up) or booking (id: the broadcast).
+     */
     record Item(String kind, long id, Long elderId, long dueAt, String who, String detail, String last) {
         static Item followUp(JsonNode j) {
-            return new Item("follow-up", j.path("incidentId").asLong(), null, j.path("dueAt").asLong(),
-                    j.path("number").asText(""), j.path("detail").asText(""), j.path("result").asText(null));
+            boolean ofCall = j.path("followUpId").canConvertToLong() && !j.path("followUpId").isNull();
+            return new Item(ofCall ? "call-follow-up" : "follow-up",
+                    ofCall ? j.path("followUpId").asLong() : j.path("incidentId").asLong(),
+                    j.path("elderId").isNumber() ? j.path("elderId").asLong() : null, j.path("dueAt").asLong(),
+                    j.path("number").asText(""), "wl.reason." + j.path("reason").asText("incident"),
+                    j.path("result").asText(null));
         }
 
         static Item booking(JsonNode b) {
@@ -68,7 +75,7 @@ final class WorklistPanel {
     private final LongSupplier now;
     private final List<Item> items = new ArrayList<>();
     private final Model model = new Model();
-    final JTable table = named(new JTable(model), "worklistTable");
+    final JTable table;
     final JButton refresh = named(new JButton(), "worklistRefresh");
     final JButton dial = named(new JButton(), "worklistDial");
     final JRadioButton reached = named(new JRadioButton(), "worklistReached");
@@ -79,6 +86,7 @@ final class WorklistPanel {
     final JLabel status = named(new JLabel(" "), "worklistStatus");
     final JLabel count = named(new JLabel(" "), "worklistCount");
     private final List<Runnable> relabels = new ArrayList<>();
+    private long dialledAt = Long.MIN_VALUE / 2;
     private Backend backend = new Backend() {
         @Override
         public void refresh() {
@@ -96,6 +104,7 @@ final class WorklistPanel {
     WorklistPanel(I18n i18n, LongSupplier now) {
         this.i18n = i18n;
         this.now = now;
+        this.table = named(new JTable(model), "worklistTable"); // after i18n: the model names its columns with it
         panel.setName("worklist");
         table.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
         table.setRowHeight(table.getRowHeight() + 6);
@@ -121,6 +130,7 @@ final class WorklistPanel {
         top.add(refresh);
         top.add(dial);
         top.add(count);
+        top.add(status);
         ButtonGroup g = new ButtonGroup();
         g.add(reached);
         g.add(notReached);
@@ -128,7 +138,7 @@ final class WorklistPanel {
         JPanel out = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 4));
         JLabel ck = new JLabel();
         JLabel sk = new JLabel();
-        for (JComponent c : List.of(reached, notReached, ck, condition, sk, satisfaction, save, status)) {
+        for (JComponent c : List.of(reached, notReached, ck, condition, sk, satisfaction, save)) {
             out.add(c);
         }
         out.setBorder(BorderFactory.createEmptyBorder(4, 8, 8, 8));
@@ -149,6 +159,7 @@ final class WorklistPanel {
         });
         refresh.addActionListener(e -> backend.refresh());
         dial.addActionListener(e -> selected().ifPresent(i -> {
+            dialledAt = now.getAsLong();
             status(i18n.t("wl.dialling"), false);
             backend.dial(i);
         }));
@@ -161,11 +172,19 @@ final class WorklistPanel {
                 return;
             }
             backend.outcome(i, r, r ? condition.getText().trim() : null,
-                    r && i.kind().equals("follow-up") ? Integer.valueOf((String) satisfaction.getSelectedItem()) : null);
+                    r && !i.kind().equals("booking") ? Integer.valueOf((String) satisfaction.getSelectedItem()) : null);
         }));
         relabel();
         // the deadlines turn red while the list is on screen
         new javax.swing.Timer(30_000, e -> table.repaint()).start();
+    }
+
+    /**
+     * The seat dialled from the list within the last 30 s: the ring that comes is that call (Asterisk rings the seat's
+     * phone first), so the list stays on screen instead of the pop's tab.
+     */
+    boolean justDialled() {
+        return now.getAsLong() - dialledAt < 30_000;
     }
 
     void backend(Backend b) {
@@ -249,11 +268,10 @@ final class WorklistPanel {
             Item i = items.get(r);
             return switch (c) {
                 case 0 -> i18n.t("wl.kind." + i.kind());
-                case 1 -> String.format(i18n.t(i.kind().equals("follow-up") ? "wl.incident" : "wl.booking"), i.id())
-                        + (i.who().isBlank() ? "" : " " + i.who());
+                case 1 -> String.format(i18n.t("wl.who." + i.kind()), i.id()) + (i.who().isBlank() ? "" : " " + i.who());
                 case 2 -> WHEN.format(Instant.ofEpochMilli(i.dueAt()))
                         + (i.dueAt() < now.getAsLong() ? " " + i18n.t("wl.overdue") : "");
-                case 3 -> i.detail();
+                case 3 -> i.detail().startsWith("wl.") ? i18n.t(i.detail()) : i.detail();
                 default -> i.last() == null ? "" : i18n.t("wl.last." + i.last()).startsWith("wl.") ? i.last()
                         : i18n.t("wl.last." + i.last());
             };
