@@ -719,6 +719,9 @@ final class RestApi {
         ctx.calls().setDisposition(c.id(), disposition, notes);
         ctx.calls().addEvent(c.id(), ctx.clock().millis(), "disposition", disposition + " by " + r.account.username());
         CallRecord updated = ctx.calls().get(c.id()).orElse(c);
+        if (rescue() != null) {
+            rescue().dispositionSaved(updated); // "callback-needed": a call-back on the worklist (issue 18)
+        }
         Map<String, Object> m = Shapes.call(updated);
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);

@@ -866,6 +866,29 @@ public final class RescueService implements AutoCloseable {
         return made;
     }
 
+    /**
+     * A call's disposition was saved (REST): "callback-needed" puts a call-back on the worklist (issue 18 item 4), due
+     * within rescue.followUpHours, one per call however often the disposition is saved again.
+     */
+    public Optional<FollowUp> dispositionSaved(onekey.calls.CallRecord c) {
+        FollowUpRepository r = callFollowUps;
+        if (r == null || !"callback-needed".equals(c.disposition())) {
+            return Optional.empty();
+        }
+        return onWorker(() -> {
+            long now = clock.millis();
+            String number = c.elderId() == null ? c.callerNumber()
+                    : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
+            Optional<FollowUp> made = r.create(c.linkedid() + "#callback", c.id() == 0 ? null : c.id(), c.elderId(), number,
+                    c.agentId(), "callback", now, now + settings.followUpHours() * 3_600_000L);
+            made.ifPresent(f -> {
+                log.info("rescue.callback-planned followUp={} call={} number={}", f.id(), c.linkedid(), PhoneNumbers.mask(number));
+                hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+            });
+            return made;
+        });
+    }
+
     /** Open call follow-ups due by {@code until} (the worklist, beside the incidents' follow-up steps). */
     public List<FollowUp> callFollowUps(long until) {
         FollowUpRepository r = callFollowUps;

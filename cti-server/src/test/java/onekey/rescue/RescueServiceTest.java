@@ -224,6 +224,23 @@ class RescueServiceTest {
     }
 
     @Test
+    void aCallSavedAsCallbackNeededPutsOneCallBackOnTheWorklist() {
+        rescue.setFollowUps(new FollowUpRepository(db));
+        onekey.calls.CallRecord c = call("gen-1", onekey.lines.Service.GENERAL, elder.id(), 2_000L);
+        assertThat(rescue.dispositionSaved(c)).as("resolved: nothing owed").isEmpty();
+        onekey.calls.CallRecord asked = new onekey.calls.CallRecord(c.id(), c.linkedid(), c.callerChannel(), c.callerNumber(),
+                c.dnis(), c.line(), c.priority(), c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(),
+                c.answeredAt(), c.endedAt(), c.waitMs(), c.talkMs(), c.outcome(), "callback-needed", "她要问问女儿", false, null);
+        FollowUp cb = rescue.dispositionSaved(asked).orElseThrow();
+        assertThat(cb.reason()).isEqualTo("callback");
+        assertThat(cb.number()).isEqualTo(ELDER);
+        assertThat(cb.dueAt()).isEqualTo(clock.millis() + Duration.ofHours(48).toMillis());
+        assertThat(rescue.dispositionSaved(asked)).as("saved again: still one").isEmpty();
+        assertThat(rescue.callFollowUps(clock.millis() + Duration.ofHours(48).toMillis())).singleElement()
+                .extracting(FollowUp::reason).isEqualTo("callback");
+    }
+
+    @Test
     void aCallsFollowUpIsDoneOnlyWithAReachedOutcomeDiallingAndNotReachedKeepItAudited() {
         onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
         rescue.setAudit(audit);

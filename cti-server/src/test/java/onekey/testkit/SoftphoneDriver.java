@@ -30,8 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code mouse NAME} (a real mouse click), {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row),
- * {@code color TABLE ROW COL}, {@code shot FILE}, {@code shotwin NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row), {@code shot FILE}, {@code shotwin NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -82,14 +81,6 @@ public final class SoftphoneDriver {
                             }
                         }
                         throw new IllegalArgumentException("no row of " + p[1] + " contains " + p[2]);
-                    });
-                    case "color" -> onEdt(() -> { // the foreground a table paints a cell in (#rrggbb): "row column"
-                        javax.swing.JTable t = (javax.swing.JTable) find(p[1]);
-                        String[] rc = p[2].split(" ");
-                        int row = Integer.parseInt(rc[0]);
-                        int k = Integer.parseInt(rc[1]);
-                        Component c = t.prepareRenderer(t.getCellRenderer(row, k), row, k);
-                        return String.format("#%06x", c.getForeground().getRGB() & 0xffffff);
                     });
                     case "select" -> onEdt(() -> {
                         ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);

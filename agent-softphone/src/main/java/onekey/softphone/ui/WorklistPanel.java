@@ -62,7 +62,11 @@ final class WorklistPanel {
             String what = f.has("hospital") ? f.path("hospital").asText() + " " + f.path("department").asText("")
                     + " " + f.path("time").asText("") : f.path("from").asText("") + " → " + f.path("to").asText("")
                     + " " + f.path("time").asText("");
-            return new Item("booking", b.path("id").asLong(), b.path("elderId").asLong(),
+            if (f.has("what")) {
+                what = f.path("what").asText() + " " + f.path("time").asText("");
+            }
+            // a booking the elder never confirmed, or a reminder nobody heard: both owed a call by a person
+            return new Item("reminder".equals(b.path("kind").asText()) ? "reminder" : "booking", b.path("id").asLong(), b.path("elderId").asLong(),
                     b.path("endedAt").asLong(b.path("dueAt").asLong()), "", what.trim(), b.path("outcome").asText(null));
         }
     }
@@ -172,7 +176,7 @@ final class WorklistPanel {
                 return;
             }
             backend.outcome(i, r, r ? condition.getText().trim() : null,
-                    r && !i.kind().equals("booking") ? Integer.valueOf((String) satisfaction.getSelectedItem()) : null);
+                    r && i.kind().contains("follow-up") ? Integer.valueOf((String) satisfaction.getSelectedItem()) : null);
         }));
         relabel();
         // the deadlines turn red while the list is on screen
