@@ -1,5 +1,6 @@
 package onekey.rescue;
 
+import static onekey.store.jooq.Tables.CALLS;
 import static onekey.store.jooq.Tables.FOLLOW_UPS;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import onekey.store.Database;
 import onekey.store.jooq.tables.records.FollowUpsRecord;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /** The follow-ups of calls (table follow_ups, V13): one per call, each change a conditional UPDATE from "open". */
 public final class FollowUpRepository {
@@ -45,6 +47,25 @@ public final class FollowUpRepository {
             }
             throw e;
         }
+    }
+
+    /** An answered SOS call or consultation that has no follow-up yet. */
+    public record Missed(long callId, String linkedid, Long elderId, String callerNumber, Long agentId, String service,
+                         long endedAt) {}
+
+    /**
+     * Answered calls on the SOS and consult lines that ended since {@code since} without a follow-up: their end was
+     * never told to the rescue (the server stopped first, or the database was away when it was).
+     */
+    public List<Missed> missed(long since, int limit) {
+        return dsl.select(CALLS.ID, CALLS.LINKEDID, CALLS.ELDER_ID, CALLS.CALLER_NUMBER, CALLS.AGENT_ID, CALLS.SERVICE,
+                        CALLS.ENDED_AT)
+                .from(CALLS)
+                .where(CALLS.ENDED_AT.ge(since)).and(CALLS.ANSWERED_AT.isNotNull()).and(CALLS.SERVICE.in("sos", "consult"))
+                .andNotExists(DSL.selectOne().from(FOLLOW_UPS).where(FOLLOW_UPS.LINKEDID.eq(CALLS.LINKEDID)))
+                .orderBy(CALLS.ENDED_AT)
+                .limit(limit)
+                .fetch(r -> new Missed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7()));
     }
 
     public Optional<FollowUp> get(long id) {

@@ -296,6 +296,7 @@ public final class RescueService implements AutoCloseable {
                 }
             }
             lateTasks(now);
+            missedCallFollowUps(now);
             if (!pbxReady) {
                 return;
             }
@@ -887,6 +888,34 @@ public final class RescueService implements AutoCloseable {
             });
             return made;
         });
+    }
+
+    /** When the last sweep ran; null before the first (at start). */
+    private Long lastFollowUpSweep;
+
+    /**
+     * Durable as the other jobs: at start and every 5 minutes (on the rescue thread) the answered SOS calls and
+     * consultations of the last rescue.followUpHours that have no follow-up get theirs, due from the call's end — a
+     * call whose end the rescue never heard of (a restart, the database away) is followed up all the same.
+     */
+    private void missedCallFollowUps(long now) {
+        FollowUpRepository r = callFollowUps;
+        if (r == null || lastFollowUpSweep != null && now - lastFollowUpSweep < 300_000) {
+            return;
+        }
+        lastFollowUpSweep = now;
+        long hours = settings.followUpHours() * 3_600_000L;
+        for (FollowUpRepository.Missed m : r.missed(now - hours, 500)) {
+            String number = m.elderId() == null ? m.callerNumber()
+                    : elders.get(m.elderId()).map(e -> e.phones().isEmpty() ? m.callerNumber() : e.phones().get(0)).orElse(m.callerNumber());
+            String reason = "sos".equals(m.service()) ? "sos-call" : "consult";
+            r.create(m.linkedid(), m.callId(), m.elderId(), number, m.agentId(), reason, now, m.endedAt() + hours)
+                    .ifPresent(f -> {
+                        log.info("rescue.follow-up-planned followUp={} call={} reason={} number={} late=true", f.id(),
+                                m.linkedid(), reason, PhoneNumbers.mask(number));
+                        hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+                    });
+        }
     }
 
     /** Open call follow-ups due by {@code until} (the worklist, beside the incidents' follow-up steps). */

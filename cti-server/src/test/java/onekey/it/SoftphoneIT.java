@@ -14,6 +14,7 @@ import onekey.testkit.Sipp;
 import onekey.testkit.SoftphoneProcess;
 import onekey.testkit.Stack;
 import onekey.testkit.TlsTrust;
+import onekey.testkit.Ws;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -353,6 +354,15 @@ class SoftphoneIT {
         // dialling completed nothing: still on the list, also through REST
         assertThat(ui.text("worklistTable")).contains(row);
         assertThat(stack.api.get("/api/worklist", token).body()).contains("\"incidentId\":" + incident);
+        // "not reached" (the WebSocket command, the same service method as REST) keeps it there, to be tried again
+        try (Ws ws = new Ws(stack.api, token)) {
+            ws.await("hello", 10);
+            ws.send("{\"type\":\"follow-up.outcome\",\"incident\":" + incident + ",\"reached\":false}");
+            assertThat(ws.await("ack", j -> j.path("command").asText().equals("follow-up.outcome"), 10).json()
+                    .path("incident").path("id").asLong()).isEqualTo(incident);
+        }
+        await("not reached: still on the list", 10).until(() -> ui.text("worklistTable").contains(row + " ")
+                && ui.text("worklistTable").contains("未联系上"));
 
         // the outcome is saved in the window: reached, how she is, satisfied (4): the follow-up leaves the list
         ui.click("worklistReached");

@@ -224,6 +224,35 @@ class RescueServiceTest {
     }
 
     @Test
+    void anAnsweredSosCallWhoseEndTheRescueNeverHeardOfIsFollowedUpByTheSweepOnce() {
+        FollowUpRepository repo = new FollowUpRepository(db);
+        var calls = new onekey.calls.JooqCallRepository(db);
+        long ended = clock.millis() - Duration.ofHours(2).toMillis();
+        onekey.calls.CallRecord c = new onekey.calls.CallRecord(0, "missed-1", "PJSIP/trunk-1", "02155550001", "1234901",
+                onekey.lines.Service.SOS, 10, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000, ended,
+                2_000L, 58_000L, "completed", null, null, false, null);
+        long id = calls.insertIfAbsent(c).id();
+        // an abandoned one and one on the registration line: not followed up
+        calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-2", null, "02155550001", "1234901", onekey.lines.Service.SOS,
+                10, elder.id(), null, null, ended - 60_000, ended - 59_000, null, ended, 60_000L, null, "abandoned", null,
+                null, false, null));
+        calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-3", null, "02155550001", "1234902",
+                onekey.lines.Service.REGISTRATION, 5, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000,
+                ended, 2_000L, 58_000L, "completed", null, null, false, null));
+        rescue.setFollowUps(repo);
+        rescue.tickNow();
+        FollowUp f = repo.byLinkedid("missed-1").orElseThrow();
+        assertThat(f.callId()).isEqualTo(id);
+        assertThat(f.reason()).isEqualTo("sos-call");
+        assertThat(f.dueAt()).as("due from the call's end").isEqualTo(ended + Duration.ofHours(48).toMillis());
+        assertThat(repo.byLinkedid("missed-2")).isEmpty();
+        assertThat(repo.byLinkedid("missed-3")).isEmpty();
+        clock.advance(Duration.ofMinutes(5));
+        rescue.tickNow();
+        assertThat(rescue.callFollowUps(clock.millis() + Duration.ofHours(48).toMillis())).hasSize(1);
+    }
+
+    @Test
     void aCallSavedAsCallbackNeededPutsOneCallBackOnTheWorklist() {
         rescue.setFollowUps(new FollowUpRepository(db));
         onekey.calls.CallRecord c = call("gen-1", onekey.lines.Service.GENERAL, elder.id(), 2_000L);
