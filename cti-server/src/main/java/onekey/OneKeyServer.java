@@ -232,7 +232,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         rescue.setReadyAgents(() -> agents.all().stream()
                 .filter(a -> a.state() == onekey.agents.AgentState.READY).map(onekey.agents.AgentStatus::accountId).toList());
         rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
-        rescue.setAudit(audit); // issue 18: a seat's task done is audited by the service
+        rescue.setAudit(audit); // a seat's task done and follow-up outcomes are audited by the service (issue 18)
+        rescue.setFollowUps(new onekey.rescue.FollowUpRepository(db)); // answered SOS and consult calls
+        calls.setEndedListener(rescue::callEnded);
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
                 linkedid -> openForAbandoned(callRepo, linkedid));

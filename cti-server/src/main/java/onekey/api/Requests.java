@@ -41,6 +41,9 @@ final class Requests {
     /** POST /api/elders/{id}/notes (issue 18). */
     record NoteBody(String text) {}
 
+    /** POST /api/incidents/{id}/follow-up/outcome: reached (condition, satisfaction 1-5) or not. */
+    record FollowUpOutcomeBody(Boolean reached, String condition, Integer satisfaction) {}
+
     /** POST /api/calls/{id}/spy, PUT /api/spy/{session}: listen, whisper or barge. */
     record SpyBody(String mode) {}
 

@@ -105,6 +105,10 @@ final class RestApi {
                 .add(POST, "/api/incidents/{incident}/cancel", ANY, this::incidentCancel)
                 .add(POST, "/api/incidents/{incident}/call", ANY, this::incidentCall)
                 .add(POST, "/api/incidents/{incident}/follow-up", ANY, this::incidentFollowUp)
+                .add(POST, "/api/incidents/{incident}/follow-up/outcome", ANY, this::followUpOutcome)
+                .add(GET, "/api/followups/{followup}", ANY, this::getCallFollowUp)
+                .add(POST, "/api/followups/{followup}/dialled", ANY, this::callFollowUpDialled)
+                .add(POST, "/api/followups/{followup}/outcome", ANY, this::callFollowUpOutcome)
                 .add(POST, "/api/incidents/{incident}/tasks/{seq}/take", ANY, this::takeTask)
                 .add(POST, "/api/incidents/{incident}/tasks/{seq}/done", ANY, this::completeTask)
                 .add(GET, "/api/worklist", ANY, this::worklist)
@@ -760,6 +764,9 @@ final class RestApi {
         ctx.calls().setDisposition(c.id(), disposition, notes);
         ctx.calls().addEvent(c.id(), ctx.clock().millis(), "disposition", disposition + " by " + r.account.username());
         CallRecord updated = ctx.calls().get(c.id()).orElse(c);
+        if (rescue() != null) {
+            rescue().dispositionSaved(updated); // "callback-needed": a call-back on the worklist (issue 18)
+        }
         Map<String, Object> m = Shapes.call(updated);
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());
         return Reply.ok(m);
@@ -1039,25 +1046,103 @@ final class RestApi {
             onekey.rescue.Incident now = rescue().followUp(i.id(), r.account);
             ctx.audit().record(r.account, "incident.follow-up", i.auditType(), i.auditId(), "incident=" + i.id());
             return Reply.status(HttpResponseStatus.ACCEPTED, onekey.rescue.RescueService.shape(now));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw ApiException.conflict(e.getMessage(), null);
         }
     }
 
-    /** Follow-up calls due within {@code ?hours=} (default 48): the worklist an agent dials from. */
+    /**
+     * The follow-up's outcome, saved by the seat: {@code {"reached":true,"condition":"…","satisfaction":4}} completes
+     * it, {@code {"reached":false}} keeps it on the worklist (the rule and the audit row are the service's).
+     */
+    private Reply followUpOutcome(Req r) {
+        onekey.rescue.Incident i = ownIncident(r);
+        onekey.rescue.RescueService.FollowUpOutcome o = outcome(r.body(Requests.FollowUpOutcomeBody.class));
+        try {
+            return Reply.ok(onekey.rescue.RescueService.shape(rescue().followUpOutcome(i.id(), r.account, o)));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    private static onekey.rescue.RescueService.FollowUpOutcome outcome(Requests.FollowUpOutcomeBody b) {
+        if (b.reached() == null) {
+            throw ApiException.missing("reached");
+        }
+        try {
+            return new onekey.rescue.RescueService.FollowUpOutcome(b.reached(), b.condition(), b.satisfaction());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage().contains("satisfaction") ? "satisfaction" : "condition", e.getMessage());
+        }
+    }
+
+    private onekey.rescue.FollowUp callFollowUp(Req r) {
+        long id = r.id("followup");
+        return rescue().callFollowUp(id).orElseThrow(() -> ApiException.notFound("no such follow-up: " + id));
+    }
+
+    private Reply getCallFollowUp(Req r) {
+        return Reply.ok(onekey.rescue.RescueService.shape(callFollowUp(r)));
+    }
+
+    /** The seat dialled a call's follow-up from its own phone: the attempt is noted, nothing is completed. */
+    private Reply callFollowUpDialled(Req r) {
+        onekey.rescue.FollowUp f = callFollowUp(r);
+        try {
+            return Reply.ok(onekey.rescue.RescueService.shape(rescue().callFollowUpDialled(f.id(), r.account)));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /** A call's follow-up outcome, as for an incident's (the service's rule and audit row). */
+    private Reply callFollowUpOutcome(Req r) {
+        onekey.rescue.FollowUp f = callFollowUp(r);
+        onekey.rescue.RescueService.FollowUpOutcome o = outcome(r.body(Requests.FollowUpOutcomeBody.class));
+        try {
+            return Reply.ok(onekey.rescue.RescueService.shape(rescue().callFollowUpOutcome(f.id(), r.account, o)));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), null);
+        }
+    }
+
+    /**
+     * Follow-up calls due within {@code ?hours=} (default 48): the worklist an agent dials from — the incidents'
+     * follow-ups ({@code incidentId}) and the answered SOS calls' and consultations' ({@code followUpId}, issue 18).
+     */
     private Reply worklist(Req r) {
         int hours = r.intParam("hours", 48, 0, 24 * 14);
         long until = ctx.clock().millis() + hours * 3_600_000L;
-        return Reply.ok(rescue().followUps(until).stream().map(s -> {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (onekey.rescue.FollowUp f : rescue().callFollowUps(until)) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("followUpId", f.id());
+            m.put("incidentId", null);
+            m.put("reason", f.reason());
+            m.put("kind", "follow-up");
+            m.put("dueAt", f.dueAt());
+            m.put("number", f.number() == null ? null : PhoneNumbers.mask(f.number()));
+            m.put("elderId", f.elderId());
+            m.put("callId", f.callId());
+            m.put("detail", f.detail());
+            m.put("result", f.result());
+            out.add(m);
+        }
+        rescue().followUps(until).stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("followUpId", null);
+            m.put("reason", "incident");
             m.put("incidentId", s.incidentId());
             m.put("seq", s.seq());
             m.put("kind", s.kind());
             m.put("dueAt", s.dueAt());
             m.put("number", s.target() == null ? null : PhoneNumbers.mask(s.target()));
             m.put("detail", s.detail());
+            m.put("result", s.result()); // the last attempt: dialled, not-reached (issue 18)
             return m;
-        }).toList());
+        }).forEach(out::add);
+        out.sort(java.util.Comparator.comparingLong(m -> (Long) m.get("dueAt")));
+        return Reply.ok(out);
     }
 
     // ---- lines, audit --------------------------------------------------------------------------------------

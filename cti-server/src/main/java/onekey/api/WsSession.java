@@ -362,6 +362,10 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 startLive();
                 spy(type, msg);
             }
+            case "follow-up.outcome" -> {
+                startLive();
+                followUpOutcome(type, msg);
+            }
             default -> {
                 startLive();
                 error(type, "unknown frame type \"" + type + "\"");
@@ -480,6 +484,102 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     m.put("command", type);
                     m.put("created", o.created());
                     m.put("incident", onekey.rescue.RescueService.shape(o.incident()));
+                    send(m);
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    /**
+     * {@code follow-up.outcome {"incident":1,"reached":true,"condition":"…","satisfaction":4}} or {@code "reached":false}:
+     * the same service method as POST /api/incidents/{id}/follow-up/outcome (issue 18); acked with the incident.
+     */
+    private void followUpOutcome(String type, JsonNode msg) {
+        if (msg.has("followUp")) {
+            callFollowUpOutcome(type, msg);
+            return;
+        }
+        JsonNode id = msg.get("incident");
+        JsonNode reached = msg.get("reached");
+        JsonNode sat = msg.get("satisfaction");
+        if (id == null || !id.canConvertToExactIntegral() || reached == null || !reached.isBoolean()
+                || sat != null && !sat.isNull() && !sat.canConvertToExactIntegral()) {
+            error(type, "\"incident\" (an id) and \"reached\" (true or false) are required; \"satisfaction\" is 1 to 5");
+            return;
+        }
+        try {
+            server.workers().execute(() -> {
+                try {
+                    var rescue = server.ctx.rescue();
+                    var inc = rescue == null ? null : rescue.get(id.asLong()).orElse(null);
+                    if (inc == null) {
+                        error(type, rescue == null ? "the rescue service is not running" : "no such incident: " + id.asLong());
+                        return;
+                    }
+                    if (account.role() == Role.AGENT && (inc.agentId() == null || inc.agentId() != account.id())) {
+                        error(type, "incident " + inc.id() + " belongs to another agent");
+                        return;
+                    }
+                    onekey.rescue.Incident done;
+                    try {
+                        done = rescue.followUpOutcome(inc.id(), account, new onekey.rescue.RescueService.FollowUpOutcome(
+                                reached.asBoolean(), msg.path("condition").asText(null),
+                                sat == null || sat.isNull() ? null : sat.asInt()));
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        error(type, e.getMessage());
+                        return;
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    m.put("incident", onekey.rescue.RescueService.shape(done));
+                    send(m);
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    /** {@code follow-up.outcome {"followUp":3,…}}: a call's follow-up, as POST /api/followups/{id}/outcome. */
+    private void callFollowUpOutcome(String type, JsonNode msg) {
+        JsonNode id = msg.get("followUp");
+        JsonNode reached = msg.get("reached");
+        JsonNode sat = msg.get("satisfaction");
+        if (id == null || !id.canConvertToExactIntegral() || reached == null || !reached.isBoolean()
+                || sat != null && !sat.isNull() && !sat.canConvertToExactIntegral()) {
+            error(type, "\"followUp\" (an id) and \"reached\" (true or false) are required; \"satisfaction\" is 1 to 5");
+            return;
+        }
+        try {
+            server.workers().execute(() -> {
+                try {
+                    var rescue = server.ctx.rescue();
+                    if (rescue == null) {
+                        error(type, "the rescue service is not running");
+                        return;
+                    }
+                    onekey.rescue.FollowUp done;
+                    try {
+                        done = rescue.callFollowUpOutcome(id.asLong(), account, new onekey.rescue.RescueService.FollowUpOutcome(
+                                reached.asBoolean(), msg.path("condition").asText(null),
+                                sat == null || sat.isNull() ? null : sat.asInt()));
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        error(type, e.getMessage());
+                        return;
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    m.put("followUp", onekey.rescue.RescueService.shape(done));
                     send(m);
                 } catch (RuntimeException e) {
                     log.error("ws.command-failed account={} command={}", account.username(), type, e);

@@ -40,8 +40,8 @@ public final class Templates {
     private static final int MAX_FIELD = 100;
 
     public enum Template {
-        REGISTRATION("registration", "booking", List.of("hospital", "department", "doctor", "time"), List.of()),
-        TAXI("taxi", "booking", List.of("from", "to", "time", "plate", "driverPhone", "eta"), List.of()),
+        REGISTRATION("registration", "booking", List.of("hospital", "department", "doctor", "time"), List.of("visitNumber")),
+        TAXI("taxi", "booking", List.of("from", "to", "time", "plate", "driverPhone", "eta"), List.of("passengers", "car")),
         /** Either {@code what} (free text), or the booking's own fields (what a booking's reminders carry). */
         REMINDER("reminder", "reminder", List.of("time"),
                 List.of("what", "hospital", "department", "doctor", "from", "to", "plate", "driverPhone", "eta")),

@@ -446,6 +446,21 @@ public final class CallTracker {
             }
         }
         log.info("call={} ended outcome={} waitMs={} talkMs={} agent={}", r.linkedid(), r.outcome(), r.waitMs(), r.talkMs(), r.agentName());
+        java.util.function.Consumer<CallRecord> l = endedListener;
+        if (l != null) {
+            try {
+                l.accept(withStoredId(lc, snap)); // e.g. the rescue plans the call's follow-up (issue 18)
+            } catch (RuntimeException e) {
+                log.error("call={} ended-listener failed: {}", r.linkedid(), e.toString());
+            }
+        }
+    }
+
+    /** Told of every call that ended (its final record), after the agent's state; must not block. */
+    private volatile java.util.function.Consumer<CallRecord> endedListener;
+
+    public void setEndedListener(java.util.function.Consumer<CallRecord> l) {
+        endedListener = l;
     }
 
     private void timeline(String linkedid, long at, String type, String detail) {

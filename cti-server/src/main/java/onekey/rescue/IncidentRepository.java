@@ -304,6 +304,16 @@ public final class IncidentRepository {
                 .execute() == 1;
     }
 
+    /** An attempt on an open task (a follow-up dialled, or not reached): its result and detail; it stays open. */
+    public boolean noteTask(long stepId, String result, String detail, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.RESULT, result)
+                .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                .set(INCIDENT_STEPS.STARTED_AT, at)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.eq("open"))
+                .execute() == 1;
+    }
+
     /** planned or dialing → done with a result; false when it was done already (a late or repeated event). */
     public boolean finish(long stepId, String result, String detail, long at) {
         return dsl.update(INCIDENT_STEPS)

@@ -81,7 +81,7 @@ public final class RescueService implements AutoCloseable {
         this.extensionOf = lookup;
     }
 
-    /** Where a seat's task done is audited (issue 18); none in tests that do not look. */
+    /** Where a seat's task done and follow-up outcomes are audited (issue 18); none in tests that do not look. */
     private volatile onekey.auth.AuditLog audit;
 
     public void setAudit(onekey.auth.AuditLog audit) {
@@ -303,6 +303,7 @@ public final class RescueService implements AutoCloseable {
                 }
             }
             lateTasks(now);
+            missedCallFollowUps(now);
             if (!pbxReady) {
                 return;
             }
@@ -440,6 +441,7 @@ public final class RescueService implements AutoCloseable {
                     : "a seat-B call") + " and spoke; put through to an agent", now);
             repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
             route(inc, false);
+            planFollowUp(inc, now);
             publish("incident.resolved", repo.get(inc.id()).orElse(inc));
             return;
         }
@@ -735,9 +737,7 @@ public final class RescueService implements AutoCloseable {
             repo.cancelPlanned(id, now);
             repo.closeTasks(id, "done", "responders arrived: " + outcome + " (by " + by.username() + ")", now);
             route(inc, false);
-            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
-            repo.openTask(id, seq, "follow-up", inc.steps().isEmpty() ? null : inc.steps().get(0).target(),
-                    "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
+            planFollowUp(inc, now);
             Incident done = repo.get(id).orElseThrow();
             log.info("rescue.resolved incident={} by={}", id, by.username());
             publish("incident.resolved", done);
@@ -756,6 +756,7 @@ public final class RescueService implements AutoCloseable {
             repo.cancelPlanned(id, now);
             repo.closeTasks(id, "cancelled", reason, now);
             route(inc, false);
+            planFollowUp(inc, now);
             Incident done = repo.get(id).orElseThrow();
             publish("incident.cancelled", done);
             return done;
@@ -785,16 +786,251 @@ public final class RescueService implements AutoCloseable {
         });
     }
 
-    /** The follow-up call from the worklist: the agent's phone rings, then the elder's number; the task is done. */
+    // ---- follow-ups (issue 18 item 4): dialling records an attempt; only the seat's outcome completes one ----------
+
+    /**
+     * The follow-up call from the worklist: the agent's phone rings, then the elder's number. The attempt is noted on
+     * the task (result "dialled"), which stays open: service rules "follow-up within 2 days" ask for the elder reached
+     * and asked, not for a number dialled.
+     */
     public Incident followUp(long id, Account agent) {
         Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
-        Incident.Step task = inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no follow-up to make"));
+        Incident.Step task = openFollowUp(inc);
         String number = task.target() != null ? task.target()
                 : phonesOf(inc).stream().findFirst().orElseThrow();
         Incident out = callFromAgent(id, agent, number);
-        onWorker(() -> repo.finish(task.id(), "called", "follow-up call by " + agent.username(), clock.millis()));
+        onWorker(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
+        log.info("rescue.follow-up-dialled incident={} agent={} number={}", id, agent.username(), PhoneNumbers.mask(number));
         return repo.get(id).orElse(out);
+    }
+
+    /** What the seat learnt on the follow-up call. */
+    public record FollowUpOutcome(boolean reached, String condition, Integer satisfaction) {
+        public FollowUpOutcome {
+            if (reached && (condition == null || condition.isBlank())) {
+                throw new IllegalArgumentException("\"condition\" (how the elder is) is required when the elder was reached");
+            }
+            if (satisfaction != null && (satisfaction < 1 || satisfaction > 5)) {
+                throw new IllegalArgumentException("\"satisfaction\" must be 1 to 5");
+            }
+            if (condition != null && condition.length() > 200) {
+                throw new IllegalArgumentException("\"condition\" must be at most 200 characters");
+            }
+        }
+    }
+
+    /**
+     * The seat saves the follow-up's outcome (REST and WebSocket both come here). Reached: the task is done with how
+     * the elder is and the satisfaction. Not reached: the attempt is noted and the task stays open on the worklist, to
+     * be tried again before its deadline. Audited either way.
+     */
+    public Incident followUpOutcome(long id, Account agent, FollowUpOutcome o) {
+        Incident done = onWorker(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            Incident.Step task = openFollowUp(inc);
+            long now = clock.millis();
+            if (o.reached()) {
+                repo.finish(task.id(), "reached", "condition=" + o.condition().trim()
+                        + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()) + " by=" + agent.username(), now);
+            } else {
+                repo.noteTask(task.id(), "not-reached", "not reached by " + agent.username() + "; to be tried again", now);
+            }
+            Incident after = repo.get(id).orElseThrow();
+            publish("incident.updated", after);
+            return after;
+        });
+        log.info("rescue.follow-up-outcome incident={} agent={} reached={} satisfaction={}", id, agent.username(),
+                o.reached(), o.satisfaction());
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(agent, "incident.follow-up-outcome", done.auditType(), done.auditId(), "incident=" + id + " reached="
+                    + o.reached() + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()));
+        }
+        return done;
+    }
+
+    /**
+     * Service rules "Emergency help" 3 and "No response" 4, follow-up call within 2 days: every closed incident (responders
+     * arrived, the alarm cancelled, the elder spoke on a redial) gets one, due within rescue.followUpHours (at most 48).
+     * Idempotent: an incident has one open follow-up at most.
+     */
+    private void planFollowUp(Incident inc, long now) {
+        Incident fresh = repo.get(inc.id()).orElse(inc);
+        if (fresh.steps().stream().anyMatch(s -> s.kind().equals("follow-up") && s.state().equals("open"))) {
+            return;
+        }
+        int seq = fresh.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+        repo.openTask(inc.id(), seq, "follow-up", fresh.steps().isEmpty() ? null : fresh.steps().get(0).target(),
+                "follow-up call to the elder within " + settings.followUpHours() + " h", now + settings.followUpHours() * 3_600_000L);
+    }
+
+    private static Incident.Step openFollowUp(Incident inc) {
+        return inc.steps().stream().filter(s -> s.kind().equals("follow-up") && s.state().equals("open"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("incident " + inc.id() + " has no follow-up to make"));
+    }
+
+    // ---- follow-ups of calls (issue 18 item 5): answered SOS calls and consultations -----------------------------
+
+    private volatile FollowUpRepository callFollowUps;
+
+    public void setFollowUps(FollowUpRepository repo) {
+        this.callFollowUps = repo;
+    }
+
+    /**
+     * A call ended (CallTracker's listener; returns at once, the row is written on the rescue thread). Service rules
+     * "Emergency help" 3 (follow-up call within 2 days) and "Consultation" (follow-up within 2 days asking
+     * satisfaction): an answered call on the SOS line or the consult line gets a follow-up due within
+     * rescue.followUpHours, one per call.
+     */
+    public void callEnded(onekey.calls.CallRecord c) {
+        FollowUpRepository r = callFollowUps;
+        if (r == null || c.answeredAt() == null || c.line() == null
+                || c.line() != onekey.lines.Service.SOS && c.line() != onekey.lines.Service.CONSULT) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                planCallFollowUp(c);
+            } catch (RuntimeException e) {
+                log.error("rescue.follow-up-not-planned call={} error={}", c.linkedid(), e.toString());
+            }
+        });
+    }
+
+    /** The answered call's follow-up, planned now; empty when the call has one already. Package-private for tests. */
+    Optional<FollowUp> planCallFollowUp(onekey.calls.CallRecord c) {
+        long now = clock.millis();
+        String number = c.elderId() == null ? c.callerNumber()
+                : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
+        String reason = c.line() == onekey.lines.Service.SOS ? "sos-call" : "consult";
+        Optional<FollowUp> made = callFollowUps.create(c.linkedid(), c.id() == 0 ? null : c.id(), c.elderId(), number,
+                c.agentId(), reason, now, now + settings.followUpHours() * 3_600_000L);
+        made.ifPresent(f -> {
+            log.info("rescue.follow-up-planned followUp={} call={} reason={} number={}", f.id(), c.linkedid(), reason,
+                    PhoneNumbers.mask(number));
+            hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+        });
+        return made;
+    }
+
+    /**
+     * A call's disposition was saved (REST): "callback-needed" puts a call-back on the worklist (issue 18 item 4), due
+     * within rescue.followUpHours, one per call however often the disposition is saved again.
+     */
+    public Optional<FollowUp> dispositionSaved(onekey.calls.CallRecord c) {
+        FollowUpRepository r = callFollowUps;
+        if (r == null || !"callback-needed".equals(c.disposition())) {
+            return Optional.empty();
+        }
+        return onWorker(() -> {
+            long now = clock.millis();
+            String number = c.elderId() == null ? c.callerNumber()
+                    : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
+            Optional<FollowUp> made = r.create(c.linkedid() + "#callback", c.id() == 0 ? null : c.id(), c.elderId(), number,
+                    c.agentId(), "callback", now, now + settings.followUpHours() * 3_600_000L);
+            made.ifPresent(f -> {
+                log.info("rescue.callback-planned followUp={} call={} number={}", f.id(), c.linkedid(), PhoneNumbers.mask(number));
+                hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+            });
+            return made;
+        });
+    }
+
+    /** When the last sweep ran; null before the first (at start). */
+    private Long lastFollowUpSweep;
+
+    /**
+     * Durable as the other jobs: at start and every 5 minutes (on the rescue thread) the answered SOS calls and
+     * consultations of the last rescue.followUpHours that have no follow-up get theirs, due from the call's end — a
+     * call whose end the rescue never heard of (a restart, the database away) is followed up all the same.
+     */
+    private void missedCallFollowUps(long now) {
+        FollowUpRepository r = callFollowUps;
+        if (r == null || lastFollowUpSweep != null && now - lastFollowUpSweep < 300_000) {
+            return;
+        }
+        lastFollowUpSweep = now;
+        long hours = settings.followUpHours() * 3_600_000L;
+        for (FollowUpRepository.Missed m : r.missed(now - hours, 500)) {
+            String number = m.elderId() == null ? m.callerNumber()
+                    : elders.get(m.elderId()).map(e -> e.phones().isEmpty() ? m.callerNumber() : e.phones().get(0)).orElse(m.callerNumber());
+            String reason = "sos".equals(m.service()) ? "sos-call" : "consult";
+            r.create(m.linkedid(), m.callId(), m.elderId(), number, m.agentId(), reason, now, m.endedAt() + hours)
+                    .ifPresent(f -> {
+                        log.info("rescue.follow-up-planned followUp={} call={} reason={} number={} late=true", f.id(),
+                                m.linkedid(), reason, PhoneNumbers.mask(number));
+                        hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+                    });
+        }
+    }
+
+    /** Open call follow-ups due by {@code until} (the worklist, beside the incidents' follow-up steps). */
+    public List<FollowUp> callFollowUps(long until) {
+        FollowUpRepository r = callFollowUps;
+        return r == null ? List.of() : r.open(until);
+    }
+
+    public Optional<FollowUp> callFollowUp(long id) {
+        FollowUpRepository r = callFollowUps;
+        return r == null ? Optional.empty() : r.get(id);
+    }
+
+    /** A call follow-up dialled from the worklist by the seat's own phone: the attempt is noted; it stays open. */
+    public FollowUp callFollowUpDialled(long id, Account agent) {
+        return onWorker(() -> {
+            FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
+            if (!f.open()) {
+                throw new IllegalStateException("follow-up " + id + " is already done");
+            }
+            callFollowUps.note(id, "dialled", "dialled by " + agent.username());
+            return callFollowUps.get(id).orElseThrow();
+        });
+    }
+
+    /** As {@link #followUpOutcome} for a call's follow-up: reached is done, not reached stays open; audited. */
+    public FollowUp callFollowUpOutcome(long id, Account agent, FollowUpOutcome o) {
+        FollowUp done = onWorker(() -> {
+            FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
+            long now = clock.millis();
+            boolean changed = o.reached()
+                    ? callFollowUps.finish(id, "reached", "condition=" + o.condition().trim()
+                            + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()) + " by=" + agent.username(), now)
+                    : callFollowUps.note(id, "not-reached", "not reached by " + agent.username() + "; to be tried again");
+            if (!changed) {
+                throw new IllegalStateException("follow-up " + id + " is already done");
+            }
+            FollowUp after = callFollowUps.get(id).orElseThrow();
+            hub.broadcast("follow-up.updated", Map.of("followUp", shape(after)));
+            return after;
+        });
+        log.info("rescue.follow-up-outcome followUp={} agent={} reached={} satisfaction={}", id, agent.username(),
+                o.reached(), o.satisfaction());
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(agent, "follow-up.outcome", done.auditType(), done.auditId(), "followUp=" + id + " reason="
+                    + done.reason() + " reached=" + o.reached() + (o.satisfaction() == null ? "" : " satisfaction=" + o.satisfaction()));
+        }
+        return done;
+    }
+
+    /** The wire shape of a call's follow-up (docs/api.md): the number masked. */
+    public static Map<String, Object> shape(FollowUp f) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("callId", f.callId());
+        m.put("elderId", f.elderId());
+        m.put("number", f.number() == null ? null : PhoneNumbers.mask(f.number()));
+        m.put("agentId", f.agentId());
+        m.put("reason", f.reason());
+        m.put("createdAt", f.createdAt());
+        m.put("dueAt", f.dueAt());
+        m.put("state", f.state());
+        m.put("attempts", f.attempts());
+        m.put("result", f.result());
+        m.put("detail", f.detail());
+        m.put("endedAt", f.endedAt());
+        return m;
     }
 
     /** The follow-up tasks due by {@code until} (the worklist). */

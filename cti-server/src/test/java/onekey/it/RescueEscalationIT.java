@@ -135,6 +135,11 @@ class RescueEscalationIT {
                 assertThat(follow.status()).as(follow.body()).isEqualTo(202);
                 Awaitility.await("the follow-up call reached the elder's line").atMost(Duration.ofSeconds(20))
                         .until(() -> pstn.callsTo(ELDER_1).size() + pstn.callsTo(ELDER_2).size() == elderCalls + 1);
+                // dialling completes nothing (issue 18): on the worklist until the outcome is saved
+                assertThat(api.get("/api/worklist", sup).json().path(0).path("result").asText()).isEqualTo("dialled");
+                var saved = api.send("POST", "/api/incidents/" + id + "/follow-up/outcome", sup,
+                        "{\"reached\":true,\"condition\":\"她很好\",\"satisfaction\":5}");
+                assertThat(saved.status()).as(saved.body()).isEqualTo(200);
                 assertThat(api.get("/api/worklist", sup).json().size()).isZero();
             }
         }

@@ -1,6 +1,7 @@
 package onekey.rescue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,12 +149,195 @@ class RescueServiceTest {
         assertThat(call.channel()).isEqualTo("PJSIP/1001");
         assertThat(call.context()).isEqualTo("onekey-out-agent-call");
         assertThat(call.vars()).containsEntry("ONEKEY_DIAL", ELDER);
-        assertThat(rescue.followUps(clock.millis() + Duration.ofHours(48).toMillis())).isEmpty();
-        Incident after = rescue.get(id).orElseThrow();
-        assertThat(after.steps()).anySatisfy(s -> {
-            assertThat(s.kind()).isEqualTo("follow-up");
-            assertThat(s.result()).isEqualTo("called");
+        // dialling completes nothing (issue 18): the attempt is noted, the follow-up stays on the worklist
+        assertThat(rescue.followUps(clock.millis() + Duration.ofHours(48).toMillis())).singleElement()
+                .satisfies(t -> assertThat(t.result()).isEqualTo("dialled"));
+    }
+
+    @Test
+    void everyClosedIncidentGetsItsFollowUpWithinTheConfiguredHoursCancelledAndTheElderSpeakingOnARedialToo() {
+        // the alarm cancelled by the seat (the elder is well)
+        long cancelled = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        pbx.await(1);
+        long at = clock.millis();
+        rescue.cancel(cancelled, agent, "她只是没听见");
+        assertThat(rescue.followUps(at + Duration.ofHours(48).toMillis())).singleElement().satisfies(t -> {
+            assertThat(t.incidentId()).isEqualTo(cancelled);
+            assertThat(t.dueAt()).isEqualTo(at + Duration.ofHours(48).toMillis());
+            assertThat(t.target()).isEqualTo(ELDER);
         });
+
+        // the elder answers redial 1 and speaks: resolved by itself, and followed up all the same
+        clock.advance(Duration.ofHours(1));
+        long spoke = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        RecordingPbx.Call redial = pbx.await(2);
+        rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), redial.step(), "spoke"));
+        Awaitility.await().until(() -> rescue.get(spoke).orElseThrow().state().equals("resolved"));
+        long spokeAt = clock.millis();
+        assertThat(rescue.followUps(spokeAt + Duration.ofHours(48).toMillis()))
+                .extracting(Incident.Step::incidentId).containsExactly(cancelled, spoke);
+        // one follow-up per incident: none due before its time on the injected clock is "overdue" yet
+        rescue.tickNow();
+        assertThat(overdueAlerts(spoke)).isZero();
+    }
+
+    private static onekey.calls.CallRecord call(String linkedid, onekey.lines.Service line, Long elderId, Long answeredAt) {
+        return new onekey.calls.CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", line, 10, elderId, 7L,
+                "ann", 1_000L, 1_100L, answeredAt, 90_000L, 500L, answeredAt == null ? null : 60_000L,
+                answeredAt == null ? "abandoned" : "completed", null, null, false, null);
+    }
+
+    @Test
+    void everyAnsweredSosCallAndConsultationGetsOneFollowUpWithinTheHoursOtherCallsNone() {
+        FollowUpRepository repo = new FollowUpRepository(db);
+        rescue.setFollowUps(repo);
+        long horizon = clock.millis() + Duration.ofHours(48).toMillis();
+        // answered on the SOS line: a follow-up to the elder's own number, due within rescue.followUpHours (48 here)
+        rescue.callEnded(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L));
+        // an answered consultation: a follow-up asking satisfaction
+        rescue.callEnded(call("consult-1", onekey.lines.Service.CONSULT, elder.id(), 2_000L));
+        // not followed up: a registration call (its booking is confirmed by the broadcast), an SOS call nobody answered
+        // (the abandoned-SOS rescue takes it), a call with no line
+        rescue.callEnded(call("reg-1", onekey.lines.Service.REGISTRATION, elder.id(), 2_000L));
+        rescue.callEnded(call("sos-abandoned", onekey.lines.Service.SOS, elder.id(), null));
+        rescue.callEnded(call("no-line", null, elder.id(), 2_000L));
+        // the same call told twice (a restart, a repeated hang-up): still one follow-up
+        rescue.callEnded(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L));
+        Awaitility.await().until(() -> rescue.callFollowUps(horizon).size() == 2);
+        assertThat(rescue.planCallFollowUp(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L))).isEmpty();
+        rescue.tickNow(); // the rescue thread has done every callEnded handed to it
+        List<FollowUp> due = rescue.callFollowUps(horizon);
+        assertThat(due).extracting(FollowUp::linkedid).containsExactlyInAnyOrder("sos-1", "consult-1");
+        assertThat(due).extracting(FollowUp::reason).containsExactlyInAnyOrder("sos-call", "consult");
+        assertThat(due).allSatisfy(f -> {
+            assertThat(f.dueAt()).isEqualTo(clock.millis() + Duration.ofHours(48).toMillis());
+            assertThat(f.number()).isEqualTo(ELDER);
+            assertThat(f.elderId()).isEqualTo(elder.id());
+            assertThat(f.state()).isEqualTo("open");
+        });
+        assertThat(repo.byLinkedid("reg-1")).isEmpty();
+        assertThat(repo.byLinkedid("sos-abandoned")).isEmpty();
+        // an unregistered caller's answered SOS call is followed up on the calling number
+        rescue.callEnded(call("sos-stranger", onekey.lines.Service.SOS, null, 2_000L));
+        Awaitility.await().until(() -> repo.byLinkedid("sos-stranger").isPresent());
+        assertThat(repo.byLinkedid("sos-stranger").orElseThrow().number()).isEqualTo("02155550001");
+    }
+
+    @Test
+    void anAnsweredSosCallWhoseEndTheRescueNeverHeardOfIsFollowedUpByTheSweepOnce() {
+        FollowUpRepository repo = new FollowUpRepository(db);
+        var calls = new onekey.calls.JooqCallRepository(db);
+        long ended = clock.millis() - Duration.ofHours(2).toMillis();
+        onekey.calls.CallRecord c = new onekey.calls.CallRecord(0, "missed-1", "PJSIP/trunk-1", "02155550001", "1234901",
+                onekey.lines.Service.SOS, 10, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000, ended,
+                2_000L, 58_000L, "completed", null, null, false, null);
+        long id = calls.insertIfAbsent(c).id();
+        // an abandoned one and one on the registration line: not followed up
+        calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-2", null, "02155550001", "1234901", onekey.lines.Service.SOS,
+                10, elder.id(), null, null, ended - 60_000, ended - 59_000, null, ended, 60_000L, null, "abandoned", null,
+                null, false, null));
+        calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-3", null, "02155550001", "1234902",
+                onekey.lines.Service.REGISTRATION, 5, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000,
+                ended, 2_000L, 58_000L, "completed", null, null, false, null));
+        rescue.setFollowUps(repo);
+        rescue.tickNow();
+        FollowUp f = repo.byLinkedid("missed-1").orElseThrow();
+        assertThat(f.callId()).isEqualTo(id);
+        assertThat(f.reason()).isEqualTo("sos-call");
+        assertThat(f.dueAt()).as("due from the call's end").isEqualTo(ended + Duration.ofHours(48).toMillis());
+        assertThat(repo.byLinkedid("missed-2")).isEmpty();
+        assertThat(repo.byLinkedid("missed-3")).isEmpty();
+        clock.advance(Duration.ofMinutes(5));
+        rescue.tickNow();
+        assertThat(rescue.callFollowUps(clock.millis() + Duration.ofHours(48).toMillis())).hasSize(1);
+    }
+
+    @Test
+    void aCallSavedAsCallbackNeededPutsOneCallBackOnTheWorklist() {
+        rescue.setFollowUps(new FollowUpRepository(db));
+        onekey.calls.CallRecord c = call("gen-1", onekey.lines.Service.GENERAL, elder.id(), 2_000L);
+        assertThat(rescue.dispositionSaved(c)).as("resolved: nothing owed").isEmpty();
+        onekey.calls.CallRecord asked = new onekey.calls.CallRecord(c.id(), c.linkedid(), c.callerChannel(), c.callerNumber(),
+                c.dnis(), c.line(), c.priority(), c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(),
+                c.answeredAt(), c.endedAt(), c.waitMs(), c.talkMs(), c.outcome(), "callback-needed", "她要问问女儿", false, null);
+        FollowUp cb = rescue.dispositionSaved(asked).orElseThrow();
+        assertThat(cb.reason()).isEqualTo("callback");
+        assertThat(cb.number()).isEqualTo(ELDER);
+        assertThat(cb.dueAt()).isEqualTo(clock.millis() + Duration.ofHours(48).toMillis());
+        assertThat(rescue.dispositionSaved(asked)).as("saved again: still one").isEmpty();
+        assertThat(rescue.callFollowUps(clock.millis() + Duration.ofHours(48).toMillis())).singleElement()
+                .extracting(FollowUp::reason).isEqualTo("callback");
+    }
+
+    @Test
+    void aCallsFollowUpIsDoneOnlyWithAReachedOutcomeDiallingAndNotReachedKeepItAudited() {
+        onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
+        rescue.setAudit(audit);
+        rescue.setFollowUps(new FollowUpRepository(db));
+        FollowUp f = rescue.planCallFollowUp(call("consult-2", onekey.lines.Service.CONSULT, elder.id(), 2_000L)).orElseThrow();
+        long horizon = clock.millis() + Duration.ofHours(48).toMillis();
+
+        assertThat(rescue.callFollowUpDialled(f.id(), agent).result()).isEqualTo("dialled");
+        FollowUp kept = rescue.callFollowUpOutcome(f.id(), agent, new RescueService.FollowUpOutcome(false, null, null));
+        assertThat(kept.state()).isEqualTo("open");
+        assertThat(kept.result()).isEqualTo("not-reached");
+        assertThat(kept.attempts()).isEqualTo(1);
+        assertThat(rescue.callFollowUps(horizon)).hasSize(1);
+
+        FollowUp done = rescue.callFollowUpOutcome(f.id(), agent, new RescueService.FollowUpOutcome(true, "医生的建议有用", 4));
+        assertThat(done.state()).isEqualTo("done");
+        assertThat(done.result()).isEqualTo("reached");
+        assertThat(done.detail()).contains("医生的建议有用", "satisfaction=4");
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(rescue.callFollowUps(horizon)).isEmpty();
+        assertThatThrownBy(() -> rescue.callFollowUpOutcome(f.id(), agent, new RescueService.FollowUpOutcome(false, null, null)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(audit.find("ann", "follow-up.outcome", "elder", Long.toString(elder.id()), null, null, 10))
+                .extracting(onekey.auth.AuditEntry::detail)
+                .containsExactly("followUp=" + f.id() + " reason=consult reached=true satisfaction=4",
+                        "followUp=" + f.id() + " reason=consult reached=false");
+    }
+
+    @Test
+    void aFollowUpIsDoneOnlyWhenTheSeatSavesThatTheElderWasReachedNotReachedKeepsItOnTheWorklistBothAudited() {
+        onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
+        rescue.setAudit(audit);
+        long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        pbx.await(1);
+        rescue.arrived(id, agent, "居委 staff found her well");
+        long horizon = clock.millis() + Duration.ofHours(48).toMillis();
+        rescue.followUp(id, agent);
+        pbx.await(2);
+
+        // not reached: noted, still on the list to be tried again
+        Incident kept = rescue.followUpOutcome(id, agent, new RescueService.FollowUpOutcome(false, null, null));
+        assertThat(kept.steps()).filteredOn(s -> s.kind().equals("follow-up")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.state()).isEqualTo("open");
+                    assertThat(s.result()).isEqualTo("not-reached");
+                });
+        assertThat(rescue.followUps(horizon)).hasSize(1);
+
+        // a reached outcome needs to say how the elder is; satisfaction is 1 to 5
+        assertThatThrownBy(() -> new RescueService.FollowUpOutcome(true, " ", 4)).hasMessageContaining("condition");
+        assertThatThrownBy(() -> new RescueService.FollowUpOutcome(true, "好", 6)).hasMessageContaining("1 to 5");
+
+        // reached: done, with how she is and her satisfaction; off the worklist
+        Incident done = rescue.followUpOutcome(id, agent, new RescueService.FollowUpOutcome(true, "身体已恢复，能下楼散步", 5));
+        assertThat(done.steps()).filteredOn(s -> s.kind().equals("follow-up")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.state()).isEqualTo("done");
+                    assertThat(s.result()).isEqualTo("reached");
+                    assertThat(s.detail()).contains("身体已恢复，能下楼散步", "satisfaction=5", "ann");
+                });
+        assertThat(rescue.followUps(horizon)).isEmpty();
+        assertThatThrownBy(() -> rescue.followUpOutcome(id, agent, new RescueService.FollowUpOutcome(false, null, null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no follow-up");
+
+        // both outcomes audited by the service, in the elder's trail
+        assertThat(audit.find("ann", "incident.follow-up-outcome", "elder", Long.toString(elder.id()), null, null, 10))
+                .extracting(onekey.auth.AuditEntry::detail)
+                .containsExactly("incident=" + id + " reached=true satisfaction=5", "incident=" + id + " reached=false");
     }
 
     @Test

@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code mouse NAME} (a real mouse click), {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -60,6 +60,27 @@ public final class SoftphoneDriver {
                     case "set" -> onEdt(() -> {
                         ((JTextComponent) find(p[1])).setText(p.length > 2 ? p[2] : "");
                         return "";
+                    });
+                    case "tab" -> onEdt(() -> { // a tab by its title, as an agent clicks it (issue 18: 待办)
+                        javax.swing.JTabbedPane t = (javax.swing.JTabbedPane) find(p[1]);
+                        int i = t.indexOfTab(p[2]);
+                        if (i < 0) {
+                            throw new IllegalArgumentException("no tab titled " + p[2]);
+                        }
+                        t.setSelectedIndex(i);
+                        return "";
+                    });
+                    case "row" -> onEdt(() -> { // selects the first table row with a cell containing the text
+                        javax.swing.JTable t = (javax.swing.JTable) find(p[1]);
+                        for (int row = 0; row < t.getRowCount(); row++) {
+                            for (int k = 0; k < t.getColumnCount(); k++) {
+                                if (String.valueOf(t.getValueAt(row, k)).contains(p[2])) {
+                                    t.setRowSelectionInterval(row, row);
+                                    return String.valueOf(row);
+                                }
+                            }
+                        }
+                        throw new IllegalArgumentException("no row of " + p[1] + " contains " + p[2]);
                     });
                     case "select" -> onEdt(() -> {
                         ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);

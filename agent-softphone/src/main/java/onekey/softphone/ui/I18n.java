@@ -174,6 +174,9 @@ final class I18n {
 
     String t(String key) {
         String[] v = T.get(key);
+        if (v == null) {
+            v = WorkspaceTexts.T.get(key); // the worklist tab and the booking form (issue 18)
+        }
         return v == null ? key : v[english ? 1 : 0];
     }
 }

@@ -197,6 +197,7 @@ public final class Softphone implements AutoCloseable {
             incidents = new IncidentPanel(i18n, cti, accountId);
             window.incidents(incidents);
         });
+        workspace();
         if (supervisor) {
             SwingUtilities.invokeAndWait(() -> {
                 javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
@@ -283,6 +284,145 @@ public final class Softphone implements AutoCloseable {
                 ui(() -> window.elderForm.failed(why));
             }
         });
+    }
+
+    // ---- the seat's workspace (issue 18 items 4 and 6): the worklist tab, the booking form -----------------------
+
+    private void workspace() {
+        window.worklist.backend(new WorklistPanel.Backend() {
+            @Override
+            public void refresh() {
+                refreshWorklist();
+            }
+
+            @Override
+            public void dial(WorklistPanel.Item item) {
+                work.execute(() -> {
+                    try {
+                        if (item.kind().equals("follow-up")) {
+                            // Asterisk rings this seat's phone, then the elder: the attempt is noted, nothing is completed
+                            cti.request("POST", "/api/incidents/" + item.id() + "/follow-up", null);
+                        } else {
+                            if (item.elderId() == null) {
+                                throw new IOException("no elder's record to take the number from");
+                            }
+                            JsonNode e = cti.request("GET", "/api/elders/" + item.elderId() + "?reason=worklist", null);
+                            String number = e.path("phones").path(0).asText("");
+                            if (number.isEmpty()) {
+                                throw new IOException("elder " + item.elderId() + " has no phone number");
+                            }
+                            phone.call(number); // this seat's own phone calls the elder
+                            if (item.kind().equals("call-follow-up")) { // the attempt noted; it completes nothing
+                                cti.request("POST", "/api/followups/" + item.id() + "/dialled", null);
+                            }
+                        }
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.worklist.status(why, true));
+                    }
+                    refreshWorklist();
+                });
+            }
+
+            @Override
+            public void outcome(WorklistPanel.Item item, boolean reached, String condition, Integer satisfaction) {
+                work.execute(() -> {
+                    try {
+                        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                        if (item.kind().equals("follow-up")) {
+                            var body = mapper.createObjectNode().put("reached", reached);
+                            if (reached) {
+                                body.put("condition", condition);
+                                if (satisfaction != null) {
+                                    body.put("satisfaction", satisfaction);
+                                }
+                            }
+                            cti.request("POST", "/api/incidents/" + item.id() + "/follow-up/outcome", body);
+                        } else if (item.kind().equals("call-follow-up")) {
+                            var body = mapper.createObjectNode().put("reached", reached);
+                            if (reached) {
+                                body.put("condition", condition);
+                                if (satisfaction != null) {
+                                    body.put("satisfaction", satisfaction);
+                                }
+                            }
+                            cti.request("POST", "/api/followups/" + item.id() + "/outcome", body);
+                        } else if (reached) { // the elder heard about the booking from the seat: the task is done
+                            cti.request("POST", "/api/broadcasts/" + item.id() + "/done",
+                                    mapper.createObjectNode().put("note", condition));
+                        }
+                        ui(() -> window.worklist.saved(reached));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.worklist.status(why, true));
+                    }
+                    refreshWorklist();
+                });
+            }
+        });
+        window.bookingForm.onSubmit(new BookingForm.Submit() {
+            @Override
+            public void send(com.fasterxml.jackson.databind.node.ObjectNode body) {
+                work.execute(() -> {
+                    try {
+                        JsonNode b = cti.request("POST", "/api/broadcasts", body);
+                        ui(() -> window.bookingForm.sent(b));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.bookingForm.failed(why));
+                    }
+                });
+            }
+
+            @Override
+            public void load(long elderId) {
+                work.execute(() -> {
+                    try {
+                        JsonNode list = cti.request("GET", "/api/broadcasts?elderId=" + elderId + "&limit=20", null);
+                        ui(() -> window.bookingForm.history(list));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.bookingForm.failed(why));
+                    }
+                });
+            }
+        });
+        SwingUtilities.invokeLater(() -> window.tabs.addChangeListener(e -> {
+            if (window.tabs.getSelectedComponent() == window.worklist.panel) {
+                refreshWorklist();
+            }
+        }));
+    }
+
+    /** Follow-ups due within 48 h and the bookings owed a call, loaded off the EDT. */
+    private void refreshWorklist() {
+        work.execute(() -> {
+            try {
+                java.util.List<WorklistPanel.Item> items = new java.util.ArrayList<>();
+                cti.request("GET", "/api/worklist?hours=48", null).forEach(j -> items.add(WorklistPanel.Item.followUp(j)));
+                cti.request("GET", "/api/broadcasts?task=open", null).forEach(b -> items.add(WorklistPanel.Item.booking(b)));
+                ui(() -> window.worklist.rows(items));
+            } catch (Exception | Error x) {
+                String why = x.getMessage();
+                ui(() -> window.worklist.status(why, true));
+            }
+        });
+    }
+
+    /** Bookings change state live in the pop ({@code broadcast.*}); the worklist follows incidents and bookings. */
+    private void workspaceEvent(CtiEvent ev) {
+        if (ev instanceof CtiEvent.Hello) {
+            refreshWorklist();
+        } else if (ev instanceof CtiEvent.Other o && o.type().startsWith("broadcast.")) {
+            JsonNode b = o.json().path("broadcast");
+            ui(() -> window.bookingForm.update(b));
+            if (o.type().equals("broadcast.failed")) {
+                refreshWorklist();
+            }
+        } else if (ev instanceof CtiEvent.Other o && (o.type().equals("incident.resolved") || o.type().equals("incident.updated")
+                || o.type().equals("incident.cancelled") || o.type().startsWith("follow-up."))) {
+            refreshWorklist();
+        }
     }
 
     /** Pop latencies measured so far (µs, the last {@value #POP_TIMES}), oldest first: {total, EDT wait, fill, paint}. */
@@ -464,6 +604,7 @@ public final class Softphone implements AutoCloseable {
             if (window == null) {
                 return;
             }
+            workspaceEvent(ev);
             switch (ev) {
                 case CtiEvent.Hello h -> {
                     JsonNode a = h.json().path("agent");

@@ -155,6 +155,10 @@ final class SoftphoneWindow {
     final JButton callContactButton = named(new JButton(), "callContactButton");
     final JButton call120Button = named(new JButton("120"), "call120Button");
     final JButton call110Button = named(new JButton("110"), "call110Button");
+    // the seat's workspace (issue 18 items 4 and 6): the worklist tab, the booking form in the pop
+    final javax.swing.JTabbedPane tabs = named(new javax.swing.JTabbedPane(), "tabs");
+    final WorklistPanel worklist;
+    final BookingForm bookingForm;
     /** The numbers of the contacts shown, in the list's order. */
     private final List<String> contactNumbers = new ArrayList<>();
     private boolean inCall;
@@ -185,6 +189,10 @@ final class SoftphoneWindow {
         this.noResponse = new NoResponseBar(i18n, actions::noResponse);
         relabels.add(noResponse::relabel);
         relabels.add(elderForm::relabel);
+        this.worklist = new WorklistPanel(i18n, System::currentTimeMillis);
+        this.bookingForm = new BookingForm(i18n);
+        relabels.add(worklist::relabel);
+        relabels.add(bookingForm::relabel);
         frame = new JFrame();
         frame.setName("softphone");
         relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
@@ -301,6 +309,11 @@ final class SoftphoneWindow {
         g.gridx = 1;
         lastCalls.setVisibleRowCount(4);
         pop.add(new JScrollPane(lastCalls), g);
+        g.gridy++;
+        g.gridx = 0;
+        g.gridwidth = 2;
+        pop.add(bookingForm.panel, g); // a registered elder's booking form and bookings (issue 18)
+        g.gridwidth = 1;
 
         JPanel wrap = new JPanel();
         wrap.setLayout(new BoxLayout(wrap, BoxLayout.Y_AXIS));
@@ -346,7 +359,14 @@ final class SoftphoneWindow {
         north.add(buttons, BorderLayout.CENTER);
         north.add(transferRow(), BorderLayout.SOUTH);
         frame.getContentPane().add(north, BorderLayout.NORTH);
-        frame.getContentPane().add(center, BorderLayout.CENTER);
+        // the pop and the worklist as tabs (issue 18); a ringing phone brings the pop's tab forward
+        tabs.addTab("", center);
+        tabs.addTab("", worklist.panel);
+        relabels.add(() -> {
+            tabs.setTitleAt(0, i18n.t("tab.pop"));
+            tabs.setTitleAt(1, i18n.t("tab.worklist"));
+        });
+        frame.getContentPane().add(tabs, BorderLayout.CENTER);
         javax.swing.ListCellRenderer<Object> codes = new javax.swing.DefaultListCellRenderer() {
             @Override
             public Component getListCellRendererComponent(JList<?> list, Object value, int index, boolean selected,
@@ -613,6 +633,9 @@ final class SoftphoneWindow {
             muteButton.setSelected(false);
         }
         if (ringing) {
+            if (!worklist.justDialled()) {
+                tabs.setSelectedIndex(0);
+            }
             frame.toFront();
         }
     }
@@ -633,6 +656,7 @@ final class SoftphoneWindow {
         lastCallsModel.clear();
         elderForm.hide();
         noResponse.offered(null); // issue 18: not the previous call's (a call Asterisk rings for the incident has no pop)
+        bookingForm.hide();
     }
 
     /** Paints the screen pop for an offered call. */
@@ -658,6 +682,7 @@ final class SoftphoneWindow {
         if (!known) {
             elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
             fields.values().forEach(l -> l.setText(" "));
+            bookingForm.hide();
             if (ev.recordUnavailable()) {
                 elderForm.hide(); // the record may exist: no second one while it cannot be read
             } else {
@@ -666,6 +691,7 @@ final class SoftphoneWindow {
             return;
         }
         elderForm.hide();
+        bookingForm.show(e.path("id").asLong(call.path("elderId").asLong()));
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
                 ? " · " + names.name("sex", e.path("gender").asText()) : "") : "—");
