@@ -288,7 +288,7 @@ class SoftphoneIT {
                 ELDER_NUMBER, null), new Audio.Silence(), new Audio.NoSink(), null).start()) {
             elder.call("1234902"); // the registration button
             await("the elder pops with the booking form", 20).until(() -> ui.enabled("answerButton")
-                    && ui.text("popBanner").contains("登记") && Boolean.parseBoolean(ui.send("visible bookingForm")));
+                    && ui.text("popBanner").contains("预约挂号") && Boolean.parseBoolean(ui.send("visible bookingForm")));
             ui.click("answerButton");
             await("on a call", 10).until(() -> ui.text("agentState").contains("通话中"));
             ui.send("select bookingTemplate registration");

@@ -100,7 +100,7 @@ final class I18n {
             e("saved", "已保存", "Saved"),
             e("reason", "示忙原因", "Reason"),
             e("line.sos", "SOS 紧急呼叫", "SOS emergency"),
-            e("line.registration", "登记", "Registration"),
+            e("line.registration", "预约挂号", "Registration"),
             e("line.taxi", "叫车", "Taxi"),
             e("line.consult", "咨询", "Consultation"),
             e("line.general", "综合服务", "General"),

@@ -419,8 +419,10 @@ public final class Softphone implements AutoCloseable {
             if (o.type().equals("broadcast.failed")) {
                 refreshWorklist();
             }
-        } else if (ev instanceof CtiEvent.Other o && (o.type().equals("incident.resolved") || o.type().equals("incident.updated")
-                || o.type().equals("incident.cancelled") || o.type().startsWith("follow-up."))) {
+        } else if (ev instanceof CtiEvent.IncidentChanged i && (i.type().equals("incident.resolved")
+                || i.type().equals("incident.updated") || i.type().equals("incident.cancelled"))) {
+            refreshWorklist();
+        } else if (ev instanceof CtiEvent.Other o && o.type().startsWith("follow-up.")) {
             refreshWorklist();
         }
     }
