@@ -764,8 +764,8 @@ final class RestApi {
         ctx.calls().setDisposition(c.id(), disposition, notes);
         ctx.calls().addEvent(c.id(), ctx.clock().millis(), "disposition", disposition + " by " + r.account.username());
         CallRecord updated = ctx.calls().get(c.id()).orElse(c);
-        if (rescue() != null) {
-            rescue().dispositionSaved(updated); // "callback-needed": a call-back on the worklist (issue 18)
+        if (ctx.rescue() != null) { // rescue() would refuse the disposition itself when there is no rescue service
+            ctx.rescue().dispositionSaved(updated); // "callback-needed": a call-back on the worklist (issue 18)
         }
         Map<String, Object> m = Shapes.call(updated);
         m.put("timeline", ctx.calls().timeline(c.id()).stream().map(Json::callEvent).toList());

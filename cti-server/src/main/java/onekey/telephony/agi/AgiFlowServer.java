@@ -224,6 +224,8 @@ public final class AgiFlowServer implements AutoCloseable {
     private static final class Watched implements org.asteriskjava.util.SocketConnectionFacade {
         private final org.asteriskjava.util.SocketConnectionFacade inner;
         private volatile boolean headComplete;
+        /** Closed here for want of an environment in time: what the reader sees next is not an environment's end. */
+        private volatile boolean expired;
         private volatile int lines;
         volatile java.util.concurrent.ScheduledFuture<?> deadline;
 
@@ -236,6 +238,7 @@ public final class AgiFlowServer implements AutoCloseable {
             if (headComplete) {
                 return false;
             }
+            expired = true;
             try {
                 inner.close();
             } catch (IOException | RuntimeException e) {
@@ -248,6 +251,10 @@ public final class AgiFlowServer implements AutoCloseable {
         public String readLine() throws IOException {
             String line = inner.readLine();
             if (!headComplete) {
+                if (expired) {
+                    // the end of stream our own close caused: no session may start on half an environment
+                    throw new IOException("AGI environment not complete within the bound; connection closed");
+                }
                 if (line == null || line.isEmpty()) {
                     // the environment ends with a blank line (or the peer went away): the flow's phase begins
                     headComplete = true;
