@@ -128,6 +128,8 @@ class BroadcastServiceTest {
         assertThat(a.result()).isEqualTo("confirmed");
         assertThat(a.digits()).isEqualTo("21");
         assertThat(a.recording()).isEqualTo("/rec/u1.wav");
+        // published on the broadcast thread just after the row is written: read until it is there
+        Awaitility.await().until(() -> events.stream().anyMatch(e -> e.type().equals("broadcast.confirmed")));
         assertThat(events).extracting(Event::type).contains("broadcast.scheduled", "broadcast.confirmed");
         // a late hang-up changes nothing
         service.onEvent(new PbxEvent.ChannelHungUp("u1", clock.millis(), "u1", true, 16, "Normal"));
@@ -229,6 +231,7 @@ class BroadcastServiceTest {
         Awaitility.await().until(() -> state(b.id()).equals("failed"));
         assertThat(service.get(b.id()).orElseThrow().attempts()).extracting(Broadcast.Attempt::result)
                 .containsExactly("hung-up-early", "hung-up-early", "hung-up-early");
+        Awaitility.await().until(() -> events.stream().anyMatch(e -> e.type().equals("broadcast.failed")));
         assertThat(events).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo("queue.alert");
             assertThat(e.body().get("kind")).isEqualTo("broadcast-failed");
