@@ -16,8 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
@@ -63,6 +61,11 @@ import onekey.softphone.rtp.RtpSession;
  * REFER carrying Replaces ({@link #completeTransfer}). A three-way conference ({@link #conference}) moves both
  * parties with REFER into the seat's ConfBridge room on Asterisk ({@code *3<user>}) and dials in: Asterisk
  * mixes, so the elder and the third party stay together whatever happens to this phone.
+ *
+ * <p>Issue 17 item 7: both lines are a {@link SipLine} driven by the same code, the registration is its own class
+ * ({@link SipRegistration}), and a failure in the phone's own handling of a SIP message is never swallowed: it is
+ * logged at ERROR with the method and Call-ID, a request is answered 500, a call the failure leaves half set up
+ * is hung up and shown ended.
  */
 public final class SipPhone implements SipListener, AutoCloseable {
 
@@ -103,8 +106,10 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     private static final List<Integer> CODECS = List.of(0, 8);
     /** Longest wait between two registration attempts while the server is away or refuses. */
-    static final int MAX_RETRY_S = 16;
-    private static final int DTMF_PT = 101;
+    static final int MAX_RETRY_S = SipRegistration.MAX_RETRY_S;
+    static final int DTMF_PT = 101;
+    private static final System.Logger log = System.getLogger(SipPhone.class.getName());
+    private static final AudioSource SILENCE = () -> new short[AudioSource.FRAME];
 
     private final Settings s;
     private final AudioSource source;
@@ -112,50 +117,22 @@ public final class SipPhone implements SipListener, AutoCloseable {
     private final Listener listener;
     private final ExecutorService events;
     private final ScheduledExecutorService timers;
+    private final SipRegistration registration;
     private SipStack stack;
-    private SipProvider provider;
-    private AddressFactory addresses;
-    private HeaderFactory headers;
-    private MessageFactory messages;
+    SipProvider provider;
+    AddressFactory addresses;
+    HeaderFactory headers;
+    MessageFactory messages;
     private AuthenticationHelper auth;
-    private static final System.Logger log = System.getLogger(SipPhone.class.getName());
 
     private int localPort;
-    private final String localTag = Long.toHexString(Double.doubleToLongBits(Math.random()));
+    final String localTag = Long.toHexString(Double.doubleToLongBits(Math.random()));
 
-    // registration
-    private final String registerCallId = UUID.randomUUID().toString();
-    private long registerCseq = 1;
-    private volatile boolean registered;
-    private ScheduledFuture<?> registerTimer;
-    private volatile boolean closed;
-    /** Registration failures in a row: the retry waits 1, 2, 4 … up to {@link #MAX_RETRY_S} seconds. */
-    private int failures;
-    /** Any SIP response from the server (nanoTime): the keepalive's proof that the server is there. */
-    private volatile long lastHeardNanos = System.nanoTime();
-    private volatile int keepaliveSeconds = 5;
-
-    // the call (guarded by this)
-    private CallState state = CallState.IDLE;
-    private ServerTransaction inviteIn;
-    private ClientTransaction inviteOut;
-    private Dialog dialog;
-    private Sdp remoteSdp;
-    private RtpSession rtp;
-    private int payloadType = 0;
-    private int dtmfType = DTMF_PT;
+    // the two lines and what joins them (guarded by this)
+    private final SipLine call = new SipLine(SipLine.Kind.CALL);
+    private final SipLine consult = new SipLine(SipLine.Kind.CONSULT);
     private long callsAnswered;
-
-    // transfer and the second line (guarded by this)
-    private static final AudioSource SILENCE = () -> new short[AudioSource.FRAME];
     private String transferTarget;      // a REFER on the call is under way: to whom
-    private String consultCallId;
-    private ClientTransaction consultOut;
-    private Dialog consultDialog;
-    private RtpSession consultRtp;
-    private CallState consultState = CallState.IDLE;
-    private int consultPt;
-    private String consultNumber;
     private String conferenceRoom;      // both parties are being moved into this room
     private boolean heldForConsult;     // consult() put the call on hold: a second line that ends alone resumes it
 
@@ -166,6 +143,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
         this.listener = listener == null ? new Listener() { } : listener;
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "sip-events-" + settings.user()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sip-timers-" + settings.user()));
+        this.registration = new SipRegistration(this, settings, timers);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -220,8 +198,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
             throw new IOException("cannot start the SIP stack on " + s.localHost() + ": " + e.getMessage(), e);
         }
         if (s.secret() != null) {
-            timers.execute(this::register);
-            timers.scheduleWithFixedDelay(this::keepalive, keepaliveSeconds, keepaliveSeconds, TimeUnit.SECONDS);
+            registration.start();
         }
         return this;
     }
@@ -231,39 +208,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
      * {@code seconds} - 1 s (at least 2 s) means unregistered, and registering starts again with back-off. Before start.
      */
     public SipPhone keepalive(int seconds) {
-        keepaliveSeconds = Math.max(2, seconds);
+        registration.keepaliveSeconds(seconds);
         return this;
-    }
-
-    /**
-     * A restarted Asterisk, a network cut: nothing tells a UDP phone, and a refresh due in half the registration
-     * time would take its transaction timeout (32 s) more to fail. So a registered phone pings the server.
-     */
-    private void keepalive() {
-        if (closed || !registered) {
-            return;
-        }
-        long sent = System.nanoTime();
-        try {
-            Request r;
-            synchronized (this) {
-                SipURI uri = addresses.createSipURI(null, s.server() + ":" + s.serverPort());
-                Address me = addresses.createAddress(addresses.createSipURI(s.user(), s.server()));
-                r = messages.createRequest(uri, Request.OPTIONS, provider.getNewCallId(),
-                        headers.createCSeqHeader(1L, Request.OPTIONS), headers.createFromHeader(me, localTag),
-                        headers.createToHeader(addresses.createAddress(uri), null), vias(), headers.createMaxForwardsHeader(70));
-            }
-            provider.getNewClientTransaction(r).sendRequest();
-        } catch (Exception e) {
-            registrationFailed("keepalive not sent: " + e.getMessage());
-            return;
-        }
-        long wait = Math.max(2, keepaliveSeconds - 1);
-        timers.schedule(() -> {
-            if (registered && lastHeardNanos - sent < 0) {
-                registrationFailed("no answer from " + s.server() + ":" + s.serverPort() + " for " + wait + " s");
-            }
-        }, wait, TimeUnit.SECONDS);
     }
 
     private static int freeUdpPort(String host) throws IOException {
@@ -277,68 +223,23 @@ public final class SipPhone implements SipListener, AutoCloseable {
     }
 
     public boolean registered() {
-        return registered;
+        return registration.registered();
     }
 
     public synchronized CallState state() {
-        return state;
+        return call.state;
     }
 
     /** The current (or last) call's RTP session, for statistics; null before the first call. */
     public synchronized RtpSession rtp() {
-        return rtp;
+        return call.rtp;
     }
 
     public synchronized long callsAnswered() {
         return callsAnswered;
     }
 
-    // ---- registration ------------------------------------------------------------------------------------
-
-    private void register() {
-        if (closed) {
-            return;
-        }
-        try {
-            Request r;
-            synchronized (this) {
-                SipURI uri = addresses.createSipURI(null, s.server() + ":" + s.serverPort());
-                Address me = addresses.createAddress(addresses.createSipURI(s.user(), s.server()));
-                r = messages.createRequest(uri, Request.REGISTER, headers.createCallIdHeader(registerCallId),
-                        headers.createCSeqHeader(registerCseq++, Request.REGISTER), headers.createFromHeader(me, localTag),
-                        headers.createToHeader(me, null), vias(), headers.createMaxForwardsHeader(70));
-                r.addHeader(contact());
-                r.addHeader(headers.createExpiresHeader(s.registerExpires()));
-                r.addHeader(headers.createUserAgentHeader(List.of("OneKey-softphone")));
-            }
-            provider.getNewClientTransaction(r).sendRequest();
-        } catch (Exception e) {
-            registrationFailed("REGISTER not sent: " + e.getMessage());
-        }
-    }
-
-    private void registrationFailed(String why) {
-        registered = false;
-        fire(() -> listener.registration(false, why)); // every failure: the window shows the latest reason
-        long wait;
-        synchronized (this) {
-            wait = Math.min(MAX_RETRY_S, 1L << Math.min(failures, 5));
-            failures++;
-        }
-        schedule(this::register, wait);
-    }
-
-    private synchronized void schedule(Runnable r, long seconds) {
-        if (closed) {
-            return;
-        }
-        if (registerTimer != null) {
-            registerTimer.cancel(false);
-        }
-        registerTimer = timers.schedule(r, seconds, TimeUnit.SECONDS);
-    }
-
-    private ArrayList<ViaHeader> vias() throws Exception {
+    ArrayList<ViaHeader> vias() throws Exception {
         ArrayList<ViaHeader> v = new ArrayList<>();
         ViaHeader via = headers.createViaHeader(s.localHost(), localPort, ListeningPoint.UDP, null);
         via.setRPort();
@@ -346,10 +247,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
         return v;
     }
 
-    private ContactHeader contact() throws Exception {
+    ContactHeader contact() throws Exception {
         SipURI c = addresses.createSipURI(s.user(), s.localHost() + ":" + localPort);
         c.setTransportParam("udp");
         return headers.createContactHeader(addresses.createAddress(c));
+    }
+
+    void fireRegistration(boolean registered, String detail) {
+        fire(() -> listener.registration(registered, detail));
     }
 
     private void fire(Runnable r) {
@@ -369,30 +274,31 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Answers the ringing call with G.711 (the caller's preferred of PCMU/PCMA). */
     public synchronized void answer() throws IOException {
-        if (state != CallState.RINGING || inviteIn == null) {
+        if (call.state != CallState.RINGING || call.inviteIn == null) {
             throw new IllegalStateException("no call is ringing");
         }
         try {
-            Request inv = inviteIn.getRequest();
-            int pt = remoteSdp.g711();
+            Request inv = call.inviteIn.getRequest();
+            int pt = call.remoteSdp.g711();
             if (pt < 0) {
-                inviteIn.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, inv));
-                end("no G.711 in the offer");
+                call.inviteIn.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, inv));
+                end(call, "no G.711 in the offer");
                 return;
             }
-            payloadType = pt;
-            dtmfType = remoteSdp.dtmfType() > 0 ? remoteSdp.dtmfType() : DTMF_PT;
-            openRtp();
+            call.payloadType = pt;
+            call.dtmfType = call.remoteSdp.dtmfType() > 0 ? call.remoteSdp.dtmfType() : DTMF_PT;
+            openRtp(call);
             Response ok = messages.createResponse(Response.OK, inv);
             ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(localTag);
             ok.addHeader(contact());
-            ok.setContent(Sdp.write(s.localHost(), rtp.localPort(), List.of(pt), dtmfType, "sendrecv"),
+            ok.setContent(Sdp.write(s.localHost(), call.rtp.localPort(), List.of(pt), call.dtmfType, "sendrecv"),
                     headers.createContentTypeHeader("application", "sdp"));
-            inviteIn.sendResponse(ok);
-            dialog = inviteIn.getDialog();
-            rtp.start(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()), payloadType, dtmfType);
+            call.inviteIn.sendResponse(ok);
+            call.dialog = call.inviteIn.getDialog();
+            call.rtp.start(new InetSocketAddress(call.remoteSdp.host(), call.remoteSdp.port()), call.payloadType,
+                    call.dtmfType);
             callsAnswered++;
-            setState(CallState.ACTIVE, "answered");
+            setState(call, CallState.ACTIVE, "answered");
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
@@ -402,17 +308,23 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Calls {@code number} at the server (no registration needed through an IP-identified trunk). */
     public synchronized void call(String number) throws IOException {
-        if (state != CallState.IDLE || consultState != CallState.IDLE) {
+        if (!call.idle() || !consult.idle()) {
             throw new IllegalStateException("already in a call");
         }
+        dial(call, number, "call");
+    }
+
+    /** Opens the line's audio and sends its INVITE to {@code number}. */
+    private void dial(SipLine line, String number, String what) throws IOException {
         try {
-            openRtp();
-            inviteOut = provider.getNewClientTransaction(invite(number, rtp.localPort()));
-            setState(CallState.CALLING, "dialling " + number);
-            inviteOut.sendRequest();
+            openRtp(line);
+            line.number = number;
+            line.inviteOut = provider.getNewClientTransaction(invite(number, line.rtp.localPort()));
+            setState(line, CallState.CALLING, "dialling " + number);
+            line.inviteOut.sendRequest();
         } catch (Exception e) {
-            end("call failed: " + e.getMessage());
-            throw new IOException("could not call " + number + ": " + e.getMessage(), e);
+            end(line, (line.kind == SipLine.Kind.CALL ? "call" : "consultation call") + " failed: " + e.getMessage());
+            throw new IOException("could not " + what + " " + number + ": " + e.getMessage(), e);
         }
     }
 
@@ -431,70 +343,76 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Hangs up: BYE when connected, CANCEL when calling out, 603 Decline when ringing; nothing when idle. */
     public synchronized void hangup() {
+        if (call.idle()) {
+            return;
+        }
+        sendHangup(call);
+        end(call, "hung up");
+        hangupConsult();
+    }
+
+    /** What ends the line's call at the other side, by its state; the peer may be gone already (then it is noted). */
+    private void sendHangup(SipLine line) {
         try {
-            switch (state) {
+            switch (line.state) {
                 case IDLE -> {
-                    return;
                 }
                 case RINGING -> {
-                    Response decline = messages.createResponse(Response.DECLINE, inviteIn.getRequest());
+                    Response decline = messages.createResponse(Response.DECLINE, line.inviteIn.getRequest());
                     ((ToHeader) decline.getHeader(ToHeader.NAME)).setTag(localTag);
-                    inviteIn.sendResponse(decline);
+                    line.inviteIn.sendResponse(decline);
                 }
                 case CALLING -> {
-                    if (inviteOut != null) {
-                        provider.getNewClientTransaction(inviteOut.createCancel()).sendRequest();
+                    if (line.inviteOut != null) {
+                        provider.getNewClientTransaction(line.inviteOut.createCancel()).sendRequest();
                     }
                 }
-                case ACTIVE, HELD -> {
-                    Request bye = dialog.createRequest(Request.BYE);
-                    dialog.sendRequest(provider.getNewClientTransaction(bye));
-                }
+                case ACTIVE, HELD -> line.dialog.sendRequest(provider.getNewClientTransaction(line.dialog.createRequest(Request.BYE)));
             }
         } catch (Exception e) {
-            // the peer may already be gone: end our side anyway
+            // the peer may already be gone (a BYE crossing ours, a CANCEL after the answer): our side ends anyway
+            log.log(System.Logger.Level.INFO, "sip.hangup-not-sent line=" + line.kind + " state=" + line.state
+                    + " callId=" + line.callId() + " error=" + e);
         }
-        end("hung up");
-        hangupConsult();
     }
 
     /** Hold (re-INVITE a=sendonly, stop sending audio) or resume. */
     public synchronized void hold(boolean on) throws IOException {
-        if (state != CallState.ACTIVE && state != CallState.HELD || dialog == null) {
+        if (!call.connected()) {
             throw new IllegalStateException("no call to " + (on ? "hold" : "resume"));
         }
-        if (!on && consultState != CallState.IDLE) {
+        if (!on && !consult.idle()) {
             throw new IllegalStateException("a consultation call is open: complete, conference or hang it up first");
         }
         try {
-            Request re = dialog.createRequest(Request.INVITE);
+            Request re = call.dialog.createRequest(Request.INVITE);
             re.addHeader(contact());
-            re.setContent(Sdp.write(s.localHost(), rtp.localPort(), List.of(payloadType), dtmfType,
+            re.setContent(Sdp.write(s.localHost(), call.rtp.localPort(), List.of(call.payloadType), call.dtmfType,
                     on ? "sendonly" : "sendrecv"), headers.createContentTypeHeader("application", "sdp"));
-            dialog.sendRequest(provider.getNewClientTransaction(re));
-            rtp.setHeld(on);
-            setState(on ? CallState.HELD : CallState.ACTIVE, on ? "on hold" : "resumed");
+            call.dialog.sendRequest(provider.getNewClientTransaction(re));
+            call.rtp.setHeld(on);
+            setState(call, on ? CallState.HELD : CallState.ACTIVE, on ? "on hold" : "resumed");
         } catch (Exception e) {
             throw new IOException("hold failed: " + e.getMessage(), e);
         }
     }
 
     public synchronized void mute(boolean on) {
-        if (rtp != null) {
-            rtp.setMuted(on);
+        if (call.rtp != null) {
+            call.rtp.setMuted(on);
         }
     }
 
     public synchronized boolean muted() {
-        return rtp != null && rtp.muted();
+        return call.rtp != null && call.rtp.muted();
     }
 
     /** Sends RFC 4733 DTMF on the call. */
     public synchronized void sendDtmf(String digits) {
-        if (rtp == null || state != CallState.ACTIVE) {
+        if (call.rtp == null || call.state != CallState.ACTIVE) {
             throw new IllegalStateException("no active call for DTMF");
         }
-        rtp.sendDtmf(digits);
+        call.rtp.sendDtmf(digits);
     }
 
     // ---- transfer, the second line, conference (issue 7) ---------------------------------------------
@@ -505,12 +423,12 @@ public final class SipPhone implements SipListener, AutoCloseable {
      */
     public synchronized void transfer(String target) throws IOException {
         requireCall("transfer");
-        if (consultState != CallState.IDLE) {
+        if (!consult.idle()) {
             throw new IllegalStateException("a consultation call is open: complete the transfer or hang it up first");
         }
         String t = checkNumber(target);
         try {
-            refer(dialog, addresses.createSipURI(t, s.server() + ":" + s.serverPort()));
+            refer(call.dialog, addresses.createSipURI(t, s.server() + ":" + s.serverPort()));
             transferTarget = t;
         } catch (Exception e) {
             throw new IOException("transfer to " + t + " not sent: " + e.getMessage(), e);
@@ -523,44 +441,33 @@ public final class SipPhone implements SipListener, AutoCloseable {
      */
     public synchronized void consult(String number) throws IOException {
         requireCall("consult from");
-        if (consultState != CallState.IDLE) {
+        if (!consult.idle()) {
             throw new IllegalStateException("a consultation call is already open");
         }
         String n = checkNumber(number);
-        heldForConsult = state == CallState.ACTIVE;
+        heldForConsult = call.state == CallState.ACTIVE;
         if (heldForConsult) {
             hold(true);
         }
-        rtp.setSource(SILENCE); // one microphone, one loudspeaker: they follow the line in use
-        rtp.setSink(null);
-        try {
-            consultRtp = new RtpSession(s.localHost(), s.rtpStart(), s.rtpEnd(), source, sink);
-            Request inv = invite(n, consultRtp.localPort());
-            consultCallId = ((CallIdHeader) inv.getHeader(CallIdHeader.NAME)).getCallId();
-            consultOut = provider.getNewClientTransaction(inv);
-            consultNumber = n;
-            setConsultState(CallState.CALLING, "dialling " + n);
-            consultOut.sendRequest();
-        } catch (Exception e) {
-            endConsult("consultation call failed: " + e.getMessage());
-            throw new IOException("could not call " + n + ": " + e.getMessage(), e);
-        }
+        call.rtp.setSource(SILENCE); // one microphone, one loudspeaker: they follow the line in use
+        call.rtp.setSink(null);
+        dial(consult, n, "call");
     }
 
     /** Attended transfer, second step: REFER with Replaces; the held party and the consulted one are joined. */
     public synchronized void completeTransfer() throws IOException {
         requireCall("transfer");
-        if (consultState != CallState.ACTIVE || consultDialog == null) {
+        if (consult.state != CallState.ACTIVE || consult.dialog == null) {
             throw new IllegalStateException("no answered consultation call to transfer to");
         }
+        Dialog d = consult.dialog;
         try {
-            String replaces = consultDialog.getCallId().getCallId() + ";to-tag=" + consultDialog.getRemoteTag()
-                    + ";from-tag=" + consultDialog.getLocalTag();
-            refer(dialog, addresses.createURI("sip:" + consultNumber + "@" + s.server() + ":" + s.serverPort()
+            String replaces = d.getCallId().getCallId() + ";to-tag=" + d.getRemoteTag() + ";from-tag=" + d.getLocalTag();
+            refer(call.dialog, addresses.createURI("sip:" + consult.number + "@" + s.server() + ":" + s.serverPort()
                     + "?Replaces=" + URLEncoder.encode(replaces, StandardCharsets.UTF_8)));
-            transferTarget = consultNumber;
+            transferTarget = consult.number;
         } catch (Exception e) {
-            throw new IOException("attended transfer to " + consultNumber + " not sent: " + e.getMessage(), e);
+            throw new IOException("attended transfer to " + consult.number + " not sent: " + e.getMessage(), e);
         }
     }
 
@@ -571,14 +478,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
      */
     public synchronized void conference() throws IOException {
         requireCall("conference");
-        if (consultState != CallState.ACTIVE || consultDialog == null) {
+        if (consult.state != CallState.ACTIVE || consult.dialog == null) {
             throw new IllegalStateException("call the third party first (consult), then conference");
         }
         String room = conferenceExtension();
         try {
             conferenceRoom = room;
-            refer(dialog, addresses.createSipURI(room, s.server() + ":" + s.serverPort()));
-            refer(consultDialog, addresses.createSipURI(room, s.server() + ":" + s.serverPort()));
+            refer(call.dialog, addresses.createSipURI(room, s.server() + ":" + s.serverPort()));
+            refer(consult.dialog, addresses.createSipURI(room, s.server() + ":" + s.serverPort()));
         } catch (Exception e) {
             conferenceRoom = null;
             throw new IOException("conference not started: " + e.getMessage(), e);
@@ -592,35 +499,24 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Hangs up the second line; the call {@link #consult} held is resumed. */
     public synchronized void hangupConsult() {
-        try {
-            switch (consultState) {
-                case IDLE, RINGING, HELD -> {
-                    return;
-                }
-                case CALLING -> {
-                    if (consultOut != null) {
-                        provider.getNewClientTransaction(consultOut.createCancel()).sendRequest();
-                    }
-                }
-                case ACTIVE -> consultDialog.sendRequest(provider.getNewClientTransaction(consultDialog.createRequest(Request.BYE)));
-            }
-        } catch (Exception e) {
-            // the peer may already be gone
+        if (consult.state == CallState.IDLE || consult.state == CallState.RINGING || consult.state == CallState.HELD) {
+            return; // the second line only calls out: it never rings, and is never held
         }
+        sendHangup(consult);
         endConsult("hung up");
     }
 
     public synchronized CallState consultState() {
-        return consultState;
+        return consult.state;
     }
 
     /** The second line's RTP session (statistics); null when there is none. */
     public synchronized RtpSession consultRtp() {
-        return consultRtp;
+        return consult.rtp;
     }
 
     private void requireCall(String what) {
-        if (state != CallState.ACTIVE && state != CallState.HELD || dialog == null) {
+        if (!call.connected()) {
             throw new IllegalStateException("no call to " + what);
         }
         if (transferTarget != null || conferenceRoom != null) {
@@ -644,33 +540,30 @@ public final class SipPhone implements SipListener, AutoCloseable {
         d.sendRequest(provider.getNewClientTransaction(r));
     }
 
-    private void setConsultState(CallState st, String detail) {
-        consultState = st;
-        fire(() -> listener.consultState(st, detail));
+    /** Ends a line: the call ({@link #end(String)}) or the second line ({@link #endConsult}). */
+    private void end(SipLine line, String why) {
+        if (line == call) {
+            end(why);
+        } else {
+            endConsult(why);
+        }
     }
 
     private synchronized void endConsult(String why) {
-        if (consultRtp != null) {
-            consultRtp.close();
-        }
-        boolean was = consultState != CallState.IDLE;
-        consultRtp = null;
-        consultOut = null;
-        consultDialog = null;
-        consultCallId = null;
-        consultNumber = null;
-        if (rtp != null) {
-            rtp.setSource(source); // back to the held call (still held until resumed)
-            rtp.setSink(sink);
+        boolean was = !consult.idle();
+        consult.clear();
+        if (call.rtp != null) {
+            call.rtp.setSource(source); // back to the held call (still held until resumed)
+            call.rtp.setSink(sink);
         }
         if (was) {
-            setConsultState(CallState.IDLE, why);
+            setState(consult, CallState.IDLE, why);
         }
-        if (heldForConsult && state == CallState.HELD && transferTarget == null && conferenceRoom == null) {
+        if (heldForConsult && call.state == CallState.HELD && transferTarget == null && conferenceRoom == null) {
             try {
                 hold(false); // the consultation is over without a transfer: back to the elder
             } catch (IOException | IllegalStateException e) {
-                // the call ended meanwhile
+                log.log(System.Logger.Level.WARNING, "sip.resume-failed callId=" + call.callId() + " error=" + e);
             }
         }
         heldForConsult = false;
@@ -679,7 +572,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
 
     /** Both parties left for the room (their legs ended after the REFERs): dial in. */
     private void joinConferenceWhenMoved() {
-        if (conferenceRoom == null || state != CallState.IDLE || consultState != CallState.IDLE) {
+        if (conferenceRoom == null || !call.idle() || !consult.idle()) {
             return;
         }
         String room = conferenceRoom;
@@ -709,8 +602,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
         if (code < 200) {
             return;
         }
-        boolean onConsult = callId.equals(consultCallId);
-        boolean onMain = dialog != null && callId.equals(dialog.getCallId().getCallId());
+        boolean onConsult = consult.owns(callId);
+        boolean onMain = call.dialog != null && call.owns(callId);
         if (!onConsult && !onMain) {
             return;
         }
@@ -719,17 +612,17 @@ public final class SipPhone implements SipListener, AutoCloseable {
             return;
         }
         if (onConsult) {
-            byeQuietly(consultDialog);
+            byeQuietly(consult.dialog);
             endConsult("moved into the conference");
         } else if (conferenceRoom != null) {
-            byeQuietly(dialog);
+            byeQuietly(call.dialog);
             end("moved into the conference");
         } else {
             String target = transferTarget;
-            byeQuietly(dialog);
+            byeQuietly(call.dialog);
             end("transferred to " + target);
-            if (consultState != CallState.IDLE) {
-                byeQuietly(consultDialog);
+            if (!consult.idle()) {
+                byeQuietly(consult.dialog);
                 endConsult("transferred to " + target);
             }
             fire(() -> listener.transferResult(true, "transferred to " + target));
@@ -749,82 +642,66 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 d.sendRequest(provider.getNewClientTransaction(d.createRequest(Request.BYE)));
             }
         } catch (Exception e) {
-            // Asterisk hung it up first
+            // Asterisk hung it up first (its BYE crossed ours): nothing left to end
+            log.log(System.Logger.Level.DEBUG, "sip.bye-not-sent callId=" + d.getCallId().getCallId() + " error=" + e);
         }
     }
 
-    private synchronized void onConsultInviteResponse(ResponseEvent evt, int code, CSeqHeader cseq) throws Exception {
+    /** An answer to a line's INVITE: connected (ACK, audio), refused (the line ends), or early media. */
+    private synchronized void onInviteResponse(SipLine line, ResponseEvent evt, int code, CSeqHeader cseq) throws Exception {
         Dialog d = evt.getDialog();
         if (code >= 200 && code < 300) {
             if (d != null) {
                 d.sendAck(d.createAck(cseq.getSeqNumber()));
             }
-            if (consultState == CallState.CALLING) {
-                consultDialog = d;
-                Sdp sdp = Sdp.parse(new String(evt.getResponse().getRawContent(), StandardCharsets.US_ASCII));
-                consultPt = Math.max(0, sdp.g711());
-                consultRtp.start(new InetSocketAddress(sdp.host(), sdp.port()), Math.max(0, sdp.g711()),
-                        sdp.dtmfType() > 0 ? sdp.dtmfType() : DTMF_PT);
-                setConsultState(CallState.ACTIVE, "connected to " + consultNumber);
+            if (line.state == CallState.CALLING && evt.getClientTransaction() != null) {
+                line.dialog = d;
+                line.media(evt.getResponse().getRawContent());
+                setState(line, CallState.ACTIVE, line == call ? "connected" : "connected to " + line.number);
             }
-        } else if (code >= 300 && consultState == CallState.CALLING) {
-            endConsult("call refused: " + code + " " + evt.getResponse().getReasonPhrase());
-        } else if ((code == 183 || code == 180) && consultState == CallState.CALLING) {
+        } else if (code >= 300 && line.state == CallState.CALLING) {
+            end(line, "call refused: " + code + " " + evt.getResponse().getReasonPhrase());
+        } else if ((code == 183 || code == 180) && line.state == CallState.CALLING) {
             byte[] body = evt.getResponse().getRawContent();
             if (body != null && body.length > 0) {
-                Sdp sdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
-                consultRtp.start(new InetSocketAddress(sdp.host(), sdp.port()), Math.max(0, sdp.g711()),
-                        sdp.dtmfType() > 0 ? sdp.dtmfType() : DTMF_PT);
+                line.media(body); // early media (ring-back, IVR prompts): listen to it already
             }
         }
     }
 
-    /** The call-id of the call (connected, ringing or being dialled); null when idle. */
-    private String mainCallId() {
-        if (dialog != null) {
-            return dialog.getCallId().getCallId();
-        }
-        if (inviteIn != null) {
-            return callIdOf(inviteIn.getRequest());
-        }
-        return inviteOut != null ? callIdOf(inviteOut.getRequest()) : null;
-    }
-
-    private synchronized String consultCallIdNow() {
-        return consultCallId;
+    /** The line whose call this Call-ID is (the second line's first: its INVITE is the newer), or null. */
+    private synchronized SipLine lineOf(String callId) {
+        return consult.owns(callId) ? consult : call.owns(callId) ? call : null;
     }
 
     private static String callIdOf(javax.sip.message.Message m) {
-        CallIdHeader h = (CallIdHeader) m.getHeader(CallIdHeader.NAME);
-        return h == null ? "" : h.getCallId();
+        return SipLine.callIdOf(m);
     }
 
-    private void openRtp() throws IOException {
-        if (rtp != null) {
-            rtp.close();
+    private void openRtp(SipLine line) throws IOException {
+        if (line.rtp != null) {
+            line.rtp.close();
         }
-        rtp = new RtpSession(s.localHost(), s.rtpStart(), s.rtpEnd(), source, sink);
+        line.rtp = new RtpSession(s.localHost(), s.rtpStart(), s.rtpEnd(), source, sink);
     }
 
     private synchronized void end(String why) {
-        if (state == CallState.IDLE) {
+        if (call.idle()) {
             return;
         }
-        if (rtp != null) {
-            rtp.close();
-        }
-        inviteIn = null;
-        inviteOut = null;
-        dialog = null;
-        remoteSdp = null;
+        call.clear();
         transferTarget = null;
-        setState(CallState.IDLE, why);
+        setState(call, CallState.IDLE, why);
         joinConferenceWhenMoved();
     }
 
-    private void setState(CallState st, String detail) {
-        state = st;
-        fire(() -> listener.callState(st, detail));
+    private void setState(SipLine line, CallState st, String detail) {
+        line.state = st;
+        if (line == call) {
+            fire(() -> listener.callState(st, detail));
+        } else {
+            fire(() -> listener.consultState(st, detail));
+        }
     }
 
     // ---- SipListener -------------------------------------------------------------------------------------
@@ -847,9 +724,10 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 case Request.BYE -> {
                     st.sendResponse(messages.createResponse(Response.OK, req));
                     synchronized (this) {
-                        if (callIdOf(req).equals(consultCallId)) {
+                        SipLine line = lineOf(callIdOf(req));
+                        if (line == consult) {
                             endConsult(conferenceRoom != null ? "moved into the conference" : "the other side hung up");
-                        } else if (callIdOf(req).equals(mainCallId())) {
+                        } else if (line == call) {
                             end(conferenceRoom != null ? "moved into the conference"
                                     : transferTarget != null ? "transferred to " + transferTarget : "the other side hung up");
                         }
@@ -865,10 +743,10 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 case Request.CANCEL -> {
                     st.sendResponse(messages.createResponse(Response.OK, req));
                     synchronized (this) {
-                        if (state == CallState.RINGING && inviteIn != null) {
-                            Response terminated = messages.createResponse(Response.REQUEST_TERMINATED, inviteIn.getRequest());
+                        if (call.state == CallState.RINGING && call.inviteIn != null) {
+                            Response terminated = messages.createResponse(Response.REQUEST_TERMINATED, call.inviteIn.getRequest());
                             ((ToHeader) terminated.getHeader(ToHeader.NAME)).setTag(localTag);
-                            inviteIn.sendResponse(terminated);
+                            call.inviteIn.sendResponse(terminated);
                             end("the caller gave up");
                         }
                     }
@@ -912,38 +790,26 @@ public final class SipPhone implements SipListener, AutoCloseable {
             log.log(System.Logger.Level.WARNING, "sip.answer-failed method=" + req.getMethod() + " callId="
                     + callIdOf(req) + " status=500 error=" + x);
         }
+        synchronized (this) {
+            if (call.state == CallState.RINGING && call.inviteIn == st) {
+                end("the call could not be taken (internal error)");
+            }
+        }
     }
 
     private synchronized void onInvite(ServerTransaction st, Request req) throws Exception {
-        if (consultRtp != null && callIdOf(req).equals(consultCallId)) {
-            // re-INVITE on the second line: answer with its current SDP
-            byte[] body = req.getRawContent();
-            if (body != null && body.length > 0) {
-                Sdp sdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
-                consultRtp.setRemote(new InetSocketAddress(sdp.host(), sdp.port()));
-            }
+        SipLine line = lineOf(callIdOf(req));
+        if (line != null && line.dialog != null && line.rtp != null) {
+            // a re-INVITE on a line (session refresh, remote hold): answer with its current SDP
+            line.remoteMoved(req.getRawContent());
             Response ok = messages.createResponse(Response.OK, req);
             ok.addHeader(contact());
-            ok.setContent(Sdp.write(s.localHost(), consultRtp.localPort(), List.of(consultPt), DTMF_PT, "sendrecv"),
-                    headers.createContentTypeHeader("application", "sdp"));
+            ok.setContent(Sdp.write(s.localHost(), line.rtp.localPort(), List.of(line.payloadType), line.dtmfType,
+                    line.state == CallState.HELD ? "sendonly" : "sendrecv"), headers.createContentTypeHeader("application", "sdp"));
             st.sendResponse(ok);
             return;
         }
-        if (st.getDialog() != null && dialog != null && st.getDialog().equals(dialog)) {
-            // re-INVITE inside our call (session refresh, remote hold): answer with our current SDP
-            byte[] body = req.getRawContent();
-            if (body != null && body.length > 0) {
-                remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
-                rtp.setRemote(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()));
-            }
-            Response ok = messages.createResponse(Response.OK, req);
-            ok.addHeader(contact());
-            ok.setContent(Sdp.write(s.localHost(), rtp.localPort(), List.of(payloadType), dtmfType,
-                    state == CallState.HELD ? "sendonly" : "sendrecv"), headers.createContentTypeHeader("application", "sdp"));
-            st.sendResponse(ok);
-            return;
-        }
-        if (state != CallState.IDLE || consultState != CallState.IDLE) { // one call (and its second line) at a time
+        if (!call.idle() || !consult.idle()) { // one call (and its second line) at a time
             st.sendResponse(messages.createResponse(Response.BUSY_HERE, req));
             return;
         }
@@ -952,8 +818,8 @@ public final class SipPhone implements SipListener, AutoCloseable {
             st.sendResponse(messages.createResponse(Response.NOT_ACCEPTABLE_HERE, req));
             return;
         }
-        remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
-        inviteIn = st;
+        call.remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
+        call.inviteIn = st;
         Response ringing = messages.createResponse(Response.RINGING, req);
         ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(localTag);
         ringing.addHeader(contact());
@@ -961,14 +827,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
         FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
         String user = from.getAddress().getURI() instanceof SipURI u ? u.getUser() : from.getAddress().getURI().toString();
         String name = from.getAddress().getDisplayName();
-        setState(CallState.RINGING, "ringing");
+        setState(call, CallState.RINGING, "ringing");
         fire(() -> listener.ringing(user, name));
     }
 
     @Override
     public void processResponse(ResponseEvent evt) {
         Response r = evt.getResponse();
-        lastHeardNanos = System.nanoTime();
+        registration.heard();
         CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
         String method = cseq.getMethod();
         int code = r.getStatusCode();
@@ -980,20 +846,17 @@ public final class SipPhone implements SipListener, AutoCloseable {
             if ((code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED) && ct != null) {
                 if (Request.REGISTER.equals(method) && ct.getRequest().getHeader("Authorization") != null
                         && !isStale(r)) {
-                    registrationFailed("wrong SIP secret for " + s.user() + " (" + code + ")");
+                    registration.failed("wrong SIP secret for " + s.user() + " (" + code + ")");
                     return;
                 }
                 ClientTransaction retry = auth.handleChallenge(r, ct, provider, 5);
                 if (Request.REGISTER.equals(method)) {
-                    synchronized (this) {
-                        registerCseq = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber() + 1;
-                    }
+                    registration.challenged(retry.getRequest());
                 } else if (Request.INVITE.equals(method)) {
                     synchronized (this) {
-                        if (callIdOf(r).equals(consultCallId)) {
-                            consultOut = retry;
-                        } else {
-                            inviteOut = retry;
+                        SipLine line = lineOf(callIdOf(r));
+                        if (line != null) {
+                            line.inviteOut = retry;
                         }
                     }
                 }
@@ -1001,12 +864,15 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 return;
             }
             switch (method) {
-                case Request.REGISTER -> onRegisterResponse(code, r);
+                case Request.REGISTER -> registration.answered(code, r);
                 case Request.INVITE -> {
-                    if (callIdOf(r).equals(consultCallIdNow())) {
-                        onConsultInviteResponse(evt, code, cseq);
-                    } else {
-                        onInviteResponse(evt, code, cseq);
+                    SipLine line = lineOf(callIdOf(r));
+                    if (line != null) {
+                        onInviteResponse(line, evt, code, cseq);
+                    } else if (code >= 200 && code < 300 && evt.getDialog() != null) {
+                        // an answer to a call this phone gave up meanwhile (CANCEL crossed the 200): ACK and end it
+                        evt.getDialog().sendAck(evt.getDialog().createAck(cseq.getSeqNumber()));
+                        byeQuietly(evt.getDialog());
                     }
                 }
                 case Request.REFER -> {
@@ -1021,70 +887,37 @@ public final class SipPhone implements SipListener, AutoCloseable {
                 }
             }
         } catch (Exception e) {
-            if (Request.REGISTER.equals(method)) {
-                registrationFailed("registration failed: " + e.getMessage());
-            }
+            responseFailed(evt, method, code, e);
         }
     }
 
-    private int grantedExpires(Response r) {
-        ContactHeader c = (ContactHeader) r.getHeader(ContactHeader.NAME);
-        if (c != null && c.getExpires() > 0) {
-            return c.getExpires();
+    /**
+     * Our handling of a response failed: never silent. A REGISTER's counts as a failed registration (retried); an
+     * INVITE's leaves a line half set up, so the dialog (if the answer made one) is ended with BYE and the line is
+     * shown ended, rather than a phone that believes it is still dialling while the other side waits for ACK.
+     */
+    private void responseFailed(ResponseEvent evt, String method, int code, Exception e) {
+        String callId = callIdOf(evt.getResponse());
+        boolean expected = e instanceof java.text.ParseException || e instanceof javax.sip.InvalidArgumentException
+                || e instanceof SipException;
+        log.log(expected ? System.Logger.Level.WARNING : System.Logger.Level.ERROR, "sip.response-failed method="
+                + method + " status=" + code + " callId=" + callId + " error=" + e, expected ? null : e);
+        if (Request.REGISTER.equals(method)) {
+            registration.failed("registration failed: " + e.getMessage());
+        } else if (Request.INVITE.equals(method)) {
+            synchronized (this) {
+                SipLine line = lineOf(callId);
+                if (line != null && line.state == CallState.CALLING) {
+                    byeQuietly(evt.getDialog());
+                    end(line, "call failed: " + e);
+                }
+            }
         }
-        javax.sip.header.ExpiresHeader e = (javax.sip.header.ExpiresHeader) r.getHeader(javax.sip.header.ExpiresHeader.NAME);
-        return e != null && e.getExpires() > 0 ? e.getExpires() : s.registerExpires();
     }
 
     private static boolean isStale(Response r) {
         var h = r.getHeader("WWW-Authenticate");
         return h != null && h.toString().toLowerCase().contains("stale=true");
-    }
-
-    private void onRegisterResponse(int code, Response r) {
-        if (code >= 200 && code < 300) {
-            boolean was = registered;
-            registered = true;
-            synchronized (this) {
-                failures = 0;
-            }
-            if (!was) {
-                fire(() -> listener.registration(true, "registered as " + s.user() + " at " + s.server() + ":" + s.serverPort()));
-            }
-            // refreshed at half the time the server granted (it may shorten or lengthen what we asked for)
-            schedule(this::register, Math.max(5, grantedExpires(r) / 2));
-        } else if (code >= 300) {
-            registrationFailed("registration refused: " + code + " " + r.getReasonPhrase());
-        }
-    }
-
-    private synchronized void onInviteResponse(ResponseEvent evt, int code, CSeqHeader cseq) throws Exception {
-        Dialog d = evt.getDialog();
-        if (code >= 200 && code < 300) {
-            if (d != null) {
-                d.sendAck(d.createAck(cseq.getSeqNumber()));
-            }
-            if (state == CallState.CALLING && evt.getClientTransaction() != null) {
-                dialog = d;
-                byte[] body = evt.getResponse().getRawContent();
-                remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
-                payloadType = Math.max(0, remoteSdp.g711());
-                dtmfType = remoteSdp.dtmfType() > 0 ? remoteSdp.dtmfType() : DTMF_PT;
-                rtp.start(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()), payloadType, dtmfType);
-                setState(CallState.ACTIVE, "connected");
-            }
-        } else if (code >= 300 && state == CallState.CALLING) {
-            end("call refused: " + code + " " + evt.getResponse().getReasonPhrase());
-        } else if (code == 183 || code == 180) {
-            byte[] body = evt.getResponse().getRawContent();
-            if (body != null && body.length > 0 && state == CallState.CALLING) {
-                // early media (ring-back, IVR prompts): listen to it already
-                remoteSdp = Sdp.parse(new String(body, StandardCharsets.US_ASCII));
-                payloadType = Math.max(0, remoteSdp.g711());
-                rtp.start(new InetSocketAddress(remoteSdp.host(), remoteSdp.port()), payloadType,
-                        remoteSdp.dtmfType() > 0 ? remoteSdp.dtmfType() : DTMF_PT);
-            }
-        }
     }
 
     @Override
@@ -1094,22 +927,22 @@ public final class SipPhone implements SipListener, AutoCloseable {
         }
         Request req = evt.getClientTransaction().getRequest();
         String method = req.getMethod();
-        if (Request.REGISTER.equals(method)) {
-            long seq = ((CSeqHeader) req.getHeader(CSeqHeader.NAME)).getSeqNumber();
-            synchronized (this) {
-                if (seq < registerCseq - 1) {
-                    return; // an older attempt, overtaken by a newer REGISTER (which may have succeeded)
+        try {
+            if (Request.REGISTER.equals(method)) {
+                registration.timedOut(req);
+            } else if (Request.INVITE.equals(method)) {
+                synchronized (this) {
+                    SipLine line = lineOf(callIdOf(req));
+                    if (line != null) {
+                        end(line, "no answer to the call");
+                    }
                 }
             }
-            registrationFailed("no answer from " + s.server() + ":" + s.serverPort());
-        } else if (Request.OPTIONS.equals(method)) {
-            // the keepalive's own deadline has said so already
-        } else if (Request.INVITE.equals(method)) {
-            if (callIdOf(evt.getClientTransaction().getRequest()).equals(consultCallIdNow())) {
-                endConsult("no answer to the call");
-            } else {
-                end("no answer to the call");
-            }
+            // OPTIONS: the keepalive's own deadline has said so already
+        } catch (RuntimeException e) {
+            // the stack would log it to its own quiet log only
+            log.log(System.Logger.Level.ERROR, "sip.timeout-failed method=" + method + " callId=" + callIdOf(req)
+                    + " error=" + e, e);
         }
     }
 
@@ -1130,19 +963,14 @@ public final class SipPhone implements SipListener, AutoCloseable {
     @Override
     public void close() {
         hangup();
-        synchronized (this) {
-            closed = true;
-            if (registerTimer != null) {
-                registerTimer.cancel(false);
-            }
-        }
+        registration.close();
         timers.shutdownNow();
         events.shutdown();
         if (stack != null) {
             try {
                 provider.removeSipListener(this);
             } catch (RuntimeException e) {
-                // closing
+                log.log(System.Logger.Level.DEBUG, "sip.close listener already removed: " + e);
             }
             stack.stop();
         }

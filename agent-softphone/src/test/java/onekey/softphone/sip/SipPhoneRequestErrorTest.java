@@ -98,6 +98,82 @@ class SipPhoneRequestErrorTest {
         assertEquals(SipPhone.CallState.IDLE, phone.state(), "the phone is not left ringing a call it cannot take");
     }
 
+    /**
+     * The same for a response (issue 17 item 7: {@code processResponse} used to end in a catch that dropped every
+     * exception but a REGISTER's): the phone calls the "PBX", which answers 200 OK with an SDP the phone cannot read.
+     * The failure is logged at ERROR with method, status and Call-ID, the call the answer set up is ended with BYE (not
+     * left waiting for an ACK), and the phone shows the call ended instead of dialling for ever.
+     */
+    @Test
+    void anAnswerTheHandlerFailsOnIsLoggedAndTheCallItSetUpIsHungUp() throws Exception {
+        List<String> states = new CopyOnWriteArrayList<>();
+        try (SipPhone caller = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", pbx.getLocalPort(), "1002", null),
+                new Audio.Silence(), new Audio.NoSink(), new SipPhone.Listener() {
+                    @Override
+                    public void callState(SipPhone.CallState state, String detail) {
+                        states.add(state + " " + detail);
+                    }
+                }).start()) {
+            caller.call("120");
+            byte[] buf = new byte[8192];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            pbx.receive(p);
+            String invite = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+            assertTrue(invite.startsWith("INVITE sip:120@"), invite);
+            String sdp = "v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio 40x00 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+            StringBuilder ok = new StringBuilder("SIP/2.0 200 OK\r\n");
+            String callId = "";
+            for (String line : invite.split("\r\n")) {
+                String l = line.toLowerCase();
+                if (l.startsWith("via:") || l.startsWith("from:") || l.startsWith("cseq:")) {
+                    ok.append(line).append("\r\n");
+                } else if (l.startsWith("call-id:")) {
+                    ok.append(line).append("\r\n");
+                    callId = line.substring(line.indexOf(':') + 1).trim();
+                } else if (l.startsWith("to:")) {
+                    ok.append(line).append(";tag=pbx2\r\n");
+                }
+            }
+            ok.append("Contact: <sip:120@127.0.0.1:").append(pbx.getLocalPort()).append(">\r\n")
+                    .append("Content-Type: application/sdp\r\nContent-Length: ")
+                    .append(sdp.getBytes(StandardCharsets.US_ASCII).length).append("\r\n\r\n").append(sdp);
+            byte[] out = ok.toString().getBytes(StandardCharsets.US_ASCII);
+            pbx.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
+
+            String bye = requestFrom(callId, "BYE");
+            assertTrue(bye.contains("Call-ID: " + callId), bye);
+            String id = callId;
+            LogRecord r = logged.stream().filter(l -> l.getLevel() == Level.SEVERE
+                            && l.getMessage().startsWith("sip.response-failed")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no sip.response-failed at ERROR; logged: "
+                            + logged.stream().map(LogRecord::getMessage).toList()));
+            assertTrue(r.getMessage().contains("method=INVITE") && r.getMessage().contains("status=200")
+                    && r.getMessage().contains("callId=" + id), r.getMessage());
+            assertTrue(r.getThrown() instanceof NumberFormatException, "the cause is kept: " + r.getThrown());
+            org.awaitility.Awaitility.await("the call shown ended").atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> caller.state() == SipPhone.CallState.IDLE && !states.isEmpty()
+                            && states.getLast().startsWith("IDLE call failed"));
+        }
+    }
+
+    /** The first request {@code method} the phone sends for {@code callId}. */
+    private String requestFrom(String callId, String method) throws IOException {
+        byte[] buf = new byte[8192];
+        while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                pbx.receive(p);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("no " + method + " within 10 s");
+            }
+            String msg = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+            if (msg.startsWith(method + " ") && msg.contains(callId)) {
+                return msg;
+            }
+        }
+    }
+
     /** The first final (non-1xx) response the phone sends for {@code callId}. */
     private String finalAnswerTo(String callId) throws IOException {
         byte[] buf = new byte[8192];
