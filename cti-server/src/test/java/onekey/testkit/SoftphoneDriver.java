@@ -103,6 +103,11 @@ public final class SoftphoneDriver {
                     case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()) // total,edtWait,fill,paint per pop
                             .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3])
                             .collect(java.util.stream.Collectors.joining(" "));
+                    // issue 18 bench: call.silent / incident.* frame → panel painted (µs): kind,total,edtWait,fill,paint
+                    case "panels" -> java.util.Arrays.stream(sp.panelLatenciesMicros())
+                            .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3] + "," + t[4])
+                            .collect(java.util.stream.Collectors.joining(" "));
+                    case "warmup" -> String.valueOf(Softphone.warmupMillis()); // the sign-in's warm-up, ms (-1: not done)
                     case "edt" -> { // how long a no-op waits for the Swing thread right now (µs): the baseline
                         long t0 = System.nanoTime();
                         SwingUtilities.invokeAndWait(() -> { });

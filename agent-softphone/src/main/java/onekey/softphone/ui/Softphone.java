@@ -70,6 +70,8 @@ public final class Softphone implements AutoCloseable {
      */
     private final long[][] popMicros = new long[POP_TIMES][];
     private long pops;
+    private final long[][] panelMicros = new long[POP_TIMES][];
+    private long panels;
     static final int POP_TIMES = 4096;
 
     private Softphone(Options o) {
@@ -193,6 +195,7 @@ public final class Softphone implements AutoCloseable {
         SwingUtilities.invokeAndWait(() -> w.set(new SoftphoneWindow(i18n, new Buttons(), who)));
         window = w.get();
         window.elderForm.onSubmit(this::createElder);
+        Warmup.start(i18n); // issue 18: the first pop's classes, fonts and glyphs, while the phone registers and CTI connects
         SwingUtilities.invokeAndWait(() -> { // issue 18: the incident workspace
             incidents = new IncidentPanel(i18n, cti, accountId);
             window.incidents(incidents);
@@ -442,6 +445,52 @@ public final class Softphone implements AutoCloseable {
                 (filled - onEdt) / 1000, (painted - filled) / 1000};
     }
 
+    static final int PANEL_SILENT = 0;
+    static final int PANEL_INCIDENT = 1;
+    static final int PANEL_ACK = 2;
+
+    /**
+     * Issue 18's bench: a {@code call.silent} / {@code incident.*} frame (or the no-response command's ack, which
+     * carries the incident) handed to the window → its panel painted, measured as the pop is: the panel filled, the
+     * window laid out (the banner may just have appeared) and the panel painted at once with {@code paintImmediately}.
+     */
+    private void shown(int kind, javax.swing.JComponent panel, Runnable fill) {
+        long received = System.nanoTime();
+        ui(() -> {
+            long onEdt = System.nanoTime();
+            fill.run();
+            window.frame.getRootPane().validate();
+            long filled = System.nanoTime();
+            if (panel.isShowing()) {
+                panel.paintImmediately(0, 0, panel.getWidth(), panel.getHeight());
+            }
+            panelTook(kind, received, onEdt, filled, System.nanoTime());
+        });
+    }
+
+    private synchronized void panelTook(int kind, long received, long onEdt, long filled, long painted) {
+        panelMicros[(int) (panels++ % POP_TIMES)] = new long[] {kind, (painted - received) / 1000, (onEdt - received) / 1000,
+                (filled - onEdt) / 1000, (painted - filled) / 1000};
+    }
+
+    /**
+     * The {@code call.silent} / {@code incident.*} panels' latencies so far (µs, the last {@value #POP_TIMES}), oldest
+     * first: {kind (0 call.silent, 1 incident.*, 2 the no-response ack), total, EDT wait, fill and layout, paint}.
+     */
+    public synchronized long[][] panelLatenciesMicros() {
+        int n = (int) Math.min(panels, POP_TIMES);
+        long[][] out = new long[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = panelMicros[(int) ((panels - n + i) % POP_TIMES)];
+        }
+        return out;
+    }
+
+    /** The sign-in's warm-up: how long it took (ms), -1 while it runs or when it is off. */
+    public static long warmupMillis() {
+        return Warmup.tookMillis();
+    }
+
     public SipPhone phone() {
         return phone;
     }
@@ -614,9 +663,10 @@ public final class Softphone implements AutoCloseable {
                     incidents.reload(); // issue 18: rebuilt from the server on every (re)connect
                 }
                 // ---- issue 18: the silent caller and the incident workspace ----
-                case CtiEvent.CallSilent s -> ui(() -> window.noResponse.silent(s.linkedid(), s.json().path("silentMs").asLong()));
-                case CtiEvent.IncidentChanged i -> ui(() -> incidents.changed(i.incident()));
-                case CtiEvent.Ack a when "call.no-response".equals(a.command()) -> ui(() -> {
+                case CtiEvent.CallSilent s -> shown(PANEL_SILENT, window.noResponse.panel,
+                        () -> window.noResponse.silent(s.linkedid(), s.json().path("silentMs").asLong()));
+                case CtiEvent.IncidentChanged i -> shown(PANEL_INCIDENT, incidents.panel, () -> incidents.changed(i.incident()));
+                case CtiEvent.Ack a when "call.no-response".equals(a.command()) -> shown(PANEL_ACK, incidents.panel, () -> {
                     window.noResponse.started(a.json().path("incident").path("id").asLong(), a.json().path("created").asBoolean());
                     incidents.changed(a.json().path("incident"));
                 });

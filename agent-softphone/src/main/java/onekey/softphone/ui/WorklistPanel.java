@@ -180,7 +180,16 @@ final class WorklistPanel {
         }));
         relabel();
         // the deadlines turn red while the list is on screen
-        new javax.swing.Timer(30_000, e -> table.repaint()).start();
+        redden = new javax.swing.Timer(30_000, e -> table.repaint());
+        redden.start();
+    }
+
+    /** Repaints the list every 30 s: a deadline passing turns its row red. */
+    private javax.swing.Timer redden;
+
+    /** The panel is thrown away (the sign-in's warm-up copy): its timer stops. */
+    void stop() {
+        redden.stop();
     }
 
     /**
