@@ -341,8 +341,8 @@ final class IncidentPanel {
                     + " · " + who);
             state.setText(i18n.t("inc.state") + names.name("incidentState", incident.path("state").asText())
                     + "  ·  " + i18n.t("inc.opened") + time(incident.path("openedAt")));
-            address.setText(i18n.t("address") + "：" + (e == null ? "—" : e.path("address").asText("—")));
-            landmarks.setText(i18n.t("inc.route") + "：" + (e == null ? "—" : e.path("landmarks").asText("—")));
+            address.setText(i18n.t("address") + colon() + (e == null ? "—" : e.path("address").asText("—")));
+            landmarks.setText(i18n.t("inc.route") + colon() + (e == null ? "—" : e.path("landmarks").asText("—")));
             stepsModel.clear();
             int redial = 0;
             int contact = 0;
@@ -399,7 +399,7 @@ final class IncidentPanel {
             if (kind.equals("contact")) {
                 b.append("  ").append(contactName(target, no));
             } else if (kind.startsWith("task-") || kind.equals("follow-up")) {
-                b.append("：").append(names.name("task", taskWhat(s)));
+                b.append(colon()).append(names.name("task", taskWhat(s)));
             } else if (!target.isEmpty()) {
                 b.append("  ").append(target);
             }
@@ -425,11 +425,11 @@ final class IncidentPanel {
                 String tail = masked.substring(masked.length() - 4);
                 JsonNode nth = e.path("contacts").path(place);
                 if (nth.path("phone").asText().endsWith(tail)) {
-                    return nth.path("name").asText() + "（" + nth.path("relation").asText() + "）" + masked;
+                    return nth.path("name").asText() + paren(nth.path("relation").asText()) + masked;
                 }
                 for (JsonNode c : e.path("contacts")) {
                     if (c.path("phone").asText().endsWith(tail)) {
-                        return c.path("name").asText() + "（" + c.path("relation").asText() + "）" + masked;
+                        return c.path("name").asText() + paren(c.path("relation").asText()) + masked;
                     }
                 }
             }
@@ -458,13 +458,13 @@ final class IncidentPanel {
             take.setText(i18n.t(kind.equals("task-a") ? "inc.takeA" : "inc.takeB"));
             done.setText(i18n.t(kind.equals("task-a") ? "inc.doneA" : "inc.doneB"));
             if (t == null) {
-                label.setText(seat + "：" + i18n.t("inc.noTask"));
+                label.setText(seat + colon() + i18n.t("inc.noTask"));
                 take.setEnabled(false);
                 done.setEnabled(false);
                 return;
             }
             String st = t.path("state").asText();
-            label.setText(seat + "：" + names.name("task", taskWhat(t)) + " · " + names.name("stepState", st)
+            label.setText(seat + colon() + names.name("task", taskWhat(t)) + " · " + names.name("stepState", st)
                     + (st.equals("taken") ? " " + t.path("result").asText("").replace("taken by ", "") : ""));
             take.setEnabled(st.equals("open"));
             done.setEnabled(st.equals("open") || st.equals("taken"));
@@ -527,6 +527,15 @@ final class IncidentPanel {
                         status.setText(i18n.t("inc.noteAdded"));
                     });
         }
+    }
+
+    /** The label's colon and a bracket as the window's language writes them (full-width in Chinese). */
+    private String colon() {
+        return i18n.english() ? ": " : "：";
+    }
+
+    private String paren(String s) {
+        return i18n.english() ? " (" + s + ") " : "（" + s + "）";
     }
 
     private static String time(JsonNode at) {

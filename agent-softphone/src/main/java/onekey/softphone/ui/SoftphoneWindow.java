@@ -529,6 +529,7 @@ final class SoftphoneWindow {
         });
         bind(root, KeyEvent.VK_F5, "ready", e -> actions.ready());
         noResponse.bindKeys(root);
+        worklist.bindKeys(root);
     }
 
     private static void bind(JComponent root, int key, String name, Consumer<ActionEvent> a) {

@@ -79,6 +79,8 @@ final class Warmup {
                 p[0].close();
                 w[0].worklist.stop();
                 w[0].frame.dispose();
+                w[0].frame.getContentPane().removeAll(); // a disposed frame stays in Window.getWindows() until collected:
+                w[0].frame.setJMenuBar(null);            // nothing of it is found by name in place of the real window's
             });
             tookMillis = (System.nanoTime() - t0) / 1_000_000;
             log.log(System.Logger.Level.INFO, "softphone.warmup ms=" + tookMillis);

@@ -187,6 +187,31 @@ final class WorklistPanel {
     /** Repaints the list every 30 s: a deadline passing turns its row red. */
     private javax.swing.Timer redden;
 
+    /**
+     * The worklist's keys, on the window's root pane: Ctrl+R refresh, and while the list is on screen Ctrl+D dial the
+     * chosen row, Ctrl+S save its outcome, Ctrl+Y / Ctrl+U reached / not reached (the keys the buttons name).
+     */
+    void bindKeys(JComponent root) {
+        key(root, java.awt.event.KeyEvent.VK_R, "wlRefresh", false, refresh);
+        key(root, java.awt.event.KeyEvent.VK_D, "wlDial", true, dial);
+        key(root, java.awt.event.KeyEvent.VK_S, "wlSave", true, save);
+        key(root, java.awt.event.KeyEvent.VK_Y, "wlReached", true, reached);
+        key(root, java.awt.event.KeyEvent.VK_U, "wlNotReached", true, notReached);
+    }
+
+    private void key(JComponent root, int code, String name, boolean onlyShowing, javax.swing.AbstractButton b) {
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(javax.swing.KeyStroke.getKeyStroke(code,
+                java.awt.event.InputEvent.CTRL_DOWN_MASK), name);
+        root.getActionMap().put(name, new javax.swing.AbstractAction() {
+            @Override
+            public void actionPerformed(java.awt.event.ActionEvent e) {
+                if (b.isEnabled() && (!onlyShowing || panel.isShowing())) {
+                    b.doClick(0); // as the button: the radio buttons' group and listeners see the same click
+                }
+            }
+        });
+    }
+
     /** The panel is thrown away (the sign-in's warm-up copy): its timer stops. */
     void stop() {
         redden.stop();
