@@ -36,6 +36,13 @@ import org.awaitility.core.ConditionFactory;
  *   <li>the softphone's heap after a full GC, every {@code bench.heapEvery} calls (default 50): first, last, max, and
  *   the trend (least-squares slope in MB per 100 calls over the samples after the first); target ≤ 256 MB, no
  *   growth.</li>
+ *   <li>issue 18: {@code call.silent} / {@code incident.*} frame handed to the window → its panel painted (the 无响应
+ *   banner, the incident panel), measured inside the softphone as the pop is; {@code bench.incidents} (default 40)
+ *   silent SOS callers, each answered, left silent until the banner (rescue.silenceSeconds 3), started as a rescue
+ *   with a click on 启动无响应救援 and resolved with 救援人员已到达 from the panel; target p99 ≤ 50 ms.</li>
+ *   <li>issue 18: the first pop after sign-in, each in a fresh softphone JVM that signs in, gets ready and takes one
+ *   SOS call at once, {@code bench.coldStarts} (default 5) times with the sign-in's warm-up and as many without it
+ *   ({@code -Dsoftphone.warmup=false}, as before), alternately; target ≤ 100 ms.</li>
  *   <li>the delay the softphone adds to the audio (mouth to ear, without the network): two RTP sessions of the
  *   softphone's core on loopback, a tone switched on at the sender's microphone and timed at the receiver's
  *   speaker — the sender's 20 ms frame clock, the receiver's jitter buffer (3 frames) and play-out tick;
@@ -204,8 +211,9 @@ public final class SoftphoneBench {
             if (first.length == 0) {
                 continue;
             }
-            String each = Arrays.stream(cold.stream().filter(c -> c[0] == w).mapToLong(c -> c[1]).toArray())
-                    .mapToObj(x -> String.format("%.0f", x / 1e3)).collect(java.util.stream.Collectors.joining(", "));
+            String each = cold.stream().filter(c -> c[0] == w).map(c -> String.format("%.0f (Swing thread %.0f, fill %.0f, "
+                    + "paint %.0f)", c[1] / 1e3, c[4] / 1e3, c[5] / 1e3, c[6] / 1e3))
+                    .collect(java.util.stream.Collectors.joining(", "));
             String warm = on == 1 ? ", warm-up took " + cold.stream().filter(c -> c[0] == 1).map(c -> c[2] + "")
                     .collect(java.util.stream.Collectors.joining(", ")) + " ms (-1: not finished when the call came)" : "";
             rows.add(String.format("| first pop after sign-in, fresh JVM, warm-up %s (%d sign-ins) | median %.1f ms, min %.1f, "
@@ -249,7 +257,8 @@ public final class SoftphoneBench {
 
     /**
      * A fresh softphone JVM signs in (with or without the sign-in's warm-up), gets ready and takes one SOS call at once:
-     * {warm-up on, the first pop's µs, the warm-up's ms (-1: not finished when the call came), sign-in → call ms}.
+     * {warm-up on, the first pop's µs, the warm-up's ms (-1: not finished when the call came), sign-in → call ms, and
+     * the first pop's wait for the Swing thread, filling and painting, µs}.
      */
     static long[] coldStart(Stack stack, SipPhone elder, boolean warmup) throws Exception {
         String flags = System.getProperty("softphone.jvmFlags", "");
@@ -274,8 +283,8 @@ public final class SoftphoneBench {
             elder.hangup();
             await("the first call over", 20).until(() -> ui.send("sip").startsWith("IDLE"));
             String p = ui.send("pops").trim();
-            long first = p.isEmpty() ? -1 : Long.parseLong(p.split(" ")[0].split(",")[0]);
-            return new long[] {warmup ? 1 : 0, first, warm, signIn};
+            long[] first = Arrays.stream(p.split(" ")[0].split(",")).mapToLong(Long::parseLong).toArray();
+            return new long[] {warmup ? 1 : 0, first[0], warm, signIn, first[1], first[2], first[3]};
         } finally {
             System.setProperty("softphone.jvmFlags", flags);
             await("1001 signed out", 20).until(() -> stack.asterisk.cli("queue show onekey").lines()

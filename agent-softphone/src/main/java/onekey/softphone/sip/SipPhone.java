@@ -643,7 +643,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
             }
         } catch (Exception e) {
             // Asterisk hung it up first (its BYE crossed ours): nothing left to end
-            log.log(System.Logger.Level.DEBUG, "sip.bye-not-sent callId=" + d.getCallId().getCallId() + " error=" + e);
+            log.log(System.Logger.Level.INFO, "sip.bye-not-sent callId=" + d.getCallId().getCallId() + " error=" + e);
         }
     }
 
