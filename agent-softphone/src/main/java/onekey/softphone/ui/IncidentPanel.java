@@ -172,6 +172,9 @@ final class IncidentPanel {
             return;
         }
         Card c = open.get(id);
+        if (c != null && inc.equals(c.incident)) {
+            return; // the same incident again (the no-response ack and incident.opened carry the same): nothing to redo
+        }
         if (c == null) {
             c = new Card(id);
             Map<Long, Card> again = new LinkedHashMap<>();
@@ -280,6 +283,8 @@ final class IncidentPanel {
         final JLabel labelOutcome = new JLabel();
         final JLabel labelReason = new JLabel();
         final JLabel labelNote = new JLabel();
+        /** The contacts and language the buttons were made for. */
+        String shownContacts;
         /** The contacts' numbers in the record's order (the buttons'). */
         final List<String> contactNumbers = new ArrayList<>();
 
@@ -361,9 +366,16 @@ final class IncidentPanel {
             call120.setText(i18n.t("inc.call120"));
             call110.setText(i18n.t("inc.call110"));
             call119.setText(i18n.t("inc.call119"));
-            contactButtons.removeAll();
-            contactNumbers.clear();
-            if (e != null) {
+            // the contacts' buttons are made again only when the record or the language changed, not on every step
+            String contactsKey = (e == null ? "" : e.path("contacts").toString()) + i18n.english();
+            boolean remake = !contactsKey.equals(shownContacts);
+            if (remake) {
+                shownContacts = contactsKey;
+                contactButtons.removeAll();
+                contactNumbers.clear();
+                contactButtons.revalidate();
+            }
+            if (remake && e != null) {
                 int n = 0;
                 for (JsonNode c : e.path("contacts")) {
                     n++;
@@ -375,7 +387,6 @@ final class IncidentPanel {
                     contactButtons.add(b);
                 }
             }
-            contactButtons.revalidate();
             labelOutcome.setText(i18n.t("inc.outcome"));
             arrivedButton.setText(i18n.t("inc.arrived"));
             labelReason.setText(i18n.t("inc.reason"));

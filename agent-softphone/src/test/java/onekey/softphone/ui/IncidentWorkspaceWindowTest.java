@@ -178,6 +178,16 @@ class IncidentWorkspaceWindowTest {
         ui.send("tab tabs 来电");
     }
 
+    /**
+     * The sign-in's warm-up (the first pop's classes, fonts and glyphs) finishes by itself and leaves nothing behind:
+     * one window on screen, and its off-screen copy holds no component a name could be looked up by.
+     */
+    @Test
+    void theSignInsWarmUpFinishesOffScreenAndLeavesOnlyTheWindow() {
+        await("warm-up done").until(() -> Long.parseLong(ui.send("warmup")) >= 0);
+        assertEquals("1 1", ui.send("frames popBanner"), "one window showing, one pop banner in all windows");
+    }
+
     @Test
     void taskBIsShownAndTakenFromItsButton() throws Exception {
         long id = 12;

@@ -96,6 +96,15 @@ public final class WindowDriver {
                         return String.format("#%02x%02x%02x %s", f.getRed(), f.getGreen(), f.getBlue(),
                                 c.getFont().isBold() ? "bold" : "plain");
                     });
+                    case "warmup" -> String.valueOf(Softphone.warmupMillis()); // the sign-in's warm-up, ms (-1: running)
+                    case "frames" -> onEdt(() -> { // windows on screen, and components so named in every window
+                        long showing = java.util.Arrays.stream(Window.getWindows()).filter(Window::isShowing).count();
+                        int named = 0;
+                        for (Window w : Window.getWindows()) {
+                            named += count(w, p[1]);
+                        }
+                        return showing + " " + named;
+                    });
                     case "quit" -> {
                         sp.close();
                         out.println("@@OK bye");
