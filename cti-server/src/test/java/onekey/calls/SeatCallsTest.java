@@ -148,5 +148,10 @@ class SeatCallsTest {
         assertThat(seatCalls.link(inbound.id())).isEmpty();
         assertThat(calls.get(inbound.id()).orElseThrow().outcome()).isEqualTo("answered");
         assertThat(indexed).doesNotContainKey("e1");
+        // the wallboard's figures count the calls that came in, not the seats' own; a seat's call has no caller to
+        // look up late
+        assertThat(calls.find(null, null, null, 10)).extracting(CallRecord::linkedid).containsExactlyInAnyOrder("e1", "s4");
+        assertThat(calls.findInbound(null, null, null, 10)).extracting(CallRecord::linkedid).containsExactly("e1");
+        assertThat(calls.unlinked(0, 10)).extracting(CallRecord::linkedid).doesNotContain("s4");
     }
 }
