@@ -714,6 +714,15 @@ class SoftphoneIT {
             long id = alert.path("incident").path("id").asLong();
             assertThat(alert.path("incident").path("reason").asText()).isEqualTo("emergency");
             assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
+            // the REST door calls the same rule: a second 紧急救援 on the call joins the open incident; another agent's
+            // is refused
+            long callId = alert.path("incident").path("callId").asLong();
+            var again = stack.api.send("POST", "/api/calls/" + callId + "/emergency", token, null);
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            assertThat(again.json().path("created").asBoolean()).isFalse();
+            assertThat(again.json().path("id").asLong()).isEqualTo(id);
+            var notHis = stack.api.send("POST", "/api/calls/" + callId + "/emergency", stack.api.login("1003", "agent1003"), null);
+            assertThat(notHis.status()).as(notHis.body()).isEqualTo(403);
 
             // click-to-call from the pop: the son (first contact), on the second line with the elder held
             ui.send("pick contacts 0");
@@ -754,6 +763,12 @@ class SoftphoneIT {
             assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
             ui.click("hangupButton");
             await("the elder's call ended", 10).until(() -> elder.state() == CallState.IDLE);
+            await("the call stored as ended", 15).until(() -> stack.api.get("/api/calls/" + callId, token).json()
+                    .path("endedAt").isNumber());
+            var ended = stack.api.send("POST", "/api/calls/" + callId + "/emergency", token, null);
+            assertThat(ended.status()).as("紧急救援 needs the elder on the line: " + ended.body()).isEqualTo(409);
+            JsonNode audit = stack.api.get("/api/audit?type=incident&elderId=1&limit=20", supervisor).json();
+            assertThat(audit.findValuesAsText("action")).contains("incident.emergency", "incident.join");
         }
     }
 
