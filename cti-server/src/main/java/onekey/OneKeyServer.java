@@ -90,6 +90,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private volatile onekey.supervision.SpyService spy;
     private volatile onekey.calls.ConferenceWatch conferences;
     private volatile onekey.broadcast.BroadcastService broadcasts;
+    private volatile onekey.calls.SeatCalls seatCalls;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -175,6 +176,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 onekey.broadcast.BroadcastService b = broadcasts;
                 if (b != null) {
                     b.onEvent(e);
+                }
+                onekey.calls.SeatCalls sc = seatCalls;
+                if (sc != null) {
+                    sc.onEvent(e);
                 }
             }
         });
@@ -266,6 +271,26 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.httpTls().allowPlaintext())
                 .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
 
+        // issue 18 items 2 and 7: 紧急救援 (AB seats for an elder who speaks) and every seat's own call recorded with a row
+        var incidentRepo = new IncidentRepository(db);
+        this.seatCalls = new onekey.calls.SeatCalls(callRepo, new onekey.calls.SeatCallRepository(db), accounts::byExtension,
+                elders, cfg.calls().defaultAreaCode(), new onekey.calls.SeatCalls.Incidents() {
+                    @Override
+                    public java.util.Optional<onekey.calls.SeatCalls.IncidentLink> ofStep(long stepId) {
+                        return incidentRepo.step(stepId).flatMap(st -> incidentRepo.get(st.incidentId()))
+                                .map(i -> new onekey.calls.SeatCalls.IncidentLink(i.id(), i.elderId()));
+                    }
+
+                    @Override
+                    public java.util.Optional<Long> openFor(long elderId) {
+                        return incidentRepo.openFor(elderId).map(onekey.rescue.Incident::id);
+                    }
+                }, recordings);
+        api.emergency(new onekey.rescue.EmergencyService(incidentRepo, elders, hub, audit, clock,
+                () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
+                        .map(onekey.agents.AgentStatus::accountId).toList(),
+                id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null), cfg.calls().defaultAreaCode()),
+                seatCalls);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
                 broadcasts, elders, clock, centreZone), centreZone);
@@ -579,6 +604,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("spy", spy);
         closeQuietly("conferences", conferences);
         closeQuietly("broadcasts", broadcasts);
+        closeQuietly("seat-calls", seatCalls);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -92,6 +92,20 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Issue 18 items 2 and 7: 紧急救援 (REST and the WebSocket's call.emergency) and an incident's seat calls. */
+    public ApiServer emergency(onekey.rescue.EmergencyService service, onekey.calls.SeatCalls seatCalls) {
+        this.emergency = service;
+        new EmergencyApi(ctx, service, seatCalls).addTo(routes);
+        return this;
+    }
+
+    private volatile onekey.rescue.EmergencyService emergency;
+
+    /** The emergency service (null when not wired): the WebSocket's call.emergency calls it as REST does. */
+    onekey.rescue.EmergencyService emergencyService() {
+        return emergency;
+    }
+
     /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before

@@ -934,14 +934,14 @@ final class RestApi {
         }
         int limit = r.intParam("limit", 50, 1, 500);
         return Reply.ok(rescue().find(elderId, state, limit).stream()
-                .filter(i -> !r.is(AGENT) || i.agentId() != null && i.agentId() == r.account.id())
+                .filter(i -> !r.is(AGENT) || i.involves(r.account.id())) // its own, or one it has a task of (seat B)
                 .map(onekey.rescue.RescueService::shape).toList());
     }
 
     private Reply getIncident(Req r) {
         long id = r.id("incident");
         onekey.rescue.Incident i = rescue().get(id).orElseThrow(() -> ApiException.notFound("no such incident: " + id));
-        if (r.is(AGENT) && (i.agentId() == null || i.agentId() != r.account.id())) {
+        if (r.is(AGENT) && !i.involves(r.account.id())) {
             throw ApiException.forbidden("incident " + id + " belongs to another agent");
         }
         return Reply.ok(onekey.rescue.RescueService.shape(i));

@@ -348,6 +348,15 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 }
                 noResponse(type, linkedid.asText());
             }
+            case "call.emergency" -> { // issue 18 item 2: as POST /api/calls/{id}/emergency
+                startLive();
+                JsonNode linkedid = msg.get("linkedid");
+                if (linkedid == null || !linkedid.isTextual() || linkedid.asText().isBlank()) {
+                    error(type, "\"linkedid\" (the call's, as in call.offered) is required");
+                    return;
+                }
+                emergency(type, linkedid.asText());
+            }
             case "incident.task-done" -> { // issue 18: as POST /api/incidents/{id}/tasks/{seq}/done
                 startLive();
                 JsonNode incident = msg.get("incident");
@@ -441,6 +450,39 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                     m.put("incident", onekey.rescue.RescueService.shape(rescue.completeTask(incident, seq, account)));
                     send(m);
                 } catch (SecurityException | IllegalArgumentException | IllegalStateException e) {
+                    error(type, e.getMessage());
+                } catch (RuntimeException e) {
+                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                    error(type, "internal error; see the server log");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(type, "server is shutting down");
+        }
+    }
+
+    /** 紧急救援 on the agent's call: the same service method as POST /api/calls/{id}/emergency; acked with its answer. */
+    private void emergency(String type, String linkedid) {
+        try {
+            server.workers().execute(() -> {
+                try {
+                    var service = server.emergencyService();
+                    var call = server.ctx.calls().byLinkedid(linkedid).orElse(null);
+                    if (service == null || call == null) {
+                        error(type, service == null ? "the emergency service is not running" : "no such call: " + linkedid);
+                        return;
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", "ack");
+                    m.put("command", type);
+                    m.put("linkedid", linkedid);
+                    var raised = EmergencyApi.raise(service, call, account);
+                    Map<String, Object> shape = onekey.rescue.EmergencyService.shape(raised);
+                    m.put("created", shape.get("created"));
+                    m.put("seatB", shape.get("seatB"));
+                    m.put("incident", onekey.rescue.RescueService.shape(raised.incident()));
+                    send(m);
+                } catch (ApiException e) {
                     error(type, e.getMessage());
                 } catch (RuntimeException e) {
                     log.error("ws.command-failed account={} command={}", account.username(), type, e);

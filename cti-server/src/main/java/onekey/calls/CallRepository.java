@@ -40,6 +40,14 @@ public interface CallRepository {
     List<CallRecord> find(Long elderId, Long agentId, Long since, int limit);
 
     /**
+     * As {@link #find(Long, Long, Long, int)} without the calls a seat's phone placed (issue 18 item 7, V15
+     * {@code direction = 'seat'}): the calls that came in, for the figures about answering them (the wallboard).
+     */
+    default List<CallRecord> findInbound(Long elderId, Long agentId, Long since, int limit) {
+        return find(elderId, agentId, since, limit);
+    }
+
+    /**
      * Calls that arrived at or after {@code since} with no elder and a caller number, newest first (the late link of
      * callers whose record could not be read in time).
      */

@@ -169,6 +169,7 @@ public final class CallTracker {
             case PbxEvent.ChannelCreated c -> { } // counted by the TrunkLoad; a call is learned from the queue
             case PbxEvent.ConferenceJoined c -> { } // followed by the ConferenceWatch
             case PbxEvent.ConferenceLeft c -> { }
+            case PbxEvent.SeatCall c -> { } // a seat's own call: followed by SeatCalls (issue 18 item 7)
             case PbxEvent.Transferred t -> onTransferred(t);
         }
     }

@@ -148,11 +148,27 @@ public final class JooqCallRepository implements CallRepository {
                 .fetch(JooqCallRepository::toCall);
     }
 
+    @Override
+    public List<CallRecord> findInbound(Long elderId, Long agentId, Long since, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.selectFrom(CALLS)
+                .where(CALLS.DIRECTION.isNull())
+                .and(elderId == null ? DSL.noCondition() : CALLS.ELDER_ID.eq(elderId))
+                .and(agentId == null ? DSL.noCondition() : CALLS.AGENT_ID.eq(agentId))
+                .and(since == null ? DSL.noCondition() : CALLS.ARRIVED_AT.ge(since))
+                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
+                .limit(limit)
+                .fetch(JooqCallRepository::toCall);
+    }
+
     /** Oldest first. */
     @Override
     public List<CallRecord> unlinked(long since, int limit) {
         return dsl.selectFrom(CALLS)
                 .where(CALLS.ELDER_ID.isNull()).and(CALLS.CALLER_NUMBER.isNotNull()).and(CALLS.ARRIVED_AT.ge(since))
+                .and(CALLS.DIRECTION.isNull()) // a seat's own call (issue 18 item 7) has no caller to look up
                 .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
                 .limit(limit)
                 .fetch(JooqCallRepository::toCall);

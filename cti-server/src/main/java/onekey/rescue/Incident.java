@@ -28,4 +28,24 @@ public record Incident(long id, Long elderId, Long callId, Long agentId, long op
     public String auditId() {
         return elderId != null ? elderId.toString() : callId == null ? null : callId.toString();
     }
+
+    /**
+     * The seats given one of the incident's tasks other than the incident's own agent (seat B of an emergency, issue
+     * 18 item 2): they see the incident and follow its events as its agent does.
+     */
+    public List<Long> taskSeats() {
+        return steps.stream().filter(s -> s.kind().startsWith("task-") && s.target() != null && s.target().startsWith("agent:"))
+                .map(s -> {
+                    try {
+                        return Long.valueOf(s.target().substring(6));
+                    } catch (NumberFormatException e) {
+                        return null;
+                    }
+                }).filter(id -> id != null && !id.equals(agentId)).distinct().toList();
+    }
+
+    /** Whether the account holds the incident or one of its tasks. */
+    public boolean involves(long accountId) {
+        return agentId != null && agentId == accountId || taskSeats().contains(accountId);
+    }
 }

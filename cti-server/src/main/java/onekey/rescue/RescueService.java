@@ -1062,6 +1062,7 @@ public final class RescueService implements AutoCloseable {
         Map<String, Object> body = Map.of("incident", shape(inc));
         if (inc.agentId() != null) {
             hub.toAccount(inc.agentId(), type, body);
+            inc.taskSeats().forEach(seat -> hub.toAccount(seat, type, body)); // seat B follows the incident too (issue 18)
         } else {
             hub.broadcast(type, body);
         }

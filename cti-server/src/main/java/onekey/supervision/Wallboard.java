@@ -56,7 +56,8 @@ public final class Wallboard {
         long now = clock.millis();
         LocalDate day = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
         long dayStart = day.atStartOfDay(zone).toInstant().toEpochMilli();
-        List<CallRecord> today = calls.find(null, null, dayStart, MAX_CALLS_A_DAY);
+        // the calls that came in: a seat's own calls (issue 18 item 7) are not offered, answered or abandoned calls
+        List<CallRecord> today = calls.findInbound(null, null, dayStart, MAX_CALLS_A_DAY);
         return compute(now, day, dayStart, today, live.get(), agents.get(), accounts.get());
     }
 

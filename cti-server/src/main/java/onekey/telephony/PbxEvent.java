@@ -92,4 +92,15 @@ public sealed interface PbxEvent {
      */
     record BroadcastResult(String linkedid, long at, String uniqueid, String attempt, String result, String digits,
                            String recordingFile) implements PbxEvent {}
+
+    /**
+     * A call a seat's phone placed (issue 18 item 7, user event OneKeySeatCall from {@code [onekey-seat-call]}):
+     * {@code phase} start (dialling, recorded from now on) or end (the seat's channel hung up; then
+     * {@code dialStatus} is Dial's and {@code answeredSeconds} how long the far end was connected). {@code agent} is
+     * the seat's extension, {@code number} what it dialled, {@code step} the incident step the call was placed for
+     * (null for a call the seat dialled itself), {@code recordingFile} the MixMonitor file. {@code uniqueid} is the
+     * seat's channel.
+     */
+    record SeatCall(String linkedid, long at, String uniqueid, String phase, String agent, String number, String step,
+                    String recordingFile, String dialStatus, Long answeredSeconds) implements PbxEvent {}
 }

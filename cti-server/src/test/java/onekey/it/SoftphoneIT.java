@@ -42,11 +42,12 @@ class SoftphoneIT {
     @TempDir
     static Path dir;
     static Path agentHears;
+    static TlsTrust.Pem pem;
 
     @BeforeAll
     static void up() throws Exception {
         // the API over HTTPS/WSS with a self-signed certificate, as the demo runs it: the softphone trusts its CA file
-        TlsTrust.Pem pem = TlsTrust.demoCertificate(dir.resolve("tls"));
+        pem = TlsTrust.demoCertificate(dir.resolve("tls"));
         // a generous record look-up deadline: this test is about the window, not the 300 ms bound (on a loaded
         // 2-core machine the first look-up of a fresh JVM can take longer, and the pop would say "unavailable")
         stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "4").with("ONEKEY_CALLS_LOOKUPTIMEOUTMS", "3000")
@@ -529,6 +530,254 @@ class SoftphoneIT {
             JsonNode done = stack.api.get("/api/incidents/" + incidentId, token).json();
             assertThat(done.path("state").asText()).isEqualTo("resolved");
             assertThat(done.path("outcome").asText()).isEqualTo("民警上门，老人送医");
+        }
+    }
+
+    /**
+     * Issue 18 test 2 (item 2): an emergency with an elder who speaks, with two softphones. Seat A (1001) answers the
+     * elder; seat B (1002) is ready. 紧急救援 (F11) on A's call opens an incident "emergency": task A stays with A, task
+     * B goes to B, whose window shows the incident with its task while its phone rings (A's phone calls it on the second
+     * line); B answers in its window and A's phone moves the elder and B into A's conference room. A leaves for its own
+     * calls: the elder and B hear each other (tones checked at the elder's phone and at B's), and A's click on the son's
+     * button in the incident panel rings A, then the son behind the trunk, who hears A. The son's call is recorded with a
+     * call row linked to the elder, the incident and its step (item 7).
+     */
+    @Test
+    @Order(8)
+    void emergencyOnAnAnsweredCallGivesTaskBToASecondSeatWhosePhoneJoinsTheElderWhileSeatACallsAContact() throws Exception {
+        await("registered and connected", 40).until(() -> ui.text("sipStatus").contains("话机已注册")
+                && ui.text("ctiStatus").contains("CTI 已连接"));
+        if (!ui.text("agentState").contains("就绪")) {
+            readyAndInQueue();
+        }
+        await("the agent's member idle in the queue", 20).until(() -> stack.asterisk.cli("queue show onekey").lines()
+                .anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
+        String son = "13816000001"; // 张桂英's first contact (demo data)
+        pstn.number(son, Pstn.Behaviour.silent());
+        String tokenA = stack.api.login("1001", "agent1001");
+        String tokenB = stack.api.login("1002", "agent1002");
+        long idA = stack.api.get("/api/me", tokenA).json().path("id").asLong();
+        long idB = stack.api.get("/api/me", tokenB).json().path("id").asLong();
+        Path bSays = dir.resolve("seat-b-says.wav");
+        Audio.writeWav(bSays, Audio.tone(1700, 1, 8000));
+        Path bHears = dir.resolve("seat-b-hears.wav");
+        Audio.WavRecorder elderHears = new Audio.WavRecorder(dir.resolve("elder-hears-emergency.wav"));
+        try (SoftphoneProcess seatB = new SoftphoneProcess("https://127.0.0.1:" + stack.server.apiPort(), pem.cert(), "1002",
+                "agent1002", bSays, bHears, "zh");
+             SipPhone elder = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", stack.asterisk.sipPort,
+                     ELDER_NUMBER, null), new Audio.WavLoop(Audio.tone(440, 1, 8000)), elderHears, null).start()) {
+            await("seat B registered and connected", 30).until(() -> seatB.text("sipStatus").contains("话机已注册")
+                    && seatB.text("ctiStatus").contains("CTI 已连接"));
+            elder.call("1234901");
+            await("pop shown while ringing", 20).until(() -> ui.enabled("answerButton") && ui.text("popBanner").contains("SOS"));
+            ui.mouseClick("answerButton");
+            await("elder connected", 10).until(() -> elder.state() == CallState.ACTIVE);
+            await("the emergency button on the answered call", 10).until(() -> ui.enabled("emergencyButton"));
+            assertThat(ui.text("emergencyButton")).startsWith("紧急救援");
+            // seat B goes ready only now: the elder's call was A's
+            seatB.click("readyButton");
+            await("seat B ready in the queue", 10).until(() -> seatB.text("agentState").contains("就绪")
+                    && stack.asterisk.cli("queue show onekey").lines().anyMatch(l -> l.contains("PJSIP/1002")
+                    && l.contains("Not in use")));
+
+            ui.send("key F11"); // 紧急救援's keyboard shortcut
+            await("A is told seat B is joining", 15).until(() -> ui.text("silentBanner").contains("紧急救援")
+                    && ui.text("silentBanner").contains("B 座席 1002"));
+            JsonNode open = stack.api.get("/api/incidents?state=open", tokenA).json();
+            assertThat(open.size()).as(open.toString()).isEqualTo(1);
+            long id = open.get(0).path("id").asLong();
+            // seat B's phone rings (A's second line) and its window shows the incident with task B
+            await("seat B's phone rings", 20).until(() -> seatB.enabled("answerButton"));
+            await("seat B's panel shows the incident and task B", 15).until(() -> seatB.text("incidentTitle")
+                    .contains("事件 #" + id) && seatB.text("incidentTitle").contains("紧急救援")
+                    && seatB.text("taskB").contains("陪伴老人通话"));
+            assertThat(ui.text("taskA")).contains("呼叫120/110/119及联系人");
+            seatB.click("taskBTake");
+            await("seat B took task B", 10).until(() -> seatB.text("taskB").contains("已接受 1002"));
+            seatB.mouseClick("answerButton");
+            await("the elder, seat A and seat B in A's conference room", 20).until(() -> stack.asterisk
+                    .cli("core show channels concise").lines().filter(l -> l.contains("!ConfBridge!")).count() == 3);
+            await("A on the room call", 10).until(() -> ui.send("sip").startsWith("ACTIVE"));
+            Path shotB = Path.of("target", "seat-b-emergency.png").toAbsolutePath();
+            seatB.send("shot " + shotB);
+            assertThat(Files.size(shotB)).isGreaterThan(10_000);
+
+            // A leaves the room for its own calls; the elder is not alone: seat B and the elder hear each other
+            ui.click("hangupButton");
+            await("A idle", 10).until(() -> ui.send("sip").startsWith("IDLE"));
+            int elderHeardB = Tones.framesOf(elderHears.file(), 1700);
+            int bHeardElder = Tones.framesOf(bHears, 440);
+            await("the elder hears seat B", 15).until(() -> Tones.framesOf(elderHears.file(), 1700) >= elderHeardB + 50);
+            await("seat B hears the elder", 15).until(() -> Tones.framesOf(bHears, 440) >= bHeardElder + 50);
+            assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
+
+            // A calls the son from the incident panel: its phone rings, then the son's behind the trunk
+            await("A's incident card", 10).until(() -> ui.text("incidentTitle").contains("事件 #" + id)
+                    && ui.text("incidentTitle").contains("紧急救援"));
+            int sonCalls = pstn.callsTo(son).size(); // test 7's rescue called him too
+            ui.mouseClick("incidentCallContact1");
+            await("A's phone rings for the call to the son", 20).until(() -> ui.enabled("answerButton"));
+            ui.send("key F2");
+            await("the son answered", 20).until(() -> pstn.callsTo(son).size() > sonCalls
+                    && pstn.callsTo(son).get(sonCalls).answered);
+            Pstn.Call sonCall = pstn.callsTo(son).get(sonCalls);
+            Path sonHeard = dir.resolve("son-hears.wav");
+            await("the son hears seat A's 1000 Hz", 20).until(() -> {
+                byte[] u = sonCall.heard();
+                short[] pcm = new short[u.length];
+                for (int i = 0; i < u.length; i++) {
+                    pcm[i] = onekey.softphone.audio.G711.ulaw(u[i]);
+                }
+                Audio.writeWav(sonHeard, pcm);
+                return Tones.framesOf(sonHeard, 1000) >= 50;
+            });
+            int elderHeardB2 = Tones.framesOf(elderHears.file(), 1700);
+            await("the elder still hears seat B while A is on the son's call", 15)
+                    .until(() -> Tones.framesOf(elderHears.file(), 1700) >= elderHeardB2 + 50);
+            ui.click("hangupButton");
+            await("the son's call ended", 10).until(() -> sonCall.ended);
+
+            // the server: reason emergency, task A with A, task B with B; seat B sees it; one audit row
+            JsonNode inc = stack.api.get("/api/incidents/" + id, tokenA).json();
+            assertThat(inc.path("reason").asText()).isEqualTo("emergency");
+            assertThat(inc.path("state").asText()).isEqualTo("escalating");
+            assertThat(stepOf(inc, "task-a").path("target").asText()).isEqualTo("agent:" + idA);
+            assertThat(stepOf(inc, "task-b").path("target").asText()).isEqualTo("agent:" + idB);
+            assertThat(stack.api.get("/api/incidents?state=open", tokenB).json().findValuesAsText("reason"))
+                    .containsExactly("emergency");
+            String admin = stack.api.login("admin", Stack.ADMIN_PASSWORD);
+            JsonNode audit = stack.api.get("/api/audit?type=incident.emergency", admin).json();
+            assertThat(audit.size()).as(audit.toString()).isEqualTo(1);
+            assertThat(audit.get(0).path("detail").asText()).contains("incident=" + id, "seatB=" + idB);
+
+            // item 7: the son's call has a call row linked to the elder, the incident and its step, and is recorded
+            JsonNode row = await("the son's call row with its recording", 40).until(() -> stack.api
+                    .get("/api/incidents/" + id + "/calls", tokenA).json(), j -> j.size() == 1
+                    && j.get(0).path("recordingId").isNumber() && j.get(0).path("endedAt").isNumber()).get(0);
+            assertThat(row.path("callerNumber").asText()).endsWith("0001").doesNotContain("138160");
+            assertThat(row.path("agent").asText()).isEqualTo("1001");
+            assertThat(row.path("elderId").asLong()).isEqualTo(1);
+            assertThat(row.path("incidentId").asLong()).isEqualTo(id);
+            assertThat(row.path("stepId").isNumber()).isTrue();
+            assertThat(row.path("answeredAt").isNumber()).isTrue();
+            assertThat(row.path("outcome").asText()).isEqualTo("completed");
+            assertThat(Tones.framesOf(recordingOf(row), 1000)).as("seat A's voice in the recording").isGreaterThanOrEqualTo(50);
+
+            // responders arrived (by seat A); the elder hangs up: seat B's call ends with the elder's (marked user)
+            var arrived = stack.api.send("POST", "/api/incidents/" + id + "/arrived", tokenA, "{\"outcome\":\"120已到达，老人送医\"}");
+            assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
+            await("seat B's card closes", 15).until(() -> seatB.text("incidentStatus").contains("事件 #" + id));
+            elder.hangup();
+            await("seat B's call ended with the elder's", 15).until(() -> seatB.send("sip").startsWith("IDLE"));
+        } finally {
+            elderHears.close();
+        }
+        await("wrap-up over", 30).until(() -> ui.text("agentState").contains("就绪") || ui.text("agentState").contains("话后整理"));
+    }
+
+    /**
+     * Issue 18 test 4 (item 7) and item 2's other branch: no second seat is ready, so 紧急救援 alerts the supervisors and
+     * seat A keeps the elder; A calls the elder's son from the pop's contacts (click-to-call on the second line, the elder
+     * held). The son hears A; the call is recorded (A's tone in the file) and has a call row linked to the elder and the
+     * open incident.
+     */
+    @Test
+    @Order(9)
+    void aSeatsClickToCallToAContactIsRecordedWithACallRowLinkedToTheElderAndIncident() throws Exception {
+        await("registered and connected", 40).until(() -> ui.text("sipStatus").contains("话机已注册")
+                && ui.text("ctiStatus").contains("CTI 已连接"));
+        if (!ui.text("agentState").contains("就绪")) {
+            readyAndInQueue();
+        }
+        await("the agent's member idle in the queue", 30).until(() -> stack.asterisk.cli("queue show onekey").lines()
+                .anyMatch(l -> l.contains("PJSIP/1001") && l.contains("Not in use")));
+        // seat B (test 8) signed out when its window closed: nobody but A is ready
+        await("no second seat in the queue", 20).until(() -> stack.asterisk.cli("queue show onekey").lines()
+                .noneMatch(l -> l.contains("PJSIP/1002")));
+        String son = "13816000001";
+        pstn.number(son, Pstn.Behaviour.silent());
+        String token = stack.api.login("1001", "agent1001");
+        String supervisor = stack.api.login("admin", Stack.ADMIN_PASSWORD);
+        int sonCalls = pstn.callsTo(son).size();
+        try (Ws alerts = new Ws(stack.api, supervisor);
+             SipPhone elder = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", stack.asterisk.sipPort,
+                     ELDER_NUMBER, null), new Audio.WavLoop(Audio.tone(440, 1, 8000)), new Audio.NoSink(), null).start()) {
+            alerts.await("hello", 10);
+            elder.call("1234901");
+            await("pop shown while ringing", 20).until(() -> ui.enabled("answerButton") && ui.text("popBanner").contains("SOS"));
+            ui.mouseClick("answerButton");
+            await("elder connected", 10).until(() -> elder.state() == CallState.ACTIVE);
+            await("the emergency button on the answered call", 10).until(() -> ui.enabled("emergencyButton"));
+            ui.mouseClick("emergencyButton");
+            await("no second seat: A keeps the elder", 15).until(() -> ui.text("silentBanner").contains("没有空闲的 B 座席"));
+            JsonNode alert = alerts.await("queue.alert", j -> j.path("kind").asText().equals("emergency-no-seat-b"), 10).json();
+            long id = alert.path("incident").path("id").asLong();
+            assertThat(alert.path("incident").path("reason").asText()).isEqualTo("emergency");
+            assertThat(elder.state()).isEqualTo(CallState.ACTIVE);
+            // the REST door calls the same rule: a second 紧急救援 on the call joins the open incident; another agent's
+            // is refused
+            long callId = alert.path("incident").path("callId").asLong();
+            var again = stack.api.send("POST", "/api/calls/" + callId + "/emergency", token, null);
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            assertThat(again.json().path("created").asBoolean()).isFalse();
+            assertThat(again.json().path("id").asLong()).isEqualTo(id);
+            var notHis = stack.api.send("POST", "/api/calls/" + callId + "/emergency", stack.api.login("1003", "agent1003"), null);
+            assertThat(notHis.status()).as(notHis.body()).isEqualTo(403);
+
+            // click-to-call from the pop: the son (first contact), on the second line with the elder held
+            ui.send("pick contacts 0");
+            ui.click("callContactButton");
+            await("the son answered", 20).until(() -> pstn.callsTo(son).size() > sonCalls
+                    && pstn.callsTo(son).get(sonCalls).answered);
+            Pstn.Call sonCall = pstn.callsTo(son).get(sonCalls);
+            Path sonHeard = dir.resolve("son-hears-click.wav");
+            await("the son hears seat A's 1000 Hz", 20).until(() -> {
+                byte[] u = sonCall.heard();
+                short[] pcm = new short[u.length];
+                for (int i = 0; i < u.length; i++) {
+                    pcm[i] = onekey.softphone.audio.G711.ulaw(u[i]);
+                }
+                Audio.writeWav(sonHeard, pcm);
+                return Tones.framesOf(sonHeard, 1000) >= 50;
+            });
+            assertThat(elder.state()).as("the elder held, still on the line").isIn(CallState.ACTIVE, CallState.HELD);
+            ui.click("line2HangupButton");
+            await("the son's call ended", 10).until(() -> sonCall.ended);
+            await("back with the elder", 10).until(() -> ui.send("sip").startsWith("ACTIVE"));
+
+            JsonNode row = await("the click-to-call's row with its recording", 40).until(() -> stack.api
+                    .get("/api/incidents/" + id + "/calls", token).json(), j -> j.size() == 1
+                    && j.get(0).path("recordingId").isNumber() && j.get(0).path("endedAt").isNumber()).get(0);
+            assertThat(row.path("agent").asText()).isEqualTo("1001");
+            assertThat(row.path("elderId").asLong()).as("the son is the elder's contact").isEqualTo(1);
+            assertThat(row.path("incidentId").asLong()).isEqualTo(id);
+            assertThat(row.path("stepId").isNull()).as("dialled by the seat, not for a step").isTrue();
+            assertThat(row.path("callerNumber").asText()).endsWith("0001");
+            assertThat(row.path("outcome").asText()).isEqualTo("completed");
+            assertThat(Tones.framesOf(recordingOf(row), 1000)).as("seat A's voice in the recording").isGreaterThanOrEqualTo(50);
+            // the same row in the elder's calls
+            assertThat(stack.api.get("/api/calls?elderId=1&limit=5", token).json().findValuesAsText("linkedid"))
+                    .contains(row.path("linkedid").asText());
+
+            var arrived = stack.api.send("POST", "/api/incidents/" + id + "/arrived", token, "{\"outcome\":\"儿子已到家\"}");
+            assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
+            ui.click("hangupButton");
+            await("the elder's call ended", 10).until(() -> elder.state() == CallState.IDLE);
+            await("the call stored as ended", 15).until(() -> stack.api.get("/api/calls/" + callId, token).json()
+                    .path("endedAt").isNumber());
+            var ended = stack.api.send("POST", "/api/calls/" + callId + "/emergency", token, null);
+            assertThat(ended.status()).as("紧急救援 needs the elder on the line: " + ended.body()).isEqualTo(409);
+            JsonNode audit = stack.api.get("/api/audit?type=incident&elderId=1&limit=20", supervisor).json();
+            assertThat(audit.findValuesAsText("action")).contains("incident.emergency", "incident.join");
+        }
+    }
+
+    /** A call row's recording file (named after its linkedid under the recordings folder). */
+    private static Path recordingOf(JsonNode row) throws java.io.IOException {
+        String name = row.path("linkedid").asText() + ".wav";
+        try (var files = Files.walk(stack.asterisk.recordings())) {
+            return files.filter(f -> f.getFileName().toString().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no recording " + name));
         }
     }
 

@@ -82,6 +82,10 @@ public final class SoftphoneDriver {
                         }
                         throw new IllegalArgumentException("no row of " + p[1] + " contains " + p[2]);
                     });
+                    case "pick" -> onEdt(() -> { // selects a list's entry by index, as a click on it (the pop's contacts)
+                        ((javax.swing.JList<?>) find(p[1])).setSelectedIndex(Integer.parseInt(p[2]));
+                        return "";
+                    });
                     case "select" -> onEdt(() -> {
                         ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);
                         return "";

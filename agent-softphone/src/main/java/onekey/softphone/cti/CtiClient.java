@@ -400,6 +400,14 @@ public final class CtiClient implements AutoCloseable {
         send(JSON.createObjectNode().put("type", "call.no-response").put("linkedid", linkedid));
     }
 
+    /**
+     * 紧急救援 on call {@code linkedid} (issue 18 item 2), as POST /api/calls/{id}/emergency. The ack ({@code command}
+     * call.emergency) carries the incident and seat B ({@code seatB.extension}, null when no second seat was ready).
+     */
+    public void emergency(String linkedid) {
+        send(JSON.createObjectNode().put("type", "call.emergency").put("linkedid", linkedid));
+    }
+
     /** Stops reconnecting and closes the socket (without logging the agent out). */
     @Override
     public void close() {

@@ -159,8 +159,8 @@ final class IncidentPanel {
     /** An incident as the server sent it (an event, an ack, a REST answer). */
     void changed(JsonNode inc) {
         long id = inc.path("id").asLong();
-        if (id <= 0 || inc.path("agentId").asLong(-1) != me) {
-            return; // not an incident this seat holds
+        if (id <= 0 || inc.path("agentId").asLong(-1) != me && !hasTask(inc)) {
+            return; // not an incident this seat holds or has a task of (seat B, issue 18 item 2)
         }
         boolean isOpen = inc.path("closedAt").isNull() || inc.path("closedAt").isMissingNode();
         if (!isOpen) {
@@ -192,6 +192,16 @@ final class IncidentPanel {
         heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
         cards.revalidate();
         cards.repaint();
+    }
+
+    /** Whether one of the incident's tasks is this seat's (its target "agent:&lt;id&gt;"). */
+    private boolean hasTask(JsonNode inc) {
+        for (JsonNode s : inc.path("steps")) {
+            if (s.path("kind").asText().startsWith("task-") && s.path("target").asText("").equals("agent:" + me)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void remove(long id) {

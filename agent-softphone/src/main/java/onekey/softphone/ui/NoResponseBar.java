@@ -28,6 +28,10 @@ final class NoResponseBar {
     final JButton start = named(new JButton(), "noResponseButton");
     final JMenu menu = named(new JMenu(), "rescueMenu");
     final JMenuItem startItem = named(new JMenuItem(), "noResponseMenuItem");
+    /** Issue 18 item 2: 紧急救援 on the answered call (the elder speaks): the pop's button, the menu's item, F11. */
+    final JButton emergency = named(new JButton(), "emergencyButton");
+    final JMenuItem emergencyItem = named(new JMenuItem(), "emergencyMenuItem");
+    private Consumer<String> emergencyAction = id -> { };
     private final I18n i18n;
     private final Consumer<String> action;
     /** The call on the line (its linkedid), null when none is answered. */
@@ -54,6 +58,14 @@ final class NoResponseBar {
         startItem.addActionListener(e -> start());
         startItem.setEnabled(false);
         menu.add(startItem);
+        emergency.setForeground(SOS);
+        emergency.setFont(emergency.getFont().deriveFont(Font.BOLD));
+        emergency.addActionListener(e -> emergency());
+        emergency.setEnabled(false);
+        emergencyItem.setAccelerator(KeyStroke.getKeyStroke(KeyEvent.VK_F11, 0));
+        emergencyItem.addActionListener(e -> emergency());
+        emergencyItem.setEnabled(false);
+        menu.add(emergencyItem);
         relabel();
     }
 
@@ -66,6 +78,8 @@ final class NoResponseBar {
         menu.setText(i18n.t("nr.menu"));
         startItem.setText(i18n.t("nr.start"));
         start.setText(i18n.t("nr.start"));
+        emergency.setText(i18n.t("em.start"));
+        emergencyItem.setText(i18n.t("em.start"));
         if (silentMs >= 0) {
             banner.setText(" " + String.format(i18n.t("nr.banner"), (silentMs + 500) / 1000));
         }
@@ -80,6 +94,35 @@ final class NoResponseBar {
                 start();
             }
         });
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_F11, 0), "emergency");
+        root.getActionMap().put("emergency", new AbstractAction() {
+            @Override
+            public void actionPerformed(java.awt.event.ActionEvent e) {
+                emergency();
+            }
+        });
+    }
+
+    /** Where 紧急救援 goes: the linkedid of the answered call. */
+    void onEmergency(Consumer<String> a) {
+        emergencyAction = a;
+    }
+
+    private void emergency() {
+        if (linkedid == null) {
+            return; // only on an answered call: the elder is on the line
+        }
+        emergency.setEnabled(false);
+        emergencyItem.setEnabled(false);
+        emergencyAction.accept(linkedid);
+    }
+
+    /** What became of 紧急救援 (the ack, seat B joining or not): said on the red banner. */
+    void emergencyStatus(String text) {
+        silentMs = -1;
+        banner.setText(" " + text);
+        start.setEnabled(false);
+        panel.setVisible(true);
     }
 
     /** A call was offered (its pop): its linkedid, used once it is answered. */
@@ -93,6 +136,8 @@ final class NoResponseBar {
     void inCall(boolean on) {
         linkedid = on ? offered : null;
         startItem.setEnabled(linkedid != null);
+        emergency.setEnabled(linkedid != null);
+        emergencyItem.setEnabled(linkedid != null);
     }
 
     /** {@code call.silent} for the call on the line: the red banner and its button. */

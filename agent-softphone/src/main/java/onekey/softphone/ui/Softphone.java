@@ -601,6 +601,11 @@ public final class Softphone implements AutoCloseable {
         }
 
         @Override
+        public void emergency(String linkedid) {
+            background("emergency", () -> cti.emergency(linkedid));
+        }
+
+        @Override
         public void save(String disposition, String notes) {
             long id = currentCallId;
             if (id < 0) {
@@ -627,6 +632,19 @@ public final class Softphone implements AutoCloseable {
         @Override
         public void consultState(SipPhone.CallState state, String detail) {
             ui(() -> window.line2(state.name(), detail));
+            String b = seatBJoining;
+            if (b != null && (state == SipPhone.CallState.ACTIVE || state == SipPhone.CallState.IDLE)) {
+                // issue 18 item 2: seat B answered on the second line: the elder and seat B go into this seat's room
+                // (the three-way conference: REFER both, then this phone dials in); not answered: back with the elder
+                seatBJoining = null;
+                long id = emergencyIncident;
+                if (state == SipPhone.CallState.ACTIVE) {
+                    background("conference", phone::conference);
+                    ui(() -> window.noResponse.emergencyStatus(String.format(i18n.t("em.joined"), id)));
+                } else {
+                    ui(() -> window.noResponse.emergencyStatus(String.format(i18n.t("em.seatBMissed"), id, b)));
+                }
+            }
         }
 
         @Override
@@ -666,6 +684,7 @@ public final class Softphone implements AutoCloseable {
                 case CtiEvent.CallSilent s -> shown(PANEL_SILENT, window.noResponse.panel,
                         () -> window.noResponse.silent(s.linkedid(), s.json().path("silentMs").asLong()));
                 case CtiEvent.IncidentChanged i -> shown(PANEL_INCIDENT, incidents.panel, () -> incidents.changed(i.incident()));
+                case CtiEvent.Ack a when "call.emergency".equals(a.command()) -> emergencyAck(a.json());
                 case CtiEvent.Ack a when "call.no-response".equals(a.command()) -> shown(PANEL_ACK, incidents.panel, () -> {
                     window.noResponse.started(a.json().path("incident").path("id").asLong(), a.json().path("created").asBoolean());
                     incidents.changed(a.json().path("incident"));
@@ -702,6 +721,41 @@ public final class Softphone implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Seat B's extension while it is being called on the second line for an emergency (issue 18 item 2). */
+    private volatile String seatBJoining;
+    private volatile long emergencyIncident;
+
+    /**
+     * 紧急救援 acknowledged: the incident on the panel; with a second seat for task B, this phone holds the elder and
+     * calls seat B on the second line (the conference follows when it answers, see PhoneListener.consultState); without
+     * one the supervisors are alerted by the server and this seat keeps the elder.
+     */
+    private void emergencyAck(JsonNode ack) {
+        JsonNode inc = ack.path("incident");
+        long id = inc.path("id").asLong();
+        String ext = ack.path("seatB").path("extension").asText(null);
+        ui(() -> incidents.changed(inc));
+        if (!ack.path("created").asBoolean()) {
+            ui(() -> window.noResponse.emergencyStatus(String.format(i18n.t("em.existing"), id)));
+            return;
+        }
+        if (ext == null) {
+            ui(() -> window.noResponse.emergencyStatus(String.format(i18n.t("em.noSeatB"), id)));
+            return;
+        }
+        ui(() -> window.noResponse.emergencyStatus(String.format(i18n.t("em.started"), id, ext)));
+        emergencyIncident = id;
+        seatBJoining = ext;
+        background("emergency: seat B", () -> {
+            try {
+                phone.consult(ext);
+            } catch (RuntimeException | java.io.IOException e) {
+                seatBJoining = null;
+                throw e;
+            }
+        });
     }
 
     @Override

@@ -100,6 +100,10 @@ final class SoftphoneWindow {
         /** Issue 18: the elder on call {@code linkedid} does not respond: start the no-response rescue. */
         default void noResponse(String linkedid) {
         }
+
+        /** Issue 18 item 2: 紧急救援 on call {@code linkedid}: AB seats, seat B brought into the call. */
+        default void emergency(String linkedid) {
+        }
     }
 
     static final List<String> DISPOSITIONS = List.of("resolved", "ambulance-sent", "family-informed", "doctor-advice",
@@ -188,6 +192,7 @@ final class SoftphoneWindow {
         this.names = new ValueNames(i18n);
         this.noResponse = new NoResponseBar(i18n, actions::noResponse);
         relabels.add(noResponse::relabel);
+        noResponse.onEmergency(actions::emergency);
         relabels.add(elderForm::relabel);
         this.worklist = new WorklistPanel(i18n, System::currentTimeMillis);
         this.bookingForm = new BookingForm(i18n);
@@ -212,7 +217,7 @@ final class SoftphoneWindow {
 
         JPanel buttons = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 4));
         for (Component c : List.<Component>of(readyButton, pauseButton, reason, logoutButton, Box.createHorizontalStrut(20),
-                answerButton, hangupButton, holdButton, muteButton)) {
+                answerButton, hangupButton, holdButton, muteButton, noResponse.emergency)) {
             buttons.add(c);
         }
         text(readyButton, "ready");

@@ -55,6 +55,7 @@ final class ValueNames {
         put("incidentState", "resolved", "已解除", "resolved");
         put("incidentState", "cancelled", "已撤销报警", "cancelled");
         put("reason", "no-response", "无响应", "no response");
+        put("reason", "emergency", "紧急救援", "emergency");
         put("reason", "abandoned-sos", "SOS 来电未接通", "SOS call abandoned");
         put("reason", "check-in", "关爱回访未应答", "check-in unanswered");
         put("step", "redial", "重拨老人", "redial");
@@ -91,6 +92,8 @@ final class ValueNames {
         put("task", "call-110", "呼叫110请民警上门", "call 110 for the police to check");
         put("task", "confirm-responders", "确认救援人员到达", "confirm the responders arrived");
         put("task", "stay-with-elder", "持续联系老人", "keep calling the elder");
+        put("task", "call-help", "呼叫120/110/119及联系人", "call 120/110/119 and the contacts");
+        put("task", "stay-on-line", "陪伴老人通话（安抚、告知救援进展）", "stay on the line with the elder");
         put("agentState", "ready", "就绪", "Ready");
         put("agentState", "not-ready", "示忙", "Not ready");
         put("agentState", "on-call", "通话中", "On a call");

@@ -33,7 +33,7 @@ public final class AmiEvents {
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
                     OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class,
-                    OneKeyBcastEvent.class);
+                    OneKeyBcastEvent.class, OneKeySeatCallEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -54,6 +54,9 @@ public final class AmiEvents {
             case OneKeyBcastEvent b -> new PbxEvent.BroadcastResult(b.getLinkedid(), at, b.getUniqueId(),
                     blankToNull(b.getAttempt()), blankToNull(b.getResult()), b.getDigits() == null ? "" : b.getDigits().trim(),
                     blankToNull(b.getRecfile()));
+            case OneKeySeatCallEvent c -> new PbxEvent.SeatCall(c.getLinkedid(), at, c.getUniqueId(), blankToNull(c.getPhase()),
+                    blankToNull(c.getAgent()), blankToNull(c.getNumber()), blankToNull(c.getStep()), blankToNull(c.getRecfile()),
+                    blankToNull(c.getDialStatus()), millis(c.getAnswered()));
             case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
             case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
                     o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
