@@ -42,7 +42,7 @@ import onekey.recording.RecordingIndexer;
 import onekey.recording.RecordingRetention;
 import onekey.recording.RecordingsDiskWatch;
 import onekey.store.Database;
-import onekey.store.DemoData;
+import onekey.demo.DemoData;
 import onekey.api.ApiSecurity;
 import onekey.auth.LoginGuard;
 import onekey.calls.JournalOp;
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds the whole cti-server from its configuration, by hand, and owns the
  * order in which parts start and stop.
  */
-public final class OneKeyServer implements AutoCloseable, HealthProbe {
+public final class OneKeyServer implements AutoCloseable, onekey.api.HealthProbe {
 
     private static final Logger log = LoggerFactory.getLogger(OneKeyServer.class);
 
@@ -133,7 +133,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
         this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
 
-        this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
+        OneKeyConfig.Ami amiCfg = cfg.ami();
+        this.ami = new AmiClient(new AmiClient.Settings(amiCfg.host(), amiCfg.port(), amiCfg.user(), amiCfg.secret(),
+                amiCfg.eventQueueCapacity()), new AmiClient.Listener() {
             @Override
             public void onConnected(AmiClient a) {
                 OneKeyServer.this.onAmiConnected();
@@ -211,7 +213,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
-                onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
+                onekey.net.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         OneKeyConfig.Rescue rc = cfg.rescue();

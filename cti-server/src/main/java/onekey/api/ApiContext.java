@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
-import onekey.HealthProbe;
 import onekey.agents.AgentCommands;
 import onekey.agents.SipProvisioner;
 import onekey.auth.AccountRepository;

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import onekey.config.OneKeyConfig;
 import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
@@ -70,7 +69,14 @@ public final class AmiClient implements AutoCloseable {
 
     private enum Signal implements Item { CONNECTED, DISCONNECTED, RESYNC, STOP }
 
-    private final OneKeyConfig.Ami cfg;
+    /**
+     * Where Asterisk's manager interface is and who logs in; {@code eventQueueCapacity}: events held for the
+     * dispatcher before the oldest are dropped and a resync is asked for. Telephony's own settings: the root
+     * adapts the configuration to them.
+     */
+    public record Settings(String host, int port, String user, String secret, int eventQueueCapacity) {}
+
+    private final Settings cfg;
     private final Listener listener;
     private final BlockingQueue<Item> queue;
     private final AtomicReference<ManagerConnection> current = new AtomicReference<>();
@@ -87,7 +93,7 @@ public final class AmiClient implements AutoCloseable {
     private Thread supervisor;
     private Thread dispatcher;
 
-    public AmiClient(OneKeyConfig.Ami cfg, Listener listener) {
+    public AmiClient(Settings cfg, Listener listener) {
         this.cfg = cfg;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(cfg.eventQueueCapacity());
