@@ -328,47 +328,19 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 startLive();
                 send(Map.of("type", "pong"));
             }
-            case "agent.ready", "agent.pause", "agent.logout" -> {
-                startLive();
-                JsonNode reason = msg.get("reason");
-                if (reason != null && !reason.isNull() && !reason.isTextual()) {
-                    error(type, "\"reason\" must be a string");
-                    return;
-                }
-                JsonNode onExit = msg.get("onExit");
-                command(type, reason == null || reason.isNull() ? null : reason.asText(),
-                        onExit != null && onExit.asBoolean(false));
-            }
-            case "call.no-response" -> {
-                startLive();
-                JsonNode linkedid = msg.get("linkedid");
-                if (linkedid == null || !linkedid.isTextual() || linkedid.asText().isBlank()) {
-                    error(type, "\"linkedid\" (the call's, as in call.silent or call.offered) is required");
-                    return;
-                }
-                noResponse(type, linkedid.asText());
-            }
-            case "incident.task-done" -> { // issue 18: as POST /api/incidents/{id}/tasks/{seq}/done
-                startLive();
-                JsonNode incident = msg.get("incident");
-                JsonNode seq = msg.get("seq");
-                if (incident == null || !incident.canConvertToLong() || seq == null || !seq.canConvertToInt()) {
-                    error(type, "\"incident\" and \"seq\" (numbers) are required");
-                    return;
-                }
-                taskDone(type, incident.asLong(), seq.asInt());
-            }
-            case "call.spy", "spy.mode", "spy.stop" -> {
-                startLive();
-                spy(type, msg);
-            }
-            case "follow-up.outcome" -> {
-                startLive();
-                followUpOutcome(type, msg);
-            }
             default -> {
                 startLive();
-                error(type, "unknown frame type \"" + type + "\"");
+                WsCommands.Command command = WsCommands.TABLE.get(type);
+                if (command == null) {
+                    error(type, "unknown frame type \"" + type + "\"");
+                    return;
+                }
+                String wrong = command.check(account, msg);
+                if (wrong != null) {
+                    error(type, wrong);
+                    return;
+                }
+                run(type, command, msg);
             }
         }
     }
@@ -378,285 +350,28 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     /**
-     * Agent commands go over AMI and the database: run them on a virtual thread, answer when done. A logout
-     * {@code onExit} (the client program stops) applies only when no other WebSocket of the account is open: a second
-     * copy of a seat that stops must not log out the live one (issue 16); the ack then says {@code "kept":true}.
+     * A command goes over AMI and the database: it runs on a virtual thread, and is answered when done with an ack
+     * carrying what the service returned, or an error with the service's refusal.
      */
-    private void command(String type, String reason, boolean onExit) {
+    private void run(String type, WsCommands.Command command, JsonNode msg) {
         try {
             server.workers().execute(() -> {
                 try {
-                    int others = onExit && type.equals("agent.logout") ? server.otherSessions(account.id(), this) : 0;
-                    if (others > 0) {
-                        AgentStatus s = server.ctx.agentCommands().status(account.id()).orElse(null);
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("type", "ack");
-                        m.put("command", type);
-                        m.put("state", s == null || s.state() == null ? null : s.state().wire());
-                        m.put("agent", s == null ? null : Shapes.agent(s));
-                        m.put("kept", true);
-                        m.put("message", "not logged out: " + others + " other session(s) of this account are open");
-                        send(m);
-                        log.info("ws.logout-kept account={} otherSessions={} state={}", account.username(), others,
-                                m.get("state"));
-                        return;
-                    }
-                    AgentStatus s = switch (type) {
-                        case "agent.ready" -> server.ctx.agentCommands().ready(account);
-                        case "agent.pause" -> server.ctx.agentCommands().pause(account, reason);
-                        default -> server.ctx.agentCommands().logout(account);
-                    };
+                    Map<String, Object> fields = command.run(new WsCommands.Caller(this, account, server), msg);
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("type", "ack");
                     m.put("command", type);
-                    m.put("state", s == null || s.state() == null ? null : s.state().wire());
-                    m.put("agent", s == null ? null : Shapes.agent(s));
+                    m.putAll(fields);
                     send(m);
-                    log.info("ws.command account={} command={} state={}", account.username(), type, m.get("state"));
-                } catch (IllegalStateException e) {
-                    error(type, e.getMessage());
+                    log.info("ws.command account={} command={}{}", account.username(), type,
+                            m.containsKey("state") ? " state=" + m.get("state") : "");
                 } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** A seat's task is done: the same service method as POST /api/incidents/{id}/tasks/{seq}/done. */
-    private void taskDone(String type, long incident, int seq) {
-        try {
-            server.workers().execute(() -> {
-                var rescue = server.ctx.rescue();
-                if (rescue == null) {
-                    error(type, "the rescue service is not running");
-                    return;
-                }
-                try {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("incident", onekey.rescue.RescueService.shape(rescue.completeTask(incident, seq, account)));
-                    send(m);
-                } catch (SecurityException | IllegalArgumentException | IllegalStateException e) {
-                    error(type, e.getMessage());
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** The agent confirms the elder on its call does not respond: the same as POST /api/calls/{id}/no-response. */
-    private void noResponse(String type, String linkedid) {
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var rescue = server.ctx.rescue();
-                    var call = server.ctx.calls().byLinkedid(linkedid).orElse(null);
-                    if (rescue == null || call == null) {
-                        error(type, rescue == null ? "the rescue service is not running" : "no such call: " + linkedid);
-                        return;
-                    }
-                    if (account.role() == Role.AGENT && (call.agentId() == null || call.agentId() != account.id())) {
-                        error(type, "call " + call.id() + " was taken by another agent");
-                        return;
-                    }
-                    onekey.rescue.RescueService.Opened o;
-                    try {
-                        // an unregistered caller gets the same rescue on the calling number (as REST)
-                        o = rescue.noResponseOnCall(call.elderId(), call.callerNumber(), call.id(), account, "no-response");
-                    } catch (IllegalArgumentException e) {
+                    if (WsCommands.refusal(e)) {
                         error(type, e.getMessage());
-                        return;
+                    } else {
+                        log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                        error(type, "internal error; see the server log");
                     }
-                    server.ctx.audit().record(account, o.created() ? "incident.open" : "incident.join",
-                            o.incident().auditType(), o.incident().auditId(), "incident=" + o.incident().id() + " call="
-                                    + call.id() + (call.elderId() == null ? " caller="
-                                    + onekey.elders.PhoneNumbers.mask(o.incident().callerNumber()) : ""));
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("created", o.created());
-                    m.put("incident", onekey.rescue.RescueService.shape(o.incident()));
-                    send(m);
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /**
-     * {@code follow-up.outcome {"incident":1,"reached":true,"condition":"…","satisfaction":4}} or {@code "reached":false}:
-     * the same service method as POST /api/incidents/{id}/follow-up/outcome (issue 18); acked with the incident.
-     */
-    private void followUpOutcome(String type, JsonNode msg) {
-        if (msg.has("followUp")) {
-            callFollowUpOutcome(type, msg);
-            return;
-        }
-        JsonNode id = msg.get("incident");
-        JsonNode reached = msg.get("reached");
-        JsonNode sat = msg.get("satisfaction");
-        if (id == null || !id.canConvertToExactIntegral() || reached == null || !reached.isBoolean()
-                || sat != null && !sat.isNull() && !sat.canConvertToExactIntegral()) {
-            error(type, "\"incident\" (an id) and \"reached\" (true or false) are required; \"satisfaction\" is 1 to 5");
-            return;
-        }
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var rescue = server.ctx.rescue();
-                    var inc = rescue == null ? null : rescue.get(id.asLong()).orElse(null);
-                    if (inc == null) {
-                        error(type, rescue == null ? "the rescue service is not running" : "no such incident: " + id.asLong());
-                        return;
-                    }
-                    if (account.role() == Role.AGENT && (inc.agentId() == null || inc.agentId() != account.id())) {
-                        error(type, "incident " + inc.id() + " belongs to another agent");
-                        return;
-                    }
-                    onekey.rescue.Incident done;
-                    try {
-                        done = rescue.followUpOutcome(inc.id(), account, new onekey.rescue.RescueService.FollowUpOutcome(
-                                reached.asBoolean(), msg.path("condition").asText(null),
-                                sat == null || sat.isNull() ? null : sat.asInt()));
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        error(type, e.getMessage());
-                        return;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("incident", onekey.rescue.RescueService.shape(done));
-                    send(m);
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** {@code follow-up.outcome {"followUp":3,…}}: a call's follow-up, as POST /api/followups/{id}/outcome. */
-    private void callFollowUpOutcome(String type, JsonNode msg) {
-        JsonNode id = msg.get("followUp");
-        JsonNode reached = msg.get("reached");
-        JsonNode sat = msg.get("satisfaction");
-        if (id == null || !id.canConvertToExactIntegral() || reached == null || !reached.isBoolean()
-                || sat != null && !sat.isNull() && !sat.canConvertToExactIntegral()) {
-            error(type, "\"followUp\" (an id) and \"reached\" (true or false) are required; \"satisfaction\" is 1 to 5");
-            return;
-        }
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var rescue = server.ctx.rescue();
-                    if (rescue == null) {
-                        error(type, "the rescue service is not running");
-                        return;
-                    }
-                    onekey.rescue.FollowUp done;
-                    try {
-                        done = rescue.callFollowUpOutcome(id.asLong(), account, new onekey.rescue.RescueService.FollowUpOutcome(
-                                reached.asBoolean(), msg.path("condition").asText(null),
-                                sat == null || sat.isNull() ? null : sat.asInt()));
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        error(type, e.getMessage());
-                        return;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("followUp", onekey.rescue.RescueService.shape(done));
-                    send(m);
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /**
-     * Listen / whisper / barge, the same as POST /api/calls/{id}/spy, PUT and DELETE /api/spy/{session}:
-     * {@code call.spy {"callId" or "linkedid","mode"}}, {@code spy.mode {"session","mode"}}, {@code spy.stop {"session"}}.
-     */
-    private void spy(String type, JsonNode msg) {
-        if (account.role() != Role.SUPERVISOR && account.role() != Role.ADMIN) {
-            error(type, "forbidden: only supervisors and admins may listen to, whisper into or barge into calls");
-            return;
-        }
-        var spy = server.ctx.spy();
-        if (spy == null) {
-            error(type, "listening to calls is not available on this server");
-            return;
-        }
-        JsonNode mode = msg.get("mode");
-        JsonNode session = msg.get("session");
-        JsonNode callId = msg.get("callId");
-        JsonNode linkedid = msg.get("linkedid");
-        if (mode != null && !mode.isNull() && !mode.isTextual()) {
-            error(type, "\"mode\" must be a string: listen, whisper or barge");
-            return;
-        }
-        if (!type.equals("call.spy") && (session == null || !session.isTextual() || session.asText().isBlank())) {
-            error(type, "\"session\" (the id call.spy answered with) is required");
-            return;
-        }
-        if (type.equals("call.spy") && !(callId != null && callId.canConvertToExactIntegral() && callId.asLong() > 0)
-                && !(linkedid != null && linkedid.isTextual() && !linkedid.asText().isBlank())) {
-            error(type, "\"callId\" (a positive integer) or \"linkedid\" is required");
-            return;
-        }
-        try {
-            server.workers().execute(() -> {
-                try {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    switch (type) {
-                        case "call.spy" -> {
-                            var parsed = onekey.supervision.SpyService.Mode.parse(mode == null ? null : mode.asText());
-                            long id;
-                            if (callId != null && callId.canConvertToExactIntegral()) {
-                                id = callId.asLong();
-                            } else {
-                                var call = server.ctx.calls().byLinkedid(linkedid.asText()).orElse(null);
-                                if (call == null) {
-                                    error(type, "no such call: " + linkedid.asText());
-                                    return;
-                                }
-                                id = call.id();
-                            }
-                            var started = spy.start(account, id, parsed);
-                            m.put("created", started.created());
-                            m.put("session", started.session().shape());
-                        }
-                        case "spy.mode" -> m.put("session", spy.change(account, session.asText(),
-                                onekey.supervision.SpyService.Mode.parse(mode == null ? null : mode.asText())).shape());
-                        default -> m.put("session", spy.stop(account, session.asText()).shape());
-                    }
-                    send(m);
-                    log.info("ws.command account={} command={}", account.username(), type);
-                } catch (onekey.supervision.SpyService.Refused e) {
-                    error(type, e.getMessage());
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
