@@ -19,8 +19,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -61,8 +64,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final String token;
     private final long helloSeq;
     private volatile boolean ended;
-    private WebSocketServerHandshaker handshaker;
-    private Channel channel;
+    private volatile Channel channel;
+    private volatile String pendingHello;
+    private volatile Long pendingResume;
     // the fields below are touched on the channel's event loop only
     private boolean started;
     private volatile boolean closed; // read by ApiServer.otherSessions too
@@ -115,37 +119,37 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         hello.put("account", Json.account(account, false));
         hello.put("agent", agent == null ? null : Shapes.agent(agent));
         String helloText = Json.write(hello);
-        String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null, false,
-                server.ctx.maxBodyBytes());
-        WebSocketServerHandshaker hs = factory.newHandshaker(req);
-        if (hs == null) {
+        // only a version Netty speaks is upgraded; anything else is answered 426 with the versions it does
+        if (new WebSocketServerHandshakerFactory("ws://localhost/ws", null, false).newHandshaker(req) == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return 426;
         }
         Long resumeAt = afterSeq;
-        req.retain();
+        int max = server.ctx.maxBodyBytes();
+        // Netty's own WebSocket handlers: the handshake (wss:// behind TLS), close frames, pings answered with pongs,
+        // pongs dropped, UTF-8 checked; /ws, /ws/ and /ws?token=… (the token was checked above); no subprotocol
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .checkStartsWith(true)
+                .subprotocols(null)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(false).build())
+                .build();
+        session.pendingHello = helloText;
+        session.pendingResume = resumeAt;
+        req.retain(); // released by the handshake handler
         ctx.executor().execute(() -> {
-            try {
-                session.handshaker = hs;
-                session.channel = ctx.channel();
-                ctx.pipeline().replace(ctx.handler(), "ws", session);
-                hs.handshake(ctx.channel(), req).addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        f.channel().close();
-                        return;
-                    }
-                    f.channel().pipeline().addBefore("ws", "ws-aggregator",
-                            new WebSocketFrameAggregator(server.ctx.maxBodyBytes()));
-                    // only the reader's silence closes; pings go out on a timer of their own (opened())
-                    f.channel().pipeline().addBefore("ws-aggregator", "ws-idle",
-                            new IdleStateHandler(READ_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
-                    session.opened(helloText, resumeAt);
-                    f.channel().config().setAutoRead(true);
-                });
-            } finally {
-                req.release();
-            }
+            session.channel = ctx.channel();
+            ChannelPipeline p = ctx.pipeline();
+            // the reader's silence closes (a pong counts: it is seen here, before the protocol handler drops it);
+            // pings go out on a timer of their own (opened())
+            p.addAfter(ctx.name(), "ws-idle", new IdleStateHandler(READ_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+            p.addAfter("ws-idle", "ws-protocol", new WebSocketServerProtocolHandler(config));
+            p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(max));
+            p.addAfter("ws-aggregator", "ws", session);
+            ctx.fireChannelRead(req); // to the handshake handler, which answers 101 and fires HandshakeComplete
+            p.remove(ctx.handler());
         });
         log.info("ws.open account={} role={}", account.username(), account.role().wire());
         return 101;
@@ -292,7 +296,6 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
             case TextWebSocketFrame t -> onText(t.text());
             case PingWebSocketFrame p -> ctx.writeAndFlush(new PongWebSocketFrame(p.content().retain()));
             case PongWebSocketFrame p -> { }
-            case CloseWebSocketFrame c -> handshaker.close(ctx.channel(), c.retain());
             case BinaryWebSocketFrame b -> error(null, "binary frames are not supported; send JSON text");
             default -> { }
         }
@@ -411,6 +414,11 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            opened(pendingHello, pendingResume);
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 log.info("ws.idle-close account={}", account.username());
