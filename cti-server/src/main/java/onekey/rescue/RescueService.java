@@ -134,6 +134,15 @@ public final class RescueService implements AutoCloseable {
      * An SOS call the elder left before anyone answered ({@code rescue.openOnAbandonedSos}): the rescue starts by
      * itself, for a registered elder or for the caller's number; only a withheld number has nothing to redial.
      */
+    public void abandonedSos(String linkedid, java.util.function.Function<String, java.util.Optional<onekey.calls.CallRecord>> calls) {
+        try {
+            calls.apply(linkedid).ifPresent(this::abandonedSos);
+        } catch (RuntimeException e) {
+            log.error("rescue: could not open an incident for the abandoned SOS call {}: {}", linkedid, e.toString());
+        }
+    }
+
+    /** As {@link #abandonedSos(String, java.util.function.Function)} for the call's row. */
     public java.util.Optional<Opened> abandonedSos(onekey.calls.CallRecord call) {
         if (call.elderId() == null && PhoneNumbers.normalize(call.callerNumber(), null) == null) {
             return java.util.Optional.empty();
