@@ -1,14 +1,10 @@
 package onekey.api;
 
-import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
-import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 import static onekey.api.Routes.ANY;
-import static onekey.api.Routes.PUBLIC;
 import static onekey.api.Fields.blankToNull;
 import static onekey.api.Fields.required;
-import static onekey.api.Fields.tooMany;
 import static onekey.api.Routes.roles;
 import static onekey.auth.Role.ADMIN;
 import static onekey.auth.Role.AGENT;
@@ -20,36 +16,12 @@ import java.io.FileNotFoundException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
-import onekey.events.Shapes;
-import onekey.agents.AgentStatus;
-import onekey.api.Requests.AgentBody;
-import onekey.api.Requests.ContactBody;
-import onekey.api.Requests.DispositionBody;
-import onekey.api.Requests.ElderBody;
 import onekey.api.Requests.HoldBody;
-import onekey.api.Requests.Login;
-import onekey.auth.Account;
-import onekey.auth.AccountDraft;
-import onekey.auth.LoginGuard;
-import onekey.auth.Passwords;
-import onekey.auth.Role;
 import onekey.calls.CallRecord;
-import onekey.elders.Contact;
-import onekey.elders.Elder;
-import onekey.elders.ElderDraft;
-import onekey.elders.PhoneNumbers;
 import onekey.recording.Recording;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +31,11 @@ final class RecordingApi {
     private static final Logger log = LoggerFactory.getLogger(RecordingApi.class);
 
     private final ApiContext ctx;
+    private final onekey.recording.RecordingAccess access;
 
-    RecordingApi(ApiContext ctx) {
+    RecordingApi(ApiContext ctx, onekey.recording.RecordingAccess access) {
         this.ctx = ctx;
+        this.access = access;
     }
 
     void addTo(Routes routes) {
@@ -76,26 +50,12 @@ final class RecordingApi {
         if (callId == null) {
             throw ApiException.badRequest("missing_param", "query parameter \"callId\" is required", "callId");
         }
-        if (r.is(AGENT)) {
-            boolean own = ctx.calls().get(callId).map(c -> c.agentId() != null && c.agentId() == r.account.id())
-                    .orElse(false);
-            if (!own) {
-                throw ApiException.forbidden("agents may list only the recordings of calls they took");
-            }
-        }
-        return Reply.ok(ctx.recordings().byCall(callId).map(Json::recording).stream().toList());
+        return Reply.ok(CallApi.checked(() -> access.ofCall(r.account, callId)).stream().map(Json::recording).toList());
     }
 
     private Reply playRecording(Req r) throws java.io.IOException {
         long id = r.id("recording");
-        Recording rec = ctx.recordings().get(id).orElseThrow(() -> ApiException.notFound("no such recording: " + id));
-        if (r.is(AGENT)) {
-            boolean own = rec.callId() != null && ctx.calls().get(rec.callId())
-                    .map(c -> c.agentId() != null && c.agentId() == r.account.id()).orElse(false);
-            if (!own) {
-                throw ApiException.forbidden("agents may play only the recordings of calls they took");
-            }
-        }
+        Recording rec = CallApi.checked(() -> access.forPlay(r.account, id)); // agents: their own calls' only
         if (rec.removed()) {
             throw new ApiException(HttpResponseStatus.GONE, "recording_removed", "recording " + id + " was removed by "
                     + rec.removedReason() + " on " + java.time.Instant.ofEpochMilli(rec.removedAt())
@@ -126,8 +86,7 @@ final class RecordingApi {
         try {
             long size = raf.length();
             ByteRange range = ByteRange.parse(r.http.headers().get(HttpHeaderNames.RANGE), size);
-            ctx.audit().record(r.account, "recording.play", "recording", Long.toString(id),
-                    "call=" + rec.callId() + (range == null ? "" : " bytes=" + range.start() + "-" + range.end()));
+            access.played(r.account, rec, range == null ? null : range.start() + "-" + range.end());
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Accept-Ranges", "bytes");
             headers.put("Content-Disposition", "inline; filename=\"recording-" + id + ".wav\"");
@@ -172,23 +131,11 @@ final class RecordingApi {
         if (reason != null && reason.length() > 500) {
             throw ApiException.invalid("reason", "\"reason\" must be at most 500 characters");
         }
-        for (Recording rec : recs) {
-            if (b.hold() && rec.removed()) {
-                throw ApiException.conflict("recording " + rec.id() + " was already removed by " + rec.removedReason()
-                        + "; its audio cannot be held", "hold");
-            }
+        try {
+            return access.hold(r.account, recs, b.hold(), reason); // the rule and the audit rows are the service's
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage(), "hold");
         }
-        long now = ctx.clock().millis();
-        List<Recording> out = new ArrayList<>();
-        for (Recording rec : recs) {
-            ctx.recordings().setHold(rec.id(), b.hold(), r.account.username(), now, reason);
-            ctx.audit().record(r.account, b.hold() ? "recording.hold" : "recording.release", "recording",
-                    Long.toString(rec.id()), "call=" + rec.callId() + (reason == null ? "" : " reason=" + reason));
-            log.info("api.recording-hold recording={} call={} hold={} by={}", rec.id(), rec.callId(), b.hold(),
-                    r.account.username());
-            out.add(ctx.recordings().get(rec.id()).orElse(rec));
-        }
-        return out;
     }
 
     private CallRecord call(Req r) {

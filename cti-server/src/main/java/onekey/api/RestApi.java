@@ -25,12 +25,23 @@ final class RestApi {
         new CentreApi(ctx).addTo(routes);
         new AgentApi(ctx, accounts, sessionsChanged).addTo(routes);
         new ElderApi(ctx, elderService(ctx)).addTo(routes);
-        new CallApi(ctx).addTo(routes);
-        new RecordingApi(ctx).addTo(routes);
+        new CallApi(ctx, callAccess(ctx)).addTo(routes);
+        new RecordingApi(ctx, new onekey.recording.RecordingAccess(ctx.recordings(), ctx.calls(), ctx.audit(), ctx.clock()))
+                .addTo(routes);
         new RescueApi(ctx).addTo(routes);
         new AuditApi(ctx).addTo(routes);
         new SupervisionApi(ctx).addTo(routes);
         return routes;
+    }
+
+    /** The calls' rules; a disposition saved is handed to the rescue where one runs (a call-back on the worklist). */
+    static onekey.calls.CallAccess callAccess(ApiContext ctx) {
+        return new onekey.calls.CallAccess(ctx.calls(), ctx.audit(), ctx.clock(),
+                c -> {
+                    if (ctx.rescue() != null) {
+                        ctx.rescue().dispositionSaved(c);
+                    }
+                });
     }
 
     /** The elders' rules over this context's calls and incidents. */
