@@ -231,6 +231,9 @@ public final class OneKeyServer implements AutoCloseable {
                 PbxSubscriber.of("conferences", conferences::onEvent, conferences::pbxConnected, null),
                 PbxSubscriber.of("broadcasts", broadcasts::onEvent, broadcasts::pbxConnected, broadcasts::pbxDisconnected)));
         this.health = health();
+        // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
+        // dispositions and holds incidents)
+        var apiServices = onekey.api.ApiServices.over(accounts, tokens, audit, elders, callRepo, recordingRepo, rescue, clock);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, health, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
@@ -241,7 +244,8 @@ public final class OneKeyServer implements AutoCloseable {
                         (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
                                 to.username(), action, type, id, detail)),
                         ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
-                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy, calls),
+                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy, calls,
+                apiServices),
                 cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
                 cfg.httpTls().allowPlaintext())
                 .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
