@@ -49,7 +49,7 @@ public final class Main {
         OneKeyServer server;
         try {
             server = new OneKeyServer(cfg, demo, env);
-        } catch (onekey.store.DemoData.Refused e) {
+        } catch (onekey.demo.DemoData.Refused e) {
             System.err.println("onekey: " + e.getMessage());
             System.exit(2);
             return;

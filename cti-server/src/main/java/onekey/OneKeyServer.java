@@ -42,7 +42,7 @@ import onekey.recording.RecordingIndexer;
 import onekey.recording.RecordingRetention;
 import onekey.recording.RecordingsDiskWatch;
 import onekey.store.Database;
-import onekey.store.DemoData;
+import onekey.demo.DemoData;
 import onekey.api.ApiSecurity;
 import onekey.auth.LoginGuard;
 import onekey.calls.JournalOp;
@@ -51,7 +51,10 @@ import onekey.rescue.RescueService;
 import onekey.rescue.SilenceWatch;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
+import onekey.telephony.PbxSubscriber;
 import onekey.telephony.agi.AgiFlowServer;
+import onekey.telephony.ami.ResyncCoordinator;
+import onekey.api.Health;
 import onekey.telephony.ami.AmiClient;
 import onekey.telephony.ami.AmiPbx;
 import onekey.tts.PromptCache;
@@ -62,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds the whole cti-server from its configuration, by hand, and owns the
  * order in which parts start and stop.
  */
-public final class OneKeyServer implements AutoCloseable, HealthProbe {
+public final class OneKeyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OneKeyServer.class);
 
@@ -84,13 +87,15 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private final RecordingsDiskWatch recordingsDisk;
     private final AgiFlowServer agi;
     private final ApiServer api;
-    /** Set before AMI starts; read by the AMI listener (volatile: the listener exists before it is set). */
-    private volatile RescueService rescue;
-    private volatile SilenceWatch silence;
-    private volatile onekey.supervision.SpyService spy;
-    private volatile onekey.calls.ConferenceWatch conferences;
-    private volatile onekey.broadcast.BroadcastService broadcasts;
-    private volatile onekey.calls.SeatCalls seatCalls;
+    private final RescueService rescue;
+    private final SilenceWatch silence;
+    private final onekey.supervision.SpyService spy;
+    private final onekey.calls.ConferenceWatch conferences;
+    private final onekey.broadcast.BroadcastService broadcasts;
+    /** The PBX's events and resyncs, to every subscriber in declared order; given to AMI when it starts. */
+    private final ResyncCoordinator pbxSubscribers;
+    private final Health health;
+    private final onekey.calls.SeatCalls seatCalls;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -134,55 +139,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
         this.generatedAdminPassword = ensureAdmin(env.get("ONEKEY_ADMIN_PASSWORD"));
 
-        this.ami = new AmiClient(cfg.ami(), new AmiClient.Listener() {
-            @Override
-            public void onConnected(AmiClient a) {
-                OneKeyServer.this.onAmiConnected();
-            }
-
-            @Override
-            public void onDisconnected() {
-                RescueService r = rescue;
-                if (r != null) {
-                    r.pbxDisconnected();
-                }
-                onekey.broadcast.BroadcastService b = broadcasts;
-                if (b != null) {
-                    b.pbxDisconnected();
-                }
-                log.warn("asterisk unreachable: calls still queue in Asterisk (fail-open); OneKey catches up on reconnect");
-            }
-
-            @Override
-            public void onEvent(PbxEvent e) {
-                trunkLoad.onEvent(e);
-                calls.onEvent(e);
-                RescueService r = rescue;
-                if (r != null) {
-                    r.onEvent(e);
-                }
-                SilenceWatch w = silence;
-                if (w != null) {
-                    w.onEvent(e);
-                }
-                onekey.supervision.SpyService s = spy;
-                if (s != null) {
-                    s.onEvent(e);
-                }
-                onekey.calls.ConferenceWatch cw = conferences;
-                if (cw != null) {
-                    cw.onEvent(e);
-                }
-                onekey.broadcast.BroadcastService b = broadcasts;
-                if (b != null) {
-                    b.onEvent(e);
-                }
-                onekey.calls.SeatCalls sc = seatCalls;
-                if (sc != null) {
-                    sc.onEvent(e);
-                }
-            }
-        });
+        OneKeyConfig.Ami amiCfg = cfg.ami();
+        // telephony's own settings; the listener is given at start, once everything that follows the PBX is built
+        this.ami = new AmiClient(new AmiClient.Settings(amiCfg.host(), amiCfg.port(), amiCfg.user(), amiCfg.secret(),
+                amiCfg.eventQueueCapacity()));
         this.pbx = new AmiPbx(ami);
         this.agents = new AgentService(pbx, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
         this.sip = cfg.asterisk().agentsConf() == null
@@ -216,7 +176,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
-                onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
+                onekey.net.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         OneKeyConfig.Rescue rc = cfg.rescue();
@@ -240,9 +200,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         rescue.setAudit(audit); // a seat's task done and follow-up outcomes are audited by the service (issue 18)
         rescue.setFollowUps(new onekey.rescue.FollowUpRepository(db)); // answered SOS and consult calls
         calls.setEndedListener(rescue::callEnded);
+        // an SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos)
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
-                linkedid -> openForAbandoned(callRepo, linkedid));
+                rc.openOnAbandonedSos() ? linkedid -> rescue.abandonedSos(linkedid, callRepo::byLinkedid) : linkedid -> { });
         this.spy = new onekey.supervision.SpyService(pbx, callRepo, accounts, audit, hub, clock);
         this.conferences = new onekey.calls.ConferenceWatch(pbx, hub, new onekey.calls.ConferenceWatch.Calls() {
             @Override
@@ -256,22 +217,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             }
         }, cfg.calls().conferenceAloneSeconds());
         this.broadcasts = broadcastService(elders, clock, prompts);
-        this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
-                audit, callRepo, recordingRepo, agents, sip, hub, this, cfg.calls().defaultAreaCode(),
-                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
-                p -> recordings.paths().inside(p).orElse(null), clock,
-                new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
-                        cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
-                        // a screen pop delivered over a WebSocket: audited through the journal, never blocking
-                        (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
-                                to.username(), action, type, id, detail)),
-                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
-                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy, calls),
-                cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
-                cfg.httpTls().allowPlaintext())
-                .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
-
-        // issue 18 items 2 and 7: 紧急救援 (AB seats for an elder who speaks) and every seat's own call recorded with a row
+        // issue 18 item 7: every seat's own call recorded with a row (item 2, 紧急救援, is wired with the API below)
         var incidentRepo = new IncidentRepository(db);
         this.seatCalls = new onekey.calls.SeatCalls(callRepo, new onekey.calls.SeatCallRepository(db), accounts::byExtension,
                 elders, cfg.calls().defaultAreaCode(), new onekey.calls.SeatCalls.Incidents() {
@@ -286,6 +232,41 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                         return incidentRepo.openFor(elderId).map(onekey.rescue.Incident::id);
                     }
                 }, recordings);
+        // events reach them in this order; after every (re)connect each re-reads in this order: agents before calls (a
+        // call learned on this connect that an agent is talking on makes that agent on-call), calls before what
+        // follows calls
+        this.pbxSubscribers = new ResyncCoordinator(List.of(
+                PbxSubscriber.of("agent endpoints", null, this::writeAgentEndpoints, null),
+                PbxSubscriber.of("dialplan settings", null, this::publishDialplanSettings, null),
+                PbxSubscriber.of("queue membership", null, agents::reconcile, null),
+                PbxSubscriber.of("trunk channels", trunkLoad::onEvent, () -> trunkLoad.resync(pbx.liveChannels(List.of())), null),
+                PbxSubscriber.of("calls", calls::onEvent, () -> calls.resync(pbx), null),
+                PbxSubscriber.of("rescue", rescue::onEvent, rescue::pbxConnected, rescue::pbxDisconnected),
+                PbxSubscriber.of("silence", silence::onEvent, null, null),
+                PbxSubscriber.of("spy sessions", spy::onEvent, spy::resync, null),
+                PbxSubscriber.of("conferences", conferences::onEvent, conferences::pbxConnected, null),
+                PbxSubscriber.of("broadcasts", broadcasts::onEvent, broadcasts::pbxConnected, broadcasts::pbxDisconnected),
+                PbxSubscriber.of("seat calls", seatCalls::onEvent, null, null)));
+        this.health = health();
+        // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
+        // dispositions and holds incidents)
+        var apiServices = onekey.api.ApiServices.over(accounts, tokens, audit, elders, callRepo, recordingRepo, rescue, clock);
+        this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
+                audit, callRepo, recordingRepo, agents, sip, hub, health, cfg.calls().defaultAreaCode(),
+                cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
+                p -> recordings.paths().inside(p).orElse(null), clock,
+                new ApiSecurity(new LoginGuard(clock, cfg.logins().failuresPerAccount(), cfg.logins().failuresPerAddress(),
+                        cfg.logins().windowSeconds() * 1000L, cfg.logins().hashThreads(), cfg.logins().hashQueue()),
+                        // a screen pop delivered over a WebSocket: audited through the journal, never blocking
+                        (at, to, action, type, id, detail) -> journal.append(new JournalOp.Audit(at, to.id(),
+                                to.username(), action, type, id, detail)),
+                        ApiSecurity.DEFAULT_SESSION_CHECK_MILLIS),
+                rescue, cfg.asterisk().sipHost(), cfg.asterisk().sipPort(), cfg.calls().wrapUpSeconds(), spy, calls,
+                apiServices),
+                cfg.httpTls().enabled() ? new ApiServer.Tls(cfg.httpTls().cert(), cfg.httpTls().key()) : null,
+                cfg.httpTls().allowPlaintext())
+                .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
+
         api.emergency(new onekey.rescue.EmergencyService(incidentRepo, elders, hub, audit, clock,
                 () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
                         .map(onekey.agents.AgentStatus::accountId).toList(),
@@ -298,7 +279,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             writeAgentEndpoints();
             agi.start();
             api.start();
-            ami.start();
+            ami.start(pbxSubscribers);
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
             // calls left without their elder by an earlier run at once; later, whenever a caller lookup gave up
             housekeeping.schedule(this::linkLate, 0, TimeUnit.SECONDS);
@@ -372,8 +353,6 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         }
     }
 
-    private int failedResyncs;
-
     /**
      * What the dialplan needs to know without OneKey (lines, overflow), written into AstDB on every
      * connect: Asterisk keeps it across restarts of either side.
@@ -386,84 +365,6 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         pbx.putSetting("onekey", "other-wait", String.valueOf(e.otherWaitSeconds()));
         pbx.putSetting("onekey", "escalation-ring", String.valueOf(e.ringSeconds()));
         pbx.putSetting("onekey", "escalation-number", e.number());
-    }
-
-    /** An SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos). */
-    private void openForAbandoned(onekey.calls.CallRepository callRepo, String linkedid) {
-        if (!cfg.rescue().openOnAbandonedSos()) {
-            return;
-        }
-        try {
-            // an unregistered caller's number is redialled as anyone's (service rules, "No response"); only a
-            // withheld number has nothing to redial
-            callRepo.byLinkedid(linkedid).filter(c -> c.elderId() != null
-                    || onekey.elders.PhoneNumbers.normalize(c.callerNumber(), null) != null).ifPresent(c -> {
-                RescueService.Opened o = rescue.noResponseOnCall(c.elderId(), c.callerNumber(), c.id(), null, "abandoned-sos");
-                log.warn("rescue: SOS call {} abandoned before an answer: incident {} {}", c.id(), o.incident().id(),
-                        o.created() ? "opened" : "already open");
-            });
-        } catch (RuntimeException e) {
-            log.error("rescue: could not open an incident for the abandoned SOS call {}: {}", linkedid, e.toString());
-        }
-    }
-
-    /** Runs on the AMI dispatcher after every (re)connect; a failed re-read is retried with back-off. */
-    private void onAmiConnected() {
-        writeAgentEndpoints();
-        boolean ok = true;
-        try {
-            publishDialplanSettings();
-        } catch (RuntimeException e) {
-            ok = false;
-            log.error("dialplan settings not written to AstDB: {}", e.toString());
-        }
-        // agents first: a call learned on this connect that an agent is talking on makes that agent on-call
-        try {
-            agents.reconcile();
-        } catch (RuntimeException e) {
-            ok = false;
-            log.error("queue membership reconcile after AMI connect failed: {}", e.toString());
-        }
-        try {
-            calls.resync(pbx);
-        } catch (RuntimeException e) {
-            ok = false;
-            log.error("call resync after AMI connect failed: {}", e.toString());
-        }
-        RescueService r = rescue;
-        if (r != null) {
-            r.pbxConnected();
-        }
-        onekey.calls.ConferenceWatch cw = conferences;
-        if (cw != null) {
-            cw.pbxConnected();
-        }
-        try {
-            trunkLoad.resync(pbx.liveChannels(List.of()));
-        } catch (RuntimeException e) {
-            ok = false;
-            log.error("trunk channels not re-read after AMI connect: {}", e.toString());
-        }
-        onekey.broadcast.BroadcastService bs = broadcasts;
-        if (bs != null) {
-            bs.pbxConnected();
-        }
-        onekey.supervision.SpyService s = spy;
-        if (s != null) {
-            try {
-                s.resync();
-            } catch (RuntimeException e) {
-                ok = false;
-                log.error("spy sessions not re-read after AMI connect: {}", e.toString());
-            }
-        }
-        if (ok) {
-            failedResyncs = 0;
-        } else {
-            long delay = Math.min(10_000, 500L << Math.min(failedResyncs++, 5));
-            log.warn("re-reading Asterisk state again in {} ms (Asterisk may still be loading its modules)", delay);
-            ami.requestResync(delay);
-        }
     }
 
     /** Calls whose caller lookup gave up (database slow or away) are linked to their elder late (issue 16). */
@@ -558,40 +459,54 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         return db;
     }
 
-    @Override
-    public Map<String, Object> health() {
-        boolean amiUp = ami.connected();
-        boolean dbUp = db.ping();
-        Map<String, Object> journalFigures = journal.metrics();
-        long sosWaiting = calls.sosWaiting();
-        long ready = agents.readyCount();
-        List<Map<String, Object>> alerts = new java.util.ArrayList<>();
-        if (sosWaiting > 0 && ready == 0) {
-            alerts.add(Map.of("kind", "no-agent-ready", "sosWaiting", sosWaiting,
-                    "message", sosWaiting + " SOS call(s) waiting and no agent is ready"));
-        }
-        if (((Number) journalFigures.get("failingSinceMs")).longValue() > 0) {
-            alerts.add(Map.of("kind", "journal-behind", "pending", journalFigures.get("pending"),
-                    "message", "call rows are not reaching the database; kept in the journal"));
-        }
-        recordingsDisk.alert().ifPresent(alerts::add);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", amiUp && dbUp && alerts.isEmpty() ? "ok" : "degraded");
-        m.put("alerts", alerts);
-        Map<String, Object> asterisk = new LinkedHashMap<>(ami.metrics());
-        m.put("asterisk", asterisk);
-        m.put("database", Map.of("connected", dbUp, "dialect", db.dialect()));
-        m.put("queues", Map.of(cfg.asterisk().queue(), Map.of("waiting", calls.queuedCount(), "sosWaiting", sosWaiting,
-                "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)));
-        m.put("journal", journalFigures);
-        m.put("trunk", Map.of("busy", trunkLoad.busy(), "channels", cfg.broadcast().trunkChannels(),
-                "sosReserve", cfg.broadcast().trunkSosReserve()));
-        m.put("agi", agi.metrics());
-        Map<String, Object> recordingFigures = new LinkedHashMap<>(recordings.metrics());
-        recordingFigures.put("disk", recordingsDisk.metrics());
-        recordingFigures.put("retention", retention.metrics());
-        m.put("recordings", recordingFigures);
-        return m;
+    /**
+     * GET /api/health, part by part from each component's own state (the JSON its readers know: status, alerts,
+     * asterisk, database, queues, journal, trunk, agi, recordings).
+     */
+    private Health health() {
+        String queue = cfg.asterisk().queue();
+        return new Health(List.of(
+                new Health.Part("asterisk", () -> {
+                    Map<String, Object> m = new LinkedHashMap<>(ami.metrics());
+                    m.put("resync", pbxSubscribers.metrics());
+                    return new Health.Report(m, ami.connected(), List.of());
+                }),
+                new Health.Part("database", () -> {
+                    boolean up = db.ping();
+                    return new Health.Report(Map.of("connected", up, "dialect", db.dialect()), up, List.of());
+                }),
+                new Health.Part("queues", () -> {
+                    long sosWaiting = calls.sosWaiting();
+                    long ready = agents.readyCount();
+                    List<Map<String, Object>> alerts = sosWaiting > 0 && ready == 0
+                            ? List.of(Map.of("kind", "no-agent-ready", "sosWaiting", sosWaiting,
+                                    "message", sosWaiting + " SOS call(s) waiting and no agent is ready"))
+                            : List.of();
+                    return new Health.Report(Map.of(queue, Map.of("waiting", calls.queuedCount(), "sosWaiting", sosWaiting,
+                            "liveCalls", calls.liveCount(), "agents", agents.all().size(), "readyAgents", ready)), true, alerts);
+                }),
+                new Health.Part("journal", () -> {
+                    Map<String, Object> figures = journal.metrics();
+                    List<Map<String, Object>> alerts = ((Number) figures.get("failingSinceMs")).longValue() > 0
+                            ? List.of(Map.of("kind", "journal-behind", "pending", figures.get("pending"),
+                                    "message", "call rows are not reaching the database; kept in the journal"))
+                            : List.of();
+                    return new Health.Report(figures, true, alerts);
+                }),
+                new Health.Part("trunk", () -> Health.Report.of(Map.of("busy", trunkLoad.busy(),
+                        "channels", cfg.broadcast().trunkChannels(), "sosReserve", cfg.broadcast().trunkSosReserve()))),
+                new Health.Part("agi", () -> Health.Report.of(agi.metrics())),
+                new Health.Part("recordings", () -> {
+                    Map<String, Object> figures = new LinkedHashMap<>(recordings.metrics());
+                    figures.put("disk", recordingsDisk.metrics());
+                    figures.put("retention", retention.metrics());
+                    return new Health.Report(figures, true, recordingsDisk.alert().stream().toList());
+                })));
+    }
+
+    /** The server's health as GET /api/health reports it. */
+    public Map<String, Object> healthNow() {
+        return health.health();
     }
 
     @Override

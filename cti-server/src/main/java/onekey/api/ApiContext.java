@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
-import onekey.HealthProbe;
 import onekey.agents.AgentCommands;
 import onekey.agents.SipProvisioner;
 import onekey.auth.AccountRepository;
@@ -35,6 +34,7 @@ import onekey.recording.RecordingRepository;
  * @param wrapUpSeconds   the wrap-up after each call (GET /api/me, so a softphone can count it down)
  * @param spy             listen / whisper / barge (issue 7); null: its endpoints answer 503
  * @param tracker         live calls (wallboard, unregistered-caller form; issue 7); null in API-only tests
+ * @param services        the accounts', elders', calls' and recordings' rules; null: built over the repositories
  */
 public record ApiContext(
         String bindHost,
@@ -62,7 +62,9 @@ public record ApiContext(
         int wrapUpSeconds,
         onekey.supervision.SpyService spy,
         // live calls for the wallboard and the unregistered-caller form (issue 7); null in API-only tests
-        onekey.calls.CallTracker tracker) {
+        onekey.calls.CallTracker tracker,
+        // the rules the resources apply, built by the root; null: built here over the repositories above (tests)
+        ApiServices services) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final long DEFAULT_TOKEN_TTL_MILLIS = 12L * 60 * 60 * 1000;
@@ -75,7 +77,7 @@ public record ApiContext(
             Clock clock, ApiSecurity security, onekey.rescue.RescueService rescue) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
                 hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
-                null, 0, 0, null, null);
+                null, 0, 0, null, null, null);
     }
 
     /** Without supervision (spy endpoints answer 503). */
@@ -87,7 +89,7 @@ public record ApiContext(
             int wrapUpSeconds) {
         this(bindHost, port, elders, lines, accounts, tokens, audit, calls, recordings, agentCommands, sipProvisioner,
                 hub, health, defaultAreaCode, tokenTtlMillis, maxBodyBytes, recordingFile, clock, security, rescue,
-                sipHost, sipPort, wrapUpSeconds, null, null);
+                sipHost, sipPort, wrapUpSeconds, null, null, null);
     }
 
     public ApiContext {
@@ -125,6 +127,9 @@ public record ApiContext(
         }
         if (clock == null) {
             clock = Clock.systemDefaultZone();
+        }
+        if (services == null) {
+            services = ApiServices.over(accounts, tokens, audit, elders, calls, recordings, rescue, clock);
         }
         if (security == null) {
             AuditLog a = audit;

@@ -19,8 +19,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -61,8 +64,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final String token;
     private final long helloSeq;
     private volatile boolean ended;
-    private WebSocketServerHandshaker handshaker;
-    private Channel channel;
+    private volatile Channel channel;
+    private volatile String pendingHello;
+    private volatile Long pendingResume;
     // the fields below are touched on the channel's event loop only
     private boolean started;
     private volatile boolean closed; // read by ApiServer.otherSessions too
@@ -115,37 +119,37 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         hello.put("account", Json.account(account, false));
         hello.put("agent", agent == null ? null : Shapes.agent(agent));
         String helloText = Json.write(hello);
-        String url = (server.secure() ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url, null, false,
-                server.ctx.maxBodyBytes());
-        WebSocketServerHandshaker hs = factory.newHandshaker(req);
-        if (hs == null) {
+        // only a version Netty speaks is upgraded; anything else is answered 426 with the versions it does
+        if (new WebSocketServerHandshakerFactory("ws://localhost/ws", null, false).newHandshaker(req) == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return 426;
         }
         Long resumeAt = afterSeq;
-        req.retain();
+        int max = server.ctx.maxBodyBytes();
+        // Netty's own WebSocket handlers: the handshake (wss:// behind TLS), close frames, pings answered with pongs,
+        // pongs dropped, UTF-8 checked; /ws, /ws/ and /ws?token=… (the token was checked above); no subprotocol
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .checkStartsWith(true)
+                .subprotocols(null)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(max).allowExtensions(false).build())
+                .build();
+        session.pendingHello = helloText;
+        session.pendingResume = resumeAt;
+        req.retain(); // released by the handshake handler
         ctx.executor().execute(() -> {
-            try {
-                session.handshaker = hs;
-                session.channel = ctx.channel();
-                ctx.pipeline().replace(ctx.handler(), "ws", session);
-                hs.handshake(ctx.channel(), req).addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        f.channel().close();
-                        return;
-                    }
-                    f.channel().pipeline().addBefore("ws", "ws-aggregator",
-                            new WebSocketFrameAggregator(server.ctx.maxBodyBytes()));
-                    // only the reader's silence closes; pings go out on a timer of their own (opened())
-                    f.channel().pipeline().addBefore("ws-aggregator", "ws-idle",
-                            new IdleStateHandler(READ_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
-                    session.opened(helloText, resumeAt);
-                    f.channel().config().setAutoRead(true);
-                });
-            } finally {
-                req.release();
-            }
+            session.channel = ctx.channel();
+            ChannelPipeline p = ctx.pipeline();
+            // the reader's silence closes (a pong counts: it is seen here, before the protocol handler drops it);
+            // pings go out on a timer of their own (opened())
+            p.addAfter(ctx.name(), "ws-idle", new IdleStateHandler(READ_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+            p.addAfter("ws-idle", "ws-protocol", new WebSocketServerProtocolHandler(config));
+            p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(max));
+            p.addAfter("ws-aggregator", "ws", session);
+            ctx.fireChannelRead(req); // to the handshake handler, which answers 101 and fires HandshakeComplete
+            p.remove(ctx.handler());
         });
         log.info("ws.open account={} role={}", account.username(), account.role().wire());
         return 101;
@@ -292,7 +296,6 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
             case TextWebSocketFrame t -> onText(t.text());
             case PingWebSocketFrame p -> ctx.writeAndFlush(new PongWebSocketFrame(p.content().retain()));
             case PongWebSocketFrame p -> { }
-            case CloseWebSocketFrame c -> handshaker.close(ctx.channel(), c.retain());
             case BinaryWebSocketFrame b -> error(null, "binary frames are not supported; send JSON text");
             default -> { }
         }
@@ -328,56 +331,19 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 startLive();
                 send(Map.of("type", "pong"));
             }
-            case "agent.ready", "agent.pause", "agent.logout" -> {
-                startLive();
-                JsonNode reason = msg.get("reason");
-                if (reason != null && !reason.isNull() && !reason.isTextual()) {
-                    error(type, "\"reason\" must be a string");
-                    return;
-                }
-                JsonNode onExit = msg.get("onExit");
-                command(type, reason == null || reason.isNull() ? null : reason.asText(),
-                        onExit != null && onExit.asBoolean(false));
-            }
-            case "call.no-response" -> {
-                startLive();
-                JsonNode linkedid = msg.get("linkedid");
-                if (linkedid == null || !linkedid.isTextual() || linkedid.asText().isBlank()) {
-                    error(type, "\"linkedid\" (the call's, as in call.silent or call.offered) is required");
-                    return;
-                }
-                noResponse(type, linkedid.asText());
-            }
-            case "call.emergency" -> { // issue 18 item 2: as POST /api/calls/{id}/emergency
-                startLive();
-                JsonNode linkedid = msg.get("linkedid");
-                if (linkedid == null || !linkedid.isTextual() || linkedid.asText().isBlank()) {
-                    error(type, "\"linkedid\" (the call's, as in call.offered) is required");
-                    return;
-                }
-                emergency(type, linkedid.asText());
-            }
-            case "incident.task-done" -> { // issue 18: as POST /api/incidents/{id}/tasks/{seq}/done
-                startLive();
-                JsonNode incident = msg.get("incident");
-                JsonNode seq = msg.get("seq");
-                if (incident == null || !incident.canConvertToLong() || seq == null || !seq.canConvertToInt()) {
-                    error(type, "\"incident\" and \"seq\" (numbers) are required");
-                    return;
-                }
-                taskDone(type, incident.asLong(), seq.asInt());
-            }
-            case "call.spy", "spy.mode", "spy.stop" -> {
-                startLive();
-                spy(type, msg);
-            }
-            case "follow-up.outcome" -> {
-                startLive();
-                followUpOutcome(type, msg);
-            }
             default -> {
                 startLive();
-                error(type, "unknown frame type \"" + type + "\"");
+                WsCommands.Command command = WsCommands.TABLE.get(type);
+                if (command == null) {
+                    error(type, "unknown frame type \"" + type + "\"");
+                    return;
+                }
+                String wrong = command.check(account, msg);
+                if (wrong != null) {
+                    error(type, wrong);
+                    return;
+                }
+                run(type, command, msg);
             }
         }
     }
@@ -387,318 +353,28 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     /**
-     * Agent commands go over AMI and the database: run them on a virtual thread, answer when done. A logout
-     * {@code onExit} (the client program stops) applies only when no other WebSocket of the account is open: a second
-     * copy of a seat that stops must not log out the live one (issue 16); the ack then says {@code "kept":true}.
+     * A command goes over AMI and the database: it runs on a virtual thread, and is answered when done with an ack
+     * carrying what the service returned, or an error with the service's refusal.
      */
-    private void command(String type, String reason, boolean onExit) {
+    private void run(String type, WsCommands.Command command, JsonNode msg) {
         try {
             server.workers().execute(() -> {
                 try {
-                    int others = onExit && type.equals("agent.logout") ? server.otherSessions(account.id(), this) : 0;
-                    if (others > 0) {
-                        AgentStatus s = server.ctx.agentCommands().status(account.id()).orElse(null);
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("type", "ack");
-                        m.put("command", type);
-                        m.put("state", s == null || s.state() == null ? null : s.state().wire());
-                        m.put("agent", s == null ? null : Shapes.agent(s));
-                        m.put("kept", true);
-                        m.put("message", "not logged out: " + others + " other session(s) of this account are open");
-                        send(m);
-                        log.info("ws.logout-kept account={} otherSessions={} state={}", account.username(), others,
-                                m.get("state"));
-                        return;
-                    }
-                    AgentStatus s = switch (type) {
-                        case "agent.ready" -> server.ctx.agentCommands().ready(account);
-                        case "agent.pause" -> server.ctx.agentCommands().pause(account, reason);
-                        default -> server.ctx.agentCommands().logout(account);
-                    };
+                    Map<String, Object> fields = command.run(new WsCommands.Caller(this, account, server), msg);
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("type", "ack");
                     m.put("command", type);
-                    m.put("state", s == null || s.state() == null ? null : s.state().wire());
-                    m.put("agent", s == null ? null : Shapes.agent(s));
+                    m.putAll(fields);
                     send(m);
-                    log.info("ws.command account={} command={} state={}", account.username(), type, m.get("state"));
-                } catch (IllegalStateException e) {
-                    error(type, e.getMessage());
+                    log.info("ws.command account={} command={}{}", account.username(), type,
+                            m.containsKey("state") ? " state=" + m.get("state") : "");
                 } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** A seat's task is done: the same service method as POST /api/incidents/{id}/tasks/{seq}/done. */
-    private void taskDone(String type, long incident, int seq) {
-        try {
-            server.workers().execute(() -> {
-                var rescue = server.ctx.rescue();
-                if (rescue == null) {
-                    error(type, "the rescue service is not running");
-                    return;
-                }
-                try {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("incident", onekey.rescue.RescueService.shape(rescue.completeTask(incident, seq, account)));
-                    send(m);
-                } catch (SecurityException | IllegalArgumentException | IllegalStateException e) {
-                    error(type, e.getMessage());
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** 紧急救援 on the agent's call: the same service method as POST /api/calls/{id}/emergency; acked with its answer. */
-    private void emergency(String type, String linkedid) {
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var service = server.emergencyService();
-                    var call = server.ctx.calls().byLinkedid(linkedid).orElse(null);
-                    if (service == null || call == null) {
-                        error(type, service == null ? "the emergency service is not running" : "no such call: " + linkedid);
-                        return;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("linkedid", linkedid);
-                    var raised = EmergencyApi.raise(service, call, account);
-                    Map<String, Object> shape = onekey.rescue.EmergencyService.shape(raised);
-                    m.put("created", shape.get("created"));
-                    m.put("seatB", shape.get("seatB"));
-                    m.put("incident", onekey.rescue.RescueService.shape(raised.incident()));
-                    send(m);
-                } catch (ApiException e) {
-                    error(type, e.getMessage());
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** The agent confirms the elder on its call does not respond: the same as POST /api/calls/{id}/no-response. */
-    private void noResponse(String type, String linkedid) {
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var rescue = server.ctx.rescue();
-                    var call = server.ctx.calls().byLinkedid(linkedid).orElse(null);
-                    if (rescue == null || call == null) {
-                        error(type, rescue == null ? "the rescue service is not running" : "no such call: " + linkedid);
-                        return;
-                    }
-                    if (account.role() == Role.AGENT && (call.agentId() == null || call.agentId() != account.id())) {
-                        error(type, "call " + call.id() + " was taken by another agent");
-                        return;
-                    }
-                    onekey.rescue.RescueService.Opened o;
-                    try {
-                        // an unregistered caller gets the same rescue on the calling number (as REST)
-                        o = rescue.noResponseOnCall(call.elderId(), call.callerNumber(), call.id(), account, "no-response");
-                    } catch (IllegalArgumentException e) {
+                    if (WsCommands.refusal(e)) {
                         error(type, e.getMessage());
-                        return;
+                    } else {
+                        log.error("ws.command-failed account={} command={}", account.username(), type, e);
+                        error(type, "internal error; see the server log");
                     }
-                    server.ctx.audit().record(account, o.created() ? "incident.open" : "incident.join",
-                            o.incident().auditType(), o.incident().auditId(), "incident=" + o.incident().id() + " call="
-                                    + call.id() + (call.elderId() == null ? " caller="
-                                    + onekey.elders.PhoneNumbers.mask(o.incident().callerNumber()) : ""));
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("created", o.created());
-                    m.put("incident", onekey.rescue.RescueService.shape(o.incident()));
-                    send(m);
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /**
-     * {@code follow-up.outcome {"incident":1,"reached":true,"condition":"…","satisfaction":4}} or {@code "reached":false}:
-     * the same service method as POST /api/incidents/{id}/follow-up/outcome (issue 18); acked with the incident.
-     */
-    private void followUpOutcome(String type, JsonNode msg) {
-        if (msg.has("followUp")) {
-            callFollowUpOutcome(type, msg);
-            return;
-        }
-        JsonNode id = msg.get("incident");
-        JsonNode reached = msg.get("reached");
-        JsonNode sat = msg.get("satisfaction");
-        if (id == null || !id.canConvertToExactIntegral() || reached == null || !reached.isBoolean()
-                || sat != null && !sat.isNull() && !sat.canConvertToExactIntegral()) {
-            error(type, "\"incident\" (an id) and \"reached\" (true or false) are required; \"satisfaction\" is 1 to 5");
-            return;
-        }
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var rescue = server.ctx.rescue();
-                    var inc = rescue == null ? null : rescue.get(id.asLong()).orElse(null);
-                    if (inc == null) {
-                        error(type, rescue == null ? "the rescue service is not running" : "no such incident: " + id.asLong());
-                        return;
-                    }
-                    if (account.role() == Role.AGENT && (inc.agentId() == null || inc.agentId() != account.id())) {
-                        error(type, "incident " + inc.id() + " belongs to another agent");
-                        return;
-                    }
-                    onekey.rescue.Incident done;
-                    try {
-                        done = rescue.followUpOutcome(inc.id(), account, new onekey.rescue.RescueService.FollowUpOutcome(
-                                reached.asBoolean(), msg.path("condition").asText(null),
-                                sat == null || sat.isNull() ? null : sat.asInt()));
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        error(type, e.getMessage());
-                        return;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("incident", onekey.rescue.RescueService.shape(done));
-                    send(m);
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /** {@code follow-up.outcome {"followUp":3,…}}: a call's follow-up, as POST /api/followups/{id}/outcome. */
-    private void callFollowUpOutcome(String type, JsonNode msg) {
-        JsonNode id = msg.get("followUp");
-        JsonNode reached = msg.get("reached");
-        JsonNode sat = msg.get("satisfaction");
-        if (id == null || !id.canConvertToExactIntegral() || reached == null || !reached.isBoolean()
-                || sat != null && !sat.isNull() && !sat.canConvertToExactIntegral()) {
-            error(type, "\"followUp\" (an id) and \"reached\" (true or false) are required; \"satisfaction\" is 1 to 5");
-            return;
-        }
-        try {
-            server.workers().execute(() -> {
-                try {
-                    var rescue = server.ctx.rescue();
-                    if (rescue == null) {
-                        error(type, "the rescue service is not running");
-                        return;
-                    }
-                    onekey.rescue.FollowUp done;
-                    try {
-                        done = rescue.callFollowUpOutcome(id.asLong(), account, new onekey.rescue.RescueService.FollowUpOutcome(
-                                reached.asBoolean(), msg.path("condition").asText(null),
-                                sat == null || sat.isNull() ? null : sat.asInt()));
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        error(type, e.getMessage());
-                        return;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    m.put("followUp", onekey.rescue.RescueService.shape(done));
-                    send(m);
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            error(type, "server is shutting down");
-        }
-    }
-
-    /**
-     * Listen / whisper / barge, the same as POST /api/calls/{id}/spy, PUT and DELETE /api/spy/{session}:
-     * {@code call.spy {"callId" or "linkedid","mode"}}, {@code spy.mode {"session","mode"}}, {@code spy.stop {"session"}}.
-     */
-    private void spy(String type, JsonNode msg) {
-        if (account.role() != Role.SUPERVISOR && account.role() != Role.ADMIN) {
-            error(type, "forbidden: only supervisors and admins may listen to, whisper into or barge into calls");
-            return;
-        }
-        var spy = server.ctx.spy();
-        if (spy == null) {
-            error(type, "listening to calls is not available on this server");
-            return;
-        }
-        JsonNode mode = msg.get("mode");
-        JsonNode session = msg.get("session");
-        JsonNode callId = msg.get("callId");
-        JsonNode linkedid = msg.get("linkedid");
-        if (mode != null && !mode.isNull() && !mode.isTextual()) {
-            error(type, "\"mode\" must be a string: listen, whisper or barge");
-            return;
-        }
-        if (!type.equals("call.spy") && (session == null || !session.isTextual() || session.asText().isBlank())) {
-            error(type, "\"session\" (the id call.spy answered with) is required");
-            return;
-        }
-        if (type.equals("call.spy") && !(callId != null && callId.canConvertToExactIntegral() && callId.asLong() > 0)
-                && !(linkedid != null && linkedid.isTextual() && !linkedid.asText().isBlank())) {
-            error(type, "\"callId\" (a positive integer) or \"linkedid\" is required");
-            return;
-        }
-        try {
-            server.workers().execute(() -> {
-                try {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "ack");
-                    m.put("command", type);
-                    switch (type) {
-                        case "call.spy" -> {
-                            var parsed = onekey.supervision.SpyService.Mode.parse(mode == null ? null : mode.asText());
-                            long id;
-                            if (callId != null && callId.canConvertToExactIntegral()) {
-                                id = callId.asLong();
-                            } else {
-                                var call = server.ctx.calls().byLinkedid(linkedid.asText()).orElse(null);
-                                if (call == null) {
-                                    error(type, "no such call: " + linkedid.asText());
-                                    return;
-                                }
-                                id = call.id();
-                            }
-                            var started = spy.start(account, id, parsed);
-                            m.put("created", started.created());
-                            m.put("session", started.session().shape());
-                        }
-                        case "spy.mode" -> m.put("session", spy.change(account, session.asText(),
-                                onekey.supervision.SpyService.Mode.parse(mode == null ? null : mode.asText())).shape());
-                        default -> m.put("session", spy.stop(account, session.asText()).shape());
-                    }
-                    send(m);
-                    log.info("ws.command account={} command={}", account.username(), type);
-                } catch (onekey.supervision.SpyService.Refused e) {
-                    error(type, e.getMessage());
-                } catch (RuntimeException e) {
-                    log.error("ws.command-failed account={} command={}", account.username(), type, e);
-                    error(type, "internal error; see the server log");
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -738,6 +414,11 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            opened(pendingHello, pendingResume);
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 log.info("ws.idle-close account={}", account.username());

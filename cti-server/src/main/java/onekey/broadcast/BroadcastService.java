@@ -55,19 +55,10 @@ public final class BroadcastService implements AutoCloseable {
 
     /** Attempts and the time between them, for one kind of broadcast. */
     public record RetryPlan(int attempts, int intervalSeconds) {
-        /** "3x600": 3 attempts, 600 s apart. */
+        /** "3x600": 3 attempts, 600 s apart (the configuration's grammar, {@link onekey.config.RetrySpec}). */
         public static RetryPlan parse(String spec) {
-            String[] p = spec == null ? new String[0] : spec.trim().toLowerCase(java.util.Locale.ROOT).split("x");
-            try {
-                RetryPlan r = new RetryPlan(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
-                if (p.length == 2 && r.attempts >= 1 && r.attempts <= 10 && r.intervalSeconds >= 1 && r.intervalSeconds <= 86_400) {
-                    return r;
-                }
-            } catch (RuntimeException ignored) {
-                // falls through
-            }
-            throw new IllegalArgumentException("expected <attempts>x<seconds apart>, attempts 1..10, seconds 1..86400 "
-                    + "(e.g. 3x600), got '" + spec + "'");
+            onekey.config.RetrySpec r = onekey.config.RetrySpec.parse(spec);
+            return new RetryPlan(r.attempts(), r.intervalSeconds());
         }
     }
 

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
+import onekey.config.DailyWindow;
 
 /**
  * The hours in which no non-urgent broadcast call is placed (issue 9: default 21:00–08:00, local time of the
@@ -17,20 +17,10 @@ public record QuietHours(LocalTime start, LocalTime end, ZoneId zone) {
         return new QuietHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, zone);
     }
 
-    /** "21:00-08:00"; empty or "none": no quiet hours. */
+    /** "21:00-08:00"; empty or "none": no quiet hours (the configuration's grammar, {@link DailyWindow}). */
     public static QuietHours parse(String spec, ZoneId zone) {
-        if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("none")) {
-            return none(zone);
-        }
-        String[] p = spec.trim().split("\\s*-\\s*");
-        if (p.length != 2) {
-            throw new IllegalArgumentException("expected HH:MM-HH:MM (e.g. 21:00-08:00) or none, got '" + spec + "'");
-        }
-        try {
-            return new QuietHours(LocalTime.parse(p[0]), LocalTime.parse(p[1]), zone);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("expected HH:MM-HH:MM (e.g. 21:00-08:00) or none, got '" + spec + "'");
-        }
+        DailyWindow w = DailyWindow.parse(spec);
+        return new QuietHours(w.start(), w.end(), zone);
     }
 
     public boolean isNone() {

@@ -74,7 +74,7 @@ public final class ConfigLoader {
             Map.entry("recordings.diskCheckSeconds", "30"),
             Map.entry("recordings.minFreeMb", "2048"),
             Map.entry("recordings.minFreePercent", "5"),
-            Map.entry("agi.allowFrom", onekey.telephony.agi.AddressFilter.LOOPBACK),
+            Map.entry("agi.allowFrom", onekey.net.AddressFilter.LOOPBACK),
             Map.entry("rescue.redials", "2"),
             Map.entry("rescue.redialIntervalSeconds", "60"),
             Map.entry("rescue.ringSeconds", "30"),
@@ -214,14 +214,14 @@ public final class ConfigLoader {
                 "Asia/Shanghai");
         String quiet = values.getProperty("broadcast.quietHours", "").trim();
         try {
-            onekey.broadcast.QuietHours.parse(quiet, java.time.ZoneId.of(zone));
+            DailyWindow.parse(quiet);
         } catch (IllegalArgumentException e) {
             errors.add("broadcast.quietHours (" + envName("broadcast.quietHours") + ") is '" + quiet + "', "
                     + e.getMessage());
         }
         for (String k : List.of("broadcast.retry.booking", "broadcast.retry.reminder", "broadcast.retry.checkIn")) {
             parse(k, "<attempts>x<seconds apart> such as 3x600 (attempts 1..10, seconds 1..86400)",
-                    onekey.broadcast.BroadcastService.RetryPlan::parse, null);
+                    RetrySpec::parse, null);
         }
         int trunkChannels = integer("trunk.channels", 0, 10_000);
         int sosReserve = integer("trunk.sosReserve", 0, 10_000);
@@ -375,13 +375,13 @@ public final class ConfigLoader {
     private String addressList(String key) {
         String v = text(key);
         try {
-            return onekey.telephony.agi.AddressFilter.parse(v).toString();
+            return onekey.net.AddressFilter.parse(v).toString();
         } catch (IllegalArgumentException e) {
             if (!v.isEmpty()) {
                 errors.add(key + " (" + envName(key) + ") is '" + v + "', expected a comma list of IP addresses or CIDR"
                         + " blocks such as 127.0.0.1,::1,10.0.0.0/24: " + e.getMessage());
             }
-            return onekey.telephony.agi.AddressFilter.LOOPBACK;
+            return onekey.net.AddressFilter.LOOPBACK;
         }
     }
 

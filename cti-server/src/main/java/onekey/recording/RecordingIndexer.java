@@ -1,5 +1,6 @@
 package onekey.recording;
 
+import onekey.tts.WavInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

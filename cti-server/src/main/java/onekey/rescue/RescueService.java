@@ -115,7 +115,93 @@ public final class RescueService implements AutoCloseable {
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
         // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
         // instead of contending in the database (a burst of 180 at once failed with 500s before)
-        return onWorker(() -> openNow(elderId, callId, by, reason));
+        return audited(onWorker(() -> openNow(elderId, callId, by, reason)), callId, by, reason);
+    }
+
+    /**
+     * "No response" confirmed on {@code call} by a seat (POST /api/calls/{id}/no-response and the WebSocket's
+     * {@code call.no-response} both call this): an agent only on a call it took ({@link SecurityException} otherwise).
+     */
+    public Opened noResponseOnCall(onekey.calls.CallRecord call, Account by) {
+        if (by != null && by.role() == onekey.auth.Role.AGENT && (call.agentId() == null || call.agentId() != by.id())) {
+            throw new SecurityException("call " + call.id() + " was taken by another agent: agents may raise an incident "
+                    + "on only their own calls");
+        }
+        return noResponseOnCall(call.elderId(), call.callerNumber(), call.id(), by, "no-response");
+    }
+
+    /**
+     * An SOS call the elder left before anyone answered ({@code rescue.openOnAbandonedSos}): the rescue starts by
+     * itself, for a registered elder or for the caller's number; only a withheld number has nothing to redial.
+     */
+    public void abandonedSos(String linkedid, java.util.function.Function<String, java.util.Optional<onekey.calls.CallRecord>> calls) {
+        try {
+            calls.apply(linkedid).ifPresent(this::abandonedSos);
+        } catch (RuntimeException e) {
+            log.error("rescue: could not open an incident for the abandoned SOS call {}: {}", linkedid, e.toString());
+        }
+    }
+
+    /** As {@link #abandonedSos(String, java.util.function.Function)} for the call's row. */
+    public java.util.Optional<Opened> abandonedSos(onekey.calls.CallRecord call) {
+        if (call.elderId() == null && PhoneNumbers.normalize(call.callerNumber(), null) == null) {
+            return java.util.Optional.empty();
+        }
+        Opened o = noResponseOnCall(call.elderId(), call.callerNumber(), call.id(), null, "abandoned-sos");
+        log.warn("rescue: SOS call {} abandoned before an answer: incident {} {}", call.id(), o.incident().id(),
+                o.created() ? "opened" : "already open");
+        return java.util.Optional.of(o);
+    }
+
+    /** One audit row per confirmation, opened or joined, whoever confirmed ({@code by} null: OneKey itself). */
+    private Opened audited(Opened o, Long callId, Account by, String reason) {
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            Incident i = o.incident();
+            String action = o.created() ? "incident.open" : "incident.join";
+            String detail = "incident=" + i.id() + (callId == null ? "" : " call=" + callId)
+                    + (i.elderId() == null ? " caller=" + PhoneNumbers.mask(i.callerNumber()) : "")
+                    + (by == null ? " reason=" + reason : "");
+            if (by == null) {
+                a.recordAs(null, "system", action, i.auditType(), i.auditId(), detail);
+            } else {
+                a.record(by, action, i.auditType(), i.auditId(), detail);
+            }
+        }
+        return o;
+    }
+
+    /** As {@link #audited(Opened, Long, Account, String)} for a seat's action on an incident. */
+    private Incident audited(Account by, String action, String detail, Incident i) {
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(by, action, i.auditType(), i.auditId(), detail);
+        }
+        return i;
+    }
+
+    /**
+     * The incident as {@code by} may see it: supervisors and admins any, an agent only the one it holds
+     * ({@link SecurityException}); {@link java.util.NoSuchElementException} for an unknown id. REST and WebSocket.
+     */
+    /**
+     * The incident as {@code by} may read it: as {@link #incidentFor}, and also for a seat holding one of its tasks
+     * (seat B of an emergency, issue 18) — reading, not acting on the incident's own actions.
+     */
+    public Incident incidentSeenBy(long id, Account by) {
+        Incident i = repo.get(id).orElseThrow(() -> new java.util.NoSuchElementException("no such incident: " + id));
+        if (by.role() == onekey.auth.Role.AGENT && !i.involves(by.id())) {
+            throw new SecurityException("incident " + id + " belongs to another agent");
+        }
+        return i;
+    }
+
+    public Incident incidentFor(long id, Account by) {
+        Incident i = repo.get(id).orElseThrow(() -> new java.util.NoSuchElementException("no such incident: " + id));
+        if (by.role() == onekey.auth.Role.AGENT && (i.agentId() == null || i.agentId() != by.id())) {
+            throw new SecurityException("incident " + id + " belongs to another agent");
+        }
+        return i;
     }
 
     /**
@@ -133,7 +219,7 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
                     + "from the pop");
         }
-        return onWorker(() -> openNow(null, number, callId, by, reason));
+        return audited(onWorker(() -> openNow(null, number, callId, by, reason)), callId, by, reason);
     }
 
     private Opened openNow(long elderId, Long callId, Account by, String reason) {
@@ -552,7 +638,7 @@ public final class RescueService implements AutoCloseable {
 
     /** An agent takes a task: open → taken. Only its agent, the incident's agent, or a supervisor/admin. */
     public Incident take(long id, int seq, Account by) {
-        return onWorker(() -> {
+        return audited(by, "incident.task-take", "incident=" + id + " task=" + seq, onWorker(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
@@ -567,7 +653,7 @@ public final class RescueService implements AutoCloseable {
             Incident now = repo.get(id).orElseThrow();
             publish("incident.updated", now);
             return now;
-        });
+        }));
     }
 
     /**
@@ -728,7 +814,7 @@ public final class RescueService implements AutoCloseable {
 
     /** Responders arrived (or the elder was found well): the incident is resolved and a follow-up is planned. */
     public Incident arrived(long id, Account by, String outcome) {
-        return onWorker(() -> {
+        return audited(by, "incident.resolve", "incident=" + id + " outcome=" + outcome, onWorker(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             long now = clock.millis();
             if (!repo.close(id, "resolved", outcome, now)) {
@@ -742,12 +828,12 @@ public final class RescueService implements AutoCloseable {
             log.info("rescue.resolved incident={} by={}", id, by.username());
             publish("incident.resolved", done);
             return done;
-        });
+        }));
     }
 
     /** The alarm is cancelled (the elder is well): nothing more is dialled. */
     public Incident cancel(long id, Account by, String reason) {
-        return onWorker(() -> {
+        return audited(by, "incident.cancel", "incident=" + id + " reason=" + reason, onWorker(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             long now = clock.millis();
             if (!repo.close(id, "cancelled", reason + " (by " + by.username() + ")", now)) {
@@ -760,7 +846,7 @@ public final class RescueService implements AutoCloseable {
             Incident done = repo.get(id).orElseThrow();
             publish("incident.cancelled", done);
             return done;
-        });
+        }));
     }
 
     /**
@@ -801,7 +887,7 @@ public final class RescueService implements AutoCloseable {
         Incident out = callFromAgent(id, agent, number);
         onWorker(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
         log.info("rescue.follow-up-dialled incident={} agent={} number={}", id, agent.username(), PhoneNumbers.mask(number));
-        return repo.get(id).orElse(out);
+        return audited(agent, "incident.follow-up", "incident=" + id, repo.get(id).orElse(out));
     }
 
     /** What the seat learnt on the follow-up call. */

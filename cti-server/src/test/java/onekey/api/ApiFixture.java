@@ -80,6 +80,16 @@ final class ApiFixture implements AutoCloseable {
      * @param headTimeout the server's request-head bound; null for its default
      */
     ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout) {
+        this(recordingDir, tls, headTimeout, null);
+    }
+
+    /** With the rescue service {@code rescue} builds over this fixture's repositories (null: its endpoints answer 503). */
+    ApiFixture(Path recordingDir, java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue) {
+        this(recordingDir, null, null, rescue);
+    }
+
+    private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
+                       java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue) {
         this.recordingDir = recordingDir;
         this.tls = tls;
         HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
@@ -107,7 +117,8 @@ final class ApiFixture implements AutoCloseable {
         };
         SipProvisioner sip = sipSyncs::add;
         ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
-                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null, null);
+                agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null,
+                rescue == null ? null : rescue.apply(this));
         ApiServer s = new ApiServer(ctx, tls == null ? null : new ApiServer.Tls(tls.cert(), tls.key()), false);
         if (headTimeout != null) {
             s.headerTimeout(headTimeout);

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
-import onekey.recording.WavInfo;
+import onekey.tts.WavInfo;
 import onekey.testkit.Api;
 import onekey.testkit.MariaDbServer;
 import onekey.testkit.Proc;

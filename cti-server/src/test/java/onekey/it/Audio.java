@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import onekey.recording.WavInfo;
+import onekey.tts.WavInfo;
 
 /** Measures a 16-bit PCM WAV recording: is there real audio in it? */
 final class Audio {

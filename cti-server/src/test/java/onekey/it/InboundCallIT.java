@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import onekey.recording.WavInfo;
+import onekey.tts.WavInfo;
 import onekey.testkit.Sipp;
 import onekey.testkit.Stack;
 import onekey.testkit.Ws;

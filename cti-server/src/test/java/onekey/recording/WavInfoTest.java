@@ -1,5 +1,6 @@
 package onekey.recording;
 
+import onekey.tts.WavInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

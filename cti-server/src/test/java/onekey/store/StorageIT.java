@@ -1,5 +1,6 @@
 package onekey.store;
 
+import onekey.demo.DemoData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

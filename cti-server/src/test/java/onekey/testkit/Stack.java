@@ -61,7 +61,7 @@ public final class Stack implements AutoCloseable {
     /** ONEKEY_DEMO_SIPSECRET_<ext> for each demo extension. */
     private Map<String, String> sipSecretEnv() {
         Map<String, String> m = new HashMap<>();
-        sipSecrets.forEach((ext, secret) -> m.put(onekey.store.DemoData.SIP_SECRET_ENV + ext, secret));
+        sipSecrets.forEach((ext, secret) -> m.put(onekey.demo.DemoData.SIP_SECRET_ENV + ext, secret));
         return m;
     }
 

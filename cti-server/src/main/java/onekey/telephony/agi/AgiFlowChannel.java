@@ -82,7 +82,7 @@ final class AgiFlowChannel implements FlowChannel {
     private static long promptMillis(String soundPath) {
         try {
             java.nio.file.Path wav = java.nio.file.Path.of(soundPath + ".wav");
-            return java.nio.file.Files.exists(wav) ? onekey.recording.WavInfo.read(wav).durationMs() : 0;
+            return java.nio.file.Files.exists(wav) ? onekey.tts.WavInfo.read(wav).durationMs() : 0;
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }

@@ -1,5 +1,6 @@
 package onekey.telephony.agi;
 
+import onekey.net.AddressFilter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import onekey.config.OneKeyConfig;
 import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
@@ -58,6 +57,12 @@ public final class AmiClient implements AutoCloseable {
         /** Connected (first time or after a reconnect, or after an overflow): re-read live state. */
         void onConnected(AmiClient ami);
 
+        /**
+         * Asterisk announced {@code FullyBooted}: its modules are loaded (sent at login when it already was, later
+         * when it was still starting). A listener whose re-read failed on the connect re-reads now.
+         */
+        default void onFullyBooted(AmiClient ami) {}
+
         void onDisconnected();
 
         /** An event OneKey follows, already in OneKey's words (see {@link AmiEvents}). */
@@ -70,8 +75,16 @@ public final class AmiClient implements AutoCloseable {
 
     private enum Signal implements Item { CONNECTED, DISCONNECTED, RESYNC, STOP }
 
-    private final OneKeyConfig.Ami cfg;
-    private final Listener listener;
+    /**
+     * Where Asterisk's manager interface is and who logs in; {@code eventQueueCapacity}: events held for the
+     * dispatcher before the oldest are dropped and a resync is asked for. Telephony's own settings: the root
+     * adapts the configuration to them.
+     */
+    public record Settings(String host, int port, String user, String secret, int eventQueueCapacity) {}
+
+    private final Settings cfg;
+    /** Given at {@link #start(Listener)}: the services that follow the PBX are built over this client first. */
+    private volatile Listener listener;
     private final BlockingQueue<Item> queue;
     private final AtomicReference<ManagerConnection> current = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -87,16 +100,17 @@ public final class AmiClient implements AutoCloseable {
     private Thread supervisor;
     private Thread dispatcher;
 
-    public AmiClient(OneKeyConfig.Ami cfg, Listener listener) {
+    public AmiClient(Settings cfg) {
         this.cfg = cfg;
-        this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(cfg.eventQueueCapacity());
     }
 
-    public void start() {
+    /** Connects (and reconnects) and hands everything to {@code listener}, on one dispatcher thread. */
+    public void start(Listener listener) {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
         dispatcher = Thread.ofPlatform().name("ami-dispatch").daemon().start(this::dispatchLoop);
         supervisor = Thread.ofVirtual().name("ami-supervisor").start(this::superviseLoop);
     }
@@ -299,6 +313,10 @@ public final class AmiClient implements AutoCloseable {
             }
             try {
                 switch (item) {
+                    case EventItem ei when ei.event() instanceof org.asteriskjava.manager.event.FullyBootedEvent -> {
+                        listener.onFullyBooted(this);
+                        dispatched.incrementAndGet();
+                    }
                     case EventItem ei -> {
                         onekey.telephony.PbxEvent pe = AmiEvents.translate(ei.event());
                         if (pe != null) {

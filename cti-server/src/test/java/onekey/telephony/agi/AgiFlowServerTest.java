@@ -1,5 +1,6 @@
 package onekey.telephony.agi;
 
+import onekey.net.AddressFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

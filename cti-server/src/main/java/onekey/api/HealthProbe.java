@@ -1,4 +1,4 @@
-package onekey;
+package onekey.api;
 
 import java.util.Map;
 

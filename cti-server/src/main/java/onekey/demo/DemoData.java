@@ -1,4 +1,6 @@
-package onekey.store;
+package onekey.demo;
+
+import onekey.store.Database;
 
 import static onekey.store.jooq.Tables.ACCOUNTS;
 import static onekey.store.jooq.Tables.AUDIT_LOG;

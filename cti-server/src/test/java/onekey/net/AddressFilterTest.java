@@ -1,4 +1,4 @@
-package onekey.telephony.agi;
+package onekey.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package onekey.telephony.agi;
+package onekey.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

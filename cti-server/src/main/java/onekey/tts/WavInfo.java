@@ -1,4 +1,4 @@
-package onekey.recording;
+package onekey.tts;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
