@@ -90,6 +90,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private volatile onekey.supervision.SpyService spy;
     private volatile onekey.calls.ConferenceWatch conferences;
     private volatile onekey.broadcast.BroadcastService broadcasts;
+    /** The one outbound-call service (issue 17): every call OneKey places for rescue and broadcasts. */
+    private volatile onekey.outbound.OutboundService outbound;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -141,6 +143,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
             @Override
             public void onDisconnected() {
+                onekey.outbound.OutboundService o = outbound;
+                if (o != null) {
+                    o.pbxDisconnected();
+                }
                 RescueService r = rescue;
                 if (r != null) {
                     r.pbxDisconnected();
@@ -156,6 +162,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
             public void onEvent(PbxEvent e) {
                 trunkLoad.onEvent(e);
                 calls.onEvent(e);
+                onekey.outbound.OutboundService o = outbound;
+                if (o != null) {
+                    o.onEvent(e);
+                }
                 RescueService r = rescue;
                 if (r != null) {
                     r.onEvent(e);
@@ -214,6 +224,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 onekey.telephony.agi.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
+        // one outbound service below every feature that dials (issue 17), with the trunk's limits
+        this.outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
+                broadcastSettings().limits());
+        outbound.setTrunk(trunkLoad);
         OneKeyConfig.Rescue rc = cfg.rescue();
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
@@ -228,7 +242,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                     public java.util.Optional<String> playbackPath(List<PromptCache.Part> message, String language) {
                         return prompts.compose(message, language).map(PromptCache::withoutExtension);
                     }
-                });
+                }, outbound);
         rescue.setReadyAgents(() -> agents.all().stream()
                 .filter(a -> a.state() == onekey.agents.AgentState.READY).map(onekey.agents.AgentStatus::accountId).toList());
         rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
@@ -293,20 +307,23 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
     }
 
-    /** Voice broadcasts (issue 9), next to the rescue it hands unanswered check-ins to. */
-    private onekey.broadcast.BroadcastService broadcastService(JooqElderRepository elders, Clock clock, PromptCache prompts) {
+    private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
         OneKeyConfig.Broadcast bc = cfg.broadcast();
         java.time.ZoneId zone = java.time.ZoneId.of(bc.timeZone());
+        return new onekey.broadcast.BroadcastService.Settings(Map.of(
+                "booking", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryBooking()),
+                "reminder", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryReminder()),
+                "check-in", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryCheckIn())),
+                bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
+                onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
+                bc.reminderHoursBefore(), bc.maxChannels(), bc.callsPerSecond(), bc.trunkChannels(),
+                bc.trunkSosReserve());
+    }
+
+    /** Voice broadcasts (issue 9), next to the rescue it hands unanswered check-ins to. */
+    private onekey.broadcast.BroadcastService broadcastService(JooqElderRepository elders, Clock clock, PromptCache prompts) {
         var b = new onekey.broadcast.BroadcastService(new onekey.broadcast.BroadcastRepository(db), elders, pbx, hub, clock,
-                new onekey.broadcast.BroadcastService.Settings(Map.of(
-                        "booking", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryBooking()),
-                        "reminder", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryReminder()),
-                        "check-in", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryCheckIn())),
-                        bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
-                        onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
-                        bc.reminderHoursBefore(), bc.maxChannels(), bc.callsPerSecond(), bc.trunkChannels(),
-                        bc.trunkSosReserve()),
-                new onekey.broadcast.BroadcastPrompts(prompts));
+                broadcastSettings(), new onekey.broadcast.BroadcastPrompts(prompts), outbound);
         b.setLines(lineCache::all);
         b.setTrunk(trunkLoad);
         b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
@@ -404,6 +421,10 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         } catch (RuntimeException e) {
             ok = false;
             log.error("call resync after AMI connect failed: {}", e.toString());
+        }
+        onekey.outbound.OutboundService o = outbound;
+        if (o != null) {
+            o.resync(); // the legs left dialing: followed again, or finished unknown (issue 17)
         }
         RescueService r = rescue;
         if (r != null) {
@@ -579,6 +600,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("spy", spy);
         closeQuietly("conferences", conferences);
         closeQuietly("broadcasts", broadcasts);
+        closeQuietly("outbound", outbound);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -14,7 +14,9 @@ import onekey.elders.Elder;
 import onekey.elders.ElderRepository;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
-import onekey.telephony.LiveChannel;
+import onekey.outbound.Leg;
+import onekey.outbound.OutboundService;
+import onekey.outbound.Outcome;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.tts.PromptCache;
@@ -69,11 +71,10 @@ public final class RescueService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** uniqueid of an answered rescue channel → step id (to notice a hang-up before a result). */
-    private final Map<String, Long> answered = new ConcurrentHashMap<>();
-    /** step id → attempts to hand the call to Asterisk that failed (AMI away). */
-    private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
-    private volatile boolean pbxReady;
+    /** Places the calls (outbound/): the redials, contacts and agents' calls are its SOS legs. */
+    private final OutboundService outbound;
+    /** True when this service made its outbound service itself (a test): it feeds it the PBX's events. */
+    private final boolean ownOutbound;
     /** account id → its phone extension (for "the incident's agent first"); null when unknown. */
     private volatile java.util.function.LongFunction<String> extensionOf = id -> null;
 
@@ -88,8 +89,15 @@ public final class RescueService implements AutoCloseable {
         this.audit = audit;
     }
 
+    /** With an outbound service of its own (tests; see the other constructor). */
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                          Settings settings, Prompts prompts) {
+        this(repo, elders, pbx, hub, clock, settings, prompts, null);
+    }
+
+    /** {@code outbound}: the server's one outbound service; null: one of its own, without trunk limits. */
+    public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                         Settings settings, Prompts prompts, OutboundService outbound) {
         this.prompts = prompts;
         this.repo = repo;
         this.elders = elders;
@@ -102,6 +110,10 @@ public final class RescueService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.ownOutbound = outbound == null;
+        this.outbound = outbound != null ? outbound
+                : new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none());
+        this.outbound.register(new Legs());
         worker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
     }
 
@@ -147,21 +159,17 @@ public final class RescueService implements AutoCloseable {
     /** Opens the incident of an elder, or of an unregistered caller's number when {@code elderId} is null. */
     private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason) {
         long now = clock.millis();
-        // one transaction writes the incident and its first redial, already "dialing" when Asterisk is there, and the
-        // call is handed to Asterisk at once (no scan of the due steps): a burst of confirmations costs one short
-        // transaction each on this thread; the AstDB routing goes to its own thread
-        boolean dialNow = pbxReady;
+        // one transaction writes the incident, its first redial and the redial's leg; the dialer looks at once (no
+        // wait for its tick): a burst of confirmations costs one short transaction each on this thread; the AstDB
+        // routing goes to its own thread
         Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
-                by == null ? "system" : by.username(), reason, firstNumber, now, dialNow);
+                by == null ? "system" : by.username(), reason, firstNumber, now);
         if (opened.isEmpty()) {
             return new Opened((elderId != null ? repo.openFor(elderId) : repo.openForCaller(firstNumber)).orElseThrow(),
                     false);
         }
         Incident inc = opened.get();
-        if (dialNow) {
-            Incident.Step first = inc.steps().get(0);
-            Thread.ofVirtual().name("rescue-dial-" + first.id()).start(() -> dial(first));
-        }
+        outbound.kick();
         log.info("rescue.opened incident={} elder={} caller={} call={} by={} reason={}", inc.id(), elderId,
                 PhoneNumbers.mask(inc.callerNumber()), callId, inc.openedBy(), reason);
         route(inc, true);
@@ -177,48 +185,32 @@ public final class RescueService implements AutoCloseable {
         return repo.find(elderId, state, limit);
     }
 
-    /** From the AMI dispatcher: handed to the rescue thread at once. */
+    /** From the AMI dispatcher: the dialplan's results to the rescue thread at once; the calls' own to outbound. */
     public void onEvent(PbxEvent e) {
         switch (e) {
-            case PbxEvent.OriginateResult o when o.actionId() != null && o.actionId().startsWith(ACTION_PREFIX) ->
-                    worker.execute(() -> originated(o));
             case PbxEvent.OutResult o when o.step() != null -> worker.execute(() -> heard(o));
-            case PbxEvent.ChannelHungUp h when answered.containsKey(h.uniqueid()) -> worker.execute(() -> hungUp(h));
             case PbxEvent.QueueEntry q when q.callerNumber() != null && !"rescue".equals(q.dnis()) ->
                     worker.execute(() -> joined(q));
             default -> { }
         }
+        if (ownOutbound) {
+            outbound.onEvent(e);
+        }
     }
 
     /**
-     * AMI (re)connected: steps left "dialing" by an earlier run whose channel Asterisk no longer has are
-     * finished as "unknown" (never dialled again), then planned steps may be dialled.
+     * AMI (re)connected: the incidents' agents are written into AstDB again (the legs' resync is the outbound
+     * service's, run by the root; with an outbound service of its own, run here).
      */
     public void pbxConnected() {
+        if (ownOutbound) {
+            outbound.resync();
+        }
         worker.execute(() -> {
             try {
-                List<Incident.Step> dialing = repo.inState("dialing");
-                if (!dialing.isEmpty()) {
-                    Map<String, String> live = new LinkedHashMap<>();
-                    for (LiveChannel c : pbx.liveChannels(List.of("ONEKEY_STEP"))) {
-                        String step = c.variables().get("ONEKEY_STEP");
-                        if (step != null) {
-                            live.put(step, c.uniqueid());
-                        }
-                    }
-                    for (Incident.Step s : dialing) {
-                        String uniqueid = live.get(Long.toString(s.id()));
-                        if (uniqueid != null) {
-                            answered.put(uniqueid, s.id());
-                        } else if (!refusals.containsKey(s.id())) {
-                            finish(s, "unknown", "the server restarted while this call was being placed; not dialled again");
-                        }
-                    }
-                }
                 for (String state : List.of("redialling", "escalating")) {
                     repo.find(null, state, 500).forEach(i -> route(i, true));
                 }
-                pbxReady = true;
             } catch (RuntimeException ex) {
                 log.warn("rescue.resync-failed error={}", ex.toString());
             }
@@ -279,107 +271,116 @@ public final class RescueService implements AutoCloseable {
     }
 
     public void pbxDisconnected() {
-        pbxReady = false;
+        if (ownOutbound) {
+            outbound.pbxDisconnected();
+        }
     }
 
     /**
-     * One pass of the poller now, on its own thread, returning when it is done: a unit test moves its clock and then
-     * knows the pass at that time has run (the poller's own passes run every few hundred ms of real time).
+     * One pass of the poller and the dialer now, returning when they and what they handed to the rescue thread are
+     * done: a unit test moves its clock and then knows the pass at that time has run (the pollers' own passes run
+     * every few hundred ms of real time).
      */
     void tickNow() {
         onWorker(() -> {
             tick();
             return null;
         });
+        outbound.pollNow();
+        onWorker(() -> null);
     }
 
     private void tick() {
         try {
             long now = clock.millis();
-            long stale = (settings.ringSeconds() + settings.listenSeconds() + 30) * 1000L;
-            for (Incident.Step s : repo.inState("dialing")) {
-                if (s.startedAt() != null && now - s.startedAt() > stale && !answered.containsValue(s.id())) {
-                    finish(s, "unknown", "no outcome from Asterisk within " + stale / 1000 + " s");
-                }
-            }
             lateTasks(now);
             missedCallFollowUps(now);
-            if (!pbxReady) {
-                return;
-            }
-            for (Incident.Step s : repo.due(now, 500)) {
-                if (repo.startDialing(s.id(), now)) {
-                    // the AMI round trip of each call on its own virtual thread: a burst of incidents is dialled
-                    // together, not one after the other; what follows from the answer comes back to this thread
-                    Thread.ofVirtual().name("rescue-dial-" + s.id()).start(() -> dial(s));
-                }
-            }
         } catch (RuntimeException e) {
             log.warn("rescue.tick-failed error={}", e.toString());
         }
     }
 
-    private void dial(Incident.Step s) {
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("ONEKEY_STEP", Long.toString(s.id()));
-        vars.put("ONEKEY_LISTEN", Integer.toString(settings.listenSeconds()));
-        vars.put("ONEKEY_SPEECH_MS", Integer.toString(settings.speechMillis()));
-        vars.put("ONEKEY_ELDER_NUMBER", s.target());
-        String context = "onekey-out-answered";
-        if (s.kind().equals("contact")) {
-            context = "onekey-out-contact";
-            Optional<String[]> message = contactMessage(s);
-            if (message.isEmpty()) {
-                worker.execute(() -> finish(s, "failed", "the message for the contact could not be spoken (no voice for its "
-                        + "language)"));
-                return;
-            }
-            vars.put("ONEKEY_PROMPT", message.get()[0]);
-            vars.put("ONEKEY_LANG", message.get()[1]);
-        } else if (s.kind().equals("call")) {
-            context = "onekey-out-agent-call";
+    /** What a rescue leg means: a step of the incident (a redial, a contact, seat B's call, an agent's call). */
+    private final class Legs implements OutboundService.Owner {
+        @Override
+        public String name() {
+            return IncidentRepository.OWNER;
         }
-        try {
-            String channel = s.kind().equals("call") ? "PJSIP/" + s.detail() : "PJSIP/" + s.target() + "@trunk";
-            if (s.kind().equals("call")) {
+
+        @Override
+        public String channelPrefix() {
+            return ACTION_PREFIX;
+        }
+
+        @Override
+        public String tagVariable() {
+            return "ONEKEY_STEP";
+        }
+
+        @Override
+        public OutboundService.Admission admit(Leg leg, long now) {
+            // a step cancelled meanwhile (the elder spoke, responders arrived, a contact acknowledged) is not dialled
+            return repo.step(leg.rowId()).filter(s -> s.state().equals("planned")).isPresent()
+                    ? OutboundService.Admission.DIAL : OutboundService.Admission.drop("the step is no longer planned");
+        }
+
+        @Override
+        public OutboundService.Dial prepare(Leg leg) {
+            Incident.Step s = repo.step(leg.rowId()).orElseThrow();
+            Map<String, String> vars = new LinkedHashMap<>();
+            vars.put("ONEKEY_STEP", Long.toString(s.id()));
+            vars.put("ONEKEY_LISTEN", Integer.toString(settings.listenSeconds()));
+            vars.put("ONEKEY_SPEECH_MS", Integer.toString(settings.speechMillis()));
+            vars.put("ONEKEY_ELDER_NUMBER", s.target());
+            String context = "onekey-out-answered";
+            if (s.kind().equals("contact")) {
+                context = "onekey-out-contact";
+                String[] message = contactMessage(s).orElseThrow(() -> new OutboundService.Unplaceable(
+                        "the message for the contact could not be spoken (no voice for its language)"));
+                vars.put("ONEKEY_PROMPT", message[0]);
+                vars.put("ONEKEY_LANG", message[1]);
+            } else if (s.kind().equals("call")) {
+                context = "onekey-out-agent-call";
                 vars.put("ONEKEY_DIAL", s.target());
             }
-            pbx.originate(channel, context, settings.ringSeconds() * 1000L, null, vars, ACTION_PREFIX + s.id());
-            log.info("rescue.dial incident={} step={} seq={} kind={} number={}", s.incidentId(), s.id(), s.seq(), s.kind(),
-                    PhoneNumbers.mask(s.target()));
-            worker.execute(() -> publishStep("incident.step", s.id()));
-        } catch (Pbx.PbxException e) {
-            worker.execute(() -> {
-                int n = refusals.merge(s.id(), 1, Integer::sum);
-                log.warn("rescue.dial-refused incident={} step={} attempt={} error={}", s.incidentId(), s.id(), n, e.getMessage());
-                if (n >= 3) {
-                    finish(s, "failed", "Asterisk refused the call: " + e.getMessage());
-                } else if (!repo.replan(s.id(), clock.millis() + 2000)) {
-                    finish(s, "failed", e.getMessage());
-                }
-            });
+            String channel = s.kind().equals("call") ? "PJSIP/" + s.detail() : "PJSIP/" + s.target() + "@trunk";
+            return new OutboundService.Dial(channel, context, settings.ringSeconds() * 1000L, null, vars);
         }
-    }
 
-    private void originated(PbxEvent.OriginateResult o) {
-        long stepId = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()));
-        Incident.Step s = repo.step(stepId).orElse(null);
-        if (s == null || s.state().equals("done")) {
-            return;
+        @Override
+        public void moved(Leg leg, OutboundService.Move move) {
+            repo.mirror(leg);
         }
-        if (o.success()) {
-            if (o.linkedid() != null) {
-                answered.put(o.linkedid(), stepId);
-            }
-            log.info("rescue.answered incident={} step={}", s.incidentId(), stepId);
-            return;
+
+        @Override
+        public void placed(Leg leg) {
+            log.info("rescue.dial incident={} step={} seq={} number={}", leg.reference(), leg.rowId(), leg.step(),
+                    PhoneNumbers.mask(leg.number()));
+            worker.execute(() -> publishStep("incident.step", leg.rowId()));
         }
-        String result = switch (o.reason()) {
-            case 3, 1 -> "no-answer";
-            case 5 -> "busy";
-            default -> "failed";
-        };
-        finish(s, result, "originate reason " + o.reason());
+
+        @Override
+        public void answered(Leg leg) {
+            log.info("rescue.answered incident={} step={}", leg.reference(), leg.rowId());
+        }
+
+        @Override
+        public void ended(Leg leg, Outcome outcome, String detail) {
+            worker.execute(() -> repo.step(leg.rowId()).ifPresent(s -> {
+                boolean call = s.kind().equals("call");
+                if (outcome == Outcome.HUNG_UP) {
+                    // an agent's call (110, a contact) ends when the seat hangs up, before the dialplan can say how
+                    finish(s, call ? "ended" : "hung-up", call ? "the agent's call ended" : "answered, hung up before speaking");
+                } else {
+                    finish(s, outcome.wire(), detail);
+                }
+            }));
+        }
+
+        @Override
+        public long staleMillis(Leg leg) {
+            return (settings.ringSeconds() + settings.listenSeconds() + 30) * 1000L;
+        }
     }
 
     private void heard(PbxEvent.OutResult o) {
@@ -408,28 +409,20 @@ public final class RescueService implements AutoCloseable {
         });
     }
 
-    private void hungUp(PbxEvent.ChannelHungUp h) {
-        Long stepId = answered.remove(h.uniqueid());
-        if (stepId != null) {
-            // an agent's call (110, a contact) ends when the seat hangs up, before the dialplan can say how the dial went
-            repo.step(stepId).ifPresent(s -> finish(s, s.kind().equals("call") ? "ended" : "hung-up",
-                    s.kind().equals("call") ? "the agent's call ended" : "answered, hung up before speaking"));
-        }
-    }
-
     /** Ends a step (once) and moves its incident on. */
     private void finish(Incident.Step s, String result, String detail) {
         long now = clock.millis();
         if (!repo.finish(s.id(), result, detail, now)) {
             return;
         }
-        refusals.remove(s.id());
-        answered.values().remove(s.id());
+        // the dialplan's result ends the call's leg too (when the leg ended first, it is done already)
+        outbound.finish(IncidentRepository.OWNER, Long.toString(s.incidentId()), s.seq(), Outcome.ANSWERED, detail);
         log.info("rescue.step-done incident={} step={} seq={} kind={} result={}", s.incidentId(), s.id(), s.seq(), s.kind(),
                 result);
         publishStep("incident.step", s.id());
         if (s.kind().equals("contact") && !"ack".equals(result)) {
-            repo.nextContactDue(s.incidentId(), now);
+            repo.nextContactDue(s.incidentId(), now).ifPresent(seq -> outbound.reschedule(IncidentRepository.OWNER,
+                    Long.toString(s.incidentId()), seq, now));
         }
         Incident inc = repo.get(s.incidentId()).orElse(null);
         if (inc == null || !inc.open()) {
@@ -781,7 +774,7 @@ public final class RescueService implements AutoCloseable {
                     repo.completeTask(t.id(), agent.username() + " called " + number, clock.millis());
                 }
             }
-            tick();
+            outbound.kick();
             return repo.get(id).orElseThrow();
         });
     }
@@ -1114,5 +1107,8 @@ public final class RescueService implements AutoCloseable {
     public void close() {
         worker.shutdownNow();
         routes.shutdownNow();
+        if (ownOutbound) {
+            outbound.close();
+        }
     }
 }

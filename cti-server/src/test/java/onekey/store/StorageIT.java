@@ -208,7 +208,7 @@ class StorageIT {
         open(engine);
         long elder = elders().create(draft("张桂英", List.of("02155550001"), List.of())).id();
         var repo = new onekey.rescue.IncidentRepository(db);
-        var first = repo.openWithFirstRedial(null, 12L, 5L, "1001", "no-response", "2155559999", 1_000, true).orElseThrow();
+        var first = repo.openWithFirstRedial(null, 12L, 5L, "1001", "no-response", "2155559999", 1_000).orElseThrow();
         org.assertj.core.api.Assertions.assertThat(first.elderId()).isNull();
         org.assertj.core.api.Assertions.assertThat(first.callerNumber()).isEqualTo("2155559999");
         org.assertj.core.api.Assertions.assertThat(first.steps()).singleElement().satisfies(s -> {
@@ -217,17 +217,17 @@ class StorageIT {
         });
         // a second one for the same number is refused; another number and an elder open their own
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(null, 13L, 5L, "1001", "no-response", "2155559999", 2_000, true)).isEmpty();
+                repo.openWithFirstRedial(null, 13L, 5L, "1001", "no-response", "2155559999", 2_000)).isEmpty();
         org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999").orElseThrow().id()).isEqualTo(first.id());
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(null, 14L, 5L, "1001", "no-response", "13900009999", 2_000, true)).isPresent();
+                repo.openWithFirstRedial(null, 14L, 5L, "1001", "no-response", "13900009999", 2_000)).isPresent();
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(elder, 15L, 5L, "1001", "no-response", "2155550001", 2_000, true)).isPresent();
+                repo.openWithFirstRedial(elder, 15L, 5L, "1001", "no-response", "2155550001", 2_000)).isPresent();
         // closed, the number may have a new one
         assertTrue(repo.close(first.id(), "cancelled", "well", 3_000));
         org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999")).isEmpty();
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000, true)).isPresent();
+                repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000)).isPresent();
     }
 
     // --- voice broadcasts (issue 9) -------------------------------------------------------------------
@@ -245,10 +245,13 @@ class StorageIT {
         org.assertj.core.api.Assertions.assertThat(b.fields()).containsEntry("hospital", "瑞金医院");
         org.assertj.core.api.Assertions.assertThat(b.state()).isEqualTo("scheduled");
         long attempt = b.attempts().get(0).id();
-        org.assertj.core.api.Assertions.assertThat(repo.due(999, 10)).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(repo.due(1000, 10)).extracting(onekey.broadcast.Broadcast.Attempt::id).containsExactly(attempt);
-        org.assertj.core.api.Assertions.assertThat(repo.startDialing(attempt, 1001)).isTrue();
-        org.assertj.core.api.Assertions.assertThat(repo.startDialing(attempt, 1002)).as("dialled once").isFalse();
+        // the attempt's call is its leg (outbound/, issue 17), written with it: due, then dialled once
+        var legs = repo.legs();
+        org.assertj.core.api.Assertions.assertThat(legs.due(onekey.outbound.Lane.BULK, 999, 10)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(legs.due(onekey.outbound.Lane.BULK, 1000, 10)).extracting(onekey.outbound.Leg::rowId).containsExactly(attempt);
+        long leg = legs.due(onekey.outbound.Lane.BULK, 1000, 10).get(0).id();
+        org.assertj.core.api.Assertions.assertThat(legs.startDialing(leg, 1001)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(legs.startDialing(leg, 1002)).as("dialled once").isFalse();
         org.assertj.core.api.Assertions.assertThat(repo.finish(attempt, "no-answer", null, "originate reason 3", 1010)).isTrue();
         org.assertj.core.api.Assertions.assertThat(repo.finish(attempt, "busy", null, "late", 1011)).as("finished once").isFalse();
         org.assertj.core.api.Assertions.assertThat(repo.plan(id, 2, "13917000001", 2000)).isTrue();
