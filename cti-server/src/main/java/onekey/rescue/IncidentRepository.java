@@ -155,21 +155,15 @@ public final class IncidentRepository {
      */
     private boolean insertStep(long incidentId, int seq, String kind, String target, long dueAt, String state, String detail) {
         try {
+            if (!state.equals("planned")) {
+                insertStep(dsl, incidentId, seq, kind, target, dueAt, state, detail); // a task: no call, no leg
+                return true;
+            }
             dsl.transaction(cfg -> {
-                long step = cfg.dsl().insertInto(INCIDENT_STEPS)
-                        .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
-                        .set(INCIDENT_STEPS.SEQ, seq)
-                        .set(INCIDENT_STEPS.KIND, kind)
-                        .set(INCIDENT_STEPS.TARGET, target)
-                        .set(INCIDENT_STEPS.DUE_AT, dueAt)
-                        .set(INCIDENT_STEPS.STATE, state)
-                        .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
-                        .returning(INCIDENT_STEPS.ID).fetchOne().getId();
-                if (state.equals("planned")) {
-                    // RULE: the rescue's calls are the SOS lane: no trunk limit ever holds them back
-                    OutboundRepository.plan(cfg.dsl(), new Leg.Plan(OWNER, Long.toString(incidentId), seq, step, Lane.SOS,
-                            target, false, dueAt, RescueService.ACTION_PREFIX + step));
-                }
+                long step = insertStep(cfg.dsl(), incidentId, seq, kind, target, dueAt, state, detail);
+                // RULE: the rescue's calls are the SOS lane: no trunk limit ever holds them back
+                OutboundRepository.plan(cfg.dsl(), new Leg.Plan(OWNER, Long.toString(incidentId), seq, step, Lane.SOS,
+                        target, false, dueAt, RescueService.ACTION_PREFIX + step));
             });
             return true;
         } catch (DataAccessException e) {
@@ -178,6 +172,19 @@ public final class IncidentRepository {
             }
             throw e;
         }
+    }
+
+    private static long insertStep(DSLContext dsl, long incidentId, int seq, String kind, String target, long dueAt,
+                                   String state, String detail) {
+        return dsl.insertInto(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
+                .set(INCIDENT_STEPS.SEQ, seq)
+                .set(INCIDENT_STEPS.KIND, kind)
+                .set(INCIDENT_STEPS.TARGET, target)
+                .set(INCIDENT_STEPS.DUE_AT, dueAt)
+                .set(INCIDENT_STEPS.STATE, state)
+                .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                .returning(INCIDENT_STEPS.ID).fetchOne().getId();
     }
 
     /** The legs (outbound/) of the incidents' calls, in this database. */
