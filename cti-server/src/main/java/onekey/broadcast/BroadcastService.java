@@ -12,12 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import onekey.auth.Account;
 import onekey.broadcast.Templates.Invalid;
 import onekey.broadcast.Templates.Template;
@@ -28,9 +23,10 @@ import onekey.events.EventHub;
 import onekey.lines.Line;
 import onekey.lines.Service;
 import onekey.outbound.Leg;
+import onekey.outbound.Link;
 import onekey.outbound.OutboundService;
 import onekey.outbound.Outcome;
-import onekey.telephony.LiveChannel;
+import onekey.outbound.Worker;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import org.slf4j.Logger;
@@ -159,11 +155,11 @@ public final class BroadcastService implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final Prompts prompts;
-    private final ScheduledExecutorService worker;
+    private final Worker worker;
     /** Places the calls (outbound/): the attempts are its bulk legs. */
     private final OutboundService outbound;
-    /** True when this service made its outbound service itself (a test, a server without rescue): it feeds it. */
-    private final boolean ownOutbound;
+    /** The server's outbound service, or (a test) one of its own that this service feeds. */
+    private final Link link;
     /** The lines (dialled numbers) of the centre: an elder who presses 0 is queued on the service's line. */
     private volatile java.util.function.Supplier<List<Line>> lines = List::of;
     /** Opens a no-response incident for an elder (rescue); returns its id. Null: no rescue service. */
@@ -187,14 +183,9 @@ public final class BroadcastService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.prompts = prompts;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "broadcast");
-            t.setDaemon(true);
-            return t;
-        });
-        this.ownOutbound = outbound == null;
-        this.outbound = outbound != null ? outbound : new OutboundService(repo.legs(), pbx, clock, settings.limits());
-        this.outbound.register(new Legs());
+        this.worker = new Worker("broadcast", "the broadcast service is busy; try again");
+        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, settings.limits()), new Legs());
+        this.outbound = link.service();
     }
 
     public void setLines(java.util.function.Supplier<List<Line>> lines) {
@@ -253,7 +244,7 @@ public final class BroadcastService implements AutoCloseable {
                 }
             }
         }
-        long id = onWorker(() -> {
+        long id = worker.call(() -> {
             long created = repo.create(main.inCampaign(campaignId), now);
             for (BroadcastRepository.Draft r : reminders) {
                 repo.create(new BroadcastRepository.Draft(r.elderId(), r.template(), r.kind(), r.fields(), r.language(),
@@ -324,7 +315,7 @@ public final class BroadcastService implements AutoCloseable {
 
     /** Cancels a broadcast that is not closed yet: nothing more is dialled. */
     public Broadcast cancel(long id, Account by) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             Broadcast b = repo.get(id).orElseThrow(() -> new Invalid("id", "no such broadcast: " + id));
             long now = clock.millis();
             if (!repo.close(id, Broadcast.State.CANCELLED, "cancelled by " + by.username(), now)) {
@@ -344,22 +335,16 @@ public final class BroadcastService implements AutoCloseable {
         if (e instanceof PbxEvent.BroadcastResult b && b.attempt() != null) {
             worker.execute(() -> heard(b));
         }
-        if (ownOutbound) {
-            outbound.onEvent(e);
-        }
+        link.onEvent(e);
     }
 
     /** AMI (re)connected: with its own outbound service, that one's resync (the server's runs from its root). */
     public void pbxConnected() {
-        if (ownOutbound) {
-            outbound.resync();
-        }
+        link.resync();
     }
 
     public void pbxDisconnected() {
-        if (ownOutbound) {
-            outbound.pbxDisconnected();
-        }
+        link.pbxDisconnected();
     }
 
     /**
@@ -368,29 +353,13 @@ public final class BroadcastService implements AutoCloseable {
      */
     void tickNow() {
         outbound.pollNow();
-        onWorker(() -> null);
+        worker.drain();
     }
 
     /** What a broadcast's leg means: an attempt of the broadcast (keys 1, 2, 0 are heard by {@link #heard}). */
-    private final class Legs implements OutboundService.Owner {
-        @Override
-        public String name() {
-            return BroadcastRepository.OWNER;
-        }
-
-        @Override
-        public String channelPrefix() {
-            return ACTION_PREFIX;
-        }
-
-        @Override
-        public String tagVariable() {
-            return "ONEKEY_BCAST";
-        }
-
-        @Override
-        public boolean bulk() {
-            return true;
+    private final class Legs extends OutboundService.Owner {
+        Legs() {
+            super(BroadcastRepository.OWNER, ACTION_PREFIX, "ONEKEY_BCAST", true);
         }
 
         @Override
@@ -610,22 +579,6 @@ public final class BroadcastService implements AutoCloseable {
         publish("broadcast.failed", failed);
     }
 
-    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
-        try {
-            return worker.submit(c).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the broadcast service is busy; try again", e);
-        }
-    }
-
     /** The broadcasts an agent must follow up by phone (failed bookings and reminders), oldest first. */
     public List<Broadcast> openTasks(int limit) {
         return repo.openTasks(limit);
@@ -707,9 +660,7 @@ public final class BroadcastService implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        if (ownOutbound) {
-            outbound.close();
-        }
+        worker.close();
+        link.close();
     }
 }

@@ -7,9 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongUnaryOperator;
 import onekey.elders.PhoneNumbers;
@@ -75,45 +72,66 @@ public final class OutboundService implements AutoCloseable {
         }
     }
 
-    /** What a leg means, said by the feature that owns it. Called on the outbound thread unless said otherwise. */
-    public interface Owner {
-        /** The legs' owner column: rescue, broadcast. */
-        String name();
+    /**
+     * What a leg means, said by the feature that owns it (its legs' owner name, how their channel ids begin, the channel
+     * variable holding the owner's row id, whether they are bulk). Called on the outbound thread unless said otherwise.
+     */
+    public abstract static class Owner {
+        private final String name;
+        private final String channelPrefix;
+        private final String tagVariable;
+        private final boolean bulk;
 
-        /** How its channel ids (and action ids) begin: the owner's row id follows. */
-        String channelPrefix();
-
-        /** The channel variable holding the owner's row id (found again on a resync). */
-        String tagVariable();
-
-        /** Bulk legs: their channels are the ones the trunk limits count. */
-        default boolean bulk() {
-            return false;
+        protected Owner(String name, String channelPrefix, String tagVariable, boolean bulk) {
+            this.name = name;
+            this.channelPrefix = channelPrefix;
+            this.tagVariable = tagVariable;
+            this.bulk = bulk;
         }
 
-        default Admission admit(Leg leg, long now) {
+        /** The legs' owner column: rescue, broadcast. */
+        public final String name() {
+            return name;
+        }
+
+        /** How its channel ids (and action ids) begin: the owner's row id follows. */
+        public final String channelPrefix() {
+            return channelPrefix;
+        }
+
+        /** The channel variable holding the owner's row id (found again on a resync). */
+        public final String tagVariable() {
+            return tagVariable;
+        }
+
+        /** Bulk legs: their channels are the ones the trunk limits count. */
+        public final boolean bulk() {
+            return bulk;
+        }
+
+        public Admission admit(Leg leg, long now) {
             return Admission.DIAL;
         }
 
         /** What to dial; on the dial's virtual thread (may speak a prompt). */
-        Dial prepare(Leg leg);
+        public abstract Dial prepare(Leg leg);
 
         /** The leg's row moved (dialing now, planned again, deferred): mirror it. */
-        void moved(Leg leg, Move move);
+        public abstract void moved(Leg leg, Move move);
 
         /** Asterisk took the call; on the dial's virtual thread. */
-        default void placed(Leg leg) {
+        public void placed(Leg leg) {
         }
 
         /** Answered (the feature's own result comes from the dialplan). */
-        default void answered(Leg leg) {
+        public void answered(Leg leg) {
         }
 
         /** The leg ended without the feature's result: busy, no answer, hung up, failed, unknown, cancelled. */
-        void ended(Leg leg, Outcome outcome, String detail);
+        public abstract void ended(Leg leg, Outcome outcome, String detail);
 
         /** How long a leg may stay dialing without a word from Asterisk before it is finished unknown. */
-        long staleMillis(Leg leg);
+        public abstract long staleMillis(Leg leg);
     }
 
     private final OutboundRepository repo;
@@ -122,7 +140,7 @@ public final class OutboundService implements AutoCloseable {
     private final Limits limits;
     private final CallRate rate;
     private final Map<String, Owner> owners = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService worker;
+    private final Worker worker;
     /** uniqueid of an answered leg's channel → leg id (to notice a hang-up before the feature's result). */
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
     /** leg id → attempts to hand the call to Asterisk that failed (AMI away). */
@@ -147,13 +165,9 @@ public final class OutboundService implements AutoCloseable {
         this.clock = clock;
         this.limits = limits;
         this.rate = new CallRate(limits.callsPerSecond());
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "outbound");
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = new Worker("outbound", "the outbound dialer is busy");
         // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
-        worker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+        worker.every(100, this::tick);
     }
 
     public void register(Owner owner) {
@@ -301,14 +315,8 @@ public final class OutboundService implements AutoCloseable {
 
     /** One pass of the dialer now, on its thread, returning when it is done (tests move their clock, then call it). */
     public void pollNow() {
-        try {
-            worker.submit(this::tick).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the outbound dialer did not answer", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        worker.execute(this::tick);
+        worker.drain();
     }
 
     private void tick() {
@@ -388,7 +396,7 @@ public final class OutboundService implements AutoCloseable {
         Runnable dial = () -> Thread.ofVirtual().name("outbound-dial-" + l.id()).start(() -> dial(d, o));
         long delay = l.lane() == Lane.BULK ? rate.reserve(now) - now : 0; // each bulk call at its own slot
         if (delay > 0) {
-            worker.schedule(dial, delay, TimeUnit.MILLISECONDS);
+            worker.schedule(dial, delay);
         } else {
             dial.run();
         }
@@ -447,7 +455,7 @@ public final class OutboundService implements AutoCloseable {
         Integer cause = causes.remove(channelId);
         if (o.reason() == 0 && cause == null && !late) {
             // the channel's Hangup (with its cause) may come just after the originate's failure: look again shortly
-            worker.schedule(() -> originated(o, channelId + "#late"), 500, TimeUnit.MILLISECONDS);
+            worker.schedule(() -> originated(o, channelId + "#late"), 500);
             return;
         }
         end(l, Outcome.ofOriginate(o.reason(), cause), Outcome.originateDetail(o.reason(), cause));
@@ -511,6 +519,6 @@ public final class OutboundService implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        worker.close();
     }
 }

@@ -7,16 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import onekey.auth.Account;
 import onekey.elders.Elder;
 import onekey.elders.ElderRepository;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
 import onekey.outbound.Leg;
+import onekey.outbound.Link;
 import onekey.outbound.OutboundService;
 import onekey.outbound.Outcome;
+import onekey.outbound.Worker;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.tts.PromptCache;
@@ -64,7 +64,7 @@ public final class RescueService implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final Prompts prompts;
-    private final ScheduledExecutorService worker;
+    private final Worker worker;
     /** AstDB writes for "the incident's agent first", in order, off the rescue thread (each is an AMI round trip). */
     private final java.util.concurrent.ExecutorService routes = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "rescue-route");
@@ -73,8 +73,8 @@ public final class RescueService implements AutoCloseable {
     });
     /** Places the calls (outbound/): the redials, contacts and agents' calls are its SOS legs. */
     private final OutboundService outbound;
-    /** True when this service made its outbound service itself (a test): it feeds it the PBX's events. */
-    private final boolean ownOutbound;
+    /** The server's outbound service, or (a test) one of its own that this service feeds. */
+    private final Link link;
     /** account id → its phone extension (for "the incident's agent first"); null when unknown. */
     private volatile java.util.function.LongFunction<String> extensionOf = id -> null;
 
@@ -105,16 +105,11 @@ public final class RescueService implements AutoCloseable {
         this.hub = hub;
         this.clock = clock;
         this.settings = settings;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "rescue");
-            t.setDaemon(true);
-            return t;
-        });
-        this.ownOutbound = outbound == null;
-        this.outbound = outbound != null ? outbound
-                : new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none());
-        this.outbound.register(new Legs());
-        worker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
+        this.worker = new Worker("rescue", "the rescue service is busy; try again");
+        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none()),
+                new Legs());
+        this.outbound = link.service();
+        worker.every(250, this::tick);
     }
 
     /** The result of asking for an incident: the incident and whether it was opened now or was open already. */
@@ -127,7 +122,7 @@ public final class RescueService implements AutoCloseable {
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
         // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
         // instead of contending in the database (a burst of 180 at once failed with 500s before)
-        return onWorker(() -> openNow(elderId, callId, by, reason));
+        return worker.call(() -> openNow(elderId, callId, by, reason));
     }
 
     /**
@@ -145,7 +140,7 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
                     + "from the pop");
         }
-        return onWorker(() -> openNow(null, number, callId, by, reason));
+        return worker.call(() -> openNow(null, number, callId, by, reason));
     }
 
     private Opened openNow(long elderId, Long callId, Account by, String reason) {
@@ -193,9 +188,7 @@ public final class RescueService implements AutoCloseable {
                     worker.execute(() -> joined(q));
             default -> { }
         }
-        if (ownOutbound) {
-            outbound.onEvent(e);
-        }
+        link.onEvent(e);
     }
 
     /**
@@ -203,9 +196,7 @@ public final class RescueService implements AutoCloseable {
      * service's, run by the root; with an outbound service of its own, run here).
      */
     public void pbxConnected() {
-        if (ownOutbound) {
-            outbound.resync();
-        }
+        link.resync();
         worker.execute(() -> {
             try {
                 for (String state : List.of("redialling", "escalating")) {
@@ -271,9 +262,7 @@ public final class RescueService implements AutoCloseable {
     }
 
     public void pbxDisconnected() {
-        if (ownOutbound) {
-            outbound.pbxDisconnected();
-        }
+        link.pbxDisconnected();
     }
 
     /**
@@ -282,12 +271,9 @@ public final class RescueService implements AutoCloseable {
      * every few hundred ms of real time).
      */
     void tickNow() {
-        onWorker(() -> {
-            tick();
-            return null;
-        });
+        worker.execute(this::tick);
         outbound.pollNow();
-        onWorker(() -> null);
+        worker.drain();
     }
 
     private void tick() {
@@ -301,20 +287,9 @@ public final class RescueService implements AutoCloseable {
     }
 
     /** What a rescue leg means: a step of the incident (a redial, a contact, seat B's call, an agent's call). */
-    private final class Legs implements OutboundService.Owner {
-        @Override
-        public String name() {
-            return IncidentRepository.OWNER;
-        }
-
-        @Override
-        public String channelPrefix() {
-            return ACTION_PREFIX;
-        }
-
-        @Override
-        public String tagVariable() {
-            return "ONEKEY_STEP";
+    private final class Legs extends OutboundService.Owner {
+        Legs() {
+            super(IncidentRepository.OWNER, ACTION_PREFIX, "ONEKEY_STEP", false);
         }
 
         @Override
@@ -545,7 +520,7 @@ public final class RescueService implements AutoCloseable {
 
     /** An agent takes a task: open → taken. Only its agent, the incident's agent, or a supervisor/admin. */
     public Incident take(long id, int seq, Account by) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
@@ -569,7 +544,7 @@ public final class RescueService implements AutoCloseable {
      * WebSocket command both call this.
      */
     public Incident completeTask(long id, int seq, Account by) {
-        Incident now = onWorker(() -> {
+        Incident now = worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
@@ -721,7 +696,7 @@ public final class RescueService implements AutoCloseable {
 
     /** Responders arrived (or the elder was found well): the incident is resolved and a follow-up is planned. */
     public Incident arrived(long id, Account by, String outcome) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             long now = clock.millis();
             if (!repo.close(id, "resolved", outcome, now)) {
@@ -740,7 +715,7 @@ public final class RescueService implements AutoCloseable {
 
     /** The alarm is cancelled (the elder is well): nothing more is dialled. */
     public Incident cancel(long id, Account by, String reason) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             long now = clock.millis();
             if (!repo.close(id, "cancelled", reason + " (by " + by.username() + ")", now)) {
@@ -764,7 +739,7 @@ public final class RescueService implements AutoCloseable {
         if (agent.extension() == null) {
             throw new IllegalArgumentException(agent.username() + " has no phone extension to call from");
         }
-        return onWorker(() -> {
+        return worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
             repo.planCall(id, seq, number, agent.extension(), clock.millis());
@@ -792,7 +767,7 @@ public final class RescueService implements AutoCloseable {
         String number = task.target() != null ? task.target()
                 : phonesOf(inc).stream().findFirst().orElseThrow();
         Incident out = callFromAgent(id, agent, number);
-        onWorker(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
+        worker.call(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
         log.info("rescue.follow-up-dialled incident={} agent={} number={}", id, agent.username(), PhoneNumbers.mask(number));
         return repo.get(id).orElse(out);
     }
@@ -818,7 +793,7 @@ public final class RescueService implements AutoCloseable {
      * be tried again before its deadline. Audited either way.
      */
     public Incident followUpOutcome(long id, Account agent, FollowUpOutcome o) {
-        Incident done = onWorker(() -> {
+        Incident done = worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step task = openFollowUp(inc);
             long now = clock.millis();
@@ -916,7 +891,7 @@ public final class RescueService implements AutoCloseable {
         if (r == null || !"callback-needed".equals(c.disposition())) {
             return Optional.empty();
         }
-        return onWorker(() -> {
+        return worker.call(() -> {
             long now = clock.millis();
             String number = c.elderId() == null ? c.callerNumber()
                     : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
@@ -971,7 +946,7 @@ public final class RescueService implements AutoCloseable {
 
     /** A call follow-up dialled from the worklist by the seat's own phone: the attempt is noted; it stays open. */
     public FollowUp callFollowUpDialled(long id, Account agent) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
             if (!f.open()) {
                 throw new IllegalStateException("follow-up " + id + " is already done");
@@ -983,7 +958,7 @@ public final class RescueService implements AutoCloseable {
 
     /** As {@link #followUpOutcome} for a call's follow-up: reached is done, not reached stays open; audited. */
     public FollowUp callFollowUpOutcome(long id, Account agent, FollowUpOutcome o) {
-        FollowUp done = onWorker(() -> {
+        FollowUp done = worker.call(() -> {
             FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
             long now = clock.millis();
             boolean changed = o.reached()
@@ -1029,22 +1004,6 @@ public final class RescueService implements AutoCloseable {
     /** The follow-up tasks due by {@code until} (the worklist). */
     public List<Incident.Step> followUps(long until) {
         return repo.openTasks("follow-up", until);
-    }
-
-    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
-        try {
-            return worker.submit(c).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the rescue service is busy; try again", e);
-        }
     }
 
     private void publishStep(String type, long stepId) {
@@ -1105,10 +1064,8 @@ public final class RescueService implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        worker.close();
         routes.shutdownNow();
-        if (ownOutbound) {
-            outbound.close();
-        }
+        link.close();
     }
 }
