@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@code maxChannels} broadcast calls at once (the trunk keeps room for SOS). After the last failed attempt a
  * check-in opens a no-response incident (rescue) and a booking or reminder alerts the agents (queue.alert).
  *
- * <p>Durable and idempotent like the rescue: every attempt is a row written before it is dialled (planned →
- * dialing → done, conditional UPDATEs); after a restart an attempt that was being dialled is finished "unknown"
- * (never dialled again) unless Asterisk still has its channel, and the plan goes on. Everything runs on one thread.
+ * <p>Durable and idempotent: every attempt's call is a bulk leg of the outbound service (onekey.outbound), a row
+ * written with the attempt before it is dialled; the dialer applies the trunk's limits and quiet hours, and after a
+ * restart a call that was being placed is finished "unknown" (never dialled again) unless Asterisk still has its
+ * channel, and the plan goes on. This service says what an attempt means (1, 2, 0, the retry plan, the hand-over);
+ * its own changes run on one thread.
  */
 public final class BroadcastService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BroadcastService.class);

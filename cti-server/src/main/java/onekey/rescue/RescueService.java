@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * silence, no answer, busy or a failure count as no response. After the last redial without a response the
  * incident is escalating: supervisors and the incident's agent get {@code incident.escalated}.
  *
- * <p>Durable and idempotent: every planned call is a row written before it is dialled (planned → dialing →
- * done, each a conditional UPDATE), so after a restart or a kill -9 the incident continues where it was; a
- * step that was being dialled when the server died is not dialled again (its result is "unknown" unless
- * Asterisk still has its channel). At most one open incident per elder. Everything runs on one thread.
+ * <p>Durable and idempotent: every planned call is an SOS-lane leg of the outbound service (onekey.outbound), a row
+ * written with its step before it is dialled, so after a restart or a kill -9 the incident continues where it was; a
+ * step that was being dialled when the server died is not dialled again (its result is "unknown" unless Asterisk
+ * still has its channel). This service keeps what a step means and the people's tasks. At most one open incident
+ * per elder. Its own changes run on one thread.
  */
 public final class RescueService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RescueService.class);
