@@ -406,11 +406,12 @@ public final class RescueService implements AutoCloseable {
         }
         if ("spoke".equals(result)) {
             repo.cancelPlanned(inc.id(), now);
+            // the follow-up first: whoever sees the incident resolved sees its follow-up on the worklist too
+            planFollowUp(inc, now);
             repo.close(inc.id(), "resolved", "the elder answered " + (s.kind().equals("redial") ? "redial " + s.seq()
                     : "a seat-B call") + " and spoke; put through to an agent", now);
             repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
             route(inc, false);
-            planFollowUp(inc, now);
             publish("incident.resolved", repo.get(inc.id()).orElse(inc));
             return;
         }
