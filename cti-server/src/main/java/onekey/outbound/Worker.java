@@ -2,8 +2,8 @@ package onekey.outbound;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -18,11 +18,13 @@ public final class Worker implements AutoCloseable {
     /** {@code name}: the thread's; {@code busy}: the message a request gets when the thread does not answer. */
     public Worker(String name, String busy) {
         this.busy = busy;
-        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+        var e = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.exec = e;
     }
 
     public void execute(Runnable r) {
@@ -60,8 +62,20 @@ public final class Worker implements AutoCloseable {
         call(() -> null);
     }
 
+    /**
+     * Stops: what runs now may finish (an interrupt inside a query would close an embedded H2 database under every
+     * other user of it), nothing else runs; after 5 s the thread is interrupted.
+     */
     @Override
     public void close() {
-        exec.shutdownNow();
+        exec.shutdown();
+        try {
+            if (!exec.awaitTermination(5, TimeUnit.SECONDS)) {
+                exec.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exec.shutdownNow();
+        }
     }
 }
