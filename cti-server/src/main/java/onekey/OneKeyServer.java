@@ -96,6 +96,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final ResyncCoordinator pbxSubscribers;
     private final Health health;
     private final onekey.calls.SeatCalls seatCalls;
+    /** The one outbound-call service (issue 17): every call OneKey places for rescue, broadcasts and spy. */
+    private final onekey.outbound.OutboundService outbound;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -179,6 +181,10 @@ public final class OneKeyServer implements AutoCloseable {
                 onekey.net.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
+        // one outbound service below every feature that dials (issue 17), with the trunk's limits
+        this.outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
+                broadcastSettings().limits());
+        outbound.setTrunk(trunkLoad);
         OneKeyConfig.Rescue rc = cfg.rescue();
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
@@ -193,7 +199,7 @@ public final class OneKeyServer implements AutoCloseable {
                     public java.util.Optional<String> playbackPath(List<PromptCache.Part> message, String language) {
                         return prompts.compose(message, language).map(PromptCache::withoutExtension);
                     }
-                });
+                }, outbound);
         rescue.setReadyAgents(() -> agents.all().stream()
                 .filter(a -> a.state() == onekey.agents.AgentState.READY).map(onekey.agents.AgentStatus::accountId).toList());
         rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
@@ -241,6 +247,8 @@ public final class OneKeyServer implements AutoCloseable {
                 PbxSubscriber.of("queue membership", null, agents::reconcile, null),
                 PbxSubscriber.of("trunk channels", trunkLoad::onEvent, () -> trunkLoad.resync(pbx.liveChannels(List.of())), null),
                 PbxSubscriber.of("calls", calls::onEvent, () -> calls.resync(pbx), null),
+                // the legs left dialing: followed again, or finished unknown (issue 17); before the features they serve
+                PbxSubscriber.of("outbound legs", outbound::onEvent, outbound::resync, outbound::pbxDisconnected),
                 PbxSubscriber.of("rescue", rescue::onEvent, rescue::pbxConnected, rescue::pbxDisconnected),
                 PbxSubscriber.of("silence", silence::onEvent, null, null),
                 PbxSubscriber.of("spy sessions", spy::onEvent, spy::resync, null),
@@ -299,20 +307,23 @@ public final class OneKeyServer implements AutoCloseable {
                 cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
     }
 
-    /** Voice broadcasts (issue 9), next to the rescue it hands unanswered check-ins to. */
-    private onekey.broadcast.BroadcastService broadcastService(JooqElderRepository elders, Clock clock, PromptCache prompts) {
+    private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
         OneKeyConfig.Broadcast bc = cfg.broadcast();
         java.time.ZoneId zone = java.time.ZoneId.of(bc.timeZone());
+        return new onekey.broadcast.BroadcastService.Settings(Map.of(
+                "booking", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryBooking()),
+                "reminder", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryReminder()),
+                "check-in", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryCheckIn())),
+                bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
+                onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
+                bc.reminderHoursBefore(), bc.maxChannels(), bc.callsPerSecond(), bc.trunkChannels(),
+                bc.trunkSosReserve());
+    }
+
+    /** Voice broadcasts (issue 9), next to the rescue it hands unanswered check-ins to. */
+    private onekey.broadcast.BroadcastService broadcastService(JooqElderRepository elders, Clock clock, PromptCache prompts) {
         var b = new onekey.broadcast.BroadcastService(new onekey.broadcast.BroadcastRepository(db), elders, pbx, hub, clock,
-                new onekey.broadcast.BroadcastService.Settings(Map.of(
-                        "booking", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryBooking()),
-                        "reminder", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryReminder()),
-                        "check-in", onekey.broadcast.BroadcastService.RetryPlan.parse(bc.retryCheckIn())),
-                        bc.ringSeconds(), bc.replays(), bc.digitSeconds(),
-                        onekey.broadcast.QuietHours.parse(bc.quietHours(), zone), java.time.LocalTime.parse(bc.reminderEvening()),
-                        bc.reminderHoursBefore(), bc.maxChannels(), bc.callsPerSecond(), bc.trunkChannels(),
-                        bc.trunkSosReserve()),
-                new onekey.broadcast.BroadcastPrompts(prompts));
+                broadcastSettings(), new onekey.broadcast.BroadcastPrompts(prompts), outbound);
         b.setLines(lineCache::all);
         b.setTrunk(trunkLoad);
         b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
@@ -520,6 +531,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("conferences", conferences);
         closeQuietly("broadcasts", broadcasts);
         closeQuietly("seat-calls", seatCalls);
+        closeQuietly("outbound", outbound);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import onekey.outbound.Lane;
+import onekey.outbound.Leg;
+import onekey.outbound.OutboundRepository;
 import onekey.store.Constraints;
 import onekey.store.Database;
 import onekey.store.jooq.tables.records.BroadcastAttemptsRecord;
@@ -26,6 +29,8 @@ import org.jooq.impl.DSL;
 public final class BroadcastRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The legs' owner: the broadcasts' calls. */
+    static final String OWNER = "broadcast";
 
     private final DSLContext dsl;
 
@@ -76,15 +81,28 @@ public final class BroadcastRepository {
                     .set(BROADCASTS.PARENT_ID, d.parentId())
                     .set(BROADCASTS.CAMPAIGN_ID, d.campaignId())
                     .returning(BROADCASTS.ID).fetchOne().getId();
-            tx.insertInto(BROADCAST_ATTEMPTS)
-                    .set(BROADCAST_ATTEMPTS.BROADCAST_ID, id)
-                    .set(BROADCAST_ATTEMPTS.SEQ, 1)
-                    .set(BROADCAST_ATTEMPTS.PHONE, d.phone())
-                    .set(BROADCAST_ATTEMPTS.DUE_AT, d.dueAt())
-                    .set(BROADCAST_ATTEMPTS.STATE, "planned")
-                    .execute();
+            insertAttempt(tx, id, 1, d.phone(), d.dueAt(), d.urgent());
             return id;
         });
+    }
+
+    /** The attempt's row and its leg (the call itself: a row before any dial, outbound/), in one transaction. */
+    private static void insertAttempt(DSLContext tx, long broadcastId, int seq, String phone, long dueAt, boolean urgent) {
+        long attempt = tx.insertInto(BROADCAST_ATTEMPTS)
+                .set(BROADCAST_ATTEMPTS.BROADCAST_ID, broadcastId)
+                .set(BROADCAST_ATTEMPTS.SEQ, seq)
+                .set(BROADCAST_ATTEMPTS.PHONE, phone)
+                .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
+                .set(BROADCAST_ATTEMPTS.STATE, "planned")
+                .returning(BROADCAST_ATTEMPTS.ID).fetchOne().getId();
+        // every broadcast is bulk (maxChannels, callsPerSecond, sosReserve); only an urgent one skips the quiet hours
+        OutboundRepository.plan(tx, new Leg.Plan(OWNER, Long.toString(broadcastId), seq, attempt, Lane.BULK, phone, !urgent,
+                dueAt, BroadcastService.ACTION_PREFIX + attempt));
+    }
+
+    /** The legs (outbound/) of the broadcasts' calls, in this database. */
+    public OutboundRepository legs() {
+        return new OutboundRepository(dsl);
     }
 
     public Optional<Broadcast> get(long id) {
@@ -146,16 +164,11 @@ public final class BroadcastRepository {
         dsl.update(BROADCASTS).set(BROADCASTS.OUTCOME, cut(outcome)).where(BROADCASTS.ID.eq(id)).execute();
     }
 
-    /** Plans attempt {@code seq}; false when it exists already (planned once, whatever the replays). */
+    /** Plans attempt {@code seq} and its leg; false when it exists already (planned once, whatever the replays). */
     public boolean plan(long broadcastId, int seq, String phone, long dueAt) {
         try {
-            dsl.insertInto(BROADCAST_ATTEMPTS)
-                    .set(BROADCAST_ATTEMPTS.BROADCAST_ID, broadcastId)
-                    .set(BROADCAST_ATTEMPTS.SEQ, seq)
-                    .set(BROADCAST_ATTEMPTS.PHONE, phone)
-                    .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
-                    .set(BROADCAST_ATTEMPTS.STATE, "planned")
-                    .execute();
+            dsl.transaction(cfg -> insertAttempt(cfg.dsl(), broadcastId, seq, phone, dueAt, Boolean.TRUE.equals(
+                    cfg.dsl().select(BROADCASTS.URGENT).from(BROADCASTS).where(BROADCASTS.ID.eq(broadcastId)).fetchOne(BROADCASTS.URGENT))));
             return true;
         } catch (DataAccessException e) {
             if (Constraints.violates(e, "uq_broadcast_attempts_seq")) {
@@ -163,23 +176,6 @@ public final class BroadcastRepository {
             }
             throw e;
         }
-    }
-
-    /** Planned attempts due by {@code now}, oldest first. */
-    public List<Broadcast.Attempt> due(long now, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return dsl.selectFrom(BROADCAST_ATTEMPTS)
-                .where(BROADCAST_ATTEMPTS.STATE.eq("planned")).and(BROADCAST_ATTEMPTS.DUE_AT.le(now))
-                .orderBy(BROADCAST_ATTEMPTS.DUE_AT, BROADCAST_ATTEMPTS.ID)
-                .limit(limit)
-                .fetch(BroadcastRepository::attempt);
-    }
-
-    public List<Broadcast.Attempt> inState(String state) {
-        return dsl.selectFrom(BROADCAST_ATTEMPTS).where(BROADCAST_ATTEMPTS.STATE.eq(state)).orderBy(BROADCAST_ATTEMPTS.ID)
-                .fetch(BroadcastRepository::attempt);
     }
 
     public int countInState(String state) {
@@ -191,31 +187,11 @@ public final class BroadcastRepository {
                 .map(BroadcastRepository::attempt);
     }
 
-    /** planned → dialing; false when it is not planned any more. Written BEFORE the call is placed. */
-    public boolean startDialing(long attemptId, long at) {
-        return dsl.update(BROADCAST_ATTEMPTS)
-                .set(BROADCAST_ATTEMPTS.STATE, "dialing")
-                .set(BROADCAST_ATTEMPTS.STARTED_AT, at)
-                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("planned"))
-                .execute() == 1;
-    }
-
-    /** A planned attempt waits until {@code dueAt} (quiet hours); false when it is not planned any more. */
-    public boolean defer(long attemptId, long dueAt) {
-        return dsl.update(BROADCAST_ATTEMPTS)
-                .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
-                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("planned"))
-                .execute() == 1;
-    }
-
-    /** dialing → planned again: the call was never handed to Asterisk (AMI away). */
-    public boolean replan(long attemptId, long dueAt) {
-        return dsl.update(BROADCAST_ATTEMPTS)
-                .set(BROADCAST_ATTEMPTS.STATE, "planned")
-                .set(BROADCAST_ATTEMPTS.DUE_AT, dueAt)
-                .setNull(BROADCAST_ATTEMPTS.STARTED_AT)
-                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("dialing"))
-                .execute() == 1;
+    /** The attempt shows its leg's state (dialing, planned again, deferred) until it is done. */
+    public void mirror(Leg leg) {
+        dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.STATE, leg.state())
+                .set(BROADCAST_ATTEMPTS.STARTED_AT, leg.startedAt()).set(BROADCAST_ATTEMPTS.DUE_AT, leg.dueAt())
+                .where(BROADCAST_ATTEMPTS.ID.eq(leg.rowId())).and(BROADCAST_ATTEMPTS.STATE.ne("done")).execute();
     }
 
     /** While the call is up: answered, the recording, the keys so far. */

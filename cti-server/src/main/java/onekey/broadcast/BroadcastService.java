@@ -12,12 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import onekey.auth.Account;
 import onekey.broadcast.Templates.Invalid;
 import onekey.broadcast.Templates.Template;
@@ -27,7 +22,11 @@ import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
 import onekey.lines.Line;
 import onekey.lines.Service;
-import onekey.telephony.LiveChannel;
+import onekey.outbound.Leg;
+import onekey.outbound.Link;
+import onekey.outbound.OutboundService;
+import onekey.outbound.Outcome;
+import onekey.outbound.Worker;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import org.slf4j.Logger;
@@ -44,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@code maxChannels} broadcast calls at once (the trunk keeps room for SOS). After the last failed attempt a
  * check-in opens a no-response incident (rescue) and a booking or reminder alerts the agents (queue.alert).
  *
- * <p>Durable and idempotent like the rescue: every attempt is a row written before it is dialled (planned →
- * dialing → done, conditional UPDATEs); after a restart an attempt that was being dialled is finished "unknown"
- * (never dialled again) unless Asterisk still has its channel, and the plan goes on. Everything runs on one thread.
+ * <p>Durable and idempotent: every attempt's call is a bulk leg of the outbound service (onekey.outbound), a row
+ * written with the attempt before it is dialled; the dialer applies the trunk's limits and quiet hours, and after a
+ * restart a call that was being placed is finished "unknown" (never dialled again) unless Asterisk still has its
+ * channel, and the plan goes on. This service says what an attempt means (1, 2, 0, the retry plan, the hand-over);
+ * its own changes run on one thread.
  */
 public final class BroadcastService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BroadcastService.class);
@@ -83,6 +84,14 @@ public final class BroadcastService implements AutoCloseable {
 
         ZoneId zone() {
             return quiet.zone();
+        }
+
+        /** The trunk's limits for the outbound dialer: these numbers, and the quiet hours. */
+        public OutboundService.Limits limits() {
+            return new OutboundService.Limits(maxChannels, callsPerSecond, trunkChannels, sosReserve, t -> {
+                Instant at = Instant.ofEpochMilli(t);
+                return quiet.contains(at) ? quiet.next(at).toEpochMilli() : t;
+            });
         }
     }
 
@@ -139,33 +148,27 @@ public final class BroadcastService implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final Prompts prompts;
-    private final ScheduledExecutorService worker;
-    /** uniqueid of an answered broadcast channel → attempt id (to notice a hang-up before a result). */
-    private final Map<String, Long> answered = new ConcurrentHashMap<>();
-    private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
-    /** Hangup cause of a broadcast channel (uniqueid okbc-&lt;attempt&gt;): tells busy from a plain failure. */
-    private final Map<String, Integer> causes = new ConcurrentHashMap<>();
-    /**
-     * Attempts whose channel Asterisk may still have (from the dial until the channel's Hangup, not until the
-     * attempt's result): the limit {@code maxChannels} counts these, as Asterisk counts channels. Value: when the
-     * attempt ended (0 while it runs), to forget a channel whose Hangup never came.
-     */
-    private final Map<Long, Long> up = new ConcurrentHashMap<>();
-    private volatile boolean pbxReady;
+    private final Worker worker;
+    /** Places the calls (outbound/): the attempts are its bulk legs. */
+    private final OutboundService outbound;
+    /** The server's outbound service, or (a test) one of its own that this service feeds. */
+    private final Link link;
     /** The lines (dialled numbers) of the centre: an elder who presses 0 is queued on the service's line. */
     private volatile java.util.function.Supplier<List<Line>> lines = List::of;
     /** Opens a no-response incident for an elder (rescue); returns its id. Null: no rescue service. */
     private volatile BiFunction<Long, String, Long> noResponse;
-    /** New calls a second (broadcast.callsPerSecond); used on the broadcast thread only. */
-    private final CallRate rate;
-    /** Trunk channels up, whoever made them (null: not known, only the broadcast's own are counted). */
-    private volatile onekey.telephony.TrunkLoad trunk;
-    private boolean trunkHeld;
     /** At most two TTS syntheses at once (2 cores). */
     private final java.util.concurrent.Semaphore tts = new java.util.concurrent.Semaphore(2);
 
+    /** With an outbound service of its own, limited by {@code settings} (tests; see the other constructor). */
     public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                             Settings settings, Prompts prompts) {
+        this(repo, elders, pbx, hub, clock, settings, prompts, null);
+    }
+
+    /** {@code outbound}: the server's one outbound service (its limits are the trunk's); null: one of its own. */
+    public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                            Settings settings, Prompts prompts, OutboundService outbound) {
         this.repo = repo;
         this.elders = elders;
         this.pbx = pbx;
@@ -173,14 +176,9 @@ public final class BroadcastService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.prompts = prompts;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "broadcast");
-            t.setDaemon(true);
-            return t;
-        });
-        this.rate = new CallRate(settings.callsPerSecond());
-        // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
-        worker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+        this.worker = new Worker("broadcast", "the broadcast service is busy; try again");
+        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, settings.limits()), new Legs());
+        this.outbound = link.service();
     }
 
     public void setLines(java.util.function.Supplier<List<Line>> lines) {
@@ -189,7 +187,7 @@ public final class BroadcastService implements AutoCloseable {
 
     /** The trunk's live channels, so that broadcasts leave {@code trunk.sosReserve} of them free. */
     public void setTrunk(onekey.telephony.TrunkLoad trunk) {
-        this.trunk = trunk;
+        outbound.setTrunk(trunk);
     }
 
     /** The hand-over of an unanswered check-in: (elderId, reason) → incident id. */
@@ -239,7 +237,7 @@ public final class BroadcastService implements AutoCloseable {
                 }
             }
         }
-        long id = onWorker(() -> {
+        long id = worker.call(() -> {
             long created = repo.create(main.inCampaign(campaignId), now);
             for (BroadcastRepository.Draft r : reminders) {
                 repo.create(new BroadcastRepository.Draft(r.elderId(), r.template(), r.kind(), r.fields(), r.language(),
@@ -310,7 +308,7 @@ public final class BroadcastService implements AutoCloseable {
 
     /** Cancels a broadcast that is not closed yet: nothing more is dialled. */
     public Broadcast cancel(long id, Account by) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             Broadcast b = repo.get(id).orElseThrow(() -> new Invalid("id", "no such broadcast: " + id));
             long now = clock.millis();
             if (!repo.close(id, Broadcast.State.CANCELLED, "cancelled by " + by.username(), now)) {
@@ -325,209 +323,125 @@ public final class BroadcastService implements AutoCloseable {
 
     // ---- the PBX ------------------------------------------------------------------------------------------
 
-    /** From the AMI dispatcher: handed to the broadcast thread at once. */
+    /** From the AMI dispatcher: the dialplan's results to the broadcast thread at once; the calls' own to outbound. */
     public void onEvent(PbxEvent e) {
-        switch (e) {
-            case PbxEvent.OriginateResult o when o.actionId() != null && o.actionId().startsWith(ACTION_PREFIX) ->
-                    worker.execute(() -> originated(o));
-            case PbxEvent.BroadcastResult b when b.attempt() != null -> worker.execute(() -> heard(b));
-            // checked on the broadcast thread, after the answer that came before it (a quick hang-up is not missed)
-            case PbxEvent.ChannelHungUp h -> {
-                if (h.uniqueid() != null && h.uniqueid().startsWith(ACTION_PREFIX)) {
-                    causes.put(h.uniqueid(), h.cause());
-                    try {
-                        up.remove(Long.parseLong(h.uniqueid().substring(ACTION_PREFIX.length())));
-                    } catch (NumberFormatException ignored) {
-                        // not one of ours
-                    }
-                }
-                worker.execute(() -> hungUp(h));
-            }
-            default -> { }
+        if (e instanceof PbxEvent.BroadcastResult b && b.attempt() != null) {
+            worker.execute(() -> heard(b));
         }
+        link.onEvent(e);
     }
 
-    /**
-     * AMI (re)connected: attempts left "dialing" by an earlier run whose channel Asterisk no longer has are finished
-     * "unknown" (never dialled again; the plan goes on), then planned attempts may be dialled.
-     */
+    /** AMI (re)connected: with its own outbound service, that one's resync (the server's runs from its root). */
     public void pbxConnected() {
-        worker.execute(() -> {
-            try {
-                List<Broadcast.Attempt> dialing = repo.inState("dialing");
-                if (!dialing.isEmpty()) {
-                    Map<String, String> live = new LinkedHashMap<>();
-                    for (LiveChannel c : pbx.liveChannels(List.of("ONEKEY_BCAST"))) {
-                        String a = c.variables().get("ONEKEY_BCAST");
-                        if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
-                            try {
-                                up.put(Long.parseLong(c.uniqueid().substring(ACTION_PREFIX.length())), 0L);
-                            } catch (NumberFormatException ignored) {
-                                // not one of ours
-                            }
-                        }
-                        if (a != null) {
-                            live.put(a, c.uniqueid());
-                        } else if (c.uniqueid() != null && c.uniqueid().startsWith(ACTION_PREFIX)) {
-                            live.put(c.uniqueid().substring(ACTION_PREFIX.length()), c.uniqueid()); // still ringing
-                        }
-                    }
-                    for (Broadcast.Attempt a : dialing) {
-                        String uniqueid = live.get(Long.toString(a.id()));
-                        if (uniqueid != null) {
-                            answered.put(uniqueid, a.id());
-                        } else if (!refusals.containsKey(a.id())) {
-                            finish(a, "unknown", null, "the server restarted while this call was placed; not dialled again");
-                        }
-                    }
-                }
-                pbxReady = true;
-            } catch (RuntimeException ex) {
-                log.warn("broadcast.resync-failed error={}", ex.toString());
-            }
-        });
+        link.resync();
     }
 
     public void pbxDisconnected() {
-        pbxReady = false;
+        link.pbxDisconnected();
     }
 
     /**
-     * One pass of the poller now, on its own thread, returning when it is done: a unit test moves its clock and then
-     * knows the pass at that time has run (the poller's own passes run every few hundred ms of real time).
+     * One pass of the dialer now, returning when it and what it handed to the broadcast thread are done: a unit test
+     * moves its clock and then knows the pass at that time has run (the dialer's own passes run every 100 ms).
      */
     void tickNow() {
-        onWorker(() -> {
-            tick();
-            return null;
-        });
+        outbound.pollNow();
+        worker.drain();
     }
 
-    private void tick() {
-        try {
-            long now = clock.millis();
-            for (Broadcast.Attempt a : repo.inState("dialing")) {
-                if (a.startedAt() != null && now - a.startedAt() > staleMillis(a) && !answered.containsValue(a.id())) {
-                    finish(a, "unknown", null, "no outcome from Asterisk in time");
-                }
+    /** What a broadcast's leg means: an attempt of the broadcast (keys 1, 2, 0 are heard by {@link #heard}). */
+    private final class Legs extends OutboundService.Owner {
+        Legs() {
+            super(BroadcastRepository.OWNER, ACTION_PREFIX, "ONEKEY_BCAST", true);
+        }
+
+        @Override
+        public OutboundService.Admission admit(Leg leg, long now) {
+            Broadcast.Attempt a = repo.attempt(leg.rowId()).orElse(null);
+            Broadcast b = a == null ? null : repo.get(a.broadcastId()).orElse(null);
+            if (a == null || a.done()) {
+                return OutboundService.Admission.drop("the attempt is " + (a == null ? "gone" : "done"));
             }
-            if (!pbxReady) {
-                return;
+            if (b != null && b.campaignId() != null && repo.pausedCampaigns().contains(b.campaignId())) {
+                return OutboundService.Admission.HOLD; // a paused campaign: its attempts wait, due, until it is resumed
             }
-            // a channel whose Hangup never came is forgotten a minute after its attempt ended
-            up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
-            int free = Math.min(settings.maxChannels() - Math.max(up.size(), repo.countInState("dialing")), trunkRoom());
-            free = Math.min(free, rate.available(now));
-            java.util.Set<Long> paused = free > 0 ? repo.pausedCampaigns() : java.util.Set.of();
-            for (Broadcast.Attempt a : repo.due(now, free + (paused.isEmpty() ? 0 : 500))) {
-                if (free <= 0) {
-                    break;
-                }
-                Broadcast b = repo.get(a.broadcastId()).orElse(null);
-                if (b != null && b.campaignId() != null && paused.contains(b.campaignId())) {
-                    continue; // a paused campaign: its attempts wait, due, until it is resumed
-                }
-                if (b == null || !b.open()) {
-                    repo.finish(a.id(), "cancelled", null, "the broadcast is " + (b == null ? "gone" : b.state()), now);
-                    continue;
-                }
-                // RULE (issue 9): no non-urgent call inside the quiet hours; the attempt waits until they end
-                if (!b.urgent() && settings.quiet().contains(Instant.ofEpochMilli(now))) {
-                    long until = settings.quiet().next(Instant.ofEpochMilli(now)).toEpochMilli();
-                    if (repo.defer(a.id(), until)) {
-                        log.info("broadcast.quiet-hours broadcast={} attempt={} until={}", b.id(), a.seq(), Instant.ofEpochMilli(until));
-                        publish("broadcast.updated", repo.get(b.id()).orElse(b));
+            if (b == null || !b.open()) {
+                return OutboundService.Admission.drop("the broadcast is " + (b == null ? "gone" : b.state()));
+            }
+            return OutboundService.Admission.DIAL;
+        }
+
+        @Override
+        public OutboundService.Dial prepare(Leg leg) {
+            Broadcast.Attempt a = repo.attempt(leg.rowId()).orElseThrow();
+            Broadcast b = repo.get(a.broadcastId()).orElseThrow();
+            String prompt = b.prompt();
+            if (prompt.startsWith("/") && !prompts.keep(prompt)) {
+                // the cache lost the file since scheduling (tts.cacheMaxMb): speak the same message again rather than
+                // play nothing
+                prompt = speak(message(b), b.language()).map(Spoken::playbackPath).orElseThrow(() ->
+                        new OutboundService.Unplaceable("the message's prompt is gone and could not be spoken again"));
+            }
+            Template t = Template.of(b.template()).orElse(Template.CHECK_IN);
+            Service service = t.service(b.fields());
+            Line line = lines.get().stream().filter(l -> l.service() == service).findFirst().orElse(null);
+            Map<String, String> vars = new LinkedHashMap<>();
+            vars.put("ONEKEY_BCAST", Long.toString(a.id()));
+            vars.put("ONEKEY_PROMPT", prompt);
+            vars.put("ONEKEY_LANG", b.language());
+            vars.put("ONEKEY_REPLAYS", Integer.toString(settings.replays()));
+            vars.put("ONEKEY_WAIT", Integer.toString(settings.digitSeconds()));
+            vars.put("ONEKEY_ELDER_NUMBER", a.phone());
+            vars.put("ONEKEY_BCAST_DNIS", line == null ? "broadcast" : line.number());
+            vars.put("ONEKEY_BCAST_SERVICE", service.wire());
+            vars.put("ONEKEY_BCAST_PRIO", Integer.toString(line == null ? 1 : line.priority()));
+            return new OutboundService.Dial("PJSIP/" + a.phone() + "@trunk", CONTEXT, settings.ringSeconds() * 1000L, null,
+                    vars);
+        }
+
+        @Override
+        public void moved(Leg leg, OutboundService.Move move) {
+            repo.mirror(leg);
+            long id = Long.parseLong(leg.reference());
+            if (move == OutboundService.Move.DIALING) {
+                repo.setState(id, Broadcast.State.CALLING);
+            } else if (move == OutboundService.Move.DEFERRED) {
+                worker.execute(() -> repo.get(id).ifPresent(b -> publish("broadcast.updated", b)));
+            }
+        }
+
+        @Override
+        public void placed(Leg leg) {
+            log.info("broadcast.dial broadcast={} attempt={} seq={} number={}", leg.reference(), leg.rowId(), leg.step(),
+                    PhoneNumbers.mask(leg.number()));
+            worker.execute(() -> repo.get(Long.parseLong(leg.reference())).ifPresent(b -> publish("broadcast.calling", b)));
+        }
+
+        @Override
+        public void answered(Leg leg) {
+            repo.progress(leg.rowId(), "answered", null, null);
+        }
+
+        @Override
+        public void ended(Leg leg, Outcome outcome, String detail) {
+            worker.execute(() -> repo.attempt(leg.rowId()).filter(a -> !a.done()).ifPresent(a -> {
+                switch (outcome) {
+                    case CANCELLED -> repo.finish(a.id(), "cancelled", null, detail, clock.millis());
+                    case HUNG_UP -> {
+                        boolean again = a.digits() != null && a.digits().contains("2");
+                        finish(a, again ? "repeated" : "hung-up-early", a.digits(), again
+                                ? "heard it again (2), hung up before 1 or 0" : "answered, hung up before pressing a key");
                     }
-                    continue;
+                    default -> finish(a, outcome.wire(), null, detail);
                 }
-                if (repo.startDialing(a.id(), now)) {
-                    free--;
-                    up.put(a.id(), 0L);
-                    repo.setState(b.id(), Broadcast.State.CALLING);
-                    // each call at its own slot of broadcast.callsPerSecond, within the next tick
-                    long delay = rate.reserve(now) - now;
-                    Runnable start = () -> Thread.ofVirtual().name("broadcast-dial-" + a.id()).start(() -> dial(a, b));
-                    if (delay > 0) {
-                        worker.schedule(start, delay, TimeUnit.MILLISECONDS);
-                    } else {
-                        start.run();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("broadcast.tick-failed error={}", e.toString());
+            }));
         }
-    }
 
-    /**
-     * How many more broadcast calls the trunk takes now. RULE (issue 9, delivery rules): broadcasts always leave room
-     * for SOS — with a trunk of {@code trunkChannels}, every channel up (elders' calls, rescue redials, calls to 110,
-     * broadcasts) counts, and a broadcast never takes one of the last {@code sosReserve}. Broadcast channels are
-     * counted from the dial until their Hangup ({@code up}), so one being placed right now is never missed.
-     */
-    private int trunkRoom() {
-        if (settings.trunkChannels() <= 0) {
-            return Integer.MAX_VALUE;
-        }
-        onekey.telephony.TrunkLoad t = trunk;
-        int others = t == null ? 0 : t.busyExcept(ACTION_PREFIX);
-        int room = settings.trunkChannels() - settings.sosReserve() - others - up.size();
-        if (room <= 0 != trunkHeld) {
-            trunkHeld = room <= 0;
-            log.info("broadcast.trunk-{} trunkChannels={} sosReserve={} others={} broadcasts={}", trunkHeld ? "full" : "free",
-                    settings.trunkChannels(), settings.sosReserve(), others, up.size());
-        }
-        return room;
-    }
-
-    /** Ringing, then every play of the message and its wait for a key, and a minute of margin. */
-    private long staleMillis(Broadcast.Attempt a) {
-        long promptMs = repo.get(a.broadcastId()).map(Broadcast::promptMs).orElse(30_000L);
-        return settings.ringSeconds() * 1000L + 6L * (promptMs + settings.digitSeconds() * 1000L) + 60_000L;
-    }
-
-    private void dial(Broadcast.Attempt a, Broadcast b) {
-        String prompt = b.prompt();
-        if (prompt.startsWith("/") && !prompts.keep(prompt)) {
-            // the cache lost the file since scheduling (tts.cacheMaxMb): speak the same message again rather than play
-            // nothing
-            Optional<Spoken> again = speak(message(b), b.language());
-            if (again.isEmpty()) {
-                worker.execute(() -> finish(a, "failed", null, "the message's prompt is gone and could not be spoken again"));
-                return;
-            }
-            prompt = again.get().playbackPath();
-        }
-        Template t = Template.of(b.template()).orElse(Template.CHECK_IN);
-        Service service = t.service(b.fields());
-        Line line = lines.get().stream().filter(l -> l.service() == service).findFirst().orElse(null);
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("ONEKEY_BCAST", Long.toString(a.id()));
-        vars.put("ONEKEY_PROMPT", prompt);
-        vars.put("ONEKEY_LANG", b.language());
-        vars.put("ONEKEY_REPLAYS", Integer.toString(settings.replays()));
-        vars.put("ONEKEY_WAIT", Integer.toString(settings.digitSeconds()));
-        vars.put("ONEKEY_ELDER_NUMBER", a.phone());
-        vars.put("ONEKEY_BCAST_DNIS", line == null ? "broadcast" : line.number());
-        vars.put("ONEKEY_BCAST_SERVICE", service.wire());
-        vars.put("ONEKEY_BCAST_PRIO", Integer.toString(line == null ? 1 : line.priority()));
-        try {
-            // the channel's uniqueid is chosen here, so its Hangup (with the cause: busy, no answer) names the attempt
-            pbx.originate("PJSIP/" + a.phone() + "@trunk", CONTEXT, settings.ringSeconds() * 1000L, null, vars,
-                    ACTION_PREFIX + a.id(), ACTION_PREFIX + a.id());
-            log.info("broadcast.dial broadcast={} attempt={} seq={} number={}", b.id(), a.id(), a.seq(), PhoneNumbers.mask(a.phone()));
-            worker.execute(() -> publish("broadcast.calling", repo.get(b.id()).orElse(b)));
-        } catch (Pbx.PbxException e) {
-            worker.execute(() -> {
-                int n = refusals.merge(a.id(), 1, Integer::sum);
-                log.warn("broadcast.dial-refused broadcast={} attempt={} try={} error={}", b.id(), a.id(), n, e.getMessage());
-                up.remove(a.id()); // Asterisk made no channel
-                if (n >= 3) {
-                    finish(a, "failed", null, "Asterisk refused the call: " + e.getMessage());
-                } else if (!repo.replan(a.id(), clock.millis() + 2000)) {
-                    finish(a, "failed", null, e.getMessage());
-                }
-            });
+        /** Ringing, then every play of the message and its wait for a key, and a minute of margin. */
+        @Override
+        public long staleMillis(Leg leg) {
+            long promptMs = repo.get(Long.parseLong(leg.reference())).map(Broadcast::promptMs).orElse(30_000L);
+            return settings.ringSeconds() * 1000L + 6L * (promptMs + settings.digitSeconds() * 1000L) + 60_000L;
         }
     }
 
@@ -551,36 +465,6 @@ public final class BroadcastService implements AutoCloseable {
         return List.of(new Templates.Segment(null, b.message()));
     }
 
-    private void originated(PbxEvent.OriginateResult o) {
-        long id;
-        try {
-            id = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()).replace("#late", ""));
-        } catch (NumberFormatException e) {
-            return;
-        }
-        Broadcast.Attempt a = repo.attempt(id).orElse(null);
-        if (a == null || a.done()) {
-            return;
-        }
-        if (o.success()) {
-            if (o.linkedid() != null) {
-                answered.put(o.linkedid(), id);
-            }
-            repo.progress(id, "answered", null, null);
-            return;
-        }
-        Integer cause = causes.remove(ACTION_PREFIX + id);
-        if (o.reason() == 0 && cause == null && !o.actionId().endsWith("#late")) {
-            // the channel's Hangup (with its cause) may come just after the originate's failure: look again shortly
-            worker.schedule(() -> originated(new PbxEvent.OriginateResult(o.linkedid(), o.at(), o.actionId() + "#late",
-                    false, 0)), 500, TimeUnit.MILLISECONDS);
-            return;
-        }
-        String result = o.reason() == 5 || cause != null && cause == 17 ? "busy"
-                : o.reason() == 3 || o.reason() == 1 || cause != null && (cause == 18 || cause == 19) ? "no-answer" : "failed";
-        finish(a, result, null, "originate reason " + o.reason() + (cause == null ? "" : ", hangup cause " + cause));
-    }
-
     private void heard(PbxEvent.BroadcastResult e) {
         long id;
         try {
@@ -595,9 +479,7 @@ public final class BroadcastService implements AutoCloseable {
         String result = e.result() == null ? "" : e.result();
         switch (result) {
             case "answered" -> {
-                if (e.uniqueid() != null) {
-                    answered.put(e.uniqueid(), id);
-                }
+                outbound.answeredOn(BroadcastRepository.OWNER, Long.toString(a.broadcastId()), a.seq(), e.uniqueid());
                 repo.progress(id, "answered", null, e.recordingFile());
             }
             case "repeated" -> {
@@ -612,28 +494,14 @@ public final class BroadcastService implements AutoCloseable {
         }
     }
 
-    private void hungUp(PbxEvent.ChannelHungUp h) {
-        Long id = answered.remove(h.uniqueid());
-        if (id == null) {
-            return;
-        }
-        repo.attempt(id).filter(a -> !a.done()).ifPresent(a -> {
-            boolean again = a.digits() != null && a.digits().contains("2");
-            finish(a, again ? "repeated" : "hung-up-early", a.digits(), again ? "heard it again (2), hung up before 1 or 0"
-                    : "answered, hung up before pressing a key");
-        });
-    }
-
     /** Ends an attempt (once) and moves its broadcast on: closed, the next attempt, or failed and handed on. */
     private void finish(Broadcast.Attempt a, String result, String digits, String detail) {
         long now = clock.millis();
         if (!repo.finish(a.id(), result, digits, detail, now)) {
             return;
         }
-        refusals.remove(a.id());
-        answered.values().remove(a.id());
-        causes.remove(ACTION_PREFIX + a.id());
-        up.computeIfPresent(a.id(), (k, v) -> now); // still counted until Asterisk says the channel is gone
+        // the dialplan's result ends the call's leg too (when the leg ended first, it is done already)
+        outbound.finish(BroadcastRepository.OWNER, Long.toString(a.broadcastId()), a.seq(), Outcome.ANSWERED, detail);
         Broadcast b = repo.get(a.broadcastId()).orElse(null);
         log.info("broadcast.attempt-done broadcast={} attempt={} seq={} result={}", a.broadcastId(), a.id(), a.seq(), result);
         if (b == null || !b.open()) {
@@ -702,22 +570,6 @@ public final class BroadcastService implements AutoCloseable {
                     + b.template() + " the broadcast could not confirm", "broadcast", shape(failed)));
         }
         publish("broadcast.failed", failed);
-    }
-
-    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
-        try {
-            return worker.submit(c).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the broadcast service is busy; try again", e);
-        }
     }
 
     /** The broadcasts an agent must follow up by phone (failed bookings and reminders), oldest first. */
@@ -801,6 +653,7 @@ public final class BroadcastService implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        worker.close();
+        link.close();
     }
 }

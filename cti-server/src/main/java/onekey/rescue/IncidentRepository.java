@@ -5,6 +5,9 @@ import static onekey.store.jooq.Tables.INCIDENT_STEPS;
 
 import java.util.List;
 import java.util.Optional;
+import onekey.outbound.Lane;
+import onekey.outbound.Leg;
+import onekey.outbound.OutboundRepository;
 import onekey.store.Constraints;
 import onekey.store.Database;
 import onekey.store.jooq.tables.records.IncidentStepsRecord;
@@ -18,6 +21,9 @@ import org.jooq.impl.DSL;
  * step is dialled at most once even when two threads, or a restarted server, look at it.
  */
 public final class IncidentRepository {
+
+    /** The legs' owner: the rescue's calls. */
+    static final String OWNER = "rescue";
 
     private final DSLContext dsl;
 
@@ -66,27 +72,19 @@ public final class IncidentRepository {
     }
 
     /**
-     * Opens an incident and its first redial in one transaction: the step is written "dialing" (started now) when
-     * {@code dialNow}, so the caller dials it at once without a scan of the due steps; otherwise "planned".
-     * Empty when the elder already has an open incident.
+     * Opens an incident and its first redial (with its leg) in one transaction; the caller has the dialer look at
+     * once, so a burst of confirmations costs one short transaction each. Empty when the elder already has an open
+     * incident.
      */
     public Optional<Incident> openWithFirstRedial(Long elderId, Long callId, Long agentId, String openedBy, String reason,
-                                                  String number, long at, boolean dialNow) {
+                                                  String number, long at) {
         try {
             return dsl.transactionResult(cfg -> {
                 IncidentRepository tx = new IncidentRepository(cfg.dsl());
                 // without an elder the incident is the unregistered caller's: its number is the one redialled
                 long id = tx.open(elderId, elderId == null ? number : null, callId, agentId, openedBy, reason, at)
                         .orElseThrow(Conflict::new);
-                tx.dsl.insertInto(INCIDENT_STEPS)
-                        .set(INCIDENT_STEPS.INCIDENT_ID, id)
-                        .set(INCIDENT_STEPS.SEQ, 1)
-                        .set(INCIDENT_STEPS.KIND, "redial")
-                        .set(INCIDENT_STEPS.TARGET, number)
-                        .set(INCIDENT_STEPS.DUE_AT, at)
-                        .set(INCIDENT_STEPS.STATE, dialNow ? "dialing" : "planned")
-                        .set(INCIDENT_STEPS.STARTED_AT, dialNow ? at : null)
-                        .execute();
+                tx.plan(id, 1, "redial", number, at);
                 return Optional.of(tx.get(id).orElseThrow());
             });
         } catch (Conflict e) {
@@ -151,18 +149,22 @@ public final class IncidentRepository {
         return insertStep(incidentId, seq, kind, target, dueAt, "planned", null);
     }
 
-    /** One step row in one statement; false when step {@code seq} of the incident exists already. */
+    /**
+     * One step row; a planned one (a call) with its leg (outbound/: the call itself, SOS lane) in the same transaction.
+     * False when step {@code seq} of the incident exists already.
+     */
     private boolean insertStep(long incidentId, int seq, String kind, String target, long dueAt, String state, String detail) {
         try {
-            dsl.insertInto(INCIDENT_STEPS)
-                    .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
-                    .set(INCIDENT_STEPS.SEQ, seq)
-                    .set(INCIDENT_STEPS.KIND, kind)
-                    .set(INCIDENT_STEPS.TARGET, target)
-                    .set(INCIDENT_STEPS.DUE_AT, dueAt)
-                    .set(INCIDENT_STEPS.STATE, state)
-                    .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
-                    .execute();
+            if (!state.equals("planned")) {
+                insertStep(dsl, incidentId, seq, kind, target, dueAt, state, detail); // a task: no call, no leg
+                return true;
+            }
+            dsl.transaction(cfg -> {
+                long step = insertStep(cfg.dsl(), incidentId, seq, kind, target, dueAt, state, detail);
+                // RULE: the rescue's calls are the SOS lane: no trunk limit ever holds them back
+                OutboundRepository.plan(cfg.dsl(), new Leg.Plan(OWNER, Long.toString(incidentId), seq, step, Lane.SOS,
+                        target, false, dueAt, RescueService.ACTION_PREFIX + step));
+            });
             return true;
         } catch (DataAccessException e) {
             if (Constraints.violates(e, "uq_incident_steps_seq")) {
@@ -170,6 +172,24 @@ public final class IncidentRepository {
             }
             throw e;
         }
+    }
+
+    private static long insertStep(DSLContext dsl, long incidentId, int seq, String kind, String target, long dueAt,
+                                   String state, String detail) {
+        return dsl.insertInto(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.INCIDENT_ID, incidentId)
+                .set(INCIDENT_STEPS.SEQ, seq)
+                .set(INCIDENT_STEPS.KIND, kind)
+                .set(INCIDENT_STEPS.TARGET, target)
+                .set(INCIDENT_STEPS.DUE_AT, dueAt)
+                .set(INCIDENT_STEPS.STATE, state)
+                .set(INCIDENT_STEPS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                .returning(INCIDENT_STEPS.ID).fetchOne().getId();
+    }
+
+    /** The legs (outbound/) of the incidents' calls, in this database. */
+    public OutboundRepository legs() {
+        return new OutboundRepository(dsl);
     }
 
     /** A seat-A contact call; {@code detail} holds the contact's name until the call ends. */
@@ -182,14 +202,19 @@ public final class IncidentRepository {
         return insertStep(incidentId, seq, "call", number, dueAt, "planned", extension);
     }
 
-    /** The next contact in order becomes due now (the previous one ended without an acknowledgement). */
-    public void nextContactDue(long incidentId, long now) {
-        dsl.select(INCIDENT_STEPS.ID).from(INCIDENT_STEPS)
+    /**
+     * The next contact in order becomes due now (the previous one ended without an acknowledgement): its seq, for its
+     * leg to follow; empty when no contact is left planned.
+     */
+    public Optional<Integer> nextContactDue(long incidentId, long now) {
+        Optional<Integer> seq = dsl.select(INCIDENT_STEPS.SEQ).from(INCIDENT_STEPS)
                 .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.KIND.eq("contact"))
                 .and(INCIDENT_STEPS.STATE.eq("planned"))
                 .orderBy(INCIDENT_STEPS.SEQ).limit(1)
-                .fetchOptional(INCIDENT_STEPS.ID)
-                .ifPresent(id -> dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DUE_AT, now).where(INCIDENT_STEPS.ID.eq(id)).execute());
+                .fetchOptional(INCIDENT_STEPS.SEQ);
+        seq.ifPresent(n -> dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.DUE_AT, now)
+                .where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId)).and(INCIDENT_STEPS.SEQ.eq(n)).execute());
+        return seq;
     }
 
     public int cancelPlannedKind(long incidentId, String kind, long at) {
@@ -267,41 +292,15 @@ public final class IncidentRepository {
                 .fetch(IncidentRepository::step);
     }
 
-    /** Planned steps due by {@code now}, oldest first. */
-    public List<Incident.Step> due(long now, int limit) {
-        return dsl.selectFrom(INCIDENT_STEPS)
-                .where(INCIDENT_STEPS.STATE.eq("planned")).and(INCIDENT_STEPS.DUE_AT.le(now))
-                .orderBy(INCIDENT_STEPS.DUE_AT, INCIDENT_STEPS.ID)
-                .limit(limit)
-                .fetch(IncidentRepository::step);
-    }
-
-    public List<Incident.Step> inState(String state) {
-        return dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.STATE.eq(state)).orderBy(INCIDENT_STEPS.ID)
-                .fetch(IncidentRepository::step);
-    }
-
     public Optional<Incident.Step> step(long id) {
         return dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.ID.eq(id)).fetchOptional().map(IncidentRepository::step);
     }
 
-    /** planned → dialing; false when someone else took it (or it is not planned any more). Written BEFORE dialling. */
-    public boolean startDialing(long stepId, long at) {
-        return dsl.update(INCIDENT_STEPS)
-                .set(INCIDENT_STEPS.STATE, "dialing")
-                .set(INCIDENT_STEPS.STARTED_AT, at)
-                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.eq("planned"))
-                .execute() == 1;
-    }
-
-    /** dialing → planned again, due at {@code dueAt}: the call was never handed to Asterisk (AMI away). */
-    public boolean replan(long stepId, long dueAt) {
-        return dsl.update(INCIDENT_STEPS)
-                .set(INCIDENT_STEPS.STATE, "planned")
-                .set(INCIDENT_STEPS.DUE_AT, dueAt)
-                .setNull(INCIDENT_STEPS.STARTED_AT)
-                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.eq("dialing"))
-                .execute() == 1;
+    /** The step shows its leg's state (dialing, planned again) until it is done. */
+    public void mirror(Leg leg) {
+        dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.STATE, leg.state()).set(INCIDENT_STEPS.DUE_AT, leg.dueAt())
+                .set(INCIDENT_STEPS.STARTED_AT, leg.startedAt())
+                .where(INCIDENT_STEPS.ID.eq(leg.rowId())).and(INCIDENT_STEPS.STATE.in("planned", "dialing")).execute();
     }
 
     /** An attempt on an open task (a follow-up dialled, or not reached): its result and detail; it stays open. */

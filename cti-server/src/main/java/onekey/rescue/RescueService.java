@@ -7,14 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import onekey.auth.Account;
 import onekey.elders.Elder;
 import onekey.elders.ElderRepository;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
-import onekey.telephony.LiveChannel;
+import onekey.outbound.Leg;
+import onekey.outbound.Link;
+import onekey.outbound.OutboundService;
+import onekey.outbound.Outcome;
+import onekey.outbound.Worker;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import onekey.tts.PromptCache;
@@ -29,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * silence, no answer, busy or a failure count as no response. After the last redial without a response the
  * incident is escalating: supervisors and the incident's agent get {@code incident.escalated}.
  *
- * <p>Durable and idempotent: every planned call is a row written before it is dialled (planned → dialing →
- * done, each a conditional UPDATE), so after a restart or a kill -9 the incident continues where it was; a
- * step that was being dialled when the server died is not dialled again (its result is "unknown" unless
- * Asterisk still has its channel). At most one open incident per elder. Everything runs on one thread.
+ * <p>Durable and idempotent: every planned call is an SOS-lane leg of the outbound service (onekey.outbound), a row
+ * written with its step before it is dialled, so after a restart or a kill -9 the incident continues where it was; a
+ * step that was being dialled when the server died is not dialled again (its result is "unknown" unless Asterisk
+ * still has its channel). This service keeps what a step means and the people's tasks. At most one open incident
+ * per elder. Its own changes run on one thread.
  */
 public final class RescueService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RescueService.class);
@@ -62,18 +65,17 @@ public final class RescueService implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final Prompts prompts;
-    private final ScheduledExecutorService worker;
+    private final Worker worker;
     /** AstDB writes for "the incident's agent first", in order, off the rescue thread (each is an AMI round trip). */
     private final java.util.concurrent.ExecutorService routes = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "rescue-route");
         t.setDaemon(true);
         return t;
     });
-    /** uniqueid of an answered rescue channel → step id (to notice a hang-up before a result). */
-    private final Map<String, Long> answered = new ConcurrentHashMap<>();
-    /** step id → attempts to hand the call to Asterisk that failed (AMI away). */
-    private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
-    private volatile boolean pbxReady;
+    /** Places the calls (outbound/): the redials, contacts and agents' calls are its SOS legs. */
+    private final OutboundService outbound;
+    /** The server's outbound service, or (a test) one of its own that this service feeds. */
+    private final Link link;
     /** account id → its phone extension (for "the incident's agent first"); null when unknown. */
     private volatile java.util.function.LongFunction<String> extensionOf = id -> null;
 
@@ -88,8 +90,15 @@ public final class RescueService implements AutoCloseable {
         this.audit = audit;
     }
 
+    /** With an outbound service of its own (tests; see the other constructor). */
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                          Settings settings, Prompts prompts) {
+        this(repo, elders, pbx, hub, clock, settings, prompts, null);
+    }
+
+    /** {@code outbound}: the server's one outbound service; null: one of its own, without trunk limits. */
+    public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                         Settings settings, Prompts prompts, OutboundService outbound) {
         this.prompts = prompts;
         this.repo = repo;
         this.elders = elders;
@@ -97,12 +106,11 @@ public final class RescueService implements AutoCloseable {
         this.hub = hub;
         this.clock = clock;
         this.settings = settings;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "rescue");
-            t.setDaemon(true);
-            return t;
-        });
-        worker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
+        this.worker = new Worker("rescue", "the rescue service is busy; try again");
+        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none()),
+                new Legs());
+        this.outbound = link.service();
+        worker.every(250, this::tick);
     }
 
     /** The result of asking for an incident: the incident and whether it was opened now or was open already. */
@@ -115,7 +123,7 @@ public final class RescueService implements AutoCloseable {
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
         // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
         // instead of contending in the database (a burst of 180 at once failed with 500s before)
-        return audited(onWorker(() -> openNow(elderId, callId, by, reason)), callId, by, reason);
+        return audited(worker.call(() -> openNow(elderId, callId, by, reason)), callId, by, reason);
     }
 
     /**
@@ -181,10 +189,6 @@ public final class RescueService implements AutoCloseable {
     }
 
     /**
-     * The incident as {@code by} may see it: supervisors and admins any, an agent only the one it holds
-     * ({@link SecurityException}); {@link java.util.NoSuchElementException} for an unknown id. REST and WebSocket.
-     */
-    /**
      * The incident as {@code by} may read it: as {@link #incidentFor}, and also for a seat holding one of its tasks
      * (seat B of an emergency, issue 18) — reading, not acting on the incident's own actions.
      */
@@ -196,6 +200,10 @@ public final class RescueService implements AutoCloseable {
         return i;
     }
 
+    /**
+     * The incident as {@code by} may see it: supervisors and admins any, an agent only the one it holds
+     * ({@link SecurityException}); {@link java.util.NoSuchElementException} for an unknown id. REST and WebSocket.
+     */
     public Incident incidentFor(long id, Account by) {
         Incident i = repo.get(id).orElseThrow(() -> new java.util.NoSuchElementException("no such incident: " + id));
         if (by.role() == onekey.auth.Role.AGENT && (i.agentId() == null || i.agentId() != by.id())) {
@@ -219,7 +227,7 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
                     + "from the pop");
         }
-        return audited(onWorker(() -> openNow(null, number, callId, by, reason)), callId, by, reason);
+        return audited(worker.call(() -> openNow(null, number, callId, by, reason)), callId, by, reason);
     }
 
     private Opened openNow(long elderId, Long callId, Account by, String reason) {
@@ -233,21 +241,17 @@ public final class RescueService implements AutoCloseable {
     /** Opens the incident of an elder, or of an unregistered caller's number when {@code elderId} is null. */
     private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason) {
         long now = clock.millis();
-        // one transaction writes the incident and its first redial, already "dialing" when Asterisk is there, and the
-        // call is handed to Asterisk at once (no scan of the due steps): a burst of confirmations costs one short
-        // transaction each on this thread; the AstDB routing goes to its own thread
-        boolean dialNow = pbxReady;
+        // one transaction writes the incident, its first redial and the redial's leg; the dialer looks at once (no
+        // wait for its tick): a burst of confirmations costs one short transaction each on this thread; the AstDB
+        // routing goes to its own thread
         Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
-                by == null ? "system" : by.username(), reason, firstNumber, now, dialNow);
+                by == null ? "system" : by.username(), reason, firstNumber, now);
         if (opened.isEmpty()) {
             return new Opened((elderId != null ? repo.openFor(elderId) : repo.openForCaller(firstNumber)).orElseThrow(),
                     false);
         }
         Incident inc = opened.get();
-        if (dialNow) {
-            Incident.Step first = inc.steps().get(0);
-            Thread.ofVirtual().name("rescue-dial-" + first.id()).start(() -> dial(first));
-        }
+        outbound.kick();
         log.info("rescue.opened incident={} elder={} caller={} call={} by={} reason={}", inc.id(), elderId,
                 PhoneNumbers.mask(inc.callerNumber()), callId, inc.openedBy(), reason);
         route(inc, true);
@@ -263,48 +267,28 @@ public final class RescueService implements AutoCloseable {
         return repo.find(elderId, state, limit);
     }
 
-    /** From the AMI dispatcher: handed to the rescue thread at once. */
+    /** From the AMI dispatcher: the dialplan's results to the rescue thread at once; the calls' own to outbound. */
     public void onEvent(PbxEvent e) {
         switch (e) {
-            case PbxEvent.OriginateResult o when o.actionId() != null && o.actionId().startsWith(ACTION_PREFIX) ->
-                    worker.execute(() -> originated(o));
             case PbxEvent.OutResult o when o.step() != null -> worker.execute(() -> heard(o));
-            case PbxEvent.ChannelHungUp h when answered.containsKey(h.uniqueid()) -> worker.execute(() -> hungUp(h));
             case PbxEvent.QueueEntry q when q.callerNumber() != null && !"rescue".equals(q.dnis()) ->
                     worker.execute(() -> joined(q));
             default -> { }
         }
+        link.onEvent(e);
     }
 
     /**
-     * AMI (re)connected: steps left "dialing" by an earlier run whose channel Asterisk no longer has are
-     * finished as "unknown" (never dialled again), then planned steps may be dialled.
+     * AMI (re)connected: the incidents' agents are written into AstDB again (the legs' resync is the outbound
+     * service's, run by the root; with an outbound service of its own, run here).
      */
     public void pbxConnected() {
+        link.resync();
         worker.execute(() -> {
             try {
-                List<Incident.Step> dialing = repo.inState("dialing");
-                if (!dialing.isEmpty()) {
-                    Map<String, String> live = new LinkedHashMap<>();
-                    for (LiveChannel c : pbx.liveChannels(List.of("ONEKEY_STEP"))) {
-                        String step = c.variables().get("ONEKEY_STEP");
-                        if (step != null) {
-                            live.put(step, c.uniqueid());
-                        }
-                    }
-                    for (Incident.Step s : dialing) {
-                        String uniqueid = live.get(Long.toString(s.id()));
-                        if (uniqueid != null) {
-                            answered.put(uniqueid, s.id());
-                        } else if (!refusals.containsKey(s.id())) {
-                            finish(s, "unknown", "the server restarted while this call was being placed; not dialled again");
-                        }
-                    }
-                }
                 for (String state : List.of("redialling", "escalating")) {
                     repo.find(null, state, 500).forEach(i -> route(i, true));
                 }
-                pbxReady = true;
             } catch (RuntimeException ex) {
                 log.warn("rescue.resync-failed error={}", ex.toString());
             }
@@ -365,107 +349,100 @@ public final class RescueService implements AutoCloseable {
     }
 
     public void pbxDisconnected() {
-        pbxReady = false;
+        link.pbxDisconnected();
     }
 
     /**
-     * One pass of the poller now, on its own thread, returning when it is done: a unit test moves its clock and then
-     * knows the pass at that time has run (the poller's own passes run every few hundred ms of real time).
+     * One pass of the poller and the dialer now, returning when they and what they handed to the rescue thread are
+     * done: a unit test moves its clock and then knows the pass at that time has run (the pollers' own passes run
+     * every few hundred ms of real time).
      */
     void tickNow() {
-        onWorker(() -> {
-            tick();
-            return null;
-        });
+        worker.execute(this::tick);
+        outbound.pollNow();
+        worker.drain();
     }
 
     private void tick() {
         try {
             long now = clock.millis();
-            long stale = (settings.ringSeconds() + settings.listenSeconds() + 30) * 1000L;
-            for (Incident.Step s : repo.inState("dialing")) {
-                if (s.startedAt() != null && now - s.startedAt() > stale && !answered.containsValue(s.id())) {
-                    finish(s, "unknown", "no outcome from Asterisk within " + stale / 1000 + " s");
-                }
-            }
             lateTasks(now);
             missedCallFollowUps(now);
-            if (!pbxReady) {
-                return;
-            }
-            for (Incident.Step s : repo.due(now, 500)) {
-                if (repo.startDialing(s.id(), now)) {
-                    // the AMI round trip of each call on its own virtual thread: a burst of incidents is dialled
-                    // together, not one after the other; what follows from the answer comes back to this thread
-                    Thread.ofVirtual().name("rescue-dial-" + s.id()).start(() -> dial(s));
-                }
-            }
         } catch (RuntimeException e) {
             log.warn("rescue.tick-failed error={}", e.toString());
         }
     }
 
-    private void dial(Incident.Step s) {
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("ONEKEY_STEP", Long.toString(s.id()));
-        vars.put("ONEKEY_LISTEN", Integer.toString(settings.listenSeconds()));
-        vars.put("ONEKEY_SPEECH_MS", Integer.toString(settings.speechMillis()));
-        vars.put("ONEKEY_ELDER_NUMBER", s.target());
-        String context = "onekey-out-answered";
-        if (s.kind().equals("contact")) {
-            context = "onekey-out-contact";
-            Optional<String[]> message = contactMessage(s);
-            if (message.isEmpty()) {
-                worker.execute(() -> finish(s, "failed", "the message for the contact could not be spoken (no voice for its "
-                        + "language)"));
-                return;
-            }
-            vars.put("ONEKEY_PROMPT", message.get()[0]);
-            vars.put("ONEKEY_LANG", message.get()[1]);
-        } else if (s.kind().equals("call")) {
-            context = "onekey-out-agent-call";
+    /** What a rescue leg means: a step of the incident (a redial, a contact, seat B's call, an agent's call). */
+    private final class Legs extends OutboundService.Owner {
+        Legs() {
+            super(IncidentRepository.OWNER, ACTION_PREFIX, "ONEKEY_STEP", false);
         }
-        try {
-            String channel = s.kind().equals("call") ? "PJSIP/" + s.detail() : "PJSIP/" + s.target() + "@trunk";
-            if (s.kind().equals("call")) {
+
+        @Override
+        public OutboundService.Admission admit(Leg leg, long now) {
+            // a step cancelled meanwhile (the elder spoke, responders arrived, a contact acknowledged) is not dialled
+            return repo.step(leg.rowId()).filter(s -> s.state().equals("planned")).isPresent()
+                    ? OutboundService.Admission.DIAL : OutboundService.Admission.drop("the step is no longer planned");
+        }
+
+        @Override
+        public OutboundService.Dial prepare(Leg leg) {
+            Incident.Step s = repo.step(leg.rowId()).orElseThrow();
+            Map<String, String> vars = new LinkedHashMap<>();
+            vars.put("ONEKEY_STEP", Long.toString(s.id()));
+            vars.put("ONEKEY_LISTEN", Integer.toString(settings.listenSeconds()));
+            vars.put("ONEKEY_SPEECH_MS", Integer.toString(settings.speechMillis()));
+            vars.put("ONEKEY_ELDER_NUMBER", s.target());
+            String context = "onekey-out-answered";
+            if (s.kind().equals("contact")) {
+                context = "onekey-out-contact";
+                String[] message = contactMessage(s).orElseThrow(() -> new OutboundService.Unplaceable(
+                        "the message for the contact could not be spoken (no voice for its language)"));
+                vars.put("ONEKEY_PROMPT", message[0]);
+                vars.put("ONEKEY_LANG", message[1]);
+            } else if (s.kind().equals("call")) {
+                context = "onekey-out-agent-call";
                 vars.put("ONEKEY_DIAL", s.target());
             }
-            pbx.originate(channel, context, settings.ringSeconds() * 1000L, null, vars, ACTION_PREFIX + s.id());
-            log.info("rescue.dial incident={} step={} seq={} kind={} number={}", s.incidentId(), s.id(), s.seq(), s.kind(),
-                    PhoneNumbers.mask(s.target()));
-            worker.execute(() -> publishStep("incident.step", s.id()));
-        } catch (Pbx.PbxException e) {
-            worker.execute(() -> {
-                int n = refusals.merge(s.id(), 1, Integer::sum);
-                log.warn("rescue.dial-refused incident={} step={} attempt={} error={}", s.incidentId(), s.id(), n, e.getMessage());
-                if (n >= 3) {
-                    finish(s, "failed", "Asterisk refused the call: " + e.getMessage());
-                } else if (!repo.replan(s.id(), clock.millis() + 2000)) {
-                    finish(s, "failed", e.getMessage());
-                }
-            });
+            String channel = s.kind().equals("call") ? "PJSIP/" + s.detail() : "PJSIP/" + s.target() + "@trunk";
+            return new OutboundService.Dial(channel, context, settings.ringSeconds() * 1000L, null, vars);
         }
-    }
 
-    private void originated(PbxEvent.OriginateResult o) {
-        long stepId = Long.parseLong(o.actionId().substring(ACTION_PREFIX.length()));
-        Incident.Step s = repo.step(stepId).orElse(null);
-        if (s == null || s.state().equals("done")) {
-            return;
+        @Override
+        public void moved(Leg leg, OutboundService.Move move) {
+            repo.mirror(leg);
         }
-        if (o.success()) {
-            if (o.linkedid() != null) {
-                answered.put(o.linkedid(), stepId);
-            }
-            log.info("rescue.answered incident={} step={}", s.incidentId(), stepId);
-            return;
+
+        @Override
+        public void placed(Leg leg) {
+            log.info("rescue.dial incident={} step={} seq={} number={}", leg.reference(), leg.rowId(), leg.step(),
+                    PhoneNumbers.mask(leg.number()));
+            worker.execute(() -> publishStep("incident.step", leg.rowId()));
         }
-        String result = switch (o.reason()) {
-            case 3, 1 -> "no-answer";
-            case 5 -> "busy";
-            default -> "failed";
-        };
-        finish(s, result, "originate reason " + o.reason());
+
+        @Override
+        public void answered(Leg leg) {
+            log.info("rescue.answered incident={} step={}", leg.reference(), leg.rowId());
+        }
+
+        @Override
+        public void ended(Leg leg, Outcome outcome, String detail) {
+            worker.execute(() -> repo.step(leg.rowId()).ifPresent(s -> {
+                boolean call = s.kind().equals("call");
+                if (outcome == Outcome.HUNG_UP) {
+                    // an agent's call (110, a contact) ends when the seat hangs up, before the dialplan can say how
+                    finish(s, call ? "ended" : "hung-up", call ? "the agent's call ended" : "answered, hung up before speaking");
+                } else {
+                    finish(s, outcome.wire(), detail);
+                }
+            }));
+        }
+
+        @Override
+        public long staleMillis(Leg leg) {
+            return (settings.ringSeconds() + settings.listenSeconds() + 30) * 1000L;
+        }
     }
 
     private void heard(PbxEvent.OutResult o) {
@@ -494,28 +471,20 @@ public final class RescueService implements AutoCloseable {
         });
     }
 
-    private void hungUp(PbxEvent.ChannelHungUp h) {
-        Long stepId = answered.remove(h.uniqueid());
-        if (stepId != null) {
-            // an agent's call (110, a contact) ends when the seat hangs up, before the dialplan can say how the dial went
-            repo.step(stepId).ifPresent(s -> finish(s, s.kind().equals("call") ? "ended" : "hung-up",
-                    s.kind().equals("call") ? "the agent's call ended" : "answered, hung up before speaking"));
-        }
-    }
-
     /** Ends a step (once) and moves its incident on. */
     private void finish(Incident.Step s, String result, String detail) {
         long now = clock.millis();
         if (!repo.finish(s.id(), result, detail, now)) {
             return;
         }
-        refusals.remove(s.id());
-        answered.values().remove(s.id());
+        // the dialplan's result ends the call's leg too (when the leg ended first, it is done already)
+        outbound.finish(IncidentRepository.OWNER, Long.toString(s.incidentId()), s.seq(), Outcome.ANSWERED, detail);
         log.info("rescue.step-done incident={} step={} seq={} kind={} result={}", s.incidentId(), s.id(), s.seq(), s.kind(),
                 result);
         publishStep("incident.step", s.id());
         if (s.kind().equals("contact") && !"ack".equals(result)) {
-            repo.nextContactDue(s.incidentId(), now);
+            repo.nextContactDue(s.incidentId(), now).ifPresent(seq -> outbound.reschedule(IncidentRepository.OWNER,
+                    Long.toString(s.incidentId()), seq, now));
         }
         Incident inc = repo.get(s.incidentId()).orElse(null);
         if (inc == null || !inc.open()) {
@@ -523,11 +492,12 @@ public final class RescueService implements AutoCloseable {
         }
         if ("spoke".equals(result)) {
             repo.cancelPlanned(inc.id(), now);
+            // the follow-up first: whoever sees the incident resolved sees its follow-up on the worklist too
+            planFollowUp(inc, now);
             repo.close(inc.id(), "resolved", "the elder answered " + (s.kind().equals("redial") ? "redial " + s.seq()
                     : "a seat-B call") + " and spoke; put through to an agent", now);
             repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
             route(inc, false);
-            planFollowUp(inc, now);
             publish("incident.resolved", repo.get(inc.id()).orElse(inc));
             return;
         }
@@ -638,7 +608,7 @@ public final class RescueService implements AutoCloseable {
 
     /** An agent takes a task: open → taken. Only its agent, the incident's agent, or a supervisor/admin. */
     public Incident take(long id, int seq, Account by) {
-        return audited(by, "incident.task-take", "incident=" + id + " task=" + seq, onWorker(() -> {
+        return audited(by, "incident.task-take", "incident=" + id + " task=" + seq, worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
@@ -662,7 +632,7 @@ public final class RescueService implements AutoCloseable {
      * WebSocket command both call this.
      */
     public Incident completeTask(long id, int seq, Account by) {
-        Incident now = onWorker(() -> {
+        Incident now = worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
@@ -814,7 +784,7 @@ public final class RescueService implements AutoCloseable {
 
     /** Responders arrived (or the elder was found well): the incident is resolved and a follow-up is planned. */
     public Incident arrived(long id, Account by, String outcome) {
-        return audited(by, "incident.resolve", "incident=" + id + " outcome=" + outcome, onWorker(() -> {
+        return audited(by, "incident.resolve", "incident=" + id + " outcome=" + outcome, worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             long now = clock.millis();
             if (!repo.close(id, "resolved", outcome, now)) {
@@ -833,7 +803,7 @@ public final class RescueService implements AutoCloseable {
 
     /** The alarm is cancelled (the elder is well): nothing more is dialled. */
     public Incident cancel(long id, Account by, String reason) {
-        return audited(by, "incident.cancel", "incident=" + id + " reason=" + reason, onWorker(() -> {
+        return audited(by, "incident.cancel", "incident=" + id + " reason=" + reason, worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             long now = clock.millis();
             if (!repo.close(id, "cancelled", reason + " (by " + by.username() + ")", now)) {
@@ -857,7 +827,7 @@ public final class RescueService implements AutoCloseable {
         if (agent.extension() == null) {
             throw new IllegalArgumentException(agent.username() + " has no phone extension to call from");
         }
-        return onWorker(() -> {
+        return worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
             repo.planCall(id, seq, number, agent.extension(), clock.millis());
@@ -867,7 +837,7 @@ public final class RescueService implements AutoCloseable {
                     repo.completeTask(t.id(), agent.username() + " called " + number, clock.millis());
                 }
             }
-            tick();
+            outbound.kick();
             return repo.get(id).orElseThrow();
         });
     }
@@ -885,7 +855,7 @@ public final class RescueService implements AutoCloseable {
         String number = task.target() != null ? task.target()
                 : phonesOf(inc).stream().findFirst().orElseThrow();
         Incident out = callFromAgent(id, agent, number);
-        onWorker(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
+        worker.call(() -> repo.noteTask(task.id(), "dialled", "follow-up call by " + agent.username(), clock.millis()));
         log.info("rescue.follow-up-dialled incident={} agent={} number={}", id, agent.username(), PhoneNumbers.mask(number));
         return audited(agent, "incident.follow-up", "incident=" + id, repo.get(id).orElse(out));
     }
@@ -911,7 +881,7 @@ public final class RescueService implements AutoCloseable {
      * be tried again before its deadline. Audited either way.
      */
     public Incident followUpOutcome(long id, Account agent, FollowUpOutcome o) {
-        Incident done = onWorker(() -> {
+        Incident done = worker.call(() -> {
             Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
             Incident.Step task = openFollowUp(inc);
             long now = clock.millis();
@@ -1009,7 +979,7 @@ public final class RescueService implements AutoCloseable {
         if (r == null || !"callback-needed".equals(c.disposition())) {
             return Optional.empty();
         }
-        return onWorker(() -> {
+        return worker.call(() -> {
             long now = clock.millis();
             String number = c.elderId() == null ? c.callerNumber()
                     : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
@@ -1064,7 +1034,7 @@ public final class RescueService implements AutoCloseable {
 
     /** A call follow-up dialled from the worklist by the seat's own phone: the attempt is noted; it stays open. */
     public FollowUp callFollowUpDialled(long id, Account agent) {
-        return onWorker(() -> {
+        return worker.call(() -> {
             FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
             if (!f.open()) {
                 throw new IllegalStateException("follow-up " + id + " is already done");
@@ -1076,7 +1046,7 @@ public final class RescueService implements AutoCloseable {
 
     /** As {@link #followUpOutcome} for a call's follow-up: reached is done, not reached stays open; audited. */
     public FollowUp callFollowUpOutcome(long id, Account agent, FollowUpOutcome o) {
-        FollowUp done = onWorker(() -> {
+        FollowUp done = worker.call(() -> {
             FollowUp f = callFollowUps.get(id).orElseThrow(() -> new IllegalArgumentException("no such follow-up: " + id));
             long now = clock.millis();
             boolean changed = o.reached()
@@ -1122,22 +1092,6 @@ public final class RescueService implements AutoCloseable {
     /** The follow-up tasks due by {@code until} (the worklist). */
     public List<Incident.Step> followUps(long until) {
         return repo.openTasks("follow-up", until);
-    }
-
-    private <T> T onWorker(java.util.concurrent.Callable<T> c) {
-        try {
-            return worker.submit(c).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the rescue service is busy; try again", e);
-        }
     }
 
     private void publishStep(String type, long stepId) {
@@ -1199,7 +1153,8 @@ public final class RescueService implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        worker.close();
         routes.shutdownNow();
+        link.close();
     }
 }

@@ -19,6 +19,8 @@ import onekey.auth.Role;
 import onekey.calls.CallRecord;
 import onekey.calls.CallRepository;
 import onekey.events.EventHub;
+import onekey.outbound.OutboundService;
+import onekey.outbound.Outcome;
 import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
@@ -257,8 +259,9 @@ public final class SpyService implements AutoCloseable {
         vars.put("ONEKEY_SPY_CALL", Long.toString(callId));
         vars.put("ONEKEY_SPY_ACCOUNT", Long.toString(supervisor.id()));
         try {
-            pbx.originate("PJSIP/" + extension, CONTEXT, RING_MILLIS, "\"OneKey " + mode.wire() + " call " + callId + "\" <"
-                    + callId + ">", vars, ACTION_PREFIX + id, s.channelId);
+            // the supervisor's own extension, at once and without a row: the session is the record (audit rows)
+            OutboundService.place(pbx, new OutboundService.Dial("PJSIP/" + extension, CONTEXT, RING_MILLIS, "\"OneKey "
+                    + mode.wire() + " call " + callId + "\" <" + callId + ">", vars), ACTION_PREFIX + id, s.channelId);
         } catch (Pbx.PbxException e) {
             end(s, clock.millis(), "refused: " + e.getMessage());
             throw new Refused(Refused.Kind.PBX_UNAVAILABLE, "Asterisk refused to call extension " + extension + ": "
@@ -379,9 +382,9 @@ public final class SpyService implements AutoCloseable {
             return;
         }
         if (!o.success()) {
-            end(s, o.at(), switch (o.reason()) {
-                case 3, 1 -> "not-answered";
-                case 5 -> "busy";
+            end(s, o.at(), switch (Outcome.ofOriginate(o.reason(), null)) {
+                case NO_ANSWER -> "not-answered";
+                case BUSY -> "busy";
                 default -> "unavailable";
             });
             return;

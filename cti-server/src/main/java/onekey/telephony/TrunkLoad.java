@@ -46,9 +46,14 @@ public final class TrunkLoad {
 
     /** Trunk channels up now whose uniqueid does not start with {@code prefix} (e.g. other work than one's own). */
     public int busyExcept(String prefix) {
+        return busyExcept(java.util.Set.of(prefix));
+    }
+
+    /** Trunk channels up now whose uniqueid starts with none of {@code prefixes}. */
+    public int busyExcept(java.util.Set<String> prefixes) {
         int n = 0;
         for (String u : live) {
-            if (!u.startsWith(prefix)) {
+            if (prefixes.stream().noneMatch(u::startsWith)) {
                 n++;
             }
         }

@@ -3,6 +3,7 @@ package onekey.broadcast;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import onekey.outbound.CallRate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;

@@ -202,6 +202,187 @@ class StorageIT {
                 .containsExactly("张桂英");
     }
 
+    // --- the upgrade to one outbound-call service (issue 17) ---------------------------------------------
+
+    private static long insert(java.sql.Statement st, String sql, String table) throws java.sql.SQLException {
+        st.executeUpdate(sql);
+        try (var rs = st.executeQuery("SELECT MAX(id) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The services of the server as the root wires them: one outbound service below the rescue and the broadcasts. */
+    private record Dialling(onekey.outbound.OutboundService outbound, onekey.rescue.RescueService rescue,
+                            onekey.broadcast.BroadcastService broadcasts) implements AutoCloseable {
+        static Dialling start(Database db, onekey.testkit.RecordingPbx pbx, TestClock clock) {
+            var elders = new JooqElderRepository(db, "21", clock);
+            var hub = new onekey.events.EventHub(100);
+            var settings = new onekey.broadcast.BroadcastService.Settings(java.util.Map.of("check-in",
+                    new onekey.broadcast.BroadcastService.RetryPlan(3, 600)), 30, 3, 6,
+                    onekey.broadcast.QuietHours.parse("02:00-03:00", java.time.ZoneId.of("Asia/Shanghai")),
+                    java.time.LocalTime.of(18, 0), 2, 10);
+            var outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
+                    settings.limits());
+            var rescue = new onekey.rescue.RescueService(new onekey.rescue.IncidentRepository(db), elders, pbx, hub, clock,
+                    new onekey.rescue.RescueService.Settings(2, 60, 30, 8, 500, 300, 48, 120),
+                    (text, lang) -> java.util.Optional.of("/prompts/" + lang), outbound);
+            var broadcasts = new onekey.broadcast.BroadcastService(new onekey.broadcast.BroadcastRepository(db), elders, pbx,
+                    hub, clock, settings, (text, lang) -> java.util.Optional.of(
+                            new onekey.broadcast.BroadcastService.Spoken("prompts/" + lang, 9_000)), outbound);
+            outbound.resync(); // as the root does on AMI connect
+            rescue.pbxConnected();
+            broadcasts.pbxConnected();
+            return new Dialling(outbound, rescue, broadcasts);
+        }
+
+        void event(onekey.telephony.PbxEvent e) {
+            outbound.onEvent(e);
+            rescue.onEvent(e);
+            broadcasts.onEvent(e);
+        }
+
+        @Override
+        public void close() {
+            rescue.close();
+            broadcasts.close();
+            outbound.close();
+        }
+    }
+
+    /**
+     * A database left by the previous release (schema 13.5) with an incident mid-escalation (the first contact being
+     * dialled, the next one waiting its turn, seat B's redial of the elder planned) and two broadcasts (one with its
+     * attempt being dialled, whose call Asterisk still has; one with its attempt due): after the upgrade the legs are
+     * carried over, both continue, and the PBX is asked for each call once — the calls that were being placed when the
+     * old server stopped are never placed again, not by the upgrade and not by a second restart.
+     */
+    @OnBothEngines
+    void theUpgradeCarriesOpenIncidentsAndBroadcastsIntoLegsAndNobodyIsCalledTwice(String engine) throws Exception {
+        String url = freshUrl(engine);
+        String user = engine.equals("h2") ? "sa" : maria.user();
+        String password = engine.equals("h2") ? "" : maria.password();
+        String[] locations = engine.equals("h2") ? new String[] {"classpath:db/migration"}
+                : new String[] {"classpath:db/migration", "classpath:db/mariadb"};
+        org.flywaydb.core.Flyway.configure().dataSource(url, user, password).locations(locations).target("13.5").load().migrate();
+        String elderPhone = "13800000001";
+        String son = "13900000002";
+        String daughter = "13900000003";
+        long t = clock.millis();
+        long elder;
+        long incident;
+        long sonStep;
+        long daughterStep;
+        long retryStep;
+        long heldBroadcast;
+        long heldAttempt;
+        long dueBroadcast;
+        try (var c = java.sql.DriverManager.getConnection(url, user, password); var st = c.createStatement()) {
+            elder = insert(st, "INSERT INTO elders (name, address, language, created_at, updated_at) VALUES ('张桂英', "
+                    + "'天平路 88 弄', 'zh', 1, 1)", "elders");
+            st.executeUpdate("INSERT INTO elder_phones (elder_id, ord, phone) VALUES (" + elder + ", 0, '" + elderPhone + "')");
+            st.executeUpdate("INSERT INTO elder_contacts (elder_id, ord, name, relation, phone) VALUES (" + elder
+                    + ", 0, '李明', '儿子', '" + son + "'), (" + elder + ", 1, 'Mei Li', '女儿', '" + daughter + "')");
+            incident = insert(st, "INSERT INTO incidents (elder_id, agent_id, opened_at, opened_by, reason, state, open_elder) "
+                    + "VALUES (" + elder + ", 7, " + (t - 200_000) + ", 'ann', 'no-response', 'escalating', " + elder + ")",
+                    "incidents");
+            String steps = "INSERT INTO incident_steps (incident_id, seq, kind, target, due_at, state, started_at, ended_at, "
+                    + "result, detail) VALUES (" + incident + ", ";
+            insert(st, steps + "1, 'redial', '" + elderPhone + "', " + (t - 200_000) + ", 'done', " + (t - 200_000) + ", "
+                    + (t - 190_000) + ", 'silent', 'answered, no speech')", "incident_steps");
+            insert(st, steps + "2, 'redial', '" + elderPhone + "', " + (t - 130_000) + ", 'done', " + (t - 130_000) + ", "
+                    + (t - 100_000) + ", 'no-answer', 'originate reason 3')", "incident_steps");
+            sonStep = insert(st, steps + "3, 'contact', '" + son + "', " + (t - 10_000) + ", 'dialing', " + (t - 10_000)
+                    + ", NULL, NULL, '李明')", "incident_steps");
+            daughterStep = insert(st, steps + "4, 'contact', '" + daughter + "', " + (Long.MAX_VALUE / 2)
+                    + ", 'planned', NULL, NULL, NULL, 'Mei Li')", "incident_steps");
+            insert(st, steps + "5, 'task-b', 'agent:7', " + (t - 100_000) + ", 'open', NULL, NULL, NULL, 'stay-with-elder')",
+                    "incident_steps");
+            retryStep = insert(st, steps + "105, 'elder-retry', '" + elderPhone + "', " + (t + 300_000)
+                    + ", 'planned', NULL, NULL, NULL, NULL)", "incident_steps");
+            String broadcast = "INSERT INTO broadcasts (elder_id, template, kind, fields, language, message, prompt, prompt_ms, "
+                    + "urgent, state, created_at, created_by, account_id, due_at) VALUES (" + elder + ", 'check-in', "
+                    + "'check-in', '{}', 'zh', '张桂英您好', 'prompts/zh', 9000, FALSE, ";
+            heldBroadcast = insert(st, broadcast + "'calling', " + (t - 60_000) + ", 'ann', 7, " + (t - 60_000) + ")",
+                    "broadcasts");
+            heldAttempt = insert(st, "INSERT INTO broadcast_attempts (broadcast_id, seq, phone, due_at, state, started_at) "
+                    + "VALUES (" + heldBroadcast + ", 1, '" + elderPhone + "', " + (t - 60_000) + ", 'dialing', "
+                    + (t - 5_000) + ")", "broadcast_attempts");
+            dueBroadcast = insert(st, broadcast + "'scheduled', " + (t - 1_000) + ", 'ann', 7, " + (t - 1_000) + ")",
+                    "broadcasts");
+            insert(st, "INSERT INTO broadcast_attempts (broadcast_id, seq, phone, due_at, state) VALUES (" + dueBroadcast
+                    + ", 1, '" + elderPhone + "', " + (t - 1_000) + ", 'planned')", "broadcast_attempts");
+        }
+
+        db = openUrl(engine, url); // the upgrade: V14 carries the open calls into legs
+        var legs = new onekey.outbound.OutboundRepository(db);
+        org.assertj.core.api.Assertions.assertThat(legs.find("rescue", Long.toString(incident), 3)).get()
+                .satisfies(l -> {
+                    org.assertj.core.api.Assertions.assertThat(l.state()).isEqualTo("dialing");
+                    org.assertj.core.api.Assertions.assertThat(l.rowId()).isEqualTo(sonStep);
+                    org.assertj.core.api.Assertions.assertThat(l.lane()).isEqualTo(onekey.outbound.Lane.SOS);
+                });
+        org.assertj.core.api.Assertions.assertThat(legs.find("rescue", Long.toString(incident), 5)).as("a task is no call")
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(legs.find("broadcast", Long.toString(heldBroadcast), 1)).get()
+                .satisfies(l -> {
+                    org.assertj.core.api.Assertions.assertThat(l.state()).isEqualTo("dialing");
+                    org.assertj.core.api.Assertions.assertThat(l.channelId()).isEqualTo("okbc-" + heldAttempt);
+                    org.assertj.core.api.Assertions.assertThat(l.lane()).isEqualTo(onekey.outbound.Lane.BULK);
+                    org.assertj.core.api.Assertions.assertThat(l.quiet()).isTrue();
+                });
+
+        // the new server starts; Asterisk still has the held broadcast's call (the son's call is gone)
+        var pbx = new onekey.testkit.RecordingPbx();
+        pbx.live.add(new onekey.telephony.LiveChannel("okbc-" + heldAttempt, "okbc-" + heldAttempt, "PJSIP/trunk-00000001",
+                elderPhone, "onekey-bcast", "s", "Read", 5_000, java.util.Map.of("ONEKEY_BCAST", Long.toString(heldAttempt))));
+        var elders = new JooqElderRepository(db, "21", clock);
+        try (Dialling d = Dialling.start(db, pbx, clock)) {
+            // the son's call was being placed: finished unknown, never placed again; the daughter's turn comes
+            org.awaitility.Awaitility.await().until(() -> pbx.calls.size() >= 2);
+            var step3 = d.rescue().get(incident).orElseThrow().steps().stream().filter(x -> x.seq() == 3).findFirst().orElseThrow();
+            org.assertj.core.api.Assertions.assertThat(step3.result()).isEqualTo("unknown");
+            org.assertj.core.api.Assertions.assertThat(step3.detail()).contains("not dialled again");
+            org.assertj.core.api.Assertions.assertThat(pbx.calls).extracting(onekey.testkit.RecordingPbx.Call::channel)
+                    .containsExactlyInAnyOrder("PJSIP/" + daughter + "@trunk", "PJSIP/" + elderPhone + "@trunk");
+            var toDaughter = pbx.calls.stream().filter(x -> x.channel().contains(daughter)).findFirst().orElseThrow();
+            org.assertj.core.api.Assertions.assertThat(toDaughter.context()).isEqualTo("onekey-out-contact");
+            org.assertj.core.api.Assertions.assertThat(toDaughter.step()).isEqualTo(Long.toString(daughterStep));
+            var due = pbx.calls.stream().filter(x -> x.channel().contains(elderPhone)).findFirst().orElseThrow();
+            org.assertj.core.api.Assertions.assertThat(due.context()).isEqualTo("onekey-bcast");
+            org.assertj.core.api.Assertions.assertThat(due.attempt()).isNotEqualTo(Long.toString(heldAttempt));
+
+            // the held broadcast's call goes on in Asterisk: the elder presses 1 on it and the broadcast is confirmed
+            d.event(new onekey.telephony.PbxEvent.BroadcastResult("okbc-" + heldAttempt, clock.millis(),
+                    "okbc-" + heldAttempt, Long.toString(heldAttempt), "confirmed", "1", null));
+            org.awaitility.Awaitility.await().until(() -> d.broadcasts().get(heldBroadcast).orElseThrow().state()
+                    .equals("confirmed"));
+
+            // seat B's redial of the elder, planned by the old server, is placed when due on the new one
+            clock.advance(java.time.Duration.ofSeconds(300));
+            org.awaitility.Awaitility.await().until(() -> pbx.calls.size() >= 3);
+            org.assertj.core.api.Assertions.assertThat(pbx.calls.get(2).channel()).isEqualTo("PJSIP/" + elderPhone + "@trunk");
+            org.assertj.core.api.Assertions.assertThat(pbx.calls.get(2).context()).isEqualTo("onekey-out-answered");
+            org.assertj.core.api.Assertions.assertThat(pbx.calls.get(2).step()).isEqualTo(Long.toString(retryStep));
+            d.outbound().pollNow();
+            org.assertj.core.api.Assertions.assertThat(pbx.calls).hasSize(3);
+        }
+
+        // a second restart (Asterisk lost every call): what was placed is finished, nothing is placed again
+        var again = new onekey.testkit.RecordingPbx();
+        try (Dialling d = Dialling.start(db, again, clock)) {
+            org.awaitility.Awaitility.await().until(() -> legs.dialing().isEmpty());
+            d.outbound().pollNow();
+            org.assertj.core.api.Assertions.assertThat(again.calls).as("nobody is called again").isEmpty();
+        }
+        // every originate the PBX received, once each: the son (being dialled before the upgrade) and the held
+        // broadcast (its call still up) never
+        org.assertj.core.api.Assertions.assertThat(pbx.calls).extracting(onekey.testkit.RecordingPbx.Call::actionId)
+                .doesNotHaveDuplicates().doesNotContain("okbc-" + heldAttempt, "okstep-" + sonStep);
+        org.assertj.core.api.Assertions.assertThat(pbx.calls).noneMatch(x -> x.channel().contains(son));
+        org.assertj.core.api.Assertions.assertThat(elders.get(elder)).isPresent();
+    }
+
     // --- the unregistered caller's rescue (issue 16) ----------------------------------------------------
 
     @OnBothEngines
@@ -209,7 +390,7 @@ class StorageIT {
         open(engine);
         long elder = elders().create(draft("张桂英", List.of("02155550001"), List.of())).id();
         var repo = new onekey.rescue.IncidentRepository(db);
-        var first = repo.openWithFirstRedial(null, 12L, 5L, "1001", "no-response", "2155559999", 1_000, true).orElseThrow();
+        var first = repo.openWithFirstRedial(null, 12L, 5L, "1001", "no-response", "2155559999", 1_000).orElseThrow();
         org.assertj.core.api.Assertions.assertThat(first.elderId()).isNull();
         org.assertj.core.api.Assertions.assertThat(first.callerNumber()).isEqualTo("2155559999");
         org.assertj.core.api.Assertions.assertThat(first.steps()).singleElement().satisfies(s -> {
@@ -218,17 +399,17 @@ class StorageIT {
         });
         // a second one for the same number is refused; another number and an elder open their own
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(null, 13L, 5L, "1001", "no-response", "2155559999", 2_000, true)).isEmpty();
+                repo.openWithFirstRedial(null, 13L, 5L, "1001", "no-response", "2155559999", 2_000)).isEmpty();
         org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999").orElseThrow().id()).isEqualTo(first.id());
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(null, 14L, 5L, "1001", "no-response", "13900009999", 2_000, true)).isPresent();
+                repo.openWithFirstRedial(null, 14L, 5L, "1001", "no-response", "13900009999", 2_000)).isPresent();
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(elder, 15L, 5L, "1001", "no-response", "2155550001", 2_000, true)).isPresent();
+                repo.openWithFirstRedial(elder, 15L, 5L, "1001", "no-response", "2155550001", 2_000)).isPresent();
         // closed, the number may have a new one
         assertTrue(repo.close(first.id(), "cancelled", "well", 3_000));
         org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999")).isEmpty();
         org.assertj.core.api.Assertions.assertThat(
-                repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000, true)).isPresent();
+                repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000)).isPresent();
     }
 
     // --- voice broadcasts (issue 9) -------------------------------------------------------------------
@@ -246,10 +427,13 @@ class StorageIT {
         org.assertj.core.api.Assertions.assertThat(b.fields()).containsEntry("hospital", "瑞金医院");
         org.assertj.core.api.Assertions.assertThat(b.state()).isEqualTo("scheduled");
         long attempt = b.attempts().get(0).id();
-        org.assertj.core.api.Assertions.assertThat(repo.due(999, 10)).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(repo.due(1000, 10)).extracting(onekey.broadcast.Broadcast.Attempt::id).containsExactly(attempt);
-        org.assertj.core.api.Assertions.assertThat(repo.startDialing(attempt, 1001)).isTrue();
-        org.assertj.core.api.Assertions.assertThat(repo.startDialing(attempt, 1002)).as("dialled once").isFalse();
+        // the attempt's call is its leg (outbound/, issue 17), written with it: due, then dialled once
+        var legs = repo.legs();
+        org.assertj.core.api.Assertions.assertThat(legs.due(onekey.outbound.Lane.BULK, 999, 10)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(legs.due(onekey.outbound.Lane.BULK, 1000, 10)).extracting(onekey.outbound.Leg::rowId).containsExactly(attempt);
+        long leg = legs.due(onekey.outbound.Lane.BULK, 1000, 10).get(0).id();
+        org.assertj.core.api.Assertions.assertThat(legs.startDialing(leg, 1001)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(legs.startDialing(leg, 1002)).as("dialled once").isFalse();
         org.assertj.core.api.Assertions.assertThat(repo.finish(attempt, "no-answer", null, "originate reason 3", 1010)).isTrue();
         org.assertj.core.api.Assertions.assertThat(repo.finish(attempt, "busy", null, "late", 1011)).as("finished once").isFalse();
         org.assertj.core.api.Assertions.assertThat(repo.plan(id, 2, "13917000001", 2000)).isTrue();

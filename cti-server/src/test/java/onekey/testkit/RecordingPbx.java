@@ -32,6 +32,8 @@ public final class RecordingPbx implements Pbx {
     }
 
     public final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** What Asterisk says it has up now (a resync reads these): none unless a test puts some. */
+    public final List<LiveChannel> live = new CopyOnWriteArrayList<>();
     /** Channels moved elsewhere in the dialplan: "channel → context,exten". */
     public final List<String> redirects = new CopyOnWriteArrayList<>();
 
@@ -66,7 +68,7 @@ public final class RecordingPbx implements Pbx {
 
     @Override
     public List<LiveChannel> liveChannels(List<String> callerVariables) {
-        return new ArrayList<>();
+        return new ArrayList<>(live);
     }
 
     @Override

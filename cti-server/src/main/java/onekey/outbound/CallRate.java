@@ -1,29 +1,29 @@
-package onekey.broadcast;
+package onekey.outbound;
 
 /**
- * New broadcast calls a second on the trunk (issue 9, "per-trunk limits on … new calls per second"): every call
+ * New bulk calls (broadcasts) a second on the trunk (issue 9, "per-trunk limits on … new calls per second"): every call
  * gets its own start slot on a fixed grid {@code 1000 / perSecond} ms apart, so the calls leave evenly (at 20 a
  * second one every 50 ms, not a second's worth in one lump) and the sustained rate is exactly the setting. The
  * broadcast thread looks every {@link #HORIZON_MS} and hands out the slots that fall before its next look; a late
  * look catches up at most {@link #HORIZON_MS} of missed slots (so a slow tick costs no rate), and after a pause
  * the grid starts again from now (no burst for the idle time). Used on the broadcast thread only.
  */
-final class CallRate {
+public final class CallRate {
 
     /** How far ahead slots are handed out: one tick of the broadcast thread. */
-    static final long HORIZON_MS = 100;
+    public static final long HORIZON_MS = 100;
 
     private final double interval;
     private double next;
 
     /** {@code perSecond} 0: no limit. */
-    CallRate(int perSecond) {
+    public CallRate(int perSecond) {
         this.interval = perSecond == 0 ? 0 : 1000.0 / perSecond;
         this.next = Long.MIN_VALUE / 2.0;
     }
 
     /** How many calls may be given a slot now (slots before {@code now + HORIZON_MS}). */
-    int available(long now) {
+    public int available(long now) {
         if (interval == 0) {
             return Integer.MAX_VALUE;
         }
@@ -32,7 +32,7 @@ final class CallRate {
     }
 
     /** Takes the next slot: when the call may start (now, or a little later within the horizon). */
-    long reserve(long now) {
+    public long reserve(long now) {
         if (interval == 0) {
             return now;
         }

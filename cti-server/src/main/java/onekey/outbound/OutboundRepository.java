@@ -1,0 +1,135 @@
+package onekey.outbound;
+
+import static onekey.store.jooq.Tables.OUTBOUND_LEGS;
+
+import java.util.List;
+import java.util.Optional;
+import onekey.store.Constraints;
+import onekey.store.Database;
+import onekey.store.jooq.tables.records.OutboundLegsRecord;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * The legs. Every state change is a conditional UPDATE from the state it expects (planned → dialing → done), so a leg
+ * is dialled at most once even when a restarted server looks at it again.
+ */
+public final class OutboundRepository {
+
+    private final DSLContext dsl;
+
+    public OutboundRepository(Database db) {
+        this(db.dsl());
+    }
+
+    public OutboundRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /**
+     * Writes a planned leg; false when the owner's (reference, step) has one already (planned once, whatever the
+     * replays). {@code tx}: the feature's transaction, so its row and the leg are written together.
+     */
+    public static boolean plan(DSLContext tx, Leg.Plan p) {
+        try {
+            tx.insertInto(OUTBOUND_LEGS)
+                    .set(OUTBOUND_LEGS.OWNER, p.owner())
+                    .set(OUTBOUND_LEGS.REFERENCE, p.reference())
+                    .set(OUTBOUND_LEGS.STEP, p.step())
+                    .set(OUTBOUND_LEGS.ROW_ID, p.rowId())
+                    .set(OUTBOUND_LEGS.LANE, p.lane().wire())
+                    .set(OUTBOUND_LEGS.NUMBER, p.number())
+                    .set(OUTBOUND_LEGS.QUIET, p.quiet())
+                    .set(OUTBOUND_LEGS.DUE_AT, p.dueAt())
+                    .set(OUTBOUND_LEGS.STATE, "planned")
+                    .set(OUTBOUND_LEGS.CHANNEL_ID, p.channelId())
+                    .execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, "uq_outbound_legs_step")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public boolean plan(Leg.Plan p) {
+        return plan(dsl, p);
+    }
+
+    public Optional<Leg> get(long id) {
+        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.ID.eq(id)).fetchOptional().map(OutboundRepository::leg);
+    }
+
+    public Optional<Leg> find(String owner, String reference, int step) {
+        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.OWNER.eq(owner)).and(OUTBOUND_LEGS.REFERENCE.eq(reference))
+                .and(OUTBOUND_LEGS.STEP.eq(step)).fetchOptional().map(OutboundRepository::leg);
+    }
+
+    /** The leg whose channel has this uniqueid (its action id is the same). */
+    public Optional<Leg> byChannel(String channelId) {
+        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.CHANNEL_ID.eq(channelId)).orderBy(OUTBOUND_LEGS.ID.desc())
+                .limit(1).fetchOptional().map(OutboundRepository::leg);
+    }
+
+    /** Planned legs of a lane due by {@code now}, oldest first. */
+    public List<Leg> due(Lane lane, long now, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dsl.selectFrom(OUTBOUND_LEGS)
+                .where(OUTBOUND_LEGS.STATE.eq("planned")).and(OUTBOUND_LEGS.DUE_AT.le(now))
+                .and(OUTBOUND_LEGS.LANE.eq(lane.wire()))
+                .orderBy(OUTBOUND_LEGS.DUE_AT, OUTBOUND_LEGS.ID)
+                .limit(limit)
+                .fetch(OutboundRepository::leg);
+    }
+
+    public List<Leg> dialing() {
+        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.STATE.eq("dialing")).orderBy(OUTBOUND_LEGS.ID)
+                .fetch(OutboundRepository::leg);
+    }
+
+    public int countDialing(Lane lane) {
+        return dsl.fetchCount(OUTBOUND_LEGS, OUTBOUND_LEGS.STATE.eq("dialing").and(OUTBOUND_LEGS.LANE.eq(lane.wire())));
+    }
+
+    /** planned → dialing; false when it is not planned any more. Written BEFORE the call is placed. */
+    public boolean startDialing(long id, long at) {
+        return dsl.update(OUTBOUND_LEGS)
+                .set(OUTBOUND_LEGS.STATE, "dialing")
+                .set(OUTBOUND_LEGS.STARTED_AT, at)
+                .where(OUTBOUND_LEGS.ID.eq(id)).and(OUTBOUND_LEGS.STATE.eq("planned"))
+                .execute() == 1;
+    }
+
+    /**
+     * A planned leg is due at {@code dueAt} instead (quiet hours; the next contact's turn); with {@code fromDialing}
+     * a leg Asterisk never got (AMI away) is planned again. False when it is not in the state expected.
+     */
+    public boolean reschedule(long id, long dueAt, boolean fromDialing) {
+        var u = dsl.update(OUTBOUND_LEGS).set(OUTBOUND_LEGS.DUE_AT, dueAt);
+        if (fromDialing) {
+            u = u.set(OUTBOUND_LEGS.STATE, "planned").setNull(OUTBOUND_LEGS.STARTED_AT);
+        }
+        return u.where(OUTBOUND_LEGS.ID.eq(id)).and(OUTBOUND_LEGS.STATE.eq(fromDialing ? "dialing" : "planned"))
+                .execute() == 1;
+    }
+
+    /** planned or dialing → done; false when it was done already (a late or repeated event). */
+    public boolean finish(long id, Outcome outcome, String detail, long at) {
+        return dsl.update(OUTBOUND_LEGS)
+                .set(OUTBOUND_LEGS.STATE, "done")
+                .set(OUTBOUND_LEGS.OUTCOME, outcome.wire())
+                .set(OUTBOUND_LEGS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
+                .set(OUTBOUND_LEGS.ENDED_AT, at)
+                .where(OUTBOUND_LEGS.ID.eq(id)).and(OUTBOUND_LEGS.STATE.ne("done"))
+                .execute() == 1;
+    }
+
+    private static Leg leg(OutboundLegsRecord r) {
+        return new Leg(r.getId(), r.getOwner(), r.getReference(), r.getStep(), r.getRowId(), Lane.of(r.getLane()),
+                r.getNumber(), Boolean.TRUE.equals(r.getQuiet()), r.getDueAt(), r.getState(), r.getChannelId(),
+                r.getStartedAt(), r.getEndedAt(), r.getOutcome(), r.getDetail());
+    }
+}

@@ -1,0 +1,524 @@
+package onekey.outbound;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongUnaryOperator;
+import onekey.elders.PhoneNumbers;
+import onekey.telephony.LiveChannel;
+import onekey.telephony.Pbx;
+import onekey.telephony.PbxEvent;
+import onekey.telephony.TrunkLoad;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one durable outbound-call service (ARCHITECTURE "Where the structure goes next", issue 17): every call OneKey
+ * places for a feature (rescue redials and contacts, an agent's call for an incident, broadcasts) is a {@link Leg}
+ * row written before it is dialled, moved planned → dialing → done by conditional UPDATEs, so after a restart or a
+ * kill -9 nothing is dialled twice: a leg left "dialing" is finished {@link Outcome#UNKNOWN} unless Asterisk still
+ * has its channel.
+ *
+ * <p>One dialer: {@link Lane#SOS} legs are dialled when due and no limit ever holds them back; {@link Lane#BULK} legs
+ * wait for the trunk's limits ({@link Limits}: channels, calls a second, the channels kept for SOS, quiet hours).
+ * Every leg is originated with a pre-assigned channel id (its action id too), so the channel's Hangup and its cause
+ * name the leg; {@link Outcome#ofOriginate} is the one mapping of reasons and causes.
+ *
+ * <p>Features say what a leg means through their {@link Owner}: whether it is still wanted, what to dial, what its
+ * end means. Everything here runs on one thread; the AMI round trip of each dial on its own virtual thread.
+ */
+public final class OutboundService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboundService.class);
+
+    /**
+     * The trunk's rules for bulk legs (config {@code broadcast.*}): at most {@code maxChannels} up and
+     * {@code callsPerSecond} new a second (0: no rate); with {@code trunkChannels} known (&gt; 0) never one of the
+     * last {@code sosReserve} channels; {@code quietUntil}: when the quiet hours around a time end (the time itself
+     * when it is not inside them).
+     */
+    public record Limits(int maxChannels, int callsPerSecond, int trunkChannels, int sosReserve,
+                         LongUnaryOperator quietUntil) {
+        /** No limit at all (only SOS legs, or a test). */
+        public static Limits none() {
+            return new Limits(Integer.MAX_VALUE / 2, 0, 0, 0, t -> t);
+        }
+    }
+
+    /** What Asterisk is asked to place: the channel to call, where it goes when answered, its variables. */
+    public record Dial(String endpoint, String context, long ringMillis, String callerId, Map<String, String> vars) {}
+
+    /** Whether a due leg is dialled now, waits (stays due), or is no longer wanted (finished cancelled). */
+    public record Admission(boolean dial, String dropped) {
+        public static final Admission DIAL = new Admission(true, null);
+        public static final Admission HOLD = new Admission(false, null);
+
+        public static Admission drop(String why) {
+            return new Admission(false, why);
+        }
+    }
+
+    /** Why a leg's row changed before it ended: the feature mirrors it on its own row. */
+    public enum Move { DIALING, REPLANNED, DEFERRED }
+
+    /** The call cannot be prepared (e.g. its message could not be spoken): the leg fails with this message. */
+    public static final class Unplaceable extends RuntimeException {
+        public Unplaceable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * What a leg means, said by the feature that owns it (its legs' owner name, how their channel ids begin, the channel
+     * variable holding the owner's row id, whether they are bulk). Called on the outbound thread unless said otherwise.
+     */
+    public abstract static class Owner {
+        private final String name;
+        private final String channelPrefix;
+        private final String tagVariable;
+        private final boolean bulk;
+
+        protected Owner(String name, String channelPrefix, String tagVariable, boolean bulk) {
+            this.name = name;
+            this.channelPrefix = channelPrefix;
+            this.tagVariable = tagVariable;
+            this.bulk = bulk;
+        }
+
+        /** The legs' owner column: rescue, broadcast. */
+        public final String name() {
+            return name;
+        }
+
+        /** How its channel ids (and action ids) begin: the owner's row id follows. */
+        public final String channelPrefix() {
+            return channelPrefix;
+        }
+
+        /** The channel variable holding the owner's row id (found again on a resync). */
+        public final String tagVariable() {
+            return tagVariable;
+        }
+
+        /** Bulk legs: their channels are the ones the trunk limits count. */
+        public final boolean bulk() {
+            return bulk;
+        }
+
+        public Admission admit(Leg leg, long now) {
+            return Admission.DIAL;
+        }
+
+        /** What to dial; on the dial's virtual thread (may speak a prompt). */
+        public abstract Dial prepare(Leg leg);
+
+        /** The leg's row moved (dialing now, planned again, deferred): mirror it. */
+        public abstract void moved(Leg leg, Move move);
+
+        /** Asterisk took the call; on the dial's virtual thread. */
+        public void placed(Leg leg) {
+        }
+
+        /** Answered (the feature's own result comes from the dialplan). */
+        public void answered(Leg leg) {
+        }
+
+        /** The leg ended without the feature's result: busy, no answer, hung up, failed, unknown, cancelled. */
+        public abstract void ended(Leg leg, Outcome outcome, String detail);
+
+        /** How long a leg may stay dialing without a word from Asterisk before it is finished unknown. */
+        public abstract long staleMillis(Leg leg);
+    }
+
+    private final OutboundRepository repo;
+    private final Pbx pbx;
+    private final Clock clock;
+    private final Limits limits;
+    private final CallRate rate;
+    private final Map<String, Owner> owners = new ConcurrentHashMap<>();
+    private final Worker worker;
+    /** uniqueid of an answered leg's channel → leg id (to notice a hang-up before the feature's result). */
+    private final Map<String, Long> answered = new ConcurrentHashMap<>();
+    /** leg id → attempts to hand the call to Asterisk that failed (AMI away). */
+    private final Map<Long, Integer> refusals = new ConcurrentHashMap<>();
+    /** Hangup cause of a leg's channel: tells busy and no answer from a plain failure. */
+    private final Map<String, Integer> causes = new ConcurrentHashMap<>();
+    /**
+     * Bulk channels Asterisk may still have (from the dial until the channel's Hangup, not until the leg's end): the
+     * limit {@code maxChannels} counts these, as Asterisk counts channels. Value: when the leg ended (0 while it runs),
+     * to forget a channel whose Hangup never came.
+     */
+    private final Map<String, Long> up = new ConcurrentHashMap<>();
+    private final AtomicBoolean kicked = new AtomicBoolean();
+    private volatile boolean pbxReady;
+    /** Trunk channels up, whoever made them (null: not known, only the bulk legs' own are counted). */
+    private volatile TrunkLoad trunk;
+    private boolean trunkHeld;
+
+    public OutboundService(OutboundRepository repo, Pbx pbx, Clock clock, Limits limits) {
+        this.repo = repo;
+        this.pbx = pbx;
+        this.clock = clock;
+        this.limits = limits;
+        this.rate = new CallRate(limits.callsPerSecond());
+        this.worker = new Worker("outbound", "the outbound dialer is busy");
+        // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
+        worker.every(100, this::tick);
+    }
+
+    public void register(Owner owner) {
+        owners.put(owner.name(), owner);
+    }
+
+    /** The trunk's live channels, so that bulk legs leave {@code sosReserve} of them free. */
+    public void setTrunk(TrunkLoad trunk) {
+        this.trunk = trunk;
+    }
+
+    public OutboundRepository legs() {
+        return repo;
+    }
+
+    /** A leg was planned that may be due now: the dialer looks at once instead of at its next tick. */
+    public void kick() {
+        if (kicked.compareAndSet(false, true)) {
+            worker.execute(() -> {
+                kicked.set(false);
+                tick();
+            });
+        }
+    }
+
+    /**
+     * The feature heard the leg's result (a key, speech, a dial status): the leg is done ({@link Outcome#ANSWERED}
+     * unless said otherwise). False when it was done already.
+     */
+    public boolean finish(String owner, String reference, int step, Outcome outcome, String detail) {
+        Optional<Leg> l = repo.find(owner, reference, step);
+        if (l.isEmpty() || !repo.finish(l.get().id(), outcome, detail, clock.millis())) {
+            return false;
+        }
+        forget(l.get(), clock.millis());
+        return true;
+    }
+
+    /** The dialplan says the leg's channel {@code uniqueid} answered (its hang-up is then noticed). */
+    public void answeredOn(String owner, String reference, int step, String uniqueid) {
+        if (uniqueid != null) {
+            repo.find(owner, reference, step).filter(l -> !l.done()).ifPresent(l -> answered.put(uniqueid, l.id()));
+        }
+    }
+
+    /** A planned leg is due at {@code dueAt} instead (the next contact's turn); false when it is not planned. */
+    public boolean reschedule(String owner, String reference, int step, long dueAt) {
+        boolean moved = repo.find(owner, reference, step).map(l -> repo.reschedule(l.id(), dueAt, false)).orElse(false);
+        if (moved) {
+            kick();
+        }
+        return moved;
+    }
+
+    /**
+     * Places a call now, without a row (a person's own phone, e.g. a supervisor's extension for a spy session), with
+     * the channel id chosen here so the channel's Hangup names it. The only other caller of Originate is the dialer.
+     */
+    public static void place(Pbx pbx, Dial d, String actionId, String channelId) {
+        pbx.originate(d.endpoint(), d.context(), d.ringMillis(), d.callerId(), d.vars(), actionId, channelId);
+    }
+
+    // ---- the PBX ------------------------------------------------------------------------------------------
+
+    /** From the AMI dispatcher: handed to the outbound thread at once. */
+    public void onEvent(PbxEvent e) {
+        switch (e) {
+            case PbxEvent.OriginateResult o when o.actionId() != null && ours(o.actionId()) ->
+                    worker.execute(() -> originated(o, o.actionId()));
+            case PbxEvent.ChannelHungUp h when h.uniqueid() != null -> {
+                if (ours(h.uniqueid())) {
+                    causes.put(h.uniqueid(), h.cause());
+                    up.remove(h.uniqueid());
+                }
+                // on this thread, after the answer that came before it: a quick hang-up is not missed
+                worker.execute(() -> hungUp(h));
+            }
+            default -> { }
+        }
+    }
+
+    private boolean ours(String id) {
+        for (Owner o : owners.values()) {
+            if (id.startsWith(o.channelPrefix())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * AMI (re)connected (the root's resync): legs left "dialing" by an earlier run whose channel Asterisk no longer
+     * has are finished unknown (never dialled again; the feature's plan goes on), those it still has are followed
+     * again; then due legs may be dialled.
+     */
+    public void resync() {
+        worker.execute(() -> {
+            try {
+                resyncNow();
+                pbxReady = true;
+            } catch (RuntimeException ex) {
+                log.warn("outbound.resync-failed error={}", ex.toString());
+            }
+        });
+    }
+
+    private void resyncNow() {
+        List<String> tags = owners.values().stream().map(Owner::tagVariable).distinct().toList();
+        Set<String> bulk = bulkPrefixes();
+        List<LiveChannel> live = pbx.liveChannels(tags);
+        Map<String, String> byChannel = new HashMap<>();
+        for (LiveChannel c : live) {
+            if (c.uniqueid() == null) {
+                continue;
+            }
+            byChannel.put(c.uniqueid(), c.uniqueid());
+            for (String tag : tags) {
+                String v = c.variables() == null ? null : c.variables().get(tag);
+                if (v != null) {
+                    byChannel.put(tag + "=" + v, c.uniqueid()); // a channel placed before ids were pre-assigned
+                }
+            }
+            if (bulk.stream().anyMatch(c.uniqueid()::startsWith)) {
+                up.put(c.uniqueid(), 0L);
+            }
+        }
+        for (Leg l : repo.dialing()) {
+            Owner o = owners.get(l.owner());
+            if (o == null) {
+                continue; // its feature does not run here
+            }
+            String uniqueid = Optional.ofNullable(byChannel.get(l.channelId()))
+                    .orElse(byChannel.get(o.tagVariable() + "=" + l.rowId()));
+            if (uniqueid != null) {
+                answered.put(uniqueid, l.id());
+            } else if (!refusals.containsKey(l.id())) {
+                end(l, Outcome.UNKNOWN, "the server restarted while this call was placed; not dialled again");
+            }
+        }
+    }
+
+    public void pbxDisconnected() {
+        pbxReady = false;
+    }
+
+    /** One pass of the dialer now, on its thread, returning when it is done (tests move their clock, then call it). */
+    public void pollNow() {
+        worker.execute(this::tick);
+        worker.drain();
+    }
+
+    private void tick() {
+        try {
+            long now = clock.millis();
+            List<Leg> dialing = repo.dialing();
+            Set<String> channels = new java.util.HashSet<>();
+            for (Leg l : dialing) {
+                channels.add(l.channelId());
+                Owner o = owners.get(l.owner());
+                long stale = o == null ? Long.MAX_VALUE : o.staleMillis(l);
+                if (l.startedAt() != null && now - l.startedAt() > stale && !answered.containsValue(l.id())) {
+                    end(l, Outcome.UNKNOWN, "no outcome from Asterisk within " + stale / 1000 + " s");
+                }
+            }
+            causes.keySet().retainAll(channels); // a cause is wanted while its leg is being dialled only
+            if (!pbxReady) {
+                return;
+            }
+            // RULE: the SOS lane first, and nothing holds it back
+            for (Leg l : repo.due(Lane.SOS, now, 500)) {
+                Owner o = owners.get(l.owner());
+                if (o != null && admitted(l, o, now)) {
+                    start(l, o, now);
+                }
+            }
+            // a channel whose Hangup never came is forgotten a minute after its leg ended
+            up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
+            int free = Math.min(limits.maxChannels() - Math.max(up.size(), repo.countDialing(Lane.BULK)), trunkRoom());
+            free = Math.min(free, rate.available(now));
+            for (Leg l : repo.due(Lane.BULK, now, free <= 0 ? 0 : free + 500)) {
+                Owner o = owners.get(l.owner());
+                if (free <= 0) {
+                    break;
+                }
+                if (o == null || !admitted(l, o, now)) {
+                    continue; // e.g. a paused campaign: its legs wait, due, until it is resumed
+                }
+                // RULE (issue 9): no non-urgent call inside the quiet hours; the leg waits until they end
+                long until = l.quiet() ? limits.quietUntil().applyAsLong(now) : now;
+                if (until > now) {
+                    if (repo.reschedule(l.id(), until, false)) {
+                        log.info("outbound.quiet-hours owner={} reference={} step={} until={}", l.owner(), l.reference(),
+                                l.step(), java.time.Instant.ofEpochMilli(until));
+                        repo.get(l.id()).ifPresent(d -> o.moved(d, Move.DEFERRED));
+                    }
+                    continue;
+                }
+                if (start(l, o, now)) {
+                    free--;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("outbound.tick-failed error={}", e.toString());
+        }
+    }
+
+    /** Whether the owner still wants a due leg now; a leg no longer wanted is finished cancelled. */
+    private boolean admitted(Leg l, Owner o, long now) {
+        Admission a = o.admit(l, now);
+        if (!a.dial() && a.dropped() != null) {
+            end(l, Outcome.CANCELLED, a.dropped());
+        }
+        return a.dial();
+    }
+
+    /** Starts a due leg: the row says dialing BEFORE Asterisk is asked. */
+    private boolean start(Leg l, Owner o, long now) {
+        if (!repo.startDialing(l.id(), now)) {
+            return false;
+        }
+        Leg d = repo.get(l.id()).orElse(l);
+        if (l.lane() == Lane.BULK) {
+            up.put(l.channelId(), 0L);
+        }
+        o.moved(d, Move.DIALING);
+        Runnable dial = () -> Thread.ofVirtual().name("outbound-dial-" + l.id()).start(() -> dial(d, o));
+        long delay = l.lane() == Lane.BULK ? rate.reserve(now) - now : 0; // each bulk call at its own slot
+        if (delay > 0) {
+            worker.schedule(dial, delay);
+        } else {
+            dial.run();
+        }
+        return true;
+    }
+
+    private void dial(Leg l, Owner o) {
+        Dial d;
+        try {
+            d = o.prepare(l);
+        } catch (Unplaceable | IllegalArgumentException e) {
+            worker.execute(() -> end(l, Outcome.FAILED, e.getMessage()));
+            return;
+        }
+        try {
+            place(pbx, d, l.channelId(), l.channelId());
+            log.info("outbound.dial owner={} reference={} step={} leg={} lane={} number={}", l.owner(), l.reference(),
+                    l.step(), l.id(), l.lane().wire(), PhoneNumbers.mask(l.number()));
+            o.placed(l);
+        } catch (Pbx.PbxException e) {
+            worker.execute(() -> refused(l, e));
+        }
+    }
+
+    private void refused(Leg l, Pbx.PbxException e) {
+        int n = refusals.merge(l.id(), 1, Integer::sum);
+        log.warn("outbound.dial-refused owner={} reference={} step={} try={} error={}", l.owner(), l.reference(), l.step(),
+                n, e.getMessage());
+        up.remove(l.channelId()); // Asterisk made no channel
+        if (n >= 3) {
+            end(l, Outcome.FAILED, "Asterisk refused the call: " + e.getMessage());
+        } else if (repo.reschedule(l.id(), clock.millis() + 2000, true)) {
+            repo.get(l.id()).ifPresent(p -> owners.get(l.owner()).moved(p, Move.REPLANNED));
+        } else {
+            end(l, Outcome.FAILED, e.getMessage());
+        }
+    }
+
+    private void originated(PbxEvent.OriginateResult o, String actionId) {
+        boolean late = actionId.endsWith("#late");
+        String channelId = late ? actionId.substring(0, actionId.length() - "#late".length()) : actionId;
+        Leg l = repo.byChannel(channelId).orElse(null);
+        if (l == null || l.done()) {
+            return;
+        }
+        Owner owner = owners.get(l.owner());
+        if (o.success()) {
+            if (o.linkedid() != null) {
+                answered.put(o.linkedid(), l.id());
+            }
+            if (owner != null) {
+                owner.answered(l);
+            }
+            return;
+        }
+        Integer cause = causes.remove(channelId);
+        if (o.reason() == 0 && cause == null && !late) {
+            // the channel's Hangup (with its cause) may come just after the originate's failure: look again shortly
+            worker.schedule(() -> originated(o, channelId + "#late"), 500);
+            return;
+        }
+        end(l, Outcome.ofOriginate(o.reason(), cause), Outcome.originateDetail(o.reason(), cause));
+    }
+
+    private void hungUp(PbxEvent.ChannelHungUp h) {
+        Long id = answered.remove(h.uniqueid());
+        if (id != null) {
+            repo.get(id).filter(l -> !l.done()).ifPresent(l -> end(l, Outcome.HUNG_UP, "answered, hung up before a result"));
+        }
+    }
+
+    /** Ends a leg (once) and tells its owner. */
+    private void end(Leg l, Outcome outcome, String detail) {
+        long now = clock.millis();
+        if (!repo.finish(l.id(), outcome, detail, now)) {
+            return;
+        }
+        forget(l, now);
+        log.info("outbound.leg-done owner={} reference={} step={} leg={} outcome={}", l.owner(), l.reference(), l.step(),
+                l.id(), outcome.wire());
+        Owner o = owners.get(l.owner());
+        if (o != null) {
+            o.ended(l, outcome, detail);
+        }
+    }
+
+    private void forget(Leg l, long now) {
+        refusals.remove(l.id());
+        answered.values().remove(l.id());
+        causes.remove(l.channelId());
+        up.computeIfPresent(l.channelId(), (k, v) -> now); // still counted until Asterisk says the channel is gone
+    }
+
+    private Set<String> bulkPrefixes() {
+        Set<String> s = new java.util.HashSet<>();
+        owners.values().stream().filter(Owner::bulk).forEach(o -> s.add(o.channelPrefix()));
+        return s;
+    }
+
+    /**
+     * How many more bulk calls the trunk takes now. RULE (issue 9, delivery rules): bulk calls always leave room for
+     * SOS — with a trunk of {@code trunkChannels}, every channel up (elders' calls, rescue redials, calls to 110,
+     * broadcasts) counts, and a bulk leg never takes one of the last {@code sosReserve}. Bulk channels are counted from
+     * the dial until their Hangup ({@code up}), so one being placed right now is never missed.
+     */
+    private int trunkRoom() {
+        if (limits.trunkChannels() <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        TrunkLoad t = trunk;
+        int others = t == null ? 0 : t.busyExcept(bulkPrefixes());
+        int room = limits.trunkChannels() - limits.sosReserve() - others - up.size();
+        if (room <= 0 != trunkHeld) {
+            trunkHeld = room <= 0;
+            log.info("outbound.trunk-{} trunkChannels={} sosReserve={} others={} bulk={}", trunkHeld ? "full" : "free",
+                    limits.trunkChannels(), limits.sosReserve(), others, up.size());
+        }
+        return room;
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+    }
+}
