@@ -90,6 +90,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private volatile onekey.supervision.SpyService spy;
     private volatile onekey.calls.ConferenceWatch conferences;
     private volatile onekey.broadcast.BroadcastService broadcasts;
+    private volatile onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -266,6 +267,8 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.httpTls().allowPlaintext())
                 .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
 
+        this.alerts = new onekey.alerts.AlertService(new onekey.alerts.AlertRepository(db), hub, audit, clock).start();
+        api.alerts(alerts);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
                 broadcasts, elders, clock, centreZone), centreZone);
@@ -579,6 +582,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("spy", spy);
         closeQuietly("conferences", conferences);
         closeQuietly("broadcasts", broadcasts);
+        closeQuietly("alerts", alerts);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -92,6 +92,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the supervisors' alerts (issue 19 item 1); call before {@link #start()}. */
+    public ApiServer alerts(onekey.alerts.AlertService service) {
+        new AlertsApi(service).addTo(routes);
+        return this;
+    }
+
     /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before

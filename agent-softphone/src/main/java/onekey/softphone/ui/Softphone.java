@@ -62,6 +62,9 @@ public final class Softphone implements AutoCloseable {
     private int wrapUpSeconds;
     private volatile long currentCallId = -1;
     private volatile Wallboard wallboard;
+    /** Issue 19: the supervisors' and QA desk (supervisors and admins only), and its urgent alerts' sound. */
+    private volatile SupervisorDesk desk;
+    private volatile AlertCue alertCue = AlertCue.BEEP;
     /** Issue 18: the seat's open incidents, beside the pop. */
     private volatile IncidentPanel incidents;
     /**
@@ -204,6 +207,12 @@ public final class Softphone implements AutoCloseable {
                 b.setName("wallboardButton");
                 b.addActionListener(e -> openWallboard());
                 window.frame.getJMenuBar().add(b);
+                javax.swing.JButton d = new javax.swing.JButton(i18n.t("desk.open"));
+                d.setName("deskButton");
+                desk = new SupervisorDesk(i18n, cti, () -> alertCue, n -> d.setText(n == 0 ? i18n.t("desk.open")
+                        : String.format(i18n.t("desk.openCount"), n)));
+                d.addActionListener(e -> desk.open());
+                window.frame.getJMenuBar().add(d);
             });
         }
         window.frame.addWindowListener(new java.awt.event.WindowAdapter() {
@@ -261,6 +270,11 @@ public final class Softphone implements AutoCloseable {
 
     public JFrame frame() {
         return window != null ? window.frame : wallboard.frame;
+    }
+
+    /** Where the desk's urgent alerts sound (issue 19); a test records them. */
+    public void alertCue(AlertCue cue) {
+        alertCue = cue;
     }
 
     /** The supervisor's wallboard, opened once (on the EDT). */
@@ -603,6 +617,10 @@ public final class Softphone implements AutoCloseable {
             if (wb != null && !(ev instanceof CtiEvent.Ack)) {
                 wb.changed();
             }
+            SupervisorDesk d = desk;
+            if (d != null) {
+                d.event(ev);
+            }
             if (window == null) {
                 return;
             }
@@ -661,6 +679,9 @@ public final class Softphone implements AutoCloseable {
         }
         if (incidents != null) {
             incidents.close();
+        }
+        if (desk != null) {
+            desk.close();
         }
         if (cti != null) {
             try {
