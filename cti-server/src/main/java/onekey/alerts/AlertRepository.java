@@ -1,6 +1,7 @@
 package onekey.alerts;
 
 import static onekey.store.jooq.Tables.ALERTS;
+import static onekey.store.jooq.Tables.CALLS;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -43,19 +44,36 @@ public final class AlertRepository {
     }
 
     public Optional<Alert> get(long id) {
-        return dsl.selectFrom(ALERTS).where(ALERTS.ID.eq(id)).fetchOptional(AlertRepository::alert);
+        return select(ALERTS.ID.eq(id), 1).stream().findFirst();
     }
 
     /** Newest first; {@code openOnly}: those nobody acknowledged yet. */
     public List<Alert> list(boolean openOnly, int limit) {
         Condition c = openOnly ? ALERTS.ACKED_AT.isNull() : DSL.noCondition();
-        return dsl.selectFrom(ALERTS).where(c).orderBy(ALERTS.ID.desc()).limit(limit).fetch(AlertRepository::alert);
+        return select(c, limit);
     }
 
     /** Open alerts of one kind (oldest first). */
     public List<Alert> openOfKind(String kind) {
-        return dsl.selectFrom(ALERTS).where(ALERTS.ACKED_AT.isNull().and(ALERTS.KIND.eq(kind))).orderBy(ALERTS.ID)
-                .fetch(AlertRepository::alert);
+        return select(ALERTS.ACKED_AT.isNull().and(ALERTS.KIND.eq(kind)), 10_000).reversed();
+    }
+
+    /**
+     * An alert raised the moment a call queued names it by linkedid only (its row is written a moment later): the
+     * call's id is read from the calls table.
+     */
+    private List<Alert> select(Condition c, int limit) {
+        org.jooq.Field<Long> callRow = CALLS.ID.as("call_row_id");
+        return dsl.select(ALERTS.fields()).select(callRow).from(ALERTS)
+                .leftJoin(CALLS).on(ALERTS.CALL_ID.isNull().and(CALLS.LINKEDID.eq(ALERTS.LINKEDID)))
+                .where(c).orderBy(ALERTS.ID.desc()).limit(limit)
+                .fetch(r -> {
+                    Alert a = alert(r.into(ALERTS));
+                    Long callId = r.get(callRow);
+                    return a.callId() != null || callId == null ? a : new Alert(a.id(), a.raisedAt(), a.type(), a.kind(),
+                            a.urgent(), callId, a.linkedid(), a.incidentId(), a.message(), a.body(), a.ackedAt(),
+                            a.ackedBy(), a.ackNote());
+                });
     }
 
     /** Marks an open alert handled; false when it was handled already (or does not exist). */

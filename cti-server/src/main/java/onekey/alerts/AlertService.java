@@ -107,8 +107,11 @@ public final class AlertService implements AutoCloseable {
         Map<?, ?> call = b.get("call") instanceof Map<?, ?> m ? m : Map.of();
         Map<?, ?> incident = b.get("incident") instanceof Map<?, ?> m ? m : Map.of();
         Long callId = number(call.get("id"));
-        if (callId == null) {
+        if (callId == null || callId <= 0) { // a call not stored yet has id 0: found by its linkedid when read
             callId = number(b.get("callId"));
+        }
+        if (callId != null && callId <= 0) {
+            callId = null;
         }
         String linkedid = text(call.get("linkedid"));
         if (linkedid == null) {

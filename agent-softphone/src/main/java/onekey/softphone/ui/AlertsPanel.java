@@ -177,7 +177,11 @@ final class AlertsPanel extends JPanel {
         if (a.hasNonNull("callId")) {
             return String.format(i18n.t("al.call"), a.path("callId").asLong());
         }
-        return "";
+        String caller = a.path("body").path("call").path("callerNumber").asText("");
+        if (!caller.isEmpty()) { // the call's row is not written yet: its caller, masked but for the last four digits
+            return String.format(i18n.t("al.caller"), caller.length() <= 4 ? caller : "****" + caller.substring(caller.length() - 4));
+        }
+        return a.hasNonNull("linkedid") ? String.format(i18n.t("al.caller"), a.path("linkedid").asText()) : "";
     }
 
     private String state(JsonNode a, boolean open) {

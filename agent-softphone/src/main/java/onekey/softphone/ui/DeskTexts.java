@@ -21,6 +21,7 @@ final class DeskTexts {
             e("al.urgentOpen", "紧急·待处理", "URGENT · open"),
             e("al.handled", "已处理（%s）%s", "Handled (%s) %s"),
             e("al.call", "来电 #%d", "Call #%d"),
+            e("al.caller", "来电 %s", "Call %s"),
             e("al.incident", "事件 #%d", "Incident #%d"),
             e("al.note", "处理说明", "Note"),
             e("al.ack", "确认处理 (Ctrl+K)", "Acknowledge (Ctrl+K)"),
