@@ -10,6 +10,7 @@ import onekey.testkit.Sipp;
 import onekey.testkit.SoftphoneProcess;
 import onekey.testkit.Stack;
 import onekey.testkit.TlsTrust;
+import onekey.testkit.Ws;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,8 @@ class SupervisorDeskIT {
     static Stack stack;
     static TlsTrust.Pem pem;
     static SoftphoneProcess zhou;
+    /** What the supervisor's softphone plays (its --audio-out): the recordings player's sound. */
+    static Path zhouHears;
     @TempDir
     static Path dir;
 
@@ -42,7 +45,9 @@ class SupervisorDeskIT {
                 .startAsterisk().startServer();
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
-        zhou = window("super", "super1234");
+        zhouHears = dir.resolve("zhou-hears.wav");
+        zhou = new SoftphoneProcess("https://127.0.0.1:" + stack.server.apiPort(), pem.cert(), "super", "super1234",
+                Path.of("silence"), zhouHears, "zh");
     }
 
     @AfterAll
@@ -146,5 +151,107 @@ class SupervisorDeskIT {
             assertThat(audit.toString()).contains("alert.ack", "super", "已通知备班坐席上线");
             elder.await(30);
         }
+    }
+
+    /**
+     * Test 3: an answered SOS call's recording is played in the window over HTTPS from its middle (a seek to 3 s): the
+     * softphone's audio output holds the recording's samples from that point to its end, the same as the file, and
+     * the range request is audited (recording.play).
+     */
+    @Test
+    @Order(3)
+    void aRecordingPlayedFromTheMiddleInTheWindowIsTheRecordedAudioFromThatPointAndAudited() throws Exception {
+        String admin = stack.api.login("admin", Stack.ADMIN_PASSWORD);
+        String agentToken = stack.api.login("1001", "agent1001");
+        long callId;
+        try (Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+             Ws ws = new Ws(stack.api, agentToken)) {
+            ws.await("hello", 10);
+            ws.send("{\"type\":\"agent.ready\"}");
+            await("member in queue", 10).until(() -> stack.asterisk.cli("queue show onekey").contains("PJSIP/1001"));
+            try (Sipp.Caller elder = new Sipp.Caller(stack.asterisk.sipPort, ELDER_NUMBER, SOS_LINE, 7000)) {
+                assertThat(elder.await(60)).as(elder.log()).isZero();
+            }
+            JsonNode last = stack.api.get("/api/calls?limit=1", admin).json().get(0);
+            assertThat(last.path("agent").asText()).isEqualTo("1001");
+            callId = last.path("id").asLong();
+        }
+        await("the recording indexed", 30).until(() -> {
+            JsonNode r = stack.api.get("/api/recordings?callId=" + callId, admin).json();
+            return r.size() == 1 && r.get(0).path("status").asText().equals("ok");
+        });
+        long recId = stack.api.get("/api/recordings?callId=" + callId, admin).json().get(0).path("id").asLong();
+        byte[] file = stack.api.get("/api/recordings/" + recId, admin).raw().body();
+        int dataAt = dataStart(file);
+        short[] recorded = samples(file, dataAt);
+        assertThat(recorded.length).as("a recording of several seconds").isGreaterThan(5 * 8000);
+
+        zhou.click("deskButton");
+        zhou.send("tab deskTabs 录音");
+        zhou.send("set playerCall " + callId);
+        zhou.click("playerLoad");
+        await("the recording opened", 15).until(() -> zhou.text("playerState").equals("录音 #" + recId));
+        long seconds = recorded.length / 8000;
+        assertThat(zhou.text("playerPos")).isEqualTo("0:00 / " + String.format("%d:%02d", seconds / 60, seconds % 60));
+        long startedAt = System.currentTimeMillis();
+        zhou.send("slide playerSeek 3");
+        assertThat(zhou.text("playerPos")).startsWith("0:03 / ");
+        zhou.click("playerPlay");
+        await("played to the end", 30).until(() -> zhou.text("playerState").equals("已播完"));
+        Path shot = Path.of("target", "desk-player.png").toAbsolutePath();
+        zhou.send("shotwin desk " + shot);
+
+        short[] heard = samples(java.nio.file.Files.readAllBytes(zhouHears), 44);
+        int from = 3 * 8000;
+        assertThat(heard.length).as("from 0:03 to the end").isEqualTo(recorded.length - from);
+        assertThat(java.util.Arrays.equals(heard, java.util.Arrays.copyOfRange(recorded, from, recorded.length)))
+                .as("the samples played are the recording's from 0:03").isTrue();
+        long loud = java.util.Arrays.stream(toInts(heard)).filter(v -> Math.abs(v) > 1000).count();
+        assertThat(loud).as("voice, not silence").isGreaterThan(800);
+        // played in real time: at least the length of what was played
+        assertThat(System.currentTimeMillis() - startedAt).isGreaterThanOrEqualTo((recorded.length - from) / 8 - 100);
+
+        JsonNode audit = stack.api.get("/api/audit?targetType=recording&targetId=" + recId, admin).json();
+        assertThat(audit.toString()).as("the play from the seek point, audited")
+                .contains("recording.play", "bytes=" + (dataAt + 2L * from) + "-");
+
+        // put on hold from the player: kept past retention, audited
+        zhou.send("set playerHoldReason 投诉 118 号");
+        zhou.click("playerHold");
+        await("held", 10).until(() -> zhou.text("playerState").equals("录音 #" + recId + " 已保留"));
+        JsonNode rec = stack.api.get("/api/recordings?callId=" + callId, admin).json().get(0);
+        assertThat(rec.path("onHold").asBoolean()).isTrue();
+        assertThat(rec.path("holdBy").asText()).isEqualTo("super");
+        assertThat(rec.path("holdReason").asText()).isEqualTo("投诉 118 号");
+    }
+
+    private static int[] toInts(short[] s) {
+        int[] r = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            r[i] = s[i];
+        }
+        return r;
+    }
+
+    /** Where a WAV file's samples start (after its "data" chunk header). */
+    static int dataStart(byte[] wav) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wav).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = 12;
+        while (at + 8 <= wav.length) {
+            if (new String(wav, at, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("data")) {
+                return at + 8;
+            }
+            at += 8 + b.getInt(at + 4);
+        }
+        throw new IllegalArgumentException("no data chunk");
+    }
+
+    static short[] samples(byte[] wav, int from) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wav, from, wav.length - from).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        short[] s = new short[(wav.length - from) / 2];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = b.getShort();
+        }
+        return s;
     }
 }

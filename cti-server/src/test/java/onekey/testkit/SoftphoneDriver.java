@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code mouse NAME} (a real mouse click), {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code cues} (the desk's alert sounds), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code cues} (the desk's alert sounds), {@code slide NAME VALUE}, {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -87,6 +87,13 @@ public final class SoftphoneDriver {
                             }
                         }
                         throw new IllegalArgumentException("no row of " + p[1] + " contains " + p[2]);
+                    });
+                    case "slide" -> onEdt(() -> { // a slider moved to a value, as by the mouse (issue 19: the player's seek)
+                        javax.swing.JSlider sl = (javax.swing.JSlider) find(p[1]);
+                        sl.setValueIsAdjusting(true);
+                        sl.setValue(Integer.parseInt(p[2].trim()));
+                        sl.setValueIsAdjusting(false);
+                        return "";
                     });
                     case "select" -> onEdt(() -> {
                         ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);

@@ -210,7 +210,7 @@ public final class Softphone implements AutoCloseable {
                 javax.swing.JButton d = new javax.swing.JButton(i18n.t("desk.open"));
                 d.setName("deskButton");
                 desk = new SupervisorDesk(i18n, cti, () -> alertCue, n -> d.setText(n == 0 ? i18n.t("desk.open")
-                        : String.format(i18n.t("desk.openCount"), n)));
+                        : String.format(i18n.t("desk.openCount"), n)), () -> sink);
                 d.addActionListener(e -> desk.open());
                 window.frame.getJMenuBar().add(d);
             });

@@ -21,18 +21,25 @@ public final class SupervisorDesk {
     final JFrame frame = new JFrame();
     final JTabbedPane tabs = new JTabbedPane();
     final AlertsPanel alerts;
+    final RecordingPlayer player;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
         return t;
     });
 
-    SupervisorDesk(I18n i18n, CtiClient cti, Supplier<AlertCue> cue, IntConsumer openAlerts) {
+    /** {@code audioOut}: where the player's sound goes (the softphone's audio output). */
+    SupervisorDesk(I18n i18n, CtiClient cti, Supplier<AlertCue> cue, IntConsumer openAlerts,
+                   Supplier<onekey.softphone.audio.AudioSink> audioOut) {
         frame.setName("desk");
         frame.setTitle(i18n.t("desk.title"));
         tabs.setName("deskTabs");
         alerts = new AlertsPanel(i18n, cti, work, cue, openAlerts);
         tabs.addTab(i18n.t("desk.tab.alerts"), alerts);
+        player = new RecordingPlayer(i18n, cti, work, audioOut);
+        javax.swing.JPanel top = new javax.swing.JPanel(new BorderLayout());
+        top.add(player, BorderLayout.NORTH);
+        tabs.addTab(i18n.t("desk.tab.player"), top);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
         frame.pack();
@@ -58,6 +65,7 @@ public final class SupervisorDesk {
     }
 
     void close() {
+        player.stop();
         work.shutdownNow();
         frame.dispose();
     }
