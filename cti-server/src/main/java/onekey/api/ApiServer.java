@@ -98,6 +98,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the supervisors' incidents board and task hand-over (issue 19 item 2); call before {@link #start()}. */
+    public ApiServer incidentBoard(onekey.board.IncidentBoard board, onekey.rescue.RescueService rescue) {
+        new IncidentBoardApi(ctx, board, rescue).addTo(routes);
+        return this;
+    }
+
     /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import onekey.testkit.Pstn;
 import onekey.testkit.Sipp;
 import onekey.testkit.SoftphoneProcess;
 import onekey.testkit.Stack;
@@ -33,6 +34,8 @@ class SupervisorDeskIT {
     static Stack stack;
     static TlsTrust.Pem pem;
     static SoftphoneProcess zhou;
+    /** The public network behind the trunk: the elder's phones and contacts for the rescue (test 2). */
+    static Pstn pstn;
     /** What the supervisor's softphone plays (its --audio-out): the recordings player's sound. */
     static Path zhouHears;
     @TempDir
@@ -41,8 +44,15 @@ class SupervisorDeskIT {
     @BeforeAll
     static void up() throws Exception {
         pem = TlsTrust.demoCertificate(dir.resolve("tls"));
-        stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "2").withTls(pem.cert(), pem.key())
+        stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "2")
+                // test 1's SOS call is left unanswered: no incident from it (test 2 opens its own, from a silent elder)
+                .with("ONEKEY_RESCUE_OPENONABANDONEDSOS", "false")
+                // the rescue's timers as short as the rule allows: the board sees every stage within a minute
+                .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "2").with("ONEKEY_RESCUE_RINGSECONDS", "6")
+                .with("ONEKEY_RESCUE_LISTENSECONDS", "2")
+                .withTls(pem.cert(), pem.key())
                 .startAsterisk().startServer();
+        pstn = new Pstn(stack.asterisk.trunkPort());
         Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
         zhouHears = dir.resolve("zhou-hears.wav");
@@ -54,6 +64,9 @@ class SupervisorDeskIT {
     static void down() {
         if (zhou != null) {
             zhou.close();
+        }
+        if (pstn != null) {
+            pstn.close();
         }
         if (stack != null) {
             stack.close();
@@ -99,7 +112,7 @@ class SupervisorDeskIT {
 
             await("the alert in the window", 10).until(() -> zhou.text("deskAlerts").contains("无空闲坐席"));
             String row = zhou.text("deskAlerts");
-            assertThat(row).contains("来电 ****0001", "紧急·待处理", "SOS call waiting and no agent is ready");
+            assertThat(row).contains("来电 ****0001", "紧急·待处理", "SOS 来电等待中，没有就绪坐席（等待 1 通）");
             assertThat(zhou.text("deskButton")).isEqualTo("班长台 (1)");
             // the cue sounded for this alert, within a second of the server raising it
             String cue = zhou.send("cues");
@@ -132,9 +145,6 @@ class SupervisorDeskIT {
                         .until(() -> wang.text("deskAlerts").contains("已处理（super）已通知备班坐席上线"));
                 assertThat(wang.text("deskAlerts")).doesNotContain("待处理");
                 assertThat(zhou.text("deskAlerts")).contains("来电 #" + callId);
-                Path shot = Path.of("target", "desk-alerts.png").toAbsolutePath(); // committed as docs/images/
-                zhou.send("shotwin desk " + shot);
-                assertThat(Files.size(shot)).isGreaterThan(10_000);
 
                 // handled once: the second supervisor is told who handled it
                 var again = stack.api.send("POST", "/api/alerts/" + id + "/ack", stack.api.login("super2", "super2-pass"),
@@ -150,6 +160,116 @@ class SupervisorDeskIT {
             assertThat(audit.size()).as(audit.toString()).isEqualTo(1);
             assertThat(audit.toString()).contains("alert.ack", "super", "已通知备班坐席上线");
             elder.await(30);
+        }
+    }
+
+    /**
+     * Test 2: a silent elder's incident is on the board with its stage as it moves (redial n/2, contacts, seat A's task
+     * waiting), the seats on A and B and the next planned step; the supervisor hands task A to seat 1002, whose
+     * softphone shows the task; audited; the full timeline opens from the board.
+     */
+    @Test
+    @Order(2)
+    void aSilentEldersIncidentMovesOnTheBoardAndItsTaskAIsHandedToAnotherSeatWhoseSoftphoneShowsIt() throws Exception {
+        String admin = stack.api.login("admin", Stack.ADMIN_PASSWORD);
+        String agentToken = stack.api.login("1001", "agent1001");
+        // behind the trunk: the elder's landline and mobile answer and say nothing, no contact answers
+        pstn.otherwise(Pstn.Behaviour.noAnswer())
+                .number("2155550001", Pstn.Behaviour.silent())
+                .number("13917000001", Pstn.Behaviour.silent());
+        zhou.click("deskButton");
+        zhou.send("tab deskTabs 救援事件");
+        try (SoftphoneProcess li = window("1002", "agent1002");
+             Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 300);
+             Ws ws = new Ws(stack.api, agentToken)) {
+            ws.await("hello", 10);
+            ws.send("{\"type\":\"agent.ready\"}");
+            await("member in queue", 10).until(() -> stack.asterisk.cli("queue show onekey").contains("PJSIP/1001"));
+            long incidentId;
+            try (Sipp.Caller elder = new Sipp.Caller(stack.asterisk.sipPort, ELDER_NUMBER, SOS_LINE, 6000, Sipp.silence())) {
+                JsonNode call = await("answered by 1001", 30).until(() -> stack.api.get("/api/calls?limit=1", admin).json(),
+                        j -> j.size() == 1 && j.get(0).hasNonNull("answeredAt") && j.get(0).path("endedAt").isNull()).get(0);
+                // the seat confirms the elder does not respond
+                var opened = stack.api.send("POST", "/api/calls/" + call.path("id").asLong() + "/no-response", agentToken, "");
+                assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+                incidentId = opened.json().path("id").asLong();
+                assertThat(elder.await(30)).as(elder.log()).isZero();
+            }
+            String title = "#" + incidentId;
+            // the stages as the window shows them, in the order they came
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            await("seat A's task waiting on the board", 90).until(() -> {
+                String row = java.util.Arrays.stream(zhou.text("deskIncidents").split(" \\| "))
+                        .filter(r -> r.startsWith(title + ",")).findFirst().orElse("");
+                String stage = row.isEmpty() ? "" : row.split(", ")[3];
+                if (!stage.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(stage))) {
+                    seen.add(stage);
+                }
+                return stage.equals("A 任务待接受");
+            });
+            assertThat(seen).as("stages seen: " + seen).contains("呼叫联系人", "A 任务待接受");
+            assertThat(seen.get(0)).as("stages seen: " + seen).matches("重拨 [12]/2");
+            assertThat(seen.indexOf("呼叫联系人")).isLessThan(seen.indexOf("A 任务待接受"));
+            String row = zhou.text("deskIncidents");
+            assertThat(row).contains(title + ", 张桂英, 无响应, A 任务待接受", "1001 · 待接受");
+            JsonNode board = stack.api.get("/api/board/incidents", admin).json();
+            assertThat(board.size()).isEqualTo(1);
+            assertThat(board.get(0).path("stage").path("code").asText()).isEqualTo("task-a");
+            assertThat(board.get(0).path("seatA").path("username").asText()).isEqualTo("1001");
+            assertThat(board.get(0).path("next").path("kind").asText()).as("seat B keeps calling the elder").isEqualTo("elder-retry");
+            assertThat(stack.api.get("/api/board/incidents", agentToken).status()).isEqualTo(403);
+
+            // handed to seat 1002 from the board
+            zhou.send("row deskIncidents " + title);
+            zhou.send("select boardTask A 任务");
+            zhou.send("select boardSeat 1002");
+            zhou.click("boardAssign");
+            await("handed over", 10).until(() -> zhou.text("boardStatus").equals("事件 " + title + " 的A 任务已交给 1002"));
+            await("the board shows seat A as 1002", 10).until(() -> zhou.text("deskIncidents").contains("1002 · 待接受"));
+            await("seat 1002's softphone shows the task", 15).until(() -> li.text("taskA").contains("呼叫110请民警上门")
+                    && li.text("taskA").contains("待接受"));
+            assertThat(li.text("incidentTitle")).contains("事件 " + title);
+            JsonNode inc = stack.api.get("/api/incidents/" + incidentId, admin).json();
+            String target = "";
+            for (JsonNode st : inc.path("steps")) {
+                if (st.path("kind").asText().equals("task-a")) {
+                    target = st.path("target").asText();
+                }
+            }
+            long id1002 = stack.api.get("/api/agents", admin).json().findParents("username").stream()
+                    .filter(a -> a.path("username").asText().equals("1002")).findFirst().orElseThrow().path("id").asLong();
+            assertThat(target).isEqualTo("agent:" + id1002);
+            JsonNode audit = stack.api.get("/api/audit?type=incident.task-assign", admin).json();
+            assertThat(audit.toString()).contains("incident=" + incidentId, "to=agent:" + id1002, "super");
+
+            Path shot = Path.of("target", "desk-incidents.png").toAbsolutePath(); // committed as docs/images/
+            zhou.send("shotwin desk " + shot);
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+            // the alerts the rescue raised, on the desk (the screenshot: one handled, the incident's open)
+            zhou.send("tab deskTabs 告警");
+            await("the incident's alerts", 10).until(() -> zhou.text("deskAlerts").contains("救援事件已升级")
+                    && zhou.text("deskAlerts").contains("事件 " + title));
+            assertThat(zhou.text("deskAlerts")).contains("两次重拨无响应，启动 AB 座席救援", "已派任务：呼叫110请民警上门");
+            Path alertsShot = Path.of("target", "desk-alerts.png").toAbsolutePath(); // committed as docs/images/
+            zhou.send("shotwin desk " + alertsShot);
+            assertThat(Files.size(alertsShot)).isGreaterThan(10_000);
+            zhou.send("tab deskTabs 救援事件");
+            zhou.send("row deskIncidents " + title);
+
+            // the full timeline
+            zhou.click("boardTimeline");
+            await("the timeline window", 10).until(() -> {
+                try {
+                    return zhou.text("boardTimelineText").contains("重拨老人");
+                } catch (IllegalStateException e) {
+                    return false;
+                }
+            });
+            assertThat(zhou.text("boardTimelineText")).contains("事件 " + title, "呼叫联系人", "A 座席任务", "接通无声");
+            var cancelled = stack.api.send("POST", "/api/incidents/" + incidentId + "/cancel", admin, "{\"reason\":\"演练结束\"}");
+            assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+            await("off the board", 15).until(() -> !zhou.text("deskIncidents").contains(title + ","));
         }
     }
 

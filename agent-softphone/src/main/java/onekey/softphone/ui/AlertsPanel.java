@@ -46,6 +46,7 @@ final class AlertsPanel extends JPanel {
     private final CtiClient cti;
     private final Executor work;
     private final java.util.function.Supplier<AlertCue> cue;
+    private final ValueNames names;
     private final IntConsumer openCount;
     /** id → alert, newest (highest id) first. */
     private final TreeMap<Long, JsonNode> alerts = new TreeMap<>(java.util.Comparator.reverseOrder());
@@ -63,6 +64,7 @@ final class AlertsPanel extends JPanel {
         this.work = work;
         this.cue = cue;
         this.openCount = openCount;
+        this.names = new ValueNames(i18n);
         model = new DefaultTableModel(new Object[] {i18n.t("al.time"), i18n.t("al.kind"), i18n.t("al.about"),
                 i18n.t("al.message"), i18n.t("al.state")}, 0) {
             @Override
@@ -155,7 +157,7 @@ final class AlertsPanel extends JPanel {
             }
             rowIds.add(e.getKey());
             model.addRow(new Object[] {HMS.format(Instant.ofEpochMilli(a.path("raisedAt").asLong())), kind(a), about(a),
-                    a.path("message").asText(""), state(a, isOpen)});
+                    message(a), state(a, isOpen)});
         }
         if (selected != null && rowIds.contains(selected)) {
             int r = rowIds.indexOf(selected);
@@ -168,6 +170,27 @@ final class AlertsPanel extends JPanel {
         String k = a.path("kind").asText();
         String words = i18n.t("al.kind." + k);
         return words.equals("al.kind." + k) ? k : words;
+    }
+
+    /** What happened, in the window's language: built from the alert's fields for the kinds the desk knows. */
+    private String message(JsonNode a) {
+        String server = a.path("message").asText("");
+        if (i18n.english()) {
+            return server;
+        }
+        JsonNode b = a.path("body");
+        return switch (a.path("kind").asText()) {
+            case "no-agent-ready" -> String.format("SOS 来电等待中，没有就绪坐席（等待 %d 通）", Math.max(1, b.path("waiting").asLong(1)));
+            case "overflow" -> String.format("来电 %s 秒无人接听，已转备用号码 %s", b.path("waitedSeconds").asText("?"),
+                    b.path("backupNumber").asText(""));
+            case "incident-escalated" -> "两次重拨无响应，启动 AB 座席救援";
+            case "incident-task" -> "已派任务：" + names.name("task", b.path("task").asText().split(":", 2)[0]);
+            case "task-not-taken" -> names.name("step", b.path("taskKind").asText()) + "超时无人接受";
+            case "follow-up-overdue" -> "回访已过截止时间，仍未完成";
+            case "recordings-disk-low" -> String.format("录音磁盘剩余 %s MB", b.path("freeMb").asText("?"));
+            case "recording-missing" -> "来电没有可用录音（" + b.path("status").asText("") + "）";
+            default -> server;
+        };
     }
 
     private String about(JsonNode a) {

@@ -159,8 +159,8 @@ final class IncidentPanel {
     /** An incident as the server sent it (an event, an ack, a REST answer). */
     void changed(JsonNode inc) {
         long id = inc.path("id").asLong();
-        if (id <= 0 || inc.path("agentId").asLong(-1) != me) {
-            return; // not an incident this seat holds
+        if (id <= 0 || inc.path("agentId").asLong(-1) != me && !hasTaskFor(inc)) {
+            return; // not an incident this seat holds, nor one whose task a supervisor handed to it (issue 19)
         }
         boolean isOpen = inc.path("closedAt").isNull() || inc.path("closedAt").isMissingNode();
         if (!isOpen) {
@@ -189,6 +189,17 @@ final class IncidentPanel {
         heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
         cards.revalidate();
         cards.repaint();
+    }
+
+    /** A seat's task of the incident (A or B) open or taken for this seat. */
+    private boolean hasTaskFor(JsonNode inc) {
+        for (JsonNode s : inc.path("steps")) {
+            if (s.path("kind").asText().startsWith("task-") && ("agent:" + me).equals(s.path("target").asText())
+                    && !s.path("state").asText().equals("done")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void remove(long id) {

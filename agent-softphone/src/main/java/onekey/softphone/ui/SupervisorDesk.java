@@ -22,6 +22,7 @@ public final class SupervisorDesk {
     final JTabbedPane tabs = new JTabbedPane();
     final AlertsPanel alerts;
     final RecordingPlayer player;
+    final IncidentsBoardPanel board;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -36,6 +37,8 @@ public final class SupervisorDesk {
         tabs.setName("deskTabs");
         alerts = new AlertsPanel(i18n, cti, work, cue, openAlerts);
         tabs.addTab(i18n.t("desk.tab.alerts"), alerts);
+        board = new IncidentsBoardPanel(i18n, cti, work);
+        tabs.addTab(i18n.t("desk.tab.incidents"), board);
         player = new RecordingPlayer(i18n, cti, work, audioOut);
         javax.swing.JPanel top = new javax.swing.JPanel(new BorderLayout());
         top.add(player, BorderLayout.NORTH);
@@ -55,6 +58,7 @@ public final class SupervisorDesk {
     void event(CtiEvent ev) {
         if (ev instanceof CtiEvent.Hello) {
             alerts.reload(); // every (re)connect: what was raised while away
+            board.reload();
             return;
         }
         String type = ev.json().path("type").asText();
@@ -62,10 +66,14 @@ public final class SupervisorDesk {
             JsonNode a = ev.json().path("alert");
             javax.swing.SwingUtilities.invokeLater(() -> alerts.event(type, a));
         }
+        if (ev instanceof CtiEvent.IncidentChanged) {
+            board.changed();
+        }
     }
 
     void close() {
         player.stop();
+        board.close();
         work.shutdownNow();
         frame.dispose();
     }
