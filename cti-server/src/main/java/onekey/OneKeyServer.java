@@ -269,6 +269,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
 
         this.alerts = new onekey.alerts.AlertService(new onekey.alerts.AlertRepository(db), hub, audit, clock).start();
         api.alerts(alerts);
+        api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),

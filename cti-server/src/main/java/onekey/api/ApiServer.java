@@ -104,6 +104,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds quality checking (issue 19 item 5); call before {@link #start()}. */
+    public ApiServer qa(onekey.qa.QaService qa) {
+        new QaApi(ctx, qa).addTo(routes);
+        return this;
+    }
+
     /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before

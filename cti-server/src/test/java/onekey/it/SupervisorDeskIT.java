@@ -345,6 +345,81 @@ class SupervisorDeskIT {
         assertThat(rec.path("holdReason").asText()).isEqualTo("投诉 118 号");
     }
 
+    /**
+     * Test 4: a QA score saved on a call in the desk's sheet (the form's weights: greeting 4/5 and empathy 3/5 give
+     * 91) appears on that agent's softphone, which acknowledges it, and in the per-agent figures; the call marked as a
+     * teaching case is listed. Needs a call answered by 1001 (test 3's).
+     */
+    @Test
+    @Order(4)
+    void aQaScoreSavedOnACallAppearsOnTheAgentsSoftphoneAndInThePerAgentFigures() throws Exception {
+        String admin = stack.api.login("admin", Stack.ADMIN_PASSWORD);
+        String superToken = stack.api.login("super", "super1234");
+        JsonNode answered = null;
+        for (JsonNode c : stack.api.get("/api/calls?limit=50", admin).json()) {
+            if (answered == null && c.path("agent").asText().equals("1001") && c.path("line").asText().equals("sos")) {
+                answered = c;
+            }
+        }
+        assertThat(answered).as("a call 1001 answered (test 3)").isNotNull();
+        long callId = answered.path("id").asLong();
+        String row = "#" + callId;
+        try (SoftphoneProcess seat = window("1001", "agent1001")) {
+            var refused = stack.api.send("POST", "/api/calls/" + callId + "/qa", stack.api.login("1002", "agent1002"),
+                    "{\"scores\":{}}");
+            assertThat(refused.status()).as("agents do not score").isEqualTo(403);
+
+            zhou.click("deskButton");
+            zhou.send("tab deskTabs 质检");
+            zhou.click("qaRefresh");
+            await("the SOS call in the QA sample", 15).until(() -> zhou.text("qaSample").contains(row + ","));
+            zhou.send("row qaSample " + row);
+            await("its sheet", 10).until(() -> zhou.text("qaCallTitle").startsWith("来电 " + row + " · 坐席 1001"));
+            assertThat(zhou.text("qaTotal")).isEqualTo("总分 100");
+            zhou.send("select qaItem.greeting 4");
+            zhou.send("select qaItem.empathy 3");
+            assertThat(zhou.text("qaTotal")).as("15×4/5 + 25 + 25 + 15×3/5 + 20").isEqualTo("总分 91");
+            zhou.send("set qaComment 地址核实清楚；安抚老人可以更耐心");
+            zhou.click("qaSave");
+            await("saved", 10).until(() -> zhou.text("qaStatus").equals("来电 " + row + " 已评分：91 分"));
+            JsonNode sheet = stack.api.get("/api/calls/" + callId + "/qa", superToken).json();
+            assertThat(sheet.path("total").asInt()).isEqualTo(91);
+            assertThat(sheet.path("scores").path("greeting").asInt()).isEqualTo(4);
+            assertThat(sheet.path("scoredBy").asText()).isEqualTo("super");
+
+            // on the agent's softphone: the feedback, acknowledged
+            await("the feedback on 1001's softphone", 15).until(() -> Boolean.parseBoolean(seat.send("visible qaFeedbackTotal"))
+                    && seat.text("qaFeedbackTotal").equals("来电 " + row + " 质检得分 91（super）"));
+            assertThat(seat.text("qaFeedbackText")).contains("问候语规范  4/5", "安抚与同理心  3/5", "核实老人身份与地址  5/5",
+                    "评语：地址核实清楚；安抚老人可以更耐心");
+            seat.send("set qaFeedbackNote 收到，下次多安抚");
+            seat.click("qaFeedbackAck");
+            await("acknowledged", 10).until(() -> seat.text("qaFeedbackStatus").equals("来电 " + row + " 的质检反馈已确认"));
+            JsonNode acked = stack.api.get("/api/calls/" + callId + "/qa", stack.api.login("1001", "agent1001")).json();
+            assertThat(acked.path("ackedAt").asLong()).isPositive();
+            assertThat(acked.path("ackNote").asText()).isEqualTo("收到，下次多安抚");
+
+            // the per-agent figures, in REST and in the desk
+            JsonNode figures = stack.api.get("/api/qa/agents?days=1", superToken).json();
+            assertThat(figures.toString()).contains("\"username\":\"1001\"", "\"sheets\":1", "\"average\":91.0");
+            await("the figures in the desk", 10).until(() -> zhou.text("qaAgents").contains("1001, 1, 91.0"));
+            assertThat(zhou.text("qaSample")).contains(row + ",").contains("91");
+            Path shot = Path.of("target", "desk-qa.png").toAbsolutePath(); // committed as docs/images/
+            zhou.send("shotwin desk " + shot);
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+            // a teaching case: listed, its recording held past retention
+            zhou.send("set qaTeachingNote 地址核实示范");
+            zhou.click("qaTeaching");
+            await("marked", 10).until(() -> zhou.text("qaStatus").startsWith("来电 " + row + " 已设为教学案例"));
+            assertThat(stack.api.get("/api/qa/teaching", superToken).json().toString())
+                    .contains("\"callId\":" + callId, "地址核实示范");
+            assertThat(stack.api.get("/api/recordings?callId=" + callId, admin).json().get(0).path("onHold").asBoolean()).isTrue();
+            String audit = stack.api.get("/api/audit?type=qa", admin).json().toString();
+            assertThat(audit).contains("qa.score", "qa.ack", "qa.teaching");
+        }
+    }
+
     private static int[] toInts(short[] s) {
         int[] r = new int[s.length];
         for (int i = 0; i < s.length; i++) {

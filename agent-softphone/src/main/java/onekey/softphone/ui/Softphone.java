@@ -65,6 +65,8 @@ public final class Softphone implements AutoCloseable {
     /** Issue 19: the supervisors' and QA desk (supervisors and admins only), and its urgent alerts' sound. */
     private volatile SupervisorDesk desk;
     private volatile AlertCue alertCue = AlertCue.BEEP;
+    /** Issue 19: QA sheets scored on this seat's calls, until acknowledged. */
+    private volatile QaFeedback qaFeedback;
     /** Issue 18: the seat's open incidents, beside the pop. */
     private volatile IncidentPanel incidents;
     /**
@@ -201,6 +203,7 @@ public final class Softphone implements AutoCloseable {
             window.incidents(incidents);
         });
         workspace();
+        SwingUtilities.invokeAndWait(() -> qaFeedback = new QaFeedback(i18n, cti, work));
         if (supervisor) {
             SwingUtilities.invokeAndWait(() -> {
                 javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
@@ -621,6 +624,10 @@ public final class Softphone implements AutoCloseable {
             if (d != null) {
                 d.event(ev);
             }
+            QaFeedback q = qaFeedback;
+            if (q != null) {
+                q.event(ev);
+            }
             if (window == null) {
                 return;
             }
@@ -682,6 +689,9 @@ public final class Softphone implements AutoCloseable {
         }
         if (desk != null) {
             desk.close();
+        }
+        if (qaFeedback != null) {
+            qaFeedback.close();
         }
         if (cti != null) {
             try {

@@ -23,6 +23,7 @@ public final class SupervisorDesk {
     final AlertsPanel alerts;
     final RecordingPlayer player;
     final IncidentsBoardPanel board;
+    final QaPanel qa;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -42,6 +43,11 @@ public final class SupervisorDesk {
         player = new RecordingPlayer(i18n, cti, work, audioOut);
         javax.swing.JPanel top = new javax.swing.JPanel(new BorderLayout());
         top.add(player, BorderLayout.NORTH);
+        qa = new QaPanel(i18n, cti, work, callId -> { // 听录音: the player's tab with the call's recording
+            tabs.setSelectedComponent(top);
+            player.open(callId);
+        });
+        tabs.addTab(i18n.t("desk.tab.qa"), qa);
         tabs.addTab(i18n.t("desk.tab.player"), top);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
@@ -59,6 +65,7 @@ public final class SupervisorDesk {
         if (ev instanceof CtiEvent.Hello) {
             alerts.reload(); // every (re)connect: what was raised while away
             board.reload();
+            qa.reload();
             return;
         }
         String type = ev.json().path("type").asText();
