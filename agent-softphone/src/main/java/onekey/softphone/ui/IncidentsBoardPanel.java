@@ -276,6 +276,8 @@ final class IncidentsBoardPanel extends JPanel {
                     text.setName("boardTimelineText");
                     text.setEditable(false);
                     d.getContentPane().add(new JScrollPane(text));
+                    d.getRootPane().registerKeyboardAction(e -> d.dispose(), KeyStroke.getKeyStroke(KeyEvent.VK_ESCAPE, 0),
+                            JComponent.WHEN_IN_FOCUSED_WINDOW);
                     d.pack();
                     d.setLocationRelativeTo(this);
                     d.setVisible(true);
