@@ -91,6 +91,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
     private volatile onekey.calls.ConferenceWatch conferences;
     private volatile onekey.broadcast.BroadcastService broadcasts;
     private volatile onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
+    private volatile onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -270,6 +271,9 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         this.alerts = new onekey.alerts.AlertService(new onekey.alerts.AlertRepository(db), hub, audit, clock).start();
         api.alerts(alerts);
         api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
+        this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
+        api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
+                java.time.ZoneId.of(cfg.broadcast().timeZone()));
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
@@ -585,6 +589,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         closeQuietly("conferences", conferences);
         closeQuietly("broadcasts", broadcasts);
         closeQuietly("alerts", alerts);
+        closeQuietly("workload", workload);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

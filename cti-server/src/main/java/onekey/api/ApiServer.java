@@ -110,6 +110,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds notices to seats and the per-agent workload (issue 19 items 6, 7); call before {@link #start()}. */
+    public ApiServer desk(onekey.notices.NoticeService notices, onekey.workload.Workload workload, java.time.ZoneId zone) {
+        new DeskApi(ctx, notices, workload, zone).addTo(routes);
+        return this;
+    }
+
     /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before

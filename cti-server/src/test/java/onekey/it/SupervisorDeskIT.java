@@ -426,6 +426,74 @@ class SupervisorDeskIT {
         }
     }
 
+    /**
+     * Item 6 and 7: a notice posted from the desk is pinned on seat 1001's softphone until it expires and acknowledged
+     * there (the desk sees who read it); a notice to another seat is not pinned here; the day's workload per agent
+     * (calls, talk, not-ready time by reason, QA average) in REST and on the desk.
+     */
+    @Test
+    @Order(5)
+    void aNoticeIsPinnedOnTheSeatUntilItExpiresAndAcknowledgedAndTheDaysWorkloadIsOnTheDesk() throws Exception {
+        String superToken = stack.api.login("super", "super1234");
+        String agentToken = stack.api.login("1001", "agent1001");
+        try (SoftphoneProcess seat = window("1001", "agent1001"); Ws ws = new Ws(stack.api, agentToken)) {
+            ws.await("hello", 10);
+            zhou.click("deskButton");
+            zhou.send("tab deskTabs 公告与工作量");
+            zhou.send("set noticeInput 今日高温，请提醒独居老人多喝水");
+            zhou.send("set noticeMinutes 30");
+            zhou.click("noticePost");
+            await("posted", 10).until(() -> zhou.text("noticeStatus").matches("公告 #\\d+ 已发布"));
+            await("pinned on the seat", 15).until(() -> Boolean.parseBoolean(seat.send("visible noticeText"))
+                    && seat.text("noticeText").startsWith("📌 公告：今日高温，请提醒独居老人多喝水（super，至 "));
+            assertThat(seat.text("noticeAck")).isEqualTo("知道了");
+            seat.click("noticeAck");
+            await("acknowledged", 10).until(() -> seat.text("noticeAck").equals("已阅"));
+            JsonNode active = stack.api.get("/api/notices", superToken).json();
+            assertThat(active.get(0).path("acks").has("1001")).as(active.toString()).isTrue();
+            await("the desk sees who read it", 10).until(() -> zhou.text("deskNotices").contains("今日高温")
+                    && zhou.text("deskNotices").contains("1001"));
+
+            // to another seat only: not pinned here; a short one: pinned, then gone when it expires
+            String in8s = java.time.Instant.now().plusSeconds(8).toString();
+            var other = stack.api.send("POST", "/api/notices", superToken, "{\"text\":\"给1002的公告\",\"until\":\"" + in8s
+                    + "\",\"to\":\"1002\"}");
+            assertThat(other.status()).as(other.body()).isEqualTo(201);
+            var brief = stack.api.send("POST", "/api/notices", superToken, "{\"text\":\"八秒公告\",\"until\":\"" + in8s + "\"}");
+            assertThat(brief.status()).as(brief.body()).isEqualTo(201);
+            await("the brief notice pinned", 10).until(() -> seat.text("noticeText").contains("八秒公告"));
+            assertThat(seat.text("noticeText")).doesNotContain("给1002的公告");
+            await("expired: the earlier one is pinned again", 20).until(() -> seat.text("noticeText").startsWith("📌 公告：今日高温"));
+            assertThat(stack.api.get("/api/notices", agentToken).json().toString()).doesNotContain("八秒公告", "给1002的公告");
+            assertThat(stack.api.send("POST", "/api/notices", agentToken, "{\"text\":\"x\",\"until\":\"" + in8s + "\"}")
+                    .status()).as("seats do not post").isEqualTo(403);
+
+            // the day's workload: a pause for a meal is counted by its reason
+            ws.send("{\"type\":\"agent.ready\"}");
+            await("ready", 10).until(() -> workloadOf(superToken, "1001").path("readyMs").asLong() > 0);
+            ws.send("{\"type\":\"agent.pause\",\"reason\":\"meal\"}");
+            await("a meal pause counted", 15).until(() -> workloadOf(superToken, "1001").path("notReadyByReason")
+                    .path("meal").asLong() >= 1000);
+            JsonNode w = workloadOf(superToken, "1001");
+            assertThat(w.path("calls").asInt()).as("test 2 and 3's calls").isGreaterThanOrEqualTo(1);
+            assertThat(w.path("talkMs").asLong()).isPositive();
+            assertThat(w.path("qaAverage").asDouble()).as("test 4's sheet").isEqualTo(91.0);
+            zhou.click("workloadRefresh");
+            await("on the desk", 10).until(() -> zhou.text("deskWorkload").contains("1001, " + w.path("calls").asInt() + ",")
+                    && zhou.text("deskWorkload").contains("meal") && zhou.text("deskWorkload").contains("91.0"));
+            assertThat(stack.api.get("/api/workload", agentToken).status()).isEqualTo(403);
+        }
+    }
+
+    private static JsonNode workloadOf(String token, String user) {
+        for (JsonNode a : stack.api.get("/api/workload", token).json().path("agents")) {
+            if (a.path("username").asText().equals(user)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + user + " in the workload");
+    }
+
     private static int[] toInts(short[] s) {
         int[] r = new int[s.length];
         for (int i = 0; i < s.length; i++) {

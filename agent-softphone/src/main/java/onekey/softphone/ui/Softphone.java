@@ -67,6 +67,8 @@ public final class Softphone implements AutoCloseable {
     private volatile AlertCue alertCue = AlertCue.BEEP;
     /** Issue 19: QA sheets scored on this seat's calls, until acknowledged. */
     private volatile QaFeedback qaFeedback;
+    /** Issue 19: the notices pinned on this seat. */
+    private volatile NoticeBar notices;
     /** Issue 18: the seat's open incidents, beside the pop. */
     private volatile IncidentPanel incidents;
     /**
@@ -203,7 +205,11 @@ public final class Softphone implements AutoCloseable {
             window.incidents(incidents);
         });
         workspace();
-        SwingUtilities.invokeAndWait(() -> qaFeedback = new QaFeedback(i18n, cti, work));
+        SwingUtilities.invokeAndWait(() -> {
+            qaFeedback = new QaFeedback(i18n, cti, work);
+            notices = new NoticeBar(i18n, cti, work, username);
+            window.frame.getJMenuBar().add(notices);
+        });
         if (supervisor) {
             SwingUtilities.invokeAndWait(() -> {
                 javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
@@ -628,6 +634,10 @@ public final class Softphone implements AutoCloseable {
             if (q != null) {
                 q.event(ev);
             }
+            NoticeBar nb = notices;
+            if (nb != null) {
+                nb.event(ev);
+            }
             if (window == null) {
                 return;
             }
@@ -692,6 +702,9 @@ public final class Softphone implements AutoCloseable {
         }
         if (qaFeedback != null) {
             qaFeedback.close();
+        }
+        if (notices != null) {
+            notices.close();
         }
         if (cti != null) {
             try {

@@ -24,6 +24,7 @@ public final class SupervisorDesk {
     final RecordingPlayer player;
     final IncidentsBoardPanel board;
     final QaPanel qa;
+    final NoticesPanel notices;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -49,6 +50,8 @@ public final class SupervisorDesk {
         });
         tabs.addTab(i18n.t("desk.tab.qa"), qa);
         tabs.addTab(i18n.t("desk.tab.player"), top);
+        notices = new NoticesPanel(i18n, cti, work);
+        tabs.addTab(i18n.t("desk.tab.notices"), notices);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
         frame.pack();
@@ -66,12 +69,16 @@ public final class SupervisorDesk {
             alerts.reload(); // every (re)connect: what was raised while away
             board.reload();
             qa.reload();
+            notices.reload();
             return;
         }
         String type = ev.json().path("type").asText();
         if (type.equals("alert.raised") || type.equals("alert.ack")) {
             JsonNode a = ev.json().path("alert");
             javax.swing.SwingUtilities.invokeLater(() -> alerts.event(type, a));
+        }
+        if (type.startsWith("notice.") || type.equals("agent.state") || type.equals("qa.scored")) {
+            notices.reload();
         }
         if (ev instanceof CtiEvent.IncidentChanged) {
             board.changed();
