@@ -273,7 +273,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
         api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
         api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
-                java.time.ZoneId.of(cfg.broadcast().timeZone()));
+                new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),

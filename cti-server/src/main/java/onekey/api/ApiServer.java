@@ -110,9 +110,10 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
-    /** Adds notices to seats and the per-agent workload (issue 19 items 6, 7); call before {@link #start()}. */
-    public ApiServer desk(onekey.notices.NoticeService notices, onekey.workload.Workload workload, java.time.ZoneId zone) {
-        new DeskApi(ctx, notices, workload, zone).addTo(routes);
+    /** Adds notices to seats, the per-agent workload, call history (issue 19 items 6, 7, 3); call before {@link #start()}. */
+    public ApiServer desk(onekey.notices.NoticeService notices, onekey.workload.Workload workload,
+                          onekey.history.CallHistory history, java.time.ZoneId zone) {
+        new DeskApi(ctx, notices, workload, history, zone).addTo(routes);
         return this;
     }
 

@@ -33,9 +33,11 @@ final class DeskApi {
     private final NoticeService notices;
     private final Workload workload;
     private final ZoneId zone;
+    private final onekey.history.CallHistory history;
 
-    DeskApi(ApiContext ctx, NoticeService notices, Workload workload, ZoneId zone) {
+    DeskApi(ApiContext ctx, NoticeService notices, Workload workload, onekey.history.CallHistory history, ZoneId zone) {
         this.ctx = ctx;
+        this.history = history;
         this.notices = notices;
         this.workload = workload;
         this.zone = zone;
@@ -50,7 +52,8 @@ final class DeskApi {
                     return Reply.ok(notices.ack(id, r.account).orElseThrow(() -> ApiException.notFound("no such notice for "
                             + r.account.username() + ": " + id)).shape(r.account.username()));
                 })
-                .add(GET, "/api/workload", DESK, this::workload);
+                .add(GET, "/api/workload", DESK, this::workload)
+                .add(GET, "/api/history/calls", DESK, this::history);
     }
 
     private Reply post(Req r) {
@@ -80,6 +83,37 @@ final class DeskApi {
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
             throw ApiException.invalid(m.substring(0, m.indexOf(':')), m);
+        }
+    }
+
+    /**
+     * Call history (issue 19 item 3): {@code ?from=&to=} (dates YYYY-MM-DD in the centre's zone, {@code to} inclusive),
+     * {@code line}, {@code agent} (username), {@code elderId}, {@code outcome}, {@code minTalkS}, {@code maxTalkS},
+     * {@code disposition}, {@code offset}, {@code limit}. Audited {@code call.search} (the filter).
+     */
+    private Reply history(Req r) {
+        Long from = r.param("from") == null ? null : date(r.param("from"), "from").atStartOfDay(zone).toInstant().toEpochMilli();
+        Long to = r.param("to") == null ? null : date(r.param("to"), "to").plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        Long agentId = null;
+        if (r.param("agent") != null) {
+            agentId = ctx.accounts().byUsername(r.param("agent")).map(onekey.auth.Account::id)
+                    .orElseThrow(() -> ApiException.invalid("agent", "no such agent: " + r.param("agent")));
+        }
+        Long min = r.longParam("minTalkS", 0);
+        Long max = r.longParam("maxTalkS", 0);
+        var f = new onekey.history.CallHistory.Filter(from, to, r.param("line"), agentId, r.longParam("elderId", 1),
+                r.param("outcome"), min == null ? null : min * 1000, max == null ? null : max * 1000 + 999, r.param("disposition"));
+        int offset = r.intParam("offset", 0, 0, 1_000_000);
+        int limit = r.intParam("limit", 50, 1, 500);
+        ctx.audit().record(r.account, "call.search", "calls", null, f + " offset=" + offset + " limit=" + limit);
+        return Reply.ok(history.search(f, offset, limit));
+    }
+
+    private static LocalDate date(String s, String field) {
+        try {
+            return LocalDate.parse(s);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "\"" + field + "\" must be a date like 2026-11-25");
         }
     }
 

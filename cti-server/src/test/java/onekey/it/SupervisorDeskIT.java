@@ -485,6 +485,48 @@ class SupervisorDeskIT {
         }
     }
 
+    /** Item 3: call history searched by line and agent, a page at a time, in REST and in the desk; a call's timeline. */
+    @Test
+    @Order(6)
+    void theCallHistoryIsSearchedByLineAndAgentAPageAtATimeWithEachCallsTimeline() throws Exception {
+        String superToken = stack.api.login("super", "super1234");
+        JsonNode all = stack.api.get("/api/history/calls?line=sos&agent=1001", superToken).json();
+        int total = all.path("total").asInt();
+        assertThat(total).as("the SOS calls 1001 answered (tests 2 and 3)").isGreaterThanOrEqualTo(2);
+        assertThat(all.path("items").findValuesAsText("agent")).allMatch(a -> a.equals("1001"));
+        JsonNode first = stack.api.get("/api/history/calls?line=sos&agent=1001&limit=1", superToken).json();
+        JsonNode second = stack.api.get("/api/history/calls?line=sos&agent=1001&limit=1&offset=1", superToken).json();
+        assertThat(first.path("items").size()).isEqualTo(1);
+        assertThat(second.path("items").get(0).path("id").asLong()).isNotEqualTo(first.path("items").get(0).path("id").asLong());
+        assertThat(first.path("items").get(0).path("elder").asText()).isEqualTo("张桂英");
+        JsonNode abandoned = stack.api.get("/api/history/calls?outcome=abandoned", superToken).json();
+        assertThat(abandoned.path("total").asInt()).as("test 1's call").isGreaterThanOrEqualTo(1);
+        assertThat(stack.api.get("/api/history/calls?minTalkS=100000", superToken).json().path("total").asInt()).isZero();
+        assertThat(stack.api.get("/api/history/calls", stack.api.login("1002", "agent1002")).status()).isEqualTo(403);
+        String audit = stack.api.get("/api/audit?type=call.search", stack.api.login("admin", Stack.ADMIN_PASSWORD)).json().toString();
+        assertThat(audit).contains("call.search", "super");
+
+        zhou.click("deskButton");
+        zhou.send("tab deskTabs 通话记录");
+        zhou.send("select histLine sos");
+        zhou.send("set histAgent 1001");
+        zhou.click("histSearch");
+        await("the calls in the window", 10).until(() -> zhou.text("histPage").equals("第 1/1 页，共 " + total + " 通"));
+        String rows = zhou.text("deskHistory");
+        assertThat(rows.split(" \\| ")).hasSize(total).allMatch(r -> r.contains(", SOS 紧急呼叫, 张桂英, 1001, "));
+        long id = first.path("items").get(0).path("id").asLong();
+        zhou.send("row deskHistory #" + id);
+        zhou.click("histTimeline");
+        await("the call's timeline", 10).until(() -> {
+            try {
+                return zhou.text("histTimelineText").contains("queued");
+            } catch (IllegalStateException e) {
+                return false;
+            }
+        });
+        zhou.send("close histTimelineDialog");
+    }
+
     private static JsonNode workloadOf(String token, String user) {
         for (JsonNode a : stack.api.get("/api/workload", token).json().path("agents")) {
             if (a.path("username").asText().equals(user)) {

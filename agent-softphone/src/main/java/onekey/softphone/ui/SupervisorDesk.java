@@ -25,6 +25,7 @@ public final class SupervisorDesk {
     final IncidentsBoardPanel board;
     final QaPanel qa;
     final NoticesPanel notices;
+    final HistoryPanel history;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -49,6 +50,11 @@ public final class SupervisorDesk {
             player.open(callId);
         });
         tabs.addTab(i18n.t("desk.tab.qa"), qa);
+        history = new HistoryPanel(i18n, cti, work, callId -> {
+            tabs.setSelectedComponent(top);
+            player.open(callId);
+        });
+        tabs.addTab(i18n.t("desk.tab.history"), history);
         tabs.addTab(i18n.t("desk.tab.player"), top);
         notices = new NoticesPanel(i18n, cti, work);
         tabs.addTab(i18n.t("desk.tab.notices"), notices);
