@@ -36,6 +36,8 @@ final class NoticesPanel extends JPanel {
     private final DefaultTableModel noticesModel;
     private final DefaultTableModel workloadModel;
     private final ValueNames names;
+    /** Events (agent states, notices read) ask for a read at most every 2 s. */
+    private final javax.swing.Timer debounce = new javax.swing.Timer(2000, e -> reload());
 
     NoticesPanel(I18n i18n, CtiClient cti, Executor work) {
         super(new BorderLayout(4, 4));
@@ -83,6 +85,16 @@ final class NoticesPanel extends JPanel {
         bottom.add(new JScrollPane(workload), BorderLayout.CENTER);
         add(top, BorderLayout.NORTH);
         add(bottom, BorderLayout.CENTER);
+        debounce.setRepeats(false);
+    }
+
+    /** Something changed (from any thread): read again within 2 s, once for a burst. */
+    void changed() {
+        SwingUtilities.invokeLater(() -> {
+            if (!debounce.isRunning()) {
+                debounce.start();
+            }
+        });
     }
 
     private static DefaultTableModel model(Object... heads) {

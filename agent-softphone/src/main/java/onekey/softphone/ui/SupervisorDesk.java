@@ -84,7 +84,7 @@ public final class SupervisorDesk {
             javax.swing.SwingUtilities.invokeLater(() -> alerts.event(type, a));
         }
         if (type.startsWith("notice.") || type.equals("agent.state") || type.equals("qa.scored")) {
-            notices.reload();
+            notices.changed();
         }
         if (ev instanceof CtiEvent.IncidentChanged) {
             board.changed();
