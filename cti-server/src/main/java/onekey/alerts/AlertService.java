@@ -117,8 +117,15 @@ public final class AlertService implements AutoCloseable {
         if (linkedid == null) {
             linkedid = text(b.get("linkedid"));
         }
+        // kept for as long as the alert: the caller's number masked (personal data; the desk shows the last four digits)
+        Map<String, Object> kept = new LinkedHashMap<>(b);
+        if (b.get("call") instanceof Map<?, ?> c && c.get("callerNumber") instanceof String number) {
+            Map<Object, Object> masked = new LinkedHashMap<>(c);
+            masked.put("callerNumber", onekey.elders.PhoneNumbers.mask(number));
+            kept.put("call", masked);
+        }
         Alert a = repo.insert(new Alert(0, e.at(), e.type(), kind, Alert.URGENT_KINDS.contains(kind), callId, linkedid,
-                number(incident.get("id")), text(b.get("message")), new LinkedHashMap<>(b), null, null, null));
+                number(incident.get("id")), text(b.get("message")), kept, null, null, null));
         log.info("alert={} kind={} urgent={} call={} incident={} stored", a.id(), kind, a.urgent(), linkedid, a.incidentId());
         hub.broadcast("alert.raised", Map.of("alert", a.shape()));
         return Optional.of(a);

@@ -59,7 +59,7 @@ class AlertServiceTest {
     void raisedAlertsAreStoredNewestFirstWithTheirCallOrIncidentAndTheUrgentKindsMarked() {
         Map<String, Object> noAgent = new LinkedHashMap<>();
         noAgent.put("kind", "no-agent-ready");
-        noAgent.put("call", Map.of("id", 41, "linkedid", "1700000000.7"));
+        noAgent.put("call", Map.of("id", 41, "linkedid", "1700000000.7", "callerNumber", "02155550001"));
         noAgent.put("message", "SOS call waiting and no agent is ready");
         hub.broadcast("queue.alert", noAgent);
         hub.broadcast("call.queued", Map.of("kind", "not an alert"));
@@ -76,6 +76,7 @@ class AlertServiceTest {
         assertThat(sos.linkedid()).isEqualTo("1700000000.7");
         assertThat(sos.message()).isEqualTo("SOS call waiting and no agent is ready");
         assertThat(sos.type()).isEqualTo("queue.alert");
+        assertThat(((Map<?, ?>) sos.body().get("call")).get("callerNumber")).as("stored masked").isEqualTo("*******0001");
         assertThat(open.get(1).callId()).isEqualTo(42L);
         assertThat(open.get(0).incidentId()).isEqualTo(9L);
         assertThat(open.get(0).body()).containsEntry("seq", 3);
