@@ -98,6 +98,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.calls.SeatCalls seatCalls;
     /** The one outbound-call service (issue 17): every call OneKey places for rescue, broadcasts and spy. */
     private final onekey.outbound.OutboundService outbound;
+    private final onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
+    private final onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -280,6 +282,13 @@ public final class OneKeyServer implements AutoCloseable {
                         .map(onekey.agents.AgentStatus::accountId).toList(),
                 id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null), cfg.calls().defaultAreaCode()),
                 seatCalls);
+        this.alerts = new onekey.alerts.AlertService(new onekey.alerts.AlertRepository(db), hub, audit, clock).start();
+        api.alerts(alerts);
+        api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
+        this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
+        api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
+                new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
+        api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
                 broadcasts, elders, clock, centreZone), centreZone);
@@ -532,6 +541,8 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("broadcasts", broadcasts);
         closeQuietly("seat-calls", seatCalls);
         closeQuietly("outbound", outbound);
+        closeQuietly("alerts", alerts);
+        closeQuietly("workload", workload);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);

@@ -106,6 +106,31 @@ public final class ApiServer implements AutoCloseable {
         return emergency;
     }
 
+    /** Adds the supervisors' alerts (issue 19 item 1); call before {@link #start()}. */
+    public ApiServer alerts(onekey.alerts.AlertService service) {
+        new AlertsApi(service).addTo(routes);
+        return this;
+    }
+
+    /** Adds the supervisors' incidents board and task hand-over (issue 19 item 2); call before {@link #start()}. */
+    public ApiServer incidentBoard(onekey.board.IncidentBoard board, onekey.rescue.RescueService rescue) {
+        new IncidentBoardApi(ctx, board, rescue).addTo(routes);
+        return this;
+    }
+
+    /** Adds quality checking (issue 19 item 5); call before {@link #start()}. */
+    public ApiServer qa(onekey.qa.QaService qa) {
+        new QaApi(ctx, qa).addTo(routes);
+        return this;
+    }
+
+    /** Adds notices to seats, the per-agent workload, call history (issue 19 items 6, 7, 3); call before {@link #start()}. */
+    public ApiServer desk(onekey.notices.NoticeService notices, onekey.workload.Workload workload,
+                          onekey.history.CallHistory history, java.time.ZoneId zone) {
+        new DeskApi(ctx, notices, workload, history, zone).addTo(routes);
+        return this;
+    }
+
     /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before

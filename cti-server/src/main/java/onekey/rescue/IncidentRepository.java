@@ -275,6 +275,21 @@ public final class IncidentRepository {
                 .execute() == 1;
     }
 
+    /**
+     * A supervisor hands a seat's task to another seat (issue 19 item 2): open or taken → open for {@code target}, its
+     * take-timer restarted at {@code at}; false when the task is done already.
+     */
+    public boolean assignTask(long stepId, String target, long at) {
+        return dsl.update(INCIDENT_STEPS)
+                .set(INCIDENT_STEPS.TARGET, target)
+                .set(INCIDENT_STEPS.STATE, "open")
+                .set(INCIDENT_STEPS.DUE_AT, at)
+                .set(INCIDENT_STEPS.STARTED_AT, (Long) null)
+                .set(INCIDENT_STEPS.RESULT, (String) null)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.STATE.in("open", "taken"))
+                .execute() == 1;
+    }
+
     /** Seat tasks still open that were due before {@code before} (nobody took them in time). */
     public List<Incident.Step> openTasksDueBefore(long before) {
         return dsl.selectFrom(INCIDENT_STEPS)

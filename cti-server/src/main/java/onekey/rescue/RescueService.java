@@ -627,6 +627,40 @@ public final class RescueService implements AutoCloseable {
     }
 
     /**
+     * A supervisor hands a seat's task (A or B) to another seat (issue 19 item 2): the task is open again for that
+     * seat, which gets {@code incident.task}; audited {@code incident.task-assign}. IllegalArgumentException: no such
+     * incident or task; IllegalStateException: the incident is closed or the task done.
+     */
+    public Incident assignTask(long id, int seq, long agentId, Account by) {
+        String[] before = new String[2];
+        Incident now = worker.call(() -> {
+            Incident inc = repo.get(id).orElseThrow(() -> new IllegalArgumentException("no such incident: " + id));
+            Incident.Step t = inc.steps().stream().filter(x -> x.seq() == seq && x.kind().startsWith("task-")).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("incident " + id + " has no task " + seq));
+            if (!inc.open()) {
+                throw new IllegalStateException("incident " + id + " is " + inc.state());
+            }
+            if (!repo.assignTask(t.id(), "agent:" + agentId, clock.millis())) {
+                throw new IllegalStateException("task " + seq + " is " + t.state() + " already");
+            }
+            before[0] = t.target();
+            before[1] = t.detail() == null ? t.kind() : t.detail().split(":", 2)[0];
+            Incident after = repo.get(id).orElseThrow();
+            log.info("rescue.task-assign incident={} seq={} kind={} from={} to=agent:{} by={}", id, seq, t.kind(), t.target(),
+                    agentId, by.username());
+            publish("incident.updated", after);
+            hub.toAccount(agentId, "incident.task", Map.of("incident", shape(after), "task", before[1]));
+            return after;
+        });
+        onekey.auth.AuditLog a = audit;
+        if (a != null) {
+            a.record(by, "incident.task-assign", now.auditType(), now.auditId(), "incident=" + id + " task=" + seq
+                    + " from=" + before[0] + " to=agent:" + agentId);
+        }
+        return now;
+    }
+
+    /**
      * An agent says its task is done (issue 18: 完成 in the incident panel): open or taken → done, the task's text
      * kept with "done by" after it; audited {@code incident.task-done}. The same people as {@link #take}; REST and the
      * WebSocket command both call this.

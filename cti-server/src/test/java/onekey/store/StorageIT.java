@@ -450,6 +450,54 @@ class StorageIT {
 
     // --- database ------------------------------------------------------------------------------------
 
+    // --- the supervisors' and QA desk (issue 19): V16–V19 on both engines -------------------------------
+
+    @OnBothEngines
+    void theDeskTablesKeepAlertsQaSheetsTeachingCasesNoticesAndAgentStates(String engine) {
+        open(engine);
+        var alerts = new onekey.alerts.AlertRepository(db);
+        var a = alerts.insert(new onekey.alerts.Alert(0, 1000, "queue.alert", "no-agent-ready", true, null, "L1", null,
+                "SOS 来电等待中", java.util.Map.of("kind", "no-agent-ready", "waiting", 1), null, null, null));
+        assertEquals(1, alerts.list(true, 10).size());
+        assertTrue(alerts.ack(a.id(), 2000, "super", "已通知备班坐席"));
+        assertFalse(alerts.ack(a.id(), 3000, "super2", "again"), "handled once");
+        assertEquals("已通知备班坐席", alerts.get(a.id()).orElseThrow().ackNote());
+        assertEquals(0, alerts.list(true, 10).size());
+
+        var qa = new onekey.qa.QaRepository(db);
+        qa.saveForm(onekey.qa.QaForm.DEFAULT, "super", 1000);
+        assertEquals(onekey.qa.QaForm.DEFAULT, qa.form().orElseThrow());
+        var sheet = qa.save(7, 5L, clock.millis(), "super", java.util.Map.of("greeting", 4), onekey.qa.QaForm.DEFAULT.items(),
+                91, "地址核实清楚");
+        assertEquals(91, sheet.total());
+        assertEquals(4, sheet.scores().get("greeting"));
+        assertEquals("问候语规范", sheet.form().get(0).label());
+        assertTrue(qa.ack(sheet.id(), clock.millis(), "收到"));
+        assertEquals(91.0, qa.figures(0, clock.millis() + 1).get(0).average());
+        qa.teaching(7, 1000, "super", "教学案例");
+        qa.teaching(7, 2000, "super", "教学案例（改）");
+        assertEquals("教学案例（改）", qa.teachingCases(10).get(0).get("note"));
+
+        var accounts = new onekey.auth.JooqAccountRepository(db);
+        var zhou = accounts.create(new onekey.auth.AccountDraft("super", onekey.auth.Role.SUPERVISOR, null, null, "周班长", true), "x");
+        var seat = accounts.create(new onekey.auth.AccountDraft("1001", onekey.auth.Role.AGENT, "1001", "secret-1001-long", "王丽", true), "x");
+        var notices = new onekey.notices.NoticeService(db, accounts, new onekey.auth.JooqAuditLog(db, clock),
+                new onekey.events.EventHub(10), clock);
+        var n = notices.post("今日高温，请提醒独居老人多喝水", clock.millis() + 60_000, List.of(), zhou);
+        notices.ack(n.id(), seat);
+        notices.ack(n.id(), seat);
+        assertEquals(java.util.Set.of("1001"), notices.get(n.id()).orElseThrow().acks().keySet());
+        assertEquals(1, notices.activeFor("1001").size());
+        clock.advance(61_000);
+        assertEquals(0, notices.activeFor("1001").size(), "expired");
+
+        db.dsl().insertInto(onekey.store.jooq.Tables.AGENT_STATE_LOG).set(onekey.store.jooq.Tables.AGENT_STATE_LOG.ACCOUNT_ID, seat.id())
+                .set(onekey.store.jooq.Tables.AGENT_STATE_LOG.USERNAME, "1001").set(onekey.store.jooq.Tables.AGENT_STATE_LOG.STATE, "not-ready")
+                .set(onekey.store.jooq.Tables.AGENT_STATE_LOG.REASON, "meal").set(onekey.store.jooq.Tables.AGENT_STATE_LOG.SINCE, 0L).execute();
+        var load = new onekey.workload.Workload(db, accounts, clock).figures(0, clock.millis());
+        assertEquals(clock.millis(), ((java.util.Map<?, ?>) load.get(0).get("notReadyByReason")).get("meal"));
+    }
+
     @OnBothEngines
     void opensPingsAndNamesItsDialect(String engine) {
         open(engine);

@@ -30,7 +30,7 @@ import onekey.softphone.ui.Softphone;
  * Runs the real softphone window in this JVM (started by {@link SoftphoneProcess} on an Xvfb display) and lets a
  * test drive it over stdin/stdout, one command a line, by component name — everything on the EDT:
  * {@code text NAME}, {@code enabled NAME}, {@code click NAME}, {@code mouse NAME} (a real mouse click), {@code set NAME VALUE}, {@code select NAME VALUE},
- * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
+ * {@code key F2} (a key pressed in the window), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects a row), {@code shot FILE}, {@code shotwin NAME FILE}, {@code shotcomp NAME FILE}, {@code sip} (phone state), {@code cues} (the desk's alert sounds), {@code slide NAME VALUE}, {@code close WINDOW}, {@code quit}. Replies are lines {@code @@OK value} or {@code @@ERR why}.
  */
 public final class SoftphoneDriver {
     private SoftphoneDriver() {
@@ -43,6 +43,12 @@ public final class SoftphoneDriver {
         Softphone sp = Softphone.open(new Softphone.Options(URI.create(args[0]),
                 args.length > 6 && !args[6].isEmpty() ? Path.of(args[6]) : null, args[1], args[2], args[3], args[4],
                 "en".equals(args[5]), "127.0.0.1"));
+        // issue 19: the desk's urgent-alert sounds, recorded as "kind:alertId:epochMillis" (and still beeped)
+        List<String> cues = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sp.alertCue((kind, id) -> {
+            cues.add(kind + ":" + id + ":" + System.currentTimeMillis());
+            onekey.softphone.ui.AlertCue.BEEP.play(kind, id);
+        });
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         out.println("@@OK started");
         for (String line; (line = in.readLine()) != null; ) {
@@ -86,6 +92,13 @@ public final class SoftphoneDriver {
                         ((javax.swing.JList<?>) find(p[1])).setSelectedIndex(Integer.parseInt(p[2]));
                         return "";
                     });
+                    case "slide" -> onEdt(() -> { // a slider moved to a value, as by the mouse (issue 19: the player's seek)
+                        javax.swing.JSlider sl = (javax.swing.JSlider) find(p[1]);
+                        sl.setValueIsAdjusting(true);
+                        sl.setValue(Integer.parseInt(p[2].trim()));
+                        sl.setValueIsAdjusting(false);
+                        return "";
+                    });
                     case "select" -> onEdt(() -> {
                         ((JComboBox<?>) find(p[1])).setSelectedItem(p[2]);
                         return "";
@@ -103,6 +116,13 @@ public final class SoftphoneDriver {
                     case "shotwin" -> shot((JFrame) onEdtFind(p[1]), Path.of(p[2])); // another window by name (the wallboard)
                     case "shotcomp" -> shot(onEdtFind(p[1]), Path.of(p[2])); // one component (issue 18: the incident panel)
                     case "sip" -> sp.phone().state() + " " + sp.phone().registered();
+                    case "close" -> onEdt(() -> { // a window closed by name, as with its close box (issue 19: a dialog)
+                        java.awt.Window w = SwingUtilities.getWindowAncestor(find(p[1]));
+                        Component c = find(p[1]);
+                        (c instanceof java.awt.Window cw ? cw : w).dispose();
+                        return "";
+                    });
+                    case "cues" -> String.join(",", cues); // issue 19: the alert sounds so far
                     // issue 7 bench: the pop latencies measured in the window (µs, space-separated) and the heap after GC
                     case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()) // total,edtWait,fill,paint per pop
                             .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3])

@@ -176,6 +176,23 @@ public final class CtiClient implements AutoCloseable {
         return j;
     }
 
+    /**
+     * An authenticated GET whose body is read as it arrives (issue 19: the recordings player), with a {@code Range}
+     * header when {@code range} is not null ({@code bytes=a-b}). The caller checks the status and closes the body.
+     */
+    public HttpResponse<java.io.InputStream> stream(String path, String range) throws IOException, InterruptedException {
+        String t = token;
+        if (t == null) {
+            throw new IOException("not logged in");
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + t).GET();
+        if (range != null) {
+            b.header("Range", range);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     private static JsonNode parse(String s) {
         try {
             return JSON.readTree(s);

@@ -188,6 +188,9 @@ final class I18n {
         if (v == null) {
             v = WorkspaceTexts.T.get(key); // the worklist tab and the booking form (issue 18)
         }
+        if (v == null) {
+            v = DeskTexts.T.get(key); // the supervisors' and QA desk (issue 19)
+        }
         return v == null ? key : v[english ? 1 : 0];
     }
 }

@@ -62,6 +62,13 @@ public final class Softphone implements AutoCloseable {
     private int wrapUpSeconds;
     private volatile long currentCallId = -1;
     private volatile Wallboard wallboard;
+    /** Issue 19: the supervisors' and QA desk (supervisors and admins only), and its urgent alerts' sound. */
+    private volatile SupervisorDesk desk;
+    private volatile AlertCue alertCue = AlertCue.BEEP;
+    /** Issue 19: QA sheets scored on this seat's calls, until acknowledged. */
+    private volatile QaFeedback qaFeedback;
+    /** Issue 19: the notices pinned on this seat. */
+    private volatile NoticeBar notices;
     /** Issue 18: the seat's open incidents, beside the pop. */
     private volatile IncidentPanel incidents;
     /**
@@ -201,12 +208,23 @@ public final class Softphone implements AutoCloseable {
             window.incidents(incidents);
         });
         workspace();
+        SwingUtilities.invokeAndWait(() -> {
+            qaFeedback = new QaFeedback(i18n, cti, work);
+            notices = new NoticeBar(i18n, cti, work, username);
+            window.frame.getJMenuBar().add(notices);
+        });
         if (supervisor) {
             SwingUtilities.invokeAndWait(() -> {
                 javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
                 b.setName("wallboardButton");
                 b.addActionListener(e -> openWallboard());
                 window.frame.getJMenuBar().add(b);
+                javax.swing.JButton d = new javax.swing.JButton(i18n.t("desk.open"));
+                d.setName("deskButton");
+                desk = new SupervisorDesk(i18n, cti, () -> alertCue, n -> d.setText(n == 0 ? i18n.t("desk.open")
+                        : String.format(i18n.t("desk.openCount"), n)), () -> sink);
+                d.addActionListener(e -> desk.open());
+                window.frame.getJMenuBar().add(d);
             });
         }
         window.frame.addWindowListener(new java.awt.event.WindowAdapter() {
@@ -264,6 +282,11 @@ public final class Softphone implements AutoCloseable {
 
     public JFrame frame() {
         return window != null ? window.frame : wallboard.frame;
+    }
+
+    /** Where the desk's urgent alerts sound (issue 19); a test records them. */
+    public void alertCue(AlertCue cue) {
+        alertCue = cue;
     }
 
     /** The supervisor's wallboard, opened once (on the EDT). */
@@ -670,6 +693,18 @@ public final class Softphone implements AutoCloseable {
             if (wb != null && !(ev instanceof CtiEvent.Ack)) {
                 wb.changed();
             }
+            SupervisorDesk d = desk;
+            if (d != null) {
+                d.event(ev);
+            }
+            QaFeedback q = qaFeedback;
+            if (q != null) {
+                q.event(ev);
+            }
+            NoticeBar nb = notices;
+            if (nb != null) {
+                nb.event(ev);
+            }
             if (window == null) {
                 return;
             }
@@ -765,6 +800,15 @@ public final class Softphone implements AutoCloseable {
         }
         if (incidents != null) {
             incidents.close();
+        }
+        if (desk != null) {
+            desk.close();
+        }
+        if (qaFeedback != null) {
+            qaFeedback.close();
+        }
+        if (notices != null) {
+            notices.close();
         }
         if (cti != null) {
             try {

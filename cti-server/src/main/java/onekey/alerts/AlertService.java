@@ -1,0 +1,192 @@
+package onekey.alerts;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import onekey.auth.Account;
+import onekey.auth.AuditLog;
+import onekey.events.Event;
+import onekey.events.EventHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervisors' alerts kept with an id (issue 19 item 1). Subscribes to the event hub and stores every
+ * {@code queue.alert} / {@code system.alert} as it is raised (no raiser knows about this room), then publishes
+ * {@code alert.raised {"alert":{…}}} with the stored id. A supervisor acknowledges an open alert with a note
+ * ({@link #ack}): audited {@code alert.ack}, and {@code alert.ack {"alert":{…}}} tells the other supervisors that it
+ * is handled. A {@code system.alert} whose {@code state} is {@code cleared} (disk space back) closes the open alerts
+ * of its kind, acknowledged by {@code system}.
+ *
+ * <p>Storing runs on its own thread, never on the publisher's (the call path raises these alerts): the live
+ * {@code queue.alert} reaches the supervisors at once whatever the database does.
+ */
+public final class AlertService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AlertService.class);
+
+    /** Thrown by {@link #ack} for an alert already handled: who and when are in the alert. */
+    public static final class AlreadyHandled extends RuntimeException {
+        public final Alert alert;
+
+        AlreadyHandled(Alert a) {
+            super("alert " + a.id() + " was handled by " + a.ackedBy());
+            this.alert = a;
+        }
+    }
+
+    private final AlertRepository repo;
+    private final EventHub hub;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Executor writer;
+    private final ExecutorService ownWriter;
+    private EventHub.Subscription sub;
+
+    /** Stores on a thread of its own. */
+    public AlertService(AlertRepository repo, EventHub hub, AuditLog audit, Clock clock) {
+        this(repo, hub, audit, clock, null);
+    }
+
+    /** {@code writer}: where raised alerts are stored (a test passes {@code Runnable::run}); null: a thread of its own. */
+    public AlertService(AlertRepository repo, EventHub hub, AuditLog audit, Clock clock, Executor writer) {
+        this.repo = repo;
+        this.hub = hub;
+        this.audit = audit;
+        this.clock = clock;
+        if (writer == null) {
+            ownWriter = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "alerts-store");
+                t.setDaemon(true);
+                return t;
+            });
+            this.writer = ownWriter;
+        } else {
+            ownWriter = null;
+            this.writer = writer;
+        }
+    }
+
+    /** Starts storing the alerts the hub publishes from now on. */
+    public synchronized AlertService start() {
+        if (sub == null) {
+            sub = hub.subscribe(id -> false, true, -1, this::onEvent);
+        }
+        return this;
+    }
+
+    private void onEvent(Event e) {
+        if ("queue.alert".equals(e.type()) || "system.alert".equals(e.type())) {
+            writer.execute(() -> {
+                try {
+                    raised(e);
+                } catch (RuntimeException x) {
+                    // the live event reached the supervisors already; only its stored copy is missing
+                    log.error("alert kind={} not stored: {}", e.body().get("kind"), x.toString());
+                }
+            });
+        }
+    }
+
+    /** Stores one raised alert and publishes it with its id (or, for a cleared system alert, closes its kind). */
+    Optional<Alert> raised(Event e) {
+        Map<String, Object> b = e.body();
+        String kind = String.valueOf(b.getOrDefault("kind", "unknown"));
+        if ("system.alert".equals(e.type()) && "cleared".equals(b.get("state"))) {
+            for (Alert open : repo.openOfKind(kind)) {
+                if (repo.ack(open.id(), e.at(), "system", text(b.get("message")))) {
+                    repo.get(open.id()).ifPresent(a -> hub.broadcast("alert.ack", Map.of("alert", a.shape())));
+                }
+            }
+            return Optional.empty();
+        }
+        Map<?, ?> call = b.get("call") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> incident = b.get("incident") instanceof Map<?, ?> m ? m : Map.of();
+        Long callId = number(call.get("id"));
+        if (callId == null || callId <= 0) { // a call not stored yet has id 0: found by its linkedid when read
+            callId = number(b.get("callId"));
+        }
+        if (callId != null && callId <= 0) {
+            callId = null;
+        }
+        String linkedid = text(call.get("linkedid"));
+        if (linkedid == null) {
+            linkedid = text(b.get("linkedid"));
+        }
+        // kept for as long as the alert: the caller's number masked (personal data; the desk shows the last four digits)
+        Map<String, Object> kept = new LinkedHashMap<>(b);
+        if (b.get("call") instanceof Map<?, ?> c && c.get("callerNumber") instanceof String number) {
+            Map<Object, Object> masked = new LinkedHashMap<>(c);
+            masked.put("callerNumber", onekey.elders.PhoneNumbers.mask(number));
+            kept.put("call", masked);
+        }
+        Alert a = repo.insert(new Alert(0, e.at(), e.type(), kind, Alert.URGENT_KINDS.contains(kind), callId, linkedid,
+                number(incident.get("id")), text(b.get("message")), kept, null, null, null));
+        log.info("alert={} kind={} urgent={} call={} incident={} stored", a.id(), kind, a.urgent(), linkedid, a.incidentId());
+        hub.broadcast("alert.raised", Map.of("alert", a.shape()));
+        return Optional.of(a);
+    }
+
+    /** Newest first. */
+    public List<Alert> list(boolean openOnly, int limit) {
+        return repo.list(openOnly, limit);
+    }
+
+    public Optional<Alert> get(long id) {
+        return repo.get(id);
+    }
+
+    /**
+     * A supervisor handled the alert: stored with who, when and the note, audited, and {@code alert.ack} published.
+     * Empty when there is no such alert; {@link AlreadyHandled} when another supervisor was first.
+     */
+    public Optional<Alert> ack(long id, Account by, String note) {
+        Optional<Alert> before = repo.get(id);
+        if (before.isEmpty()) {
+            return before;
+        }
+        if (!repo.ack(id, clock.millis(), by.username(), note)) {
+            throw new AlreadyHandled(repo.get(id).orElse(before.get()));
+        }
+        Alert a = repo.get(id).orElseThrow();
+        audit.record(by, "alert.ack", "alert", Long.toString(id), "kind=" + a.kind()
+                + (a.linkedid() == null ? "" : " call=" + a.linkedid())
+                + (a.incidentId() == null ? "" : " incident=" + a.incidentId())
+                + (note == null || note.isEmpty() ? "" : " note=" + note));
+        hub.broadcast("alert.ack", Map.of("alert", a.shape()));
+        return Optional.of(a);
+    }
+
+    private static Long number(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        if (o instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (sub != null) {
+            sub.close();
+            sub = null;
+        }
+        if (ownWriter != null) {
+            ownWriter.shutdown();
+        }
+    }
+}
