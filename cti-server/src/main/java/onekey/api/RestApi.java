@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import onekey.events.Shapes;
 import onekey.agents.AgentStatus;
 import onekey.api.Requests.AgentBody;
 import onekey.api.Requests.ContactBody;

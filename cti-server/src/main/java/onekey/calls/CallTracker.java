@@ -17,7 +17,6 @@ import onekey.auth.AuditLog;
 import onekey.elders.Elder;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
-import onekey.events.Shapes;
 import onekey.lines.Line;
 import onekey.lines.LineCache;
 import onekey.lines.Service;
@@ -59,9 +58,8 @@ public final class CallTracker {
     private final LineCache lines;
     private final AgentService agents;
     private final AuditLog audit;
-    private final EventHub hub;
+    private final CallNotifier notifier;
     private final CallJournal journal;
-    private final ScreenPop screenPop;
     private RecordingSink recordings = (c, f) -> { };
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
     /** Calls that ended lately: a late AGI session or event never brings one back to life. */
@@ -86,9 +84,8 @@ public final class CallTracker {
         this.lines = lines;
         this.agents = agents;
         this.audit = audit;
-        this.hub = hub;
+        this.notifier = new CallNotifier(hub);
         this.journal = journal;
-        this.screenPop = new ScreenPop(hub);
     }
 
     public void setRecordingSink(RecordingSink sink) {
@@ -231,16 +228,10 @@ public final class CallTracker {
         }
         CallRecord snap = r;
         LiveCall call = lc;
-        publish(lc, () -> hub.broadcast("call.queued", Map.of("call", wire(withStoredId(call, snap)), "queue",
-                String.valueOf(j.queue()), "position", j.position())));
+        publish(lc, () -> notifier.queued(withStoredId(call, snap), String.valueOf(j.queue()), j.position()));
         if (isSos(r) && agents.readyCount() == 0) {
             // RULE (ARCHITECTURE "Faults": nobody ready) — supervisors are told at once, not after the lookup
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("kind", "no-agent-ready");
-            body.put("call", wire(r));
-            body.put("waiting", sosWaiting());
-            body.put("message", "SOS call waiting and no agent is ready");
-            hub.broadcast("queue.alert", body);
+            notifier.alert(new CallEvents.NoAgentReady(r, sosWaiting(), "SOS call waiting and no agent is ready"));
             log.warn("call={} SOS waiting and no agent ready: supervisors alerted", r.linkedid());
         }
     }
@@ -271,14 +262,14 @@ public final class CallTracker {
     /** The screen pop, once the call is ready: with the record as the lookup left it. */
     private void pop(LiveCall lc, CallRecord snap, Account a, long amiAt) {
         Elder elder;
-        List<Map<String, Object>> history;
+        List<CallRecord> history;
         boolean unavailable;
         synchronized (lc) {
             elder = lc.elder;
             history = lc.lastCalls;
             unavailable = lc.recordUnavailable;
         }
-        screenPop.show(withStoredId(lc, snap), elder, history, unavailable, a, amiAt);
+        notifier.offered(a.id(), new CallEvents.Offered(withStoredId(lc, snap), elder, history, unavailable, a.username(), amiAt));
     }
 
     private void onConnected(PbxEvent.MemberConnected c) {
@@ -303,7 +294,7 @@ public final class CallTracker {
         }
         CallRecord snap = r;
         agent.ifPresent(a -> {
-            publish(lc, () -> hub.toAccount(a.id(), "call.answered", Map.of("call", wire(withStoredId(lc, snap)))));
+            publish(lc, () -> notifier.answered(a.id(), withStoredId(lc, snap)));
             agents.callConnected(a.id());
         });
     }
@@ -329,13 +320,8 @@ public final class CallTracker {
                         + PhoneNumbers.mask(o.number()));
             }
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("kind", "overflow");
-        body.put("call", r == null ? Map.of("linkedid", o.linkedid()) : wire(r));
-        body.put("waitedSeconds", o.waitedSeconds());
-        body.put("backupNumber", PhoneNumbers.mask(o.number()));
-        body.put("message", "call unanswered for " + o.waitedSeconds() + " s: overflowing to the backup number");
-        hub.broadcast("queue.alert", body);
+        notifier.alert(new CallEvents.Overflow(o.linkedid(), r, o.waitedSeconds(), PhoneNumbers.mask(o.number()),
+                "call unanswered for " + o.waitedSeconds() + " s: overflowing to the backup number"));
         log.warn("call={} overflow to the backup number after {} s service={}", o.linkedid(), o.waitedSeconds(), o.service());
     }
 
@@ -393,8 +379,7 @@ public final class CallTracker {
         }
         CallRecord snap = r;
         from.filter(a -> target.map(x -> x.id() != a.id()).orElse(true)).ifPresent(a -> {
-            publish(lc, () -> hub.toAccount(a.id(), "call.ended",
-                    Map.of("call", wire(withStoredId(lc, snap)), "transferredTo", toName)));
+            publish(lc, () -> notifier.transferredAway(a.id(), withStoredId(lc, snap), toName));
             agents.callEnded(a.id());
         });
         target.ifPresent(a -> {
@@ -431,13 +416,7 @@ public final class CallTracker {
             agentId = r.agentId() != null ? r.agentId() : lc.offeredToAccountId;
         }
         CallRecord snap = r;
-        publish(lc, () -> {
-            Map<String, Object> body = Map.of("call", wire(withStoredId(lc, snap)));
-            if (agentId != null) {
-                hub.toAccount(agentId, "call.ended", body);
-            }
-            hub.broadcast("call.finished", body);
-        });
+        publish(lc, () -> notifier.ended(agentId, withStoredId(lc, snap)));
         if (r.agentId() != null) {
             try {
                 agents.callEnded(r.agentId());
@@ -750,11 +729,8 @@ public final class CallTracker {
         if (waiting > 0 && agents.readyCount() == 0) {
             // RULE (ARCHITECTURE "Faults": nobody ready) — SOS calls that waited through OneKey's absence are as urgent
             // as new ones: the supervisors are told now, not only when the next call queues
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("kind", "no-agent-ready");
-            body.put("waiting", waiting);
-            body.put("message", waiting + " SOS call(s) waited while OneKey was away and no agent is ready");
-            hub.broadcast("queue.alert", body);
+            notifier.alert(new CallEvents.NoAgentReady(null, waiting,
+                    waiting + " SOS call(s) waited while OneKey was away and no agent is ready"));
             log.warn("sosWaiting={} learned after reconnect and no agent ready: supervisors alerted", waiting);
         }
     }
@@ -924,10 +900,6 @@ public final class CallTracker {
                 return l.record.queuedAt() != null && l.record.answeredAt() == null && isSos(l.record);
             }
         }).count();
-    }
-
-    public static Map<String, Object> wire(CallRecord r) {
-        return Shapes.call(r);
     }
 
     // ---- small builder to change a record's fields -------------------------------------------------

@@ -1,7 +1,6 @@
 package onekey.calls;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import onekey.elders.Elder;
 
@@ -21,7 +20,7 @@ final class LiveCall {
     Long offeredToAccountId;
     boolean overflowAnswered;
     /** The elder's previous calls (newest first), shown in the screen pop. */
-    List<Map<String, Object>> lastCalls = List.of();
+    List<CallRecord> lastCalls = List.of();
     /** Completes once the lookup is done and the row stored, or at their deadline. */
     CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
     /** The last publication for this call: the next one runs after it. */

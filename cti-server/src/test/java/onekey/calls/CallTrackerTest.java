@@ -1,5 +1,7 @@
 package onekey.calls;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -98,8 +100,8 @@ class CallTrackerTest {
     }
 
     Event first(String type) {
-        Awaitility.await(type).atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.type().equals(type)));
-        return events.stream().filter(e -> e.type().equals(type)).findFirst().orElseThrow();
+        Awaitility.await(type).atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> EventViews.type(e).equals(type)));
+        return events.stream().filter(e -> EventViews.type(e).equals(type)).findFirst().orElseThrow();
     }
 
     @Test
@@ -114,14 +116,14 @@ class CallTrackerTest {
         tracker.onEvent(hangup("100.1", "100.1", 106_000)); // the caller's leg ends the call
 
         first("call.ended");
-        assertThat(events).extracting(Event::type).containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended");
+        assertThat(events).extracting(EventViews::type).containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended");
         Event offered = first("call.offered");
         assertThat(offered.accountId()).isEqualTo(7L);
-        assertThat(offered.body().get("registered")).isEqualTo(true);
-        assertThat(offered.body().get("recordUnavailable")).isEqualTo(false);
-        assertThat(offered.body().get("amiEventAt")).isEqualTo(100_300L);
-        assertThat(offered.body().get("elder").toString()).contains("张桂英", "penicillin");
-        assertThat(offered.body().get("call").toString()).contains("id=1");
+        assertThat(EventViews.body(offered).get("registered")).isEqualTo(true);
+        assertThat(EventViews.body(offered).get("recordUnavailable")).isEqualTo(false);
+        assertThat(EventViews.body(offered).get("amiEventAt")).isEqualTo(100_300L);
+        assertThat(EventViews.body(offered).get("elder").toString()).contains("张桂英", "penicillin");
+        assertThat(EventViews.body(offered).get("call").toString()).contains("id=1");
 
         assertThat(journal.drain(5_000)).isTrue();
         ArgumentCaptor<CallRecord> saved = ArgumentCaptor.forClass(CallRecord.class);
@@ -205,14 +207,14 @@ class CallTrackerTest {
         Awaitility.await("the lookup's deadline is set").atMost(Duration.ofSeconds(5)).until(() -> timer.pending() == 1);
         timer.advance(299);
         assertThat(timer.pending()).as("1 ms before the deadline the lookup still waits for the database").isEqualTo(1);
-        assertThat(events).extracting(Event::type).as("no pop before the lookup is done or its deadline passed")
+        assertThat(events).extracting(EventViews::type).as("no pop before the lookup is done or its deadline passed")
                 .doesNotContain("call.offered");
 
         timer.advance(1);
         Event offered = first("call.offered");
-        assertThat(offered.body().get("registered")).isEqualTo(false);
-        assertThat(offered.body().get("recordUnavailable")).isEqualTo(true);
-        assertThat(offered.body().get("callerNumber")).isEqualTo("02155550001");
+        assertThat(EventViews.body(offered).get("registered")).isEqualTo(false);
+        assertThat(EventViews.body(offered).get("recordUnavailable")).isEqualTo(true);
+        assertThat(EventViews.body(offered).get("callerNumber")).isEqualTo("02155550001");
     }
 
     /** A {@link CallerLookup.Timer} on a {@link TestClock}: a task runs when the test advances the clock past it. */
@@ -252,7 +254,7 @@ class CallTrackerTest {
         tracker.onEvent(join("400.1", 400_010));
         Event alert = first("queue.alert");
         assertThat(alert.accountId()).as("a broadcast: supervisors see it").isNull();
-        assertThat(alert.body().get("kind")).isEqualTo("no-agent-ready");
+        assertThat(EventViews.body(alert).get("kind")).isEqualTo("no-agent-ready");
         assertThat(tracker.sosWaiting()).isEqualTo(1);
     }
 
@@ -265,7 +267,7 @@ class CallTrackerTest {
         tracker.onEvent(new PbxEvent.OverflowEnded("500.1", 560_010, "88880000", "ANSWER"));
         tracker.onEvent(hangup("500.1", "500.1", 560_020));
         assertThat(journal.drain(5_000)).isTrue();
-        assertThat(events).filteredOn(e -> e.type().equals("queue.alert")).extracting(e -> e.body().get("kind"))
+        assertThat(events).filteredOn(e -> EventViews.type(e).equals("queue.alert")).extracting(e -> EventViews.body(e).get("kind"))
                 .contains("no-agent-ready", "overflow");
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<CallRepository.KeyedEvent>> rows = ArgumentCaptor.forClass(List.class);

@@ -185,7 +185,7 @@ class LateLinkTest {
         // in the elder's history, and among the last calls of the elder's next pop
         assertThat(calls.find(elder.id(), null, 10)).extracting(CallRecord::id).containsExactly(id);
         CallerLookup.Result next = new CallerLookup(elders, calls, "21", 5_000).lookupNow(CALLER, "701.1");
-        assertThat(next.lastCalls()).extracting(m -> m.get("id")).containsExactly(id);
+        assertThat(next.lastCalls()).extracting(CallRecord::id).containsExactly(id);
         // nothing more to do: no second link, no second audit row
         assertThat(tracker.linkLate(arrival + 180_000)).isZero();
         assertThat(journal.drain(5_000)).isTrue();

@@ -1,5 +1,7 @@
 package onekey.rescue;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -174,8 +176,9 @@ class RescueServiceTest {
         rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), redial.step(), "spoke"));
         Awaitility.await().until(() -> rescue.get(spoke).orElseThrow().state().equals("resolved"));
         long spokeAt = clock.millis();
-        assertThat(rescue.followUps(spokeAt + Duration.ofHours(48).toMillis()))
-                .extracting(Incident.Step::incidentId).containsExactly(cancelled, spoke);
+        // the follow-up is planned just after the state is written, on the rescue's worker: read it once it is there
+        Awaitility.await().untilAsserted(() -> assertThat(rescue.followUps(spokeAt + Duration.ofHours(48).toMillis()))
+                .extracting(Incident.Step::incidentId).containsExactly(cancelled, spoke));
         // one follow-up per incident: none due before its time on the injected clock is "overdue" yet
         rescue.tickNow();
         assertThat(overdueAlerts(spoke)).isZero();
@@ -376,8 +379,8 @@ class RescueServiceTest {
             assertThat(t.detail()).startsWith("call-110").contains("2155559999");
         });
         // the supervisors are told, as for an elder
-        Awaitility.await().until(() -> broadcast.stream().anyMatch(e -> e.type().equals("queue.alert")
-                && "incident-escalated".equals(e.body().get("kind"))));
+        Awaitility.await().until(() -> broadcast.stream().anyMatch(e -> EventViews.type(e).equals("queue.alert")
+                && "incident-escalated".equals(EventViews.body(e).get("kind"))));
         // seat B keeps calling the number
         clock.advance(Duration.ofSeconds(300));
         assertThat(pbx.await(3).channel()).isEqualTo("PJSIP/2155559999@trunk");
@@ -397,9 +400,9 @@ class RescueServiceTest {
     }
 
     private long overdueAlerts(long incident) {
-        return broadcast.stream().filter(e -> e.type().equals("queue.alert"))
-                .filter(e -> "follow-up-overdue".equals(e.body().get("kind")))
-                .filter(e -> e.body().get("incident") instanceof Map<?, ?> m && Long.valueOf(incident).equals(m.get("id")))
+        return broadcast.stream().filter(e -> EventViews.type(e).equals("queue.alert"))
+                .filter(e -> "follow-up-overdue".equals(EventViews.body(e).get("kind")))
+                .filter(e -> EventViews.body(e).get("incident") instanceof Map<?, ?> m && Long.valueOf(incident).equals(m.get("id")))
                 .count();
     }
 

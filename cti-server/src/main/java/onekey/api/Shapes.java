@@ -1,4 +1,4 @@
-package onekey.events;
+package onekey.api;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
