@@ -194,7 +194,7 @@ public final class OneKeyServer implements AutoCloseable, HealthProbe {
                 cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
-        journal.start(calls::apply, () -> {
+        journal.start(calls.journalAppliers()::apply, () -> {
             reconcileRecordings();
             // the database answers again: callers whose record could not be read meanwhile are linked late
             if (calls.lookupsGaveUp()) {

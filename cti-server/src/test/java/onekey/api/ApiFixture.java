@@ -60,7 +60,7 @@ final class ApiFixture implements AutoCloseable {
     /** A call as events carry it: id, linkedid, caller number and line; nothing else has happened yet. */
     static CallRecord call(long id, String linkedid, String callerNumber, onekey.lines.Service line) {
         return new CallRecord(id, linkedid, null, callerNumber, null, line, 0, null, null, null, 0, null, null, null, null,
-                null, "queued", null, null, false, null);
+                null, onekey.calls.CallOutcome.QUEUED, null, null, false, null);
     }
 
     static CallRecord call(long id) {

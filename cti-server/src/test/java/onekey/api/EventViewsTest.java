@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 class EventViewsTest {
 
     static final CallRecord CALL = new CallRecord(12, "1700000000.9", "PJSIP/trunk-1", "02155550001", "9001", Service.SOS,
-            10, 3L, 5L, "1001", 1_000, 1_100L, null, null, null, null, "ringing", null, null, false, null);
+            10, 3L, 5L, "1001", 1_000, 1_100L, null, null, null, null, onekey.calls.CallOutcome.RINGING, null, null, false, null);
     static final CallRecord EARLIER = new CallRecord(4, "1690000000.1", "PJSIP/trunk-0", "02155550001", "9001",
-            Service.SOS, 10, 3L, 5L, "1001", 500, 510L, 520L, 900L, 20L, 380L, "completed", "resolved", "ok", false, 7L);
+            Service.SOS, 10, 3L, 5L, "1001", 500, 510L, 520L, 900L, 20L, 380L, onekey.calls.CallOutcome.COMPLETED, "resolved", "ok", false, 7L);
     static final Elder ELDER = new Elder(3, "张桂英", LocalDate.of(1940, 5, 1), "F", List.of("2155550001"), "徐汇区 1 号",
             "near the park", "徐汇", "zh", "district-paid", "diabetes", "insulin", "penicillin", "cane", "button", "",
             List.of(new Contact("王强", "son", "13800138000", null), new Contact("Li", "daughter", "13900139000", "en")),

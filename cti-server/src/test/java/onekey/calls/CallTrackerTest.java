@@ -73,7 +73,7 @@ class CallTrackerTest {
         journal = new CallJournal(dir, 1000);
         tracker = new CallTracker(calls, new CallerLookup(elders, calls, "21", 300, timer), new LineCache(lineRepo), agents, audit, hub,
                 journal);
-        journal.start(tracker::apply, () -> { });
+        journal.start(tracker.journalAppliers()::apply, () -> { });
     }
 
     @AfterEach
@@ -83,7 +83,7 @@ class CallTrackerTest {
     }
 
     static CallRecord withId(CallRecord r, long id) {
-        return CallTracker.with(r, b -> b.id = id);
+        return r.withId(id);
     }
 
     static PbxEvent.QueueEntry entry(String linkedid, long at, String dnis, String service, String path) {
@@ -131,7 +131,7 @@ class CallTrackerTest {
         CallRecord last = saved.getAllValues().getLast();
         assertThat(last.waitMs()).isEqualTo(2_000);
         assertThat(last.talkMs()).isEqualTo(4_000);
-        assertThat(last.outcome()).isEqualTo("completed");
+        assertThat(last.outcome()).isEqualTo(CallOutcome.COMPLETED);
         assertThat(last.agentName()).isEqualTo("1001");
         assertThat(last.priority()).isEqualTo(5);
         assertThat(last.elderId()).isEqualTo(3L);
@@ -276,7 +276,7 @@ class CallTrackerTest {
                 .contains("overflow", "overflow-ended");
         ArgumentCaptor<CallRecord> states = ArgumentCaptor.forClass(CallRecord.class);
         verify(calls, org.mockito.Mockito.atLeastOnce()).updateState(eq(1L), states.capture());
-        assertThat(states.getAllValues().getLast().outcome()).isEqualTo("overflowed");
+        assertThat(states.getAllValues().getLast().outcome()).isEqualTo(CallOutcome.OVERFLOWED);
     }
 
     @Test

@@ -129,7 +129,7 @@ class LateLinkTest {
         tracker = tracker();
         journal.start(e -> {
             writes.await();
-            tracker.apply(e);
+            tracker.journalAppliers().apply(e);
         }, () -> { });
     }
 
@@ -231,12 +231,12 @@ class LateLinkTest {
     void rowsAnEarlierRunLeftWithoutTheirElderAreLinkedButNotCallsFromBeforeTheRecordExisted() {
         // as a run killed during a freeze left them: one call after the record was made, one from before it
         long after = calls.insertIfAbsent(new CallRecord(0, "720.1", "PJSIP/trunk-1", CALLER, "1234901", Service.SOS, 10,
-                null, null, null, arrival, null, null, arrival + 20_000, null, null, "abandoned", null, null, true, null)).id();
+                null, null, null, arrival, null, null, arrival + 20_000, null, null, onekey.calls.CallOutcome.ABANDONED, null, null, true, null)).id();
         long before = calls.insertIfAbsent(new CallRecord(0, "719.1", "PJSIP/trunk-1", CALLER, "1234901", Service.SOS, 10,
                 null, null, null, elder.createdAt() - 3_600_000, null, null, elder.createdAt() - 3_500_000, null, null,
-                "abandoned", null, null, true, null)).id();
+                onekey.calls.CallOutcome.ABANDONED, null, null, true, null)).id();
         long unknown = calls.insertIfAbsent(new CallRecord(0, "721.1", "PJSIP/trunk-1", "02155559999", "1234901", Service.SOS,
-                10, null, null, null, arrival, null, null, arrival + 20_000, null, null, "abandoned", null, null, true, null)).id();
+                10, null, null, null, arrival, null, null, arrival + 20_000, null, null, onekey.calls.CallOutcome.ABANDONED, null, null, true, null)).id();
 
         // a new run (the restart) links at its start
         assertThat(tracker().linkLate(arrival + 3_600_000)).isEqualTo(1);

@@ -47,7 +47,7 @@ class RecordingIndexerTest {
     private CallRecord endedCall(String linkedid) {
         long now = System.currentTimeMillis();
         return calls.insertIfAbsent(new CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", Service.SOS, 10,
-                null, null, null, now - 5000, now - 4900, now - 4000, now, 1000L, 4000L, "completed", null, null, false, null));
+                null, null, null, now - 5000, now - 4900, now - 4000, now, 1000L, 4000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null));
     }
 
     @Test

@@ -187,7 +187,7 @@ class RescueServiceTest {
     private static onekey.calls.CallRecord call(String linkedid, onekey.lines.Service line, Long elderId, Long answeredAt) {
         return new onekey.calls.CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", line, 10, elderId, 7L,
                 "ann", 1_000L, 1_100L, answeredAt, 90_000L, 500L, answeredAt == null ? null : 60_000L,
-                answeredAt == null ? "abandoned" : "completed", null, null, false, null);
+                answeredAt == null ? onekey.calls.CallOutcome.ABANDONED : onekey.calls.CallOutcome.COMPLETED, null, null, false, null);
     }
 
     @Test
@@ -233,15 +233,15 @@ class RescueServiceTest {
         long ended = clock.millis() - Duration.ofHours(2).toMillis();
         onekey.calls.CallRecord c = new onekey.calls.CallRecord(0, "missed-1", "PJSIP/trunk-1", "02155550001", "1234901",
                 onekey.lines.Service.SOS, 10, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000, ended,
-                2_000L, 58_000L, "completed", null, null, false, null);
+                2_000L, 58_000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null);
         long id = calls.insertIfAbsent(c).id();
         // an abandoned one and one on the registration line: not followed up
         calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-2", null, "02155550001", "1234901", onekey.lines.Service.SOS,
-                10, elder.id(), null, null, ended - 60_000, ended - 59_000, null, ended, 60_000L, null, "abandoned", null,
+                10, elder.id(), null, null, ended - 60_000, ended - 59_000, null, ended, 60_000L, null, onekey.calls.CallOutcome.ABANDONED, null,
                 null, false, null));
         calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-3", null, "02155550001", "1234902",
                 onekey.lines.Service.REGISTRATION, 5, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000,
-                ended, 2_000L, 58_000L, "completed", null, null, false, null));
+                ended, 2_000L, 58_000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null));
         rescue.setFollowUps(repo);
         rescue.tickNow();
         FollowUp f = repo.byLinkedid("missed-1").orElseThrow();
