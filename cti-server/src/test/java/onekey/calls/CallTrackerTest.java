@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -102,6 +103,55 @@ class CallTrackerTest {
     Event first(String type) {
         Awaitility.await(type).atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> EventViews.type(e).equals(type)));
         return events.stream().filter(e -> EventViews.type(e).equals(type)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Issue 17: the live model changes on its own thread only. Calls from many threads at once (PBX events, AGI
+     * sessions) each leave their call complete and consistent, and the model's collaborators are called on that thread.
+     */
+    @Test
+    void manyCallsFromManyThreadsAreChangedOnTheModelsThreadOnly() throws Exception {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        org.mockito.Mockito.doAnswer(i -> threads.add(Thread.currentThread().getName())).when(agents).callConnected(7);
+        org.mockito.Mockito.doAnswer(i -> threads.add(Thread.currentThread().getName())).when(agents).callEnded(7);
+        int n = 40;
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            String id = "300." + k;
+            long t0 = 300_000 + k * 10_000L;
+            workers.add(Thread.ofVirtual().start(() -> {
+                tracker.onEvent(entry(id, t0, "1234901", "sos", "direct"));
+                tracker.onEvent(join(id, t0 + 100));
+                tracker.onEvent(new PbxEvent.MemberRinging(id, t0 + 200, "PJSIP/1001", "1001"));
+                tracker.onEvent(new PbxEvent.MemberConnected(id, t0 + 1_000, "PJSIP/1001", "1001", 1));
+                tracker.onEvent(hangup(id, id, t0 + 4_000));
+            }));
+        }
+        for (Thread w : workers) {
+            w.join(10_000);
+        }
+        assertThat(tracker.liveCount()).isZero();
+        assertThat(threads).containsExactly("calls-model");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                .filter(e -> EventViews.type(e).equals("call.finished")).count() == n);
+        // every call ended complete: answered after 1 s of waiting, 3 s of talk
+        assertThat(events).filteredOn(e -> EventViews.type(e).equals("call.finished"))
+                .extracting(e -> (Map<?, ?>) EventViews.body(e).get("call"))
+                .allSatisfy(c -> {
+                    assertThat(c.get("outcome")).isEqualTo("completed");
+                    assertThat(((Number) c.get("waitMs")).longValue()).isEqualTo(1_000L);
+                    assertThat(((Number) c.get("talkMs")).longValue()).isEqualTo(3_000L);
+                });
+        // per call, its events in order
+        for (int k = 0; k < n; k++) {
+            String id = "300." + k;
+            assertThat(events).filteredOn(e -> id.equals(linkedid(e))).extracting(EventViews::type)
+                    .containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended", "call.finished");
+        }
+    }
+
+    static String linkedid(Event e) {
+        return EventViews.body(e).get("call") instanceof Map<?, ?> c ? (String) c.get("linkedid") : null;
     }
 
     @Test
