@@ -53,6 +53,7 @@ final class EventFanout implements AutoCloseable {
     private final List<Sink> sinks = new CopyOnWriteArrayList<>();
     private long lastSeq;
     private EventHub.Subscription subscription;
+    private boolean started;
 
     EventFanout(EventHub hub, int capacity, List<DeliveryListener> listeners) {
         this.hub = hub;
@@ -60,10 +61,20 @@ final class EventFanout implements AutoCloseable {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Subscribes to the hub (retained events first). */
-    synchronized void start() {
-        if (subscription == null) {
-            subscription = hub.subscribe(id -> true, true, 0, this::onEvent);
+    /**
+     * Subscribes to the hub (retained events first). Not under this object's lock: the hub's delivery takes it
+     * (hub delivery, then fanout), never the other way round.
+     */
+    void start() {
+        synchronized (this) {
+            if (started) {
+                return;
+            }
+            started = true;
+        }
+        EventHub.Subscription s = hub.subscribe(id -> true, true, 0, this::onEvent);
+        synchronized (this) {
+            subscription = s;
         }
     }
 
@@ -136,6 +147,7 @@ final class EventFanout implements AutoCloseable {
             subscription.close();
             subscription = null;
         }
+        started = false;
         sinks.clear();
     }
 }
