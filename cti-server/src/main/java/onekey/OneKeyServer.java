@@ -163,7 +163,7 @@ public final class OneKeyServer implements AutoCloseable {
                 cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
-        journal.start(calls::apply, () -> {
+        journal.start(calls.journalAppliers()::apply, () -> {
             reconcileRecordings();
             // the database answers again: callers whose record could not be read meanwhile are linked late
             if (calls.lookupsGaveUp()) {
@@ -282,7 +282,18 @@ public final class OneKeyServer implements AutoCloseable {
                         .map(onekey.agents.AgentStatus::accountId).toList(),
                 id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null), cfg.calls().defaultAreaCode()),
                 seatCalls);
-        this.alerts = new onekey.alerts.AlertService(new onekey.alerts.AlertRepository(db), hub, audit, clock).start();
+        this.alerts = new onekey.alerts.AlertService(new onekey.alerts.AlertRepository(db), hub,
+                new onekey.alerts.AlertService.Reader() { // the protocol edge names the events and renders their bodies
+                    @Override
+                    public String type(onekey.events.DomainEvent e) {
+                        return onekey.api.EventViews.TYPES.get(e.getClass());
+                    }
+
+                    @Override
+                    public Map<String, Object> body(onekey.events.DomainEvent e) {
+                        return onekey.api.EventViews.body(e);
+                    }
+                }, audit, clock).start();
         api.alerts(alerts);
         api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);

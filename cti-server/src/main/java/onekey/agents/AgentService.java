@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import onekey.auth.Account;
 import onekey.auth.AccountRepository;
 import onekey.events.EventHub;
-import onekey.events.Shapes;
 import onekey.telephony.Pbx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,8 +209,7 @@ public final class AgentService implements AgentCommands {
     }
 
     private void publish(AgentStatus s) {
-        Map<String, Object> agent = Shapes.agent(s);
-        hub.toAccount(s.accountId(), "agent.state", Map.of("agent", agent));
+        hub.toAccount(s.accountId(), new AgentEvents.StateChanged(s)); // the agents' one publication
         log.info("agent={} state={}{}", s.username(), s.state().wire(), s.reason() == null ? "" : " reason=" + s.reason());
     }
 

@@ -23,7 +23,7 @@ public record Alert(long id, long raisedAt, String type, String kind, boolean ur
      * escalated; ARCHITECTURE "Faults": nobody ready, or an SOS call unanswered too long).
      */
     public static final Set<String> URGENT_KINDS = Set.of("no-agent-ready", "overflow", "task-not-taken",
-            "incident-escalated");
+            "incident-escalated", "emergency-no-seat-b");
 
     public boolean open() {
         return ackedAt == null;

@@ -39,8 +39,18 @@ public final class AlertService implements AutoCloseable {
         }
     }
 
+    /** Which published events are supervisors' alerts, and their wire type and body (the protocol edge knows). */
+    public interface Reader {
+        /** {@code queue.alert}, {@code system.alert}, or anything else for an event that is not an alert. */
+        String type(onekey.events.DomainEvent e);
+
+        /** The alert's body as the supervisors' frame carries it. */
+        Map<String, Object> body(onekey.events.DomainEvent e);
+    }
+
     private final AlertRepository repo;
     private final EventHub hub;
+    private final Reader reader;
     private final AuditLog audit;
     private final Clock clock;
     private final Executor writer;
@@ -48,14 +58,15 @@ public final class AlertService implements AutoCloseable {
     private EventHub.Subscription sub;
 
     /** Stores on a thread of its own. */
-    public AlertService(AlertRepository repo, EventHub hub, AuditLog audit, Clock clock) {
-        this(repo, hub, audit, clock, null);
+    public AlertService(AlertRepository repo, EventHub hub, Reader reader, AuditLog audit, Clock clock) {
+        this(repo, hub, reader, audit, clock, null);
     }
 
     /** {@code writer}: where raised alerts are stored (a test passes {@code Runnable::run}); null: a thread of its own. */
-    public AlertService(AlertRepository repo, EventHub hub, AuditLog audit, Clock clock, Executor writer) {
+    public AlertService(AlertRepository repo, EventHub hub, Reader reader, AuditLog audit, Clock clock, Executor writer) {
         this.repo = repo;
         this.hub = hub;
+        this.reader = reader;
         this.audit = audit;
         this.clock = clock;
         if (writer == null) {
@@ -80,26 +91,31 @@ public final class AlertService implements AutoCloseable {
     }
 
     private void onEvent(Event e) {
-        if ("queue.alert".equals(e.type()) || "system.alert".equals(e.type())) {
+        if (e.event() instanceof AlertEvents) {
+            return; // our own
+        }
+        String type = reader.type(e.event());
+        if ("queue.alert".equals(type) || "system.alert".equals(type)) {
             writer.execute(() -> {
+                Map<String, Object> body = null;
                 try {
-                    raised(e);
+                    body = reader.body(e.event());
+                    raised(type, body, e.at());
                 } catch (RuntimeException x) {
                     // the live event reached the supervisors already; only its stored copy is missing
-                    log.error("alert kind={} not stored: {}", e.body().get("kind"), x.toString());
+                    log.error("alert kind={} not stored: {}", body == null ? "?" : body.get("kind"), x.toString());
                 }
             });
         }
     }
 
     /** Stores one raised alert and publishes it with its id (or, for a cleared system alert, closes its kind). */
-    Optional<Alert> raised(Event e) {
-        Map<String, Object> b = e.body();
+    Optional<Alert> raised(String type, Map<String, Object> b, long at) {
         String kind = String.valueOf(b.getOrDefault("kind", "unknown"));
-        if ("system.alert".equals(e.type()) && "cleared".equals(b.get("state"))) {
+        if ("system.alert".equals(type) && "cleared".equals(b.get("state"))) {
             for (Alert open : repo.openOfKind(kind)) {
-                if (repo.ack(open.id(), e.at(), "system", text(b.get("message")))) {
-                    repo.get(open.id()).ifPresent(a -> hub.broadcast("alert.ack", Map.of("alert", a.shape())));
+                if (repo.ack(open.id(), at, "system", text(b.get("message")))) {
+                    repo.get(open.id()).ifPresent(a -> hub.broadcast(new AlertEvents.Acked(a)));
                 }
             }
             return Optional.empty();
@@ -124,10 +140,10 @@ public final class AlertService implements AutoCloseable {
             masked.put("callerNumber", onekey.elders.PhoneNumbers.mask(number));
             kept.put("call", masked);
         }
-        Alert a = repo.insert(new Alert(0, e.at(), e.type(), kind, Alert.URGENT_KINDS.contains(kind), callId, linkedid,
+        Alert a = repo.insert(new Alert(0, at, type, kind, Alert.URGENT_KINDS.contains(kind), callId, linkedid,
                 number(incident.get("id")), text(b.get("message")), kept, null, null, null));
         log.info("alert={} kind={} urgent={} call={} incident={} stored", a.id(), kind, a.urgent(), linkedid, a.incidentId());
-        hub.broadcast("alert.raised", Map.of("alert", a.shape()));
+        hub.broadcast(new AlertEvents.Raised(a));
         return Optional.of(a);
     }
 
@@ -157,7 +173,7 @@ public final class AlertService implements AutoCloseable {
                 + (a.linkedid() == null ? "" : " call=" + a.linkedid())
                 + (a.incidentId() == null ? "" : " incident=" + a.incidentId())
                 + (note == null || note.isEmpty() ? "" : " note=" + note));
-        hub.broadcast("alert.ack", Map.of("alert", a.shape()));
+        hub.broadcast(new AlertEvents.Acked(a));
         return Optional.of(a);
     }
 

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import onekey.events.Shapes;
 import onekey.agents.AgentStatus;
 import onekey.api.Requests.AgentBody;
 import onekey.auth.Account;

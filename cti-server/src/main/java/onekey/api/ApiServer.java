@@ -59,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
     private final Tls tls;
     private final boolean allowPlaintext;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final EventFanout events;
     private EventLoopGroup group;
     private ExecutorService workers;
     private java.util.concurrent.ScheduledExecutorService sessionChecker;
@@ -81,6 +82,9 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiContext ctx, Tls tls, boolean allowPlaintext) {
         this.ctx = ctx;
         this.routes = new RestApi(ctx, this::checkSessionsNow).routes();
+        // one subscription to the hub for every WebSocket client; each pop delivered is audited
+        this.events = new EventFanout(ctx.hub(), ctx.hub().capacity(),
+                java.util.List.of(new PopAudit(ctx.security().deliveries())));
         this.tls = tls;
         this.allowPlaintext = allowPlaintext;
     }
@@ -207,6 +211,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind api to " + ctx.bindHost() + ":" + ctx.port() + ": " + e.getMessage(), e);
         }
         boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        events.start();
         sessionChecker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("api-sessions", true));
         long every = ctx.security().sessionCheckMillis();
         sessionChecker.scheduleWithFixedDelay(this::checkSessions, every, every, TimeUnit.MILLISECONDS);
@@ -244,6 +249,11 @@ public final class ApiServer implements AutoCloseable {
     /** The bound port (the ephemeral one when configured with 0); -1 before {@link #start()}. */
     public int port() {
         return boundPort;
+    }
+
+    /** The WebSocket clients' one subscription to the event hub. */
+    EventFanout events() {
+        return events;
     }
 
     ExecutorService workers() {
@@ -316,6 +326,7 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         serverChannel.close().syncUninterruptibly();
+        events.close();
         for (Channel ch : channels) {
             WsSession ws = ch.pipeline().get(WsSession.class);
             if (ws != null) {

@@ -9,7 +9,6 @@ import static onekey.auth.Role.SUPERVISOR;
 
 import java.util.List;
 import java.util.Map;
-import onekey.events.Shapes;
 import onekey.api.Requests.DispositionBody;
 import onekey.calls.CallRecord;
 import onekey.elders.PhoneNumbers;

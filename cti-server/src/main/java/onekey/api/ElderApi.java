@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import onekey.events.Shapes;
 import onekey.api.Requests.ContactBody;
 import onekey.api.Requests.ElderBody;
 import onekey.calls.CallRecord;

@@ -10,7 +10,6 @@ import onekey.auth.Role;
 import onekey.calls.CallRecord;
 import onekey.calls.SeatCalls;
 import onekey.elders.PhoneNumbers;
-import onekey.events.Shapes;
 import onekey.rescue.EmergencyService;
 import onekey.rescue.Incident;
 

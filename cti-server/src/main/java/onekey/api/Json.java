@@ -54,7 +54,7 @@ public final class Json {
             @Override
             public void serialize(AgentStatus value, JsonGenerator gen, SerializerProvider serializers)
                     throws IOException {
-                serializers.defaultSerializeValue(onekey.events.Shapes.agent(value), gen);
+                serializers.defaultSerializeValue(onekey.api.Shapes.agent(value), gen);
             }
         });
         ObjectMapper m = JsonMapper.builder()

@@ -7,7 +7,6 @@ import java.util.NoSuchElementException;
 import onekey.agents.AgentStatus;
 import onekey.auth.Account;
 import onekey.auth.Role;
-import onekey.events.Shapes;
 import onekey.rescue.RescueService;
 import onekey.supervision.SpyService;
 

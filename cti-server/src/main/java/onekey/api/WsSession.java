@@ -31,18 +31,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import onekey.events.Shapes;
+import io.netty.buffer.Unpooled;
 import onekey.agents.AgentStatus;
 import onekey.auth.Account;
 import onekey.auth.Role;
-import onekey.events.Event;
-import onekey.events.EventHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket client (softphone or supervisor view). Events of the {@link EventHub} go out as
- * {@code {"type","seq","at",...body}}; commands come in as {@code {"type":"agent.ready"}} etc.
+ * One WebSocket client (softphone or supervisor view). Events go out as {@code {"type","seq","at",...body}}, each
+ * encoded once for every client by the {@link EventFanout}; commands come in as {@code {"type":"agent.ready"}} etc.
  *
  * <p>Live events start after the client's first frame, or {@value #RESUME_WINDOW_MS} ms after the hello, so
  * that a {@code resume} sent first gets the missed events and then the live ones, in seq order and without
@@ -50,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * client that stops reading is closed (1008) once {@value #MAX_PENDING_BYTES} bytes are queued for it or it
  * has been unwritable for {@value #MAX_UNWRITABLE_MS} ms.
  */
-final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> implements EventFanout.Sink {
     private static final Logger log = LoggerFactory.getLogger(WsSession.class);
 
     static final long RESUME_WINDOW_MS = 1000;
@@ -72,7 +70,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private volatile boolean closed; // read by ApiServer.otherSessions too
     private ScheduledFuture<?> startTimer;
     private ScheduledFuture<?> pinger;
-    private volatile EventHub.Subscription subscription;
+    private volatile boolean attached;
     private volatile long unwritableSince;
 
     private WsSession(ApiServer server, Account account, String token, long helloSeq) {
@@ -188,27 +186,23 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (startTimer != null) {
             startTimer.cancel(false);
         }
-        EventHub hub = server.ctx.hub();
+        EventFanout events = server.events();
         if (resumed) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "resumed");
             m.put("afterSeq", afterSeq);
             // false: events between afterSeq and the oldest retained one are gone; reload state over REST
-            m.put("complete", afterSeq + 1 >= hub.oldestRetainedSeq() || afterSeq >= hub.lastSeq());
-            send(m);
+            m.put("complete", events.complete(afterSeq));
+            send(m); // on the event loop: written before the replay that attach queues after it
         }
-        boolean seesAll = account.role() == Role.SUPERVISOR || account.role() == Role.ADMIN;
-        long me = account.id();
-        subscription = hub.subscribe(seesAll ? id -> true : id -> id == me, seesAll, afterSeq, this::deliver);
+        attached = true;
+        events.attach(this, afterSeq);
     }
 
     String token() {
         return token;
     }
 
-    long accountId() {
-        return account.id();
-    }
 
     boolean ended() {
         return ended || closed;
@@ -220,19 +214,35 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
             return;
         }
         ended = true;
-        EventHub.Subscription s = subscription;
-        if (s != null) {
-            s.close();
-        }
+        server.events().detach(this);
         log.info("ws.session-ended account={} reason=token-revoked-expired-or-account-disabled", account.username());
         closeWith(4401, "session ended: token revoked or expired, or account disabled");
     }
 
-    /** Called by the hub, on the publisher's thread, under the hub's lock: must not block. */
-    private void deliver(Event e) {
+    @Override
+    public long accountId() {
+        return account.id();
+    }
+
+    @Override
+    public boolean seesAll() {
+        return account.role() == Role.SUPERVISOR || account.role() == Role.ADMIN;
+    }
+
+    @Override
+    public Account account() {
+        return account;
+    }
+
+    /**
+     * Called by the {@link EventFanout} on the hub's delivery (not under the hub's lock): queues the frame's bytes,
+     * encoded once for every client, on this channel. Must not block.
+     */
+    @Override
+    public boolean deliver(EventFanout.Frame f) {
         Channel ch = channel;
         if (!ch.isActive() || ended) {
-            return;
+            return false;
         }
         try {
             if (!ch.isWritable()) {
@@ -241,45 +251,19 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 if (since == 0) {
                     unwritableSince = now;
                 } else if (now - since > MAX_UNWRITABLE_MS || ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
-                    log.warn("ws.slow-client account={} seq={} pendingBytes={}", account.username(), e.seq(),
+                    log.warn("ws.slow-client account={} seq={} pendingBytes={}", account.username(), f.seq(),
                             ch.bytesBeforeWritable());
                     closeWith(1008, "client too slow: events not read");
-                    return;
+                    return false;
                 }
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", e.type());
-            m.put("seq", e.seq());
-            m.put("at", e.at());
-            if (e.body() != null) {
-                e.body().forEach((k, v) -> {
-                    if (!m.containsKey(k)) {
-                        m.put(k, v);
-                    }
-                });
-            }
-            ch.writeAndFlush(new TextWebSocketFrame(Json.write(m)), ch.voidPromise());
-            auditDelivery(e);
+            ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(f.bytes())), ch.voidPromise());
+            return true;
         } catch (RuntimeException ex) {
             // never let one client's problem reach the publisher
-            log.warn("ws.deliver-failed account={} seq={} type={} error={}", account.username(), e.seq(), e.type(),
-                    ex.toString());
+            log.warn("ws.deliver-failed account={} seq={} error={}", account.username(), f.seq(), ex.toString());
+            return false;
         }
-    }
-
-    /**
-     * An event that carries an elder's record (a screen pop) leaves an audit row for whoever received it: the
-     * agent it was offered to, and every supervisor watching. Through the journal: never blocks the hub.
-     */
-    private void auditDelivery(Event e) {
-        if (e.body() == null || !(e.body().get("elder") instanceof Map<?, ?> elder) || elder.get("id") == null) {
-            return;
-        }
-        Object linkedid = e.body().get("call") instanceof Map<?, ?> call ? call.get("linkedid") : null;
-        boolean offeredToMe = e.accountId() != null && e.accountId() == account.id();
-        server.ctx.security().deliveries().delivered(System.currentTimeMillis(), account, "elder.pop", "elder",
-                String.valueOf(elder.get("id")), "call=" + linkedid + " seq=" + e.seq()
-                        + (offeredToMe ? "" : " watching=" + account.role().wire()));
     }
 
     @Override
@@ -438,9 +422,8 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (pinger != null) {
             pinger.cancel(false);
         }
-        EventHub.Subscription s = subscription;
-        if (s != null) {
-            s.close();
+        if (attached) {
+            server.events().detach(this);
         }
         log.info("ws.close account={}", account.username());
         super.channelInactive(ctx);

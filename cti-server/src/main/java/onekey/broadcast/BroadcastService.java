@@ -144,7 +144,7 @@ public final class BroadcastService implements AutoCloseable {
     private final BroadcastRepository repo;
     private final ElderRepository elders;
     private final Pbx pbx;
-    private final EventHub hub;
+    private final BroadcastNotifier notifier;
     private final Clock clock;
     private final Settings settings;
     private final Prompts prompts;
@@ -172,7 +172,7 @@ public final class BroadcastService implements AutoCloseable {
         this.repo = repo;
         this.elders = elders;
         this.pbx = pbx;
-        this.hub = hub;
+        this.notifier = new BroadcastNotifier(hub);
         this.clock = clock;
         this.settings = settings;
         this.prompts = prompts;
@@ -249,7 +249,7 @@ public final class BroadcastService implements AutoCloseable {
         Broadcast b = repo.get(id).orElseThrow();
         log.info("broadcast.scheduled broadcast={} elder={} template={} language={} due={} reminders={} by={}", id,
                 elder.id(), t.id, b.language(), Instant.ofEpochMilli(due), reminders.size(), main.createdBy());
-        publish("broadcast.scheduled", b);
+        publish(new BroadcastEvents.Scheduled(b));
         return b;
     }
 
@@ -316,7 +316,7 @@ public final class BroadcastService implements AutoCloseable {
             }
             repo.cancelPlanned(id, now);
             Broadcast done = repo.get(id).orElseThrow();
-            publish("broadcast.cancelled", done);
+            publish(new BroadcastEvents.Cancelled(done));
             return done;
         });
     }
@@ -406,7 +406,7 @@ public final class BroadcastService implements AutoCloseable {
             if (move == OutboundService.Move.DIALING) {
                 repo.setState(id, Broadcast.State.CALLING);
             } else if (move == OutboundService.Move.DEFERRED) {
-                worker.execute(() -> repo.get(id).ifPresent(b -> publish("broadcast.updated", b)));
+                worker.execute(() -> repo.get(id).ifPresent(b -> publish(new BroadcastEvents.Updated(b))));
             }
         }
 
@@ -414,7 +414,7 @@ public final class BroadcastService implements AutoCloseable {
         public void placed(Leg leg) {
             log.info("broadcast.dial broadcast={} attempt={} seq={} number={}", leg.reference(), leg.rowId(), leg.step(),
                     PhoneNumbers.mask(leg.number()));
-            worker.execute(() -> repo.get(Long.parseLong(leg.reference())).ifPresent(b -> publish("broadcast.calling", b)));
+            worker.execute(() -> repo.get(Long.parseLong(leg.reference())).ifPresent(b -> publish(new BroadcastEvents.Calling(b))));
         }
 
         @Override
@@ -484,7 +484,7 @@ public final class BroadcastService implements AutoCloseable {
             }
             case "repeated" -> {
                 repo.progress(id, "repeated", e.digits(), e.recordingFile());
-                repo.get(a.broadcastId()).ifPresent(b -> publish("broadcast.updated", b));
+                repo.get(a.broadcastId()).ifPresent(b -> publish(new BroadcastEvents.Updated(b)));
             }
             case "confirmed" -> finish(a, "confirmed", e.digits(), "the elder pressed 1");
             case "transferred" -> finish(a, "transferred", e.digits(), "the elder pressed 0: put through to an agent");
@@ -510,12 +510,12 @@ public final class BroadcastService implements AutoCloseable {
         switch (result) {
             case "confirmed" -> {
                 repo.close(b.id(), Broadcast.State.CONFIRMED, "the elder pressed 1 on attempt " + a.seq(), now);
-                publish("broadcast.confirmed", repo.get(b.id()).orElse(b));
+                publish(new BroadcastEvents.Confirmed(repo.get(b.id()).orElse(b)));
             }
             case "transferred" -> {
                 repo.close(b.id(), Broadcast.State.TRANSFERRED, "the elder pressed 0 on attempt " + a.seq()
                         + ": queued for an agent", now);
-                publish("broadcast.transferred", repo.get(b.id()).orElse(b));
+                publish(new BroadcastEvents.Transferred(repo.get(b.id()).orElse(b)));
             }
             default -> {
                 RetryPlan plan = settings.plan(b.kind());
@@ -530,7 +530,7 @@ public final class BroadcastService implements AutoCloseable {
                     int seq = b.attempts().stream().mapToInt(Broadcast.Attempt::seq).max().orElse(0) + 1;
                     repo.plan(b.id(), seq, phones.get((int) (made % phones.size())), due);
                     repo.setState(b.id(), Broadcast.State.SCHEDULED);
-                    publish("broadcast.attempt", repo.get(b.id()).orElse(b));
+                    publish(new BroadcastEvents.Attempt(repo.get(b.id()).orElse(b)));
                 } else {
                     fail(b, made, now);
                 }
@@ -566,10 +566,10 @@ public final class BroadcastService implements AutoCloseable {
         log.warn("broadcast.failed broadcast={} elder={} template={} attempts={}", b.id(), b.elderId(), b.template(), made);
         Broadcast failed = repo.get(b.id()).orElse(b);
         if (alertAgents) {
-            hub.broadcast("queue.alert", Map.of("kind", "broadcast-failed", "task", "call the elder about the "
-                    + b.template() + " the broadcast could not confirm", "broadcast", shape(failed)));
+            notifier.alert(new BroadcastEvents.FailedAlert("call the elder about the " + b.template()
+                    + " the broadcast could not confirm", failed));
         }
-        publish("broadcast.failed", failed);
+        publish(new BroadcastEvents.Failed(failed));
     }
 
     /** The broadcasts an agent must follow up by phone (failed bookings and reminders), oldest first. */
@@ -590,18 +590,13 @@ public final class BroadcastService implements AutoCloseable {
         }
         Broadcast done = repo.get(id).orElseThrow();
         log.info("broadcast.task-done broadcast={} elder={} by={}", id, done.elderId(), by.username());
-        publish("broadcast.task-done", done);
+        publish(new BroadcastEvents.TaskDone(done));
         return done;
     }
 
     /** To the agent who booked it (supervisors see every agent's events); else to the supervisors. */
-    private void publish(String type, Broadcast b) {
-        Map<String, Object> body = Map.of("broadcast", shape(b));
-        if (b.accountId() != null) {
-            hub.toAccount(b.accountId(), type, body);
-        } else {
-            hub.broadcast(type, body);
-        }
+    private void publish(BroadcastEvents.Changed e) {
+        notifier.changed(e);
     }
 
     /** The wire shape of a broadcast (docs/api.md). */

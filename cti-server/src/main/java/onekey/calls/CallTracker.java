@@ -1,44 +1,49 @@
 package onekey.calls;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import onekey.agents.AgentService;
 import onekey.auth.Account;
 import onekey.auth.AuditLog;
 import onekey.elders.Elder;
 import onekey.elders.PhoneNumbers;
 import onekey.events.EventHub;
-import onekey.events.Shapes;
 import onekey.lines.Line;
 import onekey.lines.LineCache;
-import onekey.lines.Service;
-import onekey.telephony.LiveChannel;
 import onekey.telephony.Pbx;
 import onekey.telephony.PbxEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The call model: groups the PBX's channels into calls by linkedid, keeps each call's timeline, and
- * tells agents about their calls ({@code call.offered} with the elder's record, {@code call.answered},
- * {@code call.ended}) and supervisors about trouble ({@code queue.alert}).
+ * The live call model: groups the PBX's channels into calls by linkedid and keeps each call's timeline. Its parts:
+ * this class (the live calls, changed on one thread, {@code calls-model}, without locks), {@link CallNotifier} (what
+ * agents and supervisors are told), {@link JournalAppliers} (the journal's writes, one applier per op), {@link
+ * CallResync} (after a PBX connect) and {@link SosAlerts} (nobody ready, overflow).
  *
- * <p>State changes on the thread that saw the event (the AGI session or the PBX event dispatcher) and
- * never waits on the database: the caller's record is looked up off that thread with a deadline
- * ({@link CallerLookup}), and everything owed to the database goes into the {@link CallJournal}, which
- * writes it in order and keeps it through a database outage or a crash. What agents are told about a
- * call goes out in order, once the lookup is done and the row stored (or their deadline passed).
+ * <p>Every change runs on the model's thread: a PBX event or an AGI session hands its work over and waits for it
+ * (so the caller sees the model as it left it, as before), a lookup's result and a stored row's id are handed over
+ * without waiting. The model never waits on the database: the caller's record is looked up off its thread with a
+ * deadline ({@link CallerLookup}), and everything owed to the database goes into the {@link CallJournal}, which writes
+ * it in order and keeps it through a database outage or a crash. What agents are told about a call goes out in order,
+ * on the model's thread, once the lookup is done and the row stored (or their deadline passed). Readers (wallboard,
+ * health) read the live calls' immutable records without waiting.
  */
-public final class CallTracker {
+public final class CallTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
     /** Calls the dialplan queued without knowing their line queue at SOS priority ([onekey-inbound] failopen). */
@@ -58,26 +63,22 @@ public final class CallTracker {
     private final CallerLookup lookup;
     private final LineCache lines;
     private final AgentService agents;
-    private final AuditLog audit;
-    private final EventHub hub;
+    private final CallNotifier notifier;
     private final CallJournal journal;
-    private final ScreenPop screenPop;
-    private RecordingSink recordings = (c, f) -> { };
+    private final SosAlerts alerts;
+    private final JournalAppliers appliers;
+    private final CallResync resync;
+    private final ExecutorService model;
+    private volatile Thread modelThread;
+    /** The calls followed now: changed on the model's thread only, read anywhere. */
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
-    /** Calls that ended lately: a late AGI session or event never brings one back to life. */
-    private final Map<String, Boolean> ended = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
+    /** Calls that ended lately: a late AGI session or event never brings one back to life. Model's thread only. */
+    private final Map<String, Boolean> ended = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > 10_000;
         }
-    });
-    /** linkedid → stored id, for journal writes after the live call is gone (bounded, oldest dropped). */
-    private final Map<String, Long> storedIds = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > 10_000;
-        }
-    });
+    };
 
     public CallTracker(CallRepository calls, CallerLookup lookup, LineCache lines, AgentService agents, AuditLog audit,
                        EventHub hub, CallJournal journal) {
@@ -85,24 +86,95 @@ public final class CallTracker {
         this.lookup = lookup;
         this.lines = lines;
         this.agents = agents;
-        this.audit = audit;
-        this.hub = hub;
+        this.notifier = new CallNotifier(hub);
         this.journal = journal;
-        this.screenPop = new ScreenPop(hub);
+        this.alerts = new SosAlerts(notifier, agents, this::sosWaiting);
+        this.appliers = new JournalAppliers(calls, audit, new JournalAppliers.Model() {
+            @Override
+            public void stored(String linkedid, long id) {
+                storedId(linkedid, id);
+            }
+
+            @Override
+            public void linkWritten(String linkedid) {
+                linking.remove(linkedid);
+            }
+        });
+        this.resync = new CallResync(this, calls, lines, agents, appliers, journal, alerts);
+        this.model = Executors.newSingleThreadExecutor(r -> {
+            Thread t = Thread.ofPlatform().name("calls-model").daemon(true).unstarted(r);
+            modelThread = t;
+            return t;
+        });
     }
 
     public void setRecordingSink(RecordingSink sink) {
-        this.recordings = sink;
+        appliers.setRecordingSink(sink);
+    }
+
+    /** The journal's writer: {@code journal.start(tracker.journalAppliers()::apply, …)}. */
+    public JournalAppliers journalAppliers() {
+        return appliers;
+    }
+
+    // ---- the model's thread ------------------------------------------------------------------------
+
+    /** Runs {@code c} on the model's thread and returns its result (at once when called there). */
+    <T> T onModel(Callable<T> c) {
+        try {
+            if (Thread.currentThread() == modelThread) {
+                return c.call();
+            }
+            return model.submit(c).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the call model", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void onModel(Runnable r) {
+        onModel(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    /** Hands {@code r} to the model's thread without waiting (runs at once when called there). */
+    private void later(Runnable r) {
+        Runnable safe = () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.error("calls.model-task-failed error={}", e.toString());
+            }
+        };
+        if (Thread.currentThread() == modelThread) {
+            safe.run();
+        } else {
+            model.execute(safe);
+        }
     }
 
     // ---- from the AGI session (lines that run OneKey's flow) ---------------------------------------
 
-    /** The line of a dialled number, from memory. */
     /** The DNIS the dialplan gives an elder put through from a rescue redial (issue 8). */
     static final String RESCUE_DNIS = "rescue";
     static final Line RESCUE_LINE = new Line(RESCUE_DNIS, onekey.lines.Service.SOS, 10,
             "rescue: the elder answered a redial and spoke");
 
+    /** The line of a dialled number, from memory. */
     public Line lineFor(String dnis) {
         return lines.lineFor(dnis);
     }
@@ -113,37 +185,43 @@ public final class CallTracker {
      */
     public CallerLookup.Result flowArrived(String linkedid, String channel, String callerNumber, String dnis,
                                            String recordingFile, long arrivedAt) {
-        if (ended.containsKey(linkedid)) {
-            // an AGI session that waited while OneKey was frozen: the call went on without it and ended
-            throw new IllegalStateException("call " + linkedid + " has ended already");
-        }
-        Line line = lines.lineFor(dnis);
-        LiveCall lc = follow(linkedid, channel, callerNumber, dnis, line, line.priority(), false, "flow", recordingFile,
-                arrivedAt, null, "arrived", "line=" + line.service().wire() + " dnis=" + dnis + " path=flow");
-        lc.ready.join(); // bounded: lookup deadline and store wait
-        synchronized (lc) {
-            return new CallerLookup.Result(lc.elder, lc.lastCalls, lc.recordUnavailable);
-        }
+        LiveCall lc = onModel(() -> {
+            if (ended.containsKey(linkedid)) {
+                // an AGI session that waited while OneKey was frozen: the call went on without it and ended
+                throw new IllegalStateException("call " + linkedid + " has ended already");
+            }
+            Line line = lines.lineFor(dnis);
+            return follow(linkedid, channel, callerNumber, dnis, line, line.priority(), false, "flow", recordingFile,
+                    arrivedAt, null, "arrived", "line=" + line.service().wire() + " dnis=" + dnis + " path=flow");
+        });
+        lc.ready.join(); // bounded: lookup deadline and store wait; off the model's thread
+        return onModel(() -> new CallerLookup.Result(lc.elder, lc.lastCalls, lc.recordUnavailable));
     }
 
     /** Timeline entries from the IVR flow (each step with its own millisecond timestamp). */
     public void flowSteps(String linkedid, List<Map.Entry<Long, String>> steps) {
-        LiveCall lc = live.get(linkedid);
-        if (lc == null || steps.isEmpty()) {
+        if (steps.isEmpty()) {
             return;
         }
-        synchronized (lc) {
-            journal.append(new JournalOp.Events(linkedid,
-                    steps.stream().map(s -> new JournalOp.Ev(s.getKey(), "flow", s.getValue())).toList()));
-        }
+        onModel(() -> {
+            if (live.containsKey(linkedid)) {
+                journal.append(new JournalOp.Events(linkedid,
+                        steps.stream().map(s -> new JournalOp.Ev(s.getKey(), "flow", s.getValue())).toList()));
+            }
+        });
     }
 
     // ---- from the PBX ------------------------------------------------------------------------------
 
+    /** A PBX event: handled on the model's thread; returns once the model has changed. */
     public void onEvent(PbxEvent e) {
         if (e == null || e.linkedid() == null) {
             return;
         }
+        onModel(() -> handle(e));
+    }
+
+    private void handle(PbxEvent e) {
         switch (e) {
             case PbxEvent.QueueEntry q -> onQueueEntry(q);
             case PbxEvent.CallerQueued j -> onQueued(j);
@@ -192,18 +270,13 @@ public final class CallTracker {
                     q.recordingFile(), q.arrivedAt() != null ? q.arrivedAt() : q.at(), null, "arrived", why);
             return;
         }
-        synchronized (lc) {
-            if (lc.recordingFile == null) {
-                lc.recordingFile = q.recordingFile();
-            }
-            if (failOpen && !lc.record.failOpen()) {
-                lc.path = "failopen";
-                setState(lc, b -> {
-                    b.failOpen = true;
-                    b.priority = priority;
-                });
-                event(lc, q.at(), "fail-open", "OneKey's flow did not finish in time: queued by Asterisk at priority " + priority);
-            }
+        if (lc.recordingFile == null) {
+            lc.recordingFile = q.recordingFile();
+        }
+        if (failOpen && !lc.record.failOpen()) {
+            lc.path = "failopen";
+            setState(lc, r -> r.withFailOpen(true).withPriority(priority));
+            event(lc, q.at(), "fail-open", "OneKey's flow did not finish in time: queued by Asterisk at priority " + priority);
         }
     }
 
@@ -216,34 +289,16 @@ public final class CallTracker {
             lc = follow(j.linkedid(), j.channel(), j.callerNumber(), dnis, line, FAIL_OPEN_PRIORITY, true, null, null, j.at(), null,
                     "discovered", "queued while OneKey's flow was unavailable");
         }
-        CallRecord r;
-        synchronized (lc) {
-            boolean first = lc.record.queuedAt() == null;
-            r = setState(lc, b -> {
-                if (first) {
-                    b.queuedAt = j.at();
-                }
-                if (b.answeredAt == null) {
-                    b.outcome = "queued";
-                }
-            });
-            event(lc, j.at(), first ? "queued" : "requeued",
-                    "queue=" + j.queue() + " position=" + j.position() + " priority=" + r.priority());
-        }
-        CallRecord snap = r;
+        boolean first = lc.record.queuedAt() == null;
+        CallRecord r = setState(lc, x -> {
+            CallRecord y = first ? x.withQueuedAt(j.at()) : x;
+            return y.answeredAt() == null ? y.withOutcome(CallOutcome.QUEUED) : y;
+        });
+        event(lc, j.at(), first ? "queued" : "requeued",
+                "queue=" + j.queue() + " position=" + j.position() + " priority=" + r.priority());
         LiveCall call = lc;
-        publish(lc, () -> hub.broadcast("call.queued", Map.of("call", wire(withStoredId(call, snap)), "queue",
-                String.valueOf(j.queue()), "position", j.position())));
-        if (isSos(r) && agents.readyCount() == 0) {
-            // RULE (ARCHITECTURE "Faults": nobody ready) — supervisors are told at once, not after the lookup
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("kind", "no-agent-ready");
-            body.put("call", wire(r));
-            body.put("waiting", sosWaiting());
-            body.put("message", "SOS call waiting and no agent is ready");
-            hub.broadcast("queue.alert", body);
-            log.warn("call={} SOS waiting and no agent ready: supervisors alerted", r.linkedid());
-        }
+        publish(lc, () -> notifier.queued(withStoredId(call, r), String.valueOf(j.queue()), j.position()));
+        alerts.queued(r);
     }
 
     private void onRinging(PbxEvent.MemberRinging c) {
@@ -258,28 +313,17 @@ public final class CallTracker {
             return;
         }
         Account a = agent.get();
-        CallRecord r;
-        synchronized (lc) {
-            lc.offeredToAccountId = a.id();
-            r = setState(lc, b -> b.outcome = "ringing");
-            event(lc, c.at(), "offered", "agent=" + a.username());
-        }
-        CallRecord snap = r;
+        lc.offeredToAccountId = a.id();
+        CallRecord r = setState(lc, x -> x.withOutcome(CallOutcome.RINGING));
+        event(lc, c.at(), "offered", "agent=" + a.username());
         LiveCall call = lc;
-        publish(lc, () -> pop(call, snap, a, c.at()));
+        publish(lc, () -> pop(call, r, a, c.at()));
     }
 
-    /** The screen pop, once the call is ready: with the record as the lookup left it. */
+    /** The screen pop, once the call is ready: with the record as the lookup left it. Model's thread. */
     private void pop(LiveCall lc, CallRecord snap, Account a, long amiAt) {
-        Elder elder;
-        List<Map<String, Object>> history;
-        boolean unavailable;
-        synchronized (lc) {
-            elder = lc.elder;
-            history = lc.lastCalls;
-            unavailable = lc.recordUnavailable;
-        }
-        screenPop.show(withStoredId(lc, snap), elder, history, unavailable, a, amiAt);
+        notifier.offered(a.id(), new CallEvents.Offered(withStoredId(lc, snap), lc.elder, lc.lastCalls, lc.recordUnavailable,
+                a.username(), amiAt));
     }
 
     private void onConnected(PbxEvent.MemberConnected c) {
@@ -288,23 +332,13 @@ public final class CallTracker {
             return;
         }
         Optional<Account> agent = agents.accountForInterface(c.memberInterface());
-        CallRecord r;
-        synchronized (lc) {
-            r = setState(lc, b -> {
-                if (b.answeredAt == null) {
-                    b.answeredAt = c.at();
-                }
-                b.outcome = "answered";
-                agent.ifPresent(a -> {
-                    b.agentId = a.id();
-                    b.agentName = a.username();
-                });
-            });
-            event(lc, c.at(), "answered", "agent=" + c.memberName() + " holdtime=" + c.holdSeconds());
-        }
-        CallRecord snap = r;
+        CallRecord r = setState(lc, x -> {
+            CallRecord y = (x.answeredAt() == null ? x.withAnsweredAt(c.at()) : x).withOutcome(CallOutcome.ANSWERED);
+            return agent.map(a -> y.withAgent(a.id(), a.username())).orElse(y);
+        });
+        event(lc, c.at(), "answered", "agent=" + c.memberName() + " holdtime=" + c.holdSeconds());
         agent.ifPresent(a -> {
-            publish(lc, () -> hub.toAccount(a.id(), "call.answered", Map.of("call", wire(withStoredId(lc, snap)))));
+            publish(lc, () -> notifier.answered(a.id(), withStoredId(lc, r)));
             agents.callConnected(a.id());
         });
     }
@@ -314,30 +348,19 @@ public final class CallTracker {
         if (lc == null) {
             return;
         }
-        synchronized (lc) {
-            setState(lc, b -> b.outcome = "abandoned");
-            event(lc, a.at(), "abandoned", "position=" + a.position() + " holdtime=" + a.holdSeconds());
-        }
+        setState(lc, x -> x.withOutcome(CallOutcome.ABANDONED));
+        event(lc, a.at(), "abandoned", "position=" + a.position() + " holdtime=" + a.holdSeconds());
     }
 
     private void onOverflow(PbxEvent.Overflow o) {
         LiveCall lc = live.get(o.linkedid());
         CallRecord r = null;
         if (lc != null) {
-            synchronized (lc) {
-                r = lc.record;
-                event(lc, o.at(), "overflow", "waited " + o.waitedSeconds() + " s unanswered: dialling the backup number "
-                        + PhoneNumbers.mask(o.number()));
-            }
+            r = lc.record;
+            event(lc, o.at(), "overflow", "waited " + o.waitedSeconds() + " s unanswered: dialling the backup number "
+                    + PhoneNumbers.mask(o.number()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("kind", "overflow");
-        body.put("call", r == null ? Map.of("linkedid", o.linkedid()) : wire(r));
-        body.put("waitedSeconds", o.waitedSeconds());
-        body.put("backupNumber", PhoneNumbers.mask(o.number()));
-        body.put("message", "call unanswered for " + o.waitedSeconds() + " s: overflowing to the backup number");
-        hub.broadcast("queue.alert", body);
-        log.warn("call={} overflow to the backup number after {} s service={}", o.linkedid(), o.waitedSeconds(), o.service());
+        alerts.overflow(o, r);
     }
 
     private void onOverflowEnded(PbxEvent.OverflowEnded o) {
@@ -345,15 +368,13 @@ public final class CallTracker {
         if (lc == null) {
             return;
         }
-        synchronized (lc) {
-            boolean answered = "ANSWER".equalsIgnoreCase(o.dialStatus());
-            if (answered) {
-                lc.overflowAnswered = true;
-                setState(lc, b -> b.outcome = "overflowed");
-            }
-            event(lc, o.at(), "overflow-ended", "backup number " + PhoneNumbers.mask(o.number()) + " dialstatus=" + o.dialStatus()
-                    + (answered ? "" : ": back in the queue"));
+        boolean answered = "ANSWER".equalsIgnoreCase(o.dialStatus());
+        if (answered) {
+            lc.overflowAnswered = true;
+            setState(lc, x -> x.withOutcome(CallOutcome.OVERFLOWED));
         }
+        event(lc, o.at(), "overflow-ended", "backup number " + PhoneNumbers.mask(o.number()) + " dialstatus=" + o.dialStatus()
+                + (answered ? "" : ": back in the queue"));
     }
 
     /**
@@ -383,23 +404,15 @@ public final class CallTracker {
         // an outside target: a blind transfer names the dialled number (masked); an attended one only the trunk
         String toName = target.map(Account::username).orElse(t.attended() ? "outside:" + to.substring(to.indexOf('/') + 1)
                 : PhoneNumbers.mask(to));
-        CallRecord r;
-        synchronized (lc) {
-            r = setState(lc, b -> target.ifPresent(a -> {
-                b.agentId = a.id();
-                b.agentName = a.username();
-            }));
-            target.ifPresent(a -> lc.offeredToAccountId = a.id());
-            event(lc, t.at(), "transferred", "kind=" + kind + " from=" + fromName + " to=" + toName);
-        }
-        CallRecord snap = r;
+        CallRecord r = setState(lc, x -> target.map(a -> x.withAgent(a.id(), a.username())).orElse(x));
+        target.ifPresent(a -> lc.offeredToAccountId = a.id());
+        event(lc, t.at(), "transferred", "kind=" + kind + " from=" + fromName + " to=" + toName);
         from.filter(a -> target.map(x -> x.id() != a.id()).orElse(true)).ifPresent(a -> {
-            publish(lc, () -> hub.toAccount(a.id(), "call.ended",
-                    Map.of("call", wire(withStoredId(lc, snap)), "transferredTo", toName)));
+            publish(lc, () -> notifier.transferredAway(a.id(), withStoredId(lc, r), toName));
             agents.callEnded(a.id());
         });
         target.ifPresent(a -> {
-            publish(lc, () -> pop(lc, snap, a, t.at()));
+            publish(lc, () -> pop(lc, r, a, t.at()));
             if (t.attended()) {
                 agents.callConnected(a.id()); // already talking; a blind target is connected when it answers (OneKeySeatAnswered)
             }
@@ -415,30 +428,23 @@ public final class CallTracker {
         }
     }
 
-    private void end(LiveCall lc, long at, String type, String detail) {
-        CallRecord r;
-        Long agentId;
-        synchronized (lc) {
-            boolean overflowed = lc.overflowAnswered;
-            r = setState(lc, b -> {
-                b.endedAt = at;
-                b.waitMs = (b.answeredAt != null ? b.answeredAt : at) - b.arrivedAt;
-                b.talkMs = b.answeredAt == null ? null : at - b.answeredAt;
-                b.outcome = b.answeredAt != null ? "completed" : overflowed ? "overflowed" : "abandoned";
-            });
-            event(lc, at, type, detail);
-            // the row first, then the recording: nothing after this may keep them from being written
-            journal.append(new JournalOp.RecordingDue(r.linkedid(), lc.recordingFile));
-            agentId = r.agentId() != null ? r.agentId() : lc.offeredToAccountId;
+    /** A call OneKey followed that Asterisk no longer has after a reconnect. Model's thread. */
+    void lost(String linkedid) {
+        LiveCall lc = live.remove(linkedid);
+        if (lc != null) {
+            end(lc, System.currentTimeMillis(), "lost", "call no longer in Asterisk after reconnect");
         }
-        CallRecord snap = r;
-        publish(lc, () -> {
-            Map<String, Object> body = Map.of("call", wire(withStoredId(lc, snap)));
-            if (agentId != null) {
-                hub.toAccount(agentId, "call.ended", body);
-            }
-            hub.broadcast("call.finished", body);
-        });
+    }
+
+    private void end(LiveCall lc, long at, String type, String detail) {
+        boolean overflowed = lc.overflowAnswered;
+        CallRecord r = setState(lc, x -> x.withEnd(at).withOutcome(x.answeredAt() != null ? CallOutcome.COMPLETED
+                : overflowed ? CallOutcome.OVERFLOWED : CallOutcome.ABANDONED));
+        event(lc, at, type, detail);
+        // the row first, then the recording: nothing after this may keep them from being written
+        journal.append(new JournalOp.RecordingDue(r.linkedid(), lc.recordingFile));
+        Long agentId = r.agentId() != null ? r.agentId() : lc.offeredToAccountId;
+        publish(lc, () -> notifier.ended(agentId, withStoredId(lc, r)));
         if (r.agentId() != null) {
             try {
                 agents.callEnded(r.agentId());
@@ -447,10 +453,10 @@ public final class CallTracker {
             }
         }
         log.info("call={} ended outcome={} waitMs={} talkMs={} agent={}", r.linkedid(), r.outcome(), r.waitMs(), r.talkMs(), r.agentName());
-        java.util.function.Consumer<CallRecord> l = endedListener;
+        Consumer<CallRecord> l = endedListener;
         if (l != null) {
             try {
-                l.accept(withStoredId(lc, snap)); // e.g. the rescue plans the call's follow-up (issue 18)
+                l.accept(withStoredId(lc, r)); // e.g. the rescue plans the call's follow-up (issue 18)
             } catch (RuntimeException e) {
                 log.error("call={} ended-listener failed: {}", r.linkedid(), e.toString());
             }
@@ -458,40 +464,37 @@ public final class CallTracker {
     }
 
     /** Told of every call that ended (its final record), after the agent's state; must not block. */
-    private volatile java.util.function.Consumer<CallRecord> endedListener;
+    private volatile Consumer<CallRecord> endedListener;
 
-    public void setEndedListener(java.util.function.Consumer<CallRecord> l) {
+    public void setEndedListener(Consumer<CallRecord> l) {
         endedListener = l;
     }
 
     private void timeline(String linkedid, long at, String type, String detail) {
         LiveCall lc = live.get(linkedid);
         if (lc != null) {
-            synchronized (lc) {
-                event(lc, at, type, detail);
-            }
+            event(lc, at, type, detail);
         }
     }
 
-    // ---- following a call --------------------------------------------------------------------------
+    // ---- following a call (model's thread) ---------------------------------------------------------
 
     /**
      * Starts following a call (or returns the one already followed): journals its row and first event,
      * and looks the caller up in the background. {@code base} is the stored row of a call learned after
      * a restart (its answer and agent are kept).
      */
-    private LiveCall follow(String linkedid, String channel, String callerNumber, String dnis, Line line, int priority,
-                            boolean failOpen, String path, String recordingFile, long arrivedAt, CallRecord base,
-                            String eventType, String eventDetail) {
+    LiveCall follow(String linkedid, String channel, String callerNumber, String dnis, Line line, int priority,
+                    boolean failOpen, String path, String recordingFile, long arrivedAt, CallRecord base,
+                    String eventType, String eventDetail) {
         if (ended.containsKey(linkedid)) {
             log.info("call={} ended already: not followed again ({})", linkedid, eventType);
-            LiveCall gone = new LiveCall(base != null ? base : new CallRecord(0, linkedid, channel, callerNumber, dnis,
-                    line.service(), priority, null, null, null, arrivedAt, null, null, null, null, null, "ended", null, null,
-                    failOpen, null));
-            return gone; // not in the live map: events for it change nothing stored
+            // not in the live map: events for it change nothing stored
+            return new LiveCall(base != null ? base : CallRecord.arrived(linkedid, channel, callerNumber, dnis,
+                    line.service(), priority, arrivedAt, failOpen).withOutcome(CallOutcome.ENDED));
         }
-        CallRecord rec = base != null ? base : new CallRecord(0, linkedid, channel, callerNumber, dnis, line.service(), priority,
-                null, null, null, arrivedAt, null, null, null, null, null, "arrived", null, null, failOpen, null);
+        CallRecord rec = base != null ? base : CallRecord.arrived(linkedid, channel, callerNumber, dnis, line.service(),
+                priority, arrivedAt, failOpen);
         LiveCall lc = new LiveCall(rec);
         lc.path = path;
         lc.recordingFile = recordingFile;
@@ -499,52 +502,49 @@ public final class CallTracker {
         if (prev != null) {
             return prev;
         }
-        synchronized (lc) {
-            journal.append(new JournalOp.CallState(lc.record));
-            event(lc, "discovered".equals(eventType) ? System.currentTimeMillis() : arrivedAt, eventType, eventDetail);
-            CompletableFuture<Void> looked = lookup.lookup(callerNumber, linkedid).thenAccept(r -> {
-                synchronized (lc) {
-                    lc.elder = r.elder();
-                    lc.lastCalls = r.lastCalls();
-                    lc.recordUnavailable = r.unavailable();
-                    if (r.unavailable()) {
-                        lookupsGaveUp.set(true); // linked late once the database answers (linkLate)
-                    }
-                    if (r.elder() != null && !java.util.Objects.equals(lc.record.elderId(), r.elder().id())) {
-                        boolean late = base != null && base.elderId() == null;
-                        setState(lc, b -> b.elderId = r.elder().id());
-                        if (late) {
-                            // learned after a restart, its stored row had no elder: linked late, by the system, audited
-                            long now = System.currentTimeMillis();
-                            journal.append(new JournalOp.ElderLinked(linkedid, r.elder().id(), now, lateDetail(r.elder(),
-                                    "learned after a restart without its elder")));
-                        }
-                    }
+        journal.append(new JournalOp.CallState(lc.record));
+        event(lc, "discovered".equals(eventType) ? System.currentTimeMillis() : arrivedAt, eventType, eventDetail);
+        // the lookup runs off the model's thread; its result is applied on it
+        CompletableFuture<Void> looked = lookup.lookup(callerNumber, linkedid).thenAcceptAsync(r -> {
+            lc.elder = r.elder();
+            lc.lastCalls = r.lastCalls();
+            lc.recordUnavailable = r.unavailable();
+            if (r.unavailable()) {
+                lookupsGaveUp.set(true); // linked late once the database answers (linkLate)
+            }
+            if (r.elder() != null && !java.util.Objects.equals(lc.record.elderId(), r.elder().id())) {
+                boolean late = base != null && base.elderId() == null;
+                setState(lc, x -> x.withElderId(r.elder().id()));
+                if (late) {
+                    // learned after a restart, its stored row had no elder: linked late, by the system, audited
+                    long now = System.currentTimeMillis();
+                    journal.append(new JournalOp.ElderLinked(linkedid, r.elder().id(), now, lateDetail(r.elder(),
+                            "learned after a restart without its elder")));
                 }
-            });
-            CompletableFuture<Void> storedOrLate = lc.stored.thenAccept(id -> { })
-                    .completeOnTimeout(null, STORE_WAIT_MS, TimeUnit.MILLISECONDS);
-            lc.ready = CompletableFuture.allOf(looked, storedOrLate);
-            lc.tail = lc.ready;
-        }
+            }
+        }, model);
+        CompletableFuture<Void> storedOrLate = lc.stored.thenAccept(id -> { })
+                .completeOnTimeout(null, STORE_WAIT_MS, TimeUnit.MILLISECONDS);
+        lc.ready = CompletableFuture.allOf(looked, storedOrLate);
+        lc.tail = lc.ready;
         log.info("call={} {} caller={} path={} line={}", linkedid, eventType, PhoneNumbers.mask(callerNumber), path,
                 line.service().wire());
         return lc;
     }
 
-    /** Changes the call's state columns and journals them. Under the call's monitor. */
-    private CallRecord setState(LiveCall lc, Consumer<B> change) {
-        lc.record = with(lc.record, change);
+    /** Changes the call's state columns and journals them. Model's thread. */
+    CallRecord setState(LiveCall lc, UnaryOperator<CallRecord> change) {
+        lc.record = change.apply(lc.record);
         journal.append(new JournalOp.CallState(lc.record));
         return lc.record;
     }
 
-    /** Journals a timeline event. Under the call's monitor. */
-    private void event(LiveCall lc, long at, String type, String detail) {
+    /** Journals a timeline event. Model's thread. */
+    void event(LiveCall lc, long at, String type, String detail) {
         journal.append(new JournalOp.Events(lc.record.linkedid(), List.of(new JournalOp.Ev(at, type, detail))));
     }
 
-    /** Runs {@code r} after the call's earlier publications, once the call is ready. */
+    /** Runs {@code r} on the model's thread after the call's earlier publications, once the call is ready. */
     private void publish(LiveCall lc, Runnable r) {
         Runnable safe = () -> {
             try {
@@ -553,224 +553,40 @@ public final class CallTracker {
                 log.error("call={} event not published: {}", lc.record.linkedid(), e.toString());
             }
         };
-        synchronized (lc) {
-            lc.tail = lc.tail.thenRun(safe);
-        }
+        lc.tail = lc.tail.thenRunAsync(safe, model);
     }
 
+    /** The snapshot with the row's id once it is stored. Model's thread. */
     private static CallRecord withStoredId(LiveCall lc, CallRecord snap) {
         if (snap.id() != 0) {
             return snap;
         }
-        long id;
-        synchronized (lc) {
-            id = lc.record.id();
-        }
-        return id == 0 ? snap : with(snap, b -> b.id = id);
+        long id = lc.record.id();
+        return id == 0 ? snap : snap.withId(id);
     }
 
-    private static boolean isSos(CallRecord r) {
-        return r.line() == Service.SOS || r.priority() >= FAIL_OPEN_PRIORITY;
-    }
-
-    // ---- the journal's writes ------------------------------------------------------------------------
-
-    /** Writes one journalled op to the database (the journal's writer calls this, in order). */
-    public void apply(CallJournal.Entry e) {
-        switch (e.op()) {
-            case JournalOp.CallState s -> {
-                CallRecord c = s.call();
-                Long id = storedIds.get(c.linkedid());
-                if (id == null) {
-                    id = calls.insertIfAbsent(c).id();
-                    storedIds.put(c.linkedid(), id);
-                }
-                calls.updateState(id, c);
-                LiveCall lc = live.get(c.linkedid());
-                if (lc != null) {
-                    long stored = id;
-                    synchronized (lc) {
-                        if (lc.record.id() == 0) {
-                            lc.record = with(lc.record, b -> b.id = stored);
-                        }
-                    }
-                    lc.stored.complete(stored);
-                }
-            }
-            case JournalOp.Events ev -> {
-                long id = storedId(ev.linkedid());
-                List<CallRepository.KeyedEvent> rows = new ArrayList<>(ev.events().size());
-                for (int i = 0; i < ev.events().size(); i++) {
-                    JournalOp.Ev x = ev.events().get(i);
-                    rows.add(new CallRepository.KeyedEvent(x.at(), x.type(), x.detail(), e.key() + "#" + i));
-                }
-                calls.addKeyedEvents(id, rows);
-            }
-            case JournalOp.Audit a -> audit.recordOnce(e.key(), a.at(), a.accountId(), a.username(), a.action(), a.targetType(),
-                    a.targetId(), a.detail());
-            case JournalOp.RecordingDue d -> {
-                long id = storedId(d.linkedid());
-                CallRecord row = calls.get(id).orElseThrow(() -> new IllegalStateException("call row " + id + " vanished"));
-                recordings.callEnded(row, d.file());
-            }
-            case JournalOp.ElderLinked l -> {
-                long id = storedId(l.linkedid());
-                // only while the row has no elder; a replay (the row has this elder already) writes the same keyed rows
-                boolean linked = calls.setElder(id, l.elderId())
-                        || calls.get(id).map(r -> Long.valueOf(l.elderId()).equals(r.elderId())).orElse(false);
-                if (linked) {
-                    calls.addKeyedEvents(id, List.of(new CallRepository.KeyedEvent(l.at(), "elder.linked", l.detail(),
-                            e.key() + "#0")));
-                    audit.recordOnce(e.key(), l.at(), null, "system", "call.elder-linked", "call", Long.toString(id),
-                            l.detail());
-                }
-                linking.remove(l.linkedid());
-            }
+    /** The journal stored the call's row: its id goes into the live call, on the model's thread. */
+    private void storedId(String linkedid, long id) {
+        LiveCall lc = live.get(linkedid);
+        if (lc == null) {
+            return;
         }
-    }
-
-    private long storedId(String linkedid) {
-        Long id = storedIds.get(linkedid);
-        if (id != null) {
-            return id;
-        }
-        long found = calls.byLinkedid(linkedid).orElseThrow(() ->
-                new IllegalStateException("no call row for linkedid " + linkedid)).id();
-        storedIds.put(linkedid, found);
-        return found;
+        later(() -> {
+            if (lc.record.id() == 0) {
+                lc.record = lc.record.withId(id);
+            }
+            lc.stored.complete(id);
+        });
     }
 
     // ---- resync ------------------------------------------------------------------------------------
 
     /**
      * After a PBX (re)connect: learn live calls from Asterisk (calls queued while OneKey was down,
-     * frozen or restarting) and close calls OneKey believed live that Asterisk no longer has.
+     * frozen or restarting) and close calls OneKey believed live that Asterisk no longer has ({@link CallResync}).
      */
     public void resync(Pbx pbx) {
-        Set<String> liveInAsterisk = new HashSet<>();
-        int learned = 0;
-        List<LiveChannel> channels = pbx.liveChannels(CALLER_VARIABLES);
-        // agents' legs by call: a call bridged to an agent while OneKey was away is answered by them
-        Map<String, LiveChannel> agentLegs = new LinkedHashMap<>();
-        for (LiveChannel ch : channels) {
-            if (!ch.callerLeg() && ch.channel() != null && ch.channel().startsWith("PJSIP/")) {
-                String iface = ch.channel().substring(0, Math.max(ch.channel().lastIndexOf('-'), 0));
-                if (!iface.isEmpty() && agents.accountForInterface(iface).isPresent()) {
-                    agentLegs.putIfAbsent(ch.linkedid(), ch);
-                }
-            }
-        }
-        for (LiveChannel ch : channels) {
-            liveInAsterisk.add(ch.linkedid());
-            boolean inbound = ch.context() != null && (ch.context().startsWith("onekey-inbound") || ch.context().startsWith("onekey-queue")
-                    || ch.context().startsWith("onekey-static"));
-            if (!ch.callerLeg() || !inbound || live.containsKey(ch.linkedid())) {
-                continue;
-            }
-            Map<String, String> v = ch.variables();
-            String dnis = v.getOrDefault("ONEKEY_DNIS", "s".equals(ch.exten()) ? null : ch.exten());
-            Long arrived = parseLong(v.get("ONEKEY_ARRIVED"));
-            long arrivedAt = arrived != null ? arrived : System.currentTimeMillis() - ch.durationMs();
-            boolean failOpen = "1".equals(v.get("ONEKEY_FAILOPEN"));
-            String path = failOpen ? "failopen" : "1".equals(v.get("ONEKEY_DIRECT")) ? "direct" : null;
-            Line line = lines.lineFor(dnis);
-            CallRecord stored = null;
-            try {
-                stored = calls.byLinkedid(ch.linkedid()).orElse(null);
-            } catch (RuntimeException e) {
-                log.warn("call={} stored row not read during resync: {}", ch.linkedid(), e.toString());
-            }
-            if (stored != null) {
-                storedIds.put(ch.linkedid(), stored.id());
-            }
-            // the priority Asterisk queued the call with (the dialplan's QUEUE_PRIO: a known line keeps its own even
-            // when it failed open); without it, as the dialplan would: SOS for a failure or an unknown line
-            Integer queuedWith = parseInt(v.get("QUEUE_PRIO"));
-            int priority = queuedWith != null ? queuedWith : failOpen || dnis == null ? FAIL_OPEN_PRIORITY : line.priority();
-            LiveCall lc = follow(ch.linkedid(), ch.channel(), ch.callerNumber(), dnis, line,
-                    priority, failOpen || path == null, path,
-                    v.get("ONEKEY_RECFILE"), arrivedAt, stored, "discovered",
-                    "live in Asterisk when OneKey connected (app=" + ch.application() + ")");
-            if (stored != null) {
-                lc.stored.complete(stored.id());
-            }
-            LiveChannel agentLeg = agentLegs.get(ch.linkedid());
-            synchronized (lc) {
-                if (lc.record.queuedAt() == null && ("Queue".equalsIgnoreCase(ch.application()) || agentLeg != null)) {
-                    setState(lc, b -> b.queuedAt = arrivedAt);
-                }
-                if (agentLeg != null && lc.record.answeredAt() == null) {
-                    // answered while OneKey was away (killed, frozen, restarting): the agent's leg says by whom
-                    String iface = agentLeg.channel().substring(0, agentLeg.channel().lastIndexOf('-'));
-                    Account a = agents.accountForInterface(iface).orElseThrow();
-                    long answeredAt = Math.max(arrivedAt, System.currentTimeMillis() - agentLeg.durationMs());
-                    setState(lc, b -> {
-                        b.answeredAt = answeredAt;
-                        b.outcome = "answered";
-                        b.agentId = a.id();
-                        b.agentName = a.username();
-                    });
-                    event(lc, answeredAt, "answered", "agent=" + a.username() + " (learned from Asterisk after reconnect)");
-                    agents.callConnected(a.id());
-                } else if (agentLeg != null && lc.record.agentId() != null) {
-                    agents.callConnected(lc.record.agentId()); // the agent is still talking: on-call, not ready
-                }
-            }
-            learned++;
-        }
-        for (String linkedid : List.copyOf(live.keySet())) {
-            if (!liveInAsterisk.contains(linkedid)) {
-                LiveCall lc = live.remove(linkedid);
-                if (lc != null) {
-                    end(lc, System.currentTimeMillis(), "lost", "call no longer in Asterisk after reconnect");
-                }
-            }
-        }
-        int closed = 0;
-        try {
-            for (CallRecord r : calls.unfinished()) {
-                if (!liveInAsterisk.contains(r.linkedid()) && !live.containsKey(r.linkedid())) {
-                    long now = System.currentTimeMillis();
-                    CallRecord ended = with(r, b -> {
-                        b.endedAt = now;
-                        b.outcome = "unobserved-end";
-                    });
-                    storedIds.put(r.linkedid(), r.id());
-                    journal.append(new JournalOp.CallState(ended));
-                    journal.append(new JournalOp.Events(r.linkedid(),
-                            List.of(new JournalOp.Ev(now, "unobserved-end", "ended while OneKey was not connected"))));
-                    journal.append(new JournalOp.RecordingDue(r.linkedid(), null));
-                    closed++;
-                }
-            }
-        } catch (RuntimeException e) {
-            log.error("cannot reconcile stored calls: {}", e.toString());
-        }
-        log.info("calls resynced from Asterisk live={} learned={} closedUnobserved={}", live.size(), learned, closed);
-        long waiting = sosWaiting();
-        if (waiting > 0 && agents.readyCount() == 0) {
-            // RULE (ARCHITECTURE "Faults": nobody ready) — SOS calls that waited through OneKey's absence are as urgent
-            // as new ones: the supervisors are told now, not only when the next call queues
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("kind", "no-agent-ready");
-            body.put("waiting", waiting);
-            body.put("message", waiting + " SOS call(s) waited while OneKey was away and no agent is ready");
-            hub.broadcast("queue.alert", body);
-            log.warn("sosWaiting={} learned after reconnect and no agent ready: supervisors alerted", waiting);
-        }
-    }
-
-    private static Integer parseInt(String s) {
-        Long l = parseLong(s);
-        return l == null || l < 0 || l > 1_000 ? null : l.intValue();
-    }
-
-    private static Long parseLong(String s) {
-        try {
-            return s == null || s.isBlank() ? null : Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        resync.resync(pbx);
     }
 
     // ---- supervision and the unregistered-caller form --------------------------------------------
@@ -778,13 +594,12 @@ public final class CallTracker {
     /** A live call as the wallboard shows it: its row as OneKey has it now and the elder's name (null: unknown). */
     public record LiveView(CallRecord record, String elderName) {}
 
-    /** The calls OneKey follows right now (a copy; no database read). */
+    /** The calls OneKey follows right now (a copy; no database read, no wait on the model). */
     public List<LiveView> snapshot() {
         List<LiveView> out = new ArrayList<>(live.size());
         for (LiveCall l : live.values()) {
-            synchronized (l) {
-                out.add(new LiveView(l.record, l.elder == null ? null : l.elder.name()));
-            }
+            Elder e = l.elder;
+            out.add(new LiveView(l.record, e == null ? null : e.name()));
         }
         return out;
     }
@@ -798,17 +613,20 @@ public final class CallTracker {
         if (!calls.setElder(callId, elder.id())) {
             return false;
         }
-        for (LiveCall l : live.values()) {
-            synchronized (l) {
+        boolean followed = onModel(() -> {
+            for (LiveCall l : live.values()) {
                 if (l.record.id() == callId) {
                     l.elder = elder;
-                    setState(l, b -> b.elderId = elder.id());
+                    setState(l, x -> x.withElderId(elder.id()));
                     event(l, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
                     return true;
                 }
             }
+            return false;
+        });
+        if (!followed) {
+            calls.addEvent(callId, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
         }
-        calls.addEvent(callId, System.currentTimeMillis(), "elder.linked", "elder=" + elder.id() + " by " + byUsername);
         return true;
     }
 
@@ -817,7 +635,7 @@ public final class CallTracker {
     /** How far back the late link looks for calls left without their elder. */
     static final long LATE_LINK_WINDOW_MS = 7 * 24 * 3_600_000L;
     /** A lookup gave up (database slow or away) since the last late link. */
-    private final java.util.concurrent.atomic.AtomicBoolean lookupsGaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean lookupsGaveUp = new AtomicBoolean();
     /** Calls whose late link is in the journal, not yet written: two sweeps at once link a call once. */
     private final Set<String> linking = ConcurrentHashMap.newKeySet();
 
@@ -872,9 +690,9 @@ public final class CallTracker {
             return false;
         }
         String detail = lateDetail(elder, "the caller's record could not be read when the call arrived");
-        LiveCall lc = live.get(c.linkedid());
-        if (lc != null) {
-            synchronized (lc) {
+        boolean linked = onModel(() -> {
+            LiveCall lc = live.get(c.linkedid());
+            if (lc != null) {
                 if (lc.record.elderId() != null) {
                     linking.remove(c.linkedid());
                     return false;
@@ -882,16 +700,17 @@ public final class CallTracker {
                 // the live call carries the elder from now on (its later states, a transferred call's pop)
                 lc.elder = elder;
                 lc.recordUnavailable = false;
-                lc.record = with(lc.record, b -> b.elderId = elder.id());
-                journal.append(new JournalOp.ElderLinked(c.linkedid(), elder.id(), now, detail));
+                lc.record = lc.record.withElderId(elder.id());
             }
-        } else {
             // through the journal, after any state of the call still owed to the database
             journal.append(new JournalOp.ElderLinked(c.linkedid(), elder.id(), now, detail));
+            return true;
+        });
+        if (linked) {
+            log.info("call={} elder={} caller={} linked late by system", c.linkedid(), elder.id(),
+                    PhoneNumbers.mask(c.callerNumber()));
         }
-        log.info("call={} elder={} caller={} linked late by system", c.linkedid(), elder.id(),
-                PhoneNumbers.mask(c.callerNumber()));
-        return true;
+        return linked;
     }
 
     /** Whether the channel is the elder's own leg (the call's first channel) of a call OneKey follows now. */
@@ -899,88 +718,40 @@ public final class CallTracker {
         return linkedid != null && linkedid.equals(uniqueid) && live.containsKey(linkedid);
     }
 
-    /** A note on a live call's timeline from another part of OneKey that acted on the call. */
+    /** A note on a live call's timeline from another part of OneKey that acted on the call (not waited for). */
     public void note(String linkedid, long at, String type, String detail) {
-        timeline(linkedid, at, type, detail);
+        later(() -> timeline(linkedid, at, type, detail));
     }
 
-    // ---- figures -----------------------------------------------------------------------------------
+    // ---- figures (read without waiting on the model) -----------------------------------------------
+
+    boolean isLive(String linkedid) {
+        return live.containsKey(linkedid);
+    }
 
     public int liveCount() {
         return live.size();
     }
 
     public long queuedCount() {
-        return live.values().stream().filter(l -> {
-            synchronized (l) {
-                return l.record.queuedAt() != null && l.record.answeredAt() == null;
-            }
-        }).count();
+        return live.values().stream().map(l -> l.record)
+                .filter(r -> r.queuedAt() != null && r.answeredAt() == null).count();
     }
 
     /** SOS calls (or calls of unknown line) waiting in the queue, unanswered. */
     public long sosWaiting() {
-        return live.values().stream().filter(l -> {
-            synchronized (l) {
-                return l.record.queuedAt() != null && l.record.answeredAt() == null && isSos(l.record);
-            }
-        }).count();
-    }
-
-    public static Map<String, Object> wire(CallRecord r) {
-        return Shapes.call(r);
-    }
-
-    // ---- small builder to change a record's fields -------------------------------------------------
-
-    static final class B {
-        long id;
-        int priority;
-        Long elderId;
-        Long agentId;
-        String agentName;
-        long arrivedAt;
-        Long queuedAt;
-        Long answeredAt;
-        Long endedAt;
-        Long waitMs;
-        Long talkMs;
-        String outcome;
-        boolean failOpen;
-        final CallRecord r;
-
-        B(CallRecord r) {
-            this.r = r;
-            id = r.id();
-            priority = r.priority();
-            elderId = r.elderId();
-            agentId = r.agentId();
-            agentName = r.agentName();
-            arrivedAt = r.arrivedAt();
-            queuedAt = r.queuedAt();
-            answeredAt = r.answeredAt();
-            endedAt = r.endedAt();
-            waitMs = r.waitMs();
-            talkMs = r.talkMs();
-            outcome = r.outcome();
-            failOpen = r.failOpen();
-        }
-
-        CallRecord build() {
-            return new CallRecord(id, r.linkedid(), r.callerChannel(), r.callerNumber(), r.dnis(), r.line(), priority,
-                    elderId, agentId, agentName, arrivedAt, queuedAt, answeredAt, endedAt, waitMs, talkMs, outcome,
-                    r.disposition(), r.notes(), failOpen, r.recordingId());
-        }
-    }
-
-    static CallRecord with(CallRecord r, Consumer<B> change) {
-        B b = new B(r);
-        change.accept(b);
-        return b.build();
+        return live.values().stream().map(l -> l.record)
+                .filter(r -> r.queuedAt() != null && r.answeredAt() == null && SosAlerts.isSos(r)).count();
     }
 
     /** For tests and health: linkedids OneKey follows now. */
     public List<String> liveLinkedids() {
         return new ArrayList<>(live.keySet());
+    }
+
+    /** Stops the model's thread (what is queued on it is dropped). */
+    @Override
+    public void close() {
+        model.shutdownNow();
     }
 }

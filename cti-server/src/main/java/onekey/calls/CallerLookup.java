@@ -1,7 +1,6 @@
 package onekey.calls;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,7 @@ public final class CallerLookup {
     private static final int LAST_CALLS = 5;
 
     /** {@code unavailable}: the record could not be read (database slow or away), not "no such elder". */
-    public record Result(Elder elder, List<Map<String, Object>> lastCalls, boolean unavailable) {
+    public record Result(Elder elder, List<CallRecord> lastCalls, boolean unavailable) {
         static final Result UNKNOWN = new Result(null, List.of(), false);
         static final Result UNAVAILABLE = new Result(null, List.of(), true);
     }
@@ -97,10 +96,9 @@ public final class CallerLookup {
         if (e.isEmpty()) {
             return Result.UNKNOWN;
         }
-        List<Map<String, Object>> last = calls.find(e.get().id(), null, LAST_CALLS + 1).stream()
+        List<CallRecord> last = calls.find(e.get().id(), null, LAST_CALLS + 1).stream()
                 .filter(c -> !c.linkedid().equals(linkedid))
                 .limit(LAST_CALLS)
-                .map(CallTracker::wire)
                 .toList();
         return new Result(e.get(), last, false);
     }

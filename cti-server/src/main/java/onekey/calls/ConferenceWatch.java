@@ -39,7 +39,7 @@ public final class ConferenceWatch implements AutoCloseable {
     record Member(String uniqueid, String linkedid, String channel) {}
 
     private final Pbx pbx;
-    private final EventHub hub;
+    private final CallNotifier notifier;
     private final Calls calls;
     private final long aloneMillis;
     /** Room → its members by uniqueid; changed and read under this object's monitor. */
@@ -54,7 +54,7 @@ public final class ConferenceWatch implements AutoCloseable {
     /** With the timer the "still alone" checks run on (a test's own, driven by its clock). */
     public ConferenceWatch(Pbx pbx, EventHub hub, Calls calls, int aloneSeconds, ScheduledExecutorService timer) {
         this.pbx = pbx;
-        this.hub = hub;
+        this.notifier = new CallNotifier(hub);
         this.calls = calls;
         this.aloneMillis = aloneSeconds * 1000L;
         this.timer = timer;
@@ -111,16 +111,14 @@ public final class ConferenceWatch implements AutoCloseable {
             pbx.redirect(elder.channel(), "onekey-queue", "s");
         } catch (Pbx.PbxException e) {
             log.error("conference.requeue-failed call={} room={} error={}", elder.linkedid(), conference, e.getMessage());
-            hub.broadcast("queue.alert", Map.of("kind", "conference-alone", "linkedid", elder.linkedid(), "room", conference,
-                    "message", "an elder is alone in conference room " + conference + " and could not be put back into"
+            notifier.alert(new CallEvents.ConferenceAlone(elder.linkedid(), conference, "an elder is alone in conference room " + conference + " and could not be put back into"
                             + " the queue: call the elder"));
             return;
         }
         log.warn("conference.elder-requeued call={} room={} aloneMs={}", elder.linkedid(), conference, aloneMillis);
         calls.note(elder.linkedid(), now, "conference-alone", "room=" + conference + " alone=" + aloneMillis
                 + "ms: back into the queue");
-        hub.broadcast("queue.alert", Map.of("kind", "conference-alone", "linkedid", elder.linkedid(), "room", conference,
-                "message", "an elder was left alone in conference room " + conference + " and is back in the queue"));
+        notifier.alert(new CallEvents.ConferenceAlone(elder.linkedid(), conference, "an elder was left alone in conference room " + conference + " and is back in the queue"));
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class JooqCallRepository implements CallRepository {
                 .set(CALLS.ENDED_AT, c.endedAt())
                 .set(CALLS.WAIT_MS, c.waitMs())
                 .set(CALLS.TALK_MS, c.talkMs())
-                .set(CALLS.OUTCOME, c.outcome())
+                .set(CALLS.OUTCOME, c.outcome() == null ? null : c.outcome().wire())
                 .set(CALLS.FAIL_OPEN, c.failOpen())
                 .where(CALLS.ID.eq(id))
                 .execute();
@@ -249,7 +249,7 @@ public final class JooqCallRepository implements CallRepository {
         r.setEndedAt(c.endedAt());
         r.setWaitMs(c.waitMs());
         r.setTalkMs(c.talkMs());
-        r.setOutcome(c.outcome());
+        r.setOutcome(c.outcome() == null ? null : c.outcome().wire());
         r.setDisposition(c.disposition());
         r.setNotes(clip(c.notes()));
         r.setFailOpen(c.failOpen());
@@ -263,7 +263,7 @@ public final class JooqCallRepository implements CallRepository {
                 r.getService() == null ? null : Service.fromWire(r.getService()),
                 r.getPriority() == null ? 0 : r.getPriority(),
                 r.getElderId(), r.getAgentId(), r.getAgentName(), r.getArrivedAt(), r.getQueuedAt(),
-                r.getAnsweredAt(), r.getEndedAt(), r.getWaitMs(), r.getTalkMs(), r.getOutcome(), r.getDisposition(),
+                r.getAnsweredAt(), r.getEndedAt(), r.getWaitMs(), r.getTalkMs(), CallOutcome.fromWire(r.getOutcome()), r.getDisposition(),
                 r.getNotes(), Boolean.TRUE.equals(r.getFailOpen()), r.getRecordingId());
     }
 

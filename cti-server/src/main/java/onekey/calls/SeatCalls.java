@@ -103,7 +103,7 @@ public final class SeatCalls implements AutoCloseable {
         }
         CallRecord row = calls.insertIfAbsent(new CallRecord(0, c.linkedid(), c.agent() == null ? null : "PJSIP/" + c.agent(),
                 c.number(), null, null, 0, elderId, agent == null ? null : agent.id(), agent == null ? c.agent() : agent.username(),
-                c.at(), null, null, null, null, null, "dialling", null, null, false, null));
+                c.at(), null, null, null, null, null, CallOutcome.DIALLING, null, null, false, null));
         seat.markSeat(row.id(), incidentId, stepId);
         calls.addEvent(row.id(), c.at(), "seat-call", "agent=" + c.agent() + " number=" + PhoneNumbers.mask(c.number())
                 + (incidentId == null ? "" : " incident=" + incidentId) + (stepId == null ? "" : " step=" + stepId));
@@ -130,7 +130,7 @@ public final class SeatCalls implements AutoCloseable {
         CallRecord done = new CallRecord(row.id(), row.linkedid(), row.callerChannel(), row.callerNumber(), row.dnis(),
                 row.line(), row.priority(), row.elderId(), row.agentId(), row.agentName(), row.arrivedAt(), null, answeredAt,
                 c.at(), (answeredAt == null ? c.at() : answeredAt) - row.arrivedAt(), answeredAt == null ? null : c.at() - answeredAt,
-                answered ? "completed" : status.toLowerCase(Locale.ROOT), row.disposition(), row.notes(), false, row.recordingId());
+                CallOutcome.ofDialStatus(status), row.disposition(), row.notes(), false, row.recordingId());
         calls.updateState(row.id(), done);
         calls.addEvent(row.id(), c.at(), "seat-call-ended", "dialStatus=" + status + (answered ? " talkMs=" + talk : ""));
         log.info("seat-call.end call={} id={} agent={} status={} talkMs={}", c.linkedid(), row.id(), c.agent(), status, talk);

@@ -59,7 +59,7 @@ public final class NoticeService {
         audit.record(by, "notice.post", "notice", Long.toString(id), "until=" + until + " to=" + (to.isEmpty() ? "all" : to));
         for (Account a : accounts.all()) {
             if (a.enabled() && n.forUser(a.username())) {
-                hub.toAccount(a.id(), "notice.posted", Map.of("notice", n.shape(a.username())));
+                hub.toAccount(a.id(), new NoticeEvents.Posted(n, a.username()));
             }
         }
         return n;
@@ -94,7 +94,7 @@ public final class NoticeService {
             audit.record(by, "notice.ack", "notice", Long.toString(id), null);
         }
         Notice done = get(id).orElseThrow();
-        hub.toAccount(by.id(), "notice.acked", Map.of("notice", done.shape(by.username())));
+        hub.toAccount(by.id(), new NoticeEvents.Acked(done, by.username()));
         return Optional.of(done);
     }
 

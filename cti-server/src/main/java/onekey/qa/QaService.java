@@ -83,7 +83,7 @@ public final class QaService {
         QaSheet s = repo.save(callId, call.get().agentId(), clock.millis(), by.username(), new LinkedHashMap<>(scores),
                 f.items(), total, comment);
         audit.record(by, "qa.score", "call", Long.toString(callId), "agent=" + s.agentId() + " total=" + total + " scores=" + scores);
-        hub.toAccount(s.agentId(), "qa.scored", Map.of("qa", s.shape()));
+        hub.toAccount(s.agentId(), new QaEvents.Scored(s));
         return Optional.of(s);
     }
 
@@ -110,7 +110,7 @@ public final class QaService {
         QaSheet done = repo.get(sheetId).orElseThrow();
         audit.record(agent, "qa.ack", "call", Long.toString(done.callId()), "sheet=" + sheetId
                 + (note == null || note.isEmpty() ? "" : " note=" + note));
-        hub.toAccount(agent.id(), "qa.acked", Map.of("qa", done.shape()));
+        hub.toAccount(agent.id(), new QaEvents.Acked(done));
         return Optional.of(done);
     }
 

@@ -47,7 +47,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private final RecordingPaths paths;
     private final RecordingRepository recordings;
     private final CallRepository calls;
-    private final EventHub hub;
+    private final RecordingNotifier notifier;
     private final AtomicLong missing = new AtomicLong();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong indexed = new AtomicLong();
@@ -66,7 +66,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         this.paths = new RecordingPaths(root);
         this.recordings = recordings;
         this.calls = calls;
-        this.hub = hub;
+        this.notifier = new RecordingNotifier(hub);
     }
 
     @Override
@@ -191,17 +191,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         }
         calls.addEvent(call.id(), now, "recording-missing", status + ": " + why);
         log.error("call={} recording {}: {}", call.linkedid(), status, why);
-        if (hub != null) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("kind", "recording-missing");
-            body.put("state", "raised");
-            body.put("callId", call.id());
-            body.put("linkedid", call.linkedid());
-            body.put("recordingId", r == null ? null : r.id());
-            body.put("status", status);
-            body.put("message", "call " + call.id() + " has no usable recording: " + why);
-            hub.broadcast("system.alert", body);
-        }
+        notifier.alert(new RecordingEvents.RecordingMissing(call.id(), call.linkedid(), r == null ? null : r.id(), status,
+                "call " + call.id() + " has no usable recording: " + why));
         return r;
     }
 

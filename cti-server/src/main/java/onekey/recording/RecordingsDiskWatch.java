@@ -31,7 +31,7 @@ public final class RecordingsDiskWatch implements AutoCloseable {
     private final Path dir;
     private final long minFreeMb;
     private final int minFreePercent;
-    private final EventHub hub;
+    private final RecordingNotifier notifier;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("recordings-disk").factory());
     private volatile Map<String, Object> last = Map.of("checkedAt", 0L);
@@ -56,7 +56,7 @@ public final class RecordingsDiskWatch implements AutoCloseable {
         this.dir = dir;
         this.minFreeMb = minFreeMb;
         this.minFreePercent = minFreePercent;
-        this.hub = hub;
+        this.notifier = new RecordingNotifier(hub);
     }
 
     /** Checks now and then every {@code everySeconds}. */
@@ -125,14 +125,10 @@ public final class RecordingsDiskWatch implements AutoCloseable {
         }
     }
 
-    private void publish(String state, Map<String, Object> alertBody) {
-        if (hub == null) {
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("state", state);
-        body.putAll(alertBody);
-        hub.broadcast("system.alert", body);
+    private void publish(String state, Map<String, Object> a) {
+        boolean raised = "raised".equals(state);
+        notifier.alert(new RecordingEvents.DiskLow(raised, a.get("freeMb"), a.get("totalMb"),
+                raised ? minFreeMb : null, raised ? minFreePercent : null, (String) a.get("message")));
     }
 
     /** The health alert while space is low. */

@@ -45,7 +45,7 @@ public final class EmergencyService {
 
     private final IncidentRepository repo;
     private final ElderRepository elders;
-    private final EventHub hub;
+    private final RescueNotifier notifier;
     private final AuditLog audit;
     private final Clock clock;
     private final Supplier<List<Long>> readyAgents;
@@ -56,7 +56,7 @@ public final class EmergencyService {
                             Supplier<List<Long>> readyAgents, LongFunction<String> extensionOf, String defaultAreaCode) {
         this.repo = repo;
         this.elders = elders;
-        this.hub = hub;
+        this.notifier = new RescueNotifier(hub);
         this.audit = audit;
         this.clock = clock;
         this.readyAgents = readyAgents;
@@ -102,21 +102,16 @@ public final class EmergencyService {
                 + "calm them, tell them when help arrives" + (seatB == null ? " (no second seat was ready: seat A keeps the "
                 + "elder)" : ""), now);
         Incident inc = repo.get(id).orElseThrow();
-        Map<String, Object> shape = RescueService.shape(inc);
-        hub.toAccount(by.id(), "incident.opened", Map.of("incident", shape));
-        Map<String, Object> alert = new LinkedHashMap<>();
-        alert.put("incident", shape);
+        // to seat A (the incident's agent) and seat B (its task's seat) both
+        notifier.changed(new RescueEvents.IncidentOpened(inc));
         if (seatB != null) {
-            hub.toAccount(seatB, "incident.task", Map.of("incident", shape, "task", "stay-on-line"));
-            alert.put("kind", "incident-emergency");
-            alert.put("seatB", seatB);
+            notifier.taskAssigned(seatB, inc, "stay-on-line");
+            notifier.alert(new RescueEvents.EmergencyAlert(inc, seatB, null));
         } else {
             // RULE (ARCHITECTURE "Faults": nobody ready): the supervisors know at once that seat A is alone with it
-            alert.put("kind", "emergency-no-seat-b");
-            alert.put("message", "emergency on call " + call.id() + ": no second seat ready for task B; seat "
-                    + by.username() + " keeps the elder");
+            notifier.alert(new RescueEvents.EmergencyAlert(inc, null, "emergency on call " + call.id() + ": no second "
+                    + "seat ready for task B; seat " + by.username() + " keeps the elder"));
         }
-        hub.broadcast("queue.alert", alert);
         audit.record(by, "incident.emergency", inc.auditType(), inc.auditId(), "incident=" + id + " call=" + call.id()
                 + " seatB=" + (seatB == null ? "none" : seatB));
         log.warn("rescue.emergency incident={} call={} elder={} seatA={} seatB={}", id, call.id(), call.elderId(),

@@ -61,7 +61,7 @@ public final class RescueService implements AutoCloseable {
     private final IncidentRepository repo;
     private final ElderRepository elders;
     private final Pbx pbx;
-    private final EventHub hub;
+    private final RescueNotifier notifier;
     private final Clock clock;
     private final Settings settings;
     private final Prompts prompts;
@@ -103,7 +103,7 @@ public final class RescueService implements AutoCloseable {
         this.repo = repo;
         this.elders = elders;
         this.pbx = pbx;
-        this.hub = hub;
+        this.notifier = new RescueNotifier(hub);
         this.clock = clock;
         this.settings = settings;
         this.worker = new Worker("rescue", "the rescue service is busy; try again");
@@ -255,7 +255,7 @@ public final class RescueService implements AutoCloseable {
         log.info("rescue.opened incident={} elder={} caller={} call={} by={} reason={}", inc.id(), elderId,
                 PhoneNumbers.mask(inc.callerNumber()), callId, inc.openedBy(), reason);
         route(inc, true);
-        publish("incident.opened", inc);
+        publish(RescueEvents.IncidentOpened::new, inc);
         return new Opened(inc, true);
     }
 
@@ -341,7 +341,7 @@ public final class RescueService implements AutoCloseable {
                             .findFirst().orElseThrow().id(), "joined", "the elder pressed SOS again: call " + q.linkedid()
                             + (inc.agentId() != null ? "; rings the incident's agent first" : ""), clock.millis());
                     log.warn("rescue.sos-again incident={} call={}", inc.id(), q.linkedid());
-                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                    publish(RescueEvents.IncidentUpdated::new, repo.get(inc.id()).orElse(inc));
                     return;
                 }
             }
@@ -418,7 +418,7 @@ public final class RescueService implements AutoCloseable {
         public void placed(Leg leg) {
             log.info("rescue.dial incident={} step={} seq={} number={}", leg.reference(), leg.rowId(), leg.step(),
                     PhoneNumbers.mask(leg.number()));
-            worker.execute(() -> publishStep("incident.step", leg.rowId()));
+            worker.execute(() -> publishStep(RescueEvents.IncidentStep::new, leg.rowId()));
         }
 
         @Override
@@ -481,7 +481,7 @@ public final class RescueService implements AutoCloseable {
         outbound.finish(IncidentRepository.OWNER, Long.toString(s.incidentId()), s.seq(), Outcome.ANSWERED, detail);
         log.info("rescue.step-done incident={} step={} seq={} kind={} result={}", s.incidentId(), s.id(), s.seq(), s.kind(),
                 result);
-        publishStep("incident.step", s.id());
+        publishStep(RescueEvents.IncidentStep::new, s.id());
         if (s.kind().equals("contact") && !"ack".equals(result)) {
             repo.nextContactDue(s.incidentId(), now).ifPresent(seq -> outbound.reschedule(IncidentRepository.OWNER,
                     Long.toString(s.incidentId()), seq, now));
@@ -498,7 +498,7 @@ public final class RescueService implements AutoCloseable {
                     : "a seat-B call") + " and spoke; put through to an agent", now);
             repo.closeTasks(inc.id(), "cancelled", "the elder answered and spoke", now);
             route(inc, false);
-            publish("incident.resolved", repo.get(inc.id()).orElse(inc));
+            publish(RescueEvents.IncidentResolved::new, repo.get(inc.id()).orElse(inc));
             return;
         }
         List<Incident.Step> steps = inc.steps();
@@ -511,7 +511,7 @@ public final class RescueService implements AutoCloseable {
                     List<String> phones = known.isEmpty() ? List.of(s.target()) : known;
                     repo.plan(inc.id(), nextSeq, "redial", phones.get((int) (redialsDone % phones.size())),
                             now + settings.redialIntervalSeconds() * 1000L);
-                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                    publish(RescueEvents.IncidentUpdated::new, repo.get(inc.id()).orElse(inc));
                 } else {
                     escalate(inc, nextSeq, now);
                 }
@@ -530,10 +530,10 @@ public final class RescueService implements AutoCloseable {
             case "elder-retry" -> {
                 if (inc.state().equals("escalating")) {
                     repo.plan(inc.id(), nextSeq, "elder-retry", s.target(), now + settings.elderRetrySeconds() * 1000L);
-                    publish("incident.updated", repo.get(inc.id()).orElse(inc));
+                    publish(RescueEvents.IncidentUpdated::new, repo.get(inc.id()).orElse(inc));
                 }
             }
-            default -> publish("incident.updated", inc);
+            default -> publish(RescueEvents.IncidentUpdated::new, inc);
         }
     }
 
@@ -569,8 +569,8 @@ public final class RescueService implements AutoCloseable {
         Incident esc = repo.get(inc.id()).orElse(inc);
         log.warn("rescue.escalating incident={} elder={} caller={} contacts={}", inc.id(), inc.elderId(),
                 PhoneNumbers.mask(inc.callerNumber()), contacts.size());
-        publish("incident.escalated", esc);
-        hub.broadcast("queue.alert", Map.of("kind", "incident-escalated", "incident", shape(esc)));
+        publish(RescueEvents.IncidentEscalated::new, esc);
+        notifier.alert(new RescueEvents.EscalatedAlert(esc));
     }
 
     /**
@@ -583,11 +583,11 @@ public final class RescueService implements AutoCloseable {
         repo.openTask(inc.id(), seq, kind, assignee == null ? null : "agent:" + assignee, what + ": " + detail, clock.millis());
         Incident now = repo.get(inc.id()).orElse(inc);
         log.warn("rescue.task incident={} kind={} what={} agent={}", inc.id(), kind, what, assignee);
-        publish("incident.task", now);
+        publish(RescueEvents.IncidentTask::new, now);
         if (assignee != null && !assignee.equals(inc.agentId())) {
-            hub.toAccount(assignee, "incident.task", Map.of("incident", shape(now), "task", what));
+            notifier.taskAssigned(assignee, now, what);
         }
-        hub.broadcast("queue.alert", Map.of("kind", "incident-task", "task", what, "incident", shape(now)));
+        notifier.alert(new RescueEvents.TaskAlert(what, now));
     }
 
     /** Agents ready now (account ids), for giving seat B to a second person. */
@@ -621,7 +621,7 @@ public final class RescueService implements AutoCloseable {
                 throw new IllegalStateException("task " + seq + " is " + t.state() + " already");
             }
             Incident now = repo.get(id).orElseThrow();
-            publish("incident.updated", now);
+            publish(RescueEvents.IncidentUpdated::new, now);
             return now;
         }));
     }
@@ -648,8 +648,8 @@ public final class RescueService implements AutoCloseable {
             Incident after = repo.get(id).orElseThrow();
             log.info("rescue.task-assign incident={} seq={} kind={} from={} to=agent:{} by={}", id, seq, t.kind(), t.target(),
                     agentId, by.username());
-            publish("incident.updated", after);
-            hub.toAccount(agentId, "incident.task", Map.of("incident", shape(after), "task", before[1]));
+            publish(RescueEvents.IncidentUpdated::new, after);
+            notifier.taskAssigned(agentId, after, before[1]);
             return after;
         });
         onekey.auth.AuditLog a = audit;
@@ -680,7 +680,7 @@ public final class RescueService implements AutoCloseable {
             }
             Incident done = repo.get(id).orElseThrow();
             log.info("rescue.task-done incident={} seq={} kind={} by={}", id, seq, t.kind(), by.username());
-            publish("incident.updated", done);
+            publish(RescueEvents.IncidentUpdated::new, done);
             return done;
         });
         onekey.auth.AuditLog a = audit;
@@ -716,8 +716,7 @@ public final class RescueService implements AutoCloseable {
                     continue;
                 }
                 log.warn("rescue.task-not-taken incident={} seq={} kind={} agent={}", inc.id(), t.seq(), t.kind(), t.target());
-                hub.broadcast("queue.alert", Map.of("kind", "task-not-taken", "seq", t.seq(), "taskKind", t.kind(),
-                        "incident", shape(inc)));
+                notifier.alert(new RescueEvents.TaskNotTaken(t.seq(), t.kind(), inc));
             }
         }
         // a follow-up not made by its deadline (resolution + rescue.followUpHours): the supervisors are told
@@ -728,8 +727,7 @@ public final class RescueService implements AutoCloseable {
                     continue;
                 }
                 log.warn("rescue.follow-up-overdue incident={} seq={} dueAt={}", inc.id(), t.seq(), t.dueAt());
-                hub.broadcast("queue.alert", Map.of("kind", "follow-up-overdue", "seq", t.seq(), "taskKind", t.kind(),
-                        "dueAt", t.dueAt(), "incident", shape(inc)));
+                notifier.alert(new RescueEvents.FollowUpOverdue(t.seq(), t.kind(), t.dueAt(), inc));
             }
         }
     }
@@ -830,7 +828,7 @@ public final class RescueService implements AutoCloseable {
             planFollowUp(inc, now);
             Incident done = repo.get(id).orElseThrow();
             log.info("rescue.resolved incident={} by={}", id, by.username());
-            publish("incident.resolved", done);
+            publish(RescueEvents.IncidentResolved::new, done);
             return done;
         }));
     }
@@ -848,7 +846,7 @@ public final class RescueService implements AutoCloseable {
             route(inc, false);
             planFollowUp(inc, now);
             Incident done = repo.get(id).orElseThrow();
-            publish("incident.cancelled", done);
+            publish(RescueEvents.IncidentCancelled::new, done);
             return done;
         }));
     }
@@ -926,7 +924,7 @@ public final class RescueService implements AutoCloseable {
                 repo.noteTask(task.id(), "not-reached", "not reached by " + agent.username() + "; to be tried again", now);
             }
             Incident after = repo.get(id).orElseThrow();
-            publish("incident.updated", after);
+            publish(RescueEvents.IncidentUpdated::new, after);
             return after;
         });
         log.info("rescue.follow-up-outcome incident={} agent={} reached={} satisfaction={}", id, agent.username(),
@@ -999,7 +997,7 @@ public final class RescueService implements AutoCloseable {
         made.ifPresent(f -> {
             log.info("rescue.follow-up-planned followUp={} call={} reason={} number={}", f.id(), c.linkedid(), reason,
                     PhoneNumbers.mask(number));
-            hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+            notifier.followUpPlanned(f);
         });
         return made;
     }
@@ -1021,7 +1019,7 @@ public final class RescueService implements AutoCloseable {
                     c.agentId(), "callback", now, now + settings.followUpHours() * 3_600_000L);
             made.ifPresent(f -> {
                 log.info("rescue.callback-planned followUp={} call={} number={}", f.id(), c.linkedid(), PhoneNumbers.mask(number));
-                hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+                notifier.followUpPlanned(f);
             });
             return made;
         });
@@ -1050,7 +1048,7 @@ public final class RescueService implements AutoCloseable {
                     .ifPresent(f -> {
                         log.info("rescue.follow-up-planned followUp={} call={} reason={} number={} late=true", f.id(),
                                 m.linkedid(), reason, PhoneNumbers.mask(number));
-                        hub.broadcast("follow-up.planned", Map.of("followUp", shape(f)));
+                        notifier.followUpPlanned(f);
                     });
         }
     }
@@ -1091,7 +1089,7 @@ public final class RescueService implements AutoCloseable {
                 throw new IllegalStateException("follow-up " + id + " is already done");
             }
             FollowUp after = callFollowUps.get(id).orElseThrow();
-            hub.broadcast("follow-up.updated", Map.of("followUp", shape(after)));
+            notifier.followUpUpdated(after);
             return after;
         });
         log.info("rescue.follow-up-outcome followUp={} agent={} reached={} satisfaction={}", id, agent.username(),
@@ -1128,18 +1126,12 @@ public final class RescueService implements AutoCloseable {
         return repo.openTasks("follow-up", until);
     }
 
-    private void publishStep(String type, long stepId) {
+    private void publishStep(java.util.function.Function<Incident, RescueEvents.IncidentChanged> type, long stepId) {
         repo.step(stepId).flatMap(st -> repo.get(st.incidentId())).ifPresent(inc -> publish(type, inc));
     }
 
-    private void publish(String type, Incident inc) {
-        Map<String, Object> body = Map.of("incident", shape(inc));
-        if (inc.agentId() != null) {
-            hub.toAccount(inc.agentId(), type, body);
-            inc.taskSeats().forEach(seat -> hub.toAccount(seat, type, body)); // seat B follows the incident too (issue 18)
-        } else {
-            hub.broadcast(type, body);
-        }
+    private void publish(java.util.function.Function<Incident, RescueEvents.IncidentChanged> type, Incident inc) {
+        notifier.changed(type.apply(inc));
     }
 
     /** The incident's elder; empty for an unregistered caller's incident. */

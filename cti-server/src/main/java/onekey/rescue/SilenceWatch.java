@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class SilenceWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SilenceWatch.class);
 
-    private final EventHub hub;
+    private final RescueNotifier notifier;
     private final long silenceMillis;
     /** agent interface ("PJSIP/1001") → account id. */
     private final Function<String, Long> accountOf;
@@ -51,7 +51,7 @@ public final class SilenceWatch implements AutoCloseable {
 
     public SilenceWatch(EventHub hub, int silenceSeconds, Function<String, Long> accountOf,
                         java.util.function.Consumer<String> abandonedSos) {
-        this.hub = hub;
+        this.notifier = new RescueNotifier(hub);
         this.abandonedSos = abandonedSos;
         this.silenceMillis = silenceSeconds * 1000L;
         this.accountOf = accountOf;
@@ -106,8 +106,8 @@ public final class SilenceWatch implements AutoCloseable {
         }
         w.reported = true;
         log.warn("rescue.silent call={} agent={} silentMs={}", linkedid, w.agentId, now - quietSince);
-        hub.toAccount(w.agentId, "call.silent", Map.of("linkedid", linkedid, "silentMs", now - quietSince,
-                "action", "POST /api/calls/{id}/no-response or {\"type\":\"call.no-response\",\"linkedid\":…}"));
+        notifier.silent(w.agentId, linkedid, now - quietSince,
+                "POST /api/calls/{id}/no-response or {\"type\":\"call.no-response\",\"linkedid\":…}");
     }
 
     @Override

@@ -174,7 +174,7 @@ public final class SpyService implements AutoCloseable {
     private final CallRepository calls;
     private final AccountRepository accounts;
     private final AuditLog audit;
-    private final EventHub hub;
+    private final SpyNotifier notifier;
     private final Clock clock;
     private final Map<String, Live> sessions = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("spy").factory());
@@ -185,7 +185,7 @@ public final class SpyService implements AutoCloseable {
         this.calls = calls;
         this.accounts = accounts;
         this.audit = audit;
-        this.hub = hub;
+        this.notifier = new SpyNotifier(hub);
         this.clock = clock;
     }
 
@@ -298,7 +298,7 @@ public final class SpyService implements AutoCloseable {
             log.info("spy.mode session={} call={} from={} to={} by={}", s.id, s.callId, from.wire(), mode.wire(),
                     actor.username());
             Session snap = s.snapshot();
-            hub.toAccount(s.supervisorId, "spy.mode", Map.of("session", snap.shape()));
+            notifier.publish(new SpyEvents.ModeChanged(snap));
             return snap;
         }
     }
@@ -399,7 +399,7 @@ public final class SpyService implements AutoCloseable {
             snap = s.snapshot();
         }
         log.info("spy.answered session={} call={} supervisor={} mode={}", s.id, s.callId, s.supervisor, snap.mode().wire());
-        hub.toAccount(s.supervisorId, "spy.started", Map.of("session", snap.shape()));
+        notifier.publish(new SpyEvents.Started(snap));
     }
 
     private void hungUp(PbxEvent.ChannelHungUp h) {
@@ -443,7 +443,7 @@ public final class SpyService implements AutoCloseable {
         }
         log.info("spy.end session={} call={} supervisor={} reason={} listenedMs={}", s.id, s.callId, s.supervisor, reason,
                 listened);
-        hub.toAccount(s.supervisorId, "spy.ended", Map.of("session", snap.shape()));
+        notifier.publish(new SpyEvents.Ended(snap));
     }
 
     // ---- after a (re)connect -----------------------------------------------------------------------------------

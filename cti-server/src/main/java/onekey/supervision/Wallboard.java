@@ -148,7 +148,7 @@ public final class Wallboard {
                     m.put("elder", v.elderName());
                     m.put("callerNumber", r.callerNumber() == null ? null : PhoneNumbers.mask(r.callerNumber()));
                     m.put("agent", r.agentName());
-                    m.put("state", r.answeredAt() != null ? "talking" : "ringing".equals(r.outcome()) ? "ringing"
+                    m.put("state", r.answeredAt() != null ? "talking" : r.outcome() == onekey.calls.CallOutcome.RINGING ? "ringing"
                             : r.queuedAt() != null ? "waiting" : "arriving");
                     m.put("arrivedAt", r.arrivedAt());
                     m.put("answeredAt", r.answeredAt());

@@ -55,17 +55,17 @@ public final class Workload implements AutoCloseable {
     }
 
     private void onEvent(Event e) {
-        if (!"agent.state".equals(e.type()) || !(e.body().get("agent") instanceof Map<?, ?> a)) {
+        if (!(e.event() instanceof onekey.agents.AgentEvents.StateChanged changed) || changed.agent() == null) {
             return;
         }
+        onekey.agents.AgentStatus a = changed.agent();
         writer.execute(() -> {
             try {
-                Object since = a.get("since");
-                dsl.insertInto(AGENT_STATE_LOG).set(AGENT_STATE_LOG.ACCOUNT_ID, ((Number) a.get("accountId")).longValue())
-                        .set(AGENT_STATE_LOG.USERNAME, String.valueOf(a.get("username")))
-                        .set(AGENT_STATE_LOG.STATE, String.valueOf(a.get("state")))
-                        .set(AGENT_STATE_LOG.REASON, a.get("reason") == null ? null : String.valueOf(a.get("reason")))
-                        .set(AGENT_STATE_LOG.SINCE, since instanceof Number n ? n.longValue() : e.at()).execute();
+                dsl.insertInto(AGENT_STATE_LOG).set(AGENT_STATE_LOG.ACCOUNT_ID, a.accountId())
+                        .set(AGENT_STATE_LOG.USERNAME, a.username())
+                        .set(AGENT_STATE_LOG.STATE, String.valueOf(a.state() == null ? null : a.state().wire()))
+                        .set(AGENT_STATE_LOG.REASON, a.reason())
+                        .set(AGENT_STATE_LOG.SINCE, a.since()).execute();
             } catch (RuntimeException x) {
                 log.error("agent state not logged for the workload: {}", x.toString());
             }

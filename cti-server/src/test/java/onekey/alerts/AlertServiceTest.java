@@ -13,6 +13,8 @@ import onekey.auth.Account;
 import onekey.auth.AuditEntry;
 import onekey.auth.JooqAuditLog;
 import onekey.auth.Role;
+import onekey.api.EventViews;
+import onekey.events.DomainEvent;
 import onekey.events.Event;
 import onekey.events.EventHub;
 import onekey.store.Database;
@@ -41,7 +43,7 @@ class AlertServiceTest {
         db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
         hub = new EventHub(100);
         audit = new JooqAuditLog(db, clock);
-        alerts = new AlertService(new AlertRepository(db), hub, audit, clock, Runnable::run).start();
+        alerts = new AlertService(new AlertRepository(db), hub, READER, audit, clock, Runnable::run).start();
         hub.subscribe(id -> false, true, -1, seen::add);
     }
 
@@ -51,8 +53,31 @@ class AlertServiceTest {
         db.close();
     }
 
+    /** An alert as a raiser publishes it (the test stands in for the features' records with their wire form). */
+    record Raw(String type, Map<String, Object> body) implements DomainEvent {}
+
+    static final AlertService.Reader READER = new AlertService.Reader() {
+        @Override
+        public String type(DomainEvent e) {
+            return e instanceof Raw r ? r.type() : EventViews.TYPES.get(e.getClass());
+        }
+
+        @Override
+        public Map<String, Object> body(DomainEvent e) {
+            return e instanceof Raw r ? r.body() : EventViews.body(e);
+        }
+    };
+
+    static String type(Event e) {
+        return READER.type(e.event());
+    }
+
+    static Map<String, Object> body(Event e) {
+        return READER.body(e.event());
+    }
+
     private Event last(String type) {
-        return seen.stream().filter(e -> e.type().equals(type)).reduce((a, b) -> b).orElseThrow();
+        return seen.stream().filter(e -> type(e).equals(type)).reduce((a, b) -> b).orElseThrow();
     }
 
     @Test
@@ -61,12 +86,12 @@ class AlertServiceTest {
         noAgent.put("kind", "no-agent-ready");
         noAgent.put("call", Map.of("id", 41, "linkedid", "1700000000.7", "callerNumber", "02155550001"));
         noAgent.put("message", "SOS call waiting and no agent is ready");
-        hub.broadcast("queue.alert", noAgent);
-        hub.broadcast("call.queued", Map.of("kind", "not an alert"));
-        hub.broadcast("system.alert", Map.of("kind", "recording-missing", "state", "raised", "callId", 42,
-                "linkedid", "1700000000.9", "message", "no usable recording"));
-        hub.broadcast("queue.alert", Map.of("kind", "task-not-taken", "seq", 3,
-                "incident", Map.of("id", 9, "state", "escalating")));
+        hub.broadcast(new Raw("queue.alert", noAgent));
+        hub.broadcast(new Raw("call.queued", Map.of("kind", "not an alert")));
+        hub.broadcast(new Raw("system.alert", Map.of("kind", "recording-missing", "state", "raised", "callId", 42,
+                "linkedid", "1700000000.9", "message", "no usable recording")));
+        hub.broadcast(new Raw("queue.alert", Map.of("kind", "task-not-taken", "seq", 3,
+                "incident", Map.of("id", 9, "state", "escalating"))));
 
         List<Alert> open = alerts.list(true, 10);
         assertThat(open).extracting(Alert::kind).containsExactly("task-not-taken", "recording-missing", "no-agent-ready");
@@ -81,16 +106,16 @@ class AlertServiceTest {
         assertThat(open.get(0).incidentId()).isEqualTo(9L);
         assertThat(open.get(0).body()).containsEntry("seq", 3);
         // each stored alert is published again with its id, for the supervisors' windows
-        List<Event> raised = seen.stream().filter(e -> e.type().equals("alert.raised")).toList();
+        List<Event> raised = seen.stream().filter(e -> type(e).equals("alert.raised")).toList();
         assertThat(raised).hasSize(3);
-        assertThat(((Map<?, ?>) raised.get(0).body().get("alert")).get("id")).isEqualTo(sos.id());
+        assertThat(((Map<?, ?>) body(raised.get(0)).get("alert")).get("id")).isEqualTo(sos.id());
         assertThat(raised.get(0).accountId()).as("to the supervisors, not one agent").isNull();
     }
 
     @Test
     void anAlertIsAcknowledgedOnceWithItsNoteAuditedAndTheOtherSupervisorsTold() {
-        hub.broadcast("queue.alert", Map.of("kind", "overflow", "call", Map.of("id", 7, "linkedid", "L7"),
-                "message", "call unanswered for 30 s"));
+        hub.broadcast(new Raw("queue.alert", Map.of("kind", "overflow", "call", Map.of("id", 7, "linkedid", "L7"),
+                "message", "call unanswered for 30 s")));
         long id = alerts.list(true, 10).get(0).id();
         clock.advance(java.time.Duration.ofSeconds(20));
 
@@ -101,7 +126,7 @@ class AlertServiceTest {
         assertThat(done.ackedAt()).isEqualTo(clock.millis());
         assertThat(alerts.list(true, 10)).isEmpty();
         assertThat(alerts.list(false, 10)).extracting(Alert::id).containsExactly(id);
-        Map<?, ?> ack = (Map<?, ?>) last("alert.ack").body().get("alert");
+        Map<?, ?> ack = (Map<?, ?>) body(last("alert.ack")).get("alert");
         assertThat(ack.get("id")).isEqualTo(id);
         Map<?, ?> by = (Map<?, ?>) ack.get("ack");
         assertThat(by.get("by")).isEqualTo("super");
@@ -122,16 +147,30 @@ class AlertServiceTest {
 
     @Test
     void aClearedSystemAlertClosesTheOpenAlertsOfItsKind() {
-        hub.broadcast("system.alert", Map.of("kind", "recordings-disk-low", "state", "raised", "freeMb", 4,
-                "message", "recordings disk low"));
-        hub.broadcast("system.alert", Map.of("kind", "recording-missing", "state", "raised", "callId", 3));
+        hub.broadcast(new Raw("system.alert", Map.of("kind", "recordings-disk-low", "state", "raised", "freeMb", 4,
+                "message", "recordings disk low")));
+        hub.broadcast(new Raw("system.alert", Map.of("kind", "recording-missing", "state", "raised", "callId", 3)));
         assertThat(alerts.list(true, 10)).hasSize(2);
-        hub.broadcast("system.alert", Map.of("kind", "recordings-disk-low", "state", "cleared",
-                "message", "recordings disk has space again (40 MB free)"));
+        hub.broadcast(new Raw("system.alert", Map.of("kind", "recordings-disk-low", "state", "cleared",
+                "message", "recordings disk has space again (40 MB free)")));
         assertThat(alerts.list(true, 10)).extracting(Alert::kind).containsExactly("recording-missing");
         Alert closed = alerts.list(false, 10).get(1);
         assertThat(closed.ackedBy()).isEqualTo("system");
         assertThat(closed.ackNote()).contains("space again");
-        assertThat(((Map<?, ?>) last("alert.ack").body().get("alert")).get("id")).isEqualTo(closed.id());
+        assertThat(((Map<?, ?>) body(last("alert.ack")).get("alert")).get("id")).isEqualTo(closed.id());
+    }
+
+    @Test
+    void aFeaturesTypedAlertIsStoredThroughTheWireViewsTheServerReadsItWith() {
+        hub.broadcast(new onekey.recording.RecordingEvents.RecordingMissing(42L, "1700000000.9", null, "missing",
+                "no usable recording"));
+        hub.broadcast(new onekey.recording.RecordingEvents.RecordingMissing(43L, "1700000001.1", null, "missing",
+                "no usable recording"));
+        List<Alert> open = alerts.list(true, 10);
+        assertThat(open).extracting(Alert::kind).containsExactly("recording-missing", "recording-missing");
+        assertThat(open).extracting(Alert::callId).containsExactly(43L, 42L);
+        assertThat(open.get(1).type()).isEqualTo("system.alert");
+        assertThat(open.get(1).linkedid()).isEqualTo("1700000000.9");
+        assertThat(seen.stream().filter(e -> e.event() instanceof AlertEvents.Raised)).hasSize(2);
     }
 }

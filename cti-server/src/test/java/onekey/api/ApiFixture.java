@@ -57,6 +57,26 @@ final class ApiFixture implements AutoCloseable {
     final Recordings recordings = new Recordings();
     final Agents agents = new Agents();
     final List<List<Account>> sipSyncs = new CopyOnWriteArrayList<>();
+    /** A call as events carry it: id, linkedid, caller number and line; nothing else has happened yet. */
+    static CallRecord call(long id, String linkedid, String callerNumber, onekey.lines.Service line) {
+        return new CallRecord(id, linkedid, null, callerNumber, null, line, 0, null, null, null, 0, null, null, null, null,
+                null, onekey.calls.CallOutcome.QUEUED, null, null, false, null);
+    }
+
+    static CallRecord call(long id) {
+        return call(id, null, null, null);
+    }
+
+    /** A screen pop for an unregistered (elder null) or registered caller. */
+    static onekey.calls.CallEvents.Offered pop(CallRecord call, Elder elder) {
+        return new onekey.calls.CallEvents.Offered(call, elder, List.of(), false, "ann", 0);
+    }
+
+    static Elder elder(long id, String name) {
+        return new Elder(id, name, null, null, List.of(), null, null, null, "zh", null, null, null, null, null, null, null,
+                List.of(), 0, 0);
+    }
+
     final EventHub hub = new EventHub(100);
     final AtomicReference<Map<String, Object>> health = new AtomicReference<>(Map.of("status", "ok"));
     final Path recordingDir;

@@ -152,12 +152,10 @@ class ApiSecurityTest {
             c.send("{\"type\":\"ping\"}"); // go live now rather than after the resume window
             await().until(() -> !c.ofType("pong").isEmpty());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("call", Map.of("linkedid", "1700000000.9"));
-        body.put("elder", Map.of("id", 7, "name", "张桂英"));
-        f.hub.toAccount(f.agent.id(), "call.offered", body);
+        onekey.calls.CallRecord call = ApiFixture.call(9, "1700000000.9", null, null);
+        f.hub.toAccount(f.agent.id(), ApiFixture.pop(call, ApiFixture.elder(7, "张桂英")));
         // an event without a record is not a delivery of one
-        f.hub.toAccount(f.agent.id(), "call.answered", Map.of("call", Map.of("linkedid", "1700000000.9")));
+        f.hub.toAccount(f.agent.id(), new onekey.calls.CallEvents.Answered(call));
 
         await().until(() -> !ann.ofType("call.answered").isEmpty() && !sup.ofType("call.answered").isEmpty());
         assertTrue(bob.ofType("call.offered").isEmpty());

@@ -220,7 +220,7 @@ class ApiServerTest {
 
         // on a call with the elder (or just after it), no reason is needed; the row names the call
         f.calls.update(new CallRecord(5, "1700000000.5", "PJSIP/trunk-0005", "02155550001", "12349", Service.SOS, 10,
-                id, f.agent.id(), "ann", 1_000_000L, 1_000_100L, 1_004_000L, null, 4_000L, null, "answered", null, null,
+                id, f.agent.id(), "ann", 1_000_000L, 1_000_100L, 1_004_000L, null, 4_000L, null, onekey.calls.CallOutcome.ANSWERED, null, null,
                 false, null));
         assertEquals(200, f.send("GET", "/api/elders/" + id, agentToken, null).statusCode());
         assertEquals(2, f.audit.count("elder.view", Long.toString(id)));
@@ -311,7 +311,7 @@ class ApiServerTest {
     private CallRecord call(long id, long agentId, String agentName, Long recordingId) {
         return new CallRecord(id, "1700000000." + id, "PJSIP/trunk-0001", "02155550001", "12349", Service.SOS, 10,
                 7L, agentId, agentName, 1_000_000L + id, 1_000_100L, 1_004_000L + id, 1_064_000L, 4_000L, 60_000L,
-                "completed", null, null, false, recordingId);
+                onekey.calls.CallOutcome.COMPLETED, null, null, false, recordingId);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package onekey.api;
 
+import onekey.agents.AgentEvents;
+import onekey.calls.CallEvents;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import onekey.agents.AgentState;
+import onekey.agents.AgentStatus;
 import onekey.auth.Account;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,7 +119,7 @@ class ApiWebSocketTest {
 
     @Test
     void helloThenCommandsCallAgentCommands() {
-        f.hub.broadcast("queue.stats", Map.of("waiting", 0));
+        f.hub.broadcast(new CallEvents.Finished(ApiFixture.call(0)));
         Client c = connect("", Map.of("Authorization", "Bearer " + f.token(f.agent)));
         await().until(() -> !c.ofType("hello").isEmpty());
         JsonNode hello = c.ofType("hello").get(0);
@@ -157,10 +161,9 @@ class ApiWebSocketTest {
         sup.send("{\"type\":\"ping\"}");
         await().until(() -> !ann.ofType("pong").isEmpty() && !sup.ofType("pong").isEmpty());
 
-        var offered = f.hub.toAccount(f.agent.id(), "call.offered",
-                Map.of("call", Map.of("id", 1), "registered", false, "callerNumber", "13800138000"));
-        f.hub.toAccount(f.agent2.id(), "call.offered", Map.of("call", Map.of("id", 2)));
-        f.hub.broadcast("queue.stats", Map.of("waiting", 3));
+        var offered = f.hub.toAccount(f.agent.id(), ApiFixture.pop(ApiFixture.call(1, null, "13800138000", null), null));
+        f.hub.toAccount(f.agent2.id(), ApiFixture.pop(ApiFixture.call(2), null));
+        f.hub.broadcast(new CallEvents.NoAgentReady(null, 3, "3 SOS calls waiting"));
 
         await().until(() -> sup.frames.stream().filter(n -> n.has("seq") && !n.path("type").asText().equals("hello")).count() == 3);
         await().until(() -> !ann.ofType("call.offered").isEmpty());
@@ -170,21 +173,23 @@ class ApiWebSocketTest {
         assertEquals(1, e.path("call").path("id").asInt());
         assertEquals("13800138000", e.path("callerNumber").asText());
         // ann sees neither bob's call nor the broadcast
-        f.hub.toAccount(f.agent.id(), "marker", Map.of());
-        await().until(() -> !ann.ofType("marker").isEmpty());
+        f.hub.toAccount(f.agent.id(), new AgentEvents.StateChanged(new AgentStatus(f.agent.id(), "ann", "1001",
+                AgentState.READY, null, 0)));  // a marker
+        await().until(() -> !ann.ofType("agent.state").isEmpty());
         assertEquals(1, ann.ofType("call.offered").size());
-        assertTrue(ann.ofType("queue.stats").isEmpty());
+        assertTrue(ann.ofType("queue.alert").isEmpty());
     }
 
     @Test
     void resumeReplaysMissedEventsThenLiveOnesInOrder() {
-        f.hub.toAccount(f.agent.id(), "call.offered", Map.of("call", Map.of("id", 1)));   // seq 1, seen before
-        f.hub.toAccount(f.agent.id(), "call.answered", Map.of("call", Map.of("id", 1)));  // seq 2, missed
-        f.hub.toAccount(f.agent.id(), "call.ended", Map.of("call", Map.of("id", 1)));     // seq 3, missed
+        f.hub.toAccount(f.agent.id(), ApiFixture.pop(ApiFixture.call(1), null));              // seq 1, seen before
+        f.hub.toAccount(f.agent.id(), new CallEvents.Answered(ApiFixture.call(1)));         // seq 2, missed
+        f.hub.toAccount(f.agent.id(), new CallEvents.Ended(ApiFixture.call(1), null));      // seq 3, missed
         Client c = connect(f.agent);
         c.send("{\"type\":\"resume\",\"afterSeq\":1}");
         await().until(() -> c.frames.stream().anyMatch(n -> n.path("seq").asLong() == 3 && n.has("at")));
-        f.hub.toAccount(f.agent.id(), "agent.state", Map.of("agent", Map.of("state", "ready")));  // seq 4, live
+        f.hub.toAccount(f.agent.id(), new AgentEvents.StateChanged(new AgentStatus(f.agent.id(), "ann", "1001",
+                AgentState.READY, null, 0)));  // seq 4, live
         await().until(() -> !c.ofType("agent.state").isEmpty());
 
         JsonNode resumed = c.ofType("resumed").get(0);
@@ -197,7 +202,7 @@ class ApiWebSocketTest {
     void withoutResumeLiveEventsStartAfterTheWindow() {
         Client c = connect(f.agent);
         await().until(() -> !c.ofType("hello").isEmpty());
-        f.hub.toAccount(f.agent.id(), "call.offered", Map.of("call", Map.of("id", 9)));
+        f.hub.toAccount(f.agent.id(), ApiFixture.pop(ApiFixture.call(9), null));
         await().atMost(Duration.ofSeconds(5)).until(() -> !c.ofType("call.offered").isEmpty());
     }
 
@@ -208,7 +213,7 @@ class ApiWebSocketTest {
         await().until(() -> !c.ofType("pong").isEmpty());
         f.close();
         // publishing after close must not reach (or break on) a dead session
-        f.hub.toAccount(f.agent.id(), "call.offered", Map.of());
+        f.hub.toAccount(f.agent.id(), ApiFixture.pop(ApiFixture.call(0), null));
         await().until(() -> c.closed);
     }
 }

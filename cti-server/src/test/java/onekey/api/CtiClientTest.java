@@ -69,8 +69,8 @@ class CtiClientTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> of(CtiEvent.Ack.class).stream()
                 .anyMatch(a -> a.command().equals("agent.pause") && a.json().path("state").asText().equals("not-ready")));
 
-        f.hub.toAccount(f.agent.id(), "call.offered", Map.of("call", Map.of("id", 7, "line", "sos"),
-                "registered", false, "callerNumber", "02155559999"));
+        f.hub.toAccount(f.agent.id(), ApiFixture.pop(ApiFixture.call(7, null, "02155559999", onekey.lines.Service.SOS),
+                null));
         await().atMost(Duration.ofSeconds(5)).until(() -> !of(CtiEvent.CallOffered.class).isEmpty());
         CtiEvent.CallOffered pop = of(CtiEvent.CallOffered.class).get(0);
         assertEquals(7, pop.callId());

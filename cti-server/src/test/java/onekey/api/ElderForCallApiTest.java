@@ -31,7 +31,7 @@ class ElderForCallApiTest {
         f = new ApiFixture(dir);
         long now = ApiFixture.CLOCK.millis();
         f.calls.update(new CallRecord(42, "l42", "PJSIP/trunk-1", "02155558888", "1234901", Service.SOS, 10, null,
-                f.agent.id(), f.agent.username(), now - 60_000, now - 59_000, now - 50_000, null, 9000L, null, "answered",
+                f.agent.id(), f.agent.username(), now - 60_000, now - 59_000, now - 50_000, null, 9000L, null, onekey.calls.CallOutcome.ANSWERED,
                 null, null, false, null));
         onCall(f.agent, AgentState.ON_CALL);
     }

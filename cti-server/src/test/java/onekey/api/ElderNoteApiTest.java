@@ -37,7 +37,7 @@ class ElderNoteApiTest {
         long now = ApiFixture.CLOCK.millis();
         // ann took the elder's call a minute ago
         f.calls.update(new CallRecord(42, "l42", "PJSIP/trunk-1", "2155550001", "1234901", Service.SOS, 10, elder.id(),
-                f.agent.id(), f.agent.username(), now - 60_000, now - 59_000, now - 50_000, null, 9000L, null, "answered",
+                f.agent.id(), f.agent.username(), now - 60_000, now - 59_000, now - 50_000, null, 9000L, null, onekey.calls.CallOutcome.ANSWERED,
                 null, null, false, null));
     }
 

@@ -50,7 +50,7 @@ class NoResponseDoorsTest {
                 "living-alone", null, null, null, null, null, null, List.of(new Contact("李明", "儿子", "13900000002"))));
         long now = ApiFixture.CLOCK.millis();
         f.calls.update(new CallRecord(42, "l42", "PJSIP/trunk-1", "13800000001", "1234901", Service.SOS, 10, elder.id(),
-                f.agent.id(), f.agent.username(), now - 60_000, now - 59_000, now - 50_000, null, 9000L, null, "answered",
+                f.agent.id(), f.agent.username(), now - 60_000, now - 59_000, now - 50_000, null, 9000L, null, onekey.calls.CallOutcome.ANSWERED,
                 null, null, false, null));
     }
 

@@ -40,7 +40,7 @@ class RecordingHoldApiTest {
         Files.write(file, new byte[100]);
         f.calls.update(new CallRecord(callId, "1700000000." + callId, "PJSIP/trunk-0001", "02155550001", "12349",
                 Service.SOS, 10, 7L, f.agent.id(), "ann", createdAt, createdAt, createdAt, createdAt + 60_000, 0L, 60_000L,
-                "completed", null, null, false, id));
+                onekey.calls.CallOutcome.COMPLETED, null, null, false, id));
         return f.recordings.save(new Recording(id, callId, file.toString(), 1000, 100, "abc", "ok", createdAt));
     }
 

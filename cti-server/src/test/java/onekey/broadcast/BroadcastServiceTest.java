@@ -1,5 +1,7 @@
 package onekey.broadcast;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -129,8 +131,8 @@ class BroadcastServiceTest {
         assertThat(a.digits()).isEqualTo("21");
         assertThat(a.recording()).isEqualTo("/rec/u1.wav");
         // published on the broadcast thread just after the row is written: read until it is there
-        Awaitility.await().until(() -> events.stream().anyMatch(e -> e.type().equals("broadcast.confirmed")));
-        assertThat(events).extracting(Event::type).contains("broadcast.scheduled", "broadcast.confirmed");
+        Awaitility.await().until(() -> events.stream().anyMatch(e -> EventViews.type(e).equals("broadcast.confirmed")));
+        assertThat(events).extracting(EventViews::type).contains("broadcast.scheduled", "broadcast.confirmed");
         // a late hang-up changes nothing
         service.onEvent(new PbxEvent.ChannelHungUp("u1", clock.millis(), "u1", true, 16, "Normal"));
         assertThat(pbx.calls).hasSize(1);
@@ -231,13 +233,13 @@ class BroadcastServiceTest {
         Awaitility.await().until(() -> state(b.id()).equals("failed"));
         assertThat(service.get(b.id()).orElseThrow().attempts()).extracting(Broadcast.Attempt::result)
                 .containsExactly("hung-up-early", "hung-up-early", "hung-up-early");
-        Awaitility.await().until(() -> events.stream().anyMatch(e -> e.type().equals("broadcast.failed")));
+        Awaitility.await().until(() -> events.stream().anyMatch(e -> EventViews.type(e).equals("broadcast.failed")));
         assertThat(events).anySatisfy(e -> {
-            assertThat(e.type()).isEqualTo("queue.alert");
-            assertThat(e.body().get("kind")).isEqualTo("broadcast-failed");
+            assertThat(EventViews.type(e)).isEqualTo("queue.alert");
+            assertThat(EventViews.body(e).get("kind")).isEqualTo("broadcast-failed");
         });
         assertThat(events).anySatisfy(e -> {
-            assertThat(e.type()).isEqualTo("broadcast.failed");
+            assertThat(EventViews.type(e)).isEqualTo("broadcast.failed");
             assertThat(e.accountId()).isEqualTo(agent.id());
         });
         assertThat(handedOn).isEmpty();
@@ -251,7 +253,7 @@ class BroadcastServiceTest {
         assertThat(service.openTasks(10)).isEmpty();
         assertThatThrownBy(() -> service.taskDone(b.id(), agent, "again")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("done already by ann");
-        assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo("broadcast.task-done"));
+        assertThat(events).anySatisfy(e -> assertThat(EventViews.type(e)).isEqualTo("broadcast.task-done"));
     }
 
     @Test

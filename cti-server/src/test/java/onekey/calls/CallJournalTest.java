@@ -120,7 +120,7 @@ class CallJournalTest {
 
     static JournalOp.CallState state(String linkedid, String outcome) {
         return new JournalOp.CallState(new CallRecord(0, linkedid, null, null, null, null, 10, null, null, null, 1000, null, null,
-                null, null, null, outcome, null, null, false, null));
+                null, null, null, onekey.calls.CallOutcome.fromWire(outcome), null, null, false, null));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package onekey.calls;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +74,7 @@ class CallTrackerTest {
         journal = new CallJournal(dir, 1000);
         tracker = new CallTracker(calls, new CallerLookup(elders, calls, "21", 300, timer), new LineCache(lineRepo), agents, audit, hub,
                 journal);
-        journal.start(tracker::apply, () -> { });
+        journal.start(tracker.journalAppliers()::apply, () -> { });
     }
 
     @AfterEach
@@ -81,7 +84,7 @@ class CallTrackerTest {
     }
 
     static CallRecord withId(CallRecord r, long id) {
-        return CallTracker.with(r, b -> b.id = id);
+        return r.withId(id);
     }
 
     static PbxEvent.QueueEntry entry(String linkedid, long at, String dnis, String service, String path) {
@@ -98,8 +101,57 @@ class CallTrackerTest {
     }
 
     Event first(String type) {
-        Awaitility.await(type).atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.type().equals(type)));
-        return events.stream().filter(e -> e.type().equals(type)).findFirst().orElseThrow();
+        Awaitility.await(type).atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> EventViews.type(e).equals(type)));
+        return events.stream().filter(e -> EventViews.type(e).equals(type)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Issue 17: the live model changes on its own thread only. Calls from many threads at once (PBX events, AGI
+     * sessions) each leave their call complete and consistent, and the model's collaborators are called on that thread.
+     */
+    @Test
+    void manyCallsFromManyThreadsAreChangedOnTheModelsThreadOnly() throws Exception {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        org.mockito.Mockito.doAnswer(i -> threads.add(Thread.currentThread().getName())).when(agents).callConnected(7);
+        org.mockito.Mockito.doAnswer(i -> threads.add(Thread.currentThread().getName())).when(agents).callEnded(7);
+        int n = 40;
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            String id = "300." + k;
+            long t0 = 300_000 + k * 10_000L;
+            workers.add(Thread.ofVirtual().start(() -> {
+                tracker.onEvent(entry(id, t0, "1234901", "sos", "direct"));
+                tracker.onEvent(join(id, t0 + 100));
+                tracker.onEvent(new PbxEvent.MemberRinging(id, t0 + 200, "PJSIP/1001", "1001"));
+                tracker.onEvent(new PbxEvent.MemberConnected(id, t0 + 1_000, "PJSIP/1001", "1001", 1));
+                tracker.onEvent(hangup(id, id, t0 + 4_000));
+            }));
+        }
+        for (Thread w : workers) {
+            w.join(10_000);
+        }
+        assertThat(tracker.liveCount()).isZero();
+        assertThat(threads).containsExactly("calls-model");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                .filter(e -> EventViews.type(e).equals("call.finished")).count() == n);
+        // every call ended complete: answered 1.1 s after it arrived, 3 s of talk
+        assertThat(events).filteredOn(e -> EventViews.type(e).equals("call.finished"))
+                .extracting(e -> (Map<?, ?>) EventViews.body(e).get("call"))
+                .allSatisfy(c -> {
+                    assertThat(c.get("outcome")).isEqualTo("completed");
+                    assertThat(((Number) c.get("waitMs")).longValue()).isEqualTo(1_100L); // arrived 100 ms before queueing
+                    assertThat(((Number) c.get("talkMs")).longValue()).isEqualTo(3_000L);
+                });
+        // per call, its events in order
+        for (int k = 0; k < n; k++) {
+            String id = "300." + k;
+            assertThat(events).filteredOn(e -> id.equals(linkedid(e))).extracting(EventViews::type)
+                    .containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended", "call.finished");
+        }
+    }
+
+    static String linkedid(Event e) {
+        return EventViews.body(e).get("call") instanceof Map<?, ?> c ? (String) c.get("linkedid") : null;
     }
 
     @Test
@@ -114,14 +166,14 @@ class CallTrackerTest {
         tracker.onEvent(hangup("100.1", "100.1", 106_000)); // the caller's leg ends the call
 
         first("call.ended");
-        assertThat(events).extracting(Event::type).containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended");
+        assertThat(events).extracting(EventViews::type).containsSubsequence("call.queued", "call.offered", "call.answered", "call.ended");
         Event offered = first("call.offered");
         assertThat(offered.accountId()).isEqualTo(7L);
-        assertThat(offered.body().get("registered")).isEqualTo(true);
-        assertThat(offered.body().get("recordUnavailable")).isEqualTo(false);
-        assertThat(offered.body().get("amiEventAt")).isEqualTo(100_300L);
-        assertThat(offered.body().get("elder").toString()).contains("张桂英", "penicillin");
-        assertThat(offered.body().get("call").toString()).contains("id=1");
+        assertThat(EventViews.body(offered).get("registered")).isEqualTo(true);
+        assertThat(EventViews.body(offered).get("recordUnavailable")).isEqualTo(false);
+        assertThat(EventViews.body(offered).get("amiEventAt")).isEqualTo(100_300L);
+        assertThat(EventViews.body(offered).get("elder").toString()).contains("张桂英", "penicillin");
+        assertThat(EventViews.body(offered).get("call").toString()).contains("id=1");
 
         assertThat(journal.drain(5_000)).isTrue();
         ArgumentCaptor<CallRecord> saved = ArgumentCaptor.forClass(CallRecord.class);
@@ -129,7 +181,7 @@ class CallTrackerTest {
         CallRecord last = saved.getAllValues().getLast();
         assertThat(last.waitMs()).isEqualTo(2_000);
         assertThat(last.talkMs()).isEqualTo(4_000);
-        assertThat(last.outcome()).isEqualTo("completed");
+        assertThat(last.outcome()).isEqualTo(CallOutcome.COMPLETED);
         assertThat(last.agentName()).isEqualTo("1001");
         assertThat(last.priority()).isEqualTo(5);
         assertThat(last.elderId()).isEqualTo(3L);
@@ -205,14 +257,14 @@ class CallTrackerTest {
         Awaitility.await("the lookup's deadline is set").atMost(Duration.ofSeconds(5)).until(() -> timer.pending() == 1);
         timer.advance(299);
         assertThat(timer.pending()).as("1 ms before the deadline the lookup still waits for the database").isEqualTo(1);
-        assertThat(events).extracting(Event::type).as("no pop before the lookup is done or its deadline passed")
+        assertThat(events).extracting(EventViews::type).as("no pop before the lookup is done or its deadline passed")
                 .doesNotContain("call.offered");
 
         timer.advance(1);
         Event offered = first("call.offered");
-        assertThat(offered.body().get("registered")).isEqualTo(false);
-        assertThat(offered.body().get("recordUnavailable")).isEqualTo(true);
-        assertThat(offered.body().get("callerNumber")).isEqualTo("02155550001");
+        assertThat(EventViews.body(offered).get("registered")).isEqualTo(false);
+        assertThat(EventViews.body(offered).get("recordUnavailable")).isEqualTo(true);
+        assertThat(EventViews.body(offered).get("callerNumber")).isEqualTo("02155550001");
     }
 
     /** A {@link CallerLookup.Timer} on a {@link TestClock}: a task runs when the test advances the clock past it. */
@@ -252,7 +304,7 @@ class CallTrackerTest {
         tracker.onEvent(join("400.1", 400_010));
         Event alert = first("queue.alert");
         assertThat(alert.accountId()).as("a broadcast: supervisors see it").isNull();
-        assertThat(alert.body().get("kind")).isEqualTo("no-agent-ready");
+        assertThat(EventViews.body(alert).get("kind")).isEqualTo("no-agent-ready");
         assertThat(tracker.sosWaiting()).isEqualTo(1);
     }
 
@@ -265,7 +317,7 @@ class CallTrackerTest {
         tracker.onEvent(new PbxEvent.OverflowEnded("500.1", 560_010, "88880000", "ANSWER"));
         tracker.onEvent(hangup("500.1", "500.1", 560_020));
         assertThat(journal.drain(5_000)).isTrue();
-        assertThat(events).filteredOn(e -> e.type().equals("queue.alert")).extracting(e -> e.body().get("kind"))
+        assertThat(events).filteredOn(e -> EventViews.type(e).equals("queue.alert")).extracting(e -> EventViews.body(e).get("kind"))
                 .contains("no-agent-ready", "overflow");
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<CallRepository.KeyedEvent>> rows = ArgumentCaptor.forClass(List.class);
@@ -274,7 +326,7 @@ class CallTrackerTest {
                 .contains("overflow", "overflow-ended");
         ArgumentCaptor<CallRecord> states = ArgumentCaptor.forClass(CallRecord.class);
         verify(calls, org.mockito.Mockito.atLeastOnce()).updateState(eq(1L), states.capture());
-        assertThat(states.getAllValues().getLast().outcome()).isEqualTo("overflowed");
+        assertThat(states.getAllValues().getLast().outcome()).isEqualTo(CallOutcome.OVERFLOWED);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package onekey.calls;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -81,8 +83,8 @@ class ConferenceWatchTest {
         assertThat(pbx.redirects).containsExactly("PJSIP/trunk-00000001 → onekey-queue,s");
         assertThat(notes).singleElement().asString().contains(ELDER + " conference-alone room=onekey-1001");
         assertThat(events).anySatisfy(e -> {
-            assertThat(e.type()).isEqualTo("queue.alert");
-            assertThat(e.body().get("kind")).isEqualTo("conference-alone");
+            assertThat(EventViews.type(e)).isEqualTo("queue.alert");
+            assertThat(EventViews.body(e).get("kind")).isEqualTo("conference-alone");
         });
         // the elder's move out of the room is not a second alarm
         leave(ELDER, ELDER, "PJSIP/trunk-00000001");

@@ -129,7 +129,7 @@ class LateLinkTest {
         tracker = tracker();
         journal.start(e -> {
             writes.await();
-            tracker.apply(e);
+            tracker.journalAppliers().apply(e);
         }, () -> { });
     }
 
@@ -185,7 +185,7 @@ class LateLinkTest {
         // in the elder's history, and among the last calls of the elder's next pop
         assertThat(calls.find(elder.id(), null, 10)).extracting(CallRecord::id).containsExactly(id);
         CallerLookup.Result next = new CallerLookup(elders, calls, "21", 5_000).lookupNow(CALLER, "701.1");
-        assertThat(next.lastCalls()).extracting(m -> m.get("id")).containsExactly(id);
+        assertThat(next.lastCalls()).extracting(CallRecord::id).containsExactly(id);
         // nothing more to do: no second link, no second audit row
         assertThat(tracker.linkLate(arrival + 180_000)).isZero();
         assertThat(journal.drain(5_000)).isTrue();
@@ -231,12 +231,12 @@ class LateLinkTest {
     void rowsAnEarlierRunLeftWithoutTheirElderAreLinkedButNotCallsFromBeforeTheRecordExisted() {
         // as a run killed during a freeze left them: one call after the record was made, one from before it
         long after = calls.insertIfAbsent(new CallRecord(0, "720.1", "PJSIP/trunk-1", CALLER, "1234901", Service.SOS, 10,
-                null, null, null, arrival, null, null, arrival + 20_000, null, null, "abandoned", null, null, true, null)).id();
+                null, null, null, arrival, null, null, arrival + 20_000, null, null, onekey.calls.CallOutcome.ABANDONED, null, null, true, null)).id();
         long before = calls.insertIfAbsent(new CallRecord(0, "719.1", "PJSIP/trunk-1", CALLER, "1234901", Service.SOS, 10,
                 null, null, null, elder.createdAt() - 3_600_000, null, null, elder.createdAt() - 3_500_000, null, null,
-                "abandoned", null, null, true, null)).id();
+                onekey.calls.CallOutcome.ABANDONED, null, null, true, null)).id();
         long unknown = calls.insertIfAbsent(new CallRecord(0, "721.1", "PJSIP/trunk-1", "02155559999", "1234901", Service.SOS,
-                10, null, null, null, arrival, null, null, arrival + 20_000, null, null, "abandoned", null, null, true, null)).id();
+                10, null, null, null, arrival, null, null, arrival + 20_000, null, null, onekey.calls.CallOutcome.ABANDONED, null, null, true, null)).id();
 
         // a new run (the restart) links at its start
         assertThat(tracker().linkLate(arrival + 3_600_000)).isEqualTo(1);

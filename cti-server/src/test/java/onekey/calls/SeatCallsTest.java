@@ -95,7 +95,7 @@ class SeatCallsTest {
         assertThat(r.agentName()).isEqualTo("ann");
         assertThat(r.callerNumber()).isEqualTo(SON);
         assertThat(r.line()).isNull();
-        assertThat(r.outcome()).isEqualTo("dialling");
+        assertThat(r.outcome().wire()).isEqualTo("dialling");
         assertThat(seatCalls.link(r.id())).contains(new SeatCallRepository.Link(r.id(), 3L, null));
         assertThat(indexed).isEmpty();
 
@@ -105,7 +105,7 @@ class SeatCallsTest {
         assertThat(done.endedAt()).isEqualTo(t0 + 30_000);
         assertThat(done.talkMs()).isEqualTo(20_000);
         assertThat(done.waitMs()).isEqualTo(10_000);
-        assertThat(done.outcome()).isEqualTo("completed");
+        assertThat(done.outcome().wire()).isEqualTo("completed");
         Awaitility.await().until(() -> indexed.containsKey("s1"));
         assertThat(indexed).containsEntry("s1", "/rec/s1.wav");
         assertThat(seatCalls.forIncident(3)).extracting(CallRecord::linkedid).containsExactly("s1");
@@ -122,7 +122,7 @@ class SeatCallsTest {
         assertThat(seatCalls.link(done.id())).contains(new SeatCallRepository.Link(done.id(), 4L, 55L));
         assertThat(done.answeredAt()).isNull();
         assertThat(done.talkMs()).isNull();
-        assertThat(done.outcome()).isEqualTo("noanswer");
+        assertThat(done.outcome().wire()).isEqualTo("noanswer");
         assertThat(seatCalls.forIncident(4)).extracting(CallRecord::linkedid).containsExactly("s2");
     }
 
@@ -132,7 +132,7 @@ class SeatCallsTest {
         seatCalls.onEvent(end("s3", t0, "BUSY", null)); // OneKey missed the start (reconnecting)
         CallRecord r = row("s3", true);
         assertThat(r.elderId()).isNull();
-        assertThat(r.outcome()).isEqualTo("busy");
+        assertThat(r.outcome().wire()).isEqualTo("busy");
         assertThat(seatCalls.link(r.id())).contains(new SeatCallRepository.Link(r.id(), null, null));
         Awaitility.await().until(() -> indexed.containsKey("s3"));
     }
@@ -140,13 +140,13 @@ class SeatCallsTest {
     @Test
     void anEldersOwnCallIsNeverTakenForASeatsCall() {
         CallRecord inbound = calls.insertIfAbsent(new CallRecord(0, "e1", "PJSIP/trunk-1", ELDER, "1234901", Service.SOS, 10,
-                elder.id(), 7L, "ann", clock.millis(), null, null, null, null, null, "answered", null, null, false, null));
+                elder.id(), 7L, "ann", clock.millis(), null, null, null, null, null, CallOutcome.ANSWERED, null, null, false, null));
         seatCalls.onEvent(start("e1", clock.millis(), SON, null));
         seatCalls.onEvent(end("e1", clock.millis() + 1000, "ANSWER", 1L));
         seatCalls.onEvent(start("s4", clock.millis(), "120", null)); // a later event: the two before were handled
         row("s4", false);
         assertThat(seatCalls.link(inbound.id())).isEmpty();
-        assertThat(calls.get(inbound.id()).orElseThrow().outcome()).isEqualTo("answered");
+        assertThat(calls.get(inbound.id()).orElseThrow().outcome().wire()).isEqualTo("answered");
         assertThat(indexed).doesNotContainKey("e1");
         // the wallboard's figures count the calls that came in, not the seats' own; a seat's call has no caller to
         // look up late

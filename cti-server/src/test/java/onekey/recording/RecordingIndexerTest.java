@@ -1,5 +1,7 @@
 package onekey.recording;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -45,7 +47,7 @@ class RecordingIndexerTest {
     private CallRecord endedCall(String linkedid) {
         long now = System.currentTimeMillis();
         return calls.insertIfAbsent(new CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", Service.SOS, 10,
-                null, null, null, now - 5000, now - 4900, now - 4000, now, 1000L, 4000L, "completed", null, null, false, null));
+                null, null, null, now - 5000, now - 4900, now - 4000, now, 1000L, 4000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null));
     }
 
     @Test
@@ -177,10 +179,10 @@ class RecordingIndexerTest {
                         .noneMatch(e -> e.type().equals("recorded"));
             }
             assertThat(alerts).hasSize(3).allSatisfy(e -> {
-                assertThat(e.type()).isEqualTo("system.alert");
-                assertThat(e.body()).containsEntry("kind", "recording-missing");
+                assertThat(EventViews.type(e)).isEqualTo("system.alert");
+                assertThat(EventViews.body(e)).containsEntry("kind", "recording-missing");
             });
-            assertThat(alerts.get(0).body()).containsEntry("callId", absent.id()).containsEntry("status", "missing");
+            assertThat(EventViews.body(alerts.get(0))).containsEntry("callId", absent.id()).containsEntry("status", "missing");
             assertThat(withAlerts.metrics()).containsEntry("missingOrEmpty", 3L);
         }
     }

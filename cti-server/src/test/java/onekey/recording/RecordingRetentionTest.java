@@ -58,7 +58,7 @@ class RecordingRetentionTest {
     private Recording recorded(String linkedid, long daysAgo) throws Exception {
         long at = NOW.toEpochMilli() - daysAgo * DAY;
         CallRecord call = calls.insertIfAbsent(new CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901",
-                Service.SOS, 10, null, null, null, at, at + 100, at + 1000, at + 5000, 1000L, 4000L, "completed", null, null,
+                Service.SOS, 10, null, null, null, at, at + 100, at + 1000, at + 5000, 1000L, 4000L, onekey.calls.CallOutcome.COMPLETED, null, null,
                 false, null));
         Path f = Files.createDirectories(root.resolve("2026/05/01")).resolve(linkedid + ".wav");
         Files.write(f, WavInfoTest.wav(16000, true));

@@ -1,5 +1,7 @@
 package onekey.recording;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -37,8 +39,8 @@ class RecordingsDiskWatchTest {
                 assertThat((String) a.get("message")).contains("below the minimum of " + (free + 1024) + " MB");
             });
             assertThat(events).singleElement().satisfies(e -> {
-                assertThat(e.type()).isEqualTo("system.alert");
-                assertThat(e.body()).containsEntry("state", "raised").containsEntry("kind", "recordings-disk-low");
+                assertThat(EventViews.type(e)).isEqualTo("system.alert");
+                assertThat(EventViews.body(e)).containsEntry("state", "raised").containsEntry("kind", "recordings-disk-low");
             });
         }
     }
@@ -61,8 +63,8 @@ class RecordingsDiskWatchTest {
             assertThat(w.alert()).isEmpty();
             usable.set(40 * mb); // below 5 %
             w.check();
-            assertThat(events).extracting(e -> e.body().get("state")).containsExactly("raised", "cleared", "raised");
-            assertThat(events.get(2).body()).containsEntry("freeMb", 40L).containsEntry("totalMb", 1000L);
+            assertThat(events).extracting(e -> EventViews.body(e).get("state")).containsExactly("raised", "cleared", "raised");
+            assertThat(EventViews.body(events.get(2))).containsEntry("freeMb", 40L).containsEntry("totalMb", 1000L);
             assertThat(w.metrics()).containsEntry("low", true).containsEntry("freePercent", 4.0);
         }
     }

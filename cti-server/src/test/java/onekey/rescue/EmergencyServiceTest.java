@@ -12,6 +12,8 @@ import onekey.auth.Account;
 import onekey.auth.AuditEntry;
 import onekey.auth.JooqAuditLog;
 import onekey.auth.Role;
+import onekey.api.EventViews;
+import onekey.calls.CallOutcome;
 import onekey.calls.CallRecord;
 import onekey.elders.Contact;
 import onekey.elders.Elder;
@@ -69,7 +71,7 @@ class EmergencyServiceTest {
 
     private CallRecord answeredCall(long id, Long elderId, String number, Long agentId) {
         return new CallRecord(id, "l" + id, "PJSIP/trunk-1", number, "1234901", Service.SOS, 10, elderId, agentId, "ann",
-                clock.millis() - 20_000, clock.millis() - 19_000, clock.millis() - 15_000, null, 4000L, null, "answered", null,
+                clock.millis() - 20_000, clock.millis() - 19_000, clock.millis() - 15_000, null, 4000L, null, CallOutcome.ANSWERED, null,
                 null, false, null);
     }
 
@@ -100,11 +102,11 @@ class EmergencyServiceTest {
         assertThat(inc.involves(9)).isFalse();
         assertThat(inc.taskSeats()).containsExactly(8L);
 
-        assertThat(events).anyMatch(e -> e.type().equals("incident.opened") && Long.valueOf(7).equals(e.accountId()));
-        assertThat(events).anyMatch(e -> e.type().equals("incident.task") && Long.valueOf(8).equals(e.accountId())
-                && "stay-on-line".equals(e.body().get("task")));
-        assertThat(events).anyMatch(e -> e.type().equals("queue.alert") && e.accountId() == null
-                && "incident-emergency".equals(e.body().get("kind")));
+        assertThat(events).anyMatch(e -> EventViews.type(e).equals("incident.opened") && Long.valueOf(7).equals(e.accountId()));
+        assertThat(events).anyMatch(e -> EventViews.type(e).equals("incident.task") && Long.valueOf(8).equals(e.accountId())
+                && "stay-on-line".equals(EventViews.body(e).get("task")));
+        assertThat(events).anyMatch(e -> EventViews.type(e).equals("queue.alert") && e.accountId() == null
+                && "incident-emergency".equals(EventViews.body(e).get("kind")));
         List<AuditEntry> rows = audit.find(null, "incident", null, null, null, null, 10);
         assertThat(rows).extracting(AuditEntry::action).containsExactly("incident.emergency");
         assertThat(rows.get(0).detail()).contains("incident=" + inc.id(), "call=1", "seatB=8");
@@ -121,9 +123,9 @@ class EmergencyServiceTest {
         Incident inc = repo.get(r.incident().id()).orElseThrow();
         assertThat(task(inc, "task-b").target()).as("seat A keeps the elder").isEqualTo("agent:7");
         assertThat(task(inc, "task-b").detail()).contains("no second seat was ready");
-        assertThat(events).anyMatch(e -> e.type().equals("queue.alert") && e.accountId() == null
-                && "emergency-no-seat-b".equals(e.body().get("kind")));
-        assertThat(events).noneMatch(e -> e.type().equals("incident.task"));
+        assertThat(events).anyMatch(e -> EventViews.type(e).equals("queue.alert") && e.accountId() == null
+                && "emergency-no-seat-b".equals(EventViews.body(e).get("kind")));
+        assertThat(events).noneMatch(e -> EventViews.type(e).equals("incident.task"));
         assertThat(EmergencyService.shape(r)).containsEntry("seatB", null).containsEntry("reason", "emergency");
     }
 
@@ -153,10 +155,10 @@ class EmergencyServiceTest {
         assertThatThrownBy(() -> service.raise(answeredCall(6, elder.id(), ELDER, 7L), other))
                 .isInstanceOf(SecurityException.class);
         CallRecord ringing = new CallRecord(7, "l7", null, ELDER, "1234901", Service.SOS, 10, elder.id(), 7L, "ann",
-                clock.millis(), null, null, null, null, null, "ringing", null, null, false, null);
+                clock.millis(), null, null, null, null, null, CallOutcome.RINGING, null, null, false, null);
         assertThatThrownBy(() -> service.raise(ringing, seatA)).isInstanceOf(IllegalStateException.class);
         CallRecord ended = new CallRecord(8, "l8", null, ELDER, "1234901", Service.SOS, 10, elder.id(), 7L, "ann",
-                clock.millis() - 9000, null, clock.millis() - 8000, clock.millis(), null, 8000L, "completed", null, null, false, null);
+                clock.millis() - 9000, null, clock.millis() - 8000, clock.millis(), null, 8000L, CallOutcome.COMPLETED, null, null, false, null);
         assertThatThrownBy(() -> service.raise(ended, seatA)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> service.raise(answeredCall(9, null, null, 7L), seatA))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -1,5 +1,7 @@
 package onekey.rescue;
 
+import onekey.api.EventViews;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -174,8 +176,9 @@ class RescueServiceTest {
         rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), redial.step(), "spoke"));
         Awaitility.await().until(() -> rescue.get(spoke).orElseThrow().state().equals("resolved"));
         long spokeAt = clock.millis();
-        assertThat(rescue.followUps(spokeAt + Duration.ofHours(48).toMillis()))
-                .extracting(Incident.Step::incidentId).containsExactly(cancelled, spoke);
+        // the follow-up is planned just after the state is written, on the rescue's worker: read it once it is there
+        Awaitility.await().untilAsserted(() -> assertThat(rescue.followUps(spokeAt + Duration.ofHours(48).toMillis()))
+                .extracting(Incident.Step::incidentId).containsExactly(cancelled, spoke));
         // one follow-up per incident: none due before its time on the injected clock is "overdue" yet
         rescue.tickNow();
         assertThat(overdueAlerts(spoke)).isZero();
@@ -184,7 +187,7 @@ class RescueServiceTest {
     private static onekey.calls.CallRecord call(String linkedid, onekey.lines.Service line, Long elderId, Long answeredAt) {
         return new onekey.calls.CallRecord(0, linkedid, "PJSIP/trunk-1", "02155550001", "1234901", line, 10, elderId, 7L,
                 "ann", 1_000L, 1_100L, answeredAt, 90_000L, 500L, answeredAt == null ? null : 60_000L,
-                answeredAt == null ? "abandoned" : "completed", null, null, false, null);
+                answeredAt == null ? onekey.calls.CallOutcome.ABANDONED : onekey.calls.CallOutcome.COMPLETED, null, null, false, null);
     }
 
     @Test
@@ -230,15 +233,15 @@ class RescueServiceTest {
         long ended = clock.millis() - Duration.ofHours(2).toMillis();
         onekey.calls.CallRecord c = new onekey.calls.CallRecord(0, "missed-1", "PJSIP/trunk-1", "02155550001", "1234901",
                 onekey.lines.Service.SOS, 10, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000, ended,
-                2_000L, 58_000L, "completed", null, null, false, null);
+                2_000L, 58_000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null);
         long id = calls.insertIfAbsent(c).id();
         // an abandoned one and one on the registration line: not followed up
         calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-2", null, "02155550001", "1234901", onekey.lines.Service.SOS,
-                10, elder.id(), null, null, ended - 60_000, ended - 59_000, null, ended, 60_000L, null, "abandoned", null,
+                10, elder.id(), null, null, ended - 60_000, ended - 59_000, null, ended, 60_000L, null, onekey.calls.CallOutcome.ABANDONED, null,
                 null, false, null));
         calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-3", null, "02155550001", "1234902",
                 onekey.lines.Service.REGISTRATION, 5, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000,
-                ended, 2_000L, 58_000L, "completed", null, null, false, null));
+                ended, 2_000L, 58_000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null));
         rescue.setFollowUps(repo);
         rescue.tickNow();
         FollowUp f = repo.byLinkedid("missed-1").orElseThrow();
@@ -376,8 +379,8 @@ class RescueServiceTest {
             assertThat(t.detail()).startsWith("call-110").contains("2155559999");
         });
         // the supervisors are told, as for an elder
-        Awaitility.await().until(() -> broadcast.stream().anyMatch(e -> e.type().equals("queue.alert")
-                && "incident-escalated".equals(e.body().get("kind"))));
+        Awaitility.await().until(() -> broadcast.stream().anyMatch(e -> EventViews.type(e).equals("queue.alert")
+                && "incident-escalated".equals(EventViews.body(e).get("kind"))));
         // seat B keeps calling the number
         clock.advance(Duration.ofSeconds(300));
         assertThat(pbx.await(3).channel()).isEqualTo("PJSIP/2155559999@trunk");
@@ -397,9 +400,9 @@ class RescueServiceTest {
     }
 
     private long overdueAlerts(long incident) {
-        return broadcast.stream().filter(e -> e.type().equals("queue.alert"))
-                .filter(e -> "follow-up-overdue".equals(e.body().get("kind")))
-                .filter(e -> e.body().get("incident") instanceof Map<?, ?> m && Long.valueOf(incident).equals(m.get("id")))
+        return broadcast.stream().filter(e -> EventViews.type(e).equals("queue.alert"))
+                .filter(e -> "follow-up-overdue".equals(EventViews.body(e).get("kind")))
+                .filter(e -> EventViews.body(e).get("incident") instanceof Map<?, ?> m && Long.valueOf(incident).equals(m.get("id")))
                 .count();
     }
 

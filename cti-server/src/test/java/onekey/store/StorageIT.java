@@ -813,7 +813,7 @@ class StorageIT {
 
     private static CallRecord call(String linkedid, Long elderId, long arrivedAt) {
         return new CallRecord(0, linkedid, "PJSIP/trunk-00000001", "02155550001", "1234901", Service.SOS, 10,
-                elderId, null, null, arrivedAt, null, null, null, null, null, "queued", null, null, false, null);
+                elderId, null, null, arrivedAt, null, null, null, null, null, onekey.calls.CallOutcome.QUEUED, null, null, false, null);
     }
 
     @OnBothEngines
@@ -851,7 +851,7 @@ class StorageIT {
         CallRecord c = calls.insertIfAbsent(call("L3", 7L, 3000));
 
         CallRecord done = new CallRecord(a.id(), "ignored", "PJSIP/trunk-00000001", "02155550001", "1234901",
-                Service.SOS, 10, 7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, "completed",
+                Service.SOS, 10, 7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, onekey.calls.CallOutcome.COMPLETED,
                 "ignored-disposition", "ignored notes", true, 99L);
         // notes and a disposition saved while the call is live (the agent), the recording linked (the indexer)
         calls.setDisposition(a.id(), "resolved", "老人头晕，已联系女儿");
@@ -860,7 +860,7 @@ class StorageIT {
         calls.updateState(a.id(), done);
         CallRecord stored = calls.get(a.id()).orElseThrow();
         assertEquals(new CallRecord(a.id(), "L1", "PJSIP/trunk-00000001", "02155550001", "1234901", Service.SOS, 10,
-                7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, "completed", "resolved",
+                7L, 42L, "王丽", 1000, 1100L, 9000L, 70_000L, 8000L, 61_000L, onekey.calls.CallOutcome.COMPLETED, "resolved",
                 "老人头晕，已联系女儿", true, 5L), stored, "state columns set; disposition, notes, recording untouched");
         calls.setDisposition(a.id(), "follow-up", null);
         assertEquals("老人头晕，已联系女儿", calls.get(a.id()).orElseThrow().notes(), "a disposition without notes keeps the notes");

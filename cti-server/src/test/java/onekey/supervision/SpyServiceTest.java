@@ -60,7 +60,7 @@ class SpyServiceTest {
 
     static CallRecord call(long id, Long answeredAt, Long agentId, Long endedAt, String outcome) {
         return new CallRecord(id, LINKEDID, "PJSIP/trunk-00000003", "02155550001", "1234901", Service.SOS, 10, 1L, agentId,
-                agentId == null ? null : "1001", 1000, 1100L, answeredAt, endedAt, null, null, outcome, null, null, false, null);
+                agentId == null ? null : "1001", 1000, 1100L, answeredAt, endedAt, null, null, onekey.calls.CallOutcome.fromWire(outcome), null, null, false, null);
     }
 
     @BeforeEach

@@ -23,7 +23,7 @@ class WallboardTest {
                            String outcome) {
         return new CallRecord(id, "l" + id, "PJSIP/trunk-" + id, "0215555000" + id, "1234901", line, priority, null,
                 answered == null ? null : 7L, answered == null ? null : "1001", arrived, queued, answered, ended,
-                null, null, outcome, null, null, false, null);
+                null, null, onekey.calls.CallOutcome.fromWire(outcome), null, null, false, null);
     }
 
     @Test

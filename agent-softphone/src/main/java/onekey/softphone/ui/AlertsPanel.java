@@ -187,6 +187,8 @@ final class AlertsPanel extends JPanel {
             case "incident-task" -> "已派任务：" + names.name("task", b.path("task").asText().split(":", 2)[0]);
             case "task-not-taken" -> names.name("step", b.path("taskKind").asText()) + "超时无人接受";
             case "follow-up-overdue" -> "回访已过截止时间，仍未完成";
+            case "incident-emergency" -> "紧急救援：B 任务已交给坐席 " + b.path("seatB").asText("?");
+            case "emergency-no-seat-b" -> "紧急救援：没有就绪的第二坐席，A 坐席独自陪伴老人";
             case "recordings-disk-low" -> String.format("录音磁盘剩余 %s MB", b.path("freeMb").asText("?"));
             case "recording-missing" -> "来电没有可用录音（" + b.path("status").asText("") + "）";
             default -> server;

@@ -165,7 +165,9 @@ final class DeskTexts {
             e("al.kind.transfer-failed", "转接失败", "Transfer failed"),
             e("al.kind.broadcast-failed", "语音通知未送达", "Voice message not delivered"),
             e("al.kind.recording-missing", "录音缺失", "Recording missing"),
-            e("al.kind.recordings-disk-low", "录音磁盘空间不足", "Recordings disk low"));
+            e("al.kind.recordings-disk-low", "录音磁盘空间不足", "Recordings disk low"),
+            e("al.kind.incident-emergency", "紧急救援（AB 座席）", "Emergency (AB seats)"),
+            e("al.kind.emergency-no-seat-b", "紧急救援：无第二坐席", "Emergency: no second seat"));
 
     private static Map.Entry<String, String[]> e(String k, String zh, String en) {
         return Map.entry(k, new String[] {zh, en});

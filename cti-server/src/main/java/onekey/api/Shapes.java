@@ -1,4 +1,4 @@
-package onekey.events;
+package onekey.api;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ public final class Shapes {
         m.put("callerNumber", c.callerNumber());
         m.put("dnis", c.dnis());
         m.put("priority", c.priority());
-        m.put("outcome", c.outcome());
+        m.put("outcome", c.outcome() == null ? null : c.outcome().wire());
         m.put("disposition", c.disposition());
         m.put("notes", c.notes());
         m.put("failOpen", c.failOpen());
