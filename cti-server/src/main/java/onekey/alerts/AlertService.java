@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import onekey.auth.Account;
 import onekey.auth.AuditLog;
@@ -54,7 +55,7 @@ public final class AlertService implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final Executor writer;
-    private final ExecutorService ownWriter;
+    private final ScheduledExecutorService ownWriter;
     private EventHub.Subscription sub;
 
     /** Stores on a thread of its own. */
@@ -62,7 +63,10 @@ public final class AlertService implements AutoCloseable {
         this(repo, hub, reader, audit, clock, null);
     }
 
-    /** {@code writer}: where raised alerts are stored (a test passes {@code Runnable::run}); null: a thread of its own. */
+    /**
+     * {@code writer}: where raised alerts are stored, and, when it is a {@link ScheduledExecutorService}, where a store
+     * that failed (the database away) is tried again (a test passes a manual scheduler); null: a thread of its own.
+     */
     public AlertService(AlertRepository repo, EventHub hub, Reader reader, AuditLog audit, Clock clock, Executor writer) {
         this.repo = repo;
         this.hub = hub;
@@ -70,7 +74,7 @@ public final class AlertService implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         if (writer == null) {
-            ownWriter = Executors.newSingleThreadExecutor(r -> {
+            ownWriter = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "alerts-store");
                 t.setDaemon(true);
                 return t;
@@ -96,16 +100,79 @@ public final class AlertService implements AutoCloseable {
         }
         String type = reader.type(e.event());
         if ("queue.alert".equals(type) || "system.alert".equals(type)) {
-            writer.execute(() -> {
-                Map<String, Object> body = null;
-                try {
-                    body = reader.body(e.event());
-                    raised(type, body, e.at());
-                } catch (RuntimeException x) {
-                    // the live event reached the supervisors already; only its stored copy is missing
-                    log.error("alert kind={} not stored: {}", body == null ? "?" : body.get("kind"), x.toString());
+            Map<String, Object> body;
+            try {
+                body = reader.body(e.event());
+            } catch (RuntimeException x) {
+                log.error("alert of {} not stored: its body could not be read: {}", e.event().getClass().getSimpleName(),
+                        x.toString());
+                return;
+            }
+            synchronized (pending) {
+                if (pending.size() >= MAX_PENDING) {
+                    Pending dropped = pending.pollFirst();
+                    log.error("alerts: {} waiting to be stored; the oldest (kind={}) is dropped from the store (it reached "
+                            + "the supervisors live)", MAX_PENDING, dropped.body().get("kind"));
                 }
-            });
+                pending.addLast(new Pending(type, body, e.at()));
+            }
+            writer.execute(this::drain);
+        }
+    }
+
+    /** An alert raised and not stored yet (the database away): kept in order and stored when it answers. */
+    private record Pending(String type, Map<String, Object> body, long at) {}
+
+    private static final int MAX_PENDING = 10_000;
+    private final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+    private long failingSince;
+    private long retryMillis;
+
+    /**
+     * Stores the waiting alerts in the order they were raised. A store that fails (the database slow or away) stops the
+     * drain: the alert stays first in line and is tried again with back-off (0.5 s doubling to 10 s), so an alert raised
+     * while the database is away is listed once it is back (RULE, ARCHITECTURE "Faults": nothing that should be written
+     * is lost; the live {@code queue.alert} reached the supervisors at once regardless).
+     */
+    private void drain() {
+        while (true) {
+            Pending p;
+            synchronized (pending) {
+                p = pending.peekFirst();
+            }
+            if (p == null) {
+                return;
+            }
+            try {
+                raised(p.type(), p.body(), p.at());
+            } catch (RuntimeException x) {
+                long now = clock.millis();
+                if (failingSince == 0) {
+                    failingSince = now;
+                    log.error("alert kind={} not stored yet (kept, tried again until the database answers): {}",
+                            p.body().get("kind"), x.toString());
+                }
+                retryMillis = retryMillis == 0 ? 500 : Math.min(10_000, retryMillis * 2);
+                if (writer instanceof ScheduledExecutorService s && !s.isShutdown()) {
+                    s.schedule(this::drain, retryMillis, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            synchronized (pending) {
+                pending.pollFirst();
+            }
+            if (failingSince != 0) {
+                log.warn("alerts: stored again after {} ms", clock.millis() - failingSince);
+                failingSince = 0;
+            }
+            retryMillis = 0;
+        }
+    }
+
+    /** How many raised alerts wait to be stored (the database away). */
+    public int pending() {
+        synchronized (pending) {
+            return pending.size();
         }
     }
 

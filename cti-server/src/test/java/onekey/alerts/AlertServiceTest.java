@@ -173,4 +173,24 @@ class AlertServiceTest {
         assertThat(open.get(1).linkedid()).isEqualTo("1700000000.9");
         assertThat(seen.stream().filter(e -> e.event() instanceof AlertEvents.Raised)).hasSize(2);
     }
+
+    @Test
+    void anAlertRaisedWhileTheDatabaseIsAwayIsStoredOnceItAnswersInTheOrderRaised() {
+        alerts.close();
+        onekey.testkit.ManualScheduler store = new onekey.testkit.ManualScheduler(clock);
+        alerts = new AlertService(new AlertRepository(db), hub, READER, audit, clock, store).start();
+        db.dsl().execute("ALTER TABLE alerts RENAME TO alerts_away"); // every write to the store fails from here
+        hub.broadcast(new Raw("queue.alert", Map.of("kind", "no-agent-ready", "message", "SOS call waiting")));
+        hub.broadcast(new Raw("queue.alert", Map.of("kind", "overflow", "message", "call overflowed")));
+        store.runDue();
+        assertThat(alerts.pending()).as("kept, not dropped").isEqualTo(2);
+        store.advance(5_000);
+        assertThat(alerts.pending()).as("still away: still kept").isEqualTo(2);
+
+        db.dsl().execute("ALTER TABLE alerts_away RENAME TO alerts"); // the database answers again
+        store.advance(10_000);
+        assertThat(alerts.pending()).isZero();
+        assertThat(alerts.list(true, 10)).extracting(Alert::kind).containsExactly("overflow", "no-agent-ready");
+        assertThat(seen.stream().filter(e -> e.event() instanceof AlertEvents.Raised)).hasSize(2);
+    }
 }
