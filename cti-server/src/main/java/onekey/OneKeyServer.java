@@ -162,6 +162,23 @@ public final class OneKeyServer implements AutoCloseable {
         this.recordingsDisk = new RecordingsDiskWatch(cfg.paths().recordings(), cfg.recordings().minFreeMb(),
                 cfg.recordings().minFreePercent(), hub);
         calls.setRecordingSink(recordings);
+        // issue 18 item 7: every seat's own call recorded with a row (item 2, 紧急救援, is wired with the API below);
+        // written through the journal, so wired to it before it starts (an earlier run's ops may be seat calls)
+        var incidentRepo = new IncidentRepository(db);
+        this.seatCalls = new onekey.calls.SeatCalls(journal, calls.journalAppliers(), callRepo,
+                new onekey.calls.SeatCallRepository(db), accounts::byExtension,
+                elders, cfg.calls().defaultAreaCode(), new onekey.calls.SeatCalls.Incidents() {
+                    @Override
+                    public java.util.Optional<onekey.calls.SeatCalls.IncidentLink> ofStep(long stepId) {
+                        return incidentRepo.step(stepId).flatMap(st -> incidentRepo.get(st.incidentId()))
+                                .map(i -> new onekey.calls.SeatCalls.IncidentLink(i.id(), i.elderId()));
+                    }
+
+                    @Override
+                    public java.util.Optional<Long> openFor(long elderId) {
+                        return incidentRepo.openFor(elderId).map(onekey.rescue.Incident::id);
+                    }
+                }, cfg.calls().lookupTimeoutMs());
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
         journal.start(calls.journalAppliers()::apply, () -> {
             reconcileRecordings();
@@ -225,21 +242,6 @@ public final class OneKeyServer implements AutoCloseable {
             }
         }, cfg.calls().conferenceAloneSeconds());
         this.broadcasts = broadcastService(elders, clock, prompts);
-        // issue 18 item 7: every seat's own call recorded with a row (item 2, 紧急救援, is wired with the API below)
-        var incidentRepo = new IncidentRepository(db);
-        this.seatCalls = new onekey.calls.SeatCalls(callRepo, new onekey.calls.SeatCallRepository(db), accounts::byExtension,
-                elders, cfg.calls().defaultAreaCode(), new onekey.calls.SeatCalls.Incidents() {
-                    @Override
-                    public java.util.Optional<onekey.calls.SeatCalls.IncidentLink> ofStep(long stepId) {
-                        return incidentRepo.step(stepId).flatMap(st -> incidentRepo.get(st.incidentId()))
-                                .map(i -> new onekey.calls.SeatCalls.IncidentLink(i.id(), i.elderId()));
-                    }
-
-                    @Override
-                    public java.util.Optional<Long> openFor(long elderId) {
-                        return incidentRepo.openFor(elderId).map(onekey.rescue.Incident::id);
-                    }
-                }, recordings);
         // events reach them in this order; after every (re)connect each re-reads in this order: agents before calls (a
         // call learned on this connect that an agent is talking on makes that agent on-call), calls before what
         // follows calls

@@ -313,6 +313,13 @@ public final class CallJournal implements AutoCloseable {
                 case JournalOp.ElderLinked el when el.linkedid().equals(linkedid) -> {
                     return false;
                 }
+                // a seat's op on this linkedid must see the elder's row first (it is then not the seat's)
+                case JournalOp.SeatCallStarted sc when sc.call().linkedid().equals(linkedid) -> {
+                    return false;
+                }
+                case JournalOp.SeatCallEnded se when se.linkedid().equals(linkedid) -> {
+                    return false;
+                }
                 default -> { }
             }
         }

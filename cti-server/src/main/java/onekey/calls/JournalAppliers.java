@@ -3,8 +3,13 @@ package onekey.calls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import onekey.auth.AuditLog;
+import onekey.elders.PhoneNumbers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the journal's ops to the database, one applier per op type, in the journal's order (the journal's writer
@@ -12,6 +17,7 @@ import onekey.auth.AuditLog;
  * model hears only what it needs: the stored id of a call's row, and that a late link is written.
  */
 public final class JournalAppliers {
+    private static final Logger log = LoggerFactory.getLogger(JournalAppliers.class);
 
     /** What the call model is told by the writes. Must not block. */
     interface Model {
@@ -26,6 +32,8 @@ public final class JournalAppliers {
     private final AuditLog audit;
     private final Model model;
     private volatile CallTracker.RecordingSink recordings = (c, f) -> { };
+    /** The seats' own calls (set before the journal starts: ops from an earlier run may be seat calls). */
+    private volatile SeatCalls seatCalls;
     /** linkedid → stored id, for writes after the live call is gone (bounded, oldest dropped). */
     private final Map<String, Long> storedIds = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -44,6 +52,10 @@ public final class JournalAppliers {
         this.recordings = sink;
     }
 
+    void setSeatCalls(SeatCalls seatCalls) {
+        this.seatCalls = seatCalls;
+    }
+
     /** A row the resync found stored already. */
     void knownStored(String linkedid, long id) {
         storedIds.put(linkedid, id);
@@ -58,6 +70,8 @@ public final class JournalAppliers {
                     a.targetType(), a.targetId(), a.detail());
             case JournalOp.RecordingDue d -> recordingDue(d);
             case JournalOp.ElderLinked l -> elderLinked(e.key(), l);
+            case JournalOp.SeatCallStarted sc -> seatCallStarted(e.key(), sc);
+            case JournalOp.SeatCallEnded se -> seatCallEnded(e.key(), se);
         }
     }
 
@@ -98,6 +112,77 @@ public final class JournalAppliers {
             audit.recordOnce(key, l.at(), null, "system", "call.elder-linked", "call", Long.toString(id), l.detail());
         }
         model.linkWritten(l.linkedid());
+    }
+
+    private SeatCalls seatCalls() {
+        SeatCalls s = seatCalls;
+        if (s == null) {
+            throw new IllegalStateException("seat calls are not wired to the journal");
+        }
+        return s;
+    }
+
+    /**
+     * A seat's call started: the row unless the linkedid is an elder's call (its row is written first, the journal keeps
+     * the order), marked as the seat's, linked; idempotent (a replay finds its own row: same channel, same start).
+     */
+    private void seatCallStarted(String key, JournalOp.SeatCallStarted s) {
+        SeatCalls sc = seatCalls();
+        CallRecord c = s.call();
+        Long incidentId = s.incidentId();
+        if (!s.linked()) {
+            // the database could not answer when the call started; it answers now
+            SeatCalls.Links l = sc.linksNow(s.agentExtension(), s.number(), s.stepId());
+            c = new CallRecord(c.id(), c.linkedid(), c.callerChannel(), c.callerNumber(), c.dnis(), c.line(), c.priority(),
+                    l.elderId(), l.agentId(), l.agentName(), c.arrivedAt(), c.queuedAt(), c.answeredAt(), c.endedAt(),
+                    c.waitMs(), c.talkMs(), c.outcome(), c.disposition(), c.notes(), c.failOpen(), c.recordingId());
+            incidentId = l.incidentId();
+            log.info("seat-call.linked-late call={} elder={} incident={} step={}", c.linkedid(), c.elderId(), incidentId,
+                    s.stepId());
+        }
+        CallRecord known = calls.byLinkedid(c.linkedid()).orElse(null);
+        long id;
+        if (known == null) {
+            id = calls.insertIfAbsent(c).id();
+        } else {
+            boolean ours = Objects.equals(known.callerChannel(), c.callerChannel()) && known.arrivedAt() == c.arrivedAt();
+            if (!ours) {
+                // an elder's call (a consult leg on it), or a start made up from the end after the real one was stored
+                return;
+            }
+            id = known.id();
+        }
+        sc.repository().markSeat(id, incidentId, s.stepId());
+        calls.addKeyedEvents(id, List.of(new CallRepository.KeyedEvent(c.arrivedAt(), "seat-call", "agent="
+                + s.agentExtension() + " number=" + PhoneNumbers.mask(s.number())
+                + (incidentId == null ? "" : " incident=" + incidentId) + (s.stepId() == null ? "" : " step=" + s.stepId()),
+                key + "#0")));
+        log.info("seat-call.stored call={} id={} agent={} elder={} incident={} step={}", c.linkedid(), id,
+                s.agentExtension(), c.elderId(), incidentId, s.stepId());
+    }
+
+    /** A seat's call ended: times and outcome, its event, the recording to the indexer. Idempotent. */
+    private void seatCallEnded(String key, JournalOp.SeatCallEnded s) {
+        SeatCalls sc = seatCalls();
+        CallRecord row = calls.byLinkedid(s.linkedid()).orElse(null);
+        if (row == null || sc.repository().link(row.id()).isEmpty()) {
+            return; // an elder's call: not a seat's
+        }
+        if (row.endedAt() != null && row.endedAt() != s.at()) {
+            return; // closed otherwise (the resync)
+        }
+        String status = s.dialStatus() == null ? "UNKNOWN" : s.dialStatus().toUpperCase(Locale.ROOT);
+        boolean answered = status.equals("ANSWER");
+        long talk = answered && s.answeredSeconds() != null ? s.answeredSeconds() * 1000 : 0;
+        Long answeredAt = answered ? Math.max(row.arrivedAt(), s.at() - talk) : null;
+        CallRecord done = new CallRecord(row.id(), row.linkedid(), row.callerChannel(), row.callerNumber(), row.dnis(),
+                row.line(), row.priority(), row.elderId(), row.agentId(), row.agentName(), row.arrivedAt(), null, answeredAt,
+                s.at(), (answeredAt == null ? s.at() : answeredAt) - row.arrivedAt(), answeredAt == null ? null : s.at() - answeredAt,
+                CallOutcome.ofDialStatus(status), row.disposition(), row.notes(), false, row.recordingId());
+        calls.updateState(row.id(), done);
+        calls.addKeyedEvents(row.id(), List.of(new CallRepository.KeyedEvent(s.at(), "seat-call-ended",
+                "dialStatus=" + status + (answered ? " talkMs=" + talk : ""), key + "#0")));
+        recordings.callEnded(done, s.recordingFile());
     }
 
     private long storedId(String linkedid) {

@@ -2,23 +2,29 @@ package onekey.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import onekey.auth.Account;
+import onekey.auth.JooqAuditLog;
 import onekey.auth.Role;
 import onekey.elders.Contact;
 import onekey.elders.Elder;
 import onekey.elders.ElderDraft;
+import onekey.elders.ElderRepository;
 import onekey.elders.JooqElderRepository;
 import onekey.lines.Service;
 import onekey.store.Database;
 import onekey.telephony.PbxEvent;
 import onekey.testkit.TestClock;
 import org.awaitility.Awaitility;
+import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,35 +46,75 @@ class SeatCallsTest {
     final Map<String, String> indexed = new ConcurrentHashMap<>();
     Database db;
     JooqCallRepository calls;
+    CallJournal journal;
     SeatCalls seatCalls;
     Elder elder;
+    /** The database is away: every write and every lookup fails as an unreachable database's does. */
+    volatile boolean away;
+
+    private void reachable() {
+        if (away) {
+            throw new DataAccessException("database away", new SQLTransientConnectionException("connection refused", "08001"));
+        }
+    }
 
     @BeforeEach
-    void up() {
+    void up() throws Exception {
         db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
-        JooqElderRepository elders = new JooqElderRepository(db, "21", clock);
+        JooqElderRepository stored = new JooqElderRepository(db, "21", clock);
+        ElderRepository elders = (ElderRepository) Proxy.newProxyInstance(ElderRepository.class.getClassLoader(),
+                new Class<?>[] {ElderRepository.class}, (proxy, method, args) -> {
+                    reachable();
+                    try {
+                        return method.invoke(stored, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
         elder = elders.create(new ElderDraft("张桂英", null, "F", List.of(ELDER), "上海市徐汇区天平路 88 弄 5 号 302 室",
                 "近衡山路", "徐汇", "zh", "living-alone", null, null, null, null, null, null,
                 List.of(new Contact("李明", "儿子", SON))));
         calls = new JooqCallRepository(db);
         Account ann = new Account(7, "ann", Role.AGENT, "1001", "s", "Ann", true);
-        seatCalls = new SeatCalls(calls, new SeatCallRepository(db), ext -> ext.equals("1001") ? Optional.of(ann) : Optional.empty(),
+        JournalAppliers appliers = new JournalAppliers(calls, new JooqAuditLog(db), new JournalAppliers.Model() {
+            @Override
+            public void stored(String linkedid, long id) {
+            }
+
+            @Override
+            public void linkWritten(String linkedid) {
+            }
+        });
+        appliers.setRecordingSink((call, file) -> indexed.put(call.linkedid(), file));
+        journal = new CallJournal(tmp.resolve("journal"), 1000);
+        seatCalls = new SeatCalls(journal, appliers, calls, new SeatCallRepository(db),
+                ext -> {
+                    reachable();
+                    return ext.equals("1001") ? Optional.of(ann) : Optional.empty();
+                },
                 elders, "21", new SeatCalls.Incidents() {
                     @Override
                     public Optional<SeatCalls.IncidentLink> ofStep(long stepId) {
+                        reachable();
                         return stepId == 55 ? Optional.of(new SeatCalls.IncidentLink(4, elder.id())) : Optional.empty();
                     }
 
                     @Override
                     public Optional<Long> openFor(long elderId) {
+                        reachable();
                         return elderId == elder.id() ? Optional.of(3L) : Optional.empty();
                     }
-                }, (call, file) -> indexed.put(call.linkedid(), file));
+                }, 300);
+        journal.start(e -> {
+            reachable();
+            appliers.apply(e);
+        }, () -> { });
     }
 
     @AfterEach
     void down() {
         seatCalls.close();
+        journal.close();
         db.close();
     }
 
@@ -153,5 +199,54 @@ class SeatCallsTest {
         assertThat(calls.find(null, null, null, 10)).extracting(CallRecord::linkedid).containsExactlyInAnyOrder("e1", "s4");
         assertThat(calls.findInbound(null, null, null, 10)).extracting(CallRecord::linkedid).containsExactly("e1");
         assertThat(calls.unlinked(0, 10)).extracting(CallRecord::linkedid).doesNotContain("s4");
+    }
+
+    @Test
+    void seatCallsStartedAndEndedWhileTheDatabaseIsAwayGetTheirRowsLinksAndRecordingsOnceItAnswersAgain() {
+        long t0 = clock.millis();
+        away = true;
+        seatCalls.onEvent(start("d1", t0, SON, null));
+        seatCalls.onEvent(end("d1", t0 + 45_000, "ANSWER", 30L));
+        seatCalls.onEvent(start("d2", t0 + 50_000, "120", "55"));
+        seatCalls.onEvent(end("d2", t0 + 80_000, "NOANSWER", 0L));
+        seatCalls.onEvent(end("d3", t0 + 90_000, "BUSY", null)); // a missed start, too
+        // all six ops (d3: a start made up from its end) are in the journal, the lookups gave up; none reached the database
+        Awaitility.await().until(() -> journal.metrics().get("failures") instanceof Long f && f > 0 && journal.pending() == 6);
+        away = false;
+        assertThat(calls.byLinkedid("d1")).as("nothing is written while the database is away").isEmpty();
+        assertThat(indexed).isEmpty();
+
+        CallRecord d1 = row("d1", true);
+        assertThat(d1.arrivedAt()).isEqualTo(t0);
+        assertThat(d1.answeredAt()).isEqualTo(t0 + 15_000);
+        assertThat(d1.endedAt()).isEqualTo(t0 + 45_000);
+        assertThat(d1.waitMs()).isEqualTo(15_000);
+        assertThat(d1.talkMs()).isEqualTo(30_000);
+        assertThat(d1.outcome().wire()).isEqualTo("completed");
+        assertThat(d1.callerNumber()).isEqualTo(SON);
+        assertThat(d1.elderId()).as("looked up once the database answered: the son is the elder's contact")
+                .isEqualTo(elder.id());
+        assertThat(d1.agentId()).isEqualTo(7L);
+        assertThat(d1.agentName()).isEqualTo("ann");
+        assertThat(seatCalls.link(d1.id())).contains(new SeatCallRepository.Link(d1.id(), 3L, null));
+        assertThat(calls.timeline(d1.id())).extracting(CallEvent::type).containsExactly("seat-call", "seat-call-ended");
+
+        CallRecord d2 = row("d2", true);
+        assertThat(d2.elderId()).isEqualTo(elder.id());
+        assertThat(d2.endedAt()).isEqualTo(t0 + 80_000);
+        assertThat(d2.answeredAt()).isNull();
+        assertThat(d2.outcome().wire()).isEqualTo("noanswer");
+        assertThat(seatCalls.link(d2.id())).contains(new SeatCallRepository.Link(d2.id(), 4L, 55L));
+
+        CallRecord d3 = row("d3", true);
+        assertThat(d3.outcome().wire()).isEqualTo("busy");
+        assertThat(d3.elderId()).isNull();
+        assertThat(seatCalls.link(d3.id())).contains(new SeatCallRepository.Link(d3.id(), null, null));
+
+        Awaitility.await().until(() -> indexed.size() == 3);
+        assertThat(indexed).containsEntry("d1", "/rec/d1.wav").containsEntry("d2", "/rec/d2.wav")
+                .containsEntry("d3", "/rec/d3.wav");
+        assertThat(seatCalls.forIncident(3)).extracting(CallRecord::linkedid).containsExactly("d1");
+        assertThat(seatCalls.forIncident(4)).extracting(CallRecord::linkedid).containsExactly("d2");
     }
 }
