@@ -41,7 +41,8 @@ import onekey.softphone.cti.CtiClient;
  * The desk's QA sheet (质检, issue 19 item 5): the QA sample (every SOS call and a share of the rest, from
  * {@code GET /api/qa/sample}), a score sheet per call from the configurable form ({@code GET /api/qa/form}: items with
  * weights, 0–5 points each, the total as the checker scores), a comment, save ({@code POST /api/calls/{id}/qa},
- * Ctrl+S), mark as a teaching case, play the call's recording, and the per-agent QA figures.
+ * Ctrl+S), mark as a teaching case, play the call's recording, and the per-agent QA figures; 评分表设置 (Ctrl+E) edits
+ * the form ({@link QaFormEditor}).
  */
 final class QaPanel extends JPanel {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneId.systemDefault());
@@ -65,6 +66,7 @@ final class QaPanel extends JPanel {
     private final JTextField teachingNote = new JTextField(20);
     private final JLabel status = new JLabel(" ");
     private long callId = -1;
+    private QaFormEditor editor;
 
     QaPanel(I18n i18n, CtiClient cti, Executor work, LongConsumer play) {
         super(new BorderLayout(4, 4));
@@ -104,6 +106,10 @@ final class QaPanel extends JPanel {
         JPanel leftTop = new JPanel(new FlowLayout(FlowLayout.LEFT));
         leftTop.add(new JLabel(i18n.t("qa.sampleTitle")));
         leftTop.add(refresh);
+        JButton editForm = new JButton(i18n.t("qa.editForm"));
+        editForm.setName("qaEditForm");
+        editForm.addActionListener(e -> editForm());
+        leftTop.add(editForm);
         left.add(leftTop, BorderLayout.NORTH);
         left.add(new JScrollPane(sample), BorderLayout.CENTER);
         JScrollPane agentsPane = new JScrollPane(agents);
@@ -164,6 +170,42 @@ final class QaPanel extends JPanel {
             @Override
             public void actionPerformed(java.awt.event.ActionEvent e) {
                 save();
+            }
+        });
+        getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_E, InputEvent.CTRL_DOWN_MASK), "editForm");
+        getActionMap().put("editForm", new AbstractAction() {
+            @Override
+            public void actionPerformed(java.awt.event.ActionEvent e) {
+                editForm();
+            }
+        });
+    }
+
+    /**
+     * 评分表设置 (Ctrl+E): the form as the server has it now, in {@link QaFormEditor}; once saved, the sheet is rebuilt
+     * from the server's answer (the open call's earlier scores read again).
+     */
+    private void editForm() {
+        if (editor != null && editor.dialog.isDisplayable()) {
+            editor.dialog.toFront();
+            return;
+        }
+        work.execute(() -> {
+            try {
+                JsonNode form = cti.request("GET", "/api/qa/form", null);
+                SwingUtilities.invokeLater(() -> {
+                    editor = new QaFormEditor(SwingUtilities.getWindowAncestor(this), i18n, cti, work, form, f -> {
+                        form(f);
+                        status.setText(String.format(i18n.t("qa.formSaved"), f.path("items").size()));
+                        if (callId > 0) {
+                            open();
+                        }
+                    });
+                    editor.dialog.setVisible(true);
+                });
+            } catch (Exception e) {
+                String why = e.getMessage();
+                SwingUtilities.invokeLater(() -> status.setText(i18n.t("qa.loadFailed") + why));
             }
         });
     }
@@ -227,14 +269,19 @@ final class QaPanel extends JPanel {
             points.put(key, p);
             weights.put(key, i.path("weight").asInt());
             g.gridx = 0;
-            items.add(new JLabel(i.path("label").asText()), g);
+            JLabel label = new JLabel(i.path("label").asText());
+            label.setName("qaItemLabel." + key);
+            items.add(label, g);
             g.gridx = 1;
-            items.add(new JLabel(String.format(i18n.t("qa.weight"), i.path("weight").asInt())), g);
+            JLabel weight = new JLabel(String.format(i18n.t("qa.weight"), i.path("weight").asInt()));
+            weight.setName("qaItemWeight." + key);
+            items.add(weight, g);
             g.gridx = 2;
             items.add(p, g);
             g.gridy++;
         }
         items.revalidate();
+        items.repaint();
         showTotal();
     }
 

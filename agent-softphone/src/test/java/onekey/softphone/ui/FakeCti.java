@@ -47,6 +47,10 @@ final class FakeCti implements AutoCloseable {
     final List<JsonNode> commands = new CopyOnWriteArrayList<>();
     /** "METHOD /path" (query included, or without it as a fallback) → the JSON answered; else {} with 200. */
     final Map<String, String> answers = new ConcurrentHashMap<>();
+    /** An answer made from the request, with its status (a refusal, an echo); "METHOD /path" as for {@link #answers}. */
+    record Reply(int status, String body) {}
+
+    final Map<String, java.util.function.Function<Request, Reply>> handlers = new ConcurrentHashMap<>();
     final long accountId;
     final AtomicLong seq = new AtomicLong();
     final AtomicLong connects = new AtomicLong();
@@ -114,10 +118,12 @@ final class FakeCti implements AutoCloseable {
                 requests.add(r);
             }
             String key = p[0] + " " + p[1];
-            String answer = answers.getOrDefault(key, answers.getOrDefault(key.split("\\?")[0], "{}"));
-            byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+            var handler = handlers.get(key);
+            Reply reply = handler != null ? handler.apply(r)
+                    : new Reply(200, answers.getOrDefault(key, answers.getOrDefault(key.split("\\?")[0], "{}")));
+            byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
             OutputStream o = s.getOutputStream();
-            o.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + out.length
+            o.write(("HTTP/1.1 " + reply.status() + (reply.status() == 200 ? " OK" : " Error") + "\r\nContent-Type: application/json\r\nContent-Length: " + out.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             o.write(out);
             o.flush();

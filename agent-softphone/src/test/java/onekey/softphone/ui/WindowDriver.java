@@ -29,7 +29,7 @@ import javax.swing.text.JTextComponent;
  * command a line as a user would: {@code text NAME}, {@code enabled NAME}, {@code visible NAME}, {@code mouse NAME}
  * (pointer moved there, button pressed and released through the X server), {@code type NAME TEXT} (a click into the
  * field, then the text set), {@code keys ctrl+shift+F6} (keys pressed and released through the X server, with the
- * window focused), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects the row), {@code color TABLE ROW COL} (the
+ * window focused; {@code keys COMBO WINDOW} in the showing window or dialog so named, its focused field kept), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects the row), {@code color TABLE ROW COL} (the
  * cell's foreground as the renderer paints it, #rrggbb), {@code count NAME} (components so named), {@code quit}.
  * Replies {@code @@OK value} or {@code @@ERR why}. Test-only twin of cti-server's SoftphoneDriver, in this package.
  */
@@ -64,7 +64,7 @@ public final class WindowDriver {
                             return "";
                         });
                     }
-                    case "keys" -> keys(sp.frame(), p[1]);
+                    case "keys" -> p.length > 2 ? keys(window(p[2]), p[1], true) : keys(sp.frame(), p[1], false);
                     case "tab" -> onEdt(() -> {
                         javax.swing.JTabbedPane t = (javax.swing.JTabbedPane) find(p[1]);
                         int i = t.indexOfTab(p[2]);
@@ -167,10 +167,22 @@ public final class WindowDriver {
      * Keys as a user presses them: {@code ctrl+shift+F6} holds Control and Shift, presses and releases F6, lets go of
      * the modifiers, through the X server; the window is brought to the front and focused first.
      */
-    private static String keys(JFrame frame, String combo) throws Exception {
+    /** A showing window (frame or dialog) by its name. */
+    private static Window window(String name) throws Exception {
+        AtomicReference<Window> w = new AtomicReference<>();
         onEdt(() -> {
-            frame.toFront();
-            frame.requestFocus();
+            w.set((Window) find(name));
+            return "";
+        });
+        return w.get();
+    }
+
+    private static String keys(Window frame, String combo, boolean keepFocusOwner) throws Exception {
+        onEdt(() -> {
+            if (!keepFocusOwner || !frame.isFocused()) { // a named window keeps the field the keys are meant for
+                frame.toFront();
+                frame.requestFocus();
+            }
             return "";
         });
         long deadline = System.currentTimeMillis() + 5000;

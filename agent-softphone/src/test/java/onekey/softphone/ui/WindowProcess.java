@@ -106,6 +106,11 @@ final class WindowProcess implements AutoCloseable {
         send("keys " + combo);
     }
 
+    /** Keys pressed in the showing window or dialog named {@code window}. */
+    void keys(String combo, String window) {
+        send("keys " + combo + " " + window);
+    }
+
     String log() {
         try {
             String s = Files.readString(dir.resolve("softphone.err"));
