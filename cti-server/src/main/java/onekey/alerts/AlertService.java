@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
 import onekey.auth.Account;
 import onekey.auth.AuditLog;
 import onekey.events.Event;
 import onekey.events.EventHub;
+import onekey.store.PatientWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +52,7 @@ public final class AlertService implements AutoCloseable {
     private final Reader reader;
     private final AuditLog audit;
     private final Clock clock;
-    private final Executor writer;
-    private final ScheduledExecutorService ownWriter;
+    private final PatientWrites store;
     private EventHub.Subscription sub;
 
     /** Stores on a thread of its own. */
@@ -64,7 +61,7 @@ public final class AlertService implements AutoCloseable {
     }
 
     /**
-     * {@code writer}: where raised alerts are stored, and, when it is a {@link ScheduledExecutorService}, where a store
+     * {@code writer}: where raised alerts are stored, and, when it is a {@link java.util.concurrent.ScheduledExecutorService}, where a store
      * that failed (the database away) is tried again (a test passes a manual scheduler); null: a thread of its own.
      */
     public AlertService(AlertRepository repo, EventHub hub, Reader reader, AuditLog audit, Clock clock, Executor writer) {
@@ -73,17 +70,7 @@ public final class AlertService implements AutoCloseable {
         this.reader = reader;
         this.audit = audit;
         this.clock = clock;
-        if (writer == null) {
-            ownWriter = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "alerts-store");
-                t.setDaemon(true);
-                return t;
-            });
-            this.writer = ownWriter;
-        } else {
-            ownWriter = null;
-            this.writer = writer;
-        }
+        this.store = new PatientWrites("alerts-store", writer, clock, 10_000);
     }
 
     /** Starts storing the alerts the hub publishes from now on. */
@@ -108,72 +95,15 @@ public final class AlertService implements AutoCloseable {
                         x.toString());
                 return;
             }
-            synchronized (pending) {
-                if (pending.size() >= MAX_PENDING) {
-                    Pending dropped = pending.pollFirst();
-                    log.error("alerts: {} waiting to be stored; the oldest (kind={}) is dropped from the store (it reached "
-                            + "the supervisors live)", MAX_PENDING, dropped.body().get("kind"));
-                }
-                pending.addLast(new Pending(type, body, e.at()));
-            }
-            writer.execute(this::drain);
-        }
-    }
-
-    /** An alert raised and not stored yet (the database away): kept in order and stored when it answers. */
-    private record Pending(String type, Map<String, Object> body, long at) {}
-
-    private static final int MAX_PENDING = 10_000;
-    private final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
-    private long failingSince;
-    private long retryMillis;
-
-    /**
-     * Stores the waiting alerts in the order they were raised. A store that fails (the database slow or away) stops the
-     * drain: the alert stays first in line and is tried again with back-off (0.5 s doubling to 10 s), so an alert raised
-     * while the database is away is listed once it is back (RULE, ARCHITECTURE "Faults": nothing that should be written
-     * is lost; the live {@code queue.alert} reached the supervisors at once regardless).
-     */
-    private void drain() {
-        while (true) {
-            Pending p;
-            synchronized (pending) {
-                p = pending.peekFirst();
-            }
-            if (p == null) {
-                return;
-            }
-            try {
-                raised(p.type(), p.body(), p.at());
-            } catch (RuntimeException x) {
-                long now = clock.millis();
-                if (failingSince == 0) {
-                    failingSince = now;
-                    log.error("alert kind={} not stored yet (kept, tried again until the database answers): {}",
-                            p.body().get("kind"), x.toString());
-                }
-                retryMillis = retryMillis == 0 ? 500 : Math.min(10_000, retryMillis * 2);
-                if (writer instanceof ScheduledExecutorService s && !s.isShutdown()) {
-                    s.schedule(this::drain, retryMillis, TimeUnit.MILLISECONDS);
-                }
-                return;
-            }
-            synchronized (pending) {
-                pending.pollFirst();
-            }
-            if (failingSince != 0) {
-                log.warn("alerts: stored again after {} ms", clock.millis() - failingSince);
-                failingSince = 0;
-            }
-            retryMillis = 0;
+            // stored in order, and kept until the database takes it (an alert raised while it is away is listed
+            // once it is back; the live queue.alert reached the supervisors at once regardless)
+            store.submit("alert kind=" + body.get("kind"), () -> raised(type, body, e.at()));
         }
     }
 
     /** How many raised alerts wait to be stored (the database away). */
     public int pending() {
-        synchronized (pending) {
-            return pending.size();
-        }
+        return store.pending();
     }
 
     /** Stores one raised alert and publishes it with its id (or, for a cleared system alert, closes its kind). */
@@ -268,8 +198,6 @@ public final class AlertService implements AutoCloseable {
             sub.close();
             sub = null;
         }
-        if (ownWriter != null) {
-            ownWriter.shutdown();
-        }
+        store.close();
     }
 }

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import onekey.auth.Account;
 import onekey.auth.AccountRepository;
 import onekey.events.Event;
@@ -36,16 +34,14 @@ public final class Workload implements AutoCloseable {
     private final DSLContext dsl;
     private final AccountRepository accounts;
     private final Clock clock;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "workload-log");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The state log, in order, kept until the database takes it (a state change while it is away is not lost). */
+    private final onekey.store.PatientWrites writer;
     private EventHub.Subscription sub;
 
     public Workload(Database db, AccountRepository accounts, Clock clock) {
         this.dsl = db.dsl();
         this.accounts = accounts;
+        this.writer = new onekey.store.PatientWrites("workload-log", clock, 100_000);
         this.clock = clock;
     }
 
@@ -59,17 +55,12 @@ public final class Workload implements AutoCloseable {
             return;
         }
         onekey.agents.AgentStatus a = changed.agent();
-        writer.execute(() -> {
-            try {
-                dsl.insertInto(AGENT_STATE_LOG).set(AGENT_STATE_LOG.ACCOUNT_ID, a.accountId())
-                        .set(AGENT_STATE_LOG.USERNAME, a.username())
-                        .set(AGENT_STATE_LOG.STATE, String.valueOf(a.state() == null ? null : a.state().wire()))
-                        .set(AGENT_STATE_LOG.REASON, a.reason())
-                        .set(AGENT_STATE_LOG.SINCE, a.since()).execute();
-            } catch (RuntimeException x) {
-                log.error("agent state not logged for the workload: {}", x.toString());
-            }
-        });
+        writer.submit("state of " + a.username(), () -> dsl.insertInto(AGENT_STATE_LOG)
+                .set(AGENT_STATE_LOG.ACCOUNT_ID, a.accountId())
+                .set(AGENT_STATE_LOG.USERNAME, a.username())
+                .set(AGENT_STATE_LOG.STATE, String.valueOf(a.state() == null ? null : a.state().wire()))
+                .set(AGENT_STATE_LOG.REASON, a.reason())
+                .set(AGENT_STATE_LOG.SINCE, a.since()).execute());
     }
 
     /**
@@ -140,6 +131,6 @@ public final class Workload implements AutoCloseable {
         if (sub != null) {
             sub.close();
         }
-        writer.shutdown();
+        writer.close();
     }
 }
