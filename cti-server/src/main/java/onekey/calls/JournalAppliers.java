@@ -25,7 +25,7 @@ public final class JournalAppliers {
     private final CallRepository calls;
     private final AuditLog audit;
     private final Model model;
-    private volatile CallTracker.RecordingSink recordings = (c, f) -> { };
+    private final CallTracker.RecordingSink recordings;
     /** linkedid → stored id, for writes after the live call is gone (bounded, oldest dropped). */
     private final Map<String, Long> storedIds = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -34,14 +34,11 @@ public final class JournalAppliers {
         }
     });
 
-    JournalAppliers(CallRepository calls, AuditLog audit, Model model) {
+    JournalAppliers(CallRepository calls, AuditLog audit, CallTracker.RecordingSink recordings, Model model) {
         this.calls = calls;
         this.audit = audit;
+        this.recordings = recordings;
         this.model = model;
-    }
-
-    void setRecordingSink(CallTracker.RecordingSink sink) {
-        this.recordings = sink;
     }
 
     /** A row the resync found stored already. */
