@@ -154,14 +154,21 @@ public final class OneKeyServer implements AutoCloseable {
                 : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), pbx);
         this.lineCache = new LineCache(lines);
         this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
-        this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),
-                cfg.calls().lookupTimeoutMs()), lineCache, agents, audit, hub, journal);
         this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo, hub);
         this.retention = new RecordingRetention(recordingRepo, audit, cfg.paths().recordings(),
                 cfg.recordings().retentionDays(), clock);
         this.recordingsDisk = new RecordingsDiskWatch(cfg.paths().recordings(), cfg.recordings().minFreeMb(),
                 cfg.recordings().minFreePercent(), hub);
-        calls.setRecordingSink(recordings);
+        // The one forward reference of the wiring: the calls tell the rescue of every call that ended (the follow-up
+        // of an answered SOS or consult call, issue 18), but the rescue is built after the calls' journal has
+        // replayed: its worker starts ticking when it is built, and its first tick sweeps the calls of the last hours
+        // for missed follow-ups, which must see the rows the journal writes from an earlier run. The holder is set
+        // once, below, before the PBX and AGI are started (no call ends before: both start at the end).
+        var callEnded = new java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<onekey.calls.CallRecord>>(
+                c -> { });
+        this.calls = new CallTracker(callRepo, new CallerLookup(elders, callRepo, cfg.calls().defaultAreaCode(),
+                cfg.calls().lookupTimeoutMs()), lineCache, agents, audit, hub, journal, recordings,
+                c -> callEnded.get().accept(c));
         // issue 18 item 7: every seat's own call recorded with a row (item 2, 紧急救援, is wired with the API below);
         // written through the journal, so wired to it before it starts (an earlier run's ops may be seat calls)
         var incidentRepo = new IncidentRepository(db);
@@ -202,8 +209,7 @@ public final class OneKeyServer implements AutoCloseable {
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         // one outbound service below every feature that dials (issue 17), with the trunk's limits
         this.outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
-                broadcastSettings().limits());
-        outbound.setTrunk(trunkLoad);
+                broadcastSettings().limits(), trunkLoad);
         OneKeyConfig.Rescue rc = cfg.rescue();
         this.rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(rc.redials(), rc.redialIntervalSeconds(), rc.ringSeconds(), rc.listenSeconds(),
@@ -218,13 +224,13 @@ public final class OneKeyServer implements AutoCloseable {
                     public java.util.Optional<String> playbackPath(List<PromptCache.Part> message, String language) {
                         return prompts.compose(message, language).map(PromptCache::withoutExtension);
                     }
-                }, outbound);
-        rescue.setReadyAgents(() -> agents.all().stream()
-                .filter(a -> a.state() == onekey.agents.AgentState.READY).map(onekey.agents.AgentStatus::accountId).toList());
-        rescue.setExtensionLookup(id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null));
-        rescue.setAudit(audit); // a seat's task done and follow-up outcomes are audited by the service (issue 18)
-        rescue.setFollowUps(new onekey.rescue.FollowUpRepository(db)); // answered SOS and consult calls
-        calls.setEndedListener(rescue::callEnded);
+                }, outbound,
+                new RescueService.Seats(() -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
+                        .map(onekey.agents.AgentStatus::accountId).toList(),
+                        id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null)),
+                audit, // a seat's task done and follow-up outcomes are audited by the service (issue 18)
+                new onekey.rescue.FollowUpRepository(db)); // answered SOS and consult calls
+        callEnded.set(rescue::callEnded);
         // an SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos)
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
@@ -344,12 +350,11 @@ public final class OneKeyServer implements AutoCloseable {
 
     /** Voice broadcasts (issue 9), next to the rescue it hands unanswered check-ins to. */
     private onekey.broadcast.BroadcastService broadcastService(JooqElderRepository elders, Clock clock, PromptCache prompts) {
-        var b = new onekey.broadcast.BroadcastService(new onekey.broadcast.BroadcastRepository(db), elders, pbx, hub, clock,
-                broadcastSettings(), new onekey.broadcast.BroadcastPrompts(prompts), outbound);
-        b.setLines(lineCache::all);
-        b.setTrunk(trunkLoad);
-        b.setNoResponse((elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id());
-        return b;
+        // the trunk is counted by the server's outbound service, built with it
+        return new onekey.broadcast.BroadcastService(new onekey.broadcast.BroadcastRepository(db), elders, pbx, hub, clock,
+                broadcastSettings(), new onekey.broadcast.BroadcastPrompts(prompts), outbound,
+                new onekey.broadcast.BroadcastService.Wiring(lineCache::all, null,
+                        (elderId, reason) -> rescue.noResponse(elderId, null, null, reason).incident().id()));
     }
 
     /**

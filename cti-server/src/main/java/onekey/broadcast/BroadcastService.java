@@ -154,21 +154,49 @@ public final class BroadcastService implements AutoCloseable {
     /** The server's outbound service, or (a test) one of its own that this service feeds. */
     private final Link link;
     /** The lines (dialled numbers) of the centre: an elder who presses 0 is queued on the service's line. */
-    private volatile java.util.function.Supplier<List<Line>> lines = List::of;
+    private final java.util.function.Supplier<List<Line>> lines;
     /** Opens a no-response incident for an elder (rescue); returns its id. Null: no rescue service. */
-    private volatile BiFunction<Long, String, Long> noResponse;
+    private final BiFunction<Long, String, Long> noResponse;
     /** At most two TTS syntheses at once (2 cores). */
     private final java.util.concurrent.Semaphore tts = new java.util.concurrent.Semaphore(2);
 
-    /** With an outbound service of its own, limited by {@code settings} (tests; see the other constructor). */
-    public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
-                            Settings settings, Prompts prompts) {
-        this(repo, elders, pbx, hub, clock, settings, prompts, null);
+    /**
+     * What the broadcasts use from around them, given when built (issue 17: the root wires in order, no setters).
+     *
+     * @param lines      the centre's lines: an elder who presses 0 is queued on the service's line
+     * @param trunk      the trunk's live channels, for an outbound service of the broadcasts' own (a test), so that
+     *                   broadcasts leave {@code trunk.sosReserve} of them free; the server's outbound service is built
+     *                   with its trunk already (null: not known)
+     * @param noResponse the hand-over of an unanswered check-in: (elderId, reason) → incident id (null: no rescue)
+     */
+    public record Wiring(java.util.function.Supplier<List<Line>> lines, onekey.telephony.TrunkLoad trunk,
+                         BiFunction<Long, String, Long> noResponse) {
+        /** No lines, no trunk known, no rescue to hand over to. */
+        public static final Wiring NONE = new Wiring(List::of, null, null);
+
+        public Wiring {
+            java.util.Objects.requireNonNull(lines, "lines");
+        }
     }
 
-    /** {@code outbound}: the server's one outbound service (its limits are the trunk's); null: one of its own. */
+    /** With an outbound service of its own, limited by {@code settings}, and nothing around it (tests). */
+    public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                            Settings settings, Prompts prompts) {
+        this(repo, elders, pbx, hub, clock, settings, prompts, null, Wiring.NONE);
+    }
+
+    /** The server's one outbound service, nothing around it (tests; see the full constructor). */
     public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                             Settings settings, Prompts prompts, OutboundService outbound) {
+        this(repo, elders, pbx, hub, clock, settings, prompts, outbound, Wiring.NONE);
+    }
+
+    /**
+     * {@code outbound}: the server's one outbound service (its limits and trunk are the trunk's); null: one of its own,
+     * limited by {@code settings} and counting {@code wiring.trunk()}.
+     */
+    public BroadcastService(BroadcastRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                            Settings settings, Prompts prompts, OutboundService outbound, Wiring wiring) {
         this.repo = repo;
         this.elders = elders;
         this.pbx = pbx;
@@ -177,22 +205,11 @@ public final class BroadcastService implements AutoCloseable {
         this.settings = settings;
         this.prompts = prompts;
         this.worker = new Worker("broadcast", "the broadcast service is busy; try again");
-        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, settings.limits()), new Legs());
+        this.lines = wiring.lines();
+        this.noResponse = wiring.noResponse();
+        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, settings.limits(), wiring.trunk()),
+                new Legs());
         this.outbound = link.service();
-    }
-
-    public void setLines(java.util.function.Supplier<List<Line>> lines) {
-        this.lines = lines;
-    }
-
-    /** The trunk's live channels, so that broadcasts leave {@code trunk.sosReserve} of them free. */
-    public void setTrunk(onekey.telephony.TrunkLoad trunk) {
-        outbound.setTrunk(trunk);
-    }
-
-    /** The hand-over of an unanswered check-in: (elderId, reason) → incident id. */
-    public void setNoResponse(BiFunction<Long, String, Long> noResponse) {
-        this.noResponse = noResponse;
     }
 
     // ---- scheduling ---------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ public final class CallTracker implements AutoCloseable {
     private final JournalAppliers appliers;
     private final CallResync resync;
     private final ExecutorService model;
+    /** Told of every call that ended (its final record), after the agent's state; must not block. */
+    private final Consumer<CallRecord> endedListener;
     private volatile Thread modelThread;
     /** The calls followed now: changed on the model's thread only, read anywhere. */
     private final Map<String, LiveCall> live = new ConcurrentHashMap<>();
@@ -80,16 +82,28 @@ public final class CallTracker implements AutoCloseable {
         }
     };
 
+    /** No recordings indexed, nobody told of ended calls (tests). */
     public CallTracker(CallRepository calls, CallerLookup lookup, LineCache lines, AgentService agents, AuditLog audit,
                        EventHub hub, CallJournal journal) {
+        this(calls, lookup, lines, agents, audit, hub, journal, (c, f) -> { }, c -> { });
+    }
+
+    /**
+     * {@code recordings}: where a finished call's recording goes to be indexed; {@code ended}: told of every call that
+     * ended (e.g. the rescue plans the call's follow-up, issue 18), after the agent's state, must not block.
+     */
+    public CallTracker(CallRepository calls, CallerLookup lookup, LineCache lines, AgentService agents, AuditLog audit,
+                       EventHub hub, CallJournal journal, RecordingSink recordings, Consumer<CallRecord> ended) {
         this.calls = calls;
+        this.endedListener = java.util.Objects.requireNonNull(ended, "ended");
+        java.util.Objects.requireNonNull(recordings, "recordings");
         this.lookup = lookup;
         this.lines = lines;
         this.agents = agents;
         this.notifier = new CallNotifier(hub);
         this.journal = journal;
         this.alerts = new SosAlerts(notifier, agents, this::sosWaiting);
-        this.appliers = new JournalAppliers(calls, audit, new JournalAppliers.Model() {
+        this.appliers = new JournalAppliers(calls, audit, recordings, new JournalAppliers.Model() {
             @Override
             public void stored(String linkedid, long id) {
                 storedId(linkedid, id);
@@ -106,10 +120,6 @@ public final class CallTracker implements AutoCloseable {
             modelThread = t;
             return t;
         });
-    }
-
-    public void setRecordingSink(RecordingSink sink) {
-        appliers.setRecordingSink(sink);
     }
 
     /** The journal's writer: {@code journal.start(tracker.journalAppliers()::apply, …)}. */
@@ -461,13 +471,6 @@ public final class CallTracker implements AutoCloseable {
                 log.error("call={} ended-listener failed: {}", r.linkedid(), e.toString());
             }
         }
-    }
-
-    /** Told of every call that ended (its final record), after the agent's state; must not block. */
-    private volatile Consumer<CallRecord> endedListener;
-
-    public void setEndedListener(Consumer<CallRecord> l) {
-        endedListener = l;
     }
 
     private void timeline(String linkedid, long at, String type, String detail) {

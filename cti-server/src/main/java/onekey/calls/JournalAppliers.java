@@ -31,8 +31,8 @@ public final class JournalAppliers {
     private final CallRepository calls;
     private final AuditLog audit;
     private final Model model;
-    private volatile CallTracker.RecordingSink recordings = (c, f) -> { };
-    /** The seats' own calls (set before the journal starts: ops from an earlier run may be seat calls). */
+    private final CallTracker.RecordingSink recordings;
+    /** The seats' own calls (registered by SeatCalls before the journal starts: ops from an earlier run may be seat calls). */
     private volatile SeatCalls seatCalls;
     /** linkedid → stored id, for writes after the live call is gone (bounded, oldest dropped). */
     private final Map<String, Long> storedIds = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
@@ -42,14 +42,11 @@ public final class JournalAppliers {
         }
     });
 
-    JournalAppliers(CallRepository calls, AuditLog audit, Model model) {
+    JournalAppliers(CallRepository calls, AuditLog audit, CallTracker.RecordingSink recordings, Model model) {
         this.calls = calls;
         this.audit = audit;
+        this.recordings = recordings;
         this.model = model;
-    }
-
-    void setRecordingSink(CallTracker.RecordingSink sink) {
-        this.recordings = sink;
     }
 
     void setSeatCalls(SeatCalls seatCalls) {

@@ -156,14 +156,19 @@ public final class OutboundService implements AutoCloseable {
     private final AtomicBoolean kicked = new AtomicBoolean();
     private volatile boolean pbxReady;
     /** Trunk channels up, whoever made them (null: not known, only the bulk legs' own are counted). */
-    private volatile TrunkLoad trunk;
+    private final TrunkLoad trunk;
     private boolean trunkHeld;
 
-    public OutboundService(OutboundRepository repo, Pbx pbx, Clock clock, Limits limits) {
+    /**
+     * {@code trunk}: the trunk's live channels, so that bulk legs leave {@code sosReserve} of them free; null when not
+     * known (only the bulk legs' own channels are counted).
+     */
+    public OutboundService(OutboundRepository repo, Pbx pbx, Clock clock, Limits limits, TrunkLoad trunk) {
         this.repo = repo;
         this.pbx = pbx;
         this.clock = clock;
         this.limits = limits;
+        this.trunk = trunk;
         this.rate = new CallRate(limits.callsPerSecond());
         this.worker = new Worker("outbound", "the outbound dialer is busy");
         // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
@@ -172,11 +177,6 @@ public final class OutboundService implements AutoCloseable {
 
     public void register(Owner owner) {
         owners.put(owner.name(), owner);
-    }
-
-    /** The trunk's live channels, so that bulk legs leave {@code sosReserve} of them free. */
-    public void setTrunk(TrunkLoad trunk) {
-        this.trunk = trunk;
     }
 
     public OutboundRepository legs() {

@@ -76,29 +76,53 @@ public final class RescueService implements AutoCloseable {
     private final OutboundService outbound;
     /** The server's outbound service, or (a test) one of its own that this service feeds. */
     private final Link link;
-    /** account id → its phone extension (for "the incident's agent first"); null when unknown. */
-    private volatile java.util.function.LongFunction<String> extensionOf = id -> null;
+    /** Who is at the seats: for giving seat B to a second person, and for "the incident's agent first". */
+    private final Seats seats;
+    /** Where a seat's task done and follow-up outcomes are audited (issue 18); null in tests that do not look. */
+    private final onekey.auth.AuditLog audit;
+    /** Follow-ups of answered SOS and consult calls (issue 18 item 5); null: none kept (tests that do not look). */
+    private final FollowUpRepository callFollowUps;
 
-    public void setExtensionLookup(java.util.function.LongFunction<String> lookup) {
-        this.extensionOf = lookup;
+    /**
+     * The seats as the rescue sees them, given when built (issue 17: the root wires in order, no setters).
+     *
+     * @param readyAgents account ids of the agents ready now (seat B goes to a second person when there is one)
+     * @param extensionOf account id → its phone extension ("the incident's agent first"); null when unknown
+     */
+    public record Seats(java.util.function.Supplier<List<Long>> readyAgents,
+                        java.util.function.LongFunction<String> extensionOf) {
+        /** Nobody known to be ready, no extension known. */
+        public static final Seats NONE = new Seats(List::of, id -> null);
+
+        public Seats {
+            java.util.Objects.requireNonNull(readyAgents, "readyAgents");
+            java.util.Objects.requireNonNull(extensionOf, "extensionOf");
+        }
     }
 
-    /** Where a seat's task done and follow-up outcomes are audited (issue 18); none in tests that do not look. */
-    private volatile onekey.auth.AuditLog audit;
-
-    public void setAudit(onekey.auth.AuditLog audit) {
-        this.audit = audit;
-    }
-
-    /** With an outbound service of its own (tests; see the other constructor). */
+    /** With an outbound service of its own, no seats known, no audit, no call follow-ups (tests). */
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                          Settings settings, Prompts prompts) {
         this(repo, elders, pbx, hub, clock, settings, prompts, null);
     }
 
-    /** {@code outbound}: the server's one outbound service; null: one of its own, without trunk limits. */
+    /** The server's one outbound service, no seats known, no audit, no call follow-ups (tests). */
     public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
                          Settings settings, Prompts prompts, OutboundService outbound) {
+        this(repo, elders, pbx, hub, clock, settings, prompts, outbound, Seats.NONE, null, null);
+    }
+
+    /**
+     * {@code outbound}: the server's one outbound service; null: one of its own, without trunk limits. {@code audit}
+     * and {@code followUps} may be null (tests that do not look at them). The rescue's worker starts here: its first
+     * tick already sweeps for missed calls' follow-ups.
+     */
+    public RescueService(IncidentRepository repo, ElderRepository elders, Pbx pbx, EventHub hub, Clock clock,
+                         Settings settings, Prompts prompts, OutboundService outbound, Seats seats,
+                         onekey.auth.AuditLog audit, FollowUpRepository followUps) {
+        this.seats = java.util.Objects.requireNonNull(seats, "seats");
+        this.audit = audit;
+        this.callFollowUps = followUps;
         this.prompts = prompts;
         this.repo = repo;
         this.elders = elders;
@@ -107,7 +131,7 @@ public final class RescueService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.worker = new Worker("rescue", "the rescue service is busy; try again");
-        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none()),
+        this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none(), null),
                 new Legs());
         this.outbound = link.service();
         worker.every(250, this::tick);
@@ -305,7 +329,7 @@ public final class RescueService implements AutoCloseable {
     }
 
     private void routeNow(Incident inc, boolean open) {
-        String ext = inc.agentId() == null ? null : extensionOf.apply(inc.agentId());
+        String ext = inc.agentId() == null ? null : seats.extensionOf().apply(inc.agentId());
         if (ext == null) {
             return;
         }
@@ -590,17 +614,10 @@ public final class RescueService implements AutoCloseable {
         notifier.alert(new RescueEvents.TaskAlert(what, now));
     }
 
-    /** Agents ready now (account ids), for giving seat B to a second person. */
-    private volatile java.util.function.Supplier<List<Long>> readyAgents = List::of;
-
-    public void setReadyAgents(java.util.function.Supplier<List<Long>> ready) {
-        this.readyAgents = ready;
-    }
-
     /** Seat A goes to the incident's agent; seat B to another ready agent when there is one, else the same. */
     private Long seatB(Incident inc) {
         try {
-            return readyAgents.get().stream().filter(id -> !id.equals(inc.agentId())).findFirst().orElse(inc.agentId());
+            return seats.readyAgents().get().stream().filter(id -> !id.equals(inc.agentId())).findFirst().orElse(inc.agentId());
         } catch (RuntimeException e) {
             return inc.agentId();
         }
@@ -958,12 +975,6 @@ public final class RescueService implements AutoCloseable {
     }
 
     // ---- follow-ups of calls (issue 18 item 5): answered SOS calls and consultations -----------------------------
-
-    private volatile FollowUpRepository callFollowUps;
-
-    public void setFollowUps(FollowUpRepository repo) {
-        this.callFollowUps = repo;
-    }
 
     /**
      * A call ended (CallTracker's listener; returns at once, the row is written on the rescue thread). Service rules

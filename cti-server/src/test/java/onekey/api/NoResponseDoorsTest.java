@@ -42,8 +42,8 @@ class NoResponseDoorsTest {
         f = new ApiFixture(tmp, fx -> {
             rescue = new RescueService(new IncidentRepository(db), fx.elders, new RecordingPbx(), fx.hub, ApiFixture.CLOCK,
                     new RescueService.Settings(2, 60, 30, 8, 500, 300, 48, 120),
-                    (text, lang) -> Optional.of("/var/lib/onekey/prompts/" + lang));
-            rescue.setAudit(fx.audit);
+                    (text, lang) -> Optional.of("/var/lib/onekey/prompts/" + lang), null, RescueService.Seats.NONE,
+                    fx.audit, null);
             return rescue;
         });
         elder = f.elders.create(new ElderDraft("张桂英", null, "F", List.of("13800000001"), "天平路 88 弄", null, "徐汇", "zh",
@@ -105,7 +105,7 @@ class NoResponseDoorsTest {
 
     @Test
     void aBroadcastsUnansweredCheckInOpensTheIncidentWithItsAuditRow() throws Exception {
-        // the door OneKeyServer hands the broadcasts (BroadcastService.setNoResponse): OneKey itself confirms
+        // the door OneKeyServer hands the broadcasts (BroadcastService.Wiring's noResponse): OneKey itself confirms
         RescueService.Opened o = rescue.noResponse(elder.id(), null, null, "check-in");
         assertThat(o.created()).isTrue();
         assertThat(rows("incident.open")).singleElement().satisfies(a -> {

@@ -67,8 +67,8 @@ class BroadcastLimitsTest {
                 new BroadcastService.Settings(Map.of("check-in", new RetryPlan(1, 600)), 30, 3, 6,
                         QuietHours.parse("21:00-08:00", ZoneId.of("Asia/Shanghai")), LocalTime.of(18, 0), 2, maxChannels,
                         callsPerSecond, trunkChannels, sosReserve),
-                (text, lang) -> Optional.of(new BroadcastService.Spoken("prompts/" + lang, 9_000)));
-        service.setTrunk(trunk);
+                (text, lang) -> Optional.of(new BroadcastService.Spoken("prompts/" + lang, 9_000)), null,
+                new BroadcastService.Wiring(List::of, trunk, null));
         service.pbxConnected();
     }
 

@@ -86,12 +86,12 @@ class BroadcastServiceTest {
                     }
                     spoken.add(new String[] {text, lang});
                     return Optional.of(new BroadcastService.Spoken("prompts/" + lang + "-" + spoken.size(), 9_000));
-                });
-        s.setLines(() -> List.of(new Line("1234902", Service.REGISTRATION, 5, "预约挂号"), new Line("12349", Service.GENERAL, 1, "综合")));
-        s.setNoResponse((elderId, reason) -> {
-            handedOn.add(elderId + ":" + reason);
-            return 42L;
-        });
+                }, null, new BroadcastService.Wiring(
+                        () -> List.of(new Line("1234902", Service.REGISTRATION, 5, "预约挂号"), new Line("12349", Service.GENERAL, 1, "综合")),
+                        null, (elderId, reason) -> {
+                            handedOn.add(elderId + ":" + reason);
+                            return 42L;
+                        }));
         s.pbxConnected();
         return s;
     }

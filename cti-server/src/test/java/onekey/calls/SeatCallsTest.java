@@ -76,7 +76,8 @@ class SeatCallsTest {
                 List.of(new Contact("李明", "儿子", SON))));
         calls = new JooqCallRepository(db);
         Account ann = new Account(7, "ann", Role.AGENT, "1001", "s", "Ann", true);
-        JournalAppliers appliers = new JournalAppliers(calls, new JooqAuditLog(db), new JournalAppliers.Model() {
+        JournalAppliers appliers = new JournalAppliers(calls, new JooqAuditLog(db),
+                (call, file) -> indexed.put(call.linkedid(), file), new JournalAppliers.Model() {
             @Override
             public void stored(String linkedid, long id) {
             }
@@ -85,7 +86,6 @@ class SeatCallsTest {
             public void linkWritten(String linkedid) {
             }
         });
-        appliers.setRecordingSink((call, file) -> indexed.put(call.linkedid(), file));
         journal = new CallJournal(tmp.resolve("journal"), 1000);
         seatCalls = new SeatCalls(journal, appliers, calls, new SeatCallRepository(db),
                 ext -> {

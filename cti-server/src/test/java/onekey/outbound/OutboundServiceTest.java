@@ -73,8 +73,7 @@ class OutboundServiceTest {
     }
 
     private void start(OutboundService.Limits limits) {
-        outbound = new OutboundService(legs, pbx, clock, limits);
-        outbound.setTrunk(trunk);
+        outbound = new OutboundService(legs, pbx, clock, limits, trunk);
         outbound.register(new TestOwner());
         outbound.resync();
     }

@@ -48,6 +48,7 @@ class RescueServiceTest {
     final List<Event> broadcast = new CopyOnWriteArrayList<>();
     Database db;
     JooqElderRepository elders;
+    EventHub hub;
     RescueService rescue;
     Elder elder;
     final Account agent = new Account(7, "ann", Role.AGENT, "1001", "secret", "Ann", true);
@@ -59,16 +60,28 @@ class RescueServiceTest {
         elder = elders.create(new ElderDraft("张桂英", null, "F", List.of(ELDER), "上海市徐汇区天平路 88 弄 5 号 302 室",
                 "近衡山路", "徐汇", "zh", "living-alone", null, null, null, null, null, null,
                 List.of(new Contact("李明", "儿子", SON), new Contact("Mei Li", "女儿", DAUGHTER_IN_SINGAPORE, "en"))));
-        EventHub hub = new EventHub(1000);
+        hub = new EventHub(1000);
         hub.subscribe(id -> false, true, -1, broadcast::add);
-        rescue = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
+        rescue = start(null, null);
+    }
+
+    /** The rescue as the tests use it: Ann's extension known, {@code audit} and {@code followUps} when given. */
+    private RescueService start(onekey.auth.AuditLog audit, FollowUpRepository followUps) {
+        RescueService r = new RescueService(new IncidentRepository(db), elders, pbx, hub, clock,
                 new RescueService.Settings(2, 60, 30, 8, 500, 300, 48, 120),
                 (text, lang) -> {
                     spoken.add(new String[] {text, lang});
                     return Optional.of("/var/lib/onekey/prompts/" + lang + "-" + spoken.size());
-                });
-        rescue.setExtensionLookup(id -> id == agent.id() ? agent.extension() : null);
-        rescue.pbxConnected();
+                }, null, new RescueService.Seats(List::of, id -> id == agent.id() ? agent.extension() : null),
+                audit, followUps);
+        r.pbxConnected();
+        return r;
+    }
+
+    /** A test that needs the audit or the call follow-ups: the rescue built with them, in place of the plain one. */
+    private void restart(onekey.auth.AuditLog audit, FollowUpRepository followUps) {
+        rescue.close();
+        rescue = start(audit, followUps);
     }
 
     @AfterEach
@@ -193,7 +206,7 @@ class RescueServiceTest {
     @Test
     void everyAnsweredSosCallAndConsultationGetsOneFollowUpWithinTheHoursOtherCallsNone() {
         FollowUpRepository repo = new FollowUpRepository(db);
-        rescue.setFollowUps(repo);
+        restart(null, repo);
         long horizon = clock.millis() + Duration.ofHours(48).toMillis();
         // answered on the SOS line: a follow-up to the elder's own number, due within rescue.followUpHours (48 here)
         rescue.callEnded(call("sos-1", onekey.lines.Service.SOS, elder.id(), 2_000L));
@@ -242,7 +255,7 @@ class RescueServiceTest {
         calls.insertIfAbsent(new onekey.calls.CallRecord(0, "missed-3", null, "02155550001", "1234902",
                 onekey.lines.Service.REGISTRATION, 5, elder.id(), 7L, "ann", ended - 60_000, ended - 59_000, ended - 58_000,
                 ended, 2_000L, 58_000L, onekey.calls.CallOutcome.COMPLETED, null, null, false, null));
-        rescue.setFollowUps(repo);
+        restart(null, repo);
         rescue.tickNow();
         FollowUp f = repo.byLinkedid("missed-1").orElseThrow();
         assertThat(f.callId()).isEqualTo(id);
@@ -257,7 +270,7 @@ class RescueServiceTest {
 
     @Test
     void aCallSavedAsCallbackNeededPutsOneCallBackOnTheWorklist() {
-        rescue.setFollowUps(new FollowUpRepository(db));
+        restart(null, new FollowUpRepository(db));
         onekey.calls.CallRecord c = call("gen-1", onekey.lines.Service.GENERAL, elder.id(), 2_000L);
         assertThat(rescue.dispositionSaved(c)).as("resolved: nothing owed").isEmpty();
         onekey.calls.CallRecord asked = new onekey.calls.CallRecord(c.id(), c.linkedid(), c.callerChannel(), c.callerNumber(),
@@ -275,8 +288,7 @@ class RescueServiceTest {
     @Test
     void aCallsFollowUpIsDoneOnlyWithAReachedOutcomeDiallingAndNotReachedKeepItAudited() {
         onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
-        rescue.setAudit(audit);
-        rescue.setFollowUps(new FollowUpRepository(db));
+        restart(audit, new FollowUpRepository(db));
         FollowUp f = rescue.planCallFollowUp(call("consult-2", onekey.lines.Service.CONSULT, elder.id(), 2_000L)).orElseThrow();
         long horizon = clock.millis() + Duration.ofHours(48).toMillis();
 
@@ -304,7 +316,7 @@ class RescueServiceTest {
     @Test
     void aFollowUpIsDoneOnlyWhenTheSeatSavesThatTheElderWasReachedNotReachedKeepsItOnTheWorklistBothAudited() {
         onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db, clock);
-        rescue.setAudit(audit);
+        restart(audit, null);
         long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
         pbx.await(1);
         rescue.arrived(id, agent, "居委 staff found her well");
@@ -410,7 +422,7 @@ class RescueServiceTest {
     @Test
     void theCallTo110DoesTheTaskCall110AndASeatSaysATaskIsDoneAuditedOnlyByItsPeople() {
         onekey.auth.JooqAuditLog audit = new onekey.auth.JooqAuditLog(db);
-        rescue.setAudit(audit);
+        restart(audit, null);
         long id = rescue.noResponseOnCall(null, "02155559999", 42L, agent, "no-response").incident().id();
         rescue.onEvent(new PbxEvent.OutResult("r1", clock.millis(), pbx.await(1).step(), "silent"));
         Awaitility.await().until(() -> step(id, 2).map(s -> s.state().equals("planned")).orElse(false));

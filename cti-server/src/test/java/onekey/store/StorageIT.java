@@ -223,7 +223,7 @@ class StorageIT {
                     onekey.broadcast.QuietHours.parse("02:00-03:00", java.time.ZoneId.of("Asia/Shanghai")),
                     java.time.LocalTime.of(18, 0), 2, 10);
             var outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
-                    settings.limits());
+                    settings.limits(), null);
             var rescue = new onekey.rescue.RescueService(new onekey.rescue.IncidentRepository(db), elders, pbx, hub, clock,
                     new onekey.rescue.RescueService.Settings(2, 60, 30, 8, 500, 300, 48, 120),
                     (text, lang) -> java.util.Optional.of("/prompts/" + lang), outbound);
