@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.swing.AbstractAction;
@@ -43,7 +44,14 @@ import onekey.softphone.cti.CtiClient;
  * {@code POST /api/incidents/{id}/call} (recorded, in the incident's timeline), the address and access route to read
  * out, 救援人员已到达 with the outcome, 撤销报警 with the reason, and a rescue note appended to the elder's record.
  * It follows {@code incident.*} events and is rebuilt from {@code GET /api/incidents?state=open} on every
- * (re)connect. The keyboard acts on the top card. All methods on the EDT; requests run on a worker thread.
+ * (re)connect. The keyboard acts on the top card. All methods on the EDT but {@link #prepare}; requests run on a worker
+ * thread.
+ *
+ * <p>An event's card is made ready off the Swing thread ({@link #prepare}: every text of the card computed), and the
+ * EDT only sets what changed ({@link #apply}): the steps list is edited line by line, the contacts' buttons are made
+ * again only when the record or the language changed, and a layout is asked for only when a card came or went or its
+ * size may have changed. {@link Softphone} hands the EDT only the newest frame of an incident when several came before
+ * the EDT ran (the no-response ack and incident.opened, a burst of incident.step).
  */
 final class IncidentPanel {
 
@@ -65,8 +73,11 @@ final class IncidentPanel {
     });
     /** Open incidents by id, newest first. */
     private final Map<Long, Card> open = new LinkedHashMap<>();
-    /** Elders' records by id, fetched once per incident for the address, access route and contacts. */
-    private final Map<Long, JsonNode> elders = new LinkedHashMap<>();
+    /**
+     * Elders' records by id, fetched once per incident for the address, access route and contacts. Written on the EDT,
+     * read by {@link #prepare} off it too.
+     */
+    private final Map<Long, JsonNode> elders = new ConcurrentHashMap<>();
 
     /** The signed-in account (GET /api/me's id): a supervisor gets every incident's events, but holds only its own. */
     private final long me;
@@ -156,26 +167,70 @@ final class IncidentPanel {
         });
     }
 
-    /** An incident as the server sent it (an event, an ack, a REST answer). */
+    /** An incident as the server sent it (an event, an ack, a REST answer), on the EDT. */
     void changed(JsonNode inc) {
+        apply(prepare(inc));
+    }
+
+    /**
+     * An incident made ready to be shown: whether this seat shows it, and its card's texts as they were computed for
+     * the elder's record and the language of the moment ({@link #apply} computes them again on the EDT if either
+     * changed meanwhile).
+     */
+    record Prepared(long id, JsonNode incident, boolean shown, boolean isOpen, JsonNode elder, boolean english, View view) {
+    }
+
+    /** Everything a card shows, computed off the EDT. */
+    record View(String title, String state, String address, String landmarks, List<String> steps, TaskView a, TaskView b,
+            String call120, String call110, String call119, String contactsKey, String outcome, String arrived,
+            String reason, String cancel, String note, String addNote, boolean noteEnabled) {
+    }
+
+    record TaskView(String label, String take, String done, boolean takeOn, boolean doneOn) {
+    }
+
+    /** What {@link #apply} changed: the component to paint (null: nothing) and whether the window must be laid out. */
+    record Applied(JComponent paint, boolean layout) {
+        static final Applied NOTHING = new Applied(null, false);
+    }
+
+    /** Any thread: the incident's card made ready (texts and all), so that the EDT only sets them. */
+    Prepared prepare(JsonNode inc) {
         long id = inc.path("id").asLong();
         if (id <= 0 || inc.path("agentId").asLong(-1) != me && !hasTask(inc)) {
-            return; // not an incident this seat holds or has a task of (seat B, issue 18 item 2)
+            // not an incident this seat holds or has a task of (seat B, issue 18 item 2)
+            return new Prepared(id, inc, false, false, null, false, null);
         }
         boolean isOpen = inc.path("closedAt").isNull() || inc.path("closedAt").isMissingNode();
         if (!isOpen) {
+            return new Prepared(id, inc, true, false, null, false, null);
+        }
+        boolean english = i18n.english();
+        JsonNode elder = inc.path("elderId").isNumber() ? elders.get(inc.path("elderId").asLong()) : null;
+        return new Prepared(id, inc, true, true, elder, english, view(id, inc, elder));
+    }
+
+    /** On the EDT: the prepared incident shown; only what changed is set. */
+    Applied apply(Prepared p) {
+        if (!p.shown()) {
+            return Applied.NOTHING;
+        }
+        long id = p.id();
+        JsonNode inc = p.incident();
+        if (!p.isOpen()) {
             // said whether the card is still here or not: the incident.resolved event and the answer to 救援人员已到达
             // race, and the last word on the status line must be the incident's end, not "✓"
             remove(id);
             status.setText(String.format(i18n.t("inc.closed"), id, names.name("incidentState", inc.path("state").asText()),
                     inc.path("outcome").asText("")));
-            return;
+            return new Applied(panel, true);
         }
         Card c = open.get(id);
         if (c != null && inc.equals(c.incident)) {
-            return; // the same incident again (the no-response ack and incident.opened carry the same): nothing to redo
+            return Applied.NOTHING; // the same incident again (the no-response ack and incident.opened carry the same)
         }
-        if (c == null) {
+        boolean added = c == null;
+        if (added) {
             c = new Card(id);
             Map<Long, Card> again = new LinkedHashMap<>();
             again.put(id, c);
@@ -188,10 +243,19 @@ final class IncidentPanel {
             }
         }
         c.incident = inc;
-        c.render();
-        heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
-        cards.revalidate();
-        cards.repaint();
+        JsonNode elder = c.elder();
+        View v = elder == p.elder() && p.english() == i18n.english() ? p.view() : view(id, inc, elder);
+        boolean resized = c.show(v);
+        if (added) {
+            heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
+            cards.revalidate();
+            cards.repaint();
+            return new Applied(panel, true);
+        }
+        if (resized) {
+            c.box.revalidate();
+        }
+        return new Applied(c.box, resized);
     }
 
     /** Whether one of the incident's tasks is this seat's (its target "agent:&lt;id&gt;"). */
@@ -340,50 +404,47 @@ final class IncidentPanel {
             return r;
         }
 
-        JsonNode elder() {
-            return incident != null && incident.path("elderId").isNumber() ? elders.get(incident.path("elderId").asLong())
-                    : null;
+        void render() {
+            if (incident != null) {
+                show(view(id, incident, elder()));
+            }
         }
 
-        void render() {
-            if (incident == null) {
-                return;
-            }
-            JsonNode e = elder();
-            String who = e != null ? e.path("name").asText() : incident.path("elderId").isNumber() ? "…"
-                    : i18n.t("unregistered") + " " + incident.path("callerNumber").asText("");
-            title.setText(" " + String.format(i18n.t("inc.title"), id, names.name("reason", incident.path("reason").asText()))
-                    + " · " + who);
-            state.setText(i18n.t("inc.state") + names.name("incidentState", incident.path("state").asText())
-                    + "  ·  " + i18n.t("inc.opened") + time(incident.path("openedAt")));
-            address.setText(i18n.t("address") + colon() + (e == null ? "—" : e.path("address").asText("—")));
-            landmarks.setText(i18n.t("inc.route") + colon() + (e == null ? "—" : e.path("landmarks").asText("—")));
-            stepsModel.clear();
-            int redial = 0;
-            int contact = 0;
-            for (JsonNode s : incident.path("steps")) {
-                String kind = s.path("kind").asText();
-                if (kind.equals("redial")) {
-                    redial++;
+        /** The card shows {@code v}: only what differs is set. Whether its size may have changed (the contacts' buttons). */
+        boolean show(View v) {
+            set(title, v.title());
+            set(state, v.state());
+            set(address, v.address());
+            set(landmarks, v.landmarks());
+            List<String> lines = v.steps();
+            int before = stepsModel.size();
+            for (int i = 0; i < lines.size(); i++) {
+                if (i >= stepsModel.size()) {
+                    stepsModel.addElement(lines.get(i));
+                } else if (!stepsModel.get(i).equals(lines.get(i))) {
+                    stepsModel.set(i, lines.get(i));
                 }
-                stepsModel.addElement(stepLine(s, kind.equals("redial") ? redial : kind.equals("contact") ? contact++ : 0));
             }
-            if (stepsModel.size() > 0) {
+            if (stepsModel.size() > lines.size()) {
+                stepsModel.removeRange(lines.size(), stepsModel.size() - 1);
+            }
+            if (stepsModel.size() > 0 && stepsModel.size() != before) {
                 steps.ensureIndexIsVisible(stepsModel.size() - 1); // the newest step in view
             }
-            task("task-a", taskA, takeA, doneA);
-            task("task-b", taskB, takeB, doneB);
-            call120.setText(i18n.t("inc.call120"));
-            call110.setText(i18n.t("inc.call110"));
-            call119.setText(i18n.t("inc.call119"));
+            task(v.a(), taskA, takeA, doneA);
+            task(v.b(), taskB, takeB, doneB);
+            set(call120, v.call120());
+            set(call110, v.call110());
+            set(call119, v.call119());
             // the contacts' buttons are made again only when the record or the language changed, not on every step
-            String contactsKey = (e == null ? "" : e.path("contacts").toString()) + i18n.english();
-            boolean remake = !contactsKey.equals(shownContacts);
+            JsonNode e = elder();
+            boolean remake = !v.contactsKey().equals(shownContacts);
             if (remake) {
-                shownContacts = contactsKey;
+                shownContacts = v.contactsKey();
                 contactButtons.removeAll();
                 contactNumbers.clear();
                 contactButtons.revalidate();
+                contactButtons.repaint();
             }
             if (remake && e != null) {
                 int n = 0;
@@ -397,102 +458,37 @@ final class IncidentPanel {
                     contactButtons.add(b);
                 }
             }
-            labelOutcome.setText(i18n.t("inc.outcome"));
-            arrivedButton.setText(i18n.t("inc.arrived"));
-            labelReason.setText(i18n.t("inc.reason"));
-            cancelButton.setText(i18n.t("inc.cancel"));
-            labelNote.setText(i18n.t("inc.note"));
-            noteButton.setText(i18n.t("inc.addNote"));
-            noteButton.setEnabled(incident.path("elderId").isNumber());
+            set(labelOutcome, v.outcome());
+            set(arrivedButton, v.arrived());
+            set(labelReason, v.reason());
+            set(cancelButton, v.cancel());
+            set(labelNote, v.note());
+            set(noteButton, v.addNote());
+            if (noteButton.isEnabled() != v.noteEnabled()) {
+                noteButton.setEnabled(v.noteEnabled());
+            }
+            return remake;
         }
 
-        /** {@code no}: the redial's number (from 1), or the contact step's place among the contact steps (from 0). */
-        private String stepLine(JsonNode s, int no) {
-            String kind = s.path("kind").asText();
-            String st = s.path("state").asText();
-            JsonNode at = s.path("endedAt").isNumber() ? s.path("endedAt") : s.path("startedAt").isNumber()
-                    ? s.path("startedAt") : s.path("dueAt");
-            StringBuilder b = new StringBuilder(time(at)).append("  ").append(names.name("step", kind));
-            if (kind.equals("redial")) {
-                b.append(' ').append(no);
+        private void task(TaskView t, JLabel label, JButton take, JButton done) {
+            set(label, t.label());
+            set(take, t.take());
+            set(done, t.done());
+            if (take.isEnabled() != t.takeOn()) {
+                take.setEnabled(t.takeOn());
             }
-            String target = s.path("target").asText("");
-            if (kind.equals("contact")) {
-                b.append("  ").append(contactName(target, no));
-            } else if (kind.startsWith("task-") || kind.equals("follow-up")) {
-                b.append(colon()).append(names.name("task", taskWhat(s)));
-            } else if (!target.isEmpty()) {
-                b.append("  ").append(target);
+            if (done.isEnabled() != t.doneOn()) {
+                done.setEnabled(t.doneOn());
             }
-            b.append("  ·  ");
-            if (st.equals("done")) {
-                b.append(names.name("result", s.path("result").asText()));
-            } else if (st.equals("taken")) {
-                b.append(names.name("stepState", st)).append(' ').append(s.path("result").asText("").replace("taken by ", ""));
-            } else {
-                b.append(names.name("stepState", st));
-            }
-            return b.toString();
         }
 
-        /**
-         * A contact's name for a masked target: seat A calls the record's contacts in their order, so the n-th contact
-         * step is the n-th contact when its number ends as the step's does (two contacts may share the last 4 digits);
-         * otherwise the first contact whose number ends so.
-         */
-        private String contactName(String masked, int place) {
-            JsonNode e = elder();
-            if (e != null && masked.length() >= 4) {
-                String tail = masked.substring(masked.length() - 4);
-                JsonNode nth = e.path("contacts").path(place);
-                if (nth.path("phone").asText().endsWith(tail)) {
-                    return nth.path("name").asText() + paren(nth.path("relation").asText()) + masked;
-                }
-                for (JsonNode c : e.path("contacts")) {
-                    if (c.path("phone").asText().endsWith(tail)) {
-                        return c.path("name").asText() + paren(c.path("relation").asText()) + masked;
-                    }
-                }
-            }
-            return masked;
-        }
-
-        private String taskWhat(JsonNode s) {
-            String d = s.path("detail").asText("");
-            int colon = d.indexOf(':');
-            return colon > 0 ? d.substring(0, colon) : d;
-        }
-
-        private JsonNode lastTask(String kind) {
-            JsonNode t = null;
-            for (JsonNode s : incident.path("steps")) {
-                if (s.path("kind").asText().equals(kind)) {
-                    t = s;
-                }
-            }
-            return t;
-        }
-
-        private void task(String kind, JLabel label, JButton take, JButton done) {
-            JsonNode t = lastTask(kind);
-            String seat = i18n.t(kind.equals("task-a") ? "inc.taskA" : "inc.taskB");
-            take.setText(i18n.t(kind.equals("task-a") ? "inc.takeA" : "inc.takeB"));
-            done.setText(i18n.t(kind.equals("task-a") ? "inc.doneA" : "inc.doneB"));
-            if (t == null) {
-                label.setText(seat + colon() + i18n.t("inc.noTask"));
-                take.setEnabled(false);
-                done.setEnabled(false);
-                return;
-            }
-            String st = t.path("state").asText();
-            label.setText(seat + colon() + names.name("task", taskWhat(t)) + " · " + names.name("stepState", st)
-                    + (st.equals("taken") ? " " + t.path("result").asText("").replace("taken by ", "") : ""));
-            take.setEnabled(st.equals("open"));
-            done.setEnabled(st.equals("open") || st.equals("taken"));
+        JsonNode elder() {
+            return incident != null && incident.path("elderId").isNumber() ? elders.get(incident.path("elderId").asLong())
+                    : null;
         }
 
         void taskAction(String kind, String action) {
-            JsonNode t = incident == null ? null : lastTask(kind);
+            JsonNode t = incident == null ? null : lastTask(incident, kind);
             if (t == null || t.path("state").asText().equals("done")) {
                 status.setText(i18n.t("inc.noTask"));
                 return;
@@ -547,6 +543,126 @@ final class IncidentPanel {
                         note.setText("");
                         status.setText(i18n.t("inc.noteAdded"));
                     });
+        }
+    }
+
+    /** Any thread: every text of an open incident's card, for the elder's record given (null: not fetched yet). */
+    private View view(long id, JsonNode incident, JsonNode e) {
+        String who = e != null ? e.path("name").asText() : incident.path("elderId").isNumber() ? "…"
+                : i18n.t("unregistered") + " " + incident.path("callerNumber").asText("");
+        String title = " " + String.format(i18n.t("inc.title"), id, names.name("reason", incident.path("reason").asText()))
+                + " · " + who;
+        String state = i18n.t("inc.state") + names.name("incidentState", incident.path("state").asText())
+                + "  ·  " + i18n.t("inc.opened") + time(incident.path("openedAt"));
+        String address = i18n.t("address") + colon() + (e == null ? "—" : e.path("address").asText("—"));
+        String landmarks = i18n.t("inc.route") + colon() + (e == null ? "—" : e.path("landmarks").asText("—"));
+        List<String> lines = new ArrayList<>();
+        int redial = 0;
+        int contact = 0;
+        for (JsonNode s : incident.path("steps")) {
+            String kind = s.path("kind").asText();
+            if (kind.equals("redial")) {
+                redial++;
+            }
+            lines.add(stepLine(s, kind.equals("redial") ? redial : kind.equals("contact") ? contact++ : 0, e));
+        }
+        String contactsKey = (e == null ? "" : e.path("contacts").toString()) + i18n.english();
+        return new View(title, state, address, landmarks, List.copyOf(lines), taskView(incident, "task-a"),
+                taskView(incident, "task-b"), i18n.t("inc.call120"), i18n.t("inc.call110"), i18n.t("inc.call119"),
+                contactsKey, i18n.t("inc.outcome"), i18n.t("inc.arrived"), i18n.t("inc.reason"), i18n.t("inc.cancel"),
+                i18n.t("inc.note"), i18n.t("inc.addNote"), incident.path("elderId").isNumber());
+    }
+
+    private TaskView taskView(JsonNode incident, String kind) {
+        JsonNode t = lastTask(incident, kind);
+        String seat = i18n.t(kind.equals("task-a") ? "inc.taskA" : "inc.taskB");
+        String take = i18n.t(kind.equals("task-a") ? "inc.takeA" : "inc.takeB");
+        String done = i18n.t(kind.equals("task-a") ? "inc.doneA" : "inc.doneB");
+        if (t == null) {
+            return new TaskView(seat + colon() + i18n.t("inc.noTask"), take, done, false, false);
+        }
+        String st = t.path("state").asText();
+        return new TaskView(seat + colon() + names.name("task", taskWhat(t)) + " · " + names.name("stepState", st)
+                + (st.equals("taken") ? " " + t.path("result").asText("").replace("taken by ", "") : ""), take, done,
+                st.equals("open"), st.equals("open") || st.equals("taken"));
+    }
+
+    /** {@code no}: the redial's number (from 1), or the contact step's place among the contact steps (from 0). */
+    private String stepLine(JsonNode s, int no, JsonNode elder) {
+        String kind = s.path("kind").asText();
+        String st = s.path("state").asText();
+        JsonNode at = s.path("endedAt").isNumber() ? s.path("endedAt") : s.path("startedAt").isNumber()
+                ? s.path("startedAt") : s.path("dueAt");
+        StringBuilder b = new StringBuilder(time(at)).append("  ").append(names.name("step", kind));
+        if (kind.equals("redial")) {
+            b.append(' ').append(no);
+        }
+        String target = s.path("target").asText("");
+        if (kind.equals("contact")) {
+            b.append("  ").append(contactName(target, no, elder));
+        } else if (kind.startsWith("task-") || kind.equals("follow-up")) {
+            b.append(colon()).append(names.name("task", taskWhat(s)));
+        } else if (!target.isEmpty()) {
+            b.append("  ").append(target);
+        }
+        b.append("  ·  ");
+        if (st.equals("done")) {
+            b.append(names.name("result", s.path("result").asText()));
+        } else if (st.equals("taken")) {
+            b.append(names.name("stepState", st)).append(' ').append(s.path("result").asText("").replace("taken by ", ""));
+        } else {
+            b.append(names.name("stepState", st));
+        }
+        return b.toString();
+    }
+
+    /**
+     * A contact's name for a masked target: seat A calls the record's contacts in their order, so the n-th contact
+     * step is the n-th contact when its number ends as the step's does (two contacts may share the last 4 digits);
+     * otherwise the first contact whose number ends so.
+     */
+    private String contactName(String masked, int place, JsonNode e) {
+        if (e != null && masked.length() >= 4) {
+            String tail = masked.substring(masked.length() - 4);
+            JsonNode nth = e.path("contacts").path(place);
+            if (nth.path("phone").asText().endsWith(tail)) {
+                return nth.path("name").asText() + paren(nth.path("relation").asText()) + masked;
+            }
+            for (JsonNode c : e.path("contacts")) {
+                if (c.path("phone").asText().endsWith(tail)) {
+                    return c.path("name").asText() + paren(c.path("relation").asText()) + masked;
+                }
+            }
+        }
+        return masked;
+    }
+
+    private static String taskWhat(JsonNode s) {
+        String d = s.path("detail").asText("");
+        int colon = d.indexOf(':');
+        return colon > 0 ? d.substring(0, colon) : d;
+    }
+
+    private static JsonNode lastTask(JsonNode incident, String kind) {
+        JsonNode t = null;
+        for (JsonNode s : incident.path("steps")) {
+            if (s.path("kind").asText().equals(kind)) {
+                t = s;
+            }
+        }
+        return t;
+    }
+
+    /** A label's or button's text set only when it differs (no revalidate, no repaint otherwise). */
+    private static void set(JLabel l, String text) {
+        if (!text.equals(l.getText())) {
+            l.setText(text);
+        }
+    }
+
+    private static void set(javax.swing.AbstractButton b, String text) {
+        if (!text.equals(b.getText())) {
+            b.setText(text);
         }
     }
 

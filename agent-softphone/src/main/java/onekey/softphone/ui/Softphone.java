@@ -8,6 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -491,6 +495,71 @@ public final class Softphone implements AutoCloseable {
         });
     }
 
+    /** Incident frames not yet shown, by incident id: the EDT shows only the newest of each (guarded by itself). */
+    private final Map<Long, PendingIncident> pendingIncidents = new HashMap<>();
+
+    /** An incident's frames that came before the EDT ran: {kind, received} each, the newest made ready, and the banner's. */
+    private static final class PendingIncident {
+        final List<long[]> frames = new ArrayList<>();
+        final List<Runnable> also = new ArrayList<>();
+        IncidentPanel.Prepared newest;
+    }
+
+    /**
+     * An {@code incident.*} frame or the no-response ack (which carries the incident; {@code also} starts the banner's
+     * countdown). The card is made ready here, off the EDT; when several frames of one incident come before the EDT
+     * runs (the ack and incident.opened together, a burst of incident.step), only the newest is applied, once, and
+     * every one of them is counted as shown when the panel showing the newest (which includes it) is painted. Only the
+     * card that changed is laid out and painted, unless a card came or went or changed its size.
+     */
+    private void incidentShown(int kind, JsonNode incident, Runnable also) {
+        long received = System.nanoTime();
+        IncidentPanel panel = incidents;
+        IncidentPanel.Prepared p = panel.prepare(incident);
+        boolean first;
+        synchronized (pendingIncidents) {
+            PendingIncident q = pendingIncidents.get(p.id());
+            first = q == null;
+            if (first) {
+                q = new PendingIncident();
+                pendingIncidents.put(p.id(), q);
+            }
+            q.frames.add(new long[] {kind, received});
+            if (also != null) {
+                q.also.add(also);
+            }
+            q.newest = p;
+        }
+        if (first) {
+            ui(() -> showIncident(panel, p.id()));
+        }
+    }
+
+    private void showIncident(IncidentPanel panel, long id) {
+        PendingIncident q;
+        synchronized (pendingIncidents) {
+            q = pendingIncidents.remove(id);
+        }
+        long onEdt = System.nanoTime();
+        q.also.forEach(Runnable::run);
+        IncidentPanel.Applied a = panel.apply(q.newest);
+        javax.swing.JComponent paint = a.paint();
+        if (!q.also.isEmpty() || a.layout()) {
+            window.frame.getRootPane().validate(); // the banner appeared, or a card came, went or changed its size
+            paint = panel.panel;
+        } else if (paint != null) {
+            paint.validate(); // the card alone (its steps list grew): the window's size and the other cards stay
+        }
+        long filled = System.nanoTime();
+        if (paint != null && paint.isShowing()) {
+            paint.paintImmediately(0, 0, paint.getWidth(), paint.getHeight());
+        }
+        long painted = System.nanoTime();
+        for (long[] f : q.frames) {
+            panelTook((int) f[0], f[1], onEdt, filled, painted);
+        }
+    }
+
     private synchronized void panelTook(int kind, long received, long onEdt, long filled, long painted) {
         panelMicros[(int) (panels++ % POP_TIMES)] = new long[] {kind, (painted - received) / 1000, (onEdt - received) / 1000,
                 (filled - onEdt) / 1000, (painted - filled) / 1000};
@@ -718,12 +787,11 @@ public final class Softphone implements AutoCloseable {
                 // ---- issue 18: the silent caller and the incident workspace ----
                 case CtiEvent.CallSilent s -> shown(PANEL_SILENT, window.noResponse.panel,
                         () -> window.noResponse.silent(s.linkedid(), s.json().path("silentMs").asLong()));
-                case CtiEvent.IncidentChanged i -> shown(PANEL_INCIDENT, incidents.panel, () -> incidents.changed(i.incident()));
+                case CtiEvent.IncidentChanged i -> incidentShown(PANEL_INCIDENT, i.incident(), null);
                 case CtiEvent.Ack a when "call.emergency".equals(a.command()) -> emergencyAck(a.json());
-                case CtiEvent.Ack a when "call.no-response".equals(a.command()) -> shown(PANEL_ACK, incidents.panel, () -> {
-                    window.noResponse.started(a.json().path("incident").path("id").asLong(), a.json().path("created").asBoolean());
-                    incidents.changed(a.json().path("incident"));
-                });
+                case CtiEvent.Ack a when "call.no-response".equals(a.command()) -> incidentShown(PANEL_ACK,
+                        a.json().path("incident"), () -> window.noResponse.started(a.json().path("incident").path("id").asLong(),
+                                a.json().path("created").asBoolean()));
                 case CtiEvent.CallOffered c -> {
                     if (c.callId() == currentCallId) {
                         return; // replayed after a reconnect: the pop (and the notes typed) stay as they are
