@@ -81,6 +81,8 @@ final class ElderApi {
             m.put("language", e.language());
             m.put("category", e.category());
             m.put("livingAlone", e.livingAlone());
+            m.put("subDistrict", e.place().subDistrict());
+            m.put("community", e.place().community());
             m.put("phones", e.phones() == null ? List.of() : e.phones().stream().map(PhoneNumbers::mask).toList());
             out.add(m);
         }
@@ -288,7 +290,53 @@ final class ElderApi {
                 blankToNull(b.landmarks()), blankToNull(b.district()), language, category,
                 blankToNull(b.healthConditions()), blankToNull(b.medications()), blankToNull(b.allergies()),
                 blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts),
-                b.livingAlone());
+                b.livingAlone(), place(b));
+    }
+
+    /** The body's place, or null when it names none of its fields (a PUT then keeps the stored place). */
+    private static onekey.elders.Place place(ElderBody b) {
+        if (b.lat() == null && b.lon() == null && b.coordSystem() == null && b.coordSource() == null
+                && b.subDistrict() == null && b.community() == null) {
+            return null;
+        }
+        if ((b.lat() == null) != (b.lon() == null)) {
+            throw ApiException.invalid(b.lat() == null ? "lat" : "lon", "\"lat\" and \"lon\" go together: give both or neither");
+        }
+        onekey.elders.Coordinates.Frame frame;
+        try {
+            frame = onekey.elders.Coordinates.Frame.parse(b.coordSystem());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("coordSystem", "\"coordSystem\" must be wgs84, gcj02 or bd09");
+        }
+        Double lat = b.lat();
+        Double lon = b.lon();
+        if (lat != null) {
+            if (!(lat >= -90 && lat <= 90)) {
+                throw ApiException.invalid("lat", "\"lat\" must be between -90 and 90 (degrees)");
+            }
+            if (!(lon >= -180 && lon <= 180)) {
+                throw ApiException.invalid("lon", "\"lon\" must be between -180 and 180 (degrees)");
+            }
+            var w = onekey.elders.Coordinates.toWgs84(lat, lon, frame);
+            lat = w.lat();
+            lon = w.lon();
+        }
+        String source = blankToNull(b.coordSource());
+        if (lat != null && source == null) {
+            source = frame == onekey.elders.Coordinates.Frame.WGS84 ? "entered" : "entered-" + frame.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (source != null && source.length() > 32) {
+            throw ApiException.invalid("coordSource", "\"coordSource\" must be at most 32 characters");
+        }
+        String sub = blankToNull(b.subDistrict());
+        String com = blankToNull(b.community());
+        if (sub != null && sub.length() > 64) {
+            throw ApiException.invalid("subDistrict", "\"subDistrict\" must be at most 64 characters");
+        }
+        if (com != null && com.length() > 64) {
+            throw ApiException.invalid("community", "\"community\" must be at most 64 characters");
+        }
+        return new onekey.elders.Place(lat, lon, source, sub, com);
     }
 
     private String phone(String field, String raw) {

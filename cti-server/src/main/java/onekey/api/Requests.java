@@ -29,6 +29,11 @@ final class Requests {
                      String mobility, String device, String notes,
                      // lives alone (独居); omitted on PUT: unchanged, on POST: false
                      Boolean livingAlone,
+                     // where the elder lives (schema 20): lat/lon in coordSystem (wgs84 default, gcj02, bd09:
+                     // converted to WGS-84 before they are stored), where they came from, 街道, 居委. Any of them
+                     // present: the whole place is replaced; none (clients that do not know them): unchanged
+                     Double lat, Double lon, String coordSystem, String coordSource, String subDistrict,
+                     String community,
                      // the call of the unregistered caller this record is created for (issue 7): linked to it
                      Long callId) {}
 

@@ -38,6 +38,11 @@ public final class Shapes {
         m.put("language", e.language());
         m.put("category", e.category());
         m.put("livingAlone", e.livingAlone());
+        m.put("lat", e.place().lat());
+        m.put("lon", e.place().lon());
+        m.put("coordSource", e.place().coordSource());
+        m.put("subDistrict", e.place().subDistrict());
+        m.put("community", e.place().community());
         m.put("healthConditions", e.healthConditions());
         m.put("medications", e.medications());
         m.put("allergies", e.allergies());

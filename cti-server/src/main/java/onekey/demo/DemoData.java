@@ -19,6 +19,7 @@ import onekey.auth.Passwords;
 import onekey.auth.Role;
 import onekey.elders.Contact;
 import onekey.elders.ElderDraft;
+import onekey.elders.Place;
 import onekey.elders.ElderRepository;
 import onekey.lines.Line;
 import onekey.lines.LineRepository;
@@ -164,7 +165,8 @@ public final class DemoData {
                         "独居；听力较弱，说话请大声慢速；儿子周末来看望",
                         List.of(new Contact("李建国", "儿子", "13816000001"),
                                 new Contact("控江路街道长白一村居委会", "居委", "02165430001"),
-                                new Contact("长白社区养老服务驿站", "驿站", "02165430099")), true),
+                                new Contact("长白社区养老服务驿站", "驿站", "02165430099")), true,
+                        new Place(31.2788, 121.5253, "demo", "控江路街道", "长白一村居委会")),
                 new ElderDraft("王德明", LocalDate.of(1940, 11, 5), "male", List.of("02155550002"),
                         "上海市徐汇区天平路245弄5号101室",
                         "天平路近衡山路，徐家汇公园南侧，弄堂口有邮局",
@@ -177,7 +179,8 @@ public final class DemoData {
                         "与老伴同住，老伴有阿尔茨海默症",
                         List.of(new Contact("王晓红", "女儿", "13601000002"),
                                 new Contact("天平路街道天平居委会", "居委", "02164370002"),
-                                new Contact("天平社区长者照护之家驿站", "驿站", "02164370099"))),
+                                new Contact("天平社区长者照护之家驿站", "驿站", "02164370099")), null,
+                        new Place(31.2020, 121.4420, "demo", "天平路街道", "天平居委会")),
                 new ElderDraft("陈秀兰", LocalDate.of(1935, 7, 21), "female", List.of("02155550003"),
                         "上海市静安区彭浦新村临汾路380弄21号501室",
                         "临汾路共和新路口，彭浦新村地铁站1号口往东200米，小区有电梯",
@@ -190,7 +193,8 @@ public final class DemoData {
                         "有钥匙存放在居委会；下午常午睡，响铃久一点",
                         List.of(new Contact("陈立民", "儿子", "13788000003"),
                                 new Contact("彭浦新村街道临汾居委会", "居委", "02156650003"),
-                                new Contact("临汾路社区综合为老服务中心驿站", "驿站", "02156650099"))),
+                                new Contact("临汾路社区综合为老服务中心驿站", "驿站", "02156650099")), null,
+                        new Place(31.3005, 121.4530, "demo", "彭浦新村街道", "临汾居委会")),
                 new ElderDraft("Margaret Liu", LocalDate.of(1941, 2, 14), "female", List.of("02155550004", "13524000004"),
                         "上海市长宁区古北路1000弄3号1202室 (Gubei Rd. Lane 1000, No. 3, Apt 1202)",
                         "Near Gubei Carrefour, opposite Hongqiao Golden City; concierge at lobby",
@@ -203,7 +207,8 @@ public final class DemoData {
                         "Returned overseas Chinese, prefers English; son lives in Singapore",
                         List.of(new Contact("David Liu", "son", "+6591000004", "en"),
                                 new Contact("虹桥街道古北居委会", "居委", "02162700004"),
-                                new Contact("古北社区养老服务驿站", "驿站", "02162700099"))),
+                                new Contact("古北社区养老服务驿站", "驿站", "02162700099")), null,
+                        new Place(31.2005, 121.4060, "demo", "虹桥街道", "古北居委会")),
                 new ElderDraft("刘福生", LocalDate.of(1937, 9, 30), "male", List.of("02155550005"),
                         "上海市浦东新区潍坊路369弄8号204室",
                         "潍坊新村，世纪大道地铁站6号口，小区门口有农工商超市",
@@ -215,6 +220,7 @@ public final class DemoData {
                         "one-key landline",
                         "上海话交流更顺畅；女儿每天晚上电话问候",
                         List.of(new Contact("刘美华", "女儿", "13901000005"),
-                                new Contact("潍坊新村街道潍坊四村居委会", "居委", "02158310005"))));
+                                new Contact("潍坊新村街道潍坊四村居委会", "居委", "02158310005")), null,
+                        new Place(31.2305, 121.5260, "demo", "潍坊新村街道", "潍坊四村居委会")));
     }
 }

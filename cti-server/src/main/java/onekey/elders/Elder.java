@@ -26,7 +26,22 @@ public record Elder(
         long createdAt,
         long updatedAt,
         /** Lives alone (独居): a field of the record since schema version 11; campaigns select by it. */
-        boolean livingAlone) {
+        boolean livingAlone,
+        /** Coordinates, sub-district and community (schema version 20); never null: {@link Place#NONE}. */
+        Place place) {
+
+    public Elder {
+        place = place == null ? Place.NONE : place;
+    }
+
+    /** A record written before schema version 20: no place beyond the address text. */
+    public Elder(long id, String name, LocalDate birthDate, String gender, List<String> phones, String address,
+                 String landmarks, String district, String language, String category, String healthConditions,
+                 String medications, String allergies, String mobility, String device, String notes,
+                 List<Contact> contacts, long createdAt, long updatedAt, boolean livingAlone) {
+        this(id, name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
+                medications, allergies, mobility, device, notes, contacts, createdAt, updatedAt, livingAlone, Place.NONE);
+    }
 
     /** A record without the living-alone field (tests and callers written before it): not living alone. */
     public Elder(long id, String name, LocalDate birthDate, String gender, List<String> phones, String address,

@@ -26,7 +26,18 @@ public record ElderDraft(
         String device,
         String notes,
         List<Contact> contacts,
-        Boolean livingAlone) {
+        Boolean livingAlone,
+        /** Coordinates, sub-district, community; null: none for a new record, unchanged on an update. */
+        Place place) {
+
+    /** A draft that says nothing of the elder's place (clients written before schema version 20). */
+    public ElderDraft(String name, LocalDate birthDate, String gender, List<String> phones, String address,
+                      String landmarks, String district, String language, String category, String healthConditions,
+                      String medications, String allergies, String mobility, String device, String notes,
+                      List<Contact> contacts, Boolean livingAlone) {
+        this(name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
+                medications, allergies, mobility, device, notes, contacts, livingAlone, null);
+    }
 
     /** A draft that does not say whether the elder lives alone. */
     public ElderDraft(String name, LocalDate birthDate, String gender, List<String> phones, String address,
@@ -34,6 +45,6 @@ public record ElderDraft(
                       String medications, String allergies, String mobility, String device, String notes,
                       List<Contact> contacts) {
         this(name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
-                medications, allergies, mobility, device, notes, contacts, null);
+                medications, allergies, mobility, device, notes, contacts, null, null);
     }
 }

@@ -56,6 +56,7 @@ public final class JooqElderRepository implements ElderRepository {
                 long id = tx.insertInto(ELDERS)
                         .set(fields(tx.newRecord(ELDERS), draft))
                         .set(ELDERS.LIVING_ALONE, Boolean.TRUE.equals(draft.livingAlone()))
+                        .set(place(tx.newRecord(ELDERS), draft.place() == null ? Place.NONE : draft.place()))
                         .set(ELDERS.CREATED_AT, now)
                         .set(ELDERS.UPDATED_AT, now)
                         .returningResult(ELDERS.ID)
@@ -85,6 +86,9 @@ public final class JooqElderRepository implements ElderRepository {
                 fields(changed, draft);
                 if (draft.livingAlone() != null) {
                     changed.setLivingAlone(draft.livingAlone()); // null keeps the stored value
+                }
+                if (draft.place() != null) {
+                    place(changed, draft.place()); // null keeps the stored place
                 }
                 tx.update(ELDERS)
                         .set(changed)
@@ -287,6 +291,15 @@ public final class JooqElderRepository implements ElderRepository {
         return r;
     }
 
+    private static EldersRecord place(EldersRecord r, Place p) {
+        r.setLat(p.lat());
+        r.setLon(p.lon());
+        r.setCoordSource(p.coordSource());
+        r.setSubDistrict(p.subDistrict());
+        r.setCommunity(p.community());
+        return r;
+    }
+
     private static void insertChildren(DSLContext tx, long id, List<String> phones, List<Contact> contacts) {
         var ip = tx.insertInto(ELDER_PHONES, ELDER_PHONES.ELDER_ID, ELDER_PHONES.ORD, ELDER_PHONES.PHONE);
         for (int i = 0; i < phones.size(); i++) {
@@ -371,6 +384,7 @@ public final class JooqElderRepository implements ElderRepository {
         return new Elder(r.getId(), r.getName(), r.getBirthDate(), r.getGender(), ch.phones(), r.getAddress(),
                 r.getLandmarks(), r.getDistrict(), r.getLanguage(), r.getCategory(), r.getHealthConditions(),
                 r.getMedications(), r.getAllergies(), r.getMobility(), r.getDevice(), r.getNotes(),
-                ch.contacts(), r.getCreatedAt(), r.getUpdatedAt(), Boolean.TRUE.equals(r.getLivingAlone()));
+                ch.contacts(), r.getCreatedAt(), r.getUpdatedAt(), Boolean.TRUE.equals(r.getLivingAlone()),
+                new Place(r.getLat(), r.getLon(), r.getCoordSource(), r.getSubDistrict(), r.getCommunity()));
     }
 }

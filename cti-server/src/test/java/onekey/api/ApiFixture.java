@@ -380,9 +380,12 @@ final class ApiFixture implements AutoCloseable {
         private Elder of(long id, ElderDraft d) {
             // as the database: living alone not given is false on create, unchanged on update
             boolean alone = d.livingAlone() != null ? d.livingAlone() : byId.containsKey(id) && byId.get(id).livingAlone();
+            // and the place: none on create, unchanged on an update that names none of its fields
+            onekey.elders.Place place = d.place() != null ? d.place()
+                    : byId.containsKey(id) ? byId.get(id).place() : onekey.elders.Place.NONE;
             return new Elder(id, d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
                     d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
-                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L, alone);
+                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L, alone, place);
         }
 
         @Override

@@ -186,6 +186,40 @@ class ApiServerTest {
     }
 
     @Test
+    void anEldersPlaceIsStoredInWgs84AndAPutWithoutItKeepsIt() throws Exception {
+        String sup = f.token(f.supervisor);
+        // 天平路 given as an AMap (GCJ-02) point: stored converted, a few hundred metres south-west of it
+        var created = f.send("POST", "/api/elders", sup, ELDER.replace("\"category\"",
+                "\"lat\":31.1999,\"lon\":121.4464,\"coordSystem\":\"gcj02\",\"subDistrict\":\"天平路街道\","
+                        + "\"community\":\"天平居委会\",\"category\""));
+        assertEquals(201, created.statusCode(), created.body());
+        long id = json(created).path("id").asLong();
+        var p = f.elders.byId.get(id).place();
+        assertEquals("天平路街道", p.subDistrict());
+        assertEquals("天平居委会", p.community());
+        assertEquals("entered-gcj02", p.coordSource());
+        double moved = onekey.elders.Coordinates.distanceKm(31.1999, 121.4464, p.lat(), p.lon());
+        assertTrue(moved > 0.3 && moved < 0.8, "GCJ-02 shift in Shanghai is ~0.5 km, was " + moved);
+        assertEquals(p.lat(), json(created).path("lat").asDouble(), 1e-9);
+        // a client that names none of the place's fields keeps it
+        var kept = f.send("PUT", "/api/elders/" + id, sup, ELDER);
+        assertEquals(200, kept.statusCode(), kept.body());
+        assertEquals("天平居委会", json(kept).path("community").asText(), kept.body());
+        assertEquals(p.lon(), json(kept).path("lon").asDouble(), 1e-9);
+        // half a position, a latitude off the Earth and an unknown frame are refused with the field named
+        var half = f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"", "\"lat\":31.2,\"category\""));
+        assertEquals(400, half.statusCode(), half.body());
+        assertTrue(half.body().contains("lon"), half.body());
+        var off = f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"", "\"lat\":91,\"lon\":121,\"category\""));
+        assertEquals(400, off.statusCode(), off.body());
+        var frame = f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"",
+                "\"lat\":31.2,\"lon\":121.4,\"coordSystem\":\"mars\",\"category\""));
+        assertEquals(400, frame.statusCode(), frame.body());
+        assertTrue(frame.body().contains("coordSystem"), frame.body());
+        assertEquals("天平居委会", f.elders.byId.get(id).place().community(), "a refused PUT changes nothing");
+    }
+
+    @Test
     void oversizedBodyIs413() throws Exception {
         String big = "{\"name\":\"" + "x".repeat(5000) + "\",\"phones\":[\"13800138000\"]}";
         var r = f.send("POST", "/api/elders", f.token(f.supervisor), big);

@@ -180,6 +180,25 @@ class StorageIT {
     }
 
     @OnBothEngines
+    void anEldersPlaceIsStoredAndAnEditThatDoesNotNameItKeepsIt(String engine) {
+        open(engine);
+        var repo = elders();
+        var d = elder("定位甲", "13800000011", null, "徐汇区", "zh", null);
+        long id = repo.create(new ElderDraft(d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
+                d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
+                d.mobility(), d.device(), d.notes(), d.contacts(), null,
+                new onekey.elders.Place(31.2020, 121.4420, "map", "天平路街道", "天平居委会"))).id();
+        var stored = repo.get(id).orElseThrow().place();
+        assertEquals(31.2020, stored.lat(), 1e-12);
+        assertEquals(121.4420, stored.lon(), 1e-12);
+        assertEquals("map", stored.coordSource());
+        assertEquals("天平居委会", stored.community());
+        repo.update(id, d); // a draft without a place: unchanged
+        assertEquals("天平路街道", repo.get(id).orElseThrow().place().subDistrict());
+        assertEquals(onekey.elders.Place.NONE, repo.create(elder("定位乙", "13800000012", null, null, "zh", null)).place());
+    }
+
+    @OnBothEngines
     void theMigrationCarriesOverEldersWhoseNotesSayTheyLiveAlone(String engine) throws Exception {
         String url = freshUrl(engine);
         String user = engine.equals("h2") ? "sa" : maria.user();
