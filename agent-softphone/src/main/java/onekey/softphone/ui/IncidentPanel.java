@@ -82,6 +82,14 @@ final class IncidentPanel {
     /** The signed-in account (GET /api/me's id): a supervisor gets every incident's events, but holds only its own. */
     private final long me;
 
+    /**
+     * A card made ahead, laid out and unused (EDT only): making a card's ~30 components is most of what a new
+     * incident costs the Swing thread, so it is done between incidents — a quarter second after the last card was
+     * taken, when the seat is reading, not while an incident waits to be shown.
+     */
+    private Card spare;
+    private final javax.swing.Timer spareMaker = new javax.swing.Timer(250, e -> makeSpare());
+
     IncidentPanel(I18n i18n, CtiClient cti, long me) {
         this.me = me;
         this.i18n = i18n;
@@ -103,6 +111,40 @@ final class IncidentPanel {
         panel.add(scroll, BorderLayout.CENTER);
         panel.setPreferredSize(new java.awt.Dimension(560, 600));
         relabel();
+        spareMaker.setRepeats(false);
+        spareMaker.start();
+    }
+
+    /** On the EDT: the spare card made and laid out at its size, if there is none. */
+    private void makeSpare() {
+        if (spare != null) {
+            return;
+        }
+        spare = new Card(0);
+        java.awt.Dimension d = spare.box.getPreferredSize();
+        spare.box.setSize(d);
+        layOut(spare.box);
+    }
+
+    private static void layOut(Component c) {
+        if (c instanceof java.awt.Container k) {
+            k.doLayout();
+            for (Component child : k.getComponents()) {
+                layOut(child);
+            }
+        }
+    }
+
+    /** On the EDT: a card for incident {@code id}, the spare one if it is there; the next spare is made later. */
+    private Card newCard(long id) {
+        Card c = spare;
+        spare = null;
+        spareMaker.restart();
+        if (c == null) {
+            return new Card(id);
+        }
+        c.id = id;
+        return c;
     }
 
     private static <T extends Component> T named(T c, String name) {
@@ -231,7 +273,7 @@ final class IncidentPanel {
         }
         boolean added = c == null;
         if (added) {
-            c = new Card(id);
+            c = newCard(id);
             Map<Long, Card> again = new LinkedHashMap<>();
             again.put(id, c);
             again.putAll(open);
@@ -289,7 +331,13 @@ final class IncidentPanel {
                         + URLEncoder.encode("rescue incident " + incidentId, StandardCharsets.UTF_8), null);
                 SwingUtilities.invokeLater(() -> {
                     elders.put(elderId, e);
-                    open.values().forEach(Card::render);
+                    // only the cards of this elder: with many incidents open, rendering them all held the Swing
+                    // thread while the next incident waited
+                    for (Card c : open.values()) {
+                        if (c.incident != null && c.incident.path("elderId").asLong(-1) == elderId) {
+                            c.render();
+                        }
+                    }
                 });
             } catch (Exception x) {
                 message(i18n.t("inc.elderFailed") + x.getMessage());
@@ -323,13 +371,15 @@ final class IncidentPanel {
     }
 
     void close() {
+        spareMaker.stop();
         work.shutdownNow();
     }
 
     // ---- one incident -----------------------------------------------------------------------------------
 
     private final class Card {
-        final long id;
+        /** The incident shown (0 while the card is the spare one; set once when it is taken). */
+        long id;
         JsonNode incident;
         final JPanel box = new JPanel();
         final JLabel title = named(new JLabel(), "incidentTitle");
