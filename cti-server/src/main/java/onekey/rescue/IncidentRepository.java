@@ -128,6 +128,11 @@ public final class IncidentRepository {
                 .fetch(this::withSteps);
     }
 
+    /** How many incidents are open (not yet resolved or cancelled). */
+    public int countOpen() {
+        return dsl.fetchCount(INCIDENTS, INCIDENTS.CLOSED_AT.isNull());
+    }
+
     public void setState(long id, String state) {
         dsl.update(INCIDENTS).set(INCIDENTS.STATE, state).where(INCIDENTS.ID.eq(id)).and(INCIDENTS.CLOSED_AT.isNull()).execute();
     }
