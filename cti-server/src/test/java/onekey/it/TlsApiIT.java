@@ -180,6 +180,16 @@ class TlsApiIT {
         Files.writeString(scraped, text.body());
         Proc.require("promtool");
         Proc.run(java.util.List.of("bash", "-c", "promtool check metrics < '" + scraped + "'"), certDir, Map.of(), 30);
+        // and the alert rules docs/operations.md gives pass promtool's check
+        String ops = Files.readString(onekey.testkit.Repo.root().resolve("docs/operations.md"));
+        int block = ops.indexOf("```yaml", ops.indexOf("<!-- onekey-rules.yml -->"));
+        assertThat(block).isPositive();
+        String rules = ops.substring(ops.indexOf('\n', block) + 1, ops.indexOf("```", block + 7));
+        assertThat(rules).contains("alert: OneKeyNobodyReady", "alert: OneKeyJournalFailing", "alert: OneKeyRecordingsDiskLow",
+                "alert: OneKeyAmiDown");
+        Path rulesFile = Files.writeString(certDir.resolve("onekey-rules.yml"), rules);
+        assertThat(Proc.run(java.util.List.of("promtool", "check", "rules", rulesFile.toString()), certDir, Map.of(), 30))
+                .contains("SUCCESS: 12 rules found");
     }
 
     @Test
