@@ -100,6 +100,9 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.outbound.OutboundService outbound;
     private final onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
     private final onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
+    /** GET /metrics (issue 22): the figures a monitoring system scrapes; features add theirs with metrics.gauge(...). */
+    private final onekey.metrics.Metrics metrics;
+    private final onekey.metrics.CallMetricsFeed callMetrics;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -311,6 +314,10 @@ public final class OneKeyServer implements AutoCloseable {
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
                 broadcasts, elders, clock, centreZone), centreZone);
+        this.metrics = new onekey.metrics.Metrics().withJvmAndDisks(cfg.paths().recordings());
+        this.callMetrics = new onekey.metrics.CallMetricsFeed(metrics.registry()).start(hub);
+        serverGauges(incidentRepo);
+        api.metrics(metrics, cfg.metrics().allowFrom());
         try {
             writeAgentEndpoints();
             agi.start();
@@ -333,6 +340,54 @@ public final class OneKeyServer implements AutoCloseable {
         }
         log.info("onekey started api={}:{} agi={}:{} ami={}:{} db={}", cfg.http().bind(), api.port(), cfg.agi().bind(),
                 cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
+    }
+
+    /** The live figures of /metrics, read from each component's own state at every scrape (issue 22). */
+    private void serverGauges(IncidentRepository incidents) {
+        for (onekey.lines.Service line : onekey.lines.Service.values()) {
+            metrics.gauge("onekey_queue_waiting", "Calls waiting in the queue, unanswered, by line",
+                    () -> calls.snapshot().stream().map(CallTracker.LiveView::record)
+                            .filter(r -> r.queuedAt() != null && r.answeredAt() == null && r.line() == line).count(),
+                    "line", line.wire());
+        }
+        metrics.gauge("onekey_sos_waiting", "SOS calls (or calls of unknown line) waiting unanswered", calls::sosWaiting);
+        metrics.gauge("onekey_calls_live", "Elders' calls OneKey follows now", calls::liveCount);
+        for (onekey.agents.AgentState state : onekey.agents.AgentState.values()) {
+            metrics.gauge("onekey_agents", "Agents by state", () -> agents.all().stream()
+                    .filter(a -> a.state() == state).count(), "state", state.wire());
+        }
+        metrics.gauge("onekey_ami_connected", "1 while OneKey is connected to Asterisk's AMI", () -> ami.connected() ? 1 : 0);
+        metrics.counter("onekey_ami_events_received", "AMI events read from Asterisk",
+                () -> (Number) ami.metrics().get("eventsReceived"));
+        metrics.counter("onekey_ami_events_overflowed", "AMI events the full dispatcher queue could not take",
+                () -> (Number) ami.metrics().get("eventsOverflowed"));
+        metrics.gauge("onekey_ami_event_queue_depth", "AMI events read, not yet dispatched",
+                () -> (Number) ami.metrics().get("queueDepth"));
+        metrics.gauge("onekey_journal_pending", "Call rows and audit rows owed to the database (kept in the journal)",
+                journal::pending);
+        metrics.gauge("onekey_journal_failing_seconds", "How long the journal's writes have been failing (0: they work)",
+                () -> ((Number) journal.metrics().get("failingSinceMs")).longValue() / 1000.0);
+        metrics.gauge("onekey_incidents_open", "No-response and emergency incidents not yet resolved or cancelled",
+                incidents::countOpen);
+        metrics.gauge("onekey_broadcasts_in_flight", "Broadcast calls being dialled now (bulk lane)",
+                () -> outbound.legs().countDialing(onekey.outbound.Lane.BULK));
+        metrics.gauge("onekey_recordings_disk_low", "1 while the recordings disk is below recordings.minFreeMb or minFreePercent",
+                () -> recordingsDisk.alert().isPresent() ? 1 : 0);
+        metrics.gauge("onekey_db_up", "1 while the database answers", () -> db.ping() ? 1 : 0);
+        metrics.gauge("hikaricp_connections_active", "Database connections in use", () -> db.poolStats().getActiveConnections(),
+                "pool", "onekey-db");
+        metrics.gauge("hikaricp_connections_idle", "Database connections idle", () -> db.poolStats().getIdleConnections(),
+                "pool", "onekey-db");
+        metrics.gauge("hikaricp_connections", "Database connections open", () -> db.poolStats().getTotalConnections(),
+                "pool", "onekey-db");
+        metrics.gauge("hikaricp_connections_pending", "Threads waiting for a database connection",
+                () -> db.poolStats().getThreadsAwaitingConnection(), "pool", "onekey-db");
+        metrics.gauge("hikaricp_connections_max", "The pool's size", () -> cfg.db().poolSize(), "pool", "onekey-db");
+    }
+
+    /** The figures of GET /metrics; a feature adds its own with {@code metrics().gauge(...)}. */
+    public onekey.metrics.Metrics metrics() {
+        return metrics;
     }
 
     private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
@@ -561,12 +616,14 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("outbound", outbound);
         closeQuietly("alerts", alerts);
         closeQuietly("workload", workload);
+        closeQuietly("call metrics", callMetrics);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);
         closeQuietly("retention", retention);
         closeQuietly("journal", journal); // writes what the call model still owes the database
         closeQuietly("recordings", recordings);
+        closeQuietly("metrics", metrics);
         closeQuietly("lease", lease); // last: a standby starts only once this one has stopped acting
         closeQuietly("database", db);
         log.info("onekey stopped");

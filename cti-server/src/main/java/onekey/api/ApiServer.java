@@ -136,6 +136,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Adds {@code GET /metrics} (issue 22): open without a login to the addresses of {@code allowFrom} (a comma list
+     * of addresses and CIDR blocks), to admins from anywhere; call before {@link #start()}.
+     */
+    public ApiServer metrics(onekey.metrics.Metrics metrics, String allowFrom) {
+        new MetricsApi(ctx, metrics, onekey.net.AddressFilter.parse(allowFrom)).addTo(routes);
+        return this;
+    }
+
+    /**
      * How long a connection may take to send a complete request head (request line and headers), from its opening
      * or the previous response; a trickle of header lines does not extend it (issue 16). Call before
      * {@link #start()}; default {@link #DEFAULT_HEAD_TIMEOUT_MILLIS}.

@@ -5,7 +5,6 @@ import static onekey.api.Routes.roles;
 import static onekey.auth.Role.ADMIN;
 import static onekey.auth.Role.SUPERVISOR;
 
-import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /** The audit trail, for supervisors and admins. */
@@ -24,10 +23,10 @@ final class AuditApi {
 
     /**
      * {@code ?actor=username}, {@code ?elderId=} (rows about that elder: views, pops, calls), or
-     * {@code ?targetType=&targetId=}, and {@code ?from=&to=} (epoch ms or ISO-8601 instants; from inclusive).
+     * {@code ?targetType=&targetId=}, and {@code ?from=&to=} (epoch ms or ISO-8601 instants; from inclusive), paged
+     * with {@code limit} and {@code cursor} ({@link Paging}).
      */
     private Reply listAudit(Req r) {
-        int limit = r.intParam("limit", 100, 1, 1000);
         String targetType = r.param("targetType");
         String targetId = r.param("targetId");
         Long elderId = r.longParam("elderId", 1);
@@ -39,30 +38,14 @@ final class AuditApi {
             targetType = "elder";
             targetId = elderId.toString();
         }
-        Long from = instantParam(r, "from");
-        Long to = instantParam(r, "to");
-        if (from != null && to != null && to <= from) {
-            throw ApiException.badRequest("invalid_param", "\"to\" must be after \"from\"", "to");
-        }
+        // from, to, limit and cursor: the list's page (issue 22)
+        Paging.Window w = Paging.window(r, 100, 1000);
         String type = r.param("type");
         if (type != null && !AUDIT_TYPE.matcher(type).matches()) {
             throw ApiException.badRequest("invalid_param", "\"type\" must be an action or its first part, e.g. spy or "
                     + "elder.view", "type");
         }
-        return Reply.ok(ctx.audit().find(r.param("actor"), type, targetType, targetId, from, to, limit).stream()
-                .map(Json::audit).toList());
-    }
-
-    private static Long instantParam(Req r, String name) {
-        String v = r.param(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return v.chars().allMatch(Character::isDigit) ? Long.parseLong(v) : java.time.Instant.parse(v).toEpochMilli();
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw ApiException.badRequest("invalid_param", "query parameter \"" + name
-                    + "\" must be epoch milliseconds or an ISO-8601 instant like 2026-11-24T08:00:00Z", name);
-        }
+        var page = ctx.audit().page(r.param("actor"), type, targetType, targetId, w.from(), w.to(), w.after(), w.limit());
+        return Paging.reply(w, page.items().stream().map(Json::audit).toList(), page.next());
     }
 }

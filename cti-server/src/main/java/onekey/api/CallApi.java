@@ -33,23 +33,27 @@ final class CallApi {
 
     /**
      * Agents list their own calls only. Caller numbers are masked in lists except for supervisors, who call
-     * back; the full number is in GET /api/calls/{id}, which is audited. Each list is audited as one row.
+     * back; the full number is in GET /api/calls/{id}, which is audited. Each list is audited as one row. Paged with
+     * {@code from} (or {@code since}), {@code to}, {@code limit} and {@code cursor} ({@link Paging}).
      */
     private Reply listCalls(Req r) {
         Long elderId = r.longParam("elderId", 1);
         Long since = r.longParam("since", 0);
-        int limit = r.intParam("limit", 50, 1, 500);
+        // from (or the older since), to, limit and cursor: the list's page (issue 22)
+        Paging.Window w = Paging.window(r, 50, 500);
+        Long from = w.from() != null ? w.from() : since;
         Long agentId = r.is(AGENT) ? null : r.longParam("agentId", 1);
         boolean mask = !r.is(SUPERVISOR);
         // an agent's own calls only, and one audit row for the list: the service's rule
-        List<Map<String, Object>> out = access.list(r.account, elderId, agentId, since, limit).stream().map(c -> {
+        var page = access.page(r.account, elderId, agentId, from, w.to(), w.after(), w.limit());
+        List<Map<String, Object>> out = page.items().stream().map(c -> {
             Map<String, Object> m = Shapes.call(c);
             if (mask) {
                 m.put("callerNumber", c.callerNumber() == null ? null : PhoneNumbers.mask(c.callerNumber()));
             }
             return m;
         }).toList();
-        return Reply.ok(out);
+        return Paging.reply(w, out, page.next());
     }
 
     /** The service's refusals as the client sees them. */

@@ -172,6 +172,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return switch (reply) {
             case Reply.JsonReply j -> writeJson(ctx, keepAlive, j.status(), j.body(), j.headers());
             case Reply.FileReply f -> writeFile(ctx, keepAlive, f);
+            case Reply.BytesReply b -> writeBytes(ctx, keepAlive, b);
         };
     }
 
@@ -192,6 +193,15 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         common(resp, headers, keepAlive);
         finish(ctx, ctx.writeAndFlush(resp), keepAlive);
         return status.code();
+    }
+
+    private static int writeBytes(ChannelHandlerContext ctx, boolean keepAlive, Reply.BytesReply b) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, b.status(), Unpooled.wrappedBuffer(b.body()));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
+        HttpUtil.setContentLength(resp, resp.content().readableBytes());
+        common(resp, b.headers(), keepAlive);
+        finish(ctx, ctx.writeAndFlush(resp), keepAlive);
+        return b.status().code();
     }
 
     private static int writeFile(ChannelHandlerContext ctx, boolean keepAlive, Reply.FileReply f) {

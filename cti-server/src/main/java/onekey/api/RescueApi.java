@@ -78,10 +78,13 @@ final class RescueApi {
         if (state != null && !Set.of("open", "redialling", "escalating", "resolved", "cancelled").contains(state)) {
             throw ApiException.invalid("state", "\"state\" must be open, redialling, escalating, resolved or cancelled");
         }
-        int limit = r.intParam("limit", 50, 1, 500);
-        return Reply.ok(rescue().find(elderId, state, limit).stream()
+        // from, to, limit and cursor: the list's page (issue 22); an agent's page shows only its own incidents, so it
+        // may hold fewer than limit while a next page still follows
+        Paging.Window w = Paging.window(r, 50, 500);
+        var page = rescue().page(elderId, state, w.from(), w.to(), w.after(), w.limit());
+        return Paging.reply(w, page.items().stream()
                 .filter(i -> !r.is(AGENT) || i.involves(r.account.id())) // its own, or one it has a task of (seat B)
-                .map(onekey.rescue.RescueService::shape).toList());
+                .map(onekey.rescue.RescueService::shape).toList(), page.next());
     }
 
     private Reply getIncident(Req r) {

@@ -32,6 +32,20 @@ public interface AuditLog {
     List<AuditEntry> find(String actor, String type, String targetType, String targetId, Long fromMs, Long toMs, int limit);
 
     /**
+     * A page of {@link #find(String, String, String, String, Long, Long, int)}, newest first by (at, id), after
+     * {@code after} (null: from the newest); reads {@code limit + 1} rows (GET /api/audit, issue 22). The default
+     * reads through {@code find} (fakes).
+     */
+    default onekey.store.Cursor.Page<AuditEntry> page(String actor, String type, String targetType, String targetId,
+                                                      Long fromMs, Long toMs, onekey.store.Cursor after, int limit) {
+        List<AuditEntry> rows = find(actor, type, targetType, targetId, fromMs, toMs, Integer.MAX_VALUE).stream()
+                .filter(e -> after == null || after.before(e.at(), e.id()))
+                .sorted(java.util.Comparator.comparingLong(AuditEntry::at).thenComparingLong(AuditEntry::id).reversed())
+                .limit(limit + 1L).toList();
+        return onekey.store.Cursor.Page.of(rows, limit, AuditEntry::at, AuditEntry::id);
+    }
+
+    /**
      * Writes a row that the call journal may write more than once: {@code opKey} makes every write
      * after the first a no-op. Returns false when the row was there already.
      */

@@ -81,6 +81,25 @@ public final class JooqAuditLog implements AuditLog {
     }
 
     @Override
+    public onekey.store.Cursor.Page<AuditEntry> page(String actor, String type, String targetType, String targetId,
+                                                     Long fromMs, Long toMs, onekey.store.Cursor after, int limit) {
+        List<AuditEntry> rows = dsl.selectFrom(AUDIT_LOG)
+                .where(actor == null ? DSL.noCondition() : AUDIT_LOG.USERNAME.eq(actor))
+                .and(type == null ? DSL.noCondition()
+                        : AUDIT_LOG.AUDIT_ACTION.eq(type).or(AUDIT_LOG.AUDIT_ACTION.startsWith(type + ".")))
+                .and(targetType == null ? DSL.noCondition() : AUDIT_LOG.TARGET_TYPE.eq(targetType))
+                .and(targetId == null ? DSL.noCondition() : AUDIT_LOG.TARGET_ID.eq(targetId))
+                .and(fromMs == null ? DSL.noCondition() : AUDIT_LOG.AT_MS.ge(fromMs))
+                .and(toMs == null ? DSL.noCondition() : AUDIT_LOG.AT_MS.lt(toMs))
+                .and(after == null ? DSL.noCondition() : AUDIT_LOG.AT_MS.le(after.at())
+                        .and(AUDIT_LOG.AT_MS.lt(after.at()).or(AUDIT_LOG.ID.lt(after.id()))))
+                .orderBy(AUDIT_LOG.AT_MS.desc(), AUDIT_LOG.ID.desc())
+                .limit(limit + 1)
+                .fetch(JooqAuditLog::toEntry);
+        return onekey.store.Cursor.Page.of(rows, limit, AuditEntry::at, AuditEntry::id);
+    }
+
+    @Override
     public boolean recordOnce(String opKey, long at, Long accountId, String username, String action, String targetType,
                               String targetId, String detail) {
         try {

@@ -55,6 +55,19 @@ public final class CallAccess {
         return out;
     }
 
+    /**
+     * A page of calls, one audit row for it; an agent's page is of its own calls whatever {@code agentId} says.
+     * {@code from} inclusive, {@code to} exclusive (epoch ms), after {@code after} (GET /api/calls, issue 22).
+     */
+    public onekey.store.Cursor.Page<CallRecord> page(Account by, Long elderId, Long agentId, Long from, Long to,
+                                                     onekey.store.Cursor after, int limit) {
+        Long agent = by.role() == Role.AGENT ? Long.valueOf(by.id()) : agentId;
+        var page = calls.page(elderId, agent, from, to, after, limit);
+        audit.record(by, "call.list", elderId == null ? null : "elder", elderId == null ? null : elderId.toString(),
+                "agent=" + agent + " results=" + page.items().size() + (after == null ? "" : " page=next"));
+        return page;
+    }
+
     /** One call opened, audited on its elder (or on the call when the caller is not registered). */
     public CallRecord view(long id, Account by) {
         CallRecord c = own(id, by, "open");

@@ -40,6 +40,21 @@ public interface CallRepository {
     List<CallRecord> find(Long elderId, Long agentId, Long since, int limit);
 
     /**
+     * A page of calls, newest first by (arrivedAt, id): {@code from} inclusive, {@code to} exclusive, after
+     * {@code after} (null: from the newest); null filters do not filter. Reads {@code limit + 1} rows so the page
+     * knows whether another follows (GET /api/calls, issue 22). The default reads through {@link #find} (fakes).
+     */
+    default onekey.store.Cursor.Page<CallRecord> page(Long elderId, Long agentId, Long from, Long to,
+                                                      onekey.store.Cursor after, int limit) {
+        List<CallRecord> rows = find(elderId, agentId, from, Integer.MAX_VALUE).stream()
+                .filter(c -> to == null || c.arrivedAt() < to)
+                .filter(c -> after == null || after.before(c.arrivedAt(), c.id()))
+                .sorted(java.util.Comparator.comparingLong(CallRecord::arrivedAt).thenComparingLong(CallRecord::id).reversed())
+                .limit(limit + 1L).toList();
+        return onekey.store.Cursor.Page.of(rows, limit, CallRecord::arrivedAt, CallRecord::id);
+    }
+
+    /**
      * As {@link #find(Long, Long, Long, int)} without the calls a seat's phone placed (issue 18 item 7, V15
      * {@code direction = 'seat'}): the calls that came in, for the figures about answering them (the wallboard).
      */

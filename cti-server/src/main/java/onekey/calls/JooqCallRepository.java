@@ -149,6 +149,23 @@ public final class JooqCallRepository implements CallRepository {
     }
 
     @Override
+    public onekey.store.Cursor.Page<CallRecord> page(Long elderId, Long agentId, Long from, Long to,
+                                                     onekey.store.Cursor after, int limit) {
+        List<CallRecord> rows = dsl.selectFrom(CALLS)
+                .where(elderId == null ? DSL.noCondition() : CALLS.ELDER_ID.eq(elderId))
+                .and(agentId == null ? DSL.noCondition() : CALLS.AGENT_ID.eq(agentId))
+                .and(from == null ? DSL.noCondition() : CALLS.ARRIVED_AT.ge(from))
+                .and(to == null ? DSL.noCondition() : CALLS.ARRIVED_AT.lt(to))
+                // keyset: the rows after the cursor's (arrived_at, id), spelled out so both engines seek the index
+                .and(after == null ? DSL.noCondition() : CALLS.ARRIVED_AT.le(after.at())
+                        .and(CALLS.ARRIVED_AT.lt(after.at()).or(CALLS.ID.lt(after.id()))))
+                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
+                .limit(limit + 1)
+                .fetch(JooqCallRepository::toCall);
+        return onekey.store.Cursor.Page.of(rows, limit, CallRecord::arrivedAt, CallRecord::id);
+    }
+
+    @Override
     public List<CallRecord> findInbound(Long elderId, Long agentId, Long since, int limit) {
         if (limit <= 0) {
             return List.of();

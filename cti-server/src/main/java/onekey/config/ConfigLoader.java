@@ -101,7 +101,8 @@ public final class ConfigLoader {
             Map.entry("trunk.channels", "0"),
             Map.entry("trunk.sosReserve", "4"),
             Map.entry("ha.leaseSeconds", "10"),
-            Map.entry("ha.instanceId", ""));
+            Map.entry("ha.instanceId", ""),
+            Map.entry("metrics.allowFrom", onekey.net.AddressFilter.LOOPBACK));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -182,7 +183,8 @@ public final class ConfigLoader {
                         oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true"),
                         integer("rescue.taskTakeSeconds", 1, 3600)),
                 broadcast(),
-                new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()));
+                new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()),
+                new OneKeyConfig.Metrics(addressList("metrics.allowFrom")));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }

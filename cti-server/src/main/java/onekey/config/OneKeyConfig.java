@@ -21,7 +21,8 @@ public record OneKeyConfig(
         Recordings recordings,
         Rescue rescue,
         Broadcast broadcast,
-        Ha ha) {
+        Ha ha,
+        Metrics metrics) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -141,4 +142,10 @@ public record OneKeyConfig(
      * restarting (kill -9, a crash) takes its own lease back at once.
      */
     public record Ha(int leaseSeconds, String instanceId) {}
+
+    /**
+     * {@code GET /metrics} (Prometheus text format): who may scrape it without signing in, a comma list of addresses
+     * and CIDR blocks ({@code metrics.allowFrom}, loopback by default); a signed-in admin may read it from anywhere.
+     */
+    public record Metrics(String allowFrom) {}
 }

@@ -128,6 +128,31 @@ public final class IncidentRepository {
                 .fetch(this::withSteps);
     }
 
+    /**
+     * A page of incidents, newest first by (openedAt, id): {@code from} inclusive, {@code to} exclusive, after
+     * {@code after}; null filters do not filter; state "open" as in {@link #find}. Reads {@code limit + 1} rows.
+     */
+    public onekey.store.Cursor.Page<Incident> page(Long elderId, String state, Long from, Long to,
+                                                   onekey.store.Cursor after, int limit) {
+        List<Incident> rows = dsl.selectFrom(INCIDENTS)
+                .where(elderId == null ? DSL.noCondition() : INCIDENTS.ELDER_ID.eq(elderId))
+                .and(state == null ? DSL.noCondition() : "open".equals(state) ? INCIDENTS.CLOSED_AT.isNull()
+                        : INCIDENTS.STATE.eq(state))
+                .and(from == null ? DSL.noCondition() : INCIDENTS.OPENED_AT.ge(from))
+                .and(to == null ? DSL.noCondition() : INCIDENTS.OPENED_AT.lt(to))
+                .and(after == null ? DSL.noCondition() : INCIDENTS.OPENED_AT.le(after.at())
+                        .and(INCIDENTS.OPENED_AT.lt(after.at()).or(INCIDENTS.ID.lt(after.id()))))
+                .orderBy(INCIDENTS.OPENED_AT.desc(), INCIDENTS.ID.desc())
+                .limit(limit + 1)
+                .fetch(this::withSteps);
+        return onekey.store.Cursor.Page.of(rows, limit, Incident::openedAt, Incident::id);
+    }
+
+    /** How many incidents are open (not yet resolved or cancelled). */
+    public int countOpen() {
+        return dsl.fetchCount(INCIDENTS, INCIDENTS.CLOSED_AT.isNull());
+    }
+
     public void setState(long id, String state) {
         dsl.update(INCIDENTS).set(INCIDENTS.STATE, state).where(INCIDENTS.ID.eq(id)).and(INCIDENTS.CLOSED_AT.isNull()).execute();
     }

@@ -291,6 +291,12 @@ public final class RescueService implements AutoCloseable {
         return repo.find(elderId, state, limit);
     }
 
+    /** A page of incidents, newest first (GET /api/incidents with from, to, cursor: issue 22). */
+    public onekey.store.Cursor.Page<Incident> page(Long elderId, String state, Long from, Long to,
+                                                   onekey.store.Cursor after, int limit) {
+        return repo.page(elderId, state, from, to, after, limit);
+    }
+
     /** From the AMI dispatcher: the dialplan's results to the rescue thread at once; the calls' own to outbound. */
     public void onEvent(PbxEvent e) {
         switch (e) {

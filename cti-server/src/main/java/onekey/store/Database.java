@@ -229,6 +229,11 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** The pool's figures now (GET /metrics): active, idle and total connections, threads waiting for one. */
+    public com.zaxxer.hikari.HikariPoolMXBean poolStats() {
+        return pool.getHikariPoolMXBean();
+    }
+
     /** "h2" or "mariadb". */
     public String dialect() {
         return dialect == SQLDialect.H2 ? "h2" : "mariadb";

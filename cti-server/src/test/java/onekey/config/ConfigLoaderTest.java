@@ -60,6 +60,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void metricsAreOpenToLoopbackOnlyByDefaultAndABadListIsNamed() {
+        assertThat(ConfigLoader.load(null, Map.of()).metrics().allowFrom()).isEqualTo("127.0.0.1,::1");
+        assertThat(ConfigLoader.load(null, Map.of("ONEKEY_METRICS_ALLOWFROM", "10.0.9.0/24 , ::1")).metrics().allowFrom())
+                .isEqualTo("10.0.9.0/24,::1");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_METRICS_ALLOWFROM", "prometheus.local")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.allowFrom (ONEKEY_METRICS_ALLOWFROM) is 'prometheus.local', expected a comma list");
+    }
+
+    @Test
     void plainHttpOnANetworkAddressIsRefusedUnlessAllowed() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ONEKEY_HTTP_BIND", "0.0.0.0")))
                 .isInstanceOf(ConfigException.class)

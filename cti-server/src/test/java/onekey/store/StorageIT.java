@@ -431,6 +431,69 @@ class StorageIT {
                 repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000)).isPresent();
     }
 
+    // --- paging of the long lists (issue 22) -----------------------------------------------------------
+
+    /** Every page from the first, following next; checks no page is longer than {@code limit}. */
+    private static <T> List<T> walk(int limit, java.util.function.Function<Cursor, Cursor.Page<T>> read) {
+        List<T> all = new java.util.ArrayList<>();
+        Cursor after = null;
+        do {
+            Cursor.Page<T> page = read.apply(after);
+            assertTrue(page.items().size() <= limit);
+            all.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        return all;
+    }
+
+    @OnBothEngines
+    void callsIncidentsAndAuditRowsArePagedByKeysetOverMoreRowsThanAPage(String engine) {
+        open(engine);
+        // calls: three per millisecond, so pages end inside a tie of arrived_at
+        CallRepository calls = new JooqCallRepository(db);
+        for (int i = 0; i < 25; i++) {
+            calls.insertIfAbsent(call("P" + i, null, 10_000 + i / 3));
+        }
+        List<CallRecord> expected = calls.find(null, null, null, 100);
+        List<CallRecord> paged = walk(10, after -> calls.page(null, null, null, null, after, 10));
+        assertEquals(25, paged.size());
+        assertEquals(expected.stream().map(CallRecord::id).toList(), paged.stream().map(CallRecord::id).toList());
+        for (int i = 1; i < paged.size(); i++) { // newest first by (arrived_at, id)
+            CallRecord a = paged.get(i - 1);
+            CallRecord b = paged.get(i);
+            assertTrue(a.arrivedAt() > b.arrivedAt() || a.arrivedAt() == b.arrivedAt() && a.id() > b.id());
+        }
+        // a period: from inclusive, to exclusive
+        List<CallRecord> period = walk(4, after -> calls.page(null, null, 10_002L, 10_005L, after, 4));
+        assertEquals(9, period.size());
+        assertTrue(period.stream().allMatch(c -> c.arrivedAt() >= 10_002 && c.arrivedAt() < 10_005));
+
+        // incidents: two per millisecond
+        var incidents = new onekey.rescue.IncidentRepository(db);
+        for (int i = 0; i < 12; i++) {
+            incidents.openWithFirstRedial(null, 100L + i, 5L, "1001", "no-response", "2155559" + (100 + i), 20_000 + i / 2)
+                    .orElseThrow();
+        }
+        var allIncidents = walk(5, after -> incidents.page(null, null, null, null, after, 5));
+        assertEquals(12, allIncidents.size());
+        assertEquals(incidents.find(null, null, 100).stream().map(onekey.rescue.Incident::id).toList(),
+                allIncidents.stream().map(onekey.rescue.Incident::id).toList());
+        assertEquals(6, walk(5, after -> incidents.page(null, "open", 20_003L, null, after, 5)).size());
+
+        // audit rows: the clock moves every other row
+        var audit = new JooqAuditLog(db, clock);
+        for (int i = 0; i < 15; i++) {
+            audit.record(null, "elder.view", "elder", "7", "n=" + i);
+            if (i % 2 == 1) {
+                clock.advance(1);
+            }
+        }
+        var rows = walk(4, after -> audit.page(null, "elder", "elder", "7", null, null, after, 4));
+        assertEquals(15, rows.size());
+        assertEquals(java.util.stream.IntStream.iterate(14, i -> i >= 0, i -> i - 1).mapToObj(i -> "n=" + i).toList(),
+                rows.stream().map(AuditEntry::detail).toList());
+    }
+
     // --- voice broadcasts (issue 9) -------------------------------------------------------------------
 
     @OnBothEngines
