@@ -75,7 +75,10 @@ public final class OneKeyServer implements AutoCloseable {
     private final EventHub hub = new EventHub(5_000);
     /** The trunk's live channels (issue 9: broadcasts leave trunk.sosReserve of them for SOS). */
     private final onekey.telephony.TrunkLoad trunkLoad = new onekey.telephony.TrunkLoad("PJSIP/trunk");
+    /** One Asterisk: its AMI connection (null with several nodes). */
     private final AmiClient ami;
+    /** Several Asterisk nodes behind Kamailio (issue 25); null with one Asterisk. */
+    private final onekey.nodes.NodeSet nodes;
     private final AgentService agents;
     private final SipProvisioner sip;
     private final CallTracker calls;
@@ -145,11 +148,16 @@ public final class OneKeyServer implements AutoCloseable {
 
         OneKeyConfig.Ami amiCfg = cfg.ami();
         // telephony's own settings; the listener is given at start, once everything that follows the PBX is built
-        this.ami = new AmiClient(new AmiClient.Settings(amiCfg.host(), amiCfg.port(), amiCfg.user(), amiCfg.secret(),
-                amiCfg.eventQueueCapacity()));
-        this.pbx = new AmiPbx(ami);
+        // several nodes (issue 25): one AMI connection each, seen as one PBX; else the one Asterisk as always
+        this.nodes = cfg.nodes().enabled() ? onekey.nodes.NodeSet.overAmi(cfg.nodes().list().stream()
+                .map(n -> new onekey.nodes.NodeSet.Spec(n.name(), n.amiHost(), n.amiPort())).toList(), amiCfg.user(),
+                amiCfg.secret(), amiCfg.eventQueueCapacity(), cfg.nodes().deadAfterMs()) : null;
+        this.ami = nodes != null ? null : new AmiClient(new AmiClient.Settings(amiCfg.host(), amiCfg.port(), amiCfg.user(),
+                amiCfg.secret(), amiCfg.eventQueueCapacity()));
+        this.pbx = nodes != null ? nodes.pbx() : new AmiPbx(ami);
         this.agents = new AgentService(pbx, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
-        this.sip = cfg.asterisk().agentsConf() == null
+        this.sip = nodes != null ? nodesProvisioner()
+                : cfg.asterisk().agentsConf() == null
                 ? list -> log.info("asterisk.agentsConf not set: agent endpoints are provisioned outside OneKey")
                 : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), pbx);
         this.lineCache = new LineCache(lines);
@@ -315,7 +323,11 @@ public final class OneKeyServer implements AutoCloseable {
             writeAgentEndpoints();
             agi.start();
             api.start();
-            ami.start(pbxSubscribers);
+            if (nodes != null) {
+                nodes.start(pbxSubscribers);
+            } else {
+                ami.start(pbxSubscribers);
+            }
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
             // calls left without their elder by an earlier run at once; later, whenever a caller lookup gave up
             housekeeping.schedule(this::linkLate, 0, TimeUnit.SECONDS);
@@ -333,6 +345,19 @@ public final class OneKeyServer implements AutoCloseable {
         }
         log.info("onekey started api={}:{} agi={}:{} ami={}:{} db={}", cfg.http().bind(), api.port(), cfg.agi().bind(),
                 cfg.agi().port(), cfg.ami().host(), cfg.ami().port(), db);
+    }
+
+    /** Agents' accounts on every node and in Kamailio's subscriber table (issue 25). */
+    private SipProvisioner nodesProvisioner() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        Path pattern = cfg.asterisk().agentsConf();
+        if (pattern != null) {
+            for (OneKeyConfig.Node n : cfg.nodes().list()) {
+                files.put(n.name(), Path.of(pattern.toString().replace("{node}", n.name())));
+            }
+        }
+        return new onekey.nodes.NodesProvisioner(files, cfg.nodes().proxy().isEmpty() ? null : cfg.nodes().proxy(),
+                cfg.nodes().subscribers(), pbx);
     }
 
     private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
@@ -481,8 +506,14 @@ public final class OneKeyServer implements AutoCloseable {
         return agents;
     }
 
+    /** The one Asterisk's AMI connection; null with several nodes ({@link #nodes()}). */
     public AmiClient ami() {
         return ami;
+    }
+
+    /** The Asterisk nodes (issue 25); null with one Asterisk. */
+    public onekey.nodes.NodeSet nodes() {
+        return nodes;
     }
 
     public RecordingIndexer recordings() {
@@ -505,6 +536,13 @@ public final class OneKeyServer implements AutoCloseable {
         String queue = cfg.asterisk().queue();
         return new Health(List.of(
                 new Health.Part("asterisk", () -> {
+                    if (nodes != null) { // issue 25: per node, up while any node is
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("connected", nodes.anyUp());
+                        m.put("nodes", nodes.metrics());
+                        m.put("resync", pbxSubscribers.metrics());
+                        return new Health.Report(m, nodes.anyUp(), nodes.alerts());
+                    }
                     Map<String, Object> m = new LinkedHashMap<>(ami.metrics());
                     m.put("resync", pbxSubscribers.metrics());
                     return new Health.Report(m, ami.connected(), List.of());
@@ -562,6 +600,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("alerts", alerts);
         closeQuietly("workload", workload);
         closeQuietly("ami", ami);
+        closeQuietly("nodes", nodes);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);
         closeQuietly("retention", retention);
