@@ -91,6 +91,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final AgiFlowServer agi;
     private final ApiServer api;
     private final RescueService rescue;
+    /** Elders cut off by a dead node, called back (issue 25); null with one Asterisk. */
+    private final onekey.nodes.CutOffCallbacks cutOff;
     private final SilenceWatch silence;
     private final onekey.supervision.SpyService spy;
     private final onekey.calls.ConferenceWatch conferences;
@@ -239,10 +241,24 @@ public final class OneKeyServer implements AutoCloseable {
                 audit, // a seat's task done and follow-up outcomes are audited by the service (issue 18)
                 new onekey.rescue.FollowUpRepository(db)); // answered SOS and consult calls
         callEnded.set(rescue::callEnded);
+        // issue 25: a node died: its elders' SOS and answered calls are called back through a live node (outbound legs)
+        this.cutOff = nodes == null ? null : new onekey.nodes.CutOffCallbacks(outbound,
+                linkedid -> calls.snapshot().stream().map(CallTracker.LiveView::record)
+                        .filter(r -> linkedid.equals(r.linkedid())).findFirst(),
+                id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null),
+                (elderId, number, callId, reason) -> rescue.noResponseOnCall(elderId, number, callId, null, reason),
+                rc.ringSeconds() * 1000L);
+        if (nodes != null) {
+            nodes.onNodeLost(cutOff::nodeLost);
+        }
         // an SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos)
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
-                rc.openOnAbandonedSos() ? linkedid -> rescue.abandonedSos(linkedid, callRepo::byLinkedid) : linkedid -> { });
+                rc.openOnAbandonedSos() ? linkedid -> {
+                    if (cutOff == null || !cutOff.calledBack(linkedid)) { // a call cut off by its node is called back
+                        rescue.abandonedSos(linkedid, callRepo::byLinkedid);
+                    }
+                } : linkedid -> { });
         this.spy = new onekey.supervision.SpyService(pbx, callRepo, accounts, audit, hub, clock);
         this.conferences = new onekey.calls.ConferenceWatch(pbx, hub, new onekey.calls.ConferenceWatch.Calls() {
             @Override
@@ -514,6 +530,11 @@ public final class OneKeyServer implements AutoCloseable {
     /** The Asterisk nodes (issue 25); null with one Asterisk. */
     public onekey.nodes.NodeSet nodes() {
         return nodes;
+    }
+
+    /** The call-backs of elders cut off by a dead node (issue 25); null with one Asterisk. */
+    public onekey.nodes.CutOffCallbacks cutOffCallbacks() {
+        return cutOff;
     }
 
     public RecordingIndexer recordings() {

@@ -110,7 +110,7 @@ public final class NodeSet implements AutoCloseable {
         return pbx;
     }
 
-    /** Told of every node declared dead, after its channels were reported ended (on the event thread). */
+    /** Told of every node declared dead, before its channels are reported ended (under the event lock). */
     public void onNodeLost(Consumer<Lost> listener) {
         lossListeners.add(listener);
     }
@@ -227,6 +227,22 @@ public final class NodeSet implements AutoCloseable {
             List<Chan> chans = new ArrayList<>(n.channels.values());
             n.channels.clear();
             List<LiveChannel> callers = new ArrayList<>();
+            for (Chan c : chans) {
+                if (c.uniqueid().equals(c.linkedid())) {
+                    callers.add(new LiveChannel(c.linkedid(), c.uniqueid(), c.name(), null, null, null, null, 0, Map.of()));
+                }
+            }
+            log.error("node={} dead: {} channel(s) ended with it, {} call(s); new calls go to the other nodes",
+                    n.name(), chans.size(), callers.size());
+            // the listeners first, while the calls are still followed as they were (who answered, which line)
+            lost = new Lost(n.name(), now, List.copyOf(callers));
+            for (Consumer<Lost> l : lossListeners) {
+                try {
+                    l.accept(lost);
+                } catch (RuntimeException ex) {
+                    log.error("node={} loss listener failed", n.name(), ex);
+                }
+            }
             String text = NODE_LOST_TEXT + n.name();
             // the agents' (and other) legs first, then the callers': the order Asterisk itself mostly reports them in
             for (Chan c : chans) {
@@ -236,21 +252,10 @@ public final class NodeSet implements AutoCloseable {
             }
             for (Chan c : chans) {
                 if (c.uniqueid().equals(c.linkedid())) {
-                    callers.add(new LiveChannel(c.linkedid(), c.uniqueid(), c.name(), null, null, null, null, 0, Map.of()));
                     emit(new PbxEvent.ChannelHungUp(c.linkedid(), now, c.uniqueid(), true, NODE_LOST_CAUSE, text));
                 }
             }
             pbx.nodeDown(n);
-            log.error("node={} dead: {} channel(s) ended with it, {} call(s); new calls go to the other nodes",
-                    n.name(), chans.size(), callers.size());
-            lost = new Lost(n.name(), now, List.copyOf(callers));
-            for (Consumer<Lost> l : lossListeners) {
-                try {
-                    l.accept(lost);
-                } catch (RuntimeException ex) {
-                    log.error("node={} loss listener failed", n.name(), ex);
-                }
-            }
         }
     }
 

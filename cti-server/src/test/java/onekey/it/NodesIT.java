@@ -242,43 +242,177 @@ class NodesIT {
                 .until(() -> !memberLine(n1, "1001").contains("paused") && !memberLine(n2, "1001").contains("paused"));
     }
 
-    /** Test 3: a node killed and restarted rejoins Kamailio's dispatcher and OneKey's view, with its queue members. */
+    /**
+     * Test 2: node n1 killed (kill -9) during a stream of SOS calls. New calls go to n2 (Kamailio's failover and
+     * probes; the seconds of refused or delayed calls are measured and printed), none is lost after; every SOS call
+     * that was live on n1 is called back through n2, and the elder's phone behind the trunk answers and is put through
+     * to a seat (the seat that had the call, if one had it), hearing the seat; OneKey's view of n2 never blinked.
+     */
+    @Test
+    @Order(3)
+    void aNodeKilledDuringSosCallsLosesNoCallAndItsEldersAreCalledBack() throws Exception {
+        ready(ws1, "1001");
+        ready(ws2, "1002");
+        long n2Connects = stack.api.get("/api/health", null).json().path("asterisk").path("nodes").path("n2").path("ami")
+                .path("connects").asLong();
+        List<String> n2States = java.util.Collections.synchronizedList(new ArrayList<>());
+        var watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            while (watching.get()) {
+                n2States.add(nodeState("n2"));
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+        });
+        // the elders' phones behind the trunk: answer the call-backs, say nothing (what the recording holds is the seat)
+        try (Sipp.TrunkPhone elders = Sipp.TrunkPhone.silent(n1.trunkPort(), 300)) {
+            record Placed(String number, long startedAt, Sipp.Caller caller) {}
+            List<Placed> before = new ArrayList<>();
+            List<Placed> after = new ArrayList<>();
+            try {
+                // calls before the kill: at least one answered by a seat and one more on n1
+                for (int i = 0; i < 4; i++) {
+                    String number = "0216660" + (1000 + i);
+                    before.add(new Placed(number, System.currentTimeMillis(), new Sipp.Caller(kam.port, number, "1234901", 8_000)));
+                    waitQueued(number);
+                }
+                Awaitility.await("a seat talks on n1").atMost(Duration.ofSeconds(10)).until(() -> desk.frames().stream()
+                        .anyMatch(f -> f.json().path("type").asText().equals("call.answered")
+                                && f.json().path("call").path("linkedid").asText().startsWith("n1-")
+                                && f.json().path("call").path("callerNumber").asText().startsWith("0216660")));
+                long killedAt = System.currentTimeMillis();
+                n1.kill();
+                // the stream goes on: one call every 300 ms for 6 s
+                for (int i = 0; i < 20; i++) {
+                    String number = "0216661" + (1000 + i);
+                    after.add(new Placed(number, System.currentTimeMillis(), new Sipp.Caller(kam.port, number, "1234901", 1000)));
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+                }
+                // every call placed after the kill reached OneKey on n2, and its elder's phone saw the whole call
+                long refusedUntil = killedAt;
+                long maxSetupMs = 0;
+                int refused = 0;
+                for (Placed p : after) {
+                    JsonNode q = waitQueued(p.number()).json().path("call");
+                    assertThat(q.path("linkedid").asText()).startsWith("n2-");
+                    long setup = q.path("arrivedAt").asLong() - p.startedAt();
+                    maxSetupMs = Math.max(maxSetupMs, setup);
+                    if (p.caller().await(40) != 0) {
+                        refused++;
+                        refusedUntil = Math.max(refusedUntil, p.startedAt());
+                    }
+                }
+                System.out.printf("NODES kill -9 of n1: %d calls after it, %d refused (last refused %.1f s after the kill),"
+                        + " slowest set-up %d ms (Kamailio's failover to n2)%n", after.size(), refused,
+                        (refusedUntil - killedAt) / 1000.0, maxSetupMs);
+                // issue 25 target: at most 5 s of refused calls; none lost after that
+                assertThat(refusedUntil - killedAt).isLessThanOrEqualTo(5_000);
+                assertThat(after.stream().filter(p -> p.startedAt() > killedAt + 5_000).map(p -> p.caller().await(1)))
+                        .allMatch(code -> code == 0);
+
+                // the SOS calls live on n1 when it died are called back through n2 and reach a seat
+                List<JsonNode> cut = new ArrayList<>();
+                for (Placed p : before) {
+                    JsonNode q = waitQueued(p.number()).json().path("call");
+                    if (q.path("linkedid").asText().startsWith("n1-")) {
+                        cut.add(q);
+                    }
+                }
+                assertThat(cut).isNotEmpty();
+                var seatsBack = new java.util.concurrent.atomic.AtomicInteger();
+                Awaitility.await("call-backs planned").atMost(Duration.ofSeconds(10))
+                        .until(() -> stack.server.cutOffCallbacks().planned().size() == cut.size());
+                for (JsonNode q : cut) {
+                    long callId = q.path("id").asLong();
+                    assertThat(stack.server.cutOffCallbacks().planned()).containsEntry(callId, "n1");
+                    // the seat that had the call when n1 died (none while it was waiting in the queue)
+                    String hadSeat = desk.frames().stream().filter(f -> f.json().path("type").asText().equals("call.answered")
+                                    && f.json().path("call").path("linkedid").asText().equals(q.path("linkedid").asText()))
+                            .map(f -> f.json().path("call").path("agentId").asText()).findFirst().orElse(null);
+                    // the call-back: the elder's number, put through to a seat with the pop (same seat if one had it)
+                    Ws.Frame back = desk.await("call.answered", j -> j.path("call").path("linkedid").asText()
+                            .equals("okcb-" + callId), 30);
+                    assertThat(back.json().path("call").path("callerNumber").asText()).isEqualTo(q.path("callerNumber").asText());
+                    String seat = back.json().path("call").path("agentId").asText();
+                    if (hadSeat != null) {
+                        assertThat(seat).as("the call-back rings the seat that had the call first").isEqualTo(hadSeat);
+                        seatsBack.incrementAndGet();
+                    }
+                    Ws seatWs = seat.equals(ws1Account()) ? ws1 : ws2;
+                    seatWs.await("call.offered", j -> j.path("call").path("linkedid").asText().equals("okcb-" + callId), 10);
+                }
+                assertThat(seatsBack.get()).as("an answered call cut off went back to its seat").isPositive();
+                // the elder heard the seat: the call-back's recording carries the seat's voice (the elder's phone is silent)
+                n2.cli("channel request hangup all");
+                // the elders' phones behind the trunk saw each call-back's whole dialogue (INVITE, 200, ACK, BYE)
+                Awaitility.await("the elders' phones counted the call-backs").atMost(Duration.ofSeconds(20))
+                        .until(() -> elders.successfulCalls() >= cut.size());
+                for (JsonNode q : cut) {
+                    long callId = q.path("id").asLong();
+                    desk.await("call.ended", j -> j.path("call").path("linkedid").asText().equals("okcb-" + callId), 20);
+                    Path rec;
+                    try (var files = Files.walk(n1.recordings())) {
+                        rec = files.filter(f -> f.getFileName().toString().equals("okcb-" + callId + ".wav")).findFirst().orElseThrow();
+                    }
+                    assertThat(Audio.rms(rec)).as("call-back recording RMS (the seat's voice)").isGreaterThan(0.01);
+                }
+            } finally {
+                n2.cli("channel request hangup all"); // whatever is left: the next test starts with idle seats
+                before.forEach(p -> p.caller().close());
+                after.forEach(p -> p.caller().close());
+                watching.set(false);
+                watcher.join(2000);
+            }
+        }
+        // OneKey's view of n2 never blinked: up all along, its AMI never reconnected
+        assertThat(n2States).isNotEmpty().containsOnly("up");
+        assertThat(stack.api.get("/api/health", null).json().path("asterisk").path("nodes").path("n2").path("ami")
+                .path("connects").asLong()).isEqualTo(n2Connects);
+    }
+
+    private static String ws1Account() {
+        return stack.server.accountList().stream().filter(a -> "1001".equals(a.extension())).findFirst().orElseThrow()
+                .id() + "";
+    }
+
+    /** The supervisor's call.queued for the elder's number. */
+    private static Ws.Frame waitQueued(String number) {
+        return desk.await("call.queued", j -> j.path("call").path("callerNumber").asText().equals(number), 20);
+    }
+
+    /** Test 3: the node killed in test 2 (n1), restarted, rejoins Kamailio's dispatcher and OneKey's view, with its queue members. */
     @Test
     @Order(4)
     void aRestartedNodeRejoinsWithItsQueueMembers() {
-        ready(ws1, "1001");
-        ready(ws2, "1002");
-        n2.kill();
-        Awaitility.await("n2 dead in OneKey's view").atMost(Duration.ofSeconds(10)).until(() -> nodeState("n2").equals("dead"));
-        assertThat(nodeState("n1")).isEqualTo("up");
+        if (!nodeState("n1").equals("dead")) {
+            n1.kill(); // run alone: kill it here
+        }
+        Awaitility.await("n1 dead in OneKey's view").atMost(Duration.ofSeconds(10)).until(() -> nodeState("n1").equals("dead"));
+        assertThat(nodeState("n2")).isEqualTo("up");
         JsonNode health = stack.api.get("/api/health", null).json();
         assertThat(health.path("asterisk").path("connected").asBoolean()).isTrue();
         assertThat(health.path("status").asText()).isEqualTo("degraded");
-        assertThat(health.path("alerts").toString()).contains("node-down", "n2");
-        // a fresh start: no queue members of its own (the persisted ones are removed), no AstDB settings
-        Path astdb = n2.rundir.resolve("lib/astdb.sqlite3");
+        assertThat(health.path("alerts").toString()).contains("node-down", "n1");
+        // a fresh start: no queue members of its own (the persisted ones are removed with its AstDB), no settings
         try {
-            Files.deleteIfExists(astdb);
+            Files.deleteIfExists(n1.rundir.resolve("lib/astdb.sqlite3"));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        n2.start();
-        Awaitility.await("n2 up again in OneKey's view").atMost(Duration.ofSeconds(20)).until(() -> nodeState("n2").equals("up"));
-        // OneKey put its agents back into n2's queue, and the dialplan's settings into its AstDB
-        Awaitility.await("members back on n2").atMost(Duration.ofSeconds(10))
-                .until(() -> memberLine(n2, "1001").contains("Not in use") && memberLine(n2, "1002").contains("Not in use"));
-        assertThat(n2.cli("database show onekey-line")).contains("1234901");
-        // Kamailio's probes took n2 back: new calls reach it again
+        n1.start();
+        Awaitility.await("n1 up again in OneKey's view").atMost(Duration.ofSeconds(20)).until(() -> nodeState("n1").equals("up"));
+        // OneKey put its agents back into n1's queue, and the dialplan's settings into its AstDB
+        ready(ws1, "1001");
+        ready(ws2, "1002");
+        assertThat(n1.cli("database show onekey-line")).contains("1234901");
+        // Kamailio's probes took n1 back: new calls reach it again
         long mark = System.currentTimeMillis();
-        Awaitility.await("a call lands on n2 again").atMost(Duration.ofSeconds(30)).until(() -> {
+        Awaitility.await("a call lands on n1 again").atMost(Duration.ofSeconds(30)).until(() -> {
             try (Sipp.Caller c = new Sipp.Caller(kam.port, "02155550005", "1234901", 500)) {
                 assertThat(c.await(30)).as(c.log()).isZero();
             }
-            return List.of(ws1, ws2).stream().flatMap(w -> w.frames().stream())
-                    .anyMatch(f -> f.json().path("type").asText().equals("call.offered")
-                            && f.json().path("call").path("arrivedAt").asLong() >= mark
-                            && f.json().path("call").path("linkedid").asText().startsWith("n2-"));
+            return desk.frames().stream().anyMatch(f -> f.json().path("type").asText().equals("call.queued")
+                    && f.json().path("call").path("arrivedAt").asLong() >= mark
+                    && f.json().path("call").path("linkedid").asText().startsWith("n1-"));
         });
     }
-
 }
