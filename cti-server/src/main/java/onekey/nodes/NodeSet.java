@@ -93,16 +93,17 @@ public final class NodeSet implements AutoCloseable {
             AmiClient ami = new AmiClient(new AmiClient.Settings(s.amiHost(), s.amiPort(), user, secret, eventQueueCapacity));
             nodes.add(new Node(s, ami, new AmiPbx(ami)));
         }
-        return new NodeSet(nodes, deadAfterMs);
+        return new NodeSet(nodes, deadAfterMs, null);
     }
 
-    NodeSet(List<Node> nodes, long deadAfterMs) {
+    /** {@code pauses}: where the busy pauses are sent from (null: a thread of its own; tests run them in place). */
+    NodeSet(List<Node> nodes, long deadAfterMs, java.util.concurrent.Executor pauses) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("no nodes");
         }
         this.nodes = List.copyOf(nodes);
         this.deadAfterMs = deadAfterMs;
-        this.pbx = new NodesPbx(this);
+        this.pbx = new NodesPbx(this, pauses);
     }
 
     /** The nodes as one PBX: settings and queue membership on every node, calls placed through a live one. */
@@ -117,7 +118,7 @@ public final class NodeSet implements AutoCloseable {
 
     /** Connects every node; their events and connection changes go to {@code subscribers}, one at a time. */
     public void start(AmiClient.Listener subscribers) {
-        this.downstream = subscribers;
+        attach(subscribers);
         for (Node n : nodes) {
             n.ami.start(listenerFor(n));
             // a node that never answers is dead after the same grace as one that went away
@@ -125,6 +126,11 @@ public final class NodeSet implements AutoCloseable {
                 n.deadTimer = timer.schedule(() -> declareDead(n), deadAfterMs, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** Where the nodes' events go (start does it; tests drive {@link #listenerFor} themselves). */
+    void attach(AmiClient.Listener subscribers) {
+        this.downstream = subscribers;
     }
 
     List<Node> nodes() {
@@ -135,7 +141,7 @@ public final class NodeSet implements AutoCloseable {
         return lock;
     }
 
-    private AmiClient.Listener listenerFor(Node n) {
+    AmiClient.Listener listenerFor(Node n) {
         return new AmiClient.Listener() {
             @Override
             public void onConnected(AmiClient ami) {
@@ -175,7 +181,9 @@ public final class NodeSet implements AutoCloseable {
                     }
                     setState(n, State.SUSPECT);
                     log.warn("node={} AMI lost: suspect; dead in {} ms unless it comes back", n.name(), deadAfterMs);
-                    n.deadTimer = timer.schedule(() -> declareDead(n), deadAfterMs, TimeUnit.MILLISECONDS);
+                    if (n.ami != null) { // (unit tests declare it dead themselves)
+                        n.deadTimer = timer.schedule(() -> declareDead(n), deadAfterMs, TimeUnit.MILLISECONDS);
+                    }
                     if (nodes.stream().noneMatch(x -> x.state == State.UP)) {
                         downstream.onDisconnected();
                     }

@@ -45,10 +45,13 @@ final class NodesPbx implements Pbx {
     /** iface + node → the pause applied there last (true/false), to send only changes. */
     private final Map<String, Boolean> applied = new ConcurrentHashMap<>();
     /** Busy pauses are sent off the event thread, in order. */
-    private final ExecutorService pauses = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nodes-pause").factory());
+    private final ExecutorService ownPauses;
+    private final java.util.concurrent.Executor pauses;
 
-    NodesPbx(NodeSet set) {
+    NodesPbx(NodeSet set, java.util.concurrent.Executor pauses) {
         this.set = set;
+        this.ownPauses = pauses == null ? Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nodes-pause").factory()) : null;
+        this.pauses = pauses == null ? ownPauses : pauses;
     }
 
     private List<NodeSet.Node> up() {
@@ -362,6 +365,8 @@ final class NodesPbx implements Pbx {
     }
 
     void close() {
-        pauses.shutdownNow();
+        if (ownPauses != null) {
+            ownPauses.shutdownNow();
+        }
     }
 }
