@@ -121,9 +121,9 @@ public final class NodeSet implements AutoCloseable {
         attach(subscribers);
         for (Node n : nodes) {
             n.ami.start(listenerFor(n));
-            // a node that never answers is dead after the same grace as one that went away
+            // a node that never answers is dead after a grace (at least 10 s: the first AMI login of a JVM is slow)
             synchronized (lock) {
-                n.deadTimer = timer.schedule(() -> declareDead(n), deadAfterMs, TimeUnit.MILLISECONDS);
+                n.deadTimer = timer.schedule(() -> declareDead(n), Math.max(deadAfterMs, 10_000), TimeUnit.MILLISECONDS);
             }
         }
     }
