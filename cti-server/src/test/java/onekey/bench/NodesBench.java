@@ -62,10 +62,13 @@ public final class NodesBench {
         System.out.printf("nodes bench: %d agents, pop at %d/s for %d s, rates %s, %d s steps, hold %d ms; load %s%n", AGENTS,
                 POP_RATE, POP_SECONDS, java.util.Arrays.toString(RATES), STEP_SECONDS, HOLD_MS, loadAtStart);
         Figures one;
-        try (Stack stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "0").startAsterisk().startServer();
-             Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 0)) {
+        try (Stack stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "0").startAsterisk().startServer()) {
             awaitUp(stack);
-            one = measure("one Asterisk, no Kamailio", stack, stack.asterisk.sipPort, phone, List.of(stack.asterisk));
+            // the agents' endpoints are written on the AMI connect: the phone registers after it
+            Sipp.AgentPhone phone = registered(() -> new Sipp.AgentPhone(stack.asterisk, "1001", stack.sipSecret("1001"), 0));
+            try (phone) {
+                one = measure("one Asterisk, no Kamailio", stack, stack.asterisk.sipPort, phone, List.of(stack.asterisk));
+            }
         }
         Figures two;
         Stack stack = new Stack().with("ONEKEY_CALLS_WRAPUPSECONDS", "0");
@@ -92,7 +95,7 @@ public final class NodesBench {
                 var nodes = stack.api.get("/api/health", null).json().path("asterisk").path("nodes");
                 return nodes.path("n1").path("state").asText().equals("up") && nodes.path("n2").path("state").asText().equals("up");
             });
-            try (Sipp.AgentPhone phone = new Sipp.AgentPhone(kam.port, "1001", stack.sipSecret("1001"), 0)) {
+            try (Sipp.AgentPhone phone = registered(() -> new Sipp.AgentPhone(kam.port, "1001", stack.sipSecret("1001"), 0))) {
                 two = measure("two Asterisk nodes behind Kamailio", stack, kam.port, phone, List.of(n1, n2));
             }
         } finally {
@@ -103,6 +106,14 @@ public final class NodesBench {
         }
         append(out, started, loadAtStart, one, two);
         System.exit(0);
+    }
+
+    /** The phone, once its registration is taken (the endpoint or subscriber row may still be on its way). */
+    private static Sipp.AgentPhone registered(java.util.function.Supplier<Sipp.AgentPhone> phone) {
+        Sipp.AgentPhone[] p = new Sipp.AgentPhone[1];
+        Awaitility.await("agent phone registered").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> (p[0] = phone.get()) != null);
+        return p[0];
     }
 
     private static void awaitUp(Stack stack) {
