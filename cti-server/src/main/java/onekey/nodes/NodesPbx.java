@@ -307,6 +307,11 @@ final class NodesPbx implements Pbx {
     void nodeUp(NodeSet.Node n) {
         applied.keySet().removeIf(k -> k.endsWith("@" + n.name()));
         wishes.keySet().forEach(this::recount);
+        // a node back from a restart may hold members with a stale pause (a busy pause it kept in its AstDB): each
+        // member's pause there is sent again (one it lacks is added with the right pause by the resync)
+        for (String iface : wishes.keySet()) {
+            pauses.execute(() -> applyPauses(iface));
+        }
     }
 
     void nodeDown(NodeSet.Node n) {
