@@ -18,6 +18,9 @@
 #   ONEKEY_ESCALATION_NUMBER [] ONEKEY_ESCALATION_SOSWAITSECONDS [30]
 #   ONEKEY_ESCALATION_OTHERWAITSECONDS [180] ONEKEY_ESCALATION_RINGSECONDS [30]
 #   ONEKEY_ASTERISK_BIN [asterisk]
+#   ONEKEY_SYSTEM_NAME [] this node's name when several Asterisk nodes sit behind Kamailio (issue 25): Asterisk's
+#     systemname, so its uniqueids and linkedids start with it and calls are unique across nodes (e.g. n1)
+#   ONEKEY_RECORDINGS_DIR [RUNDIR/recordings] where MixMonitor writes (nodes of one centre may share one folder)
 #   ONEKEY_ASTERISK_SHELL [no]  yes: load app_system/func_shell/app_externalivr (shell from the dialplan)
 #   ONEKEY_ALLOW_WILDCARD_BIND [no]  yes: allow ONEKEY_BIND / ONEKEY_AMI_BIND = 0.0.0.0 or ::
 #   ONEKEY_SIP_TLS_CERT [] ONEKEY_SIP_TLS_KEY [] ONEKEY_SIP_TLS_PORT [5061]: with cert and key (PEM),
@@ -71,6 +74,8 @@ render() {
         *) die "ONEKEY_ASTERISK_SHELL must be yes or no, not '$ONEKEY_ASTERISK_SHELL'" ;;
     esac
     mkdir -p "$RUNDIR"/{run,log,spool,lib,lib/keys,lib/cache,agi-bin,recordings,sounds/onekey,etc/asterisk}
+    [[ "${ONEKEY_SYSTEM_NAME:-}" =~ ^[A-Za-z0-9_]*$ ]] || die "ONEKEY_SYSTEM_NAME may hold only letters, digits and _ (it prefixes every uniqueid)"
+    [ -z "${ONEKEY_RECORDINGS_DIR:-}" ] || mkdir -p "$ONEKEY_RECORDINGS_DIR"
 
     local -a vars=(
         "RUNDIR=$RUNDIR"
@@ -95,6 +100,8 @@ render() {
         "ESCALATION_RING=${ONEKEY_ESCALATION_RINGSECONDS:-30}"
         "MODDIR=$RUNDIR/modules"
         "DATADIR=$RUNDIR/data"
+        "SYSTEM_NAME=${ONEKEY_SYSTEM_NAME:-}"
+        "RECDIR=${ONEKEY_RECORDINGS_DIR:-$RUNDIR/recordings}"
     )
     local -a sedargs=()
     local kv

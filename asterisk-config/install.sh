@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Install what OneKey's Asterisk side needs (run as root; idempotent; used by "./onekey setup").
 #
-#   asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server
+#   asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server kamailio
 #   prometheus (its tests start a private Prometheus that scrapes /metrics; the system one is stopped)
+#   (kamailio: the SIP front for several Asterisk nodes, issue 25; run privately by kamailio.sh, never as a service)
 #
 # Debian 12 ships no asterisk package: then the Debian 11 (bullseye) suite is added with a
 # low pin (priority 100) so only packages missing from the configured suites come from it.
 # Services the packages start are stopped again: OneKey runs private instances only.
 set -euo pipefail
 
-PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei prometheus)
+PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei prometheus kamailio)
 SOURCES=/etc/apt/sources.list.d/onekey-bullseye.sources
 PIN=/etc/apt/preferences.d/onekey-bullseye
 export DEBIAN_FRONTEND=noninteractive
@@ -29,11 +30,12 @@ log "missing: ${missing[*]}"
 
 # Record which service daemons run before we install, so we only stop the ones we caused.
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
-ast_was_running=0; db_was_running=0; prom_was_running=0; nodeexp_was_running=0
+ast_was_running=0; db_was_running=0; prom_was_running=0; nodeexp_was_running=0; kam_was_running=0
 pid_alive /var/run/asterisk/asterisk.pid && ast_was_running=1
 pid_alive /run/mysqld/mysqld.pid && db_was_running=1
 pid_alive /run/prometheus/prometheus.pid && prom_was_running=1
 pid_alive /run/prometheus/prometheus-node-exporter.pid && nodeexp_was_running=1
+pid_alive /run/kamailio/kamailio.pid && kam_was_running=1
 
 apt-get update -q
 
@@ -91,6 +93,11 @@ stop_pidfile() {  # stop_pidfile NAME PIDFILE
 [ "$db_was_running" = 1 ] || stop_pidfile mariadb /run/mysqld/mysqld.pid
 [ "$prom_was_running" = 1 ] || stop_pidfile prometheus /run/prometheus/prometheus.pid
 [ "$nodeexp_was_running" = 1 ] || stop_pidfile prometheus-node-exporter /run/prometheus/prometheus-node-exporter.pid
+[ "$kam_was_running" = 1 ] || stop_pidfile kamailio /run/kamailio/kamailio.pid
+# Kamailio's own service stays off: OneKey runs its private front (kamailio.sh) only where nodes are configured
+if [ "$kam_was_running" = 0 ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now kamailio 2>/dev/null || true
+fi
 
 for p in "${PACKAGES[@]}"; do installed "$p" || { log "failed to install $p"; exit 1; }; done
 log "done"

@@ -75,7 +75,10 @@ public final class OneKeyServer implements AutoCloseable {
     private final EventHub hub = new EventHub(5_000);
     /** The trunk's live channels (issue 9: broadcasts leave trunk.sosReserve of them for SOS). */
     private final onekey.telephony.TrunkLoad trunkLoad = new onekey.telephony.TrunkLoad("PJSIP/trunk");
+    /** One Asterisk: its AMI connection (null with several nodes). */
     private final AmiClient ami;
+    /** Several Asterisk nodes behind Kamailio (issue 25); null with one Asterisk. */
+    private final onekey.nodes.NodeSet nodes;
     private final AgentService agents;
     private final SipProvisioner sip;
     private final CallTracker calls;
@@ -88,6 +91,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final AgiFlowServer agi;
     private final ApiServer api;
     private final RescueService rescue;
+    /** Elders cut off by a dead node, called back (issue 25); null with one Asterisk. */
+    private final onekey.nodes.CutOffCallbacks cutOff;
     private final SilenceWatch silence;
     private final onekey.supervision.SpyService spy;
     private final onekey.calls.ConferenceWatch conferences;
@@ -148,11 +153,16 @@ public final class OneKeyServer implements AutoCloseable {
 
         OneKeyConfig.Ami amiCfg = cfg.ami();
         // telephony's own settings; the listener is given at start, once everything that follows the PBX is built
-        this.ami = new AmiClient(new AmiClient.Settings(amiCfg.host(), amiCfg.port(), amiCfg.user(), amiCfg.secret(),
-                amiCfg.eventQueueCapacity()));
-        this.pbx = new AmiPbx(ami);
+        // several nodes (issue 25): one AMI connection each, seen as one PBX; else the one Asterisk as always
+        this.nodes = cfg.nodes().enabled() ? onekey.nodes.NodeSet.overAmi(cfg.nodes().list().stream()
+                .map(n -> new onekey.nodes.NodeSet.Spec(n.name(), n.amiHost(), n.amiPort())).toList(), amiCfg.user(),
+                amiCfg.secret(), amiCfg.eventQueueCapacity(), cfg.nodes().deadAfterMs()) : null;
+        this.ami = nodes != null ? null : new AmiClient(new AmiClient.Settings(amiCfg.host(), amiCfg.port(), amiCfg.user(),
+                amiCfg.secret(), amiCfg.eventQueueCapacity()));
+        this.pbx = nodes != null ? nodes.pbx() : new AmiPbx(ami);
         this.agents = new AgentService(pbx, accounts, hub, cfg.asterisk().queue(), cfg.calls().wrapUpSeconds());
-        this.sip = cfg.asterisk().agentsConf() == null
+        this.sip = nodes != null ? nodesProvisioner()
+                : cfg.asterisk().agentsConf() == null
                 ? list -> log.info("asterisk.agentsConf not set: agent endpoints are provisioned outside OneKey")
                 : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), pbx);
         this.lineCache = new LineCache(lines);
@@ -234,10 +244,24 @@ public final class OneKeyServer implements AutoCloseable {
                 audit, // a seat's task done and follow-up outcomes are audited by the service (issue 18)
                 new onekey.rescue.FollowUpRepository(db)); // answered SOS and consult calls
         callEnded.set(rescue::callEnded);
+        // issue 25: a node died: its elders' SOS and answered calls are called back through a live node (outbound legs)
+        this.cutOff = nodes == null ? null : new onekey.nodes.CutOffCallbacks(outbound,
+                linkedid -> calls.snapshot().stream().map(CallTracker.LiveView::record)
+                        .filter(r -> linkedid.equals(r.linkedid())).findFirst(),
+                id -> accounts.get(id).map(onekey.auth.Account::extension).orElse(null),
+                (elderId, number, callId, reason) -> rescue.noResponseOnCall(elderId, number, callId, null, reason),
+                rc.ringSeconds() * 1000L);
+        if (nodes != null) {
+            nodes.onNodeLost(cutOff::nodeLost);
+        }
         // an SOS call the elder left before anyone answered: the rescue starts by itself (rescue.openOnAbandonedSos)
         this.silence = new SilenceWatch(hub, rc.silenceSeconds(),
                 iface -> agents.accountForInterface(iface).map(onekey.auth.Account::id).orElse(null),
-                rc.openOnAbandonedSos() ? linkedid -> rescue.abandonedSos(linkedid, callRepo::byLinkedid) : linkedid -> { });
+                rc.openOnAbandonedSos() ? linkedid -> {
+                    if (cutOff == null || !cutOff.calledBack(linkedid)) { // a call cut off by its node is called back
+                        rescue.abandonedSos(linkedid, callRepo::byLinkedid);
+                    }
+                } : linkedid -> { });
         this.spy = new onekey.supervision.SpyService(pbx, callRepo, accounts, audit, hub, clock);
         this.conferences = new onekey.calls.ConferenceWatch(pbx, hub, new onekey.calls.ConferenceWatch.Calls() {
             @Override
@@ -322,7 +346,11 @@ public final class OneKeyServer implements AutoCloseable {
             writeAgentEndpoints();
             agi.start();
             api.start();
-            ami.start(pbxSubscribers);
+            if (nodes != null) {
+                nodes.start(pbxSubscribers);
+            } else {
+                ami.start(pbxSubscribers);
+            }
             housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
             // calls left without their elder by an earlier run at once; later, whenever a caller lookup gave up
             housekeeping.schedule(this::linkLate, 0, TimeUnit.SECONDS);
@@ -388,6 +416,19 @@ public final class OneKeyServer implements AutoCloseable {
     /** The figures of GET /metrics; a feature adds its own with {@code metrics().gauge(...)}. */
     public onekey.metrics.Metrics metrics() {
         return metrics;
+    }
+
+    /** Agents' accounts on every node and in Kamailio's subscriber table (issue 25). */
+    private SipProvisioner nodesProvisioner() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        Path pattern = cfg.asterisk().agentsConf();
+        if (pattern != null) {
+            for (OneKeyConfig.Node n : cfg.nodes().list()) {
+                files.put(n.name(), Path.of(pattern.toString().replace("{node}", n.name())));
+            }
+        }
+        return new onekey.nodes.NodesProvisioner(files, cfg.nodes().proxy().isEmpty() ? null : cfg.nodes().proxy(),
+                cfg.nodes().subscribers(), pbx);
     }
 
     private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
@@ -536,8 +577,19 @@ public final class OneKeyServer implements AutoCloseable {
         return agents;
     }
 
+    /** The one Asterisk's AMI connection; null with several nodes ({@link #nodes()}). */
     public AmiClient ami() {
         return ami;
+    }
+
+    /** The Asterisk nodes (issue 25); null with one Asterisk. */
+    public onekey.nodes.NodeSet nodes() {
+        return nodes;
+    }
+
+    /** The call-backs of elders cut off by a dead node (issue 25); null with one Asterisk. */
+    public onekey.nodes.CutOffCallbacks cutOffCallbacks() {
+        return cutOff;
     }
 
     public RecordingIndexer recordings() {
@@ -560,6 +612,13 @@ public final class OneKeyServer implements AutoCloseable {
         String queue = cfg.asterisk().queue();
         return new Health(List.of(
                 new Health.Part("asterisk", () -> {
+                    if (nodes != null) { // issue 25: per node, up while any node is
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("connected", nodes.anyUp());
+                        m.put("nodes", nodes.metrics());
+                        m.put("resync", pbxSubscribers.metrics());
+                        return new Health.Report(m, nodes.anyUp(), nodes.alerts());
+                    }
                     Map<String, Object> m = new LinkedHashMap<>(ami.metrics());
                     m.put("resync", pbxSubscribers.metrics());
                     return new Health.Report(m, ami.connected(), List.of());
@@ -618,6 +677,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("workload", workload);
         closeQuietly("call metrics", callMetrics);
         closeQuietly("ami", ami);
+        closeQuietly("nodes", nodes);
         housekeeping.shutdownNow();
         closeQuietly("recordings-disk", recordingsDisk);
         closeQuietly("retention", retention);

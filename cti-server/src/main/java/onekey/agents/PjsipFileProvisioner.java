@@ -60,13 +60,23 @@ public final class PjsipFileProvisioner implements SipProvisioner {
         return accounts.stream().filter(PjsipFileProvisioner::hasEndpoint).count();
     }
 
-    private static boolean hasEndpoint(Account a) {
+    /** Whether the account gets a SIP endpoint (enabled, with an extension and a SIP secret). */
+    public static boolean hasEndpoint(Account a) {
         return a.enabled() && a.extension() != null && !a.extension().isBlank()
                 && a.sipSecret() != null && !a.sipSecret().isBlank();
     }
 
     /** The file's content; extensions are digits (checked by the API) and secrets are quoted-safe. */
     static String render(List<Account> accounts) {
+        return render(accounts, null);
+    }
+
+    /**
+     * As {@link #render(List)}; with {@code contactVia} (host:port of a SIP front such as Kamailio, issue 25) each
+     * agent's AOR gets the static contact {@code sip:<ext>@contactVia}: the Asterisk node sends the agent's calls
+     * to the front, where the agent registered.
+     */
+    public static String render(List<Account> accounts, String contactVia) {
         StringBuilder b = new StringBuilder("; Written by OneKey from its account table; do not edit by hand.\n");
         accounts.stream().filter(PjsipFileProvisioner::hasEndpoint)
                 .sorted(Comparator.comparing(Account::extension))
@@ -87,6 +97,9 @@ public final class PjsipFileProvisioner implements SipProvisioner {
                             .append("username=").append(ext).append('\n')
                             .append("password=").append(secret).append('\n')
                             .append('[').append(ext).append("](onekey-agent-aor)\n");
+                    if (contactVia != null && !contactVia.isBlank()) {
+                        b.append("contact=sip:").append(ext).append('@').append(contactVia).append('\n');
+                    }
                 });
         return b.toString();
     }

@@ -102,7 +102,11 @@ public final class ConfigLoader {
             Map.entry("trunk.sosReserve", "4"),
             Map.entry("ha.leaseSeconds", "10"),
             Map.entry("ha.instanceId", ""),
-            Map.entry("metrics.allowFrom", onekey.net.AddressFilter.LOOPBACK));
+            Map.entry("metrics.allowFrom", onekey.net.AddressFilter.LOOPBACK),
+            Map.entry("nodes.list", ""),
+            Map.entry("nodes.proxy", ""),
+            Map.entry("nodes.subscribers", ""),
+            Map.entry("nodes.deadAfterMs", "2000"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -184,11 +188,46 @@ public final class ConfigLoader {
                         integer("rescue.taskTakeSeconds", 1, 3600)),
                 broadcast(),
                 new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()),
-                new OneKeyConfig.Metrics(addressList("metrics.allowFrom")));
+                new OneKeyConfig.Metrics(addressList("metrics.allowFrom")),
+                nodes());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
         return c;
+    }
+
+    /** nodes.*: several Asterisk nodes behind Kamailio (issue 25); an empty list is the one Asterisk at ami.*. */
+    private OneKeyConfig.Nodes nodes() {
+        String v = values.getProperty("nodes.list", "").trim();
+        List<OneKeyConfig.Node> list = new ArrayList<>();
+        String expected = "a comma list of name=host:amiPort, the name being the node's Asterisk systemname (letters,"
+                + " digits, _), e.g. n1=127.0.0.1:5038,n2=127.0.0.1:5039";
+        if (!v.isEmpty()) {
+            Set<String> names = new TreeSet<>();
+            for (String part : v.split(",")) {
+                var m = java.util.regex.Pattern.compile("([A-Za-z0-9_]+)=([A-Za-z0-9.:\\[\\]-]+):([0-9]{1,5})").matcher(part.trim());
+                int port = m.matches() ? Integer.parseInt(m.group(3)) : 0;
+                if (!m.matches() || port < 1 || port > 65535 || !names.add(m.group(1))) {
+                    errors.add("nodes.list (" + envName("nodes.list") + ") is '" + v + "', expected " + expected
+                            + " (distinct names)");
+                    list.clear();
+                    break;
+                }
+                list.add(new OneKeyConfig.Node(m.group(1), m.group(2), port));
+            }
+            Path agentsConf = optionalPath("asterisk.agentsConf");
+            if (list.size() > 1 && agentsConf != null && !agentsConf.toString().contains("{node}")) {
+                errors.add("asterisk.agentsConf (" + envName("asterisk.agentsConf") + ") is '" + agentsConf + "': with"
+                        + " several nodes it must name each node's file with {node}, e.g. /run/asterisk-{node}/etc/asterisk/pjsip.agents.conf");
+            }
+        }
+        String proxy = values.getProperty("nodes.proxy", "").trim();
+        if (!proxy.isEmpty() && !proxy.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+            errors.add("nodes.proxy (" + envName("nodes.proxy") + ") is '" + proxy + "', expected host[:port] of the"
+                    + " Kamailio front the agents register with, e.g. 127.0.0.1:5060");
+        }
+        return new OneKeyConfig.Nodes(List.copyOf(list), proxy, optionalPath("nodes.subscribers"),
+                integer("nodes.deadAfterMs", 200, 600_000));
     }
 
     /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */

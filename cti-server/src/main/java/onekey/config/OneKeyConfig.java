@@ -22,7 +22,8 @@ public record OneKeyConfig(
         Rescue rescue,
         Broadcast broadcast,
         Ha ha,
-        Metrics metrics) {
+        Metrics metrics,
+        Nodes nodes) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -148,4 +149,22 @@ public record OneKeyConfig(
      * and CIDR blocks ({@code metrics.allowFrom}, loopback by default); a signed-in admin may read it from anywhere.
      */
     public record Metrics(String allowFrom) {}
+
+    /**
+     * Several Asterisk nodes behind Kamailio (issue 25). {@code list} empty: one Asterisk at {@code ami.*}, as
+     * always. Otherwise one AMI connection per node ({@code name} is the node's Asterisk systemname, the prefix
+     * of its uniqueids), all with {@code ami.user}/{@code ami.secret}; {@code asterisk.agentsConf} names each
+     * node's pjsip.agents.conf with {@code {node}} for the node's name; the agents' AORs get the contact
+     * {@code sip:<ext>@proxy} (Kamailio, where they register), and their credentials go into Kamailio's
+     * subscriber table {@code subscribers} (empty: not written). A node whose AMI is lost and not back within
+     * {@code deadAfterMs} is dead: its calls are over, its cut-off elders are called back.
+     */
+    public record Nodes(java.util.List<Node> list, String proxy, Path subscribers, int deadAfterMs) {
+        public boolean enabled() {
+            return !list.isEmpty();
+        }
+    }
+
+    /** One node: its name (Asterisk's systemname) and its AMI address. */
+    public record Node(String name, String amiHost, int amiPort) {}
 }

@@ -81,6 +81,20 @@ public final class AsteriskInstance implements AutoCloseable {
         }
     }
 
+    /** Kills Asterisk at once (SIGKILL, as kill -9: no "core stop", no goodbye on AMI or SIP); {@link #start()} again later. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     public String cli(String command) {
         return Proc.run(List.of("bash", script(), "cli", rundir.toString(), command), rundir, env, 20);
     }
