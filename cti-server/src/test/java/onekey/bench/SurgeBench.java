@@ -197,6 +197,12 @@ public final class SurgeBench {
                     notes.add("the callers' sipp exited with " + exit + " (" + lastLine(work.resolve("callers.out")) + ")");
                 }
                 offers = agents.offers();
+                System.out.printf(elapsed() + " the agents' WebSockets got %d frames, %d call.offered; %d pops kept for the surge%n",
+                        agents.frames(), agents.offered(), offers.size());
+                String keepLog = System.getProperty("bench.serverLog", "");
+                if (!keepLog.isBlank()) {
+                    Files.copy(stack.process.outputFile(), Path.of(keepLog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 if (!JFR.isBlank()) {
                     System.out.println(Proc.run(List.of("jcmd", String.valueOf(stack.process.pid()), "JFR.stop", "name=surge"),
                             work, Map.of(), 60).trim());
