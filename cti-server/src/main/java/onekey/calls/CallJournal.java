@@ -71,6 +71,8 @@ public final class CallJournal implements AutoCloseable {
 
     /** At most this many ops go into one batch. */
     static final int BATCH_MAX = 64;
+    /** A lone batchable op waits this long for others to share its commit (a call's ops come a few ms apart). */
+    static final long LINGER_MS = 10;
 
     /** One journalled op: {@code key} is unique across restarts ("run-seq") and goes into the row it writes. */
     public record Entry(long seq, String key, long appendedAt, JournalOp op) {}
@@ -230,6 +232,7 @@ public final class CallJournal implements AutoCloseable {
         long lastForce = System.currentTimeMillis();
         int permanentTries = 0;
         int unbatched = 0; // after a batch failed: its ops one at a time (retries, rejects) as before
+        long lingered = -1; // the op that waited LINGER_MS for company already
         while (running) {
             Entry next;
             List<Entry> batch = null;
@@ -247,6 +250,12 @@ public final class CallJournal implements AutoCloseable {
                 if (superseded(next)) {
                     skipped.incrementAndGet();
                     done(next); // a later state of the same call is pending: writing this one would be undone at once
+                    continue;
+                }
+                if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())
+                        && pending.size() < 2 && next.seq() != lingered && running) {
+                    lingered = next.seq();
+                    changed.await(LINGER_MS, TimeUnit.MILLISECONDS);
                     continue;
                 }
                 if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())) {

@@ -81,6 +81,8 @@ public final class SurgeBench {
     static final long START = System.nanoTime();
     /** Where the measured surge starts in queue_log (bytes) and on the clock (epoch ms): warm-up calls are before. */
     static long queueLogOffset;
+    /** AMI events the cti-server received per call of the surge (/api/health asterisk.eventsReceived). */
+    static double amiEventsPerCall = Double.NaN;
     static long measuredFrom;
 
     /** One call as both records tell it. Times in epoch ms; -1 = did not happen. */
@@ -94,6 +96,7 @@ public final class SurgeBench {
         long answered = -1;
         long ended = -1;
         String outcome;
+        String agent;
         /** From queue_log: seconds. */
         int qlEnters;
         boolean qlConnect;
@@ -179,6 +182,7 @@ public final class SurgeBench {
                     System.out.println(Proc.run(List.of("jcmd", String.valueOf(stack.process.pid()), "JFR.start", "name=surge",
                             "settings=profile", "filename=" + Path.of(JFR).toAbsolutePath()), work, Map.of(), 60).trim());
                 }
+                long events0 = amiEvents(stack);
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
                 long t0 = System.nanoTime();
@@ -190,11 +194,12 @@ public final class SurgeBench {
                 awaitNoChannels(stack, 300);
                 runSeconds = (System.nanoTime() - t0) / 1e9;
                 serverCpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
+                amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 loadAfterCalls = ProcessStats.loadAverage();
                 System.out.printf(elapsed() + " callers' sipp exit %d after %.0f s; load %s%n", exit, runSeconds, loadAfterCalls);
                 if (exit != 0) {
-                    notes.add("the callers' sipp exited with " + exit + " (" + lastLine(work.resolve("callers.out")) + ")");
+                    notes.add("the callers' sipp exited with " + exit + " (" + lastLine(work.resolve("calls/callers.out")) + ")");
                 }
                 offers = agents.offers();
                 System.out.printf(elapsed() + " the agents' WebSockets got %d frames, %d call.offered; %d pops kept for the surge%n",
@@ -220,8 +225,12 @@ public final class SurgeBench {
                     c.priority = PRIORITY.get(c.dnis);
                     placed.put("#" + i, c);
                 }
-                int sippOk = Sipp.Stats.successfulIn(work);
-                int sippFailed = Sipp.Stats.failedIn(work);
+                Path callersDir = work.resolve("calls");
+                int sippOk = Sipp.Stats.successfulIn(callersDir);
+                int sippFailed = Sipp.Stats.failedIn(callersDir);
+                if (sippFailed > 0) {
+                    notes.add("sipp's callers: " + sippFailed + " calls failed; its last errors: " + sippErrors(callersDir));
+                }
                 rows.add(String.format("| calls placed (sipp) | %d: %d ok, %d failed | arrivals over %d s, %.0f%% SOS, %.0f%% unregistered numbers | the run until the last call ended took %.0f s |",
                         CALLS, sippOk, sippFailed, SECONDS, 100 * SOS_SHARE, 100 * UNREGISTERED_SHARE, runSeconds));
             }
@@ -273,6 +282,8 @@ public final class SurgeBench {
     }
 
     private static int callers(int sipPort, Path inf, Path work, double rate, int calls, long timeoutSeconds) throws Exception {
+        work = work.resolve(inf.getFileName().toString().replace(".csv", "")); // its own folder: sipp's stats file
+        Files.createDirectories(work);
         Path scenario = work.resolve("caller-waits.xml");
         String xml = Files.readString(Path.of(Sipp.scenario("caller-waits.xml")));
         if (!CALLER_AUDIO) {
@@ -282,7 +293,7 @@ public final class SurgeBench {
         List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario.toString(),
                 "-inf", inf.toString(), "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-mp",
                 String.valueOf(Ports.freeRange(4)), "-r", String.valueOf(Math.round(rate * 1000)), "-rp", "1000000",
-                "-m", String.valueOf(calls), "-l", String.valueOf(calls + 10), "-nostdin", "-trace_stat", "-fd", "1",
+                "-m", String.valueOf(calls), "-l", String.valueOf(calls + 10), "-nostdin", "-trace_stat", "-trace_err", "-fd", "1",
                 "-timeout_error", "-timeout", timeoutSeconds + "s", "-recv_timeout", String.valueOf(timeoutSeconds * 1000)));
         if (CALLER_AUDIO) {
             cmd.addAll(List.of("-key", "audio", Sipp.audio() + ",-1,0"));
@@ -303,7 +314,7 @@ public final class SurgeBench {
         Map<String, Call> calls = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(dbUrl, "onekey", "");
              ResultSet rs = c.createStatement().executeQuery("select linkedid, caller_number, dnis, priority, arrived_at, queued_at,"
-                     + " answered_at, ended_at, outcome from calls where direction is null and arrived_at >= " + (measuredFrom - 500)
+                     + " answered_at, ended_at, outcome, agent_name from calls where direction is null and arrived_at >= " + (measuredFrom - 500)
                      + " order by arrived_at")) {
             while (rs.next()) {
                 Call k = new Call();
@@ -316,6 +327,7 @@ public final class SurgeBench {
                 k.answered = nullable(rs, 7);
                 k.ended = nullable(rs, 8);
                 k.outcome = rs.getString(9);
+                k.agent = rs.getString(10);
                 calls.put(k.linkedid, k);
             }
         }
@@ -452,10 +464,26 @@ public final class SurgeBench {
         rows.add(String.format("| screen pops delivered before the answer (call.offered at an agent's client, other JVM, before the call's answeredAt) | %d of %d answered calls (%.1f%%) | no pop at all: %d | pop ahead of the answer: p1 %d ms, p50 %d ms | goal 100%%: %s |",
                 withPop, byAnswer.size(), byAnswer.isEmpty() ? 0 : 100.0 * withPop / byAnswer.size(), noPop, pct(lead, 1), pct(lead, 50),
                 withPop == byAnswer.size() && !byAnswer.isEmpty() ? "met" : "NOT met"));
+        // where an agent's time goes between calls: its previous call's end → its next AgentCalled (the sim's wrap-up)
+        Map<String, List<Call>> byAgent = new HashMap<>();
+        byAgent.putAll(byAnswer.stream().filter(c -> c.agent != null && c.firstOffered >= 0)
+                .collect(java.util.stream.Collectors.groupingBy(c -> c.agent)));
+        List<Long> gaps = new ArrayList<>();
+        for (List<Call> l : byAgent.values()) {
+            List<Call> sorted = l.stream().sorted(Comparator.comparingLong(c -> c.firstOffered)).toList();
+            for (int i = 1; i < sorted.size(); i++) {
+                if (sorted.get(i - 1).ended >= 0) {
+                    gaps.add(sorted.get(i).firstOffered - sorted.get(i - 1).ended);
+                }
+            }
+        }
+        gaps.sort(null);
+        rows.add(String.format("| an agent's gap from the end of a call to being rung for the next, while callers wait (wrap-up %d ms included; the ideal queue has the wrap-up only) | p50 %d ms | p90 %d ms | p99 %d ms | %d gaps |",
+                wrapupMs(), pct(gaps, 50), pct(gaps, 90), pct(gaps, 99), gaps.size()));
         rows.add("| journal backlog during the run (/api/health every 200 ms) | " + journal + " |");
-        rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | load at the end %s |",
+        rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | AMI events received by the cti-server: %.1f per call | load at the end %s |",
                 seconds, serverCpu / 1000.0, (double) serverCpu / Math.max(1, calls.size()), asteriskCpu / 1000.0,
-                (double) asteriskCpu / Math.max(1, calls.size()), loadAfter));
+                (double) asteriskCpu / Math.max(1, calls.size()), amiEventsPerCall, loadAfter));
         rows.add(String.format("| cti-server heap after GC at the end (jcmd; %s) | %.1f MiB used | %.1f MiB committed |",
                 SERVER_JVM_ARGS.isEmpty() ? "default heap settings" : String.join(" ", SERVER_JVM_ARGS),
                 heap.usedBytes() / 1048576.0, heap.committedBytes() / 1048576.0));
@@ -540,6 +568,10 @@ public final class SurgeBench {
         return to;
     }
 
+    private static long amiEvents(Stack stack) {
+        return stack.api.get("/api/health", null).json().path("asterisk").path("eventsReceived").asLong(-1);
+    }
+
     private static void awaitAsterisk(Stack stack) {
         Awaitility.await("cti-server connected to Asterisk").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> stack.api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
@@ -560,6 +592,24 @@ public final class SurgeBench {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "n/a" : String.format("%.2f", v);
+    }
+
+    /** The distinct kinds of error in sipp's -trace_err file (the call ids left out), at most five. */
+    static String sippErrors(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            Path err = files.filter(f -> f.getFileName().toString().endsWith("_errors.log")).findFirst().orElse(null);
+            if (err == null) {
+                return "(no error file)";
+            }
+            return Files.readAllLines(err).stream().map(l -> l.replaceAll("^[0-9-]+\\s+[0-9:.]+\\s+[0-9.]+:\\s*", "")
+                            .replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N").trim())
+                    .filter(l -> !l.isBlank() && !l.startsWith("The following events"))
+                    .collect(java.util.stream.Collectors.groupingBy(l -> l, LinkedHashMap::new, java.util.stream.Collectors.counting()))
+                    .entrySet().stream().limit(5).map(e -> e.getValue() + "× " + e.getKey().replace('|', '/'))
+                    .collect(java.util.stream.Collectors.joining("; "));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static String lastLine(Path f) {

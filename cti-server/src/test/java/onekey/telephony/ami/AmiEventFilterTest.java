@@ -55,6 +55,20 @@ class AmiEventFilterTest {
         assertThat(asterisk.matcher("Event: FullyBooted\r\n").find()).isTrue();
     }
 
+    /** Replies to OneKey's own actions carry its ActionID and always pass: the resync reads the live calls from them. */
+    @Test
+    void repliesToOneKeysActionsPass() throws Exception {
+        List<Pattern> all = allFilters();
+        for (String reply : List.of("CoreShowChannel", "CoreShowChannelsComplete", "QueueParams", "QueueMember", "QueueEntry",
+                "QueueStatusComplete", "OriginateResponse")) {
+            String event = "Event: " + reply + "\r\nActionID: okstep-12\r\nChannel: PJSIP/trunk-00000001\r\n";
+            assertThat(all.stream().anyMatch(p -> p.matcher(event).find())).as(reply).isTrue();
+        }
+        // unsolicited events carry no ActionID: not let through by the replies' filter
+        String newstate = "Event: Newstate\r\nPrivilege: call,all\r\nChannel: PJSIP/trunk-00000001\r\n";
+        assertThat(all.stream().anyMatch(p -> p.matcher(newstate).find())).isFalse();
+    }
+
     @Test
     void eventsNobodyReadsAreKeptBack() throws Exception {
         Pattern asterisk = posix(filter());
@@ -67,12 +81,21 @@ class AmiEventFilterTest {
         assertThat(asterisk.matcher("Event: VarSet\r\nVariable: Hangup\r\nValue: Event: Hangup\r\n").find()).isFalse();
     }
 
-    /** The eventfilter value of the OneKey user in the manager.conf template (exactly one). */
-    static String filter() throws IOException {
+    /** The eventfilter lines of the OneKey user in the manager.conf template: the names, then the replies. */
+    static List<String> filterLines() throws IOException {
         List<String> lines = Files.readAllLines(Repo.asteriskConfig().resolve("templates/manager.conf")).stream()
-                .filter(l -> l.startsWith("eventfilter")).toList();
-        assertThat(lines).hasSize(1);
-        return lines.get(0).substring(lines.get(0).indexOf('=') + 1).trim();
+                .filter(l -> l.startsWith("eventfilter")).map(l -> l.substring(l.indexOf('=') + 1).trim()).toList();
+        assertThat(lines).hasSize(2);
+        return lines;
+    }
+
+    /** The allow-list of event names (the first eventfilter). */
+    static String filter() throws IOException {
+        return filterLines().get(0);
+    }
+
+    static List<Pattern> allFilters() throws IOException {
+        return filterLines().stream().map(AmiEventFilterTest::posix).toList();
     }
 
     /** The names in the filter's alternation "^Event: (A|B|...)". */
