@@ -200,7 +200,8 @@ public final class OneKeyServer implements AutoCloseable {
                     }
                 }, cfg.calls().lookupTimeoutMs());
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
-        journal.start(calls.journalAppliers()::apply, () -> {
+        // a run of call states, timelines and audit rows is written in one transaction (issue 23)
+        journal.start(calls.journalAppliers()::apply, entries -> calls.journalAppliers().applyAll(entries, db::inOneTransaction), () -> {
             reconcileRecordings();
             // the database answers again: callers whose record could not be read meanwhile are linked late
             if (calls.lookupsGaveUp()) {

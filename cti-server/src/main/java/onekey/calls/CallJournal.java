@@ -61,6 +61,19 @@ public final class CallJournal implements AutoCloseable {
         void apply(Entry entry) throws Exception;
     }
 
+    /**
+     * Writes several ops in one database transaction, all or none (issue 23: a commit per op was most of the writer's
+     * CPU); throws when it could not, and the writer then writes them one at a time with {@link Applier}.
+     */
+    public interface BatchApplier {
+        void applyAll(List<Entry> entries) throws Exception;
+    }
+
+    /** At most this many ops go into one batch. */
+    static final int BATCH_MAX = 64;
+    /** A lone batchable op waits this long for others to share its commit (a call's ops come a few ms apart). */
+    static final long LINGER_MS = 10;
+
     /** One journalled op: {@code key} is unique across restarts ("run-seq") and goes into the row it writes. */
     public record Entry(long seq, String key, long appendedAt, JournalOp op) {}
 
@@ -81,6 +94,9 @@ public final class CallJournal implements AutoCloseable {
     private boolean dirty;
     private volatile boolean running = true;
     private Applier applier;
+    /** Null: every op on its own. */
+    private BatchApplier batchApplier;
+    private final AtomicLong batches = new AtomicLong();
     private Runnable onCaughtUp = () -> { };
     private Thread writer;
 
@@ -112,6 +128,15 @@ public final class CallJournal implements AutoCloseable {
 
     /** Starts the writer. Ops left from an earlier run are written first. */
     public void start(Applier applier, Runnable onCaughtUp) {
+        start(applier, null, onCaughtUp);
+    }
+
+    /**
+     * As {@link #start(Applier, Runnable)}; runs of consecutive ops that {@link #batchable} allows are written through
+     * {@code batch} in one transaction ({@code batch} null: one at a time).
+     */
+    public void start(Applier applier, BatchApplier batch, Runnable onCaughtUp) {
+        this.batchApplier = batch;
         this.applier = applier;
         this.onCaughtUp = onCaughtUp;
         this.writer = Thread.ofVirtual().name("call-journal").start(this::writeLoop);
@@ -197,12 +222,20 @@ public final class CallJournal implements AutoCloseable {
         dirty = true;
     }
 
+    /** The ops a batch may hold: a call's state, its timeline, audit rows (their writes are single statements). */
+    static boolean batchable(JournalOp op) {
+        return op instanceof JournalOp.CallState || op instanceof JournalOp.Events || op instanceof JournalOp.Audit;
+    }
+
     private void writeLoop() {
         long backoff = 50;
         long lastForce = System.currentTimeMillis();
         int permanentTries = 0;
+        int unbatched = 0; // after a batch failed: its ops one at a time (retries, rejects) as before
+        long lingered = -1; // the op that waited LINGER_MS for company already
         while (running) {
             Entry next;
+            List<Entry> batch = null;
             lock.lock();
             try {
                 if (pending.isEmpty() && spilled) {
@@ -219,11 +252,48 @@ public final class CallJournal implements AutoCloseable {
                     done(next); // a later state of the same call is pending: writing this one would be undone at once
                     continue;
                 }
+                if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())
+                        && pending.size() < 2 && next.seq() != lingered && running) {
+                    lingered = next.seq();
+                    changed.await(LINGER_MS, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())) {
+                    batch = new java.util.ArrayList<>();
+                    for (Entry e : pending) {
+                        if (batch.size() >= BATCH_MAX || !batchable(e.op())) {
+                            break;
+                        }
+                        batch.add(e);
+                    }
+                    if (batch.size() < 2) {
+                        batch = null;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
                 lock.unlock();
+            }
+            if (batch != null) {
+                try {
+                    batchApplier.applyAll(batch);
+                    batches.incrementAndGet();
+                    batch.forEach(this::done);
+                } catch (Exception e) {
+                    // one of them may be refused for good: each on its own, with the retries and rejects below
+                    log.debug("journal: batch of {} not written ({}); writing them one at a time", batch.size(), e.toString());
+                    unbatched = batch.size();
+                }
+                if (System.currentTimeMillis() - lastForce >= FORCE_EVERY_MS) {
+                    force();
+                    lastForce = System.currentTimeMillis();
+                }
+                continue;
+            }
+            if (unbatched > 0) {
+                unbatched--;
             }
             try {
                 applier.apply(next);
@@ -449,6 +519,7 @@ public final class CallJournal implements AutoCloseable {
         m.put("spilledToFile", sp);
         m.put("oldestPendingMs", oldest);
         m.put("maxPending", maxPending);
+        m.put("batches", batches.get());
         m.put("written", written.get());
         m.put("supersededStates", skipped.get());
         m.put("failures", failures.get());

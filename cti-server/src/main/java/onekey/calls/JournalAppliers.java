@@ -58,6 +58,44 @@ public final class JournalAppliers {
         storedIds.put(linkedid, id);
     }
 
+    /** Runs writes in one database transaction (onekey.store.Database#inOneTransaction). */
+    public interface Transaction {
+        void run(onekey.store.Database.Work work) throws Exception;
+    }
+
+    /** While {@link #applyAll} runs on the writer: the rows it stored, told to the model only once committed. */
+    private List<Object[]> batchStored;
+    /** While {@link #applyAll} runs: the linkedids whose stored id it learned (forgotten when it rolls back). */
+    private java.util.Set<String> batchLearned;
+
+    /**
+     * Writes several ops (see CallJournal#batchable) in one transaction, in order; the model hears of stored rows only
+     * after the commit, and nothing learned from a batch that rolled back is kept (the writer then writes each op again
+     * on its own).
+     */
+    public void applyAll(List<CallJournal.Entry> entries, Transaction tx) throws Exception {
+        List<Object[]> stored = new ArrayList<>();
+        java.util.Set<String> learned = new java.util.HashSet<>();
+        batchStored = stored;
+        batchLearned = learned;
+        try {
+            tx.run(() -> {
+                for (CallJournal.Entry e : entries) {
+                    apply(e);
+                }
+            });
+        } catch (Exception | Error e) {
+            learned.forEach(storedIds::remove);
+            throw e;
+        } finally {
+            batchStored = null;
+            batchLearned = null;
+        }
+        for (Object[] s : stored) {
+            model.stored((String) s[0], (Long) s[1]);
+        }
+    }
+
     /** Writes one journalled op to the database (the journal's writer calls this, in order). */
     public void apply(CallJournal.Entry e) {
         switch (e.op()) {
@@ -77,10 +115,14 @@ public final class JournalAppliers {
         Long id = storedIds.get(c.linkedid());
         if (id == null) {
             id = calls.insertIfAbsent(c).id();
-            storedIds.put(c.linkedid(), id);
+            learn(c.linkedid(), id);
         }
         calls.updateState(id, c);
-        model.stored(c.linkedid(), id);
+        if (batchStored != null) {
+            batchStored.add(new Object[] {c.linkedid(), id});
+        } else {
+            model.stored(c.linkedid(), id);
+        }
     }
 
     private void events(String key, JournalOp.Events ev) {
@@ -189,7 +231,14 @@ public final class JournalAppliers {
         }
         long found = calls.byLinkedid(linkedid).orElseThrow(() ->
                 new IllegalStateException("no call row for linkedid " + linkedid)).id();
-        storedIds.put(linkedid, found);
+        learn(linkedid, found);
         return found;
+    }
+
+    private void learn(String linkedid, long id) {
+        storedIds.put(linkedid, id);
+        if (batchLearned != null) {
+            batchLearned.add(linkedid);
+        }
     }
 }

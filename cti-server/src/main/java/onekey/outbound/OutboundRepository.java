@@ -95,6 +95,27 @@ public final class OutboundRepository {
     }
 
     /** planned → dialing; false when it is not planned any more. Written BEFORE the call is placed. */
+    /**
+     * As {@link #startDialing} for several legs in one transaction (issue 23: a burst of SOS legs costs one commit
+     * before their calls are placed): the legs that were planned and are dialing now, as stored.
+     */
+    public List<Leg> startDialingAll(List<Long> ids, long at) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return dsl.transactionResult(cfg -> {
+            OutboundRepository tx = new OutboundRepository(cfg.dsl());
+            List<Long> started = ids.stream().filter(id -> tx.startDialing(id, at)).toList();
+            if (started.isEmpty()) {
+                return List.<Leg>of();
+            }
+            java.util.Map<Long, Leg> byId = new java.util.HashMap<>();
+            cfg.dsl().selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.ID.in(started)).fetch(OutboundRepository::leg)
+                    .forEach(l -> byId.put(l.id(), l));
+            return started.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        });
+    }
+
     public boolean startDialing(long id, long at) {
         return dsl.update(OUTBOUND_LEGS)
                 .set(OUTBOUND_LEGS.STATE, "dialing")

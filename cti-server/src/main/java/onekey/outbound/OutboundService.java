@@ -337,12 +337,7 @@ public final class OutboundService implements AutoCloseable {
                 return;
             }
             // RULE: the SOS lane first, and nothing holds it back
-            for (Leg l : repo.due(Lane.SOS, now, 500)) {
-                Owner o = owners.get(l.owner());
-                if (o != null && admitted(l, o, now)) {
-                    start(l, o, now);
-                }
-            }
+            startSos(now);
             // a channel whose Hangup never came is forgotten a minute after its leg ended
             up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
             int free = Math.min(limits.maxChannels() - Math.max(up.size(), repo.countDialing(Lane.BULK)), trunkRoom());
@@ -383,6 +378,41 @@ public final class OutboundService implements AutoCloseable {
         return a.dial();
     }
 
+    /**
+     * Starts every due SOS leg: their rows say dialing (one transaction) BEFORE Asterisk is asked, then every call is
+     * placed, then the owners hear of them. A burst (180 incidents confirmed at once, issue 23) so waits for one commit,
+     * not for a commit and the owner's bookkeeping per call ahead of it.
+     */
+    private void startSos(long now) {
+        Map<Long, Owner> admitted = new java.util.LinkedHashMap<>();
+        List<Leg> due = new java.util.ArrayList<>();
+        for (Leg l : repo.due(Lane.SOS, now, 500)) {
+            Owner o = owners.get(l.owner());
+            if (o != null && admitted(l, o, now)) {
+                admitted.put(l.id(), o);
+                due.add(l);
+            }
+        }
+        if (due.size() <= 1) {
+            due.forEach(l -> start(l, admitted.get(l.id()), now));
+            return;
+        }
+        List<Leg> started = repo.startDialingAll(List.copyOf(admitted.keySet()), now);
+        // the calls are placed at once; each owner hears "placed" only after it heard "dialing" (its bookkeeping)
+        java.util.concurrent.CompletableFuture<Void> toldDialing = new java.util.concurrent.CompletableFuture<>();
+        for (Leg d : started) {
+            Owner o = admitted.get(d.id());
+            Thread.ofVirtual().name("outbound-dial-" + d.id()).start(() -> dial(d, o, toldDialing));
+        }
+        try {
+            for (Leg d : started) {
+                admitted.get(d.id()).moved(d, Move.DIALING);
+            }
+        } finally {
+            toldDialing.complete(null);
+        }
+    }
+
     /** Starts a due leg: the row says dialing BEFORE Asterisk is asked. */
     private boolean start(Leg l, Owner o, long now) {
         if (!repo.startDialing(l.id(), now)) {
@@ -404,6 +434,11 @@ public final class OutboundService implements AutoCloseable {
     }
 
     private void dial(Leg l, Owner o) {
+        dial(l, o, java.util.concurrent.CompletableFuture.completedFuture(null));
+    }
+
+    /** Places the leg's call; the owner hears "placed" once {@code toldDialing} is done. */
+    private void dial(Leg l, Owner o, java.util.concurrent.CompletableFuture<Void> toldDialing) {
         Dial d;
         try {
             d = o.prepare(l);
@@ -415,6 +450,7 @@ public final class OutboundService implements AutoCloseable {
             place(pbx, d, l.channelId(), l.channelId());
             log.info("outbound.dial owner={} reference={} step={} leg={} lane={} number={}", l.owner(), l.reference(),
                     l.step(), l.id(), l.lane().wire(), PhoneNumbers.mask(l.number()));
+            toldDialing.join();
             o.placed(l);
         } catch (Pbx.PbxException e) {
             worker.execute(() -> refused(l, e));

@@ -97,6 +97,33 @@ public final class IncidentRepository {
         }
     }
 
+    /** One confirmation of a burst: whose incident, the number redialled first, who confirmed, when. */
+    public record OpenRequest(Long elderId, Long callId, Long agentId, String openedBy, String reason, String number, long at) {}
+
+    /**
+     * As {@link #openWithFirstRedial} for several confirmations in one transaction (issue 23: a burst of confirmations
+     * costs one commit, not one each); per request the incident or empty when that elder (or number) already has an
+     * open one — also when an earlier request of the same batch opened it. A failure of any other kind fails the whole
+     * batch (nothing written): the caller then opens them one by one.
+     */
+    public List<Optional<Incident>> openAllWithFirstRedial(List<OpenRequest> requests) {
+        return dsl.transactionResult(cfg -> {
+            IncidentRepository tx = new IncidentRepository(cfg.dsl());
+            List<Optional<Incident>> out = new java.util.ArrayList<>(requests.size());
+            for (OpenRequest r : requests) {
+                Optional<Long> id = tx.open(r.elderId(), r.elderId() == null ? r.number() : null, r.callId(), r.agentId(),
+                        r.openedBy(), r.reason(), r.at());
+                if (id.isEmpty()) {
+                    out.add(Optional.empty());
+                    continue;
+                }
+                tx.plan(id.get(), 1, "redial", r.number(), r.at());
+                out.add(Optional.of(tx.get(id.get()).orElseThrow()));
+            }
+            return out;
+        });
+    }
+
     /** The elder has an open incident already (rolls the transaction back). */
     private static final class Conflict extends RuntimeException {
         Conflict() {

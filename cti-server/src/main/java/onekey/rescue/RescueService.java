@@ -147,7 +147,7 @@ public final class RescueService implements AutoCloseable {
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
         // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
         // instead of contending in the database (a burst of 180 at once failed with 500s before)
-        return audited(worker.call(() -> openNow(elderId, callId, by, reason)), callId, by, reason);
+        return audited(openSoon(elderId, null, callId, by, reason), callId, by, reason);
     }
 
     /**
@@ -251,15 +251,110 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
                     + "from the pop");
         }
-        return audited(worker.call(() -> openNow(null, number, callId, by, reason)), callId, by, reason);
+        return audited(openSoon(null, number, callId, by, reason), callId, by, reason);
     }
 
-    private Opened openNow(long elderId, Long callId, Account by, String reason) {
+    /** A confirmation waiting for the rescue thread: an elder's ({@code number} null) or an unregistered number's. */
+    private record PendingOpen(Long elderId, String number, Long callId, Account by, String reason,
+                               java.util.concurrent.CompletableFuture<Opened> result) {}
+
+    /** Confirmations not yet taken by the rescue thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingOpen> opens = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Queues a confirmation and waits for the rescue thread to open it. The thread takes every confirmation waiting
+     * when it gets there and opens them in one transaction (issue 23: 180 confirmed at once queued for one commit
+     * each, 1.3–2.3 s until the last one's first redial), then has the dialer look once.
+     */
+    private Opened openSoon(Long elderId, String number, Long callId, Account by, String reason) {
+        PendingOpen p = new PendingOpen(elderId, number, callId, by, reason, new java.util.concurrent.CompletableFuture<>());
+        opens.add(p);
+        // returns once this task ran: by then an earlier task (or this one) has taken p and settled its result
+        worker.call(() -> {
+            openPending();
+            return null;
+        });
+        try {
+            return p.result().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Tests: runs {@code r} on the rescue thread (e.g. to hold it while confirmations queue up). */
+    void onRescueThread(Runnable r) {
+        worker.execute(r);
+    }
+
+    /** Tests: confirmations queued and not yet taken by the rescue thread. */
+    int pendingOpens() {
+        return opens.size();
+    }
+
+    /** On the rescue thread: opens every confirmation waiting, in one transaction when there are several. */
+    private void openPending() {
+        List<PendingOpen> batch = new java.util.ArrayList<>();
+        for (PendingOpen p; (p = opens.poll()) != null; ) {
+            batch.add(p);
+        }
+        List<PendingOpen> ready = new java.util.ArrayList<>();
+        List<IncidentRepository.OpenRequest> requests = new java.util.ArrayList<>();
+        long now = clock.millis();
+        for (PendingOpen p : batch) {
+            try {
+                String number = p.number() != null ? p.number() : firstPhone(p.elderId());
+                ready.add(new PendingOpen(p.elderId(), number, p.callId(), p.by(), p.reason(), p.result()));
+                requests.add(new IncidentRepository.OpenRequest(p.elderId(), p.callId(), p.by() == null ? null : p.by().id(),
+                        p.by() == null ? "system" : p.by().username(), p.reason(), number, now));
+            } catch (RuntimeException e) {
+                p.result().completeExceptionally(e);
+            }
+        }
+        if (ready.size() <= 1) {
+            ready.forEach(p -> settle(p, () -> openNow(p.elderId(), p.number(), p.callId(), p.by(), p.reason())));
+            return;
+        }
+        List<Optional<Incident>> opened;
+        try {
+            opened = repo.openAllWithFirstRedial(requests);
+        } catch (RuntimeException e) {
+            log.warn("rescue.open-batch-failed count={} error={}: opening them one by one", ready.size(), e.toString());
+            ready.forEach(p -> settle(p, () -> openNow(p.elderId(), p.number(), p.callId(), p.by(), p.reason())));
+            return;
+        }
+        if (opened.stream().anyMatch(Optional::isPresent)) {
+            outbound.kick();
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            PendingOpen p = ready.get(i);
+            Optional<Incident> o = opened.get(i);
+            settle(p, () -> o.isPresent() ? opened(o.get(), p.elderId(), p.callId(), p.reason())
+                    : new Opened(existing(p.elderId(), p.number()), false));
+        }
+    }
+
+    private static void settle(PendingOpen p, java.util.function.Supplier<Opened> open) {
+        try {
+            p.result().complete(open.get());
+        } catch (RuntimeException e) {
+            p.result().completeExceptionally(e);
+        }
+    }
+
+    /** The number an elder's incident redials first; {@link IllegalArgumentException} when there is none. */
+    private String firstPhone(long elderId) {
         Elder elder = elders.get(elderId).orElseThrow(() -> new IllegalArgumentException("no such elder: " + elderId));
         if (elder.phones() == null || elder.phones().isEmpty()) {
             throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
         }
-        return openNow(elderId, elder.phones().get(0), callId, by, reason);
+        return elder.phones().get(0);
+    }
+
+    private Incident existing(Long elderId, String number) {
+        return (elderId != null ? repo.openFor(elderId) : repo.openForCaller(number)).orElseThrow();
     }
 
     /** Opens the incident of an elder, or of an unregistered caller's number when {@code elderId} is null. */
@@ -271,11 +366,14 @@ public final class RescueService implements AutoCloseable {
         Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
                 by == null ? "system" : by.username(), reason, firstNumber, now);
         if (opened.isEmpty()) {
-            return new Opened((elderId != null ? repo.openFor(elderId) : repo.openForCaller(firstNumber)).orElseThrow(),
-                    false);
+            return new Opened(existing(elderId, firstNumber), false);
         }
-        Incident inc = opened.get();
         outbound.kick();
+        return opened(opened.get(), elderId, callId, reason);
+    }
+
+    /** An incident just opened (its first redial planned and the dialer told): logged, routed, published. */
+    private Opened opened(Incident inc, Long elderId, Long callId, String reason) {
         log.info("rescue.opened incident={} elder={} caller={} call={} by={} reason={}", inc.id(), elderId,
                 PhoneNumbers.mask(inc.callerNumber()), callId, inc.openedBy(), reason);
         route(inc, true);

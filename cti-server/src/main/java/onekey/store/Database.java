@@ -62,7 +62,124 @@ public final class Database implements AutoCloseable {
                 .withRenderSchema(false)
                 .withExecuteLogging(false)
                 .withRenderCatalog(false);
-        this.dsl = DSL.using(pool, dialect, settings);
+        this.dsl = DSL.using(new Bound(pool, bound), dialect, settings);
+    }
+
+    /** The connection of {@link #inOneTransaction} on this thread, while it runs. */
+    private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+
+    /** Something run in one transaction: its statements through {@link #dsl()} on this thread. */
+    public interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} so that every statement it makes through {@link #dsl()} on this thread uses one connection and
+     * one transaction, committed at the end (rolled back, and the exception thrown, when {@code work} throws). For
+     * writes that are each a single statement and cost a commit each otherwise (the call journal's, issue 23). Nested
+     * calls join the outer transaction. Other threads are not affected; {@code work} must not start jOOQ transactions
+     * of its own.
+     */
+    public void inOneTransaction(Work work) throws Exception {
+        if (bound.get() != null) {
+            work.run();
+            return;
+        }
+        try (Connection c = pool.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            bound.set(c);
+            try {
+                work.run();
+                c.commit();
+            } catch (Exception | Error e) {
+                try {
+                    c.rollback();
+                } catch (java.sql.SQLException x) {
+                    e.addSuppressed(x);
+                }
+                throw e;
+            } finally {
+                bound.remove();
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    /** The pool as jOOQ sees it: the thread's bound connection (not closed on release) while one is bound. */
+    private static final class Bound implements DataSource {
+        private final HikariDataSource pool;
+        private final ThreadLocal<Connection> bound;
+
+        Bound(HikariDataSource pool, ThreadLocal<Connection> bound) {
+            this.pool = pool;
+            this.bound = bound;
+        }
+
+        @Override
+        public Connection getConnection() throws java.sql.SQLException {
+            Connection c = bound.get();
+            return c == null ? pool.getConnection() : kept(c);
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws java.sql.SQLException {
+            Connection c = bound.get();
+            return c == null ? pool.getConnection(user, password) : kept(c);
+        }
+
+        /** {@code c} with close() doing nothing: the transaction's owner closes it. */
+        private static Connection kept(Connection c) {
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("close") && m.getParameterCount() == 0) {
+                            return null;
+                        }
+                        if (m.getName().equals("isClosed") && m.getParameterCount() == 0) {
+                            return c.isClosed();
+                        }
+                        try {
+                            return m.invoke(c, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() throws java.sql.SQLException {
+            return pool.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) throws java.sql.SQLException {
+            pool.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws java.sql.SQLException {
+            pool.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws java.sql.SQLException {
+            return pool.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+            return pool.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+            return iface.isInstance(this) ? iface.cast(this) : pool.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+            return iface.isInstance(this) || pool.isWrapperFor(iface);
+        }
     }
 
     /** The JDBC URL of an H2 file database at {@code dbFileWithoutExtension} (H2 adds {@code .mv.db}). */

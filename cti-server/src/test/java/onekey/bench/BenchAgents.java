@@ -31,6 +31,11 @@ final class BenchAgents implements AutoCloseable {
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong offered = new AtomicLong();
     private volatile boolean timing;
+    /** A screen pop as a client received it: the call's linkedid, the agent's extension, when (this JVM's clock). */
+    record Offer(String linkedid, String agent, long receivedAt, long amiEventAt) {}
+
+    private final ConcurrentLinkedQueue<Offer> offers = new ConcurrentLinkedQueue<>();
+    private volatile boolean keepOffers;
 
     /**
      * Creates {@code count} agents b{ext} (extensions from {@code firstExtension}), registers each extension on
@@ -89,6 +94,16 @@ final class BenchAgents implements AutoCloseable {
         return new ArrayList<>(popMillis);
     }
 
+    /** From now on every call.offered is kept with its linkedid ({@link #offers()}). */
+    void keepOffers() {
+        offers.clear();
+        keepOffers = true;
+    }
+
+    List<Offer> offers() {
+        return new ArrayList<>(offers);
+    }
+
     long offered() {
         return offered.get();
     }
@@ -125,10 +140,16 @@ final class BenchAgents implements AutoCloseable {
                 // only the frames the bench needs are parsed
                 if (text.contains("\"call.offered\"")) {
                     offered.incrementAndGet();
-                    if (timing) {
+                    if (timing || keepOffers) {
                         try {
                             JsonNode j = Api.JSON.readTree(text);
-                            popMillis.add(at - j.path("amiEventAt").asLong());
+                            if (keepOffers) {
+                                offers.add(new Offer(j.path("call").path("linkedid").asText(), j.path("agent").asText(), at,
+                                        j.path("amiEventAt").asLong()));
+                            }
+                            if (timing) {
+                                popMillis.add(at - j.path("amiEventAt").asLong());
+                            }
                         } catch (Exception e) {
                             throw new IllegalStateException("bad call.offered frame " + text, e);
                         }

@@ -46,6 +46,66 @@ class CallJournalTest {
         }
     }
 
+    /**
+     * Issue 23: a run of call states, timelines and audit rows waiting for the writer goes to the database as one
+     * batch (one transaction), in order; an op of another kind (a recording to link) on its own, between them.
+     */
+    @Test
+    void opsWaitingForTheWriterAreWrittenInBatchesInOrder() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        CallJournal before = new CallJournal(dir, 1000);
+        for (int i = 0; i < 10; i++) {
+            before.append(ev("L" + i, "a" + i));
+        }
+        before.append(new JournalOp.RecordingDue("L3", "/rec/L3.wav"));
+        for (int i = 0; i < 5; i++) {
+            before.append(ev("M" + i, "b" + i));
+        }
+        // no writer ran (as after a kill -9): the 16 ops wait for the next run's writer, all at once
+        List<List<String>> batches = new CopyOnWriteArrayList<>();
+        List<String> single = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(dir, 1000)) {
+            j.start(e -> single.add(name(e)), entries -> batches.add(entries.stream().map(CallJournalTest::name).toList()), () -> { });
+            assertThat(j.drain(5_000)).isTrue();
+            assertThat(j.metrics().get("batches")).isEqualTo(2L);
+            assertThat(j.metrics().get("written")).isEqualTo(16L);
+        }
+        assertThat(batches).containsExactly(List.of("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"),
+                List.of("b0", "b1", "b2", "b3", "b4"));
+        assertThat(single).containsExactly("rec:L3");
+    }
+
+    /** A batch the database does not take is written again one op at a time, in order, nothing lost. */
+    @Test
+    void aBatchThatFailsIsWrittenOneOpAtATime() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        CallJournal before = new CallJournal(dir, 1000);
+        for (int i = 0; i < 6; i++) {
+            before.append(ev("L" + i, "a" + i));
+        }
+        List<String> single = new CopyOnWriteArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        try (CallJournal j = new CallJournal(dir, 1000)) {
+            j.start(e -> single.add(name(e)), entries -> {
+                tries.incrementAndGet();
+                throw new IllegalStateException("a value the database refuses, somewhere in the batch");
+            }, () -> { });
+            assertThat(j.drain(5_000)).isTrue();
+            assertThat(j.metrics().get("written")).isEqualTo(6L);
+            assertThat(j.metrics().get("batches")).isEqualTo(0L);
+        }
+        assertThat(tries.get()).isEqualTo(1);
+        assertThat(single).containsExactly("a0", "a1", "a2", "a3", "a4", "a5");
+    }
+
+    static String name(CallJournal.Entry e) {
+        return switch (e.op()) {
+            case JournalOp.Events ev -> ev.events().getFirst().type();
+            case JournalOp.RecordingDue r -> "rec:" + r.linkedid();
+            default -> e.op().toString();
+        };
+    }
+
     @Test
     void aDatabaseOutageHoldsTheOpsAndTheyAreWrittenInOrderWhenItIsBack() throws Exception {
         Path dir = Files.createTempDirectory("okjournal");

@@ -128,6 +128,59 @@ class RescueServiceTest {
         assertThat(pbx.calls.stream().filter(c -> c.channel().contains(ELDER)).count()).isEqualTo(2);
     }
 
+    /**
+     * Issue 23: confirmations that arrive while the rescue thread is busy are opened together (one transaction) and
+     * their first redials placed together (one commit for the legs): each elder gets exactly one incident and one
+     * first redial, a second confirmation for the same elder in the same burst joins the incident, and every redial's
+     * step says dialing.
+     */
+    @Test
+    void aBurstOfConfirmationsOpensEachIncidentOnceAndDialsEachFirstRedialOnce() throws Exception {
+        List<Elder> many = new java.util.ArrayList<>();
+        many.add(elder);
+        for (int i = 1; i < 12; i++) {
+            many.add(elders.create(new ElderDraft("老人" + i, null, "F", List.of(String.format("1380000%04d", 100 + i)),
+                    "上海市徐汇区天平路 " + i + " 号", null, "徐汇", "zh", "living-alone", null, null, null, null, null, null,
+                    List.of())));
+        }
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        rescue.onRescueThread(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<java.util.concurrent.CompletableFuture<RescueService.Opened>> results = new java.util.ArrayList<>();
+        for (Elder e : many) {
+            results.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> rescue.noResponse(e.id(), null, agent, "no-response"),
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        // the same elder confirmed twice in the burst
+        var again = java.util.concurrent.CompletableFuture.supplyAsync(() -> rescue.noResponse(elder.id(), null, agent, "no-response"),
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        Awaitility.await("all confirmations queued").until(() -> rescue.pendingOpens() == many.size() + 1);
+        hold.countDown();
+
+        List<RescueService.Opened> opened = results.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        RescueService.Opened second = again.join();
+        assertThat(opened).allMatch(RescueService.Opened::created);
+        assertThat(opened.stream().map(o -> o.incident().elderId()).distinct()).hasSize(many.size());
+        RescueService.Opened first = opened.get(0);
+        assertThat(second.incident().id()).isEqualTo(first.incident().id());
+        assertThat(second.created()).as("the elder's second confirmation joins the incident").isFalse();
+
+        pbx.await(many.size());
+        for (Elder e : many) {
+            assertThat(pbx.calls.stream().filter(c -> c.channel().equals("PJSIP/" + e.phones().get(0) + "@trunk")).count())
+                    .as("first redial of " + e.name()).isEqualTo(1);
+        }
+        for (RescueService.Opened o : opened) {
+            Awaitility.await().until(() -> step(o.incident().id(), 1).map(s -> s.state().equals("dialing")).orElse(false));
+        }
+        assertThat(rescue.find(null, "open", 100)).hasSize(many.size());
+    }
+
     @Test
     void theFollowUpIsDueWithin48HoursOfTheResolutionIsDialledFromTheWorklistAndIsFlaggedWhenOverdue() {
         long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();

@@ -52,7 +52,8 @@ public final class Sipp {
         return audio;
     }
 
-    private static String scenario(String name) {
+    /** The path of a scenario file in asterisk-config/sipp. */
+    public static String scenario(String name) {
         return Repo.asteriskConfig().resolve("sipp/" + name).toString();
     }
 
@@ -71,11 +72,24 @@ public final class Sipp {
 
         /** The same phone for an Asterisk the test did not start itself (e.g. ./onekey demo's), by its SIP port on 127.0.0.1. */
         public AgentPhone(int sipPort, String extension, String secret, long ringMs) {
+            this(sipPort, extension, secret, null, ringMs);
+        }
+
+        /**
+         * A phone running its own UAS scenario file ({@code scenarioFile}, e.g. a filled-in copy of
+         * {@code agent-talks.xml}: random ring and talk, the agent hangs up) instead of {@code agent-uas.xml}.
+         */
+        public AgentPhone(int sipPort, String extension, String secret, Path scenarioFile) {
+            this(sipPort, extension, secret, scenarioFile, 0);
+        }
+
+        private AgentPhone(int sipPort, String extension, String secret, Path scenarioFile, long ringMs) {
             this.sipPort = sipPort;
             this.extension = extension;
             this.secret = secret;
             this.uasPort = Ports.free();
-            this.uas = new Uas("okagent" + extension, uasPort, ringMs);
+            this.uas = new Uas("okagent" + extension, uasPort, ringMs, audio(),
+                    scenarioFile == null ? scenario("agent-uas.xml") : scenarioFile.toString());
             this.dir = uas.dir;
             try {
                 register();
@@ -122,12 +136,16 @@ public final class Sipp {
         }
 
         Uas(String tmpPrefix, int port, long ringMs, Path audioFile) {
+            this(tmpPrefix, port, ringMs, audioFile, scenario("agent-uas.xml"));
+        }
+
+        Uas(String tmpPrefix, int port, long ringMs, Path audioFile, String scenarioFile) {
             try {
                 this.dir = Files.createTempDirectory(tmpPrefix);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            process = Proc.start(List.of("sipp", "-sf", scenario("agent-uas.xml"), "-i", "127.0.0.1", "-p", String.valueOf(port),
+            process = Proc.start(List.of("sipp", "-sf", scenarioFile, "-i", "127.0.0.1", "-p", String.valueOf(port),
                     "-mp", String.valueOf(Ports.freeRange(4)), "-d", String.valueOf(ringMs), "-key", "audio", audioFile + ",-1,0",
                     "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir, Map.of(), dir.resolve("uas.out"));
         }
@@ -336,7 +354,17 @@ public final class Sipp {
     }
 
     /** Reads sipp's -trace_stat CSV (last row) for the SuccessfulCall(C) counter. */
-    static final class Stats {
+    public static final class Stats {
+        /** SuccessfulCall(C) of the sipp that ran with {@code -trace_stat} in folder {@code dir}. */
+        public static int successfulIn(Path dir) {
+            return successful(dir);
+        }
+
+        /** FailedCall(C) of the sipp that ran with {@code -trace_stat} in folder {@code dir}. */
+        public static int failedIn(Path dir) {
+            return failed(dir);
+        }
+
         static int failed(Path dir) {
             return counter(dir, "FailedCall(C)");
         }
