@@ -21,7 +21,8 @@ public record OneKeyConfig(
         Recordings recordings,
         Rescue rescue,
         Broadcast broadcast,
-        Ha ha) {
+        Ha ha,
+        Devices devices) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -141,4 +142,11 @@ public record OneKeyConfig(
      * restarting (kill -9, a crash) takes its own lease back at once.
      */
     public record Ha(int leaseSeconds, String instanceId) {}
+
+    /**
+     * Devices and their alarms (issue 24): a terminal not tested within {@code testDays} is listed by the report; a
+     * heartbeat device is checked every {@code silentCheckSeconds}; {@code platformKeys}: each device platform's HMAC key
+     * for {@code POST /api/alarms} ("platform:key,platform2:key2"; empty: no platform may post).
+     */
+    public record Devices(int testDays, int silentCheckSeconds, java.util.Map<String, String> platformKeys) {}
 }

@@ -145,9 +145,18 @@ public final class RescueService implements AutoCloseable {
      * opens the incident and plans redial 1 now, or returns the elder's open incident.
      */
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
+        return noResponse(elderId, callId, by, reason, null);
+    }
+
+    /**
+     * As {@link #noResponse(long, Long, Account, String)}, with the incident's detail: an alarm without a voice (issue
+     * 24, reason {@code device-alarm}) says its kind and device there. The first redial is the call to the elder; with
+     * no answer the no-response rescue goes on as for a silent call.
+     */
+    public Opened noResponse(long elderId, Long callId, Account by, String reason, String detail) {
         // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
         // instead of contending in the database (a burst of 180 at once failed with 500s before)
-        return audited(worker.call(() -> openNow(elderId, callId, by, reason)), callId, by, reason);
+        return audited(worker.call(() -> openNow(elderId, callId, by, reason, detail)), callId, by, reason);
     }
 
     /**
@@ -251,25 +260,25 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
                     + "from the pop");
         }
-        return audited(worker.call(() -> openNow(null, number, callId, by, reason)), callId, by, reason);
+        return audited(worker.call(() -> openNow(null, number, callId, by, reason, null)), callId, by, reason);
     }
 
-    private Opened openNow(long elderId, Long callId, Account by, String reason) {
+    private Opened openNow(long elderId, Long callId, Account by, String reason, String detail) {
         Elder elder = elders.get(elderId).orElseThrow(() -> new IllegalArgumentException("no such elder: " + elderId));
         if (elder.phones() == null || elder.phones().isEmpty()) {
             throw new IllegalArgumentException("elder " + elderId + " has no phone number to redial");
         }
-        return openNow(elderId, elder.phones().get(0), callId, by, reason);
+        return openNow(elderId, elder.phones().get(0), callId, by, reason, detail);
     }
 
     /** Opens the incident of an elder, or of an unregistered caller's number when {@code elderId} is null. */
-    private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason) {
+    private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason, String detail) {
         long now = clock.millis();
         // one transaction writes the incident, its first redial and the redial's leg; the dialer looks at once (no
         // wait for its tick): a burst of confirmations costs one short transaction each on this thread; the AstDB
         // routing goes to its own thread
         Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
-                by == null ? "system" : by.username(), reason, firstNumber, now);
+                by == null ? "system" : by.username(), reason, detail, firstNumber, now);
         if (opened.isEmpty()) {
             return new Opened((elderId != null ? repo.openFor(elderId) : repo.openForCaller(firstNumber)).orElseThrow(),
                     false);
@@ -1172,6 +1181,9 @@ public final class RescueService implements AutoCloseable {
         m.put("state", inc.state());
         m.put("closedAt", inc.closedAt());
         m.put("outcome", inc.outcome());
+        if (inc.detail() != null) {
+            m.put("detail", inc.detail()); // an alarm's kind and device (issue 24)
+        }
         m.put("steps", inc.steps().stream().map(s -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("seq", s.seq());
