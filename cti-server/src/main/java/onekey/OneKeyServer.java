@@ -287,7 +287,18 @@ public final class OneKeyServer implements AutoCloseable {
                             }
                         });
                     }
-                }, devices::publishTestModes, null)));
+                }, () -> {
+                    devices.publishTestModes();
+                    // what the dialplan plays for a terminal test and for an alarm it queues itself (issue 24)
+                    Thread.ofVirtual().name("device-prompts").start(() -> {
+                        try {
+                            prompts.playbackPath("测试成功", "zh").ifPresent(p -> pbx.putSetting("onekey", "device-test-prompt", p));
+                            prompts.playbackPath("设备报警，请立即处理", "zh").ifPresent(p -> pbx.putSetting("onekey", "alarm-prompt", p));
+                        } catch (RuntimeException x) {
+                            log.warn("device prompts not written into AstDB: {}", x.toString());
+                        }
+                    });
+                }, null)));
         this.health = health();
         // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
         // dispositions and holds incidents)

@@ -24,6 +24,26 @@ public final class AlarmSignature {
         }
     }
 
+    /**
+     * The dialplan's proof (it has SHA1() but no HMAC): {@code sha1=<hex SHA-1 of key ‖ body>}. Only for what Asterisk
+     * hands over on the centre's own network (platform {@code asterisk}); device platforms use {@link #verify}.
+     */
+    public static boolean verifyKeyedSha1(String key, byte[] body, String header) {
+        if (key == null || header == null) {
+            return false;
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(key.getBytes(StandardCharsets.UTF_8));
+            md.update(body);
+            byte[] expected = ("sha1=" + HexFormat.of().formatHex(md.digest())).getBytes(StandardCharsets.US_ASCII);
+            return MessageDigest.isEqual(expected, header.trim().toLowerCase(java.util.Locale.ROOT)
+                    .getBytes(StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** True when {@code header} is the body's signature with {@code key}; false for a missing key or header. */
     public static boolean verify(String key, byte[] body, String header) {
         if (key == null || header == null) {

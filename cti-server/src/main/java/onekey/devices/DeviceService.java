@@ -121,10 +121,14 @@ public final class DeviceService {
             return;
         }
         try {
-            if (until == null) {
-                pbx.deleteSetting(TEST_FAMILY, number);
-            } else {
-                pbx.putSetting(TEST_FAMILY, number, Long.toString(until / 1000));
+            // the dialplan looks the caller's digits up as they come (a national number with its trunk 0 or
+            // without), as the rescue's onekey-incident family does
+            for (String key : List.of(number, "0" + number)) {
+                if (until == null) {
+                    pbx.deleteSetting(TEST_FAMILY, key);
+                } else {
+                    pbx.putSetting(TEST_FAMILY, key, Long.toString(until / 1000));
+                }
             }
         } catch (RuntimeException e) {
             log.warn("device test mode not told to Asterisk number={}: {}", PhoneNumbers.mask(number), e.toString());
