@@ -139,7 +139,7 @@ public final class Softphone implements AutoCloseable {
     private static void usage(String why) {
         System.err.println("softphone: " + why);
         System.err.println("usage: ./onekey softphone [--user NAME] [--password P] [--api URL] [--cacert PEM] "
-                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR] [--wallboard]");
+                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR] [--map FILE.map] [--wallboard]");
         System.exit(2);
     }
 
