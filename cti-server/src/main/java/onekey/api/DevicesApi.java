@@ -75,7 +75,7 @@ final class DevicesApi {
 
     void addTo(Routes routes) {
         routes.add(POST, "/api/devices", DESK, this::register)
-                .add(GET, "/api/devices", ANY, r -> Reply.ok(devices.list(r.longParam("elderId", 1), r.account).stream()
+                .add(GET, "/api/devices", ANY, r -> Reply.ok(devices.list(elderOrDesk(r), r.account).stream()
                         .map(Device::shape).toList()))
                 .add(GET, "/api/devices/report", DESK, r -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -91,8 +91,17 @@ final class DevicesApi {
                 .add(POST, "/api/alarms", Routes.PUBLIC, this::alarm)
                 .add(POST, "/api/alarms/contact-id", Routes.PUBLIC, this::contactId)
                 .add(POST, "/api/alarms/scaip", Routes.PUBLIC, this::scaip)
-                .add(GET, "/api/alarms", ANY, r -> Reply.ok(alarms.alarms(r.longParam("elderId", 1),
+                .add(GET, "/api/alarms", ANY, r -> Reply.ok(alarms.alarms(elderOrDesk(r),
                         r.intParam("limit", 100, 1, 1000)).stream().map(Alarm::shape).toList()));
+    }
+
+    /** {@code elderId}: one elder's (any role, audited); none: every elder's, supervisors and admins only. */
+    private static Long elderOrDesk(Req r) {
+        Long elder = r.longParam("elderId", 1);
+        if (elder == null && r.is(Role.AGENT)) {
+            throw ApiException.forbidden("agents list one elder's devices and alarms: give elderId");
+        }
+        return elder;
     }
 
     private Device device(Req r) {

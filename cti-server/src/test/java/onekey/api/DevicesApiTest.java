@@ -94,6 +94,8 @@ class DevicesApiTest {
         HttpResponse<String> list = f.send("GET", "/api/devices?elderId=" + li.id(), f.token(f.agent), null);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("\"serial\":\"SOS-1\"");
+        assertThat(f.send("GET", "/api/devices", f.token(f.agent), null).statusCode()).isEqualTo(403); // all elders'
+        assertThat(f.send("GET", "/api/devices", f.token(f.supervisor), null).body()).contains("SOS-1");
         HttpResponse<String> tm = f.send("PUT", "/api/devices/" + d.get("id") + "/test-mode", f.token(f.agent),
                 "{\"minutes\":15}");
         assertThat(tm.statusCode()).isEqualTo(200);

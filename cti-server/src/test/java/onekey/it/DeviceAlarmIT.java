@@ -128,9 +128,9 @@ class DeviceAlarmIT {
         String bad = medical.substring(0, 15) + (medical.charAt(15) == '3' ? '4' : '3');
         List<Sipp.Caller> panels = new ArrayList<>();
         try {
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559001", "1234905", 6_500, panelAudio("medical", medical)));
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559002", "1234905", 6_500, panelAudio("test", test)));
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559003", "1234905", 6_500, panelAudio("bad", bad)));
+            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559001", "1234905", 8_500, panelAudio("medical", medical)));
+            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559002", "1234905", 8_500, panelAudio("test", test)));
+            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559003", "1234905", 8_500, panelAudio("bad", bad)));
             // the seat's pop: device, kind, position (the panel has none: the home), at SOS priority
             JsonNode pop = seat.await("device.alarm", j -> j.path("device").path("serial").asText().equals("PANEL-1"), 40)
                     .json();
@@ -149,7 +149,7 @@ class DeviceAlarmIT {
                 p.await(30);
             }
             // the 602 test report updated the panel's last test and escalated nothing
-            Awaitility.await("602 recorded").atMost(Duration.ofSeconds(20)).until(() ->
+            Awaitility.await("602 recorded").atMost(Duration.ofSeconds(30)).until(() ->
                     stack.api.get("/api/devices?elderId=" + panelElder, sup).json().get(0).path("lastTest").path("result")
                             .asText().equals("ok"));
             JsonNode alarms = stack.api.get("/api/alarms?elderId=" + panelElder, sup).json();
@@ -221,8 +221,8 @@ class DeviceAlarmIT {
         Files.createDirectories(dir);
         List<String> parts = new ArrayList<>();
         // AlarmReceiver answers, waits answait (1250 ms), sends its handshake (1400 Hz, 2300 Hz: ~300 ms), then
-        // waits up to fdtimeout (2 s) for the first digit: the panel starts at 2 s
-        parts.add(silence(dir, "lead", 2.0).toString());
+        // waits up to fdtimeout (4 s, alarmreceiver.conf) for the first digit: the panel starts at 2.5 s, in the middle
+        parts.add(silence(dir, "lead", 2.5).toString());
         for (int i = 0; i < digits.length(); i++) {
             int[] f = dtmf(digits.charAt(i));
             Path tone = dir.resolve("d" + i + ".wav");
