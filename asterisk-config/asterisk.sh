@@ -21,6 +21,8 @@
 #   ONEKEY_SYSTEM_NAME [] this node's name when several Asterisk nodes sit behind Kamailio (issue 25): Asterisk's
 #     systemname, so its uniqueids and linkedids start with it and calls are unique across nodes (e.g. n1)
 #   ONEKEY_RECORDINGS_DIR [RUNDIR/recordings] where MixMonitor writes (nodes of one centre may share one folder)
+#   ONEKEY_API_URL [http://127.0.0.1:8080] ONEKEY_ALARM_KEY []: where alarms go (issue 24) and the key of the
+#   device platform "asterisk" in OneKey's devices.platformKeys (empty: alarms are always queued as SOS)
 #   ONEKEY_ASTERISK_SHELL [no]  yes: load app_system/func_shell/app_externalivr (shell from the dialplan)
 #   ONEKEY_ALLOW_WILDCARD_BIND [no]  yes: allow ONEKEY_BIND / ONEKEY_AMI_BIND = 0.0.0.0 or ::
 #   ONEKEY_SIP_TLS_CERT [] ONEKEY_SIP_TLS_KEY [] ONEKEY_SIP_TLS_PORT [5061]: with cert and key (PEM),
@@ -73,6 +75,9 @@ render() {
         no|0|false|"") ;;
         *) die "ONEKEY_ASTERISK_SHELL must be yes or no, not '$ONEKEY_ASTERISK_SHELL'" ;;
     esac
+    [[ "${ONEKEY_ALARM_KEY:-}" =~ ^[A-Za-z0-9._~+=-]*$ ]] ||
+        die "ONEKEY_ALARM_KEY may hold only letters, digits and . _ ~ + = - (it is written into the dialplan)"
+    mkdir -p "$RUNDIR"/spool/alarms
     mkdir -p "$RUNDIR"/{run,log,spool,lib,lib/keys,lib/cache,agi-bin,recordings,sounds/onekey,etc/asterisk}
     [[ "${ONEKEY_SYSTEM_NAME:-}" =~ ^[A-Za-z0-9_]*$ ]] || die "ONEKEY_SYSTEM_NAME may hold only letters, digits and _ (it prefixes every uniqueid)"
     [ -z "${ONEKEY_RECORDINGS_DIR:-}" ] || mkdir -p "$ONEKEY_RECORDINGS_DIR"
@@ -102,6 +107,8 @@ render() {
         "DATADIR=$RUNDIR/data"
         "SYSTEM_NAME=${ONEKEY_SYSTEM_NAME:-}"
         "RECDIR=${ONEKEY_RECORDINGS_DIR:-$RUNDIR/recordings}"
+        "API_URL=${ONEKEY_API_URL:-http://127.0.0.1:8080}"
+        "ALARM_KEY=${ONEKEY_ALARM_KEY:-}"
     )
     local -a sedargs=()
     local kv
@@ -121,6 +128,15 @@ render() {
         # manager.conf holds the AMI secret
         [ "$(basename "$t")" = manager.conf ] && chmod 600 "$tmp"
         mv -f "$tmp" "$out"
+    done
+    # scripts Asterisk runs (AlarmReceiver's eventcmd, issue 24): rendered into agi-bin, executable
+    for t in "$TEMPLATES"/scripts/*.sh; do
+        [ -e "$t" ] || continue
+        out="$RUNDIR/agi-bin/$(basename "$t")"
+        sed "${sedargs[@]}" "$t" > "$out.tmp.$$"
+        grep -q '@@[A-Z_]*@@' "$out.tmp.$$" && { rm -f "$out.tmp.$$"; die "unrendered placeholder in $t"; }
+        chmod 700 "$out.tmp.$$" # holds the alarm key
+        mv -f "$out.tmp.$$" "$out"
     done
     moddir "${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
     render_sip_tls

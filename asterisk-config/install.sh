@@ -10,7 +10,8 @@
 # Services the packages start are stopped again: OneKey runs private instances only.
 set -euo pipefail
 
-PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei prometheus kamailio)
+PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei prometheus kamailio
+          curl openssl osmium-tool osmosis libmapsforge-java) # curl, openssl: the alarm line's eventcmd; osmium, osmosis, mapsforge: the offline map (issue 24)
 SOURCES=/etc/apt/sources.list.d/onekey-bullseye.sources
 PIN=/etc/apt/preferences.d/onekey-bullseye
 export DEBIAN_FRONTEND=noninteractive

@@ -104,6 +104,8 @@ public final class OneKeyServer implements AutoCloseable {
     /** The one outbound-call service (issue 17): every call OneKey places for rescue, broadcasts and spy. */
     private final onekey.outbound.OutboundService outbound;
     private final onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
+    private final onekey.devices.DeviceService devices; // issue 24: devices, their tests
+    private final onekey.devices.AlarmService alarms; // issue 24: alarms without a voice
     private final onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
     /** GET /metrics (issue 22): the figures a monitoring system scrapes; features add theirs with metrics.gauge(...). */
     private final onekey.metrics.Metrics metrics;
@@ -276,6 +278,15 @@ public final class OneKeyServer implements AutoCloseable {
             }
         }, cfg.calls().conferenceAloneSeconds());
         this.broadcasts = broadcastService(elders, clock, prompts);
+        // issue 24: the device register and terminal tests; alarms without a voice open the rescue's incidents
+        this.devices = new onekey.devices.DeviceService(new onekey.devices.DeviceRepository(db), elders, audit, hub, clock,
+                cfg.devices().testDays(), cfg.calls().defaultAreaCode(), pbx);
+        this.alarms = new onekey.devices.AlarmService(devices, elders, (elderId, detail) -> {
+            RescueService.Opened o = rescue.noResponse(elderId, null, null, onekey.devices.AlarmService.REASON, detail);
+            return new onekey.devices.AlarmService.Incidents.Opened(o.incident().id(), o.created(),
+                    RescueService.shape(o.incident()));
+        }, () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
+                .map(onekey.agents.AgentStatus::accountId).toList(), audit, hub, clock);
         // events reach them in this order; after every (re)connect each re-reads in this order: agents before calls (a
         // call learned on this connect that an agent is talking on makes that agent on-call), calls before what
         // follows calls
@@ -292,7 +303,30 @@ public final class OneKeyServer implements AutoCloseable {
                 PbxSubscriber.of("spy sessions", spy::onEvent, spy::resync, null),
                 PbxSubscriber.of("conferences", conferences::onEvent, conferences::pbxConnected, null),
                 PbxSubscriber.of("broadcasts", broadcasts::onEvent, broadcasts::pbxConnected, broadcasts::pbxDisconnected),
-                PbxSubscriber.of("seat calls", seatCalls::onEvent, null, null)));
+                PbxSubscriber.of("seat calls", seatCalls::onEvent, null, null),
+                // a device's test call answered by the dialplan; test modes written again into AstDB on every connect
+                PbxSubscriber.of("device tests", e -> {
+                    if (e instanceof PbxEvent.DeviceTest t && t.number() != null) {
+                        Thread.ofVirtual().name("device-test").start(() -> {
+                            try {
+                                devices.testCall(t.number(), t.result());
+                            } catch (RuntimeException x) {
+                                log.error("device test call not recorded: {}", x.toString());
+                            }
+                        });
+                    }
+                }, () -> {
+                    devices.publishTestModes();
+                    // what the dialplan plays for a terminal test and for an alarm it queues itself (issue 24)
+                    Thread.ofVirtual().name("device-prompts").start(() -> {
+                        try {
+                            prompts.playbackPath("测试成功", "zh").ifPresent(p -> pbx.putSetting("onekey", "device-test-prompt", p));
+                            prompts.playbackPath("设备报警，请立即处理", "zh").ifPresent(p -> pbx.putSetting("onekey", "alarm-prompt", p));
+                        } catch (RuntimeException x) {
+                            log.warn("device prompts not written into AstDB: {}", x.toString());
+                        }
+                    });
+                }, null)));
         this.health = health();
         // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
         // dispositions and holds incidents)
@@ -331,6 +365,7 @@ public final class OneKeyServer implements AutoCloseable {
                     }
                 }, audit, clock).start();
         api.alerts(alerts);
+        api.devices(devices, alarms, cfg.devices().platformKeys());
         api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
         api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
@@ -362,6 +397,13 @@ public final class OneKeyServer implements AutoCloseable {
                 }
             }, 5, 5, TimeUnit.SECONDS); // a lookup that missed its 300 ms on a busy machine is linked within seconds
             recordingsDisk.start(cfg.recordings().diskCheckSeconds());
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    devices.checkSilent(); // heartbeat devices gone silent: the supervisors' alert (issue 24)
+                } catch (RuntimeException e) {
+                    log.error("device silence check failed: {}", e.toString());
+                }
+            }, cfg.devices().silentCheckSeconds(), cfg.devices().silentCheckSeconds(), TimeUnit.SECONDS);
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
@@ -572,6 +614,10 @@ public final class OneKeyServer implements AutoCloseable {
 
     public CallTracker calls() {
         return calls;
+    }
+
+    public onekey.devices.DeviceService devices() {
+        return devices;
     }
 
     public AgentService agents() {

@@ -122,6 +122,13 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the device register and alarm intake (issue 24); call before {@link #start()}. */
+    public ApiServer devices(onekey.devices.DeviceService devices, onekey.devices.AlarmService alarms,
+                             Map<String, String> platformKeys) {
+        new DevicesApi(devices, alarms, platformKeys).addTo(routes);
+        return this;
+    }
+
     /** Adds quality checking (issue 19 item 5); call before {@link #start()}. */
     public ApiServer qa(onekey.qa.QaService qa) {
         new QaApi(ctx, qa).addTo(routes);

@@ -14,6 +14,7 @@ import onekey.broadcast.BroadcastEvents;
 import onekey.broadcast.BroadcastService;
 import onekey.calls.CallEvents;
 import onekey.calls.CallRecord;
+import onekey.devices.DeviceEvents;
 import onekey.events.DomainEvent;
 import onekey.events.Event;
 import onekey.notices.NoticeEvents;
@@ -38,7 +39,7 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class);
+            NoticeEvents.class, QaEvents.class, DeviceEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -87,7 +88,13 @@ public final class EventViews {
             entry(NoticeEvents.Posted.class, "notice.posted"),
             entry(NoticeEvents.Acked.class, "notice.acked"),
             entry(QaEvents.Scored.class, "qa.scored"),
-            entry(QaEvents.Acked.class, "qa.acked"));
+            entry(QaEvents.Acked.class, "qa.acked"),
+            entry(DeviceEvents.Registered.class, "device.registered"),
+            entry(DeviceEvents.TestMode.class, "device.test-mode"),
+            entry(DeviceEvents.Tested.class, "device.tested"),
+            entry(DeviceEvents.Silent.class, "system.alert"),
+            entry(DeviceEvents.AlarmRaised.class, "device.alarm"),
+            entry(DeviceEvents.AlarmRecorded.class, "device.alarm-recorded"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -150,6 +157,17 @@ public final class EventViews {
                        @JsonInclude(JsonInclude.Include.NON_NULL) Long minFreeMb,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer minFreePercent, String message) {}
 
+    record DeviceView(Map<String, Object> device) {}
+
+    record DeviceTestedView(Map<String, Object> device, Map<String, Object> test) {}
+
+    record DeviceSilentView(String kind, String state, Map<String, Object> device, long silentMinutes, String message) {}
+
+    record AlarmView(Map<String, Object> alarm, Map<String, Object> device, Map<String, Object> elder,
+                     Map<String, Object> incident, String priority) {}
+
+    record AlarmRecordedView(Map<String, Object> alarm, Map<String, Object> device, String note) {}
+
     static final String RECORD_MESSAGE = "the caller's record could not be read in time (database slow or unavailable)";
 
     /** The wire name of an event. */
@@ -173,6 +191,7 @@ public final class EventViews {
             case AlertEvents a -> new AlertView(a.alert().shape());
             case NoticeEvents n -> new NoticeView(n.notice().shape(n.username()));
             case QaEvents q -> new QaView(q.sheet().shape());
+            case DeviceEvents d -> device(d);
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }
@@ -225,6 +244,20 @@ public final class EventViews {
             case BroadcastEvents.Changed c -> new BroadcastView(BroadcastService.shape(c.broadcast()));
             case BroadcastEvents.FailedAlert a -> new BroadcastAlertView("broadcast-failed", a.task(),
                     BroadcastService.shape(a.broadcast()));
+        };
+    }
+
+    private static Object device(DeviceEvents e) {
+        return switch (e) {
+            case DeviceEvents.Registered r -> new DeviceView(r.device().shape());
+            case DeviceEvents.TestMode t -> new DeviceView(t.device().shape());
+            case DeviceEvents.Tested t -> new DeviceTestedView(t.device().shape(), t.test().shape());
+            case DeviceEvents.Silent s -> new DeviceSilentView("device-silent", "raised", s.device().shape(),
+                    s.silentMinutes(), s.message());
+            case DeviceEvents.AlarmRaised a -> new AlarmView(a.alarm().shape(), a.device().shape(), a.elder(),
+                    a.incident(), a.priority());
+            case DeviceEvents.AlarmRecorded a -> new AlarmRecordedView(a.alarm().shape(),
+                    a.device() == null ? null : a.device().shape(), a.note());
         };
     }
 

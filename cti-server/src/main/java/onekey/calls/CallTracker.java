@@ -258,6 +258,7 @@ public final class CallTracker implements AutoCloseable {
             case PbxEvent.ConferenceJoined c -> { } // followed by the ConferenceWatch
             case PbxEvent.ConferenceLeft c -> { }
             case PbxEvent.SeatCall c -> { } // a seat's own call: followed by SeatCalls (issue 18 item 7)
+            case PbxEvent.DeviceTest d -> { } // a terminal's test call, never queued: the device register's (issue 24)
             case PbxEvent.Transferred t -> onTransferred(t);
         }
     }

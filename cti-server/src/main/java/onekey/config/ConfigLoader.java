@@ -106,7 +106,10 @@ public final class ConfigLoader {
             Map.entry("nodes.list", ""),
             Map.entry("nodes.proxy", ""),
             Map.entry("nodes.subscribers", ""),
-            Map.entry("nodes.deadAfterMs", "2000"));
+            Map.entry("nodes.deadAfterMs", "2000"),
+            Map.entry("devices.testDays", "30"),
+            Map.entry("devices.silentCheckSeconds", "60"),
+            Map.entry("devices.platformKeys", ""));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -189,7 +192,9 @@ public final class ConfigLoader {
                 broadcast(),
                 new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()),
                 new OneKeyConfig.Metrics(addressList("metrics.allowFrom")),
-                nodes());
+                nodes(),
+                new OneKeyConfig.Devices(integer("devices.testDays", 1, 3650), integer("devices.silentCheckSeconds", 1, 3600),
+                        platformKeys()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
@@ -228,6 +233,28 @@ public final class ConfigLoader {
         }
         return new OneKeyConfig.Nodes(List.copyOf(list), proxy, optionalPath("nodes.subscribers"),
                 integer("nodes.deadAfterMs", 200, 600_000));
+    }
+
+    /** devices.platformKeys: "platform:key,…" (issue 24); a key of fewer than 16 characters is refused. */
+    private Map<String, String> platformKeys() {
+        String v = values.getProperty("devices.platformKeys", "").trim();
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        if (v.isEmpty()) {
+            return keys;
+        }
+        for (String part : v.split(",")) {
+            int colon = part.indexOf(':');
+            String platform = colon < 0 ? "" : part.substring(0, colon).trim();
+            String key = colon < 0 ? "" : part.substring(colon + 1).trim();
+            if (!platform.matches("[A-Za-z0-9._-]{1,32}") || key.length() < 16) {
+                errors.add("devices.platformKeys (" + envName("devices.platformKeys") + ") is not of the form"
+                        + " platform:key,platform2:key2 with a platform name of letters, digits, . _ - and a key of at"
+                        + " least 16 characters");
+                return Map.of();
+            }
+            keys.put(platform, key);
+        }
+        return keys;
     }
 
     /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */

@@ -23,7 +23,8 @@ public record OneKeyConfig(
         Broadcast broadcast,
         Ha ha,
         Metrics metrics,
-        Nodes nodes) {
+        Nodes nodes,
+        Devices devices) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -167,4 +168,11 @@ public record OneKeyConfig(
 
     /** One node: its name (Asterisk's systemname) and its AMI address. */
     public record Node(String name, String amiHost, int amiPort) {}
+
+    /**
+     * Devices and their alarms (issue 24): a terminal not tested within {@code testDays} is listed by the report; a
+     * heartbeat device is checked every {@code silentCheckSeconds}; {@code platformKeys}: each device platform's HMAC key
+     * for {@code POST /api/alarms} ("platform:key,platform2:key2"; empty: no platform may post).
+     */
+    public record Devices(int testDays, int silentCheckSeconds, java.util.Map<String, String> platformKeys) {}
 }

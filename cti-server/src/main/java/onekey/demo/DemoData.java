@@ -29,7 +29,7 @@ import onekey.lines.Service;
  * Data for a first start and for demos.
  *
  * <ul>
- *   <li>{@link #seedDefaultLinesIfEmpty} — the five dialled numbers of a centre (12349 general, 1234901 SOS,
+ *   <li>{@link #seedDefaultLinesIfEmpty} — the six dialled numbers of a centre (12349 general, 1234901 SOS,
  *   1234902 registration, 1234903 taxi, 1234904 consult). The server calls it on EVERY start, production
  *   included: without lines every call would be "general". It only writes into an empty table, so lines edited
  *   through the API are never overwritten.</li>
@@ -56,7 +56,8 @@ public final class DemoData {
             new Line("1234901", Service.SOS, 10, "一键通 紧急救助 SOS"),
             new Line("1234902", Service.REGISTRATION, 5, "一键通 预约挂号"),
             new Line("1234903", Service.TAXI, 5, "一键通 预约出租车"),
-            new Line("1234904", Service.CONSULT, 3, "一键通 专业咨询"));
+            new Line("1234904", Service.CONSULT, 3, "一键通 专业咨询"),
+            new Line("1234905", Service.ALARM, 10, "一键通 设备报警 (Contact ID)"));
 
     /** Saves {@link #DEFAULT_LINES} when the lines table is empty; returns how many were saved. */
     public static int seedDefaultLinesIfEmpty(Database db, LineRepository lines) {

@@ -7,10 +7,18 @@ import java.util.List;
  * when the silent caller is not a registered elder (issue 16): then {@code callerNumber} (normalized) is the number
  * redialled and given to 110.
  * {@code state}: redialling → escalating (two redials without a response: seat A / seat B) → resolved or
- * cancelled. Times in epoch ms.
+ * cancelled. Times in epoch ms. {@code detail}: what opened it beyond the reason (an alarm's kind and device,
+ * issue 24), null for most.
  */
 public record Incident(long id, Long elderId, Long callId, Long agentId, long openedAt, String openedBy, String reason,
-                       String state, Long closedAt, String outcome, List<Step> steps, String callerNumber) {
+                       String state, Long closedAt, String outcome, List<Step> steps, String callerNumber,
+                       String detail) {
+
+    /** An incident without a detail (every reason but {@code device-alarm}, whose detail names the alarm). */
+    public Incident(long id, Long elderId, Long callId, Long agentId, long openedAt, String openedBy, String reason,
+                    String state, Long closedAt, String outcome, List<Step> steps, String callerNumber) {
+        this(id, elderId, callId, agentId, openedAt, openedBy, reason, state, closedAt, outcome, steps, callerNumber, null);
+    }
 
     /** One planned call; {@code state} planned → dialing → done, {@code result} once done. */
     public record Step(long id, long incidentId, int seq, String kind, String target, long dueAt, String state,

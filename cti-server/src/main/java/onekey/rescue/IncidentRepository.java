@@ -46,6 +46,12 @@ public final class IncidentRepository {
      */
     public Optional<Long> open(Long elderId, String callerNumber, Long callId, Long agentId, String openedBy, String reason,
                                long at) {
+        return open(elderId, callerNumber, callId, agentId, openedBy, reason, null, at);
+    }
+
+    /** As above, with the incident's detail (an alarm's kind and device, issue 24; at most 255 characters kept). */
+    public Optional<Long> open(Long elderId, String callerNumber, Long callId, Long agentId, String openedBy, String reason,
+                               String detail, long at) {
         try {
             return Optional.of(dsl.insertInto(INCIDENTS)
                     .set(INCIDENTS.ELDER_ID, elderId)
@@ -55,6 +61,7 @@ public final class IncidentRepository {
                     .set(INCIDENTS.OPENED_AT, at)
                     .set(INCIDENTS.OPENED_BY, openedBy)
                     .set(INCIDENTS.REASON, reason)
+                    .set(INCIDENTS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
                     .set(INCIDENTS.STATE, "redialling")
                     .set(INCIDENTS.OPEN_ELDER, elderId)
                     .set(INCIDENTS.OPEN_CALLER, elderId == null ? callerNumber : null)
@@ -78,11 +85,17 @@ public final class IncidentRepository {
      */
     public Optional<Incident> openWithFirstRedial(Long elderId, Long callId, Long agentId, String openedBy, String reason,
                                                   String number, long at) {
+        return openWithFirstRedial(elderId, callId, agentId, openedBy, reason, null, number, at);
+    }
+
+    /** As above, with the incident's detail (issue 24: an alarm's kind and device). */
+    public Optional<Incident> openWithFirstRedial(Long elderId, Long callId, Long agentId, String openedBy, String reason,
+                                                  String detail, String number, long at) {
         try {
             return dsl.transactionResult(cfg -> {
                 IncidentRepository tx = new IncidentRepository(cfg.dsl());
                 // without an elder the incident is the unregistered caller's: its number is the one redialled
-                long id = tx.open(elderId, elderId == null ? number : null, callId, agentId, openedBy, reason, at)
+                long id = tx.open(elderId, elderId == null ? number : null, callId, agentId, openedBy, reason, detail, at)
                         .orElseThrow(Conflict::new);
                 tx.plan(id, 1, "redial", number, at);
                 return Optional.of(tx.get(id).orElseThrow());
@@ -98,7 +111,8 @@ public final class IncidentRepository {
     }
 
     /** One confirmation of a burst: whose incident, the number redialled first, who confirmed, when. */
-    public record OpenRequest(Long elderId, Long callId, Long agentId, String openedBy, String reason, String number, long at) {}
+    public record OpenRequest(Long elderId, Long callId, Long agentId, String openedBy, String reason, String detail,
+                              String number, long at) {}
 
     /**
      * As {@link #openWithFirstRedial} for several confirmations in one transaction (issue 23: a burst of confirmations
@@ -112,7 +126,7 @@ public final class IncidentRepository {
             List<Optional<Incident>> out = new java.util.ArrayList<>(requests.size());
             for (OpenRequest r : requests) {
                 Optional<Long> id = tx.open(r.elderId(), r.elderId() == null ? r.number() : null, r.callId(), r.agentId(),
-                        r.openedBy(), r.reason(), r.at());
+                        r.openedBy(), r.reason(), r.detail(), r.at());
                 if (id.isEmpty()) {
                     out.add(Optional.empty());
                     continue;
@@ -405,7 +419,7 @@ public final class IncidentRepository {
         List<Incident.Step> steps = dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.INCIDENT_ID.eq(r.getId()))
                 .orderBy(INCIDENT_STEPS.SEQ).fetch(IncidentRepository::step);
         return new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(), r.getOpenedBy(),
-                r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), steps, r.getCallerNumber());
+                r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), steps, r.getCallerNumber(), r.getDetail());
     }
 
     private static Incident.Step step(IncidentStepsRecord s) {

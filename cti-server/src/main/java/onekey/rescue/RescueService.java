@@ -145,9 +145,18 @@ public final class RescueService implements AutoCloseable {
      * opens the incident and plans redial 1 now, or returns the elder's open incident.
      */
     public Opened noResponse(long elderId, Long callId, Account by, String reason) {
+        return noResponse(elderId, callId, by, reason, null);
+    }
+
+    /**
+     * As {@link #noResponse(long, Long, Account, String)}, with the incident's detail: an alarm without a voice (issue
+     * 24, reason {@code device-alarm}) says its kind and device there. The first redial is the call to the elder; with
+     * no answer the no-response rescue goes on as for a silent call.
+     */
+    public Opened noResponse(long elderId, Long callId, Account by, String reason, String detail) {
         // on the rescue thread, like every other change to incidents: a burst of confirmations is serialised here
         // instead of contending in the database (a burst of 180 at once failed with 500s before)
-        return audited(openSoon(elderId, null, callId, by, reason), callId, by, reason);
+        return audited(openSoon(elderId, null, callId, by, reason, detail), callId, by, reason);
     }
 
     /**
@@ -251,11 +260,11 @@ public final class RescueService implements AutoCloseable {
             throw new IllegalArgumentException("the caller's number is not known (withheld): nothing to redial; call 110 "
                     + "from the pop");
         }
-        return audited(openSoon(null, number, callId, by, reason), callId, by, reason);
+        return audited(openSoon(null, number, callId, by, reason, null), callId, by, reason);
     }
 
     /** A confirmation waiting for the rescue thread: an elder's ({@code number} null) or an unregistered number's. */
-    private record PendingOpen(Long elderId, String number, Long callId, Account by, String reason,
+    private record PendingOpen(Long elderId, String number, Long callId, Account by, String reason, String detail,
                                java.util.concurrent.CompletableFuture<Opened> result) {}
 
     /** Confirmations not yet taken by the rescue thread. */
@@ -266,8 +275,8 @@ public final class RescueService implements AutoCloseable {
      * when it gets there and opens them in one transaction (issue 23: 180 confirmed at once queued for one commit
      * each, 1.3–2.3 s until the last one's first redial), then has the dialer look once.
      */
-    private Opened openSoon(Long elderId, String number, Long callId, Account by, String reason) {
-        PendingOpen p = new PendingOpen(elderId, number, callId, by, reason, new java.util.concurrent.CompletableFuture<>());
+    private Opened openSoon(Long elderId, String number, Long callId, Account by, String reason, String detail) {
+        PendingOpen p = new PendingOpen(elderId, number, callId, by, reason, detail, new java.util.concurrent.CompletableFuture<>());
         opens.add(p);
         // returns once this task ran: by then an earlier task (or this one) has taken p and settled its result
         worker.call(() -> {
@@ -306,15 +315,15 @@ public final class RescueService implements AutoCloseable {
         for (PendingOpen p : batch) {
             try {
                 String number = p.number() != null ? p.number() : firstPhone(p.elderId());
-                ready.add(new PendingOpen(p.elderId(), number, p.callId(), p.by(), p.reason(), p.result()));
+                ready.add(new PendingOpen(p.elderId(), number, p.callId(), p.by(), p.reason(), p.detail(), p.result()));
                 requests.add(new IncidentRepository.OpenRequest(p.elderId(), p.callId(), p.by() == null ? null : p.by().id(),
-                        p.by() == null ? "system" : p.by().username(), p.reason(), number, now));
+                        p.by() == null ? "system" : p.by().username(), p.reason(), p.detail(), number, now));
             } catch (RuntimeException e) {
                 p.result().completeExceptionally(e);
             }
         }
         if (ready.size() <= 1) {
-            ready.forEach(p -> settle(p, () -> openNow(p.elderId(), p.number(), p.callId(), p.by(), p.reason())));
+            ready.forEach(p -> settle(p, () -> openNow(p.elderId(), p.number(), p.callId(), p.by(), p.reason(), p.detail())));
             return;
         }
         List<Optional<Incident>> opened;
@@ -322,7 +331,7 @@ public final class RescueService implements AutoCloseable {
             opened = repo.openAllWithFirstRedial(requests);
         } catch (RuntimeException e) {
             log.warn("rescue.open-batch-failed count={} error={}: opening them one by one", ready.size(), e.toString());
-            ready.forEach(p -> settle(p, () -> openNow(p.elderId(), p.number(), p.callId(), p.by(), p.reason())));
+            ready.forEach(p -> settle(p, () -> openNow(p.elderId(), p.number(), p.callId(), p.by(), p.reason(), p.detail())));
             return;
         }
         if (opened.stream().anyMatch(Optional::isPresent)) {
@@ -358,13 +367,13 @@ public final class RescueService implements AutoCloseable {
     }
 
     /** Opens the incident of an elder, or of an unregistered caller's number when {@code elderId} is null. */
-    private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason) {
+    private Opened openNow(Long elderId, String firstNumber, Long callId, Account by, String reason, String detail) {
         long now = clock.millis();
         // one transaction writes the incident, its first redial and the redial's leg; the dialer looks at once (no
         // wait for its tick): a burst of confirmations costs one short transaction each on this thread; the AstDB
         // routing goes to its own thread
         Optional<Incident> opened = repo.openWithFirstRedial(elderId, callId, by == null ? null : by.id(),
-                by == null ? "system" : by.username(), reason, firstNumber, now);
+                by == null ? "system" : by.username(), reason, detail, firstNumber, now);
         if (opened.isEmpty()) {
             return new Opened(existing(elderId, firstNumber), false);
         }
@@ -1276,6 +1285,9 @@ public final class RescueService implements AutoCloseable {
         m.put("state", inc.state());
         m.put("closedAt", inc.closedAt());
         m.put("outcome", inc.outcome());
+        if (inc.detail() != null) {
+            m.put("detail", inc.detail()); // an alarm's kind and device (issue 24)
+        }
         m.put("steps", inc.steps().stream().map(s -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("seq", s.seq());

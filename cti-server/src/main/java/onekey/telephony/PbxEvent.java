@@ -72,6 +72,12 @@ public sealed interface PbxEvent {
     /** An answered rescue call heard the elder speak ({@code spoke}) or not ({@code silent}) (user event OneKeyOutResult). */
     record OutResult(String linkedid, long at, String step, String result) implements PbxEvent {}
 
+    /**
+     * A device in test mode called and the dialplan answered it with "测试成功", ringing no agent (user event
+     * OneKeyDeviceTest, issue 24): {@code number} is the caller's number.
+     */
+    record DeviceTest(String linkedid, long at, String number, String result) implements PbxEvent {}
+
     /** The channel's audio started or stopped being speech (TALK_DETECT on the elder's channel). */
     record Talking(String linkedid, long at, String uniqueid, boolean talking) implements PbxEvent {}
 

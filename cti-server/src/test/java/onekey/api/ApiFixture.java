@@ -108,8 +108,19 @@ final class ApiFixture implements AutoCloseable {
         this(recordingDir, null, null, rescue);
     }
 
+    /** With more resources added to the server before it starts (a feature's API over its own services). */
+    ApiFixture(Path recordingDir, java.util.function.Consumer<ApiServer> extra, boolean unused) {
+        this(recordingDir, null, null, null, extra);
+    }
+
     private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
                        java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue) {
+        this(recordingDir, tls, headTimeout, rescue, null);
+    }
+
+    private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
+                       java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue,
+                       java.util.function.Consumer<ApiServer> extra) {
         this.recordingDir = recordingDir;
         this.tls = tls;
         HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
@@ -142,6 +153,9 @@ final class ApiFixture implements AutoCloseable {
         ApiServer s = new ApiServer(ctx, tls == null ? null : new ApiServer.Tls(tls.cert(), tls.key()), false);
         if (headTimeout != null) {
             s.headerTimeout(headTimeout);
+        }
+        if (extra != null) {
+            extra.accept(s);
         }
         server = s.start();
     }

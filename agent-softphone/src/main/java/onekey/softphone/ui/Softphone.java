@@ -117,6 +117,7 @@ public final class Softphone implements AutoCloseable {
                 case "--audio-in" -> in = args[++i];
                 case "--audio-out" -> out = args[++i];
                 case "--local-host" -> local = args[++i];
+                case "--map" -> System.setProperty("onekey.map", args[++i]); // the alarm pop's offline map (issue 24)
                 case "--lang" -> {
                     String l = args[++i];
                     if (!l.equals("zh") && !l.equals("en")) {
@@ -138,7 +139,7 @@ public final class Softphone implements AutoCloseable {
     private static void usage(String why) {
         System.err.println("softphone: " + why);
         System.err.println("usage: ./onekey softphone [--user NAME] [--password P] [--api URL] [--cacert PEM] "
-                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR] [--wallboard]");
+                + "[--audio-in FILE|silence|soundcard] [--audio-out FILE|none|soundcard] [--lang zh|en] [--local-host ADDR] [--map FILE.map] [--wallboard]");
         System.exit(2);
     }
 
@@ -776,6 +777,9 @@ public final class Softphone implements AutoCloseable {
             }
             if (window == null) {
                 return;
+            }
+            if (ev instanceof CtiEvent.Other o && "device.alarm".equals(o.type())) {
+                ui(() -> AlarmPop.show(window.frame, o.json())); // issue 24: an alarm without a voice, at SOS priority
             }
             workspaceEvent(ev);
             switch (ev) {

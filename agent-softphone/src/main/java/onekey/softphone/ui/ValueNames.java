@@ -37,6 +37,7 @@ final class ValueNames {
         put("line", "taxi", "叫车", "Taxi");
         put("line", "consult", "咨询", "Consultation");
         put("line", "general", "综合服务", "General");
+        put("line", "alarm", "设备报警", "Device alarm"); // issue 24: the alarm line
         put("outcome", "queued", "排队中", "queued");
         put("outcome", "ringing", "振铃中", "ringing");
         put("outcome", "answered", "已接听", "answered");

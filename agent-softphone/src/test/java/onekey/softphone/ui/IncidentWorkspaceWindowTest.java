@@ -107,6 +107,34 @@ class IncidentWorkspaceWindowTest {
                 .filter(r -> r.method().equals(method) && r.path().startsWith(path)).findFirst().orElseThrow();
     }
 
+    /**
+     * Issue 24: an alarm without a voice pops at SOS priority with the device, the kind, the fix (age, accuracy, distance
+     * from home) and the access notes; without a map file configured the pop says so; Esc closes it.
+     */
+    @Test
+    void anAlarmPopsWithTheDeviceTheKindAndThePositionAndEscClosesIt() throws Exception {
+        cti.send("""
+                {"type":"device.alarm","seq":90,"at":1,"priority":"sos",
+                 "alarm":{"id":3,"kind":"fall","source":"scaip","detail":"scaip type=fall status=alarm"},
+                 "device":{"id":2,"kind":"fall-sensor","serial":"FALL-1"},
+                 "elder":{"id":7,"name":"张桂英","address":"杨浦区控江路1029弄12号302室","landmarks":"全家便利店旁小区北门",
+                          "home":{"lat":31.2788,"lon":121.5253},
+                          "fix":{"lat":31.2790,"lon":121.5260,"accuracyM":9,"at":1,"ageSeconds":40,"fromHomeMeters":70}},
+                 "incident":{"id":41,"reason":"device-alarm"}}""".replace("\n", " "));
+        await("the alarm pop").until(() -> ui.text("alarmText").contains("设备报警 fall"));
+        String t = ui.text("alarmText");
+        assertTrue(t.contains("FALL-1") && t.contains("张桂英") && t.contains("进门路线：全家便利店旁小区北门"), t);
+        assertTrue(t.contains("精度 ±9 米") && t.contains("40 秒前") && t.contains("距家 70 米") && t.contains("事件 #41"), t);
+        ui.keys("ESCAPE", "alarmPop");
+        await("the pop closed").until(() -> {
+            try {
+                return !ui.text("alarmText").contains("设备报警");
+            } catch (IllegalStateException gone) {
+                return true;
+            }
+        });
+    }
+
     @Test
     void everyActionOfTheIncidentPanelTheBannerAndTheWorklistHasAShortcutThatSendsItsRequest() throws Exception {
         long id = 11;

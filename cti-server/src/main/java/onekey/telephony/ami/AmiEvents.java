@@ -33,7 +33,7 @@ public final class AmiEvents {
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
                     OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class,
-                    OneKeyBcastEvent.class, OneKeySeatCallEvent.class);
+                    OneKeyBcastEvent.class, OneKeySeatCallEvent.class, OneKeyDeviceTestEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -58,6 +58,8 @@ public final class AmiEvents {
                     blankToNull(c.getAgent()), blankToNull(c.getNumber()), blankToNull(c.getStep()), blankToNull(c.getRecfile()),
                     blankToNull(c.getDialStatus()), millis(c.getAnswered()));
             case OneKeyOutResultEvent o -> new PbxEvent.OutResult(o.getLinkedid(), at, o.getStep(), o.getResult());
+            case OneKeyDeviceTestEvent d -> new PbxEvent.DeviceTest(d.getLinkedid(), at, blankToNull(d.getNumber()),
+                    blankToNull(d.getResult()));
             case OriginateResponseEvent o -> new PbxEvent.OriginateResult(blankToNull(o.getUniqueId()), at, o.getActionId(),
                     o.isSuccess(), o.getReason() == null ? 0 : o.getReason());
             case ChannelTalkingStartEvent t -> t.getLinkedId() == null ? null

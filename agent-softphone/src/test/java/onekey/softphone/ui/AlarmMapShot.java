@@ -1,0 +1,108 @@
+package onekey.softphone.ui;
+
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.swing.JFrame;
+import javax.swing.SwingUtilities;
+import org.mapsforge.core.model.LatLong;
+
+/**
+ * The alarm map in a window of its own (run by {@link AlarmMapWindowTest} on a private Xvfb display): shows it, waits
+ * until the renderer has drawn the streets, takes the screen's pixels of the map with {@link Robot} and writes them as
+ * a PNG; prints {@code @@HOME x y} (the home's pixel in the PNG). Args: MAP OUT.png homeLat homeLon fixLat fixLon accuracyM.
+ */
+public final class AlarmMapShot {
+    public static void main(String[] a) throws Exception {
+        Path map = Path.of(a[0]);
+        Path out = Path.of(a[1]);
+        LatLong home = new LatLong(Double.parseDouble(a[2]), Double.parseDouble(a[3]));
+        LatLong fix = new LatLong(Double.parseDouble(a[4]), Double.parseDouble(a[5]));
+        double acc = Double.parseDouble(a[6]);
+        AlarmMap[] m = new AlarmMap[1];
+        JFrame[] f = new JFrame[1];
+        SwingUtilities.invokeAndWait(() -> {
+            try {
+                m[0] = new AlarmMap(map, home, fix, acc);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            f[0] = new JFrame("设备报警 地图");
+            f[0].setContentPane(m[0]);
+            f[0].pack();
+            f[0].setLocation(20, 20);
+            f[0].setVisible(true);
+        });
+        Robot robot = new Robot();
+        long deadline = System.currentTimeMillis() + 30_000;
+        BufferedImage shot = null;
+        java.awt.Point home0 = null;
+        int before = -1;
+        while (System.currentTimeMillis() < deadline) {
+            robot.waitForIdle();
+            Thread.sleep(200); // the renderer's tiles arrive on its own threads; the X server's pixels are read again
+            java.awt.Point[] hp = new java.awt.Point[1];
+            Rectangle[] r = new Rectangle[1];
+            SwingUtilities.invokeAndWait(() -> {
+                hp[0] = m[0].homePixel();
+                java.awt.Point p = m[0].getLocationOnScreen();
+                r[0] = new Rectangle(p.x, p.y, m[0].getWidth(), m[0].getHeight());
+            });
+            shot = robot.createScreenCapture(r[0]);
+            home0 = hp[0];
+            // drawn, and the last tiles in: the same picture twice in a row
+            int streets = home0 == null ? 0 : streetPixels(shot, home0.x, home0.y);
+            if (streets >= 300 && streets == before) {
+                break;
+            }
+            before = streets;
+        }
+        ImageIO.write(shot, "png", out.toFile());
+        System.out.println("@@HOME " + (home0 == null ? "-1 -1" : home0.x + " " + home0.y));
+        System.out.println("@@ATTRIBUTION " + m[0].attribution());
+        System.out.flush();
+        SwingUtilities.invokeAndWait(() -> {
+            m[0].dispose();
+            f[0].dispose();
+        });
+        System.exit(0);
+    }
+
+    /**
+     * White pixels (the theme's street fill) away from the markers: the home (hx, hy), the fix at the centre, and the
+     * scale bar in the lower left; 0 while the renderer has not drawn the streets yet.
+     */
+    static int streetPixels(BufferedImage img, int hx, int hy) {
+        int n = 0;
+        int cx = img.getWidth() / 2;
+        int cy = img.getHeight() / 2;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                boolean nearMarker = (x - hx) * (x - hx) + (y - hy) * (y - hy) < 25 * 25
+                        || (x - cx) * (x - cx) + (y - cy) * (y - cy) < 45 * 45
+                        || x < 130 && y > img.getHeight() - 50;
+                if (!nearMarker && (img.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    static int colours(BufferedImage img) {
+        Set<Integer> c = new HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 3) {
+            for (int x = 0; x < img.getWidth(); x += 3) {
+                c.add(img.getRGB(x, y));
+                if (c.size() > 50) {
+                    return c.size();
+                }
+            }
+        }
+        return c.size();
+    }
+}

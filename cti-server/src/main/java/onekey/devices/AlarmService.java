@@ -1,0 +1,238 @@
+package onekey.devices;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import onekey.auth.AuditLog;
+import onekey.elders.Elder;
+import onekey.elders.ElderRepository;
+import onekey.elders.PhoneNumbers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Alarms without a voice (issue 24): from an alarm panel on the alarm line (Contact ID through Asterisk's
+ * AlarmReceiver), a SIP device (SCAIP-style MESSAGE) or a device platform ({@code POST /api/alarms}). Each is stored
+ * once per (platform, alarmId) — a replay returns the first one — and, unless it is a test report, a restore, a
+ * reading within the elder's ranges or a device in test mode, escalated: an incident (reason {@code device-alarm},
+ * the alarm's kind and device in its detail) whose first step calls the elder through the outbound service, and with
+ * no answer the no-response rescue goes on (service rules, "No response": assume an emergency); the alarm pops to a
+ * ready seat at SOS priority ({@code device.alarm}) with the device, the kind and the position.
+ */
+public final class AlarmService {
+    private static final Logger log = LoggerFactory.getLogger(AlarmService.class);
+    public static final String REASON = "device-alarm";
+
+    /** How an escalated alarm opens (or joins) the elder's incident: the rescue, as the root wires it. */
+    public interface Incidents {
+        /** The incident's id and wire shape; {@code created} false when the elder's open incident was joined. */
+        Opened open(long elderId, String detail);
+
+        record Opened(long id, boolean created, Map<String, Object> shape) {}
+    }
+
+    /** An alarm as it arrives, before it is matched to a device. Exactly one of the device keys is normally set. */
+    public record Incoming(String platform, String alarmId, String source, String deviceSerial, String contactIdAccount,
+                           String sipIdentity, String kind, Long occurredAt, Double lat, Double lon, Double accuracyM,
+                           Map<String, Double> readings, String detail) {}
+
+    /** What became of an alarm: stored now or a replay of {@code alarm}, escalated or recorded only. */
+    public record Result(Alarm alarm, boolean replay, String outcome) {}
+
+    private final DeviceRepository repo;
+    private final DeviceService devices;
+    private final ElderRepository elders;
+    private final Incidents incidents;
+    private final Supplier<List<Long>> readySeats;
+    private final AuditLog audit;
+    private final DeviceNotifier notifier;
+    private final Clock clock;
+    private final Thresholds thresholds;
+
+    public AlarmService(DeviceService devices, ElderRepository elders, Incidents incidents,
+                        Supplier<List<Long>> readySeats, AuditLog audit, onekey.events.EventHub hub, Clock clock) {
+        this.devices = devices;
+        this.repo = devices.repository();
+        this.elders = elders;
+        this.incidents = incidents;
+        this.readySeats = readySeats;
+        this.audit = audit;
+        this.notifier = new DeviceNotifier(hub);
+        this.clock = clock;
+        this.thresholds = Thresholds.DEFAULT;
+    }
+
+    /** Takes one alarm; IllegalArgumentException "field: message" for a malformed one. */
+    public Result receive(Incoming in) {
+        if (in.platform() == null || in.platform().isBlank() || in.alarmId() == null || in.alarmId().isBlank()) {
+            throw new IllegalArgumentException("alarmId: required with the platform");
+        }
+        if (in.alarmId().length() > 96) {
+            throw new IllegalArgumentException("alarmId: at most 96 characters");
+        }
+        if (in.kind() == null || !in.kind().matches("[a-z0-9-]{1,32}")) {
+            throw new IllegalArgumentException("kind: 1 to 32 of a-z, 0-9, -");
+        }
+        if ((in.lat() == null) != (in.lon() == null)) {
+            throw new IllegalArgumentException("lat: lat and lon go together");
+        }
+        Optional<Alarm> earlier = repo.alarm(in.platform(), in.alarmId());
+        if (earlier.isPresent()) {
+            return new Result(earlier.get(), true, "replay");
+        }
+        Optional<Device> device = find(in);
+        long now = clock.millis();
+        String kind = in.kind();
+        String judged = null;
+        if (in.readings() != null && !in.readings().isEmpty()) {
+            List<String> outside = thresholds.outside(in.readings());
+            judged = outside.isEmpty() ? "readings within range: " + in.readings() : "readings outside range: "
+                    + String.join(", ", outside);
+            if (outside.isEmpty() && "health-reading".equals(kind)) {
+                kind = "reading-normal";
+            }
+        }
+        String detail = join(in.detail(), judged);
+        Alarm stored = repo.insertAlarm(new Alarm(0, in.platform(), in.alarmId(), in.source(),
+                device.map(Device::id).orElse(null), device.map(Device::elderId).orElse(null), kind, now,
+                in.occurredAt(), in.lat(), in.lon(), in.accuracyM(), detail, false, null)).orElse(null);
+        if (stored == null) { // a replay that arrived at the same moment
+            return new Result(repo.alarm(in.platform(), in.alarmId()).orElseThrow(), true, "replay");
+        }
+        if (device.isEmpty()) {
+            log.warn("alarm={} source={} kind={} from an unknown device: recorded, supervisors told", stored.id(),
+                    in.source(), kind);
+            notifier.toSupervisors(new DeviceEvents.AlarmRecorded(stored, null, "unknown-device"));
+            return new Result(stored, false, "unknown-device");
+        }
+        Device d = device.get();
+        devices.heard(d);
+        if (d.inTestMode(now) || "test".equals(kind)) {
+            devices.recordTest(d, in.platform(), "contact-id".equals(in.source()) ? "contact-id" : in.source(), "ok",
+                    "alarm " + stored.id() + " kind=" + kind);
+            notifier.toSupervisors(new DeviceEvents.AlarmRecorded(stored, d, "test"));
+            return new Result(stored, false, "test");
+        }
+        if (Alarm.quiet(kind) || "reading-normal".equals(kind)) {
+            log.info("alarm={} device={} kind={} recorded, not escalated", stored.id(), d.id(), kind);
+            notifier.toSupervisors(new DeviceEvents.AlarmRecorded(stored, d, kind));
+            return new Result(stored, false, kind);
+        }
+        return new Result(escalate(stored, d), false, "escalated");
+    }
+
+    private Alarm escalate(Alarm a, Device d) {
+        String detail = "kind=" + a.kind() + " device=" + d.serial() + " (" + d.kind() + ") source=" + a.source()
+                + (a.lat() != null ? " at=" + a.lat() + "," + a.lon() : "");
+        Incidents.Opened inc = incidents.open(d.elderId(), detail);
+        repo.escalated(a.id(), inc.id());
+        Alarm after = repo.alarm(a.id()).orElse(a);
+        audit.recordAs(null, "system", "alarm.escalate", "elder", Long.toString(d.elderId()), "alarm=" + a.id()
+                + " incident=" + inc.id() + " kind=" + a.kind() + " device=" + d.id());
+        Map<String, Object> elder = elderView(d.elderId(), after);
+        List<Long> seats = readySeats.get();
+        Long seat = seats.isEmpty() ? null : seats.get(0);
+        log.warn("alarm={} device={} elder={} kind={} escalated incident={} seat={}", a.id(), d.id(), d.elderId(), a.kind(),
+                inc.id(), seat);
+        notifier.alarm(new DeviceEvents.AlarmRaised(after, d, elder, inc.shape(), "sos"), seat);
+        return after;
+    }
+
+    /** What the pop shows of the elder: who, where (home and the alarm's fix), the access notes. */
+    Map<String, Object> elderView(long elderId, Alarm a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Optional<Elder> e = elders.get(elderId);
+        m.put("id", elderId);
+        m.put("name", e.map(Elder::name).orElse(null));
+        m.put("address", e.map(Elder::address).orElse(null));
+        m.put("landmarks", e.map(Elder::landmarks).orElse(null)); // the access route notes read to 120
+        m.put("phones", e.map(x -> x.phones().stream().map(PhoneNumbers::mask).toList()).orElse(List.of()));
+        Map<String, Object> home = null;
+        if (e.isPresent() && e.get().place().located()) {
+            home = new LinkedHashMap<>();
+            home.put("lat", e.get().place().lat());
+            home.put("lon", e.get().place().lon());
+        }
+        m.put("home", home);
+        Map<String, Object> fix = null;
+        Alarm withFix = a.lat() != null ? a : repo.lastFix(elderId).orElse(null);
+        if (withFix != null) {
+            fix = new LinkedHashMap<>();
+            fix.put("lat", withFix.lat());
+            fix.put("lon", withFix.lon());
+            fix.put("accuracyM", withFix.accuracyM());
+            long at = withFix.occurredAt() != null ? withFix.occurredAt() : withFix.receivedAt();
+            fix.put("at", at);
+            fix.put("ageSeconds", Math.max(0, (clock.millis() - at) / 1000));
+            if (home != null) {
+                fix.put("fromHomeMeters", Math.round(onekey.elders.Coordinates.distanceKm(e.get().place().lat(),
+                        e.get().place().lon(), withFix.lat(), withFix.lon()) * 1000));
+            }
+        }
+        m.put("fix", fix);
+        return m;
+    }
+
+    private Optional<Device> find(Incoming in) {
+        if (in.deviceSerial() != null && !in.deviceSerial().isBlank()) {
+            return repo.bySerial(in.deviceSerial().trim());
+        }
+        if (in.contactIdAccount() != null) {
+            return repo.byContactIdAccount(in.contactIdAccount().toUpperCase(java.util.Locale.ROOT));
+        }
+        if (in.sipIdentity() != null) {
+            Optional<Device> d = repo.bySipIdentity(DeviceDraft.sipUser(in.sipIdentity()));
+            return d.isPresent() ? d : repo.bySerial(DeviceDraft.sipUser(in.sipIdentity()));
+        }
+        return Optional.empty();
+    }
+
+    public List<Alarm> alarms(Long elderId, int limit) {
+        return repo.alarms(elderId, limit);
+    }
+
+    public Optional<Alarm> alarm(long id) {
+        return repo.alarm(id);
+    }
+
+    /**
+     * An AlarmReceiver event file (Contact ID): each event decoded and taken as an alarm of platform
+     * {@code contact-id} with id "{file}/{line}"; a bad checksum is refused and logged (AlarmReceiver refuses it too
+     * before its kissoff). Returns one result per event line, null for a refused one.
+     */
+    public List<Result> contactIdFile(String fileName, String text) {
+        ContactId.EventFile f = ContactId.parseFile(text);
+        List<Result> out = new java.util.ArrayList<>();
+        int line = 0;
+        for (String raw : f.events()) {
+            line++;
+            ContactId.Event ev;
+            try {
+                ev = ContactId.decode(raw);
+            } catch (ContactId.Refused e) {
+                log.warn("contact-id event refused file={} line={} digits={} reason={}", fileName, line,
+                        raw.length() >= 4 ? raw.substring(0, 4) + "…" : raw, e.getMessage());
+                audit.recordAs(null, "system", "alarm.refused", "device", null, "source=contact-id file=" + fileName
+                        + " line=" + line + " reason=" + e.getMessage());
+                out.add(null);
+                continue;
+            }
+            String detail = "contact-id account=" + ev.account() + " event=" + ev.qualifier() + ev.code() + " ("
+                    + ev.description() + ") group=" + ev.group() + " zone=" + ev.zone()
+                    + (f.callingFrom() == null ? "" : " from=" + PhoneNumbers.mask(f.callingFrom()));
+            out.add(receive(new Incoming("contact-id", fileName + "/" + line, "contact-id", null, ev.account(), null,
+                    ev.kind(), null, null, null, null, null, detail)));
+        }
+        return out;
+    }
+
+    private static String join(String a, String b) {
+        if (a == null || a.isBlank()) {
+            return b;
+        }
+        return b == null ? a : a + "; " + b;
+    }
+}

@@ -1,0 +1,275 @@
+package onekey.devices;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import onekey.alerts.Alert;
+import onekey.alerts.AlertRepository;
+import onekey.alerts.AlertService;
+import onekey.api.EventViews;
+import onekey.auth.Account;
+import onekey.auth.JooqAuditLog;
+import onekey.auth.Role;
+import onekey.elders.Elder;
+import onekey.elders.ElderDraft;
+import onekey.elders.JooqElderRepository;
+import onekey.elders.Place;
+import onekey.events.Event;
+import onekey.events.EventHub;
+import onekey.store.Database;
+import onekey.testkit.TestClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 24: the device register, terminal tests, the report, a heartbeat device gone silent (injected clock), and
+ * alarms without a voice — replays, test reports and restores, Contact ID checksums, SCAIP bodies, readings.
+ */
+class DevicesTest {
+
+    @TempDir
+    Path tmp;
+    final TestClock clock = new TestClock(Instant.parse("2026-06-01T02:00:00Z"));
+    final Account sup = new Account(5, "super", Role.SUPERVISOR, "2001", "s", "周班长", true);
+    final List<Event> seen = new CopyOnWriteArrayList<>();
+    final List<String> opened = new ArrayList<>();
+    Database db;
+    EventHub hub;
+    JooqAuditLog audit;
+    JooqElderRepository elders;
+    DeviceService devices;
+    AlarmService alarms;
+    Elder li;
+
+    @BeforeEach
+    void up() {
+        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        hub = new EventHub(1000);
+        audit = new JooqAuditLog(db, clock);
+        elders = new JooqElderRepository(db, "21", clock);
+        li = elders.create(new ElderDraft("李阿婆", null, null, List.of("13800001234"), "延安西路 1 号 3 楼", "后门进，楼梯左转",
+                null, "zh", null, null, null, null, null, null, null, List.of(), true,
+                new Place(31.2200, 121.4400, "entered", "华阳路街道", "华一居委")));
+        hub.subscribe(id -> true, true, -1, seen::add);
+        devices = new DeviceService(new DeviceRepository(db), elders, audit, hub, clock, 30, "21", null);
+        alarms = new AlarmService(devices, elders, (elderId, detail) -> {
+            opened.add(elderId + ":" + detail);
+            return new AlarmService.Incidents.Opened(opened.size(), true, Map.of("id", opened.size(), "reason",
+                    AlarmService.REASON, "detail", detail));
+        }, () -> List.of(7L), audit, hub, clock);
+    }
+
+    @AfterEach
+    void down() {
+        db.close();
+    }
+
+    private Device button(Integer heartbeat) {
+        return devices.register(new DeviceDraft(li.id(), "sos-button", "SOS-0001", "Acme", "P1", "13800001234", "1234",
+                "sos-0001@devices", heartbeat, null, "驿站王师傅"), sup);
+    }
+
+    private List<String> types() {
+        return seen.stream().map(e -> EventViews.type(e.event())).toList();
+    }
+
+    @Test
+    void aDeviceIsRegisteredListedAndKnownByItsThreeIdentities() {
+        Device d = button(null);
+        assertThat(d.callerNumber()).isEqualTo("13800001234");
+        assertThat(d.sipIdentity()).isEqualTo("sos-0001");
+        assertThat(devices.list(li.id(), sup)).extracting(Device::serial).containsExactly("SOS-0001");
+        var repo = devices.repository();
+        assertThat(repo.byCallerNumber("13800001234")).map(Device::id).contains(d.id());
+        assertThat(repo.byContactIdAccount("1234")).map(Device::id).contains(d.id());
+        assertThat(repo.bySipIdentity("sos-0001")).map(Device::id).contains(d.id());
+        assertThat(audit.find(null, null, null, null, null, 100)).anySatisfy(a -> assertThat(a.action()).isEqualTo("device.register"));
+        assertThat(types()).contains("device.registered");
+        // a second device with the same Contact ID account is refused, naming the field
+        assertThatThrownBy(() -> devices.register(new DeviceDraft(li.id(), "smoke-sensor", "SMK-1", null, null, null,
+                "1234", null, null, null, null), sup)).isInstanceOf(DeviceRepository.Taken.class)
+                .hasMessageContaining("contactIdAccount");
+        assertThatThrownBy(() -> new DeviceDraft(li.id(), "toaster", "X", null, null, null, null, null, null, null, null))
+                .hasMessageStartingWith("kind:");
+    }
+
+    @Test
+    void aCallInTestModeIsRecordedAsATestAndTheReportListsTheRest() {
+        Device d = button(null);
+        Device smoke = devices.register(new DeviceDraft(li.id(), "smoke-sensor", "SMK-9", null, null, null, "5678", null,
+                null, null, null), sup);
+        assertThat(devices.report()).extracting(r -> r.device().serial() + "/" + r.reason())
+                .containsExactlyInAnyOrder("SOS-0001/never-tested", "SMK-9/never-tested");
+        Device inTest = devices.testMode(d.id(), 15, sup);
+        assertThat(inTest.inTestMode(clock.millis())).isTrue();
+        // the dialplan answered the button's call with 测试成功 and told OneKey (OneKeyDeviceTest)
+        assertThat(devices.testCall("13800001234", "ok")).isPresent();
+        Device after = devices.get(d.id()).orElseThrow();
+        assertThat(after.lastTestAt()).isEqualTo(clock.millis());
+        assertThat(after.lastTestResult()).isEqualTo("ok");
+        assertThat(after.lastTestBy()).isEqualTo("ivr");
+        assertThat(devices.tests(d.id())).extracting(DeviceTest::via).containsExactly("call");
+        assertThat(devices.report()).extracting(r -> r.device().serial() + "/" + r.reason())
+                .containsExactly("SMK-9/never-tested");
+        clock.advance(Duration.ofDays(31));
+        assertThat(devices.report()).extracting(r -> r.device().serial() + "/" + r.reason())
+                .containsExactlyInAnyOrder("SOS-0001/test-overdue", "SMK-9/never-tested");
+        assertThat(smoke.lastTestAt()).isNull();
+    }
+
+    @Test
+    void aHeartbeatDeviceGoneSilentRaisesTheSupervisorsAlertOnceAndItIsStored() {
+        AlertService store = new AlertService(new AlertRepository(db), hub, new AlertService.Reader() {
+            @Override
+            public String type(onekey.events.DomainEvent e) {
+                return EventViews.TYPES.get(e.getClass());
+            }
+
+            @Override
+            public Map<String, Object> body(onekey.events.DomainEvent e) {
+                return EventViews.body(e);
+            }
+        }, audit, clock, Runnable::run).start();
+        try {
+            Device d = button(60);
+            clock.advance(Duration.ofMinutes(59));
+            assertThat(devices.checkSilent()).isEmpty();
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(devices.checkSilent()).extracting(Device::id).containsExactly(d.id());
+            assertThat(devices.checkSilent()).isEmpty(); // once, not on every check
+            List<Alert> stored = store.list(true, 10);
+            assertThat(stored).extracting(Alert::kind).containsExactly("device-silent");
+            assertThat(stored.get(0).message()).contains("SOS-0001");
+            assertThat(devices.report()).extracting(r -> r.reason()).contains("silent");
+            // heard again (its heartbeat through the platform): a later silence is reported again
+            devices.heartbeat("SOS-0001");
+            assertThat(devices.get(d.id()).orElseThrow().silentSince()).isNull();
+            clock.advance(Duration.ofMinutes(61));
+            assertThat(devices.checkSilent()).hasSize(1);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void anAlarmReplayedOpensOneIncidentAndPopsToAReadySeatWithThePosition() {
+        Device d = button(null);
+        var in = new AlarmService.Incoming("acme", "A-77", "api", "SOS-0001", null, null, "fall", clock.millis() - 30_000,
+                31.2210, 121.4410, 8.0, null, null);
+        AlarmService.Result first = alarms.receive(in);
+        AlarmService.Result again = alarms.receive(in);
+        assertThat(first.outcome()).isEqualTo("escalated");
+        assertThat(again.replay()).isTrue();
+        assertThat(again.alarm().id()).isEqualTo(first.alarm().id());
+        assertThat(opened).hasSize(1);
+        assertThat(opened.get(0)).startsWith(li.id() + ":kind=fall device=SOS-0001");
+        assertThat(first.alarm().incidentId()).isEqualTo(1L);
+        Event pop = seen.stream().filter(e -> EventViews.type(e.event()).equals("device.alarm")).findFirst().orElseThrow();
+        assertThat(pop.accountId()).isEqualTo(7L);
+        Map<String, Object> body = EventViews.body(pop);
+        assertThat(body.get("priority")).isEqualTo("sos");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> elder = (Map<String, Object>) body.get("elder");
+        assertThat(elder.get("landmarks")).isEqualTo("后门进，楼梯左转");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fix = (Map<String, Object>) elder.get("fix");
+        assertThat(((Number) fix.get("ageSeconds")).longValue()).isEqualTo(30L);
+        assertThat(((Number) fix.get("fromHomeMeters")).longValue()).isBetween(100L, 160L);
+        assertThat(devices.get(d.id()).orElseThrow().lastHeardAt()).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void contactIdTestReportsAndRestoresAreRecordedNotEscalatedAndABadChecksumIsRefused() {
+        Device d = button(null);
+        String medical = contactId("1234", '1', "100", "01", "015");
+        String test = contactId("1234", '1', "602", "00", "000");
+        String restore = contactId("1234", '3', "100", "01", "015");
+        String bad = medical.substring(0, 15) + (medical.charAt(15) == '1' ? '2' : '1');
+        String file = "\n\n[metadata]\n\nPROTOCOL=ADEMCO_CONTACT_ID\nCHECKSUM=yes\nCALLINGFROM=13800001234\n"
+                + "CALLERNAME=<unknown>\nTIMESTAMP=Mon Jun 01, 2026 @ 10:00:00 CST\n\n[events]\n\n"
+                + medical + "\n" + test + "\n" + restore + "\n" + bad + "\n";
+        var results = alarms.contactIdFile("event-Ab12Cd", file);
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).outcome()).isEqualTo("escalated");
+        assertThat(results.get(0).alarm().kind()).isEqualTo("medical");
+        assertThat(results.get(0).alarm().detail()).contains("account=1234", "event=1100", "zone=015", "group=01");
+        assertThat(results.get(1).outcome()).isEqualTo("test");
+        assertThat(results.get(2).outcome()).isEqualTo("restore");
+        assertThat(results.get(3)).isNull();
+        assertThat(opened).hasSize(1);
+        assertThat(devices.get(d.id()).orElseThrow().lastTestResult()).isEqualTo("ok");
+        assertThat(devices.tests(d.id())).extracting(DeviceTest::via).containsExactly("contact-id");
+        assertThat(audit.find(null, null, null, null, null, 100)).anySatisfy(a -> {
+            assertThat(a.action()).isEqualTo("alarm.refused");
+            assertThat(a.detail()).contains("bad checksum");
+        });
+        // the same file handed over twice (the eventcmd retried): nothing new
+        alarms.contactIdFile("event-Ab12Cd", file);
+        assertThat(opened).hasSize(1);
+    }
+
+    @Test
+    void contactIdDecodesAccountEventAndZone() throws Exception {
+        String m = contactId("4321", '1', "111", "02", "007");
+        ContactId.Event e = ContactId.decode(m);
+        assertThat(e.account()).isEqualTo("4321");
+        assertThat(e.code()).isEqualTo("111");
+        assertThat(e.kind()).isEqualTo("smoke");
+        assertThat(e.zone()).isEqualTo("007");
+        assertThat(e.group()).isEqualTo("02");
+        // a worked example: 1234 18 1 131 01 015 with checksum 8 (digit sum 60, 0 counted as 10)
+        assertThat(ContactId.checksumOk("1234181131010158")).isTrue();
+        assertThat(ContactId.checksumOk("1234181131010152")).isFalse();
+        assertThatThrownBy(() -> ContactId.decode("1234181131010152")).hasMessageContaining("checksum");
+        assertThat(ContactId.decode(contactId("1234", '1', "101", "01", "001")).kind()).isEqualTo("personal-emergency");
+        assertThat(ContactId.decode(contactId("1234", '1', "105", "01", "001")).kind()).isEqualTo("fall");
+    }
+
+    @Test
+    void readingsWithinRangeAreRecordedAndOutsideRangeEscalated() {
+        button(null);
+        var normal = alarms.receive(new AlarmService.Incoming("acme", "R-1", "api", "SOS-0001", null, null,
+                "health-reading", null, null, null, null, Map.of("heartRate", 72.0, "spo2", 97.0), null));
+        assertThat(normal.outcome()).isEqualTo("reading-normal");
+        var high = alarms.receive(new AlarmService.Incoming("acme", "R-2", "api", "SOS-0001", null, null,
+                "health-reading", null, null, null, null, Map.of("heartRate", 150.0, "spo2", 86.0), null));
+        assertThat(high.outcome()).isEqualTo("escalated");
+        assertThat(high.alarm().detail()).contains("heartRate=150 (40-130)", "spo2=86 (90-100)");
+        assertThat(opened).hasSize(1);
+    }
+
+    @Test
+    void aScaipBodyNamesDeviceTypeStatusAndLocation() {
+        Device d = button(null);
+        String xml = "<?xml version=\"1.0\"?><mrq><ref>F-1</ref><type>fall</type><status>alarm</status>"
+                + "<location><lat>31.2205</lat><lon>121.4405</lon><accuracy>12</accuracy></location></mrq>";
+        Scaip.Message m = Scaip.parse(xml, "<sip:sos-0001@10.0.0.9>");
+        assertThat(m.device()).isEqualTo("sos-0001");
+        var r = alarms.receive(m.incoming());
+        assertThat(r.outcome()).isEqualTo("escalated");
+        assertThat(r.alarm().deviceId()).isEqualTo(d.id());
+        assertThat(r.alarm().lat()).isEqualTo(31.2205);
+        assertThat(r.alarm().accuracyM()).isEqualTo(12.0);
+        assertThatThrownBy(() -> Scaip.parse("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><mrq>&e;</mrq>", null))
+                .hasMessageStartingWith("body:");
+        // in test mode the same alarm is a test, nothing escalated
+        devices.testMode(d.id(), 10, sup);
+        var t = alarms.receive(Scaip.parse(xml.replace("F-1", "F-2"), "<sip:sos-0001@10.0.0.9>").incoming());
+        assertThat(t.outcome()).isEqualTo("test");
+        assertThat(opened).hasSize(1);
+    }
+
+    static String contactId(String account, char q, String code, String group, String zone) {
+        String first = account + "18" + q + code + group + zone;
+        return first + ContactId.checksumFor(first);
+    }
+}
