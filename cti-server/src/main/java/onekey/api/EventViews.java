@@ -38,7 +38,7 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class);
+            NoticeEvents.class, QaEvents.class, onekey.sms.SmsEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -87,7 +87,10 @@ public final class EventViews {
             entry(NoticeEvents.Posted.class, "notice.posted"),
             entry(NoticeEvents.Acked.class, "notice.acked"),
             entry(QaEvents.Scored.class, "qa.scored"),
-            entry(QaEvents.Acked.class, "qa.acked"));
+            entry(QaEvents.Acked.class, "qa.acked"),
+            entry(onekey.sms.SmsEvents.Changed.class, "sms.message"),
+            entry(onekey.sms.SmsEvents.Replied.class, "sms.reply"),
+            entry(onekey.sms.SmsEvents.LinkDown.class, "system.alert"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -137,6 +140,12 @@ public final class EventViews {
 
     record SilentView(String linkedid, long silentMs, String action) {}
 
+    record SmsView(Map<String, Object> sms) {}
+
+    record SmsReplyView(Map<String, Object> reply) {}
+
+    record SmsLinkView(String kind, String state, String message) {}
+
     record BroadcastView(Map<String, Object> broadcast) {}
 
     record BroadcastAlertView(String kind, String task, Map<String, Object> broadcast) {}
@@ -173,6 +182,9 @@ public final class EventViews {
             case AlertEvents a -> new AlertView(a.alert().shape());
             case NoticeEvents n -> new NoticeView(n.notice().shape(n.username()));
             case QaEvents q -> new QaView(q.sheet().shape());
+            case onekey.sms.SmsEvents.Changed c -> new SmsView(c.message().shape());
+            case onekey.sms.SmsEvents.Replied x -> new SmsReplyView(x.reply().shape());
+            case onekey.sms.SmsEvents.LinkDown d -> new SmsLinkView("sms-down", d.raised() ? "raised" : "cleared", d.message());
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }
