@@ -135,13 +135,13 @@ public final class SmsRepository {
      * A receipt for the part with {@code smscId}: the part's state, then the text's — delivered when every part is,
      * failed or expired when one part is. The text when its state changed; empty for an unknown id or no change.
      */
-    public Optional<SmsMessage> receipt(String smscId, String partState, String error, long now) {
+    public Receipted receipt(String smscId, String partState, String error, long now) {
         return dsl.transactionResult(c -> {
             DSLContext t = c.dsl();
             var part = t.selectFrom(SMS_PARTS).where(SMS_PARTS.SMSC_ID.eq(smscId)).orderBy(SMS_PARTS.MESSAGE_ID.desc())
                     .limit(1).fetchOne();
             if (part == null) {
-                return Optional.<SmsMessage>empty();
+                return Receipted.UNKNOWN_ID;
             }
             t.update(SMS_PARTS).set(SMS_PARTS.STATE, partState).set(SMS_PARTS.ERROR_CODE, error)
                     .set(SMS_PARTS.RECEIPT_AT, now)
@@ -149,7 +149,7 @@ public final class SmsRepository {
             SmsMessage m = t.selectFrom(SMS_MESSAGES).where(SMS_MESSAGES.ID.eq(part.getMessageId()))
                     .fetchOne(SmsRepository::message);
             if (m == null || m.stateEnum().last()) {
-                return Optional.<SmsMessage>empty();
+                return Receipted.NO_CHANGE;
             }
             List<String> states = t.select(SMS_PARTS.STATE).from(SMS_PARTS).where(SMS_PARTS.MESSAGE_ID.eq(m.id()))
                     .fetch(SMS_PARTS.STATE);
@@ -162,13 +162,20 @@ public final class SmsRepository {
                 next = "delivered";
             }
             if (next == null) {
-                return Optional.<SmsMessage>empty();
+                return Receipted.NO_CHANGE;
             }
             t.update(SMS_MESSAGES).set(SMS_MESSAGES.STATE, next).set(SMS_MESSAGES.DONE_AT, now)
                     .set(SMS_MESSAGES.ERROR_CODE, "delivered".equals(next) ? m.errorCode() : error)
                     .where(SMS_MESSAGES.ID.eq(m.id())).execute();
-            return t.selectFrom(SMS_MESSAGES).where(SMS_MESSAGES.ID.eq(m.id())).fetchOptional(SmsRepository::message);
+            return new Receipted(true, t.selectFrom(SMS_MESSAGES).where(SMS_MESSAGES.ID.eq(m.id()))
+                    .fetchOptional(SmsRepository::message));
         });
+    }
+
+    /** What a receipt did: whether its id names a part, and the text when its state changed. */
+    public record Receipted(boolean found, Optional<SmsMessage> changed) {
+        static final Receipted UNKNOWN_ID = new Receipted(false, Optional.empty());
+        static final Receipted NO_CHANGE = new Receipted(true, Optional.empty());
     }
 
     /** Whether a submitted part has this SMSC id. */

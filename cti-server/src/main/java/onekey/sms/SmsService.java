@@ -327,7 +327,10 @@ public final class SmsService implements AutoCloseable {
             repo.retry(m.id(), now, r.code, r.getMessage(), false); // waits for the link, no attempt counted
             return;
         } else if (r.transientFailure && ("ESME_RTHROTTLED".equals(r.code) || m.attempts() + 1 < settings.maxAttempts())) {
-            long delay = Math.min(30_000L, 1_000L << Math.min(5, m.attempts()));
+            // throttled: the gateway paces every submit slower already; this text goes again shortly (it is never
+            // given up). Other transient codes: 1, 2, 4 … 30 s apart.
+            long delay = "ESME_RTHROTTLED".equals(r.code) ? 500L * Math.min(4, m.attempts() + 1)
+                    : Math.min(30_000L, 1_000L << Math.min(5, m.attempts()));
             repo.retry(m.id(), now + delay, r.code, r.getMessage(), true);
             log.info("sms.retry id={} code={} attempt={} inMs={}", m.id(), r.code, m.attempts() + 1, delay);
         } else {
@@ -386,11 +389,11 @@ public final class SmsService implements AutoCloseable {
             case EXPIRED -> "expired";
             default -> "failed";
         };
-        Optional<SmsMessage> changed = repo.receipt(r.smscId(), state, r.error(), clock.millis());
-        if (changed.isEmpty()) {
-            return repo.knowsPart(r.smscId());
+        SmsRepository.Receipted done = repo.receipt(r.smscId(), state, r.error(), clock.millis());
+        if (done.changed().isEmpty()) {
+            return done.found();
         }
-        SmsMessage m = changed.get();
+        SmsMessage m = done.changed().get();
         log.info("sms.receipt id={} state={} smsc={}", m.id(), m.state(), r.smscId());
         if (m.incidentStep() != null) {
             incidents.result(m.incidentStep(), m.state());

@@ -173,13 +173,14 @@ public final class Smsc implements AutoCloseable {
             if (st == null || st != 0) {
                 continue;
             }
+            // the library hands the UDH's information elements without the length byte: 00 03 ref total seq
             String udh = n.path("udh").asText("");
-            if (udh.length() >= 12 && udh.startsWith("050003")) {
+            if (udh.length() >= 10 && udh.startsWith("0003")) {
                 byte[] h = HexFormat.of().parseHex(udh);
-                int ref = h[3] & 0xFF;
+                int ref = h[2] & 0xFF;
                 String key = n.path("destination_addr").asText() + "#" + ref;
-                multi.computeIfAbsent(key, k -> new TreeMap<>()).put(h[5] & 0xFF, n);
-                totals.put(key, h[4] & 0xFF);
+                multi.computeIfAbsent(key, k -> new TreeMap<>()).put(h[4] & 0xFF, n);
+                totals.put(key, h[3] & 0xFF);
                 if (!slot.containsKey(key)) {
                     slot.put(key, out.size());
                     out.add(null);
