@@ -274,4 +274,63 @@ class SmsIT {
                 && Long.valueOf(7).equals(ev.accountId()));
         assertThat(notes).contains("41 sms-reply ack", "41 sms-reply reply");
     }
+
+    /**
+     * The whole server in its own JVM (no Asterisk needed for texts): a seat's texts through POST /api/sms reach the
+     * SMSC, the server is killed -9 while their receipts are held, and after the restart the receipts resolve them —
+     * none was submitted twice. Also: /api/health's sms part, GET /api/sms, a contact phone that is not a number
+     * refused at save time.
+     */
+    @Test
+    void killNineOfTheServerWithTextsSubmittedButNotReceiptedSendsNoneTwice() {
+        smsc = new Smsc(List.of("--receipts", "off")).start();
+        onekey.testkit.Stack stack = new onekey.testkit.Stack();
+        try {
+            smsc.env().forEach(stack::with);
+            stack.startServerProcess();
+            onekey.testkit.Api api = stack.api;
+            String sup = api.login("super", "super1234");
+            Awaitility.await("health: sms bound").atMost(Duration.ofSeconds(30))
+                    .until(() -> api.get("/api/health", null).json().path("sms").path("connected").asBoolean());
+
+            var refused = api.send("POST", "/api/elders", sup, "{\"name\":\"测试老人\",\"phones\":[\"2155559999\"],"
+                    + "\"contacts\":[{\"name\":\"儿子\",\"phone\":\"call me maybe\"}]}");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("contacts[0].phone");
+            var saved = api.send("POST", "/api/elders", sup, "{\"name\":\"测试老人\",\"phones\":[\"2155559999\"],"
+                    + "\"contacts\":[{\"name\":\"儿子\",\"phone\":\"13816000077\"},{\"name\":\"居委\","
+                    + "\"phone\":\"021-6543-0077\"},{\"name\":\"女儿\",\"phone\":\"13816000078\",\"notifySms\":false}]}");
+            assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+            long elderId = saved.json().path("id").asLong();
+            assertThat(saved.json().path("contacts").findValuesAsText("notifySms")).containsExactly("true", "false", "false");
+
+            for (int i = 1; i <= 5; i++) {
+                var sent = api.send("POST", "/api/sms", sup, "{\"elderId\":" + elderId + ",\"to\":\"13816000077\","
+                        + "\"text\":\"中心测试短信" + i + "\"}");
+                assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+            }
+            var notContact = api.send("POST", "/api/sms", sup, "{\"elderId\":" + elderId + ",\"to\":\"13900000000\","
+                    + "\"text\":\"x\"}");
+            assertThat(notContact.status()).isEqualTo(400);
+            Awaitility.await("5 submitted, receipts held").atMost(Duration.ofSeconds(20)).until(() ->
+                    api.get("/api/sms?elderId=" + elderId, sup).json().path("texts").findValuesAsText("state").stream()
+                            .filter("submitted"::equals).count() == 5);
+            assertThat(smsc.textsTo("13816000077")).hasSize(5);
+
+            stack.process.kill9();
+            stack.process.restart();
+            String sup2 = api.login("super", "super1234");
+            Awaitility.await("bound again after the restart").atMost(Duration.ofSeconds(30))
+                    .until(() -> api.get("/api/health", null).json().path("sms").path("connected").asBoolean());
+            smsc.receipts(true);
+            Awaitility.await("the held receipts resolve the texts").atMost(Duration.ofSeconds(20)).until(() ->
+                    api.get("/api/sms?elderId=" + elderId, sup2).json().path("texts").findValuesAsText("state").stream()
+                            .filter("delivered"::equals).count() == 5);
+            assertThat(smsc.textsTo("13816000077")).as("none sent twice").hasSize(5);
+            assertThat(smsc.textsTo("13816000077").get(0).text()).isEqualTo("【一键通】中心测试短信1");
+            assertThat(api.get("/api/audit?targetType=elder&targetId=" + elderId, sup2).body()).contains("sms.send", "sms.list");
+        } finally {
+            stack.close();
+        }
+    }
 }
