@@ -307,7 +307,8 @@ public final class OneKeyServer implements AutoCloseable {
                 }, audit, clock).start();
         api.alerts(alerts);
         this.sms = smsService(elders, clock, audit);
-        this.smsTriggers = new onekey.sms.SmsTriggers(sms, elders, cfg.sms().triggers(), cfg.sms().centreNumber()).start(hub);
+        this.smsTriggers = new onekey.sms.SmsTriggers(sms, elders, cfg.sms().triggers(), cfg.sms().centreNumber(),
+                cfg.calls().defaultAreaCode()).start(hub);
         api.sms(sms, rescue);
         api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);

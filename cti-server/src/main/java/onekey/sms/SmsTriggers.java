@@ -38,10 +38,12 @@ public final class SmsTriggers implements AutoCloseable {
     private final ElderRepository elders;
     private final Set<String> on;
     private final String centre;
+    private final String areaCode;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("sms-triggers").factory());
     private EventHub.Subscription sub;
 
-    public SmsTriggers(SmsService sms, ElderRepository elders, Set<String> triggers, String centreNumber) {
+    public SmsTriggers(SmsService sms, ElderRepository elders, Set<String> triggers, String centreNumber, String areaCode) {
+        this.areaCode = areaCode;
         this.sms = sms;
         this.elders = elders;
         this.on = Set.copyOf(triggers);
@@ -50,16 +52,16 @@ public final class SmsTriggers implements AutoCloseable {
 
     public synchronized SmsTriggers start(EventHub hub) {
         if (sub == null && sms.enabled()) {
-            sub = hub.subscribe(id -> false, true, -1, this::onEvent);
+            // every event: an incident's events go to its agent (the supervisors see them too), not as broadcasts
+            sub = hub.subscribe(id -> true, true, -1, this::onEvent);
         }
         return this;
     }
 
     private void onEvent(Event e) {
         switch (e.event()) {
-            case CallEvents.Queued q when on.contains("sos-call") && q.call().line() == onekey.lines.Service.SOS
-                    && q.call().elderId() != null ->
-                    later(() -> toContacts(q.call().elderId(), null, "sos-call", "call:" + q.call().linkedid(), Map.of()));
+            case CallEvents.Queued q when on.contains("sos-call") && q.call().line() == onekey.lines.Service.SOS ->
+                    later(() -> sosCall(q.call()));
             case RescueEvents.IncidentOpened o when on.contains("incident-opened") -> later(() -> incident(o.incident(), "incident-opened"));
             case RescueEvents.IncidentEscalated x when on.contains("incident-escalated") ->
                     later(() -> incident(x.incident(), "incident-escalated"));
@@ -81,6 +83,18 @@ public final class SmsTriggers implements AutoCloseable {
                 log.error("sms.trigger-failed error={}", ex.toString());
             }
         });
+    }
+
+    /** An SOS call queued: the caller's elder (known to the call, or found by the caller's number) → the contacts. */
+    private void sosCall(onekey.calls.CallRecord call) {
+        Long elderId = call.elderId();
+        if (elderId == null) {
+            String n = PhoneNumbers.normalize(call.callerNumber(), areaCode);
+            elderId = n == null ? null : elders.findByPhone(n).map(Elder::id).orElse(null);
+        }
+        if (elderId != null) {
+            toContacts(elderId, null, "sos-call", "call:" + call.linkedid(), Map.of());
+        }
     }
 
     private void incident(Incident inc, String template) {

@@ -246,7 +246,7 @@ class SmsIT {
                         new Contact("居委", "居委", "02165430001"),
                         new Contact("王阿姨", "邻居", "13816000005", null, false))));
         assertThat(e.contacts().stream().map(Contact::wantsTexts).toList()).containsExactly(true, true, false, false);
-        SmsTriggers triggers = new SmsTriggers(sms, elders, onekey.config.ConfigLoader.SMS_TRIGGERS, "962222");
+        SmsTriggers triggers = new SmsTriggers(sms, elders, onekey.config.ConfigLoader.SMS_TRIGGERS, "962222", "21");
         onekey.rescue.Incident inc = new onekey.rescue.Incident(41, e.id(), null, 7L, System.currentTimeMillis(), "system",
                 "abandoned-sos", "redialling", null, null, List.of(), "2155550001");
         try {
