@@ -8,7 +8,8 @@
 # Services the packages start are stopped again: OneKey runs private instances only.
 set -euo pipefail
 
-PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei)
+PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei
+    nodejs) # nodejs (+ npm below): the test SMSC of the SMS tests (issue 20), cti-server/src/test/smsc
 SOURCES=/etc/apt/sources.list.d/onekey-bullseye.sources
 PIN=/etc/apt/preferences.d/onekey-bullseye
 export DEBIAN_FRONTEND=noninteractive
@@ -19,6 +20,8 @@ installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok
 
 missing=()
 for p in "${PACKAGES[@]}"; do installed "$p" || missing+=("$p"); done
+# Debian packages npm apart from nodejs; NodeSource's nodejs brings its own npm (and conflicts with Debian's)
+command -v npm >/dev/null || installed npm || missing+=(npm)
 if [ "${#missing[@]}" -eq 0 ]; then
     log "all packages present"
     exit 0
