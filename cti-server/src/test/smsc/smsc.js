@@ -85,7 +85,13 @@ function flushReceipts() {
 			receipted_message_id: r.id,
 			message_state: 2
 		});
-		s.send(pdu);
+		// a receipt the ESME did not take (ESME_RTHROTTLED, …) is sent again, as an SMSC does
+		s.send(pdu, function(resp) {
+			if (resp.command_status !== 0) {
+				heldReceipts.push(r);
+				setTimeout(flushReceipts, 200);
+			}
+		});
 		record('out', pdu, {receipt: r.id});
 	}
 }

@@ -110,6 +110,10 @@ public final class SmppGateway implements SmsGateway {
                 n.setEnquireLinkTimer(settings.enquireLinkSeconds() * 1000);
                 n.setTransactionTimer(settings.responseTimeoutMs());
                 n.setMessageReceiverListener(new Receiver());
+                // receipts come as fast as submits are answered: threads and room enough that jsmpp does not answer
+                // them ESME_RTHROTTLED (an SMSC retries those, but later)
+                n.setPduProcessorDegree(Math.max(3, Math.min(8, settings.windowSize())));
+                n.setQueueCapacity(Math.max(1000, settings.windowSize() * 40));
                 n.addSessionStateListener(this::stateChanged);
                 n.connectAndBind(settings.host(), settings.port(), new BindParameter(BindType.BIND_TRX,
                         settings.systemId(), settings.password(), "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN,
