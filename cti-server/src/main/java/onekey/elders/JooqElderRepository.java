@@ -223,7 +223,7 @@ public final class JooqElderRepository implements ElderRepository {
                 if (c == null || c.name() == null || c.name().isBlank()) {
                     throw new IllegalArgumentException("contacts[" + i + "].name is required");
                 }
-                if (c.phone() != null && !c.phone().isBlank() && !PhoneNumbers.plausible(c.phone())) {
+                if (c.phone() != null && !c.phone().isBlank() && !PhoneNumbers.dialable(c.phone())) {
                     throw new IllegalArgumentException("contacts[" + i + "].phone: '" + c.phone() + "' is not a phone number");
                 }
                 if (c.language() != null && !c.language().isBlank() && !c.language().trim().matches("[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?")) {

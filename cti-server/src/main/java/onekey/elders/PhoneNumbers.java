@@ -72,15 +72,17 @@ public final class PhoneNumbers {
      * not. Refused at save time (issue 20), not at send time.
      */
     public static boolean plausible(String raw) {
-        if (raw == null) {
+        if (!dialable(raw)) {
             return false;
         }
         String t = raw.strip();
-        if (!t.matches("\\+?[0-9(][0-9 ()\\-.]*")) {
-            return false;
-        }
         int digits = t.replaceAll("\\D", "").length();
         return digits >= 3 && digits <= 20;
+    }
+
+    /** Digits with the usual separators only (no letters): what the repository accepts as a number to dial. */
+    public static boolean dialable(String raw) {
+        return raw != null && raw.strip().matches("\\+?[0-9(][0-9 ()\\-.]*");
     }
 
     private static String areaDigits(String areaCode) {
