@@ -239,7 +239,7 @@ class SmsIT {
         smsc = new Smsc().start();
         service(4, 100);
         awaitBound();
-        Elder e = elders.create(new ElderDraft("张桂英", null, "F", List.of("2155550001"), "杨浦区长白路100号3楼", null, null,
+        Elder e = elders.create(new ElderDraft("张桂英", null, "F", List.of("2155550001", "13916000001"), "杨浦区长白路100号3楼", null, null,
                 "zh", null, null, null, null, null, null, null, List.of(
                         new Contact("李建国", "儿子", "13816000001"),
                         new Contact("David Liu", "son", "13816000004", "en"),
@@ -273,6 +273,23 @@ class SmsIT {
         assertThat(events).anyMatch(ev -> ev.event() instanceof SmsEvents.Replied r && r.reply().text().contains("traffic")
                 && Long.valueOf(7).equals(ev.accountId()));
         assertThat(notes).contains("41 sms-reply ack", "41 sms-reply reply");
+
+        // a booking confirmed by voice: the elder's mobile and the flagged contacts, once each
+        SmsTriggers bookings = new SmsTriggers(sms, elders, java.util.Set.of("booking"), "962222", "21").start(hub);
+        try {
+            onekey.broadcast.Broadcast b = new onekey.broadcast.Broadcast(77, e.id(), "booking", "booking", java.util.Map.of(),
+                    "zh", "您预约了6月3日上午9点瑞金医院心内科。", null, 0, false, "confirmed", 0, "1001", null, 0, null, null,
+                    "confirmed", List.of(), null, null);
+            hub.broadcast(new onekey.broadcast.BroadcastEvents.Confirmed(b));
+            Awaitility.await("the booking texts").atMost(Duration.ofSeconds(15))
+                    .until(() -> smsc.textsTo("13916000001").size() == 1 && smsc.textsTo("13816000001").size() == 2
+                            && smsc.textsTo("13816000004").size() == 2);
+        } finally {
+            bookings.close();
+        }
+        assertThat(smsc.textsTo("13916000001").get(0).text()).isEqualTo("【一键通】张桂英的预约已通过电话确认："
+                + "您预约了6月3日上午9点瑞金医院心内科。中心电话962222。");
+        assertThat(smsc.textsTo("13816000004").get(1).text()).contains("booking was confirmed by phone");
     }
 
     /**
