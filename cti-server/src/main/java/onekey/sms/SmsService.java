@@ -292,10 +292,12 @@ public final class SmsService implements AutoCloseable {
             SmsGateway.Submitted s = gateway.submit(new SmsGateway.Outgoing(m.to(), m.text(), (int) (m.id() & 0xFF)));
             repo.submitted(m.id(), s.smscIds(), s.parts(), clock.millis());
             log.info("sms.submitted id={} to={} parts={} smsc={}", m.id(), PhoneNumbers.mask(m.to()), s.parts(), s.smscIds());
-            SmsMessage now = repo.get(m.id()).orElse(m);
-            noteOnIncident(now);
-            changed(now);
+            SmsMessage now;
+            // under the receipts' lock: a receipt is applied either before the timeline step is written (the step is
+            // written with the row's state then) or after (it finds the step) — never lost in between
             synchronized (receiptLock) {
+                now = repo.get(m.id()).orElse(m);
+                noteOnIncident(now);
                 for (String id : s.smscIds()) {
                     SmsGateway.Receipt r = early.remove(id);
                     if (r != null) {
@@ -303,6 +305,7 @@ public final class SmsService implements AutoCloseable {
                     }
                 }
             }
+            changed(now);
         } catch (SmsGateway.Refused r) {
             refused(m, r);
         } catch (InterruptedException e) {
