@@ -11,7 +11,8 @@
 set -euo pipefail
 
 PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei prometheus kamailio
-          curl openssl osmium-tool osmosis libmapsforge-java) # curl, openssl: the alarm line's eventcmd; osmium, osmosis, mapsforge: the offline map (issue 24)
+          curl openssl osmium-tool osmosis libmapsforge-java
+          nodejs) # nodejs (+ npm below): the test SMSC of the SMS tests (issue 20), cti-server/src/test/smsc; curl, openssl: the alarm line's eventcmd; osmium, osmosis, mapsforge: the offline map (issue 24)
 SOURCES=/etc/apt/sources.list.d/onekey-bullseye.sources
 PIN=/etc/apt/preferences.d/onekey-bullseye
 export DEBIAN_FRONTEND=noninteractive
@@ -22,6 +23,8 @@ installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok
 
 missing=()
 for p in "${PACKAGES[@]}"; do installed "$p" || missing+=("$p"); done
+# Debian packages npm apart from nodejs; NodeSource's nodejs brings its own npm (and conflicts with Debian's)
+command -v npm >/dev/null || installed npm || missing+=(npm)
 if [ "${#missing[@]}" -eq 0 ]; then
     log "all packages present"
     exit 0

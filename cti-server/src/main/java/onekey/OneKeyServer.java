@@ -110,6 +110,9 @@ public final class OneKeyServer implements AutoCloseable {
     /** GET /metrics (issue 22): the figures a monitoring system scrapes; features add theirs with metrics.gauge(...). */
     private final onekey.metrics.Metrics metrics;
     private final onekey.metrics.CallMetricsFeed callMetrics;
+    /** Texts to the family (issue 20): the SMSC behind the SmsGateway port; off when sms.host is empty. */
+    private final onekey.sms.SmsService sms;
+    private final onekey.sms.SmsTriggers smsTriggers;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -366,6 +369,10 @@ public final class OneKeyServer implements AutoCloseable {
                 }, audit, clock).start();
         api.alerts(alerts);
         api.devices(devices, alarms, cfg.devices().platformKeys());
+        this.sms = smsService(elders, clock, audit);
+        this.smsTriggers = new onekey.sms.SmsTriggers(sms, elders, cfg.sms().triggers(), cfg.sms().centreNumber(),
+                cfg.calls().defaultAreaCode()).start(hub);
+        api.sms(sms, rescue);
         api.qa(new onekey.qa.QaService(new onekey.qa.QaRepository(db), recordingRepo, accounts, audit, hub, clock));
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
         api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
@@ -377,6 +384,8 @@ public final class OneKeyServer implements AutoCloseable {
         this.metrics = new onekey.metrics.Metrics().withJvmAndDisks(cfg.paths().recordings());
         this.callMetrics = new onekey.metrics.CallMetricsFeed(metrics.registry()).start(hub);
         serverGauges(incidentRepo);
+        metrics.gauge("onekey_sms_queued", "Texts written and not yet submitted to the SMSC (issue 20)", sms::queued);
+        metrics.gauge("onekey_sms_up", "1 while the SMSC is bound (or no SMS is configured)", () -> sms.up() ? 1 : 0);
         api.metrics(metrics, cfg.metrics().allowFrom());
         try {
             writeAgentEndpoints();
@@ -404,6 +413,8 @@ public final class OneKeyServer implements AutoCloseable {
                     log.error("device silence check failed: {}", e.toString());
                 }
             }, cfg.devices().silentCheckSeconds(), cfg.devices().silentCheckSeconds(), TimeUnit.SECONDS);
+            sms.start();
+            housekeeping.scheduleWithFixedDelay(sms::checkLink, 1, 1, TimeUnit.SECONDS);
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
@@ -472,6 +483,46 @@ public final class OneKeyServer implements AutoCloseable {
         }
         return new onekey.nodes.NodesProvisioner(files, cfg.nodes().proxy().isEmpty() ? null : cfg.nodes().proxy(),
                 cfg.nodes().subscribers(), pbx);
+    }
+
+    /** The SMS room (issue 20): the SMPP adapter when sms.host is set, the rescue as its incidents. */
+    private onekey.sms.SmsService smsService(JooqElderRepository elders, Clock clock, onekey.auth.AuditLog audit) {
+        OneKeyConfig.Sms sc = cfg.sms();
+        onekey.sms.SmsGateway gateway = !sc.enabled() ? null : new onekey.sms.SmppGateway(new onekey.sms.SmppGateway.Settings(
+                sc.host(), sc.port(), sc.systemId(), sc.password(), sc.sourceAddress(), sc.windowSize(), sc.perSecond(),
+                sc.enquireLinkSeconds(), 10_000));
+        if (gateway == null) {
+            log.info("sms.host is empty: no SMS is sent");
+        }
+        return new onekey.sms.SmsService(new onekey.sms.SmsRepository(db), gateway, hub, elders,
+                new onekey.sms.SmsService.Incidents() {
+                    @Override
+                    public java.util.Optional<Long> agentOf(long incidentId) {
+                        return rescue.get(incidentId).map(onekey.rescue.Incident::agentId);
+                    }
+
+                    @Override
+                    public boolean open(long incidentId) {
+                        return rescue.get(incidentId).map(onekey.rescue.Incident::open).orElse(false);
+                    }
+
+                    @Override
+                    public java.util.Optional<Long> note(long incidentId, String kind, String target, String result,
+                                                         String detail) {
+                        return rescue.noteText(incidentId, kind, target, result, detail);
+                    }
+
+                    @Override
+                    public void result(long stepId, String result) {
+                        rescue.textResult(stepId, result);
+                    }
+
+                    @Override
+                    public boolean acknowledge(long incidentId, String phone, String name, String text) {
+                        return rescue.acknowledgedByText(incidentId, phone, name, text);
+                    }
+                }, audit, clock,
+                new onekey.sms.SmsService.Settings(sc.signature(), sc.windowSize(), 8, 5_000));
     }
 
     private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
@@ -695,6 +746,8 @@ public final class OneKeyServer implements AutoCloseable {
                 new Health.Part("trunk", () -> Health.Report.of(Map.of("busy", trunkLoad.busy(),
                         "channels", cfg.broadcast().trunkChannels(), "sosReserve", cfg.broadcast().trunkSosReserve()))),
                 new Health.Part("agi", () -> Health.Report.of(agi.metrics())),
+                // issue 20: texts wait while the SMSC is away: degraded, not down (calls never wait on SMS)
+                new Health.Part("sms", () -> new Health.Report(sms.health(), sms.up(), List.of())),
                 new Health.Part("recordings", () -> {
                     Map<String, Object> figures = new LinkedHashMap<>(recordings.metrics());
                     figures.put("disk", recordingsDisk.metrics());
@@ -721,6 +774,8 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("seat-calls", seatCalls);
         closeQuietly("outbound", outbound);
         closeQuietly("alerts", alerts);
+        closeQuietly("sms-triggers", smsTriggers);
+        closeQuietly("sms", sms);
         closeQuietly("workload", workload);
         closeQuietly("call metrics", callMetrics);
         closeQuietly("ami", ami);

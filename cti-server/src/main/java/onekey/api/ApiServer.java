@@ -129,6 +129,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds texts (issue 20): GET/POST /api/sms; call before {@link #start()}. */
+    public ApiServer sms(onekey.sms.SmsService sms, onekey.rescue.RescueService rescue) {
+        new SmsApi(sms, rescue).addTo(routes);
+        return this;
+    }
+
     /** Adds quality checking (issue 19 item 5); call before {@link #start()}. */
     public ApiServer qa(onekey.qa.QaService qa) {
         new QaApi(ctx, qa).addTo(routes);

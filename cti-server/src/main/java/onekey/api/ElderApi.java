@@ -283,7 +283,7 @@ final class ElderApi {
                             + String.join(", ", onekey.tts.Languages.ALL) + " (or absent: zh)");
                 }
                 contacts.add(new Contact(required(f + ".name", c.name()), blankToNull(c.relation()),
-                        phone(f + ".phone", c.phone()), lang));
+                        phone(f + ".phone", c.phone()), lang, c.notifySms()));
             }
         }
         return new ElderDraft(name, birthDate, blankToNull(b.gender()), List.copyOf(phones), blankToNull(b.address()),
@@ -343,7 +343,7 @@ final class ElderApi {
         if (raw == null || raw.isBlank()) {
             throw ApiException.missing(field);
         }
-        String n = normalizeOrNull(raw);
+        String n = PhoneNumbers.plausible(raw) ? normalizeOrNull(raw) : null;
         if (n == null) {
             throw ApiException.invalid(field, "\"" + field + "\" is not a phone number");
         }

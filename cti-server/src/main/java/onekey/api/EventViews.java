@@ -39,7 +39,7 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class, DeviceEvents.class);
+            NoticeEvents.class, QaEvents.class, DeviceEvents.class, onekey.sms.SmsEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -94,7 +94,10 @@ public final class EventViews {
             entry(DeviceEvents.Tested.class, "device.tested"),
             entry(DeviceEvents.Silent.class, "system.alert"),
             entry(DeviceEvents.AlarmRaised.class, "device.alarm"),
-            entry(DeviceEvents.AlarmRecorded.class, "device.alarm-recorded"));
+            entry(DeviceEvents.AlarmRecorded.class, "device.alarm-recorded"),
+            entry(onekey.sms.SmsEvents.Changed.class, "sms.message"),
+            entry(onekey.sms.SmsEvents.Replied.class, "sms.reply"),
+            entry(onekey.sms.SmsEvents.LinkDown.class, "system.alert"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -144,6 +147,12 @@ public final class EventViews {
 
     record SilentView(String linkedid, long silentMs, String action) {}
 
+    record SmsView(Map<String, Object> sms) {}
+
+    record SmsReplyView(Map<String, Object> reply) {}
+
+    record SmsLinkView(String kind, String state, String message) {}
+
     record BroadcastView(Map<String, Object> broadcast) {}
 
     record BroadcastAlertView(String kind, String task, Map<String, Object> broadcast) {}
@@ -192,6 +201,9 @@ public final class EventViews {
             case NoticeEvents n -> new NoticeView(n.notice().shape(n.username()));
             case QaEvents q -> new QaView(q.sheet().shape());
             case DeviceEvents d -> device(d);
+            case onekey.sms.SmsEvents.Changed c -> new SmsView(c.message().shape());
+            case onekey.sms.SmsEvents.Replied x -> new SmsReplyView(x.reply().shape());
+            case onekey.sms.SmsEvents.LinkDown d -> new SmsLinkView("sms-down", d.raised() ? "raised" : "cleared", d.message());
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }

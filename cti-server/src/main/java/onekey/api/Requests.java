@@ -21,7 +21,8 @@ final class Requests {
     record AgentBody(String username, char[] password, String role, String extension, String sipSecret,
                      String displayName, Boolean enabled) {}
 
-    record ContactBody(String name, String relation, String phone, String language) {}
+    // notifySms (issue 20): texts at an SOS; absent = true for a mobile number, false for a landline
+    record ContactBody(String name, String relation, String phone, String language, Boolean notifySms) {}
 
     record ElderBody(String name, List<String> phones, String address, String district, String language,
                      List<ContactBody> contacts, String birthDate, String gender, String landmarks,

@@ -69,6 +69,7 @@ public final class Shapes {
         if (c.language() != null) {
             m.put("language", c.language()); // what automated calls speak to this contact in (absent: zh)
         }
+        m.put("notifySms", c.wantsTexts()); // texts at an SOS (issue 20): the record's wish or the default
         return m;
     }
 

@@ -109,7 +109,19 @@ public final class ConfigLoader {
             Map.entry("nodes.deadAfterMs", "2000"),
             Map.entry("devices.testDays", "30"),
             Map.entry("devices.silentCheckSeconds", "60"),
-            Map.entry("devices.platformKeys", ""));
+            Map.entry("devices.platformKeys", ""),
+            // issue 20: the SMSC (SMPP 3.4); empty host = no SMS
+            Map.entry("sms.host", ""),
+            Map.entry("sms.port", "2775"),
+            Map.entry("sms.systemId", "onekey"),
+            Map.entry("sms.password", ""),
+            Map.entry("sms.sourceAddress", "10690000"),
+            Map.entry("sms.signature", "【一键通】"),
+            Map.entry("sms.windowSize", "10"),
+            Map.entry("sms.perSecond", "50"),
+            Map.entry("sms.enquireLinkSeconds", "30"),
+            Map.entry("sms.centreNumber", "962222"),
+            Map.entry("sms.triggers", "sos-call,incident-opened,incident-escalated,incident-ended,booking"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -194,7 +206,8 @@ public final class ConfigLoader {
                 new OneKeyConfig.Metrics(addressList("metrics.allowFrom")),
                 nodes(),
                 new OneKeyConfig.Devices(integer("devices.testDays", 1, 3650), integer("devices.silentCheckSeconds", 1, 3600),
-                        platformKeys()));
+                        platformKeys()),
+                sms());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
@@ -274,6 +287,37 @@ public final class ConfigLoader {
                 }, 1024);
         int rate = integer("tts.ratePercent", 50, 300);
         return new OneKeyConfig.Tts(recorded, maxMb, rate);
+    }
+
+    /** The triggers sms.triggers may name. */
+    public static final Set<String> SMS_TRIGGERS = Set.of("sos-call", "incident-opened", "incident-escalated",
+            "incident-ended", "booking");
+
+    /** sms.*: the SMSC and how hard OneKey may push it (issue 20). */
+    private OneKeyConfig.Sms sms() {
+        String host = values.getProperty("sms.host", "").trim();
+        Set<String> triggers = new java.util.LinkedHashSet<>();
+        for (String t : values.getProperty("sms.triggers", "").split(",")) {
+            String x = t.trim();
+            if (x.isEmpty()) {
+                continue;
+            }
+            if (!SMS_TRIGGERS.contains(x)) {
+                errors.add("sms.triggers (" + envName("sms.triggers") + ") names '" + x + "', expected a comma list of "
+                        + new TreeSet<>(SMS_TRIGGERS));
+            }
+            triggers.add(x);
+        }
+        String source = values.getProperty("sms.sourceAddress", "").trim();
+        if (!source.matches("[0-9A-Za-z+]{0,20}")) {
+            errors.add("sms.sourceAddress (" + envName("sms.sourceAddress") + ") is '" + source + "', expected the"
+                    + " centre's sender number or name, up to 20 letters or digits");
+        }
+        return new OneKeyConfig.Sms(host, port("sms.port"), values.getProperty("sms.systemId", "").trim(),
+                values.getProperty("sms.password", ""), source, values.getProperty("sms.signature", ""),
+                integer("sms.windowSize", 1, 1000), integer("sms.perSecond", 1, 10_000),
+                integer("sms.enquireLinkSeconds", 1, 3600), values.getProperty("sms.centreNumber", "").trim(),
+                Set.copyOf(triggers));
     }
 
     /** broadcast.*: each value checked here, with the key and the expected form in the message. */

@@ -24,7 +24,28 @@ public record OneKeyConfig(
         Ha ha,
         Metrics metrics,
         Nodes nodes,
-        Devices devices) {
+        Devices devices,
+        Sms sms) {
+
+    /**
+     * The SMSC OneKey sends texts through (issue 20; SMPP 3.4, bound as a transceiver). An empty {@code host}: no
+     * SMS ({@code /api/health} says so). {@code windowSize}: submits awaiting their response at once;
+     * {@code perSecond}: submits per second at most; {@code signature}: put before every text (【一键通】).
+     * {@code centreNumber}: the number texts tell the family to call. {@code triggers}: which events send texts
+     * (sos-call, incident-opened, incident-escalated, incident-ended, booking), comma list.
+     */
+    public record Sms(String host, int port, String systemId, String password, String sourceAddress, String signature,
+                      int windowSize, int perSecond, int enquireLinkSeconds, String centreNumber,
+                      java.util.Set<String> triggers) {
+        public boolean enabled() {
+            return host != null && !host.isBlank();
+        }
+
+        /** No SMS. */
+        public static Sms off() {
+            return new Sms("", 2775, "", "", "", "", 1, 1, 30, "", java.util.Set.of());
+        }
+    }
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}

@@ -227,6 +227,9 @@ public final class JooqElderRepository implements ElderRepository {
                 if (c == null || c.name() == null || c.name().isBlank()) {
                     throw new IllegalArgumentException("contacts[" + i + "].name is required");
                 }
+                if (c.phone() != null && !c.phone().isBlank() && !PhoneNumbers.dialable(c.phone())) {
+                    throw new IllegalArgumentException("contacts[" + i + "].phone: '" + c.phone() + "' is not a phone number");
+                }
                 if (c.language() != null && !c.language().isBlank() && !c.language().trim().matches("[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?")) {
                     throw new IllegalArgumentException("contacts[" + i + "].language must be a language tag such as \"zh\" "
                             + "or \"en\"");
@@ -308,11 +311,13 @@ public final class JooqElderRepository implements ElderRepository {
         ip.execute();
         if (contacts != null && !contacts.isEmpty()) {
             var ic = tx.insertInto(ELDER_CONTACTS, ELDER_CONTACTS.ELDER_ID, ELDER_CONTACTS.ORD,
-                    ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE, ELDER_CONTACTS.LANGUAGE);
+                    ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE, ELDER_CONTACTS.LANGUAGE,
+                    ELDER_CONTACTS.NOTIFY_SMS);
             for (int i = 0; i < contacts.size(); i++) {
                 Contact c = contacts.get(i);
                 // Contact phones are dialled out, so they are kept as entered (digits and '+' only).
-                ic = ic.values(id, i, c.name().trim(), c.relation(), cleanDial(c.phone()), language(c.language()));
+                ic = ic.values(id, i, c.name().trim(), c.relation(), cleanDial(c.phone()), language(c.language()),
+                        c.notifySms());
             }
             ic.execute();
         }
@@ -349,11 +354,13 @@ public final class JooqElderRepository implements ElderRepository {
                         ELDER_PHONES.ORD.as("ord"), ELDER_PHONES.PHONE.as("name"),
                         // Unused for phones; real columns rather than CAST(NULL ..) so that MariaDB sees one
                         // collation on both sides of the UNION.
-                        ELDER_PHONES.PHONE.as("relation"), ELDER_PHONES.PHONE.as("phone"), ELDER_PHONES.PHONE.as("language"))
+                        ELDER_PHONES.PHONE.as("relation"), ELDER_PHONES.PHONE.as("phone"), ELDER_PHONES.PHONE.as("language"),
+                        DSL.inline(false).as("notify_sms"))
                 .from(ELDER_PHONES)
                 .where(ELDER_PHONES.ELDER_ID.in(elderIds));
         var contacts = q.select(ELDER_CONTACTS.ELDER_ID, DSL.inline(1), ELDER_CONTACTS.ORD,
-                        ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE, ELDER_CONTACTS.LANGUAGE)
+                        ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE, ELDER_CONTACTS.LANGUAGE,
+                        ELDER_CONTACTS.NOTIFY_SMS)
                 .from(ELDER_CONTACTS)
                 .where(ELDER_CONTACTS.ELDER_ID.in(elderIds));
         var rows = phones.unionAll(contacts)
@@ -369,7 +376,7 @@ public final class JooqElderRepository implements ElderRepository {
             } else {
                 co.computeIfAbsent(eid, x -> new ArrayList<>())
                         .add(new Contact(r.get(3, String.class), r.get(4, String.class), r.get(5, String.class),
-                                r.get(6, String.class)));
+                                r.get(6, String.class), r.get(7, Boolean.class)));
             }
         }
         Map<Long, Children> out = new HashMap<>();

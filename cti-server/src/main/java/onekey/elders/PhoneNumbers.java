@@ -57,6 +57,34 @@ public final class PhoneNumbers {
         return d.isEmpty() ? null : d;
     }
 
+    /**
+     * A Chinese mobile number (11 digits starting 13-19, after the country prefix is taken off): one that can receive
+     * texts. A landline (area code + local number) cannot.
+     */
+    public static boolean isMobile(String raw) {
+        String d = normalize(raw, null);
+        return d != null && d.length() == 11 && d.charAt(0) == '1' && d.charAt(1) >= '3' && d.charAt(1) <= '9';
+    }
+
+    /**
+     * Whether {@code raw} can be a phone number at all: digits with the usual separators (spaces, dashes, dots,
+     * brackets, a leading +), 3 to 20 digits (short numbers such as 110 are numbers). "abc", "12" or "138-abcd" are
+     * not. Refused at save time (issue 20), not at send time.
+     */
+    public static boolean plausible(String raw) {
+        if (!dialable(raw)) {
+            return false;
+        }
+        String t = raw.strip();
+        int digits = t.replaceAll("\\D", "").length();
+        return digits >= 3 && digits <= 20;
+    }
+
+    /** Digits with the usual separators only (no letters): what the repository accepts as a number to dial. */
+    public static boolean dialable(String raw) {
+        return raw != null && raw.strip().matches("\\+?[0-9(][0-9 ()\\-.]*");
+    }
+
     private static String areaDigits(String areaCode) {
         if (areaCode == null) {
             return null;

@@ -394,6 +394,27 @@ public final class IncidentRepository {
                 .execute() == 1;
     }
 
+    /**
+     * A text on the incident's timeline (issue 20): a step of kind {@code sms} (a text sent, its result the delivery
+     * state) or {@code sms-reply} (a contact's reply), done at once; its id, empty when the seq was taken meanwhile.
+     */
+    public Optional<Long> noteText(long incidentId, int seq, String kind, String target, String result, String detail,
+                                   long at) {
+        if (!insertStep(incidentId, seq, kind, target, at, "open", detail)) {
+            return Optional.empty();
+        }
+        Optional<Long> id = dsl.select(INCIDENT_STEPS.ID).from(INCIDENT_STEPS).where(INCIDENT_STEPS.INCIDENT_ID.eq(incidentId))
+                .and(INCIDENT_STEPS.SEQ.eq(seq)).fetchOptional(INCIDENT_STEPS.ID);
+        id.ifPresent(s -> finish(s, result, detail, at));
+        return id;
+    }
+
+    /** A text's step gets its delivery state (a receipt came); false when the step is not a text's. */
+    public boolean textResult(long stepId, String result, long at) {
+        return dsl.update(INCIDENT_STEPS).set(INCIDENT_STEPS.RESULT, result).set(INCIDENT_STEPS.ENDED_AT, at)
+                .where(INCIDENT_STEPS.ID.eq(stepId)).and(INCIDENT_STEPS.KIND.eq("sms")).execute() == 1;
+    }
+
     /** planned or dialing → done with a result; false when it was done already (a late or repeated event). */
     public boolean finish(long stepId, String result, String detail, long at) {
         return dsl.update(INCIDENT_STEPS)

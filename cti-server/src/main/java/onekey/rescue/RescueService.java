@@ -674,6 +674,70 @@ public final class RescueService implements AutoCloseable {
         }
     }
 
+    // ---- texts (issue 20): the SMS room notes its texts on the timeline, and a contact may acknowledge by text ------
+
+    /**
+     * A text on the incident's timeline: {@code kind} "sms" (sent to {@code target}; {@code result} its delivery
+     * state) or "sms-reply" (received from {@code target}). Its step id; empty for an unknown incident.
+     */
+    public Optional<Long> noteText(long incidentId, String kind, String target, String result, String detail) {
+        return worker.call(() -> {
+            Incident inc = repo.get(incidentId).orElse(null);
+            if (inc == null) {
+                return Optional.<Long>empty();
+            }
+            int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+            Optional<Long> id = repo.noteText(incidentId, seq, kind, target, result, detail, clock.millis());
+            id.ifPresent(s -> publishStep(RescueEvents.IncidentStep::new, s));
+            return id;
+        });
+    }
+
+    /** A text's delivery state changed (its receipt): its step shows it. */
+    public void textResult(long stepId, String result) {
+        worker.execute(() -> {
+            if (repo.textResult(stepId, result, clock.millis())) {
+                publishStep(RescueEvents.IncidentStep::new, stepId);
+            }
+        });
+    }
+
+    /**
+     * A contact replied "1" / "到" / "收到" to an incident's text (issue 20): exactly as pressing 1 on the contact's
+     * call — the contact's step ends "ack", the contacts not yet called are not called, and seat A's task becomes
+     * "confirm the responders arrived". A contact not yet in the cascade (the incident still redialling) gets a step
+     * that is its acknowledgement, and the escalation then calls no contact. False when the incident is closed or
+     * the contact acknowledged already.
+     */
+    public boolean acknowledgedByText(long incidentId, String phone, String name, String text) {
+        return worker.call(() -> {
+            Incident inc = repo.get(incidentId).orElse(null);
+            if (inc == null || !inc.open()) {
+                return false;
+            }
+            String want = PhoneNumbers.normalize(phone, null);
+            java.util.function.Predicate<Incident.Step> mine = x -> x.kind().equals("contact")
+                    && want != null && want.equals(PhoneNumbers.normalize(x.target(), null));
+            if (inc.steps().stream().anyMatch(x -> mine.test(x) && "ack".equals(x.result()))) {
+                return false;
+            }
+            String detail = (name == null ? "" : name + " ") + "replied \"" + text + "\" by text: on the way";
+            Optional<Incident.Step> open = inc.steps().stream().filter(x -> mine.test(x) && !x.state().equals("done"))
+                    .findFirst();
+            if (open.isPresent()) {
+                finish(open.get(), "ack", detail);
+            } else {
+                int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
+                repo.openTask(incidentId, seq, "contact", phone, name, clock.millis());
+                Incident.Step s = repo.get(incidentId).orElseThrow().steps().stream().filter(x -> x.seq() == seq)
+                        .findFirst().orElseThrow();
+                finish(s, "ack", detail);
+            }
+            log.info("rescue.text-ack incident={} contact={}", incidentId, PhoneNumbers.mask(phone));
+            return true;
+        });
+    }
+
     /**
      * Two redials without a response: seat A calls the contacts in order (all planned now, dialled one after the
      * other: each due when the previous ends), seat B keeps calling the elder every {@code elderRetrySeconds}.
@@ -683,13 +747,17 @@ public final class RescueService implements AutoCloseable {
         Elder elder = elderOf(inc).orElse(null);
         int seq = nextSeq;
         List<onekey.elders.Contact> contacts = elder == null ? List.of() : elder.contacts();
-        for (onekey.elders.Contact c : contacts) {
+        // a contact acknowledged by text before the escalation (issue 20): on the way already, nobody else is called
+        boolean acked = inc.steps().stream().anyMatch(x -> x.kind().equals("contact") && "ack".equals(x.result()));
+        for (onekey.elders.Contact c : acked ? List.<onekey.elders.Contact>of() : contacts) {
             if (c.phone() != null && !c.phone().isBlank()) {
                 // due far ahead; the first one now: each next contact is made due when the previous one ends
                 repo.planContact(inc.id(), seq++, c.phone(), c.name(), seq - 1 == nextSeq ? now : Long.MAX_VALUE / 2);
             }
         }
-        if (seq == nextSeq) {
+        if (acked) {
+            seq = nextSeq + 1; // seat A's task (confirm the responders arrived) was given with the acknowledgement
+        } else if (seq == nextSeq) {
             task(inc, "task-a", inc.agentId(), "call-110", elder == null
                     // an unregistered caller: no address, no contacts; the police can trace the line from its number
                     ? "the caller is not registered and has no contact to call: call 110 now and give the caller's number "

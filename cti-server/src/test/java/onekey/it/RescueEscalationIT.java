@@ -49,6 +49,12 @@ class RescueEscalationIT {
         }, id -> id != null);
     }
 
+    /** The server texts through {@code smsc} (issue 20). */
+    private static Stack withSmsc(Stack stack, onekey.testkit.Smsc smsc) {
+        smsc.env().forEach(stack::with);
+        return stack;
+    }
+
     private static JsonNode incident(Api api, String token, long id) {
         return api.get("/api/incidents/" + id, token).json();
     }
@@ -63,9 +69,23 @@ class RescueEscalationIT {
         return out;
     }
 
+    /** A granddaughter who reads English, added to 张桂英's contacts for the texts (issue 20). */
+    static final String ANNA = "13816000044";
+
+    /**
+     * Adds an English-reading contact with a mobile number (texts by default) after the elder's three contacts — as
+     * a row, so the other contacts stay exactly as the demo typed them (PUT would normalise their numbers).
+     */
+    private static void addEnglishContact(Stack stack) {
+        stack.server.database().dsl().execute("INSERT INTO elder_contacts (elder_id, ord, name, relation, phone, language) "
+                + "SELECT e.elder_id, 3, 'Anna Li', 'granddaughter', ?, 'en' FROM elder_phones e WHERE e.phone = ?",
+                ANNA, ELDER_1);
+    }
+
     @Test
     void contactsAreCalledInOrderUntilOneAcknowledgesWhileSeatBKeepsCallingTheElder() throws Exception {
-        try (Stack stack = stack().startAsterisk().startServer();
+        try (onekey.testkit.Smsc smsc = new onekey.testkit.Smsc().start();
+             Stack stack = withSmsc(stack(), smsc).startAsterisk().startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent())
                     .number(SON, Behaviour.noAnswer())
@@ -75,6 +95,7 @@ class RescueEscalationIT {
             String sup = api.login("super", "super1234");
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(20))
                     .until(() -> api.get("/api/health", null).json().path("asterisk").path("connected").asBoolean());
+            addEnglishContact(stack);
             long callId = abandonedSosCall(stack, api, sup);
             var opened = api.send("POST", "/api/calls/" + callId + "/no-response", sup, null);
             assertThat(opened.status()).as(opened.body()).isEqualTo(201);
@@ -86,7 +107,8 @@ class RescueEscalationIT {
             System.out.println("incident: " + inc);
             assertThat(inc.path("state").asText()).isEqualTo("escalating");
             assertThat(results(inc, "redial")).containsExactly("silent", "silent");
-            assertThat(results(inc, "contact")).containsExactly("no-answer", "ack", "cancelled");
+            // the fourth contact (Anna, added for the texts) is cancelled with the station
+            assertThat(results(inc, "contact")).containsExactly("no-answer", "ack", "cancelled", "cancelled");
             // the son's phone rang but was not answered; the committee answered; the station was never called
             assertThat(pstn.callsTo(SON)).hasSize(1);
             assertThat(pstn.callsTo(SON).get(0).answered).isFalse();
@@ -121,6 +143,26 @@ class RescueEscalationIT {
                     "{\"outcome\":\"居委 staff found her on the floor; ambulance 120 took her to hospital\"}");
             assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
             assertThat(arrived.json().path("state").asText()).isEqualTo("resolved");
+            // issue 20: the contacts whose record wants texts (the mobiles; the 居委 and 驿站 landlines do not) got one
+            // text each when the SOS call came, at the open, at the escalation and at the end, in their language, in
+            // order, UCS2 decoded right by the SMSC
+            Awaitility.await("four texts each").atMost(Duration.ofSeconds(20))
+                    .until(() -> smsc.textsTo(SON).size() == 4 && smsc.textsTo(ANNA).size() == 4);
+            List<String> son = smsc.textsTo(SON).stream().map(onekey.testkit.Smsc.Text::text).toList();
+            assertThat(son.get(0)).startsWith("【一键通】张桂英刚刚按了一键通SOS紧急呼叫");
+            assertThat(son.get(1)).startsWith("【一键通】张桂英按了一键呼叫后无回应").contains("回复1");
+            assertThat(son.get(2)).startsWith("【一键通】紧急：张桂英两次回拨均无回应");
+            assertThat(son.get(3)).startsWith("【一键通】张桂英的紧急呼叫已处理完毕").contains("居委 staff found her");
+            List<String> anna = smsc.textsTo(ANNA).stream().map(onekey.testkit.Smsc.Text::text).toList();
+            assertThat(anna.get(0)).startsWith("【一键通】张桂英 has just pressed the OneKey SOS button");
+            assertThat(anna.get(1)).contains("does not respond", "reply 1");
+            assertThat(anna.get(2)).contains("URGENT", "police (110)");
+            assertThat(anna.get(3)).contains("emergency is closed: responders arrived");
+            assertThat(smsc.textsTo(SON)).allMatch(t -> t.dataCoding() == 8);
+            assertThat(smsc.texts()).extracting(onekey.testkit.Smsc.Text::to).containsOnly(SON, ANNA);
+            // each text about the incident is on its timeline with its receipt
+            Awaitility.await("the texts delivered on the timeline").atMost(Duration.ofSeconds(15))
+                    .until(() -> results(incident(api, sup, id), "sms").stream().filter("delivered"::equals).count() == 6);
             assertThat(results(arrived.json(), "elder-retry")).doesNotContain("planned");
             JsonNode worklist = api.get("/api/worklist", sup).json();
             assertThat(worklist.toString()).contains("\"incidentId\":" + id, "follow-up");
@@ -282,7 +324,8 @@ class RescueEscalationIT {
 
     @Test
     void seatsAAndBGoToTwoAgentsAndATaskNobodyTakesAlertsTheSupervisors() throws Exception {
-        try (Stack stack = stack().with("ONEKEY_RESCUE_TASKTAKESECONDS", "3").startAsterisk().startServer();
+        try (onekey.testkit.Smsc smsc = new onekey.testkit.Smsc().start();
+             Stack stack = withSmsc(stack().with("ONEKEY_RESCUE_TASKTAKESECONDS", "3"), smsc).startAsterisk().startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.otherwise(Behaviour.noAnswer()).number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent());
             Api api = stack.api;
@@ -326,6 +369,20 @@ class RescueEscalationIT {
             // escalation: seat B goes to the other ready agent, who is told; nobody takes it within 3 s
             JsonNode toSecond = ws.get(second).await("incident.task",
                     j -> j.path("task").asText().equals("stay-with-elder"), 60).json();
+            // issue 20: the son reads the escalation text while his phone rings and replies "1": that is his
+            // acknowledgement, as pressing 1 on the call; the 居委 and the 驿站 are not called
+            Awaitility.await("the escalation text reached the son").atMost(Duration.ofSeconds(10)).until(() ->
+                    smsc.textsTo(SON).stream().anyMatch(t -> t.text().contains("紧急：张桂英两次回拨均无回应")));
+            smsc.inject(SON, "1");
+            JsonNode reply = ws.get(first).await("sms.reply", j -> j.path("reply").path("meaning").asText().equals("ack"), 10)
+                    .json();
+            assertThat(reply.path("reply").path("incidentId").asLong()).isEqualTo(id);
+            Awaitility.await("the son's acknowledgement recorded").atMost(Duration.ofSeconds(10))
+                    .until(() -> results(api.get("/api/incidents/" + id, tokens.get(first)).json(), "contact").contains("ack"));
+            JsonNode acked = api.get("/api/incidents/" + id, tokens.get(first)).json();
+            assertThat(results(acked, "contact")).containsExactly("ack", "cancelled", "cancelled");
+            assertThat(acked.path("steps").findValuesAsText("detail")).anyMatch(d -> d.contains("replied \"1\" by text"));
+            assertThat(results(acked, "sms-reply")).containsExactly("ack");
             assertThat(toSecond.path("incident").path("id").asLong()).isEqualTo(id);
             JsonNode late = sup.await("queue.alert", j -> j.path("kind").asText().equals("task-not-taken"), 20).json();
             assertThat(late.path("taskKind").asText()).isEqualTo("task-b");
@@ -346,6 +403,8 @@ class RescueEscalationIT {
                     .isEqualTo(409);
             assertThat(api.send("POST", "/api/incidents/" + id + "/tasks/" + seq + "/take", api.login("1003", "agent1003"),
                     null).status()).isEqualTo(403);
+            assertThat(pstn.callsTo(COMMITTEE)).as("the 居委 is not called once the son acknowledged by text").isEmpty();
+            assertThat(pstn.callsTo(STATION)).isEmpty();
             ws.values().forEach(onekey.testkit.Ws::close);
             sup.close();
             phones.close();

@@ -181,6 +181,42 @@ class RescueServiceTest {
         assertThat(rescue.find(null, "open", 100)).hasSize(many.size());
     }
 
+    /**
+     * Issue 20: the son replies "到" to the incident's text while the elder is still being redialled: a contact step
+     * that is his acknowledgement, seat A's task to confirm the responders; when the redials fail the escalation calls
+     * no contact (he is on the way), seat B still calls the elder. The texts' steps are on the timeline with their
+     * delivery state.
+     */
+    @Test
+    void aContactsTextAcknowledgementBeforeTheEscalationMeansNoContactIsCalled() {
+        long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();
+        RecordingPbx.Call redial1 = pbx.await(1);
+        long sms = rescue.noteText(id, "sms", SON, "submitted", "【一键通】张桂英按了一键呼叫后无回应…").orElseThrow();
+        rescue.textResult(sms, "delivered");
+        assertThat(rescue.acknowledgedByText(id, SON, "李明", "到")).isTrue();
+        assertThat(rescue.acknowledgedByText(id, SON, "李明", "收到")).as("once").isFalse();
+        Incident now = rescue.get(id).orElseThrow();
+        assertThat(now.steps()).anyMatch(x -> x.kind().equals("contact") && "ack".equals(x.result())
+                && x.detail().contains("李明 replied \"到\" by text"));
+        assertThat(now.steps()).anyMatch(x -> x.kind().equals("task-a") && x.detail().startsWith("confirm-responders"));
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().steps().stream()
+                .anyMatch(x -> x.kind().equals("sms") && "delivered".equals(x.result())));
+
+        // both redials unanswered: escalating, and nobody else is called — the son is on the way
+        rescue.onEvent(new PbxEvent.OriginateResult("r1", clock.millis(), redial1.actionId(), false, 3));
+        Awaitility.await().until(() -> step(id, 4).isPresent() || step(id, 5).isPresent());
+        clock.advance(Duration.ofSeconds(60));
+        RecordingPbx.Call redial2 = pbx.await(2);
+        rescue.onEvent(new PbxEvent.OriginateResult("r2", clock.millis(), redial2.actionId(), false, 3));
+        Awaitility.await().until(() -> rescue.get(id).orElseThrow().state().equals("escalating"));
+        rescue.tickNow();
+        assertThat(pbx.calls).hasSize(2);
+        assertThat(rescue.get(id).orElseThrow().steps().stream().filter(x -> x.kind().equals("contact")).count()).isEqualTo(1);
+        assertThat(rescue.get(id).orElseThrow().steps()).noneMatch(x -> x.kind().equals("task-a")
+                && x.detail().startsWith("call-110"));
+        assertThat(rescue.acknowledgedByText(id + 1000, SON, null, "1")).as("no such incident").isFalse();
+    }
+
     @Test
     void theFollowUpIsDueWithin48HoursOfTheResolutionIsDialledFromTheWorklistAndIsFlaggedWhenOverdue() {
         long id = rescue.noResponse(elder.id(), null, agent, "no-response").incident().id();

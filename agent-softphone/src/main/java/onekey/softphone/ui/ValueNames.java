@@ -67,6 +67,9 @@ final class ValueNames {
         put("step", "call", "坐席外呼", "agent's call");
         put("step", "follow-up", "回访", "follow-up");
         put("step", "sos-call", "老人再次 SOS", "SOS call again");
+        // issue 20: texts to the family and their replies on the incident's timeline
+        put("step", "sms", "短信通知", "text");
+        put("step", "sms-reply", "家属短信回复", "text reply");
         put("stepState", "planned", "待拨", "planned");
         put("stepState", "dialing", "呼叫中", "dialling");
         put("stepState", "done", "已完成", "done");
@@ -90,6 +93,12 @@ final class ValueNames {
         put("result", "chanunavail", "线路不可用", "channel unavailable");
         put("result", "done", "已完成", "done");
         put("result", "ended", "通话已结束", "call ended");
+        put("result", "queued", "待发送", "queued");
+        put("result", "sending", "发送中", "sending");
+        put("result", "submitted", "已提交短信中心", "submitted");
+        put("result", "delivered", "已送达", "delivered");
+        put("result", "expired", "已过期未送达", "expired");
+        put("result", "reply", "已回复（请查看）", "replied (read it)");
         put("task", "call-110", "呼叫110请民警上门", "call 110 for the police to check");
         put("task", "confirm-responders", "确认救援人员到达", "confirm the responders arrived");
         put("task", "stay-with-elder", "持续联系老人", "keep calling the elder");

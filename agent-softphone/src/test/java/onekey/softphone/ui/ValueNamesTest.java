@@ -25,6 +25,10 @@ class ValueNamesTest {
         assertEquals("无人接听", zh.name("result", "no-answer"));
         assertEquals("已接通", zh.name("result", "ANSWER"), "Asterisk's dial status");
         assertTrue(zh.name("task", "call-110").startsWith("呼叫110"));
+        // issue 20: texts on the incident's timeline, Chinese first
+        assertEquals("短信通知", zh.name("step", "sms"));
+        assertEquals("已送达", zh.name("result", "delivered"));
+        assertEquals("家属短信回复", zh.name("step", "sms-reply"));
 
         I18n lang = new I18n(false);
         ValueNames names = new ValueNames(lang);
@@ -32,6 +36,8 @@ class ValueNamesTest {
         assertEquals("female", names.name("sex", "female"), "follows the window's language menu");
         assertEquals("Shanghainese", names.name("language", "wuu"));
         assertEquals("answered, silent", names.name("result", "silent"));
+        assertEquals("text", names.name("step", "sms"));
+        assertEquals("delivered", names.name("result", "delivered"));
     }
 
     @Test
