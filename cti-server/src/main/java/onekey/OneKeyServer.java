@@ -92,6 +92,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.supervision.SpyService spy;
     private final onekey.calls.ConferenceWatch conferences;
     private final onekey.broadcast.BroadcastService broadcasts;
+    /** Life services (issue 21): suppliers, work orders, dispatch and callbacks. */
+    private final onekey.orders.OrderService orders;
     /** The PBX's events and resyncs, to every subscriber in declared order; given to AMI when it starts. */
     private final ResyncCoordinator pbxSubscribers;
     private final Health health;
@@ -248,6 +250,16 @@ public final class OneKeyServer implements AutoCloseable {
             }
         }, cfg.calls().conferenceAloneSeconds());
         this.broadcasts = broadcastService(elders, clock, prompts);
+        // life services (issue 21): offers and callbacks are legs of the one outbound service; a registration order's
+        // confirmation and reminders are the existing broadcasts
+        OneKeyConfig.Orders oc = cfg.orders();
+        this.orders = new onekey.orders.OrderService(new onekey.orders.OrderRepository(db), elders, hub, audit, clock,
+                new onekey.orders.OrderService.Settings(oc.categories(), oc.acceptSeconds(), oc.replays(), oc.digitSeconds(),
+                        oc.maxRadiusKm(), onekey.config.RetrySpec.parse(oc.webhookRetry()), oc.callbackDelaySeconds(),
+                        onekey.config.RetrySpec.parse(oc.callbackRetry()), oc.subsidisedPercent(),
+                        java.time.ZoneId.of(cfg.broadcast().timeZone())),
+                new onekey.broadcast.BroadcastPrompts(prompts), outbound,
+                new onekey.orders.OrderService.Wiring((req, by) -> broadcasts.schedule(req, by).id(), List.of()));
         // events reach them in this order; after every (re)connect each re-reads in this order: agents before calls (a
         // call learned on this connect that an agent is talking on makes that agent on-call), calls before what
         // follows calls
@@ -264,7 +276,8 @@ public final class OneKeyServer implements AutoCloseable {
                 PbxSubscriber.of("spy sessions", spy::onEvent, spy::resync, null),
                 PbxSubscriber.of("conferences", conferences::onEvent, conferences::pbxConnected, null),
                 PbxSubscriber.of("broadcasts", broadcasts::onEvent, broadcasts::pbxConnected, broadcasts::pbxDisconnected),
-                PbxSubscriber.of("seat calls", seatCalls::onEvent, null, null)));
+                PbxSubscriber.of("seat calls", seatCalls::onEvent, null, null),
+                PbxSubscriber.of("work orders", orders::onEvent, null, null)));
         this.health = health();
         // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
         // dispositions and holds incidents)
@@ -309,6 +322,7 @@ public final class OneKeyServer implements AutoCloseable {
                 new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
+        api.orders(orders, centreZone);
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
                 broadcasts, elders, clock, centreZone), centreZone);
         try {
@@ -556,6 +570,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("silence", silence);
         closeQuietly("spy", spy);
         closeQuietly("conferences", conferences);
+        closeQuietly("orders", orders);
         closeQuietly("broadcasts", broadcasts);
         closeQuietly("seat-calls", seatCalls);
         closeQuietly("outbound", outbound);

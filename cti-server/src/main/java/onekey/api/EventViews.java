@@ -17,6 +17,7 @@ import onekey.calls.CallRecord;
 import onekey.events.DomainEvent;
 import onekey.events.Event;
 import onekey.notices.NoticeEvents;
+import onekey.orders.OrderEvents;
 import onekey.qa.QaEvents;
 import onekey.recording.RecordingEvents;
 import onekey.recording.RecordingsDiskWatch;
@@ -38,7 +39,7 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class);
+            NoticeEvents.class, QaEvents.class, OrderEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -87,7 +88,12 @@ public final class EventViews {
             entry(NoticeEvents.Posted.class, "notice.posted"),
             entry(NoticeEvents.Acked.class, "notice.acked"),
             entry(QaEvents.Scored.class, "qa.scored"),
-            entry(QaEvents.Acked.class, "qa.acked"));
+            entry(QaEvents.Acked.class, "qa.acked"),
+            entry(OrderEvents.Created.class, "order.created"),
+            entry(OrderEvents.Updated.class, "order.updated"),
+            entry(OrderEvents.Offered.class, "order.offered"),
+            entry(OrderEvents.Failed.class, "order.failed"),
+            entry(OrderEvents.Complaint.class, "order.complaint"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -135,6 +141,8 @@ public final class EventViews {
 
     record QaView(Map<String, Object> qa) {}
 
+    record OrderView(Map<String, Object> order) {}
+
     record SilentView(String linkedid, long silentMs, String action) {}
 
     record BroadcastView(Map<String, Object> broadcast) {}
@@ -173,6 +181,7 @@ public final class EventViews {
             case AlertEvents a -> new AlertView(a.alert().shape());
             case NoticeEvents n -> new NoticeView(n.notice().shape(n.username()));
             case QaEvents q -> new QaView(q.sheet().shape());
+            case OrderEvents o -> new OrderView(o.order().shape());
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }

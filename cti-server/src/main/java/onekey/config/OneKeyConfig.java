@@ -21,7 +21,8 @@ public record OneKeyConfig(
         Recordings recordings,
         Rescue rescue,
         Broadcast broadcast,
-        Ha ha) {
+        Ha ha,
+        Orders orders) {
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -141,4 +142,16 @@ public record OneKeyConfig(
      * restarting (kill -9, a crash) takes its own lease back at once.
      */
     public record Ha(int leaseSeconds, String instanceId) {}
+
+    /**
+     * Life services (issue 21): the categories suppliers may serve (a configurable list); how long a supplier has to
+     * accept an offer ({@code acceptSeconds}: the ring and the answered call are both bounded by it) before the next
+     * one is asked; how many times the offer is spoken without a key and how long each play waits; how far (km) the
+     * bounding-box prefilter looks around the elder; the webhook's retries ("5x2": 5 deliveries, 2 s, 4 s, 8 s ...
+     * apart); how long after the supplier reports done the elder is called back, and the callback's retry plan; the
+     * share the district pays for a subsidised elder (district-paid: 100, others: 0).
+     */
+    public record Orders(java.util.List<String> categories, int acceptSeconds, int replays, int digitSeconds,
+                         double maxRadiusKm, String webhookRetry, int callbackDelaySeconds, String callbackRetry,
+                         int subsidisedPercent) {}
 }
