@@ -345,6 +345,11 @@ public final class OrderService implements AutoCloseable {
         if (o == null || o.state() != OrderState.DISPATCHED || o.openOffer() != null) {
             return; // RULE (issue 21): one supplier asked at a time
         }
+        Order.Offer last = o.offers().isEmpty() ? null : o.offers().get(o.offers().size() - 1);
+        if (last != null && "voice".equals(last.via()) && outbound.legs().find(OFFER_OWNER, Long.toString(id), last.seq())
+                .map(l -> !l.done()).orElse(false)) {
+            return; // the last supplier's phone is still up (it just pressed 2): the next is called once it has hung up
+        }
         Set<Long> asked = new HashSet<>();
         o.offers().forEach(x -> asked.add(x.supplierId()));
         Supplier s = forced;
@@ -751,9 +756,14 @@ public final class OrderService implements AutoCloseable {
 
         @Override
         public void ended(Leg leg, Outcome outcome, String detail) {
-            worker.execute(() -> OrderService.this.answered(Long.parseLong(leg.reference()), leg.step(),
-                    outcome == Outcome.FAILED ? Answer.FAILED : Answer.NO_ANSWER, null,
-                    "the call ended " + outcome.wire() + (detail == null ? "" : ": " + detail), "system"));
+            long orderId = Long.parseLong(leg.reference());
+            worker.execute(() -> {
+                if (!OrderService.this.answered(orderId, leg.step(), outcome == Outcome.FAILED ? Answer.FAILED
+                        : Answer.NO_ANSWER, null, "the call ended " + outcome.wire() + (detail == null ? "" : ": " + detail),
+                        "system")) {
+                    askNext(orderId, null, "system"); // answered (2) before: its phone is down now, the next one's turn
+                }
+            });
         }
 
         /** Ringing and the answered call are each bounded by acceptSeconds; a minute of margin. */
@@ -878,7 +888,12 @@ public final class OrderService implements AutoCloseable {
                             case DECLINED -> "the supplier pressed 2 (declines)";
                             default -> "the supplier heard the order " + settings.replays() + " times, pressed no answer";
                         };
-                        outbound.finish(OFFER_OWNER, ref, seq, Outcome.ANSWERED, detail);
+                        if (a == Answer.ACCEPTED) {
+                            outbound.finish(OFFER_OWNER, ref, seq, Outcome.ANSWERED, detail);
+                        } else {
+                            // the leg ends when its channel hangs up (ended): only then is the next supplier called
+                            outbound.answeredOn(OFFER_OWNER, ref, seq, r.uniqueid());
+                        }
                         answered(orderId, seq, a, digits, detail, "supplier:" + row.getSupplierId());
                     }
                     default -> log.warn("orders.unknown-result leg={} result={}", leg, result);

@@ -20,14 +20,15 @@ final class OrderTexts {
 
     /** To the supplier: category, the elder's address and landmarks, the time, the need; 1 accepts, 2 declines, 3 again. */
     static String offer(Order o, Elder e, ZoneId zone) {
-        StringBuilder s = new StringBuilder("您好，这里是一键通服务中心，有一张").append(o.category()).append("服务订单。");
-        s.append("地址：").append(e.address() == null ? "未登记" : e.address()).append("。");
+        // the category and the address first: a supplier who answers at once hears them before anything else
+        StringBuilder s = new StringBuilder("一键通派单，").append(o.category()).append("。");
+        s.append("地址，").append(e.address() == null ? "未登记" : e.address()).append("。");
         if (e.landmarks() != null && !e.landmarks().isBlank()) {
-            s.append("参照物：").append(e.landmarks()).append("。");
+            s.append("参照，").append(e.landmarks()).append("。");
         }
-        s.append("时间：").append(when(o.wantedAt(), zone, false)).append("。");
+        s.append("时间，").append(when(o.wantedAt(), zone, false)).append("。");
         if (o.need() != null && !o.need().isBlank()) {
-            s.append("需求：").append(o.need()).append("。");
+            s.append("需求，").append(o.need()).append("。");
         }
         return s.append("接单请按1，拒单请按2，重听请按3。").toString();
     }

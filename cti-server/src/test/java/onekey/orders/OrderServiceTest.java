@@ -169,6 +169,11 @@ class OrderServiceTest {
 
         service.onEvent(new PbxEvent.OrderResult("u1", clock.millis(), "u1", leg(first), "answered", ""));
         service.onEvent(new PbxEvent.OrderResult("u1", clock.millis(), "u1", leg(first), "key", "2"));
+        // declined, but its phone is still up: the next supplier is not called until it hangs up
+        Awaitility.await().until(() -> service.get(o.id()).orElseThrow().offers().get(0).state().equals("declined"));
+        service.tickNow();
+        assertThat(pbx.calls).hasSize(1);
+        outbound.onEvent(new PbxEvent.ChannelHungUp("u1", clock.millis(), "u1", true, 16, "Normal"));
         RecordingPbx.Call second = pbx.await(2);
         assertThat(second.channel()).isEqualTo("PJSIP/13800000102@trunk");
         assertThat(asking(o.id())).isEqualTo(1);
