@@ -78,6 +78,8 @@ class OrderServiceTest {
         start(RetrySpec.parse("3x1"));
     }
 
+    final List<BroadcastService.Request> booked = new CopyOnWriteArrayList<>();
+
     private void start(RetrySpec webhookRetry) {
         outbound = new OutboundService(new OutboundRepository(db), pbx, clock, OutboundService.Limits.none(), null);
         service = new OrderService(new OrderRepository(db), elders, hub, new JooqAuditLog(db, clock), clock,
@@ -85,7 +87,10 @@ class OrderServiceTest {
                 (BroadcastService.Prompts) (text, lang) -> {
                     spoken.add(text);
                     return Optional.of(new BroadcastService.Spoken("prompts/" + lang + "-" + spoken.size(), 12_000));
-                }, outbound, OrderService.Wiring.NONE);
+                }, outbound, new OrderService.Wiring((req, by) -> {
+                    booked.add(req);
+                    return 500L + booked.size();
+                }, List.of()));
         outbound.resync();
     }
 
@@ -347,5 +352,26 @@ class OrderServiceTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.createSupplier(new OrderRepository.SupplierDraft(
                 "x", List.of("助浴"), List.of("1"), 31.0, 121.0, null, List.of(), null, null, null, Supplier.State.ADMITTED,
                 Supplier.Via.VOICE, null, null), dispatcher)).hasMessageContaining("service area");
+    }
+
+    @Test
+    void aRegistrationOrderSchedulesTheBroadcastsConfirmationAndRemindersWithItsFields() {
+        Order o = service.create(new OrderService.Request(Order.Kind.REGISTRATION, elder.id(), 77L, "陪诊", "心内科复诊挂号",
+                java.time.LocalDateTime.parse("2026-06-03T09:30").atZone(SHANGHAI).toInstant().toEpochMilli(), null, null,
+                Map.of("hospital", "瑞金医院", "department", "心内科", "doctor", "王建华", "time", "2026-06-03T09:30",
+                        "insuranceCard", "310000193803120000")), agent);
+        assertThat(o.kind()).isEqualTo(Order.Kind.REGISTRATION);
+        assertThat(booked).hasSize(1);
+        BroadcastService.Request r = booked.get(0);
+        assertThat(r.template()).isEqualTo("registration");
+        assertThat(r.elderId()).isEqualTo(elder.id());
+        // the broadcast's own fields only: the insurance card stays on the order
+        assertThat(r.fields()).containsExactly(Map.entry("hospital", "瑞金医院"), Map.entry("department", "心内科"),
+                Map.entry("doctor", "王建华"), Map.entry("time", "2026-06-03T09:30"));
+        assertThat(service.get(o.id()).orElseThrow().history()).extracting(Order.Change::event, Order.Change::detail)
+                .contains(org.assertj.core.groups.Tuple.tuple("confirmation", "broadcast 501"));
+        // a service order schedules none
+        order("助浴", "2026-06-02T10:00");
+        assertThat(booked).hasSize(1);
     }
 }
