@@ -44,7 +44,18 @@ final class OrdersTexts {
             e("or.state.failed", "派单失败", "failed"),
             e("or.task.complaint", "投诉", "complaint"),
             e("or.task.failed", "无人接单", "nobody took it"),
-            e("or.task.callback", "回访未接通", "callback unanswered"));
+            e("or.task.callback", "回访未接通", "callback unanswered"),
+            e("of.title", "生活服务工单", "Life-service order"),
+            e("of.send", "建工单 (Ctrl+J)", "Create order (Ctrl+J)"),
+            e("of.need", "需求（做什么）", "What is needed"),
+            e("of.wanted", "期望时间 yyyy-MM-ddTHH:mm", "Wanted at yyyy-MM-ddTHH:mm"),
+            e("of.needMissing", "请填写需求", "Say what is needed"),
+            e("of.wantedBad", "期望时间格式：2026-06-02T10:00", "Wanted at: e.g. 2026-06-02T10:00"),
+            e("of.sending", "正在创建…", "Creating…"),
+            e("of.created", "工单 #%d 已创建，候选供应商：", "Order #%d created; ranked suppliers:"),
+            e("of.noCandidates", "没有可服务的供应商：请派单员处理", "No supplier can serve it: a dispatcher's task"),
+            e("of.progress", "工单 #%d：%s", "Order #%d: %s"),
+            e("of.failed", "工单未创建：", "Order not created: "));
 
     private static Map.Entry<String, String[]> e(String k, String zh, String en) {
         return Map.entry(k, new String[] {zh, en});

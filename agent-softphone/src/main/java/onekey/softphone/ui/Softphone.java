@@ -402,6 +402,33 @@ public final class Softphone implements AutoCloseable {
                 });
             }
         });
+        window.orderForm.onSubmit(new OrderForm.Submit() { // issue 21: the life-services order from the pop
+            @Override
+            public void send(com.fasterxml.jackson.databind.node.ObjectNode body) {
+                work.execute(() -> {
+                    try {
+                        JsonNode o = cti.request("POST", "/api/orders", body);
+                        ui(() -> window.orderForm.created(o));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.orderForm.failed(why));
+                    }
+                });
+            }
+
+            @Override
+            public void load(long orderId) {
+                work.execute(() -> {
+                    try {
+                        JsonNode o = cti.request("GET", "/api/orders/" + orderId, null);
+                        ui(() -> window.orderForm.progress(o));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.orderForm.failed(why));
+                    }
+                });
+            }
+        });
         window.bookingForm.onSubmit(new BookingForm.Submit() {
             @Override
             public void send(com.fasterxml.jackson.databind.node.ObjectNode body) {

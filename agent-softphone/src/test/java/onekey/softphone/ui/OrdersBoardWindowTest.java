@@ -117,4 +117,37 @@ class OrdersBoardWindowTest {
         cti.send("{\"type\":\"order.updated\",\"at\":" + System.currentTimeMillis() + ",\"order\":{\"id\":3}}");
         await("read again on order.updated").until(() -> cti.sent("GET", TASKS.substring(4)).size() > before);
     }
+
+    @Test
+    void aSeatCreatesAnOrderFromThePopAndSeesTheRankedSuppliersAndTheProgress() throws Exception {
+        cti.handlers.put("POST /api/orders", r -> new FakeCti.Reply(201, order(9, "created", "助浴", "洗澡",
+                System.currentTimeMillis() + 3_600_000, null, null)));
+        cti.answers.put("GET /api/orders/9", order(9, "created", "助浴", "洗澡", System.currentTimeMillis() + 3_600_000, null, null));
+        cti.send("""
+                {"type":"call.offered","registered":true,"callerNumber":"02155550001",
+                 "call":{"id":61,"linkedid":"1796540429.61","line":"general","elderId":7},
+                 "elder":{"id":7,"name":"张桂英","age":88,"gender":"female","address":"上海市杨浦区控江路1029弄12号302室",
+                  "language":"zh","contacts":[],"lastCalls":[]}}""");
+        await("the pop's order form").until(() -> ui.visible("orderForm"));
+        assertEquals("建工单 (Ctrl+J)", ui.text("orderSend"));
+        ui.send("select orderCategory 助浴");
+        ui.send("type orderNeed 洗澡，需要两人协助");
+        ui.keys("ctrl+J");
+        await("the order sent").until(() -> cti.sent("POST", "/api/orders").size() == 1);
+        var body = cti.sent("POST", "/api/orders").get(0).json();
+        assertEquals(7, body.path("elderId").asLong());
+        assertEquals(61, body.path("callId").asLong());
+        assertEquals("助浴", body.path("category").asText());
+        assertEquals("洗澡，需要两人协助", body.path("need").asText());
+        assertTrue(body.path("wantedAt").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}"), body.toString());
+        await("the ranked suppliers").until(() -> ui.text("orderCandidates").contains("1. 长白助浴队 · 服务类别 助浴"));
+        assertTrue(ui.text("orderCandidates").contains("2. 杨浦助浴中心 · 服务类别 助浴；营业时间 全天；距离 2.58 km"),
+                ui.text("orderCandidates"));
+        assertEquals("工单 #9 已创建，候选供应商：", ui.text("orderStatus"));
+        assertEquals("工单 #9：已创建", ui.text("orderProgress"));
+        // the order moves on (a dispatcher, the supplier's key): the pop shows it within its next read
+        cti.answers.put("GET /api/orders/9", order(9, "accepted", "助浴", "洗澡", System.currentTimeMillis() + 3_600_000, 12L,
+                null));
+        await("the progress").until(() -> ui.text("orderProgress").equals("工单 #9：已接单 · 杨浦助浴中心"));
+    }
 }
