@@ -205,9 +205,14 @@ public final class OneKeyServer implements AutoCloseable {
                 onekey.tts.RecordedPrompts.in(cfg.tts().recordedPrompts()), cfg.tts().cacheMaxBytes(), cfg.tts().ratePercent());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
+        // a forward reference like callEnded: the registration line asks the orders (built below) for a booking
+        var ordersLater = new java.util.concurrent.atomic.AtomicReference<onekey.orders.OrderService>();
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
                 onekey.net.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
-                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
+                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath,
+                        // issue 21: the registration line reads the elder's next booking back (the orders, built below,
+                        // answer once calls come: AGI starts last)
+                        (elderId, language) -> ordersLater.get() == null ? "" : ordersLater.get().nextBooking(elderId, language)),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         // one outbound service below every feature that dials (issue 17), with the trunk's limits
         this.outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
@@ -260,6 +265,7 @@ public final class OneKeyServer implements AutoCloseable {
                         java.time.ZoneId.of(cfg.broadcast().timeZone())),
                 new onekey.broadcast.BroadcastPrompts(prompts), outbound,
                 new onekey.orders.OrderService.Wiring((req, by) -> broadcasts.schedule(req, by).id(), List.of()));
+        ordersLater.set(orders);
         // events reach them in this order; after every (re)connect each re-reads in this order: agents before calls (a
         // call learned on this connect that an agent is talking on makes that agent on-call), calls before what
         // follows calls

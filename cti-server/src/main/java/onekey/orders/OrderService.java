@@ -286,6 +286,25 @@ public final class OrderService implements AutoCloseable {
         return repo.get(id);
     }
 
+    /**
+     * The elder's next hospital booking in words, for the registration line's self-query (Shanghai plan:
+     * 自主查询预约挂号信息): date and time, hospital, department; "" when none is ahead.
+     */
+    public String nextBooking(long elderId, String language) {
+        long now = clock.millis();
+        Order next = repo.find(null, elderId, null, null, 50).stream()
+                .filter(o -> o.kind() == Order.Kind.REGISTRATION && o.wantedAt() >= now && !o.state().terminal())
+                .min(java.util.Comparator.comparingLong(Order::wantedAt)).orElse(null);
+        if (next == null) {
+            return "";
+        }
+        boolean en = "en".equals(language);
+        String when = OrderTexts.when(next.wantedAt(), settings.zone(), en);
+        String hospital = next.fields().getOrDefault("hospital", "");
+        String department = next.fields().getOrDefault("department", "");
+        return en ? when + ", " + hospital + ", " + department : when + "，" + hospital + "，" + department;
+    }
+
     public List<Order> find(String state, Long elderId, String task, Long supplierId, int limit) {
         return repo.find(state, elderId, task, supplierId, limit);
     }

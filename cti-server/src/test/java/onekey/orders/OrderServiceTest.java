@@ -373,5 +373,9 @@ class OrderServiceTest {
         // a service order schedules none
         order("助浴", "2026-06-02T10:00");
         assertThat(booked).hasSize(1);
+        // the registration line's self-query: the next booking ahead, in words
+        assertThat(service.nextBooking(elder.id(), "zh")).isEqualTo("6月3日9点30分，瑞金医院，心内科");
+        clock.set(Instant.parse("2026-06-03T02:00:00Z"));
+        assertThat(service.nextBooking(elder.id(), "zh")).as("past: none ahead").isEmpty();
     }
 }
