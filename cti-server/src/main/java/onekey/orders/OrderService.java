@@ -275,11 +275,20 @@ public final class OrderService implements AutoCloseable {
         return o;
     }
 
-    /** The ranked candidates for an elder's need now (the matching, issue 21). */
+    /** How many of the ranked candidates an order keeps (and offers to, one after another). */
+    public static final int KEPT_CANDIDATES = 20;
+
+    /**
+     * The ranked candidates for an elder's need now (the matching, issue 21), the best {@link #KEPT_CANDIDATES}: a
+     * dense district matches hundreds, and an order asks them one at a time anyway (found by the bench: the whole list
+     * did not fit the order's row).
+     */
     public List<Order.Candidate> match(String category, Elder elder, long wantedAt) {
         var place = elder.place();
         List<Supplier> pre = repo.prefilter(category, place.lat(), place.lon(), settings.maxRadiusKm(), place.subDistrict());
-        return Matcher.rank(pre, category, place, Instant.ofEpochMilli(wantedAt).atZone(settings.zone()).toLocalTime());
+        List<Order.Candidate> all = Matcher.rank(pre, category, place,
+                Instant.ofEpochMilli(wantedAt).atZone(settings.zone()).toLocalTime());
+        return all.size() > KEPT_CANDIDATES ? List.copyOf(all.subList(0, KEPT_CANDIDATES)) : all;
     }
 
     public Optional<Order> get(long id) {
