@@ -97,6 +97,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.supervision.SpyService spy;
     private final onekey.calls.ConferenceWatch conferences;
     private final onekey.broadcast.BroadcastService broadcasts;
+    /** Life services (issue 21): suppliers, work orders, dispatch and callbacks. */
+    private final onekey.orders.OrderService orders;
     /** The PBX's events and resyncs, to every subscriber in declared order; given to AMI when it starts. */
     private final ResyncCoordinator pbxSubscribers;
     private final Health health;
@@ -222,9 +224,15 @@ public final class OneKeyServer implements AutoCloseable {
                 onekey.tts.RecordedPrompts.in(cfg.tts().recordedPrompts()), cfg.tts().cacheMaxBytes(), cfg.tts().ratePercent());
         Map<String, Flow> flows = Map.of("inbound", FlowLoader.fromClasspath("inbound"));
         warmPrompts(prompts, flows);
+        // a forward reference like callEnded: the registration line asks the orders (built below) for a booking
+        var ordersLater = new java.util.concurrent.atomic.AtomicReference<onekey.orders.OrderService>();
+        var smsLater = new java.util.concurrent.atomic.AtomicReference<onekey.sms.SmsService>();
         this.agi = new AgiFlowServer(cfg.agi().bind(), cfg.agi().port(),
                 onekey.net.AddressFilter.parse(cfg.agi().allowFrom()), recordings.paths()::allows, flows,
-                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath),
+                new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath,
+                        // issue 21: the registration line reads the elder's next booking back (the orders, built below,
+                        // answer once calls come: AGI starts last)
+                        (elderId, language) -> ordersLater.get() == null ? "" : ordersLater.get().nextBooking(elderId, language)),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         // one outbound service below every feature that dials (issue 17), with the trunk's limits
         this.outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,
@@ -290,6 +298,25 @@ public final class OneKeyServer implements AutoCloseable {
                     RescueService.shape(o.incident()));
         }, () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
                 .map(onekey.agents.AgentStatus::accountId).toList(), audit, hub, clock);
+        // life services (issue 21): offers and callbacks are legs of the one outbound service; a registration order's
+        // confirmation and reminders are the existing broadcasts
+        OneKeyConfig.Orders oc = cfg.orders();
+        this.orders = new onekey.orders.OrderService(new onekey.orders.OrderRepository(db), elders, hub, audit, clock,
+                new onekey.orders.OrderService.Settings(oc.categories(), oc.acceptSeconds(), oc.replays(), oc.digitSeconds(),
+                        oc.maxRadiusKm(), onekey.config.RetrySpec.parse(oc.webhookRetry()), oc.callbackDelaySeconds(),
+                        onekey.config.RetrySpec.parse(oc.callbackRetry()), oc.subsidisedPercent(),
+                        java.time.ZoneId.of(cfg.broadcast().timeZone())),
+                new onekey.broadcast.BroadcastPrompts(prompts), outbound,
+                new onekey.orders.OrderService.Wiring((req, by) -> broadcasts.schedule(req, by).id(),
+                        // each offer also texted to the supplier's mobile once the SMS room is up (issue 20)
+                        List.of(new onekey.orders.SmsSupplierNotifier((to, text, elderId, ref) -> {
+                            onekey.sms.SmsService s = smsLater.get();
+                            if (s != null && s.enabled()) {
+                                s.send(to, text, "order-offer", new onekey.sms.SmsService.Refs(elderId, null, "order-offer",
+                                        "zh", ref, "system"));
+                            }
+                        }, java.time.ZoneId.of(cfg.broadcast().timeZone())))));
+        ordersLater.set(orders);
         // events reach them in this order; after every (re)connect each re-reads in this order: agents before calls (a
         // call learned on this connect that an agent is talking on makes that agent on-call), calls before what
         // follows calls
@@ -329,7 +356,8 @@ public final class OneKeyServer implements AutoCloseable {
                             log.warn("device prompts not written into AstDB: {}", x.toString());
                         }
                     });
-                }, null)));
+                }, null),
+                PbxSubscriber.of("work orders", orders::onEvent, null, null)));
         this.health = health();
         // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
         // dispositions and holds incidents)
@@ -370,6 +398,7 @@ public final class OneKeyServer implements AutoCloseable {
         api.alerts(alerts);
         api.devices(devices, alarms, cfg.devices().platformKeys());
         this.sms = smsService(elders, clock, audit);
+        smsLater.set(sms);
         this.smsTriggers = new onekey.sms.SmsTriggers(sms, elders, cfg.sms().triggers(), cfg.sms().centreNumber(),
                 cfg.calls().defaultAreaCode()).start(hub);
         api.sms(sms, rescue);
@@ -379,6 +408,7 @@ public final class OneKeyServer implements AutoCloseable {
                 new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
+        api.orders(orders, centreZone);
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
                 broadcasts, elders, clock, centreZone), centreZone);
         this.metrics = new onekey.metrics.Metrics().withJvmAndDisks(cfg.paths().recordings());
@@ -770,6 +800,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("silence", silence);
         closeQuietly("spy", spy);
         closeQuietly("conferences", conferences);
+        closeQuietly("orders", orders);
         closeQuietly("broadcasts", broadcasts);
         closeQuietly("seat-calls", seatCalls);
         closeQuietly("outbound", outbound);

@@ -94,7 +94,7 @@ final class AgentApi {
             try {
                 role = Role.fromWire(roleText);
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("role", "\"role\" must be agent, supervisor or admin");
+                throw ApiException.invalid("role", "\"role\" must be agent, supervisor, admin or dispatcher");
             }
             String extension = blankToNull(b.extension());
             if (extension == null && role == AGENT) {

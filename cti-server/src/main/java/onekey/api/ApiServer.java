@@ -141,6 +141,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds suppliers and work orders (issue 21); call before {@link #start()}. */
+    public ApiServer orders(onekey.orders.OrderService service, java.time.ZoneId zone) {
+        new OrdersApi(service, zone).addTo(routes);
+        return this;
+    }
+
     /** Adds notices to seats, the per-agent workload, call history (issue 19 items 6, 7, 3); call before {@link #start()}. */
     public ApiServer desk(onekey.notices.NoticeService notices, onekey.workload.Workload workload,
                           onekey.history.CallHistory history, java.time.ZoneId zone) {

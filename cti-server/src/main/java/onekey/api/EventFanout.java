@@ -35,6 +35,11 @@ final class EventFanout implements AutoCloseable {
         /** Supervisors and admins: every event. */
         boolean seesAll();
 
+        /** Dispatchers (issue 21): the work orders' events, and none of the calls' (no pops of elders' records). */
+        default boolean seesOrders() {
+            return false;
+        }
+
         /** Queues the frame on the client's connection; false when it was not written (closed, too slow). */
         boolean deliver(Frame f);
 
@@ -114,6 +119,9 @@ final class EventFanout implements AutoCloseable {
     }
 
     private static boolean wants(Sink s, Event e) {
+        if (s.seesOrders() && e.event() instanceof onekey.orders.OrderEvents) {
+            return true;
+        }
         return e.accountId() == null ? s.seesAll() : s.seesAll() || e.accountId() == s.accountId();
     }
 

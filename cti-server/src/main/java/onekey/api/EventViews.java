@@ -18,6 +18,7 @@ import onekey.devices.DeviceEvents;
 import onekey.events.DomainEvent;
 import onekey.events.Event;
 import onekey.notices.NoticeEvents;
+import onekey.orders.OrderEvents;
 import onekey.qa.QaEvents;
 import onekey.recording.RecordingEvents;
 import onekey.recording.RecordingsDiskWatch;
@@ -39,7 +40,7 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class, DeviceEvents.class, onekey.sms.SmsEvents.class);
+            NoticeEvents.class, QaEvents.class, DeviceEvents.class, onekey.sms.SmsEvents.class, OrderEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -97,7 +98,12 @@ public final class EventViews {
             entry(DeviceEvents.AlarmRecorded.class, "device.alarm-recorded"),
             entry(onekey.sms.SmsEvents.Changed.class, "sms.message"),
             entry(onekey.sms.SmsEvents.Replied.class, "sms.reply"),
-            entry(onekey.sms.SmsEvents.LinkDown.class, "system.alert"));
+            entry(onekey.sms.SmsEvents.LinkDown.class, "system.alert"),
+            entry(OrderEvents.Created.class, "order.created"),
+            entry(OrderEvents.Updated.class, "order.updated"),
+            entry(OrderEvents.Offered.class, "order.offered"),
+            entry(OrderEvents.Failed.class, "order.failed"),
+            entry(OrderEvents.Complaint.class, "order.complaint"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -144,6 +150,8 @@ public final class EventViews {
     record NoticeView(Map<String, Object> notice) {}
 
     record QaView(Map<String, Object> qa) {}
+
+    record OrderView(Map<String, Object> order) {}
 
     record SilentView(String linkedid, long silentMs, String action) {}
 
@@ -204,6 +212,7 @@ public final class EventViews {
             case onekey.sms.SmsEvents.Changed c -> new SmsView(c.message().shape());
             case onekey.sms.SmsEvents.Replied x -> new SmsReplyView(x.reply().shape());
             case onekey.sms.SmsEvents.LinkDown d -> new SmsLinkView("sms-down", d.raised() ? "raised" : "cleared", d.message());
+            case OrderEvents o -> new OrderView(o.order().shape());
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }

@@ -230,6 +230,11 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> implem
     }
 
     @Override
+    public boolean seesOrders() {
+        return account.role() == Role.DISPATCHER;
+    }
+
+    @Override
     public Account account() {
         return account;
     }

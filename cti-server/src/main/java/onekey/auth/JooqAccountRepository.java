@@ -123,7 +123,7 @@ public final class JooqAccountRepository implements AccountRepository {
             throw new IllegalArgumentException("username is longer than 64 characters");
         }
         if (d.role() == null) {
-            throw new IllegalArgumentException("role is required (agent, supervisor or admin)");
+            throw new IllegalArgumentException("role is required (agent, supervisor, admin or dispatcher)");
         }
         if (d.extension() != null && !d.extension().isBlank() && !d.extension().trim().matches("[0-9A-Za-z_-]{1,32}")) {
             throw new IllegalArgumentException("extension must be 1-32 letters or digits, got '" + d.extension() + "'");

@@ -253,6 +253,7 @@ public final class CallTracker implements AutoCloseable {
             case PbxEvent.OriginateResult o -> { }
             case PbxEvent.OutResult o -> { }
             case PbxEvent.BroadcastResult b -> { } // followed by the broadcast service
+            case PbxEvent.OrderResult o -> { } // followed by the work orders' dispatch (issue 21)
             case PbxEvent.Talking t -> { } // followed by rescue's SilenceWatch
             case PbxEvent.ChannelCreated c -> { } // counted by the TrunkLoad; a call is learned from the queue
             case PbxEvent.ConferenceJoined c -> { } // followed by the ConferenceWatch

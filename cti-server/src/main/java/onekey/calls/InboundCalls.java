@@ -32,10 +32,39 @@ public final class InboundCalls implements AgiFlowServer.Binding {
      */
     public InboundCalls(CallTracker tracker, String queue, String defaultLanguage,
                         BiFunction<String, String, Optional<String>> prompts) {
+        this(tracker, queue, defaultLanguage, prompts, (elderId, language) -> "");
+    }
+
+    /**
+     * @param nextBooking (elder id, language) → the elder's next hospital booking in words, "" when none (issue 21: the
+     *                    registration line reads it back); asked on the registration line only, within
+     *                    {@link #BOOKING_DEADLINE_MS}, never failing the call
+     */
+    public InboundCalls(CallTracker tracker, String queue, String defaultLanguage,
+                        BiFunction<String, String, Optional<String>> prompts, BiFunction<Long, String, String> nextBooking) {
         this.tracker = tracker;
         this.queue = queue;
         this.defaultLanguage = defaultLanguage;
         this.prompts = prompts;
+        this.nextBooking = nextBooking;
+    }
+
+    /** How long the registration line waits for the elder's next booking before it greets as usual. */
+    static final long BOOKING_DEADLINE_MS = 300;
+    private final BiFunction<Long, String, String> nextBooking;
+
+    private String booking(long elderId, String language) {
+        var f = java.util.concurrent.CompletableFuture.supplyAsync(() -> nextBooking.apply(elderId, language),
+                r -> Thread.ofVirtual().name("booking-lookup").start(r));
+        try {
+            String b = f.get(BOOKING_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return b == null ? "" : b;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return ""; // the elder is greeted and queued as always
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     @Override
@@ -65,6 +94,9 @@ public final class InboundCalls implements AgiFlowServer.Binding {
                 out.put("SERVICE", line.service().wire());
                 out.put("PRIORITY", String.valueOf(line.priority()));
                 out.put("QUEUE", queue);
+                if (line.service() == onekey.lines.Service.REGISTRATION && elder.isPresent()) {
+                    out.put("BOOKING", booking(elder.get().id(), out.get("LANGUAGE")));
+                }
                 return out;
             }
 

@@ -121,7 +121,16 @@ public final class ConfigLoader {
             Map.entry("sms.perSecond", "50"),
             Map.entry("sms.enquireLinkSeconds", "30"),
             Map.entry("sms.centreNumber", "962222"),
-            Map.entry("sms.triggers", "sos-call,incident-opened,incident-escalated,incident-ended,booking"));
+            Map.entry("sms.triggers", "sos-call,incident-opened,incident-escalated,incident-ended,booking"),
+            Map.entry("orders.categories", "助餐,家政保洁,助浴,维修,陪诊,护理,出行,代购,挂号"),
+            Map.entry("orders.acceptSeconds", "60"),
+            Map.entry("orders.replays", "3"),
+            Map.entry("orders.digitSeconds", "6"),
+            Map.entry("orders.maxRadiusKm", "30"),
+            Map.entry("orders.webhookRetry", "5x2"),
+            Map.entry("orders.callbackDelaySeconds", "600"),
+            Map.entry("orders.callbackRetry", "2x600"),
+            Map.entry("orders.subsidisedPercent", "50"));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -207,7 +216,8 @@ public final class ConfigLoader {
                 nodes(),
                 new OneKeyConfig.Devices(integer("devices.testDays", 1, 3650), integer("devices.silentCheckSeconds", 1, 3600),
                         platformKeys()),
-                sms());
+                sms(),
+                orders());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
@@ -268,6 +278,35 @@ public final class ConfigLoader {
             keys.put(platform, key);
         }
         return keys;
+    }
+
+    /** orders.*: life services (issue 21), each value checked with its key named. */
+    private OneKeyConfig.Orders orders() {
+        List<String> categories = new ArrayList<>();
+        for (String c : values.getProperty("orders.categories", "").split(",")) {
+            if (!c.isBlank()) {
+                categories.add(c.trim());
+            }
+        }
+        if (categories.isEmpty() || categories.stream().anyMatch(c -> c.length() > 32)) {
+            errors.add("orders.categories (" + envName("orders.categories") + ") is '" + values.getProperty("orders.categories")
+                    + "', expected a comma-separated list of service categories (at most 32 characters each) such as"
+                    + " 助餐,家政保洁,助浴,维修");
+        }
+        for (String k : List.of("orders.webhookRetry", "orders.callbackRetry")) {
+            parse(k, "attempts x seconds such as 5x2", v -> RetrySpec.parse(v), null);
+        }
+        double radius = parse("orders.maxRadiusKm", "a distance in km, 0.1..500, such as 30", v -> {
+            double d = Double.parseDouble(v);
+            if (!(d >= 0.1 && d <= 500)) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        }, 30.0);
+        return new OneKeyConfig.Orders(List.copyOf(categories), integer("orders.acceptSeconds", 3, 3600),
+                integer("orders.replays", 1, 5), integer("orders.digitSeconds", 1, 30), radius,
+                text("orders.webhookRetry"), integer("orders.callbackDelaySeconds", 0, 7 * 86_400),
+                text("orders.callbackRetry"), integer("orders.subsidisedPercent", 0, 100));
     }
 
     /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */

@@ -25,7 +25,8 @@ public record OneKeyConfig(
         Metrics metrics,
         Nodes nodes,
         Devices devices,
-        Sms sms) {
+        Sms sms,
+        Orders orders) {
 
     /**
      * The SMSC OneKey sends texts through (issue 20; SMPP 3.4, bound as a transceiver). An empty {@code host}: no
@@ -196,4 +197,16 @@ public record OneKeyConfig(
      * for {@code POST /api/alarms} ("platform:key,platform2:key2"; empty: no platform may post).
      */
     public record Devices(int testDays, int silentCheckSeconds, java.util.Map<String, String> platformKeys) {}
+
+    /**
+     * Life services (issue 21): the categories suppliers may serve (a configurable list); how long a supplier has to
+     * accept an offer ({@code acceptSeconds}: the ring and the answered call are both bounded by it) before the next
+     * one is asked; how many times the offer is spoken without a key and how long each play waits; how far (km) the
+     * bounding-box prefilter looks around the elder; the webhook's retries ("5x2": 5 deliveries, 2 s, 4 s, 8 s ...
+     * apart); how long after the supplier reports done the elder is called back, and the callback's retry plan; the
+     * share the district pays for a subsidised elder (district-paid: 100, others: 0).
+     */
+    public record Orders(java.util.List<String> categories, int acceptSeconds, int replays, int digitSeconds,
+                         double maxRadiusKm, String webhookRetry, int callbackDelaySeconds, String callbackRetry,
+                         int subsidisedPercent) {}
 }

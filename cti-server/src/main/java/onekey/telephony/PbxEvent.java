@@ -100,6 +100,15 @@ public sealed interface PbxEvent {
                            String recordingFile) implements PbxEvent {}
 
     /**
+     * A work order's call (issue 21, user event OneKeyOrder from {@code [onekey-order]}): {@code leg} names it
+     * ({@code of-<offer id>} a supplier's offer, {@code cb-<order id>-<attempt>} the elder's callback), {@code result}
+     * answered / key (one of the keys asked for was pressed: the last of {@code digits}) / no-key (played, no such key).
+     * {@code uniqueid} is the called party's channel.
+     */
+    record OrderResult(String linkedid, long at, String uniqueid, String leg, String result, String digits)
+            implements PbxEvent {}
+
+    /**
      * A call a seat's phone placed (issue 18 item 7, user event OneKeySeatCall from {@code [onekey-seat-call]}):
      * {@code phase} start (dialling, recorded from now on) or end (the seat's channel hung up; then
      * {@code dialStatus} is Dial's and {@code answeredSeconds} how long the far end was connected). {@code agent} is

@@ -1177,4 +1177,75 @@ class StorageIT {
         assertEquals(0, DemoData.seedDefaultLinesIfEmpty(db, lines), "a configured centre keeps its lines");
         assertEquals(1, lines.all().size());
     }
+
+    // --- life services' matching (issue 21, test 6) ---------------------------------------------------
+
+    /**
+     * The same 300 suppliers around Shanghai on H2 and on MariaDB: for elders in several places the SQL prefilter
+     * (bounding box, sub-district) and the ranking give the same candidates in the same order on both, and every
+     * distance agrees with MariaDB's own ST_Distance_Sphere within 0.5 %.
+     */
+    @Test
+    void matchingRanksTheSameOnH2AndMariaDbAndItsDistancesAgreeWithStDistanceSphere() {
+        List<List<String>> ranked = new java.util.ArrayList<>();
+        Database maria2 = null;
+        Database h2 = openUrl("h2", freshUrl("h2"));
+        try {
+            maria2 = openUrl("mariadb", freshUrl("mariadb"));
+            List<onekey.elders.Place> places = List.of(
+                    new onekey.elders.Place(31.2788, 121.5253, "demo", "控江路街道", null),
+                    new onekey.elders.Place(31.2020, 121.4420, "demo", "天平路街道", null),
+                    new onekey.elders.Place(31.3005, 121.4530, "demo", "彭浦新村街道", null),
+                    new onekey.elders.Place(null, null, null, "控江路街道", null));
+            for (Database d : List.of(h2, maria2)) {
+                onekey.orders.OrderRepository repo = new onekey.orders.OrderRepository(d);
+                java.util.Random rnd = new java.util.Random(21);
+                List<String> subDistricts = List.of("控江路街道", "天平路街道", "彭浦新村街道", "殷行街道");
+                for (int i = 0; i < 300; i++) {
+                    boolean located = i % 10 != 0;
+                    repo.createSupplier(new onekey.orders.OrderRepository.SupplierDraft("供应商" + i,
+                            i % 3 == 0 ? List.of("助餐") : List.of("助浴", "助餐"), List.of("1380000" + (1000 + i)),
+                            located ? 31.05 + rnd.nextDouble() * 0.4 : null, located ? 121.25 + rnd.nextDouble() * 0.45 : null,
+                            located ? Double.valueOf(1 + rnd.nextInt(12)) : null,
+                            located && i % 4 != 1 ? List.of() : List.of(subDistricts.get(i % 4)), i % 7 == 0 ? "08:00-12:00" : "",
+                            null, null, i % 11 == 0 ? onekey.orders.Supplier.State.SUSPENDED : onekey.orders.Supplier.State.ADMITTED,
+                            onekey.orders.Supplier.Via.VOICE, null, null), 1L);
+                    if (i % 5 == 0) { // some have ratings: the score breaks ties between suppliers as near as each other
+                        long id = repo.suppliers(null, null, 1000).get(i).id();
+                        repo.rate(id, 1 + rnd.nextInt(5), 1 + rnd.nextInt(5), 1 + rnd.nextInt(5), rnd.nextBoolean());
+                    }
+                }
+                List<String> lists = new java.util.ArrayList<>();
+                for (onekey.elders.Place p : places) {
+                    for (String category : List.of("助浴", "助餐")) {
+                        List<onekey.orders.Order.Candidate> c = onekey.orders.Matcher.rank(repo.prefilter(category, p.lat(),
+                                p.lon(), 30, p.subDistrict()), category, p, java.time.LocalTime.of(15, 0));
+                        org.assertj.core.api.Assertions.assertThat(c).as("candidates for " + p + " " + category).isNotEmpty();
+                        lists.add(c.stream().map(x -> x.supplierId() + "@" + x.distanceKm() + "/" + x.score()).toList()
+                                .toString());
+                        if (d == maria2) {
+                            for (onekey.orders.Order.Candidate x : c) {
+                                if (x.distanceKm() == null) {
+                                    continue;
+                                }
+                                onekey.orders.Supplier s = repo.supplier(x.supplierId()).orElseThrow();
+                                double metres = ((Number) d.dsl().fetchValue("SELECT ST_Distance_Sphere(POINT(?, ?), POINT(?, ?))",
+                                        p.lon(), p.lat(), s.lon(), s.lat())).doubleValue();
+                                org.assertj.core.api.Assertions.assertThat(x.distanceKm() * 1000).as("supplier " + s.id())
+                                        .isCloseTo(metres, org.assertj.core.data.Percentage.withPercentage(0.5));
+                            }
+                        }
+                    }
+                }
+                ranked.add(lists);
+            }
+            org.assertj.core.api.Assertions.assertThat(ranked.get(1)).as("MariaDB's ranking").isEqualTo(ranked.get(0));
+            System.out.println("matching on both engines, first list: " + ranked.get(0).get(0));
+        } finally {
+            h2.close();
+            if (maria2 != null) {
+                maria2.close();
+            }
+        }
+    }
 }

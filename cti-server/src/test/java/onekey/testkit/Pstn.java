@@ -69,6 +69,8 @@ public final class Pstn implements AutoCloseable {
         public final long invitedAt = System.currentTimeMillis();
         public volatile boolean answered;
         public volatile boolean ended;
+        /** When the call ended (epoch ms; 0 while it lasts). */
+        public volatile long endedAt;
         /** When each key was sent (epoch ms). */
         public final List<Long> pressedAt = new CopyOnWriteArrayList<>();
         final ByteArrayOutputStream heard = new ByteArrayOutputStream();
@@ -334,6 +336,9 @@ public final class Pstn implements AutoCloseable {
             return;
         }
         c.ended = true;
+        if (c.endedAt == 0) {
+            c.endedAt = System.currentTimeMillis();
+        }
         if (c.rtp != null) {
             c.rtp.close();
         }

@@ -133,4 +133,26 @@ class InboundFlowTest {
         }
         assertFalse(r.steps().toString().contains("王"), "no personal data in the step log");
     }
+
+    @Test
+    void theRegistrationLineReadsTheEldersNextBookingBack1RepeatsAndThenTheQueue() {
+        caller("registration", "王秀英", "zh");
+        host.lookups.get("caller").put("BOOKING", "3月5日9点30分，瑞金医院，心内科");
+        channel.digits.add("1"); // heard it, wants it again; then no key: an agent
+        FlowResult r = run();
+        assertTrue(r.ended(), r.reason());
+        assertEquals(2, host.spoken.size(), host.spoken.toString());
+        assertEquals("zh:王秀英您好，您的下一次预约是3月5日9点30分，瑞金医院，心内科。重听请按1，转人工请按0。",
+                host.spoken.getFirst());
+        assertEquals(host.spoken.get(0), host.spoken.get(1));
+        assertEquals("set ONEKEY_QUEUE=registration", channel.calls.getLast());
+    }
+
+    @Test
+    void aRegistrationCallerWithoutABookingIsGreetedAsBefore() {
+        caller("registration", "王秀英", "zh");
+        host.lookups.get("caller").put("BOOKING", "");
+        assertTrue(run().ended());
+        assertEquals(List.of("zh:王秀英您好，马上为您接通挂号。"), host.spoken);
+    }
 }

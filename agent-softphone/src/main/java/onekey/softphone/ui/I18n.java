@@ -191,6 +191,9 @@ final class I18n {
         if (v == null) {
             v = DeskTexts.T.get(key); // the supervisors' and QA desk (issue 19)
         }
+        if (v == null) {
+            v = OrdersTexts.T.get(key); // the dispatchers' orders board (issue 21)
+        }
         return v == null ? key : v[english ? 1 : 0];
     }
 }

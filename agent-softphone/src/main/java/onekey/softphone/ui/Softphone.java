@@ -218,6 +218,18 @@ public final class Softphone implements AutoCloseable {
             notices = new NoticeBar(i18n, cti, work, username);
             window.frame.getJMenuBar().add(notices);
         });
+        if ("dispatcher".equals(me.path("role").asText())) { // issue 21: the dispatch desk (the orders board), Ctrl+O
+            SwingUtilities.invokeAndWait(() -> {
+                javax.swing.JButton d = new javax.swing.JButton(i18n.t("desk.tab.orders") + " (Ctrl+O)");
+                d.setName("ordersButton");
+                desk = new SupervisorDesk(i18n, cti, () -> alertCue, n -> { }, () -> sink).ordersOnly(i18n);
+                d.addActionListener(e -> desk.open());
+                window.frame.getJMenuBar().add(d);
+                window.frame.getRootPane().registerKeyboardAction(e -> desk.open(),
+                        javax.swing.KeyStroke.getKeyStroke(java.awt.event.KeyEvent.VK_O, java.awt.event.InputEvent.CTRL_DOWN_MASK),
+                        javax.swing.JComponent.WHEN_IN_FOCUSED_WINDOW);
+            });
+        }
         if (supervisor) {
             SwingUtilities.invokeAndWait(() -> {
                 javax.swing.JButton b = new javax.swing.JButton(i18n.t("wb.open"));
@@ -388,6 +400,33 @@ public final class Softphone implements AutoCloseable {
                         ui(() -> window.worklist.status(why, true));
                     }
                     refreshWorklist();
+                });
+            }
+        });
+        window.orderForm.onSubmit(new OrderForm.Submit() { // issue 21: the life-services order from the pop
+            @Override
+            public void send(com.fasterxml.jackson.databind.node.ObjectNode body) {
+                work.execute(() -> {
+                    try {
+                        JsonNode o = cti.request("POST", "/api/orders", body);
+                        ui(() -> window.orderForm.created(o));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.orderForm.failed(why));
+                    }
+                });
+            }
+
+            @Override
+            public void load(long orderId) {
+                work.execute(() -> {
+                    try {
+                        JsonNode o = cti.request("GET", "/api/orders/" + orderId, null);
+                        ui(() -> window.orderForm.progress(o));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.orderForm.failed(why));
+                    }
                 });
             }
         });

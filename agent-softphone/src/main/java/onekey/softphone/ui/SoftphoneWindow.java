@@ -163,6 +163,8 @@ final class SoftphoneWindow {
     final javax.swing.JTabbedPane tabs = named(new javax.swing.JTabbedPane(), "tabs");
     final WorklistPanel worklist;
     final BookingForm bookingForm;
+    /** Issue 21: the life-services order form in a registered elder's pop. */
+    final OrderForm orderForm;
     /** The numbers of the contacts shown, in the list's order. */
     private final List<String> contactNumbers = new ArrayList<>();
     private boolean inCall;
@@ -198,6 +200,8 @@ final class SoftphoneWindow {
         this.bookingForm = new BookingForm(i18n);
         relabels.add(worklist::relabel);
         relabels.add(bookingForm::relabel);
+        this.orderForm = new OrderForm(i18n);
+        relabels.add(orderForm::relabel);
         frame = new JFrame();
         frame.setName("softphone");
         relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
@@ -318,6 +322,8 @@ final class SoftphoneWindow {
         g.gridx = 0;
         g.gridwidth = 2;
         pop.add(bookingForm.panel, g); // a registered elder's booking form and bookings (issue 18)
+        g.gridy++;
+        pop.add(orderForm.panel, g); // a registered elder's life-services order (issue 21)
         g.gridwidth = 1;
 
         JPanel wrap = new JPanel();
@@ -535,6 +541,16 @@ final class SoftphoneWindow {
         bind(root, KeyEvent.VK_F5, "ready", e -> actions.ready());
         noResponse.bindKeys(root);
         worklist.bindKeys(root);
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_J,
+                java.awt.event.InputEvent.CTRL_DOWN_MASK), "order"); // issue 21: 建工单
+        root.getActionMap().put("order", new AbstractAction() {
+            @Override
+            public void actionPerformed(ActionEvent e) {
+                if (orderForm.panel.isShowing()) {
+                    orderForm.send();
+                }
+            }
+        });
     }
 
     private static void bind(JComponent root, int key, String name, Consumer<ActionEvent> a) {
@@ -663,6 +679,7 @@ final class SoftphoneWindow {
         elderForm.hide();
         noResponse.offered(null); // issue 18: not the previous call's (a call Asterisk rings for the incident has no pop)
         bookingForm.hide();
+        orderForm.hide();
     }
 
     /** Paints the screen pop for an offered call. */
@@ -689,6 +706,7 @@ final class SoftphoneWindow {
             elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
             fields.values().forEach(l -> l.setText(" "));
             bookingForm.hide();
+            orderForm.hide();
             if (ev.recordUnavailable()) {
                 elderForm.hide(); // the record may exist: no second one while it cannot be read
             } else {
@@ -698,6 +716,7 @@ final class SoftphoneWindow {
         }
         elderForm.hide();
         bookingForm.show(e.path("id").asLong(call.path("elderId").asLong()));
+        orderForm.show(e.path("id").asLong(call.path("elderId").asLong()), ev.callId() > 0 ? ev.callId() : null);
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
                 ? " · " + names.name("sex", e.path("gender").asText()) : "") : "—");

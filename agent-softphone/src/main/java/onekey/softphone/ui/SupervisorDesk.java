@@ -26,6 +26,8 @@ public final class SupervisorDesk {
     final QaPanel qa;
     final NoticesPanel notices;
     final HistoryPanel history;
+    /** Issue 21: the dispatchers' orders board. */
+    final OrdersBoardPanel orders;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -58,10 +60,24 @@ public final class SupervisorDesk {
         tabs.addTab(i18n.t("desk.tab.player"), top);
         notices = new NoticesPanel(i18n, cti, work);
         tabs.addTab(i18n.t("desk.tab.notices"), notices);
+        orders = new OrdersBoardPanel(i18n, cti, work);
+        tabs.addTab(i18n.t("desk.tab.orders"), orders);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
         frame.pack();
         frame.setDefaultCloseOperation(JFrame.HIDE_ON_CLOSE);
+    }
+
+    /** Issue 21: not null for a dispatcher's desk, which shows only the orders board (the rest is the supervisors'). */
+    private volatile boolean ordersOnly;
+
+    /** A dispatcher's desk: the orders board alone, titled as the dispatch desk. */
+    SupervisorDesk ordersOnly(I18n i18n) {
+        ordersOnly = true;
+        tabs.removeAll();
+        tabs.addTab(i18n.t("desk.tab.orders"), orders);
+        frame.setTitle(i18n.t("desk.dispatchTitle"));
+        return this;
     }
 
     void open() {
@@ -71,11 +87,18 @@ public final class SupervisorDesk {
 
     /** From the CTI client's thread: what the desk shows; hops to the Swing thread. */
     void event(CtiEvent ev) {
+        if (ordersOnly) {
+            if (ev instanceof CtiEvent.Hello || ev.json().path("type").asText().startsWith("order.")) {
+                orders.changed();
+            }
+            return;
+        }
         if (ev instanceof CtiEvent.Hello) {
             alerts.reload(); // every (re)connect: what was raised while away
             board.reload();
             qa.reload();
             notices.reload();
+            orders.reload();
             return;
         }
         String type = ev.json().path("type").asText();
@@ -89,11 +112,15 @@ public final class SupervisorDesk {
         if (ev instanceof CtiEvent.IncidentChanged) {
             board.changed();
         }
+        if (type.startsWith("order.")) {
+            orders.changed();
+        }
     }
 
     void close() {
         player.stop();
         board.close();
+        orders.close();
         work.shutdownNow();
         frame.dispose();
     }

@@ -86,6 +86,16 @@ public final class WindowDriver {
                         }
                         throw new IllegalArgumentException("no row of " + p[1] + " contains " + p[2]);
                     });
+                    case "select" -> onEdt(() -> { // the first item of a combo box whose text contains the words
+                        javax.swing.JComboBox<?> c = (javax.swing.JComboBox<?>) find(p[1]);
+                        for (int i = 0; i < c.getItemCount(); i++) {
+                            if (String.valueOf(c.getItemAt(i)).contains(p[2])) {
+                                c.setSelectedIndex(i);
+                                return String.valueOf(i);
+                            }
+                        }
+                        throw new IllegalArgumentException("no item of " + p[1] + " contains " + p[2]);
+                    });
                     case "color" -> onEdt(() -> {
                         String[] rc = p[2].split(" ");
                         JTable t = (JTable) find(p[1]);

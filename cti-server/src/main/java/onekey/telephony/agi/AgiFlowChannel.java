@@ -90,6 +90,11 @@ final class AgiFlowChannel implements FlowChannel {
 
     @Override
     public String readDigits(String promptOrNull, int maxDigits, long timeoutMs) throws ChannelHungUpException {
+        // a menu (issue 21, the registration line's booking read back): the bound covers its prompt and its wait
+        long ms = promptOrNull == null ? 0 : promptMillis(promptOrNull);
+        if (ms > 0) {
+            setVariable("TIMEOUT(absolute)", String.valueOf((ms + timeoutMs + 999) / 1000 + BOUND_SLACK_S));
+        }
         String r = agi("read digits", () -> ch.getData(promptOrNull == null ? "silence/1" : promptOrNull, timeoutMs, maxDigits));
         return r == null ? "" : r;
     }

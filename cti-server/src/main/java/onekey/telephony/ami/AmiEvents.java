@@ -33,7 +33,8 @@ public final class AmiEvents {
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
                     OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class,
-                    OneKeyBcastEvent.class, OneKeySeatCallEvent.class, OneKeyDeviceTestEvent.class);
+                    OneKeyBcastEvent.class, OneKeySeatCallEvent.class, OneKeyDeviceTestEvent.class,
+                    OneKeyOrderEvent.class);
 
     public static PbxEvent translate(ManagerEvent e) {
         long at = at(e);
@@ -54,6 +55,8 @@ public final class AmiEvents {
             case OneKeyBcastEvent b -> new PbxEvent.BroadcastResult(b.getLinkedid(), at, b.getUniqueId(),
                     blankToNull(b.getAttempt()), blankToNull(b.getResult()), b.getDigits() == null ? "" : b.getDigits().trim(),
                     blankToNull(b.getRecfile()));
+            case OneKeyOrderEvent o -> new PbxEvent.OrderResult(o.getLinkedid(), at, o.getUniqueId(), blankToNull(o.getLeg()),
+                    blankToNull(o.getResult()), o.getDigits() == null ? "" : o.getDigits().trim());
             case OneKeySeatCallEvent c -> new PbxEvent.SeatCall(c.getLinkedid(), at, c.getUniqueId(), blankToNull(c.getPhase()),
                     blankToNull(c.getAgent()), blankToNull(c.getNumber()), blankToNull(c.getStep()), blankToNull(c.getRecfile()),
                     blankToNull(c.getDialStatus()), millis(c.getAnswered()));
