@@ -101,7 +101,10 @@ public final class ConfigLoader {
             Map.entry("trunk.channels", "0"),
             Map.entry("trunk.sosReserve", "4"),
             Map.entry("ha.leaseSeconds", "10"),
-            Map.entry("ha.instanceId", ""));
+            Map.entry("ha.instanceId", ""),
+            Map.entry("paths.reports", "./run/data/reports"),
+            Map.entry("reports.centreName", "一键通呼叫中心"),
+            Map.entry("archive.key", ""));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -182,11 +185,26 @@ public final class ConfigLoader {
                         oneOf("rescue.openOnAbandonedSos", Set.of("true", "false")).equals("true"),
                         integer("rescue.taskTakeSeconds", 1, 3600)),
                 broadcast(),
-                new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()));
+                new OneKeyConfig.Ha(integer("ha.leaseSeconds", 3, 300), values.getProperty("ha.instanceId", "").trim()),
+                reports());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
         return c;
+    }
+
+    /** paths.reports, reports.centreName, archive.key (checked here: a bad key fails the start, naming it). */
+    private OneKeyConfig.Reports reports() {
+        String key = values.getProperty("archive.key", "").trim();
+        if (!key.isEmpty()) {
+            try {
+                onekey.elders.ArchiveCipher.of(key);
+            } catch (IllegalArgumentException e) {
+                errors.add("archive.key (" + envName("archive.key") + ") is not a key: expected 64 hex digits or base64"
+                        + " of 32 bytes");
+            }
+        }
+        return new OneKeyConfig.Reports(path("paths.reports"), text("reports.centreName"), key);
     }
 
     /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */

@@ -21,7 +21,16 @@ public record OneKeyConfig(
         Recordings recordings,
         Rescue rescue,
         Broadcast broadcast,
-        Ha ha) {
+        Ha ha,
+        Reports reports) {
+
+    /** Before the reports' settings (issue 22): the defaults of {@link Reports#DEFAULTS}. */
+    public OneKeyConfig(Ami ami, Agi agi, Http http, Db db, Asterisk asterisk, Paths paths, Tts tts, Calls calls,
+                        Escalation escalation, Logins logins, HttpTls httpTls, Recordings recordings, Rescue rescue,
+                        Broadcast broadcast, Ha ha) {
+        this(ami, agi, http, db, asterisk, paths, tts, calls, escalation, logins, httpTls, recordings, rescue, broadcast,
+                ha, Reports.DEFAULTS);
+    }
 
     /** AMI connection: Asterisk's manager interface. */
     public record Ami(String host, int port, String user, String secret, int eventQueueCapacity) {}
@@ -141,4 +150,20 @@ public record OneKeyConfig(
      * restarting (kill -9, a crash) takes its own lease back at once.
      */
     public record Ha(int leaseSeconds, String instanceId) {}
+
+    /**
+     * The district's view (issue 22): where the monthly reports are kept ({@code paths.reports}), the centre's name
+     * printed on them ({@code reports.centreName}), and the key that seals the archive's secrets ({@code archive.key},
+     * env {@code ONEKEY_ARCHIVE_KEY}: 64 hex digits or base64 of 32 bytes; empty: insurance card numbers can be
+     * neither stored nor revealed). Periods are days in the centre's zone ({@code broadcast.timeZone}).
+     */
+    public record Reports(Path dir, String centreName, String archiveKey) {
+        public static final Reports DEFAULTS = new Reports(Path.of("./run/data/reports").toAbsolutePath().normalize(),
+                "一键通呼叫中心", "");
+
+        @Override
+        public String toString() { // never the key in a log line
+            return "Reports[dir=" + dir + ", centreName=" + centreName + ", archiveKey=" + (archiveKey.isEmpty() ? "none" : "set") + "]";
+        }
+    }
 }
