@@ -100,6 +100,7 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.outbound.OutboundService outbound;
     private final onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
     private final onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
+    private final onekey.reports.ReportService reports; // issue 22: the district's reports and the monthly one
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -308,6 +309,13 @@ public final class OneKeyServer implements AutoCloseable {
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
         api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
                 new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
+        // the district's view (issue 22): figures from the stored timelines, exports, the monthly report by itself
+        this.reports = new onekey.reports.ReportService(
+                new onekey.reports.ReportQueries(db.dsl(), workload::figures, clock),
+                new onekey.reports.ReportExports(onekey.reports.ReportExports.DEFAULT_FONT, cfg.reports().centreName()),
+                audit, clock, java.time.ZoneId.of(cfg.broadcast().timeZone()), cfg.reports().dir(),
+                new onekey.reports.ReportNotifier(hub));
+        api.reports(reports);
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
@@ -327,6 +335,7 @@ public final class OneKeyServer implements AutoCloseable {
                 }
             }, 5, 5, TimeUnit.SECONDS); // a lookup that missed its 300 ms on a busy machine is linked within seconds
             recordingsDisk.start(cfg.recordings().diskCheckSeconds());
+            reports.start(housekeeping);
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
@@ -561,6 +570,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("seat-calls", seatCalls);
         closeQuietly("outbound", outbound);
         closeQuietly("alerts", alerts);
+        closeQuietly("reports", reports);
         closeQuietly("workload", workload);
         closeQuietly("ami", ami);
         housekeeping.shutdownNow();

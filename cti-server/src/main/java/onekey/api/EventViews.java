@@ -38,7 +38,7 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class);
+            NoticeEvents.class, QaEvents.class, onekey.reports.ReportEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -87,7 +87,8 @@ public final class EventViews {
             entry(NoticeEvents.Posted.class, "notice.posted"),
             entry(NoticeEvents.Acked.class, "notice.acked"),
             entry(QaEvents.Scored.class, "qa.scored"),
-            entry(QaEvents.Acked.class, "qa.acked"));
+            entry(QaEvents.Acked.class, "qa.acked"),
+            entry(onekey.reports.ReportEvents.MonthlyMade.class, "report.monthly-made"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -133,6 +134,9 @@ public final class EventViews {
 
     record NoticeView(Map<String, Object> notice) {}
 
+    /** A monthly report made (issue 22): its month and file names (GET /api/reports/monthly/{name}). */
+    record MonthlyReportView(String month, List<String> files) {}
+
     record QaView(Map<String, Object> qa) {}
 
     record SilentView(String linkedid, long silentMs, String action) {}
@@ -173,6 +177,7 @@ public final class EventViews {
             case AlertEvents a -> new AlertView(a.alert().shape());
             case NoticeEvents n -> new NoticeView(n.notice().shape(n.username()));
             case QaEvents q -> new QaView(q.sheet().shape());
+            case onekey.reports.ReportEvents.MonthlyMade m -> new MonthlyReportView(m.month(), m.files());
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }

@@ -172,6 +172,15 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return switch (reply) {
             case Reply.JsonReply j -> writeJson(ctx, keepAlive, j.status(), j.body(), j.headers());
             case Reply.FileReply f -> writeFile(ctx, keepAlive, f);
+            case Reply.BytesReply b -> {
+                FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, b.status(),
+                        Unpooled.wrappedBuffer(b.body()));
+                resp.headers().set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
+                HttpUtil.setContentLength(resp, b.body().length);
+                common(resp, b.headers(), keepAlive);
+                finish(ctx, ctx.writeAndFlush(resp), keepAlive);
+                yield b.status().code();
+            }
         };
     }
 

@@ -13,6 +13,10 @@ sealed interface Reply {
     record FileReply(HttpResponseStatus status, RandomAccessFile file, long offset, long length, String contentType,
                      Map<String, String> headers) implements Reply {}
 
+    /** Bytes made in memory (a report's XLSX, PDF or CSV, issue 22), sent as they are. */
+    record BytesReply(HttpResponseStatus status, byte[] body, String contentType, Map<String, String> headers)
+            implements Reply {}
+
     static Reply ok(Object body) {
         return new JsonReply(HttpResponseStatus.OK, body, Map.of());
     }

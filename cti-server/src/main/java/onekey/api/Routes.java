@@ -25,8 +25,11 @@ final class Routes {
 
     record Match(Route route, Map<String, String> params) {}
 
-    static final Set<Role> ANY = EnumSet.allOf(Role.class);
+    /** Any of the centre's staff (agent, supervisor, admin): not the district, which routes name explicitly. */
+    static final Set<Role> ANY = EnumSet.of(Role.AGENT, Role.SUPERVISOR, Role.ADMIN);
     static final Set<Role> PUBLIC = null;
+    /** Every role, the district's included (sign out, who am I). */
+    static final Set<Role> ALL = EnumSet.allOf(Role.class);
 
     private final List<Route> routes = new ArrayList<>();
 

@@ -3,7 +3,12 @@ package onekey.auth;
 import java.util.Locale;
 
 public enum Role {
-    AGENT, SUPERVISOR, ADMIN;
+    AGENT, SUPERVISOR, ADMIN,
+    /**
+     * The district civil-affairs office (issue 22): read-only reports and aggregate figures, every download audited;
+     * no elders, calls, recordings, audit trail or live events (routes name it explicitly; "any role" means staff).
+     */
+    DISTRICT;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
