@@ -112,6 +112,17 @@ final class ApiFixture implements AutoCloseable {
 
     private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
                        java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue) {
+        this(recordingDir, tls, headTimeout, rescue, null);
+    }
+
+    /** With more resources added to the server before it starts (the reports, issue 22). */
+    static ApiFixture with(Path recordingDir, java.util.function.BiConsumer<ApiFixture, ApiServer> extra) {
+        return new ApiFixture(recordingDir, null, null, null, extra);
+    }
+
+    private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
+                       java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue,
+                       java.util.function.BiConsumer<ApiFixture, ApiServer> extra) {
         this.recordingDir = recordingDir;
         this.tls = tls;
         HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
@@ -147,6 +158,9 @@ final class ApiFixture implements AutoCloseable {
         ApiServer s = new ApiServer(ctx, tls == null ? null : new ApiServer.Tls(tls.cert(), tls.key()), false);
         if (headTimeout != null) {
             s.headerTimeout(headTimeout);
+        }
+        if (extra != null) {
+            extra.accept(this, s);
         }
         server = s.start();
     }
