@@ -8,7 +8,7 @@
 # Services the packages start are stopped again: OneKey runs private instances only.
 set -euo pipefail
 
-PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei)
+PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei chromium poppler-utils)
 SOURCES=/etc/apt/sources.list.d/onekey-bullseye.sources
 PIN=/etc/apt/preferences.d/onekey-bullseye
 export DEBIAN_FRONTEND=noninteractive

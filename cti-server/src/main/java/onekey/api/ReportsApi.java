@@ -49,6 +49,30 @@ final class ReportsApi {
         routes.add(POST, "/api/reports/monthly", READERS, this::makeMonthly);
         routes.add(GET, "/api/reports/monthly/{file}", READERS, this::monthlyFile);
         routes.add(GET, "/api/reports/{name}", READERS, this::report);
+        // the district's page (no data in it: it signs in and reads the routes above); served over HTTPS with the API
+        routes.add(GET, "/reports", Routes.PUBLIC, r -> page("index.html"));
+        routes.add(GET, "/reports/{file}", Routes.PUBLIC, r -> page(r.pathParams.get("file")));
+    }
+
+    private static final Map<String, String> PAGE_FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "reports.js", "text/javascript; charset=utf-8",
+            "reports.css", "text/css; charset=utf-8");
+
+    private static Reply page(String file) throws java.io.IOException {
+        String f = file == null || file.isEmpty() ? "index.html" : file;
+        String type = PAGE_FILES.get(f);
+        if (type == null) {
+            throw ApiException.notFound("no such file: " + f);
+        }
+        try (var in = ReportsApi.class.getResourceAsStream("/onekey/web/reports/" + f)) {
+            if (in == null) {
+                throw ApiException.notFound("no such file: " + f);
+            }
+            return new Reply.BytesReply(HttpResponseStatus.OK, in.readAllBytes(), type, Map.of(
+                    "Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; style-src 'self'",
+                    "X-Frame-Options", "DENY", "Referrer-Policy", "no-referrer"));
+        }
     }
 
     private static List<Map<String, Object>> catalogue() {

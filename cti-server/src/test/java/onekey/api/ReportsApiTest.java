@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -252,5 +253,69 @@ class ReportsApiTest {
         assertEquals(404, f.send("GET", "/api/reports/monthly/..%2Fsecrets.env", t, null).statusCode());
         assertEquals(404, f.send("GET", "/api/reports/monthly/onekey-report-2020-01.pdf", t, null).statusCode());
         assertEquals(YearMonth.of(2026, 5).toString(), reports.monthly().get(2).month());
+    }
+
+    /**
+     * Issue 22 test 3 in a real browser: headless Chromium opens the page OneKey serves, signs in with the district
+     * role through the form, shows today's figures equal to the JSON, and downloads a PDF; the screenshot is the
+     * README's (target/district-reports.png).
+     */
+    @Test
+    void theReportsPageInHeadlessChromiumSignsInShowsTodaysFiguresAndDownloadsAPdf() throws Exception {
+        String t = f.token(district);
+        JsonNode json = JSON.readTree(f.send("GET", "/api/reports/calls?groupBy=line", t, null).body());
+        assertEquals("2026-06-01T00:00+08:00", json.path("from").asText(), "today by the server's clock");
+        Path downloads = Files.createDirectories(tmp.resolve("downloads"));
+        try (onekey.testkit.Chromium browser = onekey.testkit.Chromium.start(tmp)) {
+            browser.navigate(f.uri("/reports/").toString());
+            org.awaitility.Awaitility.await("the sign-in form").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> browser.eval("document.getElementById('signIn') !== null && "
+                            + "document.getElementById('signIn').textContent").asText().equals("登录"));
+            browser.eval("document.getElementById('user').value='district';"
+                    + "document.getElementById('password').value='" + ApiFixture.PASSWORD + "';"
+                    + "document.getElementById('signIn').click(); true");
+            org.awaitility.Awaitility.await("today's figures").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> browser.eval("document.body.dataset.loaded || ''").asText().length() > 0);
+            assertEquals("2026-06-01", browser.eval("document.getElementById('from').value").asText());
+            // every cell of the table as the page shows it (data-value) equals the JSON
+            JsonNode shown = browser.eval("Array.from(document.querySelectorAll('#figures tbody tr, #figures tfoot tr'))"
+                    + ".map(tr => ({key: tr.dataset.key, cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]'))"
+                    + ".map(td => [td.dataset.col, td.dataset.value]))}))");
+            List<String> cols = ReportQueries.COLUMNS.get("calls");
+            assertEquals(json.path("rows").size() + 1, shown.size());
+            for (int i = 0; i < shown.size(); i++) {
+                JsonNode want = i < json.path("rows").size() ? json.path("rows").get(i) : json.path("total");
+                assertEquals(i < json.path("rows").size() ? want.path("key").asText() : "total", shown.get(i).path("key").asText());
+                for (String c : cols) {
+                    assertEquals(want.path(c).isNull() ? "" : want.path(c).asText(), shown.get(i).path("cells").path(c).asText(),
+                            c + " of " + want);
+                }
+            }
+            assertEquals("紧急求助", browser.eval("document.querySelector('#figures tbody tr[data-key=sos] td').textContent").asText());
+            assertEquals("15秒内接通", browser.eval("document.querySelector('#figures th[data-col=answeredWithin15s]').textContent").asText());
+            assertTrue(browser.eval("document.querySelectorAll('#chart svg rect[data-col=offered]').length").asInt() == 4, "the chart");
+            Files.write(Path.of("target", "district-reports.png"), browser.screenshot());
+            browser.downloadsTo(downloads);
+            browser.eval("document.getElementById('pdf').click(); true");
+            org.awaitility.Awaitility.await("the PDF downloaded").atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> {
+                        try (var s = Files.list(downloads)) {
+                            return s.anyMatch(p -> p.getFileName().toString().endsWith(".pdf"));
+                        }
+                    });
+            Path pdf;
+            try (var s = Files.list(downloads)) {
+                pdf = s.filter(p -> p.getFileName().toString().endsWith(".pdf")).findFirst().orElseThrow();
+            }
+            assertEquals("onekey-calls-line-2026-06-01_2026-06-01.pdf", pdf.getFileName().toString());
+            org.awaitility.Awaitility.await("the whole file").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> { try (PDDocument d = Loader.loadPDF(Files.readAllBytes(pdf))) { return d.getNumberOfPages() >= 1; }
+                        catch (IOException e) { return false; } });
+            try (PDDocument d = Loader.loadPDF(Files.readAllBytes(pdf))) {
+                assertTrue(new PDFTextStripper().getText(d).contains(CENTRE));
+            }
+        }
+        assertEquals(1, f.audit.count("report.download", "calls"), "the page's download audited");
+        assertEquals(1, f.audit.count("login.ok", Long.toString(district.id())));
     }
 }
