@@ -26,6 +26,7 @@ public final class SupervisorDesk {
     final QaPanel qa;
     final NoticesPanel notices;
     final HistoryPanel history;
+    final ReportsPanel reports;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -58,6 +59,8 @@ public final class SupervisorDesk {
         tabs.addTab(i18n.t("desk.tab.player"), top);
         notices = new NoticesPanel(i18n, cti, work);
         tabs.addTab(i18n.t("desk.tab.notices"), notices);
+        reports = new ReportsPanel(i18n, cti, work); // issue 22: the district's figures
+        tabs.addTab(i18n.t("desk.tab.reports"), reports);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
         frame.pack();
