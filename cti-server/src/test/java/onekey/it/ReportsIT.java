@@ -108,7 +108,13 @@ class ReportsIT {
                 }, id -> id != null);
                 var opened = api.send("POST", "/api/calls/" + silentCall + "/no-response", admin, null);
                 assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-                assertThat(phone.successfulCalls()).as("the agent's phone answered").isEqualTo(4);
+                // what Asterisk's queue counted: C completed (answered by the agent's phone), A abandoned
+                await("Asterisk's queue counters", 15).until(() -> {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("C:(\\d+), A:(\\d+)")
+                            .matcher(stack.asterisk.cli("queue show onekey"));
+                    return m.find() && m.group(1).equals("4") && m.group(2).equals("2");
+                });
+                assertThat(phone.successfulCalls()).as("the agent's sipp phone").isGreaterThanOrEqualTo(2);
             }
 
             // the district's report of today, by line, equals what was seen
@@ -116,6 +122,7 @@ class ReportsIT {
                     .json().path("total").path("offered").asLong() == 6
                     && api.get("/api/reports/calls?groupBy=line", district).json().path("total").path("abandoned").asLong() == 2);
             JsonNode report = api.get("/api/reports/calls?groupBy=line", district).json();
+            System.out.println("report: " + report);
             long[] total = new long[4];
             for (JsonNode row : report.path("rows")) {
                 long[] s = seen.get(row.path("key").asText());
@@ -146,7 +153,6 @@ class ReportsIT {
             // and nothing personal for the district
             assertThat(api.get("/api/calls", district).status()).isEqualTo(403);
             assertThat(api.get("/api/elders", district).status()).isEqualTo(403);
-            assertThat(pstn).isNotNull();
         }
     }
 }
