@@ -239,5 +239,6 @@
   $("logout").addEventListener("click", signOut);
   $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("onekey.lang", lang); translate(); });
   translate();
+  document.body.dataset.ready = "1"; // the page's handlers are in place (a test signs in only then)
   if (token) enter();
 })();
