@@ -11,8 +11,8 @@
 set -euo pipefail
 
 PACKAGES=(asterisk asterisk-core-sounds-en asterisk-moh-opsound-gsm sip-tester espeak-ng sox mariadb-server xvfb fonts-wqy-zenhei prometheus kamailio
-          curl openssl osmium-tool osmosis libmapsforge-java
-          nodejs) # nodejs (+ npm below): the test SMSC of the SMS tests (issue 20), cti-server/src/test/smsc; curl, openssl: the alarm line's eventcmd; osmium, osmosis, mapsforge: the offline map (issue 24)
+          curl openssl osmium-tool osmosis libmapsforge-java chromium poppler-utils
+          nodejs) # nodejs (+ npm below): the test SMSC of the SMS tests (issue 20), cti-server/src/test/smsc; curl, openssl: the alarm line's eventcmd; osmium, osmosis, mapsforge: the offline map (issue 24); chromium, poppler-utils: the district's reports page and PDF checks (issue 22)
 SOURCES=/etc/apt/sources.list.d/onekey-bullseye.sources
 PIN=/etc/apt/preferences.d/onekey-bullseye
 export DEBIAN_FRONTEND=noninteractive

@@ -115,6 +115,7 @@ public final class OneKeyServer implements AutoCloseable {
     /** Texts to the family (issue 20): the SMSC behind the SmsGateway port; off when sms.host is empty. */
     private final onekey.sms.SmsService sms;
     private final onekey.sms.SmsTriggers smsTriggers;
+    private final onekey.reports.ReportService reports; // issue 22: the district's reports and the monthly one
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -361,7 +362,8 @@ public final class OneKeyServer implements AutoCloseable {
         this.health = health();
         // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
         // dispositions and holds incidents)
-        var apiServices = onekey.api.ApiServices.over(accounts, tokens, audit, elders, callRepo, recordingRepo, rescue, clock);
+        var apiServices = onekey.api.ApiServices.over(accounts, tokens, audit, elders, callRepo, recordingRepo, rescue, clock,
+                cfg.reports().archiveKey().isEmpty() ? null : onekey.elders.ArchiveCipher.of(cfg.reports().archiveKey()));
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, health, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),
@@ -406,6 +408,13 @@ public final class OneKeyServer implements AutoCloseable {
         this.workload = new onekey.workload.Workload(db, accounts, clock).start(hub);
         api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
                 new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
+        // the district's view (issue 22): figures from the stored timelines, exports, the monthly report by itself
+        this.reports = new onekey.reports.ReportService(
+                new onekey.reports.ReportQueries(db.dsl(), workload::figures, clock),
+                new onekey.reports.ReportExports(onekey.reports.ReportExports.DEFAULT_FONT, cfg.reports().centreName()),
+                audit, clock, java.time.ZoneId.of(cfg.broadcast().timeZone()), cfg.reports().dir(),
+                new onekey.reports.ReportNotifier(hub));
+        api.reports(reports);
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.orders(orders, centreZone);
@@ -445,6 +454,7 @@ public final class OneKeyServer implements AutoCloseable {
             }, cfg.devices().silentCheckSeconds(), cfg.devices().silentCheckSeconds(), TimeUnit.SECONDS);
             sms.start();
             housekeeping.scheduleWithFixedDelay(sms::checkLink, 1, 1, TimeUnit.SECONDS);
+            reports.start(housekeeping);
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
@@ -807,6 +817,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("alerts", alerts);
         closeQuietly("sms-triggers", smsTriggers);
         closeQuietly("sms", sms);
+        closeQuietly("reports", reports);
         closeQuietly("workload", workload);
         closeQuietly("call metrics", callMetrics);
         closeQuietly("ami", ami);

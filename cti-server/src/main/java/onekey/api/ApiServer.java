@@ -135,6 +135,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the district's reports, exports and monthly reports (issue 22); call before {@link #start()}. */
+    public ApiServer reports(onekey.reports.ReportService reports) {
+        new ReportsApi(ctx, reports).addTo(routes);
+        return this;
+    }
+
     /** Adds quality checking (issue 19 item 5); call before {@link #start()}. */
     public ApiServer qa(onekey.qa.QaService qa) {
         new QaApi(ctx, qa).addTo(routes);

@@ -26,6 +26,13 @@ public record ApiServices(AccountService accounts, ElderService elders, CallAcce
      */
     public static ApiServices over(AccountRepository accounts, TokenStore tokens, AuditLog audit, ElderRepository elders,
                                    CallRepository calls, RecordingRepository recordings, RescueService rescue, Clock clock) {
+        return over(accounts, tokens, audit, elders, calls, recordings, rescue, clock, null);
+    }
+
+    /** As above, with the cipher of the elders' archive (issue 22; null: no archive key configured). */
+    public static ApiServices over(AccountRepository accounts, TokenStore tokens, AuditLog audit, ElderRepository elders,
+                                   CallRepository calls, RecordingRepository recordings, RescueService rescue, Clock clock,
+                                   onekey.elders.ArchiveCipher archiveCipher) {
         return new ApiServices(
                 new AccountService(accounts, tokens, audit),
                 new ElderService(elders, audit, clock,
@@ -33,7 +40,7 @@ public record ApiServices(AccountService accounts, ElderService elders, CallAcce
                                 .filter(c -> c.endedAt() == null || c.endedAt() >= since).findFirst()
                                 .map(c -> Optional.of(c.id())).orElse(Optional.empty()),
                         (elderId, accountId) -> rescue != null && rescue.find(elderId, "open", 20).stream()
-                                .anyMatch(i -> i.agentId() != null && i.agentId() == accountId)),
+                                .anyMatch(i -> i.agentId() != null && i.agentId() == accountId), archiveCipher),
                 new CallAccess(calls, audit, clock, rescue == null ? null : rescue::dispositionSaved),
                 new RecordingAccess(recordings, calls, audit, clock));
     }

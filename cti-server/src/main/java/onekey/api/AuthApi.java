@@ -34,8 +34,8 @@ final class AuthApi {
 
     void addTo(Routes routes) {
         routes.add(POST, "/api/login", PUBLIC, this::login);
-        routes.add(POST, "/api/logout", ANY, this::logout);
-        routes.add(GET, "/api/me", ANY, this::me);
+        routes.add(POST, "/api/logout", Routes.ALL, this::logout);
+        routes.add(GET, "/api/me", Routes.ALL, this::me);
     }
 
     private volatile String dummyHash;

@@ -53,6 +53,33 @@ final class ElderApi {
         routes.add(PUT, "/api/elders/{elder}", roles(SUPERVISOR, ADMIN), r -> saveElder(r, r.id("elder")));
         // issue 18: seats append notes (a rescue's record); they do not rewrite the record
         routes.add(POST, "/api/elders/{elder}/notes", ANY, this::addElderNote);
+        // issue 22: the medical-insurance card number in clear, audited (the record shows it masked)
+        routes.add(GET, "/api/elders/{elder}/insurance-card", ANY, this::revealInsuranceCard);
+    }
+
+    private Reply revealInsuranceCard(Req r) {
+        long id = r.id("elder");
+        String reason = r.param("reason");
+        if (reason != null && reason.length() > 200) {
+            throw ApiException.badRequest("invalid_param", "query parameter \"reason\" must be at most 200 characters",
+                    "reason");
+        }
+        String number;
+        try {
+            number = service.revealInsuranceCard(r.account, id, reason);
+        } catch (java.util.NoSuchElementException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (onekey.elders.ElderService.ReasonRequired e) {
+            throw new ApiException(HttpResponseStatus.FORBIDDEN, "reason_required", e.getMessage(), "reason");
+        } catch (onekey.elders.ElderService.NoArchiveKey e) {
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_archive_key", e.getMessage(), null);
+        } catch (SecurityException e) {
+            throw new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "archive_key_mismatch", e.getMessage(), null);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("elderId", id);
+        m.put("insuranceCardNumber", number);
+        return Reply.ok(m);
     }
 
     /** zh, en, and the dialect wuu (Shanghainese: its recordings, Mandarin TTS for the rest). */
@@ -290,7 +317,72 @@ final class ElderApi {
                 blankToNull(b.landmarks()), blankToNull(b.district()), language, category,
                 blankToNull(b.healthConditions()), blankToNull(b.medications()), blankToNull(b.allergies()),
                 blankToNull(b.mobility()), blankToNull(b.device()), blankToNull(b.notes()), List.copyOf(contacts),
-                b.livingAlone(), place(b));
+                b.livingAlone(), place(b), archive(b));
+    }
+
+    /** The body's archive, or null when it names none of its fields (a PUT then keeps the stored archive). */
+    private onekey.elders.Archive archive(ElderBody b) {
+        if (b.economicHardship() == null && b.careLevel() == null && b.enrolmentState() == null && b.enrolledOn() == null
+                && b.noticeSignedOn() == null && b.noticeRef() == null && b.registrationFormSignedOn() == null
+                && b.registrationFormRef() == null && b.proxyCallSignedOn() == null && b.proxyCallRef() == null
+                && b.insuranceCardNumber() == null) {
+            return null;
+        }
+        String care = blankToNull(b.careLevel());
+        if (care != null && !onekey.elders.Archive.CARE_LEVELS.contains(care)) {
+            throw ApiException.invalid("careLevel", "\"careLevel\" must be self-care (自理), assisted (介助) or nursing (介护)");
+        }
+        String enrol = blankToNull(b.enrolmentState());
+        if (enrol != null && !onekey.elders.Archive.ENROLMENT_STATES.contains(enrol)) {
+            throw ApiException.invalid("enrolmentState", "\"enrolmentState\" must be pending, enrolled, suspended or withdrawn");
+        }
+        onekey.elders.InsuranceCard card = null; // absent: keep the stored card
+        if (b.insuranceCardNumber() != null) {
+            String n = b.insuranceCardNumber().replace(" ", "").trim();
+            if (n.isEmpty()) {
+                card = onekey.elders.InsuranceCard.NONE;
+            } else {
+                if (!n.matches("[0-9A-Za-z-]{6,32}")) {
+                    throw ApiException.invalid("insuranceCardNumber",
+                            "\"insuranceCardNumber\" must be 6 to 32 letters, digits or dashes");
+                }
+                try {
+                    card = service.sealInsuranceCard(n);
+                } catch (onekey.elders.ElderService.NoArchiveKey e) {
+                    throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_archive_key", e.getMessage(),
+                            "insuranceCardNumber");
+                }
+            }
+        }
+        return new onekey.elders.Archive(Boolean.TRUE.equals(b.economicHardship()), care, enrol,
+                date("enrolledOn", b.enrolledOn()), date("noticeSignedOn", b.noticeSignedOn()), ref("noticeRef", b.noticeRef()),
+                date("registrationFormSignedOn", b.registrationFormSignedOn()),
+                ref("registrationFormRef", b.registrationFormRef()), date("proxyCallSignedOn", b.proxyCallSignedOn()),
+                ref("proxyCallRef", b.proxyCallRef()), card);
+    }
+
+    private LocalDate date(String field, String raw) {
+        if (blankToNull(raw) == null) {
+            return null;
+        }
+        LocalDate d;
+        try {
+            d = LocalDate.parse(raw.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "\"" + field + "\" must be a date yyyy-MM-dd");
+        }
+        if (d.isAfter(LocalDate.now(ctx.clock()))) {
+            throw ApiException.invalid(field, "\"" + field + "\" is in the future");
+        }
+        return d;
+    }
+
+    private static String ref(String field, String raw) {
+        String v = blankToNull(raw);
+        if (v != null && v.length() > 128) {
+            throw ApiException.invalid(field, "\"" + field + "\" must be at most 128 characters");
+        }
+        return v;
     }
 
     /** The body's place, or null when it names none of its fields (a PUT then keeps the stored place). */

@@ -40,7 +40,8 @@ public final class EventViews {
     /** The sealed event family of every feature that publishes. */
     public static final List<Class<? extends DomainEvent>> FEATURES = List.of(CallEvents.class, AgentEvents.class,
             RescueEvents.class, BroadcastEvents.class, SpyEvents.class, RecordingEvents.class, AlertEvents.class,
-            NoticeEvents.class, QaEvents.class, DeviceEvents.class, onekey.sms.SmsEvents.class, OrderEvents.class);
+            NoticeEvents.class, QaEvents.class, DeviceEvents.class, onekey.sms.SmsEvents.class, OrderEvents.class,
+            onekey.reports.ReportEvents.class);
 
     /** Wire name of each event record. Several supervisors' alerts share {@code queue.alert} / {@code system.alert}. */
     public static final Map<Class<? extends DomainEvent>, String> TYPES = Map.ofEntries(
@@ -103,7 +104,8 @@ public final class EventViews {
             entry(OrderEvents.Updated.class, "order.updated"),
             entry(OrderEvents.Offered.class, "order.offered"),
             entry(OrderEvents.Failed.class, "order.failed"),
-            entry(OrderEvents.Complaint.class, "order.complaint"));
+            entry(OrderEvents.Complaint.class, "order.complaint"),
+            entry(onekey.reports.ReportEvents.MonthlyMade.class, "report.monthly-made"));
 
     // ---- the views: the wire bodies, field for field as docs/api.md shows them -----------------------------------
 
@@ -148,6 +150,9 @@ public final class EventViews {
     record AlertView(Map<String, Object> alert) {}
 
     record NoticeView(Map<String, Object> notice) {}
+
+    /** A monthly report made (issue 22): its month and file names (GET /api/reports/monthly/{name}). */
+    record MonthlyReportView(String month, List<String> files) {}
 
     record QaView(Map<String, Object> qa) {}
 
@@ -213,6 +218,7 @@ public final class EventViews {
             case onekey.sms.SmsEvents.Replied x -> new SmsReplyView(x.reply().shape());
             case onekey.sms.SmsEvents.LinkDown d -> new SmsLinkView("sms-down", d.raised() ? "raised" : "cleared", d.message());
             case OrderEvents o -> new OrderView(o.order().shape());
+            case onekey.reports.ReportEvents.MonthlyMade m -> new MonthlyReportView(m.month(), m.files());
             default -> throw new IllegalArgumentException("no view for " + e.getClass().getName());
         };
     }

@@ -13,7 +13,7 @@ sealed interface Reply {
     record FileReply(HttpResponseStatus status, RandomAccessFile file, long offset, long length, String contentType,
                      Map<String, String> headers) implements Reply {}
 
-    /** A small body already in memory, of any type (e.g. {@code /metrics}' text). */
+    /** A small body already in memory, of any type (e.g. {@code /metrics}' text). Also a report's XLSX, PDF or CSV (issue 22). */
     record BytesReply(HttpResponseStatus status, byte[] body, String contentType, Map<String, String> headers)
             implements Reply {}
 

@@ -35,6 +35,14 @@ final class Requests {
                      // present: the whole place is replaced; none (clients that do not know them): unchanged
                      Double lat, Double lon, String coordSystem, String coordSource, String subDistrict,
                      String community,
+                     // the archive (schema 23, issue 22): any of these present replaces the archive; none keeps it.
+                     // careLevel self-care | assisted | nursing (自理/介助/介护); enrolmentState pending | enrolled |
+                     // suspended | withdrawn; dates yyyy-MM-dd; proxyCall…: the 人工代呼 agreement.
+                     // insuranceCardNumber: sealed (AES-GCM) before it is stored; absent keeps the card, "" clears it
+                     Boolean economicHardship, String careLevel, String enrolmentState, String enrolledOn,
+                     String noticeSignedOn, String noticeRef, String registrationFormSignedOn,
+                     String registrationFormRef, String proxyCallSignedOn, String proxyCallRef,
+                     String insuranceCardNumber,
                      // the call of the unregistered caller this record is created for (issue 7): linked to it
                      Long callId) {}
 

@@ -20,13 +20,19 @@ final class Routes {
         Reply handle(Req req) throws Exception;
     }
 
-    /** {@code roles} null: no authentication; otherwise the roles allowed (all three for "any role"). */
+    /** {@code roles} null: no authentication; otherwise the roles allowed ({@link #ANY}: the centre's staff). */
     record Route(HttpMethod method, String[] pattern, Set<Role> roles, Handler handler) {}
 
     record Match(Route route, Map<String, String> params) {}
 
-    static final Set<Role> ANY = EnumSet.allOf(Role.class);
+    /**
+     * Any of the centre's staff (agent, supervisor, admin, dispatcher): not the district, which routes name explicitly
+     * (issue 22: the district reads reports only).
+     */
+    static final Set<Role> ANY = EnumSet.of(Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.DISPATCHER);
     static final Set<Role> PUBLIC = null;
+    /** Every role, the district's included (sign out, who am I). */
+    static final Set<Role> ALL = EnumSet.allOf(Role.class);
 
     private final List<Route> routes = new ArrayList<>();
 

@@ -43,6 +43,7 @@ public final class Shapes {
         m.put("coordSource", e.place().coordSource());
         m.put("subDistrict", e.place().subDistrict());
         m.put("community", e.place().community());
+        archive(m, e.archive());
         m.put("healthConditions", e.healthConditions());
         m.put("medications", e.medications());
         m.put("allergies", e.allergies());
@@ -59,6 +60,22 @@ public final class Shapes {
         m.put("createdAt", e.createdAt());
         m.put("updatedAt", e.updatedAt());
         return m;
+    }
+
+    /** The archive's fields (schema version 23); the insurance card only masked (the number: an audited reveal). */
+    static void archive(Map<String, Object> m, onekey.elders.Archive a) {
+        m.put("economicHardship", a.economicHardship());
+        m.put("careLevel", a.careLevel());
+        m.put("enrolmentState", a.enrolmentState());
+        m.put("enrolledOn", a.enrolledOn() == null ? null : a.enrolledOn().toString());
+        m.put("noticeSignedOn", a.noticeSignedOn() == null ? null : a.noticeSignedOn().toString());
+        m.put("noticeRef", a.noticeRef());
+        m.put("registrationFormSignedOn", a.formSignedOn() == null ? null : a.formSignedOn().toString());
+        m.put("registrationFormRef", a.formRef());
+        m.put("proxyCallSignedOn", a.proxyCallSignedOn() == null ? null : a.proxyCallSignedOn().toString());
+        m.put("proxyCallRef", a.proxyCallRef());
+        m.put("proxyCallAgreed", a.proxyCallAgreed());
+        m.put("insuranceCard", a.insuranceCard() == null ? null : a.insuranceCard().masked());
     }
 
     public static Map<String, Object> contact(Contact c) {

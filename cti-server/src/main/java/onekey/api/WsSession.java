@@ -94,6 +94,10 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> implem
             token = qs.parameters().get("token").get(0);
         }
         Account account = HttpApiHandler.authenticate(server.ctx.tokens(), token);
+        if (account.role() == onekey.auth.Role.DISTRICT) {
+            // the live events carry elders' records and numbers: the district reads reports, not the stream
+            throw ApiException.forbidden("role district may not open the event stream");
+        }
         if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             throw ApiException.badRequest("not_websocket", "/ws expects a WebSocket upgrade request", null);
         }

@@ -130,7 +130,10 @@ public final class ConfigLoader {
             Map.entry("orders.webhookRetry", "5x2"),
             Map.entry("orders.callbackDelaySeconds", "600"),
             Map.entry("orders.callbackRetry", "2x600"),
-            Map.entry("orders.subsidisedPercent", "50"));
+            Map.entry("orders.subsidisedPercent", "50"),
+            Map.entry("paths.reports", "./run/data/reports"),
+            Map.entry("reports.centreName", "一键通呼叫中心"),
+            Map.entry("archive.key", ""));
 
     private final Properties values = new Properties();
     private final List<String> errors = new ArrayList<>();
@@ -217,7 +220,8 @@ public final class ConfigLoader {
                 new OneKeyConfig.Devices(integer("devices.testDays", 1, 3650), integer("devices.silentCheckSeconds", 1, 3600),
                         platformKeys()),
                 sms(),
-                orders());
+                orders(),
+                reports());
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration: " + String.join("; ", errors));
         }
@@ -307,6 +311,20 @@ public final class ConfigLoader {
                 integer("orders.replays", 1, 5), integer("orders.digitSeconds", 1, 30), radius,
                 text("orders.webhookRetry"), integer("orders.callbackDelaySeconds", 0, 7 * 86_400),
                 text("orders.callbackRetry"), integer("orders.subsidisedPercent", 0, 100));
+    }
+
+    /** paths.reports, reports.centreName, archive.key (checked here: a bad key fails the start, naming it). */
+    private OneKeyConfig.Reports reports() {
+        String key = values.getProperty("archive.key", "").trim();
+        if (!key.isEmpty()) {
+            try {
+                onekey.elders.ArchiveCipher.of(key);
+            } catch (IllegalArgumentException e) {
+                errors.add("archive.key (" + envName("archive.key") + ") is not a key: expected 64 hex digits or base64"
+                        + " of 32 bytes");
+            }
+        }
+        return new OneKeyConfig.Reports(path("paths.reports"), text("reports.centreName"), key);
     }
 
     /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */

@@ -26,7 +26,8 @@ public record OneKeyConfig(
         Nodes nodes,
         Devices devices,
         Sms sms,
-        Orders orders) {
+        Orders orders,
+        Reports reports) {
 
     /**
      * The SMSC OneKey sends texts through (issue 20; SMPP 3.4, bound as a transceiver). An empty {@code host}: no
@@ -209,4 +210,20 @@ public record OneKeyConfig(
     public record Orders(java.util.List<String> categories, int acceptSeconds, int replays, int digitSeconds,
                          double maxRadiusKm, String webhookRetry, int callbackDelaySeconds, String callbackRetry,
                          int subsidisedPercent) {}
+
+    /**
+     * The district's view (issue 22): where the monthly reports are kept ({@code paths.reports}), the centre's name
+     * printed on them ({@code reports.centreName}), and the key that seals the archive's secrets ({@code archive.key},
+     * env {@code ONEKEY_ARCHIVE_KEY}: 64 hex digits or base64 of 32 bytes; empty: insurance card numbers can be
+     * neither stored nor revealed). Periods are days in the centre's zone ({@code broadcast.timeZone}).
+     */
+    public record Reports(Path dir, String centreName, String archiveKey) {
+        public static final Reports DEFAULTS = new Reports(Path.of("./run/data/reports").toAbsolutePath().normalize(),
+                "一键通呼叫中心", "");
+
+        @Override
+        public String toString() { // never the key in a log line
+            return "Reports[dir=" + dir + ", centreName=" + centreName + ", archiveKey=" + (archiveKey.isEmpty() ? "none" : "set") + "]";
+        }
+    }
 }

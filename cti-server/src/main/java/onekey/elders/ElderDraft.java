@@ -28,7 +28,18 @@ public record ElderDraft(
         List<Contact> contacts,
         Boolean livingAlone,
         /** Coordinates, sub-district, community; null: none for a new record, unchanged on an update. */
-        Place place) {
+        Place place,
+        /** The archive (schema version 23); null: none for a new record, unchanged on an update. */
+        Archive archive) {
+
+    /** A draft that says nothing of the archive (clients written before schema version 23). */
+    public ElderDraft(String name, LocalDate birthDate, String gender, List<String> phones, String address,
+                      String landmarks, String district, String language, String category, String healthConditions,
+                      String medications, String allergies, String mobility, String device, String notes,
+                      List<Contact> contacts, Boolean livingAlone, Place place) {
+        this(name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
+                medications, allergies, mobility, device, notes, contacts, livingAlone, place, null);
+    }
 
     /** A draft that says nothing of the elder's place (clients written before schema version 20). */
     public ElderDraft(String name, LocalDate birthDate, String gender, List<String> phones, String address,
@@ -45,6 +56,6 @@ public record ElderDraft(
                       String medications, String allergies, String mobility, String device, String notes,
                       List<Contact> contacts) {
         this(name, birthDate, gender, phones, address, landmarks, district, language, category, healthConditions,
-                medications, allergies, mobility, device, notes, contacts, null, null);
+                medications, allergies, mobility, device, notes, contacts, null, null, null);
     }
 }

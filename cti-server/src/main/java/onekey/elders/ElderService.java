@@ -55,8 +55,16 @@ public final class ElderService {
     private final Clock clock;
     private final RecentCalls calls;
     private final OpenIncidents incidents;
+    /** Seals and opens insurance card numbers (schema version 23); null: no archive key configured. */
+    private final ArchiveCipher cipher;
 
     public ElderService(ElderRepository elders, AuditLog audit, Clock clock, RecentCalls calls, OpenIncidents incidents) {
+        this(elders, audit, clock, calls, incidents, null);
+    }
+
+    public ElderService(ElderRepository elders, AuditLog audit, Clock clock, RecentCalls calls, OpenIncidents incidents,
+                        ArchiveCipher cipher) {
+        this.cipher = cipher;
         this.elders = elders;
         this.audit = audit;
         this.clock = clock;
@@ -139,5 +147,51 @@ public final class ElderService {
         audit.record(by, id == null ? "elder.create" : "elder.update", "elder", Long.toString(saved.id()),
                 forCall == null ? null : "call=" + forCall);
         return saved;
+    }
+
+    /** No archive key is configured, so a card number can be neither stored nor revealed. */
+    public static final class NoArchiveKey extends IllegalStateException {
+        NoArchiveKey() {
+            super("no archive key is configured (archive.key / ONEKEY_ARCHIVE_KEY): insurance card numbers cannot be"
+                    + " stored or revealed");
+        }
+    }
+
+    /** {@code number} sealed for storing ({@link NoArchiveKey} without a key). */
+    public InsuranceCard sealInsuranceCard(String number) {
+        if (cipher == null) {
+            throw new NoArchiveKey();
+        }
+        return cipher.seal(number);
+    }
+
+    /**
+     * Issue 22: the medical-insurance card number in clear, for whoever needs it for a booking (the registration
+     * platform asks for it). The same rule as reading the record ({@link #view}: an agent on a call with the elder,
+     * or anyone with a reason of at least 3 characters); audited {@code elder.insurance-card.reveal} before the
+     * number leaves. {@link NoSuchElementException} for no elder or no card on file.
+     */
+    public String revealInsuranceCard(Account by, long id, String reason) {
+        Elder e = elders.get(id).orElseThrow(() -> new NoSuchElementException("no such elder: " + id));
+        if (!e.archive().insuranceCard().present()) {
+            throw new NoSuchElementException("elder " + id + " has no insurance card on file");
+        }
+        if (cipher == null) {
+            throw new NoArchiveKey();
+        }
+        Optional<Long> onCall = by.role() == Role.AGENT ? calls.with(id, by.id(), clock.millis() - AFTER_CALL_MILLIS)
+                : Optional.empty();
+        String because;
+        if (onCall.isPresent()) {
+            because = "call=" + onCall.get();
+        } else if (reason != null && reason.length() >= 3) {
+            because = "reason=" + reason;
+        } else {
+            throw new ReasonRequired("revealing elder " + id + "'s insurance card number needs ?reason= (at least 3"
+                    + " characters)" + (by.role() == Role.AGENT ? " when the elder is not on a call of yours" : ""));
+        }
+        String number = cipher.open(id, e.archive().insuranceCard());
+        audit.record(by, "elder.insurance-card.reveal", "elder", Long.toString(id), because);
+        return number;
     }
 }

@@ -57,6 +57,7 @@ public final class JooqElderRepository implements ElderRepository {
                         .set(fields(tx.newRecord(ELDERS), draft))
                         .set(ELDERS.LIVING_ALONE, Boolean.TRUE.equals(draft.livingAlone()))
                         .set(place(tx.newRecord(ELDERS), draft.place() == null ? Place.NONE : draft.place()))
+                        .set(archive(tx.newRecord(ELDERS), draft.archive() == null ? Archive.NONE : draft.archive()))
                         .set(ELDERS.CREATED_AT, now)
                         .set(ELDERS.UPDATED_AT, now)
                         .returningResult(ELDERS.ID)
@@ -89,6 +90,9 @@ public final class JooqElderRepository implements ElderRepository {
                 }
                 if (draft.place() != null) {
                     place(changed, draft.place()); // null keeps the stored place
+                }
+                if (draft.archive() != null) {
+                    archive(changed, draft.archive()); // null keeps the stored archive; its null card keeps the card
                 }
                 tx.update(ELDERS)
                         .set(changed)
@@ -294,6 +298,24 @@ public final class JooqElderRepository implements ElderRepository {
         return r;
     }
 
+    private static EldersRecord archive(EldersRecord r, Archive a) {
+        r.setEconomicHardship(a.economicHardship());
+        r.setCareLevel(a.careLevel());
+        r.setEnrolmentState(a.enrolmentState());
+        r.setEnrolledOn(a.enrolledOn());
+        r.setNoticeSignedOn(a.noticeSignedOn());
+        r.setNoticeRef(a.noticeRef());
+        r.setFormSignedOn(a.formSignedOn());
+        r.setFormRef(a.formRef());
+        r.setProxyCallSignedOn(a.proxyCallSignedOn());
+        r.setProxyCallRef(a.proxyCallRef());
+        if (a.insuranceCard() != null) {
+            r.setInsuranceCardSealed(a.insuranceCard().sealed());
+            r.setInsuranceCardLast4(a.insuranceCard().last4());
+        }
+        return r;
+    }
+
     private static EldersRecord place(EldersRecord r, Place p) {
         r.setLat(p.lat());
         r.setLon(p.lon());
@@ -392,6 +414,10 @@ public final class JooqElderRepository implements ElderRepository {
                 r.getLandmarks(), r.getDistrict(), r.getLanguage(), r.getCategory(), r.getHealthConditions(),
                 r.getMedications(), r.getAllergies(), r.getMobility(), r.getDevice(), r.getNotes(),
                 ch.contacts(), r.getCreatedAt(), r.getUpdatedAt(), Boolean.TRUE.equals(r.getLivingAlone()),
-                new Place(r.getLat(), r.getLon(), r.getCoordSource(), r.getSubDistrict(), r.getCommunity()));
+                new Place(r.getLat(), r.getLon(), r.getCoordSource(), r.getSubDistrict(), r.getCommunity()),
+                new Archive(Boolean.TRUE.equals(r.getEconomicHardship()), r.getCareLevel(), r.getEnrolmentState(),
+                        r.getEnrolledOn(), r.getNoticeSignedOn(), r.getNoticeRef(), r.getFormSignedOn(), r.getFormRef(),
+                        r.getProxyCallSignedOn(), r.getProxyCallRef(),
+                        new InsuranceCard(r.getInsuranceCardSealed(), r.getInsuranceCardLast4())));
     }
 }

@@ -48,6 +48,8 @@ final class ApiFixture implements AutoCloseable {
     static final String PASSWORD = "correct-horse";
     private static final String HASH = Passwords.hash(PASSWORD.toCharArray());
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-06-01T08:00:00Z"), ZoneId.of("Asia/Shanghai"));
+    /** The archive key of the API tests (issue 22): 32 bytes as hex. */
+    static final String ARCHIVE_KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
     final Accounts accounts = new Accounts();
     final Tokens tokens = new Tokens();
@@ -110,7 +112,7 @@ final class ApiFixture implements AutoCloseable {
 
     /** With more resources added to the server before it starts (a feature's API over its own services). */
     ApiFixture(Path recordingDir, java.util.function.Consumer<ApiServer> extra, boolean unused) {
-        this(recordingDir, null, null, null, extra);
+        this(recordingDir, null, null, null, extra == null ? null : (f, server) -> extra.accept(server));
     }
 
     private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
@@ -118,9 +120,14 @@ final class ApiFixture implements AutoCloseable {
         this(recordingDir, tls, headTimeout, rescue, null);
     }
 
+    /** With more resources added to the server before it starts (the reports, issue 22). */
+    static ApiFixture with(Path recordingDir, java.util.function.BiConsumer<ApiFixture, ApiServer> extra) {
+        return new ApiFixture(recordingDir, null, null, null, extra);
+    }
+
     private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
                        java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue,
-                       java.util.function.Consumer<ApiServer> extra) {
+                       java.util.function.BiConsumer<ApiFixture, ApiServer> extra) {
         this.recordingDir = recordingDir;
         this.tls = tls;
         HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
@@ -147,15 +154,18 @@ final class ApiFixture implements AutoCloseable {
             public void save(Line line) {}
         };
         SipProvisioner sip = sipSyncs::add;
+        onekey.rescue.RescueService rescueService = rescue == null ? null : rescue.apply(this);
+        // the elders' archive sealed with a test key (issue 22), as the root does with archive.key
         ApiContext ctx = new ApiContext("127.0.0.1", 0, elders, lines, accounts, tokens, audit, calls, recordings,
                 agents, sip, hub, health::get, "21", 0, 4096, p -> recordingDir.resolve(p), CLOCK, null,
-                rescue == null ? null : rescue.apply(this));
+                rescueService, null, 0, 0, null, null, ApiServices.over(accounts, tokens, audit, elders, calls, recordings,
+                        rescueService, CLOCK, onekey.elders.ArchiveCipher.of(ARCHIVE_KEY)));
         ApiServer s = new ApiServer(ctx, tls == null ? null : new ApiServer.Tls(tls.cert(), tls.key()), false);
         if (headTimeout != null) {
             s.headerTimeout(headTimeout);
         }
         if (extra != null) {
-            extra.accept(s);
+            extra.accept(this, s);
         }
         server = s.start();
     }
@@ -399,7 +409,16 @@ final class ApiFixture implements AutoCloseable {
                     : byId.containsKey(id) ? byId.get(id).place() : onekey.elders.Place.NONE;
             return new Elder(id, d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
                     d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
-                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L, alone, place);
+                    d.mobility(), d.device(), d.notes(), d.contacts(), 1L, 1L, alone, place, archive(id, d));
+        }
+
+        /** As the database: none on create, unchanged when the draft names none; a null card keeps the stored one. */
+        private onekey.elders.Archive archive(long id, ElderDraft d) {
+            onekey.elders.Archive stored = byId.containsKey(id) ? byId.get(id).archive() : onekey.elders.Archive.NONE;
+            if (d.archive() == null) {
+                return stored;
+            }
+            return d.archive().insuranceCard() == null ? d.archive().withCard(stored.insuranceCard()) : d.archive();
         }
 
         @Override

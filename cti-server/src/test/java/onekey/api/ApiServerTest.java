@@ -220,6 +220,60 @@ class ApiServerTest {
     }
 
     @Test
+    void theArchiveIsKeptTheInsuranceCardSealedShownMaskedAndRevealedOnlyWithAnAuditRow() throws Exception {
+        String sup = f.token(f.supervisor);
+        var created = f.send("POST", "/api/elders", sup, ELDER.replace("\"category\"",
+                "\"economicHardship\":true,\"careLevel\":\"assisted\",\"enrolmentState\":\"enrolled\","
+                        + "\"enrolledOn\":\"2026-03-01\",\"noticeSignedOn\":\"2026-02-27\",\"noticeRef\":\"NT-0042\","
+                        + "\"registrationFormSignedOn\":\"2026-02-27\",\"registrationFormRef\":\"RF-0042\","
+                        + "\"insuranceCardNumber\":\"SH 0123 4567 8901\",\"category\""));
+        assertEquals(201, created.statusCode(), created.body());
+        var body = json(created);
+        long id = body.path("id").asLong();
+        assertTrue(body.path("economicHardship").asBoolean());
+        assertEquals("assisted", body.path("careLevel").asText());
+        assertEquals("enrolled", body.path("enrolmentState").asText());
+        assertEquals("2026-03-01", body.path("enrolledOn").asText());
+        assertEquals("RF-0042", body.path("registrationFormRef").asText());
+        // no 人工代呼 agreement on file: the pop shows it (in red)
+        assertFalse(body.path("proxyCallAgreed").asBoolean(), created.body());
+        // the card: masked in the record, never in clear, and sealed (AES-GCM) where it is stored
+        assertEquals("************8901", body.path("insuranceCard").asText());
+        assertFalse(created.body().contains("SH012345678901"), created.body());
+        var card = f.elders.byId.get(id).archive().insuranceCard();
+        assertFalse(card.sealed().contains("012345678901"));
+        assertEquals("SH012345678901", onekey.elders.ArchiveCipher.of(ApiFixture.ARCHIVE_KEY).open(id, card));
+        // a PUT that names none of the archive's fields keeps it, card included
+        var kept = f.send("PUT", "/api/elders/" + id, sup, ELDER);
+        assertEquals("assisted", json(kept).path("careLevel").asText(), kept.body());
+        assertEquals("************8901", json(kept).path("insuranceCard").asText(), kept.body());
+        // the agreement signed: replaced archive, card kept (not named)
+        var signed = f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"",
+                "\"careLevel\":\"nursing\",\"proxyCallSignedOn\":\"2026-05-20\",\"proxyCallRef\":\"DH-7\",\"category\""));
+        assertEquals(200, signed.statusCode(), signed.body());
+        assertTrue(json(signed).path("proxyCallAgreed").asBoolean(), signed.body());
+        assertEquals("nursing", json(signed).path("careLevel").asText());
+        assertFalse(json(signed).path("economicHardship").asBoolean(), "a named archive is replaced whole");
+        assertEquals("************8901", json(signed).path("insuranceCard").asText(), signed.body());
+        // revealed: the number, and an audit row written; an agent not on a call with the elder needs a reason
+        var agentNoReason = f.send("GET", "/api/elders/" + id + "/insurance-card", f.token(f.agent), null);
+        assertError(agentNoReason, 403, "reason_required", "reason");
+        assertEquals(0, f.audit.count("elder.insurance-card.reveal", Long.toString(id)));
+        var revealed = f.send("GET", "/api/elders/" + id + "/insurance-card?reason=booking", sup, null);
+        assertEquals(200, revealed.statusCode(), revealed.body());
+        assertEquals("SH012345678901", json(revealed).path("insuranceCardNumber").asText());
+        assertEquals(1, f.audit.count("elder.insurance-card.reveal", Long.toString(id)));
+        // bad values name their field; "" clears the card
+        assertError(f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"", "\"careLevel\":\"bedridden\",\"category\"")),
+                400, "invalid_field", "careLevel");
+        assertError(f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"", "\"enrolledOn\":\"2026-13-01\",\"category\"")),
+                400, "invalid_field", "enrolledOn");
+        var cleared = f.send("PUT", "/api/elders/" + id, sup, ELDER.replace("\"category\"", "\"insuranceCardNumber\":\"\",\"category\""));
+        assertTrue(json(cleared).path("insuranceCard").isNull(), cleared.body());
+        assertEquals(404, f.send("GET", "/api/elders/" + id + "/insurance-card?reason=booking", sup, null).statusCode());
+    }
+
+    @Test
     void oversizedBodyIs413() throws Exception {
         String big = "{\"name\":\"" + "x".repeat(5000) + "\",\"phones\":[\"13800138000\"]}";
         var r = f.send("POST", "/api/elders", f.token(f.supervisor), big);

@@ -179,6 +179,53 @@ class StorageIT {
                 "杨浦区", "zh", true, false, null))).isEmpty();
     }
 
+    /** Issue 22: every report's SQL runs the same on both engines and gives the figures worked out by hand. */
+    @OnBothEngines
+    void theDistrictsReportsGiveTheSameFiguresOnBothEngines(String engine) {
+        open(engine);
+        onekey.reports.ReportSeed.seed(db.dsl());
+        onekey.reports.ReportFigures.assertAll(new onekey.reports.ReportQueries(db.dsl(), (f, t) -> java.util.List.of(),
+                java.time.Clock.fixed(java.time.Instant.ofEpochMilli(onekey.reports.ReportSeed.NOW), onekey.reports.ReportSeed.ZONE)));
+    }
+
+    @OnBothEngines
+    void anEldersArchiveIsStoredWithTheCardSealedAndAnEditThatDoesNotNameItKeepsIt(String engine) {
+        open(engine);
+        var repo = elders();
+        var cipher = onekey.elders.ArchiveCipher.of("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        var d = elder("档案甲", "13800000021", null, "徐汇区", "zh", true);
+        var archive = new onekey.elders.Archive(true, "nursing", "enrolled", LocalDate.of(2026, 3, 1),
+                LocalDate.of(2026, 2, 27), "NT-1", LocalDate.of(2026, 2, 27), "RF-1", null, null,
+                cipher.seal("310101193803121234"));
+        long id = repo.create(new ElderDraft(d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
+                d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
+                d.mobility(), d.device(), d.notes(), d.contacts(), true, null, archive)).id();
+        var stored = repo.get(id).orElseThrow().archive();
+        assertEquals("nursing", stored.careLevel());
+        assertEquals(LocalDate.of(2026, 3, 1), stored.enrolledOn());
+        assertEquals("RF-1", stored.formRef());
+        assertTrue(stored.economicHardship());
+        assertFalse(stored.proxyCallAgreed());
+        assertEquals("1234", stored.insuranceCard().last4());
+        assertEquals("310101193803121234", cipher.open(id, stored.insuranceCard()));
+        String sealed = db.dsl().select(onekey.store.jooq.Tables.ELDERS.INSURANCE_CARD_SEALED)
+                .from(onekey.store.jooq.Tables.ELDERS).where(onekey.store.jooq.Tables.ELDERS.ID.eq(id)).fetchOne().value1();
+        assertFalse(sealed.contains("310101"), "the column holds ciphertext only");
+        repo.update(id, d); // no archive named: unchanged
+        assertEquals("nursing", repo.get(id).orElseThrow().archive().careLevel());
+        // a new archive without a card keeps the card; the 人工代呼 agreement signed
+        repo.update(id, new ElderDraft(d.name(), d.birthDate(), d.gender(), d.phones(), d.address(), d.landmarks(),
+                d.district(), d.language(), d.category(), d.healthConditions(), d.medications(), d.allergies(),
+                d.mobility(), d.device(), d.notes(), d.contacts(), true, null,
+                new onekey.elders.Archive(false, "self-care", "enrolled", null, null, null, null, null,
+                        LocalDate.of(2026, 5, 1), "DH-1", null)));
+        var after = repo.get(id).orElseThrow().archive();
+        assertTrue(after.proxyCallAgreed());
+        assertEquals("self-care", after.careLevel());
+        assertEquals("310101193803121234", cipher.open(id, after.insuranceCard()));
+        assertEquals(onekey.elders.Archive.NONE, repo.create(elder("档案乙", "13800000022", null, null, "zh", null)).archive());
+    }
+
     @OnBothEngines
     void anEldersPlaceIsStoredAndAnEditThatDoesNotNameItKeepsIt(String engine) {
         open(engine);

@@ -56,6 +56,7 @@ final class I18n {
             e("health", "健康状况", "Health conditions"),
             e("medications", "用药", "Medications"),
             e("allergies", "过敏", "Allergies"),
+            e("proxyCall.missing", "未签人工代呼协议：代呼120前须征得老人或家属同意", "No proxy-call agreement on file: ask the elder or family before calling 120 for them"),
             e("mobility", "行动能力", "Mobility"),
             e("contacts", "紧急联系人", "Emergency contacts"),
             e("device", "设备", "Device"),

@@ -135,6 +135,8 @@ final class SoftphoneWindow {
     final JToggleButton muteButton = named(new JToggleButton(), "muteButton");
     final JLabel banner = named(new JLabel(" ", SwingConstants.CENTER), "popBanner");
     final JLabel elderName = named(new JLabel(" "), "elderName");
+    /** Issue 22: on an SOS pop, in red, when the elder has not signed the 人工代呼 agreement (calling 120 for them). */
+    final JLabel proxyCall = named(new JLabel(" "), "proxyCallWarning");
     final JLabel caller = named(new JLabel(" "), "callerNumber");
     final Map<String, JLabel> fields = new LinkedHashMap<>();
     final DefaultListModel<String> contactsModel = new DefaultListModel<>();
@@ -279,6 +281,11 @@ final class SoftphoneWindow {
         g.gridwidth = 2;
         g.weightx = 1;
         pop.add(elderName, g);
+        g.gridy++;
+        proxyCall.setForeground(new Color(0xC6, 0x28, 0x28));
+        proxyCall.setFont(proxyCall.getFont().deriveFont(Font.BOLD, 16f));
+        proxyCall.setVisible(false);
+        pop.add(proxyCall, g);
         g.gridy++;
         pop.add(caller, g);
         g.gridy++;
@@ -673,6 +680,7 @@ final class SoftphoneWindow {
         elderName.setText(" ");
         caller.setText(" ");
         fields.values().forEach(l -> l.setText(" "));
+        proxyCall.setVisible(false);
         contactsModel.clear();
         contactNumbers.clear();
         lastCallsModel.clear();
@@ -702,6 +710,10 @@ final class SoftphoneWindow {
         contactNumbers.clear();
         lastCallsModel.clear();
         dirty = false;
+        // the 人工代呼 agreement: absent on an SOS call → red, before anyone dials 120 for the elder
+        boolean noAgreement = known && "sos".equals(line) && e.has("proxyCallAgreed") && !e.path("proxyCallAgreed").asBoolean();
+        proxyCall.setText(noAgreement ? i18n.t("proxyCall.missing") : " ");
+        proxyCall.setVisible(noAgreement);
         if (!known) {
             elderName.setText(i18n.t(ev.recordUnavailable() ? "unavailable" : "unregistered"));
             fields.values().forEach(l -> l.setText(" "));

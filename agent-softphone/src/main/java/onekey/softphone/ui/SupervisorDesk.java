@@ -28,6 +28,7 @@ public final class SupervisorDesk {
     final HistoryPanel history;
     /** Issue 21: the dispatchers' orders board. */
     final OrdersBoardPanel orders;
+    final ReportsPanel reports;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -62,6 +63,8 @@ public final class SupervisorDesk {
         tabs.addTab(i18n.t("desk.tab.notices"), notices);
         orders = new OrdersBoardPanel(i18n, cti, work);
         tabs.addTab(i18n.t("desk.tab.orders"), orders);
+        reports = new ReportsPanel(i18n, cti, work); // issue 22: the district's figures
+        tabs.addTab(i18n.t("desk.tab.reports"), reports);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
         frame.pack();

@@ -214,6 +214,23 @@ class IncidentWorkspaceWindowTest {
      * one window on screen, and its off-screen copy holds no component a name could be looked up by.
      */
     @Test
+    void anSosPopOfAnElderWithoutTheProxyCallAgreementSaysSoInRedAndOneWithItDoesNot() throws Exception {
+        cti.send("""
+                {"type":"call.offered","registered":true,"callerNumber":"02155550001",
+                 "call":{"id":61,"linkedid":"1796540429.61","line":"sos","elderId":7},
+                 "elder":{"id":7,"name":"张桂英","age":82,"proxyCallAgreed":false,"contacts":[],"lastCalls":[]}}""");
+        await("the red warning").until(() -> ui.visible("proxyCallWarning"));
+        assertEquals("未签人工代呼协议：代呼120前须征得老人或家属同意", ui.text("proxyCallWarning"));
+        assertEquals("#c62828", ui.send("fg proxyCallWarning"));
+        cti.send("""
+                {"type":"call.offered","registered":true,"callerNumber":"02155550002",
+                 "call":{"id":62,"linkedid":"1796540429.62","line":"sos","elderId":8},
+                 "elder":{"id":8,"name":"李阿婆","age":85,"proxyCallAgreed":true,"contacts":[],"lastCalls":[]}}""");
+        await("the next pop").until(() -> ui.text("elderName").equals("李阿婆"));
+        assertFalse(ui.visible("proxyCallWarning"), "signed: no warning");
+    }
+
+    @Test
     void theSignInsWarmUpFinishesOffScreenAndLeavesOnlyTheWindow() {
         await("warm-up done").until(() -> Long.parseLong(ui.send("warmup")) >= 0);
         assertEquals("1 1", ui.send("frames popBanner"), "one window showing, one pop banner in all windows");

@@ -143,4 +143,29 @@ class QaFormEditorWindowTest {
         assertEquals("评分表已保存（6 项）", ui.text("qaStatus"));
         assertEquals("总分 100", ui.text("qaTotal"));
     }
+
+    /** Issue 22: the desk's reports tab shows the district's figures for the period and grouping asked (Ctrl+R). */
+    @Test
+    void theDesksReportsTabShowsTheDistrictsFiguresForAPeriod() {
+        cti.answers.put("GET /api/reports/calls?groupBy=line&from=2026-06-01&to=2026-06-01", """
+                {"from":"2026-06-01T00:00+08:00","to":"2026-06-02T00:00+08:00",
+                 "rows":[{"key":"sos","offered":2,"answered":2,"answeredWithin15s":1,"answeredWithin60s":2,
+                          "answeredWithin180s":2,"abandoned":0,"avgWaitMs":12500,"avgHandleMs":105000},
+                         {"key":"taxi","offered":1,"answered":0,"answeredWithin15s":0,"answeredWithin60s":0,
+                          "answeredWithin180s":0,"abandoned":1,"avgWaitMs":null,"avgHandleMs":null}],
+                 "total":{"offered":3,"answered":2,"answeredWithin15s":1,"answeredWithin60s":2,"answeredWithin180s":2,
+                          "abandoned":1,"avgWaitMs":12500,"avgHandleMs":105000}}""");
+        ui.mouse("deskButton");
+        await("the desk").until(() -> ui.visible("deskTabs"));
+        ui.send("tab deskTabs 报表");
+        await("the reports tab").until(() -> ui.visible("rpRun"));
+        assertEquals("查询 (Ctrl+R)", ui.text("rpRun"));
+        ui.send("type rpFrom 2026-06-01");
+        ui.send("type rpTo 2026-06-01");
+        ui.keys("ctrl+R", "desk");
+        await("the figures").until(() -> ui.text("rpTable").equals("SOS 紧急呼叫, 2, 2, 1, 2, 2, 0, 12.5, 105.0"
+                + " | 叫车, 1, 0, 0, 0, 0, 1, —, — | 合计, 3, 2, 1, 2, 2, 1, 12.5, 105.0"));
+        assertTrue(ui.text("rpStatus").startsWith("统计期间 2026-06-01 00:00+08:00"), ui.text("rpStatus"));
+        assertEquals(1, cti.sent("GET", "/api/reports/calls?groupBy=line&from=2026-06-01&to=2026-06-01").size());
+    }
 }

@@ -30,7 +30,7 @@ import javax.swing.text.JTextComponent;
  * (pointer moved there, button pressed and released through the X server), {@code type NAME TEXT} (a click into the
  * field, then the text set), {@code keys ctrl+shift+F6} (keys pressed and released through the X server, with the
  * window focused; {@code keys COMBO WINDOW} in the showing window or dialog so named, its focused field kept), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects the row), {@code color TABLE ROW COL} (the
- * cell's foreground as the renderer paints it, #rrggbb), {@code count NAME} (components so named), {@code quit}.
+ * cell's foreground as the renderer paints it, #rrggbb), {@code fg NAME} (its foreground, #rrggbb), {@code count NAME} (components so named), {@code quit}.
  * Replies {@code @@OK value} or {@code @@ERR why}. Test-only twin of cti-server's SoftphoneDriver, in this package.
  */
 public final class WindowDriver {
@@ -95,6 +95,10 @@ public final class WindowDriver {
                             }
                         }
                         throw new IllegalArgumentException("no item of " + p[1] + " contains " + p[2]);
+                    });
+                    case "fg" -> onEdt(() -> { // a component's foreground, #rrggbb
+                        Color f = find(p[1]).getForeground();
+                        return String.format("#%02x%02x%02x", f.getRed(), f.getGreen(), f.getBlue());
                     });
                     case "color" -> onEdt(() -> {
                         String[] rc = p[2].split(" ");
