@@ -230,8 +230,11 @@ public final class Database implements AutoCloseable {
             String[] locations = dialect == SQLDialect.H2
                     ? new String[] {"classpath:db/migration"}
                     : new String[] {"classpath:db/migration", "classpath:db/mariadb"};
+            // its own connections, not the pool's: the pool gives up on a connection after 1 s (the call path's rule),
+            // and a migration that needed a second connection while the pool was still opening it failed so on a
+            // loaded machine; a start may wait for its schema
             Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(pool)
+                    .dataSource(url, user, password)
                     .locations(locations)
                     .failOnMissingLocations(true)
                     .load()
