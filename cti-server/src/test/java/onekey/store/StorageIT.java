@@ -1165,7 +1165,7 @@ class StorageIT {
         var accounts = new JooqAccountRepository(db);
 
         DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> "given-" + ext);
-        assertEquals(5, seeded.lines());
+        assertEquals(6, seeded.lines(), "the five call lines and the alarm line (issue 24)");
         assertTrue(seeded.elders() >= 4);
         assertEquals(5, seeded.accounts());
         assertEquals("agent1001", seeded.passwords().get("1001"));
@@ -1179,6 +1179,8 @@ class StorageIT {
         assertTrue(elders.list(null, 0, 10).stream().anyMatch(e -> "en".equals(e.language())));
         assertEquals(new Line("1234901", Service.SOS, 10, "一键通 紧急救助 SOS"), lines.find("1234901").orElseThrow());
         assertEquals(5, lines.find("1234903").orElseThrow().priority());
+        assertEquals(Service.ALARM, lines.find("1234905").orElseThrow().service());
+        assertEquals(10, lines.find("1234905").orElseThrow().priority(), "an alarm is queued as an SOS");
 
         for (int i = 1; i <= 4; i++) {
             String u = "100" + i;
