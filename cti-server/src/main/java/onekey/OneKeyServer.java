@@ -363,7 +363,8 @@ public final class OneKeyServer implements AutoCloseable {
         // the rules the API's resources apply: accounts, elders, calls, recordings (after rescue, which hears of
         // dispositions and holds incidents)
         var apiServices = onekey.api.ApiServices.over(accounts, tokens, audit, elders, callRepo, recordingRepo, rescue, clock,
-                cfg.reports().archiveKey().isEmpty() ? null : onekey.elders.ArchiveCipher.of(cfg.reports().archiveKey()));
+                cfg.reports().archiveKey().isEmpty() ? null : onekey.elders.ArchiveCipher.of(cfg.reports().archiveKey()),
+                calls::liveAgent);
         this.api = new ApiServer(new ApiContext(cfg.http().bind(), cfg.http().port(), elders, lines, accounts, tokens,
                 audit, callRepo, recordingRepo, agents, sip, hub, health, cfg.calls().defaultAreaCode(),
                 cfg.http().tokenTtlMillis(), cfg.http().maxBodyBytes(),

@@ -33,6 +33,14 @@ public record ApiServices(AccountService accounts, ElderService elders, CallAcce
     public static ApiServices over(AccountRepository accounts, TokenStore tokens, AuditLog audit, ElderRepository elders,
                                    CallRepository calls, RecordingRepository recordings, RescueService rescue, Clock clock,
                                    onekey.elders.ArchiveCipher archiveCipher) {
+        return over(accounts, tokens, audit, elders, calls, recordings, rescue, clock, archiveCipher, null);
+    }
+
+    /** As above, with the live call model's agent per call (null: rows only). */
+    public static ApiServices over(AccountRepository accounts, TokenStore tokens, AuditLog audit, ElderRepository elders,
+                                   CallRepository calls, RecordingRepository recordings, RescueService rescue, Clock clock,
+                                   onekey.elders.ArchiveCipher archiveCipher,
+                                   java.util.function.LongFunction<Optional<Long>> liveAgent) {
         return new ApiServices(
                 new AccountService(accounts, tokens, audit),
                 new ElderService(elders, audit, clock,
@@ -41,7 +49,7 @@ public record ApiServices(AccountService accounts, ElderService elders, CallAcce
                                 .map(c -> Optional.of(c.id())).orElse(Optional.empty()),
                         (elderId, accountId) -> rescue != null && rescue.find(elderId, "open", 20).stream()
                                 .anyMatch(i -> i.agentId() != null && i.agentId() == accountId), archiveCipher),
-                new CallAccess(calls, audit, clock, rescue == null ? null : rescue::dispositionSaved),
+                new CallAccess(calls, audit, clock, rescue == null ? null : rescue::dispositionSaved, liveAgent),
                 new RecordingAccess(recordings, calls, audit, clock));
     }
 }

@@ -18,8 +18,16 @@ public final class CallAccess {
     private final Clock clock;
     /** Told of every disposition saved (the rescue plans a call-back for "callback-needed"). */
     private final Consumer<CallRecord> dispositionSaved;
+    /** The agent on a call OneKey follows live (the model, ahead of the row the journal writes); empty: not live. */
+    private final java.util.function.LongFunction<java.util.Optional<Long>> liveAgent;
 
     public CallAccess(CallRepository calls, AuditLog audit, Clock clock, Consumer<CallRecord> dispositionSaved) {
+        this(calls, audit, clock, dispositionSaved, id -> java.util.Optional.empty());
+    }
+
+    public CallAccess(CallRepository calls, AuditLog audit, Clock clock, Consumer<CallRecord> dispositionSaved,
+                      java.util.function.LongFunction<java.util.Optional<Long>> liveAgent) {
+        this.liveAgent = liveAgent == null ? id -> java.util.Optional.empty() : liveAgent;
         this.calls = calls;
         this.audit = audit;
         this.clock = clock;
@@ -34,7 +42,7 @@ public final class CallAccess {
     /** The call if {@code by} may {@code what} it: an agent only its own. */
     public CallRecord own(long id, Account by, String what) {
         CallRecord c = get(id);
-        if (!mayTouch(c, by)) {
+        if (!mayTouch(c, by) && !onLiveCall(c, by)) {
             throw new SecurityException("call " + c.id() + " was taken by another agent: agents may " + what
                     + " only their own calls");
         }
@@ -44,6 +52,16 @@ public final class CallAccess {
     /** Whether {@code by} may see call {@code c}: supervisors and admins any, an agent the calls it took. */
     public static boolean mayTouch(CallRecord c, Account by) {
         return by.role() != Role.AGENT || c.agentId() != null && c.agentId() == by.id();
+    }
+
+    /**
+     * Whether the agent {@code by} is on call {@code c} right now by the live model: the row's agent is written by the
+     * journal ms after the answer, so a disposition typed at once is not refused while the row still says nobody.
+     * Only when the row names no agent yet: a row that names another agent wins (a transfer is written at once).
+     */
+    private boolean onLiveCall(CallRecord c, Account by) {
+        return by.role() == Role.AGENT && c.agentId() == null
+                && liveAgent.apply(c.id()).filter(a -> a == by.id()).isPresent();
     }
 
     /** A list of calls, one audit row for it; an agent's list is of its own calls whatever {@code agentId} says. */
@@ -82,7 +100,7 @@ public final class CallAccess {
      */
     public CallRecord mayDispose(long id, Account by) {
         CallRecord c = get(id);
-        if (!mayTouch(c, by)) {
+        if (!mayTouch(c, by) && !onLiveCall(c, by)) {
             throw new SecurityException("only the agent who took call " + c.id() + ", a supervisor or an admin may set its "
                     + "disposition");
         }

@@ -610,6 +610,21 @@ public final class CallTracker implements AutoCloseable {
     }
 
     /**
+     * The agent on the live call whose row is {@code callId} as the model has it now (empty: not followed or no agent
+     * yet). The row's agent is written by the journal a few ms after the answer; who may act on a call just answered
+     * is read here first.
+     */
+    public java.util.Optional<Long> liveAgent(long callId) {
+        for (LiveCall l : live.values()) {
+            CallRecord r = l.record;
+            if (r != null && r.id() == callId) {
+                return java.util.Optional.ofNullable(r.agentId());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Links the call {@code callId} to the elder record an agent just created for its unregistered caller: the row
      * (column only, only while it has no elder), the live call if it is still followed, and a timeline event.
      * False when the call already has an elder.
