@@ -29,7 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Issue 24 on a real Asterisk, one Asterisk and one cti-server (its own JVM, to freeze it) for every method:
  * Contact ID tones made with sox and played into the alarm line as a panel sends them (AlarmReceiver, its eventcmd,
  * OneKey), a SCAIP-style MESSAGE from a sipp device, both again with the cti-server frozen (SIGSTOP: the dialplan
- * queues the alarm as SOS itself), and a terminal test call answered by the IVR with no agent rung.
+ * queues the alarm as SOS itself), and a terminal test call answered by the IVR with no agent rung. The API speaks
+ * HTTPS with a self-signed certificate, as in the demo: the hand-over (alarm-handoff.sh with curl --cacert, the MESSAGE
+ * context's CURL on loopback with OneKey's keyed "ack") is shown to reach OneKey, not the fail-open path.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceAlarmIT {
@@ -43,11 +45,17 @@ class DeviceAlarmIT {
     static long panelElder;
     static long fallElder;
     static long buttonDevice;
+    static Path certDir;
 
     @BeforeAll
     static void up() throws Exception {
         stack = new Stack();
-        stack.asterisk.with("ONEKEY_API_URL", "http://127.0.0.1:" + stack.httpPort()).with("ONEKEY_ALARM_KEY", ALARM_KEY);
+        // HTTPS with the demo's kind of certificate (./onekey tls-cert), handed to Asterisk as the demo does
+        certDir = Files.createTempDirectory("okalarmtls");
+        onekey.testkit.TlsTrust.Pem pem = onekey.testkit.TlsTrust.demoCertificate(certDir);
+        stack.withTls(pem.cert(), pem.key());
+        stack.asterisk.with("ONEKEY_API_URL", "https://127.0.0.1:" + stack.httpPort()).with("ONEKEY_ALARM_KEY", ALARM_KEY)
+                .with("ONEKEY_API_CAFILE", pem.cert().toString());
         stack.with("ONEKEY_DEVICES_PLATFORMKEYS", "asterisk:" + ALARM_KEY)
                 .with("ONEKEY_RESCUE_LISTENSECONDS", "2");
         stack.startAsterisk().startServerProcess();
@@ -83,6 +91,9 @@ class DeviceAlarmIT {
         if (audioDir != null) {
             deleteTree(audioDir);
         }
+        if (certDir != null) {
+            deleteTree(certDir);
+        }
     }
 
     /** Awaits the condition; on a timeout fails with the server's and Asterisk's side of the story. */
@@ -102,6 +113,15 @@ class DeviceAlarmIT {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp folder left behind
+        }
+    }
+
+    static long fileCount(Path dir, String part) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().contains(part)).count();
         }
     }
 
@@ -159,6 +179,11 @@ class DeviceAlarmIT {
             // the bad checksum was refused by AlarmReceiver (no kissoff, nothing written) and counted
             assertThat(stack.asterisk.cli("database get onekey-alarmreceiver checksum-errors")).contains("Value: ");
             assertThat(alarms.size()).isEqualTo(2);
+            // handed over by alarm-handoff.sh over HTTPS (curl --cacert): the event files taken, none queued fail-open
+            Path spool = stack.asterisk.rundir.resolve("spool/alarms");
+            awaitOr("the event files in done/", 10, () -> fileCount(spool.resolve("done"), "event-") >= 2);
+            assertThat(fileCount(spool, ".queued")).isZero();
+            assertThat(stack.asterisk.cli("queue show onekey")).doesNotContain("onekey-alarm-sos");
         } finally {
             panels.forEach(Sipp.Caller::close);
         }
@@ -175,6 +200,11 @@ class DeviceAlarmIT {
         JsonNode inc = stack.api.get("/api/incidents/" + pop.path("incident").path("id").asLong(), sup).json();
         assertThat(inc.path("reason").asText()).isEqualTo("device-alarm");
         assertThat(inc.path("detail").asText()).contains("kind=fall", "at=31.2021,121.4425");
+        // the dialplan counted it taken (OneKey's ack over HTTPS on loopback), not queued fail-open
+        awaitOr("the MESSAGE counted as taken", 10, () -> stack.asterisk.cli("database get onekey-alarm message-taken")
+                .contains("Value: 1"));
+        assertThat(stack.asterisk.cli("database get onekey-alarm message-failopen")).doesNotContain("Value: ");
+        assertThat(stack.asterisk.cli("queue show onekey")).doesNotContain("onekey-alarm-sos");
     }
 
     @Test
@@ -208,6 +238,7 @@ class DeviceAlarmIT {
                 panelAudio("frozen", contactId("1234", '1', "101", "01", "002")))) {
             assertThat(message("fall-1", "F-2", "31.2030", "121.4430")).isZero();
             awaitOr("the MESSAGE alarm in the queue at SOS priority", 10, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/fall1@onekey-alarm-sos.*prio: 10.*"));
+            assertThat(stack.asterisk.cli("database get onekey-alarm message-failopen")).contains("Value: 1");
             awaitOr("the Contact ID alarm in the queue at SOS priority", 30, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/02155559004@onekey-alarm-sos.*prio: 10.*"));
         } finally {
             stack.process.thaw();
