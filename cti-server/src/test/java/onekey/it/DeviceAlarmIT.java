@@ -46,6 +46,8 @@ class DeviceAlarmIT {
     static long fallElder;
     static long buttonDevice;
     static Path certDir;
+    /** A Kamailio front that answers alarm MESSAGEs itself: 200 only once OneKey or the fail-open path has them. */
+    static onekey.testkit.KamailioInstance front;
 
     @BeforeAll
     static void up() throws Exception {
@@ -59,6 +61,9 @@ class DeviceAlarmIT {
         stack.with("ONEKEY_DEVICES_PLATFORMKEYS", "asterisk:" + ALARM_KEY)
                 .with("ONEKEY_RESCUE_LISTENSECONDS", "2");
         stack.startAsterisk().startServerProcess();
+        front = new onekey.testkit.KamailioInstance(List.of("127.0.0.1:" + stack.asterisk.sipPort))
+                .with("ONEKEY_KAM_ALARM_SCRIPT", stack.asterisk.rundir.resolve("agi-bin/alarm-message.sh").toString())
+                .start();
         audioDir = Files.createTempDirectory("okalarm");
         elderLine = Sipp.TrunkPhone.silent(stack.asterisk.trunkPort(), 300);
         sup = stack.api.login("super", "super1234");
@@ -79,7 +84,7 @@ class DeviceAlarmIT {
 
     @AfterAll
     static void down() {
-        for (AutoCloseable c : new AutoCloseable[] {seat, phone, elderLine, stack}) {
+        for (AutoCloseable c : new AutoCloseable[] {seat, phone, elderLine, front, stack}) {
             try {
                 if (c != null) {
                     c.close();
@@ -209,6 +214,21 @@ class DeviceAlarmIT {
 
     @Test
     @Order(3)
+    void aMessageToTheKamailioFrontIsAnswered200OnlyOnceOneKeyHasIt() {
+        assertThat(message(front.port, "alarm-message-front.xml", "fall-1", "F-10", "31.2025", "121.4428"))
+                .as("sipp MESSAGE to the front answered 200; " + front.log()).isZero();
+        // 200 came after OneKey stored it: the alarm is there the moment sipp has its answer
+        JsonNode alarms = stack.api.get("/api/alarms?elderId=" + fallElder, sup).json();
+        assertThat(alarms).anySatisfy(a -> {
+            assertThat(a.path("alarmId").asText()).isEqualTo("fall-1/F-10");
+            assertThat(a.path("lat").asDouble()).isEqualTo(31.2025);
+        });
+        assertThat(stack.asterisk.cli("database get onekey-alarm front-failopen")).doesNotContain("Value: ");
+        assertThat(stack.asterisk.cli("queue show onekey")).doesNotContain("onekey-alarm-sos");
+    }
+
+    @Test
+    @Order(4)
     void aDeviceInTestModeIsAnsweredByTheIvrAndRecordedWithNoAgentRung() throws Exception {
         var r = stack.api.send("PUT", "/api/devices/" + buttonDevice + "/test-mode", sup, "{\"minutes\":10}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -229,7 +249,7 @@ class DeviceAlarmIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withTheCtiServerFrozenAlarmsStillReachTheQueueAsSos() throws Exception {
         seat.send("{\"type\":\"agent.pause\",\"reason\":\"test\"}");
         seat.await("agent.state", j -> !j.path("agent").path("state").asText().equals("ready"), 10);
@@ -239,6 +259,12 @@ class DeviceAlarmIT {
             assertThat(message("fall-1", "F-2", "31.2030", "121.4430")).isZero();
             awaitOr("the MESSAGE alarm in the queue at SOS priority", 10, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/fall1@onekey-alarm-sos.*prio: 10.*"));
             assertThat(stack.asterisk.cli("database get onekey-alarm message-failopen")).contains("Value: 1");
+            // through the Kamailio front: 200 only once the alarm was queued here as SOS (the script's fail-open)
+            assertThat(message(front.port, "alarm-message-front.xml", "fall-3", "F-11", "31.2030", "121.4430"))
+                    .as("the front answered 200 with OneKey frozen; " + front.log()).isZero();
+            assertThat(stack.asterisk.cli("database get onekey-alarm front-failopen")).contains("Value: ");
+            awaitOr("the front's MESSAGE alarm in the queue at SOS priority", 10, () -> stack.asterisk.cli("queue show onekey")
+                    .matches("(?s).*Local/fall-?3@onekey-alarm-sos.*prio: 10.*"));
             awaitOr("the Contact ID alarm in the queue at SOS priority", 30, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/02155559004@onekey-alarm-sos.*prio: 10.*"));
         } finally {
             stack.process.thaw();
@@ -298,6 +324,11 @@ class DeviceAlarmIT {
 
     /** A SCAIP-style MESSAGE from a sipp device; sipp's exit code (0: answered 202). */
     static int message(String device, String ref, String lat, String lon) {
+        return message(stack.asterisk.sipPort, "alarm-message.xml", device, ref, lat, lon);
+    }
+
+    /** The same MESSAGE to {@code port} with {@code scenario} (its expected answer); sipp's exit code. */
+    static int message(int port, String scenario, String device, String ref, String lat, String lon) {
         Path dir;
         try {
             dir = Files.createTempDirectory("okmsg");
@@ -305,8 +336,8 @@ class DeviceAlarmIT {
             throw new IllegalStateException(e);
         }
         try {
-            var p = Proc.start(List.of("sipp", "127.0.0.1:" + stack.asterisk.sipPort, "-sf",
-                    Repo.asteriskConfig().resolve("sipp/alarm-message.xml").toString(), "-i", "127.0.0.1", "-p",
+            var p = Proc.start(List.of("sipp", "127.0.0.1:" + port, "-sf",
+                    Repo.asteriskConfig().resolve("sipp/" + scenario).toString(), "-i", "127.0.0.1", "-p",
                     String.valueOf(Ports.free()), "-key", "device", device, "-key", "ref", ref, "-key", "type", "fall",
                     "-key", "lat", lat, "-key", "lon", lon, "-key", "acc", "9", "-m", "1", "-nostdin", "-timeout", "15s"),
                     dir, Map.of(), dir.resolve("out.log"));
