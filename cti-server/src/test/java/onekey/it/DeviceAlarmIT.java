@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * OneKey), a SCAIP-style MESSAGE from a sipp device, both again with the cti-server frozen (SIGSTOP: the dialplan
  * queues the alarm as SOS itself), and a terminal test call answered by the IVR with no agent rung. The API speaks
  * HTTPS with a self-signed certificate, as in the demo: the hand-over (alarm-handoff.sh with curl --cacert, the MESSAGE
- * context's CURL on loopback with OneKey's keyed "ack") is shown to reach OneKey, not the fail-open path.
+ * context's CURL on loopback with OneKey's keyed "ack") is shown to reach OneKey, not the fail-open path. A Kamailio
+ * front with the alarm script answers MESSAGEs 200 only once OneKey has the alarm or it is queued as SOS.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceAlarmIT {
