@@ -23,6 +23,11 @@
 #   ONEKEY_RECORDINGS_DIR [RUNDIR/recordings] where MixMonitor writes (nodes of one centre may share one folder)
 #   ONEKEY_API_URL [http://127.0.0.1:8080] ONEKEY_ALARM_KEY []: where alarms go (issue 24) and the key of the
 #   device platform "asterisk" in OneKey's devices.platformKeys (empty: alarms are always queued as SOS)
+#   ONEKEY_API_CAFILE []: the PEM certificate(s) to trust for an https ONEKEY_API_URL with a private or self-signed
+#     certificate (the demo's). alarm-handoff.sh verifies with it (curl --cacert). The MESSAGE hand-over's CURL()
+#     cannot be given a CA in Asterisk 16 (func_curl has only ssl_verifypeer): it skips the certificate check for a
+#     loopback URL only, where OneKey's answer is proven instead by a keyed hash of the alarm ("ack"), and the alarm
+#     itself is signed; for any other host the check stays on (use a publicly trusted certificate there)
 #   ONEKEY_ASTERISK_SHELL [no]  yes: load app_system/func_shell/app_externalivr (shell from the dialplan)
 #   ONEKEY_ALLOW_WILDCARD_BIND [no]  yes: allow ONEKEY_BIND / ONEKEY_AMI_BIND = 0.0.0.0 or ::
 #   ONEKEY_SIP_TLS_CERT [] ONEKEY_SIP_TLS_KEY [] ONEKEY_SIP_TLS_PORT [5061]: with cert and key (PEM),
@@ -77,6 +82,16 @@ render() {
     esac
     [[ "${ONEKEY_ALARM_KEY:-}" =~ ^[A-Za-z0-9._~+=-]*$ ]] ||
         die "ONEKEY_ALARM_KEY may hold only letters, digits and . _ ~ + = - (it is written into the dialplan)"
+    local api_url="${ONEKEY_API_URL:-http://127.0.0.1:8080}" api_verify=1
+    if [ -n "${ONEKEY_API_CAFILE:-}" ]; then
+        [ -r "$ONEKEY_API_CAFILE" ] || die "ONEKEY_API_CAFILE names no readable file: $ONEKEY_API_CAFILE"
+        case "$api_url" in
+            https://127.0.0.1:*|https://127.0.0.1/*|https://localhost:*|https://localhost/*|https://\[::1\]:*)
+                api_verify=0 ;;
+            https://*)
+                echo "asterisk.sh: ONEKEY_API_CAFILE with $api_url: the MESSAGE alarm hand-over cannot use a private CA (Asterisk 16's CURL has no CA option), so MESSAGE alarms take the fail-open SOS path unless the certificate is publicly trusted" >&2 ;;
+        esac
+    fi
     mkdir -p "$RUNDIR"/spool/alarms
     mkdir -p "$RUNDIR"/{run,log,spool,lib,lib/keys,lib/cache,agi-bin,recordings,sounds/onekey,etc/asterisk}
     [[ "${ONEKEY_SYSTEM_NAME:-}" =~ ^[A-Za-z0-9_]*$ ]] || die "ONEKEY_SYSTEM_NAME may hold only letters, digits and _ (it prefixes every uniqueid)"
@@ -107,7 +122,9 @@ render() {
         "DATADIR=$RUNDIR/data"
         "SYSTEM_NAME=${ONEKEY_SYSTEM_NAME:-}"
         "RECDIR=${ONEKEY_RECORDINGS_DIR:-$RUNDIR/recordings}"
-        "API_URL=${ONEKEY_API_URL:-http://127.0.0.1:8080}"
+        "API_URL=$api_url"
+        "API_CAFILE=${ONEKEY_API_CAFILE:-}"
+        "API_VERIFY=$api_verify"
         "ALARM_KEY=${ONEKEY_ALARM_KEY:-}"
     )
     local -a sedargs=()

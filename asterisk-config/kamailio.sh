@@ -15,6 +15,8 @@
 #   ONEKEY_KAM_FR_TIMER [1500]    ms a node has to answer an INVITE (100 Trying) before the call goes to the next
 #   ONEKEY_KAM_CHILDREN [2] ONEKEY_KAM_DEBUG [2] ONEKEY_KAM_MODULES [/usr/lib/x86_64-linux-gnu/kamailio/modules]
 #   ONEKEY_KAM_BIN [kamailio]
+#   ONEKEY_KAM_ALARM_SCRIPT []: an Asterisk instance's RUNDIR/agi-bin/alarm-message.sh (issue 24): alarm MESSAGEs to
+#     alarm@ are then answered here, 200 only once OneKey or the fail-open path has the alarm (not Asterisk's early 202)
 # The agents' credentials are in RUNDIR/db/subscriber (db_text), which OneKey writes (nodes.subscribers); Kamailio
 # re-reads it when it changes. Each Asterisk node renders with ONEKEY_SYSTEM_NAME=<node> and its agents' AORs point
 # at this front (OneKey writes them: nodes.proxy).
@@ -45,6 +47,12 @@ render() {
     fi
     [ -e "$modules/dispatcher.so" ] || die "kamailio modules not found in $modules (install Debian's kamailio, or set ONEKEY_KAM_MODULES)"
     mkdir -p "$RUNDIR"/{run,db}
+    local alarm="${ONEKEY_KAM_ALARM_SCRIPT:-}" alarm_define="# no alarm MESSAGE hand-over here (ONEKEY_KAM_ALARM_SCRIPT)"
+    if [ -n "$alarm" ]; then
+        [ -x "$alarm" ] || die "ONEKEY_KAM_ALARM_SCRIPT is not an executable file: $alarm"
+        [[ "$alarm" =~ ^/[A-Za-z0-9/._-]+$ ]] || die "ONEKEY_KAM_ALARM_SCRIPT must be an absolute path of letters, digits and / . _ -"
+        alarm_define="#!define WITH_ALARM_SCRIPT"
+    fi
     local -a vars=(
         "RUNDIR=$RUNDIR"
         "DBDIR=$RUNDIR/db"
@@ -56,6 +64,8 @@ render() {
         "CHILDREN=${ONEKEY_KAM_CHILDREN:-2}"
         "DEBUG=${ONEKEY_KAM_DEBUG:-2}"
         "MODULES=$modules"
+        "ALARM_DEFINE=$alarm_define"
+        "ALARM_SCRIPT=${alarm:-none}"
     )
     local -a sedargs=()
     local kv

@@ -10,6 +10,7 @@ set -u
 SPOOL="@@RUNDIR@@/spool/alarms"
 URL="@@API_URL@@/api/alarms/contact-id"
 KEY="@@ALARM_KEY@@"
+CAFILE="@@API_CAFILE@@"   # an https API's private CA (the demo's self-signed certificate); empty: the system's
 ASTCONF="@@RUNDIR@@/etc/asterisk/asterisk.conf"
 mkdir -p "$SPOOL/done"
 for f in "$SPOOL"/event-*; do
@@ -17,7 +18,7 @@ for f in "$SPOOL"/event-*; do
     name=$(basename "$f" .queued)
     if [ -n "$KEY" ]; then
         sig="sha256=$(openssl dgst -sha256 -hmac "$KEY" -r < "$f" | cut -d' ' -f1)"
-        if curl -fsS --max-time 3 -o /dev/null -H "Content-Type: text/plain" -H "X-OneKey-Signature: $sig" \
+        if curl -fsS --max-time 3 ${CAFILE:+--cacert "$CAFILE"} -o /dev/null -H "Content-Type: text/plain" -H "X-OneKey-Signature: $sig" \
                 -H "X-OneKey-Event-File: $name" --data-binary @"$f" "$URL" 2>/dev/null; then
             mv -f "$f" "$SPOOL/done/$name"
             continue

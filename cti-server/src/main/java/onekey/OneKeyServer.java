@@ -108,6 +108,8 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
     private final onekey.devices.DeviceService devices; // issue 24: devices, their tests
     private final onekey.devices.AlarmService alarms; // issue 24: alarms without a voice
+    private final onekey.devices.StationService stations; // issue 24: the 驿站 register, the nearest in the pop
+    private final onekey.devices.ElderThresholds elderThresholds; // issue 24: the elders' own reading ranges
     private final onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
     /** GET /metrics (issue 22): the figures a monitoring system scrapes; features add theirs with metrics.gauge(...). */
     private final onekey.metrics.Metrics metrics;
@@ -293,12 +295,15 @@ public final class OneKeyServer implements AutoCloseable {
         // issue 24: the device register and terminal tests; alarms without a voice open the rescue's incidents
         this.devices = new onekey.devices.DeviceService(new onekey.devices.DeviceRepository(db), elders, audit, hub, clock,
                 cfg.devices().testDays(), cfg.calls().defaultAreaCode(), pbx);
+        this.stations = new onekey.devices.StationService(new onekey.devices.StationRepository(db), audit, clock,
+                java.time.ZoneId.of(cfg.broadcast().timeZone()), cfg.calls().defaultAreaCode());
+        this.elderThresholds = new onekey.devices.ElderThresholds(db, audit, clock);
         this.alarms = new onekey.devices.AlarmService(devices, elders, (elderId, detail) -> {
             RescueService.Opened o = rescue.noResponse(elderId, null, null, onekey.devices.AlarmService.REASON, detail);
             return new onekey.devices.AlarmService.Incidents.Opened(o.incident().id(), o.created(),
                     RescueService.shape(o.incident()));
         }, () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
-                .map(onekey.agents.AgentStatus::accountId).toList(), audit, hub, clock);
+                .map(onekey.agents.AgentStatus::accountId).toList(), audit, hub, clock, elderThresholds, stations);
         // life services (issue 21): offers and callbacks are legs of the one outbound service; a registration order's
         // confirmation and reminders are the existing broadcasts
         OneKeyConfig.Orders oc = cfg.orders();
@@ -400,6 +405,7 @@ public final class OneKeyServer implements AutoCloseable {
                 }, audit, clock).start();
         api.alerts(alerts);
         api.devices(devices, alarms, cfg.devices().platformKeys());
+        api.stations(stations, elderThresholds, elders, audit);
         this.sms = smsService(elders, clock, audit);
         smsLater.set(sms);
         this.smsTriggers = new onekey.sms.SmsTriggers(sms, elders, cfg.sms().triggers(), cfg.sms().centreNumber(),

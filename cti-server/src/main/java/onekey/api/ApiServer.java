@@ -129,6 +129,13 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the 驿站 register and the elders' own reading ranges (issue 24); call before {@link #start()}. */
+    public ApiServer stations(onekey.devices.StationService stations, onekey.devices.ElderThresholds thresholds,
+                              onekey.elders.ElderRepository elders, onekey.auth.AuditLog audit) {
+        new StationsApi(stations, thresholds, elders, audit).addTo(routes);
+        return this;
+    }
+
     /** Adds texts (issue 20): GET/POST /api/sms; call before {@link #start()}. */
     public ApiServer sms(onekey.sms.SmsService sms, onekey.rescue.RescueService rescue) {
         new SmsApi(sms, rescue).addTo(routes);

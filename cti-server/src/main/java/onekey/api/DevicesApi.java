@@ -236,7 +236,10 @@ final class DevicesApi {
         } catch (IllegalArgumentException e) {
             throw fieldError(e);
         }
-        return result(alarms.receive(m.incoming()));
+        AlarmService.Result res = alarms.receive(m.incoming());
+        Map<String, Object> out = shape(res);
+        out.put("ack", AlarmSignature.messageAck(key, raw)); // the dialplan's proof that OneKey has it
+        return res.replay() ? Reply.ok(out) : Reply.created(out);
     }
 
     private static Reply result(AlarmService.Result res) {

@@ -129,6 +129,9 @@ public final class DemoData {
                 e++;
             }
         }
+        if (db.dsl().fetchCount(onekey.store.jooq.Tables.STATIONS) == 0) {
+            seedStations(db);
+        }
         Map<String, String> passwords = new LinkedHashMap<>();
         if (db.dsl().fetchCount(ACCOUNTS) == 0) {
             String[] names = {"王丽 (坐席1001)", "李强 (坐席1002)", "陈静 (坐席1003)", "赵敏 (坐席1004)"};
@@ -149,6 +152,29 @@ public final class DemoData {
                 .set(AUDIT_LOG.DETAIL, "demo elders=" + e + " accounts=" + passwords.size() + " (well-known passwords)")
                 .execute();
         return new Seeded(l, e, passwords.size(), Map.copyOf(passwords));
+    }
+
+    /**
+     * 驿站 (community service stations) near the demo elders (issue 24: the nearest one in an alarm's pop), with hours
+     * that make the pop's choice visible: 天平路's closes at 20:00 and 徐家汇's, a little farther, is open all night.
+     */
+    static void seedStations(Database db) {
+        var t = onekey.store.jooq.Tables.STATIONS;
+        long now = System.currentTimeMillis();
+        Object[][] rows = {
+                {"天平路街道为老服务驿站", "上海市徐汇区天平路245号", 31.2046, 121.4447, "02164310001", "08:00-20:00", "孙阿姨 (值班社工)", "天平路街道"},
+                {"徐家汇街道24小时驿站", "上海市徐汇区宛平南路88号", 31.1975, 121.4365, "02164310002", "24h", "夜班 刘师傅", "徐家汇街道"},
+                {"长白新村驿站", "上海市杨浦区长白路150号", 31.2801, 121.5230, "02165430003", "mon-sat 08:00-18:00", "周社工", "控江路街道"},
+                {"临汾路驿站", "上海市静安区临汾路380号", 31.2990, 121.4552, "02156640004", "08:00-20:00", "马阿姨", "彭浦新村街道"},
+                {"古北驿站", "上海市长宁区古北路600号", 31.1992, 121.4081, "02162750005", "24h", "值班护工", "虹桥街道"},
+                {"潍坊四村驿站", "上海市浦东新区潍坊路520号", 31.2290, 121.5241, "02158760006", "mon-fri 08:30-17:30", "陆社工", "潍坊新村街道"}};
+        for (Object[] r : rows) {
+            db.dsl().insertInto(t)
+                    .set(t.NAME, (String) r[0]).set(t.ADDRESS, (String) r[1]).set(t.LAT, (Double) r[2])
+                    .set(t.LON, (Double) r[3]).set(t.PHONE, (String) r[4]).set(t.HOURS, (String) r[5])
+                    .set(t.STAFF, (String) r[6]).set(t.SUB_DISTRICT, (String) r[7]).set(t.ACTIVE, true)
+                    .set(t.CREATED_AT, now).set(t.UPDATED_AT, now).execute();
+        }
     }
 
     /** Five elders of Shanghai districts; contacts in calling order: child, 居委 (neighbourhood committee), 驿站. */

@@ -50,10 +50,19 @@ public final class AlarmService {
     private final AuditLog audit;
     private final DeviceNotifier notifier;
     private final Clock clock;
-    private final Thresholds thresholds;
+    /** The elders' own reading ranges; null: the centre's defaults for everyone. */
+    private final ElderThresholds thresholds;
+    /** The 驿站 register, for the nearest station in the pop; null: none shown. */
+    private final StationService stations;
 
     public AlarmService(DeviceService devices, ElderRepository elders, Incidents incidents,
                         Supplier<List<Long>> readySeats, AuditLog audit, onekey.events.EventHub hub, Clock clock) {
+        this(devices, elders, incidents, readySeats, audit, hub, clock, null, null);
+    }
+
+    public AlarmService(DeviceService devices, ElderRepository elders, Incidents incidents,
+                        Supplier<List<Long>> readySeats, AuditLog audit, onekey.events.EventHub hub, Clock clock,
+                        ElderThresholds thresholds, StationService stations) {
         this.devices = devices;
         this.repo = devices.repository();
         this.elders = elders;
@@ -62,7 +71,8 @@ public final class AlarmService {
         this.audit = audit;
         this.notifier = new DeviceNotifier(hub);
         this.clock = clock;
-        this.thresholds = Thresholds.DEFAULT;
+        this.thresholds = thresholds;
+        this.stations = stations;
     }
 
     /** Takes one alarm; IllegalArgumentException "field: message" for a malformed one. */
@@ -88,7 +98,9 @@ public final class AlarmService {
         String kind = in.kind();
         String judged = null;
         if (in.readings() != null && !in.readings().isEmpty()) {
-            List<String> outside = thresholds.outside(in.readings());
+            Thresholds ranges = thresholds == null || device.isEmpty() ? Thresholds.DEFAULT
+                    : thresholds.forElder(device.get().elderId());
+            List<String> outside = ranges.outside(in.readings());
             judged = outside.isEmpty() ? "readings within range: " + in.readings() : "readings outside range: "
                     + String.join(", ", outside);
             if (outside.isEmpty() && "health-reading".equals(kind)) {
@@ -173,7 +185,35 @@ public final class AlarmService {
             }
         }
         m.put("fix", fix);
+        m.put("station", station(fix != null ? fix : home, fix != null ? "fix" : "home"));
         return m;
+    }
+
+    /** The nearest open 驿站 to where the elder is (the fix, else the home): who to send, how far, their phone. */
+    private Map<String, Object> station(Map<String, Object> where, String from) {
+        if (stations == null || where == null) {
+            return null;
+        }
+        try {
+            return stations.nearest((Double) where.get("lat"), (Double) where.get("lon")).map(n -> {
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("id", n.station().id());
+                st.put("name", n.station().name());
+                st.put("address", n.station().address());
+                st.put("phone", n.station().phone());
+                st.put("hours", n.station().hours());
+                st.put("open", n.open());
+                st.put("staff", n.station().staff());
+                st.put("lat", n.station().lat());
+                st.put("lon", n.station().lon());
+                st.put("meters", n.meters());
+                st.put("from", from);
+                return st;
+            }).orElse(null);
+        } catch (RuntimeException e) { // the pop goes out without the station rather than not at all
+            log.warn("nearest station not found for the pop: {}", e.toString());
+            return null;
+        }
     }
 
     private Optional<Device> find(Incoming in) {

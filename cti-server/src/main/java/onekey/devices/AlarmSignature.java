@@ -53,4 +53,21 @@ public final class AlarmSignature {
         byte[] given = header.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given);
     }
+
+    /**
+     * The acknowledgement of a MESSAGE alarm handed over by the dialplan: hex SHA-1 of the key, "taken" and the body as
+     * received. The dialplan computes the same ({@code SHA1(key taken body)}) and counts only that answer as taken, so
+     * a reply that is not OneKey's (whatever answers on the port) never stops the fail-open SOS path.
+     */
+    public static String messageAck(String key, byte[] body) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(key.getBytes(StandardCharsets.UTF_8));
+            md.update("taken".getBytes(StandardCharsets.US_ASCII));
+            md.update(body);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

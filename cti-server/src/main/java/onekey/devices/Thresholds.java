@@ -19,6 +19,16 @@ public record Thresholds(Map<String, double[]> ranges) {
             "diastolic", new double[] {50, 110},
             "temperature", new double[] {35.0, 38.5}));
 
+    /** These ranges with {@code own} over them, reading by reading. */
+    public Thresholds with(Map<String, double[]> own) {
+        if (own.isEmpty()) {
+            return this;
+        }
+        Map<String, double[]> m = new java.util.HashMap<>(ranges);
+        m.putAll(own);
+        return new Thresholds(Map.copyOf(m));
+    }
+
     /** The readings outside their range, as "name=value (min–max)"; readings with no range are not judged. */
     public List<String> outside(Map<String, Double> readings) {
         List<String> out = new ArrayList<>();

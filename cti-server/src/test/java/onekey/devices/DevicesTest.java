@@ -48,6 +48,8 @@ class DevicesTest {
     JooqElderRepository elders;
     DeviceService devices;
     AlarmService alarms;
+    StationService stations;
+    ElderThresholds thresholds;
     Elder li;
 
     @BeforeEach
@@ -61,11 +63,13 @@ class DevicesTest {
                 new Place(31.2200, 121.4400, "entered", "华阳路街道", "华一居委")));
         hub.subscribe(id -> true, true, -1, seen::add);
         devices = new DeviceService(new DeviceRepository(db), elders, audit, hub, clock, 30, "21", null);
+        stations = new StationService(new StationRepository(db), audit, clock, java.time.ZoneId.of("Asia/Shanghai"), "21");
+        thresholds = new ElderThresholds(db, audit, clock);
         alarms = new AlarmService(devices, elders, (elderId, detail) -> {
             opened.add(elderId + ":" + detail);
             return new AlarmService.Incidents.Opened(opened.size(), true, Map.of("id", opened.size(), "reason",
                     AlarmService.REASON, "detail", detail));
-        }, () -> List.of(7L), audit, hub, clock);
+        }, () -> List.of(7L), audit, hub, clock, thresholds, stations);
     }
 
     @AfterEach
@@ -245,6 +249,73 @@ class DevicesTest {
         assertThat(high.outcome()).isEqualTo("escalated");
         assertThat(high.alarm().detail()).contains("heartRate=150 (40-130)", "spo2=86 (90-100)");
         assertThat(opened).hasSize(1);
+    }
+
+    @Test
+    void anElderOwnRangesOverrideTheDefaultsReadingByReading() {
+        button(null);
+        // a doctor's ranges: this elder's resting heart rate runs high, and 88 % oxygen is her normal (COPD)
+        thresholds.set(li.id(), Map.of("heartRate", new double[] {50, 160}, "spo2", new double[] {85, 100}), sup);
+        var usual = alarms.receive(new AlarmService.Incoming("acme", "T-1", "api", "SOS-0001", null, null,
+                "health-reading", null, null, null, null, Map.of("heartRate", 150.0, "spo2", 88.0), null));
+        assertThat(usual.outcome()).isEqualTo("reading-normal");
+        // the defaults still judge the readings she has no range of her own for (temperature 35.0–38.5)
+        var fever = alarms.receive(new AlarmService.Incoming("acme", "T-2", "api", "SOS-0001", null, null,
+                "health-reading", null, null, null, null, Map.of("heartRate", 150.0, "temperature", 39.2), null));
+        assertThat(fever.outcome()).isEqualTo("escalated");
+        assertThat(fever.alarm().detail()).contains("temperature=39.2 (35-38.5)").doesNotContain("heartRate");
+        // her own lower bound holds too
+        var low = alarms.receive(new AlarmService.Incoming("acme", "T-3", "api", "SOS-0001", null, null,
+                "health-reading", null, null, null, null, Map.of("heartRate", 45.0), null));
+        assertThat(low.alarm().detail()).contains("heartRate=45 (50-160)");
+        assertThat(opened).hasSize(2);
+        assertThat(ElderThresholds.shape(thresholds.own(li.id()))).containsEntry("heartRate",
+                Map.of("min", 50.0, "max", 160.0, "source", "elder"));
+        assertThat(audit.find(null, null, null, null, null, 100)).anyMatch(a -> a.action().equals("elder.thresholds"));
+        // impossible ranges are refused, naming the reading
+        assertThatThrownBy(() -> thresholds.set(li.id(), Map.of("heartRate", new double[] {120, 60}), sup))
+                .hasMessageStartingWith("heartRate: min must be below max");
+        assertThatThrownBy(() -> thresholds.set(li.id(), Map.of("spo2", new double[] {85, 120}), sup))
+                .hasMessageStartingWith("spo2: must lie within 50-100");
+        assertThatThrownBy(() -> thresholds.set(li.id(), Map.of("glucose", new double[] {4, 8}), sup))
+                .hasMessageStartingWith("glucose: not a reading");
+        // cleared: the defaults again
+        thresholds.set(li.id(), Map.of(), sup);
+        var again = alarms.receive(new AlarmService.Incoming("acme", "T-4", "api", "SOS-0001", null, null,
+                "health-reading", null, null, null, null, Map.of("heartRate", 150.0), null));
+        assertThat(again.outcome()).isEqualTo("escalated");
+    }
+
+    @Test
+    void theAlarmPopNamesTheNearestOpenStationWithItsDistanceAndPhone() {
+        button(null);
+        // the elder is at 31.2200, 121.4400; clock 02:00Z = 10:00 in Shanghai
+        Station near = stations.register(new Station.Draft("华阳驿站", "华阳路 1 号", 31.2230, 121.4400, null,
+                "021-6200 0001", "08:00-20:00", "王社工", "华阳路街道", null), sup);
+        Station far = stations.register(new Station.Draft("江苏路24小时驿站", "江苏路 9 号", 31.2300, 121.4400, null,
+                "021-6200 0002", "24h", null, null, null), sup);
+        alarms.receive(new AlarmService.Incoming("acme", "S-1", "api", "SOS-0001", null, null, "fall", null,
+                null, null, null, null, null));
+        Map<String, Object> station = lastPopStation();
+        assertThat(station).containsEntry("id", near.id()).containsEntry("name", "华阳驿站")
+                .containsEntry("phone", "021-6200 0001").containsEntry("open", true).containsEntry("from", "home");
+        assertThat(((Number) station.get("meters")).longValue()).isBetween(320L, 350L); // 0.003° of latitude ≈ 334 m
+        // 21:00 in Shanghai: 华阳 has closed, the all-night one 1.1 km away is named
+        clock.set(Instant.parse("2026-06-01T13:00:00Z"));
+        alarms.receive(new AlarmService.Incoming("acme", "S-2", "api", "SOS-0001", null, null, "fall", null,
+                31.2290, 121.4400, 10.0, null, null));
+        station = lastPopStation();
+        assertThat(station).containsEntry("id", far.id()).containsEntry("open", true).containsEntry("from", "fix");
+        assertThat(((Number) station.get("meters")).longValue()).isBetween(100L, 120L); // from the fix, not the home
+        assertThat(audit.find(null, null, null, null, null, 100)).filteredOn(a -> a.action().equals("station.register"))
+                .hasSize(2);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> lastPopStation() {
+        Event pop = seen.stream().filter(e -> EventViews.type(e.event()).equals("device.alarm"))
+                .reduce((a, b) -> b).orElseThrow();
+        return (Map<String, Object>) ((Map<String, Object>) EventViews.body(pop).get("elder")).get("station");
     }
 
     @Test

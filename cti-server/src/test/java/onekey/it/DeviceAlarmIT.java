@@ -29,7 +29,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Issue 24 on a real Asterisk, one Asterisk and one cti-server (its own JVM, to freeze it) for every method:
  * Contact ID tones made with sox and played into the alarm line as a panel sends them (AlarmReceiver, its eventcmd,
  * OneKey), a SCAIP-style MESSAGE from a sipp device, both again with the cti-server frozen (SIGSTOP: the dialplan
- * queues the alarm as SOS itself), and a terminal test call answered by the IVR with no agent rung.
+ * queues the alarm as SOS itself), and a terminal test call answered by the IVR with no agent rung. The API speaks
+ * HTTPS with a self-signed certificate, as in the demo: the hand-over (alarm-handoff.sh with curl --cacert, the MESSAGE
+ * context's CURL on loopback with OneKey's keyed "ack") is shown to reach OneKey, not the fail-open path. A Kamailio
+ * front with the alarm script answers MESSAGEs 200 only once OneKey has the alarm or it is queued as SOS.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceAlarmIT {
@@ -43,14 +46,25 @@ class DeviceAlarmIT {
     static long panelElder;
     static long fallElder;
     static long buttonDevice;
+    static Path certDir;
+    /** A Kamailio front that answers alarm MESSAGEs itself: 200 only once OneKey or the fail-open path has them. */
+    static onekey.testkit.KamailioInstance front;
 
     @BeforeAll
     static void up() throws Exception {
         stack = new Stack();
-        stack.asterisk.with("ONEKEY_API_URL", "http://127.0.0.1:" + stack.httpPort()).with("ONEKEY_ALARM_KEY", ALARM_KEY);
+        // HTTPS with the demo's kind of certificate (./onekey tls-cert), handed to Asterisk as the demo does
+        certDir = Files.createTempDirectory("okalarmtls");
+        onekey.testkit.TlsTrust.Pem pem = onekey.testkit.TlsTrust.demoCertificate(certDir);
+        stack.withTls(pem.cert(), pem.key());
+        stack.asterisk.with("ONEKEY_API_URL", "https://127.0.0.1:" + stack.httpPort()).with("ONEKEY_ALARM_KEY", ALARM_KEY)
+                .with("ONEKEY_API_CAFILE", pem.cert().toString());
         stack.with("ONEKEY_DEVICES_PLATFORMKEYS", "asterisk:" + ALARM_KEY)
                 .with("ONEKEY_RESCUE_LISTENSECONDS", "2");
         stack.startAsterisk().startServerProcess();
+        front = new onekey.testkit.KamailioInstance(List.of("127.0.0.1:" + stack.asterisk.sipPort))
+                .with("ONEKEY_KAM_ALARM_SCRIPT", stack.asterisk.rundir.resolve("agi-bin/alarm-message.sh").toString())
+                .start();
         audioDir = Files.createTempDirectory("okalarm");
         elderLine = Sipp.TrunkPhone.silent(stack.asterisk.trunkPort(), 300);
         sup = stack.api.login("super", "super1234");
@@ -71,7 +85,7 @@ class DeviceAlarmIT {
 
     @AfterAll
     static void down() {
-        for (AutoCloseable c : new AutoCloseable[] {seat, phone, elderLine, stack}) {
+        for (AutoCloseable c : new AutoCloseable[] {seat, phone, elderLine, front, stack}) {
             try {
                 if (c != null) {
                     c.close();
@@ -82,6 +96,9 @@ class DeviceAlarmIT {
         }
         if (audioDir != null) {
             deleteTree(audioDir);
+        }
+        if (certDir != null) {
+            deleteTree(certDir);
         }
     }
 
@@ -102,6 +119,15 @@ class DeviceAlarmIT {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp folder left behind
+        }
+    }
+
+    static long fileCount(Path dir, String part) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().contains(part)).count();
         }
     }
 
@@ -159,6 +185,11 @@ class DeviceAlarmIT {
             // the bad checksum was refused by AlarmReceiver (no kissoff, nothing written) and counted
             assertThat(stack.asterisk.cli("database get onekey-alarmreceiver checksum-errors")).contains("Value: ");
             assertThat(alarms.size()).isEqualTo(2);
+            // handed over by alarm-handoff.sh over HTTPS (curl --cacert): the event files taken, none queued fail-open
+            Path spool = stack.asterisk.rundir.resolve("spool/alarms");
+            awaitOr("the event files in done/", 10, () -> fileCount(spool.resolve("done"), "event-") >= 2);
+            assertThat(fileCount(spool, ".queued")).isZero();
+            assertThat(stack.asterisk.cli("queue show onekey")).doesNotContain("onekey-alarm-sos");
         } finally {
             panels.forEach(Sipp.Caller::close);
         }
@@ -175,10 +206,30 @@ class DeviceAlarmIT {
         JsonNode inc = stack.api.get("/api/incidents/" + pop.path("incident").path("id").asLong(), sup).json();
         assertThat(inc.path("reason").asText()).isEqualTo("device-alarm");
         assertThat(inc.path("detail").asText()).contains("kind=fall", "at=31.2021,121.4425");
+        // the dialplan counted it taken (OneKey's ack over HTTPS on loopback), not queued fail-open
+        awaitOr("the MESSAGE counted as taken", 10, () -> stack.asterisk.cli("database get onekey-alarm message-taken")
+                .contains("Value: 1"));
+        assertThat(stack.asterisk.cli("database get onekey-alarm message-failopen")).doesNotContain("Value: ");
+        assertThat(stack.asterisk.cli("queue show onekey")).doesNotContain("onekey-alarm-sos");
     }
 
     @Test
     @Order(3)
+    void aMessageToTheKamailioFrontIsAnswered200OnlyOnceOneKeyHasIt() {
+        assertThat(message(front.port, "alarm-message-front.xml", "fall-1", "F-10", "31.2025", "121.4428"))
+                .as("sipp MESSAGE to the front answered 200; " + front.log()).isZero();
+        // 200 came after OneKey stored it: the alarm is there the moment sipp has its answer
+        JsonNode alarms = stack.api.get("/api/alarms?elderId=" + fallElder, sup).json();
+        assertThat(alarms).anySatisfy(a -> {
+            assertThat(a.path("alarmId").asText()).isEqualTo("fall-1/F-10");
+            assertThat(a.path("lat").asDouble()).isEqualTo(31.2025);
+        });
+        assertThat(stack.asterisk.cli("database get onekey-alarm front-failopen")).doesNotContain("Value: ");
+        assertThat(stack.asterisk.cli("queue show onekey")).doesNotContain("onekey-alarm-sos");
+    }
+
+    @Test
+    @Order(4)
     void aDeviceInTestModeIsAnsweredByTheIvrAndRecordedWithNoAgentRung() throws Exception {
         var r = stack.api.send("PUT", "/api/devices/" + buttonDevice + "/test-mode", sup, "{\"minutes\":10}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -199,7 +250,7 @@ class DeviceAlarmIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withTheCtiServerFrozenAlarmsStillReachTheQueueAsSos() throws Exception {
         seat.send("{\"type\":\"agent.pause\",\"reason\":\"test\"}");
         seat.await("agent.state", j -> !j.path("agent").path("state").asText().equals("ready"), 10);
@@ -208,6 +259,13 @@ class DeviceAlarmIT {
                 panelAudio("frozen", contactId("1234", '1', "101", "01", "002")))) {
             assertThat(message("fall-1", "F-2", "31.2030", "121.4430")).isZero();
             awaitOr("the MESSAGE alarm in the queue at SOS priority", 10, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/fall1@onekey-alarm-sos.*prio: 10.*"));
+            assertThat(stack.asterisk.cli("database get onekey-alarm message-failopen")).contains("Value: 1");
+            // through the Kamailio front: 200 only once the alarm was queued here as SOS (the script's fail-open)
+            assertThat(message(front.port, "alarm-message-front.xml", "fall-3", "F-11", "31.2030", "121.4430"))
+                    .as("the front answered 200 with OneKey frozen; " + front.log()).isZero();
+            assertThat(stack.asterisk.cli("database get onekey-alarm front-failopen")).contains("Value: ");
+            awaitOr("the front's MESSAGE alarm in the queue at SOS priority", 10, () -> stack.asterisk.cli("queue show onekey")
+                    .matches("(?s).*Local/fall-?3@onekey-alarm-sos.*prio: 10.*"));
             awaitOr("the Contact ID alarm in the queue at SOS priority", 30, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/02155559004@onekey-alarm-sos.*prio: 10.*"));
         } finally {
             stack.process.thaw();
@@ -267,6 +325,11 @@ class DeviceAlarmIT {
 
     /** A SCAIP-style MESSAGE from a sipp device; sipp's exit code (0: answered 202). */
     static int message(String device, String ref, String lat, String lon) {
+        return message(stack.asterisk.sipPort, "alarm-message.xml", device, ref, lat, lon);
+    }
+
+    /** The same MESSAGE to {@code port} with {@code scenario} (its expected answer); sipp's exit code. */
+    static int message(int port, String scenario, String device, String ref, String lat, String lon) {
         Path dir;
         try {
             dir = Files.createTempDirectory("okmsg");
@@ -274,8 +337,8 @@ class DeviceAlarmIT {
             throw new IllegalStateException(e);
         }
         try {
-            var p = Proc.start(List.of("sipp", "127.0.0.1:" + stack.asterisk.sipPort, "-sf",
-                    Repo.asteriskConfig().resolve("sipp/alarm-message.xml").toString(), "-i", "127.0.0.1", "-p",
+            var p = Proc.start(List.of("sipp", "127.0.0.1:" + port, "-sf",
+                    Repo.asteriskConfig().resolve("sipp/" + scenario).toString(), "-i", "127.0.0.1", "-p",
                     String.valueOf(Ports.free()), "-key", "device", device, "-key", "ref", ref, "-key", "type", "fall",
                     "-key", "lat", lat, "-key", "lon", lon, "-key", "acc", "9", "-m", "1", "-nostdin", "-timeout", "15s"),
                     dir, Map.of(), dir.resolve("out.log"));

@@ -25,24 +25,34 @@ import org.mapsforge.map.rendertheme.internal.MapsforgeThemes;
 /**
  * The offline map of an alarm's pop (issue 24): the district's Mapsforge {@code .map} file (made by {@code ./onekey map}
  * from an OpenStreetMap extract) rendered here with Mapsforge's AWT renderer, no network: the elder's home (a red dot),
- * the device's GPS fix (a blue dot inside a circle of its accuracy), centred on the fix, else on the home. Coordinates
+ * the device's GPS fix (a blue dot inside a circle of its accuracy), the nearest 驿站 (a green dot), centred on the fix,
+ * else on the home. Coordinates
  * are WGS-84 as the server stores them (GCJ-02/BD-09 were converted before they were stored).
  */
 public final class AlarmMap extends JPanel {
     /** The home marker's colour (ARGB): a window test looks for it at the home's pixel. */
     public static final int HOME_RGB = 0xFFE01010;
     public static final int FIX_RGB = 0xFF1060E0;
+    /** The nearest 驿站's marker (ARGB). */
+    public static final int STATION_RGB = 0xFF10A040;
     private static final GraphicFactory GF = AwtGraphicFactory.INSTANCE;
 
     private final MapView view = new MapView();
     private final TileRendererLayer tiles;
     private final LatLong home;
+    private final LatLong station;
     private final Path cacheDir;
 
     /** {@code home}, {@code fix} may be null (not known); {@code accuracyM} null: no circle. */
     public AlarmMap(Path mapFile, LatLong home, LatLong fix, Double accuracyM) throws IOException {
+        this(mapFile, home, fix, accuracyM, null);
+    }
+
+    /** As above, with the nearest 驿站 ({@code station} null: none known). */
+    public AlarmMap(Path mapFile, LatLong home, LatLong fix, Double accuracyM, LatLong station) throws IOException {
         super(new BorderLayout());
         this.home = home;
+        this.station = station;
         this.cacheDir = Files.createTempDirectory("okmaptiles");
         TileCache cache = AwtUtil.createTileCache(view.getModel().displayModel.getTileSize(),
                 view.getModel().frameBufferModel.getOverdrawFactor(), 256, cacheDir.toFile());
@@ -53,6 +63,10 @@ public final class AlarmMap extends JPanel {
         if (fix != null && accuracyM != null && accuracyM > 0) {
             view.getLayerManager().getLayers().add(new Circle(fix, accuracyM.floatValue(), paint(0x401060E0, Style.FILL),
                     paint(FIX_RGB, Style.STROKE)));
+        }
+        if (station != null) {
+            view.getLayerManager().getLayers().add(new FixedPixelCircle(station, 8, paint(STATION_RGB, Style.FILL),
+                    paint(0xFFFFFFFF, Style.STROKE)));
         }
         if (home != null) {
             view.getLayerManager().getLayers().add(new FixedPixelCircle(home, 9, paint(HOME_RGB, Style.FILL),
@@ -78,10 +92,19 @@ public final class AlarmMap extends JPanel {
 
     /** Where the home is drawn, in this component's pixels (null: no home, or the view is not laid out yet). */
     public java.awt.Point homePixel() {
-        if (home == null || view.getWidth() == 0) {
+        return pixel(home);
+    }
+
+    /** Where the 驿站 is drawn, in this component's pixels (null: none, or not laid out yet). */
+    public java.awt.Point stationPixel() {
+        return pixel(station);
+    }
+
+    private java.awt.Point pixel(LatLong at) {
+        if (at == null || view.getWidth() == 0) {
             return null;
         }
-        Point p = view.getMapViewProjection().toPixels(home);
+        Point p = view.getMapViewProjection().toPixels(at);
         return p == null ? null : javax.swing.SwingUtilities.convertPoint(view, (int) Math.round(p.x),
                 (int) Math.round(p.y), this);
     }

@@ -16,7 +16,8 @@ import org.mapsforge.core.model.LatLong;
 
 /**
  * The pop of an alarm without a voice ({@code device.alarm}, issue 24), at SOS priority: what the device reported, the
- * elder and where — the home, the GPS fix with its age and accuracy, the access notes to read to 120 — and the offline
+ * elder and where — the home, the GPS fix with its age and accuracy, the access notes to read to 120, the nearest open
+ * 驿站 with its distance and phone (green on the map) — and the offline
  * map of the district when one is configured ({@code --map FILE}, or {@code ONEKEY_MAP}). Esc closes it; the incident
  * it opened is in the incident panel as any other.
  */
@@ -61,6 +62,19 @@ final class AlarmPop {
         } else {
             sb.append("定位：无（显示住址）\n");
         }
+        JsonNode st = elder.path("station");
+        if (st.isObject()) {
+            sb.append("最近驿站：").append(st.path("name").asText("?")).append(st.path("open").asBoolean() ? "（开放中）" : "（已关门）")
+                    .append("　距").append("fix".equals(st.path("from").asText()) ? "定位 " : "家 ")
+                    .append(st.path("meters").asLong()).append(" 米　电话 ").append(st.path("phone").asText(""))
+                    .append("　").append(st.path("address").asText(""));
+            if (!st.path("staff").asText("").isBlank()) {
+                sb.append("　值班：").append(st.path("staff").asText());
+            }
+            sb.append('\n');
+        } else {
+            sb.append("最近驿站：未登记\n");
+        }
         sb.append("事件 #").append(j.path("incident").path("id").asText("?")).append("：已呼叫老人，无应答将启动无响应救援\n");
         sb.append(alarm.path("detail").asText(""));
         return sb.toString();
@@ -82,10 +96,13 @@ final class AlarmPop {
                 ? new LatLong(elder.path("home").path("lat").asDouble(), elder.path("home").path("lon").asDouble()) : null;
         JsonNode f = elder.path("fix");
         LatLong fix = f.isObject() ? new LatLong(f.path("lat").asDouble(), f.path("lon").asDouble()) : null;
+        JsonNode st = elder.path("station");
+        LatLong station = st.isObject() ? new LatLong(st.path("lat").asDouble(), st.path("lon").asDouble()) : null;
         Path file = mapFile();
         if (file != null && (home != null || fix != null)) {
             try {
-                map[0] = new AlarmMap(file, home, fix, f.path("accuracyM").isNumber() ? f.path("accuracyM").asDouble() : null);
+                map[0] = new AlarmMap(file, home, fix, f.path("accuracyM").isNumber() ? f.path("accuracyM").asDouble() : null,
+                        station);
                 d.getContentPane().add(map[0], BorderLayout.CENTER);
                 JLabel note = new JLabel("地图数据 / map data: " + map[0].attribution());
                 note.setBorder(BorderFactory.createEmptyBorder(2, 8, 4, 8));

@@ -14,7 +14,8 @@ import org.mapsforge.core.model.LatLong;
 /**
  * The alarm map in a window of its own (run by {@link AlarmMapWindowTest} on a private Xvfb display): shows it, waits
  * until the renderer has drawn the streets, takes the screen's pixels of the map with {@link Robot} and writes them as
- * a PNG; prints {@code @@HOME x y} (the home's pixel in the PNG). Args: MAP OUT.png homeLat homeLon fixLat fixLon accuracyM.
+ * a PNG; prints {@code @@HOME x y} (the home's pixel in the PNG) and {@code @@STATION x y}. Args: MAP OUT.png homeLat
+ * homeLon fixLat fixLon accuracyM [stationLat stationLon].
  */
 public final class AlarmMapShot {
     public static void main(String[] a) throws Exception {
@@ -23,11 +24,12 @@ public final class AlarmMapShot {
         LatLong home = new LatLong(Double.parseDouble(a[2]), Double.parseDouble(a[3]));
         LatLong fix = new LatLong(Double.parseDouble(a[4]), Double.parseDouble(a[5]));
         double acc = Double.parseDouble(a[6]);
+        LatLong station = a.length > 8 ? new LatLong(Double.parseDouble(a[7]), Double.parseDouble(a[8])) : null;
         AlarmMap[] m = new AlarmMap[1];
         JFrame[] f = new JFrame[1];
         SwingUtilities.invokeAndWait(() -> {
             try {
-                m[0] = new AlarmMap(map, home, fix, acc);
+                m[0] = new AlarmMap(map, home, fix, acc, station);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -41,19 +43,22 @@ public final class AlarmMapShot {
         long deadline = System.currentTimeMillis() + 30_000;
         BufferedImage shot = null;
         java.awt.Point home0 = null;
+        java.awt.Point station0 = null;
         int before = -1;
         while (System.currentTimeMillis() < deadline) {
             robot.waitForIdle();
             Thread.sleep(200); // the renderer's tiles arrive on its own threads; the X server's pixels are read again
-            java.awt.Point[] hp = new java.awt.Point[1];
+            java.awt.Point[] hp = new java.awt.Point[2];
             Rectangle[] r = new Rectangle[1];
             SwingUtilities.invokeAndWait(() -> {
                 hp[0] = m[0].homePixel();
+                hp[1] = m[0].stationPixel();
                 java.awt.Point p = m[0].getLocationOnScreen();
                 r[0] = new Rectangle(p.x, p.y, m[0].getWidth(), m[0].getHeight());
             });
             shot = robot.createScreenCapture(r[0]);
             home0 = hp[0];
+            station0 = hp[1];
             // drawn, and the last tiles in: the same picture twice in a row
             int streets = home0 == null ? 0 : streetPixels(shot, home0.x, home0.y);
             if (streets >= 300 && streets == before) {
@@ -63,6 +68,7 @@ public final class AlarmMapShot {
         }
         ImageIO.write(shot, "png", out.toFile());
         System.out.println("@@HOME " + (home0 == null ? "-1 -1" : home0.x + " " + home0.y));
+        System.out.println("@@STATION " + (station0 == null ? "-1 -1" : station0.x + " " + station0.y));
         System.out.println("@@ATTRIBUTION " + m[0].attribution());
         System.out.flush();
         SwingUtilities.invokeAndWait(() -> {

@@ -45,10 +45,10 @@ class AlarmMapWindowTest {
             Path png = Path.of("target", "alarm-map.png").toAbsolutePath();
             Files.createDirectories(png.getParent());
             String java = ProcessHandle.current().info().command().orElse("java");
-            // 王德明's home in the demo (天平路街道) and a fix 150 m away with 40 m accuracy
+            // 王德明's home in the demo (天平路街道), a fix 150 m away with 40 m accuracy, the demo's nearest 驿站
             ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dfile.encoding=UTF-8",
                     "-Dsun.java2d.xrender=false", "-cp", System.getProperty("java.class.path"), AlarmMapShot.class.getName(),
-                    map.toString(), png.toString(), "31.2020", "121.4420", "31.2030", "121.4431", "40"))
+                    map.toString(), png.toString(), "31.2020", "121.4420", "31.2030", "121.4431", "40", "31.2046", "121.4447"))
                     .redirectError(dir.resolve("shot.err").toFile());
             pb.environment().put("DISPLAY", ":" + Files.readString(fd).trim());
             Process shot = pb.start();
@@ -66,6 +66,15 @@ class AlarmMapWindowTest {
             int g = (rgb >> 8) & 0xFF;
             int b = rgb & 0xFF;
             assertTrue(r > 180 && g < 80 && b < 80, String.format("home pixel is %06X, not the red marker", rgb & 0xFFFFFF));
+            // the nearest 驿站: green at its pixel, up and to the right of the home (north-east of it)
+            String[] st = out.lines().filter(l -> l.startsWith("@@STATION ")).findFirst().orElseThrow().split(" ");
+            int sx = Integer.parseInt(st[1]);
+            int sy = Integer.parseInt(st[2]);
+            assertTrue(sx > hx + 40 && sy < hy - 40 && sx < img.getWidth() && sy > 0, "station at " + sx + "," + sy
+                    + ", home at " + hx + "," + hy);
+            int srgb = img.getRGB(sx, sy);
+            assertTrue(((srgb >> 16) & 0xFF) < 80 && ((srgb >> 8) & 0xFF) > 130 && (srgb & 0xFF) < 120,
+                    String.format("station pixel is %06X, not the green marker", srgb & 0xFFFFFF));
             // the streets were drawn from the .map: white street fill away from the markers
             int streets = AlarmMapShot.streetPixels(img, hx, hy);
             assertTrue(streets >= 300, "no streets drawn (" + streets + " street pixels)");
