@@ -562,7 +562,8 @@ public final class OneKeyServer implements AutoCloseable {
                         return rescue.acknowledgedByText(incidentId, phone, name, text);
                     }
                 }, audit, clock,
-                new onekey.sms.SmsService.Settings(sc.signature(), sc.windowSize(), 8, 5_000));
+                new onekey.sms.SmsService.Settings(sc.signature(), sc.windowSize(), 8, 5_000,
+                        onekey.broadcast.QuietHours.parse(sc.quietHours(), java.time.ZoneId.of(cfg.broadcast().timeZone()))));
     }
 
     private onekey.broadcast.BroadcastService.Settings broadcastSettings() {
