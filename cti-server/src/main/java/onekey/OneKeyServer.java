@@ -419,7 +419,8 @@ public final class OneKeyServer implements AutoCloseable {
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.orders(orders, centreZone);
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
-                broadcasts, elders, clock, centreZone), centreZone);
+                broadcasts, elders, clock, centreZone, new onekey.sms.SmsCampaignTexts(sms,
+                        new onekey.sms.SmsRepository(db), cfg.sms().centreNumber())), centreZone);
         this.metrics = new onekey.metrics.Metrics().withJvmAndDisks(cfg.paths().recordings());
         this.callMetrics = new onekey.metrics.CallMetricsFeed(metrics.registry()).start(hub);
         serverGauges(incidentRepo);

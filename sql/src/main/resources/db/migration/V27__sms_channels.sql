@@ -5,3 +5,5 @@ ALTER TABLE campaigns ADD COLUMN channel VARCHAR(8) DEFAULT 'voice' NOT NULL;
 ALTER TABLE sms_messages ADD COLUMN broadcast_id BIGINT;
 ALTER TABLE sms_messages ADD COLUMN campaign_id BIGINT;
 CREATE INDEX ix_sms_campaign ON sms_messages (campaign_id, state);
+-- the campaign's own words for its texts (channel sms or both), put into the text template with the elder's name
+ALTER TABLE campaigns ADD COLUMN sms_text VARCHAR(600);
