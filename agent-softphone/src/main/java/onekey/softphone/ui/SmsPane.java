@@ -34,7 +34,8 @@ final class SmsPane {
 
     /** What the pane asks of the softphone (off the EDT; it answers with {@link #loaded}, {@link #sent}, {@link #failed}). */
     interface Submit {
-        void load(Long elderId, Long incidentId);
+        /** The texts of the elder (through the call the seat took: {@code callId}) or of the incident. */
+        void load(Long elderId, Long incidentId, Long callId);
 
         void send(ObjectNode body);
     }
@@ -57,6 +58,8 @@ final class SmsPane {
     private Submit submit;
     private long elderId = -1;
     private Long incidentId;
+    /** The pop's call (an agent may use the texts of the elder of a call it took). */
+    private Long callId;
 
     SmsPane(I18n i18n) {
         this.i18n = i18n;
@@ -111,6 +114,12 @@ final class SmsPane {
      * contacts to choose from ({@code contacts}: the record's contacts array).
      */
     void show(long elderId, Long incidentId, JsonNode contacts) {
+        show(elderId, incidentId, contacts, null);
+    }
+
+    /** As {@link #show(long, Long, JsonNode)} from a pop: {@code callId} the call the seat took from the elder. */
+    void show(long elderId, Long incidentId, JsonNode contacts, Long callId) {
+        this.callId = incidentId == null ? callId : null;
         boolean same = this.elderId == elderId && java.util.Objects.equals(this.incidentId, incidentId) && panel.isVisible();
         this.elderId = elderId;
         this.incidentId = incidentId;
@@ -141,11 +150,12 @@ final class SmsPane {
         panel.setVisible(false);
         elderId = -1;
         incidentId = null;
+        callId = null;
     }
 
     void reload() {
         if (elderId >= 0 && submit != null) {
-            submit.load(incidentId == null ? elderId : null, incidentId);
+            submit.load(incidentId == null ? elderId : null, incidentId, callId);
         }
     }
 
@@ -171,6 +181,8 @@ final class SmsPane {
         body.put("elderId", elderId);
         if (incidentId != null) {
             body.put("incidentId", incidentId);
+        } else if (callId != null) {
+            body.put("callId", callId);
         }
         body.put("to", numbers.get(to.getSelectedIndex()));
         body.put("text", words);

@@ -432,11 +432,11 @@ public final class Softphone implements AutoCloseable {
         });
         window.smsPane.onSubmit(new SmsPane.Submit() { // issue 20: the elder's / incident's texts, a seat's free text
             @Override
-            public void load(Long elderId, Long incidentId) {
+            public void load(Long elderId, Long incidentId, Long callId) {
                 work.execute(() -> {
                     try {
                         JsonNode list = cti.request("GET", "/api/sms?" + (incidentId != null ? "incidentId=" + incidentId
-                                : "elderId=" + elderId) + "&limit=50", null);
+                                : "elderId=" + elderId + (callId != null ? "&callId=" + callId : "")) + "&limit=50", null);
                         ui(() -> window.smsPane.loaded(list));
                     } catch (Exception | Error x) {
                         String why = x.getMessage();

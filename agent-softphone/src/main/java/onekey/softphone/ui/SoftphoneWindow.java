@@ -758,7 +758,8 @@ final class SoftphoneWindow {
         elderForm.hide();
         bookingForm.show(e.path("id").asLong(call.path("elderId").asLong()));
         orderForm.show(e.path("id").asLong(call.path("elderId").asLong()), ev.callId() > 0 ? ev.callId() : null);
-        smsPane.show(e.path("id").asLong(call.path("elderId").asLong()), null, e.path("contacts"));
+        smsPane.show(e.path("id").asLong(call.path("elderId").asLong()), null, e.path("contacts"),
+                ev.callId() > 0 ? ev.callId() : null);
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
                 ? " · " + names.name("sex", e.path("gender").asText()) : "") : "—");

@@ -26,7 +26,7 @@ class SmsPaneWindowTest {
     static FakeCti cti;
     static DatagramSocket sip;
     static WindowProcess ui;
-    static final String ELDER_TEXTS = "GET /api/sms?elderId=7&limit=50";
+    static final String ELDER_TEXTS = "GET /api/sms?elderId=7&callId=61&limit=50";
     static final String INCIDENT_TEXTS = "GET /api/sms?incidentId=41&limit=50";
 
     static ConditionFactory await(String what) {
@@ -76,7 +76,7 @@ class SmsPaneWindowTest {
         await("the SMS pane in the pop").until(() -> ui.visible("smsPane"));
         await("the elder's texts").until(() -> ui.text("smsTexts").contains("已送达"));
         String list = ui.text("smsTexts");
-        assertTrue(!cti.sent("GET", ELDER_TEXTS.substring(4)).isEmpty(), "the pane read GET /api/sms?elderId=7");
+        assertTrue(!cti.sent("GET", ELDER_TEXTS.substring(4)).isEmpty(), "the pane read GET /api/sms?elderId=7&callId=61");
         assertTrue(list.contains("→ 13916000001  ·  已送达"), list);
         assertTrue(list.contains("→ 13916000009  ·  发送失败") && list.contains("(ESME_RINVDSTADR)"), list);
         assertTrue(!list.contains("呼叫失败"), list);
@@ -101,6 +101,7 @@ class SmsPaneWindowTest {
         assertEquals("13916000002", body.path("to").asText());
         assertEquals("请您今天下午回电中心，谢谢", body.path("text").asText());
         assertTrue(body.path("incidentId").isMissingNode(), body.toString());
+        assertEquals(61, body.path("callId").asLong(), "the pop's call: an agent may text the elder of a call it took");
         await("queued").until(() -> ui.text("smsStatus").equals("短信 #12：待发送"));
 
         // the server refuses: the seat reads why
