@@ -84,10 +84,11 @@ class SmsPaneWindowTest {
         assertTrue(list.contains("← 13916000001  ·  家属短信回复 已确认前往  ·  收到"), list);
         assertEquals("发短信 (Ctrl+M)", ui.text("smsSend"));
 
-        // nothing typed: said here, nothing sent
+        // nothing typed: said here, nothing sent (the class's other test may have sent one before)
+        int posts = cti.sent("POST", "/api/sms").size();
         ui.keys("ctrl+M");
         await("the empty text refused").until(() -> ui.text("smsStatus").equals("请填写短信内容"));
-        assertTrue(cti.sent("POST", "/api/sms").isEmpty());
+        assertEquals(posts, cti.sent("POST", "/api/sms").size());
 
         // the daughter, a free text, Ctrl+M: the server gets it; it answers 202 with the queued row
         cti.handlers.put("POST /api/sms", r -> new FakeCti.Reply(202, "{\"id\":12,\"to\":\"13916000002\",\"state\":\"queued\","
@@ -95,8 +96,8 @@ class SmsPaneWindowTest {
         ui.send("select smsTo 杨丽");
         ui.send("type smsText 请您今天下午回电中心，谢谢");
         ui.keys("ctrl+M");
-        await("the text sent").until(() -> cti.sent("POST", "/api/sms").size() == 1);
-        var body = cti.sent("POST", "/api/sms").get(0).json();
+        await("the text sent").until(() -> cti.sent("POST", "/api/sms").size() == posts + 1);
+        var body = cti.sent("POST", "/api/sms").get(posts).json();
         assertEquals(7, body.path("elderId").asLong());
         assertEquals("13916000002", body.path("to").asText());
         assertEquals("请您今天下午回电中心，谢谢", body.path("text").asText());
@@ -128,5 +129,45 @@ class SmsPaneWindowTest {
                  "elderId":7,"incidentId":41,"meaning":"ack"}}""");
         await("read again for the ack").until(() -> cti.sent("GET", INCIDENT_TEXTS.substring(4)).size() > before);
         assertEquals("家属短信回复（事件 #41，13916000001）：我在外地，请联系我弟弟", ui.text("smsNotice"));
+    }
+
+    /**
+     * From the incident workspace: a failed text on the timeline reads 发送失败 (not 呼叫失败); Ctrl+Shift+M shows the top
+     * incident's texts with the elder's contacts, and a text sent from there belongs to the incident.
+     */
+    @Test
+    void theIncidentsTextsWithCtrlShiftMAndAFailedTextStepReadsSendFailed() throws Exception {
+        cti.answers.put("GET /api/elders/7", """
+                {"id":7,"name":"张桂英","address":"杨浦区控江路1029弄12号302室",
+                 "contacts":[{"name":"李建国","relation":"儿子","phone":"13800000001"},
+                             {"name":"张丽华","relation":"女儿","phone":"13900000002"}]}""");
+        cti.answers.put("GET /api/sms?incidentId=51&limit=50", """
+                {"enabled":true,"texts":[{"id":8,"createdAt":1780000000000,"to":"13800000001","text":"【一键通】紧急",
+                 "state":"failed","errorCode":"ESME_RINVDSTADR","by":null,"doneAt":1780000001000}],"replies":[]}""");
+        cti.send("{\"type\":\"incident.opened\",\"incident\":{\"id\":51,\"elderId\":7,\"callerNumber\":null,"
+                + "\"callId\":1,\"agentId\":5,\"openedAt\":" + (System.currentTimeMillis() - 60_000) + ",\"openedBy\":\"1001\","
+                + "\"reason\":\"no-response\",\"state\":\"redialling\",\"closedAt\":null,\"outcome\":null,\"steps\":["
+                + "{\"seq\":1,\"kind\":\"sms\",\"target\":\"13800000001\",\"state\":\"done\",\"endedAt\":1780000001000,"
+                + "\"result\":\"failed\"}]}}");
+        await("the text step on the timeline").until(() -> ui.text("incidentSteps").contains("短信通知"));
+        String steps = ui.text("incidentSteps");
+        assertTrue(steps.contains("短信通知  13800000001  ·  发送失败"), steps);
+        assertTrue(!steps.contains("呼叫失败"), steps);
+        await("the elder's record read").until(() -> !cti.sent("GET", "/api/elders/7").isEmpty());
+
+        int before = cti.sent("POST", "/api/sms").size();
+        ui.keys("ctrl+shift+M");
+        await("the incident's texts").until(() -> ui.text("smsTexts").contains("→ 13800000001  ·  发送失败"));
+        assertTrue(!cti.sent("GET", "/api/sms?incidentId=51&limit=50").isEmpty());
+        cti.handlers.put("POST /api/sms", r -> new FakeCti.Reply(202, "{\"id\":13,\"state\":\"queued\"}"));
+        ui.send("select smsTo 张丽华");
+        ui.send("type smsText 请尽快前往老人家中");
+        ui.keys("ctrl+M");
+        await("sent").until(() -> cti.sent("POST", "/api/sms").size() == before + 1);
+        var body = cti.sent("POST", "/api/sms").get(before).json();
+        assertEquals(51, body.path("incidentId").asLong());
+        assertEquals("13900000002", body.path("to").asText());
+        assertTrue(body.path("callId").isMissingNode(), body.toString());
+        await("queued").until(() -> ui.text("smsStatus").equals("短信 #13：待发送"));
     }
 }
