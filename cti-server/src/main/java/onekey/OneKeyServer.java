@@ -426,7 +426,8 @@ public final class OneKeyServer implements AutoCloseable {
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
         api.orders(orders, centreZone);
         api.broadcasts(broadcasts, new onekey.broadcast.CampaignService(new onekey.broadcast.BroadcastRepository(db),
-                broadcasts, elders, clock, centreZone), centreZone);
+                broadcasts, elders, clock, centreZone, new onekey.sms.SmsCampaignTexts(sms,
+                        new onekey.sms.SmsRepository(db), cfg.sms().centreNumber())), centreZone);
         this.metrics = new onekey.metrics.Metrics().withJvmAndDisks(cfg.paths().recordings());
         this.callMetrics = new onekey.metrics.CallMetricsFeed(metrics.registry()).start(hub);
         serverGauges(incidentRepo);
@@ -569,7 +570,8 @@ public final class OneKeyServer implements AutoCloseable {
                         return rescue.acknowledgedByText(incidentId, phone, name, text);
                     }
                 }, audit, clock,
-                new onekey.sms.SmsService.Settings(sc.signature(), sc.windowSize(), 8, 5_000));
+                new onekey.sms.SmsService.Settings(sc.signature(), sc.windowSize(), 8, 5_000,
+                        onekey.broadcast.QuietHours.parse(sc.quietHours(), java.time.ZoneId.of(cfg.broadcast().timeZone()))));
     }
 
     private onekey.broadcast.BroadcastService.Settings broadcastSettings() {

@@ -138,7 +138,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Adds texts (issue 20): GET/POST /api/sms; call before {@link #start()}. */
     public ApiServer sms(onekey.sms.SmsService sms, onekey.rescue.RescueService rescue) {
-        new SmsApi(sms, rescue).addTo(routes);
+        new SmsApi(sms, rescue, ctx.services() == null ? null : ctx.services().calls()).addTo(routes);
         return this;
     }
 

@@ -25,10 +25,15 @@ import onekey.broadcast.Templates;
 final class BroadcastApi {
 
     /** The request body. {@code fields}: strings or numbers; {@code at}: ISO instant, offset or local date-time. */
-    record BroadcastBody(Long elderId, String template, Map<String, Object> fields, String at, Boolean urgent) {}
+    record BroadcastBody(Long elderId, String template, Map<String, Object> fields, String at, Boolean urgent,
+                         String channel) {}
 
-    /** A campaign: a template for the elders the filter chooses. */
-    record CampaignBody(String name, String template, Map<String, Object> fields, FilterBody filter, String at) {}
+    /**
+     * A campaign: a template for the elders the filter chooses. {@code channel}: voice (default), sms or both;
+     * {@code text}: the campaign's words for its texts (required for sms and both).
+     */
+    record CampaignBody(String name, String template, Map<String, Object> fields, FilterBody filter, String at,
+                        String channel, String text) {}
 
     record FilterBody(String district, String language, Boolean livingAlone, Boolean birthdayToday, Integer minAge) {}
 
@@ -87,11 +92,13 @@ final class BroadcastApi {
         }
         Instant at = b.at() == null || b.at().isBlank() ? null : instant(b.at().trim());
         try {
+            var channel = onekey.broadcast.CampaignService.Channel.parse(b.channel());
             var c = campaigns.create(b.name(), b.template().trim(), fields(b.fields()),
                     new onekey.broadcast.CampaignService.Selection(f.district(), f.language(), f.livingAlone(),
-                            f.birthdayToday(), f.minAge()), at, r.account);
+                            f.birthdayToday(), f.minAge()), at, r.account, channel, b.text());
             ctx.audit().record(r.account, "campaign.create", "campaign", Long.toString(c.id()),
-                    "template=" + c.template() + " elders=" + c.elderCount() + " " + c.selection());
+                    "template=" + c.template() + " channel=" + c.channel() + " elders=" + c.elderCount() + " "
+                            + c.selection());
             return Reply.created(campaigns.summary(c));
         } catch (Templates.Invalid e) {
             throw ApiException.invalid(e.field(), e.getMessage());
@@ -123,6 +130,10 @@ final class BroadcastApi {
         }
         if (b.template() == null || b.template().isBlank()) {
             throw ApiException.missing("template");
+        }
+        if (b.channel() != null && !b.channel().isBlank() && !"voice".equals(b.channel().trim())) {
+            throw ApiException.invalid("channel", "\"channel\" of a single broadcast is voice (it waits for the elder's"
+                    + " key press); texts: a campaign (POST /api/campaigns with channel sms or both) or POST /api/sms");
         }
         Map<String, String> fields = fields(b.fields());
         Instant at = b.at() == null || b.at().isBlank() ? null : instant(b.at().trim());

@@ -21,14 +21,22 @@ import onekey.sms.SmsService;
  */
 final class SmsApi {
 
-    record SendBody(Long elderId, String to, String text, Long incidentId) {}
+    record SendBody(Long elderId, String to, String text, Long incidentId, Long callId) {}
 
     private static final Set<Role> SEATS = Routes.roles(Role.AGENT, Role.SUPERVISOR, Role.ADMIN);
 
     private final SmsService sms;
     private final onekey.rescue.RescueService rescue;
 
+    /** The calls' rules: an agent on a call with an elder may use that elder's texts (the SMS pane in the pop). */
+    private final onekey.calls.CallAccess calls;
+
     SmsApi(SmsService sms, onekey.rescue.RescueService rescue) {
+        this(sms, rescue, null);
+    }
+
+    SmsApi(SmsService sms, onekey.rescue.RescueService rescue, onekey.calls.CallAccess calls) {
+        this.calls = calls;
         this.sms = sms;
         this.rescue = rescue;
     }
@@ -40,11 +48,27 @@ final class SmsApi {
 
     /** An agent reads and writes texts only about an incident it holds or has a task of. */
     private void mayUse(Req r, Long incidentId) {
+        mayUse(r, incidentId, null, null);
+    }
+
+    /**
+     * Agents: an incident they hold, or (issue 20, the pop's SMS pane) {@code callId}, a call the agent took whose
+     * elder is {@code elderId}.
+     */
+    private void mayUse(Req r, Long incidentId, Long elderId, Long callId) {
         if (!r.is(Role.AGENT)) {
             return;
         }
+        if (incidentId == null && callId != null && elderId != null && calls != null) {
+            onekey.calls.CallRecord c = CallApi.checked(() -> calls.own(callId, r.account, "read and send texts of"));
+            if (!elderId.equals(c.elderId())) {
+                throw ApiException.forbidden("call " + callId + " is not elder " + elderId + "'s");
+            }
+            return;
+        }
         if (incidentId == null) {
-            throw ApiException.forbidden("agents read and send texts of an incident they hold: give incidentId");
+            throw ApiException.forbidden("agents read and send texts of an incident they hold (incidentId) or of the"
+                    + " elder of a call they took (elderId and callId)");
         }
         CallApi.checked(() -> rescue.incidentSeenBy(incidentId, r.account));
     }
@@ -55,7 +79,7 @@ final class SmsApi {
         if (elderId == null && incidentId == null) {
             throw ApiException.missing("elderId");
         }
-        mayUse(r, incidentId);
+        mayUse(r, incidentId, elderId, r.longParam("callId", 1));
         int limit = r.intParam("limit", 100, 1, 1000);
         List<SmsMessage> texts = sms.list(elderId, incidentId, limit, r.account);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -79,7 +103,7 @@ final class SmsApi {
         if (b.text().length() > 500) {
             throw ApiException.invalid("text", "\"text\" is at most 500 characters");
         }
-        mayUse(r, b.incidentId());
+        mayUse(r, b.incidentId(), b.elderId(), b.callId());
         if (!sms.enabled()) {
             throw ApiException.conflict("SMS is off on this server (sms.host is empty)", null);
         }

@@ -233,11 +233,19 @@ public final class BroadcastRepository {
 
     /** A campaign as stored; {@code state} running, paused, cancelled. */
     public record Campaign(long id, String name, String template, Map<String, String> fields, String selection,
-                           String state, long createdAt, String createdBy, int elderCount) {}
+                           String state, long createdAt, String createdBy, int elderCount, String channel, String smsText) {}
 
     public long createCampaign(String name, String template, Map<String, String> fields, String selection, String by,
                                int elders, long now) {
+        return createCampaign(name, template, fields, selection, by, elders, now, "voice", null);
+    }
+
+    /** {@code channel}: voice, sms or both (issue 20); {@code smsText}: the campaign's words for its texts. */
+    public long createCampaign(String name, String template, Map<String, String> fields, String selection, String by,
+                               int elders, long now, String channel, String smsText) {
         return dsl.insertInto(CAMPAIGNS)
+                .set(CAMPAIGNS.CHANNEL, channel)
+                .set(CAMPAIGNS.SMS_TEXT, smsText)
                 .set(CAMPAIGNS.NAME, name)
                 .set(CAMPAIGNS.TEMPLATE, template)
                 .set(CAMPAIGNS.FIELDS, json(fields))
@@ -252,7 +260,8 @@ public final class BroadcastRepository {
     public Optional<Campaign> campaign(long id) {
         return dsl.selectFrom(CAMPAIGNS).where(CAMPAIGNS.ID.eq(id)).fetchOptional()
                 .map(c -> new Campaign(c.getId(), c.getName(), c.getTemplate(), fields(c.getFields()), c.getSelection(),
-                        c.getState(), c.getCreatedAt(), c.getCreatedBy(), c.getElderCount()));
+                        c.getState(), c.getCreatedAt(), c.getCreatedBy(), c.getElderCount(), c.getChannel(),
+                        c.getSmsText()));
     }
 
     /** running → paused, paused → running; false when it was not in {@code from}. */

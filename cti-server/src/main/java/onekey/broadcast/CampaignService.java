@@ -42,8 +42,73 @@ public final class CampaignService {
         }
     }
 
+    /** How a campaign reaches its elders (issue 20): a call (as before), a text to the elder's mobile, or both. */
+    public enum Channel {
+        VOICE, SMS, BOTH;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public boolean calls() {
+            return this != SMS;
+        }
+
+        public boolean texts() {
+            return this != VOICE;
+        }
+
+        /** null or empty: voice. */
+        public static Channel parse(String s) {
+            if (s == null || s.isBlank()) {
+                return VOICE;
+            }
+            for (Channel c : values()) {
+                if (c.wire().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) {
+                    return c;
+                }
+            }
+            throw new Invalid("channel", "\"channel\" is '" + s + "', expected one of voice, sms, both");
+        }
+    }
+
+    /** The longest campaign text (the signature and the template's words are added to it). */
+    public static final int MAX_TEXT = 300;
+
+    /**
+     * The SMS room as campaigns see it (wired by the root to the SMS service; {@link #NONE} without an SMSC): one
+     * text to the elder, linked to the campaign (and its broadcast when the elder is also called).
+     */
+    public interface Texts {
+        boolean enabled();
+
+        /** Writes the elder's text, due not before {@code at} (null: now); false when the elder has no mobile. */
+        boolean send(Elder elder, String campaignText, long campaignId, Long broadcastId, Instant at);
+
+        /** The campaign's texts by state (queued, submitted, delivered, failed, expired, unknown). */
+        Map<String, Integer> states(long campaignId);
+
+        Texts NONE = new Texts() {
+            @Override
+            public boolean enabled() {
+                return false;
+            }
+
+            @Override
+            public boolean send(Elder elder, String campaignText, long campaignId, Long broadcastId, Instant at) {
+                return false;
+            }
+
+            @Override
+            public Map<String, Integer> states(long campaignId) {
+                return Map.of();
+            }
+        };
+    }
+
     private final BroadcastRepository repo;
     private final BroadcastService broadcasts;
+    private final Texts texts;
     private final ElderRepository elders;
     private final Clock clock;
     private final ZoneId zone;
@@ -52,6 +117,12 @@ public final class CampaignService {
 
     public CampaignService(BroadcastRepository repo, BroadcastService broadcasts, ElderRepository elders, Clock clock,
                            ZoneId zone) {
+        this(repo, broadcasts, elders, clock, zone, Texts.NONE);
+    }
+
+    public CampaignService(BroadcastRepository repo, BroadcastService broadcasts, ElderRepository elders, Clock clock,
+                           ZoneId zone, Texts texts) {
+        this.texts = texts == null ? Texts.NONE : texts;
         this.repo = repo;
         this.broadcasts = broadcasts;
         this.elders = elders;
@@ -62,6 +133,33 @@ public final class CampaignService {
     /** Creates a campaign and schedules its broadcasts in the background; the campaign's summary follows them. */
     public BroadcastRepository.Campaign create(String name, String template, Map<String, String> fields, Selection sel,
                                                Instant at, Account by) {
+        return create(name, template, fields, sel, at, by, Channel.VOICE, null);
+    }
+
+    /**
+     * As {@link #create(String, String, Map, Selection, Instant, Account)} on {@code channel}: voice → a call per
+     * elder; sms → a text with {@code text} to each elder's mobile, no call; both → the call and the text. Texts keep
+     * the quiet hours (sms.quietHours) and are linked to the campaign (and the elder's broadcast).
+     */
+    public BroadcastRepository.Campaign create(String name, String template, Map<String, String> fields, Selection sel,
+                                               Instant at, Account by, Channel channel, String text) {
+        Channel ch = channel == null ? Channel.VOICE : channel;
+        String words = text == null || text.isBlank() ? null : text.strip();
+        if (ch.texts()) {
+            if (!texts.enabled()) {
+                throw new Invalid("channel", "channel " + ch.wire() + " needs SMS, and SMS is off (sms.host is empty):"
+                        + " choose channel voice");
+            }
+            if (words == null) {
+                throw new Invalid("text", "\"text\" is required for channel " + ch.wire()
+                        + ": the campaign's words the texts carry");
+            }
+            if (words.length() > MAX_TEXT) {
+                throw new Invalid("text", "\"text\" is longer than " + MAX_TEXT + " characters");
+            }
+        } else if (words != null) {
+            throw new Invalid("text", "\"text\" is for channel sms or both; this campaign calls only (voice)");
+        }
         if (name == null || name.isBlank() || name.length() > 128) {
             throw new Invalid("name", "\"name\" is required, at most 128 characters");
         }
@@ -72,15 +170,27 @@ public final class CampaignService {
         if (chosen.isEmpty()) {
             throw new Invalid("filter", "no elder matches the filter (" + sel.describe() + ")");
         }
-        long id = repo.createCampaign(name.trim(), t.id, checked, sel.describe(), by.username(), chosen.size(), clock.millis());
+        long id = repo.createCampaign(name.trim(), t.id, checked, sel.describe(), by.username(), chosen.size(), clock.millis(),
+                ch.wire(), words);
         AtomicInteger left = new AtomicInteger(chosen.size());
         scheduling.put(id, left);
         Thread.ofVirtual().name("campaign-" + id).start(() -> {
             for (Elder e : chosen) {
                 try {
-                    broadcasts.schedule(new BroadcastService.Request(e.id(), t.id, checked, at, false), by, id);
+                    Long broadcast = null;
+                    if (ch.calls()) {
+                        try {
+                            broadcast = broadcasts.schedule(new BroadcastService.Request(e.id(), t.id, checked, at, false),
+                                    by, id).id();
+                        } catch (RuntimeException ex) {
+                            log.warn("campaign.elder-skipped campaign={} elder={} error={}", id, e.id(), ex.getMessage());
+                        }
+                    }
+                    if (ch.texts() && !texts.send(e, words, id, broadcast, at)) {
+                        log.warn("campaign.no-mobile campaign={} elder={}: no mobile number to text", id, e.id());
+                    }
                 } catch (RuntimeException ex) {
-                    log.warn("campaign.elder-skipped campaign={} elder={} error={}", id, e.id(), ex.getMessage());
+                    log.warn("campaign.text-failed campaign={} elder={} error={}", id, e.id(), ex.getMessage());
                 } finally {
                     left.decrementAndGet();
                 }
@@ -178,14 +288,22 @@ public final class CampaignService {
             }
         }
         boolean stillScheduling = scheduling.containsKey(c.id());
+        Channel ch = Channel.parse(c.channel());
+        Map<String, Integer> textStates = ch.texts() ? texts.states(c.id()) : Map.of();
+        int textsWritten = textStates.values().stream().mapToInt(Integer::intValue).sum();
+        int textsPending = textStates.getOrDefault("queued", 0) + textStates.getOrDefault("sending", 0)
+                + textStates.getOrDefault("submitted", 0);
+        boolean callsDone = !ch.calls() || scheduled >= c.elderCount() && pending == 0;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
         m.put("name", c.name());
         m.put("template", c.template());
         m.put("fields", c.fields());
         m.put("selection", c.selection());
-        m.put("state", !c.state().equals("paused") && !stillScheduling && scheduled >= c.elderCount() && pending == 0
+        m.put("state", !c.state().equals("paused") && !stillScheduling && callsDone && textsPending == 0
                 ? "done" : c.state());
+        m.put("channel", ch.wire());
+        m.put("text", c.smsText());
         m.put("createdAt", c.createdAt());
         m.put("createdBy", c.createdBy());
         m.put("elders", c.elderCount());
@@ -195,6 +313,16 @@ public final class CampaignService {
         m.put("transferred", byState.getOrDefault("transferred", 0));
         m.put("failed", byState.getOrDefault("failed", 0));
         m.put("pending", pending);
+        if (ch.texts()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("written", textsWritten);
+            t.put("delivered", textStates.getOrDefault("delivered", 0));
+            t.put("failed", textStates.getOrDefault("failed", 0) + textStates.getOrDefault("expired", 0));
+            t.put("unknown", textStates.getOrDefault("unknown", 0));
+            t.put("pending", textsPending);
+            t.put("noMobile", stillScheduling ? 0 : Math.max(0, c.elderCount() - textsWritten));
+            m.put("texts", t);
+        }
         return m;
     }
 }

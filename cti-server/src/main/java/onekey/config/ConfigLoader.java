@@ -122,6 +122,7 @@ public final class ConfigLoader {
             Map.entry("sms.enquireLinkSeconds", "30"),
             Map.entry("sms.centreNumber", "962222"),
             Map.entry("sms.triggers", "sos-call,incident-opened,incident-escalated,incident-ended,booking"),
+            Map.entry("sms.quietHours", ""),
             Map.entry("orders.categories", "助餐,家政保洁,助浴,维修,陪诊,护理,出行,代购,挂号"),
             Map.entry("orders.acceptSeconds", "60"),
             Map.entry("orders.replays", "3"),
@@ -370,11 +371,23 @@ public final class ConfigLoader {
             errors.add("sms.sourceAddress (" + envName("sms.sourceAddress") + ") is '" + source + "', expected the"
                     + " centre's sender number or name, up to 20 letters or digits");
         }
+        // empty: the broadcasts' quiet hours; "none": texts have none
+        String quiet = values.getProperty("sms.quietHours", "").trim();
+        if (quiet.isEmpty()) {
+            quiet = values.getProperty("broadcast.quietHours", "").trim();
+        } else {
+            try {
+                DailyWindow.parse(quiet);
+            } catch (IllegalArgumentException e) {
+                errors.add("sms.quietHours (" + envName("sms.quietHours") + ") is '" + quiet + "', " + e.getMessage()
+                        + " (empty: as broadcast.quietHours)");
+            }
+        }
         return new OneKeyConfig.Sms(host, port("sms.port"), values.getProperty("sms.systemId", "").trim(),
                 values.getProperty("sms.password", ""), source, values.getProperty("sms.signature", ""),
                 integer("sms.windowSize", 1, 1000), integer("sms.perSecond", 1, 10_000),
                 integer("sms.enquireLinkSeconds", 1, 3600), values.getProperty("sms.centreNumber", "").trim(),
-                Set.copyOf(triggers));
+                Set.copyOf(triggers), quiet);
     }
 
     /** broadcast.*: each value checked here, with the key and the expected form in the message. */

@@ -34,11 +34,20 @@ public record OneKeyConfig(
      * SMS ({@code /api/health} says so). {@code windowSize}: submits awaiting their response at once;
      * {@code perSecond}: submits per second at most; {@code signature}: put before every text (【一键通】).
      * {@code centreNumber}: the number texts tell the family to call. {@code triggers}: which events send texts
-     * (sos-call, incident-opened, incident-escalated, incident-ended, booking), comma list.
+     * (sos-call, incident-opened, incident-escalated, incident-ended, booking), comma list. {@code quietHours}:
+     * "21:00-08:00" or none, in broadcast.timeZone — texts that are not about an incident/SOS (nor a seat's own
+     * text) written inside them wait in their rows for the end (default: broadcast.quietHours).
      */
     public record Sms(String host, int port, String systemId, String password, String sourceAddress, String signature,
                       int windowSize, int perSecond, int enquireLinkSeconds, String centreNumber,
-                      java.util.Set<String> triggers) {
+                      java.util.Set<String> triggers, String quietHours) {
+        public Sms(String host, int port, String systemId, String password, String sourceAddress, String signature,
+                   int windowSize, int perSecond, int enquireLinkSeconds, String centreNumber,
+                   java.util.Set<String> triggers) {
+            this(host, port, systemId, password, sourceAddress, signature, windowSize, perSecond, enquireLinkSeconds,
+                    centreNumber, triggers, "none");
+        }
+
         public boolean enabled() {
             return host != null && !host.isBlank();
         }

@@ -12,7 +12,7 @@ import java.util.Set;
 public record SmsMessage(long id, long createdAt, String to, String text, String template, String reason,
                          String language, Long elderId, Long incidentId, Long incidentStep, String ref, String byUser,
                          String state, int parts, List<String> smscIds, String errorCode, String errorText, int attempts,
-                         long dueAt, Long sendingAt, Long submittedAt, Long doneAt) {
+                         long dueAt, Long sendingAt, Long submittedAt, Long doneAt, Long broadcastId, Long campaignId) {
 
     /**
      * A text's states and the moves between them, in one place. queued → sending (the submit is in flight) →
@@ -73,6 +73,9 @@ public record SmsMessage(long id, long createdAt, String to, String text, String
         m.put("errorCode", errorCode);
         m.put("errorText", errorText);
         m.put("attempts", attempts);
+        m.put("dueAt", dueAt);
+        m.put("broadcastId", broadcastId);
+        m.put("campaignId", campaignId);
         m.put("submittedAt", submittedAt);
         m.put("doneAt", doneAt);
         return m;

@@ -20,7 +20,12 @@ public final class SmsRepository {
 
     /** A text to be written. */
     public record Draft(String to, String text, String template, String reason, String language, Long elderId,
-                        Long incidentId, String ref, String byUser) {}
+                        Long incidentId, String ref, String byUser, Long broadcastId, Long campaignId) {
+        public Draft(String to, String text, String template, String reason, String language, Long elderId,
+                     Long incidentId, String ref, String byUser) {
+            this(to, text, template, reason, language, elderId, incidentId, ref, byUser, null, null);
+        }
+    }
 
     private final DSLContext dsl;
 
@@ -30,6 +35,11 @@ public final class SmsRepository {
 
     /** Writes a queued text, due now; empty when the same (ref, to) was written before (a trigger seen twice). */
     public Optional<SmsMessage> insert(Draft d, long now) {
+        return insert(d, now, now);
+    }
+
+    /** As {@link #insert(Draft, long)}, due at {@code dueAt} (the quiet hours' end, a campaign's time). */
+    public Optional<SmsMessage> insert(Draft d, long now, long dueAt) {
         try {
             long id = dsl.insertInto(SMS_MESSAGES)
                     .set(SMS_MESSAGES.CREATED_AT, now)
@@ -43,7 +53,9 @@ public final class SmsRepository {
                     .set(SMS_MESSAGES.REF, d.ref())
                     .set(SMS_MESSAGES.BY_USER, d.byUser())
                     .set(SMS_MESSAGES.STATE, SmsMessage.State.QUEUED.wire())
-                    .set(SMS_MESSAGES.DUE_AT, now)
+                    .set(SMS_MESSAGES.DUE_AT, dueAt)
+                    .set(SMS_MESSAGES.BROADCAST_ID, d.broadcastId())
+                    .set(SMS_MESSAGES.CAMPAIGN_ID, d.campaignId())
                     .returning(SMS_MESSAGES.ID).fetchOne().getId();
             return get(id);
         } catch (DataAccessException e) {
@@ -62,6 +74,20 @@ public final class SmsRepository {
     public List<SmsMessage> due(long now, int limit) {
         return dsl.selectFrom(SMS_MESSAGES).where(SMS_MESSAGES.STATE.eq("queued")).and(SMS_MESSAGES.DUE_AT.le(now))
                 .orderBy(SMS_MESSAGES.DUE_AT, SMS_MESSAGES.ID).limit(limit).fetch(SmsRepository::message);
+    }
+
+    /** A queued text due inside the quiet hours waits for their end (still queued, due then). */
+    public void defer(long id, long dueAt) {
+        dsl.update(SMS_MESSAGES).set(SMS_MESSAGES.DUE_AT, dueAt).where(SMS_MESSAGES.ID.eq(id))
+                .and(SMS_MESSAGES.STATE.eq("queued")).execute();
+    }
+
+    /** A campaign's texts by state (delivered, failed, queued, …). */
+    public java.util.Map<String, Integer> campaignStates(long campaignId) {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        dsl.select(SMS_MESSAGES.STATE, DSL.count()).from(SMS_MESSAGES).where(SMS_MESSAGES.CAMPAIGN_ID.eq(campaignId))
+                .groupBy(SMS_MESSAGES.STATE).fetch().forEach(r -> out.put(r.value1(), r.value2()));
+        return out;
     }
 
     /** How many texts wait (queued). */
@@ -235,7 +261,7 @@ public final class SmsRepository {
         return new SmsMessage(r.getId(), r.getCreatedAt(), r.getToNumber(), r.getText(), r.getTemplate(), r.getReason(),
                 r.getLanguage(), r.getElderId(), r.getIncidentId(), r.getIncidentStep(), r.getRef(), r.getByUser(),
                 r.getState(), r.getParts(), ids, r.getErrorCode(), r.getErrorText(), r.getAttempts(), r.getDueAt(),
-                r.getSendingAt(), r.getSubmittedAt(), r.getDoneAt());
+                r.getSendingAt(), r.getSubmittedAt(), r.getDoneAt(), r.getBroadcastId(), r.getCampaignId());
     }
 
     private static String cut(String s, int max) {

@@ -42,15 +42,42 @@ public final class SmsService implements AutoCloseable {
     /** The words that acknowledge an incident text: I am going (issue 20). */
     public static final Set<String> ACK_WORDS = Set.of("1", "到", "收到", "1到", "到了");
 
-    /** @param maxAttempts submits answered with a transient code (other than throttled) before the text fails */
-    public record Settings(String signature, int windowSize, int maxAttempts, long linkAlertAfterMs) {}
+    /**
+     * @param maxAttempts submits answered with a transient code (other than throttled) before the text fails
+     * @param quiet       the hours no text but an incident/SOS one or a seat's own goes out ({@code sms.quietHours})
+     */
+    public record Settings(String signature, int windowSize, int maxAttempts, long linkAlertAfterMs,
+                           onekey.broadcast.QuietHours quiet) {
+        /** No quiet hours. */
+        public Settings(String signature, int windowSize, int maxAttempts, long linkAlertAfterMs) {
+            this(signature, windowSize, maxAttempts, linkAlertAfterMs, onekey.broadcast.QuietHours.none(java.time.ZoneOffset.UTC));
+        }
+    }
+
+    /**
+     * The reasons whose texts go out at any hour: the SOS call and the incident's texts (someone may be lying on the
+     * floor), a seat's free text (a person chose to send it now) and a supplier's order offer (it goes with the call
+     * placed now and is void minutes later). Every other text (bookings, care campaigns, …) keeps the quiet hours.
+     */
+    static final Set<String> ANY_HOUR = Set.of("sos-call", "incident-opened", "incident-escalated", "incident-resolved",
+            "incident-cancelled", "seat", "order-offer");
+
+    /** Whether a text with this reason (and incident) waits out the quiet hours. */
+    static boolean keepsQuietHours(String reason, Long incidentId) {
+        return incidentId == null && !ANY_HOUR.contains(reason);
+    }
 
     /**
      * What a text refers to; all optional. {@code ref}: an idempotence key — a second text with the same ref to the
      * same number is not written (a trigger seen twice). {@code byUser}: who wrote it (a seat's free text).
      */
-    public record Refs(Long elderId, Long incidentId, String template, String language, String ref, String byUser) {
+    public record Refs(Long elderId, Long incidentId, String template, String language, String ref, String byUser,
+                       Long broadcastId, Long campaignId) {
         public static final Refs NONE = new Refs(null, null, null, null, null, null);
+
+        public Refs(Long elderId, Long incidentId, String template, String language, String ref, String byUser) {
+            this(elderId, incidentId, template, language, ref, byUser, null, null);
+        }
     }
 
     /** The rescue as this room sees it (wired by the root; tests pass their own). */
@@ -171,6 +198,14 @@ public final class SmsService implements AutoCloseable {
      * number that is not a phone number or an empty text.
      */
     public Optional<SmsMessage> send(String to, String text, String reason, Refs refs) {
+        return send(to, text, reason, refs, null);
+    }
+
+    /**
+     * As {@link #send(String, String, String, Refs)}, not before {@code notBefore} (null: now). A text that keeps the
+     * quiet hours ({@link #keepsQuietHours}) and would be due inside them is written now, queued, due when they end.
+     */
+    public Optional<SmsMessage> send(String to, String text, String reason, Refs refs, java.time.Instant notBefore) {
         if (gateway == null) {
             return Optional.empty();
         }
@@ -186,11 +221,16 @@ public final class SmsService implements AutoCloseable {
         if (signed.length() > 2000) {
             throw new IllegalArgumentException("the text is longer than 2000 characters");
         }
+        long now = clock.millis();
+        long due = notBefore == null ? now : Math.max(now, notBefore.toEpochMilli());
+        if (keepsQuietHours(reason, r.incidentId())) {
+            due = settings.quiet().next(java.time.Instant.ofEpochMilli(due)).toEpochMilli();
+        }
         Optional<SmsMessage> m = repo.insert(new SmsRepository.Draft(number, signed, r.template(), reason, r.language(),
-                r.elderId(), r.incidentId(), r.ref(), r.byUser()), clock.millis());
+                r.elderId(), r.incidentId(), r.ref(), r.byUser(), r.broadcastId(), r.campaignId()), now, due);
         m.ifPresent(x -> {
-            log.info("sms.queued id={} to={} reason={} template={} incident={}", x.id(), PhoneNumbers.mask(number), reason,
-                    r.template(), r.incidentId());
+            log.info("sms.queued id={} to={} reason={} template={} incident={}{}", x.id(), PhoneNumbers.mask(number), reason,
+                    r.template(), r.incidentId(), x.dueAt() > now ? " notBefore=" + java.time.Instant.ofEpochMilli(x.dueAt()) : "");
             changed(x);
             kick.release();
         });
@@ -273,6 +313,11 @@ public final class SmsService implements AutoCloseable {
         for (SmsMessage m : repo.due(clock.millis(), free + numbersInFlight.size() + 50)) {
             if (free <= 0) {
                 break;
+            }
+            if (keepsQuietHours(m.reason(), m.incidentId()) && settings.quiet().contains(clock.instant())) {
+                // came due inside the quiet hours (a retry, the SMSC down till late): it waits for their end, queued
+                repo.defer(m.id(), settings.quiet().next(clock.instant()).toEpochMilli());
+                continue;
             }
             if (inFlight.contains(m.id()) || !numbersInFlight.add(m.to())) {
                 continue; // one text at a time per number: a family member reads them in the order they were written

@@ -33,6 +33,9 @@ public final class SmsTemplates {
             "booking-confirmed", new String[] {
                 "{elder}的预约已通过电话确认：{message}中心电话{centre}。",
                 "{elder}'s booking was confirmed by phone: {message} Centre: {centre}."},
+            "campaign", new String[] {
+                "{elder}您好：{message}如需帮助请拨打{centre}。",
+                "Dear {elder}: {message} If you need help, call {centre}."},
             "booking-failed", new String[] {
                 "{elder}的预约确认电话多次未接通，请联系中心：{centre}。",
                 "We could not reach {elder} to confirm the booking; please call the centre: {centre}."});

@@ -326,4 +326,91 @@ class BroadcastServiceTest {
     private Broadcast.Attempt attempt(long broadcastId, int index) {
         return service.get(broadcastId).orElseThrow().attempts().get(index);
     }
+
+    // ---- care campaigns by voice, text or both (issue 20) ---------------------------------------------------------
+
+    /** The SMS room as campaigns see it: records each text it is asked to write. */
+    static final class RecordingTexts implements CampaignService.Texts {
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        boolean enabled = true;
+
+        @Override
+        public boolean enabled() {
+            return enabled;
+        }
+
+        @Override
+        public boolean send(Elder e, String text, long campaignId, Long broadcastId, Instant at) {
+            sent.add(e.name() + "|" + text + "|" + campaignId + "|" + broadcastId);
+            return true;
+        }
+
+        @Override
+        public Map<String, Integer> states(long campaignId) {
+            return Map.of("delivered", (int) sent.stream().filter(s -> s.contains("|" + campaignId + "|")).count());
+        }
+    }
+
+    @Test
+    void anSmsCampaignTextsEachElderAndCallsNobodyAndCountsTheTextsDelivered() {
+        RecordingTexts texts = new RecordingTexts();
+        CampaignService campaigns = new CampaignService(new BroadcastRepository(db), service, elders, clock, SHANGHAI, texts);
+        var c = campaigns.create("降温提醒", "check-in", Map.of(), new CampaignService.Selection(null, null, null, null, null),
+                null, agent, CampaignService.Channel.SMS, "明天降温8度，请注意保暖。");
+        assertThat(c.channel()).isEqualTo("sms");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> texts.sent.size() == 2);
+        assertThat(texts.sent).containsExactlyInAnyOrder("张桂英|明天降温8度，请注意保暖。|" + c.id() + "|null",
+                "Margaret Liu|明天降温8度，请注意保暖。|" + c.id() + "|null");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> "done".equals(campaigns.summary(c).get("state")));
+        Map<String, Object> sum = campaigns.summary(campaigns.get(c.id()).orElseThrow());
+        assertThat(sum).containsEntry("channel", "sms").containsEntry("scheduled", 0).containsEntry("text", "明天降温8度，请注意保暖。");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> t = (Map<String, Object>) sum.get("texts");
+        assertThat(t).containsEntry("written", 2).containsEntry("delivered", 2)
+                .containsEntry("noMobile", 0);
+        assertThat(service.find(elder.id(), null, 10)).as("no broadcast, no call").isEmpty();
+        assertThat(pbx.calls).isEmpty();
+    }
+
+    @Test
+    void aCampaignOnBothChannelsCallsAndTextsEachElderTheTextLinkedToItsBroadcast() {
+        RecordingTexts texts = new RecordingTexts();
+        CampaignService campaigns = new CampaignService(new BroadcastRepository(db), service, elders, clock, SHANGHAI, texts);
+        var c = campaigns.create("问候", "check-in", Map.of(), new CampaignService.Selection("杨浦区", null, null, null, null),
+                null, agent, CampaignService.Channel.BOTH, "中心问候您");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> texts.sent.size() == 1);
+        List<Broadcast> b = service.find(elder.id(), null, 10);
+        assertThat(b).hasSize(1);
+        assertThat(b.get(0).campaignId()).isEqualTo(c.id());
+        assertThat(texts.sent).containsExactly("张桂英|中心问候您|" + c.id() + "|" + b.get(0).id());
+        Map<String, Object> sum = campaigns.summary(campaigns.get(c.id()).orElseThrow());
+        assertThat(sum).containsEntry("channel", "both").containsEntry("scheduled", 1);
+        assertThat(sum.get("state")).as("the call is still to be made").isEqualTo("running");
+    }
+
+    @Test
+    void aCampaignsChannelAndTextAreCheckedWithTheFieldNamed() {
+        RecordingTexts texts = new RecordingTexts();
+        CampaignService campaigns = new CampaignService(new BroadcastRepository(db), service, elders, clock, SHANGHAI, texts);
+        var all = new CampaignService.Selection(null, null, null, null, null);
+        assertThatThrownBy(() -> CampaignService.Channel.parse("fax")).isInstanceOfSatisfying(Templates.Invalid.class,
+                e -> assertThat(e.field()).isEqualTo("channel")).hasMessageContaining("voice, sms, both");
+        assertThat(CampaignService.Channel.parse(null)).isEqualTo(CampaignService.Channel.VOICE);
+        assertThat(CampaignService.Channel.parse(" Both ")).isEqualTo(CampaignService.Channel.BOTH);
+        assertThatThrownBy(() -> campaigns.create("x", "check-in", Map.of(), all, null, agent, CampaignService.Channel.SMS, " "))
+                .isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("text"));
+        assertThatThrownBy(() -> campaigns.create("x", "check-in", Map.of(), all, null, agent, CampaignService.Channel.SMS,
+                "长".repeat(301))).isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("text"));
+        assertThatThrownBy(() -> campaigns.create("x", "check-in", Map.of(), all, null, agent, CampaignService.Channel.VOICE,
+                "words")).isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("text"));
+        texts.enabled = false;
+        assertThatThrownBy(() -> campaigns.create("x", "check-in", Map.of(), all, null, agent, CampaignService.Channel.BOTH,
+                "words")).isInstanceOfSatisfying(Templates.Invalid.class, e -> assertThat(e.field()).isEqualTo("channel"))
+                .hasMessageContaining("sms.host is empty");
+        assertThat(texts.sent).isEmpty();
+        // voice, as before: no text
+        var voice = campaigns.create("x", "check-in", Map.of(), all, null, agent);
+        assertThat(voice.channel()).isEqualTo("voice");
+        assertThat(campaigns.summary(voice)).doesNotContainKey("texts");
+    }
 }

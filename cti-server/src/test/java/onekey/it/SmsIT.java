@@ -350,4 +350,71 @@ class SmsIT {
             stack.close();
         }
     }
+
+    /**
+     * A care campaign by text only (issue 20: "care campaigns may choose voice, SMS or both"), through the whole
+     * server (no Asterisk: an sms campaign places no call): each elder of the filter gets the campaign's words at their
+     * mobile, an elder with a landline only none; the rows name the campaign; the campaign's figures count the texts
+     * delivered and it is done; a bad channel, or sms without words, is a 400 naming the field.
+     */
+    @Test
+    void anSmsCareCampaignTextsEachEldersMobileAndCountsTheTextsDelivered() {
+        smsc = new Smsc().start();
+        onekey.testkit.Stack stack = new onekey.testkit.Stack();
+        try {
+            smsc.env().forEach(stack::with);
+            stack.with("ONEKEY_SMS_QUIETHOURS", "none"); // the run may fall in the night; quiet hours: SmsQuietHoursTest
+            stack.startServerProcess();
+            onekey.testkit.Api api = stack.api;
+            String sup = api.login("super", "super1234");
+            Awaitility.await("health: sms bound").atMost(Duration.ofSeconds(30))
+                    .until(() -> api.get("/api/health", null).json().path("sms").path("connected").asBoolean());
+            List<Long> ids = new java.util.ArrayList<>();
+            for (String[] e : List.of(new String[] {"王秀兰", "[\"2155550101\",\"13817000101\"]", "zh"},
+                    new String[] {"Margaret Liu", "[\"13817000102\"]", "en"},
+                    new String[] {"李大爷", "[\"2155550103\"]", "zh"})) {
+                var saved = api.send("POST", "/api/elders", sup, "{\"name\":\"" + e[0] + "\",\"phones\":" + e[1]
+                        + ",\"district\":\"短信区\",\"language\":\"" + e[2] + "\"}");
+                assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+                ids.add(saved.json().path("id").asLong());
+            }
+
+            var fax = api.send("POST", "/api/campaigns", sup, "{\"name\":\"降温\",\"template\":\"check-in\","
+                    + "\"channel\":\"fax\",\"text\":\"x\",\"filter\":{\"district\":\"短信区\"}}");
+            assertThat(fax.status()).as(fax.body()).isEqualTo(400);
+            assertThat(fax.body()).contains("channel", "voice, sms, both");
+            var noWords = api.send("POST", "/api/campaigns", sup, "{\"name\":\"降温\",\"template\":\"check-in\","
+                    + "\"channel\":\"sms\",\"filter\":{\"district\":\"短信区\"}}");
+            assertThat(noWords.status()).as(noWords.body()).isEqualTo(400);
+            assertThat(noWords.body()).contains("text");
+
+            var made = api.send("POST", "/api/campaigns", sup, "{\"name\":\"降温提醒\",\"template\":\"check-in\","
+                    + "\"channel\":\"sms\",\"text\":\"明天降温8度，请注意保暖。\",\"filter\":{\"district\":\"短信区\"}}");
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            assertThat(made.json().path("channel").asText()).isEqualTo("sms");
+            long id = made.json().path("id").asLong();
+            Awaitility.await("the campaign is done, its texts delivered").atMost(Duration.ofSeconds(30)).until(() ->
+                    api.get("/api/campaigns/" + id, sup).json().path("state").asText().equals("done"));
+            var sum = api.get("/api/campaigns/" + id, sup).json();
+            assertThat(sum.path("elders").asInt()).isEqualTo(3);
+            assertThat(sum.path("texts").path("written").asInt()).isEqualTo(2);
+            assertThat(sum.path("texts").path("delivered").asInt()).isEqualTo(2);
+            assertThat(sum.path("texts").path("noMobile").asInt()).isEqualTo(1);
+            assertThat(sum.path("scheduled").asInt()).as("no broadcast: nobody is called").isZero();
+
+            assertThat(smsc.textsTo("13817000101")).extracting(Smsc.Text::text)
+                    .containsExactly("【一键通】王秀兰您好：明天降温8度，请注意保暖。如需帮助请拨打962222。");
+            assertThat(smsc.textsTo("13817000101").get(0).dataCoding()).isEqualTo(8);
+            assertThat(smsc.textsTo("13817000102")).extracting(Smsc.Text::text)
+                    .containsExactly("【一键通】Dear Margaret Liu: 明天降温8度，请注意保暖。 If you need help, call 962222.");
+            assertThat(smsc.texts()).extracting(Smsc.Text::to).doesNotContain("2155550103");
+            var row = api.get("/api/sms?elderId=" + ids.get(0), sup).json().path("texts").get(0);
+            assertThat(row.path("campaignId").asLong()).isEqualTo(id);
+            assertThat(row.path("reason").asText()).isEqualTo("campaign");
+            assertThat(row.path("state").asText()).isEqualTo("delivered");
+            assertThat(api.get("/api/broadcasts?elderId=" + ids.get(0), sup).json().size()).as("no broadcast").isZero();
+        } finally {
+            stack.close();
+        }
+    }
 }

@@ -195,6 +195,9 @@ final class I18n {
         if (v == null) {
             v = OrdersTexts.T.get(key); // the dispatchers' orders board (issue 21)
         }
+        if (v == null) {
+            v = SmsPane.T.get(key); // the seat's SMS pane (issue 20)
+        }
         return v == null ? key : v[english ? 1 : 0];
     }
 }

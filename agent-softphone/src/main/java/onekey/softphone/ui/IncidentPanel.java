@@ -187,6 +187,25 @@ final class IncidentPanel {
         });
     }
 
+    /** What the SMS pane needs of an incident (issue 20): its id, its elder's id and the record's contacts. */
+    record TextsOf(long incidentId, long elderId, JsonNode contacts) {}
+
+    /** The top (newest) open incident with a registered elder. EDT. */
+    java.util.Optional<TextsOf> textsOfTop() {
+        return open.values().stream().findFirst().flatMap(c -> textsOf(c.id));
+    }
+
+    /** Incident {@code id}, when open here with a registered elder. EDT. */
+    java.util.Optional<TextsOf> textsOf(long id) {
+        Card c = open.get(id);
+        if (c == null || c.incident == null || !c.incident.path("elderId").isNumber()) {
+            return java.util.Optional.empty();
+        }
+        long elderId = c.incident.path("elderId").asLong();
+        JsonNode e = elders.get(elderId);
+        return java.util.Optional.of(new TextsOf(id, elderId, e == null ? null : e.path("contacts")));
+    }
+
     // ---- the server's side -------------------------------------------------------------------------------
 
     /** Connected (or reconnected): the panel is rebuilt from the seat's open incidents. */
@@ -657,7 +676,7 @@ final class IncidentPanel {
         }
         b.append("  ·  ");
         if (st.equals("done")) {
-            b.append(names.name("result", s.path("result").asText()));
+            b.append(names.stepResult(kind, s.path("result").asText()));
         } else if (st.equals("taken")) {
             b.append(names.name("stepState", st)).append(' ').append(s.path("result").asText("").replace("taken by ", ""));
         } else {

@@ -262,7 +262,7 @@ final class IncidentsBoardPanel extends JPanel {
                             .append(s.path("target").asText("")).append("  ·  ")
                             .append(names.name("stepState", s.path("state").asText()));
                     if (s.hasNonNull("result")) {
-                        b.append("  ·  ").append(names.name("result", s.path("result").asText()));
+                        b.append("  ·  ").append(names.stepResult(s.path("kind").asText(), s.path("result").asText()));
                     }
                     if (s.hasNonNull("detail")) {
                         b.append("  ·  ").append(s.path("detail").asText());

@@ -430,6 +430,34 @@ public final class Softphone implements AutoCloseable {
                 });
             }
         });
+        window.smsPane.onSubmit(new SmsPane.Submit() { // issue 20: the elder's / incident's texts, a seat's free text
+            @Override
+            public void load(Long elderId, Long incidentId, Long callId) {
+                work.execute(() -> {
+                    try {
+                        JsonNode list = cti.request("GET", "/api/sms?" + (incidentId != null ? "incidentId=" + incidentId
+                                : "elderId=" + elderId + (callId != null ? "&callId=" + callId : "")) + "&limit=50", null);
+                        ui(() -> window.smsPane.loaded(list));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.smsPane.failed(why));
+                    }
+                });
+            }
+
+            @Override
+            public void send(com.fasterxml.jackson.databind.node.ObjectNode body) {
+                work.execute(() -> {
+                    try {
+                        JsonNode m = cti.request("POST", "/api/sms", body);
+                        ui(() -> window.smsPane.sent(m));
+                    } catch (Exception | Error x) {
+                        String why = x.getMessage();
+                        ui(() -> window.smsPane.failed(why));
+                    }
+                });
+            }
+        });
         window.bookingForm.onSubmit(new BookingForm.Submit() {
             @Override
             public void send(com.fasterxml.jackson.databind.node.ObjectNode body) {
@@ -494,6 +522,16 @@ public final class Softphone implements AutoCloseable {
             refreshWorklist();
         } else if (ev instanceof CtiEvent.Other o && o.type().startsWith("follow-up.")) {
             refreshWorklist();
+        } else if (ev instanceof CtiEvent.Other o && o.type().startsWith("sms.")) {
+            ui(() -> { // issue 20: a family's reply that is not an acknowledgement: the pane opens on its incident
+                if (window.smsPane.event(o.type(), o.json())) {
+                    JsonNode r = o.json().path("reply");
+                    long incident = r.path("incidentId").asLong();
+                    if (!window.smsForIncident(incident) && r.path("elderId").isNumber()) {
+                        window.smsPane.show(r.path("elderId").asLong(), incident, null);
+                    }
+                }
+            });
         }
     }
 

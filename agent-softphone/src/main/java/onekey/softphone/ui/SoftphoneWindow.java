@@ -167,6 +167,9 @@ final class SoftphoneWindow {
     final BookingForm bookingForm;
     /** Issue 21: the life-services order form in a registered elder's pop. */
     final OrderForm orderForm;
+    /** Issue 20: the elder's (or an incident's) texts and the seat's free text to a contact. */
+    final SmsPane smsPane;
+    private IncidentPanel incidentPanel;
     /** The numbers of the contacts shown, in the list's order. */
     private final List<String> contactNumbers = new ArrayList<>();
     private boolean inCall;
@@ -204,6 +207,8 @@ final class SoftphoneWindow {
         relabels.add(bookingForm::relabel);
         this.orderForm = new OrderForm(i18n);
         relabels.add(orderForm::relabel);
+        this.smsPane = new SmsPane(i18n);
+        relabels.add(smsPane::relabel);
         frame = new JFrame();
         frame.setName("softphone");
         relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
@@ -331,6 +336,8 @@ final class SoftphoneWindow {
         pop.add(bookingForm.panel, g); // a registered elder's booking form and bookings (issue 18)
         g.gridy++;
         pop.add(orderForm.panel, g); // a registered elder's life-services order (issue 21)
+        g.gridy++;
+        pop.add(smsPane.panel, g); // the elder's texts and a free text to a contact (issue 20)
         g.gridwidth = 1;
 
         JPanel wrap = new JPanel();
@@ -558,6 +565,25 @@ final class SoftphoneWindow {
                 }
             }
         });
+        // issue 20: 发短信 in the SMS pane; Ctrl+Shift+M: the top incident's texts in the pane
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_M,
+                java.awt.event.InputEvent.CTRL_DOWN_MASK), "smsSend");
+        root.getActionMap().put("smsSend", new AbstractAction() {
+            @Override
+            public void actionPerformed(ActionEvent e) {
+                if (smsPane.panel.isShowing()) {
+                    smsPane.send();
+                }
+            }
+        });
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_M,
+                java.awt.event.InputEvent.CTRL_DOWN_MASK | java.awt.event.InputEvent.SHIFT_DOWN_MASK), "smsIncident");
+        root.getActionMap().put("smsIncident", new AbstractAction() {
+            @Override
+            public void actionPerformed(ActionEvent e) {
+                smsForIncident(null);
+            }
+        });
     }
 
     private static void bind(JComponent root, int key, String name, Consumer<ActionEvent> a) {
@@ -688,6 +714,9 @@ final class SoftphoneWindow {
         noResponse.offered(null); // issue 18: not the previous call's (a call Asterisk rings for the incident has no pop)
         bookingForm.hide();
         orderForm.hide();
+        if (smsPane.incidentId() == null) {
+            smsPane.hide(); // an incident's texts stay while the seat works the incident
+        }
     }
 
     /** Paints the screen pop for an offered call. */
@@ -729,6 +758,8 @@ final class SoftphoneWindow {
         elderForm.hide();
         bookingForm.show(e.path("id").asLong(call.path("elderId").asLong()));
         orderForm.show(e.path("id").asLong(call.path("elderId").asLong()), ev.callId() > 0 ? ev.callId() : null);
+        smsPane.show(e.path("id").asLong(call.path("elderId").asLong()), null, e.path("contacts"),
+                ev.callId() > 0 ? ev.callId() : null);
         elderName.setText(e.path("name").asText());
         fields.get("age").setText(e.path("age").isNumber() ? e.path("age").asText() + (e.path("gender").isTextual()
                 ? " · " + names.name("sex", e.path("gender").asText()) : "") : "—");
@@ -791,7 +822,22 @@ final class SoftphoneWindow {
     }
 
     /** Issue 18: the incident workspace, beside the pop (its keys on the window). */
+    /**
+     * The SMS pane on an incident's texts: {@code incidentId}, or the top incident of the workspace when null. False
+     * when there is no such incident with an elder.
+     */
+    boolean smsForIncident(Long incidentId) {
+        IncidentPanel p = incidentPanel;
+        if (p == null) {
+            return false;
+        }
+        var t = incidentId == null ? p.textsOfTop() : p.textsOf(incidentId);
+        t.ifPresent(x -> smsPane.show(x.elderId(), x.incidentId(), x.contacts()));
+        return t.isPresent();
+    }
+
     void incidents(IncidentPanel p) {
+        this.incidentPanel = p;
         frame.getContentPane().add(p.panel, BorderLayout.EAST);
         relabels.add(p::relabel);
         p.bindKeys(frame.getRootPane());

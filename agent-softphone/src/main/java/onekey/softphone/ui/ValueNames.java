@@ -99,6 +99,10 @@ final class ValueNames {
         put("result", "delivered", "已送达", "delivered");
         put("result", "expired", "已过期未送达", "expired");
         put("result", "reply", "已回复（请查看）", "replied (read it)");
+        // issue 20: a text step's result is a text's, not a call's ("failed" is 发送失败 there, not 呼叫失败)
+        put("smsResult", "failed", "发送失败", "send failed");
+        put("smsResult", "unknown", "发送结果未知", "send result unknown");
+        put("smsResult", "unmatched", "未关联事件的回复", "reply to no incident");
         put("task", "call-110", "呼叫110请民警上门", "call 110 for the police to check");
         put("task", "confirm-responders", "确认救援人员到达", "confirm the responders arrived");
         put("task", "stay-with-elder", "持续联系老人", "keep calling the elder");
@@ -128,6 +132,18 @@ final class ValueNames {
         }
         String[] n = T.get(kind + "." + value.trim().toLowerCase(java.util.Locale.ROOT));
         return n == null ? value : n[english ? 1 : 0];
+    }
+
+    /** The result of a step of {@code stepKind}: a text step's own words where a text's result differs from a call's. */
+    String stepResult(String stepKind, String result) {
+        return stepResult(stepKind, result, i18n.english());
+    }
+
+    static String stepResult(String stepKind, String result, boolean english) {
+        if (("sms".equals(stepKind) || "sms-reply".equals(stepKind)) && known("smsResult", result)) {
+            return name("smsResult", result, english);
+        }
+        return name("result", result, english);
     }
 
     /** Whether the table names {@code value} of {@code kind}. */

@@ -41,6 +41,21 @@ class ValueNamesTest {
     }
 
     @Test
+    void aFailedTextStepReadsSendFailedNotCallFailed() {
+        assertEquals("发送失败", ValueNames.stepResult("sms", "failed", false));
+        assertEquals("send failed", ValueNames.stepResult("sms", "failed", true));
+        assertEquals("发送结果未知", ValueNames.stepResult("sms", "unknown", false));
+        assertEquals("已送达", ValueNames.stepResult("sms", "delivered", false), "the shared names where they fit");
+        assertEquals("呼叫失败", ValueNames.stepResult("redial", "failed", false), "a call's failure is still a call's");
+        assertEquals("呼叫失败", ValueNames.stepResult("contact", "failed", false));
+        I18n lang = new I18n(false);
+        ValueNames names = new ValueNames(lang);
+        assertEquals("发送失败", names.stepResult("sms", "failed"));
+        lang.english(true);
+        assertEquals("send failed", names.stepResult("sms", "failed"));
+    }
+
+    @Test
     void aValueTheTableDoesNotKnowIsShownAsItCameAndNothingAsADash() {
         assertEquals("儿子", ValueNames.name("relation", "儿子", false));
         assertEquals("home robot", ValueNames.name("device", "home robot", false));
