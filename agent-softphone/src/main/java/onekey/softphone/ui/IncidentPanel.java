@@ -128,57 +128,10 @@ final class IncidentPanel {
             return;
         }
         spare = new Card(0);
-        if (!rehearsed) {
-            rehearsed = true;
-            rehearse(spare);
-        }
         java.awt.Dimension d = spare.box.getPreferredSize();
         spare.box.setSize(d);
         layOut(spare.box);
         spare.settleFields();
-    }
-
-    private boolean rehearsed;
-
-    /**
-     * On the EDT, once, while the seat signs in: the first spare card filled with a made-up incident
-     * ({@link Warmup#INCIDENT}) and painted off screen into an image of the window's own kind (an X pixmap through
-     * XRender), then emptied again — nothing of it is shown. The sign-in's warm-up paints a throwaway card; the first
-     * real incident still took 50–90 ms to paint its card (issue 18's bench: every later one 10–25 ms), the card's own
-     * components painting for the first time.
-     */
-    private void rehearse(Card c) {
-        try {
-            JsonNode inc = JSON.readTree(Warmup.INCIDENT);
-            c.incident = inc;
-            c.show(view(0, inc, null));
-            java.awt.Dimension d = c.box.getPreferredSize();
-            c.box.setSize(d);
-            layOut(c.box);
-            c.settleFields();
-            java.awt.GraphicsConfiguration gc = panel.getGraphicsConfiguration();
-            if (gc == null && !java.awt.GraphicsEnvironment.isHeadless()) {
-                gc = java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getDefaultScreenDevice()
-                        .getDefaultConfiguration();
-            }
-            if (gc != null && d.width > 0 && d.height > 0) {
-                java.awt.image.VolatileImage img = gc.createCompatibleVolatileImage(d.width, d.height);
-                java.awt.Graphics2D g = img.createGraphics();
-                try {
-                    c.box.paint(g);
-                } finally {
-                    g.dispose();
-                    img.flush();
-                }
-            }
-        } catch (Exception | Error e) {
-            // a rehearsal that fails costs the first incident its speed, nothing else
-            System.getLogger(IncidentPanel.class.getName()).log(System.Logger.Level.WARNING,
-                    "incident card rehearsal failed error=" + e);
-        } finally {
-            c.incident = null;
-            c.id = 0;
-        }
     }
 
     private static void layOut(Component c) {

@@ -228,8 +228,7 @@ final class Warmup {
             """;
 
     /** A made-up open incident with every kind of step, shaped as docs/api.md's incident. */
-    /** A made-up incident (also what the incident panel rehearses its first card with). */
-    static final String INCIDENT = """
+    private static final String INCIDENT = """
             {"id":1,"callerNumber":"02155550000","callId":0,"agentId":-1,"openedAt":1764979200000,"openedBy":"warmup",
              "reason":"no-response","state":"escalating","closedAt":null,"outcome":null,
              "steps":[{"seq":1,"kind":"redial","target":"******0000","state":"done","endedAt":1764979230000,"result":"no-answer"},
