@@ -163,6 +163,16 @@ public final class SoftphoneBench {
             }
         }
         System.out.println("softphone bench: pops that waited ≥ 20 ms for the Swing thread:" + (slow.isEmpty() ? " none" : slow));
+        StringBuilder slowPanels = new StringBuilder(); // the slow panels, and when their frames came (stdout only)
+        for (long[] r : panels) {
+            if (r[1] >= 30_000) {
+                slowPanels.append(String.format("%n  kind %d: total %.1f ms (wait %.1f, fill %.1f, paint %.1f), frame at %d µs",
+                        r[0], r[1] / 1e3, r[2] / 1e3, r[3] / 1e3, r[4] / 1e3, r.length > 5 ? r[5] : -1));
+            }
+        }
+        System.out.println("softphone bench: panels that took ≥ 30 ms (kind 0 call.silent, 1 incident.*, 2 the ack; "
+                + "the frame's time is the softphone's System.nanoTime() µs, as in -Dsoftphone.edtLog):"
+                + (slowPanels.isEmpty() ? " none" : slowPanels));
         double minutes = (System.nanoTime() - t0) / 60e9;
         long[] m2e = mouthToEar(ONSETS);
         String load1 = ProcessStats.loadAverage();

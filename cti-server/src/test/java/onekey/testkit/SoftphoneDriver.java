@@ -127,9 +127,10 @@ public final class SoftphoneDriver {
                     case "pops" -> java.util.Arrays.stream(sp.popLatenciesMicros()) // total,edtWait,fill,paint per pop
                             .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3])
                             .collect(java.util.stream.Collectors.joining(" "));
-                    // issue 18 bench: call.silent / incident.* frame → panel painted (µs): kind,total,edtWait,fill,paint
+                    // issue 18 bench: call.silent / incident.* frame → panel painted (µs): kind,total,edtWait,fill,paint,
+                    // and when the frame came (nanoTime µs: where to look in an EdtStallTrace event log)
                     case "panels" -> java.util.Arrays.stream(sp.panelLatenciesMicros())
-                            .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3] + "," + t[4])
+                            .map(t -> t[0] + "," + t[1] + "," + t[2] + "," + t[3] + "," + t[4] + "," + t[5])
                             .collect(java.util.stream.Collectors.joining(" "));
                     case "warmup" -> String.valueOf(Softphone.warmupMillis()); // the sign-in's warm-up, ms (-1: not done)
                     case "edt" -> { // how long a no-op waits for the Swing thread right now (µs): the baseline

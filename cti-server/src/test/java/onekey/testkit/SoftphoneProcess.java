@@ -44,7 +44,7 @@ public final class SoftphoneProcess implements AutoCloseable {
                 audioIn.toString(), audioOut.toString(), lang, cacert == null ? "" : cacert.toString()));
         // diagnostics for the softphone's JVM, off by default: the Swing-thread stall trace (EdtStallTrace) and any
         // further JVM flags, e.g. -Dsoftphone.jvmFlags=-XX:StartFlightRecording=filename=/tmp/sp.jfr
-        for (String p : List.of("softphone.edtStalls", "softphone.edtStallMs")) {
+        for (String p : List.of("softphone.edtStalls", "softphone.edtStallMs", "softphone.edtLog")) {
             if (System.getProperty(p) != null) {
                 c.add(1, "-D" + p + "=" + System.getProperty(p));
             }

@@ -83,12 +83,17 @@ final class IncidentPanel {
     private final long me;
 
     /**
-     * A card made ahead, laid out and unused (EDT only): making a card's ~30 components is most of what a new
-     * incident costs the Swing thread, so it is done between incidents — a quarter second after the last card was
-     * taken, when the seat is reading, not while an incident waits to be shown.
+     * A card ready for the next incident, laid out and unused (EDT only): making a card's ~30 components and laying
+     * them out is most of what a new incident costs the Swing thread. The card of an incident that closed becomes the
+     * spare (the next incident sets its texts again, its typed fields emptied; the contacts' buttons stay if the elder
+     * is the same); one is made afresh only when an incident took the spare and none has closed since, and only once
+     * the incidents have been quiet for {@link #SPARE_QUIET_MS}: an incident's first frames (incident.opened, the
+     * no-response ack, the first steps) come within a few hundred ms, and a card made among them held the Swing thread
+     * while one of them waited (issue 18's bench).
      */
     private Card spare;
-    private final javax.swing.Timer spareMaker = new javax.swing.Timer(250, e -> makeSpare());
+    static final int SPARE_QUIET_MS = 2000;
+    private final javax.swing.Timer spareMaker = new javax.swing.Timer(SPARE_QUIET_MS, e -> makeSpare());
 
     IncidentPanel(I18n i18n, CtiClient cti, long me) {
         this.me = me;
@@ -112,7 +117,9 @@ final class IncidentPanel {
         panel.setPreferredSize(new java.awt.Dimension(560, 600));
         relabel();
         spareMaker.setRepeats(false);
+        spareMaker.setInitialDelay(250); // the first one while the seat signs in
         spareMaker.start();
+        spareMaker.setInitialDelay(SPARE_QUIET_MS);
     }
 
     /** On the EDT: the spare card made and laid out at its size, if there is none. */
@@ -124,6 +131,7 @@ final class IncidentPanel {
         java.awt.Dimension d = spare.box.getPreferredSize();
         spare.box.setSize(d);
         layOut(spare.box);
+        spare.settleFields();
     }
 
     private static void layOut(Component c) {
@@ -135,7 +143,10 @@ final class IncidentPanel {
         }
     }
 
-    /** On the EDT: a card for incident {@code id}, the spare one if it is there; the next spare is made later. */
+    /**
+     * On the EDT: a card for incident {@code id}, the spare one if it is there; the next spare is the next closed
+     * incident's card, or one made once the incidents are quiet.
+     */
     private Card newCard(long id) {
         Card c = spare;
         spare = null;
@@ -250,11 +261,6 @@ final class IncidentPanel {
     record TaskView(String label, String take, String done, boolean takeOn, boolean doneOn) {
     }
 
-    /** What {@link #apply} changed: the component to paint (null: nothing) and whether the window must be laid out. */
-    record Applied(JComponent paint, boolean layout) {
-        static final Applied NOTHING = new Applied(null, false);
-    }
-
     /** Any thread: the incident's card made ready (texts and all), so that the EDT only sets them. */
     Prepared prepare(JsonNode inc) {
         long id = inc.path("id").asLong();
@@ -271,10 +277,13 @@ final class IncidentPanel {
         return new Prepared(id, inc, true, true, elder, english, view(id, inc, elder));
     }
 
-    /** On the EDT: the prepared incident shown; only what changed is set. */
-    Applied apply(Prepared p) {
+    /**
+     * On the EDT: the prepared incident shown; only what changed is set, and only that is marked for layout
+     * (revalidate) and painting (repaint) — the caller has the RepaintManager lay out and paint exactly that.
+     */
+    void apply(Prepared p) {
         if (!p.shown()) {
-            return Applied.NOTHING;
+            return;
         }
         long id = p.id();
         JsonNode inc = p.incident();
@@ -284,11 +293,11 @@ final class IncidentPanel {
             remove(id);
             status.setText(String.format(i18n.t("inc.closed"), id, names.name("incidentState", inc.path("state").asText()),
                     inc.path("outcome").asText("")));
-            return new Applied(panel, true);
+            return;
         }
         Card c = open.get(id);
         if (c != null && inc.equals(c.incident)) {
-            return Applied.NOTHING; // the same incident again (the no-response ack and incident.opened carry the same)
+            return; // the same incident again (the no-response ack and incident.opened carry the same)
         }
         boolean added = c == null;
         if (added) {
@@ -303,6 +312,9 @@ final class IncidentPanel {
                 fetchElder(inc.path("elderId").asLong(), id);
             }
         }
+        if (spare == null && spareMaker.isRunning()) {
+            spareMaker.restart(); // an incident's frames still coming: the spare is made when they are quiet
+        }
         c.incident = inc;
         JsonNode elder = c.elder();
         View v = elder == p.elder() && p.english() == i18n.english() ? p.view() : view(id, inc, elder);
@@ -311,12 +323,11 @@ final class IncidentPanel {
             heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
             cards.revalidate();
             cards.repaint();
-            return new Applied(panel, true);
+            return;
         }
         if (resized) {
             c.box.revalidate();
         }
-        return new Applied(c.box, resized);
     }
 
     /** Whether one of the incident's tasks is this seat's (its target "agent:&lt;id&gt;"). */
@@ -335,6 +346,11 @@ final class IncidentPanel {
             cards.remove(c.box);
             cards.revalidate();
             cards.repaint();
+            if (spare == null) {
+                c.recycle();
+                spare = c;
+                spareMaker.stop();
+            }
         }
         heading.setText(i18n.t("inc.heading") + " (" + open.size() + ")");
     }
@@ -397,7 +413,7 @@ final class IncidentPanel {
     // ---- one incident -----------------------------------------------------------------------------------
 
     private final class Card {
-        /** The incident shown (0 while the card is the spare one; set once when it is taken). */
+        /** The incident shown (0 while the card is the spare one; set when it is taken). */
         long id;
         JsonNode incident;
         final JPanel box = new JPanel();
@@ -471,6 +487,31 @@ final class IncidentPanel {
                 r.add(c);
             }
             return r;
+        }
+
+        /** The card of a closed incident made the spare: no incident, the typed fields emptied. */
+        void recycle() {
+            id = 0;
+            incident = null;
+            outcome.setText("");
+            reason.setText("");
+            note.setText("");
+            settleFields();
+        }
+
+        /**
+         * The text fields' horizontal scrolling computed for their size now: Swing does it on a field's first paint
+         * (and after its text changed), and then asks for the field to be painted again — after the new card had been
+         * painted, a second paint the next incident frame waited for.
+         */
+        void settleFields() {
+            for (JTextField f : List.of(outcome, reason, note)) {
+                try {
+                    f.modelToView2D(0);
+                } catch (javax.swing.text.BadLocationException e) {
+                    // position 0 is in every document
+                }
+            }
         }
 
         void render() {
@@ -607,9 +648,12 @@ final class IncidentPanel {
                 return;
             }
             long elderId = incident.path("elderId").asLong();
+            long forIncident = id;
             act(i18n.t("inc.addNote"), "POST", "/api/elders/" + elderId + "/notes",
                     JSON.createObjectNode().put("text", "#" + id + " " + n), () -> {
-                        note.setText("");
+                        if (id == forIncident) { // not a note typed on this card for the next incident meanwhile
+                            note.setText("");
+                        }
                         status.setText(i18n.t("inc.noteAdded"));
                     });
         }

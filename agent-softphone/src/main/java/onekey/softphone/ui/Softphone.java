@@ -557,20 +557,39 @@ public final class Softphone implements AutoCloseable {
     /**
      * Issue 18's bench: a {@code call.silent} / {@code incident.*} frame (or the no-response command's ack, which
      * carries the incident) handed to the window → its panel painted, measured as the pop is: the panel filled, the
-     * window laid out (the banner may just have appeared) and the panel painted at once with {@code paintImmediately}.
+     * window laid out (the banner may just have appeared) and what changed painted at once.
      */
-    private void shown(int kind, javax.swing.JComponent panel, Runnable fill) {
+    private void shown(int kind, Runnable fill) {
         long received = System.nanoTime();
         ui(() -> {
             long onEdt = System.nanoTime();
             fill.run();
-            window.frame.getRootPane().validate();
-            long filled = System.nanoTime();
-            if (panel.isShowing()) {
-                panel.paintImmediately(0, 0, panel.getWidth(), panel.getHeight());
-            }
+            long filled = layOutChanges();
+            paintChanges();
             panelTook(kind, received, onEdt, filled, System.nanoTime());
         });
+    }
+
+    /**
+     * On the EDT, after a frame changed the window: what it marked for layout (revalidate) laid out now; returns when.
+     * Only the invalid parts are laid out (a card that came, went or changed its size; the banner that appeared).
+     */
+    private long layOutChanges() {
+        window.frame.getRootPane().validate();
+        javax.swing.RepaintManager.currentManager(window.frame.getRootPane()).validateInvalidComponents();
+        return System.nanoTime();
+    }
+
+    /**
+     * On the EDT: what the frame changed painted now, once — the regions its setText / repaint / revalidate marked
+     * dirty, as the RepaintManager would paint them at its leisure, but at once. The panels used to be painted whole
+     * with {@code paintImmediately}, which left those regions dirty: the RepaintManager painted them a second time
+     * right after (7–16 ms on the 2-core bench machine), and the frame that came next (the no-response ack ~10–20 ms
+     * after incident.opened, or the other way round) waited for both paints; and a frame that changed one step line
+     * or only the banner repainted the whole incident panel.
+     */
+    private void paintChanges() {
+        javax.swing.RepaintManager.currentManager(window.frame.getRootPane()).paintDirtyRegions();
     }
 
     /** Incident frames not yet shown, by incident id: the EDT shows only the newest of each (guarded by itself). */
@@ -587,8 +606,8 @@ public final class Softphone implements AutoCloseable {
      * An {@code incident.*} frame or the no-response ack (which carries the incident; {@code also} starts the banner's
      * countdown). The card is made ready here, off the EDT; when several frames of one incident come before the EDT
      * runs (the ack and incident.opened together, a burst of incident.step), only the newest is applied, once, and
-     * every one of them is counted as shown when the panel showing the newest (which includes it) is painted. Only the
-     * card that changed is laid out and painted, unless a card came or went or changed its size.
+     * every one of them is counted as shown when the panel showing the newest (which includes it) is painted. Only what
+     * changed is laid out and painted: a new card, or the step line, label or banner that changed.
      */
     private void incidentShown(int kind, JsonNode incident, Runnable also) {
         long received = System.nanoTime();
@@ -620,18 +639,9 @@ public final class Softphone implements AutoCloseable {
         }
         long onEdt = System.nanoTime();
         q.also.forEach(Runnable::run);
-        IncidentPanel.Applied a = panel.apply(q.newest);
-        javax.swing.JComponent paint = a.paint();
-        if (!q.also.isEmpty() || a.layout()) {
-            window.frame.getRootPane().validate(); // the banner appeared, or a card came, went or changed its size
-            paint = panel.panel;
-        } else if (paint != null) {
-            paint.validate(); // the card alone (its steps list grew): the window's size and the other cards stay
-        }
-        long filled = System.nanoTime();
-        if (paint != null && paint.isShowing()) {
-            paint.paintImmediately(0, 0, paint.getWidth(), paint.getHeight());
-        }
+        panel.apply(q.newest);
+        long filled = layOutChanges();
+        paintChanges();
         long painted = System.nanoTime();
         for (long[] f : q.frames) {
             panelTook((int) f[0], f[1], onEdt, filled, painted);
@@ -640,12 +650,13 @@ public final class Softphone implements AutoCloseable {
 
     private synchronized void panelTook(int kind, long received, long onEdt, long filled, long painted) {
         panelMicros[(int) (panels++ % POP_TIMES)] = new long[] {kind, (painted - received) / 1000, (onEdt - received) / 1000,
-                (filled - onEdt) / 1000, (painted - filled) / 1000};
+                (filled - onEdt) / 1000, (painted - filled) / 1000, received / 1000};
     }
 
     /**
      * The {@code call.silent} / {@code incident.*} panels' latencies so far (µs, the last {@value #POP_TIMES}), oldest
-     * first: {kind (0 call.silent, 1 incident.*, 2 the no-response ack), total, EDT wait, fill and layout, paint}.
+     * first: {kind (0 call.silent, 1 incident.*, 2 the no-response ack), total, EDT wait, fill and layout, paint, and
+     * when the frame came (System.nanoTime() in µs, to find it in a Swing-thread trace)}.
      */
     public synchronized long[][] panelLatenciesMicros() {
         int n = (int) Math.min(panels, POP_TIMES);
@@ -866,7 +877,7 @@ public final class Softphone implements AutoCloseable {
                     incidents.reload(); // issue 18: rebuilt from the server on every (re)connect
                 }
                 // ---- issue 18: the silent caller and the incident workspace ----
-                case CtiEvent.CallSilent s -> shown(PANEL_SILENT, window.noResponse.panel,
+                case CtiEvent.CallSilent s -> shown(PANEL_SILENT,
                         () -> window.noResponse.silent(s.linkedid(), s.json().path("silentMs").asLong()));
                 case CtiEvent.IncidentChanged i -> incidentShown(PANEL_INCIDENT, i.incident(), null);
                 case CtiEvent.Ack a when "call.emergency".equals(a.command()) -> emergencyAck(a.json());

@@ -6,7 +6,10 @@ import java.awt.Component;
 import java.awt.Container;
 import java.awt.Dimension;
 import java.awt.Graphics2D;
+import java.awt.GraphicsEnvironment;
+import java.awt.Image;
 import java.awt.image.BufferedImage;
+import java.awt.image.VolatileImage;
 import java.lang.reflect.InvocationTargetException;
 import javax.swing.JComponent;
 import javax.swing.SwingUtilities;
@@ -60,7 +63,7 @@ final class Warmup {
             JsonNode incident = json.readTree(INCIDENT);
             SoftphoneWindow[] w = new SoftphoneWindow[1];
             IncidentPanel[] p = new IncidentPanel[1];
-            BufferedImage img = new BufferedImage(1280, 1000, BufferedImage.TYPE_INT_ARGB);
+            Image img = target(1280, 1000);
             edt(() -> w[0] = new SoftphoneWindow(i18n, new NoActions(), "warm-up"));
             edt(() -> w[0].pop(new CtiEvent.CallOffered(offered)));
             edt(() -> paint((JComponent) w[0].banner.getParent(), img));
@@ -82,6 +85,7 @@ final class Warmup {
                 w[0].frame.getContentPane().removeAll(); // a disposed frame stays in Window.getWindows() until collected:
                 w[0].frame.setJMenuBar(null);            // nothing of it is found by name in place of the real window's
             });
+            img.flush(); // the pixmap, on the X server
             tookMillis = (System.nanoTime() - t0) / 1_000_000;
             log.log(System.Logger.Level.INFO, "softphone.warmup ms=" + tookMillis);
         } catch (Exception | Error e) {
@@ -96,12 +100,34 @@ final class Warmup {
         SwingUtilities.invokeAndWait(r);
     }
 
+    /**
+     * Where the throwaway window is painted: an image of the screen's own kind where there is a screen (with Java2D's
+     * XRender pipeline, an X pixmap painted through XRender, as the window's back buffer is), so that the first real
+     * paint finds that pipeline's code compiled and the glyphs already sent to the X server's glyph cache — painted
+     * into a BufferedImage only the software loops were warmed, and the first incident card still took 50–60 ms to
+     * paint (issue 18's bench). A BufferedImage where there is no screen or the pixmap cannot be made.
+     */
+    private static Image target(int w, int h) {
+        try {
+            if (!GraphicsEnvironment.isHeadless()) {
+                VolatileImage v = GraphicsEnvironment.getLocalGraphicsEnvironment().getDefaultScreenDevice()
+                        .getDefaultConfiguration().createCompatibleVolatileImage(w, h);
+                if (v != null) {
+                    return v;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.DEBUG, "softphone.warmup no screen image: " + e);
+        }
+        return new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    }
+
     /** Lays the component out at its preferred size (no peer needed) and paints it into {@code img}. */
-    private static void paint(JComponent c, BufferedImage img) {
+    private static void paint(JComponent c, Image img) {
         Dimension d = c.getPreferredSize();
-        c.setSize(Math.min(img.getWidth(), Math.max(1, d.width)), Math.min(img.getHeight(), Math.max(1, d.height)));
+        c.setSize(Math.min(img.getWidth(null), Math.max(1, d.width)), Math.min(img.getHeight(null), Math.max(1, d.height)));
         layout(c);
-        Graphics2D g = img.createGraphics();
+        Graphics2D g = (Graphics2D) img.getGraphics();
         try {
             c.paint(g);
         } finally {
