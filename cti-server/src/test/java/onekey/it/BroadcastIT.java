@@ -15,13 +15,17 @@ import onekey.testkit.Sipp;
 import onekey.testkit.Stack;
 import onekey.testkit.Ws;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 9: voice broadcasts through a real Asterisk. Behind the trunk, {@link Pstn} plays the elder's phone (demo
  * elder 张桂英, Mandarin, on 2155550001 and 13917000001): it answers, records what it hears and presses keys. The
  * quiet hours are off here (the test runs at any hour; BroadcastServiceTest proves them on an injected clock).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BroadcastIT {
 
     static final String ELDER = "2155550001";
@@ -29,8 +33,29 @@ class BroadcastIT {
     static final String REGISTRATION = "{\"elderId\":1,\"template\":\"registration\",\"fields\":{\"hospital\":\"瑞金医院\","
             + "\"department\":\"心内科\",\"doctor\":\"王建华\",\"time\":\"2031-03-05T09:30\"}%s}";
 
-    private static Stack stack() {
-        return new Stack()
+    /**
+     * One Asterisk for the class, started once; every test still gets a fresh cti-server (its own
+     * settings, a fresh H2, journal and data folder) and a fresh phone network behind the trunk, on an Asterisk with no
+     * channel, queue member, line or recording left from the test before ({@link Stack#quietAsterisk}). The TTS prompts folder is
+     * the Asterisk's, so a prompt synthesised by one test is cached for the next.
+     */
+    private Stack base;
+
+    @BeforeAll
+    void asterisk() {
+        base = new Stack().startAsterisk();
+    }
+
+    @AfterAll
+    void down() {
+        if (base != null) {
+            base.close();
+        }
+    }
+
+    private Stack stack() {
+        base.quietAsterisk();
+        return Stack.on(base, null)
                 // the voices at twice their rate: these tests check that the elder hears the whole message (measured
                 // against its own length), its keys and its outcomes, not how long it is; a 27 s Mandarin booking
                 // heard whole, then twice, is 13 s here
@@ -64,7 +89,7 @@ class BroadcastIT {
 
     @Test
     void aRegistrationIsSpokenToTheEldersPhoneAndPressing1ConfirmsIt() throws Exception {
-        try (Stack stack = stack().startAsterisk().startServer();
+        try (Stack stack = stack().startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             Api api = stack.api;
             amiUp(api);
@@ -121,7 +146,7 @@ class BroadcastIT {
 
     @Test
     void pressing2RepeatsTheMessageAndPressing0PutsTheElderThroughToAnAgentWithThePop() throws Exception {
-        try (Stack stack = stack().startAsterisk().startServer();
+        try (Stack stack = stack().startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             Api api = stack.api;
             amiUp(api);
@@ -166,7 +191,7 @@ class BroadcastIT {
 
     @Test
     void anUnansweredBookingIsRetriedPerThePlanThenFailsAndTheAgentsAreAlerted() throws Exception {
-        try (Stack stack = stack().with("ONEKEY_BROADCAST_RETRY_BOOKING", "3x3").startAsterisk().startServer();
+        try (Stack stack = stack().with("ONEKEY_BROADCAST_RETRY_BOOKING", "3x3").startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.otherwise(Behaviour.noAnswer()).number(ELDER_MOBILE, Behaviour.busy());
             Api api = stack.api;
@@ -213,7 +238,7 @@ class BroadcastIT {
     void aCheckInNobodyAnswersIsNeitherLostNorRepeatedAcrossAKill9AndOpensANoResponseIncident() throws Exception {
         try (Stack stack = stack().with("ONEKEY_BROADCAST_RETRY_CHECKIN", "3x4")
                 .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "300")
-                .startAsterisk().startServerProcess();
+                .startServerProcess();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort()).otherwise(Behaviour.noAnswer())) {
             Api api = stack.api;
             amiUp(api);
@@ -255,7 +280,7 @@ class BroadcastIT {
     void aCampaignOf60EldersNeverHasMoreThan10BroadcastCallsUpReachesAllOfThemAndAnSosCallIsAnsweredMeanwhile()
             throws Exception {
         try (Stack stack = stack().with("ONEKEY_BROADCAST_MAXCHANNELS", "10").with("ONEKEY_BROADCAST_RINGSECONDS", "10")
-                .startAsterisk().startServer();
+                .startServer();
              // every elder answers, listens 4 s and presses 1
              Pstn pstn = new Pstn(stack.asterisk.trunkPort()).otherwise(Behaviour.pressesInTurn(new Press('1', 4000)))) {
             Api api = stack.api;

@@ -13,12 +13,19 @@ import onekey.testkit.Stack;
 import onekey.testkit.Ws;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * ARCHITECTURE "Faults": database slow or away. MariaDB is frozen (SIGSTOP) for 60 s while 20 calls
  * arrive: every SOS call is still queued at SOS priority within its bound (Asterisk's own timestamps),
  * agents still get their pops, and once the database is back every call row, timeline event, pop audit
  * row and recording link is there: the journal kept them.
+ *
+ * <p>The two tests run at the same time: each has its own MariaDB, Asterisk and cti-server (and its own fault), and
+ * each spends most of its time waiting on the clock (60 s frozen, 40 s dead), so side by side the class takes as
+ * long as the longer of them. The class itself runs alone, as every class does (failsafe's configuration in
+ * cti-server/pom.xml: only tests marked {@code @Execution(CONCURRENT)} run side by side, and only with each other).
  */
 class DatabaseFreezeIT {
 
@@ -26,6 +33,7 @@ class DatabaseFreezeIT {
     static final long FREEZE_MS = 60_000;
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void nothingIsLostAndSosStaysSosWhileTheDatabaseIsFrozen() throws Exception {
         try (MariaDbServer db = MariaDbServer.start()) {
             String url = db.createDatabase("freeze");
@@ -172,6 +180,7 @@ class DatabaseFreezeIT {
      * seen gets 503 with Retry-After. Once MariaDB is back everything the journal held is written.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aKilledDatabaseKeepsAgentsConnectedPoppedAndLetsThemReconnect() throws Exception {
         try (MariaDbServer db = MariaDbServer.start()) {
             String url = db.createDatabase("killed");

@@ -110,10 +110,30 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
+    /**
+     * One mariadb-install-db at a time in this JVM (DatabaseFreezeIT starts two servers at once; two installs side by
+     * side once failed with exit code 1), and once more on a clean data folder if it fails, its whole log printed.
+     */
+    private static final Object INSTALLING = new Object();
+
     private static void installDb(Path dir) {
-        run(dir, List.of(INSTALL_DB.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
-                "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db",
-                "--skip-name-resolve"), "install.log");
+        List<String> cmd = List.of(INSTALL_DB.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
+                "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve");
+        synchronized (INSTALLING) {
+            try {
+                run(dir, cmd, "install.log");
+            } catch (IllegalStateException first) {
+                System.err.println("mariadb-install-db failed, once more on a clean data folder; its log:\n"
+                        + read(dir.resolve("install.log")));
+                deleteTree(dir.resolve("data"));
+                try {
+                    Files.createDirectories(dir.resolve("data"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                run(dir, cmd, "install-again.log");
+            }
+        }
     }
 
     private static Process launch(Path dir, int port) {

@@ -30,13 +30,38 @@ public final class Stack implements AutoCloseable {
     private final Map<String, String> overrides = new HashMap<>();
     /** Demo extension → its SIP secret, random per stack (as ./onekey generates them per install). */
     private final Map<String, String> sipSecrets = new HashMap<>();
+    /** False for a stack on another stack's Asterisk ({@link #on}): {@link #close()} leaves that Asterisk running. */
+    private final boolean ownsAsterisk;
 
     public Stack() {
         this(null);
     }
 
+    /**
+     * A stack on the (started) Asterisk of {@code base}, with the same SIP secrets, and its own data folder, H2 (or
+     * {@code dbUrl}), journal, HTTP port and cti-server: an IT class starts one Asterisk and gives each test method a
+     * fresh cti-server on a fresh database. {@link #close()} stops only this stack's server.
+     */
+    public static Stack on(Stack base, String dbUrl) {
+        return new Stack(base, dbUrl);
+    }
+
+    private Stack(Stack base, String dbUrl) {
+        this.asterisk = base.asterisk;
+        this.ownsAsterisk = false;
+        try {
+            this.dataDir = Files.createTempDirectory("okdata");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        this.httpPort = Ports.free();
+        this.dbUrl = dbUrl != null ? dbUrl : Database.h2FileUrl(dataDir.resolve("onekey"));
+        sipSecrets.putAll(base.sipSecrets);
+    }
+
     public Stack(String dbUrl) {
         this.asterisk = new AsteriskInstance(Ports.free());
+        this.ownsAsterisk = true;
         try {
             this.dataDir = Files.createTempDirectory("okdata");
         } catch (IOException e) {
@@ -164,6 +189,45 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /**
+     * Before the next test method's server on a shared Asterisk ({@link #on}): hangs up every channel left over, removes
+     * the queue members OneKey added, the lines it wrote to AstDB and the recordings, as on a freshly started Asterisk
+     * (a fresh database numbers its calls and broadcasts from 1 again, so a recording's name would be the last test's).
+     */
+    public void quietAsterisk() {
+        asterisk.cli("channel request hangup all");
+        org.awaitility.Awaitility.await("no channel left on the shared Asterisk").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> asterisk.cli("core show channels concise").isBlank());
+        String queue = null;
+        for (String line : asterisk.cli("queue show").lines().toList()) {
+            var head = java.util.regex.Pattern.compile("^(\\S+) has \\d+ calls").matcher(line);
+            if (head.find()) {
+                queue = head.group(1);
+                continue;
+            }
+            var member = java.util.regex.Pattern.compile("^\\s+.*?\\((PJSIP/\\w+) from |^\\s+(PJSIP/\\w+)").matcher(line);
+            if (queue != null && member.find()) {
+                String iface = member.group(1) != null ? member.group(1) : member.group(2);
+                asterisk.cli("queue remove member " + iface + " from " + queue);
+            }
+        }
+        asterisk.cli("database deltree onekey-line");
+        try (var files = Files.walk(asterisk.recordings())) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(asterisk.recordings())).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no recording yet
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public int httpPort() {
         return httpPort;
     }
@@ -173,7 +237,9 @@ public final class Stack implements AutoCloseable {
         try {
             stopServer();
         } finally {
-            asterisk.close();
+            if (ownsAsterisk) {
+                asterisk.close();
+            }
             AsteriskInstance.deleteTree(dataDir);
         }
     }
