@@ -343,6 +343,46 @@ public final class ReportQueries {
         return new Report(report, p, g, COLUMNS.get(report), rows, t);
     }
 
+    /**
+     * The raw call list of [from, to) for the district's CSV (issue 22): newest first by (arrival, id), keyset-paged
+     * with {@link onekey.store.Cursor}; no personal data — no caller number, no elder's name or id — only the elder's
+     * class (category, sub-district, care level) the figures are grouped by.
+     */
+    public onekey.store.Cursor.Page<Map<String, Object>> callList(long from, long to, onekey.store.Cursor after, int limit) {
+        Condition c = CALLS.ARRIVED_AT.ge(inline(from)).and(CALLS.ARRIVED_AT.lt(inline(to)));
+        if (after != null) {
+            c = c.and(CALLS.ARRIVED_AT.lt(after.at()).or(CALLS.ARRIVED_AT.eq(after.at()).and(CALLS.ID.lt(after.id()))));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Record r : dsl.select(CALLS.ID, CALLS.ARRIVED_AT, CALLS.SERVICE, CALLS.DIRECTION, CALLS.PRIORITY,
+                        CALLS.ANSWERED_AT, CALLS.ENDED_AT, CALLS.AGENT_NAME, CALLS.OUTCOME, CALLS.FAIL_OPEN,
+                        ELDERS.CATEGORY, ELDERS.SUB_DISTRICT, ELDERS.CARE_LEVEL)
+                .from(CALLS).leftJoin(ELDERS).on(ELDERS.ID.eq(CALLS.ELDER_ID))
+                .where(c).orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc()).limit(limit + 1).fetch()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            Long arrived = r.get(CALLS.ARRIVED_AT);
+            Long answered = r.get(CALLS.ANSWERED_AT);
+            Long ended = r.get(CALLS.ENDED_AT);
+            m.put("id", r.get(CALLS.ID));
+            m.put("arrivedAt", arrived);
+            m.put("line", r.get(CALLS.SERVICE));
+            m.put("direction", r.get(CALLS.DIRECTION) == null ? "inbound" : r.get(CALLS.DIRECTION));
+            m.put("priority", r.get(CALLS.PRIORITY));
+            m.put("answeredAt", answered);
+            m.put("endedAt", ended);
+            m.put("waitMs", answered == null || arrived == null ? null : answered - arrived);
+            m.put("talkMs", answered == null || ended == null ? null : ended - answered);
+            m.put("agent", r.get(CALLS.AGENT_NAME));
+            m.put("outcome", r.get(CALLS.OUTCOME));
+            m.put("failOpen", r.get(CALLS.FAIL_OPEN));
+            m.put("category", r.get(ELDERS.CATEGORY));
+            m.put("subDistrict", r.get(ELDERS.SUB_DISTRICT));
+            m.put("careLevel", r.get(ELDERS.CARE_LEVEL));
+            rows.add(m);
+        }
+        return onekey.store.Cursor.Page.of(rows, limit, m -> (Long) m.get("arrivedAt"), m -> (Long) m.get("id"));
+    }
+
     /** The summed calls of [from, to) by {@code g}'s key (a roll-up's dimension or a report's), merged into {@code by}. */
     void rawCallSums(GroupBy g, long from, long to, boolean waits, Map<String, CallSums> by) {
         rawCallSums(g, callKey(g, new Period(from, to, java.time.ZoneOffset.UTC)), from, to, waits, by);
