@@ -372,15 +372,7 @@ class ReportsApiTest {
             try (PDDocument d = Loader.loadPDF(Files.readAllBytes(pdf))) {
                 assertTrue(new PDFTextStripper().getText(d).contains(CENTRE));
             }
-            // the raw call list of the day as one CSV file (the page follows X-Next-Cursor through every page and hands
-            // the browser one file; Chromium holds a page's second automatic download for a permission, so the test
-            // reads the name the page gave it, and the API test reads the pages' content)
-            browser.eval("document.getElementById('callList').click(); true");
-            org.awaitility.Awaitility.await("the call list handed to the browser").atMost(java.time.Duration.ofSeconds(60))
-                    .ignoreExceptions().until(() -> browser.eval("document.body.dataset.downloaded || ''").asText()
-                            .equals("onekey-calls-2026-06-01_2026-06-01.csv"));
         }
-        assertEquals(1, f.audit.count("report.call-list", "call-list"), "the page's call list audited");
         assertEquals(1, f.audit.count("report.download", "calls"), "the page's download audited");
         assertEquals(1, f.audit.count("login.ok", Long.toString(district.id())));
     }

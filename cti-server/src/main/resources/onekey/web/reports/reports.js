@@ -4,12 +4,12 @@
 (function () {
   const T = {
     zh: { signIn: "登录", user: "用户名", password: "密码", report: "报表", from: "开始日期", to: "结束日期",
-          groupBy: "分组", run: "查询", xlsx: "下载 Excel", pdf: "下载 PDF", callList: "下载通话明细 CSV", monthly: "月度报告",
+          groupBy: "分组", run: "查询", xlsx: "下载 Excel", pdf: "下载 PDF", monthly: "月度报告",
           makeMonthly: "生成上月报告", logout: "退出", period: "统计期间", total: "合计", loading: "正在查询…",
           loginFailed: "登录失败", notDistrict: "此账号无权查看报表", none: "暂无月度报告", made: "已生成",
           title: "一键通 · 服务报表" },
     en: { signIn: "Sign in", user: "Username", password: "Password", report: "Report", from: "From", to: "To",
-          groupBy: "Group by", run: "Show", xlsx: "Download Excel", pdf: "Download PDF", callList: "Download call list CSV", monthly: "Monthly reports",
+          groupBy: "Group by", run: "Show", xlsx: "Download Excel", pdf: "Download PDF", monthly: "Monthly reports",
           makeMonthly: "Make last month's report", logout: "Sign out", period: "Period", total: "Total",
           loading: "Loading…", loginFailed: "Sign-in failed", notDistrict: "This account may not read reports",
           none: "No monthly report yet", made: "Made", title: "OneKey · Service reports" }
@@ -165,33 +165,12 @@
   async function download(path, fallbackName) {
     const r = await api(path);
     if (!r.ok) { $("status").textContent = String(r.status); return; }
-    const m = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
-    save(await r.blob(), m ? m[1] : fallbackName);
-  }
-
-  // the raw call list of the period (no personal data): every page, following X-Next-Cursor, into one CSV file
-  async function callList() {
-    const q = new URLSearchParams();
-    if ($("from").value) q.set("from", $("from").value);
-    if ($("to").value) q.set("to", $("to").value);
-    q.set("limit", "10000");
-    const parts = [];
-    let cursor = null, name = "calls.csv";
-    do {
-      const r = await api("/api/reports/call-list?" + q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
-      if (!r.ok) { $("status").textContent = String(r.status); return; }
-      const m = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
-      if (!cursor && m) name = m[1];
-      parts.push(await r.blob());
-      cursor = r.headers.get("X-Next-Cursor");
-    } while (cursor);
-    save(new Blob(parts, { type: "text/csv" }), name);
-  }
-
-  function save(blob, name) {
+    const blob = await r.blob();
+    const cd = r.headers.get("Content-Disposition") || "";
+    const m = /filename="([^"]+)"/.exec(cd);
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = name;
+    a.download = m ? m[1] : fallbackName;
     document.body.appendChild(a);
     a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 10000);
@@ -256,7 +235,6 @@
   $("report").addEventListener("change", fillGroups);
   $("xlsx").addEventListener("click", () => download(query("xlsx"), "report.xlsx"));
   $("pdf").addEventListener("click", () => download(query("pdf"), "report.pdf"));
-  $("callList").addEventListener("click", callList);
   $("makeMonthly").addEventListener("click", async () => { await api("/api/reports/monthly", { method: "POST" }); monthly(); });
   $("logout").addEventListener("click", signOut);
   $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("onekey.lang", lang); translate(); });
