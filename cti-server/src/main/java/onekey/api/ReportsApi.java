@@ -48,6 +48,7 @@ final class ReportsApi {
         routes.add(GET, "/api/reports/monthly", READERS, r -> Reply.ok(reports.monthly()));
         routes.add(POST, "/api/reports/monthly", READERS, this::makeMonthly);
         routes.add(GET, "/api/reports/monthly/{file}", READERS, this::monthlyFile);
+        routes.add(GET, "/api/reports/call-list", READERS, this::callList);
         routes.add(GET, "/api/reports/{name}", READERS, this::report);
         // the district's page (no data in it: it signs in and reads the routes above); served over HTTPS with the API
         routes.add(GET, "/reports", Routes.PUBLIC, r -> page("index.html"));
@@ -153,6 +154,26 @@ final class ReportsApi {
             case "xlsx" -> bytes(reports.exports().xlsx(List.of(rep), p), ReportExports.XLSX, file);
             default -> bytes(reports.exports().csv(rep), ReportExports.CSV, file);
         };
+    }
+
+    /**
+     * {@code GET /api/reports/call-list?from&to&limit&cursor}: the raw call list as CSV (issue 22), newest first, a page
+     * of at most {@code limit} (default 1,000, at most 10,000) rows; the next page's cursor in {@code X-Next-Cursor}
+     * (none: the last page); the header row on the first page only. No personal data; every page audited.
+     */
+    private Reply callList(Req r) {
+        Period p = period(r);
+        Paging.Window w = Paging.window(r, 1_000, 10_000);
+        var page = reports.callList(r.account, p, w.after(), w.limit());
+        byte[] csv = reports.exports().callListCsv(page.items(), w.after() == null, reports.zone());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Disposition", "attachment; filename=\"onekey-calls-" + p.firstDay() + "_" + p.lastDay()
+                + (w.after() == null ? "" : "-cont") + ".csv\"");
+        if (page.next() != null) {
+            headers.put(Paging.NEXT_HEADER, page.next().token());
+            headers.put("Access-Control-Expose-Headers", Paging.NEXT_HEADER);
+        }
+        return new Reply.BytesReply(HttpResponseStatus.OK, csv, ReportExports.CSV, headers);
     }
 
     static Reply bytes(byte[] b, String type, String file) {

@@ -41,6 +41,7 @@ public final class JooqCallRepository implements CallRepository {
             apply(r, call);
             r.setLinkedid(call.linkedid());
             long id = dsl.insertInto(CALLS).set(r).returningResult(CALLS.ID).fetchOne().value1();
+            onekey.reports.CallSummaries.invalidate(dsl, call.arrivedAt(), System.currentTimeMillis());
             return get(id).orElseThrow();
         } catch (DataAccessException e) {
             // Two AMI events of one new call raced: the other insert won, which is the same outcome.
@@ -73,6 +74,8 @@ public final class JooqCallRepository implements CallRepository {
                 .set(CALLS.FAIL_OPEN, c.failOpen())
                 .where(CALLS.ID.eq(id))
                 .execute();
+        // a late write to a day the reports have summed (issue 22, V29) drops that day's summaries
+        onekey.reports.CallSummaries.invalidate(dsl, c.arrivedAt(), System.currentTimeMillis());
     }
 
     @Override
@@ -86,8 +89,12 @@ public final class JooqCallRepository implements CallRepository {
 
     @Override
     public boolean setElder(long id, long elderId) {
-        return dsl.update(CALLS).set(CALLS.ELDER_ID, elderId).where(CALLS.ID.eq(id)).and(CALLS.ELDER_ID.isNull())
+        boolean set = dsl.update(CALLS).set(CALLS.ELDER_ID, elderId).where(CALLS.ID.eq(id)).and(CALLS.ELDER_ID.isNull())
                 .execute() == 1;
+        if (set) {
+            onekey.reports.CallSummaries.invalidateCall(dsl, id, System.currentTimeMillis());
+        }
+        return set;
     }
 
     @Override

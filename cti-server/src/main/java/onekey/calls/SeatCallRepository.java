@@ -27,6 +27,7 @@ public final class SeatCallRepository {
     public void markSeat(long callId, Long incidentId, Long stepId) {
         dsl.update(CALLS).set(CALLS.DIRECTION, "seat").set(CALLS.INCIDENT_ID, incidentId).set(CALLS.STEP_ID, stepId)
                 .where(CALLS.ID.eq(callId)).execute();
+        onekey.reports.CallSummaries.invalidateCall(dsl, callId, System.currentTimeMillis());
     }
 
     /** The seat link of a call row; empty when the row is not a seat's call. */

@@ -99,6 +99,8 @@ public final class JooqElderRepository implements ElderRepository {
                         .set(ELDERS.UPDATED_AT, now)
                         .where(ELDERS.ID.eq(id))
                         .execute();
+                // the reports' summaries keyed by an elder's class are rebuilt from the calls (issue 22, V29)
+                onekey.reports.CallSummaries.invalidateElderDims(tx);
                 tx.deleteFrom(ELDER_PHONES).where(ELDER_PHONES.ELDER_ID.eq(id)).execute();
                 tx.deleteFrom(ELDER_CONTACTS).where(ELDER_CONTACTS.ELDER_ID.eq(id)).execute();
                 insertChildren(tx, id, phones, draft.contacts());

@@ -163,6 +163,37 @@ public final class ReportExports {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Columns of the raw call list's CSV, in order (issue 22; no personal data). */
+    public static final List<String> CALL_LIST_COLUMNS = List.of("id", "arrivedAt", "line", "direction", "priority",
+            "answeredAt", "endedAt", "waitMs", "talkMs", "agent", "outcome", "failOpen", "category", "subDistrict",
+            "careLevel");
+
+    /**
+     * A page of the raw call list as CSV (UTF-8 with a BOM for Excel, CRLF): a header row only on the first page, so
+     * pages concatenated are one file; times as ISO-8601 with the centre's offset.
+     */
+    public byte[] callListCsv(List<Map<String, Object>> rows, boolean header, java.time.ZoneId zone) {
+        StringBuilder b = new StringBuilder();
+        if (header) {
+            b.append('\uFEFF').append(String.join(",", CALL_LIST_COLUMNS)).append("\r\n");
+        }
+        for (Map<String, Object> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (String c : CALL_LIST_COLUMNS) {
+                Object v = row.get(c);
+                if (!c.equals(CALL_LIST_COLUMNS.get(0))) {
+                    line.append(',');
+                }
+                if (v != null && c.endsWith("At")) {
+                    v = java.time.Instant.ofEpochMilli((Long) v).atZone(zone).toOffsetDateTime().toString();
+                }
+                line.append(v == null ? "" : csvField(v.toString()));
+            }
+            b.append(line).append("\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     static String csvField(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
             return "\"" + s.replace("\"", "\"\"") + "\"";

@@ -97,12 +97,21 @@ public final class ReportQueries {
     /** The agents' figures for [from, to): the supervisors' workload ({@link onekey.workload.Workload#figures}). */
     private final BiFunction<Long, Long, List<Map<String, Object>>> agentFigures;
     private final java.time.Clock clock;
+    /** The per-day call summaries (V29); null: every figure from the raw rows (the reference the summaries equal). */
+    private final CallSummaries summaries;
 
     public ReportQueries(DSLContext dsl, BiFunction<Long, Long, List<Map<String, Object>>> agentFigures,
                          java.time.Clock clock) {
+        this(dsl, agentFigures, clock, true);
+    }
+
+    /** {@code summaries} false: the calls' figures from the raw rows only (the tests' and the bench's reference). */
+    public ReportQueries(DSLContext dsl, BiFunction<Long, Long, List<Map<String, Object>>> agentFigures,
+                         java.time.Clock clock, boolean summaries) {
         this.dsl = dsl;
         this.agentFigures = agentFigures;
         this.clock = clock;
+        this.summaries = summaries ? new CallSummaries(dsl, this) : null;
     }
 
     /** The report {@code name} ("sos" is "incidents") over {@code p} by {@code g}; unknown names or groupings refused. */
@@ -232,7 +241,7 @@ public final class ReportQueries {
     // ------------------------------------------------------------------ calls
 
     /** Sums per key; figures derived once all are in (the total over all keys, not an average of averages). */
-    private static final class CallSums {
+    static final class CallSums {
         long offered, answered, abandoned, waitSum, longest, talkSum, handled, wrapSum;
         final long[] within = new long[THRESHOLDS_S.length];
         final TreeMap<Long, Long> waitSeconds = new TreeMap<>(); // ceil(wait s) → calls
@@ -306,45 +315,16 @@ public final class ReportQueries {
 
     private Report calls(String report, Period p, GroupBy g) {
         Key key = callKey(g, p);
-        Field<Long> wait = CALLS.ANSWERED_AT.minus(CALLS.ARRIVED_AT);
-        Field<Long> talk = CALLS.ENDED_AT.minus(CALLS.ANSWERED_AT);
-        Condition answered = CALLS.ANSWERED_AT.isNotNull();
-        Condition handled = answered.and(CALLS.ENDED_AT.isNotNull());
-        List<Field<?>> fields = new ArrayList<>(List.of(key.field(), count(),
-                sum(when(answered, inline(1)).otherwise(inline(0))),
-                sum(when(CALLS.ANSWERED_AT.isNull().and(CALLS.ENDED_AT.isNotNull()), inline(1)).otherwise(inline(0))),
-                sum(when(answered, wait).otherwise(inline(0L))),
-                max(when(answered, wait).otherwise(inline(0L))),
-                sum(when(handled, talk).otherwise(inline(0L))),
-                sum(when(handled, inline(1)).otherwise(inline(0)))));
-        for (int t : THRESHOLDS_S) {
-            fields.add(sum(when(answered.and(wait.le(inline(t * 1000L))), inline(1)).otherwise(inline(0))));
-        }
+        boolean waits = report.equals("answer-times");
         Map<String, CallSums> by = new LinkedHashMap<>();
         if (key.labels() != null) {
             key.labels().forEach(l -> by.put(l, new CallSums()));
         }
-        for (Record r : fromCalls(dsl.select(fields).from(CALLS), g).where(inboundIn(p)).groupBy(key.group()).fetch()) {
-            CallSums s = by.computeIfAbsent(key.label(r.get(0)), k -> new CallSums());
-            s.offered = n(r.get(1));
-            s.answered = n(r.get(2));
-            s.abandoned = n(r.get(3));
-            s.waitSum = n(r.get(4));
-            s.longest = n(r.get(5));
-            s.talkSum = n(r.get(6));
-            s.handled = n(r.get(7));
-            for (int i = 0; i < THRESHOLDS_S.length; i++) {
-                s.within[i] = n(r.get(8 + i));
-            }
-        }
-        if (report.equals("answer-times")) {
-            // the distribution of waits in whole seconds (rounded up), for the 90th percentile
-            Field<?> second = floor(wait.plus(inline(999L)).div(inline(1000L)));
-            for (Record r : fromCalls(dsl.select(key.field(), second, count()).from(CALLS), g)
-                    .where(inboundIn(p)).and(answered).groupBy(key.group(second)).fetch()) {
-                by.computeIfAbsent(key.label(r.get(0)), k -> new CallSums()).waitSeconds
-                        .merge(Math.max(0, n(r.get(1))), n(r.get(2)), Long::sum);
-            }
+        // whole closed days from the per-day summaries (V29), the rest (partial days, today) from the raw rows
+        List<long[]> raw = summaries == null ? List.of(new long[] {p.from(), p.to()})
+                : summaries.read(p, g, waits, clock.millis(), (label, sums) -> by.computeIfAbsent(label, k -> new CallSums()).add(sums));
+        for (long[] r : raw) {
+            rawCallSums(g, key, r[0], r[1], waits, by);
         }
         addWrapUps(p, g, key, by);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -361,6 +341,92 @@ public final class ReportQueries {
         Map<String, Object> t = total.figures(report, "total");
         t.remove("key");
         return new Report(report, p, g, COLUMNS.get(report), rows, t);
+    }
+
+    /**
+     * The raw call list of [from, to) for the district's CSV (issue 22): newest first by (arrival, id), keyset-paged
+     * with {@link onekey.store.Cursor}; no personal data — no caller number, no elder's name or id — only the elder's
+     * class (category, sub-district, care level) the figures are grouped by.
+     */
+    public onekey.store.Cursor.Page<Map<String, Object>> callList(long from, long to, onekey.store.Cursor after, int limit) {
+        Condition c = CALLS.ARRIVED_AT.ge(inline(from)).and(CALLS.ARRIVED_AT.lt(inline(to)));
+        if (after != null) {
+            c = c.and(CALLS.ARRIVED_AT.lt(after.at()).or(CALLS.ARRIVED_AT.eq(after.at()).and(CALLS.ID.lt(after.id()))));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Record r : dsl.select(CALLS.ID, CALLS.ARRIVED_AT, CALLS.SERVICE, CALLS.DIRECTION, CALLS.PRIORITY,
+                        CALLS.ANSWERED_AT, CALLS.ENDED_AT, CALLS.AGENT_NAME, CALLS.OUTCOME, CALLS.FAIL_OPEN,
+                        ELDERS.CATEGORY, ELDERS.SUB_DISTRICT, ELDERS.CARE_LEVEL)
+                .from(CALLS).leftJoin(ELDERS).on(ELDERS.ID.eq(CALLS.ELDER_ID))
+                .where(c).orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc()).limit(limit + 1).fetch()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            Long arrived = r.get(CALLS.ARRIVED_AT);
+            Long answered = r.get(CALLS.ANSWERED_AT);
+            Long ended = r.get(CALLS.ENDED_AT);
+            m.put("id", r.get(CALLS.ID));
+            m.put("arrivedAt", arrived);
+            m.put("line", r.get(CALLS.SERVICE));
+            m.put("direction", r.get(CALLS.DIRECTION) == null ? "inbound" : r.get(CALLS.DIRECTION));
+            m.put("priority", r.get(CALLS.PRIORITY));
+            m.put("answeredAt", answered);
+            m.put("endedAt", ended);
+            m.put("waitMs", answered == null || arrived == null ? null : answered - arrived);
+            m.put("talkMs", answered == null || ended == null ? null : ended - answered);
+            m.put("agent", r.get(CALLS.AGENT_NAME));
+            m.put("outcome", r.get(CALLS.OUTCOME));
+            m.put("failOpen", r.get(CALLS.FAIL_OPEN));
+            m.put("category", r.get(ELDERS.CATEGORY));
+            m.put("subDistrict", r.get(ELDERS.SUB_DISTRICT));
+            m.put("careLevel", r.get(ELDERS.CARE_LEVEL));
+            rows.add(m);
+        }
+        return onekey.store.Cursor.Page.of(rows, limit, m -> (Long) m.get("arrivedAt"), m -> (Long) m.get("id"));
+    }
+
+    /** The summed calls of [from, to) by {@code g}'s key (a roll-up's dimension or a report's), merged into {@code by}. */
+    void rawCallSums(GroupBy g, long from, long to, boolean waits, Map<String, CallSums> by) {
+        rawCallSums(g, callKey(g, new Period(from, to, java.time.ZoneOffset.UTC)), from, to, waits, by);
+    }
+
+    private void rawCallSums(GroupBy g, Key key, long from, long to, boolean waits, Map<String, CallSums> by) {
+        Field<Long> wait = CALLS.ANSWERED_AT.minus(CALLS.ARRIVED_AT);
+        Field<Long> talk = CALLS.ENDED_AT.minus(CALLS.ANSWERED_AT);
+        Condition answered = CALLS.ANSWERED_AT.isNotNull();
+        Condition handled = answered.and(CALLS.ENDED_AT.isNotNull());
+        Condition in = CALLS.DIRECTION.isNull().and(CALLS.ARRIVED_AT.ge(inline(from))).and(CALLS.ARRIVED_AT.lt(inline(to)));
+        List<Field<?>> fields = new ArrayList<>(List.of(key.field(), count(),
+                sum(when(answered, inline(1)).otherwise(inline(0))),
+                sum(when(CALLS.ANSWERED_AT.isNull().and(CALLS.ENDED_AT.isNotNull()), inline(1)).otherwise(inline(0))),
+                sum(when(answered, wait).otherwise(inline(0L))),
+                max(when(answered, wait).otherwise(inline(0L))),
+                sum(when(handled, talk).otherwise(inline(0L))),
+                sum(when(handled, inline(1)).otherwise(inline(0)))));
+        for (int t : THRESHOLDS_S) {
+            fields.add(sum(when(answered.and(wait.le(inline(t * 1000L))), inline(1)).otherwise(inline(0))));
+        }
+        for (Record r : fromCalls(dsl.select(fields).from(CALLS), g).where(in).groupBy(key.group()).fetch()) {
+            CallSums s = new CallSums();
+            s.offered = n(r.get(1));
+            s.answered = n(r.get(2));
+            s.abandoned = n(r.get(3));
+            s.waitSum = n(r.get(4));
+            s.longest = n(r.get(5));
+            s.talkSum = n(r.get(6));
+            s.handled = n(r.get(7));
+            for (int i = 0; i < THRESHOLDS_S.length; i++) {
+                s.within[i] = n(r.get(8 + i));
+            }
+            by.computeIfAbsent(key.label(r.get(0)), k -> new CallSums()).add(s);
+        }
+        if (waits) {
+            // the distribution of waits in whole seconds (rounded up), for the 90th percentile
+            Field<?> second = floor(wait.plus(inline(999L)).div(inline(1000L)));
+            for (Record r : fromCalls(dsl.select(key.field(), second, count()).from(CALLS), g)
+                    .where(in).and(answered).groupBy(key.group(second)).fetch()) {
+                by.computeIfAbsent(key.label(r.get(0)), k -> new CallSums()).waitSeconds
+                        .merge(Math.max(0, n(r.get(1))), n(r.get(2)), Long::sum);
+            }
+        }
     }
 
     /**

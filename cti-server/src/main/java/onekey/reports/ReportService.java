@@ -11,6 +11,7 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -85,6 +86,14 @@ public final class ReportService implements AutoCloseable {
                 "from=" + p.iso(p.from()) + " to=" + p.iso(p.to()) + " groupBy=" + r.groupBy().wire()
                         + (format == null ? "" : " format=" + format));
         return r;
+    }
+
+    /** A page of the raw call list as CSV rows (no personal data); audited {@code report.call-list} with its rows. */
+    public onekey.store.Cursor.Page<Map<String, Object>> callList(Account by, Period p, onekey.store.Cursor after, int limit) {
+        var page = queries.callList(p.from(), p.to(), after, limit);
+        audit.record(by, "report.call-list", "report", "call-list", "from=" + p.iso(p.from()) + " to=" + p.iso(p.to())
+                + " rows=" + page.items().size() + (after == null ? "" : " cursor=" + after.token()));
+        return page;
     }
 
     /** The report without an audit row (the monthly job, the bench). */

@@ -135,6 +135,64 @@ class ReportsApiTest {
         assertEquals(404, f.send("GET", "/api/reports/salaries", t, null).statusCode());
     }
 
+    /**
+     * The raw call list as CSV with a cursor (issue 22): pages of 3 concatenated are every call of the period once,
+     * newest first, the BOM and header on the first page only; no caller number and no elder's name; each page audited;
+     * the district reads it, a seat does not.
+     */
+    @Test
+    void theRawCallListComesAsCsvPagesThatConcatenateToEveryCallOnceWithoutPersonalData() throws Exception {
+        // a call with a caller number and a registered elder: neither may appear in the district's list
+        long elder = db.dsl().select(onekey.store.jooq.Tables.ELDERS.ID).from(onekey.store.jooq.Tables.ELDERS)
+                .orderBy(onekey.store.jooq.Tables.ELDERS.ID).limit(1).fetchOne().value1();
+        String elderName = db.dsl().select(onekey.store.jooq.Tables.ELDERS.NAME).from(onekey.store.jooq.Tables.ELDERS)
+                .where(onekey.store.jooq.Tables.ELDERS.ID.eq(elder)).fetchOne().value1();
+        db.dsl().insertInto(onekey.store.jooq.Tables.CALLS).set(onekey.store.jooq.Tables.CALLS.LINKEDID, "csv.1")
+                .set(onekey.store.jooq.Tables.CALLS.SERVICE, "general").set(onekey.store.jooq.Tables.CALLS.ELDER_ID, elder)
+                .set(onekey.store.jooq.Tables.CALLS.CALLER_NUMBER, "13812345678")
+                .set(onekey.store.jooq.Tables.CALLS.ARRIVED_AT, ReportSeed.at(12, 0))
+                .set(onekey.store.jooq.Tables.CALLS.ENDED_AT, ReportSeed.at(12, 1))
+                .set(onekey.store.jooq.Tables.CALLS.OUTCOME, "abandoned").execute();
+        long from = ReportSeed.at(0, 0) - 86_400_000L;
+        long to = ReportSeed.at(0, 0) + 86_400_000L;
+        List<Long> want = db.dsl().select(onekey.store.jooq.Tables.CALLS.ID).from(onekey.store.jooq.Tables.CALLS)
+                .where(onekey.store.jooq.Tables.CALLS.ARRIVED_AT.ge(from)).and(onekey.store.jooq.Tables.CALLS.ARRIVED_AT.lt(to))
+                .orderBy(onekey.store.jooq.Tables.CALLS.ARRIVED_AT.desc(), onekey.store.jooq.Tables.CALLS.ID.desc())
+                .fetch(onekey.store.jooq.Tables.CALLS.ID);
+        assertTrue(want.size() >= 7, "the seed's calls and the one above: " + want);
+        String t = f.token(district);
+        StringBuilder all = new StringBuilder();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var r = bytes("/api/reports/call-list?from=" + from + "&to=" + to + "&limit=3"
+                    + (cursor == null ? "" : "&cursor=" + cursor), t, null);
+            assertEquals(200, r.statusCode(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(ReportExports.CSV, r.headers().firstValue("Content-Type").orElseThrow());
+            String page = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(pages == 0, page.startsWith("\uFEFFid,arrivedAt,line,"), "BOM and header on the first page only: " + page);
+            all.append(page);
+            cursor = r.headers().firstValue("X-Next-Cursor").orElse(null);
+            pages++;
+        } while (cursor != null && pages < 20);
+        assertEquals((want.size() + 2) / 3, pages, "pages of 3");
+        String[] lines = all.toString().split("\r\n");
+        assertEquals("\uFEFFid,arrivedAt,line,direction,priority,answeredAt,endedAt,waitMs,talkMs,agent,outcome,failOpen,"
+                + "category,subDistrict,careLevel", lines[0]);
+        List<Long> got = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            got.add(Long.parseLong(lines[i].substring(0, lines[i].indexOf(','))));
+        }
+        assertEquals(want, got, "every call once, newest first, no duplicates");
+        assertTrue(all.toString().contains(",2026-06-01T12:00+08:00,general,inbound,"), all.toString());
+        assertFalse(all.toString().contains("12345678"), "no caller number");
+        assertFalse(all.toString().contains(elderName), "no elder's name");
+        assertEquals(pages, f.audit.count("report.call-list", "call-list"), "each page audited");
+        assertEquals(403, bytes("/api/reports/call-list", f.token(f.agent), null).statusCode());
+        assertEquals(200, bytes("/api/reports/call-list", f.token(f.supervisor), null).statusCode());
+        assertEquals(400, bytes("/api/reports/call-list?cursor=nonsense", t, null).statusCode());
+    }
+
     private static List<String> names(JsonNode n) {
         List<String> out = new ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);

@@ -188,6 +188,32 @@ class StorageIT {
                 java.time.Clock.fixed(java.time.Instant.ofEpochMilli(onekey.reports.ReportSeed.NOW), onekey.reports.ReportSeed.ZONE)));
     }
 
+    /**
+     * Issue 22, V29: a report read from the per-day call summaries equals the raw rows' computation on both engines,
+     * and stays equal after a call of a summed day is written (the day dropped, rebuilt) and an elder's class changes.
+     */
+    @OnBothEngines
+    void theCallSummariesGiveExactlyTheRawFiguresOnBothEngines(String engine) {
+        open(engine);
+        onekey.reports.ReportSeed.seed(db.dsl());
+        onekey.reports.SummaryCheck.seedWeek(db.dsl());
+        int built = onekey.reports.SummaryCheck.assertSummariesEqualRaw(db.dsl());
+        org.assertj.core.api.Assertions.assertThat(built).as("(day, dimension) summaries built").isGreaterThan(20);
+        // a late write to a summed day: that call becomes a seat's own call, so the day's offered calls drop by one
+        long late = db.dsl().select(onekey.store.jooq.Tables.CALLS.ID).from(onekey.store.jooq.Tables.CALLS)
+                .where(onekey.store.jooq.Tables.CALLS.LINKEDID.eq("week.100")).fetchOne().value1();
+        new onekey.calls.SeatCallRepository(db).markSeat(late, null, null);
+        org.assertj.core.api.Assertions.assertThat(db.dsl().fetchCount(onekey.store.jooq.Tables.CALL_SUMMARY_DAYS))
+                .as("the late call's day dropped").isLessThan(built);
+        onekey.reports.SummaryCheck.assertSummariesEqualRaw(db.dsl());
+        // an elder moves to another class: the summaries by category are rebuilt
+        db.dsl().update(onekey.store.jooq.Tables.ELDERS).set(onekey.store.jooq.Tables.ELDERS.CATEGORY, "moved")
+                .where(onekey.store.jooq.Tables.ELDERS.ID.eq(db.dsl().select(org.jooq.impl.DSL.min(
+                        onekey.store.jooq.Tables.ELDERS.ID)).from(onekey.store.jooq.Tables.ELDERS))).execute();
+        onekey.reports.CallSummaries.invalidateElderDims(db.dsl());
+        onekey.reports.SummaryCheck.assertSummariesEqualRaw(db.dsl());
+    }
+
     @OnBothEngines
     void anEldersArchiveIsStoredWithTheCardSealedAndAnEditThatDoesNotNameItKeepsIt(String engine) {
         open(engine);
