@@ -188,6 +188,14 @@ public final class OrderService implements AutoCloseable {
         if (d.radiusKm() == null && (d.subDistricts() == null || d.subDistricts().isEmpty())) {
             throw new Invalid("subDistricts", "a service area is required: \"subDistricts\" and/or \"radiusKm\" around lat/lon");
         }
+        if (d.subDistricts() != null) {
+            for (String sd : d.subDistricts()) {
+                if (sd == null || sd.isBlank() || sd.length() > 64 || sd.contains(",")) {
+                    throw new Invalid("subDistricts", "each of \"subDistricts\" is a name of 1 to 64 characters without"
+                            + " a comma (as the elders' sub_district)");
+                }
+            }
+        }
         Supplier.Hours.parse(d.hours()); // IllegalArgumentException names hours
         if (d.via() == Supplier.Via.WEBHOOK && (d.webhookUrl() == null || !d.webhookUrl().matches("https?://.+")
                 || d.webhookKey() == null || d.webhookKey().length() < 16)) {
