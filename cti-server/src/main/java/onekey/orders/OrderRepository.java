@@ -141,13 +141,30 @@ public final class OrderRepository {
      * supplier.
      */
     public List<Supplier> prefilter(String category, Double lat, Double lon, double radiusKm, String subDistrict) {
-        var q = prefilterQuery(category, lat, lon, radiusKm, subDistrict);
-        return q == null ? List.of() : q.fetch(r -> supplier(r.into(SUPPLIERS)));
+        var area = prefilterQuery(lat, lon, radiusKm, subDistrict);
+        if (area == null) {
+            return List.of();
+        }
+        // two statements: as one (id IN (the union)), H2 re-ran the union for every supplier row it checked
+        List<Long> ids = area.fetch(org.jooq.Record1::value1);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return dsl.selectFrom(SUPPLIERS)
+                .where(SUPPLIERS.ID.in(ids))
+                .and(SUPPLIERS.SUPPLIER_STATE.eq(Supplier.State.ADMITTED.wire()))
+                .and(DSL.exists(DSL.selectOne().from(SUPPLIER_CATEGORIES)
+                        .where(SUPPLIER_CATEGORIES.CATEGORY.eq(category))
+                        .and(SUPPLIER_CATEGORIES.SUPPLIER_ID.eq(SUPPLIERS.ID))))
+                .fetch(OrderRepository::supplier);
     }
 
-    /** {@link #prefilter}'s query (null when the elder has neither coordinates nor a sub-district), for EXPLAIN too. */
-    public org.jooq.ResultQuery<org.jooq.Record> prefilterQuery(String category, Double lat, Double lon, double radiusKm,
-                                                                String subDistrict) {
+    /**
+     * {@link #prefilter}'s area: the ids of the suppliers inside the box (index on lat, lon) UNION those covering the
+     * sub-district (its index); null when the elder has neither coordinates nor a sub-district. Public for EXPLAIN.
+     */
+    public org.jooq.ResultQuery<org.jooq.Record1<Long>> prefilterQuery(Double lat, Double lon, double radiusKm,
+                                                                     String subDistrict) {
         List<org.jooq.Select<org.jooq.Record1<Long>>> parts = new ArrayList<>();
         if (lat != null && lon != null) {
             Double widest = dsl.select(DSL.max(SUPPLIERS.RADIUS_KM)).from(SUPPLIERS).fetchOne().value1();
@@ -155,13 +172,13 @@ public final class OrderRepository {
             if (r > 0) {
                 double dLat = r / 111.195;
                 double dLon = r / (111.195 * Math.max(0.01, Math.cos(Math.toRadians(lat))));
-                parts.add(DSL.select(SUPPLIERS.ID).from(SUPPLIERS)
+                parts.add(dsl.select(SUPPLIERS.ID).from(SUPPLIERS)
                         .where(SUPPLIERS.LAT.between(lat - dLat, lat + dLat))
                         .and(SUPPLIERS.LON.between(lon - dLon, lon + dLon)));
             }
         }
         if (subDistrict != null && !subDistrict.isBlank()) {
-            parts.add(DSL.select(SUPPLIER_SUB_DISTRICTS.SUPPLIER_ID).from(SUPPLIER_SUB_DISTRICTS)
+            parts.add(dsl.select(SUPPLIER_SUB_DISTRICTS.SUPPLIER_ID).from(SUPPLIER_SUB_DISTRICTS)
                     .where(SUPPLIER_SUB_DISTRICTS.SUB_DISTRICT.eq(subDistrict.trim())));
         }
         if (parts.isEmpty()) {
@@ -171,12 +188,7 @@ public final class OrderRepository {
         for (int i = 1; i < parts.size(); i++) {
             area = area.union(parts.get(i));
         }
-        return dsl.select(SUPPLIERS.fields()).from(SUPPLIERS)
-                .where(SUPPLIERS.ID.in(area))
-                .and(DSL.exists(DSL.selectOne().from(SUPPLIER_CATEGORIES)
-                        .where(SUPPLIER_CATEGORIES.CATEGORY.eq(category))
-                        .and(SUPPLIER_CATEGORIES.SUPPLIER_ID.eq(SUPPLIERS.ID))))
-                .and(SUPPLIERS.SUPPLIER_STATE.eq(Supplier.State.ADMITTED.wire()));
+        return area;
     }
 
     /** The elder's callback on one of its orders, into the supplier's scorecard. */

@@ -1289,7 +1289,7 @@ class StorageIT {
                 ranked.add(lists);
                 // the prefilter's plan (V28): the sub-district through its own index, the box through (lat, lon), the
                 // category through its index; no LIKE over the supplier lists left to scan
-                org.jooq.ResultQuery<?> q = repo.prefilterQuery("助浴", 31.2788, 121.5253, 30, "控江路街道");
+                org.jooq.ResultQuery<?> q = repo.prefilterQuery(31.2788, 121.5253, 30, "控江路街道");
                 String sql = d.dsl().renderInlined(q);
                 org.assertj.core.api.Assertions.assertThat(sql.toLowerCase(java.util.Locale.ROOT)).doesNotContain(" like ");
                 org.jooq.Result<org.jooq.Record> rows = d.dsl().fetch("EXPLAIN " + sql);
