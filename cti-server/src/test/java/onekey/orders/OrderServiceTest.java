@@ -250,6 +250,42 @@ class OrderServiceTest {
                 onekey.store.jooq.Tables.AUDIT_LOG.AUDIT_ACTION.eq("order.pick"))).isEqualTo(1);
     }
 
+    /**
+     * The orders bench's 614 offers for 500 orders: a supplier presses 1 and hangs up at once while the orders' thread
+     * is busy; a sweep that was due before the key arrived runs after the call ended more than the grace ago. It must
+     * not take the call for unanswered and ask a second supplier: the key queued behind it wins.
+     */
+    @Test
+    void anAcceptQueuedBehindABusyThreadIsNotTakenForNoAnswerByAnEarlierSweep() throws Exception {
+        Supplier[] s = fiveSuppliers();
+        Order o = order("助浴", "2026-06-02T10:00");
+        service.dispatch(o.id(), null, dispatcher);
+        RecordingPbx.Call first = pbx.await(1);
+        service.onEvent(new PbxEvent.OrderResult("u1", clock.millis(), "u1", leg(first), "answered", ""));
+        service.tickNow();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        service.onWorker(() -> {
+            try {
+                busy.await(); // the thread is held, as 500 dispatches at once hold it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        service.sweepLater(); // due now: queued before the key
+        service.onEvent(new PbxEvent.OrderResult("u1", clock.millis(), "u1", leg(first), "key", "1"));
+        outbound.onEvent(new PbxEvent.ChannelHungUp("u1", clock.millis(), "u1", true, 16, "Normal"));
+        Awaitility.await().until(() -> outbound.legs().find(OrderService.OFFER_OWNER, Long.toString(o.id()), 1)
+                .map(l -> l.done()).orElse(false));
+        clock.advance(OrderService.RESULT_GRACE_MS + 1000); // the thread was busy longer than the grace
+        busy.countDown();
+        Awaitility.await().until(() -> service.get(o.id()).orElseThrow().state() == OrderState.ACCEPTED);
+        service.tickNow();
+        Order a = service.get(o.id()).orElseThrow();
+        assertThat(a.supplierId()).isEqualTo(s[0].id());
+        assertThat(a.offers()).extracting(Order.Offer::state).containsExactly("accepted");
+        assertThat(pbx.calls).hasSize(1);
+    }
+
     @Test
     void aRestartWithTheFirstSuppliersCallInFlightAsksTheNextOneOnceAndNeverTwoAtATime() {
         fiveSuppliers();

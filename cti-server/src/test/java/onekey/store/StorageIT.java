@@ -1313,6 +1313,27 @@ class StorageIT {
                     }
                 }
                 ranked.add(lists);
+                // the prefilter's plan (V28): the sub-district through its own index, the box through (lat, lon), the
+                // category through its index; no LIKE over the supplier lists left to scan
+                org.jooq.ResultQuery<?> q = repo.prefilterQuery(31.2788, 121.5253, 30, "控江路街道");
+                String sql = d.dsl().renderInlined(q);
+                org.assertj.core.api.Assertions.assertThat(sql.toLowerCase(java.util.Locale.ROOT)).doesNotContain(" like ");
+                org.jooq.Result<org.jooq.Record> rows = d.dsl().fetch("EXPLAIN " + sql);
+                String plan = rows.format(10_000).toLowerCase(java.util.Locale.ROOT);
+                System.out.println("prefilter plan on " + d.dialect() + ":\n" + plan);
+                org.assertj.core.api.Assertions.assertThat(plan).as(d.dialect() + "'s plan")
+                        .contains("ix_supplier_sub_districts").contains("ix_suppliers_lat_lon");
+                if (d == maria2) { // no full scan of suppliers: each row of EXPLAIN names its table and access type
+                    for (org.jooq.Record r : rows) {
+                        if ("suppliers".equalsIgnoreCase(String.valueOf(r.get("table")))) {
+                            org.assertj.core.api.Assertions.assertThat(String.valueOf(r.get("type"))).as("suppliers' access")
+                                    .isNotEqualToIgnoringCase("ALL");
+                        }
+                    }
+                } else {
+                    org.assertj.core.api.Assertions.assertThat(plan).doesNotContain("ix_suppliers_state")
+                            .doesNotContain("suppliers.tablescan");
+                }
             }
             org.assertj.core.api.Assertions.assertThat(ranked.get(1)).as("MariaDB's ranking").isEqualTo(ranked.get(0));
             System.out.println("matching on both engines, first list: " + ranked.get(0).get(0));
