@@ -144,6 +144,14 @@ public final class DemoData {
             accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", sipSecrets.apply("1099"), "周班长 (班长)", true),
                     Passwords.hash("super1234".toCharArray()));
             passwords.put("super", "super1234");
+            // the dispatchers' orders board opens in their softphone (issue 21), so the dispatcher has an extension;
+            // the district signs in to its reports page only (issue 22): no phone
+            accounts.create(new AccountDraft("dispatch", Role.DISPATCHER, "1098", sipSecrets.apply("1098"), "吴调度 (派单员)", true),
+                    Passwords.hash("dispatch1234".toCharArray()));
+            passwords.put("dispatch", "dispatch1234");
+            accounts.create(new AccountDraft("district", Role.DISTRICT, null, null, "区民政局 (报表)", true),
+                    Passwords.hash("district1234".toCharArray()));
+            passwords.put("district", "district1234");
         }
         db.dsl().insertInto(AUDIT_LOG)
                 .set(AUDIT_LOG.AT_MS, System.currentTimeMillis())

@@ -1193,7 +1193,7 @@ class StorageIT {
         DemoData.Seeded seeded = DemoData.seedIfEmpty(db, elders, lines, accounts, ext -> "given-" + ext);
         assertEquals(6, seeded.lines(), "the five call lines and the alarm line (issue 24)");
         assertTrue(seeded.elders() >= 4);
-        assertEquals(5, seeded.accounts());
+        assertEquals(7, seeded.accounts());
         assertEquals("agent1001", seeded.passwords().get("1001"));
         assertEquals("super1234", seeded.passwords().get("super"));
 
@@ -1219,13 +1219,22 @@ class StorageIT {
         assertEquals("1099", sup.extension());
         assertEquals("given-1099", sup.sipSecret(), "the SIP secret comes from the install, never a constant");
         assertTrue(Passwords.verify("super1234".toCharArray(), accounts.passwordHash("super").orElseThrow()));
+        Account dispatch = accounts.byUsername("dispatch").orElseThrow();
+        assertEquals(Role.DISPATCHER, dispatch.role());
+        assertEquals("1098", dispatch.extension(), "a dispatcher opens the orders board in a softphone");
+        assertEquals("given-1098", dispatch.sipSecret());
+        assertTrue(Passwords.verify("dispatch1234".toCharArray(), accounts.passwordHash("dispatch").orElseThrow()));
+        Account district = accounts.byUsername("district").orElseThrow();
+        assertEquals(Role.DISTRICT, district.role());
+        assertEquals(null, district.extension(), "the district reads reports; it has no phone");
+        assertTrue(Passwords.verify("district1234".toCharArray(), accounts.passwordHash("district").orElseThrow()));
 
         DemoData.Seeded second = DemoData.seedIfEmpty(db, elders, lines, accounts);
         assertTrue(second.nothing(), second.toString());
         assertTrue(second.passwords().isEmpty());
         assertEquals(0, DemoData.seedDefaultLinesIfEmpty(db, lines));
         assertEquals(seeded.elders(), elders.count());
-        assertEquals(5, accounts.count());
+        assertEquals(7, accounts.count());
     }
 
     @OnBothEngines
