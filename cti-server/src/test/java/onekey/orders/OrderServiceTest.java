@@ -228,7 +228,9 @@ class OrderServiceTest {
         assertThat(cb.vars()).containsEntry("ONEKEY_ORDER_KEYS", "1-2-3-4");
         assertThat(spoken.get(spoken.size() - 1)).contains("服务是否完成", "满意请按1", "不满意请按3");
         service.onEvent(new PbxEvent.OrderResult("u9", clock.millis(), "u9", leg(cb), "key", "3"));
-        Awaitility.await().until(() -> service.get(o.id()).orElseThrow().state() == OrderState.CALLED_BACK);
+        // the state moves to called-back, then the complaint task is opened (two writes): wait for both
+        Awaitility.await().until(() -> service.get(o.id()).orElseThrow().state() == OrderState.CALLED_BACK
+                && service.get(o.id()).orElseThrow().task() != null);
         Order c = service.get(o.id()).orElseThrow();
         assertThat(c.callback().done()).isTrue();
         assertThat(c.callback().satisfaction()).isEqualTo(1);
