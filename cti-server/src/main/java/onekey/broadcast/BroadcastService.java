@@ -263,6 +263,7 @@ public final class BroadcastService implements AutoCloseable {
             }
             return created;
         });
+        outbound.kick(); // the dialer does not poll when idle: it looks now, then sleeps until the first due leg
         Broadcast b = repo.get(id).orElseThrow();
         log.info("broadcast.scheduled broadcast={} elder={} template={} language={} due={} reminders={} by={}", id,
                 elder.id(), t.id, b.language(), Instant.ofEpochMilli(due), reminders.size(), main.createdBy());
@@ -546,6 +547,7 @@ public final class BroadcastService implements AutoCloseable {
                             .orElse(List.of(a.phone()));
                     int seq = b.attempts().stream().mapToInt(Broadcast.Attempt::seq).max().orElse(0) + 1;
                     repo.plan(b.id(), seq, phones.get((int) (made % phones.size())), due);
+                    outbound.kick();
                     repo.setState(b.id(), Broadcast.State.SCHEDULED);
                     publish(new BroadcastEvents.Attempt(repo.get(b.id()).orElse(b)));
                 } else {

@@ -85,6 +85,12 @@ public final class OutboundRepository {
                 .fetch(OutboundRepository::leg);
     }
 
+    /** When the earliest planned leg is due (null: none is planned). */
+    public Long nextDue() {
+        return dsl.select(org.jooq.impl.DSL.min(OUTBOUND_LEGS.DUE_AT)).from(OUTBOUND_LEGS)
+                .where(OUTBOUND_LEGS.STATE.eq("planned")).fetchOne(0, Long.class);
+    }
+
     public List<Leg> dialing() {
         return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.STATE.eq("dialing")).orderBy(OUTBOUND_LEGS.ID)
                 .fetch(OutboundRepository::leg);

@@ -154,6 +154,12 @@ public final class OutboundService implements AutoCloseable {
      */
     private final Map<String, Long> up = new ConcurrentHashMap<>();
     private final AtomicBoolean kicked = new AtomicBoolean();
+    /** The dialer's next pass (on the worker thread only); replaced after every pass, kicked or not. */
+    private java.util.concurrent.ScheduledFuture<?> nextPass;
+    /** Passes while legs are dialled or wait for the call rate or a channel. */
+    static final long BUSY_MILLIS = 100;
+    /** Idle: the longest wait for a leg planned without a kick (e.g. by another node, or written by hand). */
+    static final long IDLE_MILLIS = 1000;
     private volatile boolean pbxReady;
     /** Trunk channels up, whoever made them (null: not known, only the bulk legs' own are counted). */
     private final TrunkLoad trunk;
@@ -171,8 +177,10 @@ public final class OutboundService implements AutoCloseable {
         this.trunk = trunk;
         this.rate = new CallRate(limits.callsPerSecond());
         this.worker = new Worker("outbound", "the outbound dialer is busy");
-        // every 100 ms: a rate of 20 calls a second goes out as 2 every tick, not 5 in a lump every 250 ms
-        worker.every(100, this::tick);
+        // every 100 ms while legs are dialled or wait for the rate (a rate of 20 calls a second goes out as 2 every
+        // tick, not 5 in a lump every 250 ms); idle, at the next leg's due time and at least once a second (issue 23:
+        // no four queries every 100 ms when nothing is due). A kill -9 loses nothing: the first pass runs at start.
+        worker.execute(this::tick);
     }
 
     public void register(Owner owner) {
@@ -320,7 +328,26 @@ public final class OutboundService implements AutoCloseable {
     }
 
     private void tick() {
+        long delay = BUSY_MILLIS;
         try {
+            delay = pass();
+        } catch (RuntimeException e) {
+            log.warn("outbound.tick-failed error={}", e.toString());
+        } finally {
+            if (nextPass != null) {
+                nextPass.cancel(false);
+            }
+            try {
+                nextPass = worker.schedule(this::tick, delay);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                nextPass = null; // closing
+            }
+        }
+    }
+
+    /** One pass of the dialer; returns when the next is wanted (ms). */
+    private long pass() {
+        {
             long now = clock.millis();
             List<Leg> dialing = repo.dialing();
             Set<String> channels = new java.util.HashSet<>();
@@ -334,7 +361,7 @@ public final class OutboundService implements AutoCloseable {
             }
             causes.keySet().retainAll(channels); // a cause is wanted while its leg is being dialled only
             if (!pbxReady) {
-                return;
+                return BUSY_MILLIS;
             }
             // RULE: the SOS lane first, and nothing holds it back
             startSos(now);
@@ -342,6 +369,7 @@ public final class OutboundService implements AutoCloseable {
             up.entrySet().removeIf(en -> en.getValue() > 0 && now - en.getValue() > 60_000);
             int free = Math.min(limits.maxChannels() - Math.max(up.size(), repo.countDialing(Lane.BULK)), trunkRoom());
             free = Math.min(free, rate.available(now));
+            boolean busy = !dialing.isEmpty() || free <= 0;
             for (Leg l : repo.due(Lane.BULK, now, free <= 0 ? 0 : free + 500)) {
                 Owner o = owners.get(l.owner());
                 if (free <= 0) {
@@ -362,10 +390,15 @@ public final class OutboundService implements AutoCloseable {
                 }
                 if (start(l, o, now)) {
                     free--;
+                    busy = true;
                 }
             }
-        } catch (RuntimeException e) {
-            log.warn("outbound.tick-failed error={}", e.toString());
+            if (busy) {
+                return BUSY_MILLIS;
+            }
+            Long next = repo.nextDue();
+            long now2 = clock.millis();
+            return next == null || next <= now2 ? IDLE_MILLIS : Math.max(1, Math.min(next - now2, IDLE_MILLIS));
         }
     }
 

@@ -31,8 +31,8 @@ public final class Worker implements AutoCloseable {
         exec.execute(r);
     }
 
-    public void schedule(Runnable r, long delayMillis) {
-        exec.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable r, long delayMillis) {
+        return exec.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** {@code r} every {@code millis} (after the previous run ended). */

@@ -648,6 +648,7 @@ public final class RescueService implements AutoCloseable {
                     List<String> phones = known.isEmpty() ? List.of(s.target()) : known;
                     repo.plan(inc.id(), nextSeq, "redial", phones.get((int) (redialsDone % phones.size())),
                             now + settings.redialIntervalSeconds() * 1000L);
+                    outbound.kick(); // the dialer wakes at the redial's due time (it does not poll when idle)
                     publish(RescueEvents.IncidentUpdated::new, repo.get(inc.id()).orElse(inc));
                 } else {
                     escalate(inc, nextSeq, now);
@@ -667,6 +668,7 @@ public final class RescueService implements AutoCloseable {
             case "elder-retry" -> {
                 if (inc.state().equals("escalating")) {
                     repo.plan(inc.id(), nextSeq, "elder-retry", s.target(), now + settings.elderRetrySeconds() * 1000L);
+                    outbound.kick();
                     publish(RescueEvents.IncidentUpdated::new, repo.get(inc.id()).orElse(inc));
                 }
             }
@@ -770,6 +772,7 @@ public final class RescueService implements AutoCloseable {
         List<String> phones = phonesOf(inc);
         if (!phones.isEmpty()) {
             repo.plan(inc.id(), seq + 100, "elder-retry", phones.get(0), now + settings.elderRetrySeconds() * 1000L);
+            outbound.kick();
         }
         Incident esc = repo.get(inc.id()).orElse(inc);
         log.warn("rescue.escalating incident={} elder={} caller={} contacts={}", inc.id(), inc.elderId(),
