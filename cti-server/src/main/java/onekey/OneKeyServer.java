@@ -177,7 +177,7 @@ public final class OneKeyServer implements AutoCloseable {
                 : new PjsipFileProvisioner(cfg.asterisk().agentsConf(), pbx);
         this.lineCache = new LineCache(lines);
         this.journal = new CallJournal(cfg.paths().journal(), cfg.calls().journalCapacity());
-        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo, hub);
+        this.recordings = new RecordingIndexer(cfg.paths().recordings(), recordingRepo, callRepo, hub, db::inOneTransaction);
         this.retention = new RecordingRetention(recordingRepo, audit, cfg.paths().recordings(),
                 cfg.recordings().retentionDays(), clock);
         this.recordingsDisk = new RecordingsDiskWatch(cfg.paths().recordings(), cfg.recordings().minFreeMb(),

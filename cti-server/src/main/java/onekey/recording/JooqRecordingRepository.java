@@ -24,8 +24,11 @@ public final class JooqRecordingRepository implements RecordingRepository {
 
     private final DSLContext dsl;
 
+    private final Database db;
+
     public JooqRecordingRepository(Database db) {
         this.dsl = db.dsl();
+        this.db = db;
     }
 
     @Override
@@ -37,6 +40,9 @@ public final class JooqRecordingRepository implements RecordingRepository {
             throw new IllegalArgumentException("recording path is longer than 1024 characters");
         }
         String key = pathKey(rec.path());
+        if (db.inTransaction()) {
+            return upsert(dsl, rec, key); // part of the caller's transaction (the indexer's, issue 23)
+        }
         try {
             return dsl.transactionResult(cfg -> upsert(cfg.dsl(), rec, key));
         } catch (DataAccessException e) {

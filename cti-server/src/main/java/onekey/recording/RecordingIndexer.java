@@ -24,6 +24,7 @@ import onekey.calls.CallRecord;
 import onekey.calls.CallRepository;
 import onekey.calls.CallTracker;
 import onekey.events.EventHub;
+import onekey.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private final CallRepository calls;
     private final RecordingNotifier notifier;
     private final AtomicLong missing = new AtomicLong();
+    private final onekey.store.PatientWrites.Batch tx;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -62,6 +64,16 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
 
     /** {@code hub}: where supervisors are told of a call whose recording is missing or empty (may be null). */
     public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls, EventHub hub) {
+        this(root, recordings, calls, hub, null);
+    }
+
+    /**
+     * {@code tx}: runs a recording's rows (the recording, the call's link, the "recorded" event) in one transaction, one
+     * commit instead of three (issue 23; e.g. {@code Database::inOneTransaction}); null: each on its own.
+     */
+    public RecordingIndexer(Path root, RecordingRepository recordings, CallRepository calls, EventHub hub,
+            onekey.store.PatientWrites.Batch tx) {
+        this.tx = tx;
         this.root = root;
         this.paths = new RecordingPaths(root);
         this.recordings = recordings;
@@ -161,12 +173,29 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
             return reportMissing(call, file, "empty", "recording file holds no audio (" + info.fileSize()
                     + " bytes; disk full?)");
         }
-        Recording r = recordings.save(new Recording(0, call.id(), file.toAbsolutePath().toString(), info.durationMs(),
-                Files.size(file), sha256(file), "ok", System.currentTimeMillis()));
-        // only the recording column: notes or a disposition saved meanwhile stay as they are
-        calls.setRecording(call.id(), r.id());
-        calls.addEvent(call.id(), System.currentTimeMillis(), "recorded",
-                "recording=" + r.id() + " durationMs=" + r.durationMs() + " bytes=" + r.sizeBytes());
+        Recording rec = new Recording(0, call.id(), file.toAbsolutePath().toString(), info.durationMs(),
+                Files.size(file), sha256(file), "ok", System.currentTimeMillis());
+        Recording[] saved = new Recording[1];
+        Database.Work rows = () -> {
+            Recording r = recordings.save(rec);
+            // only the recording column: notes or a disposition saved meanwhile stay as they are
+            calls.setRecording(call.id(), r.id());
+            calls.addEvent(call.id(), System.currentTimeMillis(), "recorded",
+                    "recording=" + r.id() + " durationMs=" + r.durationMs() + " bytes=" + r.sizeBytes());
+            saved[0] = r;
+        };
+        try {
+            if (tx == null) {
+                rows.run();
+            } else {
+                tx.run(rows); // one commit for the three rows (issue 23)
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Recording r = saved[0];
         indexed.incrementAndGet();
         log.info("call={} recording={} durationMs={} bytes={}", call.linkedid(), r.id(), r.durationMs(), r.sizeBytes());
         return r;

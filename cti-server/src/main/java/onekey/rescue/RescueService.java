@@ -134,7 +134,21 @@ public final class RescueService implements AutoCloseable {
         this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none(), null),
                 new Legs());
         this.outbound = link.service();
-        worker.every(250, this::tick);
+        worker.every(250, this::timer);
+    }
+
+    /**
+     * When the rescue thread next looks for late tasks and overdue follow-ups (issue 23: it queried 8 times a second
+     * even with nothing open): when an open task goes late, and at the latest 1 s after the last look
+     * ({@code nextLookNanos}, in System.nanoTime: a test's clock may stand still).
+     */
+    private long nextLook;
+    private long nextLookNanos;
+
+    private void timer() {
+        if (clock.millis() >= nextLook || System.nanoTime() - nextLookNanos >= 0) {
+            tick();
+        }
     }
 
     /** The result of asking for an incident: the incident and whether it was opened now or was open already. */
@@ -495,7 +509,10 @@ public final class RescueService implements AutoCloseable {
      * every few hundred ms of real time).
      */
     void tickNow() {
-        worker.execute(this::tick);
+        worker.execute(() -> {
+            nextLook = 0;
+            tick();
+        });
         outbound.pollNow();
         worker.drain();
     }
@@ -910,7 +927,19 @@ public final class RescueService implements AutoCloseable {
      * (once per task and run).
      */
     private void lateTasks(long now) {
-        for (Incident.Step t : repo.openTasksDueBefore(now - settings.taskTakeSeconds() * 1000L)) {
+        long take = settings.taskTakeSeconds() * 1000L;
+        long next = Long.MAX_VALUE;
+        nextLook = 0; // a failed look looks again at the next tick
+        nextLookNanos = System.nanoTime();
+        List<Incident.Step> late = new java.util.ArrayList<>();
+        for (Incident.Step t : repo.openTasksDueBefore(Long.MAX_VALUE)) { // every open task (few): the late ones and when the next goes late
+            if (t.dueAt() < now - take) {
+                late.add(t);
+            } else {
+                next = Math.min(next, t.dueAt() + take + 1);
+            }
+        }
+        for (Incident.Step t : late) {
             if (lateTasksAlerted.add(t.id())) {
                 Incident inc = repo.get(t.incidentId()).orElse(null);
                 if (inc == null || !inc.open()) {
@@ -931,6 +960,8 @@ public final class RescueService implements AutoCloseable {
                 notifier.alert(new RescueEvents.FollowUpOverdue(t.seq(), t.kind(), t.dueAt(), inc));
             }
         }
+        nextLook = next;
+        nextLookNanos = System.nanoTime() + 1_000_000_000L;
     }
 
     private String addressOf(Incident inc) {

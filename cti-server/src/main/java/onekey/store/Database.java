@@ -73,6 +73,11 @@ public final class Database implements AutoCloseable {
         void run() throws Exception;
     }
 
+    /** Whether this thread is inside {@link #inOneTransaction} (a repository then writes without a transaction of its own). */
+    public boolean inTransaction() {
+        return bound.get() != null;
+    }
+
     /**
      * Runs {@code work} so that every statement it makes through {@link #dsl()} on this thread uses one connection and
      * one transaction, committed at the end (rolled back, and the exception thrown, when {@code work} throws). For

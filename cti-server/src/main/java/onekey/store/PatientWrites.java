@@ -2,6 +2,8 @@ package onekey.store;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +33,15 @@ public final class PatientWrites implements AutoCloseable {
     private boolean draining;
     private long failingSince;
     private long retryMillis;
+    /** Null: each write on its own (a commit each); else runs of writes in one transaction (issue 23). */
+    private volatile Batch batch;
+    private volatile int lingerMillis;
+    private boolean drainScheduled;
+
+    /** Runs a run of writes in one transaction (e.g. {@code Database::inOneTransaction}). */
+    public interface Batch {
+        void run(Database.Work all) throws Exception;
+    }
 
     /** On a thread of its own named {@code name}. */
     public PatientWrites(String name, Clock clock, int max) {
@@ -58,18 +69,43 @@ public final class PatientWrites implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes what waits in runs (at most 500) through {@code batch}, one transaction (one commit) a run instead of one
+     * each (issue 23: the agent-state log cost a commit per state change). A run that fails is rolled back whole and
+     * tried again whole, in order, as a single write would be. {@code lingerMillis} &gt; 0: a write waits that long for
+     * company before the run starts (only on a scheduled executor). Returns this.
+     */
+    public PatientWrites inBatches(Batch batch, int lingerMillis) {
+        this.batch = batch;
+        this.lingerMillis = Math.max(0, lingerMillis);
+        return this;
+    }
+
     /** Hands a write over; returns at once. {@code what} names it in the log. */
     public void submit(String what, Runnable write) {
+        boolean first;
         synchronized (waiting) {
             if (waiting.size() >= max) {
                 Write dropped = waiting.pollFirst();
                 log.error("{}: {} writes wait for the database; the oldest ({}) is dropped", name, max, dropped.what());
             }
             waiting.addLast(new Write(what, write));
+            first = !drainScheduled;
+            drainScheduled = true;
+        }
+        if (!first && batch != null) {
+            return; // a drain is on its way and takes this one with the others
         }
         try {
-            executor.execute(this::drain);
+            if (batch != null && lingerMillis > 0 && executor instanceof ScheduledExecutorService s) {
+                s.schedule(this::drain, lingerMillis, TimeUnit.MILLISECONDS);
+            } else {
+                executor.execute(this::drain);
+            }
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (waiting) {
+                drainScheduled = false;
+            }
             log.warn("{}: closed; {} not written", name, what);
         }
     }
@@ -83,10 +119,21 @@ public final class PatientWrites implements AutoCloseable {
 
     private void drain() {
         synchronized (waiting) {
+            drainScheduled = false;
             if (draining) {
                 return; // one drain at a time keeps the order
             }
             draining = true;
+        }
+        if (batch != null) {
+            try {
+                drainInRuns(batch);
+            } finally {
+                synchronized (waiting) {
+                    draining = false;
+                }
+            }
+            return;
         }
         try {
             while (true) {
@@ -124,6 +171,53 @@ public final class PatientWrites implements AutoCloseable {
             synchronized (waiting) {
                 draining = false;
             }
+        }
+    }
+
+    private void drainInRuns(Batch b) {
+        while (true) {
+            List<Write> run = new ArrayList<>();
+            synchronized (waiting) {
+                for (Write w : waiting) {
+                    if (run.size() == 500) {
+                        break;
+                    }
+                    run.add(w);
+                }
+            }
+            if (run.isEmpty()) {
+                return;
+            }
+            try {
+                b.run(() -> {
+                    for (Write w : run) {
+                        w.write().run();
+                    }
+                });
+            } catch (Exception x) {
+                if (failingSince == 0) {
+                    failingSince = clock.millis();
+                    log.error("{}: {} writes ({} first) not written yet (kept, tried again until the database takes them): {}",
+                            name, run.size(), run.get(0).what(), x.toString());
+                }
+                retryMillis = retryMillis == 0 ? 500 : Math.min(10_000, retryMillis * 2);
+                if (executor instanceof ScheduledExecutorService s && !s.isShutdown()) {
+                    s.schedule(this::drain, retryMillis, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            synchronized (waiting) {
+                for (Write w : run) {
+                    if (waiting.peekFirst() == w) {
+                        waiting.pollFirst();
+                    } // else dropped meanwhile by the bound (the oldest go first)
+                }
+            }
+            if (failingSince != 0) {
+                log.warn("{}: writing again after {} ms", name, clock.millis() - failingSince);
+                failingSince = 0;
+            }
+            retryMillis = 0;
         }
     }
 

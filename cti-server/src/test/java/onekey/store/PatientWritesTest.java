@@ -60,4 +60,40 @@ class PatientWritesTest {
         scheduler.advance(10_000);
         assertThat(written).containsExactly("b", "c");
     }
+
+    @Test
+    void inBatchesARunOfWritesIsOneTransactionAndAFailedRunIsTriedAgainWholeInOrder() {
+        List<Integer> runs = new CopyOnWriteArrayList<>();
+        PatientWrites w = new PatientWrites("test", scheduler, clock, 100).inBatches(all -> {
+            int before = written.size();
+            try {
+                all.run();
+            } catch (RuntimeException e) {
+                written.subList(before, written.size()).clear(); // rolled back
+                throw e;
+            }
+            runs.add(written.size() - before);
+        }, 20);
+        w.submit("a", write("a"));
+        w.submit("b", write("b"));
+        w.submit("c", write("c"));
+        scheduler.advance(19);
+        assertThat(written).isEmpty(); // waiting 20 ms for company
+        scheduler.advance(1);
+        assertThat(runs).containsExactly(3); // one transaction for the three
+        assertThat(written).containsExactly("a", "b", "c");
+
+        away.set(true);
+        w.submit("d", write("d"));
+        w.submit("e", write("e"));
+        scheduler.advance(20);
+        assertThat(w.pending()).isEqualTo(2);
+        scheduler.advance(30_000); // tried again and again, kept
+        assertThat(w.pending()).isEqualTo(2);
+        away.set(false);
+        scheduler.advance(10_000);
+        assertThat(written).containsExactly("a", "b", "c", "d", "e");
+        assertThat(runs).containsExactly(3, 2);
+        assertThat(w.pending()).isZero();
+    }
 }
