@@ -146,7 +146,7 @@ public final class DemoData {
             passwords.put("super", "super1234");
             // the dispatchers' orders board opens in their softphone (issue 21), so the dispatcher has an extension;
             // the district signs in to its reports page only (issue 22): no phone
-            accounts.create(new AccountDraft("dispatch", Role.DISPATCHER, "1098", sipSecrets.apply("1098"), "吴调度 (派单员)", true),
+            accounts.create(new AccountDraft("dispatch", Role.DISPATCHER, "1097", sipSecrets.apply("1097"), "吴调度 (派单员)", true),
                     Passwords.hash("dispatch1234".toCharArray()));
             passwords.put("dispatch", "dispatch1234");
             accounts.create(new AccountDraft("district", Role.DISTRICT, null, null, "区民政局 (报表)", true),

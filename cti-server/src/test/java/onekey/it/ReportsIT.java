@@ -55,9 +55,9 @@ class ReportsIT {
                     .path("connected").asBoolean());
             String admin = api.login("admin", Stack.ADMIN_PASSWORD);
             var made = api.send("POST", "/api/agents", admin,
-                    "{\"username\":\"district\",\"password\":\"district-pass-1\",\"role\":\"district\",\"displayName\":\"区民政局\"}");
+                    "{\"username\":\"mzj-xuhui\",\"password\":\"district-pass-1\",\"role\":\"district\",\"displayName\":\"区民政局\"}");
             assertThat(made.status()).as(made.body()).isEqualTo(201);
-            String district = api.login("district", "district-pass-1");
+            String district = api.login("mzj-xuhui", "district-pass-1");
             String agent = api.login("1001", "agent1001");
             int[] answered = {0};
             Map<String, long[]> seen = new HashMap<>(); // line → {offered, answered, within 15 s, abandoned}

@@ -1221,8 +1221,8 @@ class StorageIT {
         assertTrue(Passwords.verify("super1234".toCharArray(), accounts.passwordHash("super").orElseThrow()));
         Account dispatch = accounts.byUsername("dispatch").orElseThrow();
         assertEquals(Role.DISPATCHER, dispatch.role());
-        assertEquals("1098", dispatch.extension(), "a dispatcher opens the orders board in a softphone");
-        assertEquals("given-1098", dispatch.sipSecret());
+        assertEquals("1097", dispatch.extension(), "a dispatcher opens the orders board in a softphone");
+        assertEquals("given-1097", dispatch.sipSecret());
         assertTrue(Passwords.verify("dispatch1234".toCharArray(), accounts.passwordHash("dispatch").orElseThrow()));
         Account district = accounts.byUsername("district").orElseThrow();
         assertEquals(Role.DISTRICT, district.role());

@@ -69,16 +69,16 @@ public final class Stack implements AutoCloseable {
         }
         this.httpPort = Ports.free();
         this.dbUrl = dbUrl != null ? dbUrl : Database.h2FileUrl(dataDir.resolve("onekey"));
-        for (String ext : List.of("1001", "1002", "1003", "1004", "1098", "1099")) {
+        for (String ext : List.of("1001", "1002", "1003", "1004", "1097", "1099")) {
             sipSecrets.put(ext, AsteriskInstance.randomSecret());
         }
     }
 
-    /** The SIP secret the demo data gave extension {@code ext} (1001..1004, 1098, 1099). */
+    /** The SIP secret the demo data gave extension {@code ext} (1001..1004, 1097, 1099). */
     public String sipSecret(String ext) {
         String s = sipSecrets.get(ext);
         if (s == null) {
-            throw new IllegalArgumentException("no demo extension " + ext + " (1001..1004, 1098, 1099)");
+            throw new IllegalArgumentException("no demo extension " + ext + " (1001..1004, 1097, 1099)");
         }
         return s;
     }
