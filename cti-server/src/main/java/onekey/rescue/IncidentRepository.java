@@ -283,7 +283,7 @@ public final class IncidentRepository {
         return seq;
     }
 
-    public int cancelPlannedKind(long incidentId, String kind, long at) {
+    private static int cancelPlannedKind(DSLContext dsl, long incidentId, String kind, long at) {
         return dsl.update(INCIDENT_STEPS)
                 .set(INCIDENT_STEPS.STATE, "done")
                 .set(INCIDENT_STEPS.RESULT, "cancelled")
@@ -417,6 +417,25 @@ public final class IncidentRepository {
 
     /** planned or dialing → done with a result; false when it was done already (a late or repeated event). */
     public boolean finish(long stepId, String result, String detail, long at) {
+        return finish(dsl, stepId, result, detail, at);
+    }
+
+    /**
+     * A contact acknowledged: its step ends "ack" and the contacts still planned are cancelled in the same
+     * transaction, so nobody reads an acknowledged incident that is still about to call the next contact. False
+     * when the step was done already.
+     */
+    public boolean finishAck(long incidentId, long stepId, String detail, long at) {
+        return dsl.transactionResult(cfg -> {
+            if (!finish(cfg.dsl(), stepId, "ack", detail, at)) {
+                return false;
+            }
+            cancelPlannedKind(cfg.dsl(), incidentId, "contact", at);
+            return true;
+        });
+    }
+
+    private static boolean finish(DSLContext dsl, long stepId, String result, String detail, long at) {
         return dsl.update(INCIDENT_STEPS)
                 .set(INCIDENT_STEPS.STATE, "done")
                 .set(INCIDENT_STEPS.RESULT, result)

@@ -628,7 +628,8 @@ public final class RescueService implements AutoCloseable {
     /** Ends a step (once) and moves its incident on. */
     private void finish(Incident.Step s, String result, String detail) {
         long now = clock.millis();
-        if (!repo.finish(s.id(), result, detail, now)) {
+        boolean contactAck = s.kind().equals("contact") && "ack".equals(result);
+        if (!(contactAck ? repo.finishAck(s.incidentId(), s.id(), detail, now) : repo.finish(s.id(), result, detail, now))) {
             return;
         }
         // the dialplan's result ends the call's leg too (when the leg ended first, it is done already)
@@ -673,8 +674,7 @@ public final class RescueService implements AutoCloseable {
             }
             case "contact" -> {
                 if ("ack".equals(result)) {
-                    Incident.Step c = s;
-                    repo.cancelPlannedKind(inc.id(), "contact", now);
+                    Incident.Step c = s; // the contacts still planned were cancelled with the acknowledgement
                     task(inc, "task-a", inc.agentId(), "confirm-responders", "contact " + c.detail() + " is on the way to the elder: "
                             + "confirm responders arrived and record the outcome");
                 } else if (steps.stream().noneMatch(x -> x.kind().equals("contact") && !x.state().equals("done"))) {
