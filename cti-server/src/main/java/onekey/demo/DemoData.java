@@ -132,6 +132,9 @@ public final class DemoData {
         if (db.dsl().fetchCount(onekey.store.jooq.Tables.STATIONS) == 0) {
             seedStations(db);
         }
+        if (db.dsl().fetchCount(onekey.store.jooq.Tables.DEVICES) == 0) {
+            seedDevices(db);
+        }
         Map<String, String> passwords = new LinkedHashMap<>();
         if (db.dsl().fetchCount(ACCOUNTS) == 0) {
             String[] names = {"王丽 (坐席1001)", "李强 (坐席1002)", "陈静 (坐席1003)", "赵敏 (坐席1004)"};
@@ -183,6 +186,27 @@ public final class DemoData {
                     .set(t.STAFF, (String) r[6]).set(t.SUB_DISTRICT, (String) r[7]).set(t.ACTIVE, true)
                     .set(t.CREATED_AT, now).set(t.UPDATED_AT, now).execute();
         }
+    }
+
+    /** The demo fall sensor's SIP identity: {@code ./onekey alarm} sends its SCAIP MESSAGE (issue 24). */
+    public static final String DEMO_FALL_SENSOR = "fall-demo-1";
+
+    /**
+     * 张桂英's fall sensor (issue 24), which sends SCAIP-style MESSAGE alarms, so
+     * {@code ./onekey alarm} shows a device alarm end to end (incident, pop with the fix and the nearest 驿站).
+     */
+    static void seedDevices(Database db) {
+        Long elderId = db.dsl().select(onekey.store.jooq.Tables.ELDER_PHONES.ELDER_ID)
+                .from(onekey.store.jooq.Tables.ELDER_PHONES)
+                .where(onekey.store.jooq.Tables.ELDER_PHONES.PHONE.eq(onekey.elders.PhoneNumbers.normalize("02155550001", null)))
+                .limit(1).fetchOne(0, Long.class);
+        if (elderId == null) {
+            return;
+        }
+        var repo = new onekey.devices.DeviceRepository(db);
+        long now = System.currentTimeMillis();
+        repo.insert(new onekey.devices.DeviceDraft(elderId, "fall-sensor", "FS-DEMO-0001", "演示", "跌倒报警器", null, null,
+                DEMO_FALL_SENSOR, null, LocalDate.now(), "demo"), now);
     }
 
     /** Five elders of Shanghai districts; contacts in calling order: child, 居委 (neighbourhood committee), 驿站. */

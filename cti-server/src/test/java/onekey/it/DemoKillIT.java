@@ -98,6 +98,22 @@ class DemoKillIT {
             // 500 ms ring later
             record.assertThat(c.path("talkMs").asLong()).as("talkMs: %s", c).isBetween(HOLD_MS - 8_000, HOLD_MS + 2_000);
 
+            // (d) the demo's fall sensor alarms (issue 24): through the demo's alarm front the MESSAGE is answered 200
+            // only once OneKey has it (the incident is there when ./onekey alarm returns); straight to Asterisk, 202
+            String front = launcher(demo, "./onekey alarm --lat 31.2031 --lon 121.4441");
+            assertThat(front).as("./onekey alarm through the front").contains("alarm OK: answered 200");
+            JsonNode alarms = demo.api.get("/api/alarms?limit=10", admin).json();
+            assertThat(alarms).as("alarms the moment the front answered").anySatisfy(a -> {
+                assertThat(a.path("lat").asDouble()).isEqualTo(31.2031);
+                assertThat(a.path("elderId").isNumber()).as("the demo's fall sensor is 张桂英's: %s", a).isTrue();
+            });
+            Awaitility.await("an incident opened by the alarm").atMost(Duration.ofSeconds(15))
+                    .until(() -> demo.api.get("/api/incidents?state=open", admin).json().findValuesAsText("reason")
+                            .contains("device-alarm"));
+            String direct = launcher(demo, "./onekey alarm --direct --type sos");
+            assertThat(direct).as("./onekey alarm --direct").contains("alarm OK: answered 202");
+            assertThat(demo.output()).contains("alarm front (Kamailio) is up on udp 127.0.0.1:" + demo.alarmPort);
+
             // Ctrl-C (SIGINT) to the launcher stops both: the cti-server, then Asterisk
             long cti = demo.ctiPid().orElseThrow();
             long asterisk = demo.asteriskPid().orElseThrow();
@@ -106,8 +122,26 @@ class DemoKillIT {
             assertThat(demo.awaitExit(60)).as("launcher ends after SIGINT:\n%s", demo.tail()).isTrue();
             Awaitility.await("cti-server and Asterisk gone").atMost(Duration.ofSeconds(10))
                     .until(() -> !DemoLauncher.alive(cti) && !DemoLauncher.alive(asterisk) && demo.processesInRunDir().isEmpty());
-            assertThat(demo.output()).contains("onekey: stopping the cti-server", "onekey: stopping Asterisk", "onekey: demo stopped");
+            assertThat(demo.output()).contains("onekey: stopping the cti-server", "onekey: stopping the alarm front (Kamailio)",
+                    "onekey: stopping Asterisk", "onekey: demo stopped");
             record.assertAll();
+        }
+    }
+
+    /** Runs {@code script} with the demo's environment; its output (it must end 0 within 40 s). */
+    private static String launcher(DemoLauncher demo, String script) {
+        try {
+            java.nio.file.Path out = java.nio.file.Files.createTempFile("okalarm", ".out");
+            Process p = demo.shell(script, out);
+            assertThat(p.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)).as(script + " ended").isTrue();
+            String text = java.nio.file.Files.readString(out);
+            assertThat(p.exitValue()).as(script + ":\n" + text).isZero();
+            return text;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

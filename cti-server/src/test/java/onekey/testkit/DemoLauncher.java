@@ -26,6 +26,8 @@ public final class DemoLauncher implements AutoCloseable {
     public final int amiPort;
     public final int agiPort;
     public final int httpPort;
+    /** The demo's alarm front (Kamailio, issue 24): MESSAGE alarms answered 200 once safe. */
+    public final int alarmPort;
     public final Api api;
     private final Path log;
     private final Process launcher;
@@ -48,6 +50,7 @@ public final class DemoLauncher implements AutoCloseable {
         amiPort = Ports.free();
         agiPort = Ports.free();
         httpPort = Ports.free();
+        alarmPort = Ports.free();
         int rtpStart = Ports.freeRange(100);
         // the demo serves HTTPS with the certificate it makes in RUN/tls (read at the first request)
         api = Api.https(httpPort, runDir.resolve("tls/cert.pem"));
@@ -97,6 +100,7 @@ public final class DemoLauncher implements AutoCloseable {
         env.put("ONEKEY_AMI_PORT", String.valueOf(amiPort));
         env.put("ONEKEY_AGI_PORT", String.valueOf(agiPort));
         env.put("ONEKEY_HTTP_PORT", String.valueOf(httpPort));
+        env.put("ONEKEY_ALARM_SIP_PORT", String.valueOf(alarmPort));
         env.put("ONEKEY_RTP_START", String.valueOf(rtpStart));
         env.put("ONEKEY_RTP_END", String.valueOf(rtpStart + 99));
         env.put("ONEKEY_TRUNK_PORT", String.valueOf(Ports.free()));
