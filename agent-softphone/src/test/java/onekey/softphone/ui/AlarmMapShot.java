@@ -40,33 +40,38 @@ public final class AlarmMapShot {
             f[0].setVisible(true);
         });
         Robot robot = new Robot();
-        long deadline = System.currentTimeMillis() + 30_000;
-        BufferedImage shot = null;
-        java.awt.Point home0 = null;
-        java.awt.Point station0 = null;
-        int before = -1;
-        while (System.currentTimeMillis() < deadline) {
-            robot.waitForIdle();
-            Thread.sleep(200); // the renderer's tiles arrive on its own threads; the X server's pixels are read again
-            java.awt.Point[] hp = new java.awt.Point[2];
-            Rectangle[] r = new Rectangle[1];
-            SwingUtilities.invokeAndWait(() -> {
-                hp[0] = m[0].homePixel();
-                hp[1] = m[0].stationPixel();
-                java.awt.Point p = m[0].getLocationOnScreen();
-                r[0] = new Rectangle(p.x, p.y, m[0].getWidth(), m[0].getHeight());
-            });
-            shot = robot.createScreenCapture(r[0]);
-            home0 = hp[0];
-            station0 = hp[1];
-            // drawn, and the last tiles in: the same picture twice in a row
-            int streets = home0 == null ? 0 : streetPixels(shot, home0.x, home0.y);
-            if (streets >= 300 && streets == before) {
-                break;
-            }
-            before = streets;
+        BufferedImage[] shot = new BufferedImage[1];
+        java.awt.Point[] at = new java.awt.Point[2]; // the home and the station, in the map's pixels
+        int[] before = {-1};
+        try {
+            // the renderer's tiles arrive on its own threads: the X server's pixels are read again until the picture
+            // is drawn and the last tiles are in (the same picture twice in a row)
+            org.awaitility.Awaitility.await("the map drawn and settled").atMost(java.time.Duration.ofSeconds(30))
+                    .pollDelay(java.time.Duration.ofMillis(200)).pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> {
+                        robot.waitForIdle();
+                        java.awt.Point[] hp = new java.awt.Point[2];
+                        Rectangle[] r = new Rectangle[1];
+                        SwingUtilities.invokeAndWait(() -> {
+                            hp[0] = m[0].homePixel();
+                            hp[1] = m[0].stationPixel();
+                            java.awt.Point p = m[0].getLocationOnScreen();
+                            r[0] = new Rectangle(p.x, p.y, m[0].getWidth(), m[0].getHeight());
+                        });
+                        shot[0] = robot.createScreenCapture(r[0]);
+                        at[0] = hp[0];
+                        at[1] = hp[1];
+                        int streets = hp[0] == null ? 0 : streetPixels(shot[0], hp[0].x, hp[0].y);
+                        boolean settled = streets >= 300 && streets == before[0];
+                        before[0] = streets;
+                        return settled;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.println("@@UNSETTLED " + e.getMessage()); // the last picture is written: the test judges it
         }
-        ImageIO.write(shot, "png", out.toFile());
+        java.awt.Point home0 = at[0];
+        java.awt.Point station0 = at[1];
+        ImageIO.write(shot[0], "png", out.toFile());
         System.out.println("@@HOME " + (home0 == null ? "-1 -1" : home0.x + " " + home0.y));
         System.out.println("@@STATION " + (station0 == null ? "-1 -1" : station0.x + " " + station0.y));
         System.out.println("@@ATTRIBUTION " + m[0].attribution());
