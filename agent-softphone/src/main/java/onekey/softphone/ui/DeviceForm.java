@@ -140,8 +140,8 @@ final class DeviceForm {
                 SwingUtilities.invokeLater(() -> {
                     elder.removeAllItems();
                     for (JsonNode e : list) {
-                        StringBuilder b = new StringBuilder(e.path("name").asText()).append("（#").append(e.path("id").asLong())
-                                .append("）");
+                        StringBuilder b = new StringBuilder(String.format(i18n.t("dv.elderRef"), e.path("name").asText(),
+                                e.path("id").asLong()));
                         if (e.path("age").isNumber()) {
                             b.append(" · ").append(e.path("age").asInt()).append(i18n.t("dv.years"));
                         }

@@ -239,7 +239,7 @@ final class DevicesPanel extends JPanel {
 
     private String elderName(JsonNode d) {
         String n = d.path("elderName").asText("");
-        return (n.isBlank() ? "" : n) + "（#" + d.path("elderId").asLong() + "）";
+        return String.format(i18n.t("dv.elderRef"), n, d.path("elderId").asLong());
     }
 
     static String when(JsonNode ms) {
@@ -313,16 +313,17 @@ final class DevicesPanel extends JPanel {
         b.append("#").append(d.path("id").asLong()).append("  ").append(DeviceForm.kindName(i18n, d.path("kind").asText()))
                 .append("  ").append(d.path("serial").asText()).append("  ").append(i18n.t("dv.col.elder")).append(' ')
                 .append(elder).append('\n');
-        line(b, i18n.t("dv.make"), d.path("make").asText("") + " " + d.path("model").asText(""));
-        line(b, i18n.t("dv.callerNumber"), d.path("callerNumber").asText(""));
-        line(b, i18n.t("dv.contactIdAccount"), d.path("contactIdAccount").asText(""));
-        line(b, i18n.t("dv.sipIdentity"), d.path("sipIdentity").asText(""));
-        line(b, i18n.t("dv.heartbeatMinutes"), d.path("heartbeatMinutes").isNumber() ? d.path("heartbeatMinutes").asText() : "");
-        line(b, i18n.t("dv.installedOn"), d.path("installedOn").asText("") + " " + d.path("installedBy").asText(""));
-        line(b, i18n.t("dv.col.lastHeard"), when(d.path("lastHeardAt")));
-        line(b, i18n.t("dv.col.lastTest"), lastTest(i18n, d));
+        String colon = i18n.t("dv.colon");
+        line(b, colon, i18n.t("dv.make"), d.path("make").asText("") + " " + d.path("model").asText(""));
+        line(b, colon, i18n.t("dv.callerNumber"), d.path("callerNumber").asText(""));
+        line(b, colon, i18n.t("dv.contactIdAccount"), d.path("contactIdAccount").asText(""));
+        line(b, colon, i18n.t("dv.sipIdentity"), d.path("sipIdentity").asText(""));
+        line(b, colon, i18n.t("dv.heartbeatMinutes"), d.path("heartbeatMinutes").isNumber() ? d.path("heartbeatMinutes").asText() : "");
+        line(b, colon, i18n.t("dv.installedOn"), d.path("installedOn").asText("") + " " + d.path("installedBy").asText(""));
+        line(b, colon, i18n.t("dv.col.lastHeard"), when(d.path("lastHeardAt")));
+        line(b, colon, i18n.t("dv.col.lastTest"), lastTest(i18n, d));
         if (d.path("testModeUntil").isNumber() && d.path("testModeUntil").asLong() > System.currentTimeMillis()) {
-            line(b, i18n.t("dv.col.testMode"), String.format(i18n.t("dv.until"), HM.format(Instant.ofEpochMilli(
+            line(b, colon, i18n.t("dv.col.testMode"), String.format(i18n.t("dv.until"), HM.format(Instant.ofEpochMilli(
                     d.path("testModeUntil").asLong()))));
         }
         b.append(i18n.t("dv.tests")).append('\n');
@@ -364,9 +365,9 @@ final class DevicesPanel extends JPanel {
         return b.toString();
     }
 
-    private static void line(StringBuilder b, String k, String v) {
+    private static void line(StringBuilder b, String colon, String k, String v) {
         if (!v.isBlank()) {
-            b.append(k).append("：").append(v.trim()).append('\n');
+            b.append(k).append(colon).append(v.trim()).append('\n');
         }
     }
 

@@ -27,6 +27,8 @@ final class DevicesTexts {
             e("dv.reason.never-tested", "从未测试", "never tested"),
             e("dv.reason.test-overdue", "测试逾期", "test overdue"),
             e("dv.reason.silent", "失联", "silent"),
+            e("dv.elderRef", "%s（#%d）", "%s (#%d)"),
+            e("dv.colon", "：", ": "),
             e("dv.count", "共 %d 台", "%d terminals"),
             e("dv.never", "从未测试", "never tested"),
             e("dv.ok", "通过", "passed"),
