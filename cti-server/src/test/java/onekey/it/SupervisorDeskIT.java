@@ -568,6 +568,11 @@ class SupervisorDeskIT {
         zhou.send("select devicesFilter 从未测试");
         await("the report names her", 10).until(() -> zhou.text("devicesTable")
                 .contains("#" + mine.path("id").asLong() + ", 张桂英（#" + elderId + "）, 便携 SOS 按钮（GPS）, IT-DESK-SOS-1, 从未测试"));
+        zhou.send("row devicesTable IT-DESK-SOS-1");
+        await("its record", 10).until(() -> zhou.text("devicesDetail").startsWith("#" + mine.path("id").asLong()
+                + "  便携 SOS 按钮（GPS）  IT-DESK-SOS-1  老人 张桂英"));
+        Path shot = Path.of("target", "desk-devices.png").toAbsolutePath(); // committed as docs/images/
+        zhou.send("shotwin desk " + shot);
     }
 
     private static JsonNode workloadOf(String token, String user) {

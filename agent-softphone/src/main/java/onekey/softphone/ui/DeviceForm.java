@@ -42,19 +42,19 @@ final class DeviceForm {
             "health-monitor", "alarm-panel");
 
     final JPanel panel = new JPanel(new BorderLayout(4, 4));
-    final JTextField elderQuery = new JTextField(12);
+    final JTextField elderQuery = new JTextField(9);
     final JButton find = new JButton();
     final JComboBox<ElderItem> elder = new JComboBox<>();
     final JComboBox<String> kind = new JComboBox<>(KINDS.toArray(new String[0]));
-    final JTextField serial = new JTextField(16);
-    final JTextField make = new JTextField(16);
-    final JTextField model = new JTextField(16);
-    final JTextField callerNumber = new JTextField(16);
+    final JTextField serial = new JTextField(12);
+    final JTextField make = new JTextField(12);
+    final JTextField model = new JTextField(12);
+    final JTextField callerNumber = new JTextField(12);
     final JTextField contactIdAccount = new JTextField(6);
-    final JTextField sipIdentity = new JTextField(16);
+    final JTextField sipIdentity = new JTextField(12);
     final JTextField heartbeatMinutes = new JTextField(6);
     final JTextField installedOn = new JTextField(10);
-    final JTextField installedBy = new JTextField(16);
+    final JTextField installedBy = new JTextField(12);
     final JButton register = new JButton();
     final JLabel status = new JLabel(" ");
     private final FieldRows rows;
@@ -79,6 +79,7 @@ final class DeviceForm {
         search.add(elderQuery);
         search.add(find);
         rows.add("elderQuery", "dv.elderSearch", search).setName("dfSearchRow");
+        elder.setPrototypeDisplayValue(new ElderItem(0, "", "张桂英（#100） · 88岁")); // long lines do not widen the form
         rows.add("elderId", "dv.elder", elder);
         kind.setRenderer(new DefaultListCellRenderer() {
             @Override

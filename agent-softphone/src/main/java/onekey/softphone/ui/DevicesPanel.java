@@ -99,6 +99,10 @@ final class DevicesPanel extends JPanel {
         table.setName("devicesTable");
         table.setRowHeight(24);
         table.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
+        int[] widths = {40, 125, 120, 110, 65, 85, 120, 95};
+        for (int i = 0; i < widths.length; i++) {
+            table.getColumnModel().getColumn(i).setPreferredWidth(widths[i]);
+        }
         table.getSelectionModel().addListSelectionListener(e -> {
             if (!e.getValueIsAdjusting()) {
                 loadDetail();
@@ -127,8 +131,11 @@ final class DevicesPanel extends JPanel {
         list.add(split, BorderLayout.CENTER);
         form = new DeviceForm(i18n, cti, work, this::registered);
         JPanel terminals = new JPanel(new BorderLayout(4, 4));
-        terminals.add(list, BorderLayout.CENTER);
-        terminals.add(new JScrollPane(form.panel), BorderLayout.EAST);
+        JScrollPane formScroll = new JScrollPane(form.panel);
+        formScroll.setPreferredSize(new java.awt.Dimension(360, 400)); // the list keeps most of the desk's width
+        JSplitPane sides = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, list, formScroll);
+        sides.setResizeWeight(0.68); // the list gets most of a wider window
+        terminals.add(sides, BorderLayout.CENTER);
         stations = new StationsPanel(i18n, cti, work);
         sub.setName("devicesTabs");
         sub.addTab(i18n.t("dv.sub.terminals"), terminals);
