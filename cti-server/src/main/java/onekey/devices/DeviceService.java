@@ -211,12 +211,14 @@ public final class DeviceService {
     }
 
     /** One line of the terminals report. */
-    public record ReportRow(Device device, String reason, Long dueSince) {
+    /** {@code elderName}: whose terminal it is, for the supervisors' report (issue 24: the desk's 终端 tab). */
+    public record ReportRow(Device device, String reason, Long dueSince, String elderName) {
         public Map<String, Object> shape() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("device", device.shape());
             m.put("reason", reason);
             m.put("dueSince", dueSince);
+            m.put("elderName", elderName);
             return m;
         }
     }
@@ -229,15 +231,17 @@ public final class DeviceService {
         long now = clock.millis();
         long testWindow = Duration.ofDays(testDays).toMillis();
         List<ReportRow> rows = new ArrayList<>();
+        Map<Long, String> names = new java.util.HashMap<>();
         for (Device d : repo.list(null)) {
+            String name = names.computeIfAbsent(d.elderId(), id -> elders.get(id).map(onekey.elders.Elder::name).orElse(null));
             if (d.lastTestAt() == null) {
-                rows.add(new ReportRow(d, "never-tested", d.createdAt() + testWindow));
+                rows.add(new ReportRow(d, "never-tested", d.createdAt() + testWindow, name));
             } else if (d.lastTestAt() + testWindow < now) {
-                rows.add(new ReportRow(d, "test-overdue", d.lastTestAt() + testWindow));
+                rows.add(new ReportRow(d, "test-overdue", d.lastTestAt() + testWindow, name));
             }
             if (d.heartbeatMinutes() != null && d.lastHeardAt() != null
                     && d.lastHeardAt() + d.heartbeatMinutes() * 60_000L < now) {
-                rows.add(new ReportRow(d, "silent", d.lastHeardAt() + d.heartbeatMinutes() * 60_000L));
+                rows.add(new ReportRow(d, "silent", d.lastHeardAt() + d.heartbeatMinutes() * 60_000L, name));
             }
         }
         return rows;

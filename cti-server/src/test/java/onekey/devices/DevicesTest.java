@@ -113,6 +113,9 @@ class DevicesTest {
                 null, null, null), sup);
         assertThat(devices.report()).extracting(r -> r.device().serial() + "/" + r.reason())
                 .containsExactlyInAnyOrder("SOS-0001/never-tested", "SMK-9/never-tested");
+        // whose terminal: the desk's 终端 tab shows the elder by name
+        assertThat(devices.report()).extracting(DeviceService.ReportRow::elderName).containsOnly("李阿婆");
+        assertThat(devices.report().get(0).shape()).containsEntry("elderName", "李阿婆");
         Device inTest = devices.testMode(d.id(), 15, sup);
         assertThat(inTest.inTestMode(clock.millis())).isTrue();
         // the dialplan answered the button's call with 测试成功 and told OneKey (OneKeyDeviceTest)

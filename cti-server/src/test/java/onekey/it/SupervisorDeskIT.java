@@ -532,6 +532,49 @@ class SupervisorDeskIT {
         zhou.send("close histTimelineDialog");
     }
 
+    /**
+     * Issue 24, the desk's 终端 tab: a terminal registered in the supervisor's window for the elder found by her number
+     * is in the real server's {@code GET /api/devices?elderId=}, and the report (never tested) names her.
+     */
+    @Test
+    @Order(7)
+    void aTerminalRegisteredInTheDeskIsInTheServersRegisterAndItsReport() throws Exception {
+        String superToken = stack.api.login("super", "super1234");
+        zhou.click("deskButton");
+        zhou.send("tab deskTabs 终端");
+        zhou.send("tab devicesTabs 终端与测试");
+        zhou.send("set dfElderQuery " + ELDER_NUMBER);
+        zhou.click("dfFind");
+        await("the elder found", 10).until(() -> zhou.text("dfElderId").startsWith("张桂英（#"));
+        zhou.send("select dfKind sos-button");
+        zhou.send("set dfSerial IT-DESK-SOS-1");
+        zhou.send("set dfHeartbeatMinutes 60");
+        zhou.send("set dfInstalledBy 驿站 王师傅");
+        zhou.click("dfRegister");
+        await("registered", 10).until(() -> zhou.text("dfStatus").matches("终端 #\\d+ 已登记（张桂英）"));
+        long elderId = Long.parseLong(zhou.text("dfElderId").replaceAll("^张桂英（#(\\d+)）.*", "$1"));
+        JsonNode found = null;
+        for (JsonNode d : stack.api.get("/api/devices?elderId=" + elderId, superToken).json()) {
+            if (d.path("serial").asText().equals("IT-DESK-SOS-1")) {
+                found = d;
+            }
+        }
+        final JsonNode mine = found;
+        assertThat(mine).as("the terminal registered in the window, in the server's register").isNotNull();
+        assertThat(mine.path("kind").asText()).isEqualTo("sos-button");
+        assertThat(mine.path("heartbeatMinutes").asInt()).isEqualTo(60);
+        assertThat(mine.path("installedBy").asText()).isEqualTo("驿站 王师傅");
+        assertThat(zhou.text("dfStatus")).isEqualTo("终端 #" + mine.path("id").asLong() + " 已登记（张桂英）");
+        zhou.send("select devicesFilter 从未测试");
+        await("the report names her", 10).until(() -> zhou.text("devicesTable")
+                .contains("#" + mine.path("id").asLong() + ", 张桂英（#" + elderId + "）, 便携 SOS 按钮（GPS）, IT-DESK-SOS-1, 从未测试"));
+        zhou.send("row devicesTable IT-DESK-SOS-1");
+        await("its record", 10).until(() -> zhou.text("devicesDetail").startsWith("#" + mine.path("id").asLong()
+                + "  便携 SOS 按钮（GPS）  IT-DESK-SOS-1  老人 张桂英"));
+        Path shot = Path.of("target", "desk-devices.png").toAbsolutePath(); // committed as docs/images/
+        zhou.send("shotwin desk " + shot);
+    }
+
     private static JsonNode workloadOf(String token, String user) {
         for (JsonNode a : stack.api.get("/api/workload", token).json().path("agents")) {
             if (a.path("username").asText().equals(user)) {

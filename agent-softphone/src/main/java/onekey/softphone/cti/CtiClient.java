@@ -171,7 +171,9 @@ public final class CtiClient implements AutoCloseable {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode j = parse(r.body());
         if (r.statusCode() / 100 != 2) {
-            throw new IOException(method + " " + path + ": HTTP " + r.statusCode() + " " + j.path("message").asText(r.body()));
+            throw new Refused(method + " " + path + ": HTTP " + r.statusCode() + " " + j.path("message").asText(r.body()),
+                    r.statusCode(), j.path("field").isTextual() ? j.path("field").asText() : null,
+                    j.path("message").asText(r.body()));
         }
         return j;
     }
@@ -456,6 +458,37 @@ public final class CtiClient implements AutoCloseable {
             c = c.getCause();
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    /**
+     * A REST request the server answered with a non-2xx status: the status, the request field it named as wrong
+     * ({@code {"field":…}} of a 400 or 409, or null) and its message, so a form can show the message at the field.
+     */
+    public static final class Refused extends IOException {
+        private final int status;
+        private final String field;
+        private final String serverMessage;
+
+        public Refused(String m, int status, String field, String serverMessage) {
+            super(m);
+            this.status = status;
+            this.field = field;
+            this.serverMessage = serverMessage;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The request field named as wrong, or null. */
+        public String field() {
+            return field;
+        }
+
+        /** The server's own message (without the method, path and status). */
+        public String serverMessage() {
+            return serverMessage;
+        }
     }
 
     /** The server refused the username/password (or throttled it). */

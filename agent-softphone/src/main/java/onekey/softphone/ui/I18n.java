@@ -198,6 +198,9 @@ final class I18n {
         if (v == null) {
             v = SmsPane.T.get(key); // the seat's SMS pane (issue 20)
         }
+        if (v == null) {
+            v = DevicesTexts.T.get(key); // terminals and 驿站 (issue 24)
+        }
         return v == null ? key : v[english ? 1 : 0];
     }
 }

@@ -430,6 +430,34 @@ public final class Softphone implements AutoCloseable {
                 });
             }
         });
+        window.elderDevices.onSubmit(new ElderDevicesPane.Submit() { // issue 24: the elder's terminals, 测试模式
+            @Override
+            public void load(long elderId) {
+                work.execute(() -> {
+                    try {
+                        JsonNode list = cti.request("GET", "/api/devices?elderId=" + elderId, null);
+                        ui(() -> window.elderDevices.loaded(elderId, list));
+                    } catch (Exception | Error x) {
+                        String why = x instanceof CtiClient.Refused r ? r.serverMessage() : x.getMessage();
+                        ui(() -> window.elderDevices.failed(why));
+                    }
+                });
+            }
+
+            @Override
+            public void testMode(long deviceId, int minutes) {
+                work.execute(() -> {
+                    try {
+                        JsonNode d = cti.request("PUT", "/api/devices/" + deviceId + "/test-mode",
+                                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("minutes", minutes));
+                        ui(() -> window.elderDevices.testModeSet(d));
+                    } catch (Exception | Error x) {
+                        String why = x instanceof CtiClient.Refused r ? r.serverMessage() : x.getMessage();
+                        ui(() -> window.elderDevices.failed(why));
+                    }
+                });
+            }
+        });
         window.smsPane.onSubmit(new SmsPane.Submit() { // issue 20: the elder's / incident's texts, a seat's free text
             @Override
             public void load(Long elderId, Long incidentId, Long callId) {

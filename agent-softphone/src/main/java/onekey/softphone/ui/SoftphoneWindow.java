@@ -169,6 +169,8 @@ final class SoftphoneWindow {
     final OrderForm orderForm;
     /** Issue 20: the elder's (or an incident's) texts and the seat's free text to a contact. */
     final SmsPane smsPane;
+    /** Issue 24: the elder's terminals and 测试模式 (Ctrl+T). */
+    final ElderDevicesPane elderDevices;
     private IncidentPanel incidentPanel;
     /** The numbers of the contacts shown, in the list's order. */
     private final List<String> contactNumbers = new ArrayList<>();
@@ -209,6 +211,8 @@ final class SoftphoneWindow {
         relabels.add(orderForm::relabel);
         this.smsPane = new SmsPane(i18n);
         relabels.add(smsPane::relabel);
+        this.elderDevices = new ElderDevicesPane(i18n);
+        relabels.add(elderDevices::relabel);
         frame = new JFrame();
         frame.setName("softphone");
         relabels.add(() -> frame.setTitle(i18n.t("title") + " — " + who));
@@ -321,6 +325,11 @@ final class SoftphoneWindow {
         contacts.setVisibleRowCount(3);
         pop.add(new JScrollPane(contacts), g);
         contactRow(pop, g);
+        g.gridy++;
+        g.gridx = 0;
+        g.gridwidth = 2;
+        pop.add(elderDevices.panel, g); // the elder's terminals, 测试模式 for a 驿站 worker's test (issue 24)
+        g.gridwidth = 1;
         g.gridy++;
         g.gridx = 0;
         JLabel lk = new JLabel();
@@ -565,6 +574,16 @@ final class SoftphoneWindow {
                 }
             }
         });
+        root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_T,
+                java.awt.event.InputEvent.CTRL_DOWN_MASK), "elderDeviceTest"); // issue 24: 测试模式
+        root.getActionMap().put("elderDeviceTest", new AbstractAction() {
+            @Override
+            public void actionPerformed(ActionEvent e) {
+                if (elderDevices.panel.isShowing()) {
+                    elderDevices.testMode();
+                }
+            }
+        });
         // issue 20: 发短信 in the SMS pane; Ctrl+Shift+M: the top incident's texts in the pane
         root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(KeyEvent.VK_M,
                 java.awt.event.InputEvent.CTRL_DOWN_MASK), "smsSend");
@@ -714,6 +733,7 @@ final class SoftphoneWindow {
         noResponse.offered(null); // issue 18: not the previous call's (a call Asterisk rings for the incident has no pop)
         bookingForm.hide();
         orderForm.hide();
+        elderDevices.hide();
         if (smsPane.incidentId() == null) {
             smsPane.hide(); // an incident's texts stay while the seat works the incident
         }
@@ -748,6 +768,7 @@ final class SoftphoneWindow {
             fields.values().forEach(l -> l.setText(" "));
             bookingForm.hide();
             orderForm.hide();
+            elderDevices.hide();
             if (ev.recordUnavailable()) {
                 elderForm.hide(); // the record may exist: no second one while it cannot be read
             } else {
@@ -758,6 +779,7 @@ final class SoftphoneWindow {
         elderForm.hide();
         bookingForm.show(e.path("id").asLong(call.path("elderId").asLong()));
         orderForm.show(e.path("id").asLong(call.path("elderId").asLong()), ev.callId() > 0 ? ev.callId() : null);
+        elderDevices.show(e.path("id").asLong(call.path("elderId").asLong()));
         smsPane.show(e.path("id").asLong(call.path("elderId").asLong()), null, e.path("contacts"),
                 ev.callId() > 0 ? ev.callId() : null);
         elderName.setText(e.path("name").asText());

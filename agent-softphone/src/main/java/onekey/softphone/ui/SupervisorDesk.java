@@ -29,6 +29,7 @@ public final class SupervisorDesk {
     /** Issue 21: the dispatchers' orders board. */
     final OrdersBoardPanel orders;
     final ReportsPanel reports;
+    final DevicesPanel devices;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -65,6 +66,8 @@ public final class SupervisorDesk {
         tabs.addTab(i18n.t("desk.tab.orders"), orders);
         reports = new ReportsPanel(i18n, cti, work); // issue 22: the district's figures
         tabs.addTab(i18n.t("desk.tab.reports"), reports);
+        devices = new DevicesPanel(i18n, cti, work); // issue 24: terminals, their tests, the 驿站 register
+        tabs.addTab(i18n.t("desk.tab.devices"), devices);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
         frame.setPreferredSize(new Dimension(1100, 640));
         frame.pack();
@@ -102,6 +105,8 @@ public final class SupervisorDesk {
             qa.reload();
             notices.reload();
             orders.reload();
+            devices.reload();
+            devices.stations.reload();
             return;
         }
         String type = ev.json().path("type").asText();
@@ -118,12 +123,16 @@ public final class SupervisorDesk {
         if (type.startsWith("order.")) {
             orders.changed();
         }
+        if (type.startsWith("device.")) {
+            devices.changed();
+        }
     }
 
     void close() {
         player.stop();
         board.close();
         orders.close();
+        devices.close();
         work.shutdownNow();
         frame.dispose();
     }

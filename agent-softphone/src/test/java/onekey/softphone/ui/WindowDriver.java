@@ -29,7 +29,7 @@ import javax.swing.text.JTextComponent;
  * command a line as a user would: {@code text NAME}, {@code enabled NAME}, {@code visible NAME}, {@code mouse NAME}
  * (pointer moved there, button pressed and released through the X server), {@code type NAME TEXT} (a click into the
  * field, then the text set), {@code keys ctrl+shift+F6} (keys pressed and released through the X server, with the
- * window focused; {@code keys COMBO WINDOW} in the showing window or dialog so named, its focused field kept), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects the row), {@code color TABLE ROW COL} (the
+ * window focused; {@code keys COMBO WINDOW} in the showing window or dialog so named, its focused field kept), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects the row), {@code pick LIST INDEX}, {@code color TABLE ROW COL} (the
  * cell's foreground as the renderer paints it, #rrggbb), {@code fg NAME} (its foreground, #rrggbb), {@code count NAME} (components so named), {@code quit}.
  * Replies {@code @@OK value} or {@code @@ERR why}. Test-only twin of cti-server's SoftphoneDriver, in this package.
  */
@@ -95,6 +95,10 @@ public final class WindowDriver {
                             }
                         }
                         throw new IllegalArgumentException("no item of " + p[1] + " contains " + p[2]);
+                    });
+                    case "pick" -> onEdt(() -> { // a list's entry selected by index, as a click on it (issue 24)
+                        ((JList<?>) find(p[1])).setSelectedIndex(Integer.parseInt(p[2].trim()));
+                        return "";
                     });
                     case "fg" -> onEdt(() -> { // a component's foreground, #rrggbb
                         Color f = find(p[1]).getForeground();
