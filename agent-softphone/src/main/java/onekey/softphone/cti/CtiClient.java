@@ -171,7 +171,8 @@ public final class CtiClient implements AutoCloseable {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode j = parse(r.body());
         if (r.statusCode() / 100 != 2) {
-            throw new IOException(method + " " + path + ": HTTP " + r.statusCode() + " " + j.path("message").asText(r.body()));
+            throw new HttpError(method + " " + path + ": HTTP " + r.statusCode() + " " + j.path("message").asText(r.body()),
+                    r.statusCode(), j.path("message").asText(r.body()), j.path("field").isTextual() ? j.path("field").asText() : null);
         }
         return j;
     }
@@ -456,6 +457,20 @@ public final class CtiClient implements AutoCloseable {
             c = c.getCause();
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    /** A REST call answered non-2xx: the status, the server's message and the request field it names (or null). */
+    public static final class HttpError extends IOException {
+        public final int status;
+        public final String serverMessage;
+        public final String field;
+
+        public HttpError(String m, int status, String serverMessage, String field) {
+            super(m);
+            this.status = status;
+            this.serverMessage = serverMessage;
+            this.field = field;
+        }
     }
 
     /** The server refused the username/password (or throttled it). */

@@ -29,6 +29,8 @@ public final class SupervisorDesk {
     /** Issue 21: the dispatchers' orders board. */
     final OrdersBoardPanel orders;
     final ReportsPanel reports;
+    /** Issue 21: the suppliers' register (add, edit, suspend, re-admit, end; the scorecards). */
+    final SuppliersPanel suppliers;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -63,6 +65,8 @@ public final class SupervisorDesk {
         tabs.addTab(i18n.t("desk.tab.notices"), notices);
         orders = new OrdersBoardPanel(i18n, cti, work);
         tabs.addTab(i18n.t("desk.tab.orders"), orders);
+        suppliers = new SuppliersPanel(i18n, cti, work);
+        tabs.addTab(SuppliersTexts.t(i18n, "desk.tab.suppliers"), suppliers);
         reports = new ReportsPanel(i18n, cti, work); // issue 22: the district's figures
         tabs.addTab(i18n.t("desk.tab.reports"), reports);
         frame.getContentPane().add(tabs, BorderLayout.CENTER);
@@ -79,6 +83,7 @@ public final class SupervisorDesk {
         ordersOnly = true;
         tabs.removeAll();
         tabs.addTab(i18n.t("desk.tab.orders"), orders);
+        tabs.addTab(SuppliersTexts.t(i18n, "desk.tab.suppliers"), suppliers);
         frame.setTitle(i18n.t("desk.dispatchTitle"));
         return this;
     }
@@ -93,6 +98,7 @@ public final class SupervisorDesk {
         if (ordersOnly) {
             if (ev instanceof CtiEvent.Hello || ev.json().path("type").asText().startsWith("order.")) {
                 orders.changed();
+                suppliers.changed();
             }
             return;
         }
@@ -117,6 +123,7 @@ public final class SupervisorDesk {
         }
         if (type.startsWith("order.")) {
             orders.changed();
+            suppliers.changed();
         }
     }
 
@@ -124,6 +131,7 @@ public final class SupervisorDesk {
         player.stop();
         board.close();
         orders.close();
+        suppliers.close();
         work.shutdownNow();
         frame.dispose();
     }
