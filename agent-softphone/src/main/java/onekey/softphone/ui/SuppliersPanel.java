@@ -80,10 +80,12 @@ final class SuppliersPanel extends JPanel {
         JPanel north = new JPanel(new FlowLayout(FlowLayout.LEFT));
         JLabel sl = new JLabel(t("su.filter.state"));
         sl.setLabelFor(stateFilter);
+        sl.setDisplayedMnemonic(KeyEvent.VK_F);
         north.add(sl);
         north.add(stateFilter);
         JLabel cl = new JLabel(t("su.filter.category"));
         cl.setLabelFor(categoryFilter);
+        cl.setDisplayedMnemonic(KeyEvent.VK_G);
         north.add(cl);
         north.add(categoryFilter);
         north.add(refresh);

@@ -18,8 +18,8 @@ final class SuppliersTexts {
 
     static final Map<String, String[]> T = Map.ofEntries(
             e("desk.tab.suppliers", "供应商", "Suppliers"),
-            e("su.filter.state", "状态", "State"),
-            e("su.filter.category", "类别", "Category"),
+            e("su.filter.state", "状态(F)", "State (F)"),
+            e("su.filter.category", "类别(G)", "Category (G)"),
             e("su.all", "全部", "All"),
             e("su.allCategories", "全部类别", "All categories"),
             e("su.id", "编号", "No."),
