@@ -152,6 +152,12 @@ public final class OrderService implements AutoCloseable {
     }
 
     public Optional<Supplier> updateSupplier(long id, OrderRepository.SupplierDraft d, Account by) {
+        if (d.via() == Supplier.Via.WEBHOOK && (d.webhookKey() == null || d.webhookKey().isEmpty())) {
+            // the key is never shown again, so a form cannot send it back: an update without one keeps the stored key
+            String kept = repo.supplier(id).map(Supplier::webhookKey).orElse(null);
+            d = new OrderRepository.SupplierDraft(d.name(), d.categories(), d.phones(), d.lat(), d.lon(), d.radiusKm(),
+                    d.subDistricts(), d.hours(), d.contractUntil(), d.licenceUntil(), d.state(), d.via(), d.webhookUrl(), kept);
+        }
         check(d);
         if (!repo.updateSupplier(id, d, clock.millis())) {
             return Optional.empty();

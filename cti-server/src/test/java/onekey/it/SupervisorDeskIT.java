@@ -575,6 +575,58 @@ class SupervisorDeskIT {
         zhou.send("shotwin desk " + shot);
     }
 
+    /**
+     * Issue 21, the suppliers' register in a dispatcher's real window against the real server: a supplier typed into the
+     * 供应商 tab's form and saved is in the server's {@code GET /api/suppliers} with the fields typed (the window test
+     * SuppliersWindowTest covers the rest against a fake server).
+     */
+    @Test
+    @Order(8)
+    void aDispatcherAddsASupplierInTheSuppliersTabAndTheServerListsIt() throws Exception {
+        String admin = stack.api.login("admin", Stack.ADMIN_PASSWORD);
+        var made = stack.api.send("POST", "/api/agents", admin, "{\"username\":\"disp7\",\"password\":\"disp7-pass\","
+                + "\"role\":\"dispatcher\",\"extension\":\"1096\",\"sipSecret\":\"disp7-sip-secret-long\","
+                + "\"displayName\":\"派单员七\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        try (SoftphoneProcess d = window("disp7", "disp7-pass")) {
+            d.click("ordersButton");
+            await("the dispatch desk", 20).until(() -> Boolean.parseBoolean(d.send("visible ordersTable")));
+            d.send("tab deskTabs 供应商");
+            await("the suppliers' tab", 10).until(() -> Boolean.parseBoolean(d.send("visible suppliersTable")));
+            d.click("suppliersNew");
+            d.send("set supplierName 控江护理站");
+            d.click("supplierCat_护理");
+            d.send("set supplierPhones 13800000001");
+            d.send("set supplierLat 31.279");
+            d.send("set supplierLon 121.525");
+            d.send("set supplierRadius 3");
+            d.send("set supplierSubDistricts 控江路街道");
+            d.send("set supplierHours 08:00-20:00");
+            d.send("set supplierContract 2027-12-31");
+            d.click("suppliersSave");
+            await("the supplier on the server", 20).until(() -> stack.api.get("/api/suppliers", admin).json()
+                    .findValuesAsText("name").contains("控江护理站"));
+            JsonNode s = null;
+            for (JsonNode x : stack.api.get("/api/suppliers", admin).json()) {
+                if (x.path("name").asText().equals("控江护理站")) {
+                    s = x;
+                }
+            }
+            assertThat(s.path("categories").toString()).isEqualTo("[\"护理\"]");
+            assertThat(s.path("phones").toString()).isEqualTo("[\"13800000001\"]");
+            assertThat(s.path("lat").asDouble()).isEqualTo(31.279);
+            assertThat(s.path("radiusKm").asDouble()).isEqualTo(3.0);
+            assertThat(s.path("subDistricts").toString()).isEqualTo("[\"控江路街道\"]");
+            assertThat(s.path("hours").asText()).isEqualTo("08:00-20:00");
+            assertThat(s.path("contractUntil").asText()).isEqualTo("2027-12-31");
+            assertThat(s.path("state").asText()).isEqualTo("admitted");
+            long id = s.path("id").asLong();
+            await("saved, in the window", 10).until(() -> d.text("suppliersStatus").equals("供应商 #" + id + "「控江护理站」已保存"));
+            await("listed with its scorecard", 10).until(() -> d.text("suppliersTable").contains("#" + id
+                    + ", 控江护理站, 护理, 控江路街道 / 3.0 km, 08:00-20:00, 准入, 60.0"));
+        }
+    }
+
     private static JsonNode workloadOf(String token, String user) {
         for (JsonNode a : stack.api.get("/api/workload", token).json().path("agents")) {
             if (a.path("username").asText().equals(user)) {

@@ -328,6 +328,12 @@ class OrderServiceTest {
                     31.2800, 121.5260, 5.0, List.of(), null, null, null, Supplier.State.ADMITTED, Supplier.Via.WEBHOOK,
                     "http://127.0.0.1:" + http.getAddress().getPort() + "/hook", key), dispatcher);
             assertThat(w.shape()).containsEntry("webhookKeySet", true).doesNotContainValue(key);
+            // the dispatcher's form cannot send the key back (never shown): an update without it keeps the stored one
+            w = service.updateSupplier(w.id(), new OrderRepository.SupplierDraft("助浴云平台", List.of("助浴"), List.of(),
+                    31.2800, 121.5260, 5.0, List.of(), "00:00-23:59", null, null, Supplier.State.ADMITTED,
+                    Supplier.Via.WEBHOOK, "http://127.0.0.1:" + http.getAddress().getPort() + "/hook", null), dispatcher)
+                    .orElseThrow();
+            assertThat(w.webhookKey()).isEqualTo(key);
             Order o = order("助浴", "2026-06-02T10:00");
             service.dispatch(o.id(), null, dispatcher);
             Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> got.size() >= 2);

@@ -30,6 +30,8 @@ public final class SupervisorDesk {
     final OrdersBoardPanel orders;
     final ReportsPanel reports;
     final DevicesPanel devices;
+    /** Issue 21: the suppliers' register (add, edit, suspend, re-admit, end; the scorecards). */
+    final SuppliersPanel suppliers;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "desk-requests");
         t.setDaemon(true);
@@ -64,6 +66,8 @@ public final class SupervisorDesk {
         tabs.addTab(i18n.t("desk.tab.notices"), notices);
         orders = new OrdersBoardPanel(i18n, cti, work);
         tabs.addTab(i18n.t("desk.tab.orders"), orders);
+        suppliers = new SuppliersPanel(i18n, cti, work);
+        tabs.addTab(SuppliersTexts.t(i18n, "desk.tab.suppliers"), suppliers);
         reports = new ReportsPanel(i18n, cti, work); // issue 22: the district's figures
         tabs.addTab(i18n.t("desk.tab.reports"), reports);
         devices = new DevicesPanel(i18n, cti, work); // issue 24: terminals, their tests, the 驿站 register
@@ -82,6 +86,7 @@ public final class SupervisorDesk {
         ordersOnly = true;
         tabs.removeAll();
         tabs.addTab(i18n.t("desk.tab.orders"), orders);
+        tabs.addTab(SuppliersTexts.t(i18n, "desk.tab.suppliers"), suppliers);
         frame.setTitle(i18n.t("desk.dispatchTitle"));
         return this;
     }
@@ -96,6 +101,7 @@ public final class SupervisorDesk {
         if (ordersOnly) {
             if (ev instanceof CtiEvent.Hello || ev.json().path("type").asText().startsWith("order.")) {
                 orders.changed();
+                suppliers.changed();
             }
             return;
         }
@@ -122,6 +128,7 @@ public final class SupervisorDesk {
         }
         if (type.startsWith("order.")) {
             orders.changed();
+            suppliers.changed();
         }
         if (type.startsWith("device.")) {
             devices.changed();
@@ -133,6 +140,7 @@ public final class SupervisorDesk {
         board.close();
         orders.close();
         devices.close();
+        suppliers.close();
         work.shutdownNow();
         frame.dispose();
     }

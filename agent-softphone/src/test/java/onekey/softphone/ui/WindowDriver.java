@@ -30,7 +30,7 @@ import javax.swing.text.JTextComponent;
  * (pointer moved there, button pressed and released through the X server), {@code type NAME TEXT} (a click into the
  * field, then the text set), {@code keys ctrl+shift+F6} (keys pressed and released through the X server, with the
  * window focused; {@code keys COMBO WINDOW} in the showing window or dialog so named, its focused field kept), {@code tab NAME TITLE}, {@code row TABLE TEXT} (selects the row), {@code pick LIST INDEX}, {@code color TABLE ROW COL} (the
- * cell's foreground as the renderer paints it, #rrggbb), {@code fg NAME} (its foreground, #rrggbb), {@code count NAME} (components so named), {@code quit}.
+ * cell's foreground as the renderer paints it, #rrggbb), {@code fg NAME} (its foreground, #rrggbb), {@code count NAME} (components so named), {@code shot NAME FILE} (PNG), {@code quit}.
  * Replies {@code @@OK value} or {@code @@ERR why}. Test-only twin of cti-server's SoftphoneDriver, in this package.
  */
 public final class WindowDriver {
@@ -114,6 +114,7 @@ public final class WindowDriver {
                         return String.format("#%02x%02x%02x %s", f.getRed(), f.getGreen(), f.getBlue(),
                                 c.getFont().isBold() ? "bold" : "plain");
                     });
+                    case "shot" -> shot(p[1], p[2]); // a showing component's pixels as the X server has them, PNG
                     case "warmup" -> String.valueOf(Softphone.warmupMillis()); // the sign-in's warm-up, ms (-1: running)
                     case "frames" -> onEdt(() -> { // windows on screen, and components so named in every window
                         long showing = java.util.Arrays.stream(Window.getWindows()).filter(Window::isShowing).count();
@@ -157,6 +158,19 @@ public final class WindowDriver {
             throw x;
         }
         return (String) r.get();
+    }
+
+    private static String shot(String name, String file) throws Exception {
+        AtomicReference<java.awt.Rectangle> at = new AtomicReference<>();
+        onEdt(() -> {
+            Component c = find(name);
+            (c instanceof Window w ? w : SwingUtilities.getWindowAncestor(c)).toFront();
+            at.set(new java.awt.Rectangle(c.getLocationOnScreen(), c.getSize()));
+            return "";
+        });
+        robot.waitForIdle();
+        javax.imageio.ImageIO.write(robot.createScreenCapture(at.get()), "png", new java.io.File(file));
+        return file;
     }
 
     /** A real click at the middle of a showing, enabled component (X server events through XTEST). */
