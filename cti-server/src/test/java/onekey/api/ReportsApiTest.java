@@ -330,7 +330,7 @@ class ReportsApiTest {
      * (target/district-reports.png).
      */
     @Test
-    void theReportsPageInHeadlessChromiumSignsInShowsTodaysFiguresAndDownloadsAPdf() throws Exception {
+    void theReportsPageInHeadlessChromiumSignsInShowsTodaysFiguresAndDownloadsAPdfAndTheCallList() throws Exception {
         String t = f.token(district);
         JsonNode json = JSON.readTree(f.send("GET", "/api/reports/calls?groupBy=line", t, null).body());
         assertEquals("2026-06-01T00:00+08:00", json.path("from").asText(), "today by the server's clock");
