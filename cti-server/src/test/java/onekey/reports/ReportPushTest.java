@@ -159,6 +159,33 @@ class ReportPushTest {
         third.close();
     }
 
+    /** Made by the report service itself: the push carries the month's calls total as the report computes it. */
+    @Test
+    void makingTheMonthlyReportPushesItsLinksAndTheCallsTotal() throws Exception {
+        refuseFirst.set(0);
+        ReportSeed.seed(db.dsl());
+        java.time.Clock fixed = java.time.Clock.fixed(java.time.Instant.ofEpochMilli(ReportSeed.NOW), ReportSeed.ZONE);
+        ReportPush push = push();
+        ReportService reports = new ReportService(new ReportQueries(db.dsl(), (a, b) -> List.of(), fixed),
+                new ReportExports(ReportExports.DEFAULT_FONT, "徐汇区一键通呼叫中心"), audit, fixed, ReportSeed.ZONE,
+                tmp.resolve("monthly"), new ReportNotifier(new onekey.events.EventHub(16), push));
+        reports.makeMonthly(java.time.YearMonth.of(2026, 6), null);
+        timer.runDue();
+        assertEquals(1, received.size());
+        JsonNode body = JSON.readTree(received.get(0).body());
+        assertEquals("2026-06", body.path("month").asText());
+        assertEquals(List.of("onekey-report-2026-06.pdf", "onekey-report-2026-06.xlsx"),
+                List.of(body.path("files").get(0).path("name").asText(), body.path("files").get(1).path("name").asText()));
+        Map<String, Object> total = reports.compute("calls", Period.month(java.time.LocalDate.of(2026, 6, 1), ReportSeed.ZONE),
+                GroupBy.DAY).total();
+        assertTrue(((Number) total.get("offered")).intValue() > 0, "the seed's calls: " + total);
+        for (String k : List.of("offered", "answered", "abandoned", "answeredWithin15s")) {
+            assertEquals(((Number) total.get(k)).longValue(), body.path("summary").path(k).asLong(), k);
+        }
+        assertEquals("delivered", db.dsl().selectFrom(REPORT_PUSHES).fetchOne().getState());
+        push.close();
+    }
+
     @Test
     void badSettingsAreRefusedNamingTheKey() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ReportPush.Config.parse("ftp://platform/x", KEY, "3x60"))
