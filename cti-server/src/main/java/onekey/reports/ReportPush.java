@@ -220,11 +220,7 @@ public final class ReportPush implements AutoCloseable {
         boolean ok = false;
         String detail;
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(row.getUrl())).timeout(Duration.ofSeconds(20))
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header(Signatures.TIMESTAMP, Long.toString(ts))
-                    .header(Signatures.SIGNATURE, Signatures.sign(config.key(), ts, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpRequest req = Signatures.post(URI.create(row.getUrl()), config.key(), ts, body, Duration.ofSeconds(20));
             HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
             ok = r.statusCode() / 100 == 2;
             detail = "attempt " + attempt + ": HTTP " + r.statusCode();
