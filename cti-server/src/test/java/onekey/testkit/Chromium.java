@@ -59,15 +59,10 @@ public final class Chromium implements AutoCloseable {
 
     /**
      * Starts chromium headless with a fresh profile, accepting the test certificate {@code testCert} (a PEM file, or
-     * null for none) and no other untrusted one, and connects to its first page. The profile allows a page more than
-     * one download (a user's "allow" to chromium's "download multiple files" question: a browser asks before a page's
-     * second download).
+     * null for none) and no other untrusted one, and connects to its first page.
      */
     public static Chromium start(Path dir, Path testCert) throws Exception {
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
-        Files.createDirectories(profile.resolve("Default"));
-        Files.writeString(profile.resolve("Default").resolve("Preferences"),
-                "{\"profile\":{\"default_content_setting_values\":{\"automatic_downloads\":1}}}");
         List<String> cmd = new ArrayList<>(List.of(binary(), "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
                 "--remote-allow-origins=*", "--user-data-dir=" + profile, "--window-size=1280,1000",
