@@ -346,6 +346,7 @@ class ReportsApiTest {
             org.awaitility.Awaitility.await("today's figures").atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> browser.eval("document.body.dataset.loaded || ''").asText().length() > 0);
             assertEquals("2026-06-01", browser.eval("document.getElementById('from').value").asText());
+            assertEquals("https:", browser.eval("location.protocol").asText(), "served over HTTPS, as production serves it");
             // every cell of the table as the page shows it (data-value) equals the JSON
             JsonNode shown = browser.eval("Array.from(document.querySelectorAll('#figures tbody tr, #figures tfoot tr'))"
                     + ".map(tr => ({key: tr.dataset.key, cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]'))"
