@@ -65,7 +65,15 @@ class ReportsApiTest {
     ApiFixture f;
     ReportService reports;
     Account district;
-    onekey.testkit.TlsTrust.Pem tls;
+    static onekey.testkit.TlsTrust.Pem tls; // one test certificate for the class (./onekey tls-cert: openssl)
+
+    @TempDir
+    static Path certs;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void certificate() {
+        tls = onekey.testkit.TlsTrust.demoCertificate(certs.resolve("tls"));
+    }
 
     @BeforeEach
     void start() {
@@ -73,7 +81,6 @@ class ReportsApiTest {
         ReportSeed.seed(db.dsl());
         Clock clock = Clock.fixed(Instant.ofEpochMilli(ReportSeed.NOW), ReportSeed.ZONE);
         // over HTTPS as production serves the page and the API (the launcher's own test certificate)
-        tls = onekey.testkit.TlsTrust.demoCertificate(tmp.resolve("tls"));
         f = ApiFixture.with(tmp, tls, (fx, server) -> {
             reports = new ReportService(new ReportQueries(db.dsl(), (a, b) -> List.of(), clock),
                     new ReportExports(ReportExports.DEFAULT_FONT, CENTRE), fx.audit, clock, ReportSeed.ZONE,
