@@ -118,6 +118,7 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.sms.SmsService sms;
     private final onekey.sms.SmsTriggers smsTriggers;
     private final onekey.reports.ReportService reports; // issue 22: the district's reports and the monthly one
+    private final onekey.reports.ReportPush reportPush; // the monthly report's signed push (null: none configured)
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("housekeeping").factory());
     private final DemoData.Seeded seeded;
@@ -416,11 +417,14 @@ public final class OneKeyServer implements AutoCloseable {
         api.desk(new onekey.notices.NoticeService(db, accounts, audit, hub, clock), workload,
                 new onekey.history.CallHistory(db), java.time.ZoneId.of(cfg.broadcast().timeZone()));
         // the district's view (issue 22): figures from the stored timelines, exports, the monthly report by itself
+        this.reportPush = onekey.reports.ReportPush.create(db.dsl(), onekey.reports.ReportPush.Config.parse(
+                cfg.reports().pushUrls(), cfg.reports().pushKey(), cfg.reports().pushRetry()), audit, clock,
+                cfg.reports().centreName());
         this.reports = new onekey.reports.ReportService(
                 new onekey.reports.ReportQueries(db.dsl(), workload::figures, clock),
                 new onekey.reports.ReportExports(onekey.reports.ReportExports.DEFAULT_FONT, cfg.reports().centreName()),
                 audit, clock, java.time.ZoneId.of(cfg.broadcast().timeZone()), cfg.reports().dir(),
-                new onekey.reports.ReportNotifier(hub));
+                new onekey.reports.ReportNotifier(hub, reportPush));
         api.reports(reports);
         api.incidentBoard(new onekey.board.IncidentBoard(rescue, elders, accounts, cfg.rescue().redials(), clock), rescue);
         java.time.ZoneId centreZone = java.time.ZoneId.of(cfg.broadcast().timeZone());
@@ -463,6 +467,9 @@ public final class OneKeyServer implements AutoCloseable {
             sms.start();
             housekeeping.scheduleWithFixedDelay(sms::checkLink, 1, 1, TimeUnit.SECONDS);
             reports.start(housekeeping);
+            if (reportPush != null) {
+                reportPush.start(); // what was pending when the server stopped
+            }
             retention.start(cfg.recordings().retentionCheckMinutes());
         } catch (IOException | RuntimeException e) {
             close();
@@ -827,6 +834,7 @@ public final class OneKeyServer implements AutoCloseable {
         closeQuietly("sms-triggers", smsTriggers);
         closeQuietly("sms", sms);
         closeQuietly("reports", reports);
+        closeQuietly("report push", reportPush);
         closeQuietly("workload", workload);
         closeQuietly("call metrics", callMetrics);
         closeQuietly("ami", ami);

@@ -29,6 +29,15 @@ final class Paging {
         if (from != null && to != null && to <= from) {
             throw ApiException.badRequest("invalid_param", "\"to\" must be after \"from\"", "to");
         }
+        Window w = page(r, defaultLimit, maxLimit);
+        return new Window(from, to, w.after(), w.limit(), w.envelope());
+    }
+
+    /**
+     * The cursor, limit and envelope choice of a request whose period is read by its own rules (a report's
+     * {@code from}/{@code to}, where a date means the whole day, so {@code from=to=2026-06-01} is one day).
+     */
+    static Window page(Req r, int defaultLimit, int maxLimit) {
         int limit = r.intParam("limit", defaultLimit, 1, maxLimit);
         Cursor after = null;
         String c = r.param("cursor");
@@ -44,7 +53,7 @@ final class Paging {
         if (paged != null && !paged.equals("true") && !paged.equals("false")) {
             throw ApiException.badRequest("invalid_param", "\"paged\" must be true or false", "paged");
         }
-        return new Window(from, to, after, limit, "true".equals(paged));
+        return new Window(null, null, after, limit, "true".equals(paged));
     }
 
     /** The page as the client asked for it: the array (cursor in the header) or the envelope. */

@@ -163,7 +163,7 @@ final class ReportsApi {
      */
     private Reply callList(Req r) {
         Period p = period(r);
-        Paging.Window w = Paging.window(r, 1_000, 10_000);
+        Paging.Window w = Paging.page(r, 1_000, 10_000); // the period's days are Period's: from=to=a date is that day
         var page = reports.callList(r.account, p, w.after(), w.limit());
         byte[] csv = reports.exports().callListCsv(page.items(), w.after() == null, reports.zone());
         Map<String, String> headers = new LinkedHashMap<>();

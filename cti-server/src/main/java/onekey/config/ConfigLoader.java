@@ -134,6 +134,9 @@ public final class ConfigLoader {
             Map.entry("orders.subsidisedPercent", "50"),
             Map.entry("paths.reports", "./run/data/reports"),
             Map.entry("reports.centreName", "一键通呼叫中心"),
+            Map.entry("reports.pushUrls", ""),
+            Map.entry("reports.pushKey", ""),
+            Map.entry("reports.pushRetry", "6x60"),
             Map.entry("archive.key", ""));
 
     private final Properties values = new Properties();
@@ -325,7 +328,16 @@ public final class ConfigLoader {
                         + " of 32 bytes");
             }
         }
-        return new OneKeyConfig.Reports(path("paths.reports"), text("reports.centreName"), key);
+        String pushUrls = values.getProperty("reports.pushUrls", "").trim();
+        String pushKey = values.getProperty("reports.pushKey", "").trim();
+        String pushRetry = values.getProperty("reports.pushRetry", "6x60").trim();
+        try {
+            onekey.reports.ReportPush.Config.parse(pushUrls, pushKey, pushRetry);
+        } catch (IllegalArgumentException e) {
+            String k = e.getMessage().substring(0, e.getMessage().indexOf(':'));
+            errors.add(k + " (" + envName(k) + ")" + e.getMessage().substring(k.length()));
+        }
+        return new OneKeyConfig.Reports(path("paths.reports"), text("reports.centreName"), key, pushUrls, pushKey, pushRetry);
     }
 
     /** paths.recordedPrompts and tts.*: the recorded prompts' folder (empty: none) and the prompt cache's bound. */

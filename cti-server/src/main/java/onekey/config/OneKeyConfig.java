@@ -224,15 +224,25 @@ public record OneKeyConfig(
      * The district's view (issue 22): where the monthly reports are kept ({@code paths.reports}), the centre's name
      * printed on them ({@code reports.centreName}), and the key that seals the archive's secrets ({@code archive.key},
      * env {@code ONEKEY_ARCHIVE_KEY}: 64 hex digits or base64 of 32 bytes; empty: insurance card numbers can be
-     * neither stored nor revealed). Periods are days in the centre's zone ({@code broadcast.timeZone}).
+     * neither stored nor revealed). Periods are days in the centre's zone ({@code broadcast.timeZone}). The monthly
+     * report's signed push to the district's platform ({@link onekey.reports.ReportPush}): {@code reports.pushUrls}
+     * (comma-separated; empty: none), {@code reports.pushKey} (env {@code ONEKEY_REPORTS_PUSHKEY}, the HMAC key),
+     * {@code reports.pushRetry} ("6x60").
      */
-    public record Reports(Path dir, String centreName, String archiveKey) {
+    public record Reports(Path dir, String centreName, String archiveKey, String pushUrls, String pushKey,
+                          String pushRetry) {
         public static final Reports DEFAULTS = new Reports(Path.of("./run/data/reports").toAbsolutePath().normalize(),
                 "一键通呼叫中心", "");
 
+        /** Without a push to the district's platform. */
+        public Reports(Path dir, String centreName, String archiveKey) {
+            this(dir, centreName, archiveKey, "", "", "6x60");
+        }
+
         @Override
-        public String toString() { // never the key in a log line
-            return "Reports[dir=" + dir + ", centreName=" + centreName + ", archiveKey=" + (archiveKey.isEmpty() ? "none" : "set") + "]";
+        public String toString() { // never a key in a log line
+            return "Reports[dir=" + dir + ", centreName=" + centreName + ", archiveKey=" + (archiveKey.isEmpty() ? "none" : "set")
+                    + ", pushUrls=" + pushUrls + ", pushKey=" + (pushKey.isEmpty() ? "none" : "set") + ", pushRetry=" + pushRetry + "]";
         }
     }
 }

@@ -32,6 +32,19 @@ public final class Signatures {
         }
     }
 
+    /**
+     * A signed POST of the JSON {@code body} to {@code url}: the timestamp and signature headers under {@code key}
+     * (the orders' supplier webhooks, the monthly report's push to the district's platform).
+     */
+    public static java.net.http.HttpRequest post(java.net.URI url, String key, long timestampSeconds, byte[] body,
+                                                 java.time.Duration timeout) {
+        return java.net.http.HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header(TIMESTAMP, Long.toString(timestampSeconds))
+                .header(SIGNATURE, sign(key, timestampSeconds, body))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
     /** Whether the headers sign {@code body} under {@code key} within the tolerance of {@code nowMillis}. */
     public static boolean verify(String key, String timestamp, String signature, byte[] body, long nowMillis) {
         if (key == null || key.isEmpty() || timestamp == null || signature == null) {

@@ -92,12 +92,8 @@ final class WebhookDispatch implements SupplierNotifier, AutoCloseable {
             String detail;
             boolean ok = false;
             try {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(o.supplier().webhookUrl()))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json; charset=utf-8")
-                        .header(Signatures.TIMESTAMP, Long.toString(ts))
-                        .header(Signatures.SIGNATURE, Signatures.sign(o.supplier().webhookKey(), ts, body))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                HttpRequest req = Signatures.post(URI.create(o.supplier().webhookUrl()), o.supplier().webhookKey(), ts,
+                        body, Duration.ofSeconds(10));
                 HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
                 ok = r.statusCode() / 100 == 2;
                 detail = "webhook delivery " + attempt + ": HTTP " + r.statusCode();

@@ -145,7 +145,8 @@ public final class ReportService implements AutoCloseable {
             }
             log.info("reports.monthly-made month={} dir={} by={}", month, dir, by == null ? "schedule" : by.username());
             if (notifier != null) {
-                notifier.monthlyMade(month.toString(), out.stream().map(MonthlyFile::name).toList());
+                notifier.monthlyMade(month.toString(), out.stream().map(MonthlyFile::name).toList(), reports.stream()
+                        .filter(r -> r.name().equals("calls")).findFirst().map(Report::total).orElse(Map.of()));
             }
             return out;
         } catch (IOException e) {

@@ -125,6 +125,12 @@ final class ApiFixture implements AutoCloseable {
         return new ApiFixture(recordingDir, null, null, null, extra);
     }
 
+    /** The same over HTTPS/WSS with {@code tls} (the server as production runs it); {@link #http} trusts it. */
+    static ApiFixture with(Path recordingDir, onekey.testkit.TlsTrust.Pem tls,
+                           java.util.function.BiConsumer<ApiFixture, ApiServer> extra) {
+        return new ApiFixture(recordingDir, tls, null, null, extra);
+    }
+
     private ApiFixture(Path recordingDir, onekey.testkit.TlsTrust.Pem tls, java.time.Duration headTimeout,
                        java.util.function.Function<ApiFixture, onekey.rescue.RescueService> rescue,
                        java.util.function.BiConsumer<ApiFixture, ApiServer> extra) {

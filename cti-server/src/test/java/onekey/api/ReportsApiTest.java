@@ -65,13 +65,23 @@ class ReportsApiTest {
     ApiFixture f;
     ReportService reports;
     Account district;
+    static onekey.testkit.TlsTrust.Pem tls; // one test certificate for the class (./onekey tls-cert: openssl)
+
+    @TempDir
+    static Path certs;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void certificate() {
+        tls = onekey.testkit.TlsTrust.demoCertificate(certs.resolve("tls"));
+    }
 
     @BeforeEach
     void start() {
         db = Database.open(Database.h2FileUrl(tmp.resolve("reports")), "sa", "", 4);
         ReportSeed.seed(db.dsl());
         Clock clock = Clock.fixed(Instant.ofEpochMilli(ReportSeed.NOW), ReportSeed.ZONE);
-        f = ApiFixture.with(tmp, (fx, server) -> {
+        // over HTTPS as production serves the page and the API (the launcher's own test certificate)
+        f = ApiFixture.with(tmp, tls, (fx, server) -> {
             reports = new ReportService(new ReportQueries(db.dsl(), (a, b) -> List.of(), clock),
                     new ReportExports(ReportExports.DEFAULT_FONT, CENTRE), fx.audit, clock, ReportSeed.ZONE,
                     tmp.resolve("monthly"), new ReportNotifier(fx.hub));
@@ -121,7 +131,7 @@ class ReportsApiTest {
             assertEquals(403, f.send("GET", path, t, null).statusCode(), path);
         }
         WebSocketHandshakeException ws = (WebSocketHandshakeException) assertThrows(CompletionException.class,
-                () -> f.http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + f.server.port() + "/ws?token=" + t),
+                () -> f.http.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + f.server.port() + "/ws?token=" + t),
                         new WebSocket.Listener() {}).join()).getCause();
         assertEquals(403, ws.getResponse().statusCode());
         // seats do not read the district's reports; supervisors do
@@ -191,6 +201,11 @@ class ReportsApiTest {
         assertEquals(403, bytes("/api/reports/call-list", f.token(f.agent), null).statusCode());
         assertEquals(200, bytes("/api/reports/call-list", f.token(f.supervisor), null).statusCode());
         assertEquals(400, bytes("/api/reports/call-list?cursor=nonsense", t, null).statusCode());
+        // a day given as dates, as the page sends it (from = to = that day), is that whole day, not an empty period
+        var day = bytes("/api/reports/call-list?from=2026-06-01&to=2026-06-01", t, null);
+        assertEquals(200, day.statusCode(), new String(day.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(new String(day.body(), java.nio.charset.StandardCharsets.UTF_8).contains(",2026-06-01T12:00+08:00,general,inbound,"));
+        assertEquals(400, bytes("/api/reports/call-list?from=2026-06-02&to=2026-06-01", t, null).statusCode());
     }
 
     private static List<String> names(JsonNode n) {
@@ -314,17 +329,20 @@ class ReportsApiTest {
     }
 
     /**
-     * Issue 22 test 3 in a real browser: headless Chromium opens the page OneKey serves, signs in with the district
-     * role through the form, shows today's figures equal to the JSON, and downloads a PDF; the screenshot is the
-     * README's (target/district-reports.png).
+     * Issue 22 test 3 in a real browser: headless Chromium opens the page OneKey serves over HTTPS (accepting only the
+     * test's own certificate), signs in with the district role through the form, shows today's figures equal to the
+     * JSON, downloads a PDF, then the day's call list: the page follows X-Next-Cursor through every page and hands
+     * the browser one CSV, which chromium writes to the folder and which equals the API's pages concatenated (every
+     * call once, no caller number); a period the server refuses shows a clear error. The screenshot is the README's
+     * (target/district-reports.png).
      */
     @Test
-    void theReportsPageInHeadlessChromiumSignsInShowsTodaysFiguresAndDownloadsAPdf() throws Exception {
+    void theReportsPageInHeadlessChromiumSignsInShowsTodaysFiguresAndDownloadsAPdfAndTheCallList() throws Exception {
         String t = f.token(district);
         JsonNode json = JSON.readTree(f.send("GET", "/api/reports/calls?groupBy=line", t, null).body());
         assertEquals("2026-06-01T00:00+08:00", json.path("from").asText(), "today by the server's clock");
         Path downloads = Files.createDirectories(tmp.resolve("downloads"));
-        try (onekey.testkit.Chromium browser = onekey.testkit.Chromium.start(tmp)) {
+        try (onekey.testkit.Chromium browser = onekey.testkit.Chromium.start(tmp, tls.cert())) {
             browser.navigate(f.uri("/reports/").toString());
             org.awaitility.Awaitility.await("the sign-in form with its handlers").atMost(java.time.Duration.ofSeconds(30))
                     .ignoreExceptions().until(() -> browser.eval("document.body !== null && document.body.dataset.ready === '1'"
@@ -335,6 +353,7 @@ class ReportsApiTest {
             org.awaitility.Awaitility.await("today's figures").atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> browser.eval("document.body.dataset.loaded || ''").asText().length() > 0);
             assertEquals("2026-06-01", browser.eval("document.getElementById('from').value").asText());
+            assertEquals("https:", browser.eval("location.protocol").asText(), "served over HTTPS, as production serves it");
             // every cell of the table as the page shows it (data-value) equals the JSON
             JsonNode shown = browser.eval("Array.from(document.querySelectorAll('#figures tbody tr, #figures tfoot tr'))"
                     + ".map(tr => ({key: tr.dataset.key, cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]'))"
@@ -372,6 +391,70 @@ class ReportsApiTest {
             try (PDDocument d = Loader.loadPDF(Files.readAllBytes(pdf))) {
                 assertTrue(new PDFTextStripper().getText(d).contains(CENTRE));
             }
+
+            // the day's call list through the page's button, in pages of 3 so the page must follow the cursor
+            String csvName = "onekey-calls-2026-06-01_2026-06-01.csv";
+            assertEquals("下载通话清单", browser.eval("document.getElementById('callList').textContent").asText());
+            browser.eval("const b = document.getElementById('callList'); b.dataset.pageSize = '3'; b.click(); true");
+            org.awaitility.Awaitility.await("chromium says the call list is downloaded").atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> browser.completedDownloads().contains(csvName) && Files.exists(downloads.resolve(csvName)));
+            byte[] file = Files.readAllBytes(downloads.resolve(csvName));
+            JsonNode done = JSON.readTree(browser.eval("document.body.dataset.callList").asText());
+            int browserPages = done.path("pages").asInt();
+            assertEquals(1, f.audit.count("report.download", "calls"), "the PDF audited once");
+            // the API's pages of the same period, read by the test and concatenated
+            java.io.ByteArrayOutputStream api = new java.io.ByteArrayOutputStream();
+            String cursor = null;
+            int pages = 0;
+            do {
+                var r = bytes("/api/reports/call-list?from=2026-06-01&to=2026-06-01&limit=3"
+                        + (cursor == null ? "" : "&cursor=" + cursor), t, null);
+                assertEquals(200, r.statusCode());
+                api.write(r.body());
+                cursor = r.headers().firstValue("X-Next-Cursor").orElse(null);
+                pages++;
+            } while (cursor != null && pages < 50);
+            assertTrue(pages >= 2, "more than one page: " + pages);
+            assertEquals(pages, browserPages, "the page read every page");
+            assertEquals(2 * pages, f.audit.count("report.call-list", "call-list"), "every page audited, the browser's too");
+            assertEquals(new String(api.toByteArray(), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(file, java.nio.charset.StandardCharsets.UTF_8), "the file is the API's pages concatenated");
+            String[] lines = new String(file, java.nio.charset.StandardCharsets.UTF_8).split("\r\n");
+            assertTrue(lines[0].startsWith("\uFEFFid,arrivedAt,line,"), lines[0]);
+            List<Long> ids = new ArrayList<>();
+            for (int i = 1; i < lines.length; i++) {
+                ids.add(Long.parseLong(lines[i].substring(0, lines[i].indexOf(','))));
+            }
+            long dayStart = ReportSeed.at(0, 0);
+            List<Long> want = db.dsl().select(onekey.store.jooq.Tables.CALLS.ID).from(onekey.store.jooq.Tables.CALLS)
+                    .where(onekey.store.jooq.Tables.CALLS.ARRIVED_AT.ge(dayStart))
+                    .and(onekey.store.jooq.Tables.CALLS.ARRIVED_AT.lt(dayStart + 86_400_000L))
+                    .orderBy(onekey.store.jooq.Tables.CALLS.ARRIVED_AT.desc(), onekey.store.jooq.Tables.CALLS.ID.desc())
+                    .fetch(onekey.store.jooq.Tables.CALLS.ID);
+            assertEquals(want, ids, "every call of the day once, newest first");
+            assertEquals(ids.size(), done.path("rows").asInt(), "the rows the page counted");
+            String text = new String(file, java.nio.charset.StandardCharsets.UTF_8);
+            for (String number : db.dsl().select(onekey.store.jooq.Tables.CALLS.CALLER_NUMBER).from(onekey.store.jooq.Tables.CALLS)
+                    .where(onekey.store.jooq.Tables.CALLS.CALLER_NUMBER.isNotNull()).fetch(onekey.store.jooq.Tables.CALLS.CALLER_NUMBER)) {
+                if (number.length() >= 5) {
+                    assertFalse(text.contains(number), "no caller number: " + number);
+                }
+            }
+            assertEquals("通话清单已下载：" + csvName + "（" + ids.size() + " 条）",
+                    browser.eval("document.getElementById('status').textContent").asText());
+
+            // a period the server refuses: a clear error in the status line, no file
+            browser.eval("document.getElementById('from').value = '2026-06-02'; document.getElementById('to').value = '2026-06-01';"
+                    + "document.getElementById('callList').click(); true");
+            org.awaitility.Awaitility.await("the refusal shown").atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> browser.eval("document.getElementById('status').textContent").asText().startsWith("通话清单下载失败：HTTP 400"));
+            assertTrue(browser.eval("document.getElementById('status').textContent").asText().contains("\"to\" must be after \"from\""),
+                    browser.eval("document.getElementById('status').textContent").asText());
+            // and in English when the page is
+            browser.eval("document.getElementById('lang').click(); true");
+            assertEquals("Download call list", browser.eval("document.getElementById('callList').textContent").asText());
+            browser.eval("document.getElementById('lang').click(); true");
+            assertEquals(2, browser.completedDownloads().size(), "the PDF and the call list, nothing more: " + browser.completedDownloads());
         }
         assertEquals(1, f.audit.count("report.download", "calls"), "the page's download audited");
         assertEquals(1, f.audit.count("login.ok", Long.toString(district.id())));

@@ -26,7 +26,14 @@ import org.awaitility.Awaitility;
 /**
  * A real browser for the district's page (issue 22): Debian's {@code chromium} started headless, driven over the
  * DevTools protocol on its remote-debugging port with Java's own HTTP client and WebSocket (no Selenium). Enough of
- * the protocol for a test: navigate, evaluate JavaScript, allow downloads into a folder, take a screenshot.
+ * the protocol for a test: navigate, evaluate JavaScript, allow downloads into a folder (and hear when one is
+ * complete), take a screenshot.
+ *
+ * <p>HTTPS: {@link #start(Path, Path)} tells chromium to accept exactly the test-generated certificate, by its public
+ * key's SHA-256 ({@code --ignore-certificate-errors-spki-list}; chromium's own switch for a test certificate, which
+ * takes effect only with {@code --user-data-dir}); every other certificate is checked as usual. Debian's chromium
+ * reads its trust store from the NSS database under {@code $HOME/.pki}, and NSS's {@code certutil} is not installed
+ * here, so the certificate is pinned rather than added as a CA.
  */
 public final class Chromium implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +43,8 @@ public final class Chromium implements AutoCloseable {
     private final WebSocket ws;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    /** The DevTools events heard (method and params), oldest first. */
+    private final List<JsonNode> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Chromium(Process process, Path profile, WebSocket ws) {
         this.process = process;
@@ -43,13 +52,25 @@ public final class Chromium implements AutoCloseable {
         this.ws = ws;
     }
 
-    /** Starts chromium headless with a fresh profile and connects to its first page. */
+    /** Starts chromium headless with a fresh profile and connects to its first page (plain HTTP pages). */
     public static Chromium start(Path dir) throws Exception {
+        return start(dir, null);
+    }
+
+    /**
+     * Starts chromium headless with a fresh profile, accepting the test certificate {@code testCert} (a PEM file, or
+     * null for none) and no other untrusted one, and connects to its first page.
+     */
+    public static Chromium start(Path dir, Path testCert) throws Exception {
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
         List<String> cmd = new ArrayList<>(List.of(binary(), "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
                 "--remote-allow-origins=*", "--user-data-dir=" + profile, "--window-size=1280,1000",
-                "--lang=zh-CN", "--ignore-certificate-errors", "about:blank"));
+                "--lang=zh-CN"));
+        if (testCert != null) {
+            cmd.add("--ignore-certificate-errors-spki-list=" + spkiSha256(testCert));
+        }
+        cmd.add("about:blank");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile())
                 .start();
         Path portFile = profile.resolve("DevToolsActivePort");
@@ -90,7 +111,9 @@ public final class Chromium implements AutoCloseable {
                     buf.setLength(0);
                     try {
                         JsonNode n = JSON.readTree(msg);
-                        if (n.has("id") && self[0] != null) {
+                        if (n.has("method") && !n.has("id") && self[0] != null) {
+                            self[0].events.add(n);
+                        } else if (n.has("id") && self[0] != null) {
                             CompletableFuture<JsonNode> f = self[0].pending.remove(n.path("id").asInt());
                             if (f != null) {
                                 f.complete(n);
@@ -149,9 +172,41 @@ public final class Chromium implements AutoCloseable {
         return r.path("result").path("value");
     }
 
-    /** Downloads started by the page go into {@code dir}. */
+    /** Downloads started by the page go into {@code dir}; their progress comes as events ({@link #completedDownloads}). */
     public void downloadsTo(Path dir) throws Exception {
-        send("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString()));
+        send("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString(),
+                "eventsEnabled", true));
+    }
+
+    /**
+     * The downloads chromium says are complete ({@code Browser.downloadProgress} with state "completed"), each as the
+     * file name the page suggested ({@code Browser.downloadWillBegin}'s suggestedFilename) in the order they completed.
+     */
+    public List<String> completedDownloads() {
+        Map<String, String> names = new java.util.HashMap<>();
+        Map<String, String> done = new java.util.LinkedHashMap<>(); // by guid: the Page and Browser domains both report
+        for (JsonNode e : events) {
+            JsonNode p = e.path("params");
+            switch (e.path("method").asText()) {
+                case "Browser.downloadWillBegin", "Page.downloadWillBegin" -> names.put(p.path("guid").asText(), p.path("suggestedFilename").asText());
+                case "Browser.downloadProgress", "Page.downloadProgress" -> {
+                    if (p.path("state").asText().equals("completed")) {
+                        done.putIfAbsent(p.path("guid").asText(), names.getOrDefault(p.path("guid").asText(), "?"));
+                    }
+                }
+                default -> { }
+            }
+        }
+        return List.copyOf(done.values());
+    }
+
+    /** Base64 of the SHA-256 of a PEM certificate's SubjectPublicKeyInfo, as chromium's SPKI switch wants it. */
+    static String spkiSha256(Path pem) throws Exception {
+        try (var in = Files.newInputStream(pem)) {
+            var cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return Base64.getEncoder().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
+        }
     }
 
     /** A PNG of the page as shown. */

@@ -4,15 +4,20 @@
 (function () {
   const T = {
     zh: { signIn: "登录", user: "用户名", password: "密码", report: "报表", from: "开始日期", to: "结束日期",
-          groupBy: "分组", run: "查询", xlsx: "下载 Excel", pdf: "下载 PDF", monthly: "月度报告",
+          groupBy: "分组", run: "查询", xlsx: "下载 Excel", pdf: "下载 PDF", callList: "下载通话清单", monthly: "月度报告",
           makeMonthly: "生成上月报告", logout: "退出", period: "统计期间", total: "合计", loading: "正在查询…",
           loginFailed: "登录失败", notDistrict: "此账号无权查看报表", none: "暂无月度报告", made: "已生成",
-          title: "一键通 · 服务报表" },
+          title: "一键通 · 服务报表", callListProgress: "正在下载通话清单：第 {p} 页，已 {n} 条…",
+          callListDone: "通话清单已下载：{f}（{n} 条）", callListFailed: "通话清单下载失败：{e}",
+          downloadFailed: "下载失败：{e}" },
     en: { signIn: "Sign in", user: "Username", password: "Password", report: "Report", from: "From", to: "To",
-          groupBy: "Group by", run: "Show", xlsx: "Download Excel", pdf: "Download PDF", monthly: "Monthly reports",
+          groupBy: "Group by", run: "Show", xlsx: "Download Excel", pdf: "Download PDF", callList: "Download call list", monthly: "Monthly reports",
           makeMonthly: "Make last month's report", logout: "Sign out", period: "Period", total: "Total",
           loading: "Loading…", loginFailed: "Sign-in failed", notDistrict: "This account may not read reports",
-          none: "No monthly report yet", made: "Made", title: "OneKey · Service reports" }
+          none: "No monthly report yet", made: "Made", title: "OneKey · Service reports",
+          callListProgress: "Downloading the call list: page {p}, {n} calls so far…",
+          callListDone: "Call list downloaded: {f} ({n} calls)", callListFailed: "Call list download failed: {e}",
+          downloadFailed: "Download failed: {e}" }
   };
   const REPORTS = { zh: { "calls": "话务量与接通率", "answer-times": "应答与处理时长", "incidents": "紧急求助与无响应事件",
       "follow-ups": "回访", "broadcasts": "语音播报与关爱活动", "elders": "服务对象档案", "agents": "坐席工作量",
@@ -162,19 +167,79 @@
     document.body.dataset.loaded = String(Date.now());
   }
 
+  // "{x}" in a text replaced by vars.x
+  const tf = (k, vars) => t(k).replace(/\{(\w+)\}/g, (m, v) => String(vars[v]));
+
+  // why a request failed, in words: the server's message when it gave one, else the HTTP status
+  async function failure(r) {
+    let msg = "HTTP " + r.status;
+    try { const b = await r.json(); if (b && b.message) msg += " " + b.message; } catch (e) { /* not JSON */ }
+    return msg;
+  }
+
   async function download(path, fallbackName) {
-    const r = await api(path);
-    if (!r.ok) { $("status").textContent = String(r.status); return; }
-    const blob = await r.blob();
-    const cd = r.headers.get("Content-Disposition") || "";
-    const m = /filename="([^"]+)"/.exec(cd);
+    try {
+      const r = await api(path);
+      if (!r.ok) { $("status").textContent = tf("downloadFailed", { e: await failure(r) }); return; }
+      const m = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
+      save(await r.blob(), m ? m[1] : fallbackName);
+    } catch (e) {
+      $("status").textContent = tf("downloadFailed", { e: e.message || e });
+    }
+  }
+
+  // hands the browser one file made in the page (a Blob behind a download link)
+  function save(blob, fileName) {
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = m ? m[1] : fallbackName;
+    a.download = fileName;
     document.body.appendChild(a);
     a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 10000);
-    document.body.dataset.downloaded = a.download;
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 60000);
+    document.body.dataset.downloaded = fileName;
+  }
+
+  // the raw call list of the chosen period (no personal data): every page of GET /api/reports/call-list, following
+  // X-Next-Cursor until the last, saved as one CSV file (the BOM and the header come with the first page only, so the
+  // pages' bytes joined are the file); the progress and any failure shown in the status line
+  let callListRunning = false;
+  async function callList() {
+    if (callListRunning) return;
+    callListRunning = true;
+    const button = $("callList");
+    button.disabled = true;
+    const q = new URLSearchParams();
+    if ($("from").value) q.set("from", $("from").value);
+    if ($("to").value) q.set("to", $("to").value);
+    q.set("limit", button.dataset.pageSize || "5000");
+    const parts = [];
+    let cursor = null, page = 0, rows = 0;
+    let fileName = "onekey-calls-" + ($("from").value || "today") + "_" + ($("to").value || $("from").value || "today") + ".csv";
+    try {
+      do {
+        $("status").textContent = tf("callListProgress", { p: page + 1, n: rows });
+        const r = await api("/api/reports/call-list?" + q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+        if (!r.ok) throw new Error(await failure(r));
+        if (page === 0) {
+          const m = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
+          if (m) fileName = m[1];
+        }
+        const bytes = await r.arrayBuffer(); // the bytes as sent: text() would drop the first page's BOM
+        rows += (new TextDecoder().decode(bytes).match(/\r\n/g) || []).length - (page === 0 ? 1 : 0);
+        parts.push(bytes);
+        cursor = r.headers.get("X-Next-Cursor");
+        page++;
+      } while (cursor);
+      save(new Blob(parts, { type: "text/csv;charset=utf-8" }), fileName);
+      $("status").textContent = tf("callListDone", { f: fileName, n: rows });
+      document.body.dataset.callList = JSON.stringify({ file: fileName, pages: page, rows: rows });
+    } catch (e) {
+      $("status").textContent = tf("callListFailed", { e: e.message || e });
+      document.body.dataset.callListError = String(e.message || e);
+    } finally {
+      button.disabled = false;
+      callListRunning = false;
+    }
   }
 
   async function monthly() {
@@ -235,6 +300,7 @@
   $("report").addEventListener("change", fillGroups);
   $("xlsx").addEventListener("click", () => download(query("xlsx"), "report.xlsx"));
   $("pdf").addEventListener("click", () => download(query("pdf"), "report.pdf"));
+  $("callList").addEventListener("click", callList);
   $("makeMonthly").addEventListener("click", async () => { await api("/api/reports/monthly", { method: "POST" }); monthly(); });
   $("logout").addEventListener("click", signOut);
   $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("onekey.lang", lang); translate(); });
