@@ -12,7 +12,10 @@ import onekey.testkit.Pstn.Behaviour;
 import onekey.testkit.Sipp;
 import onekey.testkit.Stack;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 8, seat A and seat B: after two silent redials the elder's contacts are called in order with a spoken
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * the trunk, {@link Pstn} plays a different person for each number. Demo elder 张桂英: phones 2155550001 and
  * 13917000001; contacts 李建国 13816000001, 居委 02165430001, 驿站 02165430099 (contact numbers are kept as typed).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RescueEscalationIT {
 
     static final String ELDER_1 = "2155550001";
@@ -28,8 +32,33 @@ class RescueEscalationIT {
     static final String COMMITTEE = "02165430001";
     static final String STATION = "02165430099";
 
-    private static Stack stack() {
-        return new Stack()
+    /**
+     * One Asterisk for the class (the tests' settings are all the cti-server's); each test gets a fresh cti-server on a
+     * fresh H2, a fresh phone network behind the trunk and SMSC, on an Asterisk with no channel, queue member, AstDB
+     * route or recording left from the test before ({@link Stack#quietAsterisk}).
+     */
+    private Stack base;
+
+    @BeforeAll
+    void asterisk() {
+        base = new Stack().startAsterisk();
+    }
+
+    @AfterAll
+    void down() {
+        if (base != null) {
+            base.close();
+        }
+    }
+
+    /** A stack of its own, with the server's default settings, on the class's Asterisk, quiet again. */
+    private Stack bare() {
+        base.quietAsterisk();
+        return Stack.on(base, null);
+    }
+
+    private Stack stack() {
+        return bare()
                 // the contacts' messages at twice the voices' rate: heard, in the right language, not how long
                 .with("ONEKEY_TTS_RATEPERCENT", "200")
                 .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "2")
@@ -85,7 +114,7 @@ class RescueEscalationIT {
     @Test
     void contactsAreCalledInOrderUntilOneAcknowledgesWhileSeatBKeepsCallingTheElder() throws Exception {
         try (onekey.testkit.Smsc smsc = new onekey.testkit.Smsc().start();
-             Stack stack = withSmsc(stack(), smsc).startAsterisk().startServer();
+             Stack stack = withSmsc(stack(), smsc).startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent())
                     .number(SON, Behaviour.noAnswer())
@@ -189,7 +218,7 @@ class RescueEscalationIT {
 
     @Test
     void whenNoContactAcknowledgesTheATaskIsToCall110AndTheAgentsCallIsInTheTimeline() throws Exception {
-        try (Stack stack = stack().startAsterisk().startServer();
+        try (Stack stack = stack().startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.otherwise(Behaviour.noAnswer()).number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent())
                     // the contacts' numbers as the REST API stores them (the elder is saved again below)
@@ -251,11 +280,11 @@ class RescueEscalationIT {
     @Test
     void aSilentCallFromAnUnregisteredNumberIsRedialledTwiceThenSeatAIsToCall110WithTheNumber() throws Exception {
         String unknown = "2155559999";
-        try (Stack stack = new Stack()
+        try (Stack stack = bare()
                 .with("ONEKEY_RESCUE_REDIALINTERVALSECONDS", "1")
                 .with("ONEKEY_RESCUE_RINGSECONDS", "5")
                 .with("ONEKEY_RESCUE_LISTENSECONDS", "2")
-                .startAsterisk().startServer();
+                .startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.otherwise(Behaviour.noAnswer()).number(unknown, Behaviour.silent());
             Api api = stack.api;
@@ -325,7 +354,7 @@ class RescueEscalationIT {
     @Test
     void seatsAAndBGoToTwoAgentsAndATaskNobodyTakesAlertsTheSupervisors() throws Exception {
         try (onekey.testkit.Smsc smsc = new onekey.testkit.Smsc().start();
-             Stack stack = withSmsc(stack().with("ONEKEY_RESCUE_TASKTAKESECONDS", "3"), smsc).startAsterisk().startServer();
+             Stack stack = withSmsc(stack().with("ONEKEY_RESCUE_TASKTAKESECONDS", "3"), smsc).startServer();
              Pstn pstn = new Pstn(stack.asterisk.trunkPort())) {
             pstn.otherwise(Behaviour.noAnswer()).number(ELDER_1, Behaviour.silent()).number(ELDER_2, Behaviour.silent());
             Api api = stack.api;

@@ -191,7 +191,7 @@ public final class Stack implements AutoCloseable {
 
     /**
      * Before the next test method's server on a shared Asterisk ({@link #on}): hangs up every channel left over, removes
-     * the queue members OneKey added, the lines it wrote to AstDB and the recordings, as on a freshly started Asterisk
+     * the queue members OneKey added, what it wrote to AstDB and the recordings, as on a freshly started Asterisk
      * (a fresh database numbers its calls and broadcasts from 1 again, so a recording's name would be the last test's).
      */
     public void quietAsterisk() {
@@ -212,7 +212,11 @@ public final class Stack implements AutoCloseable {
                 asterisk.cli("queue remove member " + iface + " from " + queue);
             }
         }
-        asterisk.cli("database deltree onekey-line");
+        // OneKey's AstDB families, as a fresh Asterisk has none: the lines, an open incident's route to its agent (an SOS
+        // call from that elder would ring the last test's agent first), a device in test mode, an alarm's fail-open note
+        for (String family : List.of("onekey-line", "onekey-incident", "onekey-devtest", "onekey-alarm")) {
+            asterisk.cli("database deltree " + family);
+        }
         try (var files = Files.walk(asterisk.recordings())) {
             files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(asterisk.recordings())).forEach(p -> {
                 try {
