@@ -274,7 +274,7 @@ class OrdersIT {
 
     /**
      * How long the IVR had the call, as an offset in its recording: Asterisk answers and starts MixMonitor as the call
-     * arrives, and the flow's last step hands it to the queue (whose music on hold follows); 100 ms spare.
+     * arrives, and the flow's last step hands it to the queue (whose music on hold follows); 300 ms spare (Asterisk answers a moment after the arrival is stamped).
      */
     private static long ivrMs(JsonNode call) {
         long queueStep = -1;
@@ -284,7 +284,7 @@ class OrdersIT {
             }
         }
         assertThat(queueStep).as("the flow queued call %s", call).isPositive();
-        return queueStep - call.path("arrivedAt").asLong() - 100;
+        return queueStep - call.path("arrivedAt").asLong() - 300;
     }
 
     /** What the call's recording holds between {@code fromMs} and the queue (the IVR's part: greeting, read-back). */
@@ -358,6 +358,29 @@ class OrdersIT {
         assertThat(heard.heardRms()).isGreaterThan(0.01);
         assertThat(heardMs(heard)).isGreaterThanOrEqualTo(3500);
 
+        // a taxi order is confirmed the same way (its broadcast is called while she calls the registration line below)
+        var bad = api.send("POST", "/api/orders", agent, "{\"kind\":\"taxi\",\"elderId\":1,\"category\":\"出行\","
+                + "\"need\":\"去瑞金医院\",\"wantedAt\":\"" + appt.minusHours(1) + "\",\"fields\":{\"from\":\"控江路1029弄\","
+                + "\"to\":\"瑞金医院\",\"time\":\"明天早上\"}}");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("fields.time");
+        var taxi = api.send("POST", "/api/orders", agent, "{\"kind\":\"taxi\",\"elderId\":1,\"category\":\"出行\","
+                + "\"need\":\"去瑞金医院\",\"wantedAt\":\"" + appt.minusHours(1) + "\",\"fields\":{\"from\":\"控江路1029弄\","
+                + "\"to\":\"瑞金医院\",\"time\":\"" + appt.minusHours(1) + "\",\"passengers\":\"2\",\"plate\":\"沪A12345\"}}");
+        assertThat(taxi.status()).as(taxi.body()).isEqualTo(201);
+        long taxiBroadcast = -1;
+        for (JsonNode h : taxi.json().path("history")) {
+            if (h.path("event").asText().equals("confirmation") && h.path("detail").asText().startsWith("broadcast ")) {
+                taxiBroadcast = Long.parseLong(h.path("detail").asText().substring("broadcast ".length()));
+            }
+        }
+        assertThat(taxiBroadcast).as("the taxi's confirmation: %s", taxi.json().path("history")).isPositive();
+        long taxiId = taxiBroadcast;
+        assertThat(broadcast(taxiId).path("template").asText()).isEqualTo("taxi");
+        assertThat(broadcast(taxiId).path("message").asText()).contains("出租车", "控江路1029弄", "瑞金医院", "乘车人数2人");
+        assertThat(api.get("/api/broadcasts?elderId=1&limit=100", agent).json()).filteredOn(x -> x.path("parentId").asLong()
+                == taxiId).hasSize(2);
+
         // the elder calls the registration line and says nothing: the booking is read back; 陈秀兰, with no booking,
         // calls the same line at the same time and is only greeted; and the elder calls once more and presses 1 during
         // the read-back (4 s in: it starts within Asterisk's 3 s bound on the flow and lasts ~9 s) to hear it again
@@ -412,6 +435,11 @@ class OrdersIT {
         assertThat(afterKey.voicedShare()).isGreaterThan(0.4);
         assertThat(twice.spanMs()).as("heard twice %s, once %s", twice, read).isGreaterThan(read.spanMs() + 2000);
         assertThat(twice.voicedMs()).isGreaterThan(read.voicedMs() + 1500);
+        // the taxi's confirmation reached her phone meanwhile and was confirmed with 1
+        Awaitility.await("taxi confirmed").atMost(Duration.ofSeconds(30))
+                .until(() -> broadcast(taxiId).path("state").asText().equals("confirmed"));
+        assertThat(pstn.callsTo(ELDER)).hasSize(elderCalls + 2);
+        assertThat(pstn.callsTo(ELDER).get(elderCalls + 1).heardRms()).isGreaterThan(0.01);
         assertThat(state(id)).isEqualTo("created");
     }
 }
