@@ -274,7 +274,8 @@ class OrdersIT {
 
     /**
      * How long the IVR had the call, as an offset in its recording: Asterisk answers and starts MixMonitor as the call
-     * arrives, and the flow's last step hands it to the queue (whose music on hold follows); 300 ms spare (Asterisk answers a moment after the arrival is stamped).
+     * arrives, and the flow's last step hands it to the queue (whose music on hold follows); 300 ms spare (Asterisk
+     * answers a moment after the arrival is stamped).
      */
     private static long ivrMs(JsonNode call) {
         long queueStep = -1;
