@@ -387,9 +387,9 @@ class OrdersIT {
         // the read-back (4 s in: it starts within Asterisk's 3 s bound on the flow and lasts ~9 s) to hear it again
         long since = System.currentTimeMillis() - 1000;
         long pressAt = 4000;
-        try (Sipp.Caller booked = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", REGISTRATION_LINE, 13_000,
+        try (Sipp.Caller booked = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", REGISTRATION_LINE, 15_000,
                 Sipp.silence());
-             Sipp.Caller none = new Sipp.Caller(stack.asterisk.sipPort, "02155550003", REGISTRATION_LINE, 6_000,
+             Sipp.Caller none = new Sipp.Caller(stack.asterisk.sipPort, "02155550003", REGISTRATION_LINE, 8_000,
                      Sipp.silence());
              Sipp.Caller presses = Sipp.Caller.pressing(stack.asterisk.sipPort, "02155550001", REGISTRATION_LINE, pressAt,
                      '1')) {
