@@ -41,7 +41,11 @@ public final class Templates {
 
     public enum Template {
         REGISTRATION("registration", "booking", List.of("hospital", "department", "doctor", "time"), List.of("visitNumber")),
-        TAXI("taxi", "booking", List.of("from", "to", "time", "plate", "driverPhone", "eta"), List.of("passengers", "car")),
+        /**
+         * A taxi booking: where from, where to, when; the car (its plate, the driver's phone, minutes away) and how many
+         * ride when they are known (a taxi order booked ahead is confirmed before a car is assigned, issue 21).
+         */
+        TAXI("taxi", "booking", List.of("from", "to", "time"), List.of("passengers", "car", "plate", "driverPhone", "eta")),
         /** Either {@code what} (free text), or the booking's own fields (what a booking's reminders carry). */
         REMINDER("reminder", "reminder", List.of("time"),
                 List.of("what", "hospital", "department", "doctor", "from", "to", "plate", "driverPhone", "eta")),
@@ -78,7 +82,7 @@ public final class Templates {
                 case REGISTRATION -> Service.REGISTRATION;
                 case TAXI -> Service.TAXI;
                 case REMINDER -> fields.containsKey("hospital") ? Service.REGISTRATION
-                        : fields.containsKey("plate") ? Service.TAXI : Service.GENERAL;
+                        : fields.containsKey("plate") || fields.containsKey("from") ? Service.TAXI : Service.GENERAL;
                 case CHECK_IN -> Service.GENERAL;
             };
         }
@@ -127,11 +131,16 @@ public final class Templates {
                         + out.get("time") + "'");
             }
         }
-        if (t == Template.TAXI && !out.get("eta").matches("[0-9]{1,3}")) {
+        if (t == Template.TAXI && out.containsKey("eta") && !out.get("eta").matches("[0-9]{1,3}")) {
             throw new Invalid("fields.eta", "field 'eta' is the driver's arrival in minutes (1 to 3 digits), got '"
                     + out.get("eta") + "'");
         }
-        if (t == Template.REMINDER && !out.containsKey("what") && !out.containsKey("hospital") && !out.containsKey("plate")) {
+        if (t == Template.TAXI && out.containsKey("passengers") && !out.get("passengers").matches("[1-9]")) {
+            throw new Invalid("fields.passengers", "field 'passengers' is how many ride (1 to 9), got '"
+                    + out.get("passengers") + "'");
+        }
+        if (t == Template.REMINDER && !out.containsKey("what") && !out.containsKey("hospital") && !out.containsKey("plate")
+                && !out.containsKey("from")) {
             throw new Invalid("fields.what", "missing field 'what' for template reminder (what the elder is reminded of),"
                     + " or the booking's fields (hospital, department, doctor / from, to, plate)");
         }
@@ -155,7 +164,8 @@ public final class Templates {
 
     /** The phrase ids the templates use (docs/operations.md lists them with their text). */
     public static final List<String> PHRASES = List.of("greeting.hello", "greeting.centre", "registration.booked",
-            "registration.doctor", "taxi.booked", "taxi.plate", "taxi.driverPhone", "taxi.eta", "taxi.minutes",
+            "registration.doctor", "taxi.booked", "taxi.passengers", "taxi.car", "taxi.plate", "taxi.driverPhone", "taxi.eta",
+            "taxi.minutes",
             "reminder.intro", "reminder.goTo", "reminder.doctor", "reminder.taxi", "reminder.pickUp", "reminder.goingTo",
             "checkin.body", "keys.booking", "keys.reminder", "keys.checkin");
 
@@ -210,20 +220,49 @@ public final class Templates {
                 keys(m, zh);
             }
             case TAXI -> {
+                // the car's clauses only when known (a taxi booked ahead is confirmed before a car is assigned); the
+                // phrases keep their texts (a recording may be filed under one): the last, "minutes", ends the sentence
+                List<Runnable> car = new java.util.ArrayList<>();
                 if (zh) {
                     m.fixed("greeting.centre", "您好，这里是一键通服务中心。").fixed("taxi.booked", "我们为您预约了出租车，")
-                            .value(time).glue("从").value(f.get("from")).glue("到").value(f.get("to")).glue("。")
-                            .fixed("taxi.plate", "车牌号").value(spaced(f.get("plate"))).glue("，")
-                            .fixed("taxi.driverPhone", "司机电话").value(spaced(f.get("driverPhone"))).glue("，")
-                            .fixed("taxi.eta", "司机大约").value(f.get("eta")).fixed("taxi.minutes", "分钟后到。");
+                            .value(time).glue("从").value(f.get("from")).glue("到").value(f.get("to")).glue("。");
+                    if (f.containsKey("passengers")) {
+                        m.fixed("taxi.passengers", "乘车人数").value(f.get("passengers")).glue("人。");
+                    }
+                    if (f.containsKey("car")) {
+                        car.add(() -> m.fixed("taxi.car", "车型").value(f.get("car")));
+                    }
+                    if (f.containsKey("plate")) {
+                        car.add(() -> m.fixed("taxi.plate", "车牌号").value(spaced(f.get("plate"))));
+                    }
+                    if (f.containsKey("driverPhone")) {
+                        car.add(() -> m.fixed("taxi.driverPhone", "司机电话").value(spaced(f.get("driverPhone"))));
+                    }
+                    if (f.containsKey("eta")) {
+                        car.add(() -> m.fixed("taxi.eta", "司机大约").value(f.get("eta")).fixed("taxi.minutes", "分钟后到。"));
+                    }
+                    clauses(m, car, "，", f.containsKey("eta") ? "" : "。");
                 } else {
                     m.fixed("greeting.centre", ", this is the OneKey service centre. ")
                             .fixed("taxi.booked", "We have booked a taxi for you on ").value(time).glue(", from ")
-                            .value(f.get("from")).glue(" to ").value(f.get("to")).glue(". ")
-                            .fixed("taxi.plate", "The plate is ").value(spaced(f.get("plate"))).glue(", ")
-                            .fixed("taxi.driverPhone", "the driver's phone is ").value(spaced(f.get("driverPhone")))
-                            .glue(", ").fixed("taxi.eta", "arriving in about ").value(f.get("eta"))
-                            .fixed("taxi.minutes", " minutes. ");
+                            .value(f.get("from")).glue(" to ").value(f.get("to")).glue(". ");
+                    if (f.containsKey("passengers")) {
+                        m.fixed("taxi.passengers", "Passengers: ").value(f.get("passengers")).glue(". ");
+                    }
+                    if (f.containsKey("car")) {
+                        m.fixed("taxi.car", "The car is ").value(f.get("car")).glue(". ");
+                    }
+                    if (f.containsKey("plate")) {
+                        car.add(() -> m.fixed("taxi.plate", "The plate is ").value(spaced(f.get("plate"))));
+                    }
+                    if (f.containsKey("driverPhone")) {
+                        car.add(() -> m.fixed("taxi.driverPhone", "the driver's phone is ").value(spaced(f.get("driverPhone"))));
+                    }
+                    if (f.containsKey("eta")) {
+                        car.add(() -> m.fixed("taxi.eta", "arriving in about ").value(f.get("eta"))
+                                .fixed("taxi.minutes", " minutes. "));
+                    }
+                    clauses(m, car, ", ", f.containsKey("eta") ? "" : ". ");
                 }
                 keys(m, zh);
             }
@@ -252,6 +291,17 @@ public final class Templates {
             }
         }
         return List.copyOf(m.segments);
+    }
+
+    /** Writes each clause, {@code between} them and {@code end} after the last (none when there is none). */
+    private static void clauses(Message m, List<Runnable> clauses, String between, String end) {
+        for (int i = 0; i < clauses.size(); i++) {
+            clauses.get(i).run();
+            String after = i == clauses.size() - 1 ? end : between;
+            if (!after.isEmpty()) {
+                m.glue(after);
+            }
+        }
     }
 
     private static void keys(Message m, boolean zh) {

@@ -242,6 +242,15 @@ public final class OrderService implements AutoCloseable {
                 throw new Invalid("fields." + f, "a " + req.kind().wire() + " order has no field '" + f + "'");
             }
         }
+        if (req.kind() != Order.Kind.SERVICE) {
+            // what the confirmation will speak is checked now (a time it can read, a plate, …): a 400 for the seat
+            try {
+                onekey.broadcast.Templates.validate(onekey.broadcast.Templates.Template.of(req.kind().wire()).orElseThrow(),
+                        bookingFields(req.kind(), fields));
+            } catch (onekey.broadcast.Templates.Invalid e) {
+                throw new Invalid(e.field(), e.getMessage());
+            }
+        }
         Elder elder = elders.get(req.elderId()).orElseThrow(() -> new Invalid("elderId", "no such elder: " + req.elderId()));
         // RULE (service rules "Who is served"): district-paid elders pay nothing, subsidised ones a share
         String payer;
@@ -265,16 +274,15 @@ public final class OrderService implements AutoCloseable {
                 req.category(), req.need().trim(), req.wantedAt(), req.price(), payer, share, req.notes(), fields,
                 candidates, by.username()), clock.millis()));
         audit.record(by, "order.create", "elder", Long.toString(elder.id()), "order=" + id + " category=" + req.category());
-        if (req.kind() == Order.Kind.REGISTRATION && wiring.bookings() != null) {
-            // the existing broadcast: the confirmation call, then the reminders the evening before and 2 h before
-            Map<String, String> f = new LinkedHashMap<>();
-            for (String k : List.of("hospital", "department", "doctor", "time", "visitNumber")) {
-                if (fields.get(k) != null) {
-                    f.put(k, fields.get(k));
-                }
-            }
+        if (req.kind() != Order.Kind.SERVICE && wiring.bookings() != null) {
+            // RULE (Shanghai plan, 一键挂号 / 一键叫车): the booking is confirmed by voice and the elder reminded before the
+            // visit or the trip: the existing broadcast (its registration or taxi template), the confirmation call, then
+            // the reminders the evening before and 2 h before; the broadcast's own fields only (the insurance card
+            // stays on the order)
+            Map<String, String> f = bookingFields(req.kind(), fields);
             try {
-                Long b = wiring.bookings().apply(new BroadcastService.Request(elder.id(), "registration", f, null, false), by);
+                Long b = wiring.bookings().apply(new BroadcastService.Request(elder.id(), req.kind().wire(), f, null, false),
+                        by);
                 repo.note(id, OrderState.CREATED, "confirmation", by.username(), null, "broadcast " + b, clock.millis());
             } catch (RuntimeException e) {
                 log.warn("orders.confirmation-failed order={} error={}", id, e.toString());
@@ -287,6 +295,21 @@ public final class OrderService implements AutoCloseable {
                 candidates.size(), by.username());
         notifier.publish(new OrderEvents.Created(o));
         return o;
+    }
+
+    /** The fields of a registration or taxi order its confirmation broadcast speaks (the template's of that name). */
+    static final Map<Order.Kind, List<String>> BOOKING_FIELDS = Map.of(
+            Order.Kind.REGISTRATION, List.of("hospital", "department", "doctor", "time", "visitNumber"),
+            Order.Kind.TAXI, List.of("from", "to", "time", "passengers", "car", "plate", "driverPhone", "eta"));
+
+    private static Map<String, String> bookingFields(Order.Kind kind, Map<String, String> fields) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (String k : BOOKING_FIELDS.get(kind)) {
+            if (fields.get(k) != null && !fields.get(k).isBlank()) {
+                f.put(k, fields.get(k));
+            }
+        }
+        return f;
     }
 
     /** How long after its call ended an offer's key may still come (the dialplan's event behind a busy thread). */

@@ -152,6 +152,71 @@ class BroadcastServiceTest {
         });
     }
 
+    /** Answers call {@code c} and presses 1: the attempt is confirmed. */
+    private void confirm(RecordingPbx.Call c, String uid) {
+        service.onEvent(new PbxEvent.OriginateResult(uid, clock.millis(), c.actionId(), true, 4));
+        service.onEvent(new PbxEvent.BroadcastResult(uid, clock.millis(), uid, c.attempt(), "answered", "", null));
+        service.onEvent(new PbxEvent.BroadcastResult(uid, clock.millis(), uid, c.attempt(), "confirmed", "1", null));
+    }
+
+    @Test
+    void aTaxiBookingIsConfirmedThenBothRemindersAreDialledWhenTheInjectedClockReachesThem() {
+        // as a taxi order schedules it (issue 21): the trip on 3 June at 09:30, two riding, the car known
+        Broadcast b = service.schedule(new BroadcastService.Request(elder.id(), "taxi", Map.of("from", "控江路1029弄",
+                "to", "瑞金医院", "time", "2026-06-03T09:30", "passengers", "2", "car", "白色大众朗逸", "plate", "沪A12345",
+                "driverPhone", "13912345678", "eta", "10"), null, false), agent);
+        assertThat(b.message()).contains("我们为您预约了出租车，6月3日9点30分从控江路1029弄到瑞金医院。乘车人数2人。",
+                "车型白色大众朗逸，车牌号沪 A 1 2 3 4 5，司机电话1 3 9 1 2 3 4 5 6 7 8，司机大约10分钟后到。确认请按1");
+        RecordingPbx.Call first = pbx.await(1);
+        assertThat(first.vars()).containsEntry("ONEKEY_PROMPT", b.prompt()).containsEntry("ONEKEY_BCAST_SERVICE", "taxi");
+        confirm(first, "t1");
+        Awaitility.await().until(() -> state(b.id()).equals("confirmed"));
+        List<Broadcast> reminders = new BroadcastRepository(db).find(elder.id(), null, b.id(), 10).stream()
+                .sorted(java.util.Comparator.comparingLong(Broadcast::dueAt)).toList();
+        assertThat(reminders).hasSize(2);
+        assertThat(reminders).allSatisfy(r -> assertThat(r.message()).contains("提醒您", "出租车沪 A 1 2 3 4 5来控江路1029弄接您去瑞金医院"));
+        // the evening before at 18:00 (10:00 UTC): not a second earlier
+        clock.set(Instant.parse("2026-06-02T09:59:59Z"));
+        service.tickNow();
+        assertThat(pbx.calls).hasSize(1);
+        clock.set(Instant.parse("2026-06-02T10:00:00Z"));
+        service.tickNow();
+        RecordingPbx.Call evening = pbx.await(2);
+        assertThat(evening.vars()).containsEntry("ONEKEY_PROMPT", reminders.get(0).prompt())
+                .containsEntry("ONEKEY_BCAST_SERVICE", "taxi");
+        confirm(evening, "t2");
+        Awaitility.await().until(() -> state(reminders.get(0).id()).equals("confirmed"));
+        // 2 h before is 07:30, inside the quiet hours: at 08:00 (00:00 UTC)
+        clock.set(Instant.parse("2026-06-02T23:59:59Z"));
+        service.tickNow();
+        assertThat(pbx.calls).hasSize(2);
+        clock.set(Instant.parse("2026-06-03T00:00:00Z"));
+        service.tickNow();
+        RecordingPbx.Call before = pbx.await(3);
+        assertThat(before.vars()).containsEntry("ONEKEY_PROMPT", reminders.get(1).prompt());
+        confirm(before, "t3");
+        Awaitility.await().until(() -> state(reminders.get(1).id()).equals("confirmed"));
+        assertThat(pbx.calls).hasSize(3);
+    }
+
+    @Test
+    void aTaxiBookedBeforeItsCarIsKnownIsConfirmedWithoutTheCarAndItsFieldsAreChecked() {
+        Broadcast zh = service.schedule(new BroadcastService.Request(elder.id(), "taxi", Map.of("from", "控江路1029弄",
+                "to", "瑞金医院", "time", "2026-06-03T09:30"), null, false), agent);
+        assertThat(zh.message()).endsWith("我们为您预约了出租车，6月3日9点30分从控江路1029弄到瑞金医院。确认请按1，再听一遍请按2，转人工服务请按0。");
+        Broadcast en = service.schedule(new BroadcastService.Request(english.id(), "taxi", Map.of("from", "Gubei Rd",
+                "to", "Huashan Hospital", "time", "2026-06-03T09:30", "passengers", "1", "plate", "沪B54321"), null, false), agent);
+        assertThat(en.message()).contains("We have booked a taxi for you on Wednesday, June 3, at 9:30, from Gubei Rd to "
+                + "Huashan Hospital. Passengers: 1. The plate is 沪 B 5 4 3 2 1. To confirm, press 1.");
+        assertThat(new BroadcastRepository(db).find(english.id(), null, en.id(), 10)).hasSize(2);
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(elder.id(), "taxi", Map.of("from", "家",
+                "to", "医院", "time", "2026-06-03T09:30", "passengers", "两个"), null, false), agent))
+                .isInstanceOf(Templates.Invalid.class).hasMessageContaining("passengers");
+        assertThatThrownBy(() -> service.schedule(new BroadcastService.Request(elder.id(), "taxi", Map.of("from", "家",
+                "time", "2026-06-03T09:30"), null, false), agent))
+                .isInstanceOf(Templates.Invalid.class).hasMessageContaining("'to'");
+    }
+
     @Test
     void quietHoldsHold_aNonUrgentCallWaitsForTheirEndAnUrgentOneDoesNot() {
         clock.set(Instant.parse("2026-06-01T13:30:00Z")); // 21:30 in Shanghai

@@ -10,6 +10,7 @@ import onekey.testkit.Api;
 import onekey.testkit.Pstn;
 import onekey.testkit.Pstn.Behaviour;
 import onekey.testkit.Pstn.Behaviour.Press;
+import onekey.testkit.Sipp;
 import onekey.testkit.Stack;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -237,5 +238,209 @@ class OrdersIT {
         assertThat(api.send("POST", "/api/orders/" + id + "/progress", disp, "{\"status\":\"done\"}").status()).isEqualTo(200);
         Awaitility.await("closed").atMost(Duration.ofSeconds(40))
                 .until(() -> api.get("/api/orders/" + id, disp).json().path("state").asText().equals("closed"));
+    }
+
+    static final String REGISTRATION_LINE = "1234902";
+    static final java.time.ZoneId SHANGHAI = java.time.ZoneId.of("Asia/Shanghai");
+
+    private static JsonNode broadcast(long id) {
+        return api.get("/api/broadcasts/" + id, agent).json();
+    }
+
+    /** The elder's {@code count} calls on the registration line since {@code sinceMs}, once each is recorded and queued. */
+    private static List<JsonNode> registrationCalls(long elderId, long sinceMs, int count) {
+        List<JsonNode> found = new ArrayList<>();
+        Awaitility.await("elder " + elderId + "'s registration calls recorded").atMost(Duration.ofSeconds(30)).until(() -> {
+            found.clear();
+            for (JsonNode c : api.get("/api/calls?elderId=" + elderId + "&limit=10", admin).json()) {
+                if (c.path("line").asText().equals("registration") && c.path("arrivedAt").asLong() >= sinceMs
+                        && c.path("recordingId").isNumber() && c.path("endedAt").isNumber() && c.path("queuedAt").isNumber()) {
+                    found.add(c);
+                }
+            }
+            return found.size() == count;
+        });
+        return found;
+    }
+
+    /** The call's recording, written to a temporary file. */
+    private static java.nio.file.Path recording(JsonNode call) throws Exception {
+        var rec = api.get("/api/recordings/" + call.path("recordingId").asLong(), admin);
+        assertThat(rec.status()).as("recording of call %s", call.path("id")).isEqualTo(200);
+        java.nio.file.Path wav = java.nio.file.Files.createTempFile("reg", ".wav");
+        java.nio.file.Files.write(wav, rec.raw().body());
+        return wav;
+    }
+
+    /**
+     * How long the IVR had the call, as an offset in its recording: Asterisk answers and starts MixMonitor as the call
+     * arrives, and the flow's last step hands it to the queue (whose music on hold follows); 300 ms spare (Asterisk
+     * answers a moment after the arrival is stamped).
+     */
+    private static long ivrMs(JsonNode call) {
+        long queueStep = -1;
+        for (JsonNode e : api.get("/api/calls/" + call.path("id").asLong(), admin).json().path("timeline")) {
+            if (e.path("type").asText().equals("flow") && e.path("detail").asText().matches("#\\d+ queue: .*")) {
+                queueStep = e.path("at").asLong();
+            }
+        }
+        assertThat(queueStep).as("the flow queued call %s", call).isPositive();
+        return queueStep - call.path("arrivedAt").asLong() - 300;
+    }
+
+    /** What the call's recording holds between {@code fromMs} and the queue (the IVR's part: greeting, read-back). */
+    private static Audio.Speech ivrSpeech(JsonNode call, long fromMs) throws Exception {
+        java.nio.file.Path wav = recording(call);
+        try {
+            Audio.Speech s = Audio.speech(wav, fromMs, ivrMs(call), 0.02);
+            System.out.printf("call %d: IVR part %d ms, from %d ms: %s span %d ms share %.2f (whole recording RMS %.3f)%n",
+                    call.path("id").asLong(), ivrMs(call), fromMs, s, s.spanMs(), s.voicedShare(), Audio.rms(wav));
+            return s;
+        } finally {
+            java.nio.file.Files.deleteIfExists(wav);
+        }
+    }
+
+    private static String timeline(JsonNode call) {
+        return api.get("/api/calls/" + call.path("id").asLong(), admin).json().path("timeline").toString();
+    }
+
+    @Test
+    @Order(3)
+    void aRegistrationIsConfirmedByVoiceItsTwoRemindersArePlannedAndTheRegistrationLineReadsItBackAnd1RepeatsIt()
+            throws Exception {
+        // test 5: a booking three days ahead at 09:30 (the centre's time)
+        java.time.LocalDateTime appt = java.time.LocalDate.now(SHANGHAI).plusDays(3).atTime(9, 30);
+        pstn.number(ELDER, Behaviour.pressesInTurn(new Press('1', 4000)));
+        int elderCalls = pstn.callsTo(ELDER).size();
+        var made = api.send("POST", "/api/orders", agent, "{\"kind\":\"registration\",\"elderId\":1,\"category\":\"挂号\","
+                + "\"need\":\"心内科复诊挂号\",\"wantedAt\":\"" + appt + "\",\"fields\":{\"hospital\":\"瑞金医院\","
+                + "\"department\":\"心内科\",\"doctor\":\"王建华\",\"time\":\"" + appt + "\","
+                + "\"insuranceCard\":\"310000193803120000\"}}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        long id = made.json().path("id").asLong();
+        assertThat(made.json().path("kind").asText()).isEqualTo("registration");
+        // the order names its confirmation: the existing voice broadcast, driven from the order
+        long bid = -1;
+        for (JsonNode h : made.json().path("history")) {
+            if (h.path("event").asText().equals("confirmation")) {
+                assertThat(h.path("detail").asText()).as("history %s", made.json().path("history")).matches("broadcast \\d+");
+                bid = Long.parseLong(h.path("detail").asText().substring("broadcast ".length()));
+            }
+        }
+        assertThat(bid).as("a confirmation in the order's history: %s", made.json().path("history")).isPositive();
+        long confirmation = bid;
+        JsonNode b = broadcast(confirmation);
+        assertThat(b.path("template").asText()).isEqualTo("registration");
+        assertThat(b.path("message").asText()).contains("张桂英", "瑞金医院", "心内科", "王建华");
+        // both reminders are rows of it, due the evening before at 18:00 and 2 h before (asserted, not waited for:
+        // BroadcastServiceTest and OrderServiceTest dial them on an injected clock)
+        List<Long> due = new ArrayList<>();
+        for (JsonNode x : api.get("/api/broadcasts?elderId=1&limit=100", agent).json()) {
+            if (x.path("parentId").asLong() == confirmation) {
+                assertThat(x.path("template").asText()).isEqualTo("reminder");
+                assertThat(x.path("state").asText()).isEqualTo("scheduled");
+                assertThat(x.path("message").asText()).contains("瑞金医院");
+                due.add(x.path("dueAt").asLong());
+            }
+        }
+        assertThat(due).containsExactlyInAnyOrder(
+                appt.toLocalDate().minusDays(1).atTime(18, 0).atZone(SHANGHAI).toInstant().toEpochMilli(),
+                appt.minusHours(2).atZone(SHANGHAI).toInstant().toEpochMilli());
+
+        // the confirmation reaches the elder's phone behind the trunk, is heard (not silence) and confirmed with 1
+        Awaitility.await("confirmation confirmed").atMost(Duration.ofSeconds(45))
+                .until(() -> broadcast(confirmation).path("state").asText().equals("confirmed"));
+        JsonNode attempt = broadcast(confirmation).path("attempts").path(0);
+        assertThat(attempt.path("digits").asText()).isEqualTo("1");
+        assertThat(pstn.callsTo(ELDER)).hasSize(elderCalls + 1);
+        Pstn.Call heard = pstn.callsTo(ELDER).get(elderCalls);
+        System.out.printf("the elder heard the confirmation %d ms at RMS %.3f%n", heardMs(heard), heard.heardRms());
+        assertThat(heard.heardRms()).isGreaterThan(0.01);
+        assertThat(heardMs(heard)).isGreaterThanOrEqualTo(3500);
+
+        // a taxi order is confirmed the same way (its broadcast is called while she calls the registration line below)
+        var bad = api.send("POST", "/api/orders", agent, "{\"kind\":\"taxi\",\"elderId\":1,\"category\":\"出行\","
+                + "\"need\":\"去瑞金医院\",\"wantedAt\":\"" + appt.minusHours(1) + "\",\"fields\":{\"from\":\"控江路1029弄\","
+                + "\"to\":\"瑞金医院\",\"time\":\"明天早上\"}}");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("fields.time");
+        var taxi = api.send("POST", "/api/orders", agent, "{\"kind\":\"taxi\",\"elderId\":1,\"category\":\"出行\","
+                + "\"need\":\"去瑞金医院\",\"wantedAt\":\"" + appt.minusHours(1) + "\",\"fields\":{\"from\":\"控江路1029弄\","
+                + "\"to\":\"瑞金医院\",\"time\":\"" + appt.minusHours(1) + "\",\"passengers\":\"2\",\"plate\":\"沪A12345\"}}");
+        assertThat(taxi.status()).as(taxi.body()).isEqualTo(201);
+        long taxiBroadcast = -1;
+        for (JsonNode h : taxi.json().path("history")) {
+            if (h.path("event").asText().equals("confirmation") && h.path("detail").asText().startsWith("broadcast ")) {
+                taxiBroadcast = Long.parseLong(h.path("detail").asText().substring("broadcast ".length()));
+            }
+        }
+        assertThat(taxiBroadcast).as("the taxi's confirmation: %s", taxi.json().path("history")).isPositive();
+        long taxiId = taxiBroadcast;
+        assertThat(broadcast(taxiId).path("template").asText()).isEqualTo("taxi");
+        assertThat(broadcast(taxiId).path("message").asText()).contains("出租车", "控江路1029弄", "瑞金医院", "乘车人数2人");
+        assertThat(api.get("/api/broadcasts?elderId=1&limit=100", agent).json()).filteredOn(x -> x.path("parentId").asLong()
+                == taxiId).hasSize(2);
+
+        // the elder calls the registration line and says nothing: the booking is read back; 陈秀兰, with no booking,
+        // calls the same line at the same time and is only greeted; and the elder calls once more and presses 1 during
+        // the read-back (4 s in: it starts within Asterisk's 3 s bound on the flow and lasts ~9 s) to hear it again
+        long since = System.currentTimeMillis() - 1000;
+        long pressAt = 4000;
+        try (Sipp.Caller booked = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", REGISTRATION_LINE, 15_000,
+                Sipp.silence());
+             Sipp.Caller none = new Sipp.Caller(stack.asterisk.sipPort, "02155550003", REGISTRATION_LINE, 8_000,
+                     Sipp.silence());
+             Sipp.Caller presses = Sipp.Caller.pressing(stack.asterisk.sipPort, "02155550001", REGISTRATION_LINE, pressAt,
+                     '1')) {
+            assertThat(booked.await(40)).as(booked.log()).isZero();
+            assertThat(none.await(40)).as(none.log()).isZero();
+            assertThat(presses.await(40)).as(presses.log()).isZero();
+        }
+        List<JsonNode> hers = registrationCalls(1, since, 2);
+        JsonNode without = registrationCalls(3, since, 1).get(0);
+        JsonNode withBooking = null;
+        JsonNode repeated = null;
+        for (JsonNode c : hers) {
+            if (timeline(c).contains("try1=1 goto=booking")) {
+                repeated = c;
+            } else {
+                withBooking = c;
+            }
+        }
+        assertThat(repeated).as("one of her calls pressed 1 in the menu: %s", hers).isNotNull();
+        assertThat(withBooking).as("the other did not: %s", hers).isNotNull();
+        String t1 = timeline(withBooking);
+        String t2 = timeline(repeated);
+        String t3 = timeline(without);
+        System.out.println("with a booking: " + withBooking + "\n  " + t1 + "\nwithout: " + without + "\n  " + t3
+                + "\npressed 1: " + repeated + "\n  " + t2);
+        // the flow took the booking branch for her (and not for 陈秀兰); with no key pressed, on to the queue
+        assertThat(t1).contains("BOOKING matched goto=booking", "try1=(timeout) goto=queue (default)");
+        assertThat(t3).doesNotContain("goto=booking");
+        Audio.Speech read = ivrSpeech(withBooking, 0);
+        Audio.Speech greeted = ivrSpeech(without, 0);
+        // speech, not noise or silence: most of the span voiced, and the read-back clearly longer than a greeting
+        assertThat(read.voicedShare()).as("voiced share of %s", read).isGreaterThan(0.4);
+        assertThat(greeted.voicedShare()).as("voiced share of %s", greeted).isGreaterThan(0.4);
+        assertThat(read.spanMs()).as("the read-back %s against the greeting %s", read, greeted)
+                .isGreaterThan(greeted.spanMs() + 1500);
+        assertThat(read.voicedMs()).isGreaterThan(greeted.voicedMs() + 1000);
+
+        // 1 repeats it: after the key the whole read-back again (then, no key, the queue), so more speech in all
+        assertThat(t2).contains("try1=1 goto=booking", "try1=(timeout) goto=queue (default)");
+        Audio.Speech twice = ivrSpeech(repeated, 0);
+        Audio.Speech afterKey = ivrSpeech(repeated, pressAt);
+        assertThat(afterKey.spanMs()).as("heard after the key %s, the read-back once %s", afterKey, read)
+                .isGreaterThan(read.spanMs() * 8 / 10);
+        assertThat(afterKey.voicedShare()).isGreaterThan(0.4);
+        assertThat(twice.spanMs()).as("heard twice %s, once %s", twice, read).isGreaterThan(read.spanMs() + 2000);
+        assertThat(twice.voicedMs()).isGreaterThan(read.voicedMs() + 1500);
+        // the taxi's confirmation reached her phone meanwhile and was confirmed with 1
+        Awaitility.await("taxi confirmed").atMost(Duration.ofSeconds(30))
+                .until(() -> broadcast(taxiId).path("state").asText().equals("confirmed"));
+        assertThat(pstn.callsTo(ELDER)).hasSize(elderCalls + 2);
+        assertThat(pstn.callsTo(ELDER).get(elderCalls + 1).heardRms()).isGreaterThan(0.01);
+        assertThat(state(id)).isEqualTo("created");
     }
 }

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrderServiceTest {
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-    static final List<String> CATEGORIES = List.of("助餐", "家政保洁", "助浴", "维修", "陪诊");
+    static final List<String> CATEGORIES = List.of("助餐", "家政保洁", "助浴", "维修", "陪诊", "出行");
     /** 张桂英's home (控江路街道). */
     static final Place HOME = new Place(31.2788, 121.5253, "demo", "控江路街道", "长白一村居委会");
 
@@ -428,5 +428,48 @@ class OrderServiceTest {
         assertThat(service.nextBooking(elder.id(), "zh")).isEqualTo("6月3日9点30分，瑞金医院，心内科");
         clock.set(Instant.parse("2026-06-03T02:00:00Z"));
         assertThat(service.nextBooking(elder.id(), "zh")).as("past: none ahead").isEmpty();
+    }
+
+    @Test
+    void aTaxiOrderSchedulesTheBroadcastsConfirmationAndRemindersWithItsFieldsAndItsFieldsAreChecked() {
+        long trip = java.time.LocalDateTime.parse("2026-06-03T08:30").atZone(SHANGHAI).toInstant().toEpochMilli();
+        Order o = service.create(new OrderService.Request(Order.Kind.TAXI, elder.id(), 78L, "出行", "去瑞金医院复诊", trip, null,
+                null, Map.of("from", "控江路1029弄", "to", "瑞金医院", "time", "2026-06-03T08:30", "passengers", "2",
+                        "car", "白色大众朗逸", "plate", "沪A12345", "driverPhone", "13912345678", "eta", "10")), agent);
+        assertThat(o.kind()).isEqualTo(Order.Kind.TAXI);
+        assertThat(o.fields()).containsEntry("plate", "沪A12345").containsEntry("passengers", "2");
+        assertThat(booked).hasSize(1);
+        BroadcastService.Request r = booked.get(0);
+        assertThat(r.template()).isEqualTo("taxi");
+        assertThat(r.elderId()).isEqualTo(elder.id());
+        assertThat(r.fields()).containsExactly(Map.entry("from", "控江路1029弄"), Map.entry("to", "瑞金医院"),
+                Map.entry("time", "2026-06-03T08:30"), Map.entry("passengers", "2"), Map.entry("car", "白色大众朗逸"),
+                Map.entry("plate", "沪A12345"), Map.entry("driverPhone", "13912345678"), Map.entry("eta", "10"));
+        assertThat(service.get(o.id()).orElseThrow().history()).extracting(Order.Change::event, Order.Change::detail)
+                .contains(org.assertj.core.groups.Tuple.tuple("confirmation", "broadcast 501"));
+        // booked ahead, before a car is assigned: confirmed with what is known
+        Order ahead = service.create(new OrderService.Request(Order.Kind.TAXI, elder.id(), null, "出行", "去医院", trip, null,
+                null, Map.of("from", "控江路1029弄", "to", "瑞金医院", "time", "2026-06-03T08:30")), agent);
+        assertThat(booked).hasSize(2);
+        assertThat(booked.get(1).fields()).containsExactly(Map.entry("from", "控江路1029弄"), Map.entry("to", "瑞金医院"),
+                Map.entry("time", "2026-06-03T08:30"));
+        assertThat(ahead.state()).isEqualTo(OrderState.CREATED);
+        // what the confirmation would speak is checked first: a 400 naming the field, no order, no broadcast
+        int orders = service.find(null, elder.id(), null, null, 100).size();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.create(new OrderService.Request(Order.Kind.TAXI,
+                elder.id(), null, "出行", "去医院", trip, null, null, Map.of("from", "家", "to", "医院", "time", "明天早上"))
+                , agent)).isInstanceOf(OrderService.Invalid.class).hasFieldOrPropertyWithValue("field", "fields.time");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.create(new OrderService.Request(Order.Kind.TAXI,
+                elder.id(), null, "出行", "去医院", trip, null, null, Map.of("from", "家", "to", "医院",
+                "time", "2026-06-03T08:30", "eta", "soon")), agent))
+                .isInstanceOf(OrderService.Invalid.class).hasFieldOrPropertyWithValue("field", "fields.eta");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.create(new OrderService.Request(Order.Kind.TAXI,
+                elder.id(), null, "出行", "去医院", trip, null, null, Map.of("from", "家", "to", "医院",
+                "time", "2026-06-03T08:30", "hospital", "瑞金医院")), agent))
+                .isInstanceOf(OrderService.Invalid.class).hasFieldOrPropertyWithValue("field", "fields.hospital");
+        assertThat(service.find(null, elder.id(), null, null, 100)).hasSize(orders);
+        assertThat(booked).hasSize(2);
+        // a taxi is not the registration line's booking
+        assertThat(service.nextBooking(elder.id(), "zh")).isEmpty();
     }
 }

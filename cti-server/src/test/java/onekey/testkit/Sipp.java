@@ -221,6 +221,34 @@ public final class Sipp {
             p = Proc.start(cmd, dir, Map.of(), dir.resolve("caller.out"));
         }
 
+        private Caller(List<String> cmd, Path dir) {
+            this.dir = dir;
+            p = Proc.start(cmd, dir, Map.of(), dir.resolve("caller.out"));
+        }
+
+        /**
+         * An elder's phone calling {@code dialled} that sends no speech, presses {@code digit} (RFC 4733) {@code pressAfterMs}
+         * after the answer, stays 13 s more and hangs up ({@code caller-presses.xml}).
+         */
+        public static Caller pressing(int sipPort, String callerNumber, String dialled, long pressAfterMs, char digit) {
+            Proc.require("sipp");
+            Path pcap = Path.of("/usr/share/sip-tester/dtmf_2833_" + digit + ".pcap");
+            if (!Files.isRegularFile(pcap)) {
+                throw new IllegalStateException(pcap + " is missing: it comes with Debian's sip-tester package"
+                        + " (apt-get install sip-tester)");
+            }
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("okcaller");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return new Caller(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", scenario("caller-presses.xml"),
+                    "-i", "127.0.0.1", "-p", String.valueOf(Ports.free()), "-mp", String.valueOf(Ports.freeRange(4)),
+                    "-s", dialled, "-key", "caller", callerNumber, "-key", "dtmf", pcap.toString(),
+                    "-d", String.valueOf(pressAfterMs), "-m", "1", "-nostdin", "-trace_stat", "-trace_err", "-fd", "1"), dir);
+        }
+
         /** Waits for sipp to finish; returns its exit code (0 = the call succeeded). */
         public int await(long seconds) {
             try {

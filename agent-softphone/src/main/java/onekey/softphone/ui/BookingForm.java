@@ -45,7 +45,8 @@ final class BookingForm {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> REGISTRATION = List.of("hospital", "department", "doctor", "time", "visitNumber");
     static final List<String> TAXI = List.of("time", "from", "to", "passengers", "car", "plate", "driverPhone", "eta");
-    private static final List<String> OPTIONAL = List.of("visitNumber", "passengers", "car");
+    /** As the server's templates: a taxi booked ahead is confirmed before its car (plate, driver, minutes) is known. */
+    private static final List<String> OPTIONAL = List.of("visitNumber", "passengers", "car", "plate", "driverPhone", "eta");
 
     final JPanel panel = new JPanel(new GridBagLayout());
     final JComboBox<String> template = named(new JComboBox<>(new String[] {"registration", "taxi"}), "bookingTemplate");

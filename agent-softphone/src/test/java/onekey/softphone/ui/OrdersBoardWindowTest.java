@@ -123,6 +123,7 @@ class OrdersBoardWindowTest {
         cti.handlers.put("POST /api/orders", r -> new FakeCti.Reply(201, order(9, "created", "助浴", "洗澡",
                 System.currentTimeMillis() + 3_600_000, null, null)));
         cti.answers.put("GET /api/orders/9", order(9, "created", "助浴", "洗澡", System.currentTimeMillis() + 3_600_000, null, null));
+        int before = cti.sent("POST", "/api/orders").size(); // the taxi's test may have sent one
         cti.send("""
                 {"type":"call.offered","registered":true,"callerNumber":"02155550001",
                  "call":{"id":61,"linkedid":"1796540429.61","line":"general","elderId":7},
@@ -133,8 +134,9 @@ class OrdersBoardWindowTest {
         ui.send("select orderCategory 助浴");
         ui.send("type orderNeed 洗澡，需要两人协助");
         ui.keys("ctrl+J");
-        await("the order sent").until(() -> cti.sent("POST", "/api/orders").size() == 1);
-        var body = cti.sent("POST", "/api/orders").get(0).json();
+        await("the order sent").until(() -> cti.sent("POST", "/api/orders").size() == before + 1);
+        var body = cti.sent("POST", "/api/orders").get(before).json();
+        assertTrue(body.path("kind").isMissingNode() && body.path("fields").isMissingNode(), "a service order: " + body);
         assertEquals(7, body.path("elderId").asLong());
         assertEquals(61, body.path("callId").asLong());
         assertEquals("助浴", body.path("category").asText());
@@ -149,5 +151,48 @@ class OrdersBoardWindowTest {
         cti.answers.put("GET /api/orders/9", order(9, "accepted", "助浴", "洗澡", System.currentTimeMillis() + 3_600_000, 12L,
                 null));
         await("the progress").until(() -> ui.text("orderProgress").equals("工单 #9：已接单 · 杨浦助浴中心"));
+    }
+
+    @Test
+    void aSeatBooksATaxiAsAnOrderWithItsOwnFieldsChineseFirst() throws Exception {
+        cti.handlers.put("POST /api/orders", r -> new FakeCti.Reply(201, order(10, "created", "出行", "去瑞金医院复诊",
+                System.currentTimeMillis() + 3_600_000, null, null)));
+        cti.answers.put("GET /api/orders/10", order(10, "created", "出行", "去瑞金医院复诊", System.currentTimeMillis() + 3_600_000,
+                null, null));
+        int before = cti.sent("POST", "/api/orders").size();
+        cti.send("""
+                {"type":"call.offered","registered":true,"callerNumber":"02155550001",
+                 "call":{"id":62,"linkedid":"1796540429.62","line":"taxi","elderId":7},
+                 "elder":{"id":7,"name":"张桂英","age":88,"gender":"female","address":"上海市杨浦区控江路1029弄12号302室",
+                  "language":"zh","contacts":[],"lastCalls":[]}}""");
+        await("the pop's order form").until(() -> ui.visible("orderForm"));
+        // a service order shows no kind's fields; the taxi's are in Chinese, the required ones starred
+        assertEquals("生活服务", ui.text("orderKind"));
+        assertTrue(!ui.visible("orderField.from"), "a service order has no taxi fields");
+        ui.send("select orderKind 一键叫车");
+        await("the taxi's fields").until(() -> ui.visible("orderField.from"));
+        assertEquals("出行", ui.text("orderCategory"));
+        ui.send("type orderNeed 去瑞金医院复诊");
+        ui.send("type orderField.from 控江路1029弄");
+        ui.keys("ctrl+J");
+        await("the missing field named").until(() -> ui.text("orderStatus").equals("请填写：目的地"));
+        assertEquals(before, cti.sent("POST", "/api/orders").size());
+        ui.send("type orderField.to 瑞金医院");
+        ui.send("type orderField.passengers 2");
+        ui.send("type orderField.plate 沪A12345");
+        ui.keys("ctrl+J");
+        await("the taxi order sent").until(() -> cti.sent("POST", "/api/orders").size() == before + 1);
+        var body = cti.sent("POST", "/api/orders").get(before).json();
+        assertEquals("taxi", body.path("kind").asText());
+        assertEquals("出行", body.path("category").asText());
+        assertEquals(62, body.path("callId").asLong());
+        assertEquals("控江路1029弄", body.path("fields").path("from").asText());
+        assertEquals("瑞金医院", body.path("fields").path("to").asText());
+        assertEquals("2", body.path("fields").path("passengers").asText());
+        assertEquals("沪A12345", body.path("fields").path("plate").asText());
+        // the booking's time is the order's wanted time; fields left empty are not sent
+        assertEquals(body.path("wantedAt").asText(), body.path("fields").path("time").asText());
+        assertTrue(body.path("fields").path("car").isMissingNode(), body.toString());
+        await("created").until(() -> ui.text("orderStatus").equals("工单 #10 已创建，候选供应商："));
     }
 }
