@@ -236,7 +236,8 @@ public final class OneKeyServer implements AutoCloseable {
                 new InboundCalls(calls, cfg.asterisk().queue(), cfg.calls().defaultLanguage(), prompts::playbackPath,
                         // issue 21: the registration line reads the elder's next booking back (the orders, built below,
                         // answer once calls come: AGI starts last)
-                        (elderId, language) -> ordersLater.get() == null ? "" : ordersLater.get().nextBooking(elderId, language)),
+                        (elderId, language) -> ordersLater.get() == null ? "" : ordersLater.get().nextBooking(elderId, language),
+                        cfg.calls().lookupTimeoutMs()),
                 java.time.Duration.ofSeconds(cfg.agi().headerTimeoutSeconds()));
         // one outbound service below every feature that dials (issue 17), with the trunk's limits
         this.outbound = new onekey.outbound.OutboundService(new onekey.outbound.OutboundRepository(db), pbx, clock,

@@ -32,16 +32,19 @@ public final class InboundCalls implements AgiFlowServer.Binding {
      */
     public InboundCalls(CallTracker tracker, String queue, String defaultLanguage,
                         BiFunction<String, String, Optional<String>> prompts) {
-        this(tracker, queue, defaultLanguage, prompts, (elderId, language) -> "");
+        this(tracker, queue, defaultLanguage, prompts, (elderId, language) -> "", 300);
     }
 
     /**
      * @param nextBooking (elder id, language) → the elder's next hospital booking in words, "" when none (issue 21: the
      *                    registration line reads it back); asked on the registration line only, within
-     *                    {@link #BOOKING_DEADLINE_MS}, never failing the call
+     *                    {@code bookingDeadlineMs} (the caller look-up's bound, {@code calls.lookupTimeoutMs}), never
+     *                    failing the call
      */
     public InboundCalls(CallTracker tracker, String queue, String defaultLanguage,
-                        BiFunction<String, String, Optional<String>> prompts, BiFunction<Long, String, String> nextBooking) {
+                        BiFunction<String, String, Optional<String>> prompts, BiFunction<Long, String, String> nextBooking,
+                        long bookingDeadlineMs) {
+        this.bookingDeadlineMs = bookingDeadlineMs;
         this.tracker = tracker;
         this.queue = queue;
         this.defaultLanguage = defaultLanguage;
@@ -50,14 +53,14 @@ public final class InboundCalls implements AgiFlowServer.Binding {
     }
 
     /** How long the registration line waits for the elder's next booking before it greets as usual. */
-    static final long BOOKING_DEADLINE_MS = 300;
+    private final long bookingDeadlineMs;
     private final BiFunction<Long, String, String> nextBooking;
 
     private String booking(long elderId, String language) {
         var f = java.util.concurrent.CompletableFuture.supplyAsync(() -> nextBooking.apply(elderId, language),
                 r -> Thread.ofVirtual().name("booking-lookup").start(r));
         try {
-            String b = f.get(BOOKING_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            String b = f.get(bookingDeadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
             return b == null ? "" : b;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return ""; // the elder is greeted and queued as always
