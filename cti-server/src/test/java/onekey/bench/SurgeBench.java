@@ -195,7 +195,7 @@ public final class SurgeBench {
                 awaitNoChannels(stack, 300);
                 runSeconds = (System.nanoTime() - t0) / 1e9;
                 serverCpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
-                threadRow = threadRow(threads0, ProcessStats.threadCpuMillis(stack.process.pid()), CALLS);
+                threads = new Map[] {threads0, ProcessStats.threadCpuMillis(stack.process.pid())};
                 amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 loadAfterCalls = ProcessStats.loadAverage();
@@ -394,8 +394,9 @@ public final class SurgeBench {
 
     // ------------------------------------------------------------------ the figures
 
-    /** The per-thread row of the report (empty: not measured). */
-    static String threadRow = "";
+    /** The cti-server's CPU by thread name at the surge's start and end (null: not measured). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Long>[] threads;
 
     /**
      * The cti-server's CPU over the surge by kind of thread (/proc/PID/task; threads alive at the end): the JIT's
@@ -519,8 +520,9 @@ public final class SurgeBench {
         rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | AMI events received by the cti-server: %.1f per call | load at the end %s |",
                 seconds, serverCpu / 1000.0, (double) serverCpu / Math.max(1, calls.size()), asteriskCpu / 1000.0,
                 (double) asteriskCpu / Math.max(1, calls.size()), amiEventsPerCall, loadAfter));
-        if (!threadRow.isEmpty()) {
-            rows.add(threadRow);
+        if (threads != null) {
+            // per call as the CPU row above: over the calls OneKey has rows for
+            rows.add(threadRow(threads[0], threads[1], calls.size()));
         }
         rows.add(String.format("| cti-server heap after GC at the end (jcmd; %s) | %.1f MiB used | %.1f MiB committed |",
                 SERVER_JVM_ARGS.isEmpty() ? "default heap settings" : String.join(" ", SERVER_JVM_ARGS),
