@@ -79,6 +79,7 @@ public final class CallJournal implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final com.fasterxml.jackson.databind.ObjectWriter opWriter = json.writerFor(JournalOp.class);
     private final Path file;
     private final Path rejectedFile;
     private final int capacity;
@@ -187,17 +188,26 @@ public final class CallJournal implements AutoCloseable {
 
     /** Appends an op; returns once it is in the file (and queued for the database). Never throws. */
     public void append(JournalOp op) {
+        // the op's JSON once, straight to text and before the lock (issue 23: a tree first, then its text, under the
+        // lock, on the call model's thread); the line is the same {"seq","key","at","data"} object recover() reads
+        String data;
+        RuntimeException unencodable = null;
+        try {
+            data = opWriter.writeValueAsString(op);
+        } catch (IOException | RuntimeException x) {
+            data = null;
+            unencodable = x instanceof RuntimeException r ? r : new IllegalStateException(x);
+        }
         lock.lock();
         try {
             long seq = ++nextSeq;
             Entry e = new Entry(seq, runId + "-" + seq, System.currentTimeMillis(), op);
             try {
-                ObjectNode n = json.createObjectNode();
-                n.put("seq", seq);
-                n.put("key", e.key());
-                n.put("at", e.appendedAt());
-                n.set("data", json.valueToTree(op));
-                writeLine(json.writeValueAsString(n));
+                if (unencodable != null) {
+                    throw unencodable;
+                }
+                // the key is runId ([0-9a-z]) "-" seq: nothing in it to escape
+                writeLine("{\"seq\":" + seq + ",\"key\":\"" + e.key() + "\",\"at\":" + e.appendedAt() + ",\"data\":" + data + "}");
             } catch (IOException | RuntimeException x) {
                 // the disk refused (full?): the op is still written to the database from memory
                 log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());

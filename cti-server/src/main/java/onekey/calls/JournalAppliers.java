@@ -113,16 +113,36 @@ public final class JournalAppliers {
     private void callState(JournalOp.CallState s) {
         CallRecord c = s.call();
         Long id = storedIds.get(c.linkedid());
+        boolean current = false;
         if (id == null) {
-            id = calls.insertIfAbsent(c).id();
+            CallRecord row = calls.insertIfAbsent(c);
+            id = row.id();
             learn(c.linkedid(), id);
+            // issue 23: a row inserted now (or found, on a replay, as this op left it) holds this state already: the
+            // update would change nothing, and was one statement more for every new call
+            current = sameState(row, c);
         }
-        calls.updateState(id, c);
+        if (!current) {
+            calls.updateState(id, c);
+        }
         if (batchStored != null) {
             batchStored.add(new Object[] {c.linkedid(), id});
         } else {
             model.stored(c.linkedid(), id);
         }
+    }
+
+    /** Whether {@code row} holds every column {@link CallRepository#updateState} would write from {@code c}. */
+    static boolean sameState(CallRecord row, CallRecord c) {
+        return Objects.equals(row.callerChannel(), c.callerChannel()) && Objects.equals(row.callerNumber(), c.callerNumber())
+                && Objects.equals(row.dnis(), c.dnis()) && row.line() == c.line() && row.priority() == c.priority()
+                // updateState keeps a stored elder when the state has none
+                && (c.elderId() == null || c.elderId().equals(row.elderId()))
+                && Objects.equals(row.agentId(), c.agentId()) && Objects.equals(row.agentName(), c.agentName())
+                && Objects.equals(row.arrivedAt(), c.arrivedAt()) && Objects.equals(row.queuedAt(), c.queuedAt())
+                && Objects.equals(row.answeredAt(), c.answeredAt()) && Objects.equals(row.endedAt(), c.endedAt())
+                && Objects.equals(row.waitMs(), c.waitMs()) && Objects.equals(row.talkMs(), c.talkMs())
+                && row.outcome() == c.outcome() && row.failOpen() == c.failOpen();
     }
 
     private void events(String key, JournalOp.Events ev) {

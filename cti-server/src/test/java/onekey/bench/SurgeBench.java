@@ -184,6 +184,7 @@ public final class SurgeBench {
                 }
                 long events0 = amiEvents(stack);
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
+                Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
                 long t0 = System.nanoTime();
                 long meanService = (RING_MIN_MS + RING_MAX_MS) / 2 + (TALK_MIN_MS + TALK_MAX_MS) / 2;
@@ -194,6 +195,7 @@ public final class SurgeBench {
                 awaitNoChannels(stack, 300);
                 runSeconds = (System.nanoTime() - t0) / 1e9;
                 serverCpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
+                threads = new Map[] {threads0, ProcessStats.threadCpuMillis(stack.process.pid())};
                 amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 loadAfterCalls = ProcessStats.loadAverage();
@@ -392,6 +394,40 @@ public final class SurgeBench {
 
     // ------------------------------------------------------------------ the figures
 
+    /** The cti-server's CPU by thread name at the surge's start and end (null: not measured). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Long>[] threads;
+
+    /**
+     * The cti-server's CPU over the surge by kind of thread (/proc/PID/task; threads alive at the end): the JIT's
+     * compiler threads (still compiling after the warm-up: issue 23 charges no JIT start-up to calls), the garbage
+     * collector's and the JVM's own, and the rest (OneKey's threads and the virtual threads' carriers), each per call.
+     */
+    static String threadRow(Map<String, Long> before, Map<String, Long> after, int calls) {
+        long jit = 0;
+        long gc = 0;
+        long rest = 0;
+        Map<String, Long> others = new java.util.HashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long ms = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            String n = e.getKey();
+            if (n.contains("CompilerThre")) {
+                jit += ms;
+            } else if (n.startsWith("GC Thread") || n.startsWith("G1 ") || n.equals("VM Thread") || n.startsWith("JFR ")) {
+                gc += ms;
+            } else {
+                rest += ms;
+                others.merge(n, ms, Long::sum);
+            }
+        }
+        double c = Math.max(1, calls);
+        String top = others.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / c)).collect(java.util.stream.Collectors.joining(", "));
+        return String.format("| cti-server CPU over the surge by thread (/proc/PID/task, ms per call) | JIT compiler threads %.2f | GC, VM and JFR threads %.2f | "
+                + "OneKey and carrier threads %.2f (%s) |", jit / c, gc / c, rest / c, top);
+    }
+
     static List<String> report(Map<String, Call> all, long serverCpu, long asteriskCpu, double seconds, ServerProcess.Heap heap,
                                String journal, String loadAfter) {
         List<Call> calls = all.values().stream().filter(c -> c.dnis == null || PRIORITY.containsKey(c.dnis)).toList();
@@ -484,6 +520,10 @@ public final class SurgeBench {
         rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | AMI events received by the cti-server: %.1f per call | load at the end %s |",
                 seconds, serverCpu / 1000.0, (double) serverCpu / Math.max(1, calls.size()), asteriskCpu / 1000.0,
                 (double) asteriskCpu / Math.max(1, calls.size()), amiEventsPerCall, loadAfter));
+        if (threads != null) {
+            // per call as the CPU row above: over the calls OneKey has rows for
+            rows.add(threadRow(threads[0], threads[1], calls.size()));
+        }
         rows.add(String.format("| cti-server heap after GC at the end (jcmd; %s) | %.1f MiB used | %.1f MiB committed |",
                 SERVER_JVM_ARGS.isEmpty() ? "default heap settings" : String.join(" ", SERVER_JVM_ARGS),
                 heap.usedBytes() / 1048576.0, heap.committedBytes() / 1048576.0));
