@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.awt.BorderLayout;
 import java.awt.FlowLayout;
-import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,10 +11,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import javax.swing.AbstractAction;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
-import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JScrollPane;
@@ -24,7 +21,6 @@ import javax.swing.JTabbedPane;
 import javax.swing.JTable;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
-import javax.swing.KeyStroke;
 import javax.swing.ListSelectionModel;
 import javax.swing.SwingUtilities;
 import javax.swing.Timer;
@@ -148,23 +144,12 @@ final class DevicesPanel extends JPanel {
         });
         testOn.setText(i18n.t("dv.testOn"));
         testOff.setText(i18n.t("dv.testOff"));
-        key(terminals, KeyEvent.VK_R, "devicesRefresh", this::reload);
-        key(terminals, KeyEvent.VK_T, "devicesTestOn", () -> testMode(true));
-        key(terminals, KeyEvent.VK_E, "devicesTestOff", () -> testMode(false));
-        key(terminals, KeyEvent.VK_F, "devicesFind", form::findElder);
-        key(terminals, KeyEvent.VK_S, "devicesRegister", form::register);
+        Keys.ctrl(terminals, KeyEvent.VK_R, "devicesRefresh", this::reload);
+        Keys.ctrl(terminals, KeyEvent.VK_T, "devicesTestOn", () -> testMode(true));
+        Keys.ctrl(terminals, KeyEvent.VK_E, "devicesTestOff", () -> testMode(false));
+        Keys.ctrl(terminals, KeyEvent.VK_F, "devicesFind", form::findElder);
+        Keys.ctrl(terminals, KeyEvent.VK_S, "devicesRegister", form::register);
         debounce.setRepeats(false);
-    }
-
-    /** Ctrl+key on {@code on} while it shows (each desk tab has its own). */
-    static void key(JComponent on, int code, String name, Runnable r) {
-        on.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(code, InputEvent.CTRL_DOWN_MASK), name);
-        on.getActionMap().put(name, new AbstractAction() {
-            @Override
-            public void actionPerformed(java.awt.event.ActionEvent e) {
-                r.run();
-            }
-        });
     }
 
     /** A {@code device.*} event (or a hello): read again, at most every 300 ms. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.awt.BorderLayout;
 import java.awt.FlowLayout;
-import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import javax.swing.AbstractAction;
 import javax.swing.DefaultComboBoxModel;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
@@ -107,21 +105,11 @@ final class IncidentsBoardPanel extends JPanel {
         south.add(timeline);
         south.add(status);
         add(south, BorderLayout.SOUTH);
-        key(KeyEvent.VK_G, "assign", this::assign);
-        key(KeyEvent.VK_T, "timeline", this::timeline);
+        Keys.ctrl(this, KeyEvent.VK_G, "assign", this::assign);
+        Keys.ctrl(this, KeyEvent.VK_T, "timeline", this::timeline);
         debounce.setRepeats(false);
         tick = new Timer(5000, e -> changed());
         tick.start();
-    }
-
-    private void key(int code, String name, Runnable r) {
-        getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(code, InputEvent.CTRL_DOWN_MASK), name);
-        getActionMap().put(name, new AbstractAction() {
-            @Override
-            public void actionPerformed(java.awt.event.ActionEvent e) {
-                r.run();
-            }
-        });
     }
 
     /** Something changed (an incident event, or the clock): the board is read again, at most every 300 ms. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.BorderLayout;
 import java.awt.FlowLayout;
-import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,10 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import javax.swing.AbstractAction;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
-import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JScrollPane;
@@ -25,7 +22,6 @@ import javax.swing.JSplitPane;
 import javax.swing.JTable;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
-import javax.swing.KeyStroke;
 import javax.swing.ListSelectionModel;
 import javax.swing.SwingUtilities;
 import javax.swing.Timer;
@@ -115,21 +111,11 @@ final class OrdersBoardPanel extends JPanel {
         south.add(note);
         south.add(done);
         add(south, BorderLayout.SOUTH);
-        key(KeyEvent.VK_D, "dispatch", this::dispatch);
-        key(KeyEvent.VK_K, "taskDone", this::taskDone);
+        Keys.ctrl(this, KeyEvent.VK_D, "dispatch", this::dispatch);
+        Keys.ctrl(this, KeyEvent.VK_K, "taskDone", this::taskDone);
         debounce.setRepeats(false);
         tick = new Timer(10_000, e -> changed());
         tick.start();
-    }
-
-    private void key(int code, String name, Runnable r) {
-        getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(KeyStroke.getKeyStroke(code, InputEvent.CTRL_DOWN_MASK), name);
-        getActionMap().put(name, new AbstractAction() {
-            @Override
-            public void actionPerformed(java.awt.event.ActionEvent e) {
-                r.run();
-            }
-        });
     }
 
     /** An order.* event (or the clock): read again, at most every 300 ms. */

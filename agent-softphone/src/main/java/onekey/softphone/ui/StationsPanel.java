@@ -114,10 +114,10 @@ final class StationsPanel extends JPanel {
         save.setText(i18n.t("st.save"));
         deactivate.setText(i18n.t("st.deactivate"));
         active.setSelected(true);
-        DevicesPanel.key(this, KeyEvent.VK_N, "stNew", this::startNew);
-        DevicesPanel.key(this, KeyEvent.VK_S, "stSave", this::save);
-        DevicesPanel.key(this, KeyEvent.VK_D, "stDeactivate", this::toggleActive);
-        DevicesPanel.key(this, KeyEvent.VK_R, "stReload", this::reload);
+        Keys.ctrl(this, KeyEvent.VK_N, "stNew", this::startNew);
+        Keys.ctrl(this, KeyEvent.VK_S, "stSave", this::save);
+        Keys.ctrl(this, KeyEvent.VK_D, "stDeactivate", this::toggleActive);
+        Keys.ctrl(this, KeyEvent.VK_R, "stReload", this::reload);
         startNew();
     }
 

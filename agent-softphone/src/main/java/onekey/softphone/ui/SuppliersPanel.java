@@ -17,10 +17,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executor;
-import javax.swing.AbstractAction;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
-import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JScrollPane;
@@ -135,13 +133,13 @@ final class SuppliersPanel extends JPanel {
         south.add(button("suppliersReadmit", "su.readmit", () -> setState("admitted")));
         south.add(button("suppliersEnd", "su.end", () -> setState("ended")));
         add(south, BorderLayout.SOUTH);
-        key(KeyStroke.getKeyStroke(KeyEvent.VK_N, InputEvent.CTRL_DOWN_MASK), "suNew", this::newSupplier);
-        key(KeyStroke.getKeyStroke(KeyEvent.VK_S, InputEvent.CTRL_DOWN_MASK), "suSave", this::save);
-        key(KeyStroke.getKeyStroke(KeyEvent.VK_U, InputEvent.CTRL_DOWN_MASK), "suSuspend", () -> setState("suspended"));
-        key(KeyStroke.getKeyStroke(KeyEvent.VK_U, InputEvent.CTRL_DOWN_MASK | InputEvent.SHIFT_DOWN_MASK), "suReadmit",
+        Keys.ctrl(this, KeyEvent.VK_N, "suNew", this::newSupplier);
+        Keys.ctrl(this, KeyEvent.VK_S, "suSave", this::save);
+        Keys.ctrl(this, KeyEvent.VK_U, "suSuspend", () -> setState("suspended"));
+        Keys.bind(this, KeyStroke.getKeyStroke(KeyEvent.VK_U, InputEvent.CTRL_DOWN_MASK | InputEvent.SHIFT_DOWN_MASK), "suReadmit",
                 () -> setState("admitted"));
-        key(KeyStroke.getKeyStroke(KeyEvent.VK_T, InputEvent.CTRL_DOWN_MASK), "suEnd", () -> setState("ended"));
-        key(KeyStroke.getKeyStroke(KeyEvent.VK_R, InputEvent.CTRL_DOWN_MASK), "suRefresh", this::reload);
+        Keys.ctrl(this, KeyEvent.VK_T, "suEnd", () -> setState("ended"));
+        Keys.ctrl(this, KeyEvent.VK_R, "suRefresh", this::reload);
         debounce.setRepeats(false);
         addComponentListener(new ComponentAdapter() { // the tab opened: what the server has now
             @Override
@@ -160,17 +158,6 @@ final class SuppliersPanel extends JPanel {
         b.setName(name);
         b.addActionListener(e -> r.run());
         return b;
-    }
-
-    /** Bound while the tab shows (the desk's other tabs use some of the same letters for their own actions). */
-    private void key(KeyStroke k, String name, Runnable r) {
-        getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(k, name);
-        getActionMap().put(name, new AbstractAction() {
-            @Override
-            public void actionPerformed(java.awt.event.ActionEvent e) {
-                r.run();
-            }
-        });
     }
 
     /** An order event (a callback may move a scorecard): read again if the tab shows, at most every 300 ms. */
