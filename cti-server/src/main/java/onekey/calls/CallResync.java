@@ -105,8 +105,19 @@ final class CallResync {
                             .withAgent(a.id(), a.username()));
                     model.event(lc, answeredAt, "answered", "agent=" + a.username() + " (learned from Asterisk after reconnect)");
                     agents.callConnected(a.id());
-                } else if (agentLeg != null && lc.record.agentId() != null) {
-                    agents.callConnected(lc.record.agentId()); // the agent is still talking: on-call, not ready
+                } else if (agentLeg != null) {
+                    Long agentId = lc.record.agentId();
+                    if (agentId == null) {
+                        // answered just before OneKey went away, whose call it is not yet written (the journal writes
+                        // the agent ms after the answer): the agent's leg says
+                        String iface = agentLeg.channel().substring(0, agentLeg.channel().lastIndexOf('-'));
+                        Account a = agents.accountForInterface(iface).orElseThrow();
+                        model.setState(lc, r -> r.withAgent(a.id(), a.username()));
+                        model.event(lc, System.currentTimeMillis(), "agent",
+                                "agent=" + a.username() + " (learned from Asterisk after reconnect)");
+                        agentId = a.id();
+                    }
+                    agents.callConnected(agentId); // the agent is still talking: on-call, not ready
                 }
             });
             learned++;

@@ -234,6 +234,29 @@ class CallTrackerTest {
         assertThat(tracker.sosWaiting()).isEqualTo(2);
     }
 
+    /**
+     * OneKey killed ms after a call was answered: the row says answered but not yet by whom (the journal writes the
+     * agent just after the answer). After the restart the agent's leg in Asterisk says whose call it is, and the agent
+     * is on-call, not ready.
+     */
+    @Test
+    void aCallAnsweredJustBeforeARestartWhoseAgentWasNotYetWrittenIsTheLiveAgentLegs() {
+        CallRecord row = CallRecord.arrived("310.1", "PJSIP/trunk-6", "02155550001", "1234901", Service.SOS, 10, 50_000, false)
+                .withId(310).withQueuedAt(50_100L).withAnsweredAt(52_000L).withOutcome(CallOutcome.ANSWERED);
+        when(calls.byLinkedid("310.1")).thenReturn(Optional.of(row));
+        onekey.telephony.Pbx pbx = mock(onekey.telephony.Pbx.class);
+        when(pbx.liveChannels(CallTracker.CALLER_VARIABLES)).thenReturn(List.of(
+                new onekey.telephony.LiveChannel("310.1", "310.1", "PJSIP/trunk-6", "02155550001", "onekey-queue", "s",
+                        "Queue", 30_000, java.util.Map.of("ONEKEY_DNIS", "1234901", "QUEUE_PRIO", "10")),
+                new onekey.telephony.LiveChannel("310.1", "310.2", "PJSIP/1001-00000002", "1001", "onekey-agents", "1001",
+                        "AppQueue", 25_000, java.util.Map.of())));
+        tracker.resync(pbx);
+        verify(agents, org.mockito.Mockito.timeout(5_000)).callConnected(7);
+        Awaitility.await("the call's agent learned").atMost(Duration.ofSeconds(5))
+                .until(() -> tracker.snapshot().stream().map(CallTracker.LiveView::record).anyMatch(c -> "310.1".equals(c.linkedid())
+                        && Long.valueOf(7L).equals(c.agentId()) && "1001".equals(c.agentName())));
+    }
+
     @Test
     void aFailOpenEntryOfAnUnknownLineIsMarkedAndKeepsSosPriority() {
         tracker.onEvent(entry("250.1", 250_000, "7777", "unknown", "failopen"));
