@@ -335,41 +335,17 @@ final class SupplierForm extends JPanel implements javax.swing.Scrollable {
      */
     ObjectNode body() {
         clearErrors();
-        boolean ok = true;
-        Double la = null;
-        Double lo = null;
-        Double r = null;
-        try {
-            la = decimal(lat.getText());
-            if (la != null && (la < -90 || la > 90)) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            fieldError("lat", t("sf.err.lat"));
-            ok = false;
-        }
-        try {
-            lo = decimal(lon.getText());
-            if (lo != null && (lo < -180 || lo > 180)) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            fieldError("lon", t("sf.err.lon"));
-            ok = false;
-        }
+        boolean[] bad = new boolean[1];
+        Double la = decimalIn(lat, "lat", "sf.err.lat", -90, 90, bad);
+        Double lo = decimalIn(lon, "lon", "sf.err.lon", -180, 180, bad);
+        boolean ok = !bad[0];
         if (ok && (la == null) != (lo == null)) {
             fieldError(la == null ? "lat" : "lon", t("sf.err.latLon"));
             ok = false;
         }
-        try {
-            r = decimal(radius.getText());
-            if (r != null && r <= 0) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            fieldError("radiusKm", t("sf.err.radius"));
-            ok = false;
-        }
+        // a radius must be above 0: the smallest double above it is the lower bound
+        Double r = decimalIn(radius, "radiusKm", "sf.err.radius", Double.MIN_VALUE, Double.MAX_VALUE, bad);
+        ok &= !bad[0];
         if (!ok) {
             error.setText(t("sf.err.fix"));
             return null;
@@ -401,6 +377,25 @@ final class SupplierForm extends JPanel implements javax.swing.Scrollable {
             b.put("webhookKey", key);
         }
         return b;
+    }
+
+    /**
+     * The field's number (empty: null) when it lies in [min, max]; else its error shown at the field, {@code bad[0]}
+     * set and null.
+     */
+    private Double decimalIn(javax.swing.JTextField in, String field, String errorKey, double min, double max,
+                             boolean[] bad) {
+        try {
+            Double v = decimal(in.getText());
+            if (v != null && (v < min || v > max)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            fieldError(field, t(errorKey));
+            bad[0] = true;
+            return null;
+        }
     }
 
     private static Double decimal(String s) {
