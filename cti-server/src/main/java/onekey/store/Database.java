@@ -62,8 +62,19 @@ public final class Database implements AutoCloseable {
                 .withRenderSchema(false)
                 .withExecuteLogging(false)
                 .withRenderCatalog(false);
-        this.dsl = DSL.using(new Bound(pool, bound), dialect, settings);
+        DbStats st = DbStats.ifEnabled();
+        this.stats = st;
+        if (st == null) {
+            this.dsl = DSL.using(new Bound(pool, bound), dialect, settings);
+        } else {
+            // -Donekey.db.stats=FILE (benches): every statement and commit counted
+            this.dsl = DSL.using(new org.jooq.impl.DefaultConfiguration().set(new Bound(pool, bound)).set(dialect)
+                    .set(settings).set((org.jooq.ExecuteListener) st).set((org.jooq.TransactionListener) st));
+        }
     }
+
+    /** The statement counts of -Donekey.db.stats, or null. */
+    private final DbStats stats;
 
     /** The connection of {@link #inOneTransaction} on this thread, while it runs. */
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
@@ -97,6 +108,9 @@ public final class Database implements AutoCloseable {
             try {
                 work.run();
                 c.commit();
+                if (stats != null) {
+                    stats.oneTransactionCommitted();
+                }
             } catch (Exception | Error e) {
                 try {
                     c.rollback();
