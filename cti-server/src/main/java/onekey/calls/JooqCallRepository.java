@@ -32,19 +32,19 @@ public final class JooqCallRepository implements CallRepository {
         if (call == null || call.linkedid() == null || call.linkedid().isBlank()) {
             throw new IllegalArgumentException("linkedid is required");
         }
-        Optional<CallRecord> existing = byLinkedid(call.linkedid());
-        if (existing.isPresent()) {
-            return existing.get();
-        }
+        // issue 23: the insert first (a new call's row is the usual case): no look-up before it and no read after it;
+        // the row is what was inserted. A row there already (a replay after a restart, two writers racing) is read.
         try {
             CallsRecord r = dsl.newRecord(CALLS);
             apply(r, call);
             r.setLinkedid(call.linkedid());
             long id = dsl.insertInto(CALLS).set(r).returningResult(CALLS.ID).fetchOne().value1();
             onekey.reports.CallSummaries.invalidate(dsl, call.arrivedAt(), System.currentTimeMillis());
-            return get(id).orElseThrow();
+            return new CallRecord(id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(), call.line(),
+                    call.priority(), call.elderId(), call.agentId(), call.agentName(), call.arrivedAt(), call.queuedAt(),
+                    call.answeredAt(), call.endedAt(), call.waitMs(), call.talkMs(), call.outcome(), call.disposition(),
+                    clip(call.notes()), call.failOpen(), call.recordingId());
         } catch (DataAccessException e) {
-            // Two AMI events of one new call raced: the other insert won, which is the same outcome.
             if (Constraints.violates(e, UQ_LINKEDID)) {
                 return byLinkedid(call.linkedid()).orElseThrow(() -> e);
             }
