@@ -42,6 +42,17 @@ public final class JournalAppliers {
         }
     });
 
+    /**
+     * linkedid → the last state written of the call (bounded as {@link #storedIds}): the recording's op takes the call
+     * from here instead of reading its row (issue 23: one statement a call less); its id is always {@link #storedIds}'.
+     */
+    private final Map<String, CallRecord> lastStates = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CallRecord> eldest) {
+            return size() > 10_000;
+        }
+    });
+
     JournalAppliers(CallRepository calls, AuditLog audit, CallTracker.RecordingSink recordings, Model model) {
         this.calls = calls;
         this.audit = audit;
@@ -125,6 +136,7 @@ public final class JournalAppliers {
         if (!current) {
             calls.updateState(id, c);
         }
+        lastStates.put(c.linkedid(), c);
         if (batchStored != null) {
             batchStored.add(new Object[] {c.linkedid(), id});
         } else {
@@ -157,7 +169,10 @@ public final class JournalAppliers {
 
     private void recordingDue(JournalOp.RecordingDue d) {
         long id = storedId(d.linkedid());
-        CallRecord row = calls.get(id).orElseThrow(() -> new IllegalStateException("call row " + id + " vanished"));
+        // the indexer reads the call's id, linkedid and arrival only: the state written last has them
+        CallRecord known = lastStates.get(d.linkedid());
+        CallRecord row = known != null ? known.withId(id)
+                : calls.get(id).orElseThrow(() -> new IllegalStateException("call row " + id + " vanished"));
         recordings.callEnded(row, d.file());
     }
 
