@@ -54,6 +54,34 @@ public final class JooqRecordingRepository implements RecordingRepository {
         }
     }
 
+    @Override
+    public Recording saveNew(Recording rec) {
+        if (rec == null || rec.path() == null || rec.path().isBlank() || rec.path().length() > 1024) {
+            return save(rec); // its checks and errors
+        }
+        String key = pathKey(rec.path());
+        String status = rec.status() == null ? "ok" : rec.status();
+        long createdAt = rec.createdAt() > 0 ? rec.createdAt() : System.currentTimeMillis();
+        try {
+            long id = dsl.insertInto(RECORDINGS)
+                    .set(RECORDINGS.CALL_ID, rec.callId())
+                    .set(RECORDINGS.PATH, rec.path())
+                    .set(RECORDINGS.PATH_SHA256, key)
+                    .set(RECORDINGS.DURATION_MS, rec.durationMs())
+                    .set(RECORDINGS.SIZE_BYTES, rec.sizeBytes())
+                    .set(RECORDINGS.SHA256, rec.sha256())
+                    .set(RECORDINGS.STATUS, status)
+                    .set(RECORDINGS.CREATED_AT, createdAt)
+                    .returningResult(RECORDINGS.ID).fetchOne().value1();
+            return new Recording(id, rec.callId(), rec.path(), rec.durationMs(), rec.sizeBytes(), rec.sha256(), status, createdAt);
+        } catch (DataAccessException e) {
+            if (Constraints.violates(e, UQ_PATH)) {
+                return save(rec); // indexed meanwhile (a reconciliation, another node): now an update
+            }
+            throw e;
+        }
+    }
+
     private static Recording upsert(DSLContext tx, Recording rec, String key) {
         String status = rec.status() == null ? "ok" : rec.status();
         int n = tx.update(RECORDINGS)

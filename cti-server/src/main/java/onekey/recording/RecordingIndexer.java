@@ -132,7 +132,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
                 calls.setRecording(call.id(), already.get().id());
                 return already.get();
             }
-            return indexNow(call, file, settleTimeoutMs);
+            return indexNow(call, file, settleTimeoutMs, already.isEmpty());
         } finally {
             one.unlock();
             if (!one.hasQueuedThreads()) {
@@ -141,7 +141,9 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         }
     }
 
-    private Recording indexNow(CallRecord call, Path file, long settleTimeoutMs) throws IOException, InterruptedException {
+    /** {@code unindexed}: no row has the path (just looked up): the row is one insert. */
+    private Recording indexNow(CallRecord call, Path file, long settleTimeoutMs, boolean unindexed)
+            throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + settleTimeoutMs;
         WavInfo info = null;
         long lastSize = -1;
@@ -177,7 +179,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
                 Files.size(file), sha256(file), "ok", System.currentTimeMillis());
         Recording[] saved = new Recording[1];
         Database.Work rows = () -> {
-            Recording r = recordings.save(rec);
+            Recording r = unindexed ? recordings.saveNew(rec) : recordings.save(rec);
             // only the recording column: notes or a disposition saved meanwhile stay as they are
             calls.setRecording(call.id(), r.id());
             calls.addEvent(call.id(), System.currentTimeMillis(), "recorded",

@@ -7,6 +7,14 @@ public interface RecordingRepository {
     /** Inserts, or when a row with the same path exists updates it; returns the stored row. */
     Recording save(Recording recording);
 
+    /**
+     * As {@link #save} for a path the caller has just found unindexed: one insert, no look-ups (issue 23); a row that
+     * appeared meanwhile is updated as {@link #save} would.
+     */
+    default Recording saveNew(Recording recording) {
+        return save(recording);
+    }
+
     Optional<Recording> get(long id);
 
     Optional<Recording> byPath(String path);
