@@ -170,6 +170,21 @@ public final class IncidentRepository {
     }
 
     /**
+     * Incidents in any of {@code states}, newest first, <em>without their steps</em> (an empty list): for a look over
+     * every open incident that needs only its elder and caller (issue 23: each SOS call's join ran two such queries
+     * plus one for each incident's steps); read an incident whole with {@link #get}.
+     */
+    public List<Incident> headsInStates(java.util.Collection<String> states, int limit) {
+        return dsl.selectFrom(INCIDENTS)
+                .where(INCIDENTS.STATE.in(states))
+                .orderBy(INCIDENTS.OPENED_AT.desc(), INCIDENTS.ID.desc())
+                .limit(limit)
+                .fetch(r -> new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(),
+                        r.getOpenedBy(), r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), List.of(),
+                        r.getCallerNumber(), r.getDetail()));
+    }
+
+    /**
      * A page of incidents, newest first by (openedAt, id): {@code from} inclusive, {@code to} exclusive, after
      * {@code after}; null filters do not filter; state "open" as in {@link #find}. Reads {@code limit + 1} rows.
      */

@@ -482,9 +482,18 @@ public final class RescueService implements AutoCloseable {
     /** An SOS call from an elder whose incident is open joins the incident (a step in its timeline). */
     private void joined(PbxEvent.QueueEntry q) {
         String digits = q.callerNumber().replaceAll("[^0-9]", "");
+        // one query for both states, without steps (issue 23: this runs for every call that joins the queue)
+        List<Incident> heads = repo.headsInStates(List.of("redialling", "escalating"), 100);
         for (String state : List.of("redialling", "escalating")) {
-            for (Incident inc : repo.find(null, state, 50)) {
-                if (phonesOf(inc).stream().anyMatch(p -> p.equals(digits) || ("0" + p).equals(digits))) {
+            for (Incident head : heads) {
+                if (!state.equals(head.state())) {
+                    continue;
+                }
+                if (phonesOf(head).stream().anyMatch(p -> p.equals(digits) || ("0" + p).equals(digits))) {
+                    Incident inc = repo.get(head.id()).orElse(null);
+                    if (inc == null) {
+                        continue;
+                    }
                     int seq = inc.steps().stream().mapToInt(Incident.Step::seq).max().orElse(0) + 1;
                     repo.openTask(inc.id(), seq, "sos-call", q.callerNumber(), "the elder pressed SOS again: call "
                             + q.linkedid(), clock.millis());
