@@ -90,11 +90,7 @@ public final class JournalAppliers {
         batchStored = stored;
         batchLearned = learned;
         try {
-            tx.run(() -> {
-                for (CallJournal.Entry e : entries) {
-                    apply(e);
-                }
-            });
+            tx.run(() -> applyBatch(entries));
         } catch (Exception | Error e) {
             learned.forEach(storedIds::remove);
             throw e;
@@ -105,6 +101,54 @@ public final class JournalAppliers {
         for (Object[] s : stored) {
             model.stored((String) s[0], (Long) s[1]);
         }
+    }
+
+    /**
+     * A batch's ops with fewer statements, the same rows as one at a time (issue 23: a call's states and timeline were
+     * a statement each). A batch holds only states, timelines and audit rows ({@link CallJournal#batchable}), so:
+     * <ul>
+     * <li>a call's states: only its last one in the batch is written, where its first was (a state is the call's whole
+     * state columns, each write replacing the one before; the elder is never cleared by one);</li>
+     * <li>timelines: one insert per call of all its events in the batch, after the states (their ids come from them),
+     * in order.</li>
+     * </ul>
+     */
+    private void applyBatch(List<CallJournal.Entry> entries) {
+        Map<String, JournalOp.CallState> lastState = new java.util.HashMap<>();
+        Map<String, Long> elders = new java.util.HashMap<>();
+        for (CallJournal.Entry e : entries) {
+            if (e.op() instanceof JournalOp.CallState s) {
+                CallRecord c = s.call();
+                if (c.elderId() != null) {
+                    elders.put(c.linkedid(), c.elderId());
+                }
+                // a state without the elder an earlier one had would not clear it (updateState keeps it): nor here
+                Long elder = elders.get(c.linkedid());
+                lastState.put(c.linkedid(), c.elderId() == null && elder != null
+                        ? new JournalOp.CallState(c.withElderId(elder)) : s);
+            }
+        }
+        Map<Long, List<CallRepository.KeyedEvent>> events = new LinkedHashMap<>();
+        for (CallJournal.Entry e : entries) {
+            switch (e.op()) {
+                case JournalOp.CallState s -> {
+                    JournalOp.CallState last = lastState.remove(s.call().linkedid());
+                    if (last != null) {
+                        callState(last); // the call's later states in this batch: written by this one
+                    }
+                }
+                case JournalOp.Events ev -> {
+                    List<CallRepository.KeyedEvent> rows = events.computeIfAbsent(storedId(ev.linkedid()),
+                            k -> new ArrayList<>());
+                    for (int i = 0; i < ev.events().size(); i++) {
+                        JournalOp.Ev x = ev.events().get(i);
+                        rows.add(new CallRepository.KeyedEvent(x.at(), x.type(), x.detail(), e.key() + "#" + i));
+                    }
+                }
+                default -> apply(e);
+            }
+        }
+        events.forEach(calls::addKeyedEvents);
     }
 
     /** Writes one journalled op to the database (the journal's writer calls this, in order). */
