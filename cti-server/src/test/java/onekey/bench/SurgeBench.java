@@ -172,6 +172,21 @@ public final class SurgeBench {
                         phone.registerAlso(String.valueOf(5000 + i), "bench-sip-" + (5000 + i));
                     }
                 }
+                if (IDLE_SECONDS > 0) {
+                    // the idle cti-server's own CPU, so that what a call adds can be told from what the server spends
+                    // anyway (pollers, sessions, the JIT finishing the warm-up's compiles)
+                    long i0 = ProcessStats.cpuMillis(stack.process.pid());
+                    Map<String, Long> it0 = ProcessStats.threadCpuMillis(stack.process.pid());
+                    long n0 = System.nanoTime();
+                    Thread.sleep(IDLE_SECONDS * 1000L); // a measuring window of wall time, not a wait for a condition
+                    double secs = (System.nanoTime() - n0) / 1e9;
+                    long[] kinds = new long[3];
+                    byKind(it0, ProcessStats.threadCpuMillis(stack.process.pid()), kinds);
+                    idlePerSecond = new double[] {(ProcessStats.cpuMillis(stack.process.pid()) - i0) / secs, kinds[0] / secs,
+                            kinds[2] / secs};
+                    System.out.printf(elapsed() + " idle: %.2f ms of CPU a second (JIT %.2f, OneKey threads %.2f)%n",
+                            idlePerSecond[0], idlePerSecond[1], idlePerSecond[2]);
+                }
                 queueLogOffset = Files.exists(queueLog) ? Files.size(queueLog) : 0;
                 measuredFrom = System.currentTimeMillis();
                 List<String[]> plan = plan(CALLS, SEED);
@@ -404,28 +419,66 @@ public final class SurgeBench {
      * collector's and the JVM's own, and the rest (OneKey's threads and the virtual threads' carriers), each per call.
      */
     static String threadRow(Map<String, Long> before, Map<String, Long> after, int calls) {
-        long jit = 0;
-        long gc = 0;
-        long rest = 0;
-        Map<String, Long> others = new java.util.HashMap<>();
-        for (Map.Entry<String, Long> e : after.entrySet()) {
-            long ms = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-            String n = e.getKey();
-            if (n.contains("CompilerThre")) {
-                jit += ms;
-            } else if (n.startsWith("GC Thread") || n.startsWith("G1 ") || n.equals("VM Thread") || n.startsWith("JFR ")) {
-                gc += ms;
-            } else {
-                rest += ms;
-                others.merge(n, ms, Long::sum);
-            }
-        }
+        long[] kinds = new long[3];
+        Map<String, Long> others = byKind(before, after, kinds);
+        long jit = kinds[0];
+        long gc = kinds[1];
+        long rest = kinds[2];
         double c = Math.max(1, calls);
         String top = others.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                 .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / c)).collect(java.util.stream.Collectors.joining(", "));
         return String.format("| cti-server CPU over the surge by thread (/proc/PID/task, ms per call) | JIT compiler threads %.2f | GC, VM and JFR threads %.2f | "
                 + "OneKey and carrier threads %.2f (%s) |", jit / c, gc / c, rest / c, top);
+    }
+
+    /**
+     * CPU ms between two /proc samples by kind into {@code kinds}: [0] the JIT's compiler threads, [1] the garbage
+     * collector's, the JVM's and JFR's, [2] the rest (OneKey's threads and the virtual threads' carriers), whose
+     * threads are returned by name.
+     */
+    static Map<String, Long> byKind(Map<String, Long> before, Map<String, Long> after, long[] kinds) {
+        Map<String, Long> others = new java.util.HashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long ms = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            String n = e.getKey();
+            if (n.contains("CompilerThre")) {
+                kinds[0] += ms;
+            } else if (n.startsWith("GC Thread") || n.startsWith("G1 ") || n.equals("VM Thread") || n.startsWith("JFR ")) {
+                kinds[1] += ms;
+            } else {
+                kinds[2] += ms;
+                others.merge(n, ms, Long::sum);
+            }
+        }
+        return others;
+    }
+
+    /** How long the idle cti-server is measured before the surge (agents ready, no call), seconds; 0: not. */
+    static final int IDLE_SECONDS = Integer.getInteger("bench.idleSeconds", 20);
+    /** The idle cti-server's CPU a second before the surge: {whole process, JIT, OneKey threads}; null: not measured. */
+    static double[] idlePerSecond;
+
+    /**
+     * The idle row: what the cti-server spends a second with the agents signed in and no call, and the surge's CPU a
+     * call less that rate over the surge's run (what a call adds; issue 23 sets ≤ 3 ms a call).
+     */
+    static String idleRow(long serverCpu, double seconds, int calls) {
+        if (idlePerSecond == null) {
+            return null;
+        }
+        double c = Math.max(1, calls);
+        String less = String.format("the surge's CPU less that rate over its %.0f s: %.2f ms per call", seconds,
+                (serverCpu - idlePerSecond[0] * seconds) / c);
+        if (threads != null) {
+            long[] kinds = new long[3];
+            byKind(threads[0], threads[1], kinds);
+            less += String.format(" (OneKey and carrier threads %.2f, JIT %.2f)", (kinds[2] - idlePerSecond[2] * seconds) / c,
+                    (kinds[0] - idlePerSecond[1] * seconds) / c);
+        }
+        return String.format("| cti-server idle before the surge (%d agents ready, no call, %d s, /proc) | %.2f ms of CPU a second "
+                + "(JIT %.2f, OneKey and carrier threads %.2f) | %s |", AGENTS, IDLE_SECONDS, idlePerSecond[0], idlePerSecond[1],
+                idlePerSecond[2], less);
     }
 
     static List<String> report(Map<String, Call> all, long serverCpu, long asteriskCpu, double seconds, ServerProcess.Heap heap,
@@ -523,6 +576,10 @@ public final class SurgeBench {
         if (threads != null) {
             // per call as the CPU row above: over the calls OneKey has rows for
             rows.add(threadRow(threads[0], threads[1], calls.size()));
+        }
+        String idle = idleRow(serverCpu, seconds, calls.size());
+        if (idle != null) {
+            rows.add(idle);
         }
         rows.add(String.format("| cti-server heap after GC at the end (jcmd; %s) | %.1f MiB used | %.1f MiB committed |",
                 SERVER_JVM_ARGS.isEmpty() ? "default heap settings" : String.join(" ", SERVER_JVM_ARGS),
