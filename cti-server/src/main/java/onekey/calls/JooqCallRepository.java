@@ -146,13 +146,17 @@ public final class JooqCallRepository implements CallRepository {
         if (limit <= 0) {
             return List.of();
         }
+        return findQuery(elderId, agentId, since, limit).fetch(JooqCallRepository::toCall);
+    }
+
+    /** {@link #find}'s query (a test reads its plan). */
+    org.jooq.ResultQuery<onekey.store.jooq.tables.records.CallsRecord> findQuery(Long elderId, Long agentId, Long since, int limit) {
         return dsl.selectFrom(CALLS)
                 .where(elderId == null ? DSL.noCondition() : CALLS.ELDER_ID.eq(elderId))
                 .and(agentId == null ? DSL.noCondition() : CALLS.AGENT_ID.eq(agentId))
                 .and(since == null ? DSL.noCondition() : CALLS.ARRIVED_AT.ge(since))
-                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
-                .limit(limit)
-                .fetch(JooqCallRepository::toCall);
+                .orderBy(newestFirst(elderId, agentId))
+                .limit(limit);
     }
 
     @Override
@@ -166,7 +170,7 @@ public final class JooqCallRepository implements CallRepository {
                 // keyset: the rows after the cursor's (arrived_at, id), spelled out so both engines seek the index
                 .and(after == null ? DSL.noCondition() : CALLS.ARRIVED_AT.le(after.at())
                         .and(CALLS.ARRIVED_AT.lt(after.at()).or(CALLS.ID.lt(after.id()))))
-                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
+                .orderBy(newestFirst(elderId, agentId))
                 .limit(limit + 1)
                 .fetch(JooqCallRepository::toCall);
         return onekey.store.Cursor.Page.of(rows, limit, CallRecord::arrivedAt, CallRecord::id);
@@ -182,7 +186,7 @@ public final class JooqCallRepository implements CallRepository {
                 .and(elderId == null ? DSL.noCondition() : CALLS.ELDER_ID.eq(elderId))
                 .and(agentId == null ? DSL.noCondition() : CALLS.AGENT_ID.eq(agentId))
                 .and(since == null ? DSL.noCondition() : CALLS.ARRIVED_AT.ge(since))
-                .orderBy(CALLS.ARRIVED_AT.desc(), CALLS.ID.desc())
+                .orderBy(newestFirst(elderId, agentId))
                 .limit(limit)
                 .fetch(JooqCallRepository::toCall);
     }
@@ -251,6 +255,24 @@ public final class JooqCallRepository implements CallRepository {
                 .where(CALL_EVENTS.CALL_ID.eq(callId))
                 .orderBy(CALL_EVENTS.AT_MS, CALL_EVENTS.ID)
                 .fetch(JooqCallRepository::toEvent);
+    }
+
+    /**
+     * Newest first by (arrived_at, id), led by the filter's own column when there is one: H2 then reads the
+     * (elder_id, arrived_at) or (agent_id, arrived_at) index backwards and stops at the limit ("index sorted"); ordered by
+     * arrived_at alone it read every call of the elder and sorted them (issue 23: the pop's last calls of an elder who
+     * had called 200 times read 200 rows). The order is the same: the leading column is fixed by the filter.
+     */
+    private static java.util.List<org.jooq.SortField<?>> newestFirst(Long elderId, Long agentId) {
+        java.util.List<org.jooq.SortField<?>> order = new java.util.ArrayList<>(3);
+        if (elderId != null) {
+            order.add(CALLS.ELDER_ID.desc());
+        } else if (agentId != null) {
+            order.add(CALLS.AGENT_ID.desc());
+        }
+        order.add(CALLS.ARRIVED_AT.desc());
+        order.add(CALLS.ID.desc());
+        return order;
     }
 
     private static String clip(String s) {
