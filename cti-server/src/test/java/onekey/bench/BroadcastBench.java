@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import onekey.testkit.Api;
 import onekey.testkit.ProcessStats;
 import onekey.testkit.Sipp;
@@ -40,12 +41,17 @@ public final class BroadcastBench {
             .map(String::trim).map(Integer::parseInt).toList();
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     static final String DISTRICT = "基准区";
+    /**
+     * Campaigns to the same elders before the measured one, in the same cti-server (issue 23: CPU per call after a
+     * warm-up, so the JIT's start-up is not charged to calls); 0: the first campaign is measured, cold.
+     */
+    static final int WARMUP_CAMPAIGNS = Integer.getInteger("bench.warmupCampaigns", 1);
 
     private BroadcastBench() {}
 
     record Run(int rate, int elders, double dialRate, double inviteRateMedian, int inviteRateMin, int inviteRateMax,
                int confirmed, int oneAttempt, int failedAtPhones, int maxUp, double cpuMsPerCall, String load0, String load1,
-               long drainSeconds) {}
+               long drainSeconds, double jitMsPerCall, double gcMsPerCall, double oneKeyMsPerCall) {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
@@ -64,14 +70,18 @@ public final class BroadcastBench {
                 .append(".\n\n")
                 .append("| configured rate | calls | OneKey dialled at | INVITEs at the phones per second: median (min–max) |")
                 .append(" confirmed, 1 attempt each | failed at the phones | calls up at once (max) | cti-server CPU per call |")
+                .append(" of it: JIT / GC and VM / OneKey and carrier threads |")
                 .append(" all done after | load before → after |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run r : runs) {
-            md.append(String.format("| %d/s | %d | %.1f/s | %.0f (%d–%d) | %d of %d, %d | %d | %d | %.1f ms | %d s | %s → %s |%n",
+            md.append(String.format("| %d/s | %d | %.1f/s | %.0f (%d–%d) | %d of %d, %d | %d | %d | %.1f ms | %.1f / %.1f / %.1f ms | %d s | %s → %s |%n",
                     r.rate(), r.elders(), r.dialRate(), r.inviteRateMedian(), r.inviteRateMin(), r.inviteRateMax(),
                     r.confirmed(), r.elders(), r.oneAttempt(), r.failedAtPhones(), r.maxUp(), r.cpuMsPerCall(),
-                    r.drainSeconds(), r.load0(), r.load1()));
+                    r.jitMsPerCall(), r.gcMsPerCall(), r.oneKeyMsPerCall(), r.drainSeconds(), r.load0(), r.load1()));
         }
+        md.append(String.format("%nEach rate's figures are of its measured campaign, after %d campaign(s) to the same elders in the same "
+                + "cti-server (`bench.warmupCampaigns`; the JIT's start-up is not charged to calls); failed at the phones counts "
+                + "every campaign's calls.%n", WARMUP_CAMPAIGNS));
         md.append("\nTarget: ≥ 20 new calls a second sustained with no failure, limited by the configured rate.\n");
         System.out.print(md);
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -101,34 +111,50 @@ public final class BroadcastBench {
                 }
                 ids.add(r.json().path("id").asLong());
             }
-            // due at one instant, far enough ahead that every broadcast is scheduled (and its prompt ready) before it
-            Instant at = Instant.now().plusSeconds(15 + elders / 40);
-            var c = api.send("POST", "/api/campaigns", sup, "{\"name\":\"bench " + rate + "/s\",\"template\":\"check-in\","
-                    + "\"fields\":{},\"filter\":{\"district\":\"" + DISTRICT + "\"},\"at\":\"" + at + "\"}");
-            if (c.status() != 201) {
-                throw new IllegalStateException("cannot create the campaign: " + c.status() + " " + c.body());
+            long campaign = 0;
+            long cpu = 0;
+            long[] kinds = new long[3];
+            long drain = 0;
+            int streamFrom = 0;
+            for (int k = 0; k <= WARMUP_CAMPAIGNS; k++) {
+                boolean measured = k == WARMUP_CAMPAIGNS;
+                // due at one instant, far enough ahead that every broadcast is scheduled (and its prompt ready) before it
+                Instant at = Instant.now().plusSeconds(15 + elders / 40);
+                var c = api.send("POST", "/api/campaigns", sup, "{\"name\":\"bench " + rate + "/s " + (measured ? "measured" : "warm-up " + (k + 1))
+                        + "\",\"template\":\"check-in\",\"fields\":{},\"filter\":{\"district\":\"" + DISTRICT + "\"},\"at\":\"" + at + "\"}");
+                if (c.status() != 201) {
+                    throw new IllegalStateException("cannot create the campaign: " + c.status() + " " + c.body());
+                }
+                long id = c.json().path("id").asLong();
+                campaign = id;
+                Awaitility.await("every broadcast scheduled").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> api.get("/api/campaigns/" + id, sup).json().path("scheduled").asInt() == elders);
+                if (Instant.now().isAfter(at)) {
+                    System.out.println("WARNING: scheduling took longer than the lead time; the first calls went out early");
+                }
+                streamFrom = phones.perSecond("IncomingCall(P)").size();
+                long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
+                Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
+                Awaitility.await("every broadcast closed").atMost(Duration.ofSeconds(120 + elders / Math.max(1, rate) * 3L))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> api.get("/api/campaigns/" + id, sup).json().path("pending").asInt() == 0);
+                cpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
+                kinds = new long[3];
+                SurgeBench.byKind(threads0, ProcessStats.threadCpuMillis(stack.process.pid()), kinds);
+                drain = Duration.between(at, Instant.now()).toSeconds();
+                int done = (k + 1) * elders;
+                try {
+                    Awaitility.await("the phones saw every call end").atMost(Duration.ofSeconds(30))
+                            .until(() -> phones.successfulCalls() + phones.failedCalls() >= done);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    System.out.printf("the phones counted %d successful and %d failed calls of %d:%n%s%n", phones.successfulCalls(),
+                            phones.failedCalls(), done, phones.log());
+                }
+                System.out.printf("campaign %d (%s): %.1f ms of CPU per call%n", id, measured ? "measured" : "warm-up",
+                        cpu / (double) elders);
             }
-            long campaign = c.json().path("id").asLong();
-            Awaitility.await("every broadcast scheduled").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> api.get("/api/campaigns/" + campaign, sup).json().path("scheduled").asInt() == elders);
-            if (Instant.now().isAfter(at)) {
-                System.out.println("WARNING: scheduling took longer than the lead time; the first calls went out early");
-            }
-            long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
-            Awaitility.await("every broadcast closed").atMost(Duration.ofSeconds(120 + elders / Math.max(1, rate) * 3L))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> api.get("/api/campaigns/" + campaign, sup).json().path("pending").asInt() == 0);
-            long cpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
-            long drain = Duration.between(at, Instant.now()).toSeconds();
             JsonNode summary = api.get("/api/campaigns/" + campaign, sup).json();
             System.out.println("campaign: " + summary);
-            try {
-                Awaitility.await("the phones saw every call end").atMost(Duration.ofSeconds(30))
-                        .until(() -> phones.successfulCalls() + phones.failedCalls() >= elders);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                System.out.printf("the phones counted %d successful and %d failed calls of %d:%n%s%n", phones.successfulCalls(),
-                        phones.failedCalls(), elders, phones.log());
-            }
 
             List<Long> starts = new ArrayList<>();
             int oneAttempt = 0;
@@ -151,7 +177,8 @@ public final class BroadcastBench {
             starts.sort(null);
             double dialRate = starts.size() < 2 ? 0 : (starts.size() - 1) * 1000.0 / (starts.getLast() - starts.getFirst());
             // sipp's per-second INVITE counts, without the first and last (partial) seconds of the stream
-            List<Integer> perSecond = phones.perSecond("IncomingCall(P)");
+            List<Integer> all = phones.perSecond("IncomingCall(P)");
+            List<Integer> perSecond = all.subList(Math.min(streamFrom, all.size()), all.size()); // the measured campaign's
             int first = 0;
             int last = perSecond.size() - 1;
             while (first <= last && perSecond.get(first) == 0) {
@@ -168,7 +195,8 @@ public final class BroadcastBench {
             System.out.printf("INVITEs per second at the phones: %s%n", inner);
             return new Run(rate, elders, dialRate, median, sorted.getFirst(), sorted.getLast(),
                     summary.path("confirmed").asInt(), oneAttempt, phones.failedCalls(), maxUp,
-                    cpu / (double) elders, load0, ProcessStats.loadAverage(), drain);
+                    cpu / (double) elders, load0, ProcessStats.loadAverage(), drain, kinds[0] / (double) elders,
+                    kinds[1] / (double) elders, kinds[2] / (double) elders);
         }
     }
 }
