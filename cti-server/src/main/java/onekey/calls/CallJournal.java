@@ -75,9 +75,11 @@ public final class CallJournal implements AutoCloseable {
      * Group commit: the oldest batchable op waits up to this long after its append for others to share its commit (a
      * call's ops come a few ms apart; calls in a surge some tens of ms apart). Issue 23: with 10 ms for a lone op only,
      * a surge's batches held 2–3 ops and the commits (H2 writes a chunk each) were a third of the writer's CPU. The
-     * op is in the file from its append on: waiting delays only when its row is seen in the database.
+     * op is in the file from its append on: waiting delays only when its row is seen in the database. 200 ms (was 50):
+     * a surge call's ops come over seconds (arrival, queue, ring, answer, end), so 50 ms still left ~3 commits a call; a
+     * new call's row is never kept waiting ({@link #urgent}).
      */
-    static final long LINGER_MS = 50;
+    static final long LINGER_MS = 200;
     /** Group commit: the writer stops waiting for company once this many ops are pending. */
     static final int GATHER = 32;
 
@@ -244,6 +246,28 @@ public final class CallJournal implements AutoCloseable {
         return op instanceof JournalOp.CallState || op instanceof JournalOp.Events || op instanceof JournalOp.Audit;
     }
 
+    /**
+     * An op someone waits for, written without lingering: a new call's row (its id is 0 until stored), which the call's
+     * publications, the screen pop among them, wait for (CallTracker.STORE_WAIT_MS).
+     */
+    static boolean urgent(JournalOp op) {
+        return op instanceof JournalOp.CallState s && s.call().id() == 0;
+    }
+
+    /** Whether an urgent op is among the first {@link #GATHER} pending. Under the lock. */
+    private boolean urgentPending() {
+        int n = 0;
+        for (Entry e : pending) {
+            if (urgent(e.op())) {
+                return true;
+            }
+            if (++n >= GATHER) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     private void writeLoop() {
         long backoff = 50;
         long lastForce = System.currentTimeMillis();
@@ -269,7 +293,7 @@ public final class CallJournal implements AutoCloseable {
                     continue;
                 }
                 if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())
-                        && pending.size() < GATHER && !spilled && running) {
+                        && pending.size() < GATHER && !spilled && running && !urgentPending()) {
                     long age = System.currentTimeMillis() - next.appendedAt();
                     if (age >= 0 && age < LINGER_MS) {
                         changed.await(LINGER_MS - age, TimeUnit.MILLISECONDS);

@@ -211,4 +211,16 @@ class CallJournalTest {
         }
         assertThat(written).containsExactly("state arrived", "event arrived", "state answered", "event answered");
     }
+
+    /**
+     * Issue 23: the group commit never keeps a new call's row waiting (the call's publications, the screen pop among
+     * them, wait for its id); a stored call's later states, timelines and audit rows may wait for company.
+     */
+    @Test
+    void onlyANewCallsRowIsUrgent() {
+        assertThat(CallJournal.urgent(state("L1", "arrived"))).isTrue();
+        assertThat(CallJournal.urgent(new JournalOp.CallState(state("L1", "answered").call().withId(42)))).isFalse();
+        assertThat(CallJournal.urgent(ev("L1", "arrived"))).isFalse();
+        assertThat(CallJournal.batchable(state("L1", "arrived"))).isTrue();
+    }
 }
