@@ -221,6 +221,9 @@ public final class CallJournal implements AutoCloseable {
                 // the disk refused (full?): the op is still written to the database from memory
                 log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());
             }
+            if (linksElder(op)) {
+                urgentSeqs.add(seq);
+            }
             if (pending.size() < capacity && !spilled) {
                 pending.add(e);
             } else {
@@ -246,9 +249,29 @@ public final class CallJournal implements AutoCloseable {
         return op instanceof JournalOp.CallState || op instanceof JournalOp.Events || op instanceof JournalOp.Audit;
     }
 
+    /** linkedid → the elder of the call's last appended state (bounded): a state that links the elder is urgent. */
+    private final Map<String, Long> elderOf = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    };
+    /** Seqs of pending ops that link a call to its elder (written without lingering, as {@link #urgent} ones). */
+    private final java.util.Set<Long> urgentSeqs = new java.util.HashSet<>();
+
+    /** Whether {@code op} is a call's state that names an elder its last state did not. Under the lock. */
+    private boolean linksElder(JournalOp op) {
+        if (!(op instanceof JournalOp.CallState s) || s.call().elderId() == null) {
+            return false;
+        }
+        Long before = elderOf.put(s.call().linkedid(), s.call().elderId());
+        return !s.call().elderId().equals(before);
+    }
+
     /**
      * An op someone waits for, written without lingering: a new call's row (its id is 0 until stored), which the call's
-     * publications, the screen pop among them, wait for (CallTracker.STORE_WAIT_MS).
+     * publications, the screen pop among them, wait for (CallTracker.STORE_WAIT_MS). A state that links the call to its
+     * elder is written without lingering too (the calls list shows whose call it is as soon as OneKey knows).
      */
     static boolean urgent(JournalOp op) {
         return op instanceof JournalOp.CallState s && s.call().id() == 0;
@@ -258,7 +281,7 @@ public final class CallJournal implements AutoCloseable {
     private boolean urgentPending() {
         int n = 0;
         for (Entry e : pending) {
-            if (urgent(e.op())) {
+            if (urgent(e.op()) || urgentSeqs.contains(e.seq())) {
                 return true;
             }
             if (++n >= GATHER) {
@@ -376,6 +399,7 @@ public final class CallJournal implements AutoCloseable {
             if (!pending.isEmpty() && pending.peekFirst().seq() == e.seq()) {
                 pending.pollFirst();
             }
+            urgentSeqs.remove(e.seq());
             appliedSeq = e.seq();
             dirty = true; // the applied mark is due
             written.incrementAndGet();

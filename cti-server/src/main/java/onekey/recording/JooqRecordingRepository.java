@@ -63,16 +63,7 @@ public final class JooqRecordingRepository implements RecordingRepository {
         String status = rec.status() == null ? "ok" : rec.status();
         long createdAt = rec.createdAt() > 0 ? rec.createdAt() : System.currentTimeMillis();
         try {
-            long id = dsl.insertInto(RECORDINGS)
-                    .set(RECORDINGS.CALL_ID, rec.callId())
-                    .set(RECORDINGS.PATH, rec.path())
-                    .set(RECORDINGS.PATH_SHA256, key)
-                    .set(RECORDINGS.DURATION_MS, rec.durationMs())
-                    .set(RECORDINGS.SIZE_BYTES, rec.sizeBytes())
-                    .set(RECORDINGS.SHA256, rec.sha256())
-                    .set(RECORDINGS.STATUS, status)
-                    .set(RECORDINGS.CREATED_AT, createdAt)
-                    .returningResult(RECORDINGS.ID).fetchOne().value1();
+            long id = insert(dsl, rec, key, status, createdAt).returningResult(RECORDINGS.ID).fetchOne().value1();
             return new Recording(id, rec.callId(), rec.path(), rec.durationMs(), rec.sizeBytes(), rec.sha256(), status, createdAt);
         } catch (DataAccessException e) {
             if (Constraints.violates(e, UQ_PATH)) {
@@ -80,6 +71,20 @@ public final class JooqRecordingRepository implements RecordingRepository {
             }
             throw e;
         }
+    }
+
+    /** The recording's row as an insert, every column. */
+    private static org.jooq.InsertSetMoreStep<RecordingsRecord> insert(DSLContext tx, Recording rec, String key, String status,
+            long createdAt) {
+        return tx.insertInto(RECORDINGS)
+                .set(RECORDINGS.CALL_ID, rec.callId())
+                .set(RECORDINGS.PATH, rec.path())
+                .set(RECORDINGS.PATH_SHA256, key)
+                .set(RECORDINGS.DURATION_MS, rec.durationMs())
+                .set(RECORDINGS.SIZE_BYTES, rec.sizeBytes())
+                .set(RECORDINGS.SHA256, rec.sha256())
+                .set(RECORDINGS.STATUS, status)
+                .set(RECORDINGS.CREATED_AT, createdAt);
     }
 
     private static Recording upsert(DSLContext tx, Recording rec, String key) {
@@ -93,16 +98,7 @@ public final class JooqRecordingRepository implements RecordingRepository {
                 .where(RECORDINGS.PATH_SHA256.eq(key))
                 .execute();
         if (n == 0) {
-            tx.insertInto(RECORDINGS)
-                    .set(RECORDINGS.CALL_ID, rec.callId())
-                    .set(RECORDINGS.PATH, rec.path())
-                    .set(RECORDINGS.PATH_SHA256, key)
-                    .set(RECORDINGS.DURATION_MS, rec.durationMs())
-                    .set(RECORDINGS.SIZE_BYTES, rec.sizeBytes())
-                    .set(RECORDINGS.SHA256, rec.sha256())
-                    .set(RECORDINGS.STATUS, status)
-                    .set(RECORDINGS.CREATED_AT, rec.createdAt() > 0 ? rec.createdAt() : System.currentTimeMillis())
-                    .execute();
+            insert(tx, rec, key, status, rec.createdAt() > 0 ? rec.createdAt() : System.currentTimeMillis()).execute();
         }
         return tx.selectFrom(RECORDINGS).where(RECORDINGS.PATH_SHA256.eq(key)).fetchOne(JooqRecordingRepository::toRecording);
     }
