@@ -221,7 +221,7 @@ public final class CallJournal implements AutoCloseable {
                 // the disk refused (full?): the op is still written to the database from memory
                 log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());
             }
-            if (linksElder(op)) {
+            if (urgent(op) | linksElder(op)) { // both: linksElder keeps track of every state's elder
                 urgentSeqs.add(seq);
             }
             if (pending.size() < capacity && !spilled) {
@@ -256,7 +256,7 @@ public final class CallJournal implements AutoCloseable {
             return size() > 10_000;
         }
     };
-    /** Seqs of pending ops that link a call to its elder (written without lingering, as {@link #urgent} ones). */
+    /** Seqs of appended ops not yet applied that must not linger: {@link #urgent} ones and those linking an elder. */
     private final java.util.Set<Long> urgentSeqs = new java.util.HashSet<>();
 
     /** Whether {@code op} is a call's state that names an elder its last state did not. Under the lock. */
@@ -275,20 +275,6 @@ public final class CallJournal implements AutoCloseable {
      */
     static boolean urgent(JournalOp op) {
         return op instanceof JournalOp.CallState s && s.call().id() == 0;
-    }
-
-    /** Whether an urgent op is among the first {@link #GATHER} pending. Under the lock. */
-    private boolean urgentPending() {
-        int n = 0;
-        for (Entry e : pending) {
-            if (urgent(e.op()) || urgentSeqs.contains(e.seq())) {
-                return true;
-            }
-            if (++n >= GATHER) {
-                return false;
-            }
-        }
-        return false;
     }
 
     private void writeLoop() {
@@ -316,7 +302,7 @@ public final class CallJournal implements AutoCloseable {
                     continue;
                 }
                 if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())
-                        && pending.size() < GATHER && !spilled && running && !urgentPending()) {
+                        && pending.size() < GATHER && !spilled && running && urgentSeqs.isEmpty()) {
                     long age = System.currentTimeMillis() - next.appendedAt();
                     if (age >= 0 && age < LINGER_MS) {
                         changed.await(LINGER_MS - age, TimeUnit.MILLISECONDS);
