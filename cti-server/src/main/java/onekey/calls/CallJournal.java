@@ -221,7 +221,7 @@ public final class CallJournal implements AutoCloseable {
                 // the disk refused (full?): the op is still written to the database from memory
                 log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());
             }
-            if (urgent(op) | linksElder(op)) { // both: linksElder keeps track of every state's elder
+            if (urgent(op) | linksOwner(op)) { // both: linksOwner keeps track of every state's elder and agent
                 urgentSeqs.add(seq);
             }
             if (pending.size() < capacity && !spilled) {
@@ -249,29 +249,40 @@ public final class CallJournal implements AutoCloseable {
         return op instanceof JournalOp.CallState || op instanceof JournalOp.Events || op instanceof JournalOp.Audit;
     }
 
-    /** linkedid → the elder of the call's last appended state (bounded): a state that links the elder is urgent. */
-    private final Map<String, Long> elderOf = new LinkedHashMap<>(256, 0.75f, true) {
+    /**
+     * linkedid → "elder/agent" of the call's last appended state (bounded): a state that links the call to its elder or
+     * its agent is urgent.
+     */
+    private final Map<String, String> ownerOf = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > 10_000;
         }
     };
-    /** Seqs of appended ops not yet applied that must not linger: {@link #urgent} ones and those linking an elder. */
+    /** Seqs of appended ops not yet applied that must not linger: {@link #urgent} ones and those linking an elder or agent. */
     private final java.util.Set<Long> urgentSeqs = new java.util.HashSet<>();
 
-    /** Whether {@code op} is a call's state that names an elder its last state did not. Under the lock. */
-    private boolean linksElder(JournalOp op) {
-        if (!(op instanceof JournalOp.CallState s) || s.call().elderId() == null) {
+    /**
+     * Whether {@code op} is a call's state that names an elder or an agent its last state did not (the rows that say
+     * whose call it is: the calls list, an agent's rights on the call, are read from them). Under the lock.
+     */
+    private boolean linksOwner(JournalOp op) {
+        if (!(op instanceof JournalOp.CallState st)) {
             return false;
         }
-        Long before = elderOf.put(s.call().linkedid(), s.call().elderId());
-        return !s.call().elderId().equals(before);
+        CallRecord c = st.call();
+        if (c.elderId() == null && c.agentId() == null) {
+            return false;
+        }
+        String owner = c.elderId() + "/" + c.agentId();
+        return !owner.equals(ownerOf.put(c.linkedid(), owner));
     }
 
     /**
      * An op someone waits for, written without lingering: a new call's row (its id is 0 until stored), which the call's
      * publications, the screen pop among them, wait for (CallTracker.STORE_WAIT_MS). A state that links the call to its
-     * elder is written without lingering too (the calls list shows whose call it is as soon as OneKey knows).
+     * elder or its agent is written without lingering too (the calls list and an agent's rights on the call read whose call
+     * it is from the row).
      */
     static boolean urgent(JournalOp op) {
         return op instanceof JournalOp.CallState s && s.call().id() == 0;
