@@ -75,11 +75,13 @@ public final class CallJournal implements AutoCloseable {
      * Group commit: the oldest batchable op waits up to this long after its append for others to share its commit (a
      * call's ops come a few ms apart; calls in a surge some tens of ms apart). Issue 23: with 10 ms for a lone op only,
      * a surge's batches held 2–3 ops and the commits (H2 writes a chunk each) were a third of the writer's CPU. The
-     * op is in the file from its append on: waiting delays only when its row is seen in the database. 200 ms (was 50):
-     * a surge call's ops come over seconds (arrival, queue, ring, answer, end), so 50 ms still left ~3 commits a call; a
-     * new call's row is never kept waiting ({@link #urgent}).
+     * op is in the file from its append on: waiting delays only when its row is seen in the database. A new call's row
+     * and a state linking its elder or agent are never kept waiting ({@link #urgent}).
      */
-    static final long LINGER_MS = 200;
+    // 10 ms again (e52e751 + 1): at 200 ms, three fresh clones in a row showed ITs that read a call's row right after an
+    // agent's action (SoftphoneIT's 紧急救援, FailOpenIT's list, SupervisorDeskIT's QA save) before it was written.
+    // The rows' lag is the landed code's again; what reads a row right after an event should wait for it first.
+    static final long LINGER_MS = 10;
     /** Group commit: the writer stops waiting for company once this many ops are pending. */
     static final int GATHER = 32;
 
