@@ -254,6 +254,12 @@ public final class SurgeBench {
             stack.stopServer(); // closes the H2 file so that this JVM can read the rows
             Map<String, Call> calls = readRows(dbUrl);
             readQueueLog(stack.asterisk.rundir.resolve("log/queue_log"), calls);
+            String keep = System.getProperty("bench.keep", "");
+            if (!keep.isBlank()) {
+                Files.createDirectories(Path.of(keep));
+                Files.copy(stack.asterisk.rundir.resolve("log/queue_log"), Path.of(keep, "queue_log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             for (BenchAgents.Offer o : offers) {
                 Call c = calls.get(o.linkedid());
                 if (c != null && (c.firstPop < 0 || o.receivedAt() < c.firstPop)) {
@@ -262,6 +268,14 @@ public final class SurgeBench {
                 if (c != null && o.amiEventAt() > 0 && (c.firstOffered < 0 || o.amiEventAt() < c.firstOffered)) {
                     c.firstOffered = o.amiEventAt();
                 }
+            }
+            if (!keep.isBlank()) {
+                StringBuilder csv = new StringBuilder("linkedid,dnis,priority,agent,arrived,queued,firstOffered,firstPop,answered,ended,outcome\n");
+                calls.values().forEach(c -> csv.append(String.join(",", String.valueOf(c.linkedid), String.valueOf(c.dnis),
+                        String.valueOf(c.priority), String.valueOf(c.agent), String.valueOf(c.arrived), String.valueOf(c.queued),
+                        String.valueOf(c.firstOffered), String.valueOf(c.firstPop), String.valueOf(c.answered), String.valueOf(c.ended),
+                        String.valueOf(c.outcome))).append('\n'));
+                Files.writeString(Path.of(keep, "calls.csv"), csv);
             }
             rows.addAll(report(calls, serverCpu, asteriskCpu, runSeconds, heap, journal, loadAfterCalls));
         }
@@ -520,6 +534,7 @@ public final class SurgeBench {
         // SOS answered after a non-SOS call that joined the queue later
         List<Call> byAnswer = calls.stream().filter(c -> c.answered >= 0 && c.queued >= 0).toList();
         Map<Call, long[]> ideal = simulate(byAnswer, AGENTS, wrapupMs());
+        Map<Call, long[]> polled = simulate(byAnswer, AGENTS, wrapupMs(), 1000);
         int answeredAfter = inversions(byAnswer, c -> c.answered);
         int offeredAfter = inversions(byAnswer.stream().filter(c -> c.firstOffered >= 0).toList(), c -> c.firstOffered);
         int idealAnsweredAfter = inversions(byAnswer, c -> c.queued + ideal.get(c)[0]);
@@ -528,6 +543,10 @@ public final class SurgeBench {
                 answeredAfter, sosAnswered, idealAnsweredAfter, answeredAfter == 0 ? "met" : answeredAfter <= idealAnsweredAfter ? "NOT met, but no more than the ideal queue's" : "NOT met"));
         rows.add(String.format("| SOS calls offered to an agent (AgentCalled) after a non-SOS call that joined the queue later: the queue's own order | %d of %d | target 0: %s |",
                 offeredAfter, sosAnswered, offeredAfter == 0 ? "met" : "NOT met"));
+        if (offeredAfter > 0) {
+            rows.add("| those SOS calls: how much later than the non-SOS call they were rung, and how long they had waited when it was | "
+                    + inversionDetails(byAnswer.stream().filter(c -> c.firstOffered >= 0).toList()) + " |");
+        }
         // the ideal queue on the same joins, rings and talks
         List<Long> realSos = byAnswer.stream().filter(Call::sos).map(Call::waitMs).sorted().toList();
         List<Long> idealSos = byAnswer.stream().filter(Call::sos).map(c -> ideal.get(c)[0]).sorted().toList();
@@ -544,6 +563,10 @@ public final class SurgeBench {
         rows.add(String.format("| SOS wait, queue join → answer (OneKey rows, ms) | p50 %d ms, p99 %d ms, max %d ms | ideal priority queue, same agents, joins, rings and talks: p50 %d ms, p99 %d ms | ratio p50 %s, p99 %s | target ≤ %.1f: %s |",
                 r50, r99, realSos.isEmpty() ? -1 : realSos.get(realSos.size() - 1), i50, i99, fmt(ratio50), fmt(ratio99),
                 TARGET_SOS_RATIO, met ? "met" : "NOT met"));
+        List<Long> polledSos = byAnswer.stream().filter(Call::sos).map(c -> polled.get(c)[0]).sorted().toList();
+        rows.add(String.format("| the same priority queue looking for a free agent once a second, as app_queue's waiting callers do (not the target: what OneKey can reach on Asterisk 16's queue) | SOS wait p50 %d ms, p99 %d ms | real ÷ this: p50 %s, p99 %s |",
+                pct(polledSos, 50), pct(polledSos, 99), fmt(pct(polledSos, 50) <= 0 ? Double.NaN : (double) r50 / pct(polledSos, 50)),
+                fmt(pct(polledSos, 99) <= 0 ? Double.NaN : (double) r99 / pct(polledSos, 99))));
         rows.add(String.format("| every line's wait, queue join → answer | p50 %d ms, p99 %d ms | ideal: p50 %d ms, p99 %d ms | (non-SOS waits are what SOS-first costs them) |",
                 pct(realAll, 50), pct(realAll, 99), pct(idealAll, 50), pct(idealAll, 99)));
         // pops before the answer
@@ -607,6 +630,30 @@ public final class SurgeBench {
         return n;
     }
 
+    /**
+     * For each SOS call offered after a non-SOS call that joined later: the first such non-SOS call's AgentCalled
+     * before the SOS call's (ms), and the SOS call's wait at that moment (ms).
+     */
+    static String inversionDetails(List<Call> calls) {
+        List<String> out = new ArrayList<>();
+        int withinALook = 0;
+        for (Call s : calls) {
+            if (!s.sos()) {
+                continue;
+            }
+            java.util.Optional<Call> first = calls.stream().filter(o -> !o.sos() && o.queued > s.queued && o.firstOffered < s.firstOffered)
+                    .min(Comparator.comparingLong(o -> o.firstOffered));
+            if (first.isPresent()) {
+                Call o = first.get();
+                withinALook += s.firstOffered - o.firstOffered < 1000 ? 1 : 0;
+                out.add(String.format("%d ms later, had waited %d ms (non-SOS joined %d ms after it)",
+                        s.firstOffered - o.firstOffered, o.firstOffered - s.queued, o.queued - s.queued));
+            }
+        }
+        return String.format("%d of %d rung less than 1,000 ms after the non-SOS call (app_queue's waiting caller looks for a "
+                + "free agent once a second, a joining caller at once: both had one) | ", withinALook, out.size()) + String.join("; ", out);
+    }
+
     static long wrapupMs() {
         String w = WRAPUP.isBlank() ? "1" : WRAPUP; // Stack's default
         return Long.parseLong(w) * 1000L;
@@ -618,6 +665,15 @@ public final class SurgeBench {
      * (OneKey's row) + wrap-up. Returns each call's {wait (join → answer), wait until offered} in ms.
      */
     static Map<Call, long[]> simulate(List<Call> calls, int agents, long wrapupMs) {
+        return simulate(calls, agents, wrapupMs, 0);
+    }
+
+    /**
+     * As {@link #simulate(List, int, long)}, but a waiting call looks for a free agent only every {@code recheckMs}
+     * from its join (app_queue's wait loop looks once a second: an agent freed between two looks waits for the next);
+     * a call that joins while an agent is free takes it at once. 0: the ideal queue, which sees a free agent at once.
+     */
+    static Map<Call, long[]> simulate(List<Call> calls, int agents, long wrapupMs, long recheckMs) {
         long meanRing = (RING_MIN_MS + RING_MAX_MS) / 2;
         List<Call> arrivals = new ArrayList<>(calls);
         arrivals.sort(Comparator.comparingLong(c -> c.queued));
@@ -636,7 +692,11 @@ public final class SurgeBench {
                 waiting.add(arrivals.get(next++));
             }
             Call c = waiting.poll();
-            long start = Math.max(free.poll(), c.queued);
+            long freeAt = free.poll();
+            long start = Math.max(freeAt, c.queued);
+            if (recheckMs > 0 && freeAt > c.queued) {
+                start = c.queued + (freeAt - c.queued + recheckMs - 1) / recheckMs * recheckMs;
+            }
             long ring = c.ringMs() >= 0 ? c.ringMs() : c.qlRingS >= 0 ? c.qlRingS * 1000 : meanRing;
             long talk = Math.max(0, c.talkMs());
             wait.put(c, new long[] {start + ring - c.queued, start - c.queued});
