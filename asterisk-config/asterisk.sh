@@ -192,9 +192,8 @@ render_sip_tls() {
     mv -f "$out.tmp.$$" "$out"
 }
 
-# Asterisk's data dir for this instance: the packaged one linked in, plus Mandarin (zh) queue
-# announcements, so a caller waiting in the queue hears their position in their own language
-# (the channel's language: zh by default, en for elders whose record says so).
+# Asterisk's data dir for this instance: the packaged one linked in, plus Mandarin (zh) digits and the queue's
+# hold music with its spoken line in Mandarin and English (wait_moh).
 datadir() {  # datadir SOURCE
     local src="$1" d="$RUNDIR/data" e
     [ -d "$src" ] || die "Asterisk data dir $src missing (ONEKEY_ASTERISK_DATADIR)"
@@ -208,14 +207,77 @@ datadir() {  # datadir SOURCE
         ln -sfn "$e" "$d/sounds/$(basename "$e")"
     done
     zh_sounds "$d/sounds/zh"
+    wait_moh "$d"
 }
 
-# Spoken once with espeak-ng (Mandarin voice cmn), 8 kHz WAV, cached across instances.
-# Short on purpose: app_queue plays them before it rings a member who has just become free.
-ZH_SOUNDS='queue-youarenext|您是下一位
-queue-thereare|前面还有
-queue-callswaiting|位
-digits/0|零
+# The queue's hold music (musiconhold.conf classes onekey-wait, onekey-wait-en): a spoken line, then about 25 s
+# of music, again and again, so that a waiting elder hears what is happening every half minute. It is hold music,
+# not a queue announcement, on purpose: app_queue cannot ring a member for a caller while it plays that caller an
+# announcement (a position announcement took 3.3 s), and hands members who become free meanwhile to callers behind
+# it, SOS calls' included (issue 23's surge: SOS calls overtaken by later non-SOS calls). Hold music never holds a
+# caller back. Spoken once with espeak-ng and cut with sox, cached across instances.
+WAIT_ZH='请不要挂机，我们会尽快为您接通。'
+WAIT_EN='Please stay on the line: you will be answered shortly.'
+
+wait_moh() {  # wait_moh DATADIR
+    local cache lang voice text tmp m n f
+    # a changed line is spoken again: the cache is named by the lines
+    cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey}/moh-wait-$(printf '%s|%s' "$WAIT_ZH" "$WAIT_EN" | md5sum | cut -c1-8)"
+    for lang in zh en; do
+        mkdir -p "$1/moh-wait-$lang"
+        if [ ! -s "$cache/$lang/done" ] && command -v espeak-ng >/dev/null && command -v sox >/dev/null; then
+            if [ "$lang" = zh ]; then voice=cmn; text="$WAIT_ZH"; else voice=en; text="$WAIT_EN"; fi
+            tmp="$cache/$lang.tmp.$$"
+            rm -rf "$tmp"
+            mkdir -p "$tmp/music"
+            espeak-ng -v "$voice" -s 165 -w "$tmp/say.raw.wav" "$text" 2>/dev/null &&
+                sox -q "$tmp/say.raw.wav" -r 8000 -c 1 -b 16 "$tmp/say.wav" silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse 2>/dev/null
+            n=0
+            for m in "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"/moh/*.gsm; do
+                [ -e "$m" ] || continue
+                n=$((n + 1))
+                sox -q "$m" "$tmp/music/t$n-.gsm" trim 0 25 : newfile : restart 2>/dev/null
+                [ "$n" -ge 2 ] && break
+            done
+            if [ -s "$tmp/say.wav" ]; then
+                n=0
+                mkdir -p "$tmp/out"
+                cp "$tmp/say.wav" "$tmp/out/say.wav"
+                for f in "$tmp"/music/*.gsm; do
+                    [ -e "$f" ] || continue
+                    n=$((n + 1))
+                    mv "$f" "$tmp/out/$(printf '%03d' "$n")-music.gsm"
+                done
+                echo "$n" > "$tmp/out/done"
+                # another instance starting beside this one may have made it first: theirs is kept
+                mv -T "$tmp/out" "$cache/$lang" 2>/dev/null || true
+            fi
+            rm -rf "$tmp"
+        fi
+        rm -f "$1/moh-wait-$lang"/*
+        if [ -s "$cache/$lang/done" ]; then
+            # sort=alpha: 000-a says the line, 000-b is music, 001-a the line again, ...
+            ln -sfn "$cache/$lang/say.wav" "$1/moh-wait-$lang/000-a-say.wav"
+            n=0
+            for f in "$cache/$lang"/*-music.gsm; do
+                [ -e "$f" ] || continue
+                ln -sfn "$f" "$1/moh-wait-$lang/$(printf '%03d' "$n")-b-music.gsm"
+                n=$((n + 1))
+                ln -sfn "$cache/$lang/say.wav" "$1/moh-wait-$lang/$(printf '%03d' "$n")-a-say.wav"
+            done
+        else
+            echo "asterisk.sh: espeak-ng or sox missing: waiting callers hear the packaged hold music only (./onekey setup installs them)" >&2
+            for m in "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"/moh/*; do
+                [ -e "$m" ] && ln -sfn "$m" "$1/moh-wait-$lang/$(basename "$m")"
+            done
+        fi
+    done
+    return 0
+}
+
+# Mandarin digits (Asterisk's SayNumber in language zh), spoken once with espeak-ng (voice cmn), 8 kHz WAV,
+# cached across instances.
+ZH_SOUNDS='digits/0|零
 digits/1|一
 digits/2|两
 digits/3|三

@@ -34,11 +34,17 @@ class NobodyThereIT {
             Awaitility.await("AMI connected and settings written").atMost(Duration.ofSeconds(20))
                     .until(() -> stack.asterisk.cli("database show onekey").contains("88880000"));
             assertThat(stack.asterisk.cli("database get onekey sos-wait")).contains(String.valueOf(SOS_WAIT_S));
-            // callers who wait hear their position in Mandarin: the prompts Asterisk plays for language zh
-            for (String f : new String[] {"queue-youarenext", "queue-thereare", "queue-callswaiting", "digits/2"}) {
-                Path wav = stack.asterisk.rundir.resolve("data/sounds/zh/" + f + ".wav");
-                assertThat(Audio.rms(wav)).as("Mandarin prompt %s is speech", f).isGreaterThan(0.01);
+            // a waiting caller is told what happens by the queue's hold music (a spoken line between pieces of music,
+            // Mandarin, English for language en), never by a queue announcement, which holds the caller back from a
+            // member who becomes free (issue 23: SOS calls overtaken by later calls while hearing their position)
+            for (String lang : new String[] {"zh", "en"}) {
+                Path say = stack.asterisk.rundir.resolve("data/moh-wait-" + lang + "/000-a-say.wav");
+                assertThat(Audio.rms(say)).as("the %s hold line is speech", lang).isGreaterThan(0.01);
             }
+            String moh = stack.asterisk.cli("moh show files");
+            assertThat(moh).as(moh).contains("onekey-wait-en").contains("moh-wait-zh/000-a-say").contains("moh-wait-zh/001-a-say")
+                    .contains("moh-wait-zh/000-b-music");
+            assertThat(stack.asterisk.cli("queue show onekey")).contains("onekey");
 
             Ws supervisor = new Ws(stack.server.apiPort(), api.login("super", "super1234"));
             supervisor.await("hello", 10);
