@@ -388,6 +388,9 @@ public final class OneKeyServer implements AutoCloseable {
                 cfg.httpTls().allowPlaintext())
                 .headerTimeout(java.time.Duration.ofSeconds(cfg.http().headerTimeoutSeconds()));
 
+        // read-your-writes: a request waits (at most 500 ms, never while the database fails) for the journal's ops
+        // appended before it, so the rows it reads are as the agent's action left them
+        api.readYourWrites(() -> journal.awaitWritten(500));
         api.emergency(new onekey.rescue.EmergencyService(incidentRepo, elders, hub, audit, clock,
                 () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
                         .map(onekey.agents.AgentStatus::accountId).toList(),

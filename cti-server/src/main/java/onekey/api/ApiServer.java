@@ -105,6 +105,22 @@ public final class ApiServer implements AutoCloseable {
 
     private volatile onekey.rescue.EmergencyService emergency;
 
+    /**
+     * Read-your-writes (issue 23): run before every authenticated request and WebSocket command, so that what an agent
+     * or a supervisor reads right after an action (the call's row, its agent, its QA) is in the database though the
+     * calls' journal writes rows in groups; e.g. waits for the journal's ops appended so far.
+     */
+    private volatile Runnable readYourWrites = () -> { };
+
+    public ApiServer readYourWrites(Runnable before) {
+        this.readYourWrites = before;
+        return this;
+    }
+
+    void readYourWrites() {
+        readYourWrites.run();
+    }
+
     /** The emergency service (null when not wired): the WebSocket's call.emergency calls it as REST does. */
     onekey.rescue.EmergencyService emergencyService() {
         return emergency;

@@ -88,6 +88,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                                 + req.method().name() + " " + path);
                     }
                 }
+                if (m.route().roles() != null) {
+                    // an agent's, a supervisor's request reads the rows the calls' journal writes as they are now
+                    server.readYourWrites();
+                }
                 Reply reply = m.route().handler().handle(new Req(req, qs, m.params(), actor, token,
                         remoteAddress(ctx)));
                 status = write(ctx, keepAlive, reply);

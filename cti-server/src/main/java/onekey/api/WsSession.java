@@ -353,6 +353,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> implem
         try {
             server.workers().execute(() -> {
                 try {
+                    server.readYourWrites(); // the command reads what the calls' journal writes (the call's row)
                     Map<String, Object> fields = command.run(new WsCommands.Caller(this, account, server), msg);
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("type", "ack");

@@ -78,10 +78,15 @@ public final class CallJournal implements AutoCloseable {
      * op is in the file from its append on: waiting delays only when its row is seen in the database. A new call's row
      * and a state linking its elder or agent are never kept waiting ({@link #urgent}).
      */
-    // 10 ms again (e52e751 + 1): at 200 ms, three fresh clones in a row showed ITs that read a call's row right after an
-    // agent's action (SoftphoneIT's 紧急救援, FailOpenIT's list, SupervisorDeskIT's QA save) before it was written.
-    // The rows' lag is the landed code's again; what reads a row right after an event should wait for it first.
-    static final long LINGER_MS = 10;
+    // 10 ms at 8554799: at 200 ms, three fresh clones in a row showed ITs that read a call's row right after an agent's
+    // action (SoftphoneIT's 紧急救援, FailOpenIT's list, SupervisorDeskIT's QA save) before it was written. Now such a
+    // reader waits for what was appended before it ({@link #awaitWritten}: every authenticated API request), and the
+    // writer does not linger while one waits.
+    static final long LINGER_MS = 100;
+    /** {@link #LINGER_MS}, or a test's own. */
+    private volatile long lingerMs = LINGER_MS;
+    /** Ops up to this seq are waited for by a reader ({@link #awaitWritten}): the writer does not linger. Under the lock. */
+    private long flushTo;
     /** Group commit: the writer stops waiting for company once this many ops are pending. */
     static final int GATHER = 32;
 
@@ -110,7 +115,7 @@ public final class CallJournal implements AutoCloseable {
     private BatchApplier batchApplier;
     private final AtomicLong batches = new AtomicLong();
     private Runnable onCaughtUp = () -> { };
-    private Thread writer;
+    private volatile Thread writer;
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -238,6 +243,49 @@ public final class CallJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Read-your-writes for a reader of the rows the journal writes (an API request right after an agent's action reads
+     * the call's row): waits until every op appended before this call is in the database, at most {@code maxWaitMs},
+     * and the writer stops lingering for them. Returns at once while the database is failing (the reader sees what is
+     * there, as it always did), on the writer's own thread, and when nothing is pending. True: written.
+     */
+    public boolean awaitWritten(long maxWaitMs) {
+        if (Thread.currentThread() == writer) {
+            return true;
+        }
+        lock.lock();
+        try {
+            long target = nextSeq;
+            if (appliedSeq >= target || failingSince != 0 || !running || writer == null) {
+                return appliedSeq >= target;
+            }
+            Entry oldest = pending.peekFirst();
+            if (oldest != null && System.currentTimeMillis() - oldest.appendedAt() > STALLED_MS) {
+                return false; // the writer is stuck in the database (frozen, not yet failing) or far behind: no wait
+            }
+            flushTo = Math.max(flushTo, target);
+            changed.signalAll();
+            long left = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+            while (appliedSeq < target && failingSince == 0 && running && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+            return appliedSeq >= target;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #awaitWritten} does not wait when the oldest pending op is older than this: the writer is stuck. */
+    static final long STALLED_MS = 2_000;
+
+    /** A test's linger instead of {@link #LINGER_MS}. */
+    void lingerMs(long ms) {
+        this.lingerMs = ms;
+    }
+
     private void writeLine(String s) throws IOException {
         ByteBuffer b = ByteBuffer.wrap((s + "\n").getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
@@ -315,10 +363,11 @@ public final class CallJournal implements AutoCloseable {
                     continue;
                 }
                 if (batchApplier != null && unbatched == 0 && failingSince == 0 && batchable(next.op())
-                        && pending.size() < GATHER && !spilled && running && urgentSeqs.isEmpty()) {
+                        && pending.size() < GATHER && !spilled && running && urgentSeqs.isEmpty() && flushTo <= appliedSeq) {
                     long age = System.currentTimeMillis() - next.appendedAt();
-                    if (age >= 0 && age < LINGER_MS) {
-                        changed.await(LINGER_MS - age, TimeUnit.MILLISECONDS);
+                    long linger = lingerMs;
+                    if (age >= 0 && age < linger) {
+                        changed.await(linger - age, TimeUnit.MILLISECONDS);
                         continue;
                     }
                 }

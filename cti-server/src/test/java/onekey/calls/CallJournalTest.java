@@ -217,6 +217,48 @@ class CallJournalTest {
      * Issue 23: the group commit never keeps a new call's row waiting (the call's publications, the screen pop among
      * them, wait for its id); a stored call's later states, timelines and audit rows may wait for company.
      */
+    /**
+     * Read-your-writes (issue 23): a reader (an API request right after an agent's action) waits for the ops appended
+     * before it, and the writer stops its group-commit linger for them: with a linger of a minute the ops are written
+     * at once.
+     */
+    @Test
+    void aReaderWaitingForTheOpsSoFarEndsTheLingerAndSeesThemWritten() throws Exception {
+        List<List<String>> batches = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(Files.createTempDirectory("okjournal"), 1000)) {
+            j.lingerMs(60_000);
+            j.start(e -> batches.add(List.of(name(e))), entries -> batches.add(entries.stream().map(CallJournalTest::name).toList()),
+                    () -> { });
+            j.append(ev("L1", "a"));
+            j.append(ev("L1", "b"));
+            j.append(ev("L2", "c"));
+            assertThat(j.awaitWritten(30_000)).as("written before the reader's 30 s are up, though the linger is a minute").isTrue();
+            assertThat(batches).containsExactly(List.of("a", "b", "c"));
+            assertThat(j.pending()).isZero();
+            assertThat(j.awaitWritten(30_000)).as("nothing pending: at once").isTrue();
+        }
+    }
+
+    /** While the database fails, a reader does not wait for the journal: it reads what is there, as before. */
+    @Test
+    void aReaderDoesNotWaitWhileTheDatabaseFails() throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        try (CallJournal j = new CallJournal(Files.createTempDirectory("okjournal"), 1000)) {
+            j.start(e -> {
+                if (down.get()) {
+                    throw new SQLTransientConnectionException("database away");
+                }
+            }, () -> { });
+            j.append(ev("L1", "a"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) j.metrics().get("failures")).longValue() > 0);
+            boolean written = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> j.awaitWritten(120_000), "a reader must not wait out its bound while the database is away");
+            assertThat(written).isFalse();
+            down.set(false);
+            assertThat(j.drain(10_000)).isTrue();
+        }
+    }
+
     @Test
     void onlyANewCallsRowIsUrgent() {
         assertThat(CallJournal.urgent(state("L1", "arrived"))).isTrue();
