@@ -34,7 +34,9 @@ class FailOpenIT {
     @Test
     void callIsRecordedAndQueuedWhileOneKeyIsDownAndReportedWhenItStarts() throws Exception {
         try (Stack stack = newStack().startAsterisk();
-             Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 30_000)) {
+             // 45 s: the call must outlast the server's start (up to ~20 s beside other ITs and window tests) and an
+             // agent's sign-in; at 30 s two runs beside SoftphoneIT saw the elder hang up first
+             Sipp.Caller caller = new Sipp.Caller(stack.asterisk.sipPort, "02155550001", "1234901", 45_000)) {
             // no FastAGI server listens: the call must still be queued ...
             Awaitility.await("caller waiting in queue").atMost(Duration.ofSeconds(15))
                     .until(() -> stack.asterisk.cli("queue show onekey").contains("1. "));
