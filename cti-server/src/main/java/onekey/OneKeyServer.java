@@ -658,6 +658,8 @@ public final class OneKeyServer implements AutoCloseable {
     /** Calls whose caller lookup gave up (database slow or away) are linked to their elder late (issue 16). */
     private void linkLate() {
         try {
+            // the calls the journal has linked to their elder but not yet written must not look unlinked
+            journal.awaitWritten(2_000);
             calls.linkLate(System.currentTimeMillis());
         } catch (RuntimeException e) {
             log.error("late link of calls to their elders failed: {}", e.toString());

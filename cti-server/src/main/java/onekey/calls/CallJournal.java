@@ -76,7 +76,7 @@ public final class CallJournal implements AutoCloseable {
      * call's ops come a few ms apart; calls in a surge some tens of ms apart). Issue 23: with 10 ms for a lone op only,
      * a surge's batches held 2–3 ops and the commits (H2 writes a chunk each) were a third of the writer's CPU. The
      * op is in the file from its append on: waiting delays only when its row is seen in the database. A new call's row
-     * and a state linking its elder or agent are never kept waiting ({@link #urgent}).
+     * is never kept waiting ({@link #urgent}), nor an op a reader waits for ({@link #awaitWritten}).
      */
     // 10 ms at 8554799: at 200 ms, three fresh clones in a row showed ITs that read a call's row right after an agent's
     // action (SoftphoneIT's 紧急救援, FailOpenIT's list, SupervisorDeskIT's QA save) before it was written. Now such a
@@ -228,7 +228,7 @@ public final class CallJournal implements AutoCloseable {
                 // the disk refused (full?): the op is still written to the database from memory
                 log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());
             }
-            if (urgent(op) | linksOwner(op)) { // both: linksOwner keeps track of every state's elder and agent
+            if (urgent(op)) {
                 urgentSeqs.add(seq);
             }
             if (pending.size() < capacity && !spilled) {
@@ -299,40 +299,14 @@ public final class CallJournal implements AutoCloseable {
         return op instanceof JournalOp.CallState || op instanceof JournalOp.Events || op instanceof JournalOp.Audit;
     }
 
-    /**
-     * linkedid → "elder/agent" of the call's last appended state (bounded): a state that links the call to its elder or
-     * its agent is urgent.
-     */
-    private final Map<String, String> ownerOf = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > 10_000;
-        }
-    };
-    /** Seqs of appended ops not yet applied that must not linger: {@link #urgent} ones and those linking an elder or agent. */
+    /** Seqs of appended {@link #urgent} ops not yet applied: the writer does not linger while there are any. */
     private final java.util.Set<Long> urgentSeqs = new java.util.HashSet<>();
-
-    /**
-     * Whether {@code op} is a call's state that names an elder or an agent its last state did not (the rows that say
-     * whose call it is: the calls list, an agent's rights on the call, are read from them). Under the lock.
-     */
-    private boolean linksOwner(JournalOp op) {
-        if (!(op instanceof JournalOp.CallState st)) {
-            return false;
-        }
-        CallRecord c = st.call();
-        if (c.elderId() == null && c.agentId() == null) {
-            return false;
-        }
-        String owner = c.elderId() + "/" + c.agentId();
-        return !owner.equals(ownerOf.put(c.linkedid(), owner));
-    }
 
     /**
      * An op someone waits for, written without lingering: a new call's row (its id is 0 until stored), which the call's
      * publications, the screen pop among them, wait for (CallTracker.STORE_WAIT_MS). A state that links the call to its
-     * elder or its agent is written without lingering too (the calls list and an agent's rights on the call read whose call
-     * it is from the row).
+     * elder or its agent lingers as any other since read-your-writes ({@link #awaitWritten}): the calls list and an agent's
+     * rights on the call, read from the row, are read by requests that wait for it (2729c16 and e52e751 wrote them at once).
      */
     static boolean urgent(JournalOp op) {
         return op instanceof JournalOp.CallState s && s.call().id() == 0;
