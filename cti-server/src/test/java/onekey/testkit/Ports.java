@@ -39,48 +39,32 @@ public final class Ports {
     }
 
     /**
-     * Forks: 20000–59999 in one slice per fork; in a slice, the first 60 % for large ranges (an Asterisk's 400 RTP ports,
-     * which must be contiguous) and the rest for single ports, handed out in turn, so that thousands of single ports
-     * never fragment the space large ranges need.
+     * Single ports (a server's TCP listeners: HTTP, AMI, FastAGI, SIP) come from 20000–31999, below the kernel's ephemeral
+     * ports (32768–60999): a port there that bound when it was probed can be taken by an outgoing connection's local port
+     * before its server binds it (a fresh clone's ServerProcessIT: "Address already in use"). Large ranges (an Asterisk's
+     * 400 RTP ports, UDP, which must be contiguous) come from 33000–59999. Forks: one slice of each per fork; singles
+     * are handed out in turn, so that thousands of them never fragment the space large ranges need.
      */
-    private static final int LOW = 20_000;
+    private static final int SINGLE_LOW = 20_000;
+    private static final int SINGLE_HIGH = 32_000;
+    private static final int LARGE_LOW = 33_000;
     private static final int HIGH = 60_000;
-    private static final int SLICE = (HIGH - LOW) / FORKS;
-    private static final int LARGE_FROM = LOW + FORK * SLICE;
-    private static final int LARGE_TO = FORKS == 1 ? HIGH : LARGE_FROM + SLICE * 6 / 10;
-    private static final int SINGLE_FROM = LARGE_TO;
-    private static final int SINGLE_TO = LARGE_FROM + SLICE;
+    private static final int LARGE_FROM = LARGE_LOW + FORK * ((HIGH - LARGE_LOW) / FORKS);
+    private static final int LARGE_TO = LARGE_FROM + (HIGH - LARGE_LOW) / FORKS;
+    private static final int SINGLE_FROM = SINGLE_LOW + FORK * ((SINGLE_HIGH - SINGLE_LOW) / FORKS);
+    private static final int SINGLE_TO = SINGLE_FROM + (SINGLE_HIGH - SINGLE_LOW) / FORKS;
     private static int nextSingle = SINGLE_FROM;
 
     private Ports() {
     }
 
-    /** A port free for both TCP and UDP on 127.0.0.1. */
+    /** A port free for both TCP and UDP on 127.0.0.1, below the kernel's ephemeral ports. */
     public static synchronized int free() {
-        if (FORKS > 1) {
-            return freeSingle();
-        }
-        for (int i = 0; i < 200; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int p = s.getLocalPort();
-                if (p > HIGH || given.contains(p)) {
-                    continue;
-                }
-                try (DatagramSocket d = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
-                    given.add(p);
-                    return p;
-                } catch (IOException busyUdp) {
-                    // try another
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no free loopback port found");
+        return freeSingle();
     }
 
     /**
-     * In a fork: the next port of this fork's single-port region that binds for TCP and UDP, in turn, reused after a lap
+     * The next port of this fork's single-port region that binds for TCP and UDP, in turn, reused after a lap
      * (a port handed out a lap ago is either in use, and does not bind, or was let go).
      */
     private static int freeSingle() {
