@@ -303,8 +303,9 @@ public final class CallJournal implements AutoCloseable {
     private final java.util.Set<Long> urgentSeqs = new java.util.HashSet<>();
 
     /**
-     * An op someone waits for, written without lingering: a new call's row (its id is 0 until stored), which the call's
-     * publications, the screen pop among them, wait for (CallTracker.STORE_WAIT_MS). A state that links the call to its
+     * An op someone waits for, written without lingering: a new call's row without an id (none was at hand from a
+     * reserved block, CallIds: the database was away when the call came), which the call's publications, the screen pop
+     * among them, wait for (CallTracker.STORE_WAIT_MS). A new call's row with its id lingers as any other. A state that links the call to its
      * elder or its agent lingers as any other since read-your-writes ({@link #awaitWritten}): the calls list and an agent's
      * rights on the call, read from the row, are read by requests that wait for it (2729c16 and e52e751 wrote them at once).
      */

@@ -9,6 +9,14 @@ public interface CallRepository {
     CallRecord insertIfAbsent(CallRecord call);
 
     /**
+     * An id for a new call's row, given before the row is written (issue 23: the pop carries it without waiting for the
+     * insert); 0 when none is at hand without waiting (the row then gets its id when it is inserted).
+     */
+    default long newId() {
+        return 0;
+    }
+
+    /**
      * Sets the columns the call model owns (channel, numbers, line, priority, elder, agent, times,
      * outcome, fail-open), never disposition, notes or recording: those belong to the agent and the
      * recording indexer, and a write from a stale copy must not undo them.

@@ -507,6 +507,15 @@ public final class CallTracker implements AutoCloseable {
         if (prev != null) {
             return prev;
         }
+        if (base == null) {
+            // issue 23: the row's id from a reserved block: the pop need not wait for the insert, and the insert shares a
+            // commit with other ops (CallJournal#urgent). None at hand (database away): the row's id comes when written.
+            long id = calls.newId();
+            if (id != 0) {
+                lc.record = rec.withId(id);
+                lc.stored.complete(id);
+            }
+        }
         journal.append(new JournalOp.CallState(lc.record));
         event(lc, "discovered".equals(eventType) ? System.currentTimeMillis() : arrivedAt, eventType, eventDetail);
         // the lookup runs off the model's thread; its result is applied on it
@@ -577,7 +586,11 @@ public final class CallTracker implements AutoCloseable {
             return;
         }
         later(() -> {
-            if (lc.record.id() == 0) {
+            if (lc.record.id() != id) {
+                if (lc.record.id() != 0) {
+                    // another row had the id (see JooqCallRepository#insertIfAbsent) or the linkedid: the row's is the one
+                    log.warn("call={} stored as id {}, not {} as given", linkedid, id, lc.record.id());
+                }
                 lc.record = lc.record.withId(id);
             }
             lc.stored.complete(id);

@@ -17,14 +17,20 @@ import org.jooq.impl.DSL;
 /** Calls (one row per linkedid) and their timelines, tables calls and call_events. */
 public final class JooqCallRepository implements CallRepository {
 
-    private static final String UQ_LINKEDID = "uq_calls_linkedid";
     private static final String UQ_OP_KEY = "uq_call_events_op_key";
     private static final int TEXT_MAX = 4000;
 
     private final DSLContext dsl;
+    private final CallIds ids;
 
     public JooqCallRepository(Database db) {
         this.dsl = db.dsl();
+        this.ids = new CallIds(db.dataSource());
+    }
+
+    @Override
+    public long newId() {
+        return ids.take();
     }
 
     @Override
@@ -34,22 +40,59 @@ public final class JooqCallRepository implements CallRepository {
         }
         // issue 23: the insert first (a new call's row is the usual case): no look-up before it and no read after it;
         // the row is what was inserted. A row there already (a replay after a restart, two writers racing) is read.
+        // Its id is the one the model gave it from a reserved block (newId), or one reserved now: never the table's
+        // own counter, which knows nothing of the blocks.
+        long id;
         try {
-            CallsRecord r = dsl.newRecord(CALLS);
-            apply(r, call);
-            r.setLinkedid(call.linkedid());
-            long id = dsl.insertInto(CALLS).set(r).returningResult(CALLS.ID).fetchOne().value1();
-            onekey.reports.CallSummaries.invalidate(dsl, call.arrivedAt(), System.currentTimeMillis());
-            return new CallRecord(id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(), call.line(),
-                    call.priority(), call.elderId(), call.agentId(), call.agentName(), call.arrivedAt(), call.queuedAt(),
-                    call.answeredAt(), call.endedAt(), call.waitMs(), call.talkMs(), call.outcome(), call.disposition(),
-                    clip(call.notes()), call.failOpen(), call.recordingId());
-        } catch (DataAccessException e) {
-            if (Constraints.violates(e, UQ_LINKEDID)) {
-                return byLinkedid(call.linkedid()).orElseThrow(() -> e);
-            }
-            throw e;
+            id = call.id() != 0 ? call.id() : ids.takeNow();
+        } catch (java.sql.SQLException e) {
+            throw new DataAccessException("no call id reserved: " + e.getMessage(), e);
         }
+        try {
+            return insert(call, id);
+        } catch (DataAccessException e) {
+            // a replay's row holds its linkedid (and its id: which of the two the database names first varies)
+            Optional<CallRecord> there;
+            boolean idTaken;
+            try {
+                there = byLinkedid(call.linkedid());
+                idTaken = there.isEmpty() && call.id() != 0 && get(id).isPresent();
+            } catch (DataAccessException x) {
+                e.addSuppressed(x);
+                throw e;
+            }
+            if (there.isPresent()) {
+                return there.get();
+            }
+            if (!idTaken) {
+                throw e;
+            }
+            // the id is taken by another row: only a row inserted without a block's id (by hand) can hold it
+            long other;
+            try {
+                other = ids.takeNow();
+            } catch (java.sql.SQLException x) {
+                e.addSuppressed(x);
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(JooqCallRepository.class).error(
+                    "call={}: id {} held by another row (inserted without a reserved id): stored as {}", call.linkedid(),
+                    id, other);
+            return insert(call, other);
+        }
+    }
+
+    private CallRecord insert(CallRecord call, long id) {
+        CallsRecord r = dsl.newRecord(CALLS);
+        apply(r, call);
+        r.setLinkedid(call.linkedid());
+        r.setId(id);
+        dsl.insertInto(CALLS).set(r).execute();
+        onekey.reports.CallSummaries.invalidate(dsl, call.arrivedAt(), System.currentTimeMillis());
+        return new CallRecord(id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(), call.line(),
+                call.priority(), call.elderId(), call.agentId(), call.agentName(), call.arrivedAt(), call.queuedAt(),
+                call.answeredAt(), call.endedAt(), call.waitMs(), call.talkMs(), call.outcome(), call.disposition(),
+                clip(call.notes()), call.failOpen(), call.recordingId());
     }
 
     @Override
