@@ -47,17 +47,10 @@ public final class CallIds {
 
     /** The next id without waiting for the database; 0 when no block is at hand (reserved in the background then). */
     public long take() {
-        long id = 0;
+        long id;
         boolean refill;
         synchronized (lock) {
-            if (next >= end && aheadEnd > aheadNext) {
-                next = aheadNext;
-                end = aheadEnd;
-                aheadNext = aheadEnd = 0;
-            }
-            if (next < end) {
-                id = next++;
-            }
+            id = atHand();
             refill = aheadEnd == 0 && end - next < block / 2;
         }
         if (refill && reserving.compareAndSet(false, true)) {
@@ -65,8 +58,7 @@ public final class CallIds {
                 try {
                     long[] b = reserve(block);
                     synchronized (lock) {
-                        aheadNext = b[0];
-                        aheadEnd = b[1];
+                        install(b);
                     }
                 } catch (SQLException | RuntimeException e) {
                     log.warn("call ids: no block reserved ({}): new calls get their id when their row is written",
@@ -81,24 +73,38 @@ public final class CallIds {
 
     /** The next id, reserving a block now if none is at hand (the journal's writer, the database answering). */
     public long takeNow() throws SQLException {
-        long id = take();
-        if (id != 0) {
-            return id;
+        synchronized (lock) {
+            long id = atHand();
+            if (id != 0) {
+                return id;
+            }
         }
         long[] b = reserve(block);
         synchronized (lock) {
-            if (next >= end) {
-                next = b[0] + 1;
-                end = b[1];
-                return b[0];
-            }
-            if (aheadEnd == 0) {
-                aheadNext = b[0] + 1;
-                aheadEnd = b[1];
-                return b[0];
-            }
+            install(b);
+            return atHand();
         }
-        return b[0]; // blocks at hand meanwhile: the rest of this one is left unused (a gap)
+    }
+
+    /** The next id of the block in use (the one reserved ahead once it is used up); 0: none. Under {@link #lock}. */
+    private long atHand() {
+        if (next >= end && aheadEnd > aheadNext) {
+            next = aheadNext;
+            end = aheadEnd;
+            aheadNext = aheadEnd = 0;
+        }
+        return next < end ? next++ : 0;
+    }
+
+    /** A reserved block: in use if none is, else ahead (a block ahead already: this one's ids are left, a gap). */
+    private void install(long[] b) {
+        if (next >= end) {
+            next = b[0];
+            end = b[1];
+        } else if (aheadEnd == 0) {
+            aheadNext = b[0];
+            aheadEnd = b[1];
+        }
     }
 
     /** Reserves {@code n} ids: [first, end). One committed transaction on a connection of its own. */
