@@ -48,7 +48,10 @@ public final class CallTracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
     /** Calls the dialplan queued without knowing their line queue at SOS priority ([onekey-inbound] failopen). */
     public static final int FAIL_OPEN_PRIORITY = 10;
-    /** The longest a screen pop waits for the call's row to be stored (its id goes into the pop). */
+    /**
+     * The longest a screen pop waits for the call's row to be stored (its id goes into the pop); only a call that got no
+     * id from a reserved block ({@link CallIds}: the database was away) waits for it.
+     */
     static final long STORE_WAIT_MS = 300;
     /** Channel variables the dialplan sets that tell a restarted OneKey what it missed. */
     static final List<String> CALLER_VARIABLES =

@@ -26,7 +26,10 @@ final class LiveCall {
     CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
     /** The last publication for this call: the next one runs after it. */
     CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-    /** Completes (on the model's thread) when the journal has stored the row (its id is then in {@link #record}). */
+    /**
+     * Completes when the call's id is known (on the model's thread): at once when it came from a reserved block
+     * ({@link CallIds}), else when the journal has stored the row. The id is then in {@link #record}.
+     */
     final CompletableFuture<Long> stored = new CompletableFuture<>();
 
     LiveCall(CallRecord record) {

@@ -203,6 +203,16 @@ public final class ServerProcess implements AutoCloseable {
         return log;
     }
 
+    /** Who listens on the server's HTTP port now ({@code ss -tlnp}), for a test's failure message. */
+    public String listeners() {
+        try {
+            return Proc.run(List.of("ss", "-Htlnp", "sport = :" + httpPort), dir, Map.of(), 10).trim()
+                    + " (the server's pid " + (process == null ? "-" : process.pid()) + ", frozen=" + frozen + ")";
+        } catch (RuntimeException e) {
+            return "(ss failed: " + e.getMessage() + ")";
+        }
+    }
+
     /** GET /api/health's status code, or 0 when nothing answered within {@code timeout}. */
     public int healthStatus(Duration timeout) {
         try {
