@@ -302,11 +302,68 @@ public final class EventViews {
      * (a body field of the same name as one of those three is left out, as it always was).
      */
     static byte[] frame(Event e) {
+        Object view = view(e.event());
+        if (!view.getClass().isRecord() || CLASHES.get(view.getClass())) {
+            return frameViaTree(e, view);
+        }
+        // issue 23: written in one pass, the view's fields unwrapped into the frame (a frame went through a tree before:
+        // the view serialized into a buffer, read back as a tree, copied and serialized again, for every event)
+        try {
+            return FRAME_WRITER.writeValueAsBytes(new Frame(type(e.event()), e.seq(), e.at(), view));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+    }
+
+    /** A view record with a component named as a frame's own field (type, seq, at): written through a tree. */
+    private static final ClassValue<Boolean> CLASHES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+            return c.isRecord() && java.util.Arrays.stream(c.getRecordComponents())
+                    .anyMatch(rc -> java.util.Set.of("type", "seq", "at").contains(rc.getName()));
+        }
+    };
+
+    /** A frame: its own fields, then the view's. */
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = FrameSerializer.class)
+    record Frame(String type, long seq, long at, Object view) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectWriter FRAME_WRITER = Json.MAPPER.writerFor(Frame.class);
+
+    /** Writes a {@link Frame}: type, seq, at, then the view's fields as its own serializer writes them, unwrapped. */
+    static final class FrameSerializer extends com.fasterxml.jackson.databind.ser.std.StdSerializer<Frame> {
+        private final java.util.concurrent.ConcurrentHashMap<Class<?>, com.fasterxml.jackson.databind.JsonSerializer<Object>>
+                unwrapping = new java.util.concurrent.ConcurrentHashMap<>();
+
+        FrameSerializer() {
+            super(Frame.class);
+        }
+
+        @Override
+        public void serialize(Frame f, com.fasterxml.jackson.core.JsonGenerator gen,
+                              com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+            com.fasterxml.jackson.databind.JsonSerializer<Object> fields = unwrapping.get(f.view().getClass());
+            if (fields == null) {
+                fields = provider.findValueSerializer(f.view().getClass())
+                        .unwrappingSerializer(com.fasterxml.jackson.databind.util.NameTransformer.NOP);
+                unwrapping.putIfAbsent(f.view().getClass(), fields);
+            }
+            gen.writeStartObject();
+            gen.writeStringField("type", f.type());
+            gen.writeNumberField("seq", f.seq());
+            gen.writeNumberField("at", f.at());
+            fields.serialize(f.view(), gen, provider);
+            gen.writeEndObject();
+        }
+    }
+
+    /** {@link #frame} through a tree: a body field named as one of the frame's own is left out. */
+    static byte[] frameViaTree(Event e, Object view) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("type", type(e.event()));
         n.put("seq", e.seq());
         n.put("at", e.at());
-        ObjectNode body = Json.MAPPER.valueToTree(view(e.event()));
+        ObjectNode body = Json.MAPPER.valueToTree(view);
         body.properties().forEach(f -> {
             if (!n.has(f.getKey())) {
                 n.set(f.getKey(), f.getValue());

@@ -170,4 +170,34 @@ class EventViewsTest {
                 java.nio.charset.StandardCharsets.UTF_8);
         assertThat(text).startsWith("{\"type\":\"call.finished\",\"seq\":42,\"at\":99,\"call\":{\"id\":12,");
     }
+
+    /**
+     * Issue 23: a frame is written in one pass, the view's fields unwrapped into it; it is byte for byte the frame the
+     * tree made (the same fields in the same order, the same numbers and nulls). A view with a field named as the frame's
+     * own (seq) still goes through the tree, which leaves that field out.
+     */
+    @Test
+    void aFrameWrittenInOnePassIsTheTreesByteForByte() {
+        AgentStatus s = new AgentStatus(5, "1001", "1001", AgentState.WRAP_UP, null, 77);
+        Incident inc = new Incident(1, 3L, 12L, 5L, 1_000, "1001", "no-response", "escalating", null, null,
+                List.of(new Incident.Step(9, 1, 2, "task-a", "agent:5", 2_000, "open", null, null, null, "call 110")), null);
+        List<DomainEvent> events = List.of(new CallEvents.Offered(CALL, ELDER, List.of(EARLIER), false, "1001", 100_300L),
+                new CallEvents.Offered(CALL, null, List.of(), true, "1001", 7L), new CallEvents.Queued(CALL, "onekey", 1),
+                new CallEvents.Answered(CALL), new CallEvents.Ended(CALL, null), new CallEvents.Ended(CALL, "1002"),
+                new CallEvents.NoAgentReady(null, 3, "3 waited"), new CallEvents.Overflow("1700000000.5", null, "30", "****0000", "m"),
+                new AgentEvents.StateChanged(s), new RescueEvents.TaskAssigned(inc, "stay-with-elder"),
+                new RescueEvents.CallSilent("1700000000.9", 8_000, "POST …"),
+                new RecordingEvents.RecordingMissing(12, "1700000000.9", null, "missing", "m"),
+                new RecordingEvents.DiskLow(false, 40L, 1000L, null, null, "back"),
+                new RescueEvents.TaskNotTaken(2, "task-a", inc));
+        for (DomainEvent d : events) {
+            Event e = new Event(42, 99, null, d);
+            String onePass = new String(EventViews.frame(e), java.nio.charset.StandardCharsets.UTF_8);
+            String tree = new String(EventViews.frameViaTree(e, EventViews.view(d)), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(onePass).as(d.getClass().getSimpleName()).isEqualTo(tree);
+        }
+        // the clash: the frame's seq, not the body's
+        assertThat(new String(EventViews.frame(new Event(42, 99, null, new RescueEvents.TaskNotTaken(2, "task-a", inc))),
+                java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"type\":\"queue.alert\",\"seq\":42,\"at\":99,\"kind\":\"task-not-taken\",\"taskKind\"");
+    }
 }

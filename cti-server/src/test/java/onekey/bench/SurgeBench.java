@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import onekey.store.Database;
+import onekey.testkit.MariaDbServer;
 import onekey.testkit.Ports;
 import onekey.testkit.Proc;
 import onekey.testkit.ProcessStats;
@@ -64,6 +65,11 @@ public final class SurgeBench {
     static final long SEED = Long.getLong("bench.seed", 23);
     /** A JFR recording of the cti-server over the measured surge only (after the warm-up), when set: its file. */
     static final String JFR = System.getProperty("bench.jfr", "");
+    /**
+     * The cti-server's database: h2 (embedded, the demo's: its writes are the cti-server's CPU) or mariadb (a private
+     * MariaDB, production's: its CPU is the database process's, reported on its own row).
+     */
+    static final String DB = System.getProperty("bench.db", "h2");
     /** Calls of the same mix before the measured surge (JIT, caches), with talk 1–2 s; 0 = none. */
     static final int WARMUP_CALLS = Integer.getInteger("bench.warmupCalls", 200);
     static final List<String> SERVER_JVM_ARGS = Stream.of(System.getProperty("bench.serverJvmArgs", "").split("\\s+"))
@@ -83,6 +89,8 @@ public final class SurgeBench {
     static long queueLogOffset;
     /** AMI events the cti-server received per call of the surge (/api/health asterisk.eventsReceived). */
     static double amiEventsPerCall = Double.NaN;
+    /** The database process's CPU over the surge (ms), or -1 when it is H2 inside the cti-server. */
+    static long databaseCpu = -1;
     static long measuredFrom;
 
     /** One call as both records tell it. Times in epoch ms; -1 = did not happen. */
@@ -133,10 +141,17 @@ public final class SurgeBench {
         String loadAtStart = ProcessStats.loadAverage();
         System.out.printf("surge bench: %s; load %s%n", settings(), loadAtStart);
         Path work = Files.createTempDirectory("oksurge");
-        String dbUrl = Database.h2FileUrl(work.resolve("onekey"));
+        if (!DB.equals("h2") && !DB.equals("mariadb")) {
+            throw new IllegalArgumentException("bench.db: h2 or mariadb, not " + DB);
+        }
+        MariaDbServer maria = DB.equals("mariadb") ? MariaDbServer.start() : null;
+        String dbUrl = maria != null ? maria.jdbcUrl("onekey") : Database.h2FileUrl(work.resolve("onekey"));
         List<String> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        try (Stack stack = stack(dbUrl)) {
+        try (MariaDbServer closeDb = maria; Stack stack = stack(dbUrl)) {
+            if (maria != null) {
+                stack.with("ONEKEY_DB_USER", maria.user()).with("ONEKEY_DB_PASSWORD", maria.password());
+            }
             stack.startAsterisk().startServerProcess(SERVER_JVM_ARGS);
             long astPid = Long.parseLong(Files.readString(stack.asterisk.rundir.resolve("run/asterisk.pid")).trim());
             awaitAsterisk(stack);
@@ -201,6 +216,7 @@ public final class SurgeBench {
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
+                long db0 = maria == null ? 0 : ProcessStats.cpuMillis(maria.pid());
                 long t0 = System.nanoTime();
                 long meanService = (RING_MIN_MS + RING_MAX_MS) / 2 + (TALK_MIN_MS + TALK_MAX_MS) / 2;
                 long drainSeconds = SECONDS + CALLS * meanService / 1000 / Math.max(1, AGENTS) * 2 + 300;
@@ -213,6 +229,7 @@ public final class SurgeBench {
                 threads = new Map[] {threads0, ProcessStats.threadCpuMillis(stack.process.pid())};
                 amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
+                databaseCpu = maria == null ? -1 : ProcessStats.cpuMillis(maria.pid()) - db0;
                 loadAfterCalls = ProcessStats.loadAverage();
                 System.out.printf(elapsed() + " callers' sipp exit %d after %.0f s; load %s%n", exit, runSeconds, loadAfterCalls);
                 if (exit != 0) {
@@ -252,7 +269,7 @@ public final class SurgeBench {
                         CALLS, sippOk, sippFailed, SECONDS, 100 * SOS_SHARE, 100 * UNREGISTERED_SHARE, runSeconds));
             }
             stack.stopServer(); // closes the H2 file so that this JVM can read the rows
-            Map<String, Call> calls = readRows(dbUrl);
+            Map<String, Call> calls = maria == null ? readRows(dbUrl, "onekey", "") : readRows(dbUrl, maria.user(), maria.password());
             readQueueLog(stack.asterisk.rundir.resolve("log/queue_log"), calls);
             String keep = System.getProperty("bench.keep", "");
             if (!keep.isBlank()) {
@@ -341,9 +358,9 @@ public final class SurgeBench {
     // ------------------------------------------------------------------ the records
 
     /** OneKey's rows: the calls that came in through the trunk (direction NULL; a seat's own calls are 'seat'). */
-    static Map<String, Call> readRows(String dbUrl) throws Exception {
+    static Map<String, Call> readRows(String dbUrl, String user, String password) throws Exception {
         Map<String, Call> calls = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(dbUrl, "onekey", "");
+        try (Connection c = DriverManager.getConnection(dbUrl, user, password);
              ResultSet rs = c.createStatement().executeQuery("select linkedid, caller_number, dnis, priority, arrived_at, queued_at,"
                      + " answered_at, ended_at, outcome, agent_name from calls where direction is null and arrived_at >= " + (measuredFrom - 500)
                      + " order by arrived_at")) {
@@ -596,6 +613,10 @@ public final class SurgeBench {
         rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | AMI events received by the cti-server: %.1f per call | load at the end %s |",
                 seconds, serverCpu / 1000.0, (double) serverCpu / Math.max(1, calls.size()), asteriskCpu / 1000.0,
                 (double) asteriskCpu / Math.max(1, calls.size()), amiEventsPerCall, loadAfter));
+        rows.add(databaseCpu < 0
+                ? "| the database | H2 embedded in the cti-server (`-Dbench.db=h2`): its writes are in the cti-server's CPU above |"
+                : String.format("| the database | MariaDB in its own process (`-Dbench.db=mariadb`, the production set-up): %.1f s = %.2f ms per call, not in the cti-server's CPU above |",
+                        databaseCpu / 1000.0, (double) databaseCpu / Math.max(1, calls.size())));
         if (threads != null) {
             // per call as the CPU row above: over the calls OneKey has rows for
             rows.add(threadRow(threads[0], threads[1], calls.size()));
@@ -710,7 +731,7 @@ public final class SurgeBench {
     static String settings() {
         return String.format("-Dbench.calls=%d -Dbench.seconds=%d -Dbench.agents=%d -Dbench.sosShare=%s -Dbench.unregisteredShare=%s"
                         + " -Dbench.talkScale=%s (talk %d–%d ms) -Dbench.ringMinMs=%d -Dbench.ringMaxMs=%d -Dbench.wrapupSeconds=%s"
-                        + " -Dbench.callerAudio=%s -Dbench.seed=%d -Dbench.warmupCalls=" + WARMUP_CALLS + "%s",
+                        + " -Dbench.callerAudio=%s -Dbench.seed=%d -Dbench.warmupCalls=" + WARMUP_CALLS + " -Dbench.db=" + DB + "%s",
                 CALLS, SECONDS, AGENTS, SOS_SHARE, UNREGISTERED_SHARE, TALK_SCALE, TALK_MIN_MS, TALK_MAX_MS, RING_MIN_MS,
                 RING_MAX_MS, WRAPUP.isBlank() ? "1" : WRAPUP, CALLER_AUDIO, SEED,
                 SERVER_JVM_ARGS.isEmpty() ? "" : " -Dbench.serverJvmArgs=\"" + String.join(" ", SERVER_JVM_ARGS) + "\"");

@@ -224,6 +224,11 @@ public final class MariaDbServer implements AutoCloseable {
         return PASSWORD;
     }
 
+    /** The server's process id (its CPU, /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public int port() {
         return port;
     }
