@@ -130,6 +130,10 @@ class InboundCallIT {
                 assertThat(detail.path("timeline").toString()).contains("arrived", "queued", "offered", "answered", "hangup");
 
                 assertRecording(call, token, endedAt - arrived);
+                // the call's events (Newchannel, QueueCallerJoin, AgentCalled, ... from a real Asterisk) were built by
+                // OneKey's AMI reader, not by asterisk-java's reflective builder (issue 23)
+                JsonNode ami = stack.api.get("/api/health", null).json().path("asterisk");
+                assertThat(ami.path("eventsBuiltFast").asLong()).as(ami.toString()).isGreaterThanOrEqualTo(8);
             }
             logout(ws);
             // the agent's phone (sipp UAS) saw the whole SIP dialogue: INVITE, 200, ACK, BYE

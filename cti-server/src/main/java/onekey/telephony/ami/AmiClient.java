@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.ManagerConnection;
-import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerConnectionState;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.EventGeneratingAction;
@@ -23,6 +22,7 @@ import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.internal.OneKeyManagerConnection;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.slf4j.Logger;
@@ -178,17 +178,23 @@ public final class AmiClient implements AutoCloseable {
 
     /** Figures for /api/health and the logs. */
     public Map<String, Object> metrics() {
-        return Map.of(
-                "connected", connected(),
-                "host", cfg.host() + ":" + cfg.port(),
-                "eventsReceived", received.get(),
-                "eventsDispatched", dispatched.get(),
-                "eventsOverflowed", overflowed.get(),
-                "queueDepth", queue.size(),
-                "maxQueueDepth", maxDepth.get(),
-                "connects", connects.get(),
-                "lastConnectedAt", lastConnectedAt.get(),
-                "lastError", lastError);
+        ManagerConnection c = current.get();
+        long fast = c instanceof OneKeyManagerConnection ok ? ok.eventsBuiltFast() : 0;
+        long slow = c instanceof OneKeyManagerConnection ok ? ok.eventsBuiltByAsteriskJava() : 0;
+        return Map.ofEntries(
+                Map.entry("connected", connected()),
+                Map.entry("host", cfg.host() + ":" + cfg.port()),
+                Map.entry("eventsReceived", received.get()),
+                Map.entry("eventsDispatched", dispatched.get()),
+                Map.entry("eventsOverflowed", overflowed.get()),
+                // this connection's events built by OneKey's factory / by asterisk-java's reflective builder
+                Map.entry("eventsBuiltFast", fast),
+                Map.entry("eventsBuiltByAsteriskJava", slow),
+                Map.entry("queueDepth", queue.size()),
+                Map.entry("maxQueueDepth", maxDepth.get()),
+                Map.entry("connects", connects.get()),
+                Map.entry("lastConnectedAt", lastConnectedAt.get()),
+                Map.entry("lastError", lastError));
     }
 
     // ---- connection supervision -------------------------------------------------------------------
@@ -196,8 +202,7 @@ public final class AmiClient implements AutoCloseable {
     private void superviseLoop() {
         long backoff = 500;
         while (running.get()) {
-            ManagerConnection c = new ManagerConnectionFactory(cfg.host(), cfg.port(), cfg.user(), cfg.secret())
-                    .createManagerConnection();
+            OneKeyManagerConnection c = new OneKeyManagerConnection(cfg.host(), cfg.port(), cfg.user(), cfg.secret());
             CountDownLatch gone = new CountDownLatch(1);
             disconnected = gone;
             AmiEvents.USER_EVENTS.forEach(c::registerUserEventClass);

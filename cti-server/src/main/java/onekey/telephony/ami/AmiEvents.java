@@ -29,7 +29,7 @@ public final class AmiEvents {
     private AmiEvents() {}
 
     /** The user events the dialplan sends; registered on every AMI connection. */
-    static final List<Class<? extends UserEvent>> USER_EVENTS =
+    public static final List<Class<? extends UserEvent>> USER_EVENTS =
             List.of(OneKeyQueueEvent.class, OneKeyOverflowEvent.class, OneKeyOverflowEndedEvent.class,
                     OneKeyOutResultEvent.class, OneKeyIncidentEvent.Ring.class, OneKeyIncidentEvent.Answered.class,
                     OneKeyIncidentEvent.NoAnswer.class, OneKeySeatAnsweredEvent.class,
