@@ -1,5 +1,6 @@
 package onekey.telephony.ami;
 
+import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -10,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.asteriskjava.manager.AsteriskMapping;
 import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
@@ -37,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * setters chosen by the same names (header lower-cased, characters other than letters and digits left out,
  * {@code source}/{@code class} renamed), the same conversions (Asterisk's null words such as {@code <unknown>} to null,
  * repeated headers joined by new lines, numbers parsed, an empty number null). What differs is that each class's
- * setters are looked up once per header name and kept as method handles. An event it does not know, an event answering
+ * setters are looked up once per header name and kept as lambdas (LambdaMetafactory: a plain call per header, neither
+ * a method handle nor a reflective call). An event it does not know, an event answering
  * an action (it carries an ActionID) or a header whose setter takes a type it does not convert gives null: the caller
  * then builds that event with asterisk-java's builder, as before.
  */
@@ -168,11 +172,12 @@ public final class AmiEventFactory {
     private static final class Setter {
         static final Setter NONE = new Setter(null, Kind.OTHER, null);
 
-        final MethodHandle handle; // (Object event, Object value) void
+        /** The setter as a plain call (a lambda made by LambdaMetafactory): no method handle invoked per header. */
+        final BiConsumer<Object, Object> handle;
         final Kind kind;
         final String header;
 
-        Setter(MethodHandle handle, Kind kind, String header) {
+        Setter(BiConsumer<Object, Object> handle, Kind kind, String header) {
             this.handle = handle;
             this.kind = kind;
             this.header = header;
@@ -197,8 +202,8 @@ public final class AmiEventFactory {
                 return;
             }
             try {
-                handle.invokeExact((Object) event, value);
-            } catch (Throwable e) {
+                handle.accept(event, value);
+            } catch (RuntimeException e) {
                 // a primitive setter given an empty value: asterisk-java's builder leaves the field unset too
                 log.debug("ami header {}={} on {} not set: {}", header, raw, event.getClass().getSimpleName(), e.toString());
             }
@@ -225,32 +230,31 @@ public final class AmiEventFactory {
 
     /** An event class: its constructor and the setters found so far by header name. */
     private static final class Plan {
-        private static final MethodType SETTER = MethodType.methodType(void.class, Object.class, Object.class);
+        private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+        private static final MethodType ACCEPT = MethodType.methodType(void.class, Object.class, Object.class);
 
         final Class<?> type;
-        final MethodHandle constructor; // (Object source) Object
+        final Function<Object, Object> constructor;
         final Map<String, Method> setters;
         final Map<String, Setter> byHeader = new ConcurrentHashMap<>();
 
         Plan(Class<?> type) {
             this.type = type;
             try {
-                this.constructor = MethodHandles.publicLookup()
-                        .findConstructor(type, MethodType.methodType(void.class, Object.class))
-                        .asType(MethodType.methodType(Object.class, Object.class));
-            } catch (ReflectiveOperationException e) {
+                MethodHandle c = LOOKUP.findConstructor(type, MethodType.methodType(void.class, Object.class));
+                @SuppressWarnings("unchecked")
+                Function<Object, Object> f = (Function<Object, Object>) LambdaMetafactory.metafactory(LOOKUP, "apply",
+                        MethodType.methodType(Function.class), MethodType.methodType(Object.class, Object.class), c,
+                        MethodType.methodType(type, Object.class)).getTarget().invoke();
+                this.constructor = f;
+            } catch (Throwable e) {
                 throw new IllegalArgumentException(type + " has no public constructor taking the event's source", e);
             }
             this.setters = ReflectionUtil.getSetters(type);
         }
 
         ManagerEvent create(Object source) {
-            try {
-                Object event = constructor.invokeExact(source);
-                return (ManagerEvent) event;
-            } catch (Throwable e) {
-                throw new IllegalStateException("cannot create " + type.getName(), e);
-            }
+            return (ManagerEvent) constructor.apply(source);
         }
 
         Setter setter(String header) {
@@ -293,8 +297,15 @@ public final class AmiEventFactory {
                 return new Setter(null, Kind.OTHER, header);
             }
             try {
-                return new Setter(MethodHandles.publicLookup().unreflect(m).asType(SETTER), kind, header);
-            } catch (IllegalAccessException e) {
+                MethodHandle target = LOOKUP.unreflect(m);
+                Class<?> value = p.isPrimitive() ? MethodType.methodType(p).wrap().returnType() : p;
+                @SuppressWarnings("unchecked")
+                BiConsumer<Object, Object> set = (BiConsumer<Object, Object>) LambdaMetafactory.metafactory(LOOKUP, "accept",
+                        MethodType.methodType(BiConsumer.class), ACCEPT, target,
+                        MethodType.methodType(void.class, m.getDeclaringClass(), value)).getTarget().invoke();
+                return new Setter(set, kind, header);
+            } catch (Throwable e) {
+                log.debug("ami header {} on {}: no lambda for {}: {}", header, type.getSimpleName(), m, e.toString());
                 return new Setter(null, Kind.OTHER, header);
             }
         }
