@@ -26,6 +26,17 @@ public final class JooqAuditLog implements AuditLog {
         this.clock = clock;
     }
 
+    /** The journal's audit rows (one a call or more): rendered once (issue 23). */
+    static final onekey.store.Prepared RECORD_ONCE = new onekey.store.Prepared(DSL.insertInto(AUDIT_LOG)
+            .set(AUDIT_LOG.AT_MS, DSL.param("at", AUDIT_LOG.AT_MS))
+            .set(AUDIT_LOG.ACCOUNT_ID, DSL.param("accountId", AUDIT_LOG.ACCOUNT_ID))
+            .set(AUDIT_LOG.USERNAME, DSL.param("username", AUDIT_LOG.USERNAME))
+            .set(AUDIT_LOG.AUDIT_ACTION, DSL.param("action", AUDIT_LOG.AUDIT_ACTION))
+            .set(AUDIT_LOG.TARGET_TYPE, DSL.param("targetType", AUDIT_LOG.TARGET_TYPE))
+            .set(AUDIT_LOG.TARGET_ID, DSL.param("targetId", AUDIT_LOG.TARGET_ID))
+            .set(AUDIT_LOG.DETAIL, DSL.param("detail", AUDIT_LOG.DETAIL))
+            .set(AUDIT_LOG.OP_KEY, DSL.param("opKey", AUDIT_LOG.OP_KEY)));
+
     /** {@code actor} may be null for actions of OneKey itself (recorded as username "system"). */
     @Override
     public void record(Account actor, String action, String targetType, String targetId, String detail) {
@@ -103,16 +114,8 @@ public final class JooqAuditLog implements AuditLog {
     public boolean recordOnce(String opKey, long at, Long accountId, String username, String action, String targetType,
                               String targetId, String detail) {
         try {
-            dsl.insertInto(AUDIT_LOG)
-                    .set(AUDIT_LOG.AT_MS, at)
-                    .set(AUDIT_LOG.ACCOUNT_ID, accountId)
-                    .set(AUDIT_LOG.USERNAME, username == null ? "system" : username)
-                    .set(AUDIT_LOG.AUDIT_ACTION, action)
-                    .set(AUDIT_LOG.TARGET_TYPE, targetType)
-                    .set(AUDIT_LOG.TARGET_ID, targetId)
-                    .set(AUDIT_LOG.DETAIL, detail == null || detail.length() <= DETAIL_MAX ? detail : detail.substring(0, DETAIL_MAX))
-                    .set(AUDIT_LOG.OP_KEY, opKey)
-                    .execute();
+            RECORD_ONCE.execute(dsl, at, accountId, username == null ? "system" : username, action, targetType, targetId,
+                    detail == null || detail.length() <= DETAIL_MAX ? detail : detail.substring(0, DETAIL_MAX), opKey);
             return true;
         } catch (org.jooq.exception.DataAccessException e) {
             if (onekey.store.Constraints.violates(e, "uq_audit_log_op_key")) {

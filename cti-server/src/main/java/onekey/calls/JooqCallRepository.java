@@ -8,6 +8,7 @@ import java.util.Optional;
 import onekey.lines.Service;
 import onekey.store.Constraints;
 import onekey.store.Database;
+import onekey.store.Prepared;
 import onekey.store.jooq.tables.records.CallEventsRecord;
 import onekey.store.jooq.tables.records.CallsRecord;
 import org.jooq.DSLContext;
@@ -19,6 +20,57 @@ public final class JooqCallRepository implements CallRepository {
 
     private static final String UQ_OP_KEY = "uq_call_events_op_key";
     private static final int TEXT_MAX = 4000;
+
+    /**
+     * The writes every call makes, rendered once (issue 23: jOOQ's rendering was the larger part of their CPU). The
+     * values come in the order the parameters appear.
+     */
+    static final Prepared INSERT = new Prepared(DSL.insertInto(CALLS)
+            .set(CALLS.ID, DSL.param("id", CALLS.ID))
+            .set(CALLS.LINKEDID, DSL.param("linkedid", CALLS.LINKEDID))
+            .set(CALLS.CALLER_CHANNEL, DSL.param("callerChannel", CALLS.CALLER_CHANNEL))
+            .set(CALLS.CALLER_NUMBER, DSL.param("callerNumber", CALLS.CALLER_NUMBER))
+            .set(CALLS.DNIS, DSL.param("dnis", CALLS.DNIS))
+            .set(CALLS.SERVICE, DSL.param("service", CALLS.SERVICE))
+            .set(CALLS.PRIORITY, DSL.param("priority", CALLS.PRIORITY))
+            .set(CALLS.ELDER_ID, DSL.param("elderId", CALLS.ELDER_ID))
+            .set(CALLS.AGENT_ID, DSL.param("agentId", CALLS.AGENT_ID))
+            .set(CALLS.AGENT_NAME, DSL.param("agentName", CALLS.AGENT_NAME))
+            .set(CALLS.ARRIVED_AT, DSL.param("arrivedAt", CALLS.ARRIVED_AT))
+            .set(CALLS.QUEUED_AT, DSL.param("queuedAt", CALLS.QUEUED_AT))
+            .set(CALLS.ANSWERED_AT, DSL.param("answeredAt", CALLS.ANSWERED_AT))
+            .set(CALLS.ENDED_AT, DSL.param("endedAt", CALLS.ENDED_AT))
+            .set(CALLS.WAIT_MS, DSL.param("waitMs", CALLS.WAIT_MS))
+            .set(CALLS.TALK_MS, DSL.param("talkMs", CALLS.TALK_MS))
+            .set(CALLS.OUTCOME, DSL.param("outcome", CALLS.OUTCOME))
+            .set(CALLS.DISPOSITION, DSL.param("disposition", CALLS.DISPOSITION))
+            .set(CALLS.NOTES, DSL.param("notes", CALLS.NOTES))
+            .set(CALLS.FAIL_OPEN, DSL.param("failOpen", CALLS.FAIL_OPEN))
+            .set(CALLS.RECORDING_ID, DSL.param("recordingId", CALLS.RECORDING_ID)));
+
+    static final Prepared UPDATE_STATE = new Prepared(DSL.update(CALLS)
+            .set(CALLS.CALLER_CHANNEL, DSL.param("callerChannel", CALLS.CALLER_CHANNEL))
+            .set(CALLS.CALLER_NUMBER, DSL.param("callerNumber", CALLS.CALLER_NUMBER))
+            .set(CALLS.DNIS, DSL.param("dnis", CALLS.DNIS))
+            .set(CALLS.SERVICE, DSL.param("service", CALLS.SERVICE))
+            .set(CALLS.PRIORITY, DSL.param("priority", CALLS.PRIORITY))
+            // an elder linked by an agent's form (setElder) is never undone by a stale state write
+            .set(CALLS.ELDER_ID, DSL.coalesce(DSL.param("elderId", CALLS.ELDER_ID), CALLS.ELDER_ID))
+            .set(CALLS.AGENT_ID, DSL.param("agentId", CALLS.AGENT_ID))
+            .set(CALLS.AGENT_NAME, DSL.param("agentName", CALLS.AGENT_NAME))
+            .set(CALLS.ARRIVED_AT, DSL.param("arrivedAt", CALLS.ARRIVED_AT))
+            .set(CALLS.QUEUED_AT, DSL.param("queuedAt", CALLS.QUEUED_AT))
+            .set(CALLS.ANSWERED_AT, DSL.param("answeredAt", CALLS.ANSWERED_AT))
+            .set(CALLS.ENDED_AT, DSL.param("endedAt", CALLS.ENDED_AT))
+            .set(CALLS.WAIT_MS, DSL.param("waitMs", CALLS.WAIT_MS))
+            .set(CALLS.TALK_MS, DSL.param("talkMs", CALLS.TALK_MS))
+            .set(CALLS.OUTCOME, DSL.param("outcome", CALLS.OUTCOME))
+            .set(CALLS.FAIL_OPEN, DSL.param("failOpen", CALLS.FAIL_OPEN))
+            .where(CALLS.ID.eq(DSL.param("id", CALLS.ID))));
+
+    static final Prepared SET_RECORDING = new Prepared(DSL.update(CALLS)
+            .set(CALLS.RECORDING_ID, DSL.param("recordingId", CALLS.RECORDING_ID))
+            .where(CALLS.ID.eq(DSL.param("id", CALLS.ID))));
 
     private final DSLContext dsl;
     private final CallIds ids;
@@ -83,11 +135,11 @@ public final class JooqCallRepository implements CallRepository {
     }
 
     private CallRecord insert(CallRecord call, long id) {
-        CallsRecord r = dsl.newRecord(CALLS);
-        apply(r, call);
-        r.setLinkedid(call.linkedid());
-        r.setId(id);
-        dsl.insertInto(CALLS).set(r).execute();
+        INSERT.execute(dsl, id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(),
+                call.line() == null ? null : call.line().wire(), call.priority(), call.elderId(), call.agentId(),
+                call.agentName(), call.arrivedAt(), call.queuedAt(), call.answeredAt(), call.endedAt(), call.waitMs(),
+                call.talkMs(), call.outcome() == null ? null : call.outcome().wire(), call.disposition(), clip(call.notes()),
+                call.failOpen(), call.recordingId());
         onekey.reports.CallSummaries.invalidate(dsl, call.arrivedAt(), System.currentTimeMillis());
         return new CallRecord(id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(), call.line(),
                 call.priority(), call.elderId(), call.agentId(), call.agentName(), call.arrivedAt(), call.queuedAt(),
@@ -97,26 +149,9 @@ public final class JooqCallRepository implements CallRepository {
 
     @Override
     public void updateState(long id, CallRecord c) {
-        dsl.update(CALLS)
-                .set(CALLS.CALLER_CHANNEL, c.callerChannel())
-                .set(CALLS.CALLER_NUMBER, c.callerNumber())
-                .set(CALLS.DNIS, c.dnis())
-                .set(CALLS.SERVICE, c.line() == null ? null : c.line().wire())
-                .set(CALLS.PRIORITY, c.priority())
-                // an elder linked by an agent's form (setElder) is never undone by a stale state write
-                .set(CALLS.ELDER_ID, DSL.coalesce(DSL.val(c.elderId(), CALLS.ELDER_ID), CALLS.ELDER_ID))
-                .set(CALLS.AGENT_ID, c.agentId())
-                .set(CALLS.AGENT_NAME, c.agentName())
-                .set(CALLS.ARRIVED_AT, c.arrivedAt())
-                .set(CALLS.QUEUED_AT, c.queuedAt())
-                .set(CALLS.ANSWERED_AT, c.answeredAt())
-                .set(CALLS.ENDED_AT, c.endedAt())
-                .set(CALLS.WAIT_MS, c.waitMs())
-                .set(CALLS.TALK_MS, c.talkMs())
-                .set(CALLS.OUTCOME, c.outcome() == null ? null : c.outcome().wire())
-                .set(CALLS.FAIL_OPEN, c.failOpen())
-                .where(CALLS.ID.eq(id))
-                .execute();
+        UPDATE_STATE.execute(dsl, c.callerChannel(), c.callerNumber(), c.dnis(), c.line() == null ? null : c.line().wire(),
+                c.priority(), c.elderId(), c.agentId(), c.agentName(), c.arrivedAt(), c.queuedAt(), c.answeredAt(),
+                c.endedAt(), c.waitMs(), c.talkMs(), c.outcome() == null ? null : c.outcome().wire(), c.failOpen(), id);
         // a late write to a day the reports have summed (issue 22, V29) drops that day's summaries
         onekey.reports.CallSummaries.invalidate(dsl, c.arrivedAt(), System.currentTimeMillis());
     }
@@ -142,7 +177,7 @@ public final class JooqCallRepository implements CallRepository {
 
     @Override
     public void setRecording(long id, long recordingId) {
-        dsl.update(CALLS).set(CALLS.RECORDING_ID, recordingId).where(CALLS.ID.eq(id)).execute();
+        SET_RECORDING.execute(dsl, recordingId, id);
     }
 
     @Override
@@ -320,31 +355,6 @@ public final class JooqCallRepository implements CallRepository {
 
     private static String clip(String s) {
         return s == null || s.length() <= TEXT_MAX ? s : s.substring(0, TEXT_MAX);
-    }
-
-    /** Every column but id and linkedid. */
-    private static void apply(CallsRecord r, CallRecord c) {
-        r.setCallerChannel(c.callerChannel());
-        r.setCallerNumber(c.callerNumber());
-        r.setDnis(c.dnis());
-        r.setService(c.line() == null ? null : c.line().wire());
-        r.setPriority(c.priority());
-        r.setElderId(c.elderId());
-        r.setAgentId(c.agentId());
-        r.setAgentName(c.agentName());
-        r.setArrivedAt(c.arrivedAt());
-        r.setQueuedAt(c.queuedAt());
-        r.setAnsweredAt(c.answeredAt());
-        r.setEndedAt(c.endedAt());
-        r.setWaitMs(c.waitMs());
-        r.setTalkMs(c.talkMs());
-        r.setOutcome(c.outcome() == null ? null : c.outcome().wire());
-        r.setDisposition(c.disposition());
-        r.setNotes(clip(c.notes()));
-        r.setFailOpen(c.failOpen());
-        r.setRecordingId(c.recordingId());
-        r.changed(CALLS.ID, false);
-        r.changed(CALLS.LINKEDID, false);
     }
 
     private static CallRecord toCall(CallsRecord r) {

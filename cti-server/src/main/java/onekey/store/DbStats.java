@@ -68,14 +68,25 @@ final class DbStats implements ExecuteListener, TransactionListener {
 
     @Override
     public void executeEnd(ExecuteContext ctx) {
-        String sql = ctx.sql();
+        count(ctx.sql(), ctx.connection());
+    }
+
+    /** A statement run outside jOOQ's execution ({@link Prepared}): counted as jOOQ's are, when the statistics are on. */
+    static void executed(String sql, java.sql.Connection c) {
+        DbStats s = instance;
+        if (s != null) {
+            s.count(sql, c);
+        }
+    }
+
+    private void count(String sql, java.sql.Connection c) {
         if (sql == null) {
             return;
         }
         String t = thread();
         statements.computeIfAbsent(t + " | " + shape(sql), k -> new LongAdder()).increment();
         try {
-            if (ctx.connection() != null && ctx.connection().getAutoCommit() && !sql.regionMatches(true, 0, "select", 0, 6)) {
+            if (c != null && c.getAutoCommit() && !sql.regionMatches(true, 0, "select", 0, 6)) {
                 commits.computeIfAbsent(t + " | autocommit", k -> new LongAdder()).increment();
             }
         } catch (java.sql.SQLException e) {

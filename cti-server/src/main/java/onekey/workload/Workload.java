@@ -31,6 +31,14 @@ public final class Workload implements AutoCloseable {
     /** One state interval: from {@code since} to the next row (or now). */
     record Row(String state, String reason, long since) {}
 
+    /** Three or so a call (ringing, talking, wrap-up, ready): rendered once (issue 23). */
+    static final onekey.store.Prepared INSERT_STATE = new onekey.store.Prepared(DSL.insertInto(AGENT_STATE_LOG)
+            .set(AGENT_STATE_LOG.ACCOUNT_ID, DSL.param("accountId", AGENT_STATE_LOG.ACCOUNT_ID))
+            .set(AGENT_STATE_LOG.USERNAME, DSL.param("username", AGENT_STATE_LOG.USERNAME))
+            .set(AGENT_STATE_LOG.STATE, DSL.param("state", AGENT_STATE_LOG.STATE))
+            .set(AGENT_STATE_LOG.REASON, DSL.param("reason", AGENT_STATE_LOG.REASON))
+            .set(AGENT_STATE_LOG.SINCE, DSL.param("since", AGENT_STATE_LOG.SINCE)));
+
     private final DSLContext dsl;
     private final AccountRepository accounts;
     private final Clock clock;
@@ -58,12 +66,8 @@ public final class Workload implements AutoCloseable {
             return;
         }
         onekey.agents.AgentStatus a = changed.agent();
-        writer.submit("state of " + a.username(), () -> dsl.insertInto(AGENT_STATE_LOG)
-                .set(AGENT_STATE_LOG.ACCOUNT_ID, a.accountId())
-                .set(AGENT_STATE_LOG.USERNAME, a.username())
-                .set(AGENT_STATE_LOG.STATE, String.valueOf(a.state() == null ? null : a.state().wire()))
-                .set(AGENT_STATE_LOG.REASON, a.reason())
-                .set(AGENT_STATE_LOG.SINCE, a.since()).execute());
+        writer.submit("state of " + a.username(), () -> INSERT_STATE.execute(dsl, a.accountId(), a.username(),
+                String.valueOf(a.state() == null ? null : a.state().wire()), a.reason(), a.since()));
     }
 
     /**

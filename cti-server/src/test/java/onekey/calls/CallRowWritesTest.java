@@ -1,0 +1,62 @@
+package onekey.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import onekey.lines.Service;
+import onekey.store.Database;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 23: a call's row is inserted and updated through statements rendered once and bound by position
+ * ({@link onekey.store.Prepared}). Every column gets its own value, so a value bound to the wrong column shows.
+ */
+class CallRowWritesTest {
+
+    @Test
+    void theParametersComeInTheOrderTheValuesAreGiven() {
+        assertThat(JooqCallRepository.INSERT.names()).containsExactly("id", "linkedid", "callerChannel", "callerNumber",
+                "dnis", "service", "priority", "elderId", "agentId", "agentName", "arrivedAt", "queuedAt", "answeredAt",
+                "endedAt", "waitMs", "talkMs", "outcome", "disposition", "notes", "failOpen", "recordingId");
+        assertThat(JooqCallRepository.UPDATE_STATE.names()).containsExactly("callerChannel", "callerNumber", "dnis",
+                "service", "priority", "elderId", "agentId", "agentName", "arrivedAt", "queuedAt", "answeredAt", "endedAt",
+                "waitMs", "talkMs", "outcome", "failOpen", "id");
+        assertThat(JooqCallRepository.SET_RECORDING.names()).containsExactly("recordingId", "id");
+    }
+
+    @Test
+    void everyColumnIsWrittenWhereItBelongs(@TempDir Path tmp) throws Exception {
+        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+            JooqCallRepository repo = new JooqCallRepository(db);
+            CallRecord first = new CallRecord(0, "1796608998.0", "PJSIP/trunk-00000000", "02155550001", "1234901",
+                    Service.SOS, 10, 11L, 12L, "王丽", 1_000L, 1_001L, 1_002L, null, 2L, null, CallOutcome.ANSWERED,
+                    "resolved", "已联系女儿", true, null);
+            CallRecord stored = repo.insertIfAbsent(first);
+            assertThat(stored.id()).isPositive();
+            assertThat(repo.get(stored.id()).orElseThrow()).isEqualTo(first.withId(stored.id()));
+
+            CallRecord later = new CallRecord(stored.id(), first.linkedid(), "PJSIP/trunk-00000009", "02155550002", "12349",
+                    Service.GENERAL, 3, null, 13L, "李明", 2_000L, 2_001L, 2_002L, 2_003L, 4L, 5L, CallOutcome.COMPLETED,
+                    "resolved", "已联系女儿", false, null);
+            repo.updateState(stored.id(), later);
+            // the elder linked before stays (a state write without one never unlinks it); disposition and notes are
+            // not the state's to write
+            CallRecord expected = new CallRecord(stored.id(), first.linkedid(), "PJSIP/trunk-00000009", "02155550002",
+                    "12349", Service.GENERAL, 3, 11L, 13L, "李明", 2_000L, 2_001L, 2_002L, 2_003L, 4L, 5L,
+                    CallOutcome.COMPLETED, "resolved", "已联系女儿", false, null);
+            assertThat(repo.get(stored.id()).orElseThrow()).isEqualTo(expected);
+
+            repo.updateState(stored.id(), new CallRecord(stored.id(), first.linkedid(), later.callerChannel(),
+                    later.callerNumber(), later.dnis(), later.line(), later.priority(), 14L, later.agentId(),
+                    later.agentName(), later.arrivedAt(), later.queuedAt(), later.answeredAt(), later.endedAt(),
+                    later.waitMs(), later.talkMs(), later.outcome(), null, null, false, null));
+            assertThat(repo.get(stored.id()).orElseThrow().elderId()).as("a state with an elder writes it").isEqualTo(14L);
+
+            repo.setRecording(stored.id(), 77L);
+            assertThat(repo.get(stored.id()).orElseThrow().recordingId()).isEqualTo(77L);
+            assertThat(List.of(repo.get(stored.id()).orElseThrow().notes())).containsExactly("已联系女儿");
+        }
+    }
+}
