@@ -68,6 +68,18 @@ public final class JooqCallRepository implements CallRepository {
             .set(CALLS.FAIL_OPEN, DSL.param("failOpen", CALLS.FAIL_OPEN))
             .where(CALLS.ID.eq(DSL.param("id", CALLS.ID))));
 
+    /** A call's timeline rows from the journal (a dozen or so a call, a few statements). */
+    static final Prepared INSERT_KEYED_EVENTS = Prepared.rows(n -> {
+        var insert = DSL.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
+                CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY);
+        for (int i = 0; i < n; i++) {
+            insert = insert.values(DSL.param("callId" + i, CALL_EVENTS.CALL_ID), DSL.param("at" + i, CALL_EVENTS.AT_MS),
+                    DSL.param("type" + i, CALL_EVENTS.EVENT_TYPE), DSL.param("detail" + i, CALL_EVENTS.DETAIL),
+                    DSL.param("opKey" + i, CALL_EVENTS.OP_KEY));
+        }
+        return insert;
+    });
+
     static final Prepared SET_RECORDING = new Prepared(DSL.update(CALLS)
             .set(CALLS.RECORDING_ID, DSL.param("recordingId", CALLS.RECORDING_ID))
             .where(CALLS.ID.eq(DSL.param("id", CALLS.ID))));
@@ -302,12 +314,11 @@ public final class JooqCallRepository implements CallRepository {
 
     /** One multi-row insert of keyed events. */
     private int insertKeyed(long callId, List<KeyedEvent> events) {
-        var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE,
-                CALL_EVENTS.DETAIL, CALL_EVENTS.OP_KEY);
+        List<Object[]> rows = new java.util.ArrayList<>(events.size());
         for (KeyedEvent e : events) {
-            insert = insert.values(callId, e.at(), e.type(), clip(e.detail()), e.opKey());
+            rows.add(new Object[] {callId, e.at(), e.type(), clip(e.detail()), e.opKey()});
         }
-        return insert.execute();
+        return INSERT_KEYED_EVENTS.executeRows(dsl, rows);
     }
 
     @Override

@@ -24,9 +24,8 @@ public final class FollowUpRepository {
     /** Plans the call's follow-up; empty when the call has one already (idempotent per linkedid). */
     public Optional<FollowUp> create(String linkedid, Long callId, Long elderId, String number, Long agentId, String reason,
                                      long at, long dueAt) {
-        if (dsl.fetchExists(FOLLOW_UPS, FOLLOW_UPS.LINKEDID.eq(linkedid))) {
-            return Optional.empty();
-        }
+        // issue 23: the insert alone (one statement, not a look before and a read after): a follow-up there already is
+        // the unique key's violation
         try {
             long id = dsl.insertInto(FOLLOW_UPS)
                     .set(FOLLOW_UPS.LINKEDID, linkedid)
@@ -40,7 +39,8 @@ public final class FollowUpRepository {
                     .set(FOLLOW_UPS.STATE, "open")
                     .set(FOLLOW_UPS.ATTEMPTS, 0)
                     .returning(FOLLOW_UPS.ID).fetchOne().getId();
-            return get(id);
+            return Optional.of(new FollowUp(id, linkedid, callId, elderId, number, agentId, reason, at, dueAt, "open", 0,
+                    null, null, null));
         } catch (DataAccessException e) {
             if (Constraints.violates(e, "uq_follow_ups_linkedid")) {
                 return Optional.empty(); // created by a concurrent end of the same call

@@ -21,13 +21,32 @@ import org.jooq.SQLDialect;
  */
 public final class Prepared {
 
+    /** Rows a multi-row statement takes at most; more are written in several. */
+    public static final int MAX_ROWS = 50;
+
     private final Query template;
     private final String[] names;
     private final int[] sqlTypes;
     private final Map<SQLDialect, String> sql = new ConcurrentHashMap<>();
+    /** For a multi-row insert: the statement for n rows (n ≥ 1), with n times the one row's parameters. */
+    private final java.util.function.IntFunction<Query> rowsTemplate;
+    private final Map<Long, String> rowsSql = new ConcurrentHashMap<>();
 
     public Prepared(Query template) {
+        this(template, null);
+    }
+
+    /**
+     * A multi-row insert: {@code rows.apply(n)} is the statement for n rows, each row's parameters in the same order
+     * as {@code rows.apply(1)}'s (their names may differ from row to row).
+     */
+    public static Prepared rows(java.util.function.IntFunction<Query> rows) {
+        return new Prepared(rows.apply(1), rows);
+    }
+
+    private Prepared(Query template, java.util.function.IntFunction<Query> rowsTemplate) {
         this.template = template;
+        this.rowsTemplate = rowsTemplate;
         List<Param<?>> params = List.copyOf(template.getParams().values());
         this.names = new String[params.size()];
         this.sqlTypes = new int[params.size()];
@@ -64,6 +83,41 @@ public final class Prepared {
                 return n;
             }
         });
+    }
+
+    /**
+     * Runs a multi-row insert ({@link #rows}) for {@code rows}, each row's values in the order of {@link #names()}, in
+     * statements of at most {@link #MAX_ROWS} rows; the rows written.
+     */
+    public int executeRows(DSLContext dsl, List<Object[]> rows) {
+        if (rowsTemplate == null) {
+            throw new IllegalStateException("not a multi-row statement");
+        }
+        int written = 0;
+        for (int from = 0; from < rows.size(); from += MAX_ROWS) {
+            List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS));
+            int n = part.size();
+            String text = rowsSql.computeIfAbsent(((long) dsl.dialect().ordinal() << 32) | n,
+                    k -> dsl.render(rowsTemplate.apply(n)));
+            written += dsl.connectionResult(c -> {
+                try (PreparedStatement ps = c.prepareStatement(text)) {
+                    int i = 1;
+                    for (Object[] row : part) {
+                        if (row.length != names.length) {
+                            throw new IllegalArgumentException("a row takes " + names.length + " values " + names()
+                                    + ", given " + row.length);
+                        }
+                        for (int col = 0; col < row.length; col++) {
+                            bind(ps, i++, row[col], sqlTypes[col]);
+                        }
+                    }
+                    int w = ps.executeUpdate();
+                    DbStats.executed(text, c);
+                    return w;
+                }
+            });
+        }
+        return written;
     }
 
     private static void bind(PreparedStatement ps, int i, Object v, int sqlType) throws java.sql.SQLException {

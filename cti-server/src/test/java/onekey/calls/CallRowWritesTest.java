@@ -24,6 +24,38 @@ class CallRowWritesTest {
                 "service", "priority", "elderId", "agentId", "agentName", "arrivedAt", "queuedAt", "answeredAt", "endedAt",
                 "waitMs", "talkMs", "outcome", "failOpen", "id");
         assertThat(JooqCallRepository.SET_RECORDING.names()).containsExactly("recordingId", "id");
+        assertThat(JooqCallRepository.INSERT_KEYED_EVENTS.names()).containsExactly("callId0", "at0", "type0", "detail0",
+                "opKey0");
+    }
+
+    @Test
+    void timelineRowsAreWrittenOnceInStatementsOfManyRows(@TempDir Path tmp) throws Exception {
+        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+            JooqCallRepository repo = new JooqCallRepository(db);
+            long id = repo.insertIfAbsent(CallRecord.arrived("1796608998.0", "PJSIP/trunk-00000000", "02155550001",
+                    "1234901", Service.SOS, 10, 1_000L, false)).id();
+            List<CallRepository.KeyedEvent> first = List.of(
+                    new CallRepository.KeyedEvent(1_001L, "queued", "queue=onekey", "op-1"),
+                    new CallRepository.KeyedEvent(1_002L, "offered", "agent=1001", "op-2"),
+                    new CallRepository.KeyedEvent(1_003L, "answered", null, "op-3"));
+            assertThat(repo.addKeyedEvents(id, first)).isEqualTo(3);
+            // a replay after a crash: the two written are skipped, the new one is written
+            assertThat(repo.addKeyedEvents(id, List.of(first.get(1), first.get(2),
+                    new CallRepository.KeyedEvent(1_004L, "hangup", "cause=16", "op-4")))).isEqualTo(1);
+            assertThat(repo.timeline(id)).extracting(CallEvent::at, CallEvent::type, CallEvent::detail).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(1_001L, "queued", "queue=onekey"),
+                    org.assertj.core.groups.Tuple.tuple(1_002L, "offered", "agent=1001"),
+                    org.assertj.core.groups.Tuple.tuple(1_003L, "answered", null),
+                    org.assertj.core.groups.Tuple.tuple(1_004L, "hangup", "cause=16"));
+            // more rows than one statement takes
+            List<CallRepository.KeyedEvent> many = new java.util.ArrayList<>();
+            for (int i = 0; i < onekey.store.Prepared.MAX_ROWS * 2 + 7; i++) {
+                many.add(new CallRepository.KeyedEvent(2_000L + i, "talking", "n=" + i, "many-" + i));
+            }
+            assertThat(repo.addKeyedEvents(id, many)).isEqualTo(many.size());
+            assertThat(repo.timeline(id)).hasSize(4 + many.size());
+            assertThat(repo.timeline(id).getLast().detail()).isEqualTo("n=" + (many.size() - 1));
+        }
     }
 
     @Test
