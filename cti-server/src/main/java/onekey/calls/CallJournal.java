@@ -94,7 +94,8 @@ public final class CallJournal implements AutoCloseable {
     public record Entry(long seq, String key, long appendedAt, JournalOp op) {}
 
     private final ObjectMapper json = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule());
     private final com.fasterxml.jackson.databind.ObjectWriter opWriter = json.writerFor(JournalOp.class);
     private final Path file;
     private final Path rejectedFile;

@@ -236,8 +236,18 @@ public final class JooqCallRepository implements CallRepository {
         if (limit <= 0) {
             return List.of();
         }
+        if (elderId != null && agentId == null && since == null) {
+            // an elder's last calls: every registered caller's screen pop reads them (issue 23: rendered once)
+            return LAST_OF_ELDER.fetch(dsl, elderId, limit).into(CALLS).map(JooqCallRepository::toCall);
+        }
         return findQuery(elderId, agentId, since, limit).fetch(JooqCallRepository::toCall);
     }
+
+    /** {@link #find} for one elder, nothing else filtered: the same statement, rendered once. */
+    static final Prepared LAST_OF_ELDER = new Prepared(DSL.selectFrom(CALLS)
+            .where(CALLS.ELDER_ID.eq(DSL.param("elderId", CALLS.ELDER_ID)))
+            .orderBy(newestFirst(1L, null))
+            .limit(DSL.param("limit", Integer.class)));
 
     /** {@link #find}'s query (a test reads its plan). */
     org.jooq.ResultQuery<onekey.store.jooq.tables.records.CallsRecord> findQuery(Long elderId, Long agentId, Long since, int limit) {

@@ -150,15 +150,17 @@ public final class JooqElderRepository implements ElderRepository {
         // One connection for both queries; no transaction (saves the commit round trip on MariaDB).
         return dsl.connectionResult(c -> {
             DSLContext q = DSL.using(c, dsl.dialect(), dsl.settings());
-            EldersRecord row = q.select(ELDERS.fields())
-                    .from(ELDER_PHONES)
-                    .join(ELDERS).on(ELDERS.ID.eq(ELDER_PHONES.ELDER_ID))
-                    .where(ELDER_PHONES.PHONE.eq(normalizedPhone))
-                    .fetchOneInto(ELDERS);
-            if (row == null) {
+            // issue 23: both statements rendered once (every registered caller's call runs them)
+            var rows = BY_PHONE.fetch(q, normalizedPhone).into(ELDERS);
+            if (rows.isEmpty()) {
                 return Optional.empty();
             }
-            Children ch = children(q, List.of(row.getId())).getOrDefault(row.getId(), Children.EMPTY);
+            if (rows.size() > 1) {
+                throw new org.jooq.exception.TooManyRowsException("two elders own the number " + normalizedPhone);
+            }
+            EldersRecord row = rows.getFirst();
+            Children ch = children(CHILDREN_OF_ONE.fetch(q, row.getId(), row.getId()), List.of(row.getId()))
+                    .getOrDefault(row.getId(), Children.EMPTY);
             return Optional.of(toElder(row, ch));
         });
     }
@@ -373,6 +375,23 @@ public final class JooqElderRepository implements ElderRepository {
      * elder and list position. kind 0 = phone (value in the name column), kind 1 = contact.
      */
     private static Map<Long, Children> children(DSLContext q, Collection<Long> elderIds) {
+        return children(childrenQuery(q, ELDER_PHONES.ELDER_ID.in(elderIds), ELDER_CONTACTS.ELDER_ID.in(elderIds)).fetch(),
+                elderIds);
+    }
+
+    /** The elder at a number (issue 23: rendered once). */
+    static final onekey.store.Prepared BY_PHONE = new onekey.store.Prepared(DSL.select(ELDERS.fields())
+            .from(ELDER_PHONES)
+            .join(ELDERS).on(ELDERS.ID.eq(ELDER_PHONES.ELDER_ID))
+            .where(ELDER_PHONES.PHONE.eq(DSL.param("phone", ELDER_PHONES.PHONE))));
+
+    /** One elder's phones and contacts (issue 23: rendered once); the elder's id twice. */
+    static final onekey.store.Prepared CHILDREN_OF_ONE = new onekey.store.Prepared(childrenQuery(DSL.using(
+            org.jooq.SQLDialect.DEFAULT), ELDER_PHONES.ELDER_ID.eq(DSL.param("phonesOf", ELDER_PHONES.ELDER_ID)),
+            ELDER_CONTACTS.ELDER_ID.eq(DSL.param("contactsOf", ELDER_CONTACTS.ELDER_ID))));
+
+    /** Phones (kind 0) and contacts (kind 1) of the elders the conditions pick, by elder, kind and order. */
+    private static org.jooq.Select<?> childrenQuery(DSLContext q, org.jooq.Condition phonesOf, org.jooq.Condition contactsOf) {
         Field<Integer> kind = DSL.field(DSL.name("kind"), Integer.class);
         var phones = q.select(ELDER_PHONES.ELDER_ID.as("elder_id"), DSL.inline(0).as("kind"),
                         ELDER_PHONES.ORD.as("ord"), ELDER_PHONES.PHONE.as("name"),
@@ -381,15 +400,17 @@ public final class JooqElderRepository implements ElderRepository {
                         ELDER_PHONES.PHONE.as("relation"), ELDER_PHONES.PHONE.as("phone"), ELDER_PHONES.PHONE.as("language"),
                         DSL.inline(false).as("notify_sms"))
                 .from(ELDER_PHONES)
-                .where(ELDER_PHONES.ELDER_ID.in(elderIds));
+                .where(phonesOf);
         var contacts = q.select(ELDER_CONTACTS.ELDER_ID, DSL.inline(1), ELDER_CONTACTS.ORD,
                         ELDER_CONTACTS.NAME, ELDER_CONTACTS.RELATION, ELDER_CONTACTS.PHONE, ELDER_CONTACTS.LANGUAGE,
                         ELDER_CONTACTS.NOTIFY_SMS)
                 .from(ELDER_CONTACTS)
-                .where(ELDER_CONTACTS.ELDER_ID.in(elderIds));
-        var rows = phones.unionAll(contacts)
-                .orderBy(DSL.field(DSL.name("elder_id")), kind, DSL.field(DSL.name("ord")))
-                .fetch();
+                .where(contactsOf);
+        return phones.unionAll(contacts)
+                .orderBy(DSL.field(DSL.name("elder_id")), kind, DSL.field(DSL.name("ord")));
+    }
+
+    private static Map<Long, Children> children(org.jooq.Result<? extends org.jooq.Record> rows, Collection<Long> elderIds) {
         Map<Long, List<String>> ph = new HashMap<>();
         Map<Long, List<Contact>> co = new HashMap<>();
         for (var r : rows) {

@@ -47,7 +47,8 @@ public final class Prepared {
     private Prepared(Query template, java.util.function.IntFunction<Query> rowsTemplate) {
         this.template = template;
         this.rowsTemplate = rowsTemplate;
-        List<Param<?>> params = List.copyOf(template.getParams().values());
+        // the values bound at execution: inline values (DSL.inline) are part of the SQL text
+        List<Param<?>> params = template.getParams().values().stream().filter(p -> !p.isInline()).toList();
         this.names = new String[params.size()];
         this.sqlTypes = new int[params.size()];
         for (int i = 0; i < params.size(); i++) {
@@ -118,6 +119,33 @@ public final class Prepared {
             });
         }
         return written;
+    }
+
+    /**
+     * Runs a select (the template is one) with {@code values} in the order of {@link #names()}: its rows as jOOQ
+     * records of the template's select list (read positionally or {@code into(TABLE)}), without rendering it again.
+     */
+    public org.jooq.Result<org.jooq.Record> fetch(DSLContext dsl, Object... values) {
+        if (!(template instanceof org.jooq.Select<?> select)) {
+            throw new IllegalStateException("not a select");
+        }
+        if (values.length != names.length) {
+            throw new IllegalArgumentException("statement takes " + names.length + " values " + names() + ", given "
+                    + values.length);
+        }
+        String text = sql(dsl);
+        org.jooq.Field<?>[] fields = select.getSelect().toArray(org.jooq.Field<?>[]::new);
+        return dsl.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(text)) {
+                for (int i = 0; i < values.length; i++) {
+                    bind(ps, i + 1, values[i], sqlTypes[i]);
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    DbStats.executed(text, c);
+                    return org.jooq.impl.DSL.using(c, dsl.dialect(), dsl.settings()).fetch(rs, fields);
+                }
+            }
+        });
     }
 
     private static void bind(PreparedStatement ps, int i, Object v, int sqlType) throws java.sql.SQLException {

@@ -24,6 +24,7 @@ class CallRowWritesTest {
                 "service", "priority", "elderId", "agentId", "agentName", "arrivedAt", "queuedAt", "answeredAt", "endedAt",
                 "waitMs", "talkMs", "outcome", "failOpen", "id");
         assertThat(JooqCallRepository.SET_RECORDING.names()).containsExactly("recordingId", "id");
+        assertThat(JooqCallRepository.LAST_OF_ELDER.names()).containsExactly("elderId", "limit");
         assertThat(JooqCallRepository.INSERT_KEYED_EVENTS.names()).containsExactly("callId0", "at0", "type0", "detail0",
                 "opKey0");
     }
@@ -85,6 +86,14 @@ class CallRowWritesTest {
                     later.agentName(), later.arrivedAt(), later.queuedAt(), later.answeredAt(), later.endedAt(),
                     later.waitMs(), later.talkMs(), later.outcome(), null, null, false, null));
             assertThat(repo.get(stored.id()).orElseThrow().elderId()).as("a state with an elder writes it").isEqualTo(14L);
+
+            // an elder's last calls, newest first, as many as asked for (the screen pop's statement)
+            CallRecord second = repo.insertIfAbsent(CallRecord.arrived("1796609100.4", "PJSIP/trunk-00000004",
+                    "02155550001", "1234901", Service.SOS, 10, 3_000L, false));
+            repo.setElder(second.id(), 14L);
+            assertThat(repo.find(14L, null, 5)).extracting(CallRecord::id).containsExactly(second.id(), stored.id());
+            assertThat(repo.find(14L, null, 1)).extracting(CallRecord::id).containsExactly(second.id());
+            assertThat(repo.find(15L, null, 5)).isEmpty();
 
             repo.setRecording(stored.id(), 77L);
             assertThat(repo.get(stored.id()).orElseThrow().recordingId()).isEqualTo(77L);
