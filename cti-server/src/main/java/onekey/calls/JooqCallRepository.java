@@ -18,6 +18,7 @@ import org.jooq.impl.DSL;
 /** Calls (one row per linkedid) and their timelines, tables calls and call_events. */
 public final class JooqCallRepository implements CallRepository {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JooqCallRepository.class);
     private static final String UQ_OP_KEY = "uq_call_events_op_key";
     private static final int TEXT_MAX = 4000;
 
@@ -139,7 +140,7 @@ public final class JooqCallRepository implements CallRepository {
                 e.addSuppressed(x);
                 throw e;
             }
-            org.slf4j.LoggerFactory.getLogger(JooqCallRepository.class).error(
+            log.error(
                     "call={}: id {} held by another row (inserted without a reserved id): stored as {}", call.linkedid(),
                     id, other);
             return insert(call, other);
