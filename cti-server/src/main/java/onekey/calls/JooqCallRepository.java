@@ -26,48 +26,26 @@ public final class JooqCallRepository implements CallRepository {
      * The writes every call makes, rendered once (issue 23: jOOQ's rendering was the larger part of their CPU). The
      * values come in the order the parameters appear.
      */
-    static final Prepared INSERT = new Prepared(DSL.insertInto(CALLS)
-            .set(CALLS.ID, DSL.param("id", CALLS.ID))
-            .set(CALLS.LINKEDID, DSL.param("linkedid", CALLS.LINKEDID))
-            .set(CALLS.CALLER_CHANNEL, DSL.param("callerChannel", CALLS.CALLER_CHANNEL))
-            .set(CALLS.CALLER_NUMBER, DSL.param("callerNumber", CALLS.CALLER_NUMBER))
-            .set(CALLS.DNIS, DSL.param("dnis", CALLS.DNIS))
-            .set(CALLS.SERVICE, DSL.param("service", CALLS.SERVICE))
-            .set(CALLS.PRIORITY, DSL.param("priority", CALLS.PRIORITY))
-            .set(CALLS.ELDER_ID, DSL.param("elderId", CALLS.ELDER_ID))
-            .set(CALLS.AGENT_ID, DSL.param("agentId", CALLS.AGENT_ID))
-            .set(CALLS.AGENT_NAME, DSL.param("agentName", CALLS.AGENT_NAME))
-            .set(CALLS.ARRIVED_AT, DSL.param("arrivedAt", CALLS.ARRIVED_AT))
-            .set(CALLS.QUEUED_AT, DSL.param("queuedAt", CALLS.QUEUED_AT))
-            .set(CALLS.ANSWERED_AT, DSL.param("answeredAt", CALLS.ANSWERED_AT))
-            .set(CALLS.ENDED_AT, DSL.param("endedAt", CALLS.ENDED_AT))
-            .set(CALLS.WAIT_MS, DSL.param("waitMs", CALLS.WAIT_MS))
-            .set(CALLS.TALK_MS, DSL.param("talkMs", CALLS.TALK_MS))
-            .set(CALLS.OUTCOME, DSL.param("outcome", CALLS.OUTCOME))
-            .set(CALLS.DISPOSITION, DSL.param("disposition", CALLS.DISPOSITION))
-            .set(CALLS.NOTES, DSL.param("notes", CALLS.NOTES))
-            .set(CALLS.FAIL_OPEN, DSL.param("failOpen", CALLS.FAIL_OPEN))
-            .set(CALLS.RECORDING_ID, DSL.param("recordingId", CALLS.RECORDING_ID)));
+    /** The columns a call's state writes, in the order their values are given. */
+    private static final List<org.jooq.TableField<onekey.store.jooq.tables.records.CallsRecord, ?>> STATE = List.of(
+            CALLS.CALLER_CHANNEL, CALLS.CALLER_NUMBER, CALLS.DNIS, CALLS.SERVICE, CALLS.PRIORITY, CALLS.ELDER_ID,
+            CALLS.AGENT_ID, CALLS.AGENT_NAME, CALLS.ARRIVED_AT, CALLS.QUEUED_AT, CALLS.ANSWERED_AT, CALLS.ENDED_AT,
+            CALLS.WAIT_MS, CALLS.TALK_MS, CALLS.OUTCOME, CALLS.FAIL_OPEN);
 
-    static final Prepared UPDATE_STATE = new Prepared(DSL.update(CALLS)
-            .set(CALLS.CALLER_CHANNEL, DSL.param("callerChannel", CALLS.CALLER_CHANNEL))
-            .set(CALLS.CALLER_NUMBER, DSL.param("callerNumber", CALLS.CALLER_NUMBER))
-            .set(CALLS.DNIS, DSL.param("dnis", CALLS.DNIS))
-            .set(CALLS.SERVICE, DSL.param("service", CALLS.SERVICE))
-            .set(CALLS.PRIORITY, DSL.param("priority", CALLS.PRIORITY))
-            // an elder linked by an agent's form (setElder) is never undone by a stale state write
-            .set(CALLS.ELDER_ID, DSL.coalesce(DSL.param("elderId", CALLS.ELDER_ID), CALLS.ELDER_ID))
-            .set(CALLS.AGENT_ID, DSL.param("agentId", CALLS.AGENT_ID))
-            .set(CALLS.AGENT_NAME, DSL.param("agentName", CALLS.AGENT_NAME))
-            .set(CALLS.ARRIVED_AT, DSL.param("arrivedAt", CALLS.ARRIVED_AT))
-            .set(CALLS.QUEUED_AT, DSL.param("queuedAt", CALLS.QUEUED_AT))
-            .set(CALLS.ANSWERED_AT, DSL.param("answeredAt", CALLS.ANSWERED_AT))
-            .set(CALLS.ENDED_AT, DSL.param("endedAt", CALLS.ENDED_AT))
-            .set(CALLS.WAIT_MS, DSL.param("waitMs", CALLS.WAIT_MS))
-            .set(CALLS.TALK_MS, DSL.param("talkMs", CALLS.TALK_MS))
-            .set(CALLS.OUTCOME, DSL.param("outcome", CALLS.OUTCOME))
-            .set(CALLS.FAIL_OPEN, DSL.param("failOpen", CALLS.FAIL_OPEN))
-            .where(CALLS.ID.eq(DSL.param("id", CALLS.ID))));
+    /** A new call's row: id, linkedid, {@link #STATE}, disposition, notes, recording. */
+    static final Prepared INSERT = new Prepared(DSL.insertInto(CALLS).set(Prepared.params(java.util.stream.Stream.of(
+            List.of(CALLS.ID, CALLS.LINKEDID), STATE, List.of(CALLS.DISPOSITION, CALLS.NOTES, CALLS.RECORDING_ID))
+            .flatMap(List::stream).toList())));
+
+    /** {@link #STATE}, then the id. */
+    static final Prepared UPDATE_STATE;
+
+    static {
+        java.util.Map<org.jooq.Field<?>, org.jooq.Field<?>> set = Prepared.params(STATE);
+        // an elder linked by an agent's form (setElder) is never undone by a stale state write
+        set.put(CALLS.ELDER_ID, DSL.coalesce(Prepared.param(CALLS.ELDER_ID), CALLS.ELDER_ID));
+        UPDATE_STATE = new Prepared(DSL.update(CALLS).set(set).where(CALLS.ID.eq(Prepared.param(CALLS.ID))));
+    }
 
     /** A call's timeline rows from the journal (a dozen or so a call, a few statements). */
     static final Prepared INSERT_KEYED_EVENTS = Prepared.rows(n -> {
@@ -82,8 +60,8 @@ public final class JooqCallRepository implements CallRepository {
     });
 
     static final Prepared SET_RECORDING = new Prepared(DSL.update(CALLS)
-            .set(CALLS.RECORDING_ID, DSL.param("recordingId", CALLS.RECORDING_ID))
-            .where(CALLS.ID.eq(DSL.param("id", CALLS.ID))));
+            .set(CALLS.RECORDING_ID, Prepared.param(CALLS.RECORDING_ID))
+            .where(CALLS.ID.eq(Prepared.param(CALLS.ID))));
 
     private final DSLContext dsl;
     private final CallIds ids;
@@ -151,8 +129,8 @@ public final class JooqCallRepository implements CallRepository {
         INSERT.execute(dsl, id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(),
                 call.line() == null ? null : call.line().wire(), call.priority(), call.elderId(), call.agentId(),
                 call.agentName(), call.arrivedAt(), call.queuedAt(), call.answeredAt(), call.endedAt(), call.waitMs(),
-                call.talkMs(), call.outcome() == null ? null : call.outcome().wire(), call.disposition(), clip(call.notes()),
-                call.failOpen(), call.recordingId());
+                call.talkMs(), call.outcome() == null ? null : call.outcome().wire(), call.failOpen(), call.disposition(),
+                clip(call.notes()), call.recordingId());
         onekey.reports.CallSummaries.invalidate(dsl, call.arrivedAt(), System.currentTimeMillis());
         return new CallRecord(id, call.linkedid(), call.callerChannel(), call.callerNumber(), call.dnis(), call.line(),
                 call.priority(), call.elderId(), call.agentId(), call.agentName(), call.arrivedAt(), call.queuedAt(),

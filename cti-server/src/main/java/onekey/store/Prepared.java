@@ -57,6 +57,20 @@ public final class Prepared {
         }
     }
 
+    /** A parameter for {@code column}'s value, named as the column. */
+    public static <T> org.jooq.Param<T> param(org.jooq.Field<T> column) {
+        return org.jooq.impl.DSL.param(column.getName(), column);
+    }
+
+    /** Each column with a parameter of its own ({@link #param}), in the columns' order: for {@code set(...)}. */
+    public static java.util.Map<org.jooq.Field<?>, org.jooq.Field<?>> params(List<? extends org.jooq.Field<?>> columns) {
+        java.util.Map<org.jooq.Field<?>, org.jooq.Field<?>> m = new java.util.LinkedHashMap<>();
+        for (org.jooq.Field<?> c : columns) {
+            m.put(c, param(c));
+        }
+        return m;
+    }
+
     /** The parameters' names in bind order: {@link #execute}'s values come in this order. */
     public List<String> names() {
         return List.of(names);

@@ -17,13 +17,13 @@ class CallRowWritesTest {
 
     @Test
     void theParametersComeInTheOrderTheValuesAreGiven() {
-        assertThat(JooqCallRepository.INSERT.names()).containsExactly("id", "linkedid", "callerChannel", "callerNumber",
-                "dnis", "service", "priority", "elderId", "agentId", "agentName", "arrivedAt", "queuedAt", "answeredAt",
-                "endedAt", "waitMs", "talkMs", "outcome", "disposition", "notes", "failOpen", "recordingId");
-        assertThat(JooqCallRepository.UPDATE_STATE.names()).containsExactly("callerChannel", "callerNumber", "dnis",
-                "service", "priority", "elderId", "agentId", "agentName", "arrivedAt", "queuedAt", "answeredAt", "endedAt",
-                "waitMs", "talkMs", "outcome", "failOpen", "id");
-        assertThat(JooqCallRepository.SET_RECORDING.names()).containsExactly("recordingId", "id");
+        assertThat(JooqCallRepository.INSERT.names()).containsExactly("id", "linkedid", "caller_channel", "caller_number",
+                "dnis", "service", "priority", "elder_id", "agent_id", "agent_name", "arrived_at", "queued_at", "answered_at",
+                "ended_at", "wait_ms", "talk_ms", "outcome", "fail_open", "disposition", "notes", "recording_id");
+        assertThat(JooqCallRepository.UPDATE_STATE.names()).containsExactly("caller_channel", "caller_number", "dnis",
+                "service", "priority", "elder_id", "agent_id", "agent_name", "arrived_at", "queued_at", "answered_at",
+                "ended_at", "wait_ms", "talk_ms", "outcome", "fail_open", "id");
+        assertThat(JooqCallRepository.SET_RECORDING.names()).containsExactly("recording_id", "id");
         assertThat(JooqCallRepository.LAST_OF_ELDER.names()).containsExactly("elderId", "limit");
         assertThat(JooqCallRepository.INSERT_KEYED_EVENTS.names()).containsExactly("callId0", "at0", "type0", "detail0",
                 "opKey0");
