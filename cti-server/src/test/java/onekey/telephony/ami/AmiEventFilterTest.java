@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class AmiEventFilterTest {
 
     /** asterisk-java's own events (not sent by Asterisk) and the base classes. */
-    static final Set<String> NOT_FROM_ASTERISK = Set.of("ManagerEvent", "ConnectEvent", "DisconnectEvent", "ResponseEvent",
+    static final Set<String> NOT_FROM_ASTERISK = Set.of("ManagerEvent", "ConnectEvent", "DisconnectEvent",
+            "ProtocolIdentifierReceivedEvent", "ResponseEvent",
             "AbstractChannelEvent", "AbstractQueueMemberEvent", "AbstractAgentEvent");
 
     @Test
