@@ -11,11 +11,12 @@ import org.jooq.Query;
 import org.jooq.SQLDialect;
 
 /**
- * A write every call makes, rendered by jOOQ once per dialect and run as a plain JDBC prepared statement (issue 23:
+ * A statement every call runs, rendered by jOOQ once per dialect and run as a plain JDBC prepared statement (issue 23:
  * in a surge on MariaDB jOOQ's rendering was ~40 % of a statement's CPU on OneKey's side; jOOQ's manual suggests
  * caching the SQL it generates for such statements). The statement is written with jOOQ as any other, its values as
  * named {@code DSL.param}s; {@link #execute} binds them in the order they appear and runs it on the connection jOOQ
- * would use (the transaction's inside {@link Database#inOneTransaction}). A database error is jOOQ's
+ * would use (the transaction's inside {@link Database#inOneTransaction}); {@link #rows} and {@link #fetch} do the same
+ * for a multi-row insert and a select. A database error is jOOQ's
  * {@code DataAccessException}, as before. Only for statements whose columns need no converter (numbers, text,
  * booleans).
  */
@@ -58,13 +59,13 @@ public final class Prepared {
     }
 
     /** A parameter for {@code column}'s value, named as the column. */
-    public static <T> org.jooq.Param<T> param(org.jooq.Field<T> column) {
+    public static <T> Param<T> param(org.jooq.Field<T> column) {
         return org.jooq.impl.DSL.param(column.getName(), column);
     }
 
     /** Each column with a parameter of its own ({@link #param}), in the columns' order: for {@code set(...)}. */
-    public static java.util.Map<org.jooq.Field<?>, org.jooq.Field<?>> params(List<? extends org.jooq.Field<?>> columns) {
-        java.util.Map<org.jooq.Field<?>, org.jooq.Field<?>> m = new java.util.LinkedHashMap<>();
+    public static Map<org.jooq.Field<?>, org.jooq.Field<?>> params(List<? extends org.jooq.Field<?>> columns) {
+        Map<org.jooq.Field<?>, org.jooq.Field<?>> m = new java.util.LinkedHashMap<>();
         for (org.jooq.Field<?> c : columns) {
             m.put(c, param(c));
         }
@@ -83,16 +84,10 @@ public final class Prepared {
 
     /** Runs the statement with {@code values} in the order of {@link #names()}; the rows it changed. */
     public int execute(DSLContext dsl, Object... values) {
-        if (values.length != names.length) {
-            throw new IllegalArgumentException("statement takes " + names.length + " values " + names() + ", given "
-                    + values.length);
-        }
         String text = sql(dsl);
         return dsl.connectionResult(c -> {
             try (PreparedStatement ps = c.prepareStatement(text)) {
-                for (int i = 0; i < values.length; i++) {
-                    bind(ps, i + 1, values[i], sqlTypes[i]);
-                }
+                bindRow(ps, 1, values);
                 int n = ps.executeUpdate();
                 DbStats.executed(text, c);
                 return n;
@@ -116,15 +111,9 @@ public final class Prepared {
                     k -> dsl.render(rowsTemplate.apply(n)));
             written += dsl.connectionResult(c -> {
                 try (PreparedStatement ps = c.prepareStatement(text)) {
-                    int i = 1;
+                    int first = 1;
                     for (Object[] row : part) {
-                        if (row.length != names.length) {
-                            throw new IllegalArgumentException("a row takes " + names.length + " values " + names()
-                                    + ", given " + row.length);
-                        }
-                        for (int col = 0; col < row.length; col++) {
-                            bind(ps, i++, row[col], sqlTypes[col]);
-                        }
+                        first = bindRow(ps, first, row);
                     }
                     int w = ps.executeUpdate();
                     DbStats.executed(text, c);
@@ -143,23 +132,29 @@ public final class Prepared {
         if (!(template instanceof org.jooq.Select<?> select)) {
             throw new IllegalStateException("not a select");
         }
-        if (values.length != names.length) {
-            throw new IllegalArgumentException("statement takes " + names.length + " values " + names() + ", given "
-                    + values.length);
-        }
         String text = sql(dsl);
         org.jooq.Field<?>[] fields = select.getSelect().toArray(org.jooq.Field<?>[]::new);
         return dsl.connectionResult(c -> {
             try (PreparedStatement ps = c.prepareStatement(text)) {
-                for (int i = 0; i < values.length; i++) {
-                    bind(ps, i + 1, values[i], sqlTypes[i]);
-                }
+                bindRow(ps, 1, values);
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     DbStats.executed(text, c);
                     return org.jooq.impl.DSL.using(c, dsl.dialect(), dsl.settings()).fetch(rs, fields);
                 }
             }
         });
+    }
+
+    /** Binds one row's values (in the order of {@link #names()}) from parameter {@code first} on; the next free one. */
+    private int bindRow(PreparedStatement ps, int first, Object[] values) throws java.sql.SQLException {
+        if (values.length != names.length) {
+            throw new IllegalArgumentException("statement takes " + names.length + " values " + names() + ", given "
+                    + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            bind(ps, first + i, values[i], sqlTypes[i]);
+        }
+        return first + values.length;
     }
 
     private static void bind(PreparedStatement ps, int i, Object v, int sqlType) throws java.sql.SQLException {
