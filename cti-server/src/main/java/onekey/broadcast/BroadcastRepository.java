@@ -33,13 +33,19 @@ public final class BroadcastRepository {
     static final String OWNER = "broadcast";
 
     private final DSLContext dsl;
+    private final Database db;
 
     public BroadcastRepository(Database db) {
-        this(db.dsl());
+        this.dsl = db.dsl();
+        this.db = db;
     }
 
-    private BroadcastRepository(DSLContext dsl) {
-        this.dsl = dsl;
+    /**
+     * Runs {@code work}'s statements on this thread (this repository's and the legs') in one transaction, one commit
+     * (issue 23: an attempt's end wrote four rows with a commit each); joins one that runs already.
+     */
+    public void together(Runnable work) {
+        db.together(work);
     }
 
     /** What a new broadcast is made of (already rendered and spoken). */
@@ -102,7 +108,7 @@ public final class BroadcastRepository {
 
     /** The legs (outbound/) of the broadcasts' calls, in this database. */
     public OutboundRepository legs() {
-        return new OutboundRepository(dsl);
+        return new OutboundRepository(db);
     }
 
     public Optional<Broadcast> get(long id) {
@@ -167,8 +173,15 @@ public final class BroadcastRepository {
     /** Plans attempt {@code seq} and its leg; false when it exists already (planned once, whatever the replays). */
     public boolean plan(long broadcastId, int seq, String phone, long dueAt) {
         try {
-            dsl.transaction(cfg -> insertAttempt(cfg.dsl(), broadcastId, seq, phone, dueAt, Boolean.TRUE.equals(
-                    cfg.dsl().select(BROADCASTS.URGENT).from(BROADCASTS).where(BROADCASTS.ID.eq(broadcastId)).fetchOne(BROADCASTS.URGENT))));
+            // inside together(...) the transaction is the caller's; a jOOQ transaction would commit it early
+            java.util.function.Consumer<DSLContext> insert = tx -> insertAttempt(tx, broadcastId, seq, phone, dueAt,
+                    Boolean.TRUE.equals(tx.select(BROADCASTS.URGENT).from(BROADCASTS)
+                            .where(BROADCASTS.ID.eq(broadcastId)).fetchOne(BROADCASTS.URGENT)));
+            if (db.inTransaction()) {
+                insert.accept(dsl);
+            } else {
+                dsl.transaction(cfg -> insert.accept(cfg.dsl()));
+            }
             return true;
         } catch (DataAccessException e) {
             if (Constraints.violates(e, "uq_broadcast_attempts_seq")) {
@@ -192,6 +205,29 @@ public final class BroadcastRepository {
         dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.STATE, leg.state())
                 .set(BROADCAST_ATTEMPTS.STARTED_AT, leg.startedAt()).set(BROADCAST_ATTEMPTS.DUE_AT, leg.dueAt())
                 .where(BROADCAST_ATTEMPTS.ID.eq(leg.rowId())).and(BROADCAST_ATTEMPTS.STATE.ne("done")).execute();
+    }
+
+    /**
+     * What the dialer asks before an attempt's call, in one read: the attempt's state (null: no such attempt), its
+     * broadcast's state and whether it is open (null state: no such broadcast), its campaign's state (null: none).
+     */
+    public record Admission(String attemptState, String broadcastState, boolean broadcastOpen, String campaignState) {}
+
+    public Admission admission(long attemptId) {
+        var r = dsl.select(BROADCAST_ATTEMPTS.STATE, BROADCASTS.STATE, BROADCASTS.ENDED_AT, CAMPAIGNS.STATE)
+                .from(BROADCAST_ATTEMPTS)
+                .leftJoin(BROADCASTS).on(BROADCASTS.ID.eq(BROADCAST_ATTEMPTS.BROADCAST_ID))
+                .leftJoin(CAMPAIGNS).on(CAMPAIGNS.ID.eq(BROADCASTS.CAMPAIGN_ID))
+                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).fetchOne();
+        return r == null ? new Admission(null, null, false, null)
+                : new Admission(r.value1(), r.value2(), r.value2() != null && r.value3() == null, r.value4());
+    }
+
+    /** The call was answered (Asterisk's word): the attempt says so unless the dialplan said it already. */
+    public void answered(long attemptId) {
+        dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.RESULT, "answered")
+                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("dialing"))
+                .and(BROADCAST_ATTEMPTS.RESULT.isNull()).execute();
     }
 
     /** While the call is up: answered, the recording, the keys so far. */

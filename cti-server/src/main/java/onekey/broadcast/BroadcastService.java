@@ -344,7 +344,7 @@ public final class BroadcastService implements AutoCloseable {
     /** From the AMI dispatcher: the dialplan's results to the broadcast thread at once; the calls' own to outbound. */
     public void onEvent(PbxEvent e) {
         if (e instanceof PbxEvent.BroadcastResult b && b.attempt() != null) {
-            worker.execute(() -> heard(b));
+            worker.execute(() -> inOne(() -> heard(b)));
         }
         link.onEvent(e);
     }
@@ -375,16 +375,16 @@ public final class BroadcastService implements AutoCloseable {
 
         @Override
         public OutboundService.Admission admit(Leg leg, long now) {
-            Broadcast.Attempt a = repo.attempt(leg.rowId()).orElse(null);
-            Broadcast b = a == null ? null : repo.get(a.broadcastId()).orElse(null);
-            if (a == null || a.done()) {
-                return OutboundService.Admission.drop("the attempt is " + (a == null ? "gone" : "done"));
+            BroadcastRepository.Admission a = repo.admission(leg.rowId()); // one read (issue 23)
+            if (a.attemptState() == null || "done".equals(a.attemptState())) {
+                return OutboundService.Admission.drop("the attempt is " + (a.attemptState() == null ? "gone" : "done"));
             }
-            if (b != null && b.campaignId() != null && repo.pausedCampaigns().contains(b.campaignId())) {
+            if ("paused".equals(a.campaignState())) {
                 return OutboundService.Admission.HOLD; // a paused campaign: its attempts wait, due, until it is resumed
             }
-            if (b == null || !b.open()) {
-                return OutboundService.Admission.drop("the broadcast is " + (b == null ? "gone" : b.state()));
+            if (!a.broadcastOpen()) {
+                return OutboundService.Admission.drop("the broadcast is "
+                        + (a.broadcastState() == null ? "gone" : a.broadcastState()));
             }
             return OutboundService.Admission.DIAL;
         }
@@ -437,12 +437,12 @@ public final class BroadcastService implements AutoCloseable {
 
         @Override
         public void answered(Leg leg) {
-            repo.progress(leg.rowId(), "answered", null, null);
+            repo.answered(leg.rowId());
         }
 
         @Override
         public void ended(Leg leg, Outcome outcome, String detail) {
-            worker.execute(() -> repo.attempt(leg.rowId()).filter(a -> !a.done()).ifPresent(a -> {
+            worker.execute(() -> inOne(() -> repo.attempt(leg.rowId()).filter(a -> !a.done()).ifPresent(a -> {
                 switch (outcome) {
                     case CANCELLED -> repo.finish(a.id(), "cancelled", null, detail, clock.millis());
                     case HUNG_UP -> {
@@ -452,7 +452,7 @@ public final class BroadcastService implements AutoCloseable {
                     }
                     default -> finish(a, outcome.wire(), null, detail);
                 }
-            }));
+            })));
         }
 
         /** Ringing, then every play of the message and its wait for a key, and a minute of margin. */
@@ -551,7 +551,7 @@ public final class BroadcastService implements AutoCloseable {
                     repo.setState(b.id(), Broadcast.State.SCHEDULED);
                     publish(new BroadcastEvents.Attempt(repo.get(b.id()).orElse(b)));
                 } else {
-                    fail(b, made, now);
+                    afterCommit(() -> fail(b, made, now)); // the hand-over (rescue's own thread) after this commit
                 }
             }
         }
@@ -615,7 +615,36 @@ public final class BroadcastService implements AutoCloseable {
 
     /** To the agent who booked it (supervisors see every agent's events); else to the supervisors. */
     private void publish(BroadcastEvents.Changed e) {
-        notifier.changed(e);
+        afterCommit(() -> notifier.changed(e));
+    }
+
+    /** What runs once the transaction of {@link #inOne} on this thread has committed; null outside one. */
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
+
+    /**
+     * Runs what one PBX event changes (the attempt's end, its leg's, the broadcast's close or next attempt) in one
+     * transaction, one commit (issue 23: four before); the events it publishes go out after the commit, none when it
+     * rolls back.
+     */
+    private void inOne(Runnable work) {
+        List<Runnable> later = new ArrayList<>();
+        afterCommit.set(later);
+        try {
+            repo.together(work);
+        } finally {
+            afterCommit.remove();
+        }
+        later.forEach(Runnable::run);
+    }
+
+    /** {@code r} after {@link #inOne}'s commit when inside one; now otherwise. */
+    private void afterCommit(Runnable r) {
+        List<Runnable> later = afterCommit.get();
+        if (later == null) {
+            r.run();
+        } else {
+            later.add(r);
+        }
     }
 
     /** The wire shape of a broadcast (docs/api.md). */

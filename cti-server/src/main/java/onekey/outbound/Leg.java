@@ -13,6 +13,12 @@ public record Leg(long id, String owner, String reference, int step, long rowId,
         return "done".equals(state);
     }
 
+    /** This planned leg as it is once dialing since {@code at} (what {@code startDialing} wrote). */
+    public Leg dialing(long at) {
+        return new Leg(id, owner, reference, step, rowId, lane, number, quiet, dueAt, "dialing", channelId, at, endedAt,
+                outcome, detail);
+    }
+
     /** What a feature asks for: the leg (a row before any dial), due at {@code dueAt}. */
     public record Plan(String owner, String reference, int step, long rowId, Lane lane, String number, boolean quiet,
                        long dueAt, String channelId) {}

@@ -17,13 +17,30 @@ import org.jooq.exception.DataAccessException;
 public final class OutboundRepository {
 
     private final DSLContext dsl;
+    /** The database, for {@link #together}; null (a repository on a jOOQ context alone): each write on its own. */
+    private final Database db;
 
     public OutboundRepository(Database db) {
-        this(db.dsl());
+        this.dsl = db.dsl();
+        this.db = db;
     }
 
     public OutboundRepository(DSLContext dsl) {
         this.dsl = dsl;
+        this.db = null;
+    }
+
+    /**
+     * Runs {@code work}'s statements on this thread in one transaction, one commit (issue 23: with H2's
+     * {@code WRITE_DELAY=0} every commit writes a chunk to the file; on MariaDB every commit is a log flush); joins one
+     * that runs already. {@code work} must not start jOOQ transactions of its own. Without a database: as it is.
+     */
+    public void together(Runnable work) {
+        if (db == null) {
+            work.run();
+        } else {
+            db.together(work);
+        }
     }
 
     /**
@@ -74,12 +91,22 @@ public final class OutboundRepository {
 
     /** Planned legs of a lane due by {@code now}, oldest first. */
     public List<Leg> due(Lane lane, long now, int limit) {
+        return due(lane, now, limit, null);
+    }
+
+    /**
+     * As {@link #due(Lane, long, int)}, from the leg after {@code after} in that order (null: from the first): the
+     * dialer reads the due legs a page at a time, so legs held back (a paused campaign's) never hide those behind them.
+     */
+    public List<Leg> due(Lane lane, long now, int limit, Leg after) {
         if (limit <= 0) {
             return List.of();
         }
         return dsl.selectFrom(OUTBOUND_LEGS)
                 .where(OUTBOUND_LEGS.STATE.eq("planned")).and(OUTBOUND_LEGS.DUE_AT.le(now))
                 .and(OUTBOUND_LEGS.LANE.eq(lane.wire()))
+                .and(after == null ? org.jooq.impl.DSL.noCondition() : OUTBOUND_LEGS.DUE_AT.gt(after.dueAt())
+                        .or(OUTBOUND_LEGS.DUE_AT.eq(after.dueAt()).and(OUTBOUND_LEGS.ID.gt(after.id()))))
                 .orderBy(OUTBOUND_LEGS.DUE_AT, OUTBOUND_LEGS.ID)
                 .limit(limit)
                 .fetch(OutboundRepository::leg);
@@ -108,6 +135,15 @@ public final class OutboundRepository {
     public List<Leg> startDialingAll(List<Long> ids, long at) {
         if (ids.isEmpty()) {
             return List.of();
+        }
+        if (db != null && db.inTransaction()) {
+            List<Leg> started = new java.util.ArrayList<>();
+            ids.forEach(id -> {
+                if (startDialing(id, at)) {
+                    get(id).ifPresent(started::add);
+                }
+            });
+            return started;
         }
         return dsl.transactionResult(cfg -> {
             OutboundRepository tx = new OutboundRepository(cfg.dsl());

@@ -125,6 +125,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** {@link #inOneTransaction} for work that throws no checked exception. */
+    public void together(Runnable work) {
+        try {
+            inOneTransaction(work::run);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The pool as jOOQ sees it: the thread's bound connection (not closed on release) while one is bound. */
     private static final class Bound implements DataSource {
         private final HikariDataSource pool;

@@ -51,7 +51,11 @@ public final class BroadcastBench {
 
     record Run(int rate, int elders, double dialRate, double inviteRateMedian, int inviteRateMin, int inviteRateMax,
                int confirmed, int oneAttempt, int failedAtPhones, int maxUp, double cpuMsPerCall, String load0, String load1,
-               long drainSeconds, double jitMsPerCall, double gcMsPerCall, double oneKeyMsPerCall) {}
+               long drainSeconds, double jitMsPerCall, double gcMsPerCall, double oneKeyMsPerCall, double asteriskMsPerCall,
+               String topThreads) {}
+
+    /** A JFR recording of the cti-server over the measured campaign of the last rate, when set: its file (issue 23). */
+    static final String JFR = System.getProperty("bench.jfr", "");
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
@@ -70,14 +74,19 @@ public final class BroadcastBench {
                 .append(".\n\n")
                 .append("| configured rate | calls | OneKey dialled at | INVITEs at the phones per second: median (min–max) |")
                 .append(" confirmed, 1 attempt each | failed at the phones | calls up at once (max) | cti-server CPU per call |")
-                .append(" of it: JIT / GC and VM / OneKey and carrier threads |")
+                .append(" of it: JIT / GC and VM / OneKey and carrier threads | Asterisk's CPU per call | cti-server ÷ Asterisk |")
                 .append(" all done after | load before → after |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run r : runs) {
-            md.append(String.format("| %d/s | %d | %.1f/s | %.0f (%d–%d) | %d of %d, %d | %d | %d | %.1f ms | %.1f / %.1f / %.1f ms | %d s | %s → %s |%n",
+            md.append(String.format("| %d/s | %d | %.1f/s | %.0f (%d–%d) | %d of %d, %d | %d | %d | %.1f ms | %.1f / %.1f / %.1f ms | %.1f ms | %.3f | %d s | %s → %s |%n",
                     r.rate(), r.elders(), r.dialRate(), r.inviteRateMedian(), r.inviteRateMin(), r.inviteRateMax(),
                     r.confirmed(), r.elders(), r.oneAttempt(), r.failedAtPhones(), r.maxUp(), r.cpuMsPerCall(),
-                    r.jitMsPerCall(), r.gcMsPerCall(), r.oneKeyMsPerCall(), r.drainSeconds(), r.load0(), r.load1()));
+                    r.jitMsPerCall(), r.gcMsPerCall(), r.oneKeyMsPerCall(), r.asteriskMsPerCall(),
+                    r.cpuMsPerCall() / Math.max(0.001, r.asteriskMsPerCall()), r.drainSeconds(), r.load0(), r.load1()));
+        }
+        md.append("\nOneKey's busiest threads over the measured campaign (ms per call): ");
+        for (Run r : runs) {
+            md.append(r.rate()).append("/s: ").append(r.topThreads()).append(r == runs.getLast() ? ".\n" : "; ");
         }
         md.append(String.format("%nEach rate's figures are of its measured campaign, after %d campaign(s) to the same elders in the same "
                 + "cti-server (`bench.warmupCampaigns`; the JIT's start-up is not charged to calls); failed at the phones counts "
@@ -89,12 +98,13 @@ public final class BroadcastBench {
 
     static Run run(int rate, int elders) throws Exception {
         String load0 = ProcessStats.loadAverage();
+        boolean profiled = !JFR.isBlank() && rate == RATES.getLast();
         try (Stack stack = new Stack()
                 .with("ONEKEY_BROADCAST_CALLSPERSECOND", String.valueOf(rate))
                 .with("ONEKEY_BROADCAST_MAXCHANNELS", "500")
                 .with("ONEKEY_BROADCAST_QUIETHOURS", "none")
                 .with("ONEKEY_BROADCAST_RETRY_CHECKIN", "1x600") // a failure is counted, not retried
-                .startAsterisk().startServerProcess();
+                .startAsterisk().startServerProcess(SurgeBench.SERVER_JVM_ARGS);
              Sipp.BroadcastElders phones = new Sipp.BroadcastElders(stack.asterisk.trunkPort(), 1500)) {
             Api api = stack.api;
             Awaitility.await("AMI connected").atMost(Duration.ofSeconds(30))
@@ -111,8 +121,11 @@ public final class BroadcastBench {
                 }
                 ids.add(r.json().path("id").asLong());
             }
+            long astPid = Long.parseLong(Files.readString(stack.asterisk.rundir.resolve("run/asterisk.pid")).trim());
             long campaign = 0;
             long cpu = 0;
+            long asteriskCpu = 0;
+            String top = "";
             long[] kinds = new long[3];
             long drain = 0;
             int streamFrom = 0;
@@ -133,14 +146,29 @@ public final class BroadcastBench {
                     System.out.println("WARNING: scheduling took longer than the lead time; the first calls went out early");
                 }
                 streamFrom = phones.perSecond("IncomingCall(P)").size();
+                if (measured && profiled) {
+                    System.out.println(onekey.testkit.Proc.run(List.of("jcmd", String.valueOf(stack.process.pid()), "JFR.start",
+                            "name=broadcast", "settings=profile", "filename=" + Path.of(JFR).toAbsolutePath()),
+                            Path.of("."), Map.of(), 60).trim());
+                }
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
+                long ast0 = ProcessStats.cpuMillis(astPid);
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 Awaitility.await("every broadcast closed").atMost(Duration.ofSeconds(120 + elders / Math.max(1, rate) * 3L))
                         .pollInterval(Duration.ofSeconds(1))
                         .until(() -> api.get("/api/campaigns/" + id, sup).json().path("pending").asInt() == 0);
                 cpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
+                asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 kinds = new long[3];
-                SurgeBench.byKind(threads0, ProcessStats.threadCpuMillis(stack.process.pid()), kinds);
+                Map<String, Long> others = SurgeBench.byKind(threads0, ProcessStats.threadCpuMillis(stack.process.pid()), kinds);
+                top = others.entrySet().stream().filter(e -> e.getValue() > 0)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                        .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) elders))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                if (measured && profiled) {
+                    System.out.println(onekey.testkit.Proc.run(List.of("jcmd", String.valueOf(stack.process.pid()), "JFR.stop",
+                            "name=broadcast"), Path.of("."), Map.of(), 60).trim());
+                }
                 drain = Duration.between(at, Instant.now()).toSeconds();
                 int done = (k + 1) * elders;
                 try {
@@ -196,7 +224,7 @@ public final class BroadcastBench {
             return new Run(rate, elders, dialRate, median, sorted.getFirst(), sorted.getLast(),
                     summary.path("confirmed").asInt(), oneAttempt, phones.failedCalls(), maxUp,
                     cpu / (double) elders, load0, ProcessStats.loadAverage(), drain, kinds[0] / (double) elders,
-                    kinds[1] / (double) elders, kinds[2] / (double) elders);
+                    kinds[1] / (double) elders, kinds[2] / (double) elders, asteriskCpu / (double) elders, top);
         }
     }
 }

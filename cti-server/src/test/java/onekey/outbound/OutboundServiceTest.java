@@ -27,6 +27,9 @@ class OutboundServiceTest {
     final RecordingPbx pbx = new RecordingPbx();
     final TrunkLoad trunk = new TrunkLoad("PJSIP/trunk");
     final List<String> ended = new CopyOnWriteArrayList<>();
+    /** Steps the owner holds back (as a paused campaign's attempts), and how often it was asked about a leg. */
+    final java.util.Set<Integer> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
     Database db;
     OutboundRepository legs;
     OutboundService outbound;
@@ -35,6 +38,12 @@ class OutboundServiceTest {
     final class TestOwner extends OutboundService.Owner {
         TestOwner() {
             super("test", "oktest-", "ONEKEY_TEST", true);
+        }
+
+        @Override
+        public OutboundService.Admission admit(Leg leg, long now) {
+            asked.incrementAndGet();
+            return held.contains(leg.step()) ? OutboundService.Admission.HOLD : OutboundService.Admission.DIAL;
         }
 
         @Override
@@ -135,5 +144,31 @@ class OutboundServiceTest {
         assertThat(Outcome.ofOriginate(0, 18)).isEqualTo(Outcome.NO_ANSWER);
         assertThat(Outcome.ofOriginate(0, 19)).isEqualTo(Outcome.NO_ANSWER);
         assertThat(Outcome.ofOriginate(0, 16)).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void legsHeldBackNeverHideTheDueLegsBehindThemAndAreAskedAgainOnlyAfterAPause() {
+        start(new OutboundService.Limits(10, 0, 0, 0, t -> t));
+        int heldLegs = OutboundService.FIRST_PAGE + OutboundService.NEXT_PAGE + 5; // more than two pages
+        for (int step = 1; step <= heldLegs; step++) {
+            held.add(step);
+            assertThat(plan(step, Lane.BULK, "1380000" + String.format("%04d", step), false)).isTrue();
+        }
+        clock.advance(1);
+        plan(heldLegs + 1, Lane.BULK, "13900000001", false); // due after every held one
+        outbound.pollNow();
+        assertThat(pbx.await(1).actionId()).as("the leg behind the held ones").isEqualTo("oktest-" + (heldLegs + 1));
+        assertThat(asked.get()).as("every held leg asked (by this pass or the dialer's own before it)").isEqualTo(heldLegs + 1);
+        assertThat(legs.find("test", "1", heldLegs + 1).orElseThrow().state()).isEqualTo("dialing");
+
+        asked.set(0);
+        outbound.pollNow();
+        assertThat(asked.get()).as("held legs are not asked again within the pause").isZero();
+        clock.advance(OutboundService.HOLD_MILLIS + 1);
+        held.clear(); // the campaign resumes: after the pause its legs are asked again and go
+        outbound.pollNow();
+        Awaitility.await().until(() -> pbx.calls.size() == 10);
+        assertThat(asked.get()).isPositive();
+        assertThat(legs.countDialing(Lane.BULK)).as("the channel limit").isEqualTo(10);
     }
 }
