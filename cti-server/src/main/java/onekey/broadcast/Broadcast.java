@@ -60,4 +60,10 @@ public record Broadcast(long id, long elderId, String template, String kind, Map
     public boolean open() {
         return endedAt == null;
     }
+
+    /** This broadcast as it is once closed {@code state} with {@code outcome} at {@code at} (what was just written). */
+    public Broadcast closed(State state, String outcome, long at) {
+        return new Broadcast(id, elderId, template, kind, fields, language, message, prompt, promptMs, urgent, state.wire(),
+                createdAt, createdBy, accountId, dueAt, parentId, at, outcome, attempts, campaignId, task);
+    }
 }

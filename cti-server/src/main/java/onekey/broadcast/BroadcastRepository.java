@@ -223,13 +223,6 @@ public final class BroadcastRepository {
                 : new Admission(r.value1(), r.value2(), r.value2() != null && r.value3() == null, r.value4());
     }
 
-    /** The call was answered (Asterisk's word): the attempt says so unless the dialplan said it already. */
-    public void answered(long attemptId) {
-        dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.RESULT, "answered")
-                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("dialing"))
-                .and(BROADCAST_ATTEMPTS.RESULT.isNull()).execute();
-    }
-
     /** While the call is up: answered, the recording, the keys so far. */
     public void progress(long attemptId, String result, String digits, String recording) {
         var u = dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.RESULT, result);

@@ -436,11 +436,6 @@ public final class BroadcastService implements AutoCloseable {
         }
 
         @Override
-        public void answered(Leg leg) {
-            repo.answered(leg.rowId());
-        }
-
-        @Override
         public void ended(Leg leg, Outcome outcome, String detail) {
             worker.execute(() -> inOne(() -> repo.attempt(leg.rowId()).filter(a -> !a.done()).ifPresent(a -> {
                 switch (outcome) {
@@ -527,13 +522,16 @@ public final class BroadcastService implements AutoCloseable {
         }
         switch (result) {
             case "confirmed" -> {
-                repo.close(b.id(), Broadcast.State.CONFIRMED, "the elder pressed 1 on attempt " + a.seq(), now);
-                publish(new BroadcastEvents.Confirmed(repo.get(b.id()).orElse(b)));
+                String outcome = "the elder pressed 1 on attempt " + a.seq();
+                if (repo.close(b.id(), Broadcast.State.CONFIRMED, outcome, now)) {
+                    publish(new BroadcastEvents.Confirmed(b.closed(Broadcast.State.CONFIRMED, outcome, now)));
+                }
             }
             case "transferred" -> {
-                repo.close(b.id(), Broadcast.State.TRANSFERRED, "the elder pressed 0 on attempt " + a.seq()
-                        + ": queued for an agent", now);
-                publish(new BroadcastEvents.Transferred(repo.get(b.id()).orElse(b)));
+                String outcome = "the elder pressed 0 on attempt " + a.seq() + ": queued for an agent";
+                if (repo.close(b.id(), Broadcast.State.TRANSFERRED, outcome, now)) {
+                    publish(new BroadcastEvents.Transferred(b.closed(Broadcast.State.TRANSFERRED, outcome, now)));
+                }
             }
             default -> {
                 RetryPlan plan = settings.plan(b.kind());
