@@ -16,6 +16,7 @@ import onekey.outbound.Leg;
 import onekey.outbound.OutboundRepository;
 import onekey.store.Constraints;
 import onekey.store.Database;
+import onekey.store.Prepared;
 import onekey.store.jooq.tables.records.BroadcastAttemptsRecord;
 import onekey.store.jooq.tables.records.BroadcastsRecord;
 import org.jooq.DSLContext;
@@ -111,8 +112,54 @@ public final class BroadcastRepository {
         return new OutboundRepository(db);
     }
 
+    // issue 23: what every broadcast call runs (a few times a call), rendered once
+    static final Prepared GET = new Prepared(DSL.selectFrom(BROADCASTS).where(BROADCASTS.ID.eq(Prepared.param(BROADCASTS.ID))));
+    static final Prepared ATTEMPTS_OF = new Prepared(DSL.selectFrom(BROADCAST_ATTEMPTS)
+            .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(Prepared.param(BROADCAST_ATTEMPTS.BROADCAST_ID)))
+            .orderBy(BROADCAST_ATTEMPTS.SEQ));
+    static final Prepared ATTEMPT = new Prepared(DSL.selectFrom(BROADCAST_ATTEMPTS)
+            .where(BROADCAST_ATTEMPTS.ID.eq(Prepared.param(BROADCAST_ATTEMPTS.ID))));
+    static final Prepared ADMISSION = new Prepared(DSL.select(BROADCAST_ATTEMPTS.STATE, BROADCASTS.STATE,
+                    BROADCASTS.ENDED_AT, CAMPAIGNS.STATE)
+            .from(BROADCAST_ATTEMPTS)
+            .leftJoin(BROADCASTS).on(BROADCASTS.ID.eq(BROADCAST_ATTEMPTS.BROADCAST_ID))
+            .leftJoin(CAMPAIGNS).on(CAMPAIGNS.ID.eq(BROADCASTS.CAMPAIGN_ID))
+            .where(BROADCAST_ATTEMPTS.ID.eq(Prepared.param(BROADCAST_ATTEMPTS.ID))));
+    static final Prepared SET_STATE = new Prepared(DSL.update(BROADCASTS)
+            .set(BROADCASTS.STATE, Prepared.param(BROADCASTS.STATE))
+            .where(BROADCASTS.ID.eq(Prepared.param(BROADCASTS.ID))).and(BROADCASTS.ENDED_AT.isNull())
+            .and(BROADCASTS.STATE.ne(DSL.param("notState", BROADCASTS.STATE))));
+    static final Prepared CLOSE = new Prepared(DSL.update(BROADCASTS)
+            .set(BROADCASTS.STATE, Prepared.param(BROADCASTS.STATE))
+            .set(BROADCASTS.OUTCOME, Prepared.param(BROADCASTS.OUTCOME))
+            .set(BROADCASTS.ENDED_AT, Prepared.param(BROADCASTS.ENDED_AT))
+            .where(BROADCASTS.ID.eq(Prepared.param(BROADCASTS.ID))).and(BROADCASTS.ENDED_AT.isNull()));
+    static final Prepared MIRROR = new Prepared(DSL.update(BROADCAST_ATTEMPTS)
+            .set(BROADCAST_ATTEMPTS.STATE, Prepared.param(BROADCAST_ATTEMPTS.STATE))
+            .set(BROADCAST_ATTEMPTS.STARTED_AT, Prepared.param(BROADCAST_ATTEMPTS.STARTED_AT))
+            .set(BROADCAST_ATTEMPTS.DUE_AT, Prepared.param(BROADCAST_ATTEMPTS.DUE_AT))
+            .where(BROADCAST_ATTEMPTS.ID.eq(Prepared.param(BROADCAST_ATTEMPTS.ID)))
+            .and(BROADCAST_ATTEMPTS.STATE.ne(DSL.inline("done"))));
+    /** The keys and the recording: null keeps what is stored. */
+    static final Prepared PROGRESS = new Prepared(DSL.update(BROADCAST_ATTEMPTS)
+            .set(BROADCAST_ATTEMPTS.RESULT, Prepared.param(BROADCAST_ATTEMPTS.RESULT))
+            .set(BROADCAST_ATTEMPTS.DIGITS, DSL.coalesce(Prepared.param(BROADCAST_ATTEMPTS.DIGITS), BROADCAST_ATTEMPTS.DIGITS))
+            .set(BROADCAST_ATTEMPTS.RECORDING, DSL.coalesce(Prepared.param(BROADCAST_ATTEMPTS.RECORDING),
+                    BROADCAST_ATTEMPTS.RECORDING))
+            .where(BROADCAST_ATTEMPTS.ID.eq(Prepared.param(BROADCAST_ATTEMPTS.ID)))
+            .and(BROADCAST_ATTEMPTS.STATE.eq(DSL.inline("dialing"))));
+    /** The keys: null keeps what is stored. */
+    static final Prepared FINISH = new Prepared(DSL.update(BROADCAST_ATTEMPTS)
+            .set(BROADCAST_ATTEMPTS.STATE, DSL.inline("done"))
+            .set(BROADCAST_ATTEMPTS.RESULT, Prepared.param(BROADCAST_ATTEMPTS.RESULT))
+            .set(BROADCAST_ATTEMPTS.DETAIL, Prepared.param(BROADCAST_ATTEMPTS.DETAIL))
+            .set(BROADCAST_ATTEMPTS.ENDED_AT, Prepared.param(BROADCAST_ATTEMPTS.ENDED_AT))
+            .set(BROADCAST_ATTEMPTS.DIGITS, DSL.coalesce(Prepared.param(BROADCAST_ATTEMPTS.DIGITS), BROADCAST_ATTEMPTS.DIGITS))
+            .where(BROADCAST_ATTEMPTS.ID.eq(Prepared.param(BROADCAST_ATTEMPTS.ID)))
+            .and(BROADCAST_ATTEMPTS.STATE.ne(DSL.inline("done"))));
+
     public Optional<Broadcast> get(long id) {
-        return dsl.selectFrom(BROADCASTS).where(BROADCASTS.ID.eq(id)).fetchOptional().map(this::withAttempts);
+        return GET.fetch(dsl, id).into(BROADCASTS).stream().findFirst().map(this::withAttempts);
     }
 
     /** Newest first; null arguments do not filter. */
@@ -128,19 +175,12 @@ public final class BroadcastRepository {
 
     /** scheduled ⇄ calling while open; false when the broadcast is closed. */
     public boolean setState(long id, Broadcast.State state) {
-        return dsl.update(BROADCASTS).set(BROADCASTS.STATE, state.wire())
-                .where(BROADCASTS.ID.eq(id)).and(BROADCASTS.ENDED_AT.isNull()).and(BROADCASTS.STATE.ne(state.wire()))
-                .execute() == 1;
+        return SET_STATE.execute(dsl, state.wire(), id, state.wire()) == 1;
     }
 
     /** Closes an open broadcast; false when it was closed already. */
     public boolean close(long id, Broadcast.State state, String outcome, long at) {
-        return dsl.update(BROADCASTS)
-                .set(BROADCASTS.STATE, state.wire())
-                .set(BROADCASTS.OUTCOME, cut(outcome))
-                .set(BROADCASTS.ENDED_AT, at)
-                .where(BROADCASTS.ID.eq(id)).and(BROADCASTS.ENDED_AT.isNull())
-                .execute() == 1;
+        return CLOSE.execute(dsl, state.wire(), cut(outcome), at, id) == 1;
     }
 
     /** A failed broadcast becomes the agents' task (once). */
@@ -196,8 +236,7 @@ public final class BroadcastRepository {
     }
 
     public Optional<Broadcast.Attempt> attempt(long id) {
-        return dsl.selectFrom(BROADCAST_ATTEMPTS).where(BROADCAST_ATTEMPTS.ID.eq(id)).fetchOptional()
-                .map(BroadcastRepository::attempt);
+        return ATTEMPT.fetch(dsl, id).into(BROADCAST_ATTEMPTS).stream().findFirst().map(BroadcastRepository::attempt);
     }
 
     /** The attempt shows its leg's state (dialing, planned again, deferred) until it is done. */
@@ -214,13 +253,13 @@ public final class BroadcastRepository {
     public record Admission(String attemptState, String broadcastState, boolean broadcastOpen, String campaignState) {}
 
     public Admission admission(long attemptId) {
-        var r = dsl.select(BROADCAST_ATTEMPTS.STATE, BROADCASTS.STATE, BROADCASTS.ENDED_AT, CAMPAIGNS.STATE)
-                .from(BROADCAST_ATTEMPTS)
-                .leftJoin(BROADCASTS).on(BROADCASTS.ID.eq(BROADCAST_ATTEMPTS.BROADCAST_ID))
-                .leftJoin(CAMPAIGNS).on(CAMPAIGNS.ID.eq(BROADCASTS.CAMPAIGN_ID))
-                .where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).fetchOne();
-        return r == null ? new Admission(null, null, false, null)
-                : new Admission(r.value1(), r.value2(), r.value2() != null && r.value3() == null, r.value4());
+        var rows = ADMISSION.fetch(dsl, attemptId);
+        if (rows.isEmpty()) {
+            return new Admission(null, null, false, null);
+        }
+        var r = rows.getFirst();
+        String state = r.get(1, String.class);
+        return new Admission(r.get(0, String.class), state, state != null && r.get(2) == null, r.get(3, String.class));
     }
 
     /** While the call is up: answered, the recording, the keys so far. */
@@ -299,11 +338,6 @@ public final class BroadcastRepository {
                 .execute() == 1;
     }
 
-    public java.util.Set<Long> pausedCampaigns() {
-        return new java.util.HashSet<>(dsl.select(CAMPAIGNS.ID).from(CAMPAIGNS).where(CAMPAIGNS.STATE.eq("paused"))
-                .fetch(CAMPAIGNS.ID));
-    }
-
     /** Per broadcast of the campaign: its state and whether any attempt reached the elder (answered). */
     public List<String[]> campaignProgress(long campaignId) {
         var reached = DSL.field(DSL.exists(DSL.selectOne().from(BROADCAST_ATTEMPTS)
@@ -315,9 +349,8 @@ public final class BroadcastRepository {
     }
 
     private Broadcast withAttempts(BroadcastsRecord r) {
-        List<Broadcast.Attempt> attempts = dsl.selectFrom(BROADCAST_ATTEMPTS)
-                .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(r.getId()))
-                .orderBy(BROADCAST_ATTEMPTS.SEQ).fetch(BroadcastRepository::attempt);
+        List<Broadcast.Attempt> attempts = ATTEMPTS_OF.fetch(dsl, r.getId()).into(BROADCAST_ATTEMPTS)
+                .map(BroadcastRepository::attempt);
         return new Broadcast(r.getId(), r.getElderId(), r.getTemplate(), r.getKind(), fields(r.getFields()), r.getLanguage(),
                 r.getMessage(), r.getPrompt(), r.getPromptMs(), Boolean.TRUE.equals(r.getUrgent()), r.getState(),
                 r.getCreatedAt(), r.getCreatedBy(), r.getAccountId(), r.getDueAt(), r.getParentId(), r.getEndedAt(),

@@ -7,8 +7,10 @@ import java.util.Optional;
 import onekey.store.Constraints;
 import onekey.store.Database;
 import onekey.store.jooq.tables.records.OutboundLegsRecord;
+import onekey.store.Prepared;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * The legs. Every state change is a conditional UPDATE from the state it expects (planned → dialing → done), so a leg
@@ -74,19 +76,58 @@ public final class OutboundRepository {
         return plan(dsl, p);
     }
 
+    // issue 23: what every call of every feature runs (a few times a call, and the dialer's passes), rendered once
+    static final Prepared GET = new Prepared(DSL.selectFrom(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.ID.eq(Prepared.param(OUTBOUND_LEGS.ID))));
+    static final Prepared FIND = new Prepared(DSL.selectFrom(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.OWNER.eq(Prepared.param(OUTBOUND_LEGS.OWNER)))
+            .and(OUTBOUND_LEGS.REFERENCE.eq(Prepared.param(OUTBOUND_LEGS.REFERENCE)))
+            .and(OUTBOUND_LEGS.STEP.eq(Prepared.param(OUTBOUND_LEGS.STEP))));
+    static final Prepared BY_CHANNEL = new Prepared(DSL.selectFrom(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.CHANNEL_ID.eq(Prepared.param(OUTBOUND_LEGS.CHANNEL_ID)))
+            .orderBy(OUTBOUND_LEGS.ID.desc()).limit(DSL.inline(1)));
+    /** Due legs of a lane, oldest first: from the first ({@code DUE_FIRST}) or after a leg ({@code DUE_AFTER}). */
+    static final Prepared DUE_FIRST = new Prepared(DSL.selectFrom(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.STATE.eq(DSL.inline("planned"))).and(OUTBOUND_LEGS.DUE_AT.le(DSL.param("now", Long.class)))
+            .and(OUTBOUND_LEGS.LANE.eq(Prepared.param(OUTBOUND_LEGS.LANE)))
+            .orderBy(OUTBOUND_LEGS.DUE_AT, OUTBOUND_LEGS.ID)
+            .limit(DSL.param("limit", Integer.class)));
+    static final Prepared DUE_AFTER = new Prepared(DSL.selectFrom(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.STATE.eq(DSL.inline("planned"))).and(OUTBOUND_LEGS.DUE_AT.le(DSL.param("now", Long.class)))
+            .and(OUTBOUND_LEGS.LANE.eq(Prepared.param(OUTBOUND_LEGS.LANE)))
+            .and(OUTBOUND_LEGS.DUE_AT.gt(DSL.param("afterDue", Long.class))
+                    .or(OUTBOUND_LEGS.DUE_AT.eq(DSL.param("sameDue", Long.class))
+                            .and(OUTBOUND_LEGS.ID.gt(DSL.param("afterId", Long.class)))))
+            .orderBy(OUTBOUND_LEGS.DUE_AT, OUTBOUND_LEGS.ID)
+            .limit(DSL.param("limit", Integer.class)));
+    static final Prepared COUNT_DIALING = new Prepared(DSL.selectCount().from(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.STATE.eq(DSL.inline("dialing"))).and(OUTBOUND_LEGS.LANE.eq(Prepared.param(OUTBOUND_LEGS.LANE))));
+    static final Prepared START_DIALING = new Prepared(DSL.update(OUTBOUND_LEGS)
+            .set(OUTBOUND_LEGS.STATE, DSL.inline("dialing"))
+            .set(OUTBOUND_LEGS.STARTED_AT, Prepared.param(OUTBOUND_LEGS.STARTED_AT))
+            .where(OUTBOUND_LEGS.ID.eq(Prepared.param(OUTBOUND_LEGS.ID))).and(OUTBOUND_LEGS.STATE.eq(DSL.inline("planned"))));
+    static final Prepared FINISH = new Prepared(DSL.update(OUTBOUND_LEGS)
+            .set(OUTBOUND_LEGS.STATE, DSL.inline("done"))
+            .set(OUTBOUND_LEGS.OUTCOME, Prepared.param(OUTBOUND_LEGS.OUTCOME))
+            .set(OUTBOUND_LEGS.DETAIL, Prepared.param(OUTBOUND_LEGS.DETAIL))
+            .set(OUTBOUND_LEGS.ENDED_AT, Prepared.param(OUTBOUND_LEGS.ENDED_AT))
+            .where(OUTBOUND_LEGS.ID.eq(Prepared.param(OUTBOUND_LEGS.ID))).and(OUTBOUND_LEGS.STATE.ne(DSL.inline("done"))));
+
+    private List<Leg> legs(Prepared select, Object... values) {
+        return select.fetch(dsl, values).into(OUTBOUND_LEGS).map(OutboundRepository::leg);
+    }
+
     public Optional<Leg> get(long id) {
-        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.ID.eq(id)).fetchOptional().map(OutboundRepository::leg);
+        return legs(GET, id).stream().findFirst();
     }
 
     public Optional<Leg> find(String owner, String reference, int step) {
-        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.OWNER.eq(owner)).and(OUTBOUND_LEGS.REFERENCE.eq(reference))
-                .and(OUTBOUND_LEGS.STEP.eq(step)).fetchOptional().map(OutboundRepository::leg);
+        return legs(FIND, owner, reference, step).stream().findFirst();
     }
 
     /** The leg whose channel has this uniqueid (its action id is the same). */
     public Optional<Leg> byChannel(String channelId) {
-        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.CHANNEL_ID.eq(channelId)).orderBy(OUTBOUND_LEGS.ID.desc())
-                .limit(1).fetchOptional().map(OutboundRepository::leg);
+        return legs(BY_CHANNEL, channelId).stream().findFirst();
     }
 
     /** Planned legs of a lane due by {@code now}, oldest first. */
@@ -102,14 +143,8 @@ public final class OutboundRepository {
         if (limit <= 0) {
             return List.of();
         }
-        return dsl.selectFrom(OUTBOUND_LEGS)
-                .where(OUTBOUND_LEGS.STATE.eq("planned")).and(OUTBOUND_LEGS.DUE_AT.le(now))
-                .and(OUTBOUND_LEGS.LANE.eq(lane.wire()))
-                .and(after == null ? org.jooq.impl.DSL.noCondition() : OUTBOUND_LEGS.DUE_AT.gt(after.dueAt())
-                        .or(OUTBOUND_LEGS.DUE_AT.eq(after.dueAt()).and(OUTBOUND_LEGS.ID.gt(after.id()))))
-                .orderBy(OUTBOUND_LEGS.DUE_AT, OUTBOUND_LEGS.ID)
-                .limit(limit)
-                .fetch(OutboundRepository::leg);
+        return after == null ? legs(DUE_FIRST, now, lane.wire(), limit)
+                : legs(DUE_AFTER, now, lane.wire(), after.dueAt(), after.dueAt(), after.id(), limit);
     }
 
     /** When the earliest planned leg is due (null: none is planned). */
@@ -124,7 +159,7 @@ public final class OutboundRepository {
     }
 
     public int countDialing(Lane lane) {
-        return dsl.fetchCount(OUTBOUND_LEGS, OUTBOUND_LEGS.STATE.eq("dialing").and(OUTBOUND_LEGS.LANE.eq(lane.wire())));
+        return COUNT_DIALING.fetch(dsl, lane.wire()).getFirst().get(0, Integer.class);
     }
 
     /** planned → dialing; false when it is not planned any more. Written BEFORE the call is placed. */
@@ -159,11 +194,7 @@ public final class OutboundRepository {
     }
 
     public boolean startDialing(long id, long at) {
-        return dsl.update(OUTBOUND_LEGS)
-                .set(OUTBOUND_LEGS.STATE, "dialing")
-                .set(OUTBOUND_LEGS.STARTED_AT, at)
-                .where(OUTBOUND_LEGS.ID.eq(id)).and(OUTBOUND_LEGS.STATE.eq("planned"))
-                .execute() == 1;
+        return START_DIALING.execute(dsl, at, id) == 1;
     }
 
     /**
@@ -181,13 +212,8 @@ public final class OutboundRepository {
 
     /** planned or dialing → done; false when it was done already (a late or repeated event). */
     public boolean finish(long id, Outcome outcome, String detail, long at) {
-        return dsl.update(OUTBOUND_LEGS)
-                .set(OUTBOUND_LEGS.STATE, "done")
-                .set(OUTBOUND_LEGS.OUTCOME, outcome.wire())
-                .set(OUTBOUND_LEGS.DETAIL, detail == null || detail.length() <= 255 ? detail : detail.substring(0, 255))
-                .set(OUTBOUND_LEGS.ENDED_AT, at)
-                .where(OUTBOUND_LEGS.ID.eq(id)).and(OUTBOUND_LEGS.STATE.ne("done"))
-                .execute() == 1;
+        return FINISH.execute(dsl, outcome.wire(), detail == null || detail.length() <= 255 ? detail
+                : detail.substring(0, 255), at, id) == 1;
     }
 
     private static Leg leg(OutboundLegsRecord r) {

@@ -154,9 +154,17 @@ public final class BroadcastBench {
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
-                Awaitility.await("every broadcast closed").atMost(Duration.ofSeconds(120 + elders / Math.max(1, rate) * 3L))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .until(() -> api.get("/api/campaigns/" + id, sup).json().path("pending").asInt() == 0);
+                try {
+                    Awaitility.await("every broadcast closed").atMost(Duration.ofSeconds(120 + elders / Math.max(1, rate) * 3L))
+                            .pollInterval(Duration.ofSeconds(1))
+                            .until(() -> api.get("/api/campaigns/" + id, sup).json().path("pending").asInt() == 0);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    Path log = Path.of(System.getProperty("bench.serverLog", "broadcast-bench-server.log")).toAbsolutePath();
+                    Files.copy(stack.process.outputFile(), log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    System.out.println("campaign " + id + " not done: " + api.get("/api/campaigns/" + id, sup).body()
+                            + "; the cti-server's log: " + log);
+                    throw e;
+                }
                 cpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 kinds = new long[3];

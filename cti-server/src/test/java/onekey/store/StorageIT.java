@@ -597,10 +597,58 @@ class StorageIT {
         org.assertj.core.api.Assertions.assertThat(repo.close(id, onekey.broadcast.Broadcast.State.FAILED, "late", 3001)).isFalse();
         org.assertj.core.api.Assertions.assertThat(repo.get(id).orElseThrow().attempts()).extracting(onekey.broadcast.Broadcast.Attempt::result)
                 .containsExactly("no-answer", null);
+        // attempt 2 while its call is up (issue 23: one statement shape; null keeps the keys and the recording)
+        long attempt2 = repo.get(id).orElseThrow().attempts().get(1).id();
+        var leg2 = legs.find("broadcast", Long.toString(id), 2).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(legs.startDialing(leg2.id(), 2001)).isTrue();
+        repo.mirror(leg2.dialing(2001));
+        repo.progress(attempt2, "answered", null, "/rec/a2.wav");
+        repo.progress(attempt2, "repeated", "2", null);
+        var a2 = repo.attempt(attempt2).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(List.of(a2.state(), a2.result(), a2.digits(), a2.recording(), a2.startedAt()))
+                .containsExactly("dialing", "repeated", "2", "/rec/a2.wav", 2001L);
+        org.assertj.core.api.Assertions.assertThat(repo.finish(attempt2, "confirmed", null, "pressed 1", 2100)).isTrue();
+        a2 = repo.attempt(attempt2).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(List.of(a2.state(), a2.result(), a2.digits(), a2.detail(), a2.endedAt()))
+                .containsExactly("done", "confirmed", "2", "pressed 1", 2100L);
+        org.assertj.core.api.Assertions.assertThat(legs.finish(leg2.id(), onekey.outbound.Outcome.ANSWERED, "pressed 1", 2100)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(legs.finish(leg2.id(), onekey.outbound.Outcome.HUNG_UP, "late", 2101)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(legs.get(leg2.id()).orElseThrow()).extracting(onekey.outbound.Leg::state,
+                onekey.outbound.Leg::outcome, onekey.outbound.Leg::detail, onekey.outbound.Leg::endedAt)
+                .containsExactly("done", "answered", "pressed 1", 2100L);
+        org.assertj.core.api.Assertions.assertThat(legs.byChannel(leg2.channelId()).orElseThrow().id()).isEqualTo(leg2.id());
+        org.assertj.core.api.Assertions.assertThat(repo.admission(attempt2)).isEqualTo(
+                new onekey.broadcast.BroadcastRepository.Admission("done", "confirmed", false, null));
+
+        // a campaign's broadcast: the dialer's admission reads the campaign's state with the attempt's
         long campaign = repo.createCampaign("重阳节问候", "check-in", java.util.Map.of(), "district=杨浦区", "super", 1, 4000);
+        long inCampaign = repo.create(new onekey.broadcast.BroadcastRepository.Draft(elder, "check-in", "check-in",
+                java.util.Map.of(), "zh", "张桂英您好。", "/prompts/y", 5_000, false, "super", null, 5000, null, "2155550001",
+                campaign), 4000);
+        long attempt3 = repo.get(inCampaign).orElseThrow().attempts().get(0).id();
+        org.assertj.core.api.Assertions.assertThat(repo.admission(attempt3)).isEqualTo(
+                new onekey.broadcast.BroadcastRepository.Admission("planned", "scheduled", true, "running"));
         org.assertj.core.api.Assertions.assertThat(repo.moveCampaign(campaign, "running", "paused")).isTrue();
-        org.assertj.core.api.Assertions.assertThat(repo.pausedCampaigns()).containsExactly(campaign);
+        org.assertj.core.api.Assertions.assertThat(repo.admission(attempt3).campaignState()).isEqualTo("paused");
         org.assertj.core.api.Assertions.assertThat(repo.moveCampaign(campaign, "running", "paused")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(repo.admission(-1)).isEqualTo(
+                new onekey.broadcast.BroadcastRepository.Admission(null, null, false, null));
+
+        // the dialer's pages of due legs: after a leg, the ones behind it in (due, id) order
+        for (int step = 10; step < 13; step++) {
+            legs.plan(new onekey.outbound.Leg.Plan("test", "page", step, step, onekey.outbound.Lane.BULK, "1380000" + step, false,
+                    step == 10 ? 6000 : 6001, "oktest-page-" + step));
+        }
+        var page1 = legs.due(onekey.outbound.Lane.BULK, 7000, 2, null);
+        org.assertj.core.api.Assertions.assertThat(page1).extracting(onekey.outbound.Leg::reference, onekey.outbound.Leg::step)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Long.toString(inCampaign), 1),
+                        org.assertj.core.groups.Tuple.tuple("page", 10));
+        org.assertj.core.api.Assertions.assertThat(legs.due(onekey.outbound.Lane.BULK, 7000, 5, page1.getLast()))
+                .extracting(onekey.outbound.Leg::step).containsExactly(11, 12);
+        org.assertj.core.api.Assertions.assertThat(legs.due(onekey.outbound.Lane.BULK, 7000, 1,
+                legs.due(onekey.outbound.Lane.BULK, 7000, 5, page1.getLast()).getFirst())).extracting(onekey.outbound.Leg::step)
+                .containsExactly(12);
+        org.assertj.core.api.Assertions.assertThat(legs.countDialing(onekey.outbound.Lane.BULK)).as("attempt 1's leg").isEqualTo(1);
     }
 
     // --- database ------------------------------------------------------------------------------------
