@@ -52,7 +52,13 @@ public final class BroadcastBench {
     record Run(int rate, int elders, double dialRate, double inviteRateMedian, int inviteRateMin, int inviteRateMax,
                int confirmed, int oneAttempt, int failedAtPhones, int maxUp, double cpuMsPerCall, String load0, String load1,
                long drainSeconds, double jitMsPerCall, double gcMsPerCall, double oneKeyMsPerCall, double asteriskMsPerCall,
-               String topThreads) {}
+               String topThreads, double databaseMsPerCall) {}
+
+    /**
+     * The cti-server's database: h2 (embedded, the demo's: its writes are the cti-server's CPU) or mariadb (a private
+     * MariaDB, production's: its CPU is the database process's, reported on its own).
+     */
+    static final String DB = System.getProperty("bench.db", "h2");
 
     /** A JFR recording of the cti-server over the measured campaign of the last rate, when set: its file (issue 23). */
     static final String JFR = System.getProperty("bench.jfr", "");
@@ -84,6 +90,11 @@ public final class BroadcastBench {
                     r.jitMsPerCall(), r.gcMsPerCall(), r.oneKeyMsPerCall(), r.asteriskMsPerCall(),
                     r.cpuMsPerCall() / Math.max(0.001, r.asteriskMsPerCall()), r.drainSeconds(), r.load0(), r.load1()));
         }
+        md.append("\nThe cti-server's database: ").append(DB.equals("h2") ? "H2 embedded (`-Dbench.db=h2`, the demo's: its "
+                + "writes are in the cti-server's CPU)" : "a private MariaDB in its own process (`-Dbench.db=mariadb`, production's): "
+                + runs.stream().map(r -> String.format("%d/s %.1f ms", r.rate(), r.databaseMsPerCall()))
+                .collect(java.util.stream.Collectors.joining(", ")) + " of its CPU per call, not in the cti-server's")
+                .append(".\n");
         md.append("\nOneKey's busiest threads over the measured campaign (ms per call): ");
         for (Run r : runs) {
             md.append(r.rate()).append("/s: ").append(r.topThreads()).append(r == runs.getLast() ? ".\n" : "; ");
@@ -99,7 +110,13 @@ public final class BroadcastBench {
     static Run run(int rate, int elders) throws Exception {
         String load0 = ProcessStats.loadAverage();
         boolean profiled = !JFR.isBlank() && rate == RATES.getLast();
-        try (Stack stack = new Stack()
+        if (!DB.equals("h2") && !DB.equals("mariadb")) {
+            throw new IllegalArgumentException("bench.db: h2 or mariadb, not " + DB);
+        }
+        onekey.testkit.MariaDbServer maria = DB.equals("mariadb") ? onekey.testkit.MariaDbServer.start() : null;
+        try (onekey.testkit.MariaDbServer closeDb = maria;
+             Stack stack = (maria == null ? new Stack() : new Stack(maria.jdbcUrl("onekey"))
+                     .with("ONEKEY_DB_USER", maria.user()).with("ONEKEY_DB_PASSWORD", maria.password()))
                 .with("ONEKEY_BROADCAST_CALLSPERSECOND", String.valueOf(rate))
                 .with("ONEKEY_BROADCAST_MAXCHANNELS", "500")
                 .with("ONEKEY_BROADCAST_QUIETHOURS", "none")
@@ -125,6 +142,7 @@ public final class BroadcastBench {
             long campaign = 0;
             long cpu = 0;
             long asteriskCpu = 0;
+            long databaseCpu = 0;
             String top = "";
             long[] kinds = new long[3];
             long drain = 0;
@@ -153,6 +171,7 @@ public final class BroadcastBench {
                 }
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
+                long db0 = maria == null ? 0 : ProcessStats.cpuMillis(maria.pid());
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 try {
                     Awaitility.await("every broadcast closed").atMost(Duration.ofSeconds(120 + elders / Math.max(1, rate) * 3L))
@@ -167,6 +186,7 @@ public final class BroadcastBench {
                 }
                 cpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
+                databaseCpu = maria == null ? -1 : ProcessStats.cpuMillis(maria.pid()) - db0;
                 kinds = new long[3];
                 Map<String, Long> others = SurgeBench.byKind(threads0, ProcessStats.threadCpuMillis(stack.process.pid()), kinds);
                 top = others.entrySet().stream().filter(e -> e.getValue() > 0)
@@ -232,7 +252,8 @@ public final class BroadcastBench {
             return new Run(rate, elders, dialRate, median, sorted.getFirst(), sorted.getLast(),
                     summary.path("confirmed").asInt(), oneAttempt, phones.failedCalls(), maxUp,
                     cpu / (double) elders, load0, ProcessStats.loadAverage(), drain, kinds[0] / (double) elders,
-                    kinds[1] / (double) elders, kinds[2] / (double) elders, asteriskCpu / (double) elders, top);
+                    kinds[1] / (double) elders, kinds[2] / (double) elders, asteriskCpu / (double) elders, top,
+                    databaseCpu / (double) elders);
         }
     }
 }
