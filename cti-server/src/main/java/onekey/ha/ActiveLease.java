@@ -34,14 +34,23 @@ public final class ActiveLease implements AutoCloseable {
     private final Clock clock;
     private final String owner;
     private final long leaseMillis;
+    private final long renewMillis;
+    /** What {@link #acquire} was told to run when the lease is lost. */
+    private volatile Consumer<String> onLost = by -> { };
     private final ScheduledExecutorService renewer;
     private volatile boolean held;
 
     public ActiveLease(Database db, Clock clock, String owner, long leaseMillis) {
+        this(db, clock, owner, leaseMillis, leaseMillis / 3);
+    }
+
+    /** {@code renewMillis}: how often the held lease is renewed (a third of the lease; a unit test renews by hand). */
+    ActiveLease(Database db, Clock clock, String owner, long leaseMillis, long renewMillis) {
         this.dsl = db.dsl();
         this.clock = clock;
         this.owner = owner;
         this.leaseMillis = leaseMillis;
+        this.renewMillis = renewMillis;
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ha-lease");
             t.setDaemon(true);
@@ -121,10 +130,12 @@ public final class ActiveLease implements AutoCloseable {
             Thread.sleep(Math.max(500, leaseMillis / 3)); // a standby's poll interval, not a wait for a condition
         }
         log.info("ha.active owner={} leaseMs={}", owner, leaseMillis);
-        renewer.scheduleWithFixedDelay(() -> renew(onLost), leaseMillis / 3, leaseMillis / 3, TimeUnit.MILLISECONDS);
+        this.onLost = onLost;
+        renewer.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void renew(Consumer<String> onLost) {
+    /** One renewal now (as the renewer's own); a unit test on its clock. */
+    void renew() {
         if (!held) {
             return;
         }
