@@ -155,12 +155,14 @@ class DeviceAlarmIT {
         String bad = medical.substring(0, 15) + (medical.charAt(15) == '3' ? '4' : '3');
         List<Sipp.Caller> panels = new ArrayList<>();
         try {
+            // the medical alarm's panel first, alone: AlarmReceiver decodes the tones in real time, and three decodes at
+            // once on a loaded 2-core machine (the suite's parallel ITs) missed digits
             panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559001", "1234905", 8_500, panelAudio("medical", medical)));
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559002", "1234905", 8_500, panelAudio("test", test)));
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559003", "1234905", 8_500, panelAudio("bad", bad)));
             // the seat's pop: device, kind, position (the panel has none: the home), at SOS priority
             JsonNode pop = seat.await("device.alarm", j -> j.path("device").path("serial").asText().equals("PANEL-1"), 40)
                     .json();
+            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559002", "1234905", 8_500, panelAudio("test", test)));
+            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559003", "1234905", 8_500, panelAudio("bad", bad)));
             assertThat(pop.path("priority").asText()).isEqualTo("sos");
             assertThat(pop.path("alarm").path("kind").asText()).isEqualTo("medical");
             assertThat(pop.path("alarm").path("detail").asText()).contains("account=1234", "event=1100", "zone=015");

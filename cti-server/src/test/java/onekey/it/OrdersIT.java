@@ -176,7 +176,9 @@ class OrdersIT {
         pstn.number(ELDER, Behaviour.pressesInTurn(new Press('3', 3000)));
         var done = api.send("POST", "/api/orders/" + id + "/progress", dispatcher, "{\"status\":\"done\"}");
         assertThat(done.status()).as(done.body()).isEqualTo(200);
-        Awaitility.await("called back").atMost(Duration.ofSeconds(40)).until(() -> state(id).equals("called-back"));
+        // the complaint's task is written just after the move to called-back: wait for both
+        Awaitility.await("called back, the complaint's task open").atMost(Duration.ofSeconds(40))
+                .until(() -> state(id).equals("called-back") && !order(id).path("task").path("kind").asText().isEmpty());
         JsonNode cb = order(id);
         System.out.println("called back: " + cb);
         assertThat(cb.path("callback").path("satisfaction").asInt()).isEqualTo(1);
