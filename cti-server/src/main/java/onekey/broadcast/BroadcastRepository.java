@@ -113,7 +113,18 @@ public final class BroadcastRepository {
     }
 
     // issue 23: what every broadcast call runs (a few times a call), rendered once
-    static final Prepared GET = new Prepared(DSL.selectFrom(BROADCASTS).where(BROADCASTS.ID.eq(Prepared.param(BROADCASTS.ID))));
+    private static final onekey.store.jooq.tables.BroadcastAttempts ATTEMPT_OF = BROADCAST_ATTEMPTS.as("attempt_of");
+    /** A broadcast with its attempts in one read (issue 23: a read each before, on every call's way). */
+    static final Prepared GET = new Prepared(DSL.select(BROADCASTS.fields()).select(BROADCAST_ATTEMPTS.fields())
+            .from(BROADCASTS).leftJoin(BROADCAST_ATTEMPTS).on(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(BROADCASTS.ID))
+            .where(BROADCASTS.ID.eq(Prepared.param(BROADCASTS.ID)))
+            .orderBy(BROADCAST_ATTEMPTS.SEQ));
+    /** The broadcast of an attempt, with its attempts, in one read: what an attempt's call is made of. */
+    static final Prepared OF_ATTEMPT = new Prepared(DSL.select(BROADCASTS.fields()).select(BROADCAST_ATTEMPTS.fields())
+            .from(BROADCASTS).leftJoin(BROADCAST_ATTEMPTS).on(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(BROADCASTS.ID))
+            .where(BROADCASTS.ID.eq(DSL.select(ATTEMPT_OF.BROADCAST_ID).from(ATTEMPT_OF)
+                    .where(ATTEMPT_OF.ID.eq(Prepared.param(ATTEMPT_OF.ID)))))
+            .orderBy(BROADCAST_ATTEMPTS.SEQ));
     static final Prepared ATTEMPTS_OF = new Prepared(DSL.selectFrom(BROADCAST_ATTEMPTS)
             .where(BROADCAST_ATTEMPTS.BROADCAST_ID.eq(Prepared.param(BROADCAST_ATTEMPTS.BROADCAST_ID)))
             .orderBy(BROADCAST_ATTEMPTS.SEQ));
@@ -159,7 +170,26 @@ public final class BroadcastRepository {
             .and(BROADCAST_ATTEMPTS.STATE.ne(DSL.inline("done"))));
 
     public Optional<Broadcast> get(long id) {
-        return GET.fetch(dsl, id).into(BROADCASTS).stream().findFirst().map(this::withAttempts);
+        return joined(GET.fetch(dsl, id));
+    }
+
+    /** The broadcast an attempt belongs to, with its attempts (the attempt among them); empty when there is none. */
+    public Optional<Broadcast> ofAttempt(long attemptId) {
+        return joined(OF_ATTEMPT.fetch(dsl, attemptId));
+    }
+
+    /** A broadcast's rows joined with its attempts' ({@link #GET}, {@link #OF_ATTEMPT}): no row, no broadcast. */
+    private static Optional<Broadcast> joined(org.jooq.Result<org.jooq.Record> rows) {
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Broadcast.Attempt> attempts = new java.util.ArrayList<>(rows.size());
+        for (org.jooq.Record r : rows) {
+            if (r.get(BROADCAST_ATTEMPTS.ID) != null) {
+                attempts.add(attempt(r.into(BROADCAST_ATTEMPTS)));
+            }
+        }
+        return Optional.of(broadcast(rows.getFirst().into(BROADCASTS), attempts));
     }
 
     /** Newest first; null arguments do not filter. */
@@ -241,9 +271,7 @@ public final class BroadcastRepository {
 
     /** The attempt shows its leg's state (dialing, planned again, deferred) until it is done. */
     public void mirror(Leg leg) {
-        dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.STATE, leg.state())
-                .set(BROADCAST_ATTEMPTS.STARTED_AT, leg.startedAt()).set(BROADCAST_ATTEMPTS.DUE_AT, leg.dueAt())
-                .where(BROADCAST_ATTEMPTS.ID.eq(leg.rowId())).and(BROADCAST_ATTEMPTS.STATE.ne("done")).execute();
+        MIRROR.execute(dsl, leg.state(), leg.startedAt(), leg.dueAt(), leg.rowId());
     }
 
     /**
@@ -264,27 +292,14 @@ public final class BroadcastRepository {
 
     /** While the call is up: answered, the recording, the keys so far. */
     public void progress(long attemptId, String result, String digits, String recording) {
-        var u = dsl.update(BROADCAST_ATTEMPTS).set(BROADCAST_ATTEMPTS.RESULT, result);
-        if (digits != null) {
-            u = u.set(BROADCAST_ATTEMPTS.DIGITS, cut32(digits));
-        }
-        if (recording != null) {
-            u = u.set(BROADCAST_ATTEMPTS.RECORDING, recording.length() > 500 ? recording.substring(0, 500) : recording);
-        }
-        u.where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.eq("dialing")).execute();
+        PROGRESS.execute(dsl, result, digits == null ? null : cut32(digits),
+                recording == null ? null : recording.length() > 500 ? recording.substring(0, 500) : recording, attemptId);
     }
 
     /** planned or dialing → done with a result; false when it was done already (a late or repeated event). */
     public boolean finish(long attemptId, String result, String digits, String detail, long at) {
-        var u = dsl.update(BROADCAST_ATTEMPTS)
-                .set(BROADCAST_ATTEMPTS.STATE, "done")
-                .set(BROADCAST_ATTEMPTS.RESULT, result)
-                .set(BROADCAST_ATTEMPTS.DETAIL, cut(detail))
-                .set(BROADCAST_ATTEMPTS.ENDED_AT, at);
-        if (digits != null && !digits.isEmpty()) {
-            u = u.set(BROADCAST_ATTEMPTS.DIGITS, cut32(digits));
-        }
-        return u.where(BROADCAST_ATTEMPTS.ID.eq(attemptId)).and(BROADCAST_ATTEMPTS.STATE.ne("done")).execute() == 1;
+        return FINISH.execute(dsl, result, cut(detail), at, digits == null || digits.isEmpty() ? null : cut32(digits),
+                attemptId) == 1;
     }
 
     /** Cancels what a broadcast still had planned. */
@@ -349,8 +364,10 @@ public final class BroadcastRepository {
     }
 
     private Broadcast withAttempts(BroadcastsRecord r) {
-        List<Broadcast.Attempt> attempts = ATTEMPTS_OF.fetch(dsl, r.getId()).into(BROADCAST_ATTEMPTS)
-                .map(BroadcastRepository::attempt);
+        return broadcast(r, ATTEMPTS_OF.fetch(dsl, r.getId()).into(BROADCAST_ATTEMPTS).map(BroadcastRepository::attempt));
+    }
+
+    private static Broadcast broadcast(BroadcastsRecord r, List<Broadcast.Attempt> attempts) {
         return new Broadcast(r.getId(), r.getElderId(), r.getTemplate(), r.getKind(), fields(r.getFields()), r.getLanguage(),
                 r.getMessage(), r.getPrompt(), r.getPromptMs(), Boolean.TRUE.equals(r.getUrgent()), r.getState(),
                 r.getCreatedAt(), r.getCreatedBy(), r.getAccountId(), r.getDueAt(), r.getParentId(), r.getEndedAt(),

@@ -436,8 +436,8 @@ public final class BroadcastService implements AutoCloseable {
 
         @Override
         public OutboundService.Dial prepare(Leg leg) {
-            Broadcast.Attempt a = repo.attempt(leg.rowId()).orElseThrow();
-            Broadcast b = repo.get(a.broadcastId()).orElseThrow();
+            Broadcast b = repo.ofAttempt(leg.rowId()).orElseThrow(); // one read: the attempt is among its attempts
+            Broadcast.Attempt a = b.attempts().stream().filter(x -> x.id() == leg.rowId()).findFirst().orElseThrow();
             String prompt = b.prompt();
             if (prompt.startsWith("/") && !prompts.keep(prompt)) {
                 // the cache lost the file since scheduling (tts.cacheMaxMb): speak the same message again rather than

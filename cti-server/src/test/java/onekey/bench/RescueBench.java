@@ -46,6 +46,8 @@ public final class RescueBench {
     static final int RING = Integer.getInteger("bench.ringSeconds", 6);
     static final int LISTEN = Integer.getInteger("bench.listenSeconds", 3);
     static final int INTERVAL = Integer.getInteger("bench.redialIntervalSeconds", 5);
+    /** A JFR recording of the cti-server over the burst, when set: its file (issue 23). */
+    static final String JFR = System.getProperty("bench.jfr", "");
     static final long TARGET_P99_MS = 1000;
 
     private RescueBench() {}
@@ -133,6 +135,11 @@ public final class RescueBench {
             Map<Integer, Long> respondedAt = new ConcurrentHashMap<>();
             List<String> failedConfirms = new java.util.concurrent.CopyOnWriteArrayList<>();
             long burst0 = System.currentTimeMillis();
+            if (!JFR.isBlank()) { // a profile of the burst (issue 23): from the first confirmation to the last first redial
+                System.out.println(onekey.testkit.Proc.run(List.of("jcmd", String.valueOf(stack.process.pid()), "JFR.start",
+                        "name=rescue", "settings=profile", "filename=" + Path.of(JFR).toAbsolutePath()), Path.of("."),
+                        Map.of(), 60).trim());
+            }
             long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
             Semaphore inFlight = new Semaphore(32);
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -154,6 +161,12 @@ public final class RescueBench {
                 }
             }
             long confirmedAll = System.currentTimeMillis() - burst0;
+            if (!JFR.isBlank()) {
+                Awaitility.await("every burst incident's first redial").atMost(Duration.ofSeconds(60)).until(() ->
+                        confirmedAt.keySet().stream().allMatch(n -> !pstn.callsTo(elderNumber(n)).isEmpty()));
+                System.out.println(onekey.testkit.Proc.run(List.of("jcmd", String.valueOf(stack.process.pid()), "JFR.stop",
+                        "name=rescue"), Path.of("."), Map.of(), 60).trim());
+            }
             Awaitility.await("every incident raised its A task (call 110)").atMost(Duration.ofMinutes(15))
                     .pollInterval(Duration.ofSeconds(2))
                     .until(() -> countTasks(api, sup) >= SINGLE + confirmedAt.size());

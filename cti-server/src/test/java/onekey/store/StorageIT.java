@@ -626,6 +626,19 @@ class StorageIT {
                 java.util.Map.of(), "zh", "张桂英您好。", "/prompts/y", 5_000, false, "super", null, 5000, null, "2155550001",
                 campaign), 4000);
         long attempt3 = repo.get(inCampaign).orElseThrow().attempts().get(0).id();
+        // a broadcast and its attempts in one read (issue 23), by its id or by one of its attempts': the joined
+        // columns of the same names (id, state) each from its own table
+        var byAttempt = repo.ofAttempt(attempt3).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(List.of(byAttempt.id(), byAttempt.state(), byAttempt.campaignId(),
+                byAttempt.promptMs())).containsExactly(inCampaign, "scheduled", campaign, 5_000L);
+        org.assertj.core.api.Assertions.assertThat(byAttempt.attempts()).extracting(onekey.broadcast.Broadcast.Attempt::id,
+                onekey.broadcast.Broadcast.Attempt::state, onekey.broadcast.Broadcast.Attempt::broadcastId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(attempt3, "planned", inCampaign));
+        org.assertj.core.api.Assertions.assertThat(repo.ofAttempt(attempt2).orElseThrow()).isEqualTo(repo.get(id).orElseThrow());
+        org.assertj.core.api.Assertions.assertThat(repo.get(id).orElseThrow().attempts()).extracting(
+                onekey.broadcast.Broadcast.Attempt::seq).containsExactly(1, 2);
+        org.assertj.core.api.Assertions.assertThat(repo.ofAttempt(-1)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(repo.get(-1)).isEmpty();
         org.assertj.core.api.Assertions.assertThat(repo.admission(attempt3)).isEqualTo(
                 new onekey.broadcast.BroadcastRepository.Admission("planned", "scheduled", true, "running"));
         org.assertj.core.api.Assertions.assertThat(repo.moveCampaign(campaign, "running", "paused")).isTrue();
