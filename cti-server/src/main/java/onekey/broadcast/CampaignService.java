@@ -277,14 +277,12 @@ public final class CampaignService {
         int reached = 0;
         int pending = 0;
         Map<String, Integer> byState = new LinkedHashMap<>();
-        for (String[] row : repo.campaignProgress(c.id())) {
-            scheduled++;
-            if ("true".equals(row[1])) {
-                reached++;
-            }
-            byState.merge(row[0], 1, Integer::sum);
-            if (!Broadcast.State.of(row[0]).closed()) {
-                pending++;
+        for (BroadcastRepository.StateCount row : repo.campaignProgress(c.id())) {
+            scheduled += row.broadcasts();
+            reached += row.reached();
+            byState.merge(row.state(), row.broadcasts(), Integer::sum);
+            if (!Broadcast.State.of(row.state()).closed()) {
+                pending += row.broadcasts();
             }
         }
         boolean stillScheduling = scheduling.containsKey(c.id());

@@ -172,8 +172,8 @@ public final class OutboundService implements AutoCloseable {
     static final int MAX_SCANNED = 2000;
     /** The dialer's next pass (on the worker thread only); replaced after every pass, kicked or not. */
     private java.util.concurrent.ScheduledFuture<?> nextPass;
-    /** Passes while legs are dialled or wait for the call rate or a channel. */
-    static final long BUSY_MILLIS = 100;
+    /** Passes while legs are dialled or wait for the call rate or a channel: one horizon of the call rate's slots. */
+    static final long BUSY_MILLIS = CallRate.HORIZON_MS;
     /** Idle: the longest wait for a leg planned without a kick (e.g. by another node, or written by hand). */
     static final long IDLE_MILLIS = 1000;
     private volatile boolean pbxReady;
@@ -193,9 +193,10 @@ public final class OutboundService implements AutoCloseable {
         this.trunk = trunk;
         this.rate = new CallRate(limits.callsPerSecond());
         this.worker = new Worker("outbound", "the outbound dialer is busy");
-        // every 100 ms while legs are dialled or wait for the rate (a rate of 20 calls a second goes out as 2 every
-        // tick, not 5 in a lump every 250 ms); idle, at the next leg's due time and at least once a second (issue 23:
-        // no four queries every 100 ms when nothing is due). A kill -9 loses nothing: the first pass runs at start.
+        // every BUSY_MILLIS (250 ms) while legs are dialled or wait for the rate: a pass starts the legs whose slots
+        // fall before the next and places each call at its own slot (20 a second still leave one every 50 ms); idle,
+        // at the next leg's due time and at least once a second (issue 23: no four queries every 100 ms when nothing
+        // is due). A kill -9 loses nothing: the first pass runs at start.
         worker.execute(this::tick);
     }
 
