@@ -362,13 +362,23 @@ public final class JooqElderRepository implements ElderRepository {
         return p.isEmpty() ? null : p;
     }
 
+    /**
+     * An elder by id with its phones and contacts: both statements rendered once (issue 23: a rescue's every redial
+     * reads its elder's phones; in a burst of 180 incidents jOOQ's rendering of these two was most of the rescue
+     * thread's reading).
+     */
     private static Optional<Elder> load(DSLContext q, long id) {
-        EldersRecord row = q.selectFrom(ELDERS).where(ELDERS.ID.eq(id)).fetchOne();
-        if (row == null) {
+        var rows = BY_ID.fetch(q, id).into(ELDERS);
+        if (rows.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(toElder(row, children(q, List.of(id)).getOrDefault(id, Children.EMPTY)));
+        return Optional.of(toElder(rows.getFirst(), children(CHILDREN_OF_ONE.fetch(q, id, id), List.of(id))
+                .getOrDefault(id, Children.EMPTY)));
     }
+
+    /** The elder with this id (issue 23: rendered once). */
+    static final onekey.store.Prepared BY_ID = new onekey.store.Prepared(DSL.select(ELDERS.fields()).from(ELDERS)
+            .where(ELDERS.ID.eq(DSL.param("id", ELDERS.ID))));
 
     /**
      * Phones and contacts of some elders in one round trip: a UNION ALL of both child tables, ordered by

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 public final class Worker implements AutoCloseable {
     private final ScheduledExecutorService exec;
     private final String busy;
+    /** Run on the thread before each task ({@link #beforeEachTask}); null: nothing. */
+    private volatile Runnable first;
 
     /** {@code name}: the thread's; {@code busy}: the message a request gets when the thread does not answer. */
     public Worker(String name, String busy) {
@@ -22,9 +24,31 @@ public final class Worker implements AutoCloseable {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        }) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                Runnable f = first;
+                if (f != null) {
+                    try {
+                        f.run();
+                    } catch (RuntimeException x) {
+                        org.slf4j.LoggerFactory.getLogger(Worker.class).error("worker.before-task-failed thread={} error={}",
+                                name, x.toString(), x);
+                    }
+                }
+            }
+        };
         e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.exec = e;
+    }
+
+    /**
+     * Has {@code r} run on the thread before every task handed to it: work that must not wait its turn behind the
+     * queue (issue 23: a burst of "no response" confirmations waited behind the redials' results already queued on the
+     * rescue thread). {@code r} must be quick when it has nothing to do; its exception is logged, the task still runs.
+     */
+    public void beforeEachTask(Runnable r) {
+        first = r;
     }
 
     public void execute(Runnable r) {

@@ -131,6 +131,13 @@ public final class RescueService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.worker = new Worker("rescue", "the rescue service is busy; try again");
+        // RULE: a new emergency before the bookkeeping of those under way: confirmations waiting are opened before
+        // whatever task the rescue thread takes next (a redial's result, a timer), not behind the queue
+        worker.beforeEachTask(() -> {
+            if (!opens.isEmpty()) {
+                openPending();
+            }
+        });
         this.link = Link.of(outbound, () -> new OutboundService(repo.legs(), pbx, clock, OutboundService.Limits.none(), null),
                 new Legs());
         this.outbound = link.service();
