@@ -154,8 +154,28 @@ public final class IncidentRepository {
         return dsl.selectFrom(INCIDENTS).where(INCIDENTS.OPEN_CALLER.eq(number)).fetchOptional().map(this::withSteps);
     }
 
+    /**
+     * An incident with its steps in one read, rendered once (issue 23: a redial's result read its incident three
+     * times, two statements rendered by jOOQ each; in a burst of 180 confirmations the rescue thread's reading).
+     */
+    static final onekey.store.Prepared GET = new onekey.store.Prepared(DSL.select(INCIDENTS.fields())
+            .select(INCIDENT_STEPS.fields()).from(INCIDENTS)
+            .leftJoin(INCIDENT_STEPS).on(INCIDENT_STEPS.INCIDENT_ID.eq(INCIDENTS.ID))
+            .where(INCIDENTS.ID.eq(onekey.store.Prepared.param(INCIDENTS.ID)))
+            .orderBy(INCIDENT_STEPS.SEQ));
+
     public Optional<Incident> get(long id) {
-        return dsl.selectFrom(INCIDENTS).where(INCIDENTS.ID.eq(id)).fetchOptional().map(this::withSteps);
+        var rows = GET.fetch(dsl, id);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Incident.Step> steps = new java.util.ArrayList<>(rows.size());
+        for (org.jooq.Record r : rows) {
+            if (r.get(INCIDENT_STEPS.ID) != null) {
+                steps.add(step(r.into(INCIDENT_STEPS)));
+            }
+        }
+        return Optional.of(incident(rows.getFirst().into(INCIDENTS), steps));
     }
 
     /** Newest first; null arguments do not filter; state "open": every incident not yet closed (issue 18). */
@@ -471,8 +491,11 @@ public final class IncidentRepository {
     }
 
     private Incident withSteps(IncidentsRecord r) {
-        List<Incident.Step> steps = dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.INCIDENT_ID.eq(r.getId()))
-                .orderBy(INCIDENT_STEPS.SEQ).fetch(IncidentRepository::step);
+        return incident(r, dsl.selectFrom(INCIDENT_STEPS).where(INCIDENT_STEPS.INCIDENT_ID.eq(r.getId()))
+                .orderBy(INCIDENT_STEPS.SEQ).fetch(IncidentRepository::step));
+    }
+
+    private static Incident incident(IncidentsRecord r, List<Incident.Step> steps) {
         return new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(), r.getOpenedBy(),
                 r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), steps, r.getCallerNumber(), r.getDetail());
     }

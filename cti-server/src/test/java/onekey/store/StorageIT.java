@@ -502,6 +502,22 @@ class StorageIT {
         org.assertj.core.api.Assertions.assertThat(repo.openForCaller("2155559999")).isEmpty();
         org.assertj.core.api.Assertions.assertThat(
                 repo.openWithFirstRedial(null, 16L, 5L, "1001", "no-response", "2155559999", 4_000)).isPresent();
+        // an incident with its steps in one read (issue 23): as the list reads them, the joined columns of the same
+        // names (id, state) each from its own table, steps in order
+        org.assertj.core.api.Assertions.assertThat(repo.plan(first.id(), 2, "redial", "2155559999", 5_000)).isTrue();
+        var withTwo = repo.get(first.id()).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(withTwo.steps()).extracting(onekey.rescue.Incident.Step::seq,
+                onekey.rescue.Incident.Step::incidentId, onekey.rescue.Incident.Step::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, first.id(), "redial"),
+                        org.assertj.core.groups.Tuple.tuple(2, first.id(), "redial"));
+        org.assertj.core.api.Assertions.assertThat(withTwo.steps().get(1).state()).isEqualTo("planned");
+        org.assertj.core.api.Assertions.assertThat(withTwo.steps().get(1).id()).isNotEqualTo(first.id());
+        org.assertj.core.api.Assertions.assertThat(withTwo.state()).isEqualTo("cancelled");
+        List<onekey.rescue.Incident> listed = repo.find(null, null, 100);
+        org.assertj.core.api.Assertions.assertThat(listed).hasSize(4);
+        org.assertj.core.api.Assertions.assertThat(listed.stream().map(i -> repo.get(i.id()).orElseThrow()).toList())
+                .isEqualTo(listed);
+        org.assertj.core.api.Assertions.assertThat(repo.get(-1)).isEmpty();
     }
 
     // --- paging of the long lists (issue 22) -----------------------------------------------------------
