@@ -101,7 +101,6 @@ public final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(launcherFlags());
-        cmd.addAll(testJvmFlags());
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", classpath(), "onekey.Main", "--demo"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -312,16 +311,6 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** The flags {@code ./onekey} passes to java 24 and newer (Netty's native access and Unsafe use). */
-    /**
-     * JVM flags for the servers and softphones the ITs start, from {@code onekey.testJvmFlags} (failsafe sets it, see
-     * cti-server/pom.xml: the JIT's first tier only, the serial collector: short-lived JVMs on 2 cores spent more on
-     * C2's compiler threads than on their tests). Unset, as in a bench, none: a bench measures the JVM the demo runs.
-     */
-    public static List<String> testJvmFlags() {
-        String flags = System.getProperty("onekey.testJvmFlags", "").trim();
-        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
-    }
-
     static List<String> launcherFlags() {
         return Runtime.version().feature() >= 24
                 ? List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")

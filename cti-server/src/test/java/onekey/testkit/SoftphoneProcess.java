@@ -42,7 +42,6 @@ public final class SoftphoneProcess implements AutoCloseable {
         List<String> c = new ArrayList<>(List.of(java, "-Xmx256m", "-Dfile.encoding=UTF-8", "-Dsun.java2d.xrender=" + System.getProperty("softphone.xrender", "false"),
                 "-cp", System.getProperty("java.class.path"), SoftphoneDriver.class.getName(), api, user, password,
                 audioIn.toString(), audioOut.toString(), lang, cacert == null ? "" : cacert.toString()));
-        c.addAll(1, ServerProcess.testJvmFlags());
         // diagnostics for the softphone's JVM, off by default: the Swing-thread stall trace (EdtStallTrace) and any
         // further JVM flags, e.g. -Dsoftphone.jvmFlags=-XX:StartFlightRecording=filename=/tmp/sp.jfr
         for (String p : List.of("softphone.edtStalls", "softphone.edtStallMs", "softphone.edtLog")) {
