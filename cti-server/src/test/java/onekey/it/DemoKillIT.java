@@ -71,7 +71,7 @@ class DemoKillIT {
                     System.out.printf("DemoKillIT: cti-server back and healthy %d ms after kill -9%n", backMs);
                     // the restarted server knows the agent is still talking (the bridged agent leg): on-call, not ready
                     String sup = demo.api.login("admin", adminPassword);
-                    Awaitility.await("agent 1001 on-call after the restart").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    Awaitility.await("agent 1001 on-call after the restart").atMost(Duration.ofSeconds(40)).ignoreExceptions()
                             .until(() -> demo.api.get("/api/agents", sup).json().toString().contains("\"on-call\""));
 
                     // (a) the elder's call was not cut: sipp held for the whole time and ended it itself
