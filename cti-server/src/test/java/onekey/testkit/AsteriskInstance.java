@@ -58,7 +58,7 @@ public final class AsteriskInstance implements AutoCloseable {
 
     public AsteriskInstance start() {
         process = Proc.start(List.of("bash", script(), "start", rundir.toString()), rundir, env, rundir.resolve("asterisk.out"));
-        // 60 s: under five IT forks on 2 cores a boot once took over 30 s (the launcher gives it 60 s too)
+        // 60 s: under five IT forks on 2 cores a boot took over 30 s (the launcher gives it 60 s too)
         Proc.run(List.of("bash", script(), "wait-ready", rundir.toString(), "60"), rundir, env, 70);
         return this;
     }
