@@ -52,7 +52,16 @@ rundir_arg() {
     CONF="$RUNDIR/etc/asterisk/asterisk.conf"
 }
 
-sed_escape() { printf '%s' "$1" | sed -e 's/[\/&|]/\\&/g'; }
+# sed_escaped VAR VALUE: VALUE with \ / & | escaped for sed's s|…|…|, put in VAR. No process (renders run often,
+# in tests under load) and no ${v//…} (whose & means the match in bash ≥ 5.2).
+sed_escaped() {
+    local _v="$2" _out="" _c _i
+    for ((_i = 0; _i < ${#_v}; _i++)); do
+        _c="${_v:_i:1}"
+        case "$_c" in '\'|/|'&'|'|') _out+="\\$_c" ;; *) _out+="$_c" ;; esac
+    done
+    printf -v "$1" '%s' "$_out"
+}
 
 render() {
     local sock="$RUNDIR/run/asterisk.ctl"
@@ -128,33 +137,36 @@ render() {
         "ALARM_KEY=${ONEKEY_ALARM_KEY:-}"
     )
     local -a sedargs=()
-    local kv
+    local kv val
     for kv in "${vars[@]}"; do
-        sedargs+=(-e "s|@@${kv%%=*}@@|$(sed_escape "${kv#*=}")|g")
+        sed_escaped val "${kv#*=}"
+        sedargs+=(-e "s|@@${kv%%=*}@@|$val|g")
     done
 
-    local t out tmp
-    for t in "$TEMPLATES"/*.conf; do
-        out="$RUNDIR/etc/asterisk/$(basename "$t")"
-        tmp="$out.tmp.$$"
-        sed "${sedargs[@]}" "$t" > "$tmp"
-        if grep -q '@@[A-Z_]*@@' "$tmp"; then
-            rm -f "$tmp"
-            die "unrendered placeholder in $t"
-        fi
-        # manager.conf holds the AMI secret
-        [ "$(basename "$t")" = manager.conf ] && chmod 600 "$tmp"
-        mv -f "$tmp" "$out"
-    done
-    # scripts Asterisk runs (AlarmReceiver's eventcmd, issue 24): rendered into agi-bin, executable
+    # Rendered in a scratch folder, with one cp, one sed, one grep, one mv for all files: every process costs
+    # (under an IT suite's load a render of a process per file and link took tens of seconds); each file is
+    # then renamed into place (a rename is atomic: Asterisk never reads half a file).
+    local scratch="$RUNDIR/etc/.render.$$" t
+    rm -rf "$scratch"
+    mkdir -p "$scratch/conf" "$scratch/scripts"
+    local -a scripts=()
     for t in "$TEMPLATES"/scripts/*.sh; do
-        [ -e "$t" ] || continue
-        out="$RUNDIR/agi-bin/$(basename "$t")"
-        sed "${sedargs[@]}" "$t" > "$out.tmp.$$"
-        grep -q '@@[A-Z_]*@@' "$out.tmp.$$" && { rm -f "$out.tmp.$$"; die "unrendered placeholder in $t"; }
-        chmod 700 "$out.tmp.$$" # holds the alarm key
-        mv -f "$out.tmp.$$" "$out"
+        [ -e "$t" ] && scripts+=("$t")
     done
+    cp "$TEMPLATES"/*.conf "$scratch/conf/"
+    [ "${#scripts[@]}" -eq 0 ] || cp "${scripts[@]}" "$scratch/scripts/"
+    sed -i "${sedargs[@]}" "$scratch"/conf/*.conf ${scripts[@]:+"$scratch"/scripts/*.sh}
+    local bad
+    if bad="$(grep -l '@@[A-Z_]*@@' "$scratch"/conf/*.conf ${scripts[@]:+"$scratch"/scripts/*.sh})"; then
+        rm -rf "$scratch"
+        die "unrendered placeholder in ${bad//$scratch\/conf\//$TEMPLATES/}"
+    fi
+    # manager.conf holds the AMI secret, the scripts (AlarmReceiver's eventcmd, issue 24) the alarm key
+    chmod 600 "$scratch/conf/manager.conf"
+    [ "${#scripts[@]}" -eq 0 ] || chmod 700 "$scratch"/scripts/*.sh
+    mv -f "$scratch"/conf/*.conf "$RUNDIR/etc/asterisk/"
+    [ "${#scripts[@]}" -eq 0 ] || mv -f "$scratch"/scripts/*.sh "$RUNDIR/agi-bin/"
+    rm -rf "$scratch"
     moddir "${ONEKEY_ASTERISK_MODDIR:-/usr/lib/asterisk/modules}"
     render_sip_tls
     datadir "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"
@@ -166,14 +178,18 @@ render() {
 # "noload" only stops a module from loading at start; an AMI user with the "system" write class
 # (OneKey's needs it for DBPut) could still ModuleLoad app_system.so if its file were there.
 moddir() {  # moddir SOURCE
-    local src="$1" d="$RUNDIR/modules" m
+    local src="$1" d="$RUNDIR/modules" line re='^load *=> *([A-Za-z0-9_.-]*\.so)'
+    local -a mods=()
     [ -d "$src" ] || die "Asterisk module dir $src missing (ONEKEY_ASTERISK_MODDIR)"
+    while IFS= read -r line; do
+        if [[ "$line" =~ $re ]]; then
+            [ -e "$src/${BASH_REMATCH[1]}" ] || die "module ${BASH_REMATCH[1]} listed in modules.conf is not in $src"
+            mods+=("$src/${BASH_REMATCH[1]}")
+        fi
+    done < "$RUNDIR/etc/asterisk/modules.conf"
     rm -rf "$d"
     mkdir -p "$d"
-    while read -r m; do
-        [ -e "$src/$m" ] || die "module $m listed in modules.conf is not in $src"
-        ln -s "$src/$m" "$d/$m"
-    done < <(sed -n 's/^load *=> *\([A-Za-z0-9_.-]*\.so\).*/\1/p' "$RUNDIR/etc/asterisk/modules.conf")
+    [ "${#mods[@]}" -eq 0 ] || ln -s -t "$d" "${mods[@]}"
 }
 
 # pjsip.tls.conf (included by pjsip.conf): the TLS transport and SRTP for agents when ONEKEY_SIP_TLS_CERT
@@ -185,10 +201,11 @@ render_sip_tls() {
         return 0
     fi
     [ -r "$cert" ] && [ -r "$key" ] || die "ONEKEY_SIP_TLS_CERT and ONEKEY_SIP_TLS_KEY must both name readable PEM files (got '$cert', '$key')"
-    sed -e "s|@@BIND@@|$(sed_escape "${ONEKEY_BIND:-127.0.0.1}")|g" \
-        -e "s|@@SIP_TLS_PORT@@|$(sed_escape "${ONEKEY_SIP_TLS_PORT:-5061}")|g" \
-        -e "s|@@SIP_TLS_CERT@@|$(sed_escape "$cert")|g" \
-        -e "s|@@SIP_TLS_KEY@@|$(sed_escape "$key")|g" "$TEMPLATES/optional/pjsip.tls.conf" > "$out.tmp.$$"
+    local bind port cert_e key_e
+    sed_escaped bind "${ONEKEY_BIND:-127.0.0.1}"; sed_escaped port "${ONEKEY_SIP_TLS_PORT:-5061}"
+    sed_escaped cert_e "$cert"; sed_escaped key_e "$key"
+    sed -e "s|@@BIND@@|$bind|g" -e "s|@@SIP_TLS_PORT@@|$port|g" -e "s|@@SIP_TLS_CERT@@|$cert_e|g" \
+        -e "s|@@SIP_TLS_KEY@@|$key_e|g" "$TEMPLATES/optional/pjsip.tls.conf" > "$out.tmp.$$"
     mv -f "$out.tmp.$$" "$out"
 }
 
@@ -196,16 +213,17 @@ render_sip_tls() {
 # hold music with its spoken line in Mandarin and English (wait_moh).
 datadir() {  # datadir SOURCE
     local src="$1" d="$RUNDIR/data" e
+    local -a top=() sounds=()
     [ -d "$src" ] || die "Asterisk data dir $src missing (ONEKEY_ASTERISK_DATADIR)"
     mkdir -p "$d/sounds"
     for e in "$src"/*; do
-        [ "$(basename "$e")" = sounds ] && continue
-        ln -sfn "$e" "$d/$(basename "$e")"
+        [ "${e##*/}" = sounds ] || top+=("$e")
     done
     for e in "$src"/sounds/*; do
-        [ "$(basename "$e")" = zh ] && continue
-        ln -sfn "$e" "$d/sounds/$(basename "$e")"
+        [ "${e##*/}" = zh ] || sounds+=("$e")
     done
+    [ "${#top[@]}" -eq 0 ] || ln -sfn -t "$d" "${top[@]}"
+    [ "${#sounds[@]}" -eq 0 ] || ln -sfn -t "$d/sounds" "${sounds[@]}"
     zh_sounds "$d/sounds/zh"
     wait_moh "$d"
 }
@@ -220,11 +238,12 @@ WAIT_ZH='请不要挂机，我们会尽快为您接通。'
 WAIT_EN='Please stay on the line: you will be answered shortly.'
 
 wait_moh() {  # wait_moh DATADIR
-    local cache lang voice text tmp m n f
-    # a changed line is spoken again: the cache is named by the lines
-    cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey}/moh-wait-$(printf '%s|%s' "$WAIT_ZH" "$WAIT_EN" | md5sum | cut -c1-8)"
+    local cache lang voice text tmp m n f name
+    local -a packaged=()
+    # a changed line is spoken again: the cache is named by the lines. Each language's folder holds the class's
+    # files as links (class/), made once with the cache, so that an instance links one folder (2: with class/).
+    cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey}/moh-wait-2-$(printf '%s|%s' "$WAIT_ZH" "$WAIT_EN" | md5sum | cut -c1-8)"
     for lang in zh en; do
-        mkdir -p "$1/moh-wait-$lang"
         if [ ! -s "$cache/$lang/done" ] && command -v espeak-ng >/dev/null && command -v sox >/dev/null; then
             if [ "$lang" = zh ]; then voice=cmn; text="$WAIT_ZH"; else voice=en; text="$WAIT_EN"; fi
             tmp="$cache/$lang.tmp.$$"
@@ -241,12 +260,18 @@ wait_moh() {  # wait_moh DATADIR
             done
             if [ -s "$tmp/say.wav" ]; then
                 n=0
-                mkdir -p "$tmp/out"
+                mkdir -p "$tmp/out/class"
                 cp "$tmp/say.wav" "$tmp/out/say.wav"
+                # sort=alpha: 000-a says the line, 000-b is music, 001-a the line again, ...
+                ln -s ../say.wav "$tmp/out/class/000-a-say.wav"
                 for f in "$tmp"/music/*.gsm; do
                     [ -e "$f" ] || continue
+                    printf -v name '%03d' "$n"
+                    mv "$f" "$tmp/out/$name-music.gsm"
+                    ln -s "../$name-music.gsm" "$tmp/out/class/$name-b-music.gsm"
                     n=$((n + 1))
-                    mv "$f" "$tmp/out/$(printf '%03d' "$n")-music.gsm"
+                    printf -v name '%03d' "$n"
+                    ln -s ../say.wav "$tmp/out/class/$name-a-say.wav"
                 done
                 echo "$n" > "$tmp/out/done"
                 # another instance starting beside this one may have made it first: theirs is kept
@@ -254,22 +279,17 @@ wait_moh() {  # wait_moh DATADIR
             fi
             rm -rf "$tmp"
         fi
-        rm -f "$1/moh-wait-$lang"/*
+        rm -rf "$1/moh-wait-$lang"
         if [ -s "$cache/$lang/done" ]; then
-            # sort=alpha: 000-a says the line, 000-b is music, 001-a the line again, ...
-            ln -sfn "$cache/$lang/say.wav" "$1/moh-wait-$lang/000-a-say.wav"
-            n=0
-            for f in "$cache/$lang"/*-music.gsm; do
-                [ -e "$f" ] || continue
-                ln -sfn "$f" "$1/moh-wait-$lang/$(printf '%03d' "$n")-b-music.gsm"
-                n=$((n + 1))
-                ln -sfn "$cache/$lang/say.wav" "$1/moh-wait-$lang/$(printf '%03d' "$n")-a-say.wav"
-            done
+            ln -sfn "$cache/$lang/class" "$1/moh-wait-$lang"
         else
             echo "asterisk.sh: espeak-ng or sox missing: waiting callers hear the packaged hold music only (./onekey setup installs them)" >&2
+            mkdir -p "$1/moh-wait-$lang"
+            packaged=()
             for m in "${ONEKEY_ASTERISK_DATADIR:-/usr/share/asterisk}"/moh/*; do
-                [ -e "$m" ] && ln -sfn "$m" "$1/moh-wait-$lang/$(basename "$m")"
+                [ -e "$m" ] && packaged+=("$m")
             done
+            [ "${#packaged[@]}" -eq 0 ] || ln -sfn -t "$1/moh-wait-$lang" "${packaged[@]}"
         fi
     done
     return 0
@@ -296,8 +316,9 @@ zh_sounds() {  # zh_sounds DIR
         echo "asterisk.sh: espeak-ng or sox missing: queue announcements fall back to English (./onekey setup installs them)" >&2
         return 0
     fi
+    # DIR is a link to the cache, which holds only the finished files (digits/N.wav)
     local cache="${ONEKEY_SOUND_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/onekey/sounds-zh-2}" file text
-    mkdir -p "$cache/digits" "$1/digits"
+    mkdir -p "$cache/digits"
     while IFS='|' read -r file text; do
         [ -n "$file" ] || continue
         if [ ! -s "$cache/$file.wav" ]; then
@@ -306,8 +327,9 @@ zh_sounds() {  # zh_sounds DIR
                 mv -f "$cache/$file.tmp.wav" "$cache/$file.wav"
             rm -f "$cache/$file.raw.wav" "$cache/$file.tmp.wav"
         fi
-        [ -s "$cache/$file.wav" ] && ln -sfn "$cache/$file.wav" "$1/$file.wav"
     done <<< "$ZH_SOUNDS"
+    [ -L "$1" ] || rm -rf "$1"
+    ln -sfn "$cache" "$1"
     return 0
 }
 
