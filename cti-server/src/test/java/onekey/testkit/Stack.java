@@ -142,6 +142,7 @@ public final class Stack implements AutoCloseable {
     }
 
     public Stack startServer() {
+        fromTemplate();
         try {
             Map<String, String> env = sipSecretEnv();
             env.put("ONEKEY_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -163,6 +164,7 @@ public final class Stack implements AutoCloseable {
 
     /** As {@link #startServerProcess()}, with extra JVM options for the server. */
     public Stack startServerProcess(List<String> jvmArgs) {
+        fromTemplate();
         Map<String, String> env = new HashMap<>(env());
         env.put("ONEKEY_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.putAll(sipSecretEnv());
@@ -176,6 +178,14 @@ public final class Stack implements AutoCloseable {
         }
         api = process.api();
         return this;
+    }
+
+    /** This stack's own H2 database, before its first start: a copy of the JVM's migrated schema ({@link H2Template}). */
+    private void fromTemplate() {
+        Path base = dataDir.resolve("onekey").toAbsolutePath();
+        if (Database.h2FileUrl(base).equals(env().get("ONEKEY_DB_URL"))) {
+            H2Template.seedIfAbsent(base);
+        }
     }
 
     public void stopServer() {
