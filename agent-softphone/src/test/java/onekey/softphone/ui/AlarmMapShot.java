@@ -19,6 +19,10 @@ import org.mapsforge.core.model.LatLong;
  */
 public final class AlarmMapShot {
     public static void main(String[] a) throws Exception {
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            System.out.println("@@UNCAUGHT " + t.getName() + " " + e);
+            e.printStackTrace();
+        });
         Path map = Path.of(a[0]);
         Path out = Path.of(a[1]);
         LatLong home = new LatLong(Double.parseDouble(a[2]), Double.parseDouble(a[3]));
@@ -72,6 +76,12 @@ public final class AlarmMapShot {
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             System.out.println("@@UNSETTLED " + e.getMessage()); // the last picture is written: the test judges it
+            // what the renderer's threads were doing (a thread that died on an exception draws no more)
+            Thread.getAllStackTraces().forEach((t, st) -> System.out.println("@@THREAD " + t.getName() + " "
+                    + t.getState() + (st.length > 0 ? " at " + st[0] : "")));
+            System.out.println("@@PIXELS home=" + at[0] + " station=" + at[1] + " size="
+                    + (shot[0] == null ? "none" : shot[0].getWidth() + "x" + shot[0].getHeight()) + " colours="
+                    + (shot[0] == null ? 0 : colours(shot[0])));
         }
         java.awt.Point home0 = at[0];
         java.awt.Point station0 = at[1];

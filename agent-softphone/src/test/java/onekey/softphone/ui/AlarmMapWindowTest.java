@@ -65,7 +65,8 @@ class AlarmMapWindowTest {
             int r = (rgb >> 16) & 0xFF;
             int g = (rgb >> 8) & 0xFF;
             int b = rgb & 0xFF;
-            assertTrue(r > 180 && g < 80 && b < 80, String.format("home pixel is %06X, not the red marker", rgb & 0xFFFFFF));
+            assertTrue(r > 180 && g < 80 && b < 80, String.format("home pixel is %06X, not the red marker; the shot said:%n%s%n%s",
+                    rgb & 0xFFFFFF, out, Files.readString(dir.resolve("shot.err"))));
             // the nearest 驿站: green at its pixel, up and to the right of the home (north-east of it)
             String[] st = out.lines().filter(l -> l.startsWith("@@STATION ")).findFirst().orElseThrow().split(" ");
             int sx = Integer.parseInt(st[1]);
