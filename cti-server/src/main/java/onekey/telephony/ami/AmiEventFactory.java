@@ -23,9 +23,12 @@ import org.asteriskjava.manager.event.ChannelTalkingStopEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.NewChannelEvent;
+import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
 import org.asteriskjava.manager.event.QueueCallerJoinEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.event.UserEvent;
+import org.asteriskjava.manager.internal.ManagerUtil;
 import org.asteriskjava.util.AstUtil;
 import org.asteriskjava.util.ReflectionUtil;
 import org.slf4j.Logger;
@@ -41,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * {@code source}/{@code class} renamed), the same conversions (Asterisk's null words such as {@code <unknown>} to null,
  * repeated headers joined by new lines, numbers parsed, an empty number null). What differs is that each class's
  * setters are looked up once per header name and kept as lambdas (LambdaMetafactory: a plain call per header, neither
- * a method handle nor a reflective call). An event it does not know, an event answering
- * an action (it carries an ActionID) or a header whose setter takes a type it does not convert gives null: the caller
- * then builds that event with asterisk-java's builder, as before.
+ * a method handle nor a reflective call). An event it does not know, an event answering an action (it carries an
+ * ActionID) that is not a ResponseEvent, or a header whose setter takes a type it does not convert gives null: the
+ * caller then builds that event with asterisk-java's builder, as before. A ResponseEvent's ActionID is split as
+ * asterisk-java's builder splits it (its internal id and the action's own).
  */
 public final class AmiEventFactory {
 
@@ -53,7 +57,7 @@ public final class AmiEventFactory {
     static final List<Class<? extends ManagerEvent>> CALL_EVENTS = List.of(NewChannelEvent.class, HangupEvent.class,
             QueueCallerJoinEvent.class, QueueCallerAbandonEvent.class, AgentCalledEvent.class, AgentConnectEvent.class,
             AgentCompleteEvent.class, AgentRingNoAnswerEvent.class, ChannelTalkingStartEvent.class,
-            ChannelTalkingStopEvent.class);
+            ChannelTalkingStopEvent.class, OriginateResponseEvent.class);
 
     /** Per event class, once per JVM: its constructor and, per header name seen, its setter. */
     private static final Map<Class<?>, Plan> PLANS = new ConcurrentHashMap<>();
@@ -109,8 +113,11 @@ public final class AmiEventFactory {
     }
 
     private ManagerEvent buildHere(Object source, Map<String, Object> headers) {
-        Plan plan = headers.containsKey("actionid") ? null : plan(headers);
-        if (plan == null) {
+        Plan plan = plan(headers);
+        // an answer to an action (it carries an ActionID) is built here when it is a ResponseEvent (an outbound call's
+        // OriginateResponse: one a broadcast call), with the ActionID split as asterisk-java's builder splits it
+        boolean answer = headers.containsKey("actionid");
+        if (plan == null || answer && !plan.response) {
             passed.incrementAndGet();
             return null;
         }
@@ -129,6 +136,11 @@ public final class AmiEventFactory {
                 return null; // a map or an enum: asterisk-java's builder converts those
             }
             s.set(event, h.getValue());
+        }
+        if (event instanceof ResponseEvent r && r.getActionId() != null) {
+            String id = r.getActionId();
+            r.setActionId(ManagerUtil.stripInternalActionId(id));
+            r.setInternalActionId(ManagerUtil.getInternalActionId(id));
         }
         built.incrementAndGet();
         return event;
@@ -234,12 +246,15 @@ public final class AmiEventFactory {
         private static final MethodType ACCEPT = MethodType.methodType(void.class, Object.class, Object.class);
 
         final Class<?> type;
+        /** A ResponseEvent: an answer to an action, its ActionID split into asterisk-java's internal id and the action's. */
+        final boolean response;
         final Function<Object, Object> constructor;
         final Map<String, Method> setters;
         final Map<String, Setter> byHeader = new ConcurrentHashMap<>();
 
         Plan(Class<?> type) {
             this.type = type;
+            this.response = ResponseEvent.class.isAssignableFrom(type);
             try {
                 MethodHandle c = LOOKUP.findConstructor(type, MethodType.methodType(void.class, Object.class));
                 @SuppressWarnings("unchecked")
