@@ -40,7 +40,7 @@ class AlertServiceTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         hub = new EventHub(100);
         audit = new JooqAuditLog(db, clock);
         alerts = new AlertService(new AlertRepository(db), hub, READER, audit, clock, Runnable::run).start();

@@ -41,7 +41,7 @@ class DevicesApiTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         var elders = new JooqElderRepository(db, "21", ApiFixture.CLOCK);
         li = elders.create(new ElderDraft("李阿婆", null, null, List.of("13800001234"), "延安西路 1 号", null, null, "zh",
                 null, null, null, null, null, null, null, List.of(), true));

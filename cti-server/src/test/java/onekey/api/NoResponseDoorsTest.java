@@ -38,7 +38,7 @@ class NoResponseDoorsTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 2);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 2);
         f = new ApiFixture(tmp, fx -> {
             rescue = new RescueService(new IncidentRepository(db), fx.elders, new RecordingPbx(), fx.hub, ApiFixture.CLOCK,
                     new RescueService.Settings(2, 60, 30, 8, 500, 300, 48, 120),

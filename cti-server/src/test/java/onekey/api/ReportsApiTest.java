@@ -77,7 +77,7 @@ class ReportsApiTest {
 
     @BeforeEach
     void start() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("reports")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("reports"), "sa", 4);
         ReportSeed.seed(db.dsl());
         Clock clock = Clock.fixed(Instant.ofEpochMilli(ReportSeed.NOW), ReportSeed.ZONE);
         // over HTTPS as production serves the page and the API (the launcher's own test certificate)

@@ -39,7 +39,7 @@ class SmsApiTest {
 
     @BeforeEach
     void start() {
-        db = Database.open(Database.h2FileUrl(dir.resolve("sms")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(dir.resolve("sms"), "sa", 4);
         repo = new SmsRepository(db);
         f = ApiFixture.with(dir, (fx, server) -> server.sms(new SmsService(repo, new Idle(), fx.hub, fx.elders, null,
                 fx.audit, ApiFixture.CLOCK, new SmsService.Settings("【一键通】", 10, 8, 5_000)), null));

@@ -49,7 +49,7 @@ class BroadcastLimitsTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         elders = new JooqElderRepository(db, "21", clock);
     }
 

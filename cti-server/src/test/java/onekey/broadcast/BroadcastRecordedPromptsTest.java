@@ -50,7 +50,7 @@ class BroadcastRecordedPromptsTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         elders = new JooqElderRepository(db, "21", clock);
     }
 

@@ -64,7 +64,7 @@ class BroadcastServiceTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         elders = new JooqElderRepository(db, "21", clock);
         elder = elders.create(new ElderDraft("张桂英", null, "F", List.of(PHONE, MOBILE), "上海市杨浦区控江路1029弄12号302室",
                 null, "杨浦区", "zh", "living-alone", null, null, null, null, null, null, List.of()));

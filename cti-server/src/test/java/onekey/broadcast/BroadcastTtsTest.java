@@ -44,7 +44,7 @@ class BroadcastTtsTest {
 
     @Test
     void mandarinAndEnglishTemplatesAreSpokenByTheirEnginesAndAMissingVoiceFallsBack() throws Exception {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4)) {
             JooqElderRepository elders = new JooqElderRepository(db, "21", Clock.systemUTC());
             Elder zh = elders.create(new ElderDraft("张桂英", null, "F", List.of("13800000001"), "上海", null, "杨浦区", "zh",
                     null, null, null, null, null, null, null, List.of()));

@@ -34,7 +34,7 @@ class CallIdsTest {
 
     @Test
     void idsAreTakenWithoutTheDatabaseFromBlocksThatNeverOverlap(@TempDir Path tmp) throws Exception {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4)) {
             JooqCallRepository repo = new JooqCallRepository(db);
             // rows stored before the blocks (as an older server did: the table's own counter)
             db.dsl().execute("INSERT INTO calls (linkedid, priority, arrived_at, outcome, fail_open) VALUES"
@@ -89,7 +89,7 @@ class CallIdsTest {
 
     @Test
     void aCallWhoseIdARowInsertedByHandHoldsIsStoredUnderAnother(@TempDir Path tmp) throws Exception {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4)) {
             JooqCallRepository repo = new JooqCallRepository(db);
             CallIds ids = new CallIds(db.dataSource(), 10);
             long given = takeAtHand(ids);
@@ -104,7 +104,7 @@ class CallIdsTest {
 
     @Test
     void withTheDatabaseAwayNoIdIsGivenAndNothingThrows(@TempDir Path tmp) {
-        Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 2);
+        Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 2);
         CallIds ids = new CallIds(db.dataSource(), 10);
         db.close();
         for (int i = 0; i < 5; i++) {

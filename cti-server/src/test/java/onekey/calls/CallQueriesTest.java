@@ -18,7 +18,7 @@ class CallQueriesTest {
 
     @Test
     void anEldersLastCallsAreReadNewestFirstFromTheIndex(@TempDir Path tmp) {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 2)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 2)) {
             JooqCallRepository calls = new JooqCallRepository(db);
             // 200 calls of elder 5 (two arriving in the same ms: the id orders them), 100 of elder 6
             for (int i = 0; i < 300; i++) {

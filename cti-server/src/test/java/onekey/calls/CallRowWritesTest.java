@@ -31,7 +31,7 @@ class CallRowWritesTest {
 
     @Test
     void timelineRowsAreWrittenOnceInStatementsOfManyRows(@TempDir Path tmp) throws Exception {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4)) {
             JooqCallRepository repo = new JooqCallRepository(db);
             long id = repo.insertIfAbsent(CallRecord.arrived("1796608998.0", "PJSIP/trunk-00000000", "02155550001",
                     "1234901", Service.SOS, 10, 1_000L, false)).id();
@@ -61,7 +61,7 @@ class CallRowWritesTest {
 
     @Test
     void everyColumnIsWrittenWhereItBelongs(@TempDir Path tmp) throws Exception {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4)) {
             JooqCallRepository repo = new JooqCallRepository(db);
             CallRecord first = new CallRecord(0, "1796608998.0", "PJSIP/trunk-00000000", "02155550001", "1234901",
                     Service.SOS, 10, 11L, 12L, "王丽", 1_000L, 1_001L, 1_002L, null, 2L, null, CallOutcome.ANSWERED,

@@ -96,8 +96,8 @@ class JournalAppliersTest {
     void aBatchWritesTheRowsItsOpsWriteOneAtATime(@TempDir Path tmp) throws Exception {
         List<String> oneStored = new ArrayList<>();
         List<String> batchStored = new ArrayList<>();
-        try (Database one = Database.open(Database.h2FileUrl(tmp.resolve("one")), "sa", "", 2);
-                Database batch = Database.open(Database.h2FileUrl(tmp.resolve("batch")), "sa", "", 2)) {
+        try (Database one = onekey.testkit.H2Template.open(tmp.resolve("one"), "sa", 2);
+                Database batch = onekey.testkit.H2Template.open(tmp.resolve("batch"), "sa", 2)) {
             JournalAppliers single = appliers(one, oneStored);
             for (CallJournal.Entry e : ops()) {
                 single.apply(e);

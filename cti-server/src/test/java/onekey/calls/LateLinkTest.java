@@ -116,7 +116,7 @@ class LateLinkTest {
 
     @BeforeEach
     void up() throws Exception {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         calls = new JooqCallRepository(db);
         audit = new JooqAuditLog(db);
         elders = new Frozen(new JooqElderRepository(db, "21", clock));

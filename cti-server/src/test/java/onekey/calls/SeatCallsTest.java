@@ -60,7 +60,7 @@ class SeatCallsTest {
 
     @BeforeEach
     void up() throws Exception {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         JooqElderRepository stored = new JooqElderRepository(db, "21", clock);
         ElderRepository elders = (ElderRepository) Proxy.newProxyInstance(ElderRepository.class.getClassLoader(),
                 new Class<?>[] {ElderRepository.class}, (proxy, method, args) -> {

@@ -54,7 +54,7 @@ class DevicesTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         hub = new EventHub(1000);
         audit = new JooqAuditLog(db, clock);
         elders = new JooqElderRepository(db, "21", clock);

@@ -20,7 +20,7 @@ class ActiveLeaseTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("lease")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("lease"), "sa", 4);
     }
 
     @AfterEach

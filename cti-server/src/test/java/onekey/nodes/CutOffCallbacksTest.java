@@ -53,7 +53,7 @@ class CutOffCallbacksTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         legs = new OutboundRepository(db);
         outbound = new OutboundService(legs, pbx, clock, OutboundService.Limits.none(), new TrunkLoad("PJSIP/trunk"));
         callbacks = new CutOffCallbacks(outbound, linkedid -> Optional.ofNullable(live.get(linkedid)),

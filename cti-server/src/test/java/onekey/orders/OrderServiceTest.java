@@ -68,7 +68,7 @@ class OrderServiceTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         elders = new JooqElderRepository(db, "21", clock);
         elder = elders.create(new ElderDraft("张桂英", null, "F", List.of("13800000001"), "上海市杨浦区控江路1029弄12号302室",
                 "菜场对面，弄口有全家便利店", "杨浦区", "zh", "district-paid", null, null, null, null, null, null, List.of(),

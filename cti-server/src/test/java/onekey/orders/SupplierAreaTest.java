@@ -21,7 +21,7 @@ class SupplierAreaTest {
 
     @Test
     void areasFollowEverySaveAndThePrefilterUsesTheIndexesOnH2() {
-        try (Database db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 2)) {
+        try (Database db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 2)) {
             OrderRepository repo = new OrderRepository(db);
             for (int i = 0; i < 400; i++) { // enough rows for the optimizer's costs to matter
                 repo.createSupplier(draft("填充" + i, List.of("助餐"), 30.0 + i * 0.01, List.of("别处街道" + (i % 9))), 1L);

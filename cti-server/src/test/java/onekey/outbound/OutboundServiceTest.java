@@ -69,7 +69,7 @@ class OutboundServiceTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         legs = new OutboundRepository(db);
     }
 

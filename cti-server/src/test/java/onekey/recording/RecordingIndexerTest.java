@@ -31,7 +31,7 @@ class RecordingIndexerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = Database.open(Database.h2FileUrl(dir.resolve("db")), "onekey", "", 2);
+        db = onekey.testkit.H2Template.open(dir.resolve("db"), "onekey", 2);
         calls = new JooqCallRepository(db);
         recordings = new JooqRecordingRepository(db);
         root = Files.createDirectories(dir.resolve("recordings/2026/11/23"));

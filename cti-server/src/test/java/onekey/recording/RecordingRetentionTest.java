@@ -40,7 +40,7 @@ class RecordingRetentionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = Database.open(Database.h2FileUrl(dir.resolve("db")), "onekey", "", 2);
+        db = onekey.testkit.H2Template.open(dir.resolve("db"), "onekey", 2);
         calls = new JooqCallRepository(db);
         recordings = new JooqRecordingRepository(db);
         audit = new JooqAuditLog(db);

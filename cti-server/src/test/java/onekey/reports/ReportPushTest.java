@@ -52,7 +52,7 @@ class ReportPushTest {
 
     @BeforeEach
     void start() throws Exception {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("push")), "sa", "", 2);
+        db = onekey.testkit.H2Template.open(tmp.resolve("push"), "sa", 2);
         clock = new TestClock(java.time.Instant.parse("2026-06-01T00:05:00Z"));
         timer = new ManualScheduler(clock);
         audit = new JooqAuditLog(db, clock);

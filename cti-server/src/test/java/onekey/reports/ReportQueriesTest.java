@@ -24,7 +24,7 @@ class ReportQueriesTest {
 
     @BeforeEach
     void seed() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("reports")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("reports"), "sa", 4);
         ReportSeed.seed(db.dsl());
         q = new ReportQueries(db.dsl(), (from, to) -> List.of(Map.of("username", "ann", "calls", 2, "talkMs", 180_000L,
                 "wrapUpMs", 30_000L, "notReadyMs", 0L, "readyMs", 1000L)),

@@ -56,7 +56,7 @@ class RescueRecordedPromptsTest {
                 "-r 48000 -c 2", "");
         cache = new PromptCache(tmp.resolve("prompts"), List.of(EspeakTts.mandarin(), EspeakTts.english()),
                 RecordedPrompts.in(tmp.resolve("recorded")), PromptCache.DEFAULT_MAX_BYTES);
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         JooqElderRepository elders = new JooqElderRepository(db, "21", clock);
         elder = elders.create(new ElderDraft("王阿婆", null, "F", List.of(ELDER), "上海市黄浦区南京东路 100 号", null, "黄浦",
                 "wuu", "living-alone", null, null, null, null, null, null, List.of(new Contact("王明", "儿子", SON, "wuu"))));

@@ -55,7 +55,7 @@ class RescueServiceTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         elders = new JooqElderRepository(db, "21", clock);
         elder = elders.create(new ElderDraft("张桂英", null, "F", List.of(ELDER), "上海市徐汇区天平路 88 弄 5 号 302 室",
                 "近衡山路", "徐汇", "zh", "living-alone", null, null, null, null, null, null,

@@ -40,7 +40,7 @@ class SmsQuietHoursTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         repo = new SmsRepository(db);
         clock = new TestClock(at(2026, 6, 1, 22, 0));
         sms = service();

@@ -20,7 +20,7 @@ class InOneTransactionTest {
 
     @BeforeEach
     void up() {
-        db = Database.open(Database.h2FileUrl(tmp.resolve("onekey")), "sa", "", 4);
+        db = onekey.testkit.H2Template.open(tmp.resolve("onekey"), "sa", 4);
         db.dsl().execute("create table t (id int primary key, v varchar(10))");
     }
 
