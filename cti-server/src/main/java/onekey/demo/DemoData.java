@@ -141,19 +141,19 @@ public final class DemoData {
             for (int i = 1; i <= 4; i++) {
                 String u = "100" + i;
                 accounts.create(new AccountDraft(u, Role.AGENT, u, sipSecrets.apply(u), names[i - 1], true),
-                        Passwords.hash(("agent" + u).toCharArray()));
+                        demoHash("agent" + u));
                 passwords.put(u, "agent" + u);
             }
             accounts.create(new AccountDraft("super", Role.SUPERVISOR, "1099", sipSecrets.apply("1099"), "周班长 (班长)", true),
-                    Passwords.hash("super1234".toCharArray()));
+                    demoHash("super1234"));
             passwords.put("super", "super1234");
             // the dispatchers' orders board opens in their softphone (issue 21), so the dispatcher has an extension;
             // the district signs in to its reports page only (issue 22): no phone
             accounts.create(new AccountDraft("dispatch", Role.DISPATCHER, "1097", sipSecrets.apply("1097"), "吴调度 (派单员)", true),
-                    Passwords.hash("dispatch1234".toCharArray()));
+                    demoHash("dispatch1234"));
             passwords.put("dispatch", "dispatch1234");
             accounts.create(new AccountDraft("district", Role.DISTRICT, null, null, "区民政局 (报表)", true),
-                    Passwords.hash("district1234".toCharArray()));
+                    demoHash("district1234"));
             passwords.put("district", "district1234");
         }
         db.dsl().insertInto(AUDIT_LOG)
@@ -207,6 +207,19 @@ public final class DemoData {
         long now = System.currentTimeMillis();
         repo.insert(new onekey.devices.DeviceDraft(elderId, "fall-sensor", "FS-DEMO-0001", "演示", "跌倒报警器", null, null,
                 DEMO_FALL_SENSOR, null, LocalDate.now(), "demo"), now);
+    }
+
+    /** The demo passwords' hashes, made once per JVM ({@link #demoHash}). */
+    private static final Map<String, String> DEMO_HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A demo account's stored hash (PBKDF2, {@link Passwords}): made once per JVM per demo password and reused by the
+     * next demo database this JVM seeds. The demo's passwords are published (README), so one salt for all of a JVM's
+     * demo databases protects nothing less; a JVM that seeds many (the integration tests: a demo server per test,
+     * seven hashes of ~0.1–0.3 s of CPU each) hashes each once. Accounts made by people are hashed each with its own salt.
+     */
+    static String demoHash(String password) {
+        return DEMO_HASHES.computeIfAbsent(password, p -> Passwords.hash(p.toCharArray()));
     }
 
     /** Five elders of Shanghai districts; contacts in calling order: child, 居委 (neighbourhood committee), 驿站. */
