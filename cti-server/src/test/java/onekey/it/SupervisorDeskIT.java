@@ -386,6 +386,9 @@ class SupervisorDeskIT {
             });
             zhou.send("row qaSample " + row);
             await("its sheet", 10).until(() -> zhou.text("qaCallTitle").startsWith("来电 " + row + " · 坐席 1001"));
+            // the sheet takes points once the call's earlier sheet (none: a fresh one) has come: chosen before, a late
+            // fresh sheet put them back to 5 (a fresh clone saw 100 after choosing 4 and 3)
+            await("its sheet ready for points", 10).until(() -> zhou.enabled("qaItem.greeting") && zhou.enabled("qaSave"));
             assertThat(zhou.text("qaTotal")).isEqualTo("总分 100");
             zhou.send("select qaItem.greeting 4");
             zhou.send("select qaItem.empathy 3");

@@ -63,6 +63,13 @@ final class QaPanel extends JPanel {
     private final JLabel title = new JLabel(" ");
     private final JLabel total = new JLabel(" ");
     private final JTextArea comment = new JTextArea(3, 40);
+    private final JButton save = new JButton();
+    /**
+     * False while an opened call's earlier sheet is on its way: its points and comment, or a fresh sheet, replace
+     * what the sheet shows when they come, so the sheet takes no input until then (a point chosen before would be
+     * overwritten, and a save would score what the checker did not see).
+     */
+    private boolean sheetReady = true;
     private final JTextField teachingNote = new JTextField(20);
     private final JLabel status = new JLabel(" ");
     private long callId = -1;
@@ -132,7 +139,7 @@ final class QaPanel extends JPanel {
         sheet.add(middle, BorderLayout.CENTER);
         total.setName("qaTotal");
         total.setFont(total.getFont().deriveFont(java.awt.Font.BOLD, 18f));
-        JButton save = new JButton(i18n.t("qa.save"));
+        save.setText(i18n.t("qa.save"));
         save.setName("qaSave");
         save.addActionListener(e -> save());
         JButton listen = new JButton(i18n.t("qa.play"));
@@ -265,6 +272,7 @@ final class QaPanel extends JPanel {
             JComboBox<String> p = new JComboBox<>(POINTS);
             p.setName("qaItem." + key);
             p.setSelectedItem("5");
+            p.setEnabled(sheetReady);
             p.addActionListener(e -> showTotal());
             points.put(key, p);
             weights.put(key, i.path("weight").asInt());
@@ -306,6 +314,7 @@ final class QaPanel extends JPanel {
         title.setText(String.format(i18n.t("qa.callTitle"), callId, r.path("agent").asText(""),
                 names.name("line", r.path("line").asText())));
         long id = callId;
+        sheetReady(false);
         work.execute(() -> { // an earlier sheet of this call: its points and comment
             try {
                 JsonNode s = cti.request("GET", "/api/calls/" + id + "/qa", null);
@@ -320,16 +329,25 @@ final class QaPanel extends JPanel {
                         }
                     }
                     comment.setText(s.path("comment").asText(""));
+                    sheetReady(true);
                 });
             } catch (Exception e) {
                 SwingUtilities.invokeLater(() -> { // not scored yet: a fresh sheet
                     if (callId == id) {
                         points.values().forEach(p -> p.setSelectedItem("5"));
                         comment.setText("");
+                        sheetReady(true);
                     }
                 });
             }
         });
+    }
+
+    private void sheetReady(boolean ready) {
+        sheetReady = ready;
+        points.values().forEach(p -> p.setEnabled(ready));
+        comment.setEnabled(ready);
+        save.setEnabled(ready);
     }
 
     private void save() {
