@@ -58,6 +58,14 @@ public final class AsteriskInstance implements AutoCloseable {
 
     public AsteriskInstance start() {
         process = Proc.start(List.of("bash", script(), "start", rundir.toString()), rundir, env, rundir.resolve("asterisk.out"));
+        // a test that fails before its close (a server that does not start in @BeforeAll) leaves no Asterisk behind
+        // when the fork's JVM ends
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (started.isAlive()) {
+                started.destroyForcibly();
+            }
+        }, "asterisk-reaper"));
         // 60 s: under five IT forks on 2 cores a boot took over 30 s (the launcher gives it 60 s too)
         Proc.run(List.of("bash", script(), "wait-ready", rundir.toString(), "60"), rundir, env, 70);
         return this;
