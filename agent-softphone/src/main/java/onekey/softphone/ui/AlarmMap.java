@@ -80,6 +80,20 @@ public final class AlarmMap extends JPanel {
         view.getModel().mapViewPosition.setMapPosition(new org.mapsforge.core.model.MapPosition(centre, (byte) 16));
         view.setPreferredSize(new Dimension(560, 380));
         add(view, BorderLayout.CENTER);
+        // the layers drawn again once the map is on screen and whenever its size changes: a frame drawn while the window
+        // was still being laid out showed the streets without the markers (the home's pixel the map's background) and
+        // the renderer, idle, never drew another (AlarmMapWindowTest, twice in a day's fresh clones)
+        view.addHierarchyListener(e -> {
+            if ((e.getChangeFlags() & java.awt.event.HierarchyEvent.SHOWING_CHANGED) != 0 && view.isShowing()) {
+                view.getLayerManager().redrawLayers();
+            }
+        });
+        view.addComponentListener(new java.awt.event.ComponentAdapter() {
+            @Override
+            public void componentResized(java.awt.event.ComponentEvent e) {
+                view.getLayerManager().redrawLayers();
+            }
+        });
     }
 
     private static Paint paint(int argb, Style style) {
