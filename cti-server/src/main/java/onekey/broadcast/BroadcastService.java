@@ -416,6 +416,27 @@ public final class BroadcastService implements AutoCloseable {
         }
     }
 
+    /**
+     * The broadcast as read by a call's prepare (its attempt dialing), by the attempt's id, until the attempt ends: the
+     * call's "calling" event, its stale limit and the dialplan's results take it from here instead of reading it again
+     * (issue 23: four reads a call). Rows are still moved by conditional UPDATEs only, so a result that comes after
+     * the attempt ended another way changes nothing.
+     */
+    private final Map<Long, Broadcast> calling = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The attempt {@code id} as its call's prepare read it, when it is being called from here. */
+    private Broadcast.Attempt callingAttempt(long id) {
+        Broadcast b = calling.get(id);
+        if (b != null) {
+            for (Broadcast.Attempt a : b.attempts()) {
+                if (a.id() == id) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
     /** What a broadcast's leg means: an attempt of the broadcast (keys 1, 2, 0 are heard by {@link #heard}). */
     private final class Legs extends OutboundService.Owner {
         Legs() {
@@ -442,6 +463,7 @@ public final class BroadcastService implements AutoCloseable {
         public OutboundService.Dial prepare(Leg leg) {
             Broadcast b = repo.ofAttempt(leg.rowId()).orElseThrow(); // one read: the attempt is among its attempts
             Broadcast.Attempt a = b.attempts().stream().filter(x -> x.id() == leg.rowId()).findFirst().orElseThrow();
+            calling.put(a.id(), b);
             String prompt = b.prompt();
             if (prompt.startsWith("/") && !prompts.keep(prompt)) {
                 // the cache lost the file since scheduling (tts.cacheMaxMb): speak the same message again rather than
@@ -481,11 +503,17 @@ public final class BroadcastService implements AutoCloseable {
         public void placed(Leg leg) {
             log.info("broadcast.dial broadcast={} attempt={} seq={} number={}", leg.reference(), leg.rowId(), leg.step(),
                     PhoneNumbers.mask(leg.number()));
-            worker.execute(() -> repo.get(Long.parseLong(leg.reference())).ifPresent(b -> publish(new BroadcastEvents.Calling(b))));
+            Broadcast read = calling.get(leg.rowId());
+            if (read != null) {
+                worker.execute(() -> publish(new BroadcastEvents.Calling(read)));
+            } else {
+                worker.execute(() -> repo.get(Long.parseLong(leg.reference())).ifPresent(b -> publish(new BroadcastEvents.Calling(b))));
+            }
         }
 
         @Override
         public void ended(Leg leg, Outcome outcome, String detail) {
+            calling.remove(leg.rowId());
             result(() -> repo.attempt(leg.rowId()).filter(a -> !a.done()).ifPresent(a -> {
                 switch (outcome) {
                     case CANCELLED -> repo.finish(a.id(), "cancelled", null, detail, clock.millis());
@@ -502,7 +530,9 @@ public final class BroadcastService implements AutoCloseable {
         /** Ringing, then every play of the message and its wait for a key, and a minute of margin. */
         @Override
         public long staleMillis(Leg leg) {
-            long promptMs = repo.get(Long.parseLong(leg.reference())).map(Broadcast::promptMs).orElse(30_000L);
+            Broadcast read = calling.get(leg.rowId());
+            long promptMs = read != null ? read.promptMs()
+                    : repo.get(Long.parseLong(leg.reference())).map(Broadcast::promptMs).orElse(30_000L);
             return settings.ringSeconds() * 1000L + 6L * (promptMs + settings.digitSeconds() * 1000L) + 60_000L;
         }
     }
@@ -534,7 +564,10 @@ public final class BroadcastService implements AutoCloseable {
         } catch (NumberFormatException ex) {
             return;
         }
-        Broadcast.Attempt a = repo.attempt(id).orElse(null);
+        Broadcast.Attempt a = callingAttempt(id);
+        if (a == null) {
+            a = repo.attempt(id).orElse(null);
+        }
         if (a == null || a.done()) {
             return;
         }
@@ -559,6 +592,7 @@ public final class BroadcastService implements AutoCloseable {
     /** Ends an attempt (once) and moves its broadcast on: closed, the next attempt, or failed and handed on. */
     private void finish(Broadcast.Attempt a, String result, String digits, String detail) {
         long now = clock.millis();
+        calling.remove(a.id());
         if (!repo.finish(a.id(), result, digits, detail, now)) {
             return;
         }

@@ -147,6 +147,28 @@ class OutboundServiceTest {
     }
 
     @Test
+    void aLegBeingDialledIsFoundWithoutItsRowAndStillEndsOnlyOnce() {
+        start(OutboundService.Limits.none());
+        plan(1, Lane.SOS, "13800000001", false);
+        plan(2, Lane.SOS, "13800000002", false);
+        outbound.pollNow();
+        Awaitility.await().until(() -> pbx.calls.size() == 2);
+        // leg 1's row ended behind the dialer's back (another path, a hand edit): Asterisk's failure ends nothing more
+        Leg one = legs.find("test", "1", 1).orElseThrow();
+        assertThat(legs.finish(one.id(), Outcome.CANCELLED, "ended elsewhere", clock.millis())).isTrue();
+        outbound.onEvent(new PbxEvent.OriginateResult(null, clock.millis(), "oktest-1", false, 3));
+        // leg 2: the owner's result ends it once; Asterisk's late failure and a second result change nothing
+        assertThat(outbound.finish("test", "1", 2, Outcome.ANSWERED, "the owner heard its result")).isTrue();
+        assertThat(outbound.finish("test", "1", 2, Outcome.ANSWERED, "again")).isFalse();
+        outbound.onEvent(new PbxEvent.OriginateResult(null, clock.millis(), "oktest-2", false, 3));
+        outbound.pollNow();
+        assertThat(ended).as("neither leg ended twice, nor told its owner").isEmpty();
+        assertThat(legs.find("test", "1", 1).orElseThrow().outcome()).isEqualTo("cancelled");
+        assertThat(legs.find("test", "1", 2).orElseThrow().outcome()).isEqualTo("answered");
+        assertThat(legs.find("test", "1", 2).orElseThrow().detail()).isEqualTo("the owner heard its result");
+    }
+
+    @Test
     void legsHeldBackNeverHideTheDueLegsBehindThemAndAreAskedAgainOnlyAfterAPause() {
         start(new OutboundService.Limits(10, 0, 0, 0, t -> t));
         int heldLegs = OutboundService.FIRST_PAGE + OutboundService.NEXT_PAGE + 5; // more than two pages
