@@ -360,6 +360,9 @@ class BroadcastIT {
             java.util.Map<String, Long> perNumber = new java.util.TreeMap<>();
             pstn.calls().forEach(c -> perNumber.merge(c.number, 1L, Long::sum));
             assertThat(perNumber).hasSize(60).allSatisfy((n, count) -> assertThat(count).as(n).isEqualTo(1L));
+            // each Originate written by OneKey's writer, not asterisk-java's reflective builder (issue 23)
+            assertThat(api.get("/api/health", null).json().path("asterisk").path("originatesWrittenFast").asLong())
+                    .isGreaterThanOrEqualTo(60);
             ws.close();
             phone.close();
         }

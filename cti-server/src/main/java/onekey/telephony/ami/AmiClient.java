@@ -181,6 +181,7 @@ public final class AmiClient implements AutoCloseable {
         ManagerConnection c = current.get();
         long fast = c instanceof OneKeyManagerConnection ok ? ok.eventsBuiltFast() : 0;
         long slow = c instanceof OneKeyManagerConnection ok ? ok.eventsBuiltByAsteriskJava() : 0;
+        long originates = c instanceof OneKeyManagerConnection ok ? ok.originatesWrittenFast() : 0;
         return Map.ofEntries(
                 Map.entry("connected", connected()),
                 Map.entry("host", cfg.host() + ":" + cfg.port()),
@@ -190,6 +191,8 @@ public final class AmiClient implements AutoCloseable {
                 // this connection's events built by OneKey's factory / by asterisk-java's reflective builder
                 Map.entry("eventsBuiltFast", fast),
                 Map.entry("eventsBuiltByAsteriskJava", slow),
+                // this connection's Originate actions written without asterisk-java's reflective builder
+                Map.entry("originatesWrittenFast", originates),
                 Map.entry("queueDepth", queue.size()),
                 Map.entry("maxQueueDepth", maxDepth.get()),
                 Map.entry("connects", connects.get()),
