@@ -116,6 +116,12 @@ public final class CallJournal implements AutoCloseable {
     private BatchApplier batchApplier;
     private final AtomicLong batches = new AtomicLong();
     private Runnable onCaughtUp = () -> { };
+    /**
+     * A write failed since the caught-up action last ran: it runs once when the journal next empties. (It ran at every
+     * emptying after the first failure ever: a recordings reconcile, a walk of the whole folder, on this thread many
+     * times a second for the rest of the run.) Writer thread only.
+     */
+    private boolean catchUpOwed;
     private volatile Thread writer;
 
     private final AtomicLong written = new AtomicLong();
@@ -396,6 +402,7 @@ public final class CallJournal implements AutoCloseable {
                 }
             } catch (Exception e) {
                 failures.incrementAndGet();
+                catchUpOwed = true;
                 lastError = e.toString();
                 if (failingSince == 0) {
                     failingSince = System.currentTimeMillis();
@@ -432,7 +439,8 @@ public final class CallJournal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (caughtUp && failures.get() > 0) {
+        if (caughtUp && catchUpOwed) {
+            catchUpOwed = false;
             try {
                 onCaughtUp.run();
             } catch (RuntimeException x) {
@@ -564,7 +572,7 @@ public final class CallJournal implements AutoCloseable {
     }
 
     /** Unreachable, timed out, pool exhausted: the database will take it later. */
-    static boolean transientFailure(Throwable e) {
+    public static boolean transientFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof java.net.SocketException || t instanceof java.net.SocketTimeoutException

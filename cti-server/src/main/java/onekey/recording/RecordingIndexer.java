@@ -41,6 +41,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private static final Logger log = LoggerFactory.getLogger(RecordingIndexer.class);
     /** MixMonitor finishes writing after the hang-up; how long to wait for a complete file. */
     private static final long SETTLE_TIMEOUT_MS = 30_000;
+    /** How long a hang-up's indexing tries again through database failures before the reconcile is left to link it. */
+    private static final long DATABASE_RETRY_MS = 120_000;
     /** Asterisk's WAV header; a file no longer than this holds no audio at all. */
     private static final int WAV_HEADER_BYTES = 44;
 
@@ -54,6 +56,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
     private volatile Map<String, Object> lastReconcile = Map.of("ranAt", 0L);
     /** One indexing of a file at a time: the hang-up's and a reconciliation's (after an outage) never both record it. */
     private final ConcurrentHashMap<String, ReentrantLock> indexing = new ConcurrentHashMap<>();
@@ -84,32 +87,54 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     @Override
     public void callEnded(CallRecord call, String recordingFile) {
         workers.execute(() -> {
-            try {
-                Optional<Path> file = recordingFile != null ? paths.inside(recordingFile) : Optional.empty();
-                if (recordingFile != null && file.isEmpty()) {
-                    log.warn("call={} recording path refused: not under {}; looking for the call's own file there",
-                            call.linkedid(), root);
-                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-path-refused",
-                            "the dialplan's recording path is not under the recordings folder");
-                }
-                if (file.isEmpty()) {
-                    file = findByLinkedid(call.linkedid(), call.arrivedAt());
-                }
-                if (file.isEmpty()) {
-                    reportMissing(call, expectedPath(call), "missing", "no recording file for the call under the recordings folder");
-                    return;
-                }
-                index(call, file.get(), SETTLE_TIMEOUT_MS);
-            } catch (Exception e) {
-                failed.incrementAndGet();
-                log.error("call={} recording not indexed: {}", call.linkedid(), e.toString());
+            long giveUpAt = System.currentTimeMillis() + DATABASE_RETRY_MS;
+            long backoff = 250;
+            while (true) {
                 try {
-                    calls.addEvent(call.id(), System.currentTimeMillis(), "recording-missing", "not indexed: " + e.getMessage());
-                } catch (RuntimeException again) {
-                    log.error("call={} recording-missing event not stored: {}", call.linkedid(), again.toString());
+                    indexEnded(call, recordingFile);
+                    return;
+                } catch (Exception e) {
+                    // the database away for a moment (a Galera node killed under a pooled connection, a restart): the
+                    // journal handed this call over as done, so nobody else tries again before a reconcile
+                    if (onekey.calls.CallJournal.transientFailure(e) && !workers.isShutdown()
+                            && System.currentTimeMillis() + backoff < giveUpAt) {
+                        retried.incrementAndGet();
+                        log.warn("call={} recording not indexed yet ({}); trying again in {} ms", call.linkedid(),
+                                e.toString(), backoff);
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+                        backoff = Math.min(5_000, backoff * 2);
+                        continue;
+                    }
+                    failed.incrementAndGet();
+                    log.error("call={} recording not indexed: {}", call.linkedid(), e.toString());
+                    try {
+                        calls.addEvent(call.id(), System.currentTimeMillis(), "recording-missing", "not indexed: " + e.getMessage());
+                    } catch (RuntimeException again) {
+                        log.error("call={} recording-missing event not stored: {}", call.linkedid(), again.toString());
+                    }
+                    return;
                 }
             }
         });
+    }
+
+    /** The hang-up's indexing of a call's recording: the dialplan's file, else the call's own under the folder. */
+    private void indexEnded(CallRecord call, String recordingFile) throws IOException, InterruptedException {
+        Optional<Path> file = recordingFile != null ? paths.inside(recordingFile) : Optional.empty();
+        if (recordingFile != null && file.isEmpty()) {
+            log.warn("call={} recording path refused: not under {}; looking for the call's own file there",
+                    call.linkedid(), root);
+            calls.addEvent(call.id(), System.currentTimeMillis(), "recording-path-refused",
+                    "the dialplan's recording path is not under the recordings folder");
+        }
+        if (file.isEmpty()) {
+            file = findByLinkedid(call.linkedid(), call.arrivedAt());
+        }
+        if (file.isEmpty()) {
+            reportMissing(call, expectedPath(call), "missing", "no recording file for the call under the recordings folder");
+            return;
+        }
+        index(call, file.get(), SETTLE_TIMEOUT_MS);
     }
 
     /**
@@ -331,6 +356,7 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         m.put("dir", root.toString());
         m.put("indexed", indexed.get());
         m.put("failed", failed.get());
+        m.put("retriedAfterDatabaseFailure", retried.get());
         m.put("missingOrEmpty", missing.get());
         m.put("lastReconcile", lastReconcile);
         return m;

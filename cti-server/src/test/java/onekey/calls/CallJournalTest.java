@@ -135,6 +135,52 @@ class CallJournalTest {
         }
     }
 
+    /**
+     * The caught-up action (the server's recordings reconcile, a walk of the whole folder) runs once after each outage,
+     * not at every later emptying of the journal: it ran many times a second for the rest of a run after one failure.
+     */
+    @Test
+    void theCaughtUpActionRunsOnceAfterEachOutageNotAtEveryLaterEmptying() throws Exception {
+        Path dir = Files.createTempDirectory("okjournal");
+        AtomicBoolean down = new AtomicBoolean(true);
+        AtomicInteger caughtUp = new AtomicInteger();
+        List<String> written = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(dir, 1000)) {
+            j.lingerMs(0);
+            j.start(e -> {
+                if (down.get()) {
+                    throw new SQLTransientConnectionException("database unreachable");
+                }
+                written.add(name(e));
+            }, caughtUp::incrementAndGet);
+            j.append(ev("L0", "during-1"));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((Long) j.metrics().get("failures")) > 0);
+            down.set(false);
+            assertThat(j.drain(10_000)).isTrue();
+            // each op below empties the journal again; the writer runs one thing at a time, so once the last is written
+            // every earlier emptying's action has run
+            for (int i = 1; i <= 5; i++) {
+                j.append(ev("L" + i, "after-" + i));
+                assertThat(j.drain(5_000)).isTrue();
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> written.contains("after-5"));
+            assertThat(caughtUp.get()).as("runs after the first outage").isEqualTo(1);
+
+            down.set(true);
+            long failures = (Long) j.metrics().get("failures");
+            j.append(ev("L6", "during-2"));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((Long) j.metrics().get("failures")) > failures);
+            down.set(false);
+            assertThat(j.drain(10_000)).isTrue();
+            j.append(ev("L7", "after-7"));
+            assertThat(j.drain(5_000)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> written.contains("after-7"));
+            assertThat(caughtUp.get()).as("runs after the second outage").isEqualTo(2);
+            assertThat(written).containsExactly("during-1", "after-1", "after-2", "after-3", "after-4", "after-5",
+                    "during-2", "after-7");
+        }
+    }
+
     @Test
     void anOpTheDatabaseRefusesForGoodIsSetAsideNotLostAndDoesNotBlockTheRest() throws Exception {
         Path dir = Files.createTempDirectory("okjournal");

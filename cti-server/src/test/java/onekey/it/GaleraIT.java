@@ -172,15 +172,19 @@ class GaleraIT {
 
             Awaitility.await("journal caught up").atMost(Duration.ofSeconds(60))
                     .until(() -> api.get("/api/health", null).json().path("journal").path("pending").asLong() == 0);
-            Awaitility.await("every call complete with its recording").atMost(Duration.ofSeconds(60)).until(() -> {
-                int done = 0;
-                for (JsonNode c : api.get("/api/calls?limit=100", admin).json()) {
-                    if (c.path("endedAt").isNumber() && c.path("recordingId").isNumber()) {
-                        done++;
+            try {
+                Awaitility.await("every call complete with its recording").atMost(Duration.ofSeconds(60)).until(() -> {
+                    int done = 0;
+                    for (JsonNode c : api.get("/api/calls?limit=100", admin).json()) {
+                        if (c.path("endedAt").isNumber() && c.path("recordingId").isNumber()) {
+                            done++;
+                        }
                     }
-                }
-                return done == CALLS;
-            });
+                    return done == CALLS;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(incomplete(stack, api, admin, offered), e);
+            }
             JsonNode journal = api.get("/api/health", null).json().path("journal");
             System.out.printf("journal after the kill: %s%n", journal);
             assertThat(journal.path("rejected").asLong()).as("no write refused for good").isZero();
@@ -272,6 +276,30 @@ class GaleraIT {
                 }
             }
         }
+    }
+
+    /**
+     * What a failed "every call complete" saw: each call row the API lists, with what it lacks, and the server's
+     * warnings and errors (its output stays only in the fork's temp folder, gone by the time anyone reads the report).
+     */
+    private static String incomplete(Stack stack, Api api, String admin, Set<String> offered) {
+        StringBuilder out = new StringBuilder("not every call complete with its recording (" + CALLS + " offered: "
+                + offered + ")\n");
+        try {
+            for (JsonNode c : api.get("/api/calls?limit=100", admin).json()) {
+                out.append(String.format("  call %s linkedid=%s outcome=%s agent=%s endedAt=%s recordingId=%s%s%n",
+                        c.path("id").asText(), c.path("linkedid").asText(), c.path("outcome").asText(),
+                        c.path("agent").asText(), c.path("endedAt").asText(), c.path("recordingId").asText(),
+                        c.path("endedAt").isNumber() && c.path("recordingId").isNumber() ? "" : "   <-- incomplete"));
+            }
+        } catch (RuntimeException e) {
+            out.append("  (calls not readable: ").append(e).append(")\n");
+        }
+        out.append("journal: ").append(api.get("/api/health", null).json().path("journal")).append('\n');
+        out.append("the server's warnings and errors:\n");
+        stack.process.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception"))
+                .limit(200).forEach(l -> out.append("  ").append(l).append('\n'));
+        return out.toString();
     }
 
     private static int count(Connection c, String sql) throws SQLException {

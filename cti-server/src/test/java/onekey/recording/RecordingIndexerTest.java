@@ -88,6 +88,55 @@ class RecordingIndexerTest {
         assertThat(recordings.all().stream().filter(r -> call.id() == (r.callId() == null ? -1 : r.callId())).count()).isEqualTo(1);
     }
 
+    /**
+     * GaleraIT's take-over: the journal hands a call's recording to the indexer and counts it done; the node under the
+     * pooled connection dies as the indexer commits. The indexer tries again (the survivor takes it) instead of leaving
+     * the call without its recording until a reconcile.
+     */
+    @Test
+    void aRecordingWhoseCommitMeetsADeadDatabaseConnectionIsIndexedOnTheNextTry() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        onekey.store.PatientWrites.Batch dyingNode = work -> {
+            if (commits.incrementAndGet() == 1) {
+                throw new org.jooq.exception.DataAccessException("SQL [insert into recordings ...]",
+                        new java.sql.SQLNonTransientConnectionException("socket closed: node 1 is gone", "08000"));
+            }
+            db.inOneTransaction(work);
+        };
+        try (RecordingIndexer retrying = new RecordingIndexer(dir.resolve("recordings"), recordings, calls, null, dyingNode)) {
+            CallRecord call = endedCall("1700000000.9");
+            Path f = root.resolve("1700000000.9.wav");
+            Files.write(f, WavInfoTest.wav(16000 * 3, true));
+            retrying.callEnded(call, f.toString());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> retrying.metrics().get("indexed").equals(1L));
+            assertThat(calls.get(call.id()).orElseThrow().recordingId()).isNotNull();
+            assertThat(calls.timeline(call.id())).extracting(e -> e.type()).contains("recorded").doesNotContain("recording-missing");
+            assertThat(commits.get()).isEqualTo(2);
+            assertThat(retrying.metrics()).containsEntry("retriedAfterDatabaseFailure", 1L).containsEntry("failed", 0L);
+        }
+    }
+
+    /** A failure that is not the database being away (a value it refuses) is not tried again: the call says so. */
+    @Test
+    void aRecordingTheDatabaseRefusesIsReportedMissingNotTriedForever() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        onekey.store.PatientWrites.Batch refusing = work -> {
+            commits.incrementAndGet();
+            throw new org.jooq.exception.DataAccessException("SQL [insert into recordings ...]",
+                    new java.sql.SQLIntegrityConstraintViolationException("refused", "23000"));
+        };
+        try (RecordingIndexer refused = new RecordingIndexer(dir.resolve("recordings"), recordings, calls, null, refusing)) {
+            CallRecord call = endedCall("1700000000.10");
+            Path f = root.resolve("1700000000.10.wav");
+            Files.write(f, WavInfoTest.wav(16000, true));
+            refused.callEnded(call, f.toString());
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> calls.timeline(call.id()).stream().anyMatch(e -> e.type().equals("recording-missing")));
+            assertThat(commits.get()).isEqualTo(1);
+            assertThat(refused.metrics()).containsEntry("retriedAfterDatabaseFailure", 0L).containsEntry("failed", 1L);
+        }
+    }
+
     @Test
     void aCallWithoutARecordingFileIsReportedOnItsTimeline() {
         CallRecord call = endedCall("1700000000.2");
