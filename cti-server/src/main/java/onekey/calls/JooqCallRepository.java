@@ -59,6 +59,10 @@ public final class JooqCallRepository implements CallRepository {
         return insert;
     });
 
+    /** One timeline row without an op key (a recording's "recorded", an agent's note): call, at, type, detail. */
+    static final Prepared INSERT_EVENT = new Prepared(DSL.insertInto(CALL_EVENTS).set(Prepared.params(List.of(
+            CALL_EVENTS.CALL_ID, CALL_EVENTS.AT_MS, CALL_EVENTS.EVENT_TYPE, CALL_EVENTS.DETAIL))));
+
     static final Prepared SET_RECORDING = new Prepared(DSL.update(CALLS)
             .set(CALLS.RECORDING_ID, Prepared.param(CALLS.RECORDING_ID))
             .where(CALLS.ID.eq(Prepared.param(CALLS.ID))));
@@ -316,14 +320,7 @@ public final class JooqCallRepository implements CallRepository {
             throw new IllegalArgumentException("event type is required");
         }
         String d = clip(detail);
-        long id = dsl.insertInto(CALL_EVENTS)
-                .set(CALL_EVENTS.CALL_ID, callId)
-                .set(CALL_EVENTS.AT_MS, at)
-                .set(CALL_EVENTS.EVENT_TYPE, type)
-                .set(CALL_EVENTS.DETAIL, d)
-                .returningResult(CALL_EVENTS.ID)
-                .fetchOne()
-                .value1();
+        long id = INSERT_EVENT.insertReturningId(dsl, callId, at, type, d);
         return new CallEvent(id, callId, at, type, d);
     }
 

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Optional;
 import onekey.store.Constraints;
 import onekey.store.Database;
+import onekey.store.Prepared;
 import onekey.store.jooq.tables.records.RecordingsRecord;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * Recording index, table recordings. Paths are unique through path_sha256 (MariaDB cannot put a 1024-character
@@ -63,7 +65,8 @@ public final class JooqRecordingRepository implements RecordingRepository {
         String status = rec.status() == null ? "ok" : rec.status();
         long createdAt = rec.createdAt() > 0 ? rec.createdAt() : System.currentTimeMillis();
         try {
-            long id = insert(dsl, rec, key, status, createdAt).returningResult(RECORDINGS.ID).fetchOne().value1();
+            long id = INSERT.insertReturningId(dsl, rec.callId(), rec.path(), key, rec.durationMs(), rec.sizeBytes(),
+                    rec.sha256(), status, createdAt);
             return new Recording(id, rec.callId(), rec.path(), rec.durationMs(), rec.sizeBytes(), rec.sha256(), status, createdAt);
         } catch (DataAccessException e) {
             if (Constraints.violates(e, UQ_PATH)) {
@@ -72,6 +75,14 @@ public final class JooqRecordingRepository implements RecordingRepository {
             throw e;
         }
     }
+
+    // issue 23: every call's recording is looked up by its path and inserted once: rendered once, not per call
+    /** A new row: call, path, path key, duration, size, checksum, status, created (the order of the values). */
+    static final Prepared INSERT = new Prepared(DSL.insertInto(RECORDINGS).set(Prepared.params(List.of(RECORDINGS.CALL_ID,
+            RECORDINGS.PATH, RECORDINGS.PATH_SHA256, RECORDINGS.DURATION_MS, RECORDINGS.SIZE_BYTES, RECORDINGS.SHA256,
+            RECORDINGS.STATUS, RECORDINGS.CREATED_AT))));
+    static final Prepared BY_PATH = new Prepared(DSL.selectFrom(RECORDINGS)
+            .where(RECORDINGS.PATH_SHA256.eq(Prepared.param(RECORDINGS.PATH_SHA256))));
 
     /** The recording's row as an insert, every column. */
     private static org.jooq.InsertSetMoreStep<RecordingsRecord> insert(DSLContext tx, Recording rec, String key, String status,
@@ -114,7 +125,7 @@ public final class JooqRecordingRepository implements RecordingRepository {
         if (path == null) {
             return Optional.empty();
         }
-        return dsl.selectFrom(RECORDINGS).where(RECORDINGS.PATH_SHA256.eq(pathKey(path))).fetchOptional()
+        return BY_PATH.fetch(dsl, pathKey(path)).into(RECORDINGS).stream().findFirst()
                 .map(JooqRecordingRepository::toRecording);
     }
 

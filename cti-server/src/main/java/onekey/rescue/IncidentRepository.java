@@ -189,17 +189,37 @@ public final class IncidentRepository {
                 .fetch(this::withSteps);
     }
 
+    /** {@link #headsInStates} for n states, rendered once (issue 23: it runs for every call that joins a queue). */
+    private static final java.util.Map<Integer, onekey.store.Prepared> HEADS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static onekey.store.Prepared heads(int states) {
+        List<org.jooq.Param<String>> in = new java.util.ArrayList<>();
+        for (int i = 0; i < states; i++) {
+            in.add(DSL.param("state" + i, INCIDENTS.STATE));
+        }
+        return new onekey.store.Prepared(DSL.selectFrom(INCIDENTS)
+                .where(INCIDENTS.STATE.in(in))
+                .orderBy(INCIDENTS.OPENED_AT.desc(), INCIDENTS.ID.desc())
+                .limit(DSL.param("limit", Integer.class)));
+    }
+
     /**
      * Incidents in any of {@code states}, newest first, <em>without their steps</em> (an empty list): for a look over
      * every open incident that needs only its elder and caller (issue 23: each SOS call's join ran two such queries
      * plus one for each incident's steps); read an incident whole with {@link #get}.
      */
     public List<Incident> headsInStates(java.util.Collection<String> states, int limit) {
-        return dsl.selectFrom(INCIDENTS)
-                .where(INCIDENTS.STATE.in(states))
-                .orderBy(INCIDENTS.OPENED_AT.desc(), INCIDENTS.ID.desc())
-                .limit(limit)
-                .fetch(r -> new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(),
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        Object[] values = new Object[states.size() + 1];
+        int i = 0;
+        for (String s : states) {
+            values[i++] = s;
+        }
+        values[i] = limit;
+        return HEADS.computeIfAbsent(states.size(), IncidentRepository::heads).fetch(dsl, values).into(INCIDENTS)
+                .map(r -> new Incident(r.getId(), r.getElderId(), r.getCallId(), r.getAgentId(), r.getOpenedAt(),
                         r.getOpenedBy(), r.getReason(), r.getState(), r.getClosedAt(), r.getOutcome(), List.of(),
                         r.getCallerNumber(), r.getDetail()));
     }

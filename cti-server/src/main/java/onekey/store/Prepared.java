@@ -96,6 +96,27 @@ public final class Prepared {
     }
 
     /**
+     * Runs an insert with {@code values} in the order of {@link #names()}; the id the database generated for the row
+     * (its auto-increment key), as jOOQ's {@code returningResult(ID).fetchOne()} gave.
+     */
+    public long insertReturningId(DSLContext dsl, Object... values) {
+        String text = sql(dsl);
+        return dsl.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(text, java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                bindRow(ps, 1, values);
+                ps.executeUpdate();
+                DbStats.executed(text, c);
+                try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                        throw new java.sql.SQLException("no generated key for: " + text);
+                    }
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
      * Runs a multi-row insert ({@link #rows}) for {@code rows}, each row's values in the order of {@link #names()}, in
      * statements of at most {@link #MAX_ROWS} rows; the rows written.
      */

@@ -984,6 +984,24 @@ class StorageIT {
         accounts.update(a.id(), new AccountDraft("1001", Role.AGENT, "1001", "sip1001", "坐席1001", false), null);
         assertTrue(tokens.resolve(t6).isEmpty(), "disabled account");
         assertEquals(java.util.Set.of(), tokens.stillValid(List.of(t6)), "disabled account");
+
+        // more sessions than one statement's list (64), and sizes between its powers of two: every one checked
+        Account c = accounts.create(agent("1003", "1003"), "h");
+        List<String> many = new java.util.ArrayList<>();
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (int i = 0; i < 70; i++) {
+            String token = tokens.issue(c, 120_000);
+            many.add(token);
+            if (i % 9 == 4) {
+                tokens.revoke(token);
+            } else {
+                live.add(token);
+            }
+        }
+        many.add("junk");
+        assertEquals(live, tokens.stillValid(many), "70 sessions, every ninth revoked");
+        assertEquals(java.util.Set.copyOf(many.subList(0, 3)).stream().filter(live::contains)
+                .collect(java.util.stream.Collectors.toSet()), tokens.stillValid(many.subList(0, 3)), "three sessions");
     }
 
     @OnBothEngines
