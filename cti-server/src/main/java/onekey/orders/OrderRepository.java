@@ -437,10 +437,13 @@ public final class OrderRepository {
 
     /** Offers still waiting for an answer, oldest first (the dispatcher's sweep). */
     public List<long[]> asking() {
-        return dsl.select(ORDER_OFFERS.ORDER_ID, ORDER_OFFERS.SEQ).from(ORDER_OFFERS)
-                .where(ORDER_OFFERS.OFFER_STATE.eq("asking")).orderBy(ORDER_OFFERS.ID)
-                .fetch(r -> new long[] {r.value1(), r.value2()});
+        return ASKING.fetch(dsl).map(r -> new long[] {r.get(0, Long.class), r.get(1, Integer.class)});
     }
+
+    /** The dispatcher's sweep runs this every few seconds, busy or idle: rendered once (issue 23). */
+    static final onekey.store.Prepared ASKING = new onekey.store.Prepared(org.jooq.impl.DSL.select(ORDER_OFFERS.ORDER_ID,
+            ORDER_OFFERS.SEQ).from(ORDER_OFFERS)
+            .where(ORDER_OFFERS.OFFER_STATE.eq(org.jooq.impl.DSL.inline("asking"))).orderBy(ORDER_OFFERS.ID));
 
     static Order.Offer offer(OrderOffersRecord o) {
         return new Order.Offer(o.getId(), o.getSeq(), o.getSupplierId(), o.getVia(), o.getOfferState(), o.getAskedAt(),

@@ -149,14 +149,18 @@ public final class OutboundRepository {
 
     /** When the earliest planned leg is due (null: none is planned). */
     public Long nextDue() {
-        return dsl.select(org.jooq.impl.DSL.min(OUTBOUND_LEGS.DUE_AT)).from(OUTBOUND_LEGS)
-                .where(OUTBOUND_LEGS.STATE.eq("planned")).fetchOne(0, Long.class);
+        return NEXT_DUE.fetch(dsl).getFirst().get(0, Long.class);
     }
 
     public List<Leg> dialing() {
-        return dsl.selectFrom(OUTBOUND_LEGS).where(OUTBOUND_LEGS.STATE.eq("dialing")).orderBy(OUTBOUND_LEGS.ID)
-                .fetch(OutboundRepository::leg);
+        return legs(DIALING);
     }
+
+    // the dialer's sweep runs these every second, busy or idle (issue 23): rendered once
+    static final Prepared NEXT_DUE = new Prepared(DSL.select(DSL.min(OUTBOUND_LEGS.DUE_AT)).from(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.STATE.eq(DSL.inline("planned"))));
+    static final Prepared DIALING = new Prepared(DSL.selectFrom(OUTBOUND_LEGS)
+            .where(OUTBOUND_LEGS.STATE.eq(DSL.inline("dialing"))).orderBy(OUTBOUND_LEGS.ID));
 
     public int countDialing(Lane lane) {
         return COUNT_DIALING.fetch(dsl, lane.wire()).getFirst().get(0, Integer.class);

@@ -22,23 +22,19 @@ public final class FollowUpRepository {
     }
 
     /** Plans the call's follow-up; empty when the call has one already (idempotent per linkedid). */
+    /** A new follow-up (every answered SOS call and consultation has one), rendered once (issue 23). */
+    static final onekey.store.Prepared INSERT = new onekey.store.Prepared(org.jooq.impl.DSL.insertInto(FOLLOW_UPS)
+            .set(onekey.store.Prepared.params(List.of(FOLLOW_UPS.LINKEDID, FOLLOW_UPS.CALL_ID, FOLLOW_UPS.ELDER_ID,
+                    FOLLOW_UPS.NUMBER, FOLLOW_UPS.AGENT_ID, FOLLOW_UPS.REASON, FOLLOW_UPS.CREATED_AT, FOLLOW_UPS.DUE_AT)))
+            .set(FOLLOW_UPS.STATE, org.jooq.impl.DSL.inline("open"))
+            .set(FOLLOW_UPS.ATTEMPTS, org.jooq.impl.DSL.inline(0)));
+
     public Optional<FollowUp> create(String linkedid, Long callId, Long elderId, String number, Long agentId, String reason,
                                      long at, long dueAt) {
         // issue 23: the insert alone (one statement, not a look before and a read after): a follow-up there already is
         // the unique key's violation
         try {
-            long id = dsl.insertInto(FOLLOW_UPS)
-                    .set(FOLLOW_UPS.LINKEDID, linkedid)
-                    .set(FOLLOW_UPS.CALL_ID, callId)
-                    .set(FOLLOW_UPS.ELDER_ID, elderId)
-                    .set(FOLLOW_UPS.NUMBER, number)
-                    .set(FOLLOW_UPS.AGENT_ID, agentId)
-                    .set(FOLLOW_UPS.REASON, reason)
-                    .set(FOLLOW_UPS.CREATED_AT, at)
-                    .set(FOLLOW_UPS.DUE_AT, dueAt)
-                    .set(FOLLOW_UPS.STATE, "open")
-                    .set(FOLLOW_UPS.ATTEMPTS, 0)
-                    .returning(FOLLOW_UPS.ID).fetchOne().getId();
+            long id = INSERT.insertReturningId(dsl, linkedid, callId, elderId, number, agentId, reason, at, dueAt);
             return Optional.of(new FollowUp(id, linkedid, callId, elderId, number, agentId, reason, at, dueAt, "open", 0,
                     null, null, null));
         } catch (DataAccessException e) {

@@ -413,19 +413,22 @@ public final class IncidentRepository {
 
     /** Seat tasks still open that were due before {@code before} (nobody took them in time). */
     public List<Incident.Step> openTasksDueBefore(long before) {
-        return dsl.selectFrom(INCIDENT_STEPS)
-                .where(INCIDENT_STEPS.STATE.eq("open")).and(INCIDENT_STEPS.KIND.in("task-a", "task-b"))
-                .and(INCIDENT_STEPS.DUE_AT.lt(before))
-                .orderBy(INCIDENT_STEPS.ID)
-                .fetch(IncidentRepository::step);
+        return TASKS_DUE_BEFORE.fetch(dsl, before).into(INCIDENT_STEPS).map(IncidentRepository::step);
     }
+
+    // the rescue's poller runs these every few hundred ms, busy or idle (issue 23): rendered once
+    private static final onekey.store.Prepared TASKS_DUE_BEFORE = new onekey.store.Prepared(DSL.selectFrom(INCIDENT_STEPS)
+            .where(INCIDENT_STEPS.STATE.eq(DSL.inline("open"))).and(INCIDENT_STEPS.KIND.in(DSL.inline("task-a"), DSL.inline("task-b")))
+            .and(INCIDENT_STEPS.DUE_AT.lt(DSL.param("before", INCIDENT_STEPS.DUE_AT)))
+            .orderBy(INCIDENT_STEPS.ID));
+    private static final onekey.store.Prepared TASKS_OF_KIND = new onekey.store.Prepared(DSL.selectFrom(INCIDENT_STEPS)
+            .where(INCIDENT_STEPS.STATE.eq(DSL.inline("open"))).and(INCIDENT_STEPS.KIND.eq(DSL.param("kind", INCIDENT_STEPS.KIND)))
+            .and(INCIDENT_STEPS.DUE_AT.le(DSL.param("until", INCIDENT_STEPS.DUE_AT)))
+            .orderBy(INCIDENT_STEPS.DUE_AT, INCIDENT_STEPS.ID));
 
     /** Open tasks of a kind due by {@code until}, oldest first (the worklist). */
     public List<Incident.Step> openTasks(String kind, long until) {
-        return dsl.selectFrom(INCIDENT_STEPS)
-                .where(INCIDENT_STEPS.STATE.eq("open")).and(INCIDENT_STEPS.KIND.eq(kind)).and(INCIDENT_STEPS.DUE_AT.le(until))
-                .orderBy(INCIDENT_STEPS.DUE_AT, INCIDENT_STEPS.ID)
-                .fetch(IncidentRepository::step);
+        return TASKS_OF_KIND.fetch(dsl, kind, until).into(INCIDENT_STEPS).map(IncidentRepository::step);
     }
 
     public Optional<Incident.Step> step(long id) {
