@@ -213,7 +213,8 @@ public final class OneKeyServer implements AutoCloseable {
         // writes left from an earlier run (a crash, a database outage) go first, before any new call
         // a run of call states, timelines and audit rows is written in one transaction (issue 23)
         journal.start(calls.journalAppliers()::apply, entries -> calls.journalAppliers().applyAll(entries, db::inOneTransaction), () -> {
-            reconcileRecordings();
+            // off the journal's thread: a walk of the whole recordings folder must not hold the calls' writes
+            Thread.ofVirtual().name("recordings-reconcile").start(this::reconcileRecordings);
             // the database answers again: callers whose record could not be read meanwhile are linked late
             if (calls.lookupsGaveUp()) {
                 Thread.ofVirtual().name("link-late").start(this::linkLate);
@@ -666,11 +667,17 @@ public final class OneKeyServer implements AutoCloseable {
         }
     }
 
+    /** One reconcile at a time: the 10-minute one and the one after a database outage may meet. */
+    private final java.util.concurrent.locks.ReentrantLock reconciling = new java.util.concurrent.locks.ReentrantLock();
+
     private void reconcileRecordings() {
+        reconciling.lock();
         try {
             recordings.reconcile();
         } catch (RuntimeException e) {
             log.error("recording reconciliation failed: {}", e.toString());
+        } finally {
+            reconciling.unlock();
         }
     }
 
