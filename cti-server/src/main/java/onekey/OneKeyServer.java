@@ -452,7 +452,9 @@ public final class OneKeyServer implements AutoCloseable {
             } else {
                 ami.start(pbxSubscribers);
             }
-            housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 10, TimeUnit.MINUTES);
+            // the whole folder at the start and once a day; every 10 minutes the last days' folders only (issue 23)
+            housekeeping.scheduleWithFixedDelay(this::reconcileRecordings, 0, 24, TimeUnit.HOURS);
+            housekeeping.scheduleWithFixedDelay(this::reconcileRecentRecordings, 10, 10, TimeUnit.MINUTES);
             // calls left without their elder by an earlier run at once; later, whenever a caller lookup gave up
             housekeeping.schedule(this::linkLate, 0, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
@@ -669,6 +671,17 @@ public final class OneKeyServer implements AutoCloseable {
 
     /** One reconcile at a time: the 10-minute one and the one after a database outage may meet. */
     private final java.util.concurrent.locks.ReentrantLock reconciling = new java.util.concurrent.locks.ReentrantLock();
+
+    private void reconcileRecentRecordings() {
+        reconciling.lock();
+        try {
+            recordings.reconcileRecent(java.time.LocalDate.now().minusDays(2));
+        } catch (RuntimeException e) {
+            log.error("recording reconciliation failed: {}", e.toString());
+        } finally {
+            reconciling.unlock();
+        }
+    }
 
     private void reconcileRecordings() {
         reconciling.lock();

@@ -286,54 +286,83 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
      * linkedid in the name matches one); vanished files are marked missing. Returns the report.
      */
     public Map<String, Object> reconcile() {
-        int orphans = 0;
-        int linked = 0;
-        int missing = 0;
+        List<Path> files = List.of();
         if (Files.isDirectory(root)) {
-            List<Path> files;
             try (Stream<Path> s = Files.walk(root)) {
                 files = s.filter(p -> p.getFileName().toString().endsWith(".wav") && Files.isRegularFile(p)).toList();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot scan recordings in " + root, e);
             }
-            for (Path f : files) {
-                String path = f.toAbsolutePath().toString();
-                if (recordings.byPath(path).isPresent()) {
-                    continue;
-                }
-                if (!paths.allows(path)) {
-                    log.warn("recording file={} leads out of {} (a link?): not indexed", path, root);
-                    continue;
-                }
-                try {
-                    WavInfo info = WavInfo.read(f);
-                    if (!info.complete() && Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 60_000) {
-                        continue; // still being written by a live call
-                    }
-                    String linkedid = f.getFileName().toString().replaceFirst("\\.wav$", "");
-                    Optional<CallRecord> call = calls.byLinkedid(linkedid);
-                    if (call.isPresent() && call.get().endedAt() != null) {
-                        if (indexing.containsKey(f.toAbsolutePath().normalize().toString())) {
-                            continue; // the hang-up's indexing is at it now
-                        }
-                        index(call.get(), f, 0);
-                        linked++;
-                    } else if (call.isEmpty()) {
-                        recordings.save(new Recording(0, null, path, info.durationMs(), Files.size(f), sha256(f),
-                                "orphan", System.currentTimeMillis()));
-                        orphans++;
-                        log.warn("recording orphan file={} (no call with linkedid {})", path, linkedid);
-                    }
-                } catch (Exception e) {
-                    log.error("recording file={} not indexed: {}", path, e.toString());
-                }
+        }
+        return reconcile(files, true, "full");
+    }
+
+    /**
+     * The 10-minute pass (issue 23): only the dated folders the dialplan writes to (YYYY/MM/DD of a call's arrival) from
+     * {@code from} to tomorrow, and no look for vanished files. The full pass ({@link #reconcile()}: at the start,
+     * after a database outage, once a day) looked up every file of the folder and read every recording row each time:
+     * with a year of a centre's recordings a few hundred thousand queries every ten minutes.
+     */
+    public Map<String, Object> reconcileRecent(java.time.LocalDate from) {
+        List<Path> files = new java.util.ArrayList<>();
+        java.time.LocalDate last = java.time.LocalDate.now().plusDays(1);
+        for (java.time.LocalDate d = from; !d.isAfter(last); d = d.plusDays(1)) {
+            Path day = root.resolve(String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth()));
+            if (!Files.isDirectory(day)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(day)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".wav") && Files.isRegularFile(p)).forEach(files::add);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot scan recordings in " + day, e);
             }
         }
-        for (Recording r : recordings.all()) {
-            if ("ok".equals(r.status()) && !Files.exists(Path.of(r.path()))) {
-                recordings.setStatus(r.id(), "missing");
-                missing++;
-                log.error("recording={} call={} file missing: {}", r.id(), r.callId(), r.path());
+        return reconcile(files, false, "recent");
+    }
+
+    private Map<String, Object> reconcile(List<Path> files, boolean vanished, String kind) {
+        int orphans = 0;
+        int linked = 0;
+        int missing = 0;
+        for (Path f : files) {
+            String path = f.toAbsolutePath().toString();
+            if (recordings.byPath(path).isPresent()) {
+                continue;
+            }
+            if (!paths.allows(path)) {
+                log.warn("recording file={} leads out of {} (a link?): not indexed", path, root);
+                continue;
+            }
+            try {
+                WavInfo info = WavInfo.read(f);
+                if (!info.complete() && Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 60_000) {
+                    continue; // still being written by a live call
+                }
+                String linkedid = f.getFileName().toString().replaceFirst("\\.wav$", "");
+                Optional<CallRecord> call = calls.byLinkedid(linkedid);
+                if (call.isPresent() && call.get().endedAt() != null) {
+                    if (indexing.containsKey(f.toAbsolutePath().normalize().toString())) {
+                        continue; // the hang-up's indexing is at it now
+                    }
+                    index(call.get(), f, 0);
+                    linked++;
+                } else if (call.isEmpty()) {
+                    recordings.save(new Recording(0, null, path, info.durationMs(), Files.size(f), sha256(f),
+                            "orphan", System.currentTimeMillis()));
+                    orphans++;
+                    log.warn("recording orphan file={} (no call with linkedid {})", path, linkedid);
+                }
+            } catch (Exception e) {
+                log.error("recording file={} not indexed: {}", path, e.toString());
+            }
+        }
+        if (vanished) {
+            for (Recording r : recordings.all()) {
+                if ("ok".equals(r.status()) && !Files.exists(Path.of(r.path()))) {
+                    recordings.setStatus(r.id(), "missing");
+                    missing++;
+                    log.error("recording={} call={} file missing: {}", r.id(), r.callId(), r.path());
+                }
             }
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -341,8 +370,11 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         report.put("orphansFound", orphans);
         report.put("linkedLate", linked);
         report.put("missingFound", missing);
+        report.put("pass", kind);
+        report.put("files", files.size());
         lastReconcile = report;
-        log.info("recordings reconciled orphans={} linkedLate={} missing={}", orphans, linked, missing);
+        log.info("recordings reconciled pass={} files={} orphans={} linkedLate={} missing={}", kind, files.size(), orphans,
+                linked, missing);
         return report;
     }
 

@@ -171,6 +171,37 @@ class RecordingIndexerTest {
         assertThat(indexer.reconcile()).containsEntry("orphansFound", 0).containsEntry("linkedLate", 0).containsEntry("missingFound", 0);
     }
 
+    /**
+     * Issue 23: the 10-minute pass looks only at the last days' dated folders (and not for vanished files); the full
+     * pass (at the start, after an outage, daily) at the whole folder.
+     */
+    @Test
+    void theRecentPassLooksAtTheLastDaysFoldersOnlyTheFullPassAtEverything() throws Exception {
+        java.time.LocalDate today = java.time.LocalDate.now();
+        Path todays = Files.createDirectories(dir.resolve("recordings").resolve(String.format("%04d/%02d/%02d",
+                today.getYear(), today.getMonthValue(), today.getDayOfMonth())));
+        CallRecord recent = endedCall("1800000000.1");
+        Files.write(todays.resolve("1800000000.1.wav"), WavInfoTest.wav(16000, true));
+        CallRecord old = endedCall("1700000000.11"); // root: 2026/11/23
+        Files.write(root.resolve("1700000000.11.wav"), WavInfoTest.wav(16000, true));
+        CallRecord gone = endedCall("1800000000.2");
+        Path goneFile = todays.resolve("1800000000.2.wav");
+        Files.write(goneFile, WavInfoTest.wav(16000, true));
+        indexer.callEnded(gone, goneFile.toString());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> recordings.byCall(gone.id()).isPresent());
+        Files.delete(goneFile);
+
+        assertThat(indexer.reconcileRecent(today.minusDays(2))).containsEntry("pass", "recent").containsEntry("files", 1)
+                .containsEntry("linkedLate", 1).containsEntry("missingFound", 0);
+        assertThat(calls.get(recent.id()).orElseThrow().recordingId()).isNotNull();
+        assertThat(calls.get(old.id()).orElseThrow().recordingId()).as("a folder older than the pass's days").isNull();
+        assertThat(recordings.byCall(gone.id()).orElseThrow().status()).isEqualTo("ok");
+
+        assertThat(indexer.reconcile()).containsEntry("pass", "full").containsEntry("linkedLate", 1).containsEntry("missingFound", 1);
+        assertThat(calls.get(old.id()).orElseThrow().recordingId()).isNotNull();
+        assertThat(recordings.byCall(gone.id()).orElseThrow().status()).isEqualTo("missing");
+    }
+
     @Test
     void aRecordingPathOutsideTheFolderIsRefusedAndNoRowPointsThere() throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
