@@ -673,20 +673,17 @@ public final class OneKeyServer implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantLock reconciling = new java.util.concurrent.locks.ReentrantLock();
 
     private void reconcileRecentRecordings() {
-        reconciling.lock();
-        try {
-            recordings.reconcileRecent(java.time.LocalDate.now().minusDays(2));
-        } catch (RuntimeException e) {
-            log.error("recording reconciliation failed: {}", e.toString());
-        } finally {
-            reconciling.unlock();
-        }
+        reconcileRecordings(() -> recordings.reconcileRecent(java.time.LocalDate.now().minusDays(2)));
     }
 
     private void reconcileRecordings() {
+        reconcileRecordings(recordings::reconcile);
+    }
+
+    private void reconcileRecordings(Runnable pass) {
         reconciling.lock();
         try {
-            recordings.reconcile();
+            pass.run();
         } catch (RuntimeException e) {
             log.error("recording reconciliation failed: {}", e.toString());
         } finally {
