@@ -139,6 +139,15 @@ public final class JooqRecordingRepository implements RecordingRepository {
                 .map(JooqRecordingRepository::toRecording);
     }
 
+    static final Prepared OK_AFTER = new Prepared(DSL.selectFrom(RECORDINGS)
+            .where(RECORDINGS.STATUS.eq(DSL.inline("ok"))).and(RECORDINGS.ID.gt(Prepared.param(RECORDINGS.ID)))
+            .orderBy(RECORDINGS.ID).limit(DSL.param("limit", Integer.class)));
+
+    @Override
+    public List<Recording> okAfter(long afterId, int limit) {
+        return OK_AFTER.fetch(dsl, afterId, limit).into(RECORDINGS).map(JooqRecordingRepository::toRecording);
+    }
+
     @Override
     public List<Recording> all() {
         return dsl.selectFrom(RECORDINGS).orderBy(RECORDINGS.ID).fetch(JooqRecordingRepository::toRecording);

@@ -43,6 +43,8 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     private static final long SETTLE_TIMEOUT_MS = 30_000;
     /** How long a hang-up's indexing tries again through database failures before the reconcile is left to link it. */
     private static final long DATABASE_RETRY_MS = 120_000;
+    /** Rows the full reconcile reads at a time when it looks for vanished files. */
+    static final int VANISHED_PAGE = 1_000;
     /** Asterisk's WAV header; a file no longer than this holds no audio at all. */
     private static final int WAV_HEADER_BYTES = 44;
 
@@ -356,9 +358,11 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
                 log.error("recording file={} not indexed: {}", path, e.toString());
             }
         }
-        if (vanished) {
-            for (Recording r : recordings.all()) {
-                if ("ok".equals(r.status()) && !Files.exists(Path.of(r.path()))) {
+        // a page of rows at a time, not every row of the index in memory at once
+        for (List<Recording> page = vanished ? recordings.okAfter(0, VANISHED_PAGE) : List.of(); !page.isEmpty();
+                page = page.size() < VANISHED_PAGE ? List.of() : recordings.okAfter(page.getLast().id(), VANISHED_PAGE)) {
+            for (Recording r : page) {
+                if (!Files.exists(Path.of(r.path()))) {
                     recordings.setStatus(r.id(), "missing");
                     missing++;
                     log.error("recording={} call={} file missing: {}", r.id(), r.callId(), r.path());

@@ -23,6 +23,15 @@ public interface RecordingRepository {
 
     List<Recording> all();
 
+    /**
+     * Recordings with status "ok" and an id above {@code afterId}, by id, at most {@code limit}: the full reconcile's
+     * look for vanished files a page at a time (a year of a centre's recordings is a few hundred thousand rows).
+     */
+    default List<Recording> okAfter(long afterId, int limit) {
+        return all().stream().filter(r -> "ok".equals(r.status()) && r.id() > afterId)
+                .sorted(java.util.Comparator.comparingLong(Recording::id)).limit(limit).toList();
+    }
+
     void setStatus(long id, String status);
 
     /** Every recording of the call, oldest first. */

@@ -202,6 +202,22 @@ class RecordingIndexerTest {
         assertThat(recordings.byCall(gone.id()).orElseThrow().status()).isEqualTo("missing");
     }
 
+    /** The full pass reads the index a page at a time: every vanished file is found across the pages' edge. */
+    @Test
+    void theFullPassFindsVanishedFilesAcrossPagesOfTheIndex() throws Exception {
+        int n = RecordingIndexer.VANISHED_PAGE + 5;
+        Path kept = root.resolve("kept.wav");
+        Files.write(kept, WavInfoTest.wav(8000, true));
+        recordings.saveNew(new Recording(0, null, kept.toAbsolutePath().toString(), 500, Files.size(kept), "00", "ok", 1));
+        for (int i = 0; i < n; i++) {
+            recordings.saveNew(new Recording(0, null, root.resolve("gone-" + i + ".wav").toAbsolutePath().toString(), 500,
+                    1000, "00", "ok", 1));
+        }
+        assertThat(indexer.reconcile()).containsEntry("missingFound", n);
+        assertThat(recordings.all()).filteredOn(r -> "missing".equals(r.status())).hasSize(n);
+        assertThat(recordings.byPath(kept.toAbsolutePath().toString()).orElseThrow().status()).isEqualTo("ok");
+    }
+
     @Test
     void aRecordingPathOutsideTheFolderIsRefusedAndNoRowPointsThere() throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
