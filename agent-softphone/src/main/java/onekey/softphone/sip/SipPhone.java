@@ -168,8 +168,7 @@ public final class SipPhone implements SipListener, AutoCloseable {
             addresses = f.createAddressFactory();
             headers = f.createHeaderFactory();
             messages = f.createMessageFactory();
-            localPort = freeUdpPort(s.localHost());
-            ListeningPoint lp = stack.createListeningPoint(s.localHost(), localPort, ListeningPoint.UDP);
+            ListeningPoint lp = listen(stack);
             provider = stack.createSipProvider(lp);
             provider.addSipListener(this);
             auth = ((SipStackExt) stack).getAuthenticationHelper(new AccountManager() {
@@ -210,6 +209,47 @@ public final class SipPhone implements SipListener, AutoCloseable {
     public SipPhone keepalive(int seconds) {
         registration.keepaliveSeconds(seconds);
         return this;
+    }
+
+    /**
+     * A listening point on a free UDP port. The port is found free and then bound by the stack: another program (an
+     * RTP socket, another phone) may take it in between, so a port taken meanwhile is given up for another, a few
+     * times.
+     */
+    private ListeningPoint listen(SipStack stack) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            localPort = portChooser.applyAsInt(s.localHost());
+            try {
+                return stack.createListeningPoint(s.localHost(), localPort, ListeningPoint.UDP);
+            } catch (javax.sip.InvalidArgumentException e) {
+                if (attempt >= BIND_ATTEMPTS || !bindFailure(e)) {
+                    throw e;
+                }
+                log.log(System.Logger.Level.INFO, "sip.port-taken port=" + localPort + " attempt=" + attempt + ": another port");
+            }
+        }
+    }
+
+    static final int BIND_ATTEMPTS = 5;
+
+    /** Where a phone's SIP port comes from: a free one; a test gives a taken one first. */
+    static volatile java.util.function.ToIntFunction<String> portChooser = SipPhone::freeUdpPortOrThrow;
+
+    private static int freeUdpPortOrThrow(String host) {
+        try {
+            return freeUdpPort(host);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int freeUdpPort(String host) throws IOException {
