@@ -5,7 +5,12 @@
 #    with platform "asterisk"'s key); taken (HTTP 2xx within 3 s): moved to done/.
 #  - Not taken (OneKey down, frozen, refusing): if it holds an event that is neither a restore (qualifier 3)
 #    nor a test report (60x), Asterisk queues the alarm as an SOS call at once ([onekey-alarm-sos], fail
-#    open); the file stays, renamed *.queued, and is handed to OneKey by the next run, so nothing is lost.
+#    open); the file stays, renamed *.queued (its first line after the rename: when it was queued as SOS).
+#  - A file left *.queued is handed over again by a retrier of its own (this script with --retry, detached, one at a
+#    time: its pid in .retrier.pid) after 2, 4, 8, 15, 30 s and then every 60 s for an hour, and by every later run:
+#    OneKey gets the alarm (and its incident) once it answers again, a test report included, not only at the next
+#    alarm. OneKey takes a file once (its name is the alarm's id), so a file handed over twice is stored once.
+#    The retrier stops when this Asterisk no longer answers or the spool is gone.
 set -u
 SPOOL="@@RUNDIR@@/spool/alarms"
 URL="@@API_URL@@/api/alarms/contact-id"
@@ -13,23 +18,68 @@ KEY="@@ALARM_KEY@@"
 CAFILE="@@API_CAFILE@@"   # an https API's private CA (the demo's self-signed certificate); empty: the system's
 ASTCONF="@@RUNDIR@@/etc/asterisk/asterisk.conf"
 mkdir -p "$SPOOL/done"
+
+# hand one file to OneKey; 0 when it took it (the file is then in done/)
+handover() {
+    f=$1
+    name=$(basename "$f" .queued)
+    [ -n "$KEY" ] || return 1
+    failedopen=""
+    [ -f "$SPOOL/sos-$name" ] && failedopen=$(cat "$SPOOL/sos-$name" 2>/dev/null)
+    sig="sha256=$(openssl dgst -sha256 -hmac "$KEY" -r < "$f" | cut -d' ' -f1)"
+    if curl -fsS --max-time 3 ${CAFILE:+--cacert "$CAFILE"} -o /dev/null -H "Content-Type: text/plain" \
+            -H "X-OneKey-Signature: $sig" -H "X-OneKey-Event-File: $name" \
+            ${failedopen:+-H "X-OneKey-Queued-As-Sos: $failedopen"} --data-binary @"$f" "$URL" 2>/dev/null; then
+        mv -f "$f" "$SPOOL/done/$name" 2>/dev/null
+        rm -f "$SPOOL/sos-$name"
+        return 0
+    fi
+    return 1
+}
+
+if [ "${1:-}" = "--retry" ]; then
+    echo $$ > "$SPOOL/.retrier.pid"
+    waited=0
+    for pause in 2 4 8 15 30 $(seq 1 60 | sed 's/.*/60/'); do
+        sleep "$pause"
+        waited=$((waited + pause))
+        [ -d "$SPOOL" ] || exit 0
+        asterisk -C "$ASTCONF" -rx "core show uptime" >/dev/null 2>&1 || exit 0
+        left=0
+        for f in "$SPOOL"/event-*.queued; do
+            [ -f "$f" ] || continue
+            handover "$f" || left=$((left + 1))
+        done
+        if [ "$left" -eq 0 ]; then
+            rm -f "$SPOOL/.retrier.pid"
+            exit 0
+        fi
+    done
+    logger -t onekey-alarm "OneKey has not taken $left alarm event file(s) in $waited s: kept, handed over by the next alarm's run" 2>/dev/null || true
+    rm -f "$SPOOL/.retrier.pid"
+    exit 0
+fi
+
+left=0
 for f in "$SPOOL"/event-*; do
     [ -f "$f" ] || continue
-    name=$(basename "$f" .queued)
-    if [ -n "$KEY" ]; then
-        sig="sha256=$(openssl dgst -sha256 -hmac "$KEY" -r < "$f" | cut -d' ' -f1)"
-        if curl -fsS --max-time 3 ${CAFILE:+--cacert "$CAFILE"} -o /dev/null -H "Content-Type: text/plain" -H "X-OneKey-Signature: $sig" \
-                -H "X-OneKey-Event-File: $name" --data-binary @"$f" "$URL" 2>/dev/null; then
-            mv -f "$f" "$SPOOL/done/$name"
-            continue
-        fi
-    fi
+    handover "$f" && continue
+    left=1
     case "$f" in *.queued) continue ;; esac
+    name=$(basename "$f")
     urgent=$(sed -n '/^\[events\]/,$p;/^event=/p' "$f" | grep -E '^(event=)?[0-9A-F]{4}(18|98)1' | grep -vE '^(event=)?[0-9A-F]{4}(18|98)160' | head -1)
     if [ -n "$urgent" ]; then
         from=$(sed -n 's/^CALLINGFROM=//p' "$f" | tr -cd '0-9')
         asterisk -C "$ASTCONF" -rx "channel originate Local/${from:-1234905}@onekey-alarm-sos extension s@onekey-alarm-announce" >/dev/null 2>&1
+        date +%s > "$SPOOL/sos-$name"
         logger -t onekey-alarm "OneKey did not take $name: queued as SOS (fail open)" 2>/dev/null || true
     fi
     mv -f "$f" "$f.queued"
 done
+if [ "$left" -eq 1 ]; then
+    pid=$(cat "$SPOOL/.retrier.pid" 2>/dev/null || true)
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        setsid "$0" --retry </dev/null >/dev/null 2>&1 &
+    fi
+fi
+exit 0

@@ -39,7 +39,8 @@ import onekey.devices.Scaip;
  * "accuracyM"?,"readings"?}} with {@code X-OneKey-Signature: sha256=<hex HMAC of the body>} with the platform's key
  * (devices.platformKeys): no account; 401 for a bad signature; a replay of (platform, alarmId) answers 200 with the
  * first alarm, a new one 201; {@code POST /api/alarms/contact-id} (an AlarmReceiver event file as the body, header
- * {@code X-OneKey-Event-File}) and {@code POST /api/alarms/scaip} (a SCAIP-style XML body, header
+ * {@code X-OneKey-Event-File}, and {@code X-OneKey-Queued-As-Sos}: epoch seconds, when the line queued it as an SOS
+ * call itself because OneKey did not take it then) and {@code POST /api/alarms/scaip} (a SCAIP-style XML body, header
  * {@code X-OneKey-From}: the device's SIP URI) signed the same way with platform {@code asterisk}'s key: Asterisk's
  * alarm line and MESSAGE context hand them over so;</li>
  * <li>{@code GET /api/alarms?elderId=&limit=} (any role).</li>
@@ -210,7 +211,12 @@ final class DevicesApi {
         if (file == null || !file.matches("[A-Za-z0-9._-]{1,64}")) {
             throw ApiException.invalid("X-OneKey-Event-File", "the event file's name (letters, digits, . _ -)");
         }
-        var results = alarms.contactIdFile(file, new String(raw, StandardCharsets.UTF_8));
+        String sos = r.http.headers().get("X-OneKey-Queued-As-Sos");
+        if (sos != null && !sos.matches("[0-9]{1,12}")) {
+            throw ApiException.invalid("X-OneKey-Queued-As-Sos", "when the alarm line queued it as SOS, epoch seconds");
+        }
+        var results = alarms.contactIdFile(file, new String(raw, StandardCharsets.UTF_8),
+                sos == null ? null : Long.parseLong(sos));
         return Reply.ok(results.stream().map(x -> x == null ? Map.of("outcome", "refused") : shape(x)).toList());
     }
 

@@ -244,6 +244,15 @@ public final class AlarmService {
      * before its kissoff). Returns one result per event line, null for a refused one.
      */
     public List<Result> contactIdFile(String fileName, String text) {
+        return contactIdFile(fileName, text, null);
+    }
+
+    /**
+     * As {@link #contactIdFile(String, String)}, for a file the alarm line queued as an SOS call itself at
+     * {@code queuedAsSosAt} (epoch seconds; null: not) because OneKey did not take it then: the detail says so, for the
+     * seat who answered that call and whoever closes the incident.
+     */
+    public List<Result> contactIdFile(String fileName, String text, Long queuedAsSosAt) {
         ContactId.EventFile f = ContactId.parseFile(text);
         List<Result> out = new java.util.ArrayList<>();
         int line = 0;
@@ -262,7 +271,9 @@ public final class AlarmService {
             }
             String detail = "contact-id account=" + ev.account() + " event=" + ev.qualifier() + ev.code() + " ("
                     + ev.description() + ") group=" + ev.group() + " zone=" + ev.zone()
-                    + (f.callingFrom() == null ? "" : " from=" + PhoneNumbers.mask(f.callingFrom()));
+                    + (f.callingFrom() == null ? "" : " from=" + PhoneNumbers.mask(f.callingFrom()))
+                    + (queuedAsSosAt == null ? "" : "; queued as SOS by the alarm line at "
+                    + java.time.Instant.ofEpochSecond(queuedAsSosAt) + " (OneKey did not answer then)");
             out.add(receive(new Incoming("contact-id", fileName + "/" + line, "contact-id", null, ev.account(), null,
                     ev.kind(), null, null, null, null, null, detail)));
         }

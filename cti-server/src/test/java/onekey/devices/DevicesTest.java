@@ -225,6 +225,22 @@ class DevicesTest {
     }
 
     @Test
+    void aContactIdFileTheAlarmLineQueuedAsSosItselfIsEscalatedLateWithThatInItsDetail() {
+        button(null);
+        String medical = contactId("1234", '1', "101", "01", "002");
+        String file = "\n\n[metadata]\n\nPROTOCOL=ADEMCO_CONTACT_ID\nCALLINGFROM=13800001234\n\n[events]\n\n" + medical + "\n";
+        var results = alarms.contactIdFile("event-Late01", file, 1_780_000_000L);
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).outcome()).isEqualTo("escalated");
+        assertThat(results.get(0).alarm().detail()).contains("event=1101",
+                "queued as SOS by the alarm line at 2026-05-28T20:26:40Z (OneKey did not answer then)");
+        assertThat(opened).hasSize(1);
+        // the retrier handing it over again: stored once
+        assertThat(alarms.contactIdFile("event-Late01", file, 1_780_000_000L).get(0).replay()).isTrue();
+        assertThat(opened).hasSize(1);
+    }
+
+    @Test
     void contactIdDecodesAccountEventAndZone() throws Exception {
         String m = contactId("4321", '1', "111", "02", "007");
         ContactId.Event e = ContactId.decode(m);

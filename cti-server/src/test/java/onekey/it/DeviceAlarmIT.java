@@ -161,8 +161,10 @@ class DeviceAlarmIT {
             // the seat's pop: device, kind, position (the panel has none: the home), at SOS priority
             JsonNode pop = seat.await("device.alarm", j -> j.path("device").path("serial").asText().equals("PANEL-1"), 40)
                     .json();
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559002", "1234905", 8_500, panelAudio("test", test)));
-            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559003", "1234905", 8_500, panelAudio("bad", bad)));
+            // the test report's panel next, alone too (two decodes at once missed digits in a CI run), the bad one after
+            Sipp.Caller testPanel = new Sipp.Caller(stack.asterisk.sipPort, "02155559002", "1234905", 8_500,
+                    panelAudio("test", test));
+            panels.add(testPanel);
             assertThat(pop.path("priority").asText()).isEqualTo("sos");
             assertThat(pop.path("alarm").path("kind").asText()).isEqualTo("medical");
             assertThat(pop.path("alarm").path("detail").asText()).contains("account=1234", "event=1100", "zone=015");
@@ -174,11 +176,13 @@ class DeviceAlarmIT {
             // the elder's phone behind the trunk is called (the incident's first step, through the outbound service)
             Awaitility.await("the elder's phone called").atMost(Duration.ofSeconds(30))
                     .until(() -> elderLine.successfulCalls() >= 1);
+            testPanel.await(30);
+            panels.add(new Sipp.Caller(stack.asterisk.sipPort, "02155559003", "1234905", 8_500, panelAudio("bad", bad)));
             for (Sipp.Caller p : panels) {
                 p.await(30);
             }
             // the 602 test report updated the panel's last test and escalated nothing
-            Awaitility.await("602 recorded").atMost(Duration.ofSeconds(30)).until(() ->
+            awaitOr("602 recorded", 30, () ->
                     stack.api.get("/api/devices/" + panelDevice, sup).json().path("lastTest").path("result")
                             .asText().equals("ok"));
             JsonNode alarms = stack.api.get("/api/alarms?elderId=" + panelElder, sup).json();
@@ -273,6 +277,20 @@ class DeviceAlarmIT {
         } finally {
             stack.process.thaw();
         }
+        // the event file was kept and its retrier hands it to OneKey once it answers again (not only at the next
+        // alarm): stored with when the line queued it as SOS, the file in done/, nothing left queued
+        Path spool = stack.asterisk.rundir.resolve("spool/alarms");
+        awaitOr("the frozen panel's alarm handed over late", 60, () -> stack.api.get("/api/alarms?elderId=" + panelElder,
+                sup).json().findValuesAsText("detail").stream().anyMatch(d -> d.contains("event=1101")));
+        JsonNode late = null;
+        for (JsonNode a : stack.api.get("/api/alarms?elderId=" + panelElder, sup).json()) {
+            if (a.path("detail").asText().contains("event=1101")) {
+                late = a;
+            }
+        }
+        assertThat(late.path("detail").asText()).contains("queued as SOS by the alarm line at");
+        assertThat(late.path("escalated").asBoolean()).isTrue();
+        awaitOr("no event file left queued", 10, () -> fileCount(spool, ".queued") == 0);
     }
 
     /** {@code java} sends nothing the panel would not: silence, the 16 digits as DTMF, silence (µ-law, 8 kHz). */
