@@ -15,6 +15,14 @@ public interface ElderRepository {
     Optional<Elder> get(long id);
 
     /**
+     * The elder's first phone (the one a follow-up calls); empty when there is no such elder or it has no phone. Every
+     * answered call asks (issue 23): implementations answer it with one statement, not the whole record.
+     */
+    default Optional<String> firstPhone(long id) {
+        return get(id).flatMap(e -> e.phones().isEmpty() ? Optional.empty() : Optional.of(e.phones().getFirst()));
+    }
+
+    /**
      * The hot path of every inbound call: the elder owning this phone number. The argument is already
      * normalized with {@link PhoneNumbers#normalize}. Must stay well under a millisecond with a million elders.
      */

@@ -376,6 +376,17 @@ public final class JooqElderRepository implements ElderRepository {
                 .getOrDefault(id, Children.EMPTY)));
     }
 
+    @Override
+    public Optional<String> firstPhone(long id) {
+        var rows = FIRST_PHONE.fetch(dsl, id);
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.getFirst().get(0, String.class));
+    }
+
+    /** An elder's first phone (issue 23: rendered once). */
+    static final onekey.store.Prepared FIRST_PHONE = new onekey.store.Prepared(DSL.select(ELDER_PHONES.PHONE)
+            .from(ELDER_PHONES).where(ELDER_PHONES.ELDER_ID.eq(DSL.param("id", ELDER_PHONES.ELDER_ID)))
+            .orderBy(ELDER_PHONES.ORD).limit(DSL.inline(1)));
+
     /** The elder with this id (issue 23: rendered once). */
     static final onekey.store.Prepared BY_ID = new onekey.store.Prepared(DSL.select(ELDERS.fields()).from(ELDERS)
             .where(ELDERS.ID.eq(DSL.param("id", ELDERS.ID))));

@@ -1231,8 +1231,7 @@ public final class RescueService implements AutoCloseable {
     /** The answered call's follow-up, planned now; empty when the call has one already. Package-private for tests. */
     Optional<FollowUp> planCallFollowUp(onekey.calls.CallRecord c) {
         long now = clock.millis();
-        String number = c.elderId() == null ? c.callerNumber()
-                : elders.get(c.elderId()).map(e -> e.phones().isEmpty() ? c.callerNumber() : e.phones().get(0)).orElse(c.callerNumber());
+        String number = c.elderId() == null ? c.callerNumber() : elders.firstPhone(c.elderId()).orElse(c.callerNumber());
         String reason = c.line() == onekey.lines.Service.SOS ? "sos-call" : "consult";
         Optional<FollowUp> made = callFollowUps.create(c.linkedid(), c.id() == 0 ? null : c.id(), c.elderId(), number,
                 c.agentId(), reason, now, now + settings.followUpHours() * 3_600_000L);

@@ -26,7 +26,19 @@ public final class Languages {
         if (language == null || language.isBlank()) {
             return "zh";
         }
-        String l = language.trim().toLowerCase(Locale.ROOT).split("[-_]")[0];
+        // the three a record may hold, as they are stored: every prompt of every call asks (issue 23)
+        switch (language) {
+            case "zh", "en", "wuu" -> {
+                return language;
+            }
+            default -> { }
+        }
+        String l = language.trim().toLowerCase(Locale.ROOT);
+        int cut = 0;
+        while (cut < l.length() && l.charAt(cut) != '-' && l.charAt(cut) != '_') {
+            cut++;
+        }
+        l = l.substring(0, cut);
         return l.equals("cmn") ? "zh" : l;
     }
 

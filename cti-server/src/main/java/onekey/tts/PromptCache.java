@@ -305,9 +305,29 @@ public final class PromptCache {
 
     /** A TTS prompt in a voice's language. */
     private Optional<Path> tts(String text, String lang) {
-        String key = rateTag.isEmpty() ? hash(lang, text) : sha256("v2\n" + rateTag + lang + "\n" + text);
+        String key = ttsKey(lang, text);
         return cached(key, wav -> synthesize(text, lang, key, wav));
     }
+
+    /**
+     * The name of a TTS prompt, remembered for the texts said lately (issue 23: every call's greeting hashed its text
+     * again); at most {@value #KEYS_REMEMBERED} texts, forgotten all at once past that.
+     */
+    private String ttsKey(String lang, String text) {
+        String memo = lang + "\n" + text;
+        String key = keys.get(memo);
+        if (key == null) {
+            key = rateTag.isEmpty() ? hash(lang, text) : sha256("v2\n" + rateTag + lang + "\n" + text);
+            if (keys.size() >= KEYS_REMEMBERED) {
+                keys.clear();
+            }
+            keys.put(memo, key);
+        }
+        return key;
+    }
+
+    private static final int KEYS_REMEMBERED = 4_096;
+    private final ConcurrentMap<String, String> keys = new ConcurrentHashMap<>();
 
     /** A recording converted to a prompt; empty (after one WARN) when it cannot be used. */
     private Optional<Path> recording(RecordedPrompts.Recording r) {

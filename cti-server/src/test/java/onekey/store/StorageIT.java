@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -796,6 +797,9 @@ class StorageIT {
         assertTrue(repo.findByPhone("2155550009").isEmpty());
         assertTrue(repo.findByPhone(null).isEmpty());
         assertTrue(repo.get(e.id() + 1000).isEmpty());
+        // the follow-up's number: the first phone, in one statement
+        assertEquals(Optional.of("2155550001"), repo.firstPhone(e.id()));
+        assertTrue(repo.firstPhone(e.id() + 1000).isEmpty());
     }
 
     @OnBothEngines
@@ -816,6 +820,7 @@ class StorageIT {
         assertTrue(repo.findByPhone("2155550002").isEmpty(), "the removed phone no longer finds the elder");
         assertEquals(e.id(), repo.findByPhone("2155550012").orElseThrow().id());
         assertEquals(u, repo.get(e.id()).orElseThrow());
+        assertEquals(Optional.of("13601000002"), repo.firstPhone(e.id()), "the phones' new order");
         assertTrue(repo.update(e.id() + 1000, draft("x", List.of("13000000000"), List.of())).isEmpty());
     }
 

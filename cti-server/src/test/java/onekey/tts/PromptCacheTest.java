@@ -192,5 +192,11 @@ class PromptCacheTest {
         assertEquals("zh", PromptCache.normalize("cmn"));
         assertEquals("zh", PromptCache.normalize("zh_CN"));
         assertEquals("en", PromptCache.normalize("en-US"));
+        assertEquals("en", PromptCache.normalize(" EN "));
+        assertEquals("wuu", PromptCache.normalize("wuu-Hans"));
+        assertEquals("wuu", PromptCache.normalize("wuu"));
+        assertEquals("zh", PromptCache.normalize("ZH_cn"));
+        assertEquals("fr", PromptCache.normalize("fr_FR"));
+        assertEquals("", PromptCache.normalize("-x"));
     }
 }

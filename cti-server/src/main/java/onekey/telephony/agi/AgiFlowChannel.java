@@ -78,8 +78,32 @@ final class AgiFlowChannel implements FlowChannel {
         });
     }
 
+    /**
+     * The lengths of OneKey's own prompts (named by the hash of what they say, so a name's length never changes), kept
+     * for the prompts played lately (issue 23: every prompt of every call read its file's header); at most 4,096,
+     * forgotten all at once past that.
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, Long> OWN_PROMPT_MILLIS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern OWN_PROMPT = java.util.regex.Pattern.compile(".*/[0-9a-f]{64}");
+
     /** Length of {@code soundPath}.wav in ms, 0 when unknown. */
-    private static long promptMillis(String soundPath) {
+    static long promptMillis(String soundPath) {
+        Long known = OWN_PROMPT_MILLIS.get(soundPath);
+        if (known != null) {
+            return known;
+        }
+        long ms = readPromptMillis(soundPath);
+        if (ms > 0 && OWN_PROMPT.matcher(soundPath).matches()) {
+            if (OWN_PROMPT_MILLIS.size() >= 4_096) {
+                OWN_PROMPT_MILLIS.clear();
+            }
+            OWN_PROMPT_MILLIS.put(soundPath, ms);
+        }
+        return ms;
+    }
+
+    private static long readPromptMillis(String soundPath) {
         try {
             java.nio.file.Path wav = java.nio.file.Path.of(soundPath + ".wav");
             return java.nio.file.Files.exists(wav) ? onekey.tts.WavInfo.read(wav).durationMs() : 0;
