@@ -91,6 +91,23 @@ public final class SurgeBench {
     static double amiEventsPerCall = Double.NaN;
     /** The database process's CPU over the surge (ms), or -1 when it is H2 inside the cti-server. */
     static long databaseCpu = -1;
+    /** MariaDB's statements over the surge per call, by counter ("Questions" and the Com_* that moved); MariaDB only. */
+    static String statementsPerCall;
+
+    /** The counters that moved between two readings, per call, largest first. */
+    static String perCall(Map<String, Long> before, Map<String, Long> after, int calls) {
+        List<Map.Entry<String, Double>> moved = new ArrayList<>();
+        after.forEach((k, v) -> {
+            long d = v - before.getOrDefault(k, 0L);
+            if (d > 0) {
+                moved.add(Map.entry(k, (double) d / Math.max(1, calls)));
+            }
+        });
+        moved.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        return moved.stream().filter(e -> e.getValue() >= 0.05)
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
     static long measuredFrom;
 
     /** One call as both records tell it. Times in epoch ms; -1 = did not happen. */
@@ -217,6 +234,7 @@ public final class SurgeBench {
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
                 long db0 = maria == null ? 0 : ProcessStats.cpuMillis(maria.pid());
+                Map<String, Long> statements0 = maria == null ? Map.of() : maria.statementCounters();
                 long t0 = System.nanoTime();
                 long meanService = (RING_MIN_MS + RING_MAX_MS) / 2 + (TALK_MIN_MS + TALK_MAX_MS) / 2;
                 long drainSeconds = SECONDS + CALLS * meanService / 1000 / Math.max(1, AGENTS) * 2 + 300;
@@ -230,6 +248,9 @@ public final class SurgeBench {
                 amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 databaseCpu = maria == null ? -1 : ProcessStats.cpuMillis(maria.pid()) - db0;
+                if (maria != null) {
+                    statementsPerCall = perCall(statements0, maria.statementCounters(), CALLS);
+                }
                 loadAfterCalls = ProcessStats.loadAverage();
                 System.out.printf(elapsed() + " callers' sipp exit %d after %.0f s; load %s%n", exit, runSeconds, loadAfterCalls);
                 if (exit != 0) {
@@ -613,6 +634,10 @@ public final class SurgeBench {
         rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | AMI events received by the cti-server: %.1f per call | load at the end %s |",
                 seconds, serverCpu / 1000.0, (double) serverCpu / Math.max(1, calls.size()), asteriskCpu / 1000.0,
                 (double) asteriskCpu / Math.max(1, calls.size()), amiEventsPerCall, loadAfter));
+        if (statementsPerCall != null) {
+            rows.add("| the database's statements per call over the surge (MariaDB SHOW GLOBAL STATUS, the bench's own reads included) | "
+                    + statementsPerCall + " |");
+        }
         rows.add(databaseCpu < 0
                 ? "| the database | H2 embedded in the cti-server (`-Dbench.db=h2`): its writes are in the cti-server's CPU above |"
                 : String.format("| the database | MariaDB in its own process (`-Dbench.db=mariadb`, the production set-up): %.1f s = %.2f ms per call, not in the cti-server's CPU above |",

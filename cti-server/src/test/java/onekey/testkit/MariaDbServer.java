@@ -224,6 +224,27 @@ public final class MariaDbServer implements AutoCloseable {
         return PASSWORD;
     }
 
+    /**
+     * The server's statement counters (SHOW GLOBAL STATUS: Questions and the Com_* counters that are not 0), for a
+     * bench to count what a unit of work costs the database.
+     */
+    public java.util.Map<String, Long> statementCounters() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl(""), USER, PASSWORD);
+             Statement st = c.createStatement();
+             var rs = st.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name = 'Questions' OR Variable_name LIKE 'Com\\_%'")) {
+            while (rs.next()) {
+                long v = rs.getLong(2);
+                if (v != 0) {
+                    out.put(rs.getString(1), v);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read MariaDB's status: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** The server's process id (its CPU, /proc). */
     public long pid() {
         return process.pid();
