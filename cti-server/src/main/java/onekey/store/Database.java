@@ -103,25 +103,53 @@ public final class Database implements AutoCloseable {
         }
         try (Connection c = pool.getConnection()) {
             boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+            // MariaDB (issue 23): START TRANSACTION … COMMIT on the pooled autocommit connection, two round trips; the
+            // driver's setAutoCommit(false) … commit() … setAutoCommit(true) was three (each a statement: SET
+            // autocommit), a third of the journal's commits' statements. Ended by COMMIT or ROLLBACK on every path, so
+            // the connection goes back to the pool with no transaction open. H2 (in process) keeps the JDBC way.
+            boolean explicit = auto && dialect == SQLDialect.MARIADB;
+            if (explicit) {
+                run(c, "START TRANSACTION");
+            } else {
+                c.setAutoCommit(false);
+            }
             bound.set(c);
             try {
                 work.run();
-                c.commit();
+                if (explicit) {
+                    run(c, "COMMIT");
+                } else {
+                    c.commit();
+                }
                 if (stats != null) {
                     stats.oneTransactionCommitted();
                 }
             } catch (Exception | Error e) {
                 try {
-                    c.rollback();
+                    if (explicit) {
+                        run(c, "ROLLBACK");
+                    } else {
+                        c.rollback();
+                    }
                 } catch (java.sql.SQLException x) {
                     e.addSuppressed(x);
+                    if (explicit) {
+                        pool.evictConnection(c); // not known to be out of its transaction: never back to the pool
+                    }
                 }
                 throw e;
             } finally {
                 bound.remove();
-                c.setAutoCommit(auto);
+                if (!explicit) {
+                    c.setAutoCommit(auto);
+                }
             }
+        }
+    }
+
+    private static void run(Connection c, String sql) throws java.sql.SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 

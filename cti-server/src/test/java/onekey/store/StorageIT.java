@@ -127,6 +127,44 @@ class StorageIT {
                 "拄拐杖", "one-key landline", "独居", contacts);
     }
 
+    /**
+     * {@link Database#inOneTransaction} (MariaDB: START TRANSACTION … COMMIT on the autocommit connection, issue 23):
+     * committed together, rolled back whole, and the one pooled connection left out of any transaction either way
+     * (an insert after it is seen at once by another connection).
+     */
+    @OnBothEngines
+    void oneTransactionCommitsTogetherRollsBackWholeAndLeavesThePooledConnectionInAutocommit(String engine) throws Exception {
+        String url = freshUrl(engine);
+        Database one = engine.equals("h2") ? Database.open(url, "sa", "", 1)
+                : Database.open(url, maria.user(), maria.password(), 1);
+        Database other = openUrl(engine, url);
+        try {
+            one.dsl().execute("create table tx_t (id int primary key, v varchar(10))");
+            one.inOneTransaction(() -> {
+                one.dsl().execute("insert into tx_t values (1, 'a')");
+                one.dsl().execute("insert into tx_t values (2, 'b')");
+                assertEquals(0, other.dsl().fetchCount(org.jooq.impl.DSL.table("tx_t")), "not seen before the commit");
+            });
+            assertEquals(2, other.dsl().fetchCount(org.jooq.impl.DSL.table("tx_t")));
+            Exception refused = null;
+            try {
+                one.inOneTransaction(() -> {
+                    one.dsl().execute("insert into tx_t values (3, 'c')");
+                    one.dsl().execute("insert into tx_t values (1, 'again')");
+                });
+            } catch (org.jooq.exception.DataAccessException e) {
+                refused = e;
+            }
+            assertTrue(refused != null, "the duplicate key is thrown");
+            assertEquals(2, other.dsl().fetchCount(org.jooq.impl.DSL.table("tx_t")), "row 3 rolled back with it");
+            one.dsl().execute("insert into tx_t values (4, 'd')"); // the same (only) connection, autocommit again
+            assertEquals(3, other.dsl().fetchCount(org.jooq.impl.DSL.table("tx_t")), "seen at once: no transaction left open");
+        } finally {
+            other.close();
+            one.close();
+        }
+    }
+
     // --- care-call campaign filters on the stored records (issue 16) -----------------------------------
 
     private static ElderDraft elder(String name, String phone, LocalDate born, String district, String language,
