@@ -11,6 +11,10 @@
 #    OneKey gets the alarm (and its incident) once it answers again, a test report included, not only at the next
 #    alarm. OneKey takes a file once (its name is the alarm's id), so a file handed over twice is stored once.
 #    The retrier stops when this Asterisk no longer answers or the spool is gone.
+#  - A SCAIP MESSAGE alarm queued as SOS because OneKey did not take it (the [onekey-message] context, or the
+#    Kamailio front's alarm-message.sh) is kept the same way: `alarm-handoff.sh --message DEVICE BASE64-BODY` writes
+#    it to message-*.queued (device, when it was queued as SOS, the body) and starts the retrier, which posts it to
+#    /api/alarms/scaip (HMAC-signed; OneKey takes a device's alarm ref once).
 set -u
 SPOOL="@@RUNDIR@@/spool/alarms"
 URL="@@API_URL@@/api/alarms/contact-id"
@@ -18,6 +22,43 @@ KEY="@@ALARM_KEY@@"
 CAFILE="@@API_CAFILE@@"   # an https API's private CA (the demo's self-signed certificate); empty: the system's
 ASTCONF="@@RUNDIR@@/etc/asterisk/asterisk.conf"
 mkdir -p "$SPOOL/done"
+
+# start the retrier unless one runs
+start_retrier() {
+    pid=$(cat "$SPOOL/.retrier.pid" 2>/dev/null || true)
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        setsid "$0" --retry </dev/null >/dev/null 2>&1 &
+        : # the retrier writes its own pid
+    fi
+}
+
+# hand one kept MESSAGE alarm to OneKey; 0 when it took it (the file is then in done/)
+handover_message() {
+    f=$1
+    [ -n "$KEY" ] || return 1
+    device=$(sed -n 1p "$f")
+    queued=$(sed -n 2p "$f")
+    b64=$(sed -n 3p "$f")
+    sig="sha256=$(printf '%s' "$b64" | openssl dgst -sha256 -hmac "$KEY" -r | cut -d' ' -f1)"
+    if curl -fsS --max-time 3 ${CAFILE:+--cacert "$CAFILE"} -o /dev/null -H "Content-Type: text/plain" \
+            -H "X-OneKey-Signature: $sig" -H "X-OneKey-From: sip:${device}@device" -H "X-OneKey-Body: base64" \
+            ${queued:+-H "X-OneKey-Queued-As-Sos: $queued"} --data-binary "$b64" "${URL%/contact-id}/scaip" 2>/dev/null; then
+        mv -f "$f" "$SPOOL/done/$(basename "$f" .queued)" 2>/dev/null
+        return 0
+    fi
+    return 1
+}
+
+if [ "${1:-}" = "--message" ]; then
+    device=$(printf '%s' "${2:-}" | tr -cd '0-9a-zA-Z._-')
+    b64=$(printf '%s' "${3:-}" | tr -cd 'A-Za-z0-9+/=')
+    [ -n "$b64" ] || exit 0
+    tmp=$(mktemp "$SPOOL/.message-XXXXXX") || exit 0
+    printf '%s\n%s\n%s\n' "$device" "$(date +%s)" "$b64" > "$tmp"
+    mv -f "$tmp" "$SPOOL/message-$(date +%s)-$(basename "$tmp" | cut -d- -f2).queued"
+    start_retrier
+    exit 0
+fi
 
 # hand one file to OneKey; 0 when it took it (the file is then in done/)
 handover() {
@@ -50,6 +91,10 @@ if [ "${1:-}" = "--retry" ]; then
             [ -f "$f" ] || continue
             handover "$f" || left=$((left + 1))
         done
+        for f in "$SPOOL"/message-*.queued; do
+            [ -f "$f" ] || continue
+            handover_message "$f" || left=$((left + 1))
+        done
         if [ "$left" -eq 0 ]; then
             rm -f "$SPOOL/.retrier.pid"
             exit 0
@@ -77,9 +122,6 @@ for f in "$SPOOL"/event-*; do
     mv -f "$f" "$f.queued"
 done
 if [ "$left" -eq 1 ]; then
-    pid=$(cat "$SPOOL/.retrier.pid" 2>/dev/null || true)
-    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
-        setsid "$0" --retry </dev/null >/dev/null 2>&1 &
-    fi
+    start_retrier
 fi
 exit 0

@@ -6,7 +6,8 @@
 #  - OneKey took the alarm: POST /api/alarms/scaip (HMAC-signed with platform "asterisk"'s key, HTTPS verified with
 #    curl --cacert), and the answer carries OneKey's "ack" (SHA-1 of key, "taken" and the body); or
 #  - OneKey did not (down, frozen, refusing, 2 s): the alarm is queued here as an SOS call ([onekey-alarm-sos], fail
-#    open), as the [onekey-message] context does.
+#    open), as the [onekey-message] context does, and kept: alarm-handoff.sh --message hands it to OneKey once it
+#    answers again (the [onekey-message] context cannot: the dialplan runs no shell, modules.conf).
 # Exit 1 (this Asterisk unreachable too): Kamailio relays the MESSAGE to a live node, whose dialplan does the same.
 set -u
 URL="@@API_URL@@/api/alarms/scaip"
@@ -32,4 +33,6 @@ logger -t onekey-alarm "OneKey did not take the MESSAGE alarm of ${device:-?}: q
 asterisk -C "$ASTCONF" -rx "channel originate Local/${device:-1234905}@onekey-alarm-sos extension s@onekey-alarm-announce" \
     >/dev/null 2>&1 || exit 1
 asterisk -C "$ASTCONF" -rx "database put onekey-alarm front-failopen $(date +%s)" >/dev/null 2>&1 || true
+# kept and handed to OneKey once it answers again (alarm-handoff.sh's retrier), with when it was queued as SOS
+"@@RUNDIR@@/agi-bin/alarm-handoff.sh" --message "$device" "$b64" >/dev/null 2>&1 || true
 exit 0

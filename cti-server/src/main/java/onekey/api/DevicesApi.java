@@ -41,7 +41,7 @@ import onekey.devices.Scaip;
  * first alarm, a new one 201; {@code POST /api/alarms/contact-id} (an AlarmReceiver event file as the body, header
  * {@code X-OneKey-Event-File}, and {@code X-OneKey-Queued-As-Sos}: epoch seconds, when the line queued it as an SOS
  * call itself because OneKey did not take it then) and {@code POST /api/alarms/scaip} (a SCAIP-style XML body, header
- * {@code X-OneKey-From}: the device's SIP URI) signed the same way with platform {@code asterisk}'s key: Asterisk's
+ * {@code X-OneKey-From}: the device's SIP URI; {@code X-OneKey-Queued-As-Sos} as for a file) signed the same way with platform {@code asterisk}'s key: Asterisk's
  * alarm line and MESSAGE context hand them over so;</li>
  * <li>{@code GET /api/alarms?elderId=&limit=} (any role).</li>
  * </ul>
@@ -211,13 +211,17 @@ final class DevicesApi {
         if (file == null || !file.matches("[A-Za-z0-9._-]{1,64}")) {
             throw ApiException.invalid("X-OneKey-Event-File", "the event file's name (letters, digits, . _ -)");
         }
+        var results = alarms.contactIdFile(file, new String(raw, StandardCharsets.UTF_8), queuedAsSos(r));
+        return Reply.ok(results.stream().map(x -> x == null ? Map.of("outcome", "refused") : shape(x)).toList());
+    }
+
+    /** {@code X-OneKey-Queued-As-Sos}: when Asterisk queued the alarm as an SOS call itself (epoch seconds), or null. */
+    private static Long queuedAsSos(Req r) {
         String sos = r.http.headers().get("X-OneKey-Queued-As-Sos");
         if (sos != null && !sos.matches("[0-9]{1,12}")) {
             throw ApiException.invalid("X-OneKey-Queued-As-Sos", "when the alarm line queued it as SOS, epoch seconds");
         }
-        var results = alarms.contactIdFile(file, new String(raw, StandardCharsets.UTF_8),
-                sos == null ? null : Long.parseLong(sos));
-        return Reply.ok(results.stream().map(x -> x == null ? Map.of("outcome", "refused") : shape(x)).toList());
+        return sos == null ? null : Long.parseLong(sos);
     }
 
     private Reply scaip(Req r) {
@@ -242,7 +246,14 @@ final class DevicesApi {
         } catch (IllegalArgumentException e) {
             throw fieldError(e);
         }
-        AlarmService.Result res = alarms.receive(m.incoming());
+        AlarmService.Incoming in = m.incoming();
+        Long sos = queuedAsSos(r);
+        if (sos != null) {
+            in = new AlarmService.Incoming(in.platform(), in.alarmId(), in.source(), in.deviceSerial(),
+                    in.contactIdAccount(), in.sipIdentity(), in.kind(), in.occurredAt(), in.lat(), in.lon(),
+                    in.accuracyM(), in.readings(), AlarmService.queuedAsSosNote(in.detail(), sos));
+        }
+        AlarmService.Result res = alarms.receive(in);
         Map<String, Object> out = shape(res);
         out.put("ack", AlarmSignature.messageAck(key, raw)); // the dialplan's proof that OneKey has it
         return res.replay() ? Reply.ok(out) : Reply.created(out);

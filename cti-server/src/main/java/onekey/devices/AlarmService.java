@@ -272,12 +272,20 @@ public final class AlarmService {
             String detail = "contact-id account=" + ev.account() + " event=" + ev.qualifier() + ev.code() + " ("
                     + ev.description() + ") group=" + ev.group() + " zone=" + ev.zone()
                     + (f.callingFrom() == null ? "" : " from=" + PhoneNumbers.mask(f.callingFrom()))
-                    + (queuedAsSosAt == null ? "" : "; queued as SOS by the alarm line at "
-                    + java.time.Instant.ofEpochSecond(queuedAsSosAt) + " (OneKey did not answer then)");
+                    + (queuedAsSosAt == null ? "" : "; " + queuedAsSosNote(null, queuedAsSosAt));
             out.add(receive(new Incoming("contact-id", fileName + "/" + line, "contact-id", null, ev.account(), null,
                     ev.kind(), null, null, null, null, null, detail)));
         }
         return out;
+    }
+
+    /**
+     * {@code detail} with the note that Asterisk queued the alarm as an SOS call itself at {@code epochSeconds} because
+     * OneKey did not take it then (handed over later by the alarm line's retrier).
+     */
+    public static String queuedAsSosNote(String detail, long epochSeconds) {
+        return join(detail, "queued as SOS by the alarm line at " + java.time.Instant.ofEpochSecond(epochSeconds)
+                + " (OneKey did not answer then)");
     }
 
     private static String join(String a, String b) {
