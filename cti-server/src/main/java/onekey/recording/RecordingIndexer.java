@@ -91,9 +91,10 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
         workers.execute(() -> {
             long giveUpAt = System.currentTimeMillis() + DATABASE_RETRY_MS;
             long backoff = 250;
+            java.util.concurrent.atomic.AtomicBoolean refusalNoted = new java.util.concurrent.atomic.AtomicBoolean();
             while (true) {
                 try {
-                    indexEnded(call, recordingFile);
+                    indexEnded(call, recordingFile, refusalNoted);
                     return;
                 } catch (Exception e) {
                     // the database away for a moment (a Galera node killed under a pooled connection, a restart): the
@@ -121,13 +122,16 @@ public final class RecordingIndexer implements CallTracker.RecordingSink, AutoCl
     }
 
     /** The hang-up's indexing of a call's recording: the dialplan's file, else the call's own under the folder. */
-    private void indexEnded(CallRecord call, String recordingFile) throws IOException, InterruptedException {
+    private void indexEnded(CallRecord call, String recordingFile, java.util.concurrent.atomic.AtomicBoolean refusalNoted)
+            throws IOException, InterruptedException {
         Optional<Path> file = recordingFile != null ? paths.inside(recordingFile) : Optional.empty();
-        if (recordingFile != null && file.isEmpty()) {
+        if (recordingFile != null && file.isEmpty() && !refusalNoted.get()) {
+            // once per call, however often the indexing is tried again after a database failure
             log.warn("call={} recording path refused: not under {}; looking for the call's own file there",
                     call.linkedid(), root);
             calls.addEvent(call.id(), System.currentTimeMillis(), "recording-path-refused",
                     "the dialplan's recording path is not under the recordings folder");
+            refusalNoted.set(true);
         }
         if (file.isEmpty()) {
             file = findByLinkedid(call.linkedid(), call.arrivedAt());

@@ -116,6 +116,28 @@ class RecordingIndexerTest {
         }
     }
 
+    /** A refused dialplan path, then a commit through a dead connection: the refusal is on the timeline once. */
+    @Test
+    void aRefusedPathIsNotedOnceHoweverOftenTheIndexingIsTriedAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        onekey.store.PatientWrites.Batch dyingNode = work -> {
+            if (commits.incrementAndGet() <= 2) {
+                throw new org.jooq.exception.DataAccessException("SQL [insert into recordings ...]",
+                        new java.sql.SQLNonTransientConnectionException("socket closed: node 1 is gone", "08000"));
+            }
+            db.inOneTransaction(work);
+        };
+        try (RecordingIndexer retrying = new RecordingIndexer(dir.resolve("recordings"), recordings, calls, null, dyingNode)) {
+            CallRecord call = endedCall("1700000000.11");
+            Files.write(root.resolve("1700000000.11.wav"), WavInfoTest.wav(16000, true));
+            retrying.callEnded(call, "/etc/passwd");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> retrying.metrics().get("indexed").equals(1L));
+            assertThat(commits.get()).isEqualTo(3);
+            assertThat(calls.timeline(call.id()).stream().filter(e -> e.type().equals("recording-path-refused")).count())
+                    .isEqualTo(1);
+        }
+    }
+
     /** A failure that is not the database being away (a value it refuses) is not tried again: the call says so. */
     @Test
     void aRecordingTheDatabaseRefusesIsReportedMissingNotTriedForever() throws Exception {
