@@ -1014,10 +1014,11 @@ public final class SipPhone implements SipListener, AutoCloseable {
             }
             try {
                 stack.stop();
-            } catch (java.util.ConcurrentModificationException e) {
-                // JAIN-SIP's UDP processor walks its channel threads' list while they may still be adding themselves
-                // (a phone closed right after its start: a fresh clone's SipPhonePortTest once). Its socket is closed
-                // first; the second stop finishes the rest of the stack
+            } catch (RuntimeException e) {
+                // JAIN-SIP's UDP processor makes its list of channel threads on its own thread after the start: a phone
+                // closed right after its start meets it unmade (NullPointerException) or being filled
+                // (ConcurrentModificationException; fresh clones' SipPhonePortTest, twice). Its socket is closed and
+                // it is out of the stack before that; the second stop finishes the rest of the stack
                 log.log(System.Logger.Level.WARNING, "sip.close stack stopped during its own start: " + e + "; stopping again");
                 try {
                     stack.stop();

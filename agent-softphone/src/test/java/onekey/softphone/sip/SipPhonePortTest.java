@@ -36,6 +36,24 @@ class SipPhonePortTest {
         }
     }
 
+    /**
+     * JAIN-SIP's UDP processor makes its list of channel threads on its own thread after the start: a phone closed
+     * right after its start met it unmade (NullPointerException) or being filled (ConcurrentModificationException) —
+     * twice in fresh clones. Closing still stops the phone.
+     */
+    @Test
+    void aPhoneClosedRightAfterItsStartClosesWithoutAnError() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            SipPhone phone = new SipPhone(new SipPhone.Settings("127.0.0.1", "127.0.0.1", 9, "1005", null),
+                    new Audio.Silence(), new Audio.NoSink(), null).start();
+            int port = phone.localPort();
+            phone.close();
+            try (DatagramSocket again = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                assertEquals(port, again.getLocalPort(), "the phone's port is free after its close");
+            }
+        }
+    }
+
     @Test
     void aPortTakenEveryTimeIsAnErrorAfterAFewTries() throws Exception {
         ToIntFunction<String> free = SipPhone.portChooser;
