@@ -54,6 +54,8 @@ public final class AlarmService {
     private final ElderThresholds thresholds;
     /** The 驿站 register, for the nearest station in the pop; null: none shown. */
     private final StationService stations;
+    /** Alarms this server is escalating now: a replay meanwhile does not escalate them twice. */
+    private final java.util.Set<Long> escalating = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public AlarmService(DeviceService devices, ElderRepository elders, Incidents incidents,
                         Supplier<List<Long>> readySeats, AuditLog audit, onekey.events.EventHub hub, Clock clock) {
@@ -91,7 +93,7 @@ public final class AlarmService {
         }
         Optional<Alarm> earlier = repo.alarm(in.platform(), in.alarmId());
         if (earlier.isPresent()) {
-            return new Result(earlier.get(), true, "replay");
+            return replay(earlier.get());
         }
         Optional<Device> device = find(in);
         long now = clock.millis();
@@ -112,7 +114,7 @@ public final class AlarmService {
                 device.map(Device::id).orElse(null), device.map(Device::elderId).orElse(null), kind, now,
                 in.occurredAt(), in.lat(), in.lon(), in.accuracyM(), detail, false, null)).orElse(null);
         if (stored == null) { // a replay that arrived at the same moment
-            return new Result(repo.alarm(in.platform(), in.alarmId()).orElseThrow(), true, "replay");
+            return replay(repo.alarm(in.platform(), in.alarmId()).orElseThrow());
         }
         if (device.isEmpty()) {
             log.warn("alarm={} source={} kind={} from an unknown device: recorded, supervisors told", stored.id(),
@@ -133,7 +135,39 @@ public final class AlarmService {
             notifier.toSupervisors(new DeviceEvents.AlarmRecorded(stored, d, kind));
             return new Result(stored, false, kind);
         }
-        return new Result(escalate(stored, d), false, "escalated");
+        escalating.add(stored.id()); // a replay while this runs leaves it to this
+        try {
+            return new Result(escalate(stored, d), false, "escalated");
+        } finally {
+            escalating.remove(stored.id());
+        }
+    }
+
+    /**
+     * A known alarm sent again. One that should have been escalated and is not — its escalation failed or timed out
+     * (the rescue busy, the database failing) after it was stored, so its sender was answered an error and tried again —
+     * is escalated now: the sender's retry is the alarm's second chance, never a silent "already have it". One being
+     * escalated by this server right now is left to that.
+     */
+    private Result replay(Alarm a) {
+        if (a.escalated() || a.incidentId() != null || a.deviceId() == null || Alarm.quiet(a.kind())
+                || "reading-normal".equals(a.kind())) {
+            return new Result(a, true, "replay");
+        }
+        Optional<Device> device = repo.get(a.deviceId());
+        if (device.isEmpty() || device.get().inTestMode(a.receivedAt())) {
+            return new Result(a, true, "replay");
+        }
+        if (!escalating.add(a.id())) {
+            return new Result(a, true, "escalating");
+        }
+        try {
+            log.warn("alarm={} device={} kind={} stored but not escalated before: escalated on its replay", a.id(),
+                    a.deviceId(), a.kind());
+            return new Result(escalate(a, device.get()), true, "escalated");
+        } finally {
+            escalating.remove(a.id());
+        }
     }
 
     private Alarm escalate(Alarm a, Device d) {

@@ -51,6 +51,8 @@ class DevicesTest {
     StationService stations;
     ElderThresholds thresholds;
     Elder li;
+    /** How many of the next incident openings fail (the rescue busy or its database failing). */
+    int failOpens;
 
     @BeforeEach
     void up() {
@@ -66,6 +68,10 @@ class DevicesTest {
         stations = new StationService(new StationRepository(db), audit, clock, java.time.ZoneId.of("Asia/Shanghai"), "21");
         thresholds = new ElderThresholds(db, audit, clock);
         alarms = new AlarmService(devices, elders, (elderId, detail) -> {
+            if (failOpens > 0) {
+                failOpens--;
+                throw new IllegalStateException("rescue: no answer in 30 s");
+            }
             opened.add(elderId + ":" + detail);
             return new AlarmService.Incidents.Opened(opened.size(), true, Map.of("id", opened.size(), "reason",
                     AlarmService.REASON, "detail", detail));
@@ -165,6 +171,36 @@ class DevicesTest {
         } finally {
             store.close();
         }
+    }
+
+    @Test
+    void anAlarmStoredButNotEscalatedIsEscalatedWhenItsSenderTriesAgain() {
+        Device d = button(null);
+        var in = new AlarmService.Incoming("acme", "A-78", "api", "SOS-0001", null, null, "medical", null, null, null,
+                null, null, null);
+        failOpens = 1;
+        assertThatThrownBy(() -> alarms.receive(in)).hasMessageContaining("no answer");
+        Alarm kept = alarms.alarms(li.id(), 10).get(0);
+        assertThat(kept.escalated()).isFalse();
+        assertThat(opened).isEmpty();
+        // the sender was answered an error and tries again: the alarm is escalated now, once
+        AlarmService.Result again = alarms.receive(in);
+        assertThat(again.replay()).isTrue();
+        assertThat(again.outcome()).isEqualTo("escalated");
+        assertThat(again.alarm().id()).isEqualTo(kept.id());
+        assertThat(again.alarm().incidentId()).isEqualTo(1L);
+        assertThat(opened).singleElement().asString().startsWith(li.id() + ":kind=medical device=SOS-0001");
+        assertThat(types()).contains("device.alarm");
+        AlarmService.Result third = alarms.receive(in);
+        assertThat(third.outcome()).isEqualTo("replay");
+        assertThat(opened).hasSize(1);
+        // a test report stored while the rescue failed is not escalated by its replay either
+        devices.testMode(d.id(), 60, sup);
+        var test = new AlarmService.Incoming("acme", "A-79", "api", "SOS-0001", null, null, "fall", null, null, null, null,
+                null, null);
+        assertThat(alarms.receive(test).outcome()).isEqualTo("test");
+        assertThat(alarms.receive(test).outcome()).isEqualTo("replay");
+        assertThat(opened).hasSize(1);
     }
 
     @Test
