@@ -108,6 +108,7 @@ public final class OneKeyServer implements AutoCloseable {
     private final onekey.alerts.AlertService alerts; // issue 19: supervisors' alerts, stored with an id
     private final onekey.devices.DeviceService devices; // issue 24: devices, their tests
     private final onekey.devices.AlarmService alarms; // issue 24: alarms without a voice
+    private final onekey.devices.KeptAlarms keptAlarms; // the MESSAGE alarms Asterisk kept while OneKey did not answer
     private final onekey.devices.StationService stations; // issue 24: the 驿站 register, the nearest in the pop
     private final onekey.devices.ElderThresholds elderThresholds; // issue 24: the elders' own reading ranges
     private final onekey.workload.Workload workload; // issue 19: agent states logged for the day's workload
@@ -307,6 +308,8 @@ public final class OneKeyServer implements AutoCloseable {
                     RescueService.shape(o.incident()));
         }, () -> agents.all().stream().filter(a -> a.state() == onekey.agents.AgentState.READY)
                 .map(onekey.agents.AgentStatus::accountId).toList(), audit, hub, clock, elderThresholds, stations);
+        // MESSAGE alarms Asterisk queued as SOS itself while OneKey did not answer, kept in AstDB for OneKey to take
+        this.keptAlarms = new onekey.devices.KeptAlarms(pbx, alarms, audit);
         // life services (issue 21): offers and callbacks are legs of the one outbound service; a registration order's
         // confirmation and reminders are the existing broadcasts
         OneKeyConfig.Orders oc = cfg.orders();
@@ -356,6 +359,7 @@ public final class OneKeyServer implements AutoCloseable {
                     }
                 }, () -> {
                     devices.publishTestModes();
+                    Thread.ofVirtual().name("kept-alarms").start(keptAlarms::collect);
                     // what the dialplan plays for a terminal test and for an alarm it queues itself (issue 24)
                     Thread.ofVirtual().name("device-prompts").start(() -> {
                         try {
@@ -471,6 +475,13 @@ public final class OneKeyServer implements AutoCloseable {
                     log.error("device silence check failed: {}", e.toString());
                 }
             }, cfg.devices().silentCheckSeconds(), cfg.devices().silentCheckSeconds(), TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    keptAlarms.collect();
+                } catch (RuntimeException e) {
+                    log.error("kept alarms not collected: {}", e.toString());
+                }
+            }, 30, 30, TimeUnit.SECONDS);
             sms.start();
             housekeeping.scheduleWithFixedDelay(sms::checkLink, 1, 1, TimeUnit.SECONDS);
             reports.start(housekeeping);

@@ -249,9 +249,7 @@ final class DevicesApi {
         AlarmService.Incoming in = m.incoming();
         Long sos = queuedAsSos(r);
         if (sos != null) {
-            in = new AlarmService.Incoming(in.platform(), in.alarmId(), in.source(), in.deviceSerial(),
-                    in.contactIdAccount(), in.sipIdentity(), in.kind(), in.occurredAt(), in.lat(), in.lon(),
-                    in.accuracyM(), in.readings(), AlarmService.queuedAsSosNote(in.detail(), sos));
+            in = in.queuedAsSos(sos);
         }
         AlarmService.Result res = alarms.receive(in);
         Map<String, Object> out = shape(res);

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class AlarmService {
     private static final Logger log = LoggerFactory.getLogger(AlarmService.class);
     public static final String REASON = "device-alarm";
+    private static final String QUEUED_AS_SOS = "queued as SOS by the alarm line at";
 
     /** How an escalated alarm opens (or joins) the elder's incident: the rescue, as the root wires it. */
     public interface Incidents {
@@ -37,7 +38,13 @@ public final class AlarmService {
     /** An alarm as it arrives, before it is matched to a device. Exactly one of the device keys is normally set. */
     public record Incoming(String platform, String alarmId, String source, String deviceSerial, String contactIdAccount,
                            String sipIdentity, String kind, Long occurredAt, Double lat, Double lon, Double accuracyM,
-                           Map<String, Double> readings, String detail) {}
+                           Map<String, Double> readings, String detail) {
+        /** This alarm as Asterisk queued it as an SOS call itself at {@code epochSeconds}, OneKey not taking it then. */
+        public Incoming queuedAsSos(long epochSeconds) {
+            return new Incoming(platform, alarmId, source, deviceSerial, contactIdAccount, sipIdentity, kind, occurredAt,
+                    lat, lon, accuracyM, readings, queuedAsSosNote(detail, epochSeconds));
+        }
+    }
 
     /** What became of an alarm: stored now or a replay of {@code alarm}, escalated or recorded only. */
     public record Result(Alarm alarm, boolean replay, String outcome) {}
@@ -93,7 +100,7 @@ public final class AlarmService {
         }
         Optional<Alarm> earlier = repo.alarm(in.platform(), in.alarmId());
         if (earlier.isPresent()) {
-            return replay(earlier.get());
+            return replay(noted(earlier.get(), in));
         }
         Optional<Device> device = find(in);
         long now = clock.millis();
@@ -114,7 +121,7 @@ public final class AlarmService {
                 device.map(Device::id).orElse(null), device.map(Device::elderId).orElse(null), kind, now,
                 in.occurredAt(), in.lat(), in.lon(), in.accuracyM(), detail, false, null)).orElse(null);
         if (stored == null) { // a replay that arrived at the same moment
-            return replay(repo.alarm(in.platform(), in.alarmId()).orElseThrow());
+            return replay(noted(repo.alarm(in.platform(), in.alarmId()).orElseThrow(), in));
         }
         if (device.isEmpty()) {
             log.warn("alarm={} source={} kind={} from an unknown device: recorded, supervisors told", stored.id(),
@@ -141,6 +148,25 @@ public final class AlarmService {
         } finally {
             escalating.remove(stored.id());
         }
+    }
+
+    /**
+     * A known alarm sent again with the note that Asterisk queued it as an SOS call itself (its sender's request reached
+     * OneKey late, after the line had given up on it and queued it): the stored alarm gets the note, so the seat knows
+     * an SOS call for it is or was in the queue.
+     */
+    private Alarm noted(Alarm a, Incoming in) {
+        int at = in.detail() == null ? -1 : in.detail().indexOf(QUEUED_AS_SOS);
+        if (at < 0) {
+            return a;
+        }
+        String note = in.detail().substring(at);
+        if (a.detail() != null && a.detail().contains(QUEUED_AS_SOS)) {
+            return a;
+        }
+        repo.detail(a.id(), join(a.detail(), note));
+        log.info("alarm={} noted: {}", a.id(), note);
+        return repo.alarm(a.id()).orElse(a);
     }
 
     /**
@@ -318,7 +344,7 @@ public final class AlarmService {
      * OneKey did not take it then (handed over later by the alarm line's retrier).
      */
     public static String queuedAsSosNote(String detail, long epochSeconds) {
-        return join(detail, "queued as SOS by the alarm line at " + java.time.Instant.ofEpochSecond(epochSeconds)
+        return join(detail, QUEUED_AS_SOS + " " + java.time.Instant.ofEpochSecond(epochSeconds)
                 + " (OneKey did not answer then)");
     }
 

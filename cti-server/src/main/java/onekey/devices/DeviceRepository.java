@@ -178,6 +178,11 @@ public final class DeviceRepository {
         dsl.update(ALARMS).set(ALARMS.ESCALATED, true).set(ALARMS.INCIDENT_ID, incidentId).where(ALARMS.ID.eq(alarmId)).execute();
     }
 
+    /** The alarm's detail replaced (a later word on it: Asterisk queued it as SOS too). */
+    public void detail(long alarmId, String detail) {
+        dsl.update(ALARMS).set(ALARMS.DETAIL, detail).where(ALARMS.ID.eq(alarmId)).execute();
+    }
+
     /** Newest first; null: every elder. */
     public List<Alarm> alarms(Long elderId, int limit) {
         return dsl.selectFrom(ALARMS).where(elderId == null ? DSL.noCondition() : ALARMS.ELDER_ID.eq(elderId))

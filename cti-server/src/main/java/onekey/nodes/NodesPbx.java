@@ -87,6 +87,49 @@ final class NodesPbx implements Pbx {
         each("store " + family + "/" + key, n -> n.pbx.putSetting(family, key, value));
     }
 
+    /** Every connected node's (a node's dialplan writes its own; a node away keeps its keys until it is back). */
+    @Override
+    public List<String> settingKeys(String family) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        List<String> failed = new ArrayList<>();
+        for (NodeSet.Node n : upOrThrow("list " + family)) {
+            try {
+                out.addAll(n.pbx.settingKeys(family));
+            } catch (PbxException e) {
+                failed.add(n.name() + ": " + e.getMessage());
+            }
+        }
+        if (out.isEmpty() && !failed.isEmpty()) {
+            throw new PbxException("list " + family + " failed on " + failed);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The first connected node's that has it. */
+    @Override
+    public java.util.Optional<String> setting(String family, String key) {
+        PbxException first = null;
+        for (NodeSet.Node n : upOrThrow("read " + family + "/" + key)) {
+            try {
+                java.util.Optional<String> v = n.pbx.setting(family, key);
+                if (v.isPresent()) {
+                    return v;
+                }
+            } catch (PbxException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void deleteSettings(String family, String key) {
+        each("delete " + family + "/" + key + "/…", n -> n.pbx.deleteSettings(family, key));
+    }
+
     @Override
     public void deleteSetting(String family, String key) {
         each("delete " + family + "/" + key, n -> n.pbx.deleteSetting(family, key));

@@ -21,6 +21,19 @@ public interface Pbx {
     /** Removes a setting stored with {@link #putSetting} (absent is fine). */
     void deleteSetting(String family, String key);
 
+    /**
+     * The keys one level under an AstDB family (what the dialplan wrote for OneKey to collect: the alarms it kept while
+     * OneKey did not answer): empty when none. At most what one read holds (about 1 KB of keys; a last key cut short
+     * reads as absent); the rest come with the next read, once these are deleted.
+     */
+    List<String> settingKeys(String family);
+
+    /** One AstDB value (at most 255 characters come back: Asterisk 16's DBGet), or empty when absent. */
+    java.util.Optional<String> setting(String family, String key);
+
+    /** Removes {@code family/key} and everything under it (absent is fine). */
+    void deleteSettings(String family, String key);
+
     /** A member of a queue as the PBX has it: interface ("PJSIP/1001"), member name, paused and why. */
     record QueueMember(String iface, String name, boolean paused, String pausedReason) {}
 

@@ -304,6 +304,20 @@ public final class OrdersBench {
         }
 
         @Override
+        public java.util.List<String> settingKeys(String family) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.Optional<String> setting(String family, String key) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void deleteSettings(String family, String key) {
+        }
+
+        @Override
         public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
         }
 

@@ -204,6 +204,74 @@ class DevicesTest {
     }
 
     @Test
+    void aMessageAlarmAsteriskKeptWhileOneKeyWasAwayIsTakenWithItsNoteAndItsKeyDeleted() {
+        devices.register(new DeviceDraft(li.id(), "fall-sensor", "FALL-9", null, null, null, null, "fall-9@devices", null,
+                null, null), sup);
+        var pbx = new onekey.testkit.RecordingPbx();
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><alarm><ref>K-1</ref><device>fall-9</device><type>fall</type><status>alarm"
+                + "</status><location><lat>31.2031</lat><lon>121.4431</lon><accuracy>12</accuracy></location></alarm>";
+        String b64 = java.util.Base64.getEncoder().encodeToString(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(b64.length()).as("longer than one DBGet").isGreaterThan(255);
+        // as [onekey-message] writes them: a good one, the same one again (two nodes), one that is not an alarm, one
+        // being written (no /n yet)
+        keep(pbx, "1780000000-aaaa", "fall-9", b64);
+        keep(pbx, "1780000001-bbbb", "fall-9", b64);
+        keep(pbx, "1780000002-cccc", "fall-9", java.util.Base64.getEncoder()
+                .encodeToString("not xml".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        pbx.putSetting(KeptAlarms.FAMILY + "/1780000003-dddd", "0", b64.substring(0, 200));
+        pbx.putSetting("onekey", "sos-wait", "30");
+        KeptAlarms kept = new KeptAlarms(pbx, alarms, audit);
+        // the rescue fails on the first: its key is kept for the next round; the second (the same alarm) escalates it
+        // as its replay, the one that is not an alarm is refused with an audit row; both deleted
+        failOpens = 1;
+        assertThat(kept.collect()).isEqualTo(2);
+        assertThat(pbx.astdb.keySet()).filteredOn(k -> k.startsWith(KeptAlarms.FAMILY)).allMatch(k ->
+                k.contains("/1780000000-aaaa/") || k.contains("/1780000003-dddd/"));
+        assertThat(kept.collect()).isEqualTo(1);
+        assertThat(pbx.astdb).containsOnlyKeys(KeptAlarms.FAMILY + "/1780000003-dddd/0", "onekey/sos-wait");
+        List<Alarm> stored = alarms.alarms(li.id(), 10);
+        assertThat(stored).singleElement().satisfies(a -> {
+            assertThat(a.alarmId()).isEqualTo("fall-9/K-1");
+            assertThat(a.lat()).isEqualTo(31.2031);
+            assertThat(a.detail()).contains("queued as SOS by the alarm line at 2026-05-28T20:26:40Z");
+            assertThat(a.escalated()).isTrue();
+        });
+        assertThat(opened).hasSize(1);
+        assertThat(audit.recent(null, null, 20)).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo("alarm.refused");
+            assertThat(r.detail()).contains("kept=1780000002-cccc", "body:");
+        });
+        assertThat(kept.collect()).isZero();
+    }
+
+    /** As [onekey-message] keeps a MESSAGE alarm: 200-character pieces, then n = pieces:device. */
+    private static void keep(onekey.testkit.RecordingPbx pbx, String id, String device, String b64) {
+        int i = 0;
+        for (; i * 200 < b64.length(); i++) {
+            pbx.putSetting(KeptAlarms.FAMILY + "/" + id, Integer.toString(i), b64.substring(i * 200,
+                    Math.min(b64.length(), i * 200 + 200)));
+        }
+        pbx.putSetting(KeptAlarms.FAMILY + "/" + id, "n", i + ":" + device);
+    }
+
+    @Test
+    void anAlarmStoredFromALateRequestGetsTheQueuedAsSosNoteOfItsReplay() {
+        button(null);
+        // the line's request reached OneKey after the line had given up and queued the alarm as SOS: stored plain
+        var in = new AlarmService.Incoming("scaip", "SOS-0001/R-1", "scaip", "SOS-0001", null, null, "fall", null, null,
+                null, null, null, "scaip type=fall status=alarm");
+        assertThat(alarms.receive(in).alarm().detail()).isEqualTo("scaip type=fall status=alarm");
+        // the kept copy comes with the note: the stored alarm gets it, once; nothing is escalated twice
+        AlarmService.Result kept = alarms.receive(in.queuedAsSos(1_780_000_000L));
+        assertThat(kept.replay()).isTrue();
+        assertThat(kept.alarm().detail()).isEqualTo("scaip type=fall status=alarm; queued as SOS by the alarm line at "
+                + "2026-05-28T20:26:40Z (OneKey did not answer then)");
+        assertThat(alarms.receive(in.queuedAsSos(1_780_000_099L)).alarm().detail()).isEqualTo(kept.alarm().detail());
+        assertThat(alarms.receive(in).alarm().detail()).isEqualTo(kept.alarm().detail());
+        assertThat(opened).hasSize(1);
+    }
+
+    @Test
     void anAlarmReplayedOpensOneIncidentAndPopsToAReadySeatWithThePosition() {
         Device d = button(null);
         var in = new AlarmService.Incoming("acme", "A-77", "api", "SOS-0001", null, null, "fall", clock.millis() - 30_000,

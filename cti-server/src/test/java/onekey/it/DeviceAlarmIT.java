@@ -108,11 +108,30 @@ class DeviceAlarmIT {
         try {
             Awaitility.await(what).atMost(Duration.ofSeconds(seconds)).until(c);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String out = stack.process.output();
+            // the test's own polls left out
+            String out = stack.process.output().lines().filter(l -> !l.contains("api method=GET"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
             throw new AssertionError(what + " did not happen; server output tail:\n"
-                    + out.substring(Math.max(0, out.length() - 4000)) + "\nasterisk:\n" + stack.asterisk.messagesLog()
-                    + "\n" + stack.asterisk.cli("queue show onekey") + "\n" + stack.asterisk.cli("core show channels"), e);
+                    + out.substring(Math.max(0, out.length() - 8000)) + "\nasterisk:\n" + stack.asterisk.messagesLog()
+                    + "\n" + stack.asterisk.cli("queue show onekey") + "\n" + stack.asterisk.cli("core show channels")
+                    + "\nalarm spool:\n" + spoolStory(), e);
         }
+    }
+
+    /** The alarm spool's files and its retrier's log, for a failure's message. */
+    static String spoolStory() {
+        Path spool = stack.asterisk.rundir.resolve("spool/alarms");
+        StringBuilder b = new StringBuilder();
+        try (var s = Files.walk(spool)) {
+            s.forEach(p -> b.append(spool.relativize(p)).append('\n'));
+            Path log = spool.resolve(".retrier.log");
+            if (Files.exists(log)) {
+                b.append(".retrier.log:\n").append(Files.readString(log));
+            }
+        } catch (IOException e) {
+            b.append(e);
+        }
+        return b.toString();
     }
 
     static void deleteTree(Path dir) {
@@ -267,6 +286,8 @@ class DeviceAlarmIT {
             assertThat(message("fall-1", "F-2", "31.2030", "121.4430")).isZero();
             awaitOr("the MESSAGE alarm in the queue at SOS priority", 10, () -> stack.asterisk.cli("queue show onekey").matches("(?s).*Local/fall1@onekey-alarm-sos.*prio: 10.*"));
             assertThat(stack.asterisk.cli("database get onekey-alarm message-failopen")).contains("Value: 1");
+            // and kept in AstDB for OneKey to take once it answers (the dialplan runs no shell)
+            assertThat(stack.asterisk.cli("database show onekey-alarm-kept")).contains("/onekey-alarm-kept/").contains("/n");
             // through the Kamailio front: 200 only once the alarm was queued here as SOS (the script's fail-open)
             assertThat(message(front.port, "alarm-message-front.xml", "fall-3", "F-11", "31.2030", "121.4430"))
                     .as("the front answered 200 with OneKey frozen; " + front.log()).isZero();
@@ -277,6 +298,39 @@ class DeviceAlarmIT {
         } finally {
             stack.process.thaw();
         }
+        // the event file was kept and its retrier hands it to OneKey once it answers again (not only at the next
+        // alarm): stored with when the line queued it as SOS, escalated (the seat's pop, the elder's incident), the
+        // file in done/, nothing left queued
+        Path spool = stack.asterisk.rundir.resolve("spool/alarms");
+        awaitOr("the frozen panel's alarm handed over late", 60, () -> stack.api.get("/api/alarms?elderId=" + panelElder,
+                sup).json().findValuesAsText("detail").stream().anyMatch(d -> d.contains("event=1101")));
+        for (JsonNode a : stack.api.get("/api/alarms?elderId=" + panelElder, sup).json()) {
+            if (a.path("detail").asText().contains("event=1101")) {
+                assertThat(a.path("detail").asText()).contains("queued as SOS by the alarm line at");
+            }
+        }
+        // escalated (an escalation that timed out behind the thawed server's backlog is done on the retrier's replay)
+        awaitOr("the frozen panel's alarm escalated", 60, () -> stack.api.get("/api/alarms?elderId=" + panelElder, sup)
+                .json().findParents("detail").stream().anyMatch(a -> a.path("detail").asText().contains("event=1101")
+                        && a.path("escalated").asBoolean()));
+        // the MESSAGE Asterisk's own [onekey-message] queued as SOS is taken from AstDB (KeptAlarms), its key deleted,
+        // with the note (its first request, read by the thawed server after the line gave up, stored it without)
+        awaitOr("the MESSAGE alarm Asterisk kept taken late with its note", 60, () -> stack.api.get("/api/alarms?limit=50",
+                sup).json().findParents("alarmId").stream().anyMatch(a -> a.path("alarmId").asText().equals("fall-1/F-2")
+                        && a.path("detail").asText().contains("queued as SOS by the alarm line at")
+                        && a.path("lat").asDouble() == 31.2030));
+        awaitOr("the kept MESSAGE's key deleted", 10, () -> !stack.asterisk.cli("database show onekey-alarm-kept")
+                .contains("/onekey-alarm-kept/"));
+        // the MESSAGE the Kamailio front queued as SOS is kept in the spool and handed over by the retrier
+        awaitOr("the front's MESSAGE alarm handed over late", 60, () -> stack.api.get("/api/alarms?limit=50", sup).json()
+                .findValuesAsText("alarmId").contains("fall-3/F-11"));
+        for (JsonNode a : stack.api.get("/api/alarms?limit=50", sup).json()) {
+            if (a.path("alarmId").asText().equals("fall-3/F-11")) {
+                assertThat(a.path("detail").asText()).contains("queued as SOS by the alarm line at");
+            }
+        }
+        awaitOr("nothing left queued", 20, () -> fileCount(spool, ".queued") == 0);
+        assertThat(Files.readString(spool.resolve(".retrier.log"))).as(spoolStory()).contains("done");
     }
 
     /** {@code java} sends nothing the panel would not: silence, the 16 digits as DTMF, silence (µ-law, 8 kHz). */

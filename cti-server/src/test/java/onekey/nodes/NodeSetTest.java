@@ -45,6 +45,20 @@ class NodeSetTest {
         }
 
         @Override
+        public java.util.List<String> settingKeys(String family) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.Optional<String> setting(String family, String key) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void deleteSettings(String family, String key) {
+        }
+
+        @Override
         public void queueAdd(String queue, String iface, String memberName, boolean paused, String reason) {
             if (members.containsKey(iface)) {
                 throw new PbxException("QueueAdd failed: Unable to add interface: Already there");

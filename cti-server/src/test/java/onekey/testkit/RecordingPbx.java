@@ -36,6 +36,8 @@ public final class RecordingPbx implements Pbx {
     public final List<LiveChannel> live = new CopyOnWriteArrayList<>();
     /** Channels moved elsewhere in the dialplan: "channel → context,exten". */
     public final List<String> redirects = new CopyOnWriteArrayList<>();
+    /** AstDB as OneKey and the dialplan left it: "family/key" → value. */
+    public final Map<String, String> astdb = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** Waits until call {@code n} (1-based) was placed and no more than that; returns it. */
     public Call await(int n) {
@@ -74,10 +76,34 @@ public final class RecordingPbx implements Pbx {
 
     @Override
     public void putSetting(String family, String key, String value) {
+        astdb.put(family + "/" + key, value);
     }
 
     @Override
     public void deleteSetting(String family, String key) {
+        astdb.remove(family + "/" + key);
+    }
+
+    @Override
+    public List<String> settingKeys(String family) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        astdb.keySet().forEach(k -> {
+            if (k.startsWith(family + "/")) {
+                out.add(k.substring(family.length() + 1).split("/")[0]);
+            }
+        });
+        return List.copyOf(out);
+    }
+
+    @Override
+    public java.util.Optional<String> setting(String family, String key) {
+        // Asterisk 16's DBGet gives 255 characters at most
+        return java.util.Optional.ofNullable(astdb.get(family + "/" + key)).map(v -> v.length() > 255 ? v.substring(0, 255) : v);
+    }
+
+    @Override
+    public void deleteSettings(String family, String key) {
+        astdb.keySet().removeIf(k -> k.equals(family + "/" + key) || k.startsWith(family + "/" + key + "/"));
     }
 
     @Override

@@ -76,6 +76,58 @@ public final class AmiPbx implements Pbx {
     }
 
     @Override
+    public List<String> settingKeys(String family) {
+        // DB_KEYS through GetVar: the AMI user has no "command" right for "database show", Asterisk 16 no DBGetTree
+        String keys;
+        try {
+            keys = ami.send(new GetVarAction("DB_KEYS(" + family + ")")).getAttribute("Value");
+        } catch (AmiException e) {
+            throw new PbxException("cannot list " + family + " in AstDB: " + e.getMessage(), e);
+        }
+        List<String> out = new ArrayList<>();
+        if (keys != null) {
+            for (String k : keys.split(",")) {
+                if (!k.isBlank()) {
+                    out.add(k.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.Optional<String> setting(String family, String key) {
+        // DBGet (DB() itself may not be read from AMI: live_dangerously = no)
+        List<ResponseEvent> events;
+        try {
+            events = ami.sendForEvents(new org.asteriskjava.manager.action.DbGetAction(family, key));
+        } catch (AmiException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")) {
+                return java.util.Optional.empty();
+            }
+            throw new PbxException("cannot read " + family + "/" + key + " from AstDB: " + e.getMessage(), e);
+        }
+        for (ResponseEvent ev : events) {
+            if (ev instanceof org.asteriskjava.manager.event.DbGetResponseEvent g && g.getVal() != null) {
+                return java.util.Optional.of(g.getVal());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void deleteSettings(String family, String key) {
+        try {
+            ami.send(new org.asteriskjava.manager.action.DbDelTreeAction(family, key));
+        } catch (AmiException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
+                    && !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("failed to delete")) {
+                throw new PbxException("cannot delete " + family + "/" + key + " from AstDB: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
     public void deleteSetting(String family, String key) {
         try {
             ami.send(new org.asteriskjava.manager.action.DbDelAction(family, key));
