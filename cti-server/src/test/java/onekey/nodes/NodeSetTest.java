@@ -44,18 +44,24 @@ class NodeSetTest {
             actions.add("del " + family + "/" + key);
         }
 
+        /** AstDB: "family/key" → value. */
+        final Map<String, String> astdb = new java.util.TreeMap<>();
+
         @Override
         public java.util.List<String> settingKeys(String family) {
-            return java.util.List.of();
+            return astdb.keySet().stream().filter(k -> k.startsWith(family + "/"))
+                    .map(k -> k.substring(family.length() + 1).split("/")[0]).distinct().toList();
         }
 
         @Override
         public java.util.Optional<String> setting(String family, String key) {
-            return java.util.Optional.empty();
+            return java.util.Optional.ofNullable(astdb.get(family + "/" + key));
         }
 
         @Override
         public void deleteSettings(String family, String key) {
+            astdb.keySet().removeIf(k -> k.startsWith(family + "/" + key + "/"));
+            actions.add("deltree " + family + "/" + key);
         }
 
         @Override
@@ -161,6 +167,21 @@ class NodeSetTest {
     private void bothUp() {
         la.onConnected(null);
         lb.onConnected(null);
+    }
+
+    @Test
+    void keptSettingsAreListedFromEveryConnectedNodeReadWhereTheyAreAndDeletedEverywhere() {
+        a.astdb.put("onekey-alarm-kept/100-x/n", "1:fall1");
+        b.astdb.put("onekey-alarm-kept/200-y/n", "1:fall2");
+        b.astdb.put("onekey-alarm-kept/100-x/n", "1:fall1"); // the same alarm kept on both
+        assertThatThrownBy(() -> set.pbx().settingKeys("onekey-alarm-kept")).hasMessageContaining("no Asterisk node");
+        bothUp();
+        assertThat(set.pbx().settingKeys("onekey-alarm-kept")).containsExactly("100-x", "200-y");
+        assertThat(set.pbx().setting("onekey-alarm-kept/200-y", "n")).contains("1:fall2");
+        assertThat(set.pbx().setting("onekey-alarm-kept/300-z", "n")).isEmpty();
+        set.pbx().deleteSettings("onekey-alarm-kept", "100-x");
+        assertThat(a.astdb).isEmpty();
+        assertThat(b.astdb).containsOnlyKeys("onekey-alarm-kept/200-y/n");
     }
 
     @Test
