@@ -117,23 +117,21 @@ public final class AmiPbx implements Pbx {
 
     @Override
     public void deleteSettings(String family, String key) {
-        try {
-            ami.send(new org.asteriskjava.manager.action.DbDelTreeAction(family, key));
-        } catch (AmiException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
-                    && !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("failed to delete")) {
-                throw new PbxException("cannot delete " + family + "/" + key + " from AstDB: " + e.getMessage(), e);
-            }
-        }
+        delete(new org.asteriskjava.manager.action.DbDelTreeAction(family, key), family, key);
     }
 
     @Override
     public void deleteSetting(String family, String key) {
+        delete(new org.asteriskjava.manager.action.DbDelAction(family, key), family, key);
+    }
+
+    /** A DBDel or DBDelTree; what is already gone is fine. */
+    private void delete(ManagerAction action, String family, String key) {
         try {
-            ami.send(new org.asteriskjava.manager.action.DbDelAction(family, key));
+            ami.send(action);
         } catch (AmiException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")
-                    && !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("failed to delete")) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (!m.contains("not found") && !m.contains("failed to delete")) {
                 throw new PbxException("cannot delete " + family + "/" + key + " from AstDB: " + e.getMessage(), e);
             }
         }
