@@ -129,6 +129,8 @@ public final class CallJournal implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    /** How often the writer woke from a wait (idle or lingering): the health figures' writerWakeups. */
+    private final AtomicLong wakeups = new AtomicLong();
     private volatile long maxPending;
     private volatile String lastError = "";
     private volatile long failingSince;
@@ -336,6 +338,7 @@ public final class CallJournal implements AutoCloseable {
                 if (pending.isEmpty()) {
                     idle();
                     changed.await(FORCE_EVERY_MS, TimeUnit.MILLISECONDS);
+                    wakeups.incrementAndGet();
                     continue;
                 }
                 next = pending.peekFirst();
@@ -350,6 +353,7 @@ public final class CallJournal implements AutoCloseable {
                     long linger = lingerMs;
                     if (age >= 0 && age < linger) {
                         changed.await(linger - age, TimeUnit.MILLISECONDS);
+                        wakeups.incrementAndGet();
                         continue;
                     }
                 }
@@ -620,6 +624,7 @@ public final class CallJournal implements AutoCloseable {
         m.put("batches", batches.get());
         m.put("written", written.get());
         m.put("supersededStates", skipped.get());
+        m.put("writerWakeups", wakeups.get());
         m.put("failures", failures.get());
         m.put("rejected", rejected.get());
         m.put("replayedAtStart", replayed.get());

@@ -269,8 +269,10 @@ public final class SurgeBench {
                 }
                 heap = stack.process.heapAfterGc();
                 journal = health.sawJournal()
-                        ? String.format("max pending %d, max oldest pending %d ms, pending at the end %s, written %s, failures %s",
-                        health.maxPending(), health.maxOldestPendingMs(), health.last("pending"), health.last("written"), health.last("failures"))
+                        ? String.format("max pending %d, max oldest pending %d ms, pending at the end %s, written %s, failures %s,"
+                                + " the writer's wake-ups %s (warm-up and idle included)",
+                        health.maxPending(), health.maxOldestPendingMs(), health.last("pending"), health.last("written"),
+                        health.last("failures"), health.last("writerWakeups"))
                         : "health has no journal field";
                 placed = new LinkedHashMap<>();
                 for (int i = 0; i < plan.size(); i++) {
