@@ -237,16 +237,24 @@ public final class CallJournal implements AutoCloseable {
                 // the disk refused (full?): the op is still written to the database from memory
                 log.error("journal {}: op {} not written to the file ({}); kept in memory", file, seq, x.toString());
             }
-            if (urgent(op)) {
+            boolean urgent = urgent(op);
+            if (urgent) {
                 urgentSeqs.add(seq);
             }
+            boolean wasEmpty = pending.isEmpty() && !spilled;
             if (pending.size() < capacity && !spilled) {
                 pending.add(e);
             } else {
                 spilled = true;
             }
             maxPending = Math.max(maxPending, pending.size());
-            changed.signalAll();
+            // issue 23: the writer is woken only when it must act sooner than it would by itself — it was idle, the op
+            // is urgent, its batch is full, ops spill to the file. Lingering over a batch it wakes at the oldest op's
+            // deadline anyway; a wake-up at every op (15 a call) cost it a loop and a virtual thread's park and unpark
+            // each. Readers waiting for ops to be written are woken by the writer (done) and wake it (awaitWritten).
+            if (wasEmpty || urgent || pending.size() >= GATHER || spilled) {
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }

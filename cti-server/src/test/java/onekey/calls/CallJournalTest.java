@@ -285,6 +285,30 @@ class CallJournalTest {
         }
     }
 
+    /**
+     * Issue 23: a lingering writer is not woken by every op appended (a call's 15): only when it must act sooner — the
+     * first op after idling, a reader waiting — and the ops still go in one batch.
+     */
+    @Test
+    void theLingeringWriterIsNotWokenByEveryOp() throws Exception {
+        List<List<String>> batches = new CopyOnWriteArrayList<>();
+        try (CallJournal j = new CallJournal(Files.createTempDirectory("okjournal"), 1000)) {
+            j.lingerMs(60_000);
+            j.start(e -> batches.add(List.of(name(e))), entries -> batches.add(entries.stream().map(CallJournalTest::name).toList()),
+                    () -> { });
+            long before = (Long) j.metrics().get("writerWakeups");
+            for (int i = 0; i < 20; i++) {
+                j.append(ev("L" + i, "e" + i));
+            }
+            assertThat(j.awaitWritten(30_000)).isTrue();
+            long woken = (Long) j.metrics().get("writerWakeups") - before;
+            // the first op, the reader, and at most two of the idle writer's 200 ms forcing rounds (the old code: 21+)
+            assertThat(woken).as("writer wake-ups for 20 ops").isBetween(1L, 4L);
+            assertThat(batches).hasSize(1);
+            assertThat(batches.get(0)).hasSize(20);
+        }
+    }
+
     /** While the database fails, a reader does not wait for the journal: it reads what is there, as before. */
     @Test
     void aReaderDoesNotWaitWhileTheDatabaseFails() throws Exception {
