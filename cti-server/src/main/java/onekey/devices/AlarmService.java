@@ -123,6 +123,16 @@ public final class AlarmService {
         if (stored == null) { // a replay that arrived at the same moment
             return replay(noted(repo.alarm(in.platform(), in.alarmId()).orElseThrow(), in));
         }
+        escalating.add(stored.id()); // from its insert on: a replay meanwhile leaves the escalation to this
+        try {
+            return afterInsert(stored, device, in, kind, now);
+        } finally {
+            escalating.remove(stored.id());
+        }
+    }
+
+    /** A new alarm, stored: recorded only (unknown device, test, quiet kinds) or escalated. */
+    private Result afterInsert(Alarm stored, Optional<Device> device, Incoming in, String kind, long now) {
         if (device.isEmpty()) {
             log.warn("alarm={} source={} kind={} from an unknown device: recorded, supervisors told", stored.id(),
                     in.source(), kind);
@@ -142,12 +152,7 @@ public final class AlarmService {
             notifier.toSupervisors(new DeviceEvents.AlarmRecorded(stored, d, kind));
             return new Result(stored, false, kind);
         }
-        escalating.add(stored.id()); // a replay while this runs leaves it to this
-        try {
-            return new Result(escalate(stored, d), false, "escalated");
-        } finally {
-            escalating.remove(stored.id());
-        }
+        return new Result(escalate(stored, d), false, "escalated");
     }
 
     /**
@@ -185,7 +190,7 @@ public final class AlarmService {
             return new Result(a, true, "replay");
         }
         if (!escalating.add(a.id())) {
-            return new Result(a, true, "escalating");
+            return new Result(a, true, "replay"); // being taken by this server now
         }
         try {
             log.warn("alarm={} device={} kind={} stored but not escalated before: escalated on its replay", a.id(),
