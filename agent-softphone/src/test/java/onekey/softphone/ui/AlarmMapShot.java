@@ -40,7 +40,10 @@ public final class AlarmMapShot {
             f[0] = new JFrame("设备报警 地图");
             f[0].setContentPane(m[0]);
             f[0].pack();
-            f[0].setLocation(20, 20);
+            // at the screen's origin: a frame placed elsewhere is moved after it is mapped, and with no window manager
+            // Java's idea of where it is was once left 20 px off the X server's (1 run in 25 under load: the home's red
+            // found 20 px right of and below where getLocationOnScreen put it, for the whole 30 s)
+            f[0].setLocation(0, 0);
             f[0].setVisible(true);
         });
         Robot robot = new Robot();
@@ -81,7 +84,7 @@ public final class AlarmMapShot {
                     + t.getState() + (st.length > 0 ? " at " + st[0] : "")));
             System.out.println("@@PIXELS home=" + at[0] + " station=" + at[1] + " size="
                     + (shot[0] == null ? "none" : shot[0].getWidth() + "x" + shot[0].getHeight()) + " colours="
-                    + (shot[0] == null ? 0 : colours(shot[0])));
+                    + (shot[0] == null ? 0 : colours(shot[0])) + " red at " + (shot[0] == null ? "-" : redCentre(shot[0])));
         }
         java.awt.Point home0 = at[0];
         java.awt.Point station0 = at[1];
@@ -121,6 +124,23 @@ public final class AlarmMapShot {
             }
         }
         return n;
+    }
+
+    /** The centre of the picture's home-marker red (null: none): far from the home's pixel, the window is not where Java says. */
+    static java.awt.Point redCentre(BufferedImage img) {
+        long sx = 0;
+        long sy = 0;
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if (red(img.getRGB(x, y))) {
+                    sx += x;
+                    sy += y;
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? null : new java.awt.Point((int) (sx / n), (int) (sy / n));
     }
 
     static int colours(BufferedImage img) {
