@@ -218,7 +218,10 @@ public final class CallJournal implements AutoCloseable {
         String data;
         RuntimeException unencodable = null;
         try {
-            data = opWriter.writeValueAsString(op);
+            data = JournalOpJson.encode(op); // a call's state, events, audit rows: by hand, databind's very text
+            if (data == null) {
+                data = opWriter.writeValueAsString(op);
+            }
         } catch (IOException | RuntimeException x) {
             data = null;
             unencodable = x instanceof RuntimeException r ? r : new IllegalStateException(x);
