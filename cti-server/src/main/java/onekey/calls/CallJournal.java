@@ -132,6 +132,8 @@ public final class CallJournal implements AutoCloseable {
     /** How often the writer woke from a wait (idle or lingering): the health figures' writerWakeups. */
     private final AtomicLong wakeups = new AtomicLong();
     private volatile long maxPending;
+    /** The longest an op waited from its append to its write, since start (a bench reads it instead of polling). */
+    private volatile long maxWriteLagMs;
     private volatile String lastError = "";
     private volatile long failingSince;
 
@@ -447,6 +449,7 @@ public final class CallJournal implements AutoCloseable {
             }
             urgentSeqs.remove(e.seq());
             appliedSeq = e.seq();
+            maxWriteLagMs = Math.max(maxWriteLagMs, System.currentTimeMillis() - e.appendedAt());
             dirty = true; // the applied mark is due
             written.incrementAndGet();
             caughtUp = pending.isEmpty() && !spilled;
@@ -632,6 +635,7 @@ public final class CallJournal implements AutoCloseable {
         m.put("spilledToFile", sp);
         m.put("oldestPendingMs", oldest);
         m.put("maxPending", maxPending);
+        m.put("maxWriteLagMs", maxWriteLagMs);
         m.put("batches", batches.get());
         m.put("written", written.get());
         m.put("supersededStates", skipped.get());

@@ -65,6 +65,8 @@ public final class SurgeBench {
     static final long SEED = Long.getLong("bench.seed", 23);
     /** A JFR recording of the cti-server over the measured surge only (after the warm-up), when set: its file. */
     static final String JFR = System.getProperty("bench.jfr", "");
+    /** How often the bench reads /api/health during the run (its polls are CPU the cti-server spends for the bench). */
+    static final long HEALTH_POLL_MS = Long.getLong("bench.healthPollMs", 1000);
     /**
      * The cti-server's database: h2 (embedded, the demo's: its writes are the cti-server's CPU) or mariadb (a private
      * MariaDB, production's: its CPU is the database process's, reported on its own row).
@@ -189,7 +191,7 @@ public final class SurgeBench {
                  Sipp.AgentPhone phone = new Sipp.AgentPhone(stack.asterisk.sipPort, "1001", stack.sipSecret("1001"), agentScenario);
                  BenchAgents agents = new BenchAgents(stack.api, stack.process.httpPort(), stack.asterisk,
                          WARMUP_CALLS > 0 ? warmPhone : phone, 5000, AGENTS);
-                 HealthPoller health = new HealthPoller(stack.process.httpPort())) {
+                 HealthPoller health = new HealthPoller(stack.process.httpPort(), HEALTH_POLL_MS)) {
                 System.out.printf(elapsed() + " %d agents ready; cti-server pid %d, Asterisk pid %d%n", AGENTS, stack.process.pid(), astPid);
                 Path queueLog = stack.asterisk.rundir.resolve("log/queue_log");
                 if (WARMUP_CALLS > 0) {
@@ -269,10 +271,12 @@ public final class SurgeBench {
                 }
                 heap = stack.process.heapAfterGc();
                 journal = health.sawJournal()
-                        ? String.format("max pending %d, max oldest pending %d ms, pending at the end %s, written %s, failures %s,"
-                                + " the writer's wake-ups %s (warm-up and idle included)",
+                        ? String.format("polled: max pending %d, max oldest pending %d ms, pending at the end %s, written %s,"
+                                + " failures %s | the journal's own, since start (warm-up and idle included): max pending %s,"
+                                + " longest from an op's append to its write %s ms, the writer's wake-ups %s",
                         health.maxPending(), health.maxOldestPendingMs(), health.last("pending"), health.last("written"),
-                        health.last("failures"), health.last("writerWakeups"))
+                        health.last("failures"), health.last("maxPending"), health.last("maxWriteLagMs"),
+                        health.last("writerWakeups"))
                         : "health has no journal field";
                 placed = new LinkedHashMap<>();
                 for (int i = 0; i < plan.size(); i++) {
@@ -632,7 +636,7 @@ public final class SurgeBench {
         gaps.sort(null);
         rows.add(String.format("| an agent's gap from the end of a call to being rung for the next, while callers wait (wrap-up %d ms included; the ideal queue has the wrap-up only) | p50 %d ms | p90 %d ms | p99 %d ms | %d gaps |",
                 wrapupMs(), pct(gaps, 50), pct(gaps, 90), pct(gaps, 99), gaps.size()));
-        rows.add("| journal backlog during the run (/api/health every 200 ms) | " + journal + " |");
+        rows.add("| journal backlog during the run (/api/health every " + HEALTH_POLL_MS + " ms) | " + journal + " |");
         rows.add(String.format("| CPU over the run (%.0f s, /proc) | cti-server %.1f s = %.2f ms per call | Asterisk %.1f s = %.1f ms per call | AMI events received by the cti-server: %.1f per call | load at the end %s |",
                 seconds, serverCpu / 1000.0, (double) serverCpu / Math.max(1, calls.size()), asteriskCpu / 1000.0,
                 (double) asteriskCpu / Math.max(1, calls.size()), amiEventsPerCall, loadAfter));
