@@ -220,10 +220,7 @@ public final class CallJournal implements AutoCloseable {
         String data;
         RuntimeException unencodable = null;
         try {
-            data = JournalOpJson.encode(op); // a call's state, events, audit rows: by hand, databind's very text
-            if (data == null) {
-                data = opWriter.writeValueAsString(op);
-            }
+            data = opWriter.writeValueAsString(op);
         } catch (IOException | RuntimeException x) {
             data = null;
             unencodable = x instanceof RuntimeException r ? r : new IllegalStateException(x);
