@@ -234,6 +234,7 @@ public final class SurgeBench {
                 long events0 = amiEvents(stack);
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
+                Map<String, Long> kernel0 = ProcessStats.threadKernelMillis(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
                 long db0 = maria == null ? 0 : ProcessStats.cpuMillis(maria.pid());
                 Map<String, Long> statements0 = maria == null ? Map.of() : maria.statementCounters();
@@ -247,6 +248,7 @@ public final class SurgeBench {
                 runSeconds = (System.nanoTime() - t0) / 1e9;
                 serverCpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
                 threads = new Map[] {threads0, ProcessStats.threadCpuMillis(stack.process.pid())};
+                kernelThreads = new Map[] {kernel0, ProcessStats.threadKernelMillis(stack.process.pid())};
                 amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 databaseCpu = maria == null ? -1 : ProcessStats.cpuMillis(maria.pid()) - db0;
@@ -470,6 +472,9 @@ public final class SurgeBench {
     /** The cti-server's CPU by thread name at the surge's start and end (null: not measured). */
     @SuppressWarnings("unchecked")
     static Map<String, Long>[] threads;
+    /** The same, the time in the kernel only (null: not measured). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Long>[] kernelThreads;
 
     /**
      * The cti-server's CPU over the surge by kind of thread (/proc/PID/task; threads alive at the end): the JIT's
@@ -483,11 +488,21 @@ public final class SurgeBench {
         long gc = kinds[1];
         long rest = kinds[2];
         double c = Math.max(1, calls);
+        // the kernel's part (stime: system calls — a file write, a futex wake, a socket send — and page faults), when read
+        Map<String, Long> kernel = new java.util.HashMap<>();
+        long[] kernelKinds = new long[3];
+        if (kernelThreads != null && kernelThreads[0] != null && kernelThreads[1] != null) {
+            kernel = byKind(kernelThreads[0], kernelThreads[1], kernelKinds);
+        }
+        Map<String, Long> k = kernel;
         String top = others.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
-                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / c)).collect(java.util.stream.Collectors.joining(", "));
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / c)
+                        + (k.containsKey(e.getKey()) ? String.format(" (kernel %.2f)", k.get(e.getKey()) / c) : ""))
+                .collect(java.util.stream.Collectors.joining(", "));
         return String.format("| cti-server CPU over the surge by thread (/proc/PID/task, ms per call) | JIT compiler threads %.2f | GC, VM and JFR threads %.2f | "
-                + "OneKey and carrier threads %.2f (%s) |", jit / c, gc / c, rest / c, top);
+                + "OneKey and carrier threads %.2f, of which in the kernel %.2f (%s) |", jit / c, gc / c, rest / c,
+                kernelKinds[2] / c, top);
     }
 
     /**

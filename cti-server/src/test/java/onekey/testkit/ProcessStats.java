@@ -35,6 +35,15 @@ public final class ProcessStats {
      * Threads that ended are not counted.
      */
     public static java.util.Map<String, Long> threadCpuMillis(long pid) {
+        return threadMillis(pid, true);
+    }
+
+    /** As {@link #threadCpuMillis}, the time in the kernel only (stime: system calls, page faults). */
+    public static java.util.Map<String, Long> threadKernelMillis(long pid) {
+        return threadMillis(pid, false);
+    }
+
+    private static java.util.Map<String, Long> threadMillis(long pid, boolean userToo) {
         java.util.Map<String, Long> byName = new java.util.TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -46,7 +55,7 @@ public final class ProcessStats {
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("(?<=[-#_ ])[0-9]+|[0-9]+$", "*");
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / clockTicks();
+                long ms = ((userToo ? Long.parseLong(f[11]) : 0) + Long.parseLong(f[12])) * 1000 / clockTicks();
                 byName.merge(name, ms, Long::sum);
             }
         } catch (IOException e) {
