@@ -235,6 +235,7 @@ public final class SurgeBench {
                 long cpu0 = ProcessStats.cpuMillis(stack.process.pid());
                 Map<String, Long> threads0 = ProcessStats.threadCpuMillis(stack.process.pid());
                 Map<String, Long> kernel0 = ProcessStats.threadKernelMillis(stack.process.pid());
+                Map<String, Long> switches0 = ProcessStats.threadSwitches(stack.process.pid());
                 long ast0 = ProcessStats.cpuMillis(astPid);
                 long db0 = maria == null ? 0 : ProcessStats.cpuMillis(maria.pid());
                 Map<String, Long> statements0 = maria == null ? Map.of() : maria.statementCounters();
@@ -249,6 +250,7 @@ public final class SurgeBench {
                 serverCpu = ProcessStats.cpuMillis(stack.process.pid()) - cpu0;
                 threads = new Map[] {threads0, ProcessStats.threadCpuMillis(stack.process.pid())};
                 kernelThreads = new Map[] {kernel0, ProcessStats.threadKernelMillis(stack.process.pid())};
+                switchThreads = new Map[] {switches0, ProcessStats.threadSwitches(stack.process.pid())};
                 amiEventsPerCall = (double) (amiEvents(stack) - events0) / CALLS;
                 asteriskCpu = ProcessStats.cpuMillis(astPid) - ast0;
                 databaseCpu = maria == null ? -1 : ProcessStats.cpuMillis(maria.pid()) - db0;
@@ -475,6 +477,31 @@ public final class SurgeBench {
     /** The same, the time in the kernel only (null: not measured). */
     @SuppressWarnings("unchecked")
     static Map<String, Long>[] kernelThreads;
+    /** The cti-server's context switches by thread name at the surge's start and end (null: not measured). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Long>[] switchThreads;
+
+    /** Context switches a call by thread over the surge, the most first: each is a wait and a wake-up. */
+    static String switchRow(int calls) {
+        if (switchThreads == null) {
+            return null;
+        }
+        double c = Math.max(1, calls);
+        long total = 0;
+        Map<String, Long> by = new java.util.HashMap<>();
+        for (Map.Entry<String, Long> e : switchThreads[1].entrySet()) {
+            long n = e.getValue() - switchThreads[0].getOrDefault(e.getKey(), 0L);
+            if (n > 0) {
+                by.put(e.getKey(), n);
+                total += n;
+            }
+        }
+        String top = by.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() / c))
+                .collect(java.util.stream.Collectors.joining(", "));
+        return String.format("| the cti-server's context switches a call over the surge (/proc/PID/task/*/status, voluntary and not) "
+                + "| %.1f | %s |", total / c, top);
+    }
 
     /**
      * The cti-server's CPU over the surge by kind of thread (/proc/PID/task; threads alive at the end): the JIT's
@@ -666,6 +693,10 @@ public final class SurgeBench {
         if (threads != null) {
             // per call as the CPU row above: over the calls OneKey has rows for
             rows.add(threadRow(threads[0], threads[1], calls.size()));
+            String switches = switchRow(calls.size());
+            if (switches != null) {
+                rows.add(switches);
+            }
         }
         String idle = idleRow(serverCpu, seconds, calls.size());
         if (idle != null) {

@@ -38,6 +38,39 @@ public final class ProcessStats {
         return threadMillis(pid, true);
     }
 
+    /**
+     * Context switches by thread name, as {@link #threadCpuMillis} names them: voluntary (the thread waited: a park, a
+     * blocking read) plus involuntary (preempted), from /proc/PID/task/TID/status.
+     */
+    public static java.util.Map<String, Long> threadSwitches(long pid) {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String status;
+                try {
+                    status = Files.readString(task.resolve("status"));
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = null;
+                long n = 0;
+                for (String line : status.split("\n")) {
+                    if (line.startsWith("Name:")) {
+                        name = line.substring(5).trim().replaceAll("(?<=[-#_ ])[0-9]+|[0-9]+$", "*");
+                    } else if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+                if (name != null) {
+                    byName.merge(name, n, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc/" + pid + "/task", e);
+        }
+        return byName;
+    }
+
     /** As {@link #threadCpuMillis}, the time in the kernel only (stime: system calls, page faults). */
     public static java.util.Map<String, Long> threadKernelMillis(long pid) {
         return threadMillis(pid, false);
