@@ -306,8 +306,9 @@ class CallJournalTest {
             }
             assertThat(j.awaitWritten(30_000)).isTrue();
             long woken = (Long) j.metrics().get("writerWakeups") - before;
-            // the first op, the reader, and at most two of the idle writer's 200 ms forcing rounds (the old code: 21+)
-            assertThat(woken).as("writer wake-ups for 20 ops").isBetween(1L, 4L);
+            // at most the first op, the reader, and two of the idle writer's 200 ms forcing rounds (the old code: 21+);
+            // 0 when the writer (a platform thread) had not reached its first wait before the ops came
+            assertThat(woken).as("writer wake-ups for 20 ops").isBetween(0L, 4L);
             assertThat(batches).hasSize(1);
             assertThat(batches.get(0)).hasSize(20);
         }
